@@ -1,0 +1,191 @@
+//! The follow-up log (服务日志): an append-only timeline per ticket. SLA clocks are replayed
+//! from it, so every event that moves a clock is recorded here with its data.
+
+use crate::domain::ticket::{Complexity, Kind, Priority, Status};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// SLA targets fixed for a ticket, metric name -> target text ("30m", "7d"). Snapshotted when a
+/// ticket opens and when a priority or kind change re-targets it: a promise made is kept.
+pub type Targets = BTreeMap<String, String>;
+
+/// How the desk reached the customer, or the customer reached the desk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ContactMethod {
+    Call,
+    Email,
+    Message,
+    Visit,
+}
+
+impl ContactMethod {
+    pub const ALL: &'static [ContactMethod] =
+        &[Self::Call, Self::Email, Self::Message, Self::Visit];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Self::Call => "call",
+            Self::Email => "email",
+            Self::Message => "message",
+            Self::Visit => "visit",
+        }
+    }
+}
+
+impl std::str::FromStr for ContactMethod {
+    type Err = crate::domain::ticket::UnknownValue;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_lowercase().as_str() {
+            "call" | "phone" | "电话" => Ok(Self::Call),
+            "email" | "mail" | "邮件" => Ok(Self::Email),
+            "message" | "msg" | "chat" | "消息" | "短信" => Ok(Self::Message),
+            "visit" | "上门" | "到店" => Ok(Self::Visit),
+            _ => Err(crate::domain::ticket::UnknownValue {
+                field: "contact",
+                value: s.to_string(),
+                choices: "call, email, message, visit".into(),
+            }),
+        }
+    }
+}
+
+/// Who started the contact: the desk (outbound) or the customer (inbound).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Direction {
+    Outbound,
+    Inbound,
+}
+
+/// What happened. The variant tag (`event` in stored data) is also the entry's `kind` in JSON output.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "kebab-case")]
+pub enum Event {
+    /// The ticket was opened (intake), with the targets promised at that moment.
+    Opened {
+        priority: Priority,
+        kind: Kind,
+        complexity: Complexity,
+        #[serde(default)]
+        targets: Targets,
+    },
+    /// A free-text note by the desk.
+    Note,
+    /// A contact with the customer.
+    Contact {
+        method: ContactMethod,
+        direction: Direction,
+    },
+    /// A move of the status machine; `Resolved -> Open` and `Closed -> Open` are reopens.
+    Status { from: Status, to: Status },
+    /// A field edit. A priority, kind or complexity change carries the new targets.
+    Field {
+        field: String,
+        from: String,
+        to: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        targets: Option<Targets>,
+    },
+    /// A deadline moved by the agent, within the metric's maximum extension.
+    Extended { metric: String, by: String },
+    /// Anything the system did on its own.
+    System,
+}
+
+impl Event {
+    /// The stable short name used in JSON (`log[].kind`) and the `log.kind` column.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Event::Opened { .. } => "opened",
+            Event::Note => "note",
+            Event::Contact { .. } => "contact",
+            Event::Status { .. } => "status",
+            Event::Field { .. } => "field",
+            Event::Extended { .. } => "extended",
+            Event::System => "system",
+        }
+    }
+
+    pub fn is_outbound_contact(&self) -> bool {
+        matches!(
+            self,
+            Event::Contact {
+                direction: Direction::Outbound,
+                ..
+            }
+        )
+    }
+}
+
+/// One line of the follow-up log as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogEntry {
+    pub id: i64,
+    pub ticket_id: i64,
+    pub at: DateTime<Utc>,
+    pub author: String,
+    pub event: Event,
+    /// What a person wrote, or a sentence describing the event.
+    pub body: String,
+}
+
+/// A log entry about to be appended; the store assigns the id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEntry {
+    pub at: DateTime<Utc>,
+    pub author: String,
+    pub event: Event,
+    pub body: String,
+}
+
+impl fmt::Display for Event {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Event::Opened {
+                priority,
+                kind,
+                complexity,
+                ..
+            } => {
+                write!(f, "opened ({priority}, {kind}, {complexity})")
+            }
+            Event::Note => f.write_str("note"),
+            Event::Contact { method, direction } => {
+                let dir = match direction {
+                    Direction::Outbound => "outbound",
+                    Direction::Inbound => "inbound",
+                };
+                write!(f, "{dir} {}", method.slug())
+            }
+            Event::Status { from, to } => write!(f, "status {from} -> {to}"),
+            Event::Field {
+                field, from, to, ..
+            } => write!(f, "{field}: {from} -> {to}"),
+            Event::Extended { metric, by } => write!(f, "{metric} extended by {by}"),
+            Event::System => f.write_str("system"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_round_trip_through_json_with_their_kind_tag() {
+        let e = Event::Contact {
+            method: ContactMethod::Call,
+            direction: Direction::Inbound,
+        };
+        let json = serde_json::to_string(&e).unwrap();
+        assert_eq!(
+            json,
+            r#"{"event":"contact","method":"call","direction":"inbound"}"#
+        );
+        assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), e);
+        assert_eq!(e.kind_name(), "contact");
+    }
+}

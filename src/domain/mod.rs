@@ -1,0 +1,6 @@
+//! Pure business logic: tickets, their log, calendars, SLA policy and clocks, KPIs.
+//! No I/O, no SQL, no terminal, no reading the clock: time comes in as `now`.
+
+pub mod log;
+pub mod text;
+pub mod ticket;

@@ -1,0 +1,400 @@
+//! A ticket: one customer request, from intake to close (服务流程).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// Declares a closed vocabulary: its English slug (stable in JSON and the database), the
+/// Chinese words users type for it (domain.md), and parsing that accepts either.
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* $name:ident, $what:literal { $($variant:ident => $slug:literal $(| $alias:literal)*),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "kebab-case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// What the field is called in errors.
+            pub const FIELD: &'static str = $what;
+
+            pub fn slug(self) -> &'static str {
+                match self { $($name::$variant => $slug),+ }
+            }
+
+            /// The slugs joined for an error message ("urgent, important, normal").
+            pub fn choices() -> String {
+                Self::ALL.iter().map(|v| v.slug()).collect::<Vec<_>>().join(", ")
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.slug())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = UnknownValue;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                let t = s.trim().to_lowercase().replace('_', "-");
+                $(
+                    if t == $slug $(|| t == $alias)* { return Ok($name::$variant); }
+                )+
+                Err(UnknownValue { field: $what, value: s.to_string(), choices: Self::choices() })
+            }
+        }
+    };
+}
+
+/// A value that is not one of a vocabulary's words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownValue {
+    pub field: &'static str,
+    pub value: String,
+    pub choices: String,
+}
+
+impl fmt::Display for UnknownValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: unknown value '{}' (expected one of: {})",
+            self.field,
+            crate::domain::text::sanitize(&self.value),
+            self.choices
+        )
+    }
+}
+
+impl std::error::Error for UnknownValue {}
+
+vocabulary!(
+    /// How urgent the customer's problem is (紧急/重要/一般).
+    Priority, "priority" {
+        Urgent => "urgent" | "紧急" | "u",
+        Important => "important" | "重要" | "i",
+        Normal => "normal" | "一般" | "n",
+    }
+);
+
+vocabulary!(
+    /// Whether the letter treats the issue as ordinary or complex (一般/复杂).
+    Complexity, "complexity" {
+        Ordinary => "ordinary" | "普通" | "一般问题",
+        Complex => "complex" | "复杂" | "复杂问题",
+    }
+);
+
+vocabulary!(
+    /// Where the request came in (需求登记渠道).
+    Channel, "channel" {
+        Phone => "phone" | "电话",
+        Email => "email" | "邮件" | "mail",
+        Chat => "chat" | "在线" | "online",
+        WalkIn => "walk-in" | "walkin" | "到店" | "来访",
+        Other => "other" | "其他",
+    }
+);
+
+vocabulary!(
+    /// What the problem is (分类处理).
+    Kind, "kind" {
+        Quality => "quality" | "质量问题" | "质量",
+        Damage => "damage" | "商品破损" | "破损",
+        Delivery => "delivery" | "配送延误" | "配送",
+        WrongItem => "wrong-item" | "商品错发" | "错发",
+        Repair => "repair" | "维修",
+        Return => "return" | "退换货" | "退货" | "换货",
+        Enquiry => "enquiry" | "inquiry" | "咨询",
+        Complaint => "complaint" | "投诉",
+        OrderChange => "order-change" | "订单修改" | "订单取消" | "订单修改/取消",
+        Other => "other" | "其他",
+    }
+);
+
+vocabulary!(
+    /// Where a ticket is in its life. Reopening returns a ticket to `Open`.
+    Status, "status" {
+        Open => "open" | "处理中" | "打开" | "reopen" | "reopened",
+        Waiting => "waiting" | "等待客户" | "等待",
+        Resolved => "resolved" | "已解决" | "解决",
+        Closed => "closed" | "已关闭" | "关闭",
+    }
+);
+
+impl Status {
+    /// The moves the status machine allows from here.
+    pub fn allowed_moves(self) -> &'static [Status] {
+        match self {
+            Status::Open => &[Status::Waiting, Status::Resolved],
+            Status::Waiting => &[Status::Open],
+            Status::Resolved => &[Status::Closed, Status::Open],
+            Status::Closed => &[Status::Open],
+        }
+    }
+
+    /// Checks one move of the status machine.
+    pub fn check_move(self, to: Status) -> Result<(), IllegalMove> {
+        if self.allowed_moves().contains(&to) {
+            Ok(())
+        } else {
+            Err(IllegalMove { from: self, to })
+        }
+    }
+
+    /// Still needs work from the desk (counts on the board).
+    pub fn is_active(self) -> bool {
+        matches!(self, Status::Open | Status::Waiting)
+    }
+}
+
+/// A status change the machine refuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IllegalMove {
+    pub from: Status,
+    pub to: Status,
+}
+
+impl fmt::Display for IllegalMove {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let allowed: Vec<&str> = self.from.allowed_moves().iter().map(|s| s.slug()).collect();
+        if self.from == self.to {
+            write!(f, "status: the ticket is already {}", self.from)?;
+        } else {
+            write!(f, "status: cannot move from {} to {}", self.from, self.to)?;
+        }
+        write!(
+            f,
+            "; from {} it can go to: {}",
+            self.from,
+            allowed.join(", ")
+        )
+    }
+}
+
+impl std::error::Error for IllegalMove {}
+
+/// The person who asked. Personal information: mask it on shared screens.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Customer {
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+}
+
+/// One customer request and where it stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ticket {
+    pub id: i64,
+    pub title: String,
+    pub description: String,
+    pub customer: Customer,
+    pub channel: Channel,
+    pub kind: Kind,
+    pub priority: Priority,
+    pub complexity: Complexity,
+    /// Order or product reference the customer quoted.
+    pub reference: String,
+    pub purchased_on: Option<NaiveDate>,
+    pub status: Status,
+    pub opened_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    /// Bumped by every change; a change made against an older version is refused.
+    pub version: i64,
+}
+
+/// What a new ticket is made from; the desk fills in ids and times.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewTicket {
+    pub title: String,
+    pub description: String,
+    pub customer: Customer,
+    pub channel: Channel,
+    pub kind: Kind,
+    pub priority: Priority,
+    pub complexity: Complexity,
+    pub reference: String,
+    pub purchased_on: Option<NaiveDate>,
+}
+
+impl NewTicket {
+    /// A ticket with only a title and the usual defaults (phone, enquiry, normal, ordinary).
+    pub fn titled(title: impl Into<String>) -> Self {
+        NewTicket {
+            title: title.into(),
+            description: String::new(),
+            customer: Customer::default(),
+            channel: Channel::Phone,
+            kind: Kind::Enquiry,
+            priority: Priority::Normal,
+            complexity: Complexity::Ordinary,
+            reference: String::new(),
+            purchased_on: None,
+        }
+    }
+
+    /// Checks what a person could get wrong; names the field.
+    pub fn validate(&self) -> Result<(), InvalidField> {
+        validate_title(&self.title)?;
+        validate_email(&self.customer.email)?;
+        validate_phone(&self.customer.phone)
+    }
+}
+
+/// A field value that cannot be stored, with the field's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidField {
+    pub field: &'static str,
+    pub reason: String,
+}
+
+impl fmt::Display for InvalidField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.reason)
+    }
+}
+
+impl std::error::Error for InvalidField {}
+
+pub fn validate_title(title: &str) -> Result<(), InvalidField> {
+    if title.trim().is_empty() {
+        return Err(InvalidField {
+            field: "title",
+            reason: "must not be empty".into(),
+        });
+    }
+    if title.chars().count() > 200 {
+        return Err(InvalidField {
+            field: "title",
+            reason: "longer than 200 characters".into(),
+        });
+    }
+    Ok(())
+}
+
+pub fn validate_email(email: &str) -> Result<(), InvalidField> {
+    let e = email.trim();
+    if e.is_empty() {
+        return Ok(());
+    }
+    let ok = matches!(e.split_once('@'), Some((user, host)) if !user.is_empty() && host.contains('.') && !host.starts_with('.') && !host.ends_with('.'))
+        && !e.chars().any(char::is_whitespace);
+    if ok {
+        Ok(())
+    } else {
+        Err(InvalidField {
+            field: "email",
+            reason: format!(
+                "'{}' is not an email address",
+                crate::domain::text::sanitize(e)
+            ),
+        })
+    }
+}
+
+pub fn validate_phone(phone: &str) -> Result<(), InvalidField> {
+    let p = phone.trim();
+    let ok = p.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c));
+    if ok && (p.is_empty() || p.chars().filter(char::is_ascii_digit).count() >= 3) {
+        Ok(())
+    } else {
+        Err(InvalidField {
+            field: "phone",
+            reason: format!(
+                "'{}' is not a phone number (digits, spaces, + - ( ) only)",
+                crate::domain::text::sanitize(p)
+            ),
+        })
+    }
+}
+
+/// A phone number as the board shows it: 13812345678 -> 138****5678 (禁止泄露客户个人信息).
+pub fn mask_phone(phone: &str) -> String {
+    let digits: Vec<char> = phone.chars().filter(char::is_ascii_digit).collect();
+    match digits.len() {
+        0 => String::new(),
+        n if n <= 4 => "*".repeat(n),
+        n if n < 8 => format!(
+            "{}{}",
+            "*".repeat(n - 4),
+            digits[n - 4..].iter().collect::<String>()
+        ),
+        n => format!(
+            "{}****{}",
+            digits[..3].iter().collect::<String>(),
+            digits[n - 4..].iter().collect::<String>()
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_machine_allows_exactly_the_documented_moves() {
+        use Status::*;
+        let allowed = [
+            (Open, Waiting),
+            (Waiting, Open),
+            (Open, Resolved),
+            (Resolved, Closed),
+            (Resolved, Open),
+            (Closed, Open),
+        ];
+        for from in Status::ALL {
+            for to in Status::ALL {
+                assert_eq!(
+                    from.check_move(*to).is_ok(),
+                    allowed.contains(&(*from, *to)),
+                    "{from} -> {to}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn illegal_move_says_which_moves_are_allowed() {
+        let err = Status::Waiting
+            .check_move(Status::Closed)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "status: cannot move from waiting to closed; from waiting it can go to: open"
+        );
+    }
+
+    #[test]
+    fn vocabularies_accept_chinese_and_report_choices() {
+        assert_eq!("紧急".parse::<Priority>().unwrap(), Priority::Urgent);
+        assert_eq!("Wrong_Item".parse::<Kind>().unwrap(), Kind::WrongItem);
+        assert_eq!("投诉".parse::<Kind>().unwrap(), Kind::Complaint);
+        let err = "asap".parse::<Priority>().unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "priority: unknown value 'asap' (expected one of: urgent, important, normal)"
+        );
+    }
+
+    #[test]
+    fn masks_phone_numbers() {
+        assert_eq!(mask_phone("13812345678"), "138****5678");
+        assert_eq!(mask_phone("+86 138-1234-5678"), "861****5678");
+        assert_eq!(mask_phone("5678"), "****");
+        assert_eq!(mask_phone(""), "");
+    }
+
+    #[test]
+    fn validates_contact_fields() {
+        assert!(validate_email("a@b.cn").is_ok());
+        assert_eq!(validate_email("nope").unwrap_err().field, "email");
+        assert!(validate_phone("+86 138-1234-5678").is_ok());
+        assert_eq!(validate_phone("call me").unwrap_err().field, "phone");
+        assert_eq!(validate_title("  ").unwrap_err().field, "title");
+    }
+}
