@@ -79,6 +79,8 @@ pub enum Event {
         method: ContactMethod,
         direction: Direction,
     },
+    /// A solution plan told to the customer (方案), logged with `log --plan`.
+    Plan,
     /// A move of the status machine; `Resolved -> Open` and `Closed -> Open` are reopens.
     Status { from: Status, to: Status },
     /// A field edit. A priority, kind or complexity change carries the new targets.
@@ -101,6 +103,7 @@ impl Event {
         match self {
             Event::Opened { .. } => "opened",
             Event::Note => "note",
+            Event::Plan => "plan",
             Event::Contact { .. } => "contact",
             Event::Status { .. } => "status",
             Event::Field { .. } => "field",
@@ -153,6 +156,7 @@ impl fmt::Display for Event {
                 write!(f, "opened ({priority}, {kind}, {complexity})")
             }
             Event::Note => f.write_str("note"),
+            Event::Plan => f.write_str("solution plan"),
             Event::Contact { method, direction } => {
                 let dir = match direction {
                     Direction::Outbound => "outbound",
