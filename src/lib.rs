@@ -1,5 +1,13 @@
 //! Promptly: a keyboard-first helpdesk. Layers, each knowing only those below it:
 //! `tui`/`cli` (front ends) -> `desk` (use cases) -> `store` (SQL) -> `domain` (pure).
+//! `clock` is the one reader of the real time; `config` says where things live.
 
+rust_i18n::i18n!("assets/locales", fallback = "en");
+
+pub mod cli;
 pub mod clock;
+pub mod config;
+pub mod desk;
 pub mod domain;
+pub mod store;
+pub mod tui;

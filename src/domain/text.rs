@@ -71,3 +71,70 @@ mod tests {
         }
     }
 }
+
+/// A countdown as the board shows it: `42:17` under an hour, `3h12m` under a day, `2d4h`
+/// beyond, with a leading `-` once late (`-1h05m`).
+pub fn countdown(secs: i64) -> String {
+    let sign = if secs < 0 { "-" } else { "" };
+    let s = secs.unsigned_abs();
+    if s < 3600 {
+        format!("{sign}{}:{:02}", s / 60, s % 60)
+    } else if s < 86_400 {
+        format!("{sign}{}h{:02}m", s / 3600, s % 3600 / 60)
+    } else {
+        format!("{sign}{}d{}h", s / 86_400, s % 86_400 / 3600)
+    }
+}
+
+#[cfg(test)]
+mod countdown_tests {
+    use super::countdown;
+
+    #[test]
+    fn countdowns_read_like_the_board() {
+        assert_eq!(countdown(42 * 60 + 17), "42:17");
+        assert_eq!(countdown(3 * 3600 + 12 * 60 + 30), "3h12m");
+        assert_eq!(countdown(2 * 86_400 + 4 * 3600 + 59), "2d4h");
+        assert_eq!(countdown(-(3600 + 5 * 60)), "-1h05m");
+        assert_eq!(countdown(0), "0:00");
+        assert_eq!(countdown(-59), "-0:59");
+    }
+}
+
+/// `s` cut or padded to exactly `width` terminal columns (CJK characters take two), with `…`
+/// marking a cut. For aligned columns in plain-text output.
+pub fn fit(s: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let mut out = String::new();
+    let mut used = 0;
+    let total: usize = s.chars().map(|c| c.width().unwrap_or(0)).sum();
+    let room = if total > width { width.saturating_sub(1) } else { width };
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > room {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if total > width && width > 0 {
+        out.push('…');
+        used += 1;
+    }
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(used)));
+    out
+}
+
+#[cfg(test)]
+mod fit_tests {
+    use super::fit;
+
+    #[test]
+    fn fits_by_display_width() {
+        assert_eq!(fit("abc", 5), "abc  ");
+        assert_eq!(fit("王小明", 7), "王小明 ");
+        assert_eq!(fit("王小明", 5), "王小…");
+        assert_eq!(fit("abcdef", 4), "abc…");
+        assert_eq!(fit("abc", 0), "");
+    }
+}

@@ -184,6 +184,13 @@ pub struct Customer {
     pub email: String,
 }
 
+impl Customer {
+    /// The name, or the masked phone when there is no name (one-line displays).
+    pub fn label(&self) -> String {
+        if self.name.trim().is_empty() { mask_phone(&self.phone) } else { self.name.clone() }
+    }
+}
+
 /// One customer request and where it stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ticket {

@@ -1,0 +1,308 @@
+//! The command line, declared once: clap builds parsing, `--help`, completions and the man page.
+
+use crate::domain::log::ContactMethod;
+use crate::domain::ticket::{Channel, Complexity, Kind, Priority, Status};
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+const AFTER_HELP: &str = "\
+Timestamps: RFC3339 with an offset (2026-11-24T10:30:00+08:00) or local 'YYYY-MM-DD HH:MM' in the shop's timezone.
+Durations: 30m, 2h, 1h30m (business time) or 3d (working days).
+Exit codes: 0 done; 1 refused or failed (nothing written); 2 usage error (bad flag or value, nothing written).
+Run `promptly` with no command to open the board.";
+
+/// Promptly: a keyboard-first helpdesk with SLA countdowns, over a local SQLite file.
+#[derive(Debug, Parser)]
+#[command(name = "promptly", version, about, after_help = AFTER_HELP, max_term_width = 100)]
+pub struct Cli {
+    /// Database file [default: the platform data dir]
+    #[arg(long, global = true, env = "PROMPTLY_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Config file [default: the platform config dir]
+    #[arg(long, global = true, env = "PROMPTLY_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// SLA policy file replacing the built-in one [default: policy.toml next to the config]
+    #[arg(long, global = true, env = "PROMPTLY_POLICY", value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+
+    /// Fix "now" for every command (tests, demos, replaying a day)
+    #[arg(long, global = true, env = "PROMPTLY_NOW", value_name = "TIMESTAMP")]
+    pub now: Option<String>,
+
+    /// Language of messages: en or zh-CN [default: config, then LC_ALL/LANG]
+    #[arg(long, global = true, value_name = "LANG")]
+    pub lang: Option<String>,
+
+    /// Open the board on a fresh throwaway database filled with demo tickets
+    #[arg(long)]
+    pub demo: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Record a new ticket (intake)
+    New(NewArgs),
+    /// List tickets, most urgent first (open and waiting unless told otherwise)
+    List(ListArgs),
+    /// Show one ticket: details, SLA clocks and the follow-up log
+    Show {
+        id: i64,
+        /// Print JSON (stable keys, see README)
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add a note, a customer contact or a solution plan to a ticket's log
+    Log(LogArgs),
+    /// Move a ticket: open, waiting, resolved, closed (reopen = open)
+    Status {
+        id: i64,
+        /// New status (open, waiting, resolved, closed; 处理中/等待客户/已解决/已关闭)
+        state: Status,
+        /// A note recorded with the change
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        note: String,
+        /// Refuse the change if the ticket is no longer at this version
+        #[arg(long, value_name = "N")]
+        expect_version: Option<i64>,
+    },
+    /// Change fields of a ticket; each change is logged (old -> new)
+    Edit(EditArgs),
+    /// SLA policy and deadlines
+    #[command(subcommand)]
+    Sla(SlaCommand),
+    /// Fill a database with realistic demo tickets and histories
+    Demo {
+        /// How many tickets
+        #[arg(long, default_value_t = 200)]
+        tickets: usize,
+        /// Random seed: the same seed and --now give the same data
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// The board, or one frame of it printed as text
+    Board(BoardArgs),
+    /// Print shell completions
+    Completions {
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff)
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// One line saying what is wrong
+    #[arg(long)]
+    pub title: String,
+    /// Customer name
+    #[arg(long, default_value = "")]
+    pub customer: String,
+    #[arg(long, default_value = "")]
+    pub phone: String,
+    #[arg(long, default_value = "")]
+    pub email: String,
+    /// phone, email, chat, walk-in, other (电话/邮件/在线/到店)
+    #[arg(long, default_value = "phone")]
+    pub channel: Channel,
+    /// quality, damage, delivery, wrong-item, repair, return, enquiry, complaint, order-change, other
+    #[arg(long, default_value = "enquiry")]
+    pub kind: Kind,
+    /// urgent, important, normal (紧急/重要/一般)
+    #[arg(long, default_value = "normal")]
+    pub priority: Priority,
+    /// ordinary or complex (一般/复杂)
+    #[arg(long, default_value = "ordinary")]
+    pub complexity: Complexity,
+    #[arg(long, default_value = "")]
+    pub description: String,
+    /// Order or product reference
+    #[arg(long, default_value = "")]
+    pub order: String,
+    /// Purchase date, YYYY-MM-DD
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub purchased: Option<chrono::NaiveDate>,
+    /// When the request came in, if earlier than now (migrating old records)
+    #[arg(long, value_name = "TIMESTAMP")]
+    pub opened_at: Option<String>,
+    /// Print the created ticket as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only this status (repeatable): open, waiting, resolved, closed
+    #[arg(long)]
+    pub status: Vec<Status>,
+    /// Every ticket, whatever its status
+    #[arg(long, conflicts_with = "status")]
+    pub all: bool,
+    /// Only tickets with a clock past its deadline
+    #[arg(long)]
+    pub overdue: bool,
+    /// Only tickets with a clock due within this time (e.g. 2h, 45m)
+    #[arg(long, value_name = "DURATION", conflicts_with = "overdue", value_parser = parse_wall_duration)]
+    pub due_within: Option<chrono::Duration>,
+    /// Text in the title, customer name or order reference
+    #[arg(long, value_name = "TEXT")]
+    pub search: Option<String>,
+    /// At most this many tickets
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Print JSON (stable keys, see README)
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    pub id: i64,
+    /// What happened; use quotes
+    pub text: String,
+    /// Record a customer contact (outbound unless --inbound)
+    #[arg(long, value_name = "METHOD")]
+    pub contact: Option<ContactMethod>,
+    /// The customer contacted us
+    #[arg(long, requires = "contact")]
+    pub inbound: bool,
+    /// The text is the solution plan told to the customer
+    #[arg(long, conflicts_with = "contact")]
+    pub plan: bool,
+    /// Refuse if the ticket is no longer at this version
+    #[arg(long, value_name = "N")]
+    pub expect_version: Option<i64>,
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    pub id: i64,
+    #[arg(long)]
+    pub title: Option<String>,
+    #[arg(long)]
+    pub description: Option<String>,
+    #[arg(long)]
+    pub customer: Option<String>,
+    #[arg(long)]
+    pub phone: Option<String>,
+    #[arg(long)]
+    pub email: Option<String>,
+    #[arg(long)]
+    pub channel: Option<Channel>,
+    /// Re-targets the SLA clocks (logged)
+    #[arg(long)]
+    pub kind: Option<Kind>,
+    /// Re-targets the SLA clocks (logged)
+    #[arg(long)]
+    pub priority: Option<Priority>,
+    /// Re-targets the SLA clocks (logged)
+    #[arg(long)]
+    pub complexity: Option<Complexity>,
+    #[arg(long)]
+    pub order: Option<String>,
+    /// Purchase date YYYY-MM-DD ("" clears it)
+    #[arg(long, value_name = "DATE", value_parser = parse_optional_date)]
+    pub purchased: Option<Option<chrono::NaiveDate>>,
+    /// Refuse if the ticket is no longer at this version
+    #[arg(long, value_name = "N")]
+    pub expect_version: Option<i64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SlaCommand {
+    /// Print the deadline for a target from a start instant
+    Due {
+        /// Start: RFC3339 with offset, or local 'YYYY-MM-DD HH:MM' in the calendar's timezone
+        #[arg(long, value_name = "TIMESTAMP")]
+        from: String,
+        /// 30m, 2h, 1h30m (business time) or 3d (working days)
+        #[arg(long, value_name = "DURATION")]
+        target: String,
+        /// Calendar name [default: the policy's shop calendar]
+        #[arg(long, value_name = "NAME")]
+        calendar: Option<String>,
+    },
+    /// Validate a policy and summarise its metrics
+    Check,
+    /// Explain how each deadline of a ticket was reached
+    Explain { id: i64 },
+    /// Move a deadline, within the metric's maximum extension
+    Extend {
+        id: i64,
+        metric: String,
+        /// 3d (working days) or 4h (business time)
+        #[arg(long, value_name = "DURATION")]
+        by: String,
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+    },
+    /// Recompute the stored clocks of open tickets (after editing the policy)
+    Recompute,
+}
+
+#[derive(Debug, Args)]
+pub struct BoardArgs {
+    /// Render one frame as plain text to stdout and exit
+    #[arg(long)]
+    pub print: bool,
+    #[arg(long, default_value_t = 120, requires = "print")]
+    pub width: u16,
+    #[arg(long, default_value_t = 40, requires = "print")]
+    pub height: u16,
+}
+
+fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| format!("'{s}' is not a date (YYYY-MM-DD)"))
+}
+
+fn parse_optional_date(s: &str) -> Result<Option<chrono::NaiveDate>, String> {
+    if s.trim().is_empty() { Ok(None) } else { parse_date(s).map(Some) }
+}
+
+/// A wall-clock duration for list filters: 45m, 2h, 1h30m, 2d.
+fn parse_wall_duration(s: &str) -> Result<chrono::Duration, String> {
+    let bad = || format!("'{s}' is not a duration (e.g. 45m, 2h, 1h30m, 2d)");
+    let mut total = 0i64;
+    let mut number = String::new();
+    for c in s.trim().chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        let n: i64 = number.parse().map_err(|_| bad())?;
+        number.clear();
+        total += n * match c {
+            'd' => 86_400,
+            'h' => 3_600,
+            'm' => 60,
+            's' => 1,
+            _ => return Err(bad()),
+        };
+    }
+    if !number.is_empty() || total <= 0 {
+        return Err(bad());
+    }
+    Ok(chrono::Duration::seconds(total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn wall_durations_parse() {
+        assert_eq!(parse_wall_duration("1h30m").unwrap(), chrono::Duration::minutes(90));
+        assert!(parse_wall_duration("soon").is_err());
+        assert!(parse_wall_duration("5").is_err());
+    }
+}

@@ -1,0 +1,114 @@
+//! Where things live, and the user's config file. Read by the front ends at start-up.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The user's settings (`config.toml` in the platform config dir, or `--config`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Name recorded as the author of log entries (default: the OS user name).
+    pub author: Option<String>,
+    /// `en` or `zh-CN` (default: from LC_ALL / LANG).
+    pub lang: Option<String>,
+    /// A policy file replacing the built-in one.
+    pub policy: Option<PathBuf>,
+    /// Ring the terminal bell when a clock enters warning or breaches (default true).
+    pub bell: Option<bool>,
+    /// Mouse support on the board (default false).
+    pub mouse: Option<bool>,
+    /// Key overrides for the board: action name -> key ("new" = "a", "quit" = "ctrl-q").
+    #[serde(default)]
+    pub keys: BTreeMap<String, String>,
+    /// Colour overrides for the board: role -> colour ("warning" = "yellow", "breached" = "#ff0000").
+    #[serde(default)]
+    pub theme: BTreeMap<String, String>,
+}
+
+/// A config file that cannot be read, with the file and the reason.
+#[derive(Debug)]
+pub struct ConfigError(pub String);
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Config {
+    /// Reads `path`; a missing file is an empty config unless the user named it explicitly.
+    pub fn load(path: &Path, explicit: bool) -> Result<Config, ConfigError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => return Ok(Config::default()),
+            Err(e) => return Err(ConfigError(format!("{}: {e}", path.display()))),
+        };
+        toml::from_str(&text).map_err(|e| ConfigError(format!("{}: {}", path.display(), one_line(&e.to_string()))))
+    }
+}
+
+/// toml's messages span several lines with a source excerpt; the first line plus the
+/// location is what a person needs.
+fn one_line(message: &str) -> String {
+    message.lines().filter(|l| !l.trim().is_empty()).take(2).collect::<Vec<_>>().join(": ")
+}
+
+fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("", "", "promptly")
+}
+
+/// The database used when neither `--db` nor `PROMPTLY_DB` is given.
+pub fn default_db_path() -> PathBuf {
+    project_dirs()
+        .map(|d| d.data_dir().join("promptly.db"))
+        .unwrap_or_else(|| PathBuf::from("promptly.db"))
+}
+
+/// The config file used when neither `--config` nor `PROMPTLY_CONFIG` is given.
+pub fn default_config_path() -> PathBuf {
+    project_dirs()
+        .map(|d| d.config_dir().join("config.toml"))
+        .unwrap_or_else(|| PathBuf::from("promptly.toml"))
+}
+
+/// A user policy next to the config replaces the built-in one when present.
+pub fn default_policy_path() -> Option<PathBuf> {
+    project_dirs().map(|d| d.config_dir().join("policy.toml")).filter(|p| p.exists())
+}
+
+/// `en` or `zh-CN` from an explicit choice, else the config, else LC_ALL / LC_MESSAGES / LANG.
+pub fn pick_language(flag: Option<&str>, config: Option<&str>) -> &'static str {
+    let env = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|k| std::env::var(k).ok())
+        .find(|v| !v.is_empty());
+    let wanted = flag.map(str::to_string).or_else(|| config.map(str::to_string)).or(env).unwrap_or_default();
+    if wanted.to_lowercase().starts_with("zh") { "zh-CN" } else { "en" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn language_follows_flag_then_config() {
+        assert_eq!(pick_language(Some("zh"), Some("en")), "zh-CN");
+        assert_eq!(pick_language(Some("en"), Some("zh-CN")), "en");
+        assert_eq!(pick_language(None, Some("zh_CN.UTF-8")), "zh-CN");
+    }
+
+    #[test]
+    fn bad_config_names_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "bell = \"loud\"\n").unwrap();
+        let err = Config::load(&path, true).unwrap_err().to_string();
+        assert!(err.starts_with(&path.display().to_string()), "{err}");
+        assert!(err.contains("line 1"), "{err}");
+        assert!(Config::load(&dir.path().join("missing.toml"), false).is_ok());
+        assert!(Config::load(&dir.path().join("missing.toml"), true).is_err());
+    }
+}

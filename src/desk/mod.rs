@@ -1,0 +1,351 @@
+//! The use cases of the desk, shared by the CLI and the board. One call = one transaction =
+//! the change + its log entry + the recomputed SLA clocks. A change made against a stale
+//! version of a ticket is refused rather than overwriting someone else's work.
+
+pub mod demo;
+
+use crate::clock::Clock;
+use crate::domain::log::{ContactMethod, Direction, Event, LogEntry, NewEntry};
+use crate::domain::policy::Policy;
+use crate::domain::sla::{self, ClockReading, ClockState};
+use crate::domain::target::Target;
+use crate::domain::ticket::{
+    Channel, Complexity, IllegalMove, InvalidField, Kind, NewTicket, Priority, Status, Ticket,
+    validate_email, validate_phone, validate_title,
+};
+use crate::store::{ListQuery, Store, StoreError, StoredClock, TicketSummary, Tx};
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use std::fmt;
+
+/// Why a desk action was refused. Nothing was written.
+#[derive(Debug)]
+pub enum DeskError {
+    NotFound(i64),
+    Invalid(InvalidField),
+    Move(IllegalMove),
+    Extension(String),
+    Store(StoreError),
+}
+
+impl fmt::Display for DeskError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DeskError::NotFound(id) => write!(f, "ticket #{id} does not exist"),
+            DeskError::Invalid(e) => e.fmt(f),
+            DeskError::Move(e) => e.fmt(f),
+            DeskError::Extension(e) => f.write_str(e),
+            DeskError::Store(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for DeskError {}
+
+impl From<StoreError> for DeskError {
+    fn from(e: StoreError) -> Self {
+        DeskError::Store(e)
+    }
+}
+
+impl From<InvalidField> for DeskError {
+    fn from(e: InvalidField) -> Self {
+        DeskError::Invalid(e)
+    }
+}
+
+pub type Result<T> = std::result::Result<T, DeskError>;
+
+/// A follow-up the agent logs on a ticket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FollowUp {
+    Note,
+    Contact { method: ContactMethod, direction: Direction },
+    Plan,
+}
+
+/// One field edit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Edit {
+    Title(String),
+    Description(String),
+    CustomerName(String),
+    Phone(String),
+    Email(String),
+    Channel(Channel),
+    Kind(Kind),
+    Priority(Priority),
+    Complexity(Complexity),
+    Reference(String),
+    Purchased(Option<NaiveDate>),
+}
+
+/// A ticket with everything the ticket view shows.
+#[derive(Debug, Clone)]
+pub struct TicketView {
+    pub ticket: Ticket,
+    pub log: Vec<LogEntry>,
+    /// Evaluated at the time of reading, so countdowns are exact.
+    pub clocks: Vec<ClockReading>,
+}
+
+pub struct Desk {
+    store: Store,
+    policy: Policy,
+    clock: Clock,
+    author: String,
+}
+
+impl Desk {
+    pub fn new(store: Store, policy: Policy, clock: Clock, author: impl Into<String>) -> Desk {
+        Desk { store, policy, clock, author: author.into() }
+    }
+
+    /// Now, to the second: the log and the clocks store whole seconds.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now().trunc_subsecs(0)
+    }
+
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn author(&self) -> &str {
+        &self.author
+    }
+
+    /// Intake: records a new ticket, opened now or (migrating old records) at `opened_at`.
+    pub fn open_ticket(&mut self, new: &NewTicket, opened_at: Option<DateTime<Utc>>) -> Result<Ticket> {
+        new.validate()?;
+        let now = self.now();
+        let at = opened_at.map(|t| t.trunc_subsecs(0)).unwrap_or(now);
+        if at > now {
+            return Err(InvalidField { field: "opened-at", reason: format!("{at} is in the future") }.into());
+        }
+        let targets = self.policy.targets_for(new.priority, new.kind, new.complexity);
+        let entry = NewEntry {
+            at,
+            author: self.author.clone(),
+            event: Event::Opened { priority: new.priority, kind: new.kind, complexity: new.complexity, targets },
+            body: new.title.trim().to_string(),
+        };
+        let policy = &self.policy;
+        self.store.write(|tx| {
+            let id = tx.insert_ticket(new, at)?;
+            tx.append(id, &entry)?;
+            let ticket = tx.ticket(id)?.ok_or(DeskError::NotFound(id))?;
+            refresh_clocks(tx, policy, &ticket, &tx.log(id)?, now)?;
+            Ok(ticket)
+        })
+    }
+
+    /// Appends a note, a customer contact or a solution plan.
+    pub fn follow_up(&mut self, id: i64, expected: Option<i64>, kind: FollowUp, text: &str) -> Result<Ticket> {
+        let event = match kind {
+            FollowUp::Note => {
+                if text.trim().is_empty() {
+                    return Err(InvalidField { field: "text", reason: "a note needs some text".into() }.into());
+                }
+                Event::Note
+            }
+            FollowUp::Contact { method, direction } => Event::Contact { method, direction },
+            FollowUp::Plan => {
+                if text.trim().is_empty() {
+                    return Err(InvalidField { field: "text", reason: "say what the plan is".into() }.into());
+                }
+                Event::Plan
+            }
+        };
+        let body = text.trim_end().to_string();
+        self.change(id, expected, |_ticket, _log, _policy| Ok(vec![(event, body)]))
+    }
+
+    /// Moves the ticket through the status machine, with an optional note in the same entry.
+    pub fn change_status(&mut self, id: i64, expected: Option<i64>, to: Status, note: &str) -> Result<Ticket> {
+        let now = self.now();
+        let note = note.trim_end().to_string();
+        self.change(id, expected, move |ticket, _log, _policy| {
+            let from = ticket.status;
+            from.check_move(to).map_err(DeskError::Move)?;
+            ticket.status = to;
+            match to {
+                Status::Resolved => ticket.resolved_at = Some(now),
+                Status::Closed => ticket.closed_at = Some(now),
+                Status::Open if matches!(from, Status::Resolved | Status::Closed) => {
+                    ticket.resolved_at = None;
+                    ticket.closed_at = None;
+                }
+                _ => {}
+            }
+            Ok(vec![(Event::Status { from, to }, note)])
+        })
+    }
+
+    /// Applies field edits; each changed field is its own log entry. Priority, kind and
+    /// complexity changes re-target the clocks from the new values.
+    pub fn edit(&mut self, id: i64, expected: Option<i64>, edits: &[Edit]) -> Result<Ticket> {
+        for edit in edits {
+            match edit {
+                Edit::Title(t) => validate_title(t)?,
+                Edit::Email(e) => validate_email(e)?,
+                Edit::Phone(p) => validate_phone(p)?,
+                _ => {}
+            }
+        }
+        self.change(id, expected, |ticket, _log, policy| {
+            let mut events = Vec::new();
+            for edit in edits {
+                let (field, from, to) = apply_edit(ticket, edit);
+                if from == to {
+                    continue;
+                }
+                let targets = retargets(edit).then(|| policy.targets_for(ticket.priority, ticket.kind, ticket.complexity));
+                events.push((Event::Field { field: field.to_string(), from, to, targets }, String::new()));
+            }
+            if events.is_empty() {
+                return Err(InvalidField { field: "edit", reason: "nothing changes".into() }.into());
+            }
+            Ok(events)
+        })
+    }
+
+    /// Moves a deadline by `by`, within the metric's maximum extension, with the reason logged.
+    pub fn extend(&mut self, id: i64, expected: Option<i64>, metric: &str, by: &Target, reason: &str) -> Result<Ticket> {
+        if reason.trim().is_empty() {
+            return Err(InvalidField { field: "reason", reason: "say why the deadline moves".into() }.into());
+        }
+        let now = self.now();
+        let metric = metric.to_string();
+        let reason = reason.trim().to_string();
+        self.change(id, expected, move |ticket, log, policy| {
+            sla::check_extension(policy, ticket, log, &metric, by, now).map_err(|e| DeskError::Extension(e.to_string()))?;
+            Ok(vec![(Event::Extended { metric, by: by.to_string() }, reason)])
+        })
+    }
+
+    /// A ticket with its log and clocks as of now.
+    pub fn view(&self, id: i64) -> Result<TicketView> {
+        let ticket = self.store.ticket(id)?.ok_or(DeskError::NotFound(id))?;
+        let log = self.store.log(id)?;
+        let clocks = sla::evaluate(&self.policy, &ticket, &log, self.now());
+        Ok(TicketView { ticket, log, clocks })
+    }
+
+    pub fn list(&self, query: &ListQuery) -> Result<Vec<TicketSummary>> {
+        Ok(self.store.list(query)?)
+    }
+
+    /// Recomputes the stored clocks of every open or waiting ticket (after a policy edit:
+    /// calendar changes apply to running clocks). Returns how many tickets were refreshed.
+    pub fn recompute_active(&mut self) -> Result<usize> {
+        let now = self.now();
+        let ids = self.store.active_ticket_ids()?;
+        let policy = &self.policy;
+        self.store.write(|tx| {
+            for id in &ids {
+                if let Some(ticket) = tx.ticket(*id)? {
+                    refresh_clocks(tx, policy, &ticket, &tx.log(*id)?, now)?;
+                }
+            }
+            Ok::<_, DeskError>(ids.len())
+        })
+    }
+
+    /// The common shape of every change: load, check the version, apply, bump, log, re-clock.
+    fn change(
+        &mut self,
+        id: i64,
+        expected: Option<i64>,
+        apply: impl FnOnce(&mut Ticket, &[LogEntry], &Policy) -> Result<Vec<(Event, String)>>,
+    ) -> Result<Ticket> {
+        let now = self.now();
+        let author = self.author.clone();
+        let policy = &self.policy;
+        self.store.write(|tx| {
+            let mut ticket = tx.ticket(id)?.ok_or(DeskError::NotFound(id))?;
+            if expected.is_some_and(|v| v != ticket.version) {
+                return Err(StoreError::Stale { ticket: id }.into());
+            }
+            let mut log = tx.log(id)?;
+            let events = apply(&mut ticket, &log, policy)?;
+            ticket.version += 1;
+            ticket.updated_at = now;
+            tx.update_ticket(&ticket)?;
+            for (event, body) in events {
+                let entry = NewEntry { at: now, author: author.clone(), event, body };
+                let entry_id = tx.append(id, &entry)?;
+                log.push(LogEntry { id: entry_id, ticket_id: id, at: entry.at, author: entry.author, event: entry.event, body: entry.body });
+            }
+            refresh_clocks(tx, policy, &ticket, &log, now)?;
+            Ok(ticket)
+        })
+    }
+}
+
+/// Applies one edit; returns (field, old, new) as the log shows them.
+fn apply_edit(t: &mut Ticket, edit: &Edit) -> (&'static str, String, String) {
+    fn swap<T: ToString>(slot: &mut T, new: T) -> (String, String) {
+        let old = std::mem::replace(slot, new);
+        (old.to_string(), slot.to_string())
+    }
+    let (field, (from, to)) = match edit {
+        Edit::Title(v) => ("title", swap(&mut t.title, v.trim().to_string())),
+        Edit::Description(v) => ("description", swap(&mut t.description, v.clone())),
+        Edit::CustomerName(v) => ("customer", swap(&mut t.customer.name, v.trim().to_string())),
+        Edit::Phone(v) => ("phone", swap(&mut t.customer.phone, v.trim().to_string())),
+        Edit::Email(v) => ("email", swap(&mut t.customer.email, v.trim().to_string())),
+        Edit::Channel(v) => ("channel", swap(&mut t.channel, *v)),
+        Edit::Reference(v) => ("order", swap(&mut t.reference, v.trim().to_string())),
+        Edit::Kind(v) => ("kind", swap(&mut t.kind, *v)),
+        Edit::Priority(v) => ("priority", swap(&mut t.priority, *v)),
+        Edit::Complexity(v) => ("complexity", swap(&mut t.complexity, *v)),
+        Edit::Purchased(v) => {
+            let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+            ("purchased", (date(std::mem::replace(&mut t.purchased_on, *v)), date(*v)))
+        }
+    };
+    (field, from, to)
+}
+
+/// Edits that change which SLA targets the ticket is promised.
+fn retargets(edit: &Edit) -> bool {
+    matches!(edit, Edit::Kind(_) | Edit::Priority(_) | Edit::Complexity(_))
+}
+
+/// Re-evaluates the ticket's clocks from its log and stores them (same transaction as the change).
+fn refresh_clocks(tx: &Tx, policy: &Policy, ticket: &Ticket, log: &[LogEntry], now: DateTime<Utc>) -> Result<()> {
+    let readings = sla::evaluate(policy, ticket, log, now);
+    let stored: Vec<StoredClock> = readings.iter().map(stored_clock).collect();
+    tx.replace_clocks(ticket.id, &stored)?;
+    Ok(())
+}
+
+/// The persisted form of a reading: paused clocks keep no deadline (it moves while paused).
+pub fn stored_clock(r: &ClockReading) -> StoredClock {
+    let paused = r.state == ClockState::Paused;
+    StoredClock {
+        metric: r.metric.clone(),
+        cycle: r.cycle,
+        state: r.state.slug().to_string(),
+        target: r.target.clone(),
+        started_at: r.started_at,
+        due_at: if paused { None } else { r.due_at },
+        met_at: r.met_at,
+        breached_at: r.breached_at,
+        paused_secs: r.paused_secs,
+        remaining_secs: Some(r.remaining_secs),
+    }
+}
+
+/// The name recorded as author: the config's, else the OS user's.
+pub fn default_author(configured: Option<&str>) -> String {
+    configured
+        .map(str::to_string)
+        .or_else(|| std::env::var("USER").ok())
+        .or_else(|| std::env::var("USERNAME").ok())
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| "agent".to_string())
+}

@@ -1,0 +1,275 @@
+//! The only code that speaks SQL. Opens the file safely, migrates it, and maps rows to domain
+//! types. Every write goes through [`Store::write`]: one `BEGIN IMMEDIATE` transaction.
+
+mod rows;
+pub mod schema;
+
+use crate::domain::log::{LogEntry, NewEntry};
+use crate::domain::ticket::{Customer, NewTicket, Ticket};
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub use rows::{StoredClock, TicketSummary};
+
+/// Why the store could not do what was asked.
+#[derive(Debug)]
+pub enum StoreError {
+    /// The file is not SQLite at all.
+    NotSqlite(PathBuf),
+    /// A SQLite file, but not one of ours.
+    NotPromptly(PathBuf),
+    /// Written by a newer Promptly with a schema this build does not know.
+    TooNew { path: PathBuf, found: i64, known: i64 },
+    /// A change was made against an old version of the ticket.
+    Stale { ticket: i64 },
+    Io(PathBuf, std::io::Error),
+    Sql(rusqlite::Error),
+    Migration(String),
+    /// A stored value this build cannot read (a hand-edited row, say).
+    Corrupt(String),
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreError::NotSqlite(p) => write!(f, "{} is not a SQLite database; refusing to touch it", p.display()),
+            StoreError::NotPromptly(p) => {
+                write!(f, "{} is a SQLite database but not a Promptly database; refusing to touch it", p.display())
+            }
+            StoreError::TooNew { path, found, known } => write!(
+                f,
+                "{} was written by a newer Promptly (schema {found}, this build knows up to {known}); upgrade Promptly to open it",
+                path.display()
+            ),
+            StoreError::Stale { ticket } => write!(f, "ticket #{ticket} was changed elsewhere; reload"),
+            StoreError::Io(p, e) => write!(f, "{}: {e}", p.display()),
+            StoreError::Sql(e) => write!(f, "database error: {e}"),
+            StoreError::Migration(e) => write!(f, "database migration failed: {e}"),
+            StoreError::Corrupt(e) => write!(f, "unreadable data in the database: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Sql(e)
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// A Promptly database file.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+impl Store {
+    /// Opens (creating with mode 0600 if missing) and migrates the database at `path`.
+    /// A file that is not ours, or is from a newer Promptly, is refused before anything is written.
+    pub fn open(path: &Path) -> Result<Store> {
+        let io = |e| StoreError::Io(path.to_path_buf(), e);
+        match std::fs::metadata(path) {
+            Ok(_) => check_header(path)?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => create_private(path).map_err(io)?,
+            Err(e) => return Err(io(e)),
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+        )?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        check_identity(&conn, path)?;
+        let mut store = Store { conn, path: path.to_path_buf() };
+        store.prepare()?;
+        Ok(store)
+    }
+
+    /// A private database in memory (tests, benches).
+    pub fn open_in_memory() -> Result<Store> {
+        let conn = Connection::open_in_memory()?;
+        let mut store = Store { conn, path: PathBuf::from(":memory:") };
+        store.prepare()?;
+        Ok(store)
+    }
+
+    fn prepare(&mut self) -> Result<()> {
+        // journal_mode returns a row, so it is queried rather than executed.
+        let _: String = self.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        self.conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+        schema::migrations().to_latest(&mut self.conn).map_err(|e| StoreError::Migration(e.to_string()))?;
+        Ok(())
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction; commits only if it returns `Ok`.
+    pub fn write<T, E: From<StoreError>>(&mut self, f: impl FnOnce(&Tx) -> std::result::Result<T, E>) -> std::result::Result<T, E> {
+        let tx = Tx(self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::from)?);
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Changes whenever another connection commits (the board's live refresh).
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
+    pub fn ticket(&self, id: i64) -> Result<Option<Ticket>> {
+        rows::ticket(&self.conn, id)
+    }
+
+    pub fn log(&self, ticket_id: i64) -> Result<Vec<LogEntry>> {
+        rows::log(&self.conn, ticket_id)
+    }
+
+    pub fn clocks(&self, ticket_id: i64) -> Result<Vec<StoredClock>> {
+        rows::clocks(&self.conn, ticket_id)
+    }
+
+    /// Tickets matching `query`, with their nearest running clock.
+    pub fn list(&self, query: &ListQuery) -> Result<Vec<TicketSummary>> {
+        rows::list(&self.conn, query)
+    }
+
+    /// Ids of tickets still being worked (open or waiting): their clocks run.
+    pub fn active_ticket_ids(&self) -> Result<Vec<i64>> {
+        rows::active_ticket_ids(&self.conn)
+    }
+
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Runs raw SQL (tests use it to prove the log refuses edits).
+    #[doc(hidden)]
+    pub fn execute_raw(&self, sql: &str) -> Result<usize> {
+        Ok(self.conn.execute(sql, [])?)
+    }
+}
+
+/// An open write transaction. Dropped without [`Store::write`] returning `Ok`, it rolls back.
+pub struct Tx<'a>(rusqlite::Transaction<'a>);
+
+impl Tx<'_> {
+    pub fn ticket(&self, id: i64) -> Result<Option<Ticket>> {
+        rows::ticket(&self.0, id)
+    }
+
+    pub fn log(&self, ticket_id: i64) -> Result<Vec<LogEntry>> {
+        rows::log(&self.0, ticket_id)
+    }
+
+    /// Inserts a ticket opened at `at`; returns its id.
+    pub fn insert_ticket(&self, new: &NewTicket, at: DateTime<Utc>) -> Result<i64> {
+        let customer = self.customer_id(&new.customer)?;
+        rows::insert_ticket(&self.0, new, customer, at)
+    }
+
+    /// Saves `ticket` if its stored version is still `ticket.version - 1`, else [`StoreError::Stale`].
+    pub fn update_ticket(&self, ticket: &Ticket) -> Result<()> {
+        let customer = self.customer_id(&ticket.customer)?;
+        if rows::update_ticket(&self.0, ticket, customer)? == 0 {
+            return Err(StoreError::Stale { ticket: ticket.id });
+        }
+        Ok(())
+    }
+
+    pub fn append(&self, ticket_id: i64, entry: &NewEntry) -> Result<i64> {
+        rows::append(&self.0, ticket_id, entry)
+    }
+
+    /// Replaces the derived clock rows of a ticket.
+    pub fn replace_clocks(&self, ticket_id: i64, clocks: &[StoredClock]) -> Result<()> {
+        rows::replace_clocks(&self.0, ticket_id, clocks)
+    }
+
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    /// The same person asking again reuses their customer row.
+    fn customer_id(&self, c: &Customer) -> Result<i64> {
+        rows::customer_id(&self.0, c)
+    }
+
+    fn commit(self) -> Result<()> {
+        Ok(self.0.commit()?)
+    }
+}
+
+/// What `list` should return.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    /// Only these statuses (empty: all).
+    pub statuses: Vec<crate::domain::ticket::Status>,
+    /// Only tickets with a running clock due before this instant (overdue: now; due within: now + d).
+    pub due_before: Option<DateTime<Utc>>,
+    /// Text that must appear in title, customer name or reference.
+    pub text: Option<String>,
+    pub limit: Option<usize>,
+}
+
+fn create_private(path: &Path) -> std::io::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map(drop)
+}
+
+/// Refuses a non-empty file that does not start with SQLite's magic header.
+fn check_header(path: &Path) -> Result<()> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(16);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(16).read_to_end(&mut head))
+        .map_err(|e| StoreError::Io(path.to_path_buf(), e))?;
+    if head.is_empty() || head == SQLITE_MAGIC {
+        Ok(())
+    } else {
+        Err(StoreError::NotSqlite(path.to_path_buf()))
+    }
+}
+
+/// Reads application_id and user_version (no writes) and refuses strangers and newer schemas.
+fn check_identity(conn: &Connection, path: &Path) -> Result<()> {
+    let app: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).map_err(|e| match e {
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => {
+            StoreError::NotSqlite(path.to_path_buf())
+        }
+        e => StoreError::Sql(e),
+    })?;
+    let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if app != schema::APPLICATION_ID && (app != 0 || tables > 0) {
+        return Err(StoreError::NotPromptly(path.to_path_buf()));
+    }
+    if version > schema::latest_version() {
+        return Err(StoreError::TooNew { path: path.to_path_buf(), found: version, known: schema::latest_version() });
+    }
+    Ok(())
+}

@@ -1,0 +1,331 @@
+//! Row mapping: SQL in, domain types out. Instants are stored as fixed-width UTC RFC3339 text
+//! (`2026-11-23T06:00:00Z`), so text order is time order and indexes serve range queries.
+
+use super::{ListQuery, Result, StoreError};
+use crate::domain::log::{Event, LogEntry, NewEntry};
+use crate::domain::ticket::{Customer, NewTicket, Status, Ticket};
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter, types::Value};
+use std::str::FromStr;
+
+/// One SLA clock as persisted: derived from the log, rewritten with every change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredClock {
+    pub metric: String,
+    pub cycle: u32,
+    /// running, paused, warning, breached, met
+    pub state: String,
+    pub target: String,
+    pub started_at: DateTime<Utc>,
+    /// None while paused: the deadline moves as long as the pause lasts.
+    pub due_at: Option<DateTime<Utc>>,
+    pub met_at: Option<DateTime<Utc>>,
+    /// When the deadline passed unmet, if it had by the time of the write.
+    pub breached_at: Option<DateTime<Utc>>,
+    pub paused_secs: i64,
+    /// Business seconds left at the time of the write (negative when late).
+    pub remaining_secs: Option<i64>,
+}
+
+/// A ticket as the board and `list` show it: the ticket and its nearest unmet clock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketSummary {
+    pub ticket: Ticket,
+    pub nearest: Option<StoredClock>,
+}
+
+pub fn ts(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn parse_ts(s: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|d| d.with_timezone(&Utc))
+        .map_err(|e| StoreError::Corrupt(format!("timestamp '{s}': {e}")))
+}
+
+fn parse_opt_ts(s: Option<String>) -> Result<Option<DateTime<Utc>>> {
+    s.as_deref().map(parse_ts).transpose()
+}
+
+fn parse_word<T: FromStr>(s: &str) -> Result<T>
+where
+    T::Err: std::fmt::Display,
+{
+    s.parse().map_err(|e: T::Err| StoreError::Corrupt(e.to_string()))
+}
+
+const TICKET_COLUMNS: &str = "t.id, t.title, t.description, t.channel, t.kind, t.priority, t.complexity, t.reference, \
+     t.purchased_on, t.status, t.opened_at, t.updated_at, t.resolved_at, t.closed_at, t.version, \
+     c.name, c.phone, c.email";
+
+/// Raw text of a ticket row; parsed outside rusqlite's closure so errors keep their meaning.
+struct RawTicket {
+    id: i64,
+    text: [String; 7],
+    purchased_on: Option<String>,
+    status: String,
+    opened_at: String,
+    updated_at: String,
+    resolved_at: Option<String>,
+    closed_at: Option<String>,
+    version: i64,
+    customer: Customer,
+}
+
+fn raw_ticket(r: &Row<'_>, base: usize) -> rusqlite::Result<RawTicket> {
+    Ok(RawTicket {
+        id: r.get(base)?,
+        text: [
+            r.get(base + 1)?,
+            r.get(base + 2)?,
+            r.get(base + 3)?,
+            r.get(base + 4)?,
+            r.get(base + 5)?,
+            r.get(base + 6)?,
+            r.get(base + 7)?,
+        ],
+        purchased_on: r.get(base + 8)?,
+        status: r.get(base + 9)?,
+        opened_at: r.get(base + 10)?,
+        updated_at: r.get(base + 11)?,
+        resolved_at: r.get(base + 12)?,
+        closed_at: r.get(base + 13)?,
+        version: r.get(base + 14)?,
+        customer: Customer { name: r.get(base + 15)?, phone: r.get(base + 16)?, email: r.get(base + 17)? },
+    })
+}
+
+fn into_ticket(raw: RawTicket) -> Result<Ticket> {
+    let [title, description, channel, kind, priority, complexity, reference] = raw.text;
+    Ok(Ticket {
+        id: raw.id,
+        title,
+        description,
+        customer: raw.customer,
+        channel: parse_word(&channel)?,
+        kind: parse_word(&kind)?,
+        priority: parse_word(&priority)?,
+        complexity: parse_word(&complexity)?,
+        reference,
+        purchased_on: raw
+            .purchased_on
+            .map(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|e| StoreError::Corrupt(format!("date '{d}': {e}"))))
+            .transpose()?,
+        status: parse_word(&raw.status)?,
+        opened_at: parse_ts(&raw.opened_at)?,
+        updated_at: parse_ts(&raw.updated_at)?,
+        resolved_at: parse_opt_ts(raw.resolved_at)?,
+        closed_at: parse_opt_ts(raw.closed_at)?,
+        version: raw.version,
+    })
+}
+
+pub fn ticket(conn: &Connection, id: i64) -> Result<Option<Ticket>> {
+    let sql = format!("SELECT {TICKET_COLUMNS} FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE t.id = ?1");
+    let raw = conn.prepare_cached(&sql)?.query_row([id], |r| raw_ticket(r, 0)).optional()?;
+    raw.map(into_ticket).transpose()
+}
+
+pub fn customer_id(conn: &Connection, c: &Customer) -> Result<i64> {
+    conn.prepare_cached("INSERT INTO customers(name, phone, email) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING")?
+        .execute(params![c.name.trim(), c.phone.trim(), c.email.trim()])?;
+    Ok(conn
+        .prepare_cached("SELECT id FROM customers WHERE name = ?1 AND phone = ?2 AND email = ?3")?
+        .query_row(params![c.name.trim(), c.phone.trim(), c.email.trim()], |r| r.get(0))?)
+}
+
+pub fn insert_ticket(conn: &Connection, new: &NewTicket, customer: i64, at: DateTime<Utc>) -> Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO tickets(title, description, customer_id, channel, kind, priority, complexity, reference,
+                             purchased_on, status, opened_at, updated_at, version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'open', ?10, ?10, 1)",
+    )?
+    .execute(params![
+        new.title.trim(),
+        new.description,
+        customer,
+        new.channel.slug(),
+        new.kind.slug(),
+        new.priority.slug(),
+        new.complexity.slug(),
+        new.reference.trim(),
+        new.purchased_on.map(|d| d.to_string()),
+        ts(at),
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Writes every field; matches only the version before this change. Returns rows changed.
+pub fn update_ticket(conn: &Connection, t: &Ticket, customer: i64) -> Result<usize> {
+    Ok(conn
+        .prepare_cached(
+            "UPDATE tickets SET title = ?2, description = ?3, customer_id = ?4, channel = ?5, kind = ?6,
+                priority = ?7, complexity = ?8, reference = ?9, purchased_on = ?10, status = ?11,
+                updated_at = ?12, resolved_at = ?13, closed_at = ?14, version = ?15
+             WHERE id = ?1 AND version = ?15 - 1",
+        )?
+        .execute(params![
+            t.id,
+            t.title.trim(),
+            t.description,
+            customer,
+            t.channel.slug(),
+            t.kind.slug(),
+            t.priority.slug(),
+            t.complexity.slug(),
+            t.reference.trim(),
+            t.purchased_on.map(|d| d.to_string()),
+            t.status.slug(),
+            ts(t.updated_at),
+            t.resolved_at.map(ts),
+            t.closed_at.map(ts),
+            t.version,
+        ])?)
+}
+
+pub fn append(conn: &Connection, ticket_id: i64, e: &NewEntry) -> Result<i64> {
+    let data = serde_json::to_string(&e.event).map_err(|err| StoreError::Corrupt(err.to_string()))?;
+    conn.prepare_cached("INSERT INTO log(ticket_id, at, author, kind, data, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
+        .execute(params![ticket_id, ts(e.at), e.author, e.event.kind_name(), data, e.body])?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn log(conn: &Connection, ticket_id: i64) -> Result<Vec<LogEntry>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT id, at, author, data, body FROM log WHERE ticket_id = ?1 ORDER BY at, id")?;
+    let raw = stmt
+        .query_map([ticket_id], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    raw.into_iter()
+        .map(|(id, at, author, data, body)| {
+            let event: Event =
+                serde_json::from_str(&data).map_err(|e| StoreError::Corrupt(format!("log entry {id}: {e}")))?;
+            Ok(LogEntry { id, ticket_id, at: parse_ts(&at)?, author, event, body })
+        })
+        .collect()
+}
+
+const CLOCK_COLUMNS: &str =
+    "metric, cycle, state, target, started_at, due_at, met_at, breached_at, paused_secs, remaining_secs";
+
+type RawClock = (String, u32, String, String, String, Option<String>, Option<String>, Option<String>, i64, Option<i64>);
+
+fn raw_clock(r: &Row<'_>, base: usize) -> rusqlite::Result<RawClock> {
+    Ok((
+        r.get(base)?,
+        r.get(base + 1)?,
+        r.get(base + 2)?,
+        r.get(base + 3)?,
+        r.get(base + 4)?,
+        r.get(base + 5)?,
+        r.get(base + 6)?,
+        r.get(base + 7)?,
+        r.get(base + 8)?,
+        r.get(base + 9)?,
+    ))
+}
+
+fn into_clock(raw: RawClock) -> Result<StoredClock> {
+    let (metric, cycle, state, target, started_at, due_at, met_at, breached_at, paused_secs, remaining_secs) = raw;
+    Ok(StoredClock {
+        metric,
+        cycle,
+        state,
+        target,
+        started_at: parse_ts(&started_at)?,
+        due_at: parse_opt_ts(due_at)?,
+        met_at: parse_opt_ts(met_at)?,
+        breached_at: parse_opt_ts(breached_at)?,
+        paused_secs,
+        remaining_secs,
+    })
+}
+
+pub fn clocks(conn: &Connection, ticket_id: i64) -> Result<Vec<StoredClock>> {
+    let sql = format!("SELECT {CLOCK_COLUMNS} FROM clocks WHERE ticket_id = ?1 ORDER BY metric, cycle");
+    let raw = conn
+        .prepare_cached(&sql)?
+        .query_map([ticket_id], |r| raw_clock(r, 0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    raw.into_iter().map(into_clock).collect()
+}
+
+pub fn replace_clocks(conn: &Connection, ticket_id: i64, clocks: &[StoredClock]) -> Result<()> {
+    conn.prepare_cached("DELETE FROM clocks WHERE ticket_id = ?1")?.execute([ticket_id])?;
+    let mut insert = conn.prepare_cached(&format!(
+        "INSERT INTO clocks(ticket_id, {CLOCK_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+    ))?;
+    for c in clocks {
+        insert.execute(params![
+            ticket_id,
+            c.metric,
+            c.cycle,
+            c.state,
+            c.target,
+            ts(c.started_at),
+            c.due_at.map(ts),
+            c.met_at.map(ts),
+            c.breached_at.map(ts),
+            c.paused_secs,
+            c.remaining_secs,
+        ])?;
+    }
+    Ok(())
+}
+
+pub fn active_ticket_ids(conn: &Connection) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached("SELECT id FROM tickets WHERE status IN ('open', 'waiting') ORDER BY id")?;
+    let ids = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(ids)
+}
+
+/// Tickets with their nearest unmet clock (earliest deadline; paused clocks after running ones),
+/// most urgent first. The nearest clock comes from the partial index on running clocks.
+pub fn list(conn: &Connection, q: &ListQuery) -> Result<Vec<TicketSummary>> {
+    let mut sql = format!(
+        "WITH nearest AS (
+             SELECT ticket_id, {CLOCK_COLUMNS}, min(coalesce(due_at, '~')) AS sort_key
+             FROM clocks WHERE met_at IS NULL GROUP BY ticket_id)
+         SELECT {TICKET_COLUMNS}, n.metric, n.cycle, n.state, n.target, n.started_at, n.due_at, n.met_at,
+                n.breached_at, n.paused_secs, n.remaining_secs
+         FROM tickets t JOIN customers c ON c.id = t.customer_id
+         LEFT JOIN nearest n ON n.ticket_id = t.id WHERE 1 = 1"
+    );
+    let mut args: Vec<Value> = Vec::new();
+    if !q.statuses.is_empty() {
+        let marks = vec!["?"; q.statuses.len()].join(", ");
+        sql.push_str(&format!(" AND t.status IN ({marks})"));
+        args.extend(q.statuses.iter().map(|s: &Status| Value::Text(s.slug().to_string())));
+    }
+    if let Some(before) = q.due_before {
+        sql.push_str(" AND n.due_at IS NOT NULL AND n.due_at <= ?");
+        args.push(Value::Text(ts(before)));
+    }
+    if let Some(text) = q.text.as_deref().filter(|t| !t.trim().is_empty()) {
+        sql.push_str(" AND (instr(lower(t.title), lower(?)) OR instr(lower(c.name), lower(?)) OR instr(lower(t.reference), lower(?)))");
+        for _ in 0..3 {
+            args.push(Value::Text(text.trim().to_string()));
+        }
+    }
+    sql.push_str(" ORDER BY n.sort_key IS NULL, n.sort_key, t.id");
+    if let Some(limit) = q.limit {
+        sql.push_str(&format!(" LIMIT {limit}"));
+    }
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let raw = stmt
+        .query_map(params_from_iter(args), |r| {
+            let ticket = raw_ticket(r, 0)?;
+            let clock = match r.get::<_, Option<String>>(18)? {
+                Some(_) => Some(raw_clock(r, 18)?),
+                None => None,
+            };
+            Ok((ticket, clock))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    raw.into_iter()
+        .map(|(t, c)| Ok(TicketSummary { ticket: into_ticket(t)?, nearest: c.map(into_clock).transpose()? }))
+        .collect()
+}

@@ -1,0 +1,99 @@
+//! The schema as numbered migrations. Append new ones; never edit a released one.
+
+use rusqlite_migration::{M, Migrations};
+
+/// `PRAGMA application_id` of a Promptly database ("PRMT"): tells our files from other SQLite
+/// files before anything is written to them.
+pub const APPLICATION_ID: i64 = 0x5052_4D54;
+
+pub fn migrations() -> Migrations<'static> {
+    Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
+}
+
+/// How many migrations this build knows; a file at a higher `user_version` is from a newer Promptly.
+pub fn latest_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+const MIGRATIONS: &[&str] = &[
+    // 1: tickets, customers, the append-only log, derived SLA clocks.
+    r#"
+    PRAGMA application_id = 1347571028;
+
+    CREATE TABLE customers (
+        id    INTEGER PRIMARY KEY,
+        name  TEXT NOT NULL DEFAULT '',
+        phone TEXT NOT NULL DEFAULT '',
+        email TEXT NOT NULL DEFAULT ''
+    );
+    CREATE UNIQUE INDEX customers_identity ON customers(name, phone, email);
+
+    CREATE TABLE tickets (
+        id           INTEGER PRIMARY KEY,
+        title        TEXT NOT NULL,
+        description  TEXT NOT NULL DEFAULT '',
+        customer_id  INTEGER NOT NULL REFERENCES customers(id),
+        channel      TEXT NOT NULL,
+        kind         TEXT NOT NULL,
+        priority     TEXT NOT NULL,
+        complexity   TEXT NOT NULL,
+        reference    TEXT NOT NULL DEFAULT '',
+        purchased_on TEXT,
+        status       TEXT NOT NULL,
+        opened_at    TEXT NOT NULL,
+        updated_at   TEXT NOT NULL,
+        resolved_at  TEXT,
+        closed_at    TEXT,
+        version      INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE INDEX tickets_status ON tickets(status, id);
+    CREATE INDEX tickets_opened ON tickets(opened_at);
+    CREATE INDEX tickets_customer ON tickets(customer_id);
+
+    CREATE TABLE log (
+        id        INTEGER PRIMARY KEY,
+        ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+        at        TEXT NOT NULL,
+        author    TEXT NOT NULL,
+        kind      TEXT NOT NULL,
+        data      TEXT NOT NULL,
+        body      TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX log_ticket ON log(ticket_id, at, id);
+    CREATE INDEX log_at ON log(at);
+    CREATE TRIGGER log_is_append_only_update BEFORE UPDATE ON log
+    BEGIN SELECT RAISE(ABORT, 'the follow-up log is append-only: entries cannot be changed'); END;
+    CREATE TRIGGER log_is_append_only_delete BEFORE DELETE ON log
+    BEGIN SELECT RAISE(ABORT, 'the follow-up log is append-only: entries cannot be deleted'); END;
+
+    CREATE TABLE clocks (
+        ticket_id      INTEGER NOT NULL REFERENCES tickets(id),
+        metric         TEXT NOT NULL,
+        cycle          INTEGER NOT NULL,
+        state          TEXT NOT NULL,
+        target         TEXT NOT NULL,
+        started_at     TEXT NOT NULL,
+        due_at         TEXT,
+        met_at         TEXT,
+        breached_at    TEXT,
+        paused_secs    INTEGER NOT NULL DEFAULT 0,
+        remaining_secs INTEGER,
+        PRIMARY KEY (ticket_id, metric, cycle)
+    ) WITHOUT ROWID;
+    -- "what is overdue now / due soon": running clocks by deadline.
+    CREATE INDEX clocks_running_due ON clocks(due_at) WHERE met_at IS NULL;
+    -- "what was breached last month": by the instant the deadline passed.
+    CREATE INDEX clocks_breached ON clocks(breached_at) WHERE breached_at IS NOT NULL;
+
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    "#,
+];
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn migrations_are_valid() {
+        assert!(super::migrations().validate().is_ok());
+        assert_eq!(super::APPLICATION_ID, 1347571028);
+    }
+}

@@ -1,0 +1,167 @@
+//! The CLI end to end through the real binary: what scripts see (JSON keys, exit codes) and
+//! that a failed command writes nothing.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const NOW: &str = "2026-11-23T10:00:00+08:00";
+
+struct Env {
+    _dir: tempfile::TempDir,
+    db: PathBuf,
+}
+
+impl Env {
+    fn new() -> Env {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("desk.db");
+        Env { _dir: dir, db }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_promptly"))
+            .args(["--db", self.db.to_str().unwrap(), "--now", NOW, "--lang", "en"])
+            .args(args)
+            .env_remove("PROMPTLY_DB")
+            .env_remove("PROMPTLY_NOW")
+            .env("PROMPTLY_CONFIG", self.db.with_extension("config.toml"))
+            .output()
+            .unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        serde_json::from_str(&self.ok(args)).unwrap()
+    }
+
+    /// Runs a command that must fail with `code`, and checks the database did not change.
+    fn fails(&self, args: &[&str], code: i32) -> String {
+        let before = snapshot(&self.db);
+        let out = self.run(args);
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(snapshot(&self.db), before, "{args:?} wrote to the database");
+        String::from_utf8(out.stderr).unwrap()
+    }
+}
+
+fn snapshot(db: &Path) -> Option<Vec<u8>> {
+    std::fs::read(db).ok()
+}
+
+fn new_ticket(env: &Env) -> i64 {
+    let t = env.json(&[
+        "new", "--title", "Kettle stops heating", "--customer", "王小明", "--phone", "13812345678",
+        "--kind", "quality", "--priority", "important", "--json",
+    ]);
+    t["id"].as_i64().unwrap()
+}
+
+#[test]
+fn new_list_show_with_stable_json_keys() {
+    let env = Env::new();
+    let id = new_ticket(&env);
+    let list = env.json(&["list", "--json"]);
+    let row = &list[0];
+    for key in ["id", "title", "status", "priority", "kind", "channel", "complexity", "customer", "opened_at", "updated_at", "clocks"] {
+        assert!(row.get(key).is_some(), "list --json lacks {key}: {row}");
+    }
+    assert_eq!(row["customer"]["name"], "王小明");
+    assert_eq!(row["customer"]["phone"], "13812345678");
+    assert_eq!(row["opened_at"], "2026-11-23T02:00:00Z");
+    assert_eq!(row["priority"], "important");
+    let clock = &row["clocks"][0];
+    for key in ["metric", "state", "due_at", "met_at", "remaining_secs", "breached"] {
+        assert!(clock.get(key).is_some(), "clock lacks {key}: {clock}");
+    }
+    env.ok(&["log", &id.to_string(), "Called, will send photos", "--contact", "call"]);
+    let show = env.json(&["show", &id.to_string(), "--json"]);
+    let log = show["log"].as_array().unwrap();
+    assert_eq!(log.len(), 2);
+    assert_eq!(log[1]["kind"], "contact");
+    assert_eq!(log[1]["body"], "Called, will send photos");
+    assert!(log[1]["author"].is_string() && log[1]["at"] == "2026-11-23T02:00:00Z");
+}
+
+#[test]
+fn status_flow_and_edit_through_the_binary() {
+    let env = Env::new();
+    let id = new_ticket(&env).to_string();
+    env.ok(&["status", &id, "waiting", "--note", "asked for photos"]);
+    env.ok(&["status", &id, "open"]);
+    env.ok(&["status", &id, "resolved", "--note", "replaced"]);
+    env.ok(&["status", &id, "closed"]);
+    env.ok(&["status", &id, "open"]);
+    env.ok(&["edit", &id, "--priority", "紧急", "--order", "SO-9"]);
+    let show = env.json(&["show", &id, "--json"]);
+    assert_eq!(show["status"], "open");
+    assert_eq!(show["priority"], "urgent");
+    let kinds: Vec<&str> = show["log"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["opened", "status", "status", "status", "status", "status", "field", "field"]);
+}
+
+#[test]
+fn bad_input_exits_with_the_right_code_and_writes_nothing() {
+    let env = Env::new();
+    let id = new_ticket(&env).to_string();
+    let err = env.fails(&["new", "--title", "x", "--priority", "asap"], 2);
+    assert!(err.contains("priority") && err.contains("urgent, important, normal"), "{err}");
+    let err = env.fails(&["show", "4242"], 1);
+    assert!(err.contains("ticket #4242 does not exist"), "{err}");
+    let err = env.fails(&["status", &id, "closed"], 1);
+    assert!(err.contains("cannot move from open to closed") && err.contains("waiting, resolved"), "{err}");
+    let err = env.fails(&["new", "--title", "x", "--opened-at", "yesterday-ish"], 2);
+    assert!(err.contains("--opened-at") && err.contains("not a timestamp"), "{err}");
+    let err = env.fails(&["new", "--title", "  "], 1);
+    assert!(err.contains("title"), "{err}");
+    let err = env.fails(&["new", "--title", "x", "--email", "nope"], 1);
+    assert!(err.contains("email"), "{err}");
+    let err = env.fails(&["log", &id, "hello", "--contact", "pigeon"], 2);
+    assert!(err.contains("contact"), "{err}");
+    let err = env.fails(&["edit", &id], 2);
+    assert!(err.contains("edit"), "{err}");
+    let err = env.fails(&["status", &id, "waiting", "--expect-version", "7"], 1);
+    assert!(err.contains("changed elsewhere"), "{err}");
+}
+
+#[test]
+fn a_bad_now_is_a_usage_error_before_any_file_is_created() {
+    let env = Env::new();
+    let out = env.run(&["--now", "noon", "list"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!env.db.exists());
+}
+
+#[test]
+fn untrusted_text_is_sanitised_in_text_output() {
+    let env = Env::new();
+    let id = env.json(&["new", "--title", "evil \u{1b}[2J title \u{202e}", "--json"])["id"].as_i64().unwrap();
+    let text = env.ok(&["show", &id.to_string()]);
+    assert!(!text.contains('\u{1b}') && !text.contains('\u{202e}'), "{text:?}");
+    assert!(text.contains("␛[2J"), "{text}");
+    let list = env.ok(&["list"]);
+    assert!(!list.contains('\u{1b}'), "{list:?}");
+}
+
+#[test]
+fn opened_at_records_earlier_tickets_and_rejects_the_future() {
+    let env = Env::new();
+    let t = env.json(&["new", "--title", "old", "--opened-at", "2026-11-20 09:00", "--json"]);
+    assert_eq!(t["opened_at"], "2026-11-20T01:00:00Z");
+    let err = env.fails(&["new", "--title", "later", "--opened-at", "2026-12-01 09:00"], 1);
+    assert!(err.contains("future"), "{err}");
+}
+
+#[test]
+fn help_lists_every_command() {
+    let out = Command::new(env!("CARGO_BIN_EXE_promptly")).arg("--help").output().unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    for command in ["new", "list", "show", "log", "status", "edit", "sla", "demo", "board"] {
+        assert!(help.contains(command), "--help lacks {command}");
+    }
+}

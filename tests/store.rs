@@ -1,0 +1,194 @@
+//! The store on real temp files: round trips, reopening, refusals that leave files untouched,
+//! file permissions, the append-only log, optimistic concurrency.
+
+use chrono::{TimeZone, Utc};
+use promptly::clock::Clock;
+use promptly::desk::{Desk, DeskError, Edit, FollowUp};
+use promptly::domain::log::{ContactMethod, Direction, Event};
+use promptly::domain::policy::Policy;
+use promptly::domain::ticket::{Complexity, Customer, Kind, NewTicket, Priority, Status};
+use promptly::store::{Store, StoreError};
+use std::path::Path;
+
+fn now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 2, 0, 0).unwrap() // Monday 10:00 in Shanghai
+}
+
+fn desk_at(path: &Path) -> Desk {
+    Desk::new(Store::open(path).unwrap(), Policy::builtin(), Clock::frozen(now()), "tester")
+}
+
+fn sample() -> NewTicket {
+    NewTicket {
+        title: "电水壶不加热".into(),
+        description: "Bought last week.\nStops after 2 minutes.".into(),
+        customer: Customer { name: "王小明".into(), phone: "13812345678".into(), email: "wang@example.cn".into() },
+        channel: promptly::domain::ticket::Channel::Phone,
+        kind: Kind::Quality,
+        priority: Priority::Important,
+        complexity: Complexity::Complex,
+        reference: "SO-1001".into(),
+        purchased_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 15),
+    }
+}
+
+#[test]
+fn tickets_and_log_round_trip_and_survive_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.db");
+    let id = {
+        let mut desk = desk_at(&path);
+        let t = desk.open_ticket(&sample(), None).unwrap();
+        desk.follow_up(t.id, Some(1), FollowUp::Contact { method: ContactMethod::Call, direction: Direction::Outbound }, "Called back")
+            .unwrap();
+        t.id
+    };
+    let desk = desk_at(&path);
+    let view = desk.view(id).unwrap();
+    let t = &view.ticket;
+    assert_eq!(t.title, "电水壶不加热");
+    assert_eq!(t.customer.name, "王小明");
+    assert_eq!(t.customer.phone, "13812345678");
+    assert_eq!(t.kind, Kind::Quality);
+    assert_eq!(t.complexity, Complexity::Complex);
+    assert_eq!(t.purchased_on, chrono::NaiveDate::from_ymd_opt(2026, 11, 15));
+    assert_eq!(t.opened_at, now());
+    assert_eq!(t.version, 2);
+    assert_eq!(view.log.len(), 2);
+    assert!(matches!(view.log[0].event, Event::Opened { priority: Priority::Important, .. }));
+    assert_eq!(view.log[1].event, Event::Contact { method: ContactMethod::Call, direction: Direction::Outbound });
+    assert_eq!(view.log[1].author, "tester");
+    assert_eq!(desk.store().clocks(id).unwrap().len(), view.clocks.len());
+}
+
+#[cfg(unix)]
+#[test]
+fn new_files_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nested/dir/desk.db");
+    desk_at(&path);
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+}
+
+fn assert_refused_untouched(path: &Path, expect: impl Fn(&StoreError) -> bool, message_part: &str) {
+    let before = std::fs::read(path).unwrap();
+    let err = Store::open(path).err().expect("must be refused");
+    assert!(expect(&err), "{err:?}");
+    let message = err.to_string();
+    assert!(message.contains(message_part), "{message}");
+    assert!(!message.contains('\n'), "one line: {message}");
+    assert_eq!(std::fs::read(path).unwrap(), before, "file bytes changed");
+}
+
+#[test]
+fn a_file_that_is_not_sqlite_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.txt");
+    std::fs::write(&path, "shopping list: milk, eggs\n".repeat(100)).unwrap();
+    assert_refused_untouched(&path, |e| matches!(e, StoreError::NotSqlite(_)), "is not a SQLite database");
+}
+
+#[test]
+fn a_foreign_sqlite_file_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("other.db");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("CREATE TABLE songs(title TEXT); INSERT INTO songs VALUES ('x');").unwrap();
+    drop(conn);
+    assert_refused_untouched(&path, |e| matches!(e, StoreError::NotPromptly(_)), "not a Promptly database");
+}
+
+#[test]
+fn a_database_from_a_newer_promptly_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("future.db");
+    desk_at(&path);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("PRAGMA user_version = 99;").unwrap();
+    drop(conn);
+    assert_refused_untouched(&path, |e| matches!(e, StoreError::TooNew { found: 99, .. }), "newer Promptly");
+}
+
+#[test]
+fn the_log_refuses_raw_update_and_delete() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.db");
+    let mut desk = desk_at(&path);
+    let t = desk.open_ticket(&sample(), None).unwrap();
+    desk.follow_up(t.id, None, FollowUp::Note, "first note").unwrap();
+    let update = desk.store().execute_raw("UPDATE log SET body = 'rewritten'").unwrap_err();
+    assert!(update.to_string().contains("append-only"), "{update}");
+    let delete = desk.store().execute_raw("DELETE FROM log").unwrap_err();
+    assert!(delete.to_string().contains("append-only"), "{delete}");
+    assert_eq!(desk.view(t.id).unwrap().log[1].body, "first note");
+}
+
+#[test]
+fn a_change_against_a_stale_version_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.db");
+    let mut desk = desk_at(&path);
+    let t = desk.open_ticket(&sample(), None).unwrap();
+    let mut other = desk_at(&path);
+    other.edit(t.id, Some(t.version), &[Edit::Title("Kettle: no heat".into())]).unwrap();
+    let err = desk.change_status(t.id, Some(t.version), Status::Waiting, "").unwrap_err();
+    assert!(matches!(err, DeskError::Store(StoreError::Stale { .. })), "{err:?}");
+    assert_eq!(err.to_string(), format!("ticket #{} was changed elsewhere; reload", t.id));
+    let view = desk.view(t.id).unwrap();
+    assert_eq!(view.ticket.status, Status::Open);
+    assert_eq!(view.ticket.title, "Kettle: no heat");
+    assert_eq!(view.log.len(), 2, "the refused change wrote nothing");
+}
+
+#[test]
+fn illegal_moves_and_bad_fields_write_nothing() {
+    let mut desk = Desk::new(Store::open_in_memory().unwrap(), Policy::builtin(), Clock::frozen(now()), "t");
+    let t = desk.open_ticket(&sample(), None).unwrap();
+    let err = desk.change_status(t.id, None, Status::Closed, "").unwrap_err();
+    assert_eq!(err.to_string(), "status: cannot move from open to closed; from open it can go to: waiting, resolved");
+    let err = desk.edit(t.id, None, &[Edit::Email("not-an-email".into())]).unwrap_err();
+    assert!(err.to_string().starts_with("email:"), "{err}");
+    let err = desk.follow_up(999, None, FollowUp::Note, "x").unwrap_err();
+    assert_eq!(err.to_string(), "ticket #999 does not exist");
+    let view = desk.view(t.id).unwrap();
+    assert_eq!((view.ticket.version, view.log.len()), (1, 1));
+}
+
+#[test]
+fn edits_log_old_and_new_values_and_retarget_on_priority() {
+    let mut desk = Desk::new(Store::open_in_memory().unwrap(), Policy::builtin(), Clock::frozen(now()), "t");
+    let t = desk.open_ticket(&sample(), None).unwrap();
+    desk.edit(t.id, None, &[Edit::Priority(Priority::Urgent), Edit::Reference("SO-2".into())]).unwrap();
+    let log = desk.view(t.id).unwrap().log;
+    match &log[1].event {
+        Event::Field { field, from, to, targets } => {
+            assert_eq!((field.as_str(), from.as_str(), to.as_str()), ("priority", "important", "urgent"));
+            assert!(targets.is_some(), "a priority change carries the new targets");
+        }
+        other => panic!("{other:?}"),
+    }
+    match &log[2].event {
+        Event::Field { field, from, to, targets } => {
+            assert_eq!((field.as_str(), from.as_str(), to.as_str()), ("order", "SO-1001", "SO-2"));
+            assert!(targets.is_none());
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn demo_data_is_deterministic_for_a_seed() {
+    let fill = || {
+        let mut desk = Desk::new(Store::open_in_memory().unwrap(), Policy::builtin(), Clock::frozen(now()), "t");
+        desk.fill_demo(50, 7).unwrap();
+        let rows = desk.list(&Default::default()).unwrap();
+        rows.iter().map(|r| (r.ticket.title.clone(), r.ticket.status, r.ticket.opened_at)).collect::<Vec<_>>()
+    };
+    let a = fill();
+    assert_eq!(a.len(), 50);
+    assert_eq!(a, fill());
+    assert!(a.iter().any(|(title, ..)| title.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))));
+    assert!(a.iter().any(|(title, ..)| title.is_ascii()));
+}
