@@ -3,6 +3,7 @@
 
 pub mod calendar;
 pub mod log;
+pub mod policy;
 pub mod target;
 pub mod text;
 pub mod ticket;
