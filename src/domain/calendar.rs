@@ -250,6 +250,11 @@ impl Calendar {
         t.with_timezone(&self.tz)
     }
 
+    /// The first instant of a local date (its midnight, or when the clock jumps past it).
+    pub fn start_of_day(&self, date: NaiveDate) -> DateTime<Utc> {
+        instant(self.first_instant_at_or_after(local_secs(date)))
+    }
+
     /// The definition itself: is the wall clock at `t` inside a range of its local date?
     pub fn is_open(&self, t: DateTime<Utc>) -> bool {
         let local = self.local(t).naive_local();

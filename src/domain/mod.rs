@@ -4,6 +4,7 @@
 pub mod calendar;
 pub mod log;
 pub mod policy;
+pub mod sla;
 pub mod target;
 pub mod text;
 pub mod ticket;
