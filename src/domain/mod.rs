@@ -1,6 +1,10 @@
 //! Pure business logic: tickets, their log, calendars, SLA policy and clocks, KPIs.
 //! No I/O, no SQL, no terminal, no reading the clock: time comes in as `now`.
 
+pub mod calendar;
 pub mod log;
+pub mod policy;
+pub mod sla;
+pub mod target;
 pub mod text;
 pub mod ticket;

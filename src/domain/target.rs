@@ -1,0 +1,197 @@
+//! A service target: an amount of business time ("30m", "2h", "1h30m") or a number of working
+//! days ("3d", counted by PRC Civil Code art. 201-203, see `calendar::add_working_days`).
+//! Both units may not be mixed in one target: "1d2h" has no agreed meaning.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// Longest target accepted, so that arithmetic never overflows and typos ("7000d") stand out.
+const MAX_DAYS: u32 = 3660;
+const MAX_SECS: i64 = 10 * 366 * 86_400;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// Seconds of business time (time inside the calendar's open ranges).
+    Business(i64),
+    /// Working days, the starting day not counted.
+    WorkingDays(u32),
+}
+
+impl Target {
+    pub fn minutes(m: i64) -> Target {
+        Target::Business(m * 60)
+    }
+
+    pub fn hours(h: i64) -> Target {
+        Target::Business(h * 3600)
+    }
+
+    pub fn days(d: u32) -> Target {
+        Target::WorkingDays(d)
+    }
+
+    pub fn is_days(&self) -> bool {
+        matches!(self, Target::WorkingDays(_))
+    }
+
+    /// Adds two targets of the same unit; `None` when the units differ.
+    pub fn checked_add(self, other: Target) -> Option<Target> {
+        match (self, other) {
+            (Target::Business(a), Target::Business(b)) => Some(Target::Business(a + b)),
+            (Target::WorkingDays(a), Target::WorkingDays(b)) => Some(Target::WorkingDays(a + b)),
+            _ => None,
+        }
+    }
+}
+
+/// Why a target text was refused; the message quotes the text and shows valid forms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetError(pub String);
+
+impl fmt::Display for TargetError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for TargetError {}
+
+const FORMS: &str = "expected e.g. 30m, 2h, 1h30m (business time) or 3d (working days)";
+
+impl FromStr for Target {
+    type Err = TargetError;
+
+    fn from_str(text: &str) -> Result<Target, TargetError> {
+        let shown = crate::domain::text::sanitize_line(text);
+        let bad = |why: &str| TargetError(format!("target \"{shown}\": {why}"));
+        let s = text.trim().to_ascii_lowercase();
+        if s.is_empty() {
+            return Err(bad(&format!("empty; {FORMS}")));
+        }
+        // Parts like "1h", "30m" in descending unit order, each unit at most once.
+        let units = ['d', 'h', 'm', 's'];
+        let mut seen: Vec<char> = Vec::new();
+        let mut days: Option<u64> = None;
+        let mut secs: u64 = 0;
+        let mut rest = s.as_str();
+        while !rest.is_empty() {
+            rest = rest.trim_start();
+            let digits = rest.chars().take_while(char::is_ascii_digit).count();
+            if digits == 0 {
+                return Err(bad(FORMS));
+            }
+            let number: u64 = rest[..digits]
+                .parse()
+                .map_err(|_| bad("number too large"))?;
+            let unit = rest[digits..]
+                .chars()
+                .next()
+                .ok_or_else(|| bad(&format!("number without a unit (d, h, m or s); {FORMS}")))?;
+            let Some(rank) = units.iter().position(|u| *u == unit) else {
+                return Err(bad(&format!("unknown unit '{unit}'; {FORMS}")));
+            };
+            if seen.contains(&unit) {
+                return Err(bad(&format!("unit '{unit}' given twice")));
+            }
+            if seen
+                .last()
+                .is_some_and(|last| units.iter().position(|u| u == last) > Some(rank))
+            {
+                return Err(bad("units must go from largest to smallest (1h30m)"));
+            }
+            seen.push(unit);
+            match unit {
+                'd' => days = Some(number),
+                'h' => secs = secs.saturating_add(number.saturating_mul(3600)),
+                'm' => secs = secs.saturating_add(number.saturating_mul(60)),
+                _ => secs = secs.saturating_add(number),
+            }
+            rest = &rest[digits + unit.len_utf8()..];
+        }
+        match days {
+            Some(_) if seen.len() > 1 => Err(bad(
+                "working days (d) cannot be mixed with hours or minutes; use one unit",
+            )),
+            Some(0) => Err(bad("must be greater than zero")),
+            Some(d) if d > u64::from(MAX_DAYS) => Err(bad(&format!("more than {MAX_DAYS}d"))),
+            Some(d) => Ok(Target::WorkingDays(d as u32)),
+            None if secs == 0 => Err(bad("must be greater than zero")),
+            None if secs > MAX_SECS as u64 => Err(bad("longer than ten years")),
+            None => Ok(Target::Business(secs as i64)),
+        }
+    }
+}
+
+impl fmt::Display for Target {
+    /// The canonical text: "1h30m", "3d", "45s"; parses back to the same target.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Target::WorkingDays(d) => write!(f, "{d}d"),
+            Target::Business(secs) => write!(f, "{}", format_secs(secs)),
+        }
+    }
+}
+
+/// Seconds as "1h30m" ("0m" for zero, a leading '-' when negative).
+pub fn format_secs(secs: i64) -> String {
+    let sign = if secs < 0 { "-" } else { "" };
+    let a = secs.unsigned_abs();
+    let (h, m, s) = (a / 3600, a % 3600 / 60, a % 60);
+    let mut out = String::from(sign);
+    if h > 0 {
+        out += &format!("{h}h");
+    }
+    if m > 0 {
+        out += &format!("{m}m");
+    }
+    if s > 0 {
+        out += &format!("{s}s");
+    }
+    if a == 0 {
+        out += "0m";
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_time_and_day_targets() {
+        assert_eq!("30m".parse(), Ok(Target::Business(1800)));
+        assert_eq!("2h".parse(), Ok(Target::Business(7200)));
+        assert_eq!("1h30m".parse(), Ok(Target::Business(5400)));
+        assert_eq!(" 1h 30m ".parse(), Ok(Target::Business(5400)));
+        assert_eq!("90s".parse(), Ok(Target::Business(90)));
+        assert_eq!("3d".parse(), Ok(Target::WorkingDays(3)));
+        assert_eq!("72H".parse(), Ok(Target::Business(72 * 3600)));
+    }
+
+    #[test]
+    fn refuses_garbage_with_the_reason() {
+        let err = |s: &str| s.parse::<Target>().unwrap_err().to_string();
+        assert!(err("1d2h").contains("cannot be mixed"), "{}", err("1d2h"));
+        assert!(err("abc").contains("expected e.g. 30m"));
+        assert!(err("30").contains("without a unit"));
+        assert!(err("3w").contains("unknown unit 'w'"));
+        assert!(err("30m1h").contains("largest to smallest"));
+        assert!(err("1h1h").contains("twice"));
+        assert!(err("0m").contains("greater than zero"));
+        assert!(err("").contains("empty"));
+        assert!(err("-3h").starts_with("target \"-3h\""));
+        assert!(err("99999999999999999999h").contains("too large"));
+    }
+
+    #[test]
+    fn displays_canonically_and_round_trips() {
+        for text in ["30m", "2h", "1h30m", "3d", "1m30s", "72h"] {
+            let t: Target = text.parse().unwrap();
+            assert_eq!(t.to_string(), text);
+            assert_eq!(t.to_string().parse::<Target>().unwrap(), t);
+        }
+        assert_eq!("90m".parse::<Target>().unwrap().to_string(), "1h30m");
+        assert_eq!(format_secs(-5400), "-1h30m");
+        assert_eq!(format_secs(0), "0m");
+    }
+}

@@ -1,0 +1,636 @@
+//! SLA clocks replayed from a ticket's log: pauses, reopens, re-targets, extensions,
+//! recurring cycles, snapshots vs. policy edits, and the explanation.
+
+use chrono::{DateTime, Utc};
+use promptly::domain::log::{ContactMethod, Direction, Event, LogEntry, Targets};
+use promptly::domain::policy::Policy;
+use promptly::domain::sla::{
+    ClockReading, ClockState, ExtensionError, check_extension, evaluate, explain,
+};
+use promptly::domain::target::Target;
+use promptly::domain::ticket::{Channel, Complexity, Customer, Kind, Priority, Status, Ticket};
+
+/// Weekdays 09:00-18:00 in UTC, so instants read the same as wall-clock times.
+const POLICY: &str = r#"
+[calendars.shop]
+timezone = "UTC"
+mon = ["09:00-18:00"]
+tue = ["09:00-18:00"]
+wed = ["09:00-18:00"]
+thu = ["09:00-18:00"]
+fri = ["09:00-18:00"]
+
+[metrics.first-response]
+stop = "first-outbound-contact"
+target = { urgent = "1h", important = "2h", normal = "4h" }
+
+[metrics.resolution]
+stop = "resolved"
+target = "3d"
+max_extension = "3d"
+[metrics.resolution.kinds]
+repair = "7d"
+
+[metrics.progress]
+stop = "outbound-contact"
+recurring = true
+only_complex = true
+target = "1d"
+"#;
+
+fn policy() -> Policy {
+    Policy::parse(POLICY, "test.toml").unwrap()
+}
+
+fn utc(s: &str) -> DateTime<Utc> {
+    s.parse().unwrap()
+}
+
+fn ticket(priority: Priority, kind: Kind, complexity: Complexity, opened: &str) -> Ticket {
+    Ticket {
+        id: 1,
+        title: "t".into(),
+        description: String::new(),
+        customer: Customer::default(),
+        channel: Channel::Phone,
+        kind,
+        priority,
+        complexity,
+        reference: String::new(),
+        purchased_on: None,
+        status: Status::Open,
+        opened_at: utc(opened),
+        updated_at: utc(opened),
+        resolved_at: None,
+        closed_at: None,
+        version: 1,
+    }
+}
+
+/// A log being written, as the desk would: opened with the policy's targets.
+struct Log {
+    entries: Vec<LogEntry>,
+}
+
+impl Log {
+    fn opened(p: &Policy, t: &Ticket) -> Log {
+        let mut log = Log {
+            entries: Vec::new(),
+        };
+        log.push(
+            &t.opened_at.to_rfc3339(),
+            Event::Opened {
+                priority: t.priority,
+                kind: t.kind,
+                complexity: t.complexity,
+                targets: p.targets_for(t.priority, t.kind, t.complexity),
+            },
+        );
+        log
+    }
+
+    fn push(&mut self, at: &str, event: Event) -> &mut Self {
+        let id = self.entries.len() as i64 + 1;
+        self.entries.push(LogEntry {
+            id,
+            ticket_id: 1,
+            at: utc(at),
+            author: "agent".into(),
+            event,
+            body: String::new(),
+        });
+        self
+    }
+
+    fn status(&mut self, at: &str, from: Status, to: Status) -> &mut Self {
+        self.push(at, Event::Status { from, to })
+    }
+
+    fn call_out(&mut self, at: &str) -> &mut Self {
+        self.push(
+            at,
+            Event::Contact {
+                method: ContactMethod::Call,
+                direction: Direction::Outbound,
+            },
+        )
+    }
+}
+
+fn clock<'a>(readings: &'a [ClockReading], metric: &str, cycle: u32) -> &'a ClockReading {
+    readings
+        .iter()
+        .find(|r| r.metric == metric && r.cycle == cycle)
+        .unwrap_or_else(|| panic!("no {metric} #{cycle} in {readings:#?}"))
+}
+
+#[test]
+fn nine_hours_from_monday_nine_is_due_monday_evening() {
+    let p = Policy::parse(
+        &POLICY
+            .replace("target = \"3d\"", "target = \"9h\"")
+            .replace("max_extension = \"3d\"\n", "")
+            .replace("repair = \"7d\"", "repair = \"9h\""),
+        "test.toml",
+    )
+    .unwrap();
+    let t = ticket(
+        Priority::Normal,
+        Kind::Enquiry,
+        Complexity::Ordinary,
+        "2026-03-02T09:00:00Z",
+    );
+    let log = Log::opened(&p, &t);
+    let r = evaluate(&p, &t, &log.entries, utc("2026-03-02T13:30:00Z"));
+    let res = clock(&r, "resolution", 1);
+    assert_eq!(res.due_at, Some(utc("2026-03-02T18:00:00Z")));
+    assert_eq!(res.elapsed_secs, 4 * 3600 + 1800);
+    assert_eq!(res.remaining_secs, 4 * 3600 + 1800);
+    assert_eq!(res.state, ClockState::Running);
+}
+
+#[test]
+fn first_response_runs_warns_breaches_and_is_met() {
+    let p = policy();
+    let t = ticket(
+        Priority::Urgent,
+        Kind::Enquiry,
+        Complexity::Ordinary,
+        "2026-03-02T17:30:00Z",
+    );
+    let mut log = Log::opened(&p, &t);
+    // 1h urgent target from Monday 17:30: 30 min Monday, 30 min Tuesday -> due Tue 09:30.
+    let r = evaluate(&p, &t, &log.entries, utc("2026-03-02T17:40:00Z"));
+    let fr = clock(&r, "first-response", 1);
+    assert_eq!(fr.target, "1h");
+    assert_eq!(fr.due_at, Some(utc("2026-03-03T09:30:00Z")));
+    assert_eq!(fr.state, ClockState::Running);
+    // Overnight the clock stands still: at 08:00 Tuesday 30 min are used.
+    let r = evaluate(&p, &t, &log.entries, utc("2026-03-03T08:00:00Z"));
+    assert_eq!(clock(&r, "first-response", 1).elapsed_secs, 1800);
+    // Three quarters used at 09:15 -> warning.
+    let r = evaluate(&p, &t, &log.entries, utc("2026-03-03T09:15:00Z"));
+    assert_eq!(clock(&r, "first-response", 1).state, ClockState::Warning);
+    let r = evaluate(&p, &t, &log.entries, utc("2026-03-03T10:00:00Z"));
+    let fr = clock(&r, "first-response", 1);
+    assert_eq!(fr.state, ClockState::Breached);
+    assert!(fr.breached);
+    assert_eq!(fr.breached_at, Some(utc("2026-03-03T09:30:00Z")));
+    assert_eq!(fr.remaining_secs, -1800);
+    // Met on time when the call comes first.
+    log.call_out("2026-03-03T09:20:00Z");
+    let r = evaluate(&p, &t, &log.entries, utc("2026-03-05T12:00:00Z"));
+    let fr = clock(&r, "first-response", 1);
+    assert_eq!(fr.state, ClockState::Met);
+    assert_eq!(fr.met_at, Some(utc("2026-03-03T09:20:00Z")));
+    assert!(!fr.breached);
+    assert_eq!(fr.elapsed_secs, 3000);
+    // Entries after `now` are not history yet.
+    let r = evaluate(&p, &t, &log.entries, utc("2026-03-03T09:10:00Z"));
+    assert_eq!(clock(&r, "first-response", 1).met_at, None);
+}
+
+#[test]
+fn pause_across_a_weekend_moves_the_due_by_paused_business_time_only() {
+    let p = policy();
+    let t = ticket(
+        Priority::Normal,
+        Kind::Enquiry,
+        Complexity::Ordinary,
+        "2026-03-06T14:00:00Z",
+    );
+    let mut log = Log::opened(&p, &t);
+    // Friday 14:00 + 4h would be Friday 18:00. Waiting from Fri 17:00 to Mon 10:00:
+    // 1h Friday + 1h Monday of business time paused, the weekend costs nothing.
+    log.status("2026-03-06T17:00:00Z", Status::Open, Status::Waiting);
+    let during = evaluate(&p, &t, &log.entries, utc("2026-03-07T12:00:00Z"));
+    let fr = clock(&during, "first-response", 1);
+    assert_eq!(fr.state, ClockState::Paused);
+    assert!(fr.paused);
+    assert_eq!(fr.elapsed_secs, 3 * 3600);
+    assert_eq!(fr.remaining_secs, 3600, "frozen while paused");
+    log.status("2026-03-09T10:00:00Z", Status::Waiting, Status::Open);
+    let r = evaluate(&p, &t, &log.entries, utc("2026-03-09T10:30:00Z"));
+    let fr = clock(&r, "first-response", 1);
+    assert_eq!(fr.paused_secs, 2 * 3600);
+    assert_eq!(fr.due_at, Some(utc("2026-03-09T11:00:00Z")));
+    assert_eq!(fr.elapsed_secs, 3 * 3600 + 1800);
+    assert_eq!(fr.state, ClockState::Warning);
+}
+
+#[test]
+fn day_target_pause_pushes_the_close_by_paused_business_time() {
+    let p = policy();
+    let t = ticket(
+        Priority::Normal,
+        Kind::Enquiry,
+        Complexity::Ordinary,
+        "2026-03-02T10:00:00Z",
+    );
+    let mut log = Log::opened(&p, &t);
+    // 3d from Monday: Thursday 18:00. Waiting Tue 12:00-15:00 (3h) -> Friday 12:00.
+    log.status("2026-03-03T12:00:00Z", Status::Open, Status::Waiting)
+        .status("2026-03-03T15:00:00Z", Status::Waiting, Status::Open);
+    let r = evaluate(&p, &t, &log.entries, utc("2026-03-04T12:00:00Z"));
+    let res = clock(&r, "resolution", 1);
+    assert_eq!(res.due_at, Some(utc("2026-03-06T12:00:00Z")));
+    assert_eq!(res.paused_secs, 3 * 3600);
+}
+
+#[test]
+fn day_target_started_on_a_saturday() {
+    let p = policy();
+    let t = ticket(
+        Priority::Normal,
+        Kind::Enquiry,
+        Complexity::Ordinary,
+        "2026-03-07T10:00:00Z",
+    );
+    let log = Log::opened(&p, &t);
+    let r = evaluate(&p, &t, &log.entries, utc("2026-03-07T11:00:00Z"));
+    let res = clock(&r, "resolution", 1);
+    // Saturday not counted; Mon, Tue, Wed -> Wednesday 18:00.
+    assert_eq!(res.due_at, Some(utc("2026-03-11T18:00:00Z")));
+    assert_eq!(res.elapsed_secs, 0);
+}
+
+#[test]
+fn pause_after_the_due_does_not_undo_a_breach() {
+    let p = policy();
+    let t = ticket(
+        Priority::Urgent,
+        Kind::Enquiry,
+        Complexity::Ordinary,
+        "2026-03-02T09:00:00Z",
+    );
+    let mut log = Log::opened(&p, &t);
+    log.status("2026-03-02T11:00:00Z", Status::Open, Status::Waiting);
+    let r = evaluate(&p, &t, &log.entries, utc("2026-03-02T15:00:00Z"));
+    let fr = clock(&r, "first-response", 1);
+    assert_eq!(fr.due_at, Some(utc("2026-03-02T10:00:00Z")));
+    assert!(fr.breached);
+    assert_eq!(fr.state, ClockState::Breached);
+}
+
+#[test]
+fn reopen_starts_a_new_resolution_cycle_and_keeps_the_old_outcome() {
+    let p = policy();
+    let t = ticket(
+        Priority::Normal,
+        Kind::Enquiry,
+        Complexity::Ordinary,
+        "2026-03-02T10:00:00Z",
+    );
+    let mut log = Log::opened(&p, &t);
+    log.call_out("2026-03-02T10:30:00Z")
+        .status("2026-03-03T10:00:00Z", Status::Open, Status::Resolved)
+        .status("2026-03-04T09:00:00Z", Status::Resolved, Status::Closed)
+        .status("2026-03-10T11:00:00Z", Status::Closed, Status::Open);
+    let r = evaluate(&p, &t, &log.entries, utc("2026-03-16T12:00:00Z"));
+    let first = clock(&r, "resolution", 1);
+    assert_eq!(first.state, ClockState::Met);
+    assert_eq!(first.met_at, Some(utc("2026-03-03T10:00:00Z")));
+    assert!(!first.breached);
+    let second = clock(&r, "resolution", 2);
+    assert_eq!(second.started_at, utc("2026-03-10T11:00:00Z"));
+    assert_eq!(second.due_at, Some(utc("2026-03-13T18:00:00Z")));
+    assert_eq!(second.state, ClockState::Breached);
+    // First response was met by its own event: no new cycle.
+    assert!(
+        !r.iter()
+            .any(|c| c.metric == "first-response" && c.cycle == 2)
+    );
+    assert_eq!(
+        clock(&r, "first-response", 1).met_at,
+        Some(utc("2026-03-02T10:30:00Z"))
+    );
+}
+
+#[test]
+fn priority_change_retargets_keeping_elapsed_time() {
+    let p = policy();
+    let t = ticket(
+        Priority::Normal,
+        Kind::Enquiry,
+        Complexity::Ordinary,
+        "2026-03-02T09:00:00Z",
+    );
+    let mut log = Log::opened(&p, &t);
+    // 4h normal; after 30 min it becomes urgent (1h): due 10:00, 30 min already used.
+    log.push(
+        "2026-03-02T09:30:00Z",
+        Event::Field {
+            field: "priority".into(),
+            from: "normal".into(),
+            to: "urgent".into(),
+            targets: Some(p.targets_for(Priority::Urgent, Kind::Enquiry, Complexity::Ordinary)),
+        },
+    );
+    let r = evaluate(&p, &t, &log.entries, utc("2026-03-02T09:45:00Z"));
+    let fr = clock(&r, "first-response", 1);
+    assert_eq!(fr.target, "1h");
+    assert_eq!(fr.started_at, utc("2026-03-02T09:00:00Z"));
+    assert_eq!(fr.due_at, Some(utc("2026-03-02T10:00:00Z")));
+    assert_eq!(fr.elapsed_secs, 45 * 60);
+    assert_eq!(fr.remaining_secs, 15 * 60);
+    assert_eq!(fr.state, ClockState::Warning);
+    assert!(
+        explain(&p, &t, &log.entries, utc("2026-03-02T09:45:00Z"))
+            .iter()
+            .any(|l| l.contains("re-targeted") && l.contains("4h -> 1h"))
+    );
+}
+
+#[test]
+fn kind_change_retargets_resolution_and_complexity_starts_progress() {
+    let p = policy();
+    let t = ticket(
+        Priority::Normal,
+        Kind::Enquiry,
+        Complexity::Ordinary,
+        "2026-03-02T09:00:00Z",
+    );
+    let mut log = Log::opened(&p, &t);
+    log.push(
+        "2026-03-02T10:00:00Z",
+        Event::Field {
+            field: "kind".into(),
+            from: "enquiry".into(),
+            to: "repair".into(),
+            targets: Some(p.targets_for(Priority::Normal, Kind::Repair, Complexity::Ordinary)),
+        },
+    )
+    .push(
+        "2026-03-02T11:00:00Z",
+        Event::Field {
+            field: "complexity".into(),
+            from: "ordinary".into(),
+            to: "complex".into(),
+            targets: Some(p.targets_for(Priority::Normal, Kind::Repair, Complexity::Complex)),
+        },
+    );
+    let r = evaluate(&p, &t, &log.entries, utc("2026-03-02T12:00:00Z"));
+    let res = clock(&r, "resolution", 1);
+    assert_eq!(res.target, "7d");
+    assert_eq!(res.due_at, Some(utc("2026-03-11T18:00:00Z")));
+    let prog = clock(&r, "progress", 1);
+    assert_eq!(prog.started_at, utc("2026-03-02T11:00:00Z"));
+    assert_eq!(prog.due_at, Some(utc("2026-03-03T18:00:00Z")));
+}
+
+#[test]
+fn recurring_progress_restarts_at_each_outbound_contact() {
+    let p = policy();
+    let t = ticket(
+        Priority::Normal,
+        Kind::Repair,
+        Complexity::Complex,
+        "2026-03-02T09:00:00Z",
+    );
+    let mut log = Log::opened(&p, &t);
+    log.call_out("2026-03-03T17:00:00Z")
+        .push(
+            "2026-03-04T10:00:00Z",
+            Event::Contact {
+                method: ContactMethod::Email,
+                direction: Direction::Inbound,
+            },
+        )
+        .call_out("2026-03-06T10:00:00Z");
+    let r = evaluate(&p, &t, &log.entries, utc("2026-03-06T12:00:00Z"));
+    let c1 = clock(&r, "progress", 1);
+    assert_eq!(c1.met_at, Some(utc("2026-03-03T17:00:00Z")));
+    assert!(!c1.breached);
+    // Cycle 2 from Tuesday 17:00 was due Wednesday 18:00; the inbound mail does not count.
+    let c2 = clock(&r, "progress", 2);
+    assert_eq!(c2.due_at, Some(utc("2026-03-04T18:00:00Z")));
+    assert!(c2.breached);
+    assert_eq!(c2.state, ClockState::Met);
+    let c3 = clock(&r, "progress", 3);
+    assert_eq!(c3.started_at, utc("2026-03-06T10:00:00Z"));
+    assert_eq!(c3.state, ClockState::Running);
+    // Resolving ends the recurring clock.
+    log.status("2026-03-06T15:00:00Z", Status::Open, Status::Resolved);
+    let r = evaluate(&p, &t, &log.entries, utc("2026-03-09T12:00:00Z"));
+    assert_eq!(clock(&r, "progress", 3).state, ClockState::Met);
+    assert!(!r.iter().any(|c| c.metric == "progress" && c.cycle == 4));
+}
+
+#[test]
+fn extensions_add_working_days_up_to_the_maximum() {
+    let p = policy();
+    let t = ticket(
+        Priority::Normal,
+        Kind::Repair,
+        Complexity::Ordinary,
+        "2026-03-02T10:00:00Z",
+    );
+    let mut log = Log::opened(&p, &t);
+    let two: Target = "2d".parse().unwrap();
+    assert_eq!(
+        check_extension(&p, &t, &log.entries, "resolution", &two),
+        Ok(())
+    );
+    log.push(
+        "2026-03-05T10:00:00Z",
+        Event::Extended {
+            metric: "resolution".into(),
+            by: "2d".into(),
+        },
+    );
+    let r = evaluate(&p, &t, &log.entries, utc("2026-03-05T11:00:00Z"));
+    let res = clock(&r, "resolution", 1);
+    // 7d + 2d from Monday 03-02: nine working days -> Friday 03-13 18:00.
+    assert_eq!(res.due_at, Some(utc("2026-03-13T18:00:00Z")));
+    assert_eq!(res.extended, "2d");
+    // 2d granted, 2d more would make 4d > 3d.
+    let err = check_extension(&p, &t, &log.entries, "resolution", &two).unwrap_err();
+    assert!(matches!(err, ExtensionError::BeyondMaximum { .. }));
+    assert_eq!(
+        err.to_string(),
+        "extend: resolution may be extended by at most 3d per cycle; 2d already granted, 2d more would exceed it"
+    );
+    assert_eq!(
+        check_extension(&p, &t, &log.entries, "resolution", &Target::WorkingDays(1)),
+        Ok(())
+    );
+    assert!(matches!(
+        check_extension(&p, &t, &log.entries, "resolution", &Target::hours(2)),
+        Err(ExtensionError::WrongUnit { .. })
+    ));
+    assert!(matches!(
+        check_extension(&p, &t, &log.entries, "first-response", &two),
+        Err(ExtensionError::NotExtendable(_))
+    ));
+    assert!(matches!(
+        check_extension(&p, &t, &log.entries, "nonsense", &two),
+        Err(ExtensionError::UnknownMetric(_))
+    ));
+    log.status("2026-03-06T10:00:00Z", Status::Open, Status::Resolved);
+    assert!(matches!(
+        check_extension(&p, &t, &log.entries, "resolution", &Target::WorkingDays(1)),
+        Err(ExtensionError::AlreadyMet(_))
+    ));
+}
+
+#[test]
+fn a_promise_made_is_kept_but_calendar_edits_apply() {
+    let p = policy();
+    let t = ticket(
+        Priority::Normal,
+        Kind::Enquiry,
+        Complexity::Ordinary,
+        "2026-03-02T10:00:00Z",
+    );
+    let log = Log::opened(&p, &t);
+    // The policy tightens resolution to 1d and adds a holiday on Wednesday 03-04.
+    let edited = Policy::parse(
+        &POLICY
+            .replace("target = \"3d\"", "target = \"1d\"")
+            .replace(
+                "timezone = \"UTC\"",
+                "timezone = \"UTC\"\nholidays = [\"2026-03-04\"]",
+            ),
+        "test.toml",
+    )
+    .unwrap();
+    let r = evaluate(&edited, &t, &log.entries, utc("2026-03-02T11:00:00Z"));
+    let res = clock(&r, "resolution", 1);
+    assert_eq!(res.target, "3d", "the snapshot wins");
+    // Tue, (Wed holiday), Thu, Fri -> Friday 18:00.
+    assert_eq!(res.due_at, Some(utc("2026-03-06T18:00:00Z")));
+}
+
+#[test]
+fn a_metric_missing_from_the_snapshot_falls_back_to_the_policy() {
+    let p = policy();
+    let t = ticket(
+        Priority::Important,
+        Kind::Enquiry,
+        Complexity::Ordinary,
+        "2026-03-02T10:00:00Z",
+    );
+    let mut log = Log::opened(&p, &t);
+    if let Event::Opened { targets, .. } = &mut log.entries[0].event {
+        *targets = Targets::from([("resolution".to_string(), "2d".to_string())]);
+    }
+    let r = evaluate(&p, &t, &log.entries, utc("2026-03-02T11:00:00Z"));
+    assert_eq!(clock(&r, "resolution", 1).target, "2d");
+    assert_eq!(clock(&r, "first-response", 1).target, "2h");
+}
+
+#[test]
+fn ticket_without_an_intake_entry_opens_from_the_row() {
+    let p = policy();
+    let t = ticket(
+        Priority::Urgent,
+        Kind::Enquiry,
+        Complexity::Ordinary,
+        "2026-03-02T10:00:00Z",
+    );
+    let r = evaluate(&p, &t, &[], utc("2026-03-02T10:30:00Z"));
+    let fr = clock(&r, "first-response", 1);
+    assert_eq!(fr.due_at, Some(utc("2026-03-02T11:00:00Z")));
+    assert_eq!(fr.elapsed_secs, 1800);
+}
+
+#[test]
+fn builtin_policy_acknowledges_complaints_round_the_clock() {
+    let p = Policy::builtin();
+    // Friday 2026-03-06 17:50 Shanghai (09:50 UTC).
+    let t = ticket(
+        Priority::Normal,
+        Kind::Complaint,
+        Complexity::Ordinary,
+        "2026-03-06T09:50:00Z",
+    );
+    let log = Log::opened(&p, &t);
+    let r = evaluate(&p, &t, &log.entries, utc("2026-03-06T10:00:00Z"));
+    assert_eq!(
+        clock(&r, "acknowledge", 1).due_at,
+        Some(utc("2026-03-07T09:50:00Z"))
+    );
+    // First response: 10 min Friday, then 20 min on Saturday morning (09:00-12:00).
+    assert_eq!(
+        clock(&r, "first-response", 1).due_at,
+        Some(utc("2026-03-07T01:20:00Z"))
+    );
+    // Complaint answered within 15 working days; Saturday mornings count as working days.
+    let res = clock(&r, "resolution", 1);
+    assert_eq!(res.target, "15d");
+    assert_eq!(res.due_at, Some(utc("2026-03-24T10:00:00Z")));
+}
+
+#[test]
+fn explain_walks_spans_holidays_dst_pauses_and_extensions() {
+    let text = r#"
+[calendars.shop]
+timezone = "Europe/Berlin"
+mon = ["09:00-18:00"]
+tue = ["09:00-18:00"]
+wed = ["09:00-18:00"]
+thu = ["09:00-18:00"]
+fri = ["09:00-18:00"]
+holidays = ["2026-03-30"]
+[calendars.shop.overrides]
+"2026-03-28" = ["10:00-12:00"]
+
+[metrics.resolution]
+stop = "resolved"
+target = "2d"
+max_extension = "2d"
+"#;
+    let p = Policy::parse(text, "test.toml").unwrap();
+    let t = ticket(
+        Priority::Normal,
+        Kind::Enquiry,
+        Complexity::Ordinary,
+        "2026-03-27T10:00:00Z",
+    );
+    let mut log = Log::opened(&p, &t);
+    log.status("2026-03-27T14:00:00Z", Status::Open, Status::Waiting)
+        .status("2026-03-27T15:00:00Z", Status::Waiting, Status::Open)
+        .push(
+            "2026-03-31T08:00:00Z",
+            Event::Extended {
+                metric: "resolution".into(),
+                by: "1d".into(),
+            },
+        );
+    let now = utc("2026-03-31T09:00:00Z");
+    let lines = explain(&p, &t, &log.entries, now);
+    let all = lines.join("\n");
+    assert!(
+        lines[0]
+            .starts_with("resolution #1 (resolution): target 2d on calendar shop (Europe/Berlin)"),
+        "{all}"
+    );
+    assert!(
+        all.contains("the starting day 2026-03-27 is not counted"),
+        "{all}"
+    );
+    assert!(
+        all.contains("open 2026-03-27 Fri 11:00-18:00 (7h)"),
+        "{all}"
+    );
+    assert!(all.contains("override 2026-03-28: 10:00-12:00"), "{all}");
+    assert!(all.contains("holiday 2026-03-30: closed all day"), "{all}");
+    assert!(
+        all.contains("DST: at 2026-03-29 01:00 UTC the offset moves from +01:00 to +02:00"),
+        "{all}"
+    );
+    assert!(
+        all.contains("paused (waiting)") && all.contains(": 1h of business time"),
+        "{all}"
+    );
+    assert!(
+        all.contains("extended 2026-03-31 Tue 10:00:00 +02:00 by 1d"),
+        "{all}"
+    );
+    // 2d + 1d from Friday: Sat 28 (override), Tue 31, Wed 1 -> 18:00 CEST, plus the 1h pause.
+    let r = evaluate(&p, &t, &log.entries, now);
+    assert_eq!(
+        clock(&r, "resolution", 1).due_at,
+        Some(utc("2026-04-02T08:00:00Z"))
+    );
+}

@@ -1,0 +1,324 @@
+//! Policy files: the builtin one parses and encodes the promises; every kind of mistake is
+//! reported with file, line and field path, all of them at once.
+
+use chrono::{DateTime, Utc};
+use promptly::domain::policy::{Policy, StopEvent};
+use promptly::domain::target::Target;
+use promptly::domain::ticket::{Complexity, Kind, Priority};
+
+const CAL: &str = r#"[calendars.shop]
+timezone = "Asia/Shanghai"
+mon = ["09:00-12:00", "13:30-18:00"]
+"#;
+
+/// The errors of a policy text, rendered.
+fn errors(text: &str) -> Vec<String> {
+    Policy::parse(text, "policy.toml")
+        .expect_err("the policy should be refused")
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+fn one_error(text: &str) -> String {
+    let all = errors(text);
+    assert_eq!(all.len(), 1, "{all:#?}");
+    all.into_iter().next().unwrap()
+}
+
+#[test]
+fn builtin_policy_parses_with_its_calendars_and_metrics() {
+    let p = Policy::builtin();
+    assert_eq!(p.settings.calendar, "shop");
+    assert_eq!(p.settings.auto_close_days, 7);
+    assert!((p.settings.callback_share - 0.1).abs() < 1e-9);
+    assert_eq!(p.shop_calendar().tz(), chrono_tz::Asia::Shanghai);
+    assert!(p.calendar("7x24").is_some());
+    let names: Vec<&str> = p.metrics.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "first-response",
+            "acknowledge",
+            "plan",
+            "resolution",
+            "progress"
+        ]
+    );
+    let res = p.metric("resolution").unwrap();
+    assert_eq!(res.label("zh"), "解决时限");
+    assert_eq!(res.label("en"), "Resolution");
+    assert_eq!(res.max_extension, Some(Target::WorkingDays(3)));
+    assert_eq!(res.stop, StopEvent::Resolved);
+    assert!(p.metric("progress").unwrap().recurring);
+}
+
+#[test]
+fn builtin_targets_encode_the_promises() {
+    let p = Policy::builtin();
+    let t = p.targets_for(Priority::Normal, Kind::Enquiry, Complexity::Ordinary);
+    assert_eq!(t.get("first-response").map(String::as_str), Some("30m"));
+    assert_eq!(t.get("plan").map(String::as_str), Some("24h"));
+    assert_eq!(t.get("resolution").map(String::as_str), Some("3d"));
+    assert!(
+        !t.contains_key("progress"),
+        "progress is for complex tickets"
+    );
+    assert!(
+        !t.contains_key("acknowledge"),
+        "acknowledge is for complaints"
+    );
+
+    let t = p.targets_for(Priority::Urgent, Kind::Repair, Complexity::Complex);
+    assert_eq!(t.get("first-response").map(String::as_str), Some("2h"));
+    assert_eq!(t.get("plan").map(String::as_str), Some("48h"));
+    // Kind wins over complexity.
+    assert_eq!(t.get("resolution").map(String::as_str), Some("7d"));
+    assert_eq!(t.get("progress").map(String::as_str), Some("1d"));
+
+    let t = p.targets_for(Priority::Important, Kind::Complaint, Complexity::Ordinary);
+    assert_eq!(t.get("acknowledge").map(String::as_str), Some("24h"));
+    assert_eq!(t.get("resolution").map(String::as_str), Some("15d"));
+    let t = p.targets_for(Priority::Normal, Kind::Return, Complexity::Ordinary);
+    assert_eq!(t.get("resolution").map(String::as_str), Some("3d"));
+}
+
+#[test]
+fn builtin_calendar_knows_national_day_and_make_up_days() {
+    let p = Policy::builtin();
+    let shop = p.shop_calendar();
+    let date = |s: &str| s.parse().unwrap();
+    assert!(!shop.is_working_day(date("2026-10-01")));
+    assert!(!shop.is_working_day(date("2026-10-07")));
+    assert!(shop.is_working_day(date("2026-09-20")), "make-up Sunday");
+    assert!(shop.is_working_day(date("2026-10-10")), "make-up Saturday");
+    // Wednesday 2026-09-30 10:00 local + 1 working day = Thursday 10-08 18:00 local.
+    let start: DateTime<Utc> = "2026-09-30T02:00:00Z".parse().unwrap();
+    assert_eq!(
+        shop.add_working_days(start, 1),
+        Ok("2026-10-08T10:00:00Z".parse().unwrap())
+    );
+}
+
+#[test]
+fn a_policy_may_hold_only_calendars() {
+    let p = Policy::parse(CAL, "policy.toml").unwrap();
+    assert!(p.metrics.is_empty());
+    assert_eq!(p.settings.calendar, "shop");
+    assert!(
+        p.targets_for(Priority::Normal, Kind::Other, Complexity::Ordinary)
+            .is_empty()
+    );
+}
+
+#[test]
+fn hour_out_of_range_is_located() {
+    let text = format!("{CAL}tue = [\"25:00-26:00\"]\n");
+    assert_eq!(
+        one_error(&text),
+        "policy.toml:4: calendars.shop.tue: range \"25:00-26:00\": hour must be 00-24"
+    );
+}
+
+#[test]
+fn overlapping_and_unsorted_ranges_are_refused() {
+    let text = format!(
+        "{CAL}tue = [\"09:00-12:00\", \"11:00-13:00\"]\nwed = [\"13:00-18:00\",\n  \"09:00-12:00\"]\n"
+    );
+    let all = errors(&text);
+    assert_eq!(all.len(), 2, "{all:#?}");
+    assert!(
+        all[0].starts_with(
+            "policy.toml:4: calendars.shop.tue: range \"11:00-13:00\": ranges overlap"
+        ),
+        "{}",
+        all[0]
+    );
+    assert!(
+        all[1].starts_with(
+            "policy.toml:6: calendars.shop.wed: range \"09:00-12:00\": ranges not sorted"
+        ),
+        "{}",
+        all[1]
+    );
+}
+
+#[test]
+fn unknown_timezone_is_refused() {
+    let text = "[calendars.shop]\ntimezone = \"Asia/Shanghia\"\n";
+    let e = one_error(text);
+    assert!(
+        e.starts_with("policy.toml:2: calendars.shop.timezone: unknown timezone \"Asia/Shanghia\""),
+        "{e}"
+    );
+}
+
+#[test]
+fn bad_dates_in_holidays_and_overrides_are_refused() {
+    let text = format!(
+        "{CAL}holidays = [\"2026-13-01\"]\n[calendars.shop.overrides]\n\"2026-02-30\" = []\n"
+    );
+    let all = errors(&text);
+    assert_eq!(all.len(), 2, "{all:#?}");
+    assert!(
+        all[0].starts_with("policy.toml:4: calendars.shop.holidays:"),
+        "{}",
+        all[0]
+    );
+    assert!(
+        all[1].starts_with("policy.toml:6: calendars.shop.overrides."),
+        "{}",
+        all[1]
+    );
+}
+
+const METRIC: &str = "\n[metrics.first-response]\nstart = \"opened\"\nstop = \"first-outbound-contact\"\ntarget = \"30m\"\n";
+
+#[test]
+fn unknown_status_in_a_pause_list_is_refused() {
+    let text = format!("{CAL}{METRIC}pause = [\"waiting\", \"sleeping\"]\n");
+    let e = one_error(&text);
+    assert!(
+        e.starts_with("policy.toml:9: metrics.first-response.pause: unknown status \"sleeping\""),
+        "{e}"
+    );
+}
+
+#[test]
+fn unparsable_target_is_refused_with_the_target_message() {
+    let text = format!("{CAL}{METRIC}complex = \"1d2h\"\n");
+    let e = one_error(&text);
+    assert!(
+        e.starts_with("policy.toml:9: metrics.first-response.complex: target \"1d2h\""),
+        "{e}"
+    );
+    let text = format!(
+        "{CAL}{METRIC}[metrics.first-response.kinds]\nrepair = {{ urgent = \"1h\", important = \"soon\", normal = \"2h\" }}\n"
+    );
+    let e = one_error(&text);
+    assert!(
+        e.starts_with(
+            "policy.toml:10: metrics.first-response.kinds.repair.important: target \"soon\""
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn metric_on_an_unknown_calendar_is_refused() {
+    let text = format!("{CAL}{METRIC}calendar = \"office\"\n");
+    assert_eq!(
+        one_error(&text),
+        "policy.toml:9: metrics.first-response.calendar: unknown calendar \"office\" (defined: shop)"
+    );
+}
+
+#[test]
+fn unknown_start_and_stop_events_are_refused() {
+    let text =
+        format!("{CAL}\n[metrics.x]\nstart = \"created\"\nstop = \"replied\"\ntarget = \"1h\"\n");
+    let all = errors(&text);
+    assert_eq!(all.len(), 2, "{all:#?}");
+    assert!(all[0].starts_with("policy.toml:6: metrics.x.start: unknown start event \"created\" (expected one of: opened, first-contact)"), "{}", all[0]);
+    assert!(
+        all[1].starts_with("policy.toml:7: metrics.x.stop: unknown stop event \"replied\""),
+        "{}",
+        all[1]
+    );
+}
+
+#[test]
+fn warn_threshold_outside_zero_to_one_is_refused() {
+    for bad in ["0", "1.5", "-0.2"] {
+        let text = format!("{CAL}{METRIC}warn_at = {bad}\n");
+        let e = one_error(&text);
+        assert!(
+            e.starts_with("policy.toml:9: metrics.first-response.warn_at:")
+                && e.contains("outside (0, 1]"),
+            "{e}"
+        );
+    }
+    let text = format!("{CAL}{METRIC}warn_at = 1\n");
+    assert!(Policy::parse(&text, "policy.toml").is_ok());
+}
+
+#[test]
+fn all_errors_are_reported_at_once_in_file_order() {
+    let text = "[calendars.shop]\ntimezone = \"Mars/Olympus\"\nmon = [\"09:00-25:00\"]\n\n[metrics.m]\nstop = \"resolved\"\ntarget = \"abc\"\nwarn_at = 2\ncolour = \"red\"\n";
+    let all = errors(text);
+    let lines: Vec<&str> = all.iter().map(|e| e.split(": ").next().unwrap()).collect();
+    assert_eq!(
+        lines,
+        [
+            "policy.toml:2",
+            "policy.toml:3",
+            "policy.toml:7",
+            "policy.toml:8",
+            "policy.toml:9"
+        ],
+        "{all:#?}"
+    );
+    assert!(all[3].contains("warn_at"));
+    assert!(
+        all[4].contains("metrics.m.colour: unknown key"),
+        "{}",
+        all[4]
+    );
+}
+
+#[test]
+fn syntax_errors_have_a_line() {
+    let text = format!("{CAL}tue = [\"09:00-12:00\"\n");
+    let all = errors(&text);
+    assert!(
+        all[0].starts_with("policy.toml:4:") || all[0].starts_with("policy.toml:5:"),
+        "{all:#?}"
+    );
+}
+
+#[test]
+fn a_policy_without_calendars_is_refused() {
+    let e = one_error("[settings]\nauto_close_days = 3\n");
+    assert!(
+        e.contains("calendars: at least one calendar is needed"),
+        "{e}"
+    );
+}
+
+#[test]
+fn settings_are_checked() {
+    let text = format!("[settings]\ncalendar = \"office\"\ncallback_share = 1.5\n{CAL}");
+    let all = errors(&text);
+    assert_eq!(all.len(), 2, "{all:#?}");
+    assert!(all[0].starts_with("policy.toml:2: settings.calendar: unknown calendar"));
+    assert!(all[1].starts_with("policy.toml:3: settings.callback_share:"));
+}
+
+#[test]
+fn per_priority_targets_and_filters() {
+    let text = format!(
+        "{CAL}\n[metrics.fix]\nstop = \"resolved\"\ntarget = {{ urgent = \"1h\", important = \"2h\", normal = \"4h\" }}\ncomplex = \"8h\"\nonly_kinds = [\"repair\", \"维修\", \"quality\"]\n[metrics.fix.kinds]\nquality = \"2d\"\n"
+    );
+    let p = Policy::parse(&text, "policy.toml").unwrap();
+    let get = |pr, k, c| p.targets_for(pr, k, c).get("fix").cloned();
+    assert_eq!(
+        get(Priority::Urgent, Kind::Repair, Complexity::Ordinary).as_deref(),
+        Some("1h")
+    );
+    assert_eq!(
+        get(Priority::Normal, Kind::Repair, Complexity::Ordinary).as_deref(),
+        Some("4h")
+    );
+    assert_eq!(
+        get(Priority::Urgent, Kind::Repair, Complexity::Complex).as_deref(),
+        Some("8h")
+    );
+    assert_eq!(
+        get(Priority::Urgent, Kind::Quality, Complexity::Complex).as_deref(),
+        Some("2d")
+    );
+    assert_eq!(
+        get(Priority::Urgent, Kind::Enquiry, Complexity::Ordinary),
+        None
+    );
+}
