@@ -18,10 +18,7 @@ pub enum Clock {
 impl Clock {
     /// A clock that always says `at`.
     pub fn frozen(at: DateTime<Utc>) -> Self {
-        Clock::Fixed {
-            start: at,
-            since: None,
-        }
+        Clock::Fixed { start: at, since: None }
     }
 
     /// A clock that starts at `at` and ticks with real time.
@@ -36,10 +33,9 @@ impl Clock {
         match self {
             Clock::System => Utc::now(),
             Clock::Fixed { start, since: None } => *start,
-            Clock::Fixed {
-                start,
-                since: Some(t0),
-            } => *start + chrono::Duration::from_std(t0.elapsed()).unwrap_or_default(),
+            Clock::Fixed { start, since: Some(t0) } => {
+                *start + chrono::Duration::from_std(t0.elapsed()).unwrap_or_default()
+            }
         }
     }
 }

@@ -53,7 +53,12 @@ impl Config {
 /// toml's messages span several lines with a source excerpt; the first line plus the
 /// location is what a person needs.
 fn one_line(message: &str) -> String {
-    message.lines().filter(|l| !l.trim().is_empty()).take(2).collect::<Vec<_>>().join(": ")
+    message
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(": ")
 }
 
 fn project_dirs() -> Option<directories::ProjectDirs> {
@@ -76,7 +81,9 @@ pub fn default_config_path() -> PathBuf {
 
 /// A user policy next to the config replaces the built-in one when present.
 pub fn default_policy_path() -> Option<PathBuf> {
-    project_dirs().map(|d| d.config_dir().join("policy.toml")).filter(|p| p.exists())
+    project_dirs()
+        .map(|d| d.config_dir().join("policy.toml"))
+        .filter(|p| p.exists())
 }
 
 /// `en` or `zh-CN` from an explicit choice, else the config, else LC_ALL / LC_MESSAGES / LANG.
@@ -85,8 +92,16 @@ pub fn pick_language(flag: Option<&str>, config: Option<&str>) -> &'static str {
         .iter()
         .filter_map(|k| std::env::var(k).ok())
         .find(|v| !v.is_empty());
-    let wanted = flag.map(str::to_string).or_else(|| config.map(str::to_string)).or(env).unwrap_or_default();
-    if wanted.to_lowercase().starts_with("zh") { "zh-CN" } else { "en" }
+    let wanted = flag
+        .map(str::to_string)
+        .or_else(|| config.map(str::to_string))
+        .or(env)
+        .unwrap_or_default();
+    if wanted.to_lowercase().starts_with("zh") {
+        "zh-CN"
+    } else {
+        "en"
+    }
 }
 
 #[cfg(test)]

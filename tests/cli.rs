@@ -16,6 +16,7 @@ impl Env {
     fn new() -> Env {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("desk.db");
+        std::fs::write(dir.path().join("config.toml"), "author = \"tester\"\n").unwrap();
         Env { _dir: dir, db }
     }
 
@@ -25,14 +26,19 @@ impl Env {
             .args(args)
             .env_remove("PROMPTLY_DB")
             .env_remove("PROMPTLY_NOW")
-            .env("PROMPTLY_CONFIG", self.db.with_extension("config.toml"))
+            .env_remove("PROMPTLY_POLICY")
+            .env("PROMPTLY_CONFIG", self.db.with_file_name("config.toml"))
             .output()
             .unwrap()
     }
 
     fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap()
     }
 
@@ -44,7 +50,12 @@ impl Env {
     fn fails(&self, args: &[&str], code: i32) -> String {
         let before = snapshot(&self.db);
         let out = self.run(args);
-        assert_eq!(out.status.code(), Some(code), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert_eq!(snapshot(&self.db), before, "{args:?} wrote to the database");
         String::from_utf8(out.stderr).unwrap()
     }
@@ -56,8 +67,18 @@ fn snapshot(db: &Path) -> Option<Vec<u8>> {
 
 fn new_ticket(env: &Env) -> i64 {
     let t = env.json(&[
-        "new", "--title", "Kettle stops heating", "--customer", "王小明", "--phone", "13812345678",
-        "--kind", "quality", "--priority", "important", "--json",
+        "new",
+        "--title",
+        "Kettle stops heating",
+        "--customer",
+        "王小明",
+        "--phone",
+        "13812345678",
+        "--kind",
+        "quality",
+        "--priority",
+        "important",
+        "--json",
     ]);
     t["id"].as_i64().unwrap()
 }
@@ -68,7 +89,19 @@ fn new_list_show_with_stable_json_keys() {
     let id = new_ticket(&env);
     let list = env.json(&["list", "--json"]);
     let row = &list[0];
-    for key in ["id", "title", "status", "priority", "kind", "channel", "complexity", "customer", "opened_at", "updated_at", "clocks"] {
+    for key in [
+        "id",
+        "title",
+        "status",
+        "priority",
+        "kind",
+        "channel",
+        "complexity",
+        "customer",
+        "opened_at",
+        "updated_at",
+        "clocks",
+    ] {
         assert!(row.get(key).is_some(), "list --json lacks {key}: {row}");
     }
     assert_eq!(row["customer"]["name"], "王小明");
@@ -101,8 +134,18 @@ fn status_flow_and_edit_through_the_binary() {
     let show = env.json(&["show", &id, "--json"]);
     assert_eq!(show["status"], "open");
     assert_eq!(show["priority"], "urgent");
-    let kinds: Vec<&str> = show["log"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds, ["opened", "status", "status", "status", "status", "status", "field", "field"]);
+    let kinds: Vec<&str> = show["log"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "opened", "status", "status", "status", "status", "status", "field", "field"
+        ]
+    );
 }
 
 #[test]
@@ -110,11 +153,17 @@ fn bad_input_exits_with_the_right_code_and_writes_nothing() {
     let env = Env::new();
     let id = new_ticket(&env).to_string();
     let err = env.fails(&["new", "--title", "x", "--priority", "asap"], 2);
-    assert!(err.contains("priority") && err.contains("urgent, important, normal"), "{err}");
+    assert!(
+        err.contains("priority") && err.contains("urgent, important, normal"),
+        "{err}"
+    );
     let err = env.fails(&["show", "4242"], 1);
     assert!(err.contains("ticket #4242 does not exist"), "{err}");
     let err = env.fails(&["status", &id, "closed"], 1);
-    assert!(err.contains("cannot move from open to closed") && err.contains("waiting, resolved"), "{err}");
+    assert!(
+        err.contains("cannot move from open to closed") && err.contains("waiting, resolved"),
+        "{err}"
+    );
     let err = env.fails(&["new", "--title", "x", "--opened-at", "yesterday-ish"], 2);
     assert!(err.contains("--opened-at") && err.contains("not a timestamp"), "{err}");
     let err = env.fails(&["new", "--title", "  "], 1);
@@ -140,7 +189,9 @@ fn a_bad_now_is_a_usage_error_before_any_file_is_created() {
 #[test]
 fn untrusted_text_is_sanitised_in_text_output() {
     let env = Env::new();
-    let id = env.json(&["new", "--title", "evil \u{1b}[2J title \u{202e}", "--json"])["id"].as_i64().unwrap();
+    let id = env.json(&["new", "--title", "evil \u{1b}[2J title \u{202e}", "--json"])["id"]
+        .as_i64()
+        .unwrap();
     let text = env.ok(&["show", &id.to_string()]);
     assert!(!text.contains('\u{1b}') && !text.contains('\u{202e}'), "{text:?}");
     assert!(text.contains("␛[2J"), "{text}");
@@ -159,7 +210,10 @@ fn opened_at_records_earlier_tickets_and_rejects_the_future() {
 
 #[test]
 fn help_lists_every_command() {
-    let out = Command::new(env!("CARGO_BIN_EXE_promptly")).arg("--help").output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_promptly"))
+        .arg("--help")
+        .output()
+        .unwrap();
     let help = String::from_utf8(out.stdout).unwrap();
     for command in ["new", "list", "show", "log", "status", "edit", "sla", "demo", "board"] {
         assert!(help.contains(command), "--help lacks {command}");

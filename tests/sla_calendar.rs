@@ -48,9 +48,7 @@ impl Spec {
     fn open(&self, t: DateTime<Utc>) -> bool {
         let local = t.with_timezone(&self.tz).naive_local();
         let m = local.hour() * 60 + local.minute();
-        self.ranges_on(local.date())
-            .iter()
-            .any(|&(s, e)| s <= m && m < e)
+        self.ranges_on(local.date()).iter().any(|&(s, e)| s <= m && m < e)
     }
 
     fn local_date(&self, t: DateTime<Utc>) -> NaiveDate {
@@ -206,11 +204,7 @@ fn start_near(spec: &Spec, base: NaiveDate, pick: (bool, i64, usize)) -> DateTim
         return any_minute;
     }
     let date = spec.local_date(any_minute);
-    let bounds: Vec<u32> = spec
-        .ranges_on(date)
-        .iter()
-        .flat_map(|&(s, e)| [s, e])
-        .collect();
+    let bounds: Vec<u32> = spec.ranges_on(date).iter().flat_map(|&(s, e)| [s, e]).collect();
     let Some(&b) = bounds.get(which % bounds.len().max(1)) else {
         return any_minute;
     };
@@ -304,10 +298,7 @@ fn cal(tz: Tz, days: &[(Weekday, &[&str])]) -> Calendar {
 
 fn every_day(tz: Tz, ranges: &[&str]) -> Calendar {
     use Weekday::*;
-    cal(
-        tz,
-        &[Mon, Tue, Wed, Thu, Fri, Sat, Sun].map(|d| (d, ranges)),
-    )
+    cal(tz, &[Mon, Tue, Wed, Thu, Fri, Sat, Sun].map(|d| (d, ranges)))
 }
 
 fn weekdays(tz: Tz, ranges: &[&str]) -> Calendar {
@@ -319,9 +310,7 @@ fn weekdays(tz: Tz, ranges: &[&str]) -> Calendar {
 fn nine_hours_from_monday_nine_is_monday_six_pm_not_tuesday() {
     let c = weekdays(chrono_tz::Asia::Shanghai, &["09:00-18:00"]);
     // 2026-03-02 is a Monday; 09:00 Shanghai = 01:00 UTC.
-    let due = c
-        .add_business(utc("2026-03-02T01:00:00Z"), Duration::hours(9))
-        .unwrap();
+    let due = c.add_business(utc("2026-03-02T01:00:00Z"), Duration::hours(9)).unwrap();
     assert_eq!(due, utc("2026-03-02T10:00:00Z"));
     assert_eq!(
         c.add_business(utc("2026-03-02T01:00:00Z"), Duration::zero()),
@@ -333,9 +322,7 @@ fn nine_hours_from_monday_nine_is_monday_six_pm_not_tuesday() {
 fn lunch_break_is_skipped() {
     let c = weekdays(chrono_tz::Asia::Shanghai, &["09:00-12:00", "13:30-18:00"]);
     // Mon 11:30 local + 1h = 30 min before lunch, 30 min after: 14:00 local = 06:00 UTC.
-    let due = c
-        .add_business(utc("2026-03-02T03:30:00Z"), Duration::hours(1))
-        .unwrap();
+    let due = c.add_business(utc("2026-03-02T03:30:00Z"), Duration::hours(1)).unwrap();
     assert_eq!(due, utc("2026-03-02T06:00:00Z"));
     // Starting inside lunch counts from 13:30.
     let due = c
@@ -353,14 +340,10 @@ fn range_ending_at_midnight_runs_to_the_next_local_day() {
     let c = every_day(chrono_tz::Asia::Shanghai, &["20:00-24:00"]);
     // 23:00 local on 2026-03-02 (15:00 UTC) + 2h: one hour to midnight, then the next
     // evening's 20:00-21:00 (13:00 UTC on 03-03).
-    let due = c
-        .add_business(utc("2026-03-02T15:00:00Z"), Duration::hours(2))
-        .unwrap();
+    let due = c.add_business(utc("2026-03-02T15:00:00Z"), Duration::hours(2)).unwrap();
     assert_eq!(due, utc("2026-03-03T13:00:00Z"));
     // A deadline that lands exactly on the 24:00 end is that midnight, not the next opening.
-    let due = c
-        .add_business(utc("2026-03-02T15:00:00Z"), Duration::hours(1))
-        .unwrap();
+    let due = c.add_business(utc("2026-03-02T15:00:00Z"), Duration::hours(1)).unwrap();
     assert_eq!(due, utc("2026-03-02T16:00:00Z"));
     assert!(c.is_open(utc("2026-03-02T15:59:59Z")));
     assert!(!c.is_open(utc("2026-03-02T16:00:00Z")));
@@ -458,11 +441,7 @@ fn make_up_working_day_on_a_sunday_counts() {
         chrono_tz::Asia::Shanghai,
         week,
         [date("2026-10-01"), date("2026-10-02")].into(),
-        [(
-            date("2026-09-27"),
-            OpenRange::parse_list(&["09:00-18:00"]).unwrap(),
-        )]
-        .into(),
+        [(date("2026-09-27"), OpenRange::parse_list(&["09:00-18:00"]).unwrap())].into(),
     )
     .unwrap();
     // Friday 2026-09-25 17:00 local (09:00 UTC) + 2h: 1h Friday, 1h Sunday the 27th.

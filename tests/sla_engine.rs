@@ -4,9 +4,7 @@
 use chrono::{DateTime, Utc};
 use promptly::domain::log::{ContactMethod, Direction, Event, LogEntry, Targets};
 use promptly::domain::policy::Policy;
-use promptly::domain::sla::{
-    ClockReading, ClockState, ExtensionError, check_extension, evaluate, explain,
-};
+use promptly::domain::sla::{ClockReading, ClockState, ExtensionError, check_extension, evaluate, explain};
 use promptly::domain::target::Target;
 use promptly::domain::ticket::{Channel, Complexity, Customer, Kind, Priority, Status, Ticket};
 
@@ -74,9 +72,7 @@ struct Log {
 
 impl Log {
     fn opened(p: &Policy, t: &Ticket) -> Log {
-        let mut log = Log {
-            entries: Vec::new(),
-        };
+        let mut log = Log { entries: Vec::new() };
         log.push(
             &t.opened_at.to_rfc3339(),
             Event::Opened {
@@ -296,14 +292,8 @@ fn reopen_starts_a_new_resolution_cycle_and_keeps_the_old_outcome() {
     assert_eq!(second.due_at, Some(utc("2026-03-13T18:00:00Z")));
     assert_eq!(second.state, ClockState::Breached);
     // First response was met by its own event: no new cycle.
-    assert!(
-        !r.iter()
-            .any(|c| c.metric == "first-response" && c.cycle == 2)
-    );
-    assert_eq!(
-        clock(&r, "first-response", 1).met_at,
-        Some(utc("2026-03-02T10:30:00Z"))
-    );
+    assert!(!r.iter().any(|c| c.metric == "first-response" && c.cycle == 2));
+    assert_eq!(clock(&r, "first-response", 1).met_at, Some(utc("2026-03-02T10:30:00Z")));
 }
 
 #[test]
@@ -427,10 +417,7 @@ fn extensions_add_working_days_up_to_the_maximum() {
     );
     let mut log = Log::opened(&p, &t);
     let two: Target = "2d".parse().unwrap();
-    assert_eq!(
-        check_extension(&p, &t, &log.entries, "resolution", &two),
-        Ok(())
-    );
+    assert_eq!(check_extension(&p, &t, &log.entries, "resolution", &two), Ok(()));
     log.push(
         "2026-03-05T10:00:00Z",
         Event::Extended {
@@ -487,10 +474,7 @@ fn a_promise_made_is_kept_but_calendar_edits_apply() {
     let edited = Policy::parse(
         &POLICY
             .replace("target = \"3d\"", "target = \"1d\"")
-            .replace(
-                "timezone = \"UTC\"",
-                "timezone = \"UTC\"\nholidays = [\"2026-03-04\"]",
-            ),
+            .replace("timezone = \"UTC\"", "timezone = \"UTC\"\nholidays = [\"2026-03-04\"]"),
         "test.toml",
     )
     .unwrap();
@@ -546,15 +530,9 @@ fn builtin_policy_acknowledges_complaints_round_the_clock() {
     );
     let log = Log::opened(&p, &t);
     let r = evaluate(&p, &t, &log.entries, utc("2026-03-06T10:00:00Z"));
-    assert_eq!(
-        clock(&r, "acknowledge", 1).due_at,
-        Some(utc("2026-03-07T09:50:00Z"))
-    );
+    assert_eq!(clock(&r, "acknowledge", 1).due_at, Some(utc("2026-03-07T09:50:00Z")));
     // First response: 10 min Friday, then 20 min on Saturday morning (09:00-12:00).
-    assert_eq!(
-        clock(&r, "first-response", 1).due_at,
-        Some(utc("2026-03-07T01:20:00Z"))
-    );
+    assert_eq!(clock(&r, "first-response", 1).due_at, Some(utc("2026-03-07T01:20:00Z")));
     // Complaint answered within 15 working days; Saturday mornings count as working days.
     let res = clock(&r, "resolution", 1);
     assert_eq!(res.target, "15d");
@@ -601,18 +579,11 @@ max_extension = "2d"
     let lines = explain(&p, &t, &log.entries, now);
     let all = lines.join("\n");
     assert!(
-        lines[0]
-            .starts_with("resolution #1 (resolution): target 2d on calendar shop (Europe/Berlin)"),
+        lines[0].starts_with("resolution #1 (resolution): target 2d on calendar shop (Europe/Berlin)"),
         "{all}"
     );
-    assert!(
-        all.contains("the starting day 2026-03-27 is not counted"),
-        "{all}"
-    );
-    assert!(
-        all.contains("open 2026-03-27 Fri 11:00-18:00 (7h)"),
-        "{all}"
-    );
+    assert!(all.contains("the starting day 2026-03-27 is not counted"), "{all}");
+    assert!(all.contains("open 2026-03-27 Fri 11:00-18:00 (7h)"), "{all}");
     assert!(all.contains("override 2026-03-28: 10:00-12:00"), "{all}");
     assert!(all.contains("holiday 2026-03-30: closed all day"), "{all}");
     assert!(
@@ -623,14 +594,8 @@ max_extension = "2d"
         all.contains("paused (waiting)") && all.contains(": 1h of business time"),
         "{all}"
     );
-    assert!(
-        all.contains("extended 2026-03-31 Tue 10:00:00 +02:00 by 1d"),
-        "{all}"
-    );
+    assert!(all.contains("extended 2026-03-31 Tue 10:00:00 +02:00 by 1d"), "{all}");
     // 2d + 1d from Friday: Sat 28 (override), Tue 31, Wed 1 -> 18:00 CEST, plus the 1h pause.
     let r = evaluate(&p, &t, &log.entries, now);
-    assert_eq!(
-        clock(&r, "resolution", 1).due_at,
-        Some(utc("2026-04-02T08:00:00Z"))
-    );
+    assert_eq!(clock(&r, "resolution", 1).due_at, Some(utc("2026-04-02T08:00:00Z")));
 }

@@ -37,13 +37,7 @@ fn builtin_policy_parses_with_its_calendars_and_metrics() {
     let names: Vec<&str> = p.metrics.iter().map(|m| m.name.as_str()).collect();
     assert_eq!(
         names,
-        [
-            "first-response",
-            "acknowledge",
-            "plan",
-            "resolution",
-            "progress"
-        ]
+        ["first-response", "acknowledge", "plan", "resolution", "progress"]
     );
     let res = p.metric("resolution").unwrap();
     assert_eq!(res.label("zh"), "解决时限");
@@ -60,14 +54,8 @@ fn builtin_targets_encode_the_promises() {
     assert_eq!(t.get("first-response").map(String::as_str), Some("30m"));
     assert_eq!(t.get("plan").map(String::as_str), Some("24h"));
     assert_eq!(t.get("resolution").map(String::as_str), Some("3d"));
-    assert!(
-        !t.contains_key("progress"),
-        "progress is for complex tickets"
-    );
-    assert!(
-        !t.contains_key("acknowledge"),
-        "acknowledge is for complaints"
-    );
+    assert!(!t.contains_key("progress"), "progress is for complex tickets");
+    assert!(!t.contains_key("acknowledge"), "acknowledge is for complaints");
 
     let t = p.targets_for(Priority::Urgent, Kind::Repair, Complexity::Complex);
     assert_eq!(t.get("first-response").map(String::as_str), Some("2h"));
@@ -122,22 +110,16 @@ fn hour_out_of_range_is_located() {
 
 #[test]
 fn overlapping_and_unsorted_ranges_are_refused() {
-    let text = format!(
-        "{CAL}tue = [\"09:00-12:00\", \"11:00-13:00\"]\nwed = [\"13:00-18:00\",\n  \"09:00-12:00\"]\n"
-    );
+    let text = format!("{CAL}tue = [\"09:00-12:00\", \"11:00-13:00\"]\nwed = [\"13:00-18:00\",\n  \"09:00-12:00\"]\n");
     let all = errors(&text);
     assert_eq!(all.len(), 2, "{all:#?}");
     assert!(
-        all[0].starts_with(
-            "policy.toml:4: calendars.shop.tue: range \"11:00-13:00\": ranges overlap"
-        ),
+        all[0].starts_with("policy.toml:4: calendars.shop.tue: range \"11:00-13:00\": ranges overlap"),
         "{}",
         all[0]
     );
     assert!(
-        all[1].starts_with(
-            "policy.toml:6: calendars.shop.wed: range \"09:00-12:00\": ranges not sorted"
-        ),
+        all[1].starts_with("policy.toml:6: calendars.shop.wed: range \"09:00-12:00\": ranges not sorted"),
         "{}",
         all[1]
     );
@@ -155,9 +137,7 @@ fn unknown_timezone_is_refused() {
 
 #[test]
 fn bad_dates_in_holidays_and_overrides_are_refused() {
-    let text = format!(
-        "{CAL}holidays = [\"2026-13-01\"]\n[calendars.shop.overrides]\n\"2026-02-30\" = []\n"
-    );
+    let text = format!("{CAL}holidays = [\"2026-13-01\"]\n[calendars.shop.overrides]\n\"2026-02-30\" = []\n");
     let all = errors(&text);
     assert_eq!(all.len(), 2, "{all:#?}");
     assert!(
@@ -172,7 +152,8 @@ fn bad_dates_in_holidays_and_overrides_are_refused() {
     );
 }
 
-const METRIC: &str = "\n[metrics.first-response]\nstart = \"opened\"\nstop = \"first-outbound-contact\"\ntarget = \"30m\"\n";
+const METRIC: &str =
+    "\n[metrics.first-response]\nstart = \"opened\"\nstop = \"first-outbound-contact\"\ntarget = \"30m\"\n";
 
 #[test]
 fn unknown_status_in_a_pause_list_is_refused() {
@@ -197,9 +178,7 @@ fn unparsable_target_is_refused_with_the_target_message() {
     );
     let e = one_error(&text);
     assert!(
-        e.starts_with(
-            "policy.toml:10: metrics.first-response.kinds.repair.important: target \"soon\""
-        ),
+        e.starts_with("policy.toml:10: metrics.first-response.kinds.repair.important: target \"soon\""),
         "{e}"
     );
 }
@@ -215,11 +194,16 @@ fn metric_on_an_unknown_calendar_is_refused() {
 
 #[test]
 fn unknown_start_and_stop_events_are_refused() {
-    let text =
-        format!("{CAL}\n[metrics.x]\nstart = \"created\"\nstop = \"replied\"\ntarget = \"1h\"\n");
+    let text = format!("{CAL}\n[metrics.x]\nstart = \"created\"\nstop = \"replied\"\ntarget = \"1h\"\n");
     let all = errors(&text);
     assert_eq!(all.len(), 2, "{all:#?}");
-    assert!(all[0].starts_with("policy.toml:6: metrics.x.start: unknown start event \"created\" (expected one of: opened, first-contact)"), "{}", all[0]);
+    assert!(
+        all[0].starts_with(
+            "policy.toml:6: metrics.x.start: unknown start event \"created\" (expected one of: opened, first-contact)"
+        ),
+        "{}",
+        all[0]
+    );
     assert!(
         all[1].starts_with("policy.toml:7: metrics.x.stop: unknown stop event \"replied\""),
         "{}",
@@ -233,8 +217,7 @@ fn warn_threshold_outside_zero_to_one_is_refused() {
         let text = format!("{CAL}{METRIC}warn_at = {bad}\n");
         let e = one_error(&text);
         assert!(
-            e.starts_with("policy.toml:9: metrics.first-response.warn_at:")
-                && e.contains("outside (0, 1]"),
+            e.starts_with("policy.toml:9: metrics.first-response.warn_at:") && e.contains("outside (0, 1]"),
             "{e}"
         );
     }
@@ -259,11 +242,7 @@ fn all_errors_are_reported_at_once_in_file_order() {
         "{all:#?}"
     );
     assert!(all[3].contains("warn_at"));
-    assert!(
-        all[4].contains("metrics.m.colour: unknown key"),
-        "{}",
-        all[4]
-    );
+    assert!(all[4].contains("metrics.m.colour: unknown key"), "{}", all[4]);
 }
 
 #[test]
@@ -279,10 +258,7 @@ fn syntax_errors_have_a_line() {
 #[test]
 fn a_policy_without_calendars_is_refused() {
     let e = one_error("[settings]\nauto_close_days = 3\n");
-    assert!(
-        e.contains("calendars: at least one calendar is needed"),
-        "{e}"
-    );
+    assert!(e.contains("calendars: at least one calendar is needed"), "{e}");
 }
 
 #[test]
@@ -317,8 +293,5 @@ fn per_priority_targets_and_filters() {
         get(Priority::Urgent, Kind::Quality, Complexity::Complex).as_deref(),
         Some("2d")
     );
-    assert_eq!(
-        get(Priority::Urgent, Kind::Enquiry, Complexity::Ordinary),
-        None
-    );
+    assert_eq!(get(Priority::Urgent, Kind::Enquiry, Complexity::Ordinary), None);
 }

@@ -15,14 +15,23 @@ fn now() -> chrono::DateTime<Utc> {
 }
 
 fn desk_at(path: &Path) -> Desk {
-    Desk::new(Store::open(path).unwrap(), Policy::builtin(), Clock::frozen(now()), "tester")
+    Desk::new(
+        Store::open(path).unwrap(),
+        Policy::builtin(),
+        Clock::frozen(now()),
+        "tester",
+    )
 }
 
 fn sample() -> NewTicket {
     NewTicket {
         title: "电水壶不加热".into(),
         description: "Bought last week.\nStops after 2 minutes.".into(),
-        customer: Customer { name: "王小明".into(), phone: "13812345678".into(), email: "wang@example.cn".into() },
+        customer: Customer {
+            name: "王小明".into(),
+            phone: "13812345678".into(),
+            email: "wang@example.cn".into(),
+        },
         channel: promptly::domain::ticket::Channel::Phone,
         kind: Kind::Quality,
         priority: Priority::Important,
@@ -39,8 +48,16 @@ fn tickets_and_log_round_trip_and_survive_reopening() {
     let id = {
         let mut desk = desk_at(&path);
         let t = desk.open_ticket(&sample(), None).unwrap();
-        desk.follow_up(t.id, Some(1), FollowUp::Contact { method: ContactMethod::Call, direction: Direction::Outbound }, "Called back")
-            .unwrap();
+        desk.follow_up(
+            t.id,
+            Some(1),
+            FollowUp::Contact {
+                method: ContactMethod::Call,
+                direction: Direction::Outbound,
+            },
+            "Called back",
+        )
+        .unwrap();
         t.id
     };
     let desk = desk_at(&path);
@@ -55,8 +72,20 @@ fn tickets_and_log_round_trip_and_survive_reopening() {
     assert_eq!(t.opened_at, now());
     assert_eq!(t.version, 2);
     assert_eq!(view.log.len(), 2);
-    assert!(matches!(view.log[0].event, Event::Opened { priority: Priority::Important, .. }));
-    assert_eq!(view.log[1].event, Event::Contact { method: ContactMethod::Call, direction: Direction::Outbound });
+    assert!(matches!(
+        view.log[0].event,
+        Event::Opened {
+            priority: Priority::Important,
+            ..
+        }
+    ));
+    assert_eq!(
+        view.log[1].event,
+        Event::Contact {
+            method: ContactMethod::Call,
+            direction: Direction::Outbound
+        }
+    );
     assert_eq!(view.log[1].author, "tester");
     assert_eq!(desk.store().clocks(id).unwrap().len(), view.clocks.len());
 }
@@ -87,7 +116,11 @@ fn a_file_that_is_not_sqlite_is_refused_and_left_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("notes.txt");
     std::fs::write(&path, "shopping list: milk, eggs\n".repeat(100)).unwrap();
-    assert_refused_untouched(&path, |e| matches!(e, StoreError::NotSqlite(_)), "is not a SQLite database");
+    assert_refused_untouched(
+        &path,
+        |e| matches!(e, StoreError::NotSqlite(_)),
+        "is not a SQLite database",
+    );
 }
 
 #[test]
@@ -95,9 +128,14 @@ fn a_foreign_sqlite_file_is_refused_and_left_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("other.db");
     let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute_batch("CREATE TABLE songs(title TEXT); INSERT INTO songs VALUES ('x');").unwrap();
+    conn.execute_batch("CREATE TABLE songs(title TEXT); INSERT INTO songs VALUES ('x');")
+        .unwrap();
     drop(conn);
-    assert_refused_untouched(&path, |e| matches!(e, StoreError::NotPromptly(_)), "not a Promptly database");
+    assert_refused_untouched(
+        &path,
+        |e| matches!(e, StoreError::NotPromptly(_)),
+        "not a Promptly database",
+    );
 }
 
 #[test]
@@ -108,7 +146,11 @@ fn a_database_from_a_newer_promptly_is_refused_and_left_untouched() {
     let conn = rusqlite::Connection::open(&path).unwrap();
     conn.execute_batch("PRAGMA user_version = 99;").unwrap();
     drop(conn);
-    assert_refused_untouched(&path, |e| matches!(e, StoreError::TooNew { found: 99, .. }), "newer Promptly");
+    assert_refused_untouched(
+        &path,
+        |e| matches!(e, StoreError::TooNew { found: 99, .. }),
+        "newer Promptly",
+    );
 }
 
 #[test]
@@ -118,7 +160,10 @@ fn the_log_refuses_raw_update_and_delete() {
     let mut desk = desk_at(&path);
     let t = desk.open_ticket(&sample(), None).unwrap();
     desk.follow_up(t.id, None, FollowUp::Note, "first note").unwrap();
-    let update = desk.store().execute_raw("UPDATE log SET body = 'rewritten'").unwrap_err();
+    let update = desk
+        .store()
+        .execute_raw("UPDATE log SET body = 'rewritten'")
+        .unwrap_err();
     assert!(update.to_string().contains("append-only"), "{update}");
     let delete = desk.store().execute_raw("DELETE FROM log").unwrap_err();
     assert!(delete.to_string().contains("append-only"), "{delete}");
@@ -132,10 +177,17 @@ fn a_change_against_a_stale_version_is_refused() {
     let mut desk = desk_at(&path);
     let t = desk.open_ticket(&sample(), None).unwrap();
     let mut other = desk_at(&path);
-    other.edit(t.id, Some(t.version), &[Edit::Title("Kettle: no heat".into())]).unwrap();
-    let err = desk.change_status(t.id, Some(t.version), Status::Waiting, "").unwrap_err();
+    other
+        .edit(t.id, Some(t.version), &[Edit::Title("Kettle: no heat".into())])
+        .unwrap();
+    let err = desk
+        .change_status(t.id, Some(t.version), Status::Waiting, "")
+        .unwrap_err();
     assert!(matches!(err, DeskError::Store(StoreError::Stale { .. })), "{err:?}");
-    assert_eq!(err.to_string(), format!("ticket #{} was changed elsewhere; reload", t.id));
+    assert_eq!(
+        err.to_string(),
+        format!("ticket #{} was changed elsewhere; reload", t.id)
+    );
     let view = desk.view(t.id).unwrap();
     assert_eq!(view.ticket.status, Status::Open);
     assert_eq!(view.ticket.title, "Kettle: no heat");
@@ -144,11 +196,21 @@ fn a_change_against_a_stale_version_is_refused() {
 
 #[test]
 fn illegal_moves_and_bad_fields_write_nothing() {
-    let mut desk = Desk::new(Store::open_in_memory().unwrap(), Policy::builtin(), Clock::frozen(now()), "t");
+    let mut desk = Desk::new(
+        Store::open_in_memory().unwrap(),
+        Policy::builtin(),
+        Clock::frozen(now()),
+        "t",
+    );
     let t = desk.open_ticket(&sample(), None).unwrap();
     let err = desk.change_status(t.id, None, Status::Closed, "").unwrap_err();
-    assert_eq!(err.to_string(), "status: cannot move from open to closed; from open it can go to: waiting, resolved");
-    let err = desk.edit(t.id, None, &[Edit::Email("not-an-email".into())]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "status: cannot move from open to closed; from open it can go to: waiting, resolved"
+    );
+    let err = desk
+        .edit(t.id, None, &[Edit::Email("not-an-email".into())])
+        .unwrap_err();
     assert!(err.to_string().starts_with("email:"), "{err}");
     let err = desk.follow_up(999, None, FollowUp::Note, "x").unwrap_err();
     assert_eq!(err.to_string(), "ticket #999 does not exist");
@@ -158,20 +220,46 @@ fn illegal_moves_and_bad_fields_write_nothing() {
 
 #[test]
 fn edits_log_old_and_new_values_and_retarget_on_priority() {
-    let mut desk = Desk::new(Store::open_in_memory().unwrap(), Policy::builtin(), Clock::frozen(now()), "t");
+    let mut desk = Desk::new(
+        Store::open_in_memory().unwrap(),
+        Policy::builtin(),
+        Clock::frozen(now()),
+        "t",
+    );
     let t = desk.open_ticket(&sample(), None).unwrap();
-    desk.edit(t.id, None, &[Edit::Priority(Priority::Urgent), Edit::Reference("SO-2".into())]).unwrap();
+    desk.edit(
+        t.id,
+        None,
+        &[Edit::Priority(Priority::Urgent), Edit::Reference("SO-2".into())],
+    )
+    .unwrap();
     let log = desk.view(t.id).unwrap().log;
     match &log[1].event {
-        Event::Field { field, from, to, targets } => {
-            assert_eq!((field.as_str(), from.as_str(), to.as_str()), ("priority", "important", "urgent"));
+        Event::Field {
+            field,
+            from,
+            to,
+            targets,
+        } => {
+            assert_eq!(
+                (field.as_str(), from.as_str(), to.as_str()),
+                ("priority", "important", "urgent")
+            );
             assert!(targets.is_some(), "a priority change carries the new targets");
         }
         other => panic!("{other:?}"),
     }
     match &log[2].event {
-        Event::Field { field, from, to, targets } => {
-            assert_eq!((field.as_str(), from.as_str(), to.as_str()), ("order", "SO-1001", "SO-2"));
+        Event::Field {
+            field,
+            from,
+            to,
+            targets,
+        } => {
+            assert_eq!(
+                (field.as_str(), from.as_str(), to.as_str()),
+                ("order", "SO-1001", "SO-2")
+            );
             assert!(targets.is_none());
         }
         other => panic!("{other:?}"),
@@ -181,14 +269,24 @@ fn edits_log_old_and_new_values_and_retarget_on_priority() {
 #[test]
 fn demo_data_is_deterministic_for_a_seed() {
     let fill = || {
-        let mut desk = Desk::new(Store::open_in_memory().unwrap(), Policy::builtin(), Clock::frozen(now()), "t");
+        let mut desk = Desk::new(
+            Store::open_in_memory().unwrap(),
+            Policy::builtin(),
+            Clock::frozen(now()),
+            "t",
+        );
         desk.fill_demo(50, 7).unwrap();
         let rows = desk.list(&Default::default()).unwrap();
-        rows.iter().map(|r| (r.ticket.title.clone(), r.ticket.status, r.ticket.opened_at)).collect::<Vec<_>>()
+        rows.iter()
+            .map(|r| (r.ticket.title.clone(), r.ticket.status, r.ticket.opened_at))
+            .collect::<Vec<_>>()
     };
     let a = fill();
     assert_eq!(a.len(), 50);
     assert_eq!(a, fill());
-    assert!(a.iter().any(|(title, ..)| title.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))));
+    assert!(
+        a.iter()
+            .any(|(title, ..)| title.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)))
+    );
     assert!(a.iter().any(|(title, ..)| title.is_ascii()));
 }

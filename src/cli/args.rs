@@ -87,9 +87,7 @@ pub enum Command {
     /// The board, or one frame of it printed as text
     Board(BoardArgs),
     /// Print shell completions
-    Completions {
-        shell: clap_complete::Shell,
-    },
+    Completions { shell: clap_complete::Shell },
     /// Print the man page (roff)
     Man,
 }
@@ -260,7 +258,11 @@ fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
 }
 
 fn parse_optional_date(s: &str) -> Result<Option<chrono::NaiveDate>, String> {
-    if s.trim().is_empty() { Ok(None) } else { parse_date(s).map(Some) }
+    if s.trim().is_empty() {
+        Ok(None)
+    } else {
+        parse_date(s).map(Some)
+    }
 }
 
 /// A wall-clock duration for list filters: 45m, 2h, 1h30m, 2d.

@@ -30,12 +30,18 @@ pub struct CliError {
 impl CliError {
     /// Exit 2: the command line itself is wrong (a bad flag or value).
     pub fn usage(message: impl Into<String>) -> Self {
-        CliError { code: 2, message: message.into() }
+        CliError {
+            code: 2,
+            message: message.into(),
+        }
     }
 
     /// Exit 1: understood, but refused or failed.
     pub fn failed(message: impl Into<String>) -> Self {
-        CliError { code: 1, message: message.into() }
+        CliError {
+            code: 1,
+            message: message.into(),
+        }
     }
 }
 
@@ -86,16 +92,25 @@ pub fn setup(cli: Cli) -> Result<Setup> {
     let config = Config::load(&config_path, cli.config.is_some()).map_err(|e| CliError::failed(e.to_string()))?;
     let lang = config::pick_language(cli.lang.as_deref(), config.lang.as_deref());
     rust_i18n::set_locale(lang);
-    let policy_path = cli.policy.clone().or_else(|| config.policy.clone()).or_else(config::default_policy_path);
+    let policy_path = cli
+        .policy
+        .clone()
+        .or_else(|| config.policy.clone())
+        .or_else(config::default_policy_path);
     let policy = load_policy(policy_path.as_deref())?;
     let clock = match cli.now.as_deref() {
         Some(text) => Clock::frozen(
-            parse_timestamp(text, policy.shop_calendar().tz())
-                .map_err(|e| CliError::usage(format!("--now: {e}")))?,
+            parse_timestamp(text, policy.shop_calendar().tz()).map_err(|e| CliError::usage(format!("--now: {e}")))?,
         ),
         None => Clock::System,
     };
-    Ok(Setup { cli, config, policy, clock, lang })
+    Ok(Setup {
+        cli,
+        config,
+        policy,
+        clock,
+        lang,
+    })
 }
 
 fn load_policy(path: Option<&std::path::Path>) -> Result<Policy> {
@@ -142,10 +157,22 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Some(Command::Log(args)) => log(&setup, args),
-        Some(Command::Status { id, state, note, expect_version }) => {
+        Some(Command::Status {
+            id,
+            state,
+            note,
+            expect_version,
+        }) => {
             let mut desk = setup.desk()?;
             let ticket = desk.change_status(id, expect_version, state, &note)?;
-            println!("{}", t!("cli.status_changed", id = ticket.id, status = output::status_label(ticket.status)));
+            println!(
+                "{}",
+                t!(
+                    "cli.status_changed",
+                    id = ticket.id,
+                    status = output::status_label(ticket.status)
+                )
+            );
             Ok(())
         }
         Some(Command::Edit(args)) => edit(&setup, args),
@@ -178,7 +205,11 @@ fn new(setup: &Setup, a: NewArgs) -> Result<()> {
     let new = NewTicket {
         title: a.title,
         description: a.description,
-        customer: Customer { name: a.customer, phone: a.phone, email: a.email },
+        customer: Customer {
+            name: a.customer,
+            phone: a.phone,
+            email: a.email,
+        },
         channel: a.channel,
         kind: a.kind,
         priority: a.priority,
@@ -194,7 +225,14 @@ fn new(setup: &Setup, a: NewArgs) -> Result<()> {
         let view = desk.view(ticket.id)?;
         output::print_json(&output::view_json(&view, &desk));
     } else {
-        println!("{}", t!("cli.created", id = ticket.id, title = crate::domain::text::sanitize_line(&ticket.title)));
+        println!(
+            "{}",
+            t!(
+                "cli.created",
+                id = ticket.id,
+                title = crate::domain::text::sanitize_line(&ticket.title)
+            )
+        );
     }
     Ok(())
 }
@@ -205,12 +243,24 @@ fn list(setup: &Setup, a: ListArgs) -> Result<()> {
     let statuses = if a.all {
         Vec::new()
     } else if a.status.is_empty() {
-        vec![crate::domain::ticket::Status::Open, crate::domain::ticket::Status::Waiting]
+        vec![
+            crate::domain::ticket::Status::Open,
+            crate::domain::ticket::Status::Waiting,
+        ]
     } else {
         a.status
     };
-    let due_before = if a.overdue { Some(now) } else { a.due_within.map(|d| now + d) };
-    let query = ListQuery { statuses, due_before, text: a.search, limit: a.limit };
+    let due_before = if a.overdue {
+        Some(now)
+    } else {
+        a.due_within.map(|d| now + d)
+    };
+    let query = ListQuery {
+        statuses,
+        due_before,
+        text: a.search,
+        limit: a.limit,
+    };
     let rows = desk.list(&query)?;
     if a.json {
         let mut items = Vec::with_capacity(rows.len());
@@ -227,9 +277,14 @@ fn list(setup: &Setup, a: ListArgs) -> Result<()> {
 
 fn log(setup: &Setup, a: LogArgs) -> Result<()> {
     let kind = match (a.contact, a.plan) {
-        (Some(method), _) => {
-            FollowUp::Contact { method, direction: if a.inbound { Direction::Inbound } else { Direction::Outbound } }
-        }
+        (Some(method), _) => FollowUp::Contact {
+            method,
+            direction: if a.inbound {
+                Direction::Inbound
+            } else {
+                Direction::Outbound
+            },
+        },
         (None, true) => FollowUp::Plan,
         (None, false) => FollowUp::Note,
     };
@@ -268,9 +323,14 @@ fn edit(setup: &Setup, a: EditArgs) -> Result<()> {
 
 fn demo(setup: &Setup, tickets: usize, seed: u64) -> Result<()> {
     let mut desk = setup.desk()?;
-    let existing = desk.list(&ListQuery { limit: Some(1), ..Default::default() })?;
+    let existing = desk.list(&ListQuery {
+        limit: Some(1),
+        ..Default::default()
+    })?;
     if !existing.is_empty() {
-        return Err(CliError::failed(t!("cli.demo_not_empty", path = setup.db_path().display()).to_string()));
+        return Err(CliError::failed(
+            t!("cli.demo_not_empty", path = setup.db_path().display()).to_string(),
+        ));
     }
     let started = std::time::Instant::now();
     let summary = desk.fill_demo(tickets, seed)?;
@@ -295,18 +355,25 @@ pub fn parse_timestamp(text: &str, tz: Tz) -> std::result::Result<DateTime<Utc>,
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Ok(t.with_timezone(&Utc));
     }
-    let local = ["%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
-        .ok_or_else(|| {
-            format!(
-                "'{}' is not a timestamp (use RFC3339 like 2026-11-24T10:30:00+08:00, or 'YYYY-MM-DD HH:MM')",
-                crate::domain::text::sanitize(s)
-            )
-        })?;
+    let local = [
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+    .ok_or_else(|| {
+        format!(
+            "'{}' is not a timestamp (use RFC3339 like 2026-11-24T10:30:00+08:00, or 'YYYY-MM-DD HH:MM')",
+            crate::domain::text::sanitize(s)
+        )
+    })?;
     match tz.from_local_datetime(&local) {
         LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => Ok(t.with_timezone(&Utc)),
-        LocalResult::None => Err(format!("{s} does not exist in {tz} (skipped by a daylight-saving change)")),
+        LocalResult::None => Err(format!(
+            "{s} does not exist in {tz} (skipped by a daylight-saving change)"
+        )),
     }
 }
 
@@ -323,6 +390,10 @@ mod tests {
         assert_eq!(t.to_rfc3339(), "2026-11-24T02:30:00+00:00");
         assert!(parse_timestamp("tomorrow", tz).unwrap_err().contains("not a timestamp"));
         let berlin: Tz = "Europe/Berlin".parse().unwrap();
-        assert!(parse_timestamp("2026-03-29 02:30", berlin).unwrap_err().contains("does not exist"));
+        assert!(
+            parse_timestamp("2026-03-29 02:30", berlin)
+                .unwrap_err()
+                .contains("does not exist")
+        );
     }
 }

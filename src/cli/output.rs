@@ -94,11 +94,16 @@ pub fn state_label(s: ClockState) -> String {
 
 /// Local time of the shop, as people there read it.
 fn local(desk: &Desk, t: DateTime<Utc>) -> String {
-    t.with_timezone(&desk.policy().shop_calendar().tz()).format("%Y-%m-%d %H:%M").to_string()
+    t.with_timezone(&desk.policy().shop_calendar().tz())
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 fn metric_label(desk: &Desk, metric: &str) -> String {
-    desk.policy().metric_label(metric, &rust_i18n::locale())
+    let lang = rust_i18n::locale();
+    desk.policy()
+        .metric(metric)
+        .map_or_else(|| metric.to_string(), |m| m.label(&lang).to_string())
 }
 
 pub fn print_list(rows: &[TicketSummary], desk: &Desk) {
@@ -129,7 +134,11 @@ pub fn print_list(rows: &[TicketSummary], desk: &Desk) {
             }
             None => String::new(),
         };
-        let customer = format!("{} {}", sanitize_line(&tk.customer.name), mask_phone(&tk.customer.phone));
+        let customer = format!(
+            "{} {}",
+            sanitize_line(&tk.customer.name),
+            mask_phone(&tk.customer.phone)
+        );
         println!(
             "{} {} {} {} {} {}",
             fit(&format!("#{}", tk.id), 6),
@@ -176,7 +185,13 @@ pub fn print_view(v: &TicketView, desk: &Desk) {
             tk.purchased_on.map(|d| d.to_string()).unwrap_or_default()
         );
     }
-    println!("{}: {}   {}: {}", t!("col.opened"), local(desk, tk.opened_at), t!("col.updated"), local(desk, tk.updated_at));
+    println!(
+        "{}: {}   {}: {}",
+        t!("col.opened"),
+        local(desk, tk.opened_at),
+        t!("col.updated"),
+        local(desk, tk.updated_at)
+    );
     if !tk.description.trim().is_empty() {
         println!();
         println!("{}", sanitize(&tk.description));
@@ -192,7 +207,11 @@ pub fn print_view(v: &TicketView, desk: &Desk) {
             (ClockState::Met, Some(met)) => t!("cli.met_at", at = local(desk, met)).to_string(),
             _ => t!("cli.left", left = countdown(c.remaining_secs)).to_string(),
         };
-        let cycle = if c.cycle > 1 { format!(" ({})", c.cycle) } else { String::new() };
+        let cycle = if c.cycle > 1 {
+            format!(" ({})", c.cycle)
+        } else {
+            String::new()
+        };
         println!(
             "  {} {} {} {}  {}",
             fit(&format!("{}{cycle}", metric_label(desk, &c.metric)), 22),

@@ -11,7 +11,7 @@ pub fn run(setup: &Setup, command: SlaCommand) -> Result<()> {
     match command {
         SlaCommand::Due { from, target, calendar } => due(setup, &from, &target, calendar.as_deref()),
         SlaCommand::Check => {
-            print!("{}", setup.policy.summary(&rust_i18n::locale()));
+            print_summary(&setup.policy);
             Ok(())
         }
         SlaCommand::Explain { id } => {
@@ -23,7 +23,9 @@ pub fn run(setup: &Setup, command: SlaCommand) -> Result<()> {
             Ok(())
         }
         SlaCommand::Extend { id, metric, by, reason } => {
-            let by: Target = by.parse().map_err(|e: crate::domain::target::TargetError| CliError::usage(format!("--by: {e}")))?;
+            let by: Target = by
+                .parse()
+                .map_err(|e: crate::domain::target::TargetError| CliError::usage(format!("--by: {e}")))?;
             let mut desk = setup.desk()?;
             desk.extend(id, None, &metric, &by, &reason)?;
             println!("{}", t!("cli.extended", id = id, metric = metric, by = by.to_string()));
@@ -46,14 +48,88 @@ fn due(setup: &Setup, from: &str, target: &str, calendar: Option<&str>) -> Resul
             CliError::usage(format!(
                 "--calendar: unknown calendar '{}' (known: {})",
                 crate::domain::text::sanitize(name),
-                policy.calendar_names().join(", ")
+                policy.calendar_names().collect::<Vec<_>>().join(", ")
             ))
         })?,
         None => policy.shop_calendar(),
     };
     let start = parse_timestamp(from, cal.tz()).map_err(|e| CliError::usage(format!("--from: {e}")))?;
-    let target: Target = target.parse().map_err(|e: crate::domain::target::TargetError| CliError::usage(format!("--target: {e}")))?;
-    let due = cal.deadline(start, &target).map_err(|e| CliError::failed(e.to_string()))?;
-    println!("{}", due.with_timezone(&cal.tz()).to_rfc3339_opts(SecondsFormat::Secs, true));
+    let target: Target = target
+        .parse()
+        .map_err(|e: crate::domain::target::TargetError| CliError::usage(format!("--target: {e}")))?;
+    let due = cal
+        .deadline(start, &target)
+        .map_err(|e| CliError::failed(e.to_string()))?;
+    println!(
+        "{}",
+        due.with_timezone(&cal.tz()).to_rfc3339_opts(SecondsFormat::Secs, true)
+    );
     Ok(())
+}
+
+/// `sla check`: the policy parsed; one block per metric saying what it promises.
+fn print_summary(policy: &crate::domain::policy::Policy) {
+    use crate::domain::ticket::Priority;
+    let lang = rust_i18n::locale();
+    let names: Vec<&str> = policy.calendar_names().collect();
+    println!(
+        "{}",
+        t!(
+            "sla.check_ok",
+            calendars = names.join(", "),
+            metrics = policy.metrics.len()
+        )
+    );
+    for m in &policy.metrics {
+        let by = |b: &crate::domain::policy::ByPriority| {
+            if b.urgent == b.important && b.important == b.normal {
+                b.urgent.to_string()
+            } else {
+                Priority::ALL
+                    .iter()
+                    .map(|p| format!("{p} {}", b.get(*p)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        };
+        println!();
+        println!("{} ({})", m.name, m.label(&lang));
+        println!(
+            "  {}: {} -> {}   {}: {}",
+            t!("sla.runs"),
+            m.start.slug(),
+            m.stop.slug(),
+            t!("sla.calendar"),
+            m.calendar
+        );
+        let mut target = by(&m.target);
+        if let Some(complex) = &m.complex {
+            target.push_str(&format!("; {} {}", t!("complexity.complex"), by(complex)));
+        }
+        for (kind, b) in &m.kinds {
+            target.push_str(&format!("; {kind} {}", by(b)));
+        }
+        println!("  {}: {target}", t!("sla.target"));
+        let pauses: Vec<&str> = m.pause.iter().map(|s| s.slug()).collect();
+        println!(
+            "  {}: {}   {}: {:.0}%",
+            t!("sla.pauses"),
+            pauses.join(", "),
+            t!("sla.warn_at"),
+            m.warn_at * 100.0
+        );
+        if let Some(max) = m.max_extension {
+            println!("  {}: {max}", t!("sla.max_extension"));
+        }
+        if m.recurring {
+            println!("  {}", t!("sla.recurring"));
+        }
+        if let Some(kinds) = &m.only_kinds {
+            let kinds: Vec<&str> = kinds.iter().map(|k| k.slug()).collect();
+            println!("  {}: {}", t!("sla.only_kinds"), kinds.join(", "));
+        }
+        if m.only_complex {
+            println!("  {}", t!("sla.only_complex"));
+        }
+    }
 }

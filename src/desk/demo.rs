@@ -104,7 +104,10 @@ impl Desk {
                 }
                 refresh_clocks(tx, policy, &ticket, &log, now)?;
             }
-            Ok(DemoSummary { tickets: count, entries })
+            Ok(DemoSummary {
+                tickets: count,
+                entries,
+            })
         })
     }
 }
@@ -122,9 +125,17 @@ fn demo_ticket(pools: &Pools, rng: &mut ChaCha8Rng) -> (NewTicket, bool) {
     let chinese = rng.random_bool(0.6);
     let kind = *Kind::ALL.choose(rng).unwrap_or(&Kind::Enquiry);
     let titles = pools.titles.get(kind.slug()).unwrap_or(&pools.notes);
-    let name = if chinese { pools.names_zh.choose(rng) } else { pools.names_en.choose(rng) };
+    let name = if chinese {
+        pools.names_zh.choose(rng)
+    } else {
+        pools.names_en.choose(rng)
+    };
     let name = name.cloned().unwrap_or_default();
-    let phone = format!("1{}{:09}", rng.random_range(3..=9), rng.random_range(0..1_000_000_000u32));
+    let phone = format!(
+        "1{}{:09}",
+        rng.random_range(3..=9),
+        rng.random_range(0..1_000_000_000u32)
+    );
     let email = if rng.random_bool(0.5) {
         let domain = pools.email_domains.choose(rng).cloned().unwrap_or_default();
         format!("c{}@{domain}", rng.random_range(1000..99999))
@@ -143,7 +154,11 @@ fn demo_ticket(pools: &Pools, rng: &mut ChaCha8Rng) -> (NewTicket, bool) {
         channel: *Channel::ALL.choose(rng).unwrap_or(&Channel::Phone),
         kind,
         priority,
-        complexity: if rng.random_bool(0.25) { Complexity::Complex } else { Complexity::Ordinary },
+        complexity: if rng.random_bool(0.25) {
+            Complexity::Complex
+        } else {
+            Complexity::Ordinary
+        },
         reference: format!("SO-{}", rng.random_range(100_000..999_999)),
         purchased_on: None,
     };
@@ -158,18 +173,33 @@ fn demo_history(pools: &Pools, rng: &mut ChaCha8Rng, t: &Ticket, zh: bool, now: 
     let age_hours = (now - t.opened_at).num_hours();
     // Older tickets have got further: most of last week's are closed.
     let progress = (age_hours as f64 / 72.0).min(1.0);
-    let step = |rng: &mut ChaCha8Rng, at: DateTime<Utc>, max_minutes: i64| at + Duration::minutes(rng.random_range(3..max_minutes));
+    let step = |rng: &mut ChaCha8Rng, at: DateTime<Utc>, max_minutes: i64| {
+        at + Duration::minutes(rng.random_range(3..max_minutes))
+    };
     let mut push = |at: DateTime<Utc>, event: Event, body: &str| {
-        out.push(NewEntry { at, author: "demo".into(), event, body: body.to_string() });
+        out.push(NewEntry {
+            at,
+            author: "demo".into(),
+            event,
+            body: body.to_string(),
+        });
     };
     // First response: usually quick, sometimes late, sometimes still missing on fresh tickets.
     if !rng.random_bool(0.3 * (1.0 - progress)) {
-        at = step(rng, at, if rng.random_bool(0.8) { 45 } else { 300 });
+        let max = if rng.random_bool(0.8) { 45 } else { 300 };
+        at = step(rng, at, max);
         if at >= now {
             return out;
         }
         let method = *ContactMethod::ALL.choose(rng).unwrap_or(&ContactMethod::Call);
-        push(at, Event::Contact { method, direction: Direction::Outbound }, pools.contacts.pick(rng, zh));
+        push(
+            at,
+            Event::Contact {
+                method,
+                direction: Direction::Outbound,
+            },
+            pools.contacts.pick(rng, zh),
+        );
     } else {
         return out;
     }
@@ -192,14 +222,35 @@ fn demo_history(pools: &Pools, rng: &mut ChaCha8Rng, t: &Ticket, zh: bool, now: 
         if at >= now {
             return out;
         }
-        push(at, Event::Status { from: status, to: Status::Waiting }, pools.notes.pick(rng, zh));
+        push(
+            at,
+            Event::Status {
+                from: status,
+                to: Status::Waiting,
+            },
+            pools.notes.pick(rng, zh),
+        );
         status = Status::Waiting;
         at = step(rng, at, 2000);
         if at >= now {
             return out;
         }
-        push(at, Event::Contact { method: ContactMethod::Call, direction: Direction::Inbound }, pools.contacts.pick(rng, zh));
-        push(at, Event::Status { from: status, to: Status::Open }, "");
+        push(
+            at,
+            Event::Contact {
+                method: ContactMethod::Call,
+                direction: Direction::Inbound,
+            },
+            pools.contacts.pick(rng, zh),
+        );
+        push(
+            at,
+            Event::Status {
+                from: status,
+                to: Status::Open,
+            },
+            "",
+        );
         status = Status::Open;
     }
     if rng.random_bool(progress * 0.9) {
@@ -207,15 +258,36 @@ fn demo_history(pools: &Pools, rng: &mut ChaCha8Rng, t: &Ticket, zh: bool, now: 
         if at >= now {
             return out;
         }
-        push(at, Event::Status { from: status, to: Status::Resolved }, pools.resolutions.pick(rng, zh));
+        push(
+            at,
+            Event::Status {
+                from: status,
+                to: Status::Resolved,
+            },
+            pools.resolutions.pick(rng, zh),
+        );
         status = Status::Resolved;
         if rng.random_bool(progress * 0.9) {
             at = step(rng, at, 1440);
             if at >= now {
                 return out;
             }
-            push(at, Event::Contact { method: ContactMethod::Call, direction: Direction::Outbound }, pools.contacts.pick(rng, zh));
-            push(at, Event::Status { from: status, to: Status::Closed }, "");
+            push(
+                at,
+                Event::Contact {
+                    method: ContactMethod::Call,
+                    direction: Direction::Outbound,
+                },
+                pools.contacts.pick(rng, zh),
+            );
+            push(
+                at,
+                Event::Status {
+                    from: status,
+                    to: Status::Closed,
+                },
+                "",
+            );
         }
     }
     out
@@ -229,7 +301,10 @@ mod tests {
     fn demo_pools_parse_and_cover_every_kind() {
         let pools: Pools = toml::from_str(DEMO_TOML).unwrap();
         for kind in Kind::ALL {
-            let titles = pools.titles.get(kind.slug()).unwrap_or_else(|| panic!("no titles for {kind}"));
+            let titles = pools
+                .titles
+                .get(kind.slug())
+                .unwrap_or_else(|| panic!("no titles for {kind}"));
             assert!(!titles.en.is_empty() && !titles.zh.is_empty(), "{kind}");
         }
     }

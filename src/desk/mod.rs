@@ -7,11 +7,11 @@ pub mod demo;
 use crate::clock::Clock;
 use crate::domain::log::{ContactMethod, Direction, Event, LogEntry, NewEntry};
 use crate::domain::policy::Policy;
-use crate::domain::sla::{self, ClockReading, ClockState};
+use crate::domain::sla::{self, ClockReading};
 use crate::domain::target::Target;
 use crate::domain::ticket::{
-    Channel, Complexity, IllegalMove, InvalidField, Kind, NewTicket, Priority, Status, Ticket,
-    validate_email, validate_phone, validate_title,
+    Channel, Complexity, IllegalMove, InvalidField, Kind, NewTicket, Priority, Status, Ticket, validate_email,
+    validate_phone, validate_title,
 };
 use crate::store::{ListQuery, Store, StoreError, StoredClock, TicketSummary, Tx};
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
@@ -59,7 +59,10 @@ pub type Result<T> = std::result::Result<T, DeskError>;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FollowUp {
     Note,
-    Contact { method: ContactMethod, direction: Direction },
+    Contact {
+        method: ContactMethod,
+        direction: Direction,
+    },
     Plan,
 }
 
@@ -97,7 +100,12 @@ pub struct Desk {
 
 impl Desk {
     pub fn new(store: Store, policy: Policy, clock: Clock, author: impl Into<String>) -> Desk {
-        Desk { store, policy, clock, author: author.into() }
+        Desk {
+            store,
+            policy,
+            clock,
+            author: author.into(),
+        }
     }
 
     /// Now, to the second: the log and the clocks store whole seconds.
@@ -123,13 +131,22 @@ impl Desk {
         let now = self.now();
         let at = opened_at.map(|t| t.trunc_subsecs(0)).unwrap_or(now);
         if at > now {
-            return Err(InvalidField { field: "opened-at", reason: format!("{at} is in the future") }.into());
+            return Err(InvalidField {
+                field: "opened-at",
+                reason: format!("{at} is in the future"),
+            }
+            .into());
         }
         let targets = self.policy.targets_for(new.priority, new.kind, new.complexity);
         let entry = NewEntry {
             at,
             author: self.author.clone(),
-            event: Event::Opened { priority: new.priority, kind: new.kind, complexity: new.complexity, targets },
+            event: Event::Opened {
+                priority: new.priority,
+                kind: new.kind,
+                complexity: new.complexity,
+                targets,
+            },
             body: new.title.trim().to_string(),
         };
         let policy = &self.policy;
@@ -147,14 +164,22 @@ impl Desk {
         let event = match kind {
             FollowUp::Note => {
                 if text.trim().is_empty() {
-                    return Err(InvalidField { field: "text", reason: "a note needs some text".into() }.into());
+                    return Err(InvalidField {
+                        field: "text",
+                        reason: "a note needs some text".into(),
+                    }
+                    .into());
                 }
                 Event::Note
             }
             FollowUp::Contact { method, direction } => Event::Contact { method, direction },
             FollowUp::Plan => {
                 if text.trim().is_empty() {
-                    return Err(InvalidField { field: "text", reason: "say what the plan is".into() }.into());
+                    return Err(InvalidField {
+                        field: "text",
+                        reason: "say what the plan is".into(),
+                    }
+                    .into());
                 }
                 Event::Plan
             }
@@ -202,27 +227,56 @@ impl Desk {
                 if from == to {
                     continue;
                 }
-                let targets = retargets(edit).then(|| policy.targets_for(ticket.priority, ticket.kind, ticket.complexity));
-                events.push((Event::Field { field: field.to_string(), from, to, targets }, String::new()));
+                let targets =
+                    retargets(edit).then(|| policy.targets_for(ticket.priority, ticket.kind, ticket.complexity));
+                events.push((
+                    Event::Field {
+                        field: field.to_string(),
+                        from,
+                        to,
+                        targets,
+                    },
+                    String::new(),
+                ));
             }
             if events.is_empty() {
-                return Err(InvalidField { field: "edit", reason: "nothing changes".into() }.into());
+                return Err(InvalidField {
+                    field: "edit",
+                    reason: "nothing changes".into(),
+                }
+                .into());
             }
             Ok(events)
         })
     }
 
     /// Moves a deadline by `by`, within the metric's maximum extension, with the reason logged.
-    pub fn extend(&mut self, id: i64, expected: Option<i64>, metric: &str, by: &Target, reason: &str) -> Result<Ticket> {
+    pub fn extend(
+        &mut self,
+        id: i64,
+        expected: Option<i64>,
+        metric: &str,
+        by: &Target,
+        reason: &str,
+    ) -> Result<Ticket> {
         if reason.trim().is_empty() {
-            return Err(InvalidField { field: "reason", reason: "say why the deadline moves".into() }.into());
+            return Err(InvalidField {
+                field: "reason",
+                reason: "say why the deadline moves".into(),
+            }
+            .into());
         }
-        let now = self.now();
         let metric = metric.to_string();
         let reason = reason.trim().to_string();
         self.change(id, expected, move |ticket, log, policy| {
-            sla::check_extension(policy, ticket, log, &metric, by, now).map_err(|e| DeskError::Extension(e.to_string()))?;
-            Ok(vec![(Event::Extended { metric, by: by.to_string() }, reason)])
+            sla::check_extension(policy, ticket, log, &metric, by).map_err(|e| DeskError::Extension(e.to_string()))?;
+            Ok(vec![(
+                Event::Extended {
+                    metric,
+                    by: by.to_string(),
+                },
+                reason,
+            )])
         })
     }
 
@@ -275,9 +329,21 @@ impl Desk {
             ticket.updated_at = now;
             tx.update_ticket(&ticket)?;
             for (event, body) in events {
-                let entry = NewEntry { at: now, author: author.clone(), event, body };
+                let entry = NewEntry {
+                    at: now,
+                    author: author.clone(),
+                    event,
+                    body,
+                };
                 let entry_id = tx.append(id, &entry)?;
-                log.push(LogEntry { id: entry_id, ticket_id: id, at: entry.at, author: entry.author, event: entry.event, body: entry.body });
+                log.push(LogEntry {
+                    id: entry_id,
+                    ticket_id: id,
+                    at: entry.at,
+                    author: entry.author,
+                    event: entry.event,
+                    body: entry.body,
+                });
             }
             refresh_clocks(tx, policy, &ticket, &log, now)?;
             Ok(ticket)
@@ -304,7 +370,10 @@ fn apply_edit(t: &mut Ticket, edit: &Edit) -> (&'static str, String, String) {
         Edit::Complexity(v) => ("complexity", swap(&mut t.complexity, *v)),
         Edit::Purchased(v) => {
             let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-            ("purchased", (date(std::mem::replace(&mut t.purchased_on, *v)), date(*v)))
+            (
+                "purchased",
+                (date(std::mem::replace(&mut t.purchased_on, *v)), date(*v)),
+            )
         }
     };
     (field, from, to)
@@ -325,7 +394,7 @@ fn refresh_clocks(tx: &Tx, policy: &Policy, ticket: &Ticket, log: &[LogEntry], n
 
 /// The persisted form of a reading: paused clocks keep no deadline (it moves while paused).
 pub fn stored_clock(r: &ClockReading) -> StoredClock {
-    let paused = r.state == ClockState::Paused;
+    let paused = r.paused;
     StoredClock {
         metric: r.metric.clone(),
         cycle: r.cycle,

@@ -19,9 +19,7 @@
 //!
 //! Instants are handled at whole-second precision (sub-second parts are dropped).
 
-use chrono::{
-    DateTime, Datelike, Duration, NaiveDate, NaiveTime, Offset, TimeZone, Timelike, Utc, Weekday,
-};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Offset, TimeZone, Timelike, Utc, Weekday};
 use chrono_tz::Tz;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -86,9 +84,7 @@ impl fmt::Display for OpenRange {
 }
 
 fn parse_clock(s: &str) -> Result<u32, String> {
-    let (h, m) = s
-        .split_once(':')
-        .ok_or_else(|| format!("\"{s}\" is not HH:MM"))?;
+    let (h, m) = s.split_once(':').ok_or_else(|| format!("\"{s}\" is not HH:MM"))?;
     let digits = |x: &str| x.len() == 2 && x.bytes().all(|b| b.is_ascii_digit());
     if !digits(h) || !digits(m) {
         return Err(format!("\"{s}\" is not HH:MM"));
@@ -190,10 +186,7 @@ impl Calendar {
 
     /// Open round the clock (7x24).
     pub fn always_open(tz: Tz) -> Calendar {
-        let all = vec![OpenRange {
-            start: 0,
-            end: 1440,
-        }];
+        let all = vec![OpenRange { start: 0, end: 1440 }];
         Calendar {
             tz,
             week: std::array::from_fn(|_| all.clone()),
@@ -266,11 +259,7 @@ impl Calendar {
 
     /// The earliest instant at which business time since `start` reaches `dur` (`start` itself
     /// for a zero duration). Walks open intervals; cost grows with the ranges crossed.
-    pub fn add_business(
-        &self,
-        start: DateTime<Utc>,
-        dur: Duration,
-    ) -> Result<DateTime<Utc>, NeverOpen> {
+    pub fn add_business(&self, start: DateTime<Utc>, dur: Duration) -> Result<DateTime<Utc>, NeverOpen> {
         let mut left = dur.num_seconds();
         if left <= 0 {
             return Ok(start);
@@ -304,11 +293,7 @@ impl Calendar {
     /// PRC Civil Code art. 201-203: the local date of `start` is not counted; the deadline is
     /// the close (end of the last open interval) of the `n`-th working day after it. `n = 0`
     /// gives `start`.
-    pub fn add_working_days(
-        &self,
-        start: DateTime<Utc>,
-        n: u32,
-    ) -> Result<DateTime<Utc>, NeverOpen> {
+    pub fn add_working_days(&self, start: DateTime<Utc>, n: u32) -> Result<DateTime<Utc>, NeverOpen> {
         if n == 0 {
             return Ok(start);
         }
@@ -387,11 +372,7 @@ impl Calendar {
     /// Past `date`, is every date closed? True when no weekday has ranges and no later
     /// override opens: then searching on is pointless.
     fn never_opens_after(&self, date: NaiveDate) -> bool {
-        self.week.iter().all(Vec::is_empty)
-            && self
-                .overrides
-                .range(date..)
-                .all(|(_, ranges)| ranges.is_empty())
+        self.week.iter().all(Vec::is_empty) && self.overrides.range(date..).all(|(_, ranges)| ranges.is_empty())
     }
 
     /// The end of the last open interval of `date`; if its ranges all fall into a DST gap, the
@@ -452,12 +433,7 @@ impl Calendar {
 
     fn offset_at(&self, t: i64) -> i64 {
         let utc = instant(t).naive_utc();
-        i64::from(
-            self.tz
-                .offset_from_utc_datetime(&utc)
-                .fix()
-                .local_minus_utc(),
-        )
+        i64::from(self.tz.offset_from_utc_datetime(&utc).fix().local_minus_utc())
     }
 
     /// The UTC intervals of `date`'s open instants, sorted, touching ones merged.
@@ -471,10 +447,7 @@ impl Calendar {
         let pieces = self.offset_pieces(w0, w1);
         let mut out: Vec<(i64, i64)> = Vec::with_capacity(ranges.len());
         for r in ranges {
-            let (a, b) = (
-                midnight + i64::from(r.start) * 60,
-                midnight + i64::from(r.end) * 60,
-            );
+            let (a, b) = (midnight + i64::from(r.start) * 60, midnight + i64::from(r.end) * 60);
             // Within a piece the wall clock is t + offset, so [a, b) maps to [a-off, b-off).
             for (i, (from, off)) in pieces.iter().enumerate() {
                 let to = pieces.get(i + 1).map_or(w1, |p| p.0);
@@ -623,10 +596,7 @@ mod tests {
 
     #[test]
     fn range_parsing_names_the_problem() {
-        assert_eq!(
-            OpenRange::parse("25:00-26:00").unwrap_err(),
-            "hour must be 00-24"
-        );
+        assert_eq!(OpenRange::parse("25:00-26:00").unwrap_err(), "hour must be 00-24");
         assert!(OpenRange::parse("09:00-24:00").is_ok());
         assert!(OpenRange::parse("24:00-24:00").is_err());
         assert!(OpenRange::parse("12:00-09:00").is_err());
@@ -664,9 +634,6 @@ mod tests {
         let t = utc("2026-01-01T00:00:00Z");
         assert_eq!(cal.add_business(t, Duration::hours(1)), Err(NeverOpen));
         assert_eq!(cal.add_working_days(t, 1), Err(NeverOpen));
-        assert_eq!(
-            cal.business_between(t, utc("2027-01-01T00:00:00Z")),
-            Duration::zero()
-        );
+        assert_eq!(cal.business_between(t, utc("2027-01-01T00:00:00Z")), Duration::zero());
     }
 }

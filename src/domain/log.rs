@@ -22,8 +22,7 @@ pub enum ContactMethod {
 }
 
 impl ContactMethod {
-    pub const ALL: &'static [ContactMethod] =
-        &[Self::Call, Self::Email, Self::Message, Self::Visit];
+    pub const ALL: &'static [ContactMethod] = &[Self::Call, Self::Email, Self::Message, Self::Visit];
 
     pub fn slug(self) -> &'static str {
         match self {
@@ -165,9 +164,7 @@ impl fmt::Display for Event {
                 write!(f, "{dir} {}", method.slug())
             }
             Event::Status { from, to } => write!(f, "status {from} -> {to}"),
-            Event::Field {
-                field, from, to, ..
-            } => write!(f, "{field}: {from} -> {to}"),
+            Event::Field { field, from, to, .. } => write!(f, "{field}: {from} -> {to}"),
             Event::Extended { metric, by } => write!(f, "{metric} extended by {by}"),
             Event::System => f.write_str("system"),
         }
@@ -185,10 +182,7 @@ mod tests {
             direction: Direction::Inbound,
         };
         let json = serde_json::to_string(&e).unwrap();
-        assert_eq!(
-            json,
-            r#"{"event":"contact","method":"call","direction":"inbound"}"#
-        );
+        assert_eq!(json, r#"{"event":"contact","method":"call","direction":"inbound"}"#);
         assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), e);
         assert_eq!(e.kind_name(), "contact");
     }

@@ -170,22 +170,14 @@ impl Metric {
 
     /// The target for a ticket: kind over complexity over base; `None` when the metric does
     /// not apply.
-    pub fn target_for(
-        &self,
-        priority: Priority,
-        kind: Kind,
-        complexity: Complexity,
-    ) -> Option<Target> {
+    pub fn target_for(&self, priority: Priority, kind: Kind, complexity: Complexity) -> Option<Target> {
         if !self.applies_to(kind, complexity) {
             return None;
         }
         let table = self
             .kinds
             .get(&kind)
-            .or(self
-                .complex
-                .as_ref()
-                .filter(|_| complexity == Complexity::Complex))
+            .or(self.complex.as_ref().filter(|_| complexity == Complexity::Complex))
             .unwrap_or(&self.target);
         Some(table.get(priority))
     }
@@ -263,10 +255,7 @@ impl Policy {
     }
 
     pub fn calendar(&self, name: &str) -> Option<&Calendar> {
-        self.calendars
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, c)| c)
+        self.calendars.iter().find(|(n, _)| n == name).map(|(_, c)| c)
     }
 
     /// Calendar names in file order.
@@ -276,8 +265,7 @@ impl Policy {
 
     /// The calendar of `settings.calendar`: day boundaries and local display.
     pub fn shop_calendar(&self) -> &Calendar {
-        self.calendar(&self.settings.calendar)
-            .unwrap_or(&self.calendars[0].1)
+        self.calendar(&self.settings.calendar).unwrap_or(&self.calendars[0].1)
     }
 
     pub fn metric(&self, name: &str) -> Option<&Metric> {
@@ -286,8 +274,7 @@ impl Policy {
 
     /// The calendar a metric runs on.
     pub fn metric_calendar(&self, metric: &Metric) -> &Calendar {
-        self.calendar(&metric.calendar)
-            .unwrap_or_else(|| self.shop_calendar())
+        self.calendar(&metric.calendar).unwrap_or_else(|| self.shop_calendar())
     }
 
     /// The promise for a ticket with these fields, metric -> target text; metrics that do not
@@ -314,10 +301,7 @@ struct Parser<'a> {
 
 impl Parser<'_> {
     fn error(&mut self, span: Range<usize>, path: &str, message: impl Into<String>) {
-        let line = self.text[..span.start.min(self.text.len())]
-            .matches('\n')
-            .count()
-            + 1;
+        let line = self.text[..span.start.min(self.text.len())].matches('\n').count() + 1;
         self.errors.push(PolicyError {
             origin: self.origin.to_string(),
             line,
@@ -356,11 +340,7 @@ impl Parser<'_> {
             .and_then(|v| v.get_ref().as_table())
             .is_some_and(|t| !t.is_empty());
         if !has_calendars {
-            self.error(
-                root_span.clone(),
-                "calendars",
-                "at least one calendar is needed",
-            );
+            self.error(root_span.clone(), "calendars", "at least one calendar is needed");
         }
 
         let settings = self.settings(root.get("settings"), &names);
@@ -400,11 +380,7 @@ impl Parser<'_> {
         let Some(table) = value.and_then(|v| self.table(v, "settings")) else {
             return s;
         };
-        self.unknown_keys(
-            table,
-            "settings",
-            &["calendar", "auto_close_days", "callback_share"],
-        );
+        self.unknown_keys(table, "settings", &["calendar", "auto_close_days", "callback_share"]);
         if let Some(v) = table.get("calendar")
             && let Some(name) = self.calendar_ref(v, "settings.calendar", calendars)
         {
@@ -539,10 +515,7 @@ impl Parser<'_> {
             match OpenRange::parse(text) {
                 Ok(r) => {
                     if let Err(e) = crate::domain::calendar::check_ranges(
-                        &[out.last().copied(), Some(r)]
-                            .into_iter()
-                            .flatten()
-                            .collect::<Vec<_>>(),
+                        &[out.last().copied(), Some(r)].into_iter().flatten().collect::<Vec<_>>(),
                     ) {
                         self.error(item.span(), path, format!("range \"{text}\": {e}"));
                     } else {
@@ -632,10 +605,7 @@ impl Parser<'_> {
                     self.error(
                         v.span(),
                         &at("start"),
-                        format!(
-                            "unknown start event \"{s}\" (expected one of: {})",
-                            choices.join(", ")
-                        ),
+                        format!("unknown start event \"{s}\" (expected one of: {})", choices.join(", ")),
                     );
                 }
                 found
@@ -643,11 +613,7 @@ impl Parser<'_> {
         };
         let stop = match table.get("stop") {
             None => {
-                self.error(
-                    value.span(),
-                    path,
-                    "missing stop (the event that meets the clock)",
-                );
+                self.error(value.span(), path, "missing stop (the event that meets the clock)");
                 None
             }
             Some(v) => self.string(v, &at("stop")).and_then(|s| {
@@ -657,10 +623,7 @@ impl Parser<'_> {
                     self.error(
                         v.span(),
                         &at("stop"),
-                        format!(
-                            "unknown stop event \"{s}\" (expected one of: {})",
-                            choices.join(", ")
-                        ),
+                        format!("unknown stop event \"{s}\" (expected one of: {})", choices.join(", ")),
                     );
                 }
                 found
@@ -676,10 +639,7 @@ impl Parser<'_> {
                         Err(_) => self.error(
                             item.span(),
                             &at("pause"),
-                            format!(
-                                "unknown status \"{s}\" (expected one of: {})",
-                                Status::choices()
-                            ),
+                            format!("unknown status \"{s}\" (expected one of: {})", Status::choices()),
                         ),
                     }
                 }
@@ -721,9 +681,7 @@ impl Parser<'_> {
             }
             Some(v) => self.by_priority(v, &at("target")),
         };
-        let complex = table
-            .get("complex")
-            .and_then(|v| self.by_priority(v, &at("complex")));
+        let complex = table.get("complex").and_then(|v| self.by_priority(v, &at("complex")));
         let mut kinds = BTreeMap::new();
         if let Some(v) = table.get("kinds")
             && let Some(t) = self.table(v, &at("kinds"))
@@ -751,14 +709,10 @@ impl Parser<'_> {
         }
         if let (Some(max), Some(t)) = (max_extension, target)
             && max.is_days() != t.normal.is_days()
-            && kinds
-                .values()
-                .all(|k: &ByPriority| max.is_days() != k.normal.is_days())
+            && kinds.values().all(|k: &ByPriority| max.is_days() != k.normal.is_days())
         {
             self.error(
-                table
-                    .get("max_extension")
-                    .map_or(value.span(), |v| v.span()),
+                table.get("max_extension").map_or(value.span(), |v| v.span()),
                 &at("max_extension"),
                 "must use the same unit as the targets it extends (days or time)",
             );
@@ -794,9 +748,7 @@ impl Parser<'_> {
                     self.error(
                         value.span(),
                         path,
-                        format!(
-                            "missing {p} (give urgent, important and normal, or one target for all)"
-                        ),
+                        format!("missing {p} (give urgent, important and normal, or one target for all)"),
                     );
                     None
                 }
@@ -829,10 +781,7 @@ impl Parser<'_> {
                 self.error(
                     span,
                     path,
-                    format!(
-                        "unknown kind \"{text}\" (expected one of: {})",
-                        Kind::choices()
-                    ),
+                    format!("unknown kind \"{text}\" (expected one of: {})", Kind::choices()),
                 );
                 None
             }
@@ -847,10 +796,7 @@ impl Parser<'_> {
             self.error(
                 value.span(),
                 path,
-                format!(
-                    "unknown calendar \"{name}\" (defined: {})",
-                    calendars.join(", ")
-                ),
+                format!("unknown calendar \"{name}\" (defined: {})", calendars.join(", ")),
             );
             None
         }
@@ -932,9 +878,7 @@ impl Parser<'_> {
     fn number(&mut self, value: &Value, path: &str) -> Option<f64> {
         let parsed = match value.get_ref() {
             DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
-            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
-                .ok()
-                .map(|n| n as f64),
+            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix()).ok().map(|n| n as f64),
             _ => None,
         };
         if parsed.is_none() {
@@ -949,9 +893,7 @@ impl Parser<'_> {
 }
 
 /// A table's entries in the order they appear in the file.
-fn in_file_order<'t, 'i>(
-    table: &'t DeTable<'i>,
-) -> Vec<(&'t Spanned<std::borrow::Cow<'i, str>>, &'t Value<'i>)> {
+fn in_file_order<'t, 'i>(table: &'t DeTable<'i>) -> Vec<(&'t Spanned<std::borrow::Cow<'i, str>>, &'t Value<'i>)> {
     let mut entries: Vec<_> = table.iter().collect();
     entries.sort_by_key(|(k, _)| k.span().start);
     entries

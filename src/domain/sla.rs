@@ -118,10 +118,7 @@ impl fmt::Display for ExtensionError {
         match self {
             ExtensionError::UnknownMetric(m) => write!(f, "extend: unknown metric \"{m}\""),
             ExtensionError::NotExtendable(m) => {
-                write!(
-                    f,
-                    "extend: {m} cannot be extended (the policy sets no max_extension)"
-                )
+                write!(f, "extend: {m} cannot be extended (the policy sets no max_extension)")
             }
             ExtensionError::NotRunning(m) => {
                 write!(f, "extend: {m} has no running clock on this ticket")
@@ -153,12 +150,7 @@ impl std::error::Error for ExtensionError {}
 
 /// Every clock of the ticket at `now`, cycles in start order. Log entries after `now` are
 /// not yet history and are ignored.
-pub fn evaluate(
-    policy: &Policy,
-    ticket: &Ticket,
-    log: &[LogEntry],
-    now: DateTime<Utc>,
-) -> Vec<ClockReading> {
+pub fn evaluate(policy: &Policy, ticket: &Ticket, log: &[LogEntry], now: DateTime<Utc>) -> Vec<ClockReading> {
     replay(policy, ticket, log, Some(now))
         .iter()
         .filter_map(|c| read(policy, c, now).map(|(reading, _)| reading))
@@ -221,12 +213,7 @@ pub fn check_extension(
 
 /// How each clock got where it is: open spans walked (local times), holidays and overrides
 /// met, DST shifts, pauses, extensions, re-targets, and the outcome.
-pub fn explain(
-    policy: &Policy,
-    ticket: &Ticket,
-    log: &[LogEntry],
-    now: DateTime<Utc>,
-) -> Vec<String> {
+pub fn explain(policy: &Policy, ticket: &Ticket, log: &[LogEntry], now: DateTime<Utc>) -> Vec<String> {
     let mut lines = Vec::new();
     for cycle in replay(policy, ticket, log, Some(now)) {
         let Some((r, due)) = read(policy, &cycle, now) else {
@@ -256,10 +243,7 @@ pub fn explain(
         // Everything that happened to the clock, in time order.
         let mut steps: Vec<(DateTime<Utc>, String)> = Vec::new();
         for (t, from, to, why) in &cycle.retargets {
-            steps.push((
-                *t,
-                format!("  re-targeted {}: {from} -> {to} ({why})", at(*t)),
-            ));
+            steps.push((*t, format!("  re-targeted {}: {from} -> {to} ({why})", at(*t))));
         }
         for (t, ext) in &cycle.extensions {
             steps.push((*t, format!("  extended {} by {ext}", at(*t))));
@@ -285,9 +269,7 @@ pub fn explain(
         walk_steps(cal, r.started_at, horizon, &mut steps);
         steps.sort_by_key(|(t, _)| *t);
         lines.extend(steps.into_iter().map(|(_, line)| line));
-        let due_text = r
-            .due_at
-            .map_or("never (the calendar never opens)".to_string(), at);
+        let due_text = r.due_at.map_or("never (the calendar never opens)".to_string(), at);
         let outcome = match r.met_at {
             Some(m) => format!("met {} ({})", at(m), cycle.stopped.map_or("", |s| s.1)),
             None => format!("not met at {}", at(now)),
@@ -306,12 +288,7 @@ pub fn explain(
 
 /// The calendar walk between two instants, for `explain`: open spans (the first
 /// `MAX_SPAN_LINES`), holidays and overrides met, DST shifts.
-fn walk_steps(
-    cal: &Calendar,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-    steps: &mut Vec<(DateTime<Utc>, String)>,
-) {
+fn walk_steps(cal: &Calendar, from: DateTime<Utc>, to: DateTime<Utc>, steps: &mut Vec<(DateTime<Utc>, String)>) {
     let spans = cal.open_spans(from, to);
     for span in spans.iter().take(MAX_SPAN_LINES) {
         steps.push((
@@ -336,8 +313,7 @@ fn walk_steps(
         let line = match cal.day_rule(date) {
             DayRule::Holiday => format!("  holiday {date}: closed all day"),
             DayRule::Override => {
-                let ranges: Vec<String> =
-                    cal.ranges_on(date).iter().map(|r| r.to_string()).collect();
+                let ranges: Vec<String> = cal.ranges_on(date).iter().map(|r| r.to_string()).collect();
                 let ranges = if ranges.is_empty() {
                     "closed".to_string()
                 } else {
@@ -435,16 +411,8 @@ struct Replay<'p> {
 }
 
 /// Replays the log (sorted by (at, id); entries after `until` ignored) into cycles.
-fn replay(
-    policy: &Policy,
-    ticket: &Ticket,
-    log: &[LogEntry],
-    until: Option<DateTime<Utc>>,
-) -> Vec<Cycle> {
-    let mut entries: Vec<&LogEntry> = log
-        .iter()
-        .filter(|e| until.is_none_or(|u| e.at <= u))
-        .collect();
+fn replay(policy: &Policy, ticket: &Ticket, log: &[LogEntry], until: Option<DateTime<Utc>>) -> Vec<Cycle> {
+    let mut entries: Vec<&LogEntry> = log.iter().filter(|e| until.is_none_or(|u| e.at <= u)).collect();
     entries.sort_by_key(|e| (e.at, e.id));
     let mut r = Replay {
         policy,
@@ -457,9 +425,7 @@ fn replay(
         contacted: false,
         cycles: Vec::new(),
     };
-    let opened = entries
-        .iter()
-        .position(|e| matches!(e.event, Event::Opened { .. }));
+    let opened = entries.iter().position(|e| matches!(e.event, Event::Opened { .. }));
     match opened {
         Some(i) => entries.drain(..i).for_each(drop),
         // A ticket without an intake entry (imported): open it from the ticket row.
@@ -491,10 +457,7 @@ impl Replay<'_> {
             Event::Contact { .. } => {
                 if e.event.is_outbound_contact() {
                     self.stop_matching(at, "outbound contact", |s| {
-                        matches!(
-                            s,
-                            StopEvent::FirstOutboundContact | StopEvent::OutboundContact
-                        )
+                        matches!(s, StopEvent::FirstOutboundContact | StopEvent::OutboundContact)
                     });
                 }
                 if !self.contacted {
@@ -504,9 +467,7 @@ impl Replay<'_> {
             }
             Event::Plan => self.stop_matching(at, "solution plan", |s| s == StopEvent::Plan),
             Event::Status { to, .. } => self.change_status(at, *to),
-            Event::Field {
-                field, to, targets, ..
-            } => self.change_field(at, field, to, targets.as_ref()),
+            Event::Field { field, to, targets, .. } => self.change_field(at, field, to, targets.as_ref()),
             Event::Extended { metric, by } => {
                 if let (Some(c), Ok(by)) = (self.running_mut(metric), by.parse::<Target>()) {
                     c.extensions.push((at, by));
@@ -566,19 +527,11 @@ impl Replay<'_> {
     }
 
     fn running_mut(&mut self, metric: &str) -> Option<&mut Cycle> {
-        self.cycles
-            .iter_mut()
-            .rev()
-            .find(|c| c.metric == metric && c.running())
+        self.cycles.iter_mut().rev().find(|c| c.metric == metric && c.running())
     }
 
     /// Meets the running cycles whose stop event matches; recurring ones start again.
-    fn stop_matching(
-        &mut self,
-        at: DateTime<Utc>,
-        why: &'static str,
-        stop: impl Fn(StopEvent) -> bool,
-    ) {
+    fn stop_matching(&mut self, at: DateTime<Utc>, why: &'static str, stop: impl Fn(StopEvent) -> bool) {
         let policy = self.policy;
         for m in policy.metrics.iter().filter(|m| stop(m.stop)) {
             if let Some(c) = self.running_mut(&m.name) {
@@ -640,12 +593,7 @@ impl Replay<'_> {
     }
 
     /// Ends running cycles of the metrics whose stop event passes `which`.
-    fn end_running(
-        &mut self,
-        at: DateTime<Utc>,
-        why: &'static str,
-        which: impl Fn(StopEvent) -> bool,
-    ) {
+    fn end_running(&mut self, at: DateTime<Utc>, why: &'static str, which: impl Fn(StopEvent) -> bool) {
         let policy = self.policy;
         for m in policy.metrics.iter().filter(|m| which(m.stop)) {
             if let Some(c) = self.running_mut(&m.name) {
@@ -654,13 +602,7 @@ impl Replay<'_> {
         }
     }
 
-    fn change_field(
-        &mut self,
-        at: DateTime<Utc>,
-        field: &str,
-        to: &str,
-        targets: Option<&Targets>,
-    ) {
+    fn change_field(&mut self, at: DateTime<Utc>, field: &str, to: &str, targets: Option<&Targets>) {
         let changed = match field {
             "priority" => to.parse().map(|p| self.priority = p).is_ok(),
             "kind" => to.parse().map(|k| self.kind = k).is_ok(),
@@ -670,11 +612,7 @@ impl Replay<'_> {
         match targets {
             Some(t) => self.snapshot = t.clone(),
             // A change without a snapshot takes the current policy's promise.
-            None if changed => {
-                self.snapshot = self
-                    .policy
-                    .targets_for(self.priority, self.kind, self.complexity)
-            }
+            None if changed => self.snapshot = self.policy.targets_for(self.priority, self.kind, self.complexity),
             None => return,
         }
         let why = format!("{field} -> {to}");
@@ -684,12 +622,10 @@ impl Replay<'_> {
             let target = self.target_of(m);
             let last = self.cycles.iter().rev().find(|c| c.metric == m.name);
             let last_running = last.is_some_and(Cycle::running);
-            let may_start =
-                last.is_none_or(|c| c.stopped.is_some_and(|s| s.2 == EndedBy::Withdrawn));
+            let may_start = last.is_none_or(|c| c.stopped.is_some_and(|s| s.2 == EndedBy::Withdrawn));
             match (target, self.running_mut(&m.name)) {
                 (Some(t), Some(c)) if t != c.target => {
-                    c.retargets
-                        .push((at, c.target.clone(), t.clone(), why.clone()));
+                    c.retargets.push((at, c.target.clone(), t.clone(), why.clone()));
                     c.target = t;
                 }
                 (None, Some(c)) => c.stop(at, "withdrawn: no longer applies", EndedBy::Withdrawn),
@@ -709,11 +645,7 @@ impl Replay<'_> {
 }
 
 /// Reads a cycle at `now`; also returns the due used for the walk.
-fn read(
-    policy: &Policy,
-    c: &Cycle,
-    now: DateTime<Utc>,
-) -> Option<(ClockReading, Option<DateTime<Utc>>)> {
+fn read(policy: &Policy, c: &Cycle, now: DateTime<Utc>) -> Option<(ClockReading, Option<DateTime<Utc>>)> {
     let metric = policy.metric(&c.metric)?;
     let cal = policy.metric_calendar(metric);
     let target = c.target_value()?;
@@ -743,8 +675,7 @@ fn read(
             .ok()
             .map(|base| cal.business_between(c.started_at, base).num_seconds() + ext_secs),
     };
-    let mut due = budget
-        .and_then(|b| due_after_pauses(cal, c.started_at, b, &pauses, paused_now.then_some(end)));
+    let mut due = budget.and_then(|b| due_after_pauses(cal, c.started_at, b, &pauses, paused_now.then_some(end)));
     if let (Target::Business(_), true, Some(d)) = (target, ext_days > 0, due) {
         due = cal.add_working_days(d, ext_days).ok();
     }

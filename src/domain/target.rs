@@ -80,9 +80,7 @@ impl FromStr for Target {
             if digits == 0 {
                 return Err(bad(FORMS));
             }
-            let number: u64 = rest[..digits]
-                .parse()
-                .map_err(|_| bad("number too large"))?;
+            let number: u64 = rest[..digits].parse().map_err(|_| bad("number too large"))?;
             let unit = rest[digits..]
                 .chars()
                 .next()

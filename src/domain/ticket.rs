@@ -165,12 +165,7 @@ impl fmt::Display for IllegalMove {
         } else {
             write!(f, "status: cannot move from {} to {}", self.from, self.to)?;
         }
-        write!(
-            f,
-            "; from {} it can go to: {}",
-            self.from,
-            allowed.join(", ")
-        )
+        write!(f, "; from {} it can go to: {}", self.from, allowed.join(", "))
     }
 }
 
@@ -187,7 +182,11 @@ pub struct Customer {
 impl Customer {
     /// The name, or the masked phone when there is no name (one-line displays).
     pub fn label(&self) -> String {
-        if self.name.trim().is_empty() { mask_phone(&self.phone) } else { self.name.clone() }
+        if self.name.trim().is_empty() {
+            mask_phone(&self.phone)
+        } else {
+            self.name.clone()
+        }
     }
 }
 
@@ -295,10 +294,7 @@ pub fn validate_email(email: &str) -> Result<(), InvalidField> {
     } else {
         Err(InvalidField {
             field: "email",
-            reason: format!(
-                "'{}' is not an email address",
-                crate::domain::text::sanitize(e)
-            ),
+            reason: format!("'{}' is not an email address", crate::domain::text::sanitize(e)),
         })
     }
 }
@@ -325,11 +321,7 @@ pub fn mask_phone(phone: &str) -> String {
     match digits.len() {
         0 => String::new(),
         n if n <= 4 => "*".repeat(n),
-        n if n < 8 => format!(
-            "{}{}",
-            "*".repeat(n - 4),
-            digits[n - 4..].iter().collect::<String>()
-        ),
+        n if n < 8 => format!("{}{}", "*".repeat(n - 4), digits[n - 4..].iter().collect::<String>()),
         n => format!(
             "{}****{}",
             digits[..3].iter().collect::<String>(),
@@ -366,10 +358,7 @@ mod tests {
 
     #[test]
     fn illegal_move_says_which_moves_are_allowed() {
-        let err = Status::Waiting
-            .check_move(Status::Closed)
-            .unwrap_err()
-            .to_string();
+        let err = Status::Waiting.check_move(Status::Closed).unwrap_err().to_string();
         assert_eq!(
             err,
             "status: cannot move from waiting to closed; from waiting it can go to: open"

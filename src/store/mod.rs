@@ -22,9 +22,15 @@ pub enum StoreError {
     /// A SQLite file, but not one of ours.
     NotPromptly(PathBuf),
     /// Written by a newer Promptly with a schema this build does not know.
-    TooNew { path: PathBuf, found: i64, known: i64 },
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
     /// A change was made against an old version of the ticket.
-    Stale { ticket: i64 },
+    Stale {
+        ticket: i64,
+    },
     Io(PathBuf, std::io::Error),
     Sql(rusqlite::Error),
     Migration(String),
@@ -37,7 +43,11 @@ impl fmt::Display for StoreError {
         match self {
             StoreError::NotSqlite(p) => write!(f, "{} is not a SQLite database; refusing to touch it", p.display()),
             StoreError::NotPromptly(p) => {
-                write!(f, "{} is a SQLite database but not a Promptly database; refusing to touch it", p.display())
+                write!(
+                    f,
+                    "{} is a SQLite database but not a Promptly database; refusing to touch it",
+                    p.display()
+                )
             }
             StoreError::TooNew { path, found, known } => write!(
                 f,
@@ -87,7 +97,10 @@ impl Store {
         )?;
         conn.busy_timeout(Duration::from_secs(5))?;
         check_identity(&conn, path)?;
-        let mut store = Store { conn, path: path.to_path_buf() };
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
         store.prepare()?;
         Ok(store)
     }
@@ -95,7 +108,10 @@ impl Store {
     /// A private database in memory (tests, benches).
     pub fn open_in_memory() -> Result<Store> {
         let conn = Connection::open_in_memory()?;
-        let mut store = Store { conn, path: PathBuf::from(":memory:") };
+        let mut store = Store {
+            conn,
+            path: PathBuf::from(":memory:"),
+        };
         store.prepare()?;
         Ok(store)
     }
@@ -103,8 +119,11 @@ impl Store {
     fn prepare(&mut self) -> Result<()> {
         // journal_mode returns a row, so it is queried rather than executed.
         let _: String = self.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
-        self.conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
-        schema::migrations().to_latest(&mut self.conn).map_err(|e| StoreError::Migration(e.to_string()))?;
+        self.conn
+            .execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+        schema::migrations()
+            .to_latest(&mut self.conn)
+            .map_err(|e| StoreError::Migration(e.to_string()))?;
         Ok(())
     }
 
@@ -113,7 +132,10 @@ impl Store {
     }
 
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction; commits only if it returns `Ok`.
-    pub fn write<T, E: From<StoreError>>(&mut self, f: impl FnOnce(&Tx) -> std::result::Result<T, E>) -> std::result::Result<T, E> {
+    pub fn write<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&Tx) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
         let tx = Tx(self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -257,19 +279,25 @@ fn check_header(path: &Path) -> Result<()> {
 
 /// Reads application_id and user_version (no writes) and refuses strangers and newer schemas.
 fn check_identity(conn: &Connection, path: &Path) -> Result<()> {
-    let app: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).map_err(|e| match e {
-        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => {
-            StoreError::NotSqlite(path.to_path_buf())
-        }
-        e => StoreError::Sql(e),
-    })?;
+    let app: i64 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(|e| match e {
+            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => {
+                StoreError::NotSqlite(path.to_path_buf())
+            }
+            e => StoreError::Sql(e),
+        })?;
     let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if app != schema::APPLICATION_ID && (app != 0 || tables > 0) {
         return Err(StoreError::NotPromptly(path.to_path_buf()));
     }
     if version > schema::latest_version() {
-        return Err(StoreError::TooNew { path: path.to_path_buf(), found: version, known: schema::latest_version() });
+        return Err(StoreError::TooNew {
+            path: path.to_path_buf(),
+            found: version,
+            known: schema::latest_version(),
+        });
     }
     Ok(())
 }

@@ -92,7 +92,11 @@ fn raw_ticket(r: &Row<'_>, base: usize) -> rusqlite::Result<RawTicket> {
         resolved_at: r.get(base + 12)?,
         closed_at: r.get(base + 13)?,
         version: r.get(base + 14)?,
-        customer: Customer { name: r.get(base + 15)?, phone: r.get(base + 16)?, email: r.get(base + 17)? },
+        customer: Customer {
+            name: r.get(base + 15)?,
+            phone: r.get(base + 16)?,
+            email: r.get(base + 17)?,
+        },
     })
 }
 
@@ -110,7 +114,9 @@ fn into_ticket(raw: RawTicket) -> Result<Ticket> {
         reference,
         purchased_on: raw
             .purchased_on
-            .map(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|e| StoreError::Corrupt(format!("date '{d}': {e}"))))
+            .map(|d| {
+                NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|e| StoreError::Corrupt(format!("date '{d}': {e}")))
+            })
             .transpose()?,
         status: parse_word(&raw.status)?,
         opened_at: parse_ts(&raw.opened_at)?,
@@ -122,8 +128,12 @@ fn into_ticket(raw: RawTicket) -> Result<Ticket> {
 }
 
 pub fn ticket(conn: &Connection, id: i64) -> Result<Option<Ticket>> {
-    let sql = format!("SELECT {TICKET_COLUMNS} FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE t.id = ?1");
-    let raw = conn.prepare_cached(&sql)?.query_row([id], |r| raw_ticket(r, 0)).optional()?;
+    let sql =
+        format!("SELECT {TICKET_COLUMNS} FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE t.id = ?1");
+    let raw = conn
+        .prepare_cached(&sql)?
+        .query_row([id], |r| raw_ticket(r, 0))
+        .optional()?;
     raw.map(into_ticket).transpose()
 }
 
@@ -187,7 +197,14 @@ pub fn update_ticket(conn: &Connection, t: &Ticket, customer: i64) -> Result<usi
 pub fn append(conn: &Connection, ticket_id: i64, e: &NewEntry) -> Result<i64> {
     let data = serde_json::to_string(&e.event).map_err(|err| StoreError::Corrupt(err.to_string()))?;
     conn.prepare_cached("INSERT INTO log(ticket_id, at, author, kind, data, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
-        .execute(params![ticket_id, ts(e.at), e.author, e.event.kind_name(), data, e.body])?;
+        .execute(params![
+            ticket_id,
+            ts(e.at),
+            e.author,
+            e.event.kind_name(),
+            data,
+            e.body
+        ])?;
     Ok(conn.last_insert_rowid())
 }
 
@@ -196,14 +213,27 @@ pub fn log(conn: &Connection, ticket_id: i64) -> Result<Vec<LogEntry>> {
         conn.prepare_cached("SELECT id, at, author, data, body FROM log WHERE ticket_id = ?1 ORDER BY at, id")?;
     let raw = stmt
         .query_map([ticket_id], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     raw.into_iter()
         .map(|(id, at, author, data, body)| {
             let event: Event =
                 serde_json::from_str(&data).map_err(|e| StoreError::Corrupt(format!("log entry {id}: {e}")))?;
-            Ok(LogEntry { id, ticket_id, at: parse_ts(&at)?, author, event, body })
+            Ok(LogEntry {
+                id,
+                ticket_id,
+                at: parse_ts(&at)?,
+                author,
+                event,
+                body,
+            })
         })
         .collect()
 }
@@ -211,7 +241,18 @@ pub fn log(conn: &Connection, ticket_id: i64) -> Result<Vec<LogEntry>> {
 const CLOCK_COLUMNS: &str =
     "metric, cycle, state, target, started_at, due_at, met_at, breached_at, paused_secs, remaining_secs";
 
-type RawClock = (String, u32, String, String, String, Option<String>, Option<String>, Option<String>, i64, Option<i64>);
+type RawClock = (
+    String,
+    u32,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    i64,
+    Option<i64>,
+);
 
 fn raw_clock(r: &Row<'_>, base: usize) -> rusqlite::Result<RawClock> {
     Ok((
@@ -254,7 +295,8 @@ pub fn clocks(conn: &Connection, ticket_id: i64) -> Result<Vec<StoredClock>> {
 }
 
 pub fn replace_clocks(conn: &Connection, ticket_id: i64, clocks: &[StoredClock]) -> Result<()> {
-    conn.prepare_cached("DELETE FROM clocks WHERE ticket_id = ?1")?.execute([ticket_id])?;
+    conn.prepare_cached("DELETE FROM clocks WHERE ticket_id = ?1")?
+        .execute([ticket_id])?;
     let mut insert = conn.prepare_cached(&format!(
         "INSERT INTO clocks(ticket_id, {CLOCK_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
     ))?;
@@ -278,7 +320,9 @@ pub fn replace_clocks(conn: &Connection, ticket_id: i64, clocks: &[StoredClock])
 
 pub fn active_ticket_ids(conn: &Connection) -> Result<Vec<i64>> {
     let mut stmt = conn.prepare_cached("SELECT id FROM tickets WHERE status IN ('open', 'waiting') ORDER BY id")?;
-    let ids = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
+    let ids = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
     Ok(ids)
 }
 
@@ -326,6 +370,11 @@ pub fn list(conn: &Connection, q: &ListQuery) -> Result<Vec<TicketSummary>> {
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     raw.into_iter()
-        .map(|(t, c)| Ok(TicketSummary { ticket: into_ticket(t)?, nearest: c.map(into_clock).transpose()? }))
+        .map(|(t, c)| {
+            Ok(TicketSummary {
+                ticket: into_ticket(t)?,
+                nearest: c.map(into_clock).transpose()?,
+            })
+        })
         .collect()
 }
