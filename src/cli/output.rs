@@ -198,14 +198,20 @@ pub fn print_view(v: &TicketView, desk: &Desk) {
     }
     println!();
     println!("{}", t!("cli.clocks"));
+    let now = desk.now();
     if v.clocks.is_empty() {
         println!("  {}", t!("cli.no_clocks"));
     }
     for c in &v.clocks {
         let due = c.due_at.map(|d| local(desk, d)).unwrap_or_default();
-        let detail = match (c.state, c.met_at) {
-            (ClockState::Met, Some(met)) => t!("cli.met_at", at = local(desk, met)).to_string(),
-            _ => t!("cli.left", left = countdown(c.remaining_secs)).to_string(),
+        // Running clocks count down to the deadline instant, as on the board; a paused one
+        // shows the business time it has left when it resumes.
+        let detail = match (c.state, c.met_at, c.due_at) {
+            (ClockState::Met, Some(met), _) => t!("cli.met_at", at = local(desk, met)).to_string(),
+            (ClockState::Paused, ..) => t!("cli.paused_left", left = countdown(c.remaining_secs)).to_string(),
+            (_, _, Some(due)) if due < now => t!("cli.late", late = countdown((now - due).num_seconds())).to_string(),
+            (_, _, Some(due)) => t!("cli.left", left = countdown((due - now).num_seconds())).to_string(),
+            _ => String::new(),
         };
         let cycle = if c.cycle > 1 {
             format!(" ({})", c.cycle)
@@ -224,11 +230,11 @@ pub fn print_view(v: &TicketView, desk: &Desk) {
     println!();
     println!("{}", t!("cli.log"));
     for e in &v.log {
-        let body = sanitize(&e.body).replace('\n', "\n                                  ");
+        let body = sanitize(&e.body).replace('\n', "\n                                        ");
         println!(
             "  {}  {} {}  {}",
             local(desk, e.at),
-            fit(&sanitize_line(&e.event.to_string()), 24),
+            fit(&sanitize_line(&e.event.to_string()), 30),
             fit(&sanitize_line(&e.author), 10),
             body
         );
