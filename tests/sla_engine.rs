@@ -674,7 +674,7 @@ mod pauses_against_a_reference {
             // Alternate waiting/open at increasing instants, ending open.
             let mut at = start;
             let mut waiting = false;
-            let mut pauses = Vec::new();
+            let mut pauses: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::new();
             let mut toggles = toggles;
             if toggles.len() % 2 == 1 {
                 toggles.pop();
@@ -684,7 +684,9 @@ mod pauses_against_a_reference {
                 let (from, to) = if waiting { (Status::Waiting, Status::Open) } else { (Status::Open, Status::Waiting) };
                 log.status(&at.to_rfc3339(), from, to);
                 if waiting {
-                    pauses.last_mut().map(|p: &mut (DateTime<Utc>, DateTime<Utc>)| p.1 = at);
+                    if let Some(p) = pauses.last_mut() {
+                        p.1 = at;
+                    }
                 } else {
                     pauses.push((at, at));
                 }
