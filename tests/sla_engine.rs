@@ -599,3 +599,91 @@ max_extension = "2d"
     let r = evaluate(&p, &t, &log.entries, now);
     assert_eq!(clock(&r, "resolution", 1).due_at, Some(utc("2026-04-02T08:00:00Z")));
 }
+
+mod pauses_against_a_reference {
+    use super::*;
+    use chrono::Duration;
+    use proptest::prelude::*;
+
+    /// The builtin shop calendar (lunch breaks, Saturday mornings, 2026 holidays and make-up
+    /// days) with one clock whose target the test picks.
+    fn policy_with(target: &str) -> Policy {
+        let builtin = promptly::domain::policy::BUILTIN;
+        let calendars = &builtin[..builtin.find("\n[metrics.").unwrap()];
+        let text =
+            format!("{calendars}\n[metrics.fix]\nstop = \"resolved\"\ntarget = \"{target}\"\n");
+        Policy::parse(&text, "test.toml").unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 100, ..ProptestConfig::default() })]
+
+        /// The due is where open minutes outside pauses reach the budget, minute by minute;
+        /// pauses after that instant change nothing.
+        #[test]
+        fn due_counts_business_time_outside_pauses(
+            start_min in 0i64..14 * 24 * 60,
+            target in prop_oneof![
+                (1i64..=3 * 450).prop_map(|m| format!("{m}m")),
+                (1u32..=3).prop_map(|d| format!("{d}d")),
+            ],
+            toggles in prop::collection::vec(1i64..3 * 24 * 60, 0..6),
+        ) {
+            let p = policy_with(&target);
+            let cal = p.shop_calendar();
+            // From Sunday 2026-09-20 (a make-up day) across National Day.
+            let origin = utc("2026-09-19T16:00:00Z");
+            let start = origin + Duration::minutes(start_min);
+            let t = ticket(Priority::Normal, Kind::Other, Complexity::Ordinary, &start.to_rfc3339());
+            let mut log = Log::opened(&p, &t);
+            // Alternate waiting/open at increasing instants, ending open.
+            let mut at = start;
+            let mut waiting = false;
+            let mut pauses: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::new();
+            let mut toggles = toggles;
+            if toggles.len() % 2 == 1 {
+                toggles.pop();
+            }
+            for gap in toggles {
+                at += Duration::minutes(gap);
+                let (from, to) = if waiting { (Status::Waiting, Status::Open) } else { (Status::Open, Status::Waiting) };
+                log.status(&at.to_rfc3339(), from, to);
+                if waiting {
+                    if let Some(p) = pauses.last_mut() {
+                        p.1 = at;
+                    }
+                } else {
+                    pauses.push((at, at));
+                }
+                waiting = !waiting;
+            }
+            let now = at + Duration::days(60);
+            let r = evaluate(&p, &t, &log.entries, now);
+            let fix = clock(&r, "fix", 1);
+
+            let parsed: Target = target.parse().unwrap();
+            let budget_min = match parsed {
+                Target::Business(s) => s / 60,
+                Target::WorkingDays(n) => {
+                    let base = cal.add_working_days(start, n).unwrap();
+                    cal.business_between(start, base).num_minutes()
+                }
+            };
+            let mut left = budget_min;
+            let mut m = start;
+            let expected = loop {
+                let paused = pauses.iter().any(|(a, b)| *a <= m && m < *b);
+                if cal.is_open(m) && !paused {
+                    left -= 1;
+                    if left == 0 {
+                        break m + Duration::minutes(1);
+                    }
+                }
+                m += Duration::minutes(1);
+            };
+            prop_assert_eq!(fix.due_at, Some(expected));
+            prop_assert_eq!(fix.elapsed_secs + fix.remaining_secs, budget_min * 60);
+            prop_assert_eq!(fix.breached, expected < now);
+        }
+    }
+}

@@ -218,11 +218,13 @@ pub struct PolicyError {
 
 impl fmt::Display for PolicyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: ", self.origin, self.line)?;
+        // Paths and messages quote the file's text, which may hold control characters.
+        use crate::domain::text::sanitize_line;
+        write!(f, "{}:{}: ", sanitize_line(&self.origin), self.line)?;
         if !self.path.is_empty() {
-            write!(f, "{}: ", self.path)?;
+            write!(f, "{}: ", sanitize_line(&self.path))?;
         }
-        f.write_str(&self.message)
+        f.write_str(&sanitize_line(&self.message))
     }
 }
 

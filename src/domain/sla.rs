@@ -32,12 +32,14 @@ use crate::domain::policy::{Metric, Policy, StartEvent, StopEvent};
 use crate::domain::target::{Target, format_secs};
 use crate::domain::ticket::{Complexity, Kind, Priority, Status, Ticket};
 use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
 use std::fmt;
 
 /// Explanations list at most this many open spans per clock.
 const MAX_SPAN_LINES: usize = 40;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum ClockState {
     Running,
     Paused,
@@ -64,8 +66,8 @@ impl fmt::Display for ClockState {
     }
 }
 
-/// One cycle of one metric, read at `now`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One cycle of one metric, read at `now`. Serialises with these field names (JSON output).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ClockReading {
     pub metric: String,
     /// 1 for the first cycle; reopens and recurring metrics add cycles.
