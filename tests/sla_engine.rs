@@ -610,8 +610,7 @@ mod pauses_against_a_reference {
     fn policy_with(target: &str) -> Policy {
         let builtin = promptly::domain::policy::BUILTIN;
         let calendars = &builtin[..builtin.find("\n[metrics.").unwrap()];
-        let text =
-            format!("{calendars}\n[metrics.fix]\nstop = \"resolved\"\ntarget = \"{target}\"\n");
+        let text = format!("{calendars}\n[metrics.fix]\nstop = \"resolved\"\ntarget = \"{target}\"\n");
         Policy::parse(&text, "test.toml").unwrap()
     }
 

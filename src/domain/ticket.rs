@@ -243,6 +243,32 @@ impl NewTicket {
         }
     }
 
+    /// The ticket this becomes when stored as `id`, opened at `at`.
+    pub fn opened(&self, id: i64, at: DateTime<Utc>) -> Ticket {
+        Ticket {
+            id,
+            title: self.title.trim().to_string(),
+            description: self.description.clone(),
+            customer: Customer {
+                name: self.customer.name.trim().to_string(),
+                phone: self.customer.phone.trim().to_string(),
+                email: self.customer.email.trim().to_string(),
+            },
+            channel: self.channel,
+            kind: self.kind,
+            priority: self.priority,
+            complexity: self.complexity,
+            reference: self.reference.trim().to_string(),
+            purchased_on: self.purchased_on,
+            status: Status::Open,
+            opened_at: at,
+            updated_at: at,
+            resolved_at: None,
+            closed_at: None,
+            version: 1,
+        }
+    }
+
     /// Checks what a person could get wrong; names the field.
     pub fn validate(&self) -> Result<(), InvalidField> {
         validate_title(&self.title)?;

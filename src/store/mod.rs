@@ -120,7 +120,7 @@ impl Store {
         // journal_mode returns a row, so it is queried rather than executed.
         let _: String = self.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         self.conn
-            .execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+            .execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;")?;
         schema::migrations()
             .to_latest(&mut self.conn)
             .map_err(|e| StoreError::Migration(e.to_string()))?;
