@@ -37,14 +37,20 @@ fn sla_due_prints_the_deadline_with_the_calendar_offset() {
     let dir = setup();
     let d = dir.path();
     // Shop: Mon-Fri 09:00-12:00, 13:30-18:00 in Asia/Shanghai.
-    assert_eq!(due(d, "2026-11-23T09:00:00+08:00", "9h", &[]), "2026-11-24T10:30:00+08:00");
+    assert_eq!(
+        due(d, "2026-11-23T09:00:00+08:00", "9h", &[]),
+        "2026-11-24T10:30:00+08:00"
+    );
     assert_eq!(due(d, "2026-11-23 17:00", "2h", &[]), "2026-11-24T10:00:00+08:00");
     assert_eq!(due(d, "2026-11-23 11:30", "30m", &[]), "2026-11-23T12:00:00+08:00");
     assert_eq!(due(d, "2026-11-23 12:30", "30m", &[]), "2026-11-23T14:00:00+08:00");
     // Working days: Monday not counted, close of the third working day after it.
     assert_eq!(due(d, "2026-11-23 10:00", "3d", &[]), "2026-11-26T18:00:00+08:00");
     // Round the clock calendar, from a UTC instant.
-    assert_eq!(due(d, "2026-11-23T23:00:00Z", "24h", &["--calendar", "7x24"]), "2026-11-25T07:00:00+08:00");
+    assert_eq!(
+        due(d, "2026-11-23T23:00:00Z", "24h", &["--calendar", "7x24"]),
+        "2026-11-25T07:00:00+08:00"
+    );
 }
 
 #[test]
@@ -61,18 +67,48 @@ fn sla_due_works_with_a_policy_of_calendars_only_and_names_unknown_calendars() {
     // 01:00-04:00 is two real hours. 1h on Saturday to 24:00, then 1h30m from 01:00 CET
     // reaches the wall clock's 02:30, which is skipped: 03:30 CEST.
     assert_eq!(
-        due(dir.path(), "2026-03-28 23:00", "2h30m", &["--policy", p, "--calendar", "berlin"]),
+        due(
+            dir.path(),
+            "2026-03-28 23:00",
+            "2h30m",
+            &["--policy", p, "--calendar", "berlin"]
+        ),
         "2026-03-29T03:30:00+02:00"
     );
     assert_eq!(
-        due(dir.path(), "2026-03-28 23:00", "3h", &["--policy", p, "--calendar", "berlin"]),
+        due(
+            dir.path(),
+            "2026-03-28 23:00",
+            "3h",
+            &["--policy", p, "--calendar", "berlin"]
+        ),
         "2026-03-29T04:00:00+02:00"
     );
-    let out = promptly(dir.path(), &["sla", "due", "--policy", p, "--calendar", "shop", "--from", "2026-03-28 10:00", "--target", "1h"]);
+    let out = promptly(
+        dir.path(),
+        &[
+            "sla",
+            "due",
+            "--policy",
+            p,
+            "--calendar",
+            "shop",
+            "--from",
+            "2026-03-28 10:00",
+            "--target",
+            "1h",
+        ],
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("unknown calendar 'shop'") && err.contains("known: berlin"), "{err}");
-    let out = promptly(dir.path(), &["sla", "due", "--from", "2026-03-28 10:00", "--target", "soon"]);
+    assert!(
+        err.contains("unknown calendar 'shop'") && err.contains("known: berlin"),
+        "{err}"
+    );
+    let out = promptly(
+        dir.path(),
+        &["sla", "due", "--from", "2026-03-28 10:00", "--target", "soon"],
+    );
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -94,7 +130,12 @@ fn sla_check_summarises_the_builtin_policy_and_locates_errors() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     let name = broken.display().to_string();
-    for expected in [format!("{name}:2: calendars.shop.timezone"), format!("{name}:3: calendars.shop.mon"), format!("{name}:10:"), format!("{name}:11:")] {
+    for expected in [
+        format!("{name}:2: calendars.shop.timezone"),
+        format!("{name}:3: calendars.shop.mon"),
+        format!("{name}:10:"),
+        format!("{name}:11:"),
+    ] {
         assert!(err.contains(&expected), "missing {expected} in {err}");
     }
 }
@@ -105,7 +146,20 @@ fn overdue_and_due_within_filter_and_sort_by_time_to_breach() {
     let d = dir.path();
     let now = ["--now", "2026-11-23 10:00"];
     let new = |title: &str, at: &str, priority: &str| {
-        let out = promptly(d, &["new", "--title", title, "--opened-at", at, "--priority", priority, "--now", "2026-11-23 10:00"]);
+        let out = promptly(
+            d,
+            &[
+                "new",
+                "--title",
+                title,
+                "--opened-at",
+                at,
+                "--priority",
+                priority,
+                "--now",
+                "2026-11-23 10:00",
+            ],
+        );
         stdout_ok(out);
     };
     new("late since nine", "2026-11-23 09:00", "normal"); // first response due 09:30: late
@@ -113,13 +167,22 @@ fn overdue_and_due_within_filter_and_sort_by_time_to_breach() {
     new("fresh", "2026-11-23 10:00", "normal"); // due 10:30
     let overdue = stdout_ok(promptly(d, &["list", "--overdue", now[0], now[1]]));
     assert!(overdue.contains("late since nine"), "{overdue}");
-    assert!(!overdue.contains("fresh") && !overdue.contains("ten thirty"), "{overdue}");
+    assert!(
+        !overdue.contains("fresh") && !overdue.contains("ten thirty"),
+        "{overdue}"
+    );
     let soon = stdout_ok(promptly(d, &["list", "--due-within", "15m", now[0], now[1]]));
     let lines: Vec<&str> = soon.lines().skip(1).collect();
     assert_eq!(lines.len(), 2, "{soon}");
-    assert!(lines[0].contains("late since nine") && lines[1].contains("ten thirty"), "{soon}");
-    let json: serde_json::Value =
-        serde_json::from_str(&stdout_ok(promptly(d, &["list", "--overdue", "--json", now[0], now[1]]))).unwrap();
+    assert!(
+        lines[0].contains("late since nine") && lines[1].contains("ten thirty"),
+        "{soon}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout_ok(promptly(
+        d,
+        &["list", "--overdue", "--json", now[0], now[1]],
+    )))
+    .unwrap();
     let clock = &json[0]["clocks"][0];
     assert_eq!(clock["metric"], "first-response");
     assert_eq!(clock["state"], "breached");
@@ -133,22 +196,74 @@ fn extensions_are_capped_logged_and_explained() {
     let dir = setup();
     let d = dir.path();
     let at = ["--now", "2026-11-23 10:00"];
-    stdout_ok(promptly(d, &["new", "--title", "Washer drum", "--kind", "repair", at[0], at[1]]));
-    let ok = promptly(d, &["sla", "extend", "1", "resolution", "--by", "2d", "--reason", "special part ordered", at[0], at[1]]);
+    stdout_ok(promptly(
+        d,
+        &["new", "--title", "Washer drum", "--kind", "repair", at[0], at[1]],
+    ));
+    let ok = promptly(
+        d,
+        &[
+            "sla",
+            "extend",
+            "1",
+            "resolution",
+            "--by",
+            "2d",
+            "--reason",
+            "special part ordered",
+            at[0],
+            at[1],
+        ],
+    );
     stdout_ok(ok);
     let before = std::fs::read(d.join("desk.db")).unwrap();
-    let refused = promptly(d, &["sla", "extend", "1", "resolution", "--by", "2d", "--reason", "again", at[0], at[1]]);
+    let refused = promptly(
+        d,
+        &[
+            "sla",
+            "extend",
+            "1",
+            "resolution",
+            "--by",
+            "2d",
+            "--reason",
+            "again",
+            at[0],
+            at[1],
+        ],
+    );
     assert_eq!(refused.status.code(), Some(1));
     let err = String::from_utf8_lossy(&refused.stderr);
     assert!(err.contains("3d"), "names the maximum: {err}");
     assert_eq!(std::fs::read(d.join("desk.db")).unwrap(), before);
-    let no_reason = promptly(d, &["sla", "extend", "1", "resolution", "--by", "1d", "--reason", " ", at[0], at[1]]);
+    let no_reason = promptly(
+        d,
+        &[
+            "sla",
+            "extend",
+            "1",
+            "resolution",
+            "--by",
+            "1d",
+            "--reason",
+            " ",
+            at[0],
+            at[1],
+        ],
+    );
     assert_eq!(no_reason.status.code(), Some(1));
-    let show: serde_json::Value = serde_json::from_str(&stdout_ok(promptly(d, &["show", "1", "--json", at[0], at[1]]))).unwrap();
+    let show: serde_json::Value =
+        serde_json::from_str(&stdout_ok(promptly(d, &["show", "1", "--json", at[0], at[1]]))).unwrap();
     let last = show["log"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["kind"], "extended");
     assert_eq!(last["body"], "special part ordered");
-    let resolution = show["clocks"].as_array().unwrap().iter().find(|c| c["metric"] == "resolution").unwrap().clone();
+    let resolution = show["clocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["metric"] == "resolution")
+        .unwrap()
+        .clone();
     // 7 working days after Monday 2026-11-23 (Saturdays count: the shop opens Saturday
     // mornings) end Tuesday 12-01; +2 working days -> Thursday 12-03, 18:00 local.
     assert_eq!(resolution["due_at"], "2026-12-03T10:00:00Z");

@@ -290,3 +290,35 @@ fn demo_data_is_deterministic_for_a_seed() {
     );
     assert!(a.iter().any(|(title, ..)| title.is_ascii()));
 }
+
+#[test]
+fn a_policy_edit_recomputes_the_stored_clocks_of_open_tickets() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.db");
+    let mut desk = desk_at(&path);
+    desk.sync_policy().unwrap();
+    let t = desk.open_ticket(&NewTicket::titled("enquiry"), None).unwrap();
+    let due = |desk: &Desk| {
+        let clocks = desk.store().clocks(t.id).unwrap();
+        clocks
+            .iter()
+            .find(|c| c.metric == "resolution")
+            .unwrap()
+            .due_at
+            .unwrap()
+    };
+    // 3 working days after Monday 2026-11-23: Thursday 18:00 local.
+    assert_eq!(due(&desk), Utc.with_ymd_and_hms(2026, 11, 26, 10, 0, 0).unwrap());
+    assert!(!desk.sync_policy().unwrap(), "same policy: nothing to do");
+    drop(desk);
+
+    let text = promptly::domain::policy::BUILTIN.replace("holidays = [", "holidays = [\n  \"2026-11-24\",");
+    let holiday = Policy::parse(&text, "edited.toml").unwrap();
+    let mut desk = Desk::new(Store::open(&path).unwrap(), holiday, Clock::frozen(now()), "tester");
+    assert!(desk.sync_policy().unwrap());
+    assert_eq!(
+        due(&desk),
+        Utc.with_ymd_and_hms(2026, 11, 27, 10, 0, 0).unwrap(),
+        "the new holiday moves the deadline"
+    );
+}

@@ -130,7 +130,9 @@ impl Setup {
     /// Opens the database and the desk on it.
     pub fn desk(&self) -> Result<Desk> {
         let store = Store::open(&self.db_path())?;
-        Ok(self.desk_on(store))
+        let mut desk = self.desk_on(store);
+        desk.sync_policy()?;
+        Ok(desk)
     }
 
     pub fn desk_on(&self, store: Store) -> Desk {

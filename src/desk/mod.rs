@@ -55,6 +55,9 @@ impl From<InvalidField> for DeskError {
 
 pub type Result<T> = std::result::Result<T, DeskError>;
 
+/// Meta key: fingerprint of the policy the stored clocks were computed with.
+const POLICY_FINGERPRINT: &str = "policy_fingerprint";
+
 /// A follow-up the agent logs on a ticket.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FollowUp {
@@ -295,6 +298,24 @@ impl Desk {
     /// Recomputes the stored clocks of every open or waiting ticket (after a policy edit:
     /// calendar changes apply to running clocks). Returns how many tickets were refreshed.
     pub fn recompute_active(&mut self) -> Result<usize> {
+        self.recompute_and_mark(None)
+    }
+
+    /// Calendar and metric edits apply to running clocks: when the policy differs from the one
+    /// the stored clocks were computed with, recompute the open tickets' clocks (an index
+    /// lookup plus one evaluation per open ticket; closed history keeps its recorded outcome).
+    /// Returns whether anything was recomputed.
+    pub fn sync_policy(&mut self) -> Result<bool> {
+        let fingerprint = self.policy.fingerprint();
+        if self.store.meta(POLICY_FINGERPRINT)?.as_deref() == Some(fingerprint.as_str()) {
+            return Ok(false);
+        }
+        self.recompute_and_mark(Some(&fingerprint))?;
+        Ok(true)
+    }
+
+    /// One transaction: every active ticket's clocks, and the policy they now follow.
+    fn recompute_and_mark(&mut self, fingerprint: Option<&str>) -> Result<usize> {
         let now = self.now();
         let ids = self.store.active_ticket_ids()?;
         let policy = &self.policy;
@@ -303,6 +324,9 @@ impl Desk {
                 if let Some(ticket) = tx.ticket(*id)? {
                     refresh_clocks(tx, policy, &ticket, &tx.log(*id)?, now)?;
                 }
+            }
+            if let Some(fingerprint) = fingerprint {
+                tx.set_meta(POLICY_FINGERPRINT, fingerprint)?;
             }
             Ok::<_, DeskError>(ids.len())
         })

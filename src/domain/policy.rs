@@ -247,6 +247,15 @@ impl Policy {
         }
     }
 
+    /// Tells two policies apart (stored clocks remember which one computed them). Stable for
+    /// a build; a different build may give another value, which only costs a recompute.
+    pub fn fingerprint(&self) -> String {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        format!("{self:?}").hash(&mut h);
+        format!("{:016x}", h.finish())
+    }
+
     /// The shipped default (`assets/policy.toml`).
     pub fn builtin() -> Policy {
         match Policy::parse(BUILTIN, "assets/policy.toml") {
