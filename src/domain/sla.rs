@@ -288,6 +288,17 @@ pub fn explain(policy: &Policy, ticket: &Ticket, log: &[LogEntry], now: DateTime
     lines
 }
 
+/// A span's end as the calendar writes it: a span running to the next local midnight ends at
+/// "24:00", not "00:00".
+fn end_of_span(cal: &Calendar, start: DateTime<Utc>, end: DateTime<Utc>) -> String {
+    let (s, e) = (cal.local(start), cal.local(end));
+    if e.date_naive() > s.date_naive() && e.format("%H:%M:%S").to_string() == "00:00:00" {
+        "24:00".to_string()
+    } else {
+        e.format("%H:%M").to_string()
+    }
+}
+
 /// The calendar walk between two instants, for `explain`: open spans (the first
 /// `MAX_SPAN_LINES`), holidays and overrides met, DST shifts.
 fn walk_steps(cal: &Calendar, from: DateTime<Utc>, to: DateTime<Utc>, steps: &mut Vec<(DateTime<Utc>, String)>) {
@@ -299,7 +310,7 @@ fn walk_steps(cal: &Calendar, from: DateTime<Utc>, to: DateTime<Utc>, steps: &mu
                 "  open {} {}-{} ({})",
                 cal.local(span.start).format("%Y-%m-%d %a"),
                 cal.local(span.start).format("%H:%M"),
-                cal.local(span.end).format("%H:%M"),
+                end_of_span(cal, span.start, span.end),
                 format_secs((span.end - span.start).num_seconds())
             ),
         ));
