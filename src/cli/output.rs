@@ -172,11 +172,11 @@ pub fn print_view(v: &TicketView, desk: &Desk) {
     let c = &tk.customer;
     if !(c.name.is_empty() && c.phone.is_empty() && c.email.is_empty()) {
         println!(
-        "{}: {}  {}  {}",
-        t!("col.customer"),
-        sanitize_line(&c.name),
-        sanitize_line(&c.phone),
-        sanitize_line(&c.email)
+            "{}: {}  {}  {}",
+            t!("col.customer"),
+            sanitize_line(&c.name),
+            sanitize_line(&c.phone),
+            sanitize_line(&c.email)
         );
     }
     if !tk.reference.is_empty() || tk.purchased_on.is_some() {
@@ -248,7 +248,12 @@ pub fn print_view(v: &TicketView, desk: &Desk) {
 pub fn event_label(e: &Event) -> String {
     let word = |group: &str, slug: &str| t!(format!("{group}.{slug}")).to_string();
     match e {
-        Event::Opened { priority, kind, complexity, .. } => t!(
+        Event::Opened {
+            priority,
+            kind,
+            complexity,
+            ..
+        } => t!(
             "event.opened",
             priority = word("priority", priority.slug()),
             kind = word("kind", kind.slug()),
