@@ -15,7 +15,7 @@ pub fn print_json(value: &Value) {
     println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
 }
 
-fn rfc3339(t: DateTime<Utc>) -> String {
+pub fn rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
@@ -93,13 +93,13 @@ pub fn state_label(s: ClockState) -> String {
 }
 
 /// Local time of the shop, as people there read it.
-fn local(desk: &Desk, t: DateTime<Utc>) -> String {
+pub fn local(desk: &Desk, t: DateTime<Utc>) -> String {
     t.with_timezone(&desk.policy().shop_calendar().tz())
         .format("%Y-%m-%d %H:%M")
         .to_string()
 }
 
-fn metric_label(desk: &Desk, metric: &str) -> String {
+pub fn metric_label(desk: &Desk, metric: &str) -> String {
     let lang = rust_i18n::locale();
     desk.policy()
         .metric(metric)
