@@ -324,7 +324,7 @@ pub enum CallbackCommand {
         /// Ticket id
         id: i64,
         /// yes or no (是/否)
-        #[arg(long, value_name = "yes|no", value_parser = parse_yes_no)]
+        #[arg(long, value_name = "yes|no", value_parser = parse_yes_no, action = clap::ArgAction::Set)]
         reached: bool,
         /// Satisfaction 1-5 (only when reached)
         #[arg(long, value_name = "1-5", value_parser = clap::value_parser!(u8).range(1..=5))]
