@@ -398,6 +398,7 @@ table { border-collapse: collapse; width: 100%; margin: .3em 0; }
 th, td { text-align: left; padding: .25em .6em; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { background: #f5f5f5; font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+table.list td:not(:last-child), table.list th { white-space: nowrap; }
 table.summary td:first-child { width: 14em; color: #424242; }
 .acceptable { color: var(--ok); } .minor { color: var(--minor); } .major { color: var(--major); }
 .muted { color: var(--muted); }
@@ -427,7 +428,7 @@ fn level_colour(l: Option<Level>) -> &'static str {
 /// Horizontal bars: compliance per metric, with the 80% and 50% lines.
 fn compliance_svg(rows: &[(String, Compliance)]) -> String {
     let (label_w, bar_w, row_h, top) = (190.0, 420.0, 26.0, 22.0);
-    let width = label_w + bar_w + 70.0;
+    let width = label_w + bar_w + 120.0;
     let height = top + row_h * rows.len() as f64 + 8.0;
     let x_at = |p: f64| label_w + bar_w * p / 100.0;
     let mut s = format!(
@@ -522,7 +523,7 @@ fn trend_svg(trend: &[(chrono::NaiveDate, Compliance)]) -> String {
             Some(p) => {
                 let _ = write!(
                     s,
-                    r#"<rect class="bar {}" x="{x}" y="{:.1}" width="{}" height="{:.1}" fill="{}"><title>{date}: {}/{} {p:.1}%</title></rect>"#,
+                    r#"<rect class="day {}" x="{x}" y="{:.1}" width="{}" height="{:.1}" fill="{}"><title>{date}: {}/{} {p:.1}%</title></rect>"#,
                     level_class(c.level()),
                     y_at(p),
                     bar_step - 6.0,
@@ -535,7 +536,7 @@ fn trend_svg(trend: &[(chrono::NaiveDate, Compliance)]) -> String {
             None => {
                 let _ = write!(
                     s,
-                    r##"<rect class="bar none" x="{x}" y="{}" width="{}" height="2" fill="#bdbdbd"><title>{date}: —</title></rect>"##,
+                    r##"<rect class="day none" x="{x}" y="{}" width="{}" height="2" fill="#bdbdbd"><title>{date}: —</title></rect>"##,
                     top + plot_h - 2.0,
                     bar_step - 6.0
                 );

@@ -49,7 +49,8 @@ pub struct Report {
     pub awaiting_total: usize,
     /// Judgements made in the period.
     pub judged: Vec<Review>,
-    /// Overall compliance of each of the 30 days ending with the period's last day.
+    /// Overall compliance of each of the 30 days ending with the period's last day (or today,
+    /// if the period is still running).
     pub trend: Vec<(NaiveDate, Compliance)>,
 }
 
@@ -440,7 +441,7 @@ impl Desk {
             awaiting: self.review_queue(Some(AWAITING_SHOWN))?,
             awaiting_total: self.review_count()?,
             judged: self.store.reviews_judged_between(period.from, period.to)?,
-            trend: self.compliance_trend(period.last, 30)?,
+            trend: self.compliance_trend(period.last.min(self.today()), 30)?,
             kpis,
         })
     }
