@@ -128,7 +128,7 @@ fn status_flow_and_edit_through_the_binary() {
     env.ok(&["status", &id, "waiting", "--note", "asked for photos"]);
     env.ok(&["status", &id, "open"]);
     env.ok(&["status", &id, "resolved", "--note", "replaced"]);
-    env.ok(&["status", &id, "closed"]);
+    env.ok(&["status", &id, "closed", "--confirmed", "customer says it heats again"]);
     env.ok(&["status", &id, "open"]);
     env.ok(&["edit", &id, "--priority", "紧急", "--order", "SO-9"]);
     let show = env.json(&["show", &id, "--json"]);
@@ -143,7 +143,15 @@ fn status_flow_and_edit_through_the_binary() {
     assert_eq!(
         kinds,
         [
-            "opened", "status", "status", "status", "status", "status", "field", "field"
+            "opened",
+            "status",
+            "status",
+            "status",
+            "confirmed",
+            "status",
+            "status",
+            "field",
+            "field"
         ]
     );
 }

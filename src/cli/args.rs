@@ -1,6 +1,9 @@
 //! The command line, declared once: clap builds parsing, `--help`, completions and the man page.
 
+use crate::domain::callback::Month;
+use crate::domain::kpi::PeriodKind;
 use crate::domain::log::ContactMethod;
+use crate::domain::review::{Amount, BreachClass, Remedy};
 use crate::domain::ticket::{Channel, Complexity, Kind, Priority, Status};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -59,13 +62,21 @@ pub enum Command {
     /// Add a note, a customer contact or a solution plan to a ticket's log
     Log(LogArgs),
     /// Move a ticket: open, waiting, resolved, closed (reopen = open)
+    #[command(
+        after_help = "Closed loop: `resolved` needs --note with the resolution summary; `closed` needs \
+--confirmed with the customer's confirmation (resolved tickets without a reply close by themselves after the \
+policy's auto_close_days); reopening is always possible."
+    )]
     Status {
         id: i64,
         /// New status (open, waiting, resolved, closed; 处理中/等待客户/已解决/已关闭)
         state: Status,
-        /// A note recorded with the change
+        /// A note recorded with the change; with `resolved`, the resolution summary (required)
         #[arg(long, value_name = "TEXT", default_value = "")]
         note: String,
+        /// With `closed`: how the customer confirmed the problem is gone (required to close)
+        #[arg(long, value_name = "TEXT")]
+        confirmed: Option<String>,
         /// Refuse the change if the ticket is no longer at this version
         #[arg(long, value_name = "N")]
         expect_version: Option<i64>,
@@ -75,6 +86,14 @@ pub enum Command {
     /// SLA policy and deadlines
     #[command(subcommand)]
     Sla(SlaCommand),
+    /// Breach review (违约认定): the queue of breached clocks, and judging them
+    #[command(subcommand)]
+    Review(ReviewCommand),
+    /// Satisfaction callbacks (回访): the monthly sample and the calls made
+    #[command(subcommand)]
+    Callback(CallbackCommand),
+    /// Daily, weekly or monthly service report: overdue, breaches, KPIs
+    Report(ReportArgs),
     /// Fill a database with realistic demo tickets and histories
     Demo {
         /// How many tickets
@@ -242,6 +261,103 @@ pub enum SlaCommand {
     Recompute,
 }
 
+#[derive(Debug, Subcommand)]
+pub enum ReviewCommand {
+    /// Breaches awaiting judgement, oldest first, with how late each was
+    List {
+        /// At most this many
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+        /// Print JSON (stable keys, see README)
+        #[arg(long)]
+        json: bool,
+    },
+    /// Judge a breached clock: class, reason, remedy (stored and logged on the ticket)
+    Judge {
+        /// Ticket id
+        id: i64,
+        /// Metric of the breached clock (first-response, resolution, ...)
+        metric: String,
+        /// Which cycle [default: the oldest unjudged breached one]
+        #[arg(long, value_name = "N")]
+        cycle: Option<u32>,
+        /// minor or major (轻微违约/重大违约)
+        #[arg(long)]
+        class: BreachClass,
+        /// Why this class
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+        /// apology, compensation, refund, replacement, none (道歉/赔偿/退款/换货/无)
+        #[arg(long)]
+        remedy: Remedy,
+        /// Amount in yuan (required with compensation, allowed with refund), e.g. 50 or 12.50
+        #[arg(long, value_name = "N", value_parser = parse_amount)]
+        amount: Option<Amount>,
+        /// Free text
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        note: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CallbackCommand {
+    /// The callback queue of a sample month (default: last month's sample, called this month)
+    List {
+        /// The sampled month, YYYY-MM
+        #[arg(long, value_name = "YYYY-MM")]
+        month: Option<Month>,
+        /// Print JSON (stable keys, see README)
+        #[arg(long)]
+        json: bool,
+    },
+    /// Draw a month's reproducible sample of closed tickets (default: last month)
+    Sample {
+        /// The month whose closed tickets are sampled, YYYY-MM
+        #[arg(long, value_name = "YYYY-MM")]
+        month: Option<Month>,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record a callback: reached or not, satisfaction 1-5, comment (logged on the ticket)
+    Record {
+        /// Ticket id
+        id: i64,
+        /// yes or no (是/否)
+        #[arg(long, value_name = "yes|no", value_parser = parse_yes_no, action = clap::ArgAction::Set)]
+        reached: bool,
+        /// Satisfaction 1-5 (only when reached)
+        #[arg(long, value_name = "1-5", value_parser = clap::value_parser!(u8).range(1..=5))]
+        score: Option<u8>,
+        /// What the customer said
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        comment: String,
+    },
+}
+
+/// Output format of a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Md,
+    Html,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// daily, weekly (Monday to Sunday) or monthly (日报/周报/月报)
+    pub period: PeriodKind,
+    /// A day in the period, YYYY-MM-DD [default: today in the shop's timezone]
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub date: Option<chrono::NaiveDate>,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// Write to this file instead of stdout
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
 #[derive(Debug, Args)]
 pub struct BoardArgs {
     /// Render one frame as plain text to stdout and exit
@@ -255,6 +371,18 @@ pub struct BoardArgs {
 
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
     chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| format!("'{s}' is not a date (YYYY-MM-DD)"))
+}
+
+fn parse_amount(s: &str) -> Result<Amount, String> {
+    Amount::parse(s).map_err(|e| e.reason)
+}
+
+fn parse_yes_no(s: &str) -> Result<bool, String> {
+    match s.trim().to_lowercase().as_str() {
+        "yes" | "y" | "true" | "是" | "接通" => Ok(true),
+        "no" | "n" | "false" | "否" | "未接通" => Ok(false),
+        _ => Err(format!("'{s}' is not yes or no")),
+    }
 }
 
 fn parse_optional_date(s: &str) -> Result<Option<chrono::NaiveDate>, String> {

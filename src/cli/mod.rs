@@ -3,7 +3,9 @@
 
 pub mod args;
 mod output;
+mod report;
 mod sla;
+mod supervisor;
 
 use crate::clock::Clock;
 use crate::config::{self, Config};
@@ -135,6 +137,15 @@ impl Setup {
         Ok(desk)
     }
 
+    /// Opens the desk for a command that writes (or reports): first runs the housekeeping
+    /// Promptly does on its own (auto-close, the monthly callback sample). That work is the
+    /// system's, committed on its own; it writes nothing when there is nothing to do.
+    pub fn desk_for_write(&self) -> Result<Desk> {
+        let mut desk = self.desk()?;
+        desk.housekeeping()?;
+        Ok(desk)
+    }
+
     pub fn desk_on(&self, store: Store) -> Desk {
         let author = crate::desk::default_author(self.config.author.as_deref());
         Desk::new(store, self.policy.clone(), self.clock.clone(), author)
@@ -163,10 +174,19 @@ pub fn run(cli: Cli) -> Result<()> {
             id,
             state,
             note,
+            confirmed,
             expect_version,
         }) => {
-            let mut desk = setup.desk()?;
-            let ticket = desk.change_status(id, expect_version, state, &note)?;
+            let closing = state == crate::domain::ticket::Status::Closed;
+            if confirmed.is_some() && !closing {
+                return Err(CliError::usage(t!("cli.confirmed_only_closing").to_string()));
+            }
+            let mut desk = setup.desk_for_write()?;
+            let ticket = if closing {
+                desk.close(id, expect_version, confirmed.as_deref().unwrap_or(""), &note)?
+            } else {
+                desk.change_status(id, expect_version, state, &note)?
+            };
             println!(
                 "{}",
                 t!(
@@ -179,6 +199,9 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Some(Command::Edit(args)) => edit(&setup, args),
         Some(Command::Sla(command)) => sla::run(&setup, command),
+        Some(Command::Review(command)) => supervisor::review(&setup, command),
+        Some(Command::Callback(command)) => supervisor::callback(&setup, command),
+        Some(Command::Report(args)) => report::run(&setup, args),
         Some(Command::Demo { tickets, seed }) => demo(&setup, tickets, seed),
         Some(Command::Board(args)) => {
             if args.print {
@@ -221,7 +244,7 @@ fn new(setup: &Setup, a: NewArgs) -> Result<()> {
     };
     // Refuse bad input before the database file is even created.
     new.validate().map_err(|e| CliError::failed(e.to_string()))?;
-    let mut desk = setup.desk()?;
+    let mut desk = setup.desk_for_write()?;
     let ticket = desk.open_ticket(&new, opened_at)?;
     if a.json {
         let view = desk.view(ticket.id)?;
@@ -290,7 +313,7 @@ fn log(setup: &Setup, a: LogArgs) -> Result<()> {
         (None, true) => FollowUp::Plan,
         (None, false) => FollowUp::Note,
     };
-    let mut desk = setup.desk()?;
+    let mut desk = setup.desk_for_write()?;
     let ticket = desk.follow_up(a.id, a.expect_version, kind, &a.text)?;
     println!("{}", t!("cli.logged", id = ticket.id));
     Ok(())
@@ -317,7 +340,7 @@ fn edit(setup: &Setup, a: EditArgs) -> Result<()> {
     if edits.is_empty() {
         return Err(CliError::usage(t!("cli.edit_nothing").to_string()));
     }
-    let mut desk = setup.desk()?;
+    let mut desk = setup.desk_for_write()?;
     let ticket = desk.edit(a.id, a.expect_version, &edits)?;
     println!("{}", t!("cli.edited", id = ticket.id, version = ticket.version));
     Ok(())

@@ -16,7 +16,7 @@ pub fn print_json(value: &Value) {
     println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
 }
 
-fn rfc3339(t: DateTime<Utc>) -> String {
+pub fn rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
@@ -94,13 +94,13 @@ pub fn state_label(s: ClockState) -> String {
 }
 
 /// Local time of the shop, as people there read it.
-fn local(desk: &Desk, t: DateTime<Utc>) -> String {
+pub fn local(desk: &Desk, t: DateTime<Utc>) -> String {
     t.with_timezone(&desk.policy().shop_calendar().tz())
         .format("%Y-%m-%d %H:%M")
         .to_string()
 }
 
-fn metric_label(desk: &Desk, metric: &str) -> String {
+pub fn metric_label(desk: &Desk, metric: &str) -> String {
     let lang = rust_i18n::locale();
     desk.policy()
         .metric(metric)
@@ -281,5 +281,30 @@ pub fn event_label(e: &Event) -> String {
         .to_string(),
         Event::Extended { metric, by } => t!("event.extended", metric = metric, by = by).to_string(),
         Event::System => t!("event.system").to_string(),
+        Event::Confirmed => t!("event.confirmed").to_string(),
+        Event::Judged {
+            metric,
+            cycle,
+            class,
+            remedy,
+            amount_fen,
+        } => {
+            let amount = amount_fen
+                .map(|a| format!(" {}", crate::domain::review::Amount(a)))
+                .unwrap_or_default();
+            t!(
+                "event.judged",
+                metric = metric,
+                cycle = cycle,
+                class = t!(format!("review.class.{}", class.slug())),
+                remedy = format!("{}{amount}", t!(format!("review.remedy.{}", remedy.slug())))
+            )
+            .to_string()
+        }
+        Event::Callback { reached, score } => match (reached, score) {
+            (true, Some(score)) => t!("callback.scored", score = score).to_string(),
+            (true, None) => t!("callback.reached").to_string(),
+            (false, _) => t!("callback.not_reached").to_string(),
+        },
     }
 }

@@ -26,13 +26,13 @@ pub fn run(setup: &Setup, command: SlaCommand) -> Result<()> {
             let by: Target = by
                 .parse()
                 .map_err(|e: crate::domain::target::TargetError| CliError::usage(format!("--by: {e}")))?;
-            let mut desk = setup.desk()?;
+            let mut desk = setup.desk_for_write()?;
             desk.extend(id, None, &metric, &by, &reason)?;
             println!("{}", t!("cli.extended", id = id, metric = metric, by = by.to_string()));
             Ok(())
         }
         SlaCommand::Recompute => {
-            let mut desk = setup.desk()?;
+            let mut desk = setup.desk_for_write()?;
             let count = desk.recompute_active()?;
             println!("{}", t!("cli.recomputed", count = count));
             Ok(())

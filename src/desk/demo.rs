@@ -279,6 +279,16 @@ fn demo_history(pools: &Pools, rng: &mut ChaCha8Rng, t: &Ticket, zh: bool, now: 
                 },
                 pools.contacts.pick(rng, zh),
             );
+            // The closed loop: the customer's confirmation comes before the close.
+            push(
+                at,
+                Event::Confirmed,
+                if zh {
+                    "客户确认问题已解决"
+                } else {
+                    "Customer confirms it works"
+                },
+            );
             push(
                 at,
                 Event::Status {

@@ -3,6 +3,9 @@
 //! version of a ticket is refused rather than overwriting someone else's work.
 
 pub mod demo;
+mod supervisor;
+
+pub use supervisor::{Housekeeping, Report, SampleOutcome};
 
 use crate::clock::Clock;
 use crate::domain::log::{ContactMethod, Direction, Event, LogEntry, NewEntry};
@@ -192,23 +195,53 @@ impl Desk {
     }
 
     /// Moves the ticket through the status machine, with an optional note in the same entry.
+    /// Closed loop: resolving needs a resolution summary (the note); closing needs the
+    /// customer's confirmation and goes through [`Desk::close`]; reopening is always possible.
     pub fn change_status(&mut self, id: i64, expected: Option<i64>, to: Status, note: &str) -> Result<Ticket> {
         let now = self.now();
         let note = note.trim_end().to_string();
+        if to == Status::Resolved && note.trim().is_empty() {
+            return Err(InvalidField {
+                field: "note",
+                reason: "resolving needs a resolution summary: say what was done (status ID resolved --note TEXT)"
+                    .into(),
+            }
+            .into());
+        }
         self.change(id, expected, move |ticket, _log, _policy| {
             let from = ticket.status;
             from.check_move(to).map_err(DeskError::Move)?;
-            ticket.status = to;
-            match to {
-                Status::Resolved => ticket.resolved_at = Some(now),
-                Status::Closed => ticket.closed_at = Some(now),
-                Status::Open if matches!(from, Status::Resolved | Status::Closed) => {
-                    ticket.resolved_at = None;
-                    ticket.closed_at = None;
-                }
-                _ => {}
+            if to == Status::Closed {
+                return Err(closing_needs_confirmation());
             }
+            apply_status(ticket, to, now);
             Ok(vec![(Event::Status { from, to }, note)])
+        })
+    }
+
+    /// Closes a resolved ticket with the customer's confirmation (反馈确认), e.g. "customer
+    /// says it works now": logged as a `confirmed` entry, then the status move (with `note`).
+    pub fn close(&mut self, id: i64, expected: Option<i64>, confirmation: &str, note: &str) -> Result<Ticket> {
+        let now = self.now();
+        let confirmation = confirmation.trim().to_string();
+        let note = note.trim_end().to_string();
+        self.change(id, expected, move |ticket, _log, _policy| {
+            let from = ticket.status;
+            from.check_move(Status::Closed).map_err(DeskError::Move)?;
+            if confirmation.is_empty() {
+                return Err(closing_needs_confirmation());
+            }
+            apply_status(ticket, Status::Closed, now);
+            Ok(vec![
+                (Event::Confirmed, confirmation),
+                (
+                    Event::Status {
+                        from,
+                        to: Status::Closed,
+                    },
+                    note,
+                ),
+            ])
         })
     }
 
@@ -339,6 +372,16 @@ impl Desk {
         expected: Option<i64>,
         apply: impl FnOnce(&mut Ticket, &[LogEntry], &Policy) -> Result<Vec<(Event, String)>>,
     ) -> Result<Ticket> {
+        self.change_in(id, expected, |_tx, ticket, log, policy| apply(ticket, log, policy))
+    }
+
+    /// [`Desk::change`] for changes that also write other tables in the same transaction.
+    fn change_in(
+        &mut self,
+        id: i64,
+        expected: Option<i64>,
+        apply: impl FnOnce(&Tx, &mut Ticket, &[LogEntry], &Policy) -> Result<Vec<(Event, String)>>,
+    ) -> Result<Ticket> {
         let now = self.now();
         let author = self.author.clone();
         let policy = &self.policy;
@@ -348,7 +391,7 @@ impl Desk {
                 return Err(StoreError::Stale { ticket: id }.into());
             }
             let mut log = tx.log(id)?;
-            let events = apply(&mut ticket, &log, policy)?;
+            let events = apply(tx, &mut ticket, &log, policy)?;
             ticket.version += 1;
             ticket.updated_at = now;
             tx.update_ticket(&ticket)?;
@@ -373,6 +416,32 @@ impl Desk {
             Ok(ticket)
         })
     }
+}
+
+/// Sets the status and the resolved/closed instants of a move the machine allowed.
+fn apply_status(ticket: &mut Ticket, to: Status, at: DateTime<Utc>) {
+    let from = ticket.status;
+    ticket.status = to;
+    match to {
+        Status::Resolved => ticket.resolved_at = Some(at),
+        Status::Closed => ticket.closed_at = Some(at),
+        Status::Open if matches!(from, Status::Resolved | Status::Closed) => {
+            ticket.resolved_at = None;
+            ticket.closed_at = None;
+        }
+        _ => {}
+    }
+}
+
+fn closing_needs_confirmation() -> DeskError {
+    InvalidField {
+        field: "confirmed",
+        reason: "closing needs the customer's confirmation that the problem is gone \
+                 (status ID closed --confirmed \"what the customer said\"); unconfirmed tickets close \
+                 automatically after the policy's auto_close_days"
+            .into(),
+    }
+    .into()
 }
 
 /// Applies one edit; returns (field, old, new) as the log shows them.

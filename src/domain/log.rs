@@ -1,6 +1,7 @@
 //! The follow-up log (服务日志): an append-only timeline per ticket. SLA clocks are replayed
 //! from it, so every event that moves a clock is recorded here with its data.
 
+use crate::domain::review::{Amount, BreachClass, Remedy};
 use crate::domain::ticket::{Complexity, Kind, Priority, Status};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -94,6 +95,24 @@ pub enum Event {
     Extended { metric: String, by: String },
     /// Anything the system did on its own.
     System,
+    /// The customer confirmed the problem is gone (反馈确认); the body says how. Closing needs it.
+    Confirmed,
+    /// A supervisor's judgement on a breached clock (违约认定); the body holds the reason.
+    Judged {
+        metric: String,
+        cycle: u32,
+        class: BreachClass,
+        remedy: Remedy,
+        /// In fen (hundredths of a yuan).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        amount_fen: Option<i64>,
+    },
+    /// A satisfaction callback (回访); the body holds the customer's comment.
+    Callback {
+        reached: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        score: Option<u8>,
+    },
 }
 
 impl Event {
@@ -108,6 +127,9 @@ impl Event {
             Event::Field { .. } => "field",
             Event::Extended { .. } => "extended",
             Event::System => "system",
+            Event::Confirmed => "confirmed",
+            Event::Judged { .. } => "judged",
+            Event::Callback { .. } => "callback",
         }
     }
 
@@ -167,6 +189,25 @@ impl fmt::Display for Event {
             Event::Field { field, from, to, .. } => write!(f, "{field}: {from} -> {to}"),
             Event::Extended { metric, by } => write!(f, "{metric} extended by {by}"),
             Event::System => f.write_str("system"),
+            Event::Confirmed => f.write_str("customer confirmed"),
+            Event::Judged {
+                metric,
+                cycle,
+                class,
+                remedy,
+                amount_fen,
+            } => {
+                write!(f, "{metric} #{cycle} judged {class}, remedy {remedy}")?;
+                match amount_fen {
+                    Some(a) => write!(f, " {}", Amount(*a)),
+                    None => Ok(()),
+                }
+            }
+            Event::Callback { reached: true, score } => match score {
+                Some(s) => write!(f, "callback: reached, satisfaction {s}/5"),
+                None => f.write_str("callback: reached"),
+            },
+            Event::Callback { reached: false, .. } => f.write_str("callback: not reached"),
         }
     }
 }
@@ -185,5 +226,34 @@ mod tests {
         assert_eq!(json, r#"{"event":"contact","method":"call","direction":"inbound"}"#);
         assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), e);
         assert_eq!(e.kind_name(), "contact");
+    }
+
+    #[test]
+    fn stored_events_of_earlier_builds_still_read() {
+        let old = r#"{"event":"status","from":"resolved","to":"closed"}"#;
+        assert_eq!(
+            serde_json::from_str::<Event>(old).unwrap(),
+            Event::Status {
+                from: Status::Resolved,
+                to: Status::Closed
+            }
+        );
+        let judged = Event::Judged {
+            metric: "first-response".into(),
+            cycle: 1,
+            class: BreachClass::Minor,
+            remedy: Remedy::Compensation,
+            amount_fen: Some(2000),
+        };
+        let json = serde_json::to_string(&judged).unwrap();
+        assert_eq!(
+            json,
+            r#"{"event":"judged","metric":"first-response","cycle":1,"class":"minor","remedy":"compensation","amount_fen":2000}"#
+        );
+        assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), judged);
+        assert_eq!(
+            judged.to_string(),
+            "first-response #1 judged minor, remedy compensation 20.00"
+        );
     }
 }

@@ -2,8 +2,11 @@
 //! No I/O, no SQL, no terminal, no reading the clock: time comes in as `now`.
 
 pub mod calendar;
+pub mod callback;
+pub mod kpi;
 pub mod log;
 pub mod policy;
+pub mod review;
 pub mod sla;
 pub mod target;
 pub mod text;

@@ -486,7 +486,7 @@ impl Replay<'_> {
                     c.extensions.push((at, by));
                 }
             }
-            Event::Note | Event::System => {}
+            Event::Note | Event::System | Event::Confirmed | Event::Judged { .. } | Event::Callback { .. } => {}
         }
     }
 

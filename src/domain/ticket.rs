@@ -3,14 +3,13 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::str::FromStr;
 
 /// Declares a closed vocabulary: its English slug (stable in JSON and the database), the
 /// Chinese words users type for it (domain.md), and parsing that accepts either.
 macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident, $what:literal { $($variant:ident => $slug:literal $(| $alias:literal)*),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(rename_all = "kebab-case")]
         pub enum $name { $($variant),+ }
 
@@ -29,24 +28,25 @@ macro_rules! vocabulary {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.slug())
             }
         }
 
-        impl FromStr for $name {
-            type Err = UnknownValue;
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::domain::ticket::UnknownValue;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 let t = s.trim().to_lowercase().replace('_', "-");
                 $(
                     if t == $slug $(|| t == $alias)* { return Ok($name::$variant); }
                 )+
-                Err(UnknownValue { field: $what, value: s.to_string(), choices: Self::choices() })
+                Err($crate::domain::ticket::UnknownValue { field: $what, value: s.to_string(), choices: Self::choices() })
             }
         }
     };
 }
+pub(crate) use vocabulary;
 
 /// A value that is not one of a vocabulary's words.
 #[derive(Debug, Clone, PartialEq, Eq)]

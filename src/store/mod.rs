@@ -3,6 +3,7 @@
 
 mod rows;
 pub mod schema;
+mod supervision;
 
 use crate::domain::log::{LogEntry, NewEntry};
 use crate::domain::ticket::{Customer, NewTicket, Ticket};

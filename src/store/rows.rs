@@ -38,17 +38,17 @@ pub fn ts(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-fn parse_ts(s: &str) -> Result<DateTime<Utc>> {
+pub(super) fn parse_ts(s: &str) -> Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s)
         .map(|d| d.with_timezone(&Utc))
         .map_err(|e| StoreError::Corrupt(format!("timestamp '{s}': {e}")))
 }
 
-fn parse_opt_ts(s: Option<String>) -> Result<Option<DateTime<Utc>>> {
+pub(super) fn parse_opt_ts(s: Option<String>) -> Result<Option<DateTime<Utc>>> {
     s.as_deref().map(parse_ts).transpose()
 }
 
-fn parse_word<T: FromStr>(s: &str) -> Result<T>
+pub(super) fn parse_word<T: FromStr>(s: &str) -> Result<T>
 where
     T::Err: std::fmt::Display,
 {

@@ -87,6 +87,56 @@ const MIGRATIONS: &[&str] = &[
 
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     "#,
+    // 2: supervision: breach judgements, callbacks, and the indexes reports and the closed
+    // loop read through.
+    r#"
+    CREATE TABLE reviews (
+        ticket_id   INTEGER NOT NULL REFERENCES tickets(id),
+        metric      TEXT NOT NULL,
+        cycle       INTEGER NOT NULL,
+        class       TEXT NOT NULL CHECK (class IN ('minor', 'major')),
+        reason      TEXT NOT NULL,
+        remedy      TEXT NOT NULL,
+        amount_fen  INTEGER,
+        note        TEXT NOT NULL DEFAULT '',
+        due_at      TEXT NOT NULL,
+        late_secs   INTEGER NOT NULL,
+        judged_at   TEXT NOT NULL,
+        judged_by   TEXT NOT NULL,
+        PRIMARY KEY (ticket_id, metric, cycle)
+    ) WITHOUT ROWID;
+    CREATE INDEX reviews_judged ON reviews(judged_at);
+
+    -- One row per month whose closed tickets were sampled, even when none were closed.
+    CREATE TABLE callback_samples (
+        month     TEXT PRIMARY KEY,
+        drawn_at  TEXT NOT NULL,
+        closed    INTEGER NOT NULL,
+        share     REAL NOT NULL
+    );
+    CREATE TABLE callbacks (
+        ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+        month     TEXT NOT NULL REFERENCES callback_samples(month),
+        queued_at TEXT NOT NULL,
+        done_at   TEXT,
+        done_by   TEXT NOT NULL DEFAULT '',
+        reached   INTEGER,
+        score     INTEGER CHECK (score BETWEEN 1 AND 5),
+        comment   TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (ticket_id, month)
+    ) WITHOUT ROWID;
+    CREATE INDEX callbacks_month ON callbacks(month);
+    CREATE INDEX callbacks_done ON callbacks(done_at) WHERE done_at IS NOT NULL;
+
+    -- Auto-close: resolved tickets by resolution time.
+    CREATE INDEX tickets_resolved_waiting ON tickets(resolved_at) WHERE status = 'resolved';
+    -- Callback sampling: tickets closed in a month.
+    CREATE INDEX tickets_closed_at ON tickets(closed_at) WHERE closed_at IS NOT NULL;
+    -- Reports: status moves in a period.
+    CREATE INDEX log_kind_at ON log(kind, at);
+    -- Compliance: every clock by deadline (met or not); paused-after-breach ones by breach.
+    CREATE INDEX clocks_due ON clocks(due_at);
+    "#,
 ];
 
 #[cfg(test)]

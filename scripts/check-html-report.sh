@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Renders the HTML service report in headless Chromium and checks that its tables and SVG
+# charts are in the rendered DOM, that no script or network resource slipped in, and takes a
+# screenshot (and a PDF, for the print layout) to look at.
+#
+#   scripts/check-html-report.sh [OUT_DIR]
+#
+# Builds the debug binary, fills a throwaway database with demo data at a fixed --now, writes
+# the daily, weekly and monthly reports in English and Chinese, and checks each. Needs
+# chromium (Debian: apt-get install -y chromium). Not part of `cargo test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+out=${1:-$(mktemp -d)}
+mkdir -p "$out"
+browser=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
+if [ -z "$browser" ]; then
+  echo "chromium not found (Debian: apt-get install -y chromium)" >&2
+  exit 2
+fi
+
+cargo build --quiet
+bin=target/debug/promptly
+db="$out/demo.db"
+now="2026-11-25 08:00"
+rm -f "$db"
+"$bin" --db "$db" --now "$now" --lang en demo --tickets 400 --seed 3 >/dev/null
+
+chrome() {
+  local profile
+  profile=$(mktemp -d)
+  "$browser" --headless --no-sandbox --disable-gpu --disable-background-networking \
+    --disable-component-update --disable-sync --no-first-run --user-data-dir="$profile" \
+    --virtual-time-budget=2000 "$@" 2>/dev/null
+  rm -rf "$profile"
+}
+
+fail=0
+check() { # file what grep-pattern min-count
+  local n
+  n=$(grep -o "$3" "$1" | wc -l)
+  if [ "$n" -lt "$4" ]; then
+    echo "FAIL $(basename "$1"): $2 (found $n, want >= $4)" >&2
+    fail=1
+  fi
+}
+
+for lang in en zh-CN; do
+  for period in daily weekly monthly; do
+    html="$out/report-$period-$lang.html"
+    "$bin" --db "$db" --now "$now" --lang "$lang" report "$period" --date 2026-11-24 --format html \
+      --output "$html" 2>/dev/null
+    # Self-contained: no scripts, no external resources.
+    if grep -Eiq '<script|<link|<img|<iframe|src=|href=|url\(|@import' "$html"; then
+      echo "FAIL $(basename "$html"): script or external resource" >&2
+      fail=1
+    fi
+    dom="$out/report-$period-$lang.dom.html"
+    chrome --dump-dom "file://$(realpath "$html")" >"$dom"
+    check "$dom" "rendered body" '<body' 1
+    check "$dom" "tables (summary, compliance, lists)" '<table' 3
+    check "$dom" "table rows" '<tr' 10
+    check "$dom" "SVG charts (compliance bars, 30-day trend)" '<svg' 2
+    check "$dom" "compliance bars" 'class="bar ' 3
+    check "$dom" "the 80% and 50% lines" 'stroke-dasharray' 4
+    check "$dom" "trend bars, one per day" 'class="day ' 30
+    chrome --window-size=1100,2400 --screenshot="$out/report-$period-$lang.png" "file://$(realpath "$html")" >/dev/null
+    [ -s "$out/report-$period-$lang.png" ] || { echo "FAIL no screenshot for $html" >&2; fail=1; }
+  done
+done
+chrome --no-pdf-header-footer --print-to-pdf="$out/report-weekly-en.pdf" \
+  "file://$(realpath "$out/report-weekly-en.html")" >/dev/null
+[ -s "$out/report-weekly-en.pdf" ] || { echo "FAIL no PDF" >&2; fail=1; }
+
+if [ "$fail" -ne 0 ]; then
+  echo "HTML report check failed; files in $out" >&2
+  exit 1
+fi
+echo "HTML report check passed: 6 reports rendered in $browser; DOM dumps, screenshots and a PDF in $out"

@@ -1,0 +1,235 @@
+//! `promptly review ...` and `promptly callback ...`: the supervisor's queues from a script.
+
+use super::args::{CallbackCommand, ReviewCommand};
+use super::output::{local, metric_label, print_json, rfc3339, status_label};
+use super::{CliError, Result, Setup};
+use crate::desk::Desk;
+use crate::domain::callback::{CallOutcome, Callback};
+use crate::domain::review::{Breach, Judgement, Remedy};
+use crate::domain::text::{countdown, fit, sanitize_line};
+use rust_i18n::t;
+use serde_json::{Value, json};
+
+pub fn review(setup: &Setup, command: ReviewCommand) -> Result<()> {
+    match command {
+        ReviewCommand::List { limit, json } => {
+            let desk = setup.desk()?;
+            let queue = desk.review_queue(limit)?;
+            if json {
+                let now = desk.now();
+                print_json(&Value::Array(queue.iter().map(|b| breach_json(b, now)).collect()));
+            } else {
+                print_breaches(&desk, &queue, &t!("review.empty"));
+            }
+            Ok(())
+        }
+        ReviewCommand::Judge {
+            id,
+            metric,
+            cycle,
+            class,
+            reason,
+            remedy,
+            amount,
+            note,
+        } => {
+            let judgement = Judgement {
+                class,
+                reason,
+                remedy,
+                amount,
+                note,
+            };
+            // Flag combinations are usage errors (exit 2); an empty reason is refused (exit 1).
+            if let Err(e) = judgement.validate()
+                && e.field == "amount"
+            {
+                return Err(CliError::usage(format!("--{e}")));
+            }
+            let mut desk = setup.desk_for_write()?;
+            let review = desk.judge(id, &metric, cycle, &judgement)?;
+            let remedy = match (review.judgement.remedy, review.judgement.amount) {
+                (r @ (Remedy::Compensation | Remedy::Refund), Some(a)) => format!("{} {a}", remedy_label(r)),
+                (r, _) => remedy_label(r),
+            };
+            println!(
+                "{}",
+                t!(
+                    "review.judged",
+                    id = id,
+                    metric = metric_label(&desk, &review.metric),
+                    cycle = review.cycle,
+                    class = t!(format!("review.class.{}", review.judgement.class.slug())),
+                    remedy = remedy
+                )
+            );
+            Ok(())
+        }
+    }
+}
+
+pub fn callback(setup: &Setup, command: CallbackCommand) -> Result<()> {
+    match command {
+        CallbackCommand::List { month, json } => {
+            let desk = setup.desk_for_write()?;
+            let list = desk.callbacks(month)?;
+            if json {
+                print_json(&Value::Array(list.iter().map(callback_json).collect()));
+            } else {
+                print_callbacks(&desk, &list);
+            }
+            Ok(())
+        }
+        CallbackCommand::Sample { month, json } => {
+            let mut desk = setup.desk_for_write()?;
+            let month = month.unwrap_or_else(|| crate::domain::callback::Month::of(desk.today()).previous());
+            let outcome = desk.sample_callbacks(month)?;
+            let picked = if outcome.already {
+                desk.callbacks(Some(month))?.iter().map(|c| c.ticket_id).collect()
+            } else {
+                outcome.picked.clone()
+            };
+            if json {
+                print_json(&json!({
+                    "month": month.to_string(),
+                    "closed": outcome.closed,
+                    "share": desk.policy().settings.callback_share,
+                    "picked": picked,
+                    "already": outcome.already,
+                }));
+            } else {
+                let ids: Vec<String> = picked.iter().map(|id| format!("#{id}")).collect();
+                let key = if outcome.already {
+                    "callback.already"
+                } else {
+                    "callback.sampled"
+                };
+                println!(
+                    "{}",
+                    t!(
+                        key,
+                        month = month.to_string(),
+                        count = picked.len(),
+                        closed = outcome.closed,
+                        ids = ids.join(" ")
+                    )
+                );
+            }
+            Ok(())
+        }
+        CallbackCommand::Record {
+            id,
+            reached,
+            score,
+            comment,
+        } => {
+            let outcome = CallOutcome {
+                reached,
+                score,
+                comment,
+            };
+            outcome.validate().map_err(|e| CliError::usage(format!("--{e}")))?;
+            let mut desk = setup.desk_for_write()?;
+            let cb = desk.record_callback(id, &outcome)?;
+            println!("{}", t!("callback.recorded", id = id, month = cb.month.to_string()));
+            Ok(())
+        }
+    }
+}
+
+pub fn remedy_label(r: Remedy) -> String {
+    t!(format!("review.remedy.{}", r.slug())).to_string()
+}
+
+/// The stable keys of a breach (README "Supervisor").
+pub fn breach_json(b: &Breach, now: chrono::DateTime<chrono::Utc>) -> Value {
+    json!({
+        "ticket": b.ticket_id,
+        "title": b.title,
+        "status": b.status.slug(),
+        "metric": b.metric,
+        "cycle": b.cycle,
+        "target": b.target,
+        "started_at": rfc3339(b.started_at),
+        "due_at": rfc3339(b.due_at),
+        "met_at": b.met_at.map(rfc3339),
+        "late_secs": b.late_secs(now),
+    })
+}
+
+fn callback_json(c: &Callback) -> Value {
+    json!({
+        "ticket": c.ticket_id,
+        "title": c.title,
+        "month": c.month.to_string(),
+        "queued_at": rfc3339(c.queued_at),
+        "done_at": c.done_at.map(rfc3339),
+        "done_by": c.done_by,
+        "reached": c.outcome.as_ref().map(|o| o.reached),
+        "score": c.outcome.as_ref().and_then(|o| o.score),
+        "comment": c.outcome.as_ref().map(|o| o.comment.as_str()),
+    })
+}
+
+/// One aligned line per breach: ticket, metric and cycle, deadline, how late, title.
+pub fn print_breaches(desk: &Desk, list: &[Breach], empty: &str) {
+    if list.is_empty() {
+        println!("{empty}");
+        return;
+    }
+    let now = desk.now();
+    println!(
+        "{} {} {} {} {} {}",
+        fit("#", 6),
+        fit(&t!("review.col.metric"), 22),
+        fit(&t!("review.col.due"), 17),
+        fit(&t!("review.col.late"), 9),
+        fit(&t!("col.status"), 9),
+        t!("col.title")
+    );
+    for b in list {
+        let cycle = if b.cycle > 1 {
+            format!(" ({})", b.cycle)
+        } else {
+            String::new()
+        };
+        println!(
+            "{} {} {} {} {} {}",
+            fit(&format!("#{}", b.ticket_id), 6),
+            fit(&format!("{}{cycle}", metric_label(desk, &b.metric)), 22),
+            fit(&local(desk, b.due_at), 17),
+            fit(&countdown(b.late_secs(now)), 9),
+            fit(&status_label(b.status), 9),
+            sanitize_line(&b.title)
+        );
+    }
+}
+
+fn print_callbacks(desk: &Desk, list: &[Callback]) {
+    if list.is_empty() {
+        println!("{}", t!("callback.empty"));
+        return;
+    }
+    for c in list {
+        let state = match &c.outcome {
+            None => t!("callback.pending").to_string(),
+            Some(o) if !o.reached => t!("callback.not_reached").to_string(),
+            Some(o) => match o.score {
+                Some(s) => t!("callback.scored", score = s).to_string(),
+                None => t!("callback.reached").to_string(),
+            },
+        };
+        let done = c.done_at.map(|d| local(desk, d)).unwrap_or_default();
+        println!(
+            "{} {} {} {} {}",
+            fit(&format!("#{}", c.ticket_id), 6),
+            fit(&c.month.to_string(), 8),
+            fit(&state, 14),
+            fit(&done, 17),
+            sanitize_line(&c.title)
+        );
+        if let Some(o) = c.outcome.as_ref().filter(|o| !o.comment.is_empty()) {
+            println!("       {}", sanitize_line(&o.comment));
+        }
+    }
+}

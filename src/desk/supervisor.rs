@@ -1,0 +1,487 @@
+//! The supervisor's use cases: the closed loop's automatic close, breach review, callbacks,
+//! KPIs and reports. Screens (the board's R and D) and the CLI call these; each write is one
+//! transaction with its log entry.
+
+use super::{Desk, DeskError, Result, apply_status, refresh_clocks};
+use crate::domain::callback::{self, CallOutcome, Callback, Month};
+use crate::domain::kpi::{self, Compliance, KpiInput, Kpis, Period, PeriodKind};
+use crate::domain::log::{Direction, Event, LogEntry, NewEntry};
+use crate::domain::review::{Breach, Judgement, Review};
+use crate::domain::ticket::{InvalidField, Status, Ticket};
+use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
+use std::collections::BTreeMap;
+
+/// The author of what Promptly does on its own (auto-close).
+pub const SYSTEM_AUTHOR: &str = "system";
+
+/// What [`Desk::housekeeping`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Housekeeping {
+    /// Tickets closed automatically.
+    pub auto_closed: Vec<i64>,
+    /// The callback sample drawn because a new month started.
+    pub sampled: Option<SampleOutcome>,
+}
+
+/// The result of drawing a month's callback sample.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SampleOutcome {
+    pub month: Month,
+    /// Tickets closed in the month (and still closed).
+    pub closed: usize,
+    /// Tickets queued for a callback, by id.
+    pub picked: Vec<i64>,
+    /// The month had been sampled before: nothing was written.
+    pub already: bool,
+}
+
+/// Everything a daily, weekly or monthly report shows.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub generated_at: DateTime<Utc>,
+    pub kpis: Kpis,
+    /// Running clocks past their deadline now, oldest first.
+    pub overdue: Vec<Breach>,
+    /// Clocks whose deadline in the period passed unmet, oldest first, with their class.
+    pub breached: Vec<(Breach, Option<crate::domain::review::BreachClass>)>,
+    /// Breaches awaiting judgement (the first `AWAITING_SHOWN`), and how many there are.
+    pub awaiting: Vec<Breach>,
+    pub awaiting_total: usize,
+    /// Judgements made in the period.
+    pub judged: Vec<Review>,
+    /// Overall compliance of each of the 30 days ending with the period's last day (or today,
+    /// if the period is still running).
+    pub trend: Vec<(NaiveDate, Compliance)>,
+}
+
+/// Reports list at most this many breaches awaiting judgement (the total is always given).
+pub const AWAITING_SHOWN: usize = 50;
+
+impl Desk {
+    /// The local date of now on the shop calendar.
+    pub fn today(&self) -> NaiveDate {
+        self.policy.shop_calendar().local(self.now()).date_naive()
+    }
+
+    /// The day, week or month holding `date` (default today), on the shop calendar.
+    pub fn period(&self, kind: PeriodKind, date: Option<NaiveDate>) -> Period {
+        Period::containing(kind, date.unwrap_or_else(|| self.today()), self.policy.shop_calendar())
+    }
+
+    /// What Promptly does on its own, run at the start of every CLI command that writes and on
+    /// the board's tick: closes resolved tickets nobody answered for `auto_close_days`, and at
+    /// the first start of a month draws the previous month's callback sample. Writes nothing
+    /// (and takes no write lock) when there is nothing to do.
+    pub fn housekeeping(&mut self) -> Result<Housekeeping> {
+        let auto_closed = self.auto_close_due()?;
+        let previous = Month::of(self.today()).previous();
+        let sampled = if self.store.sample_drawn(previous)? {
+            None
+        } else {
+            Some(self.sample_callbacks(previous)?)
+        };
+        Ok(Housekeeping { auto_closed, sampled })
+    }
+
+    /// Closes every resolved ticket whose customer has not replied (no inbound contact) for
+    /// `policy.settings.auto_close_days` days since the resolution or their last reply. The
+    /// close is logged, by `system`, at the instant it fell due (or the ticket's last entry, if
+    /// later), with a System entry saying why. Idempotent; an index lookup when nothing is due.
+    /// `auto_close_days = 0` turns it off. Returns the ids closed.
+    pub fn auto_close_due(&mut self) -> Result<Vec<i64>> {
+        let days = self.policy.settings.auto_close_days;
+        if days == 0 {
+            return Ok(Vec::new());
+        }
+        let now = self.now();
+        let wait = Duration::days(i64::from(days));
+        let candidates = self.store.resolved_before(now - wait)?;
+        let mut due = Vec::new();
+        for id in candidates {
+            if let (Some(t), log) = (self.store.ticket(id)?, self.store.log(id)?)
+                && auto_close_at(&t, &log, wait, now).is_some()
+            {
+                due.push(id);
+            }
+        }
+        if due.is_empty() {
+            return Ok(due);
+        }
+        let policy = &self.policy;
+        self.store.write(|tx| {
+            let mut closed = Vec::new();
+            for id in due {
+                let Some(mut ticket) = tx.ticket(id)? else { continue };
+                let mut log = tx.log(id)?;
+                let Some(at) = auto_close_at(&ticket, &log, wait, now) else {
+                    continue;
+                };
+                apply_status(&mut ticket, Status::Closed, at);
+                ticket.version += 1;
+                ticket.updated_at = at;
+                tx.update_ticket(&ticket)?;
+                let entries = [
+                    (
+                        Event::Status {
+                            from: Status::Resolved,
+                            to: Status::Closed,
+                        },
+                        String::new(),
+                    ),
+                    (
+                        Event::System,
+                        format!(
+                            "Closed automatically: no reply from the customer in the {days} days after the resolution \
+                             (policy auto_close_days = {days})"
+                        ),
+                    ),
+                ];
+                for (event, body) in entries {
+                    let entry = NewEntry {
+                        at,
+                        author: SYSTEM_AUTHOR.to_string(),
+                        event,
+                        body,
+                    };
+                    let entry_id = tx.append(id, &entry)?;
+                    log.push(LogEntry {
+                        id: entry_id,
+                        ticket_id: id,
+                        at,
+                        author: entry.author,
+                        event: entry.event,
+                        body: entry.body,
+                    });
+                }
+                refresh_clocks(tx, policy, &ticket, &log, now)?;
+                closed.push(id);
+            }
+            Ok::<_, DeskError>(closed)
+        })
+    }
+
+    /// Unjudged breaches, oldest deadline first: clocks met late and clocks still running past
+    /// their deadline (also those that went late since the last write).
+    pub fn review_queue(&self, limit: Option<usize>) -> Result<Vec<Breach>> {
+        Ok(self.store.review_queue(self.now(), limit)?)
+    }
+
+    /// How many breaches await judgement (the board's header).
+    pub fn review_count(&self) -> Result<usize> {
+        Ok(self.store.review_count(self.now())?)
+    }
+
+    /// Judges a breached clock: stored in `reviews` and appended to the ticket's log. Without
+    /// `cycle`, the oldest unjudged breached cycle of the metric.
+    pub fn judge(&mut self, id: i64, metric: &str, cycle: Option<u32>, judgement: &Judgement) -> Result<Review> {
+        judgement.validate()?;
+        let now = self.now();
+        let author = self.author.clone();
+        let metric = metric.trim().to_string();
+        let judgement = Judgement {
+            reason: judgement.reason.trim().to_string(),
+            note: judgement.note.trim().to_string(),
+            ..judgement.clone()
+        };
+        let mut stored = None;
+        self.change_in(id, None, |tx, _ticket, _log, _policy| {
+            let cycles = tx.cycles(id, &metric)?;
+            if cycles.is_empty() {
+                let known: Vec<String> = tx.clocks(id)?.into_iter().map(|c| c.metric).collect();
+                return Err(invalid(
+                    "metric",
+                    format!(
+                        "ticket #{id} has no '{metric}' clock (its clocks: {})",
+                        dedup(known).join(", ")
+                    ),
+                ));
+            }
+            let breach = match cycle {
+                Some(n) => tx.breach(id, &metric, n, now)?.ok_or_else(|| {
+                    invalid(
+                        "cycle",
+                        format!("{metric} cycle {n} of ticket #{id} is not breached (cycles: {cycles:?})"),
+                    )
+                })?,
+                None => {
+                    let mut found = None;
+                    for n in &cycles {
+                        if tx.review(id, &metric, *n)?.is_none()
+                            && let Some(b) = tx.breach(id, &metric, *n, now)?
+                        {
+                            found = Some(b);
+                            break;
+                        }
+                    }
+                    found.ok_or_else(|| invalid("metric", format!("ticket #{id} has no unjudged {metric} breach")))?
+                }
+            };
+            if let Some(r) = tx.review(id, &metric, breach.cycle)? {
+                return Err(invalid(
+                    "cycle",
+                    format!(
+                        "{metric} cycle {} of ticket #{id} was already judged {} by {} at {}",
+                        breach.cycle,
+                        r.judgement.class,
+                        r.judged_by,
+                        r.judged_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                    ),
+                ));
+            }
+            let review = Review {
+                ticket_id: id,
+                metric: metric.clone(),
+                cycle: breach.cycle,
+                judgement: judgement.clone(),
+                due_at: breach.due_at,
+                late_secs: breach.late_secs(now),
+                judged_at: now,
+                judged_by: author.clone(),
+            };
+            tx.insert_review(&review)?;
+            let mut body = judgement.reason.clone();
+            if !judgement.note.is_empty() {
+                body.push('\n');
+                body.push_str(&judgement.note);
+            }
+            let event = Event::Judged {
+                metric: metric.clone(),
+                cycle: breach.cycle,
+                class: judgement.class,
+                remedy: judgement.remedy,
+                amount_fen: judgement.amount.map(|a| a.0),
+            };
+            stored = Some(review);
+            Ok(vec![(event, body)])
+        })?;
+        Ok(stored.expect("set by a successful change"))
+    }
+
+    /// Draws the callback sample of `month` (a month that has ended): a reproducible share
+    /// (`policy.settings.callback_share`, at least one) of the tickets closed in it. A month is
+    /// drawn once; drawing it again changes nothing.
+    pub fn sample_callbacks(&mut self, month: Month) -> Result<SampleOutcome> {
+        if month.end() > self.today() {
+            return Err(invalid(
+                "month",
+                format!("{month} has not ended yet; sample a month after it ends"),
+            ));
+        }
+        let now = self.now();
+        let cal = self.policy.shop_calendar().clone();
+        let share = self.policy.settings.callback_share;
+        self.store.write(|tx| {
+            let (from, to) = (cal.start_of_day(month.first_day()), cal.start_of_day(month.end()));
+            let closed = tx.closed_between(from, to)?;
+            if tx.sample_drawn(month)? {
+                return Ok(SampleOutcome {
+                    month,
+                    closed: closed.len(),
+                    picked: Vec::new(),
+                    already: true,
+                });
+            }
+            let picked = callback::sample(month, &closed, share);
+            tx.insert_sample(month, now, closed.len(), share, &picked)?;
+            Ok::<_, DeskError>(SampleOutcome {
+                month,
+                closed: closed.len(),
+                picked,
+                already: false,
+            })
+        })
+    }
+
+    /// The callback queue of a sample month (default: the previous month, called this month).
+    pub fn callbacks(&self, month: Option<Month>) -> Result<Vec<Callback>> {
+        let month = month.unwrap_or_else(|| Month::of(self.today()).previous());
+        Ok(self.store.callbacks_of(month)?)
+    }
+
+    /// Records a callback made to the customer of ticket `id`: the latest of its queued
+    /// callbacks still to do (or not reached last time). Logged on the ticket too.
+    pub fn record_callback(&mut self, id: i64, outcome: &CallOutcome) -> Result<Callback> {
+        outcome.validate()?;
+        let now = self.now();
+        let author = self.author.clone();
+        let outcome = CallOutcome {
+            comment: outcome.comment.trim().to_string(),
+            ..outcome.clone()
+        };
+        let mut recorded = None;
+        self.change_in(id, None, |tx, _ticket, _log, _policy| {
+            let queued = tx.callbacks_of_ticket(id)?;
+            let Some(last) = queued.last() else {
+                return Err(invalid(
+                    "id",
+                    format!("ticket #{id} is not in the callback queue (see `promptly callback list`)"),
+                ));
+            };
+            if last.outcome.as_ref().is_some_and(|o| o.reached) {
+                return Err(invalid(
+                    "id",
+                    format!(
+                        "the callback of ticket #{id} ({}) was already recorded by {}",
+                        last.month, last.done_by
+                    ),
+                ));
+            }
+            tx.record_callback(id, last.month, now, &author, &outcome)?;
+            recorded = Some(Callback {
+                done_at: Some(now),
+                done_by: author.clone(),
+                outcome: Some(outcome.clone()),
+                ..last.clone()
+            });
+            Ok(vec![(
+                Event::Callback {
+                    reached: outcome.reached,
+                    score: outcome.score,
+                },
+                outcome.comment.clone(),
+            )])
+        })?;
+        Ok(recorded.expect("set by a successful change"))
+    }
+
+    /// The KPIs of a period (see `domain::kpi` for the definitions).
+    pub fn kpis(&self, period: Period) -> Result<Kpis> {
+        let now = self.now();
+        let store = &self.store;
+        let (from, to) = (period.from, period.to);
+        let first_responses = match kpi::first_response_metric(&self.policy) {
+            Some(m) => store.clocks_of_opened(m, 1, from, to)?,
+            None => Vec::new(),
+        };
+        let due = store.clocks_due_between(from, to)?;
+        let mut classes = BTreeMap::new();
+        for c in due.iter().filter(|c| c.breached(now)) {
+            if let Some(class) = store.class_of(c.ticket_id, &c.metric, c.cycle)? {
+                classes.insert((c.ticket_id, c.metric.clone(), c.cycle), class);
+            }
+        }
+        // The queue called during the month that holds the period's last day.
+        let queue_month = Month::of(period.last).previous();
+        let callbacks_done = store
+            .callbacks_of(queue_month)?
+            .iter()
+            .map(|c| c.done_at.is_some_and(|d| d < to))
+            .collect();
+        let input = KpiInput {
+            period,
+            now,
+            opened: store.opened_between(from, to)?,
+            status_changes: store.status_changes_between(from, to)?,
+            first_responses,
+            due,
+            classes,
+            callbacks_done,
+            scores: store.scores_between(from, to)?,
+        };
+        Ok(kpi::compute(&self.policy, &input))
+    }
+
+    /// Overall compliance of each of the `days` days ending with `last` (the dashboard's trend).
+    pub fn compliance_trend(&self, last: NaiveDate, days: u32) -> Result<Vec<(NaiveDate, Compliance)>> {
+        let cal = self.policy.shop_calendar();
+        let first = last - Days::new(u64::from(days.max(1) - 1));
+        let span = Period {
+            kind: PeriodKind::Day,
+            first,
+            last,
+            from: cal.start_of_day(first),
+            to: cal.start_of_day(last + Days::new(1)),
+        };
+        let clocks = self.store.clocks_due_between(span.from, span.to)?;
+        Ok(kpi::daily_compliance(&span.days(cal), &clocks, self.now()))
+    }
+
+    /// Running clocks past their deadline now, oldest first.
+    pub fn overdue_now(&self) -> Result<Vec<Breach>> {
+        Ok(self.store.overdue(self.now(), None)?)
+    }
+
+    /// Everything the report of the period of `kind` holding `date` shows.
+    pub fn report(&self, kind: PeriodKind, date: Option<NaiveDate>) -> Result<Report> {
+        let now = self.now();
+        let period = self.period(kind, date);
+        let kpis = self.kpis(period)?;
+        let mut breached = Vec::new();
+        let mut due = self.store.clocks_due_between(period.from, period.to)?;
+        due.sort_by(|a, b| {
+            (a.deadline(), a.ticket_id, &a.metric, a.cycle).cmp(&(b.deadline(), b.ticket_id, &b.metric, b.cycle))
+        });
+        let mut titles: BTreeMap<i64, Ticket> = BTreeMap::new();
+        for c in due.iter().filter(|c| c.breached(now)) {
+            let Some(deadline) = c.deadline() else { continue };
+            if !titles.contains_key(&c.ticket_id)
+                && let Some(t) = self.store.ticket(c.ticket_id)?
+            {
+                titles.insert(t.id, t);
+            }
+            let Some(t) = titles.get(&c.ticket_id) else { continue };
+            let breach = Breach {
+                ticket_id: c.ticket_id,
+                title: t.title.clone(),
+                status: t.status,
+                metric: c.metric.clone(),
+                cycle: c.cycle,
+                target: c.target.clone(),
+                started_at: c.started_at,
+                due_at: deadline,
+                met_at: c.met_at,
+            };
+            let class = self.store.class_of(c.ticket_id, &c.metric, c.cycle)?;
+            breached.push((breach, class));
+        }
+        Ok(Report {
+            generated_at: now,
+            overdue: self.overdue_now()?,
+            breached,
+            awaiting: self.review_queue(Some(AWAITING_SHOWN))?,
+            awaiting_total: self.review_count()?,
+            judged: self.store.reviews_judged_between(period.from, period.to)?,
+            trend: self.compliance_trend(period.last.min(self.today()), 30)?,
+            kpis,
+        })
+    }
+}
+
+/// When a resolved ticket falls due for closing: `wait` after the later of its resolution and
+/// the customer's last reply (inbound contact) since; `None` if not resolved or not yet due.
+/// The instant returned is never before the ticket's last log entry.
+fn auto_close_at(t: &Ticket, log: &[LogEntry], wait: Duration, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    if t.status != Status::Resolved {
+        return None;
+    }
+    let resolved = t.resolved_at?;
+    let last_reply = log
+        .iter()
+        .filter(|e| {
+            e.at >= resolved
+                && matches!(
+                    e.event,
+                    Event::Contact {
+                        direction: Direction::Inbound,
+                        ..
+                    }
+                )
+        })
+        .map(|e| e.at)
+        .max();
+    let due = last_reply.unwrap_or(resolved).max(resolved) + wait;
+    if due > now {
+        return None;
+    }
+    let last_entry = log.iter().map(|e| e.at).max().unwrap_or(due);
+    Some(due.max(last_entry).min(now))
+}
+
+fn invalid(field: &'static str, reason: String) -> DeskError {
+    InvalidField { field, reason }.into()
+}
+
+fn dedup(mut v: Vec<String>) -> Vec<String> {
+    v.dedup();
+    v
+}

@@ -1,0 +1,181 @@
+//! Breach review (违约认定): every breached SLA clock waits in a queue until a supervisor
+//! judges it minor or major, with a reason and the remedy offered.
+
+use crate::domain::ticket::{InvalidField, Status, vocabulary};
+use chrono::{DateTime, Utc};
+use std::fmt;
+
+vocabulary!(
+    /// How bad a breach was (违约认定): minor = late or below standard without major loss to
+    /// the customer; major = serious harm or major loss.
+    BreachClass, "class" {
+        Minor => "minor" | "轻微违约" | "轻微",
+        Major => "major" | "重大违约" | "重大",
+    }
+);
+
+vocabulary!(
+    /// What the shop did to make up for a breach.
+    Remedy, "remedy" {
+        Apology => "apology" | "道歉" | "致歉",
+        Compensation => "compensation" | "赔偿" | "补偿",
+        Refund => "refund" | "退款",
+        Replacement => "replacement" | "换货" | "更换",
+        None => "none" | "无",
+    }
+);
+
+/// Money in fen (分, hundredths of a yuan), so amounts add up exactly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Amount(pub i64);
+
+impl Amount {
+    /// Reads `50`, `50.5` or `50.05` (yuan, at most two decimals, not negative).
+    pub fn parse(text: &str) -> Result<Amount, InvalidField> {
+        let bad = || InvalidField {
+            field: "amount",
+            reason: format!(
+                "'{}' is not an amount (e.g. 50 or 12.50)",
+                crate::domain::text::sanitize(text)
+            ),
+        };
+        let t = text.trim().trim_start_matches(['¥', '￥']);
+        let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
+        if whole.is_empty() || frac.len() > 2 || !(whole.chars().chain(frac.chars())).all(|c| c.is_ascii_digit()) {
+            return Err(bad());
+        }
+        let whole: i64 = whole.parse().map_err(|_| bad())?;
+        let frac: i64 = if frac.is_empty() {
+            0
+        } else {
+            format!("{frac:0<2}").parse().map_err(|_| bad())?
+        };
+        whole
+            .checked_mul(100)
+            .and_then(|w| w.checked_add(frac))
+            .map(Amount)
+            .ok_or_else(bad)
+    }
+}
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{:02}", self.0 / 100, self.0 % 100)
+    }
+}
+
+/// What a supervisor decides about one breach.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Judgement {
+    pub class: BreachClass,
+    pub reason: String,
+    pub remedy: Remedy,
+    /// Required with compensation; allowed with a refund.
+    pub amount: Option<Amount>,
+    pub note: String,
+}
+
+impl Judgement {
+    /// Names the field a person got wrong.
+    pub fn validate(&self) -> Result<(), InvalidField> {
+        if self.reason.trim().is_empty() {
+            return Err(InvalidField {
+                field: "reason",
+                reason: "say why the breach is minor or major".into(),
+            });
+        }
+        match (self.remedy, self.amount) {
+            (Remedy::Compensation, None) => Err(InvalidField {
+                field: "amount",
+                reason: "compensation needs an amount (--amount)".into(),
+            }),
+            (Remedy::Compensation | Remedy::Refund, Some(a)) if a.0 <= 0 => Err(InvalidField {
+                field: "amount",
+                reason: "must be more than zero".into(),
+            }),
+            (Remedy::Apology | Remedy::Replacement | Remedy::None, Some(_)) => Err(InvalidField {
+                field: "amount",
+                reason: format!("an amount goes with compensation or refund, not {}", self.remedy),
+            }),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// A breached clock as the review queue shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Breach {
+    pub ticket_id: i64,
+    pub title: String,
+    pub status: Status,
+    pub metric: String,
+    pub cycle: u32,
+    pub target: String,
+    pub started_at: DateTime<Utc>,
+    /// The deadline that passed.
+    pub due_at: DateTime<Utc>,
+    /// When the clock was finally met; `None` while it is still running late.
+    pub met_at: Option<DateTime<Utc>>,
+}
+
+impl Breach {
+    /// How late, in wall-clock seconds: from the deadline to when it was met, or to `now`.
+    pub fn late_secs(&self, now: DateTime<Utc>) -> i64 {
+        (self.met_at.unwrap_or(now) - self.due_at).num_seconds().max(0)
+    }
+}
+
+/// A judgement as stored, keyed by (ticket, metric, cycle).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Review {
+    pub ticket_id: i64,
+    pub metric: String,
+    pub cycle: u32,
+    pub judgement: Judgement,
+    pub due_at: DateTime<Utc>,
+    pub late_secs: i64,
+    pub judged_at: DateTime<Utc>,
+    pub judged_by: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classes_and_remedies_accept_chinese() {
+        assert_eq!("轻微违约".parse::<BreachClass>().unwrap(), BreachClass::Minor);
+        assert_eq!("重大违约".parse::<BreachClass>().unwrap(), BreachClass::Major);
+        assert_eq!("退款".parse::<Remedy>().unwrap(), Remedy::Refund);
+        let err = "huge".parse::<BreachClass>().unwrap_err().to_string();
+        assert_eq!(err, "class: unknown value 'huge' (expected one of: minor, major)");
+    }
+
+    #[test]
+    fn amounts_are_exact() {
+        assert_eq!(Amount::parse("50").unwrap(), Amount(5000));
+        assert_eq!(Amount::parse("12.5").unwrap(), Amount(1250));
+        assert_eq!(Amount::parse("¥0.05").unwrap().to_string(), "0.05");
+        for bad in ["", "-3", "1.234", "abc", "1e3"] {
+            assert_eq!(Amount::parse(bad).unwrap_err().field, "amount", "{bad}");
+        }
+    }
+
+    #[test]
+    fn judgements_name_the_missing_field() {
+        let mut j = Judgement {
+            class: BreachClass::Minor,
+            reason: " ".into(),
+            remedy: Remedy::Compensation,
+            amount: None,
+            note: String::new(),
+        };
+        assert_eq!(j.validate().unwrap_err().field, "reason");
+        j.reason = "late by an hour".into();
+        assert_eq!(j.validate().unwrap_err().field, "amount");
+        j.amount = Some(Amount(2000));
+        assert!(j.validate().is_ok());
+        j.remedy = Remedy::Apology;
+        assert_eq!(j.validate().unwrap_err().field, "amount");
+    }
+}

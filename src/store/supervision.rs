@@ -1,0 +1,629 @@
+//! SQL of the supervisor's work: the breach review queue, judgements, callbacks, and the
+//! period queries reports are computed from. Every query goes through an index (schema 2).
+
+use super::rows::{parse_opt_ts, parse_ts, parse_word, ts};
+use super::{Result, StoreError};
+use crate::domain::callback::{CallOutcome, Callback, Month};
+use crate::domain::kpi::{ClockRecord, StatusChange};
+use crate::domain::log::Event;
+use crate::domain::review::{Amount, Breach, BreachClass, Judgement, Review};
+use crate::domain::ticket::Status;
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+/// A breach row: clock and ticket columns, the deadline first so both arms sort alike.
+const BREACH_COLUMNS: &str = "coalesce(c.breached_at, c.due_at) AS deadline, c.ticket_id, t.title, t.status, c.metric, \
+     c.cycle, c.target, c.started_at, c.met_at";
+
+const NOT_JUDGED: &str = "NOT EXISTS (SELECT 1 FROM reviews r
+         WHERE r.ticket_id = c.ticket_id AND r.metric = c.metric AND r.cycle = c.cycle)";
+
+type RawBreach = (String, i64, String, String, String, u32, String, String, Option<String>);
+
+fn raw_breach(r: &Row<'_>) -> rusqlite::Result<RawBreach> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+    ))
+}
+
+fn into_breach(raw: RawBreach) -> Result<Breach> {
+    let (deadline, ticket_id, title, status, metric, cycle, target, started_at, met_at) = raw;
+    Ok(Breach {
+        ticket_id,
+        title,
+        status: parse_word(&status)?,
+        metric,
+        cycle,
+        target,
+        started_at: parse_ts(&started_at)?,
+        due_at: parse_ts(&deadline)?,
+        met_at: parse_opt_ts(met_at)?,
+    })
+}
+
+fn breaches(conn: &Connection, sql: &str, args: impl rusqlite::Params) -> Result<Vec<Breach>> {
+    let raw = conn
+        .prepare_cached(sql)?
+        .query_map(args, raw_breach)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    raw.into_iter().map(into_breach).collect()
+}
+
+/// The two kinds of breach, each through its index: clocks whose breach was recorded at a
+/// write (`clocks_breached`), and running clocks that went late since (`clocks_running_due`:
+/// `breached_at` still NULL, `due_at` passed).
+fn breach_arms(filter: &str) -> String {
+    format!(
+        "SELECT {BREACH_COLUMNS} FROM clocks c JOIN tickets t ON t.id = c.ticket_id
+         WHERE c.breached_at IS NOT NULL AND {filter}
+         UNION ALL
+         SELECT {BREACH_COLUMNS} FROM clocks c JOIN tickets t ON t.id = c.ticket_id
+         WHERE c.met_at IS NULL AND c.breached_at IS NULL AND c.due_at < ?1 AND {filter}"
+    )
+}
+
+/// Unjudged breaches, oldest deadline first.
+pub fn review_queue(conn: &Connection, now: DateTime<Utc>, limit: Option<usize>) -> Result<Vec<Breach>> {
+    let sql = format!(
+        "{} ORDER BY deadline, ticket_id, metric, cycle LIMIT ?2",
+        breach_arms(NOT_JUDGED)
+    );
+    let limit = limit.map_or(-1, |l| l as i64);
+    breaches(conn, &sql, params![ts(now), limit])
+}
+
+pub fn review_count(conn: &Connection, now: DateTime<Utc>) -> Result<usize> {
+    let sql = format!("SELECT count(*) FROM ({})", breach_arms(NOT_JUDGED));
+    let n: i64 = conn.prepare_cached(&sql)?.query_row([ts(now)], |r| r.get(0))?;
+    Ok(n as usize)
+}
+
+/// One clock cycle, if it is breached at `now` (judged or not).
+pub fn breach(conn: &Connection, ticket: i64, metric: &str, cycle: u32, now: DateTime<Utc>) -> Result<Option<Breach>> {
+    let filter = "c.ticket_id = ?2 AND c.metric = ?3 AND c.cycle = ?4";
+    let sql = breach_arms(filter);
+    Ok(breaches(conn, &sql, params![ts(now), ticket, metric, cycle])?
+        .into_iter()
+        .next())
+}
+
+/// Cycles of a metric on a ticket (for "which cycle?" messages).
+pub fn cycles(conn: &Connection, ticket: i64, metric: &str) -> Result<Vec<u32>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT cycle FROM clocks WHERE ticket_id = ?1 AND metric = ?2 ORDER BY cycle")?;
+    let rows = stmt
+        .query_map(params![ticket, metric], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<u32>>>()?;
+    Ok(rows)
+}
+
+/// Running clocks past their deadline now, oldest first.
+pub fn overdue(conn: &Connection, now: DateTime<Utc>, limit: Option<usize>) -> Result<Vec<Breach>> {
+    let sql = format!(
+        "SELECT {BREACH_COLUMNS} FROM clocks c JOIN tickets t ON t.id = c.ticket_id
+         WHERE c.met_at IS NULL AND c.due_at < ?1
+         ORDER BY deadline, c.ticket_id, c.metric, c.cycle LIMIT ?2"
+    );
+    let limit = limit.map_or(-1, |l| l as i64);
+    breaches(conn, &sql, params![ts(now), limit])
+}
+
+pub fn insert_review(conn: &Connection, r: &Review) -> Result<()> {
+    let j = &r.judgement;
+    conn.prepare_cached(
+        "INSERT INTO reviews(ticket_id, metric, cycle, class, reason, remedy, amount_fen, note, due_at, late_secs,
+                             judged_at, judged_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?
+    .execute(params![
+        r.ticket_id,
+        r.metric,
+        r.cycle,
+        j.class.slug(),
+        j.reason,
+        j.remedy.slug(),
+        j.amount.map(|a| a.0),
+        j.note,
+        ts(r.due_at),
+        r.late_secs,
+        ts(r.judged_at),
+        r.judged_by,
+    ])?;
+    Ok(())
+}
+
+const REVIEW_COLUMNS: &str =
+    "ticket_id, metric, cycle, class, reason, remedy, amount_fen, note, due_at, late_secs, judged_at, judged_by";
+
+type RawReview = (
+    i64,
+    String,
+    u32,
+    String,
+    String,
+    String,
+    Option<i64>,
+    String,
+    String,
+    i64,
+    String,
+    String,
+);
+
+fn raw_review(r: &Row<'_>) -> rusqlite::Result<RawReview> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+        r.get(9)?,
+        r.get(10)?,
+        r.get(11)?,
+    ))
+}
+
+fn into_review(raw: RawReview) -> Result<Review> {
+    let (ticket_id, metric, cycle, class, reason, remedy, amount, note, due_at, late_secs, judged_at, judged_by) = raw;
+    Ok(Review {
+        ticket_id,
+        metric,
+        cycle,
+        judgement: Judgement {
+            class: parse_word(&class)?,
+            reason,
+            remedy: parse_word(&remedy)?,
+            amount: amount.map(Amount),
+            note,
+        },
+        due_at: parse_ts(&due_at)?,
+        late_secs,
+        judged_at: parse_ts(&judged_at)?,
+        judged_by,
+    })
+}
+
+pub fn review(conn: &Connection, ticket: i64, metric: &str, cycle: u32) -> Result<Option<Review>> {
+    let sql = format!("SELECT {REVIEW_COLUMNS} FROM reviews WHERE ticket_id = ?1 AND metric = ?2 AND cycle = ?3");
+    let raw = conn
+        .prepare_cached(&sql)?
+        .query_row(params![ticket, metric, cycle], raw_review)
+        .optional()?;
+    raw.map(into_review).transpose()
+}
+
+/// Judgements made in `[from, to)`, oldest first.
+pub fn reviews_judged_between(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Review>> {
+    let sql = format!(
+        "SELECT {REVIEW_COLUMNS} FROM reviews WHERE judged_at >= ?1 AND judged_at < ?2 ORDER BY judged_at, ticket_id"
+    );
+    let raw = conn
+        .prepare_cached(&sql)?
+        .query_map(params![ts(from), ts(to)], raw_review)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    raw.into_iter().map(into_review).collect()
+}
+
+/// The class a breach was judged, if it was.
+pub fn class_of(conn: &Connection, ticket: i64, metric: &str, cycle: u32) -> Result<Option<BreachClass>> {
+    let class: Option<String> = conn
+        .prepare_cached("SELECT class FROM reviews WHERE ticket_id = ?1 AND metric = ?2 AND cycle = ?3")?
+        .query_row(params![ticket, metric, cycle], |r| r.get(0))
+        .optional()?;
+    class.as_deref().map(parse_word).transpose()
+}
+
+const CLOCK_RECORD_COLUMNS: &str =
+    "c.ticket_id, c.metric, c.cycle, c.target, c.started_at, c.due_at, c.met_at, c.breached_at, c.paused_secs";
+
+type RawRecord = (
+    i64,
+    String,
+    u32,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    i64,
+);
+
+fn raw_record(r: &Row<'_>) -> rusqlite::Result<RawRecord> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+    ))
+}
+
+fn records(conn: &Connection, sql: &str, args: impl rusqlite::Params) -> Result<Vec<ClockRecord>> {
+    let raw = conn
+        .prepare_cached(sql)?
+        .query_map(args, raw_record)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    raw.into_iter()
+        .map(
+            |(ticket_id, metric, cycle, target, started_at, due_at, met_at, breached_at, paused_secs)| {
+                Ok(ClockRecord {
+                    ticket_id,
+                    metric,
+                    cycle,
+                    target,
+                    started_at: parse_ts(&started_at)?,
+                    due_at: parse_opt_ts(due_at)?,
+                    met_at: parse_opt_ts(met_at)?,
+                    breached_at: parse_opt_ts(breached_at)?,
+                    paused_secs,
+                })
+            },
+        )
+        .collect()
+}
+
+/// Clocks whose deadline falls in `[from, to)`: by `due_at`, or by `breached_at` for a clock
+/// paused after its breach (its stored due is NULL).
+pub fn clocks_due_between(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<ClockRecord>> {
+    let sql = format!(
+        "SELECT {CLOCK_RECORD_COLUMNS} FROM clocks c WHERE c.due_at >= ?1 AND c.due_at < ?2
+         UNION ALL
+         SELECT {CLOCK_RECORD_COLUMNS} FROM clocks c
+         WHERE c.breached_at >= ?1 AND c.breached_at < ?2 AND c.due_at IS NULL"
+    );
+    records(conn, &sql, params![ts(from), ts(to)])
+}
+
+/// The given cycle of `metric` on tickets opened in `[from, to)`.
+pub fn clocks_of_opened(
+    conn: &Connection,
+    metric: &str,
+    cycle: u32,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<ClockRecord>> {
+    let sql = format!(
+        "SELECT {CLOCK_RECORD_COLUMNS} FROM tickets t
+         JOIN clocks c ON c.ticket_id = t.id AND c.metric = ?3 AND c.cycle = ?4
+         WHERE t.opened_at >= ?1 AND t.opened_at < ?2 ORDER BY t.id"
+    );
+    records(conn, &sql, params![ts(from), ts(to), metric, cycle])
+}
+
+/// Tickets opened in `[from, to)` with their status now.
+pub fn opened_between(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<(i64, Status)>> {
+    let raw = conn
+        .prepare_cached("SELECT id, status FROM tickets WHERE opened_at >= ?1 AND opened_at < ?2 ORDER BY id")?
+        .query_map(params![ts(from), ts(to)], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    raw.into_iter().map(|(id, s)| Ok((id, parse_word(&s)?))).collect()
+}
+
+/// Status moves logged in `[from, to)`.
+pub fn status_changes_between(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<StatusChange>> {
+    let raw = conn
+        .prepare_cached(
+            "SELECT id, ticket_id, at, data FROM log WHERE kind = 'status' AND at >= ?1 AND at < ?2 ORDER BY at, id",
+        )?
+        .query_map(params![ts(from), ts(to)], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut out = Vec::with_capacity(raw.len());
+    for (id, ticket_id, at, data) in raw {
+        let event: Event =
+            serde_json::from_str(&data).map_err(|e| StoreError::Corrupt(format!("log entry {id}: {e}")))?;
+        if let Event::Status { from, to } = event {
+            out.push(StatusChange {
+                ticket_id,
+                at: parse_ts(&at)?,
+                from,
+                to,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Resolved tickets resolved at or before `cutoff` (auto-close candidates).
+pub fn resolved_before(conn: &Connection, cutoff: DateTime<Utc>) -> Result<Vec<i64>> {
+    let ids = conn
+        .prepare_cached(
+            "SELECT id FROM tickets WHERE status = 'resolved' AND resolved_at <= ?1 ORDER BY resolved_at, id",
+        )?
+        .query_map([ts(cutoff)], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(ids)
+}
+
+/// Tickets closed (and still closed) in `[from, to)`.
+pub fn closed_between(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<i64>> {
+    let ids = conn
+        .prepare_cached(
+            "SELECT id FROM tickets WHERE closed_at >= ?1 AND closed_at < ?2 AND status = 'closed' ORDER BY id",
+        )?
+        .query_map(params![ts(from), ts(to)], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(ids)
+}
+
+pub fn sample_drawn(conn: &Connection, month: Month) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM callback_samples WHERE month = ?1")?
+        .query_row([month.to_string()], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+pub fn insert_sample(
+    conn: &Connection,
+    month: Month,
+    at: DateTime<Utc>,
+    closed: usize,
+    share: f64,
+    picked: &[i64],
+) -> Result<()> {
+    conn.prepare_cached("INSERT INTO callback_samples(month, drawn_at, closed, share) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![month.to_string(), ts(at), closed as i64, share])?;
+    let mut insert = conn.prepare_cached("INSERT INTO callbacks(ticket_id, month, queued_at) VALUES (?1, ?2, ?3)")?;
+    for id in picked {
+        insert.execute(params![id, month.to_string(), ts(at)])?;
+    }
+    Ok(())
+}
+
+const CALLBACK_COLUMNS: &str =
+    "b.ticket_id, t.title, b.month, b.queued_at, b.done_at, b.done_by, b.reached, b.score, b.comment";
+
+type RawCallback = (
+    i64,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    Option<bool>,
+    Option<u8>,
+    String,
+);
+
+fn raw_callback(r: &Row<'_>) -> rusqlite::Result<RawCallback> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+    ))
+}
+
+fn into_callback(raw: RawCallback) -> Result<Callback> {
+    let (ticket_id, title, month, queued_at, done_at, done_by, reached, score, comment) = raw;
+    let done_at = parse_opt_ts(done_at)?;
+    Ok(Callback {
+        ticket_id,
+        title,
+        month: month
+            .parse()
+            .map_err(|e: crate::domain::ticket::InvalidField| StoreError::Corrupt(e.to_string()))?,
+        queued_at: parse_ts(&queued_at)?,
+        done_at,
+        done_by,
+        outcome: done_at.map(|_| CallOutcome {
+            reached: reached.unwrap_or(false),
+            score,
+            comment,
+        }),
+    })
+}
+
+fn callbacks_where(conn: &Connection, filter: &str, args: impl rusqlite::Params) -> Result<Vec<Callback>> {
+    let sql = format!(
+        "SELECT {CALLBACK_COLUMNS} FROM callbacks b JOIN tickets t ON t.id = b.ticket_id WHERE {filter}
+         ORDER BY b.month, b.ticket_id"
+    );
+    let raw = conn
+        .prepare_cached(&sql)?
+        .query_map(args, raw_callback)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    raw.into_iter().map(into_callback).collect()
+}
+
+/// The callback queue of the sample of `month`.
+pub fn callbacks_of(conn: &Connection, month: Month) -> Result<Vec<Callback>> {
+    callbacks_where(conn, "b.month = ?1", [month.to_string()])
+}
+
+/// Callbacks of a ticket, oldest sample first.
+pub fn callbacks_of_ticket(conn: &Connection, ticket: i64) -> Result<Vec<Callback>> {
+    callbacks_where(conn, "b.ticket_id = ?1", [ticket])
+}
+
+pub fn record_callback(
+    conn: &Connection,
+    ticket: i64,
+    month: Month,
+    at: DateTime<Utc>,
+    by: &str,
+    outcome: &CallOutcome,
+) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE callbacks SET done_at = ?3, done_by = ?4, reached = ?5, score = ?6, comment = ?7
+         WHERE ticket_id = ?1 AND month = ?2",
+    )?
+    .execute(params![
+        ticket,
+        month.to_string(),
+        ts(at),
+        by,
+        outcome.reached,
+        outcome.score,
+        outcome.comment
+    ])?;
+    Ok(())
+}
+
+/// Satisfaction scores recorded in `[from, to)`.
+pub fn scores_between(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<u8>> {
+    let scores = conn
+        .prepare_cached(
+            "SELECT score FROM callbacks WHERE done_at >= ?1 AND done_at < ?2 AND score IS NOT NULL ORDER BY done_at",
+        )?
+        .query_map(params![ts(from), ts(to)], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<u8>>>()?;
+    Ok(scores)
+}
+
+/// Reads for the supervisor's screens and reports.
+impl super::Store {
+    pub fn review_queue(&self, now: DateTime<Utc>, limit: Option<usize>) -> Result<Vec<Breach>> {
+        review_queue(&self.conn, now, limit)
+    }
+
+    /// How many breaches await judgement (the board's header).
+    pub fn review_count(&self, now: DateTime<Utc>) -> Result<usize> {
+        review_count(&self.conn, now)
+    }
+
+    pub fn review(&self, ticket: i64, metric: &str, cycle: u32) -> Result<Option<Review>> {
+        review(&self.conn, ticket, metric, cycle)
+    }
+
+    pub fn reviews_judged_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Review>> {
+        reviews_judged_between(&self.conn, from, to)
+    }
+
+    pub fn class_of(&self, ticket: i64, metric: &str, cycle: u32) -> Result<Option<BreachClass>> {
+        class_of(&self.conn, ticket, metric, cycle)
+    }
+
+    pub fn overdue(&self, now: DateTime<Utc>, limit: Option<usize>) -> Result<Vec<Breach>> {
+        overdue(&self.conn, now, limit)
+    }
+
+    pub fn clocks_due_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<ClockRecord>> {
+        clocks_due_between(&self.conn, from, to)
+    }
+
+    pub fn clocks_of_opened(
+        &self,
+        metric: &str,
+        cycle: u32,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<ClockRecord>> {
+        clocks_of_opened(&self.conn, metric, cycle, from, to)
+    }
+
+    pub fn opened_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<(i64, Status)>> {
+        opened_between(&self.conn, from, to)
+    }
+
+    pub fn status_changes_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<StatusChange>> {
+        status_changes_between(&self.conn, from, to)
+    }
+
+    pub fn resolved_before(&self, cutoff: DateTime<Utc>) -> Result<Vec<i64>> {
+        resolved_before(&self.conn, cutoff)
+    }
+
+    pub fn sample_drawn(&self, month: Month) -> Result<bool> {
+        sample_drawn(&self.conn, month)
+    }
+
+    pub fn callbacks_of(&self, month: Month) -> Result<Vec<Callback>> {
+        callbacks_of(&self.conn, month)
+    }
+
+    pub fn scores_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<u8>> {
+        scores_between(&self.conn, from, to)
+    }
+}
+
+/// Writes of the supervisor's work, inside one transaction.
+impl super::Tx<'_> {
+    pub fn clocks(&self, ticket_id: i64) -> Result<Vec<super::StoredClock>> {
+        super::rows::clocks(&self.0, ticket_id)
+    }
+
+    pub fn breach(&self, ticket: i64, metric: &str, cycle: u32, now: DateTime<Utc>) -> Result<Option<Breach>> {
+        breach(&self.0, ticket, metric, cycle, now)
+    }
+
+    pub fn cycles(&self, ticket: i64, metric: &str) -> Result<Vec<u32>> {
+        cycles(&self.0, ticket, metric)
+    }
+
+    pub fn review(&self, ticket: i64, metric: &str, cycle: u32) -> Result<Option<Review>> {
+        review(&self.0, ticket, metric, cycle)
+    }
+
+    pub fn insert_review(&self, review: &Review) -> Result<()> {
+        insert_review(&self.0, review)
+    }
+
+    pub fn resolved_before(&self, cutoff: DateTime<Utc>) -> Result<Vec<i64>> {
+        resolved_before(&self.0, cutoff)
+    }
+
+    pub fn closed_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<i64>> {
+        closed_between(&self.0, from, to)
+    }
+
+    pub fn sample_drawn(&self, month: Month) -> Result<bool> {
+        sample_drawn(&self.0, month)
+    }
+
+    pub fn insert_sample(
+        &self,
+        month: Month,
+        at: DateTime<Utc>,
+        closed: usize,
+        share: f64,
+        picked: &[i64],
+    ) -> Result<()> {
+        insert_sample(&self.0, month, at, closed, share, picked)
+    }
+
+    pub fn callbacks_of_ticket(&self, ticket: i64) -> Result<Vec<Callback>> {
+        callbacks_of_ticket(&self.0, ticket)
+    }
+
+    pub fn record_callback(
+        &self,
+        ticket: i64,
+        month: Month,
+        at: DateTime<Utc>,
+        by: &str,
+        outcome: &CallOutcome,
+    ) -> Result<()> {
+        record_callback(&self.0, ticket, month, at, by, outcome)
+    }
+}
