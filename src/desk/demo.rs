@@ -2,8 +2,8 @@
 //! Chinese, from `assets/demo.toml`. Deterministic for a seed and a `now`. Written in one
 //! transaction so 100,000 tickets take seconds, not an fsync each.
 
-use super::{Desk, Result, refresh_clocks};
-use crate::domain::log::{ContactMethod, Direction, Event, LogEntry, NewEntry};
+use super::{Desk, Result, apply_status, refresh_clocks};
+use crate::domain::log::{ContactMethod, Direction, Event, NewEntry};
 use crate::domain::ticket::{Channel, Complexity, Customer, Kind, NewTicket, Priority, Status, Ticket};
 use chrono::{DateTime, Duration, Utc};
 use rand::seq::IndexedRandom;
@@ -79,23 +79,11 @@ impl Desk {
                 };
                 for entry in std::iter::once(opened_entry).chain(history) {
                     if let Event::Status { to, .. } = entry.event {
-                        ticket.status = to;
-                        match to {
-                            Status::Resolved => ticket.resolved_at = Some(entry.at),
-                            Status::Closed => ticket.closed_at = Some(entry.at),
-                            _ => {}
-                        }
+                        apply_status(&mut ticket, to, entry.at);
                     }
                     ticket.updated_at = entry.at;
                     let entry_id = tx.append(id, &entry)?;
-                    log.push(LogEntry {
-                        id: entry_id,
-                        ticket_id: id,
-                        at: entry.at,
-                        author: entry.author,
-                        event: entry.event,
-                        body: entry.body,
-                    });
+                    log.push(entry.stored(entry_id, id));
                 }
                 entries += log.len();
                 if log.len() > 1 {
@@ -162,144 +150,102 @@ fn demo_ticket(pools: &Pools, rng: &mut ChaCha8Rng) -> (NewTicket, bool) {
     (ticket, chinese)
 }
 
-/// A plausible follow-up history after opening; every entry before `now`, in order.
-fn demo_history(pools: &Pools, rng: &mut ChaCha8Rng, t: &Ticket, zh: bool, now: DateTime<Utc>) -> Vec<NewEntry> {
-    let mut out = Vec::new();
-    let mut at = t.opened_at;
-    let mut status = Status::Open;
-    let age_hours = (now - t.opened_at).num_hours();
-    // Older tickets have got further: most of last week's are closed, and beyond two weeks
-    // only a rare straggler is still open (a desk does not keep cases open for years).
-    let progress = (age_hours as f64 / 72.0).min(1.0);
-    let settle = if age_hours > 14 * 24 { 0.995 } else { progress * 0.9 };
-    let step = |rng: &mut ChaCha8Rng, at: DateTime<Utc>, max_minutes: i64| {
-        at + Duration::minutes(rng.random_range(3..max_minutes))
-    };
-    let mut push = |at: DateTime<Utc>, event: Event, body: &str| {
-        out.push(NewEntry {
-            at,
+/// A ticket's history being written: time moves on by random steps and stops at `now`.
+struct Timeline {
+    entries: Vec<NewEntry>,
+    at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    status: Status,
+}
+
+impl Timeline {
+    /// Moves time on by 3 to `max_minutes` minutes; `None` once that passes `now` (the rest of
+    /// the story has not happened yet).
+    fn wait(&mut self, rng: &mut ChaCha8Rng, max_minutes: i64) -> Option<()> {
+        self.at += Duration::minutes(rng.random_range(3..max_minutes));
+        (self.at < self.now).then_some(())
+    }
+
+    fn record(&mut self, event: Event, body: &str) {
+        self.entries.push(NewEntry {
+            at: self.at,
             author: "demo".into(),
             event,
             body: body.to_string(),
         });
-    };
-    // First response: usually quick, sometimes late, sometimes still missing on fresh tickets.
-    if !rng.random_bool(0.3 * (1.0 - progress)) {
-        let max = if rng.random_bool(0.8) { 45 } else { 300 };
-        at = step(rng, at, max);
-        if at >= now {
-            return out;
-        }
-        let method = *ContactMethod::ALL.choose(rng).unwrap_or(&ContactMethod::Call);
-        push(
-            at,
-            Event::Contact {
-                method,
-                direction: Direction::Outbound,
-            },
-            pools.contacts.pick(rng, zh),
-        );
-    } else {
-        return out;
     }
+
+    fn contact(&mut self, method: ContactMethod, direction: Direction, body: &str) {
+        self.record(Event::Contact { method, direction }, body);
+    }
+
+    fn move_to(&mut self, to: Status, body: &str) {
+        self.record(Event::Status { from: self.status, to }, body);
+        self.status = to;
+    }
+}
+
+/// A plausible follow-up history after opening; every entry before `now`, in order.
+fn demo_history(pools: &Pools, rng: &mut ChaCha8Rng, t: &Ticket, zh: bool, now: DateTime<Utc>) -> Vec<NewEntry> {
+    let mut timeline = Timeline {
+        entries: Vec::new(),
+        at: t.opened_at,
+        now,
+        status: Status::Open,
+    };
+    play(pools, rng, &mut timeline, zh);
+    timeline.entries
+}
+
+fn play(pools: &Pools, rng: &mut ChaCha8Rng, tl: &mut Timeline, zh: bool) -> Option<()> {
+    let age_hours = (tl.now - tl.at).num_hours();
+    // Older tickets have got further: most of last week's are closed, and beyond two weeks
+    // only a rare straggler is still open (a desk does not keep cases open for years).
+    let progress = (age_hours as f64 / 72.0).min(1.0);
+    let settle = if age_hours > 14 * 24 { 0.995 } else { progress * 0.9 };
+    // First response: usually quick, sometimes late, sometimes still missing on fresh tickets.
+    if rng.random_bool(0.3 * (1.0 - progress)) {
+        return None;
+    }
+    let max = if rng.random_bool(0.8) { 45 } else { 300 };
+    tl.wait(rng, max)?;
+    let method = *ContactMethod::ALL.choose(rng).unwrap_or(&ContactMethod::Call);
+    tl.contact(method, Direction::Outbound, pools.contacts.pick(rng, zh));
     for _ in 0..rng.random_range(0..3) {
-        at = step(rng, at, 600);
-        if at >= now {
-            return out;
-        }
-        push(at, Event::Note, pools.notes.pick(rng, zh));
+        tl.wait(rng, 600)?;
+        tl.record(Event::Note, pools.notes.pick(rng, zh));
     }
     if rng.random_bool(0.7 * progress + 0.1) {
-        at = step(rng, at, 1200);
-        if at >= now {
-            return out;
-        }
-        push(at, Event::Plan, pools.plans.pick(rng, zh));
+        tl.wait(rng, 1200)?;
+        tl.record(Event::Plan, pools.plans.pick(rng, zh));
     }
     if rng.random_bool(0.2) {
-        at = step(rng, at, 240);
-        if at >= now {
-            return out;
-        }
-        push(
-            at,
-            Event::Status {
-                from: status,
-                to: Status::Waiting,
-            },
-            pools.notes.pick(rng, zh),
-        );
-        status = Status::Waiting;
-        at = step(rng, at, 2000);
-        if at >= now {
-            return out;
-        }
-        push(
-            at,
-            Event::Contact {
-                method: ContactMethod::Call,
-                direction: Direction::Inbound,
-            },
-            pools.contacts.pick(rng, zh),
-        );
-        push(
-            at,
-            Event::Status {
-                from: status,
-                to: Status::Open,
-            },
-            "",
-        );
-        status = Status::Open;
+        tl.wait(rng, 240)?;
+        tl.move_to(Status::Waiting, pools.notes.pick(rng, zh));
+        tl.wait(rng, 2000)?;
+        tl.contact(ContactMethod::Call, Direction::Inbound, pools.contacts.pick(rng, zh));
+        tl.move_to(Status::Open, "");
     }
+    if !rng.random_bool(settle) {
+        return None;
+    }
+    tl.wait(rng, 2880)?;
+    tl.move_to(Status::Resolved, pools.resolutions.pick(rng, zh));
     if rng.random_bool(settle) {
-        at = step(rng, at, 2880);
-        if at >= now {
-            return out;
-        }
-        push(
-            at,
-            Event::Status {
-                from: status,
-                to: Status::Resolved,
+        tl.wait(rng, 1440)?;
+        tl.contact(ContactMethod::Call, Direction::Outbound, pools.contacts.pick(rng, zh));
+        // The closed loop: the customer's confirmation comes before the close.
+        tl.record(
+            Event::Confirmed,
+            if zh {
+                "客户确认问题已解决"
+            } else {
+                "Customer confirms it works"
             },
-            pools.resolutions.pick(rng, zh),
         );
-        status = Status::Resolved;
-        if rng.random_bool(settle) {
-            at = step(rng, at, 1440);
-            if at >= now {
-                return out;
-            }
-            push(
-                at,
-                Event::Contact {
-                    method: ContactMethod::Call,
-                    direction: Direction::Outbound,
-                },
-                pools.contacts.pick(rng, zh),
-            );
-            // The closed loop: the customer's confirmation comes before the close.
-            push(
-                at,
-                Event::Confirmed,
-                if zh {
-                    "客户确认问题已解决"
-                } else {
-                    "Customer confirms it works"
-                },
-            );
-            push(
-                at,
-                Event::Status {
-                    from: status,
-                    to: Status::Closed,
-                },
-                "",
-            );
-        }
+        tl.move_to(Status::Closed, "");
     }
-    out
+    Some(())
 }
 
 #[cfg(test)]

@@ -403,14 +403,7 @@ impl Desk {
                     body,
                 };
                 let entry_id = tx.append(id, &entry)?;
-                log.push(LogEntry {
-                    id: entry_id,
-                    ticket_id: id,
-                    at: entry.at,
-                    author: entry.author,
-                    event: entry.event,
-                    body: entry.body,
-                });
+                log.push(entry.stored(entry_id, id));
             }
             refresh_clocks(tx, policy, &ticket, &log, now)?;
             Ok(ticket)

@@ -165,6 +165,20 @@ pub struct NewEntry {
     pub body: String,
 }
 
+impl NewEntry {
+    /// The entry as the log holds it once stored under `id`.
+    pub fn stored(self, id: i64, ticket_id: i64) -> LogEntry {
+        LogEntry {
+            id,
+            ticket_id,
+            at: self.at,
+            author: self.author,
+            event: self.event,
+            body: self.body,
+        }
+    }
+}
+
 impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
