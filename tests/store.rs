@@ -322,3 +322,24 @@ fn a_policy_edit_recomputes_the_stored_clocks_of_open_tickets() {
         "the new holiday moves the deadline"
     );
 }
+
+#[test]
+fn listing_open_tickets_reads_running_clocks_through_an_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.db");
+    let mut desk = desk_at(&path);
+    desk.fill_demo(300, 3).unwrap();
+    drop(desk);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let plan: Vec<String> = conn
+        .prepare(
+            "EXPLAIN QUERY PLAN SELECT ticket_id, min(coalesce(due_at, '~')) FROM clocks
+             WHERE met_at IS NULL GROUP BY ticket_id",
+        )
+        .unwrap()
+        .query_map([], |r| r.get::<_, String>(3))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(plan.iter().any(|p| p.contains("clocks_running_by_ticket")), "{plan:?}");
+}

@@ -60,7 +60,6 @@ const MIGRATIONS: &[&str] = &[
         body      TEXT NOT NULL DEFAULT ''
     );
     CREATE INDEX log_ticket ON log(ticket_id, at, id);
-    CREATE INDEX log_at ON log(at);
     CREATE TRIGGER log_is_append_only_update BEFORE UPDATE ON log
     BEGIN SELECT RAISE(ABORT, 'the follow-up log is append-only: entries cannot be changed'); END;
     CREATE TRIGGER log_is_append_only_delete BEFORE DELETE ON log
@@ -82,6 +81,8 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     -- "what is overdue now / due soon": running clocks by deadline.
     CREATE INDEX clocks_running_due ON clocks(due_at) WHERE met_at IS NULL;
+    -- The board and `list`: each ticket's nearest running clock, without reading met ones.
+    CREATE INDEX clocks_running_by_ticket ON clocks(ticket_id, due_at) WHERE met_at IS NULL;
     -- "what was breached last month": by the instant the deadline passed.
     CREATE INDEX clocks_breached ON clocks(breached_at) WHERE breached_at IS NOT NULL;
 
