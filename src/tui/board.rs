@@ -112,14 +112,15 @@ pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
             Context::Board,
             &[
                 Action::Help,
-                Action::Open,
                 Action::New,
+                Action::Open,
+                Action::Filter,
+                Action::Quit,
                 Action::Log,
                 Action::Status,
-                Action::Filter,
                 Action::NextView,
-                Action::Quit,
             ],
+            w.saturating_sub(12),
         )
     };
     let mut spans = text.spans;
@@ -135,14 +136,22 @@ pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
     frame.render_widget(Paragraph::new(Line::from(spans)), status);
 }
 
-/// "? help · n new ticket · ..." for the given actions, from the keymap.
-pub fn hints(app: &App, ctx: Context, actions: &[Action]) -> Line<'static> {
+/// "? help · n new ticket · ..." for the given actions, from the keymap, as many as fit in
+/// `width` columns.
+pub fn hints(app: &App, ctx: Context, actions: &[Action], width: u16) -> Line<'static> {
     let mut spans = vec![Span::raw(" ")];
+    let mut used = 1;
     for action in actions {
         let keys = app.keymap.keys_for(ctx, *action);
         let Some(key) = keys.split('/').next().filter(|k| !k.is_empty()) else {
             continue;
         };
+        let what = format!(" {}", t!(format!("action.{}", action.name()), locale = app.lang));
+        let need = if spans.len() > 1 { 3 } else { 0 } + key.width() + what.width();
+        if used + need > width as usize {
+            break;
+        }
+        used += need;
         if spans.len() > 1 {
             spans.push(Span::styled(" · ", app.theme.muted()));
         }
@@ -150,10 +159,7 @@ pub fn hints(app: &App, ctx: Context, actions: &[Action]) -> Line<'static> {
             key.to_string(),
             Style::default().fg(app.theme.accent).add_modifier(Modifier::BOLD),
         ));
-        spans.push(Span::raw(format!(
-            " {}",
-            t!(format!("action.{}", action.name()), locale = app.lang)
-        )));
+        spans.push(Span::raw(what));
     }
     Line::from(spans)
 }

@@ -265,6 +265,7 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
                 Action::Edit,
                 Action::Back,
             ],
+            area.width,
         ),
     };
     frame.render_widget(Paragraph::new(line), status);
