@@ -536,13 +536,11 @@ impl App {
             Some(action) => self.update(action, desk),
             None => match &mut self.mode {
                 Mode::Form(form) if ctx == Context::Form => form.type_key(key),
-                Mode::Filter if ctx == Context::Filter => {
-                    if form::edit_line(&mut self.filter, &key) {
-                        let now = desk.now();
-                        self.selected = 0;
-                        self.offset = 0;
-                        self.recompute_shown(now, None);
-                    }
+                Mode::Filter if ctx == Context::Filter && form::edit_line(&mut self.filter, &key) => {
+                    let now = desk.now();
+                    self.selected = 0;
+                    self.offset = 0;
+                    self.recompute_shown(now, None);
                 }
                 _ => {}
             },

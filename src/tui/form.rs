@@ -492,11 +492,11 @@ pub fn render(form: &Form, theme: &Theme, area: Rect, frame: &mut Frame) {
     };
     let fixed: u16 = form.fields.iter().filter(|f| !f.is_multiline()).count() as u16;
     let multi = form.fields.iter().filter(|f| f.is_multiline()).count() as u16;
-    let text_h = if multi > 0 {
-        (inner.height.saturating_sub(fixed + hint_h) / multi).max(1)
-    } else {
-        0
-    };
+    let text_h = inner
+        .height
+        .saturating_sub(fixed + hint_h)
+        .checked_div(multi)
+        .map_or(0, |h| h.max(1));
     let mut y = inner.y;
     let bottom = inner.y + inner.height - hint_h;
     for (i, field) in form.fields.iter().enumerate() {
