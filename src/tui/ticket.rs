@@ -141,10 +141,7 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
                     fit(&left_text, if live == Live::None { 30 } else { 10 }),
                     Style::default().fg(colour).add_modifier(Modifier::BOLD),
                 ),
-                Span::styled(
-                    if live == Live::None { String::new() } else { state },
-                    Style::default().fg(colour),
-                ),
+                Span::styled(state, Style::default().fg(colour)),
             ]));
         }
     }
@@ -257,13 +254,13 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
             Context::Ticket,
             &[
                 Action::Help,
+                Action::Back,
                 Action::Log,
                 Action::Status,
                 Action::Priority,
                 Action::Kind,
                 Action::Extend,
                 Action::Edit,
-                Action::Back,
             ],
             area.width,
         ),
