@@ -2,7 +2,6 @@
 //! untrusted text goes through the one sanitiser.
 
 use crate::desk::{Desk, TicketView};
-use crate::domain::log::{Direction, Event};
 use crate::domain::sla::{ClockReading, ClockState};
 use crate::domain::text::{countdown, fit, sanitize, sanitize_line};
 use crate::domain::ticket::{Status, Ticket, mask_phone};
@@ -237,74 +236,9 @@ pub fn print_view(v: &TicketView, desk: &Desk) {
         println!(
             "  {}  {} {}  {}",
             local(desk, e.at),
-            fit(&sanitize_line(&event_label(&e.event)), 30),
+            fit(&crate::labels::event(&e.event, desk.policy(), &rust_i18n::locale()), 30),
             fit(&sanitize_line(&e.author), 10),
             body
         );
-    }
-}
-
-/// A log event in the reader's language ("outbound call", "status open -> waiting").
-pub fn event_label(e: &Event) -> String {
-    let word = |group: &str, slug: &str| t!(format!("{group}.{slug}")).to_string();
-    match e {
-        Event::Opened {
-            priority,
-            kind,
-            complexity,
-            ..
-        } => t!(
-            "event.opened",
-            priority = word("priority", priority.slug()),
-            kind = word("kind", kind.slug()),
-            complexity = word("complexity", complexity.slug())
-        )
-        .to_string(),
-        Event::Note => t!("event.note").to_string(),
-        Event::Plan => t!("event.plan").to_string(),
-        Event::Contact { method, direction } => {
-            let key = match direction {
-                Direction::Outbound => "event.outbound",
-                Direction::Inbound => "event.inbound",
-            };
-            t!(key, method = word("contact", method.slug())).to_string()
-        }
-        Event::Status { from, to } => {
-            t!("event.status", from = status_label(*from), to = status_label(*to)).to_string()
-        }
-        Event::Field { field, from, to, .. } => t!(
-            "event.field",
-            field = word("field", field),
-            from = sanitize_line(from),
-            to = sanitize_line(to)
-        )
-        .to_string(),
-        Event::Extended { metric, by } => t!("event.extended", metric = metric, by = by).to_string(),
-        Event::System => t!("event.system").to_string(),
-        Event::Confirmed => t!("event.confirmed").to_string(),
-        Event::Judged {
-            metric,
-            cycle,
-            class,
-            remedy,
-            amount_fen,
-        } => {
-            let amount = amount_fen
-                .map(|a| format!(" {}", crate::domain::review::Amount(a)))
-                .unwrap_or_default();
-            t!(
-                "event.judged",
-                metric = metric,
-                cycle = cycle,
-                class = t!(format!("review.class.{}", class.slug())),
-                remedy = format!("{}{amount}", t!(format!("review.remedy.{}", remedy.slug())))
-            )
-            .to_string()
-        }
-        Event::Callback { reached, score } => match (reached, score) {
-            (true, Some(score)) => t!("callback.scored", score = score).to_string(),
-            (true, None) => t!("callback.reached").to_string(),
-            (false, _) => t!("callback.not_reached").to_string(),
-        },
     }
 }

@@ -1,16 +1,145 @@
-//! The board (issue 4). Until it lands, `promptly` alone prints a short orientation.
+//! The agent's board (issue 4): a live, keyboard-first view over the desk. Elm-shaped: `App`
+//! state, keys -> `Action`s through the keymap, `App::update` calls the desk, and [`render`]
+//! draws from `&App` and a `now` alone. ratatui and crossterm are used only inside this module.
 
-use crate::cli::{Result, Setup};
-use clap::CommandFactory;
+pub mod app;
+pub mod board;
+pub mod form;
+pub mod help;
+pub mod keymap;
+pub mod terminal;
+pub mod theme;
+pub mod ticket;
+
+use crate::cli::{CliError, Result, Setup};
+use app::{App, Mode};
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
 use rust_i18n::t;
 
-pub fn run_board(_setup: &Setup, _demo: bool) -> Result<()> {
-    println!("{}\n", t!("cli.orientation"));
-    let mut command = crate::cli::args::Cli::command();
-    println!("{}", command.render_help());
+/// Below this the board cannot be laid out: a one-line notice instead.
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 8;
+
+/// Draws the whole screen. Pure: reads `app` and `now`, nothing else.
+pub fn render(app: &App, now: DateTime<Utc>, frame: &mut Frame) {
+    let policy = &app.policy;
+    let area = frame.area();
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let notice = format!(
+            "{} ({}x{})",
+            t!("tui.too_small", locale = app.lang),
+            area.width,
+            area.height
+        );
+        frame.render_widget(Paragraph::new(Line::raw(notice)), Rect { height: 1, ..area });
+        return;
+    }
+    match (&app.mode, &app.ticket) {
+        (Mode::Ticket, Some(screen)) => ticket::render(app, screen, policy, now, area, frame),
+        (Mode::Form(_), Some(screen)) => ticket::render(app, screen, policy, now, area, frame),
+        _ => board::render(app, now, area, frame),
+    }
+    if let Mode::Form(form) = &app.mode {
+        form::render(form, &app.theme, area, frame);
+        if let Some(n) = app.notice_at(now).filter(|n| n.error) {
+            let line = Line::styled(format!(" {}", n.text), app.theme.error());
+            frame.render_widget(
+                Paragraph::new(line),
+                Rect::new(area.x, area.y + area.height - 1, area.width, 1),
+            );
+        }
+    }
+    if let Some(scroll) = app.help {
+        help::render(app, scroll, area, frame);
+    }
+}
+
+/// A buffer as plain text: one line per row, trailing blanks trimmed, no escape codes.
+pub fn buffer_text(buffer: &Buffer) -> String {
+    let area = buffer.area;
+    let mut out = String::new();
+    for y in area.top()..area.bottom() {
+        let mut line = String::new();
+        let mut skip = 0;
+        for x in area.left()..area.right() {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let symbol = buffer[(x, y)].symbol();
+            line.push_str(symbol);
+            skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// The app as `setup` configures it: language, keymap and theme overrides, NO_COLOR.
+pub fn app_for(setup: &Setup) -> (App, Vec<String>) {
+    let (keymap, mut problems) = keymap::Keymap::with_overrides(&setup.config.keys);
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let (theme, theme_problems) = theme::Theme::from_config(&setup.config.theme, no_color);
+    problems.extend(theme_problems);
+    (App::new(setup.lang, keymap, theme), problems)
+}
+
+/// `promptly` and `promptly board`: the live board, on the configured database or (demo) on a
+/// throwaway one filled with demo tickets.
+pub fn run_board(setup: &Setup, demo: bool) -> Result<()> {
+    let clock = match &setup.clock {
+        crate::clock::Clock::Fixed { start, since: None } => crate::clock::Clock::running_from(*start),
+        other => other.clone(),
+    };
+    let author = crate::desk::default_author(setup.config.author.as_deref());
+    // Kept alive while the board runs; removed on exit.
+    let mut _demo_dir = None;
+    let store = if demo {
+        let dir = tempfile::tempdir().map_err(|e| CliError::failed(e.to_string()))?;
+        let store = crate::store::Store::open(&dir.path().join("demo.db"))?;
+        _demo_dir = Some(dir);
+        store
+    } else {
+        crate::store::Store::open(&setup.db_path())?
+    };
+    let mut desk = crate::desk::Desk::new(store, setup.policy.clone(), clock, author);
+    if demo {
+        desk.fill_demo(300, 42)?;
+    }
+    let (app, problems) = app_for(setup);
+    terminal::run(
+        app,
+        desk,
+        &problems,
+        setup.config.bell != Some(false),
+        setup.config.mouse == Some(true),
+    )
+    .map_err(|e| CliError::failed(e.to_string()))
+}
+
+/// `promptly board --print`: one frame of the board as plain text.
+pub fn print_board(setup: &Setup, width: u16, height: u16) -> Result<()> {
+    let desk = setup.desk()?;
+    let (mut app, _) = app_for(setup);
+    app.resize(width, height);
+    app.load(&desk);
+    print!("{}", frame_text(&app, desk.now(), width, height));
     Ok(())
 }
 
-pub fn print_board(setup: &Setup, _width: u16, _height: u16) -> Result<()> {
-    run_board(setup, false)
+/// Renders one frame into an off-screen buffer and returns it as text.
+pub fn frame_text(app: &App, now: DateTime<Utc>, width: u16, height: u16) -> String {
+    let backend = ratatui::backend::TestBackend::new(width, height);
+    let Ok(mut terminal) = ratatui::Terminal::new(backend);
+    let Ok(done) = terminal.draw(|f| render(app, now, f));
+    buffer_text(done.buffer)
 }

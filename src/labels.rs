@@ -1,0 +1,123 @@
+//! What the front ends call things, in the reader's language: the CLI and the board share
+//! these so a log entry or a clock reads the same in both. Untrusted parts are sanitised.
+
+use crate::domain::log::{Direction, Event};
+use crate::domain::policy::Policy;
+use crate::domain::text::sanitize_line;
+use rust_i18n::t;
+
+/// A vocabulary word ("priority", "urgent") from the catalogue.
+pub fn word(group: &str, slug: &str, lang: &str) -> String {
+    t!(format!("{group}.{slug}"), locale = lang).to_string()
+}
+
+/// A metric's label from the policy, or its name when the policy no longer has it.
+pub fn metric(policy: &Policy, metric: &str, lang: &str) -> String {
+    sanitize_line(policy.metric(metric).map_or(metric, |m| m.label(lang)))
+}
+
+/// One line saying what a log entry records ("outbound call", "status open -> waiting").
+pub fn event(event: &Event, policy: &Policy, lang: &str) -> String {
+    match event {
+        Event::Opened {
+            priority,
+            kind,
+            complexity,
+            ..
+        } => t!(
+            "event.opened",
+            locale = lang,
+            priority = word("priority", priority.slug(), lang),
+            kind = word("kind", kind.slug(), lang),
+            complexity = word("complexity", complexity.slug(), lang)
+        )
+        .to_string(),
+        Event::Note => t!("event.note", locale = lang).to_string(),
+        Event::Plan => t!("event.plan", locale = lang).to_string(),
+        Event::Contact { method, direction } => {
+            let key = match direction {
+                Direction::Outbound => "event.outbound",
+                Direction::Inbound => "event.inbound",
+            };
+            t!(key, locale = lang, method = word("contact", method.slug(), lang)).to_string()
+        }
+        Event::Status { from, to } => t!(
+            "event.status",
+            locale = lang,
+            from = word("status", from.slug(), lang),
+            to = word("status", to.slug(), lang)
+        )
+        .to_string(),
+        Event::Field { field, from, to, .. } => t!(
+            "event.field",
+            locale = lang,
+            field = word("field", field, lang),
+            from = sanitize_line(from),
+            to = sanitize_line(to)
+        )
+        .to_string(),
+        Event::Extended { metric: name, by } => t!(
+            "event.extended",
+            locale = lang,
+            metric = metric(policy, name, lang),
+            by = sanitize_line(by)
+        )
+        .to_string(),
+        Event::System => t!("event.system", locale = lang).to_string(),
+        Event::Confirmed => t!("event.confirmed", locale = lang).to_string(),
+        Event::Judged {
+            metric: name,
+            cycle,
+            class,
+            remedy,
+            amount_fen,
+        } => {
+            let amount = amount_fen
+                .map(|a| format!(" {}", crate::domain::review::Amount(a)))
+                .unwrap_or_default();
+            t!(
+                "event.judged",
+                locale = lang,
+                metric = metric(policy, name, lang),
+                cycle = cycle,
+                class = word("review.class", class.slug(), lang),
+                remedy = format!("{}{amount}", word("review.remedy", remedy.slug(), lang))
+            )
+            .to_string()
+        }
+        Event::Callback { reached, score } => match (reached, score) {
+            (true, Some(score)) => t!("callback.scored", locale = lang, score = score).to_string(),
+            (true, None) => t!("callback.reached", locale = lang).to_string(),
+            (false, _) => t!("callback.not_reached", locale = lang).to_string(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::log::ContactMethod;
+
+    #[test]
+    fn events_read_in_both_languages() {
+        let policy = Policy::builtin();
+        let call = Event::Contact {
+            method: ContactMethod::Call,
+            direction: Direction::Outbound,
+        };
+        assert_eq!(event(&call, &policy, "en"), "outbound call");
+        assert_eq!(event(&call, &policy, "zh-CN"), "主动电话");
+        let ext = Event::Extended {
+            metric: "resolution".into(),
+            by: "3d".into(),
+        };
+        assert_eq!(event(&ext, &policy, "zh-CN"), "解决时限 延长 3d");
+        let field = Event::Field {
+            field: "title".into(),
+            from: "a\u{1b}".into(),
+            to: "b".into(),
+            targets: None,
+        };
+        assert_eq!(event(&field, &policy, "en"), "title: a␛ -> b");
+    }
+}

@@ -1,0 +1,354 @@
+//! The board: header with counts, view tabs, the ticket table (only the visible rows are
+//! built), and the status line.
+
+use super::app::{App, Live, Mode, Row, View};
+use super::keymap::{Action, Context};
+use super::theme::Theme;
+use crate::domain::text::{countdown, fit};
+
+use crate::domain::ticket::{Priority, Status};
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use rust_i18n::t;
+use unicode_width::UnicodeWidthStr;
+
+pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
+    let theme = &app.theme;
+    let lang = app.lang;
+    let w = area.width;
+    let line = |y: u16| Rect::new(area.x, area.y + y, w, 1);
+
+    // Header: counts.
+    let c = app.counts;
+    let sep = || Span::styled(" · ", theme.muted());
+    let header = Line::from(vec![
+        Span::styled(" Promptly ", theme.header()),
+        Span::raw(t!("tui.count_open", locale = lang, n = c.open).to_string()),
+        sep(),
+        Span::styled(
+            t!("tui.count_warning", locale = lang, n = c.warning).to_string(),
+            Style::default().fg(theme.warning),
+        ),
+        sep(),
+        Span::styled(
+            t!("tui.count_breached", locale = lang, n = c.breached).to_string(),
+            Style::default().fg(theme.breached).add_modifier(Modifier::BOLD),
+        ),
+        sep(),
+        Span::raw(t!("tui.count_waiting", locale = lang, n = c.waiting).to_string()),
+        sep(),
+        Span::raw(t!("tui.count_resolved", locale = lang, n = c.resolved).to_string()),
+    ]);
+    frame.render_widget(Paragraph::new(header), line(0));
+
+    // Tabs and the filter.
+    let mut tabs = vec![Span::raw(" ")];
+    for view in View::ALL {
+        let keys = app.keymap.keys_for(Context::Board, view.action());
+        let label = format!("{keys} {}", t!(view.label_key(), locale = lang));
+        if view == app.view {
+            let style = if theme.monochrome {
+                Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+            } else {
+                Style::default()
+                    .fg(theme.accent)
+                    .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+            };
+            tabs.push(Span::styled(format!("[{label}]"), style));
+        } else {
+            tabs.push(Span::styled(format!(" {label} "), theme.muted()));
+        }
+        tabs.push(Span::raw(" "));
+    }
+    let filtering = matches!(app.mode, Mode::Filter);
+    let filter_text = crate::domain::text::sanitize_line(app.filter.value());
+    if filtering || !filter_text.is_empty() {
+        tabs.push(Span::styled(
+            format!(" {}: /", t!("tui.filter", locale = lang)),
+            Style::default().fg(theme.accent),
+        ));
+        tabs.push(Span::styled(
+            filter_text.clone(),
+            Style::default().add_modifier(Modifier::BOLD),
+        ));
+    }
+    let tabs_line = Line::from(tabs);
+    let tabs_width = tabs_line.width() as u16;
+    frame.render_widget(Paragraph::new(tabs_line), line(1));
+    if filtering {
+        let x = area.x + tabs_width.saturating_sub(filter_text.width() as u16) + app.filter.visual_cursor() as u16;
+        if x < area.x + w {
+            frame.set_cursor_position(Position::new(x, area.y + 1));
+        }
+    }
+
+    // The table.
+    let table = Rect::new(area.x, area.y + 2, w, area.height.saturating_sub(3));
+    render_table(app, now, table, frame);
+
+    // Status line: a notice, the filter hint, or key hints from the keymap.
+    let status = line(area.height - 1);
+    let text = if let Some(n) = app.notice_at(now) {
+        Line::from(Span::styled(
+            format!(" {}", n.text),
+            if n.error {
+                theme.error()
+            } else {
+                Style::default().fg(theme.ok)
+            },
+        ))
+    } else if filtering {
+        Line::from(Span::styled(
+            format!(" {}", t!("tui.filter_hint", locale = lang)),
+            theme.muted(),
+        ))
+    } else {
+        hints(
+            app,
+            Context::Board,
+            &[
+                Action::Help,
+                Action::New,
+                Action::Open,
+                Action::Filter,
+                Action::Quit,
+                Action::Log,
+                Action::Status,
+                Action::NextView,
+            ],
+            w.saturating_sub(12),
+        )
+    };
+    let mut spans = text.spans;
+    if !app.shown.is_empty() {
+        let pos = t!("tui.rows", locale = lang, at = app.selected + 1, n = app.shown.len()).to_string();
+        let used: usize = spans.iter().map(|s| s.content.width()).sum();
+        let pad = (w as usize).saturating_sub(used + pos.width() + 1);
+        if pad > 0 {
+            spans.push(Span::raw(" ".repeat(pad)));
+            spans.push(Span::styled(pos, theme.muted()));
+        }
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), status);
+}
+
+/// "? help · n new ticket · ..." for the given actions, from the keymap, as many as fit in
+/// `width` columns.
+pub fn hints(app: &App, ctx: Context, actions: &[Action], width: u16) -> Line<'static> {
+    let mut spans = vec![Span::raw(" ")];
+    let mut used = 1;
+    for action in actions {
+        let keys = app.keymap.keys_for(ctx, *action);
+        let Some(key) = keys.split('/').next().filter(|k| !k.is_empty()) else {
+            continue;
+        };
+        let what = format!(" {}", t!(format!("action.{}", action.name()), locale = app.lang));
+        let need = if spans.len() > 1 { 3 } else { 0 } + key.width() + what.width();
+        if used + need > width as usize {
+            break;
+        }
+        used += need;
+        if spans.len() > 1 {
+            spans.push(Span::styled(" · ", app.theme.muted()));
+        }
+        spans.push(Span::styled(
+            key.to_string(),
+            Style::default().fg(app.theme.accent).add_modifier(Modifier::BOLD),
+        ));
+        spans.push(Span::raw(what));
+    }
+    Line::from(spans)
+}
+
+/// Column widths for a table `w` columns wide: (id, priority, title, customer, status, clock).
+struct Columns {
+    id: usize,
+    priority: usize,
+    title: usize,
+    customer: usize,
+    status: usize,
+    clock: usize,
+}
+
+const MARKER: usize = 2;
+
+fn columns(w: usize, lang: &str, clock_label: usize) -> Columns {
+    let label_width = |key: &str, slugs: &[&str]| {
+        slugs
+            .iter()
+            .map(|s| t!(format!("{key}.{s}"), locale = lang).width())
+            .max()
+            .unwrap_or(0)
+    };
+    let priorities: Vec<&str> = Priority::ALL.iter().map(|p| p.slug()).collect();
+    let statuses: Vec<&str> = Status::ALL.iter().map(|s| s.slug()).collect();
+    let id = 7;
+    let priority = label_width("priority", &priorities).max(t!("col.priority", locale = lang).width()) + 1;
+    let mut status = label_width("status", &statuses).max(t!("col.status", locale = lang).width()) + 1;
+    // Mark, countdown ("-10d23h"), a space and the metric label.
+    let mut clock = 2 + 7 + 1 + clock_label.min(18) + 1;
+    let mut customer = 24;
+    let fixed = |c: usize, s: usize, k: usize| MARKER + id + priority + c + s + k;
+    if w < fixed(customer, status, clock) + 20 {
+        customer = 16;
+    }
+    if w < fixed(customer, status, clock) + 16 {
+        customer = 0;
+    }
+    if w < fixed(customer, status, clock) + 12 {
+        status = 0;
+    }
+    if w < fixed(customer, status, clock) + 10 {
+        clock = 10;
+    }
+    let title = w.saturating_sub(fixed(customer, status, clock));
+    Columns {
+        id,
+        priority,
+        title,
+        customer,
+        status,
+        clock,
+    }
+}
+
+fn render_table(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
+    let theme = &app.theme;
+    let lang = app.lang;
+    if area.height == 0 || area.width == 0 {
+        return;
+    }
+    let rows = app.source();
+    if app.shown.is_empty() {
+        let text = if app.rows.is_empty() && app.view != View::All && app.filter.value().is_empty() {
+            let key = app.keymap.keys_for(Context::Board, Action::New);
+            t!("tui.empty", locale = lang, key = key).to_string()
+        } else if !app.filter.value().is_empty() {
+            t!(
+                "tui.no_match",
+                locale = lang,
+                text = crate::domain::text::sanitize_line(app.filter.value())
+            )
+            .to_string()
+        } else {
+            t!("tui.empty_view", locale = lang).to_string()
+        };
+        let y = area.y + area.height / 3;
+        frame.render_widget(
+            Paragraph::new(Line::from(text).centered()).style(Style::default().add_modifier(Modifier::BOLD)),
+            Rect::new(area.x, y.min(area.y + area.height - 1), area.width, 1),
+        );
+        return;
+    }
+    let body_h = area.height.saturating_sub(1) as usize;
+    let page = body_h.max(1);
+    // The offset kept by the app, clamped so the selection is always on screen.
+    let mut offset = app.offset.min(app.selected);
+    if app.selected >= offset + page {
+        offset = app.selected + 1 - page;
+    }
+    let end = (offset + body_h).min(app.shown.len());
+    let visible = &app.shown[offset..end];
+    let label_w = visible
+        .iter()
+        .filter_map(|i| rows[*i].clock.as_ref().map(|c| c.label.width()))
+        .max()
+        .unwrap_or(0)
+        .max(t!("tui.col_clock", locale = lang).width().saturating_sub(10));
+    let cols = columns(area.width as usize, lang, label_w);
+
+    let head = Line::from(vec![
+        Span::raw(" ".repeat(MARKER)),
+        Span::raw(cell(&t!("tui.col_id", locale = lang), cols.id)),
+        Span::raw(cell(&t!("col.priority", locale = lang), cols.priority)),
+        Span::raw(cell(&t!("col.title", locale = lang), cols.title)),
+        Span::raw(cell(&t!("col.customer", locale = lang), cols.customer)),
+        Span::raw(cell(&t!("col.status", locale = lang), cols.status)),
+        Span::raw(cell(&t!("tui.col_clock", locale = lang), cols.clock)),
+    ])
+    .style(theme.header());
+    frame.render_widget(Paragraph::new(head), Rect::new(area.x, area.y, area.width, 1));
+
+    for (n, index) in visible.iter().enumerate() {
+        let row = &rows[*index];
+        let selected = offset + n == app.selected;
+        let flashing = app.flash.get(&row.id).is_some_and(|until| *until > now);
+        let y = area.y + 1 + n as u16;
+        let line = row_line(row, &cols, selected, flashing, now, theme, lang);
+        frame.buffer_mut().set_line(area.x, y, &line, area.width);
+    }
+}
+
+fn row_line(
+    row: &Row,
+    cols: &Columns,
+    selected: bool,
+    flashing: bool,
+    now: DateTime<Utc>,
+    theme: &Theme,
+    lang: &str,
+) -> Line<'static> {
+    let live = row.live(now);
+    let (mark, colour) = match live {
+        Live::None => ("  ", theme.muted),
+        Live::Paused => ("‖ ", theme.paused),
+        Live::Ok => ("  ", theme.ok),
+        Live::Warning => ("! ", theme.warning),
+        Live::Breached => ("!!", theme.breached),
+    };
+    let clock = match &row.clock {
+        Some(c) => {
+            let left = c.remaining(now).map(countdown).unwrap_or_default();
+            format!("{mark}{left:>7} {}", c.label)
+        }
+        None => "  —".to_string(),
+    };
+    let priority_style = match row.priority {
+        Priority::Urgent => Style::default().fg(theme.breached).add_modifier(Modifier::BOLD),
+        Priority::Important => Style::default().fg(theme.warning),
+        Priority::Normal => Style::default(),
+    };
+    let mut clock_style = Style::default().fg(colour);
+    if live == Live::Breached {
+        clock_style = clock_style.add_modifier(Modifier::BOLD);
+    }
+    let line = Line::from(vec![
+        Span::styled(if selected { "> " } else { "  " }, Style::default().fg(theme.accent)),
+        Span::raw(cell(&format!("#{}", row.id), cols.id)),
+        Span::styled(
+            cell(
+                &t!(format!("priority.{}", row.priority.slug()), locale = lang),
+                cols.priority,
+            ),
+            priority_style,
+        ),
+        Span::raw(cell(&row.title, cols.title)),
+        Span::raw(cell(&row.customer, cols.customer)),
+        Span::raw(cell(
+            &t!(format!("status.{}", row.status.slug()), locale = lang),
+            cols.status,
+        )),
+        Span::styled(cell(&clock, cols.clock), clock_style),
+    ]);
+    if flashing {
+        line.patch_style(theme.flash())
+    } else if selected {
+        line.patch_style(theme.selected())
+    } else {
+        line
+    }
+}
+
+/// `s` in a column `w` wide: cut to `w - 1` display columns, then one space before the next.
+fn cell(s: &str, w: usize) -> String {
+    if w == 0 {
+        return String::new();
+    }
+    let mut out = fit(s, w - 1);
+    out.push(' ');
+    out
+}

@@ -1,0 +1,504 @@
+//! Keys to actions, per context. The defaults live in one table; `[keys]` in the config file
+//! rebinds actions by name; the help overlay and the footer hints are generated from it.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Something the agent asks the board to do. Named actions can be rebound in the config.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    Quit,
+    Up,
+    Down,
+    Top,
+    Bottom,
+    PageUp,
+    PageDown,
+    Open,
+    Back,
+    Filter,
+    Help,
+    New,
+    Log,
+    Status,
+    Priority,
+    Kind,
+    Extend,
+    Edit,
+    NextView,
+    ViewOpen,
+    ViewWaiting,
+    ViewOverdue,
+    ViewResolved,
+    ViewAll,
+    NextField,
+    PrevField,
+    ChoicePrev,
+    ChoiceNext,
+    Submit,
+    Cancel,
+}
+
+impl Action {
+    /// Every named action, in help order.
+    pub const ALL: &'static [Action] = &[
+        Action::Help,
+        Action::Quit,
+        Action::Up,
+        Action::Down,
+        Action::Top,
+        Action::Bottom,
+        Action::PageUp,
+        Action::PageDown,
+        Action::Open,
+        Action::Back,
+        Action::Filter,
+        Action::New,
+        Action::Log,
+        Action::Status,
+        Action::Priority,
+        Action::Kind,
+        Action::Extend,
+        Action::Edit,
+        Action::NextView,
+        Action::ViewOpen,
+        Action::ViewWaiting,
+        Action::ViewOverdue,
+        Action::ViewResolved,
+        Action::ViewAll,
+        Action::NextField,
+        Action::PrevField,
+        Action::ChoicePrev,
+        Action::ChoiceNext,
+        Action::Submit,
+        Action::Cancel,
+    ];
+
+    /// The name used in `[keys]` and in the message catalogue (`action.<name>`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Quit => "quit",
+            Action::Up => "up",
+            Action::Down => "down",
+            Action::Top => "top",
+            Action::Bottom => "bottom",
+            Action::PageUp => "page-up",
+            Action::PageDown => "page-down",
+            Action::Open => "open",
+            Action::Back => "back",
+            Action::Filter => "filter",
+            Action::Help => "help",
+            Action::New => "new",
+            Action::Log => "log",
+            Action::Status => "status",
+            Action::Priority => "priority",
+            Action::Kind => "kind",
+            Action::Extend => "extend",
+            Action::Edit => "edit",
+            Action::NextView => "next-view",
+            Action::ViewOpen => "view-open",
+            Action::ViewWaiting => "view-waiting",
+            Action::ViewOverdue => "view-overdue",
+            Action::ViewResolved => "view-resolved",
+            Action::ViewAll => "view-all",
+            Action::NextField => "next-field",
+            Action::PrevField => "prev-field",
+            Action::ChoicePrev => "choice-prev",
+            Action::ChoiceNext => "choice-next",
+            Action::Submit => "submit",
+            Action::Cancel => "cancel",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Action> {
+        Action::ALL.iter().copied().find(|a| a.name() == name.trim())
+    }
+}
+
+/// Where the keys are read. Each screen has its own bindings; later screens (review,
+/// dashboard) add a context here and rows to [`defaults`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Context {
+    Board,
+    Ticket,
+    Filter,
+    Form,
+    Help,
+}
+
+impl Context {
+    pub const ALL: &'static [Context] = &[
+        Context::Board,
+        Context::Ticket,
+        Context::Filter,
+        Context::Form,
+        Context::Help,
+    ];
+
+    /// Message key of the context's name in help.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Context::Board => "tui.ctx_board",
+            Context::Ticket => "tui.ctx_ticket",
+            Context::Filter => "tui.ctx_filter",
+            Context::Form => "tui.ctx_form",
+            Context::Help => "tui.ctx_help",
+        }
+    }
+
+    /// Contexts where typing goes to a text field: no plain letters are bound there.
+    pub fn takes_text(self) -> bool {
+        matches!(self, Context::Filter | Context::Form)
+    }
+}
+
+/// One key with its modifiers (shift is folded into the character for letters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub code: KeyCode,
+    pub ctrl: bool,
+    pub alt: bool,
+}
+
+impl Key {
+    pub fn from_event(e: &KeyEvent) -> Key {
+        let code = match e.code {
+            KeyCode::Char(c) if e.modifiers.contains(KeyModifiers::CONTROL) => KeyCode::Char(c.to_ascii_lowercase()),
+            other => other,
+        };
+        Key {
+            code,
+            ctrl: e.modifiers.contains(KeyModifiers::CONTROL),
+            alt: e.modifiers.contains(KeyModifiers::ALT),
+        }
+    }
+
+    const fn plain(code: KeyCode) -> Key {
+        Key {
+            code,
+            ctrl: false,
+            alt: false,
+        }
+    }
+
+    const fn ch(c: char) -> Key {
+        Key::plain(KeyCode::Char(c))
+    }
+
+    const fn ctrl(c: char) -> Key {
+        Key {
+            code: KeyCode::Char(c),
+            ctrl: true,
+            alt: false,
+        }
+    }
+
+    /// Parses `a`, `G`, `ctrl-s`, `alt-x`, `f1`, `enter`, `esc`, `tab`, `shift-tab`, `up`,
+    /// `pgdn`, `space`, `?`.
+    pub fn parse(text: &str) -> Result<Key, String> {
+        let t = text.trim();
+        let mut ctrl = false;
+        let mut alt = false;
+        let mut rest = t;
+        loop {
+            let lower = rest.to_ascii_lowercase();
+            if let Some(r) = lower.strip_prefix("ctrl-").or_else(|| lower.strip_prefix("c-")) {
+                ctrl = true;
+                rest = &rest[rest.len() - r.len()..];
+            } else if let Some(r) = lower.strip_prefix("alt-").or_else(|| lower.strip_prefix("m-")) {
+                alt = true;
+                rest = &rest[rest.len() - r.len()..];
+            } else {
+                break;
+            }
+        }
+        let lower = rest.to_ascii_lowercase();
+        let code = match lower.as_str() {
+            "enter" | "return" => KeyCode::Enter,
+            "esc" | "escape" => KeyCode::Esc,
+            "tab" => KeyCode::Tab,
+            "shift-tab" | "backtab" => KeyCode::BackTab,
+            "up" => KeyCode::Up,
+            "down" => KeyCode::Down,
+            "left" => KeyCode::Left,
+            "right" => KeyCode::Right,
+            "home" => KeyCode::Home,
+            "end" => KeyCode::End,
+            "pgup" | "pageup" | "page-up" => KeyCode::PageUp,
+            "pgdn" | "pagedown" | "page-down" => KeyCode::PageDown,
+            "space" => KeyCode::Char(' '),
+            "backspace" => KeyCode::Backspace,
+            "delete" | "del" => KeyCode::Delete,
+            f if f.len() >= 2 && f.starts_with('f') && f[1..].parse::<u8>().is_ok_and(|n| (1..=24).contains(&n)) => {
+                KeyCode::F(f[1..].parse().unwrap_or(1))
+            }
+            _ => {
+                let mut chars = rest.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) => KeyCode::Char(if ctrl { c.to_ascii_lowercase() } else { c }),
+                    _ => return Err(format!("'{}' is not a key", crate::domain::text::sanitize_line(t))),
+                }
+            }
+        };
+        Ok(Key { code, ctrl, alt })
+    }
+
+    /// A plain printable character without modifiers (would be typed into a text field).
+    pub fn is_text(&self) -> bool {
+        matches!(self.code, KeyCode::Char(_)) && !self.ctrl && !self.alt
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.ctrl {
+            f.write_str("Ctrl-")?;
+        }
+        if self.alt {
+            f.write_str("Alt-")?;
+        }
+        match self.code {
+            KeyCode::Char(' ') => f.write_str("Space"),
+            KeyCode::Char(c) if self.ctrl => write!(f, "{}", c.to_ascii_uppercase()),
+            KeyCode::Char(c) => write!(f, "{c}"),
+            KeyCode::Enter => f.write_str("Enter"),
+            KeyCode::Esc => f.write_str("Esc"),
+            KeyCode::Tab => f.write_str("Tab"),
+            KeyCode::BackTab => f.write_str("Shift-Tab"),
+            KeyCode::Up => f.write_str("↑"),
+            KeyCode::Down => f.write_str("↓"),
+            KeyCode::Left => f.write_str("←"),
+            KeyCode::Right => f.write_str("→"),
+            KeyCode::Home => f.write_str("Home"),
+            KeyCode::End => f.write_str("End"),
+            KeyCode::PageUp => f.write_str("PgUp"),
+            KeyCode::PageDown => f.write_str("PgDn"),
+            KeyCode::Backspace => f.write_str("Backspace"),
+            KeyCode::Delete => f.write_str("Del"),
+            KeyCode::F(n) => write!(f, "F{n}"),
+            other => write!(f, "{other:?}"),
+        }
+    }
+}
+
+/// The default bindings: (context, key, action). Order matters for display only.
+fn defaults() -> Vec<(Context, Key, Action)> {
+    use Action as A;
+    use Context::*;
+    use KeyCode as K;
+    let nav = [
+        (Key::ch('k'), A::Up),
+        (Key::plain(K::Up), A::Up),
+        (Key::ch('j'), A::Down),
+        (Key::plain(K::Down), A::Down),
+        (Key::ch('g'), A::Top),
+        (Key::plain(K::Home), A::Top),
+        (Key::ch('G'), A::Bottom),
+        (Key::plain(K::End), A::Bottom),
+        (Key::plain(K::PageUp), A::PageUp),
+        (Key::plain(K::PageDown), A::PageDown),
+        (Key::ch('?'), A::Help),
+        (Key::plain(K::F(1)), A::Help),
+    ];
+    let actions = [
+        (Key::ch('n'), A::New),
+        (Key::ch('l'), A::Log),
+        (Key::ch('s'), A::Status),
+        (Key::ch('p'), A::Priority),
+        (Key::ch('t'), A::Kind),
+        (Key::ch('x'), A::Extend),
+        (Key::ch('e'), A::Edit),
+    ];
+    let mut out = Vec::new();
+    for ctx in [Board, Ticket] {
+        out.extend(nav.iter().map(|(k, a)| (ctx, *k, *a)));
+        out.extend(actions.iter().map(|(k, a)| (ctx, *k, *a)));
+    }
+    out.extend([
+        (Board, Key::plain(K::Enter), A::Open),
+        (Board, Key::ch('/'), A::Filter),
+        (Board, Key::plain(K::Esc), A::Back),
+        (Board, Key::ch('q'), A::Quit),
+        (Board, Key::plain(K::Tab), A::NextView),
+        (Board, Key::ch('1'), A::ViewOpen),
+        (Board, Key::ch('2'), A::ViewWaiting),
+        (Board, Key::ch('3'), A::ViewOverdue),
+        (Board, Key::ch('4'), A::ViewResolved),
+        (Board, Key::ch('5'), A::ViewAll),
+        (Ticket, Key::plain(K::Esc), A::Back),
+        (Ticket, Key::ch('q'), A::Back),
+        (Ticket, Key::plain(K::Backspace), A::Back),
+        (Filter, Key::plain(K::Enter), A::Submit),
+        (Filter, Key::plain(K::Esc), A::Cancel),
+        (Filter, Key::plain(K::Up), A::Up),
+        (Filter, Key::plain(K::Down), A::Down),
+        (Filter, Key::plain(K::F(1)), A::Help),
+        (Form, Key::ctrl('s'), A::Submit),
+        (Form, Key::plain(K::Enter), A::Submit),
+        (Form, Key::plain(K::Esc), A::Cancel),
+        (Form, Key::plain(K::Tab), A::NextField),
+        (Form, Key::plain(K::Down), A::NextField),
+        (Form, Key::plain(K::BackTab), A::PrevField),
+        (Form, Key::plain(K::Up), A::PrevField),
+        (Form, Key::plain(K::Left), A::ChoicePrev),
+        (Form, Key::plain(K::Right), A::ChoiceNext),
+        (Form, Key::plain(K::F(1)), A::Help),
+        (Help, Key::plain(K::Esc), A::Back),
+        (Help, Key::ch('q'), A::Back),
+        (Help, Key::ch('?'), A::Back),
+        (Help, Key::plain(K::F(1)), A::Back),
+        (Help, Key::ch('j'), A::Down),
+        (Help, Key::plain(K::Down), A::Down),
+        (Help, Key::ch('k'), A::Up),
+        (Help, Key::plain(K::Up), A::Up),
+        (Help, Key::plain(K::PageDown), A::PageDown),
+        (Help, Key::plain(K::PageUp), A::PageUp),
+    ]);
+    out
+}
+
+/// The bindings in force.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    bindings: Vec<(Context, Key, Action)>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        Keymap { bindings: defaults() }
+    }
+}
+
+impl Keymap {
+    /// The defaults with `[keys]` applied: `action = "key"` or `"key1, key2"` replaces that
+    /// action's keys in every context where it is bound. Returns the problems found (unknown
+    /// action, bad key, a plain letter for a text context) alongside the usable keymap.
+    pub fn with_overrides(overrides: &BTreeMap<String, String>) -> (Keymap, Vec<String>) {
+        let mut map = Keymap::default();
+        let mut problems = Vec::new();
+        for (name, keys) in overrides {
+            let Some(action) = Action::from_name(name) else {
+                problems.push(format!(
+                    "[keys] {}: unknown action",
+                    crate::domain::text::sanitize_line(name)
+                ));
+                continue;
+            };
+            let parsed: Result<Vec<Key>, String> = keys.split(',').map(Key::parse).collect();
+            let parsed = match parsed {
+                Ok(p) if !p.is_empty() => p,
+                Ok(_) => continue,
+                Err(e) => {
+                    problems.push(format!("[keys] {name}: {e}"));
+                    continue;
+                }
+            };
+            let contexts: Vec<Context> = Context::ALL
+                .iter()
+                .copied()
+                .filter(|c| map.bindings.iter().any(|(bc, _, a)| bc == c && *a == action))
+                .collect();
+            map.bindings.retain(|(_, _, a)| *a != action);
+            for ctx in contexts {
+                for key in &parsed {
+                    if ctx.takes_text() && key.is_text() {
+                        problems.push(format!("[keys] {name}: '{key}' would be typed into the text field"));
+                        continue;
+                    }
+                    // The new key wins over whatever else had it in this context.
+                    map.bindings.retain(|(c, k, _)| !(*c == ctx && k == key));
+                    map.bindings.push((ctx, *key, action));
+                }
+            }
+        }
+        (map, problems)
+    }
+
+    /// The action bound to `key` in `ctx`.
+    pub fn lookup(&self, ctx: Context, key: Key) -> Option<Action> {
+        self.bindings
+            .iter()
+            .find(|(c, k, _)| *c == ctx && *k == key)
+            .map(|(_, _, a)| *a)
+    }
+
+    /// The keys of `action` in `ctx`, as shown to people ("j/↓").
+    pub fn keys_for(&self, ctx: Context, action: Action) -> String {
+        let keys: Vec<String> = self
+            .bindings
+            .iter()
+            .filter(|(c, _, a)| *c == ctx && *a == action)
+            .map(|(_, k, _)| k.to_string())
+            .collect();
+        keys.join("/")
+    }
+
+    /// The actions bound in `ctx`, in help order, each with its keys.
+    pub fn help(&self, ctx: Context) -> Vec<(String, Action)> {
+        Action::ALL
+            .iter()
+            .copied()
+            .filter_map(|a| {
+                let keys = self.keys_for(ctx, a);
+                (!keys.is_empty()).then_some((keys, a))
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(c: char) -> Key {
+        Key::ch(c)
+    }
+
+    #[test]
+    fn defaults_follow_the_conventions() {
+        let map = Keymap::default();
+        assert_eq!(map.lookup(Context::Board, key('j')), Some(Action::Down));
+        assert_eq!(map.lookup(Context::Board, key('q')), Some(Action::Quit));
+        assert_eq!(map.lookup(Context::Ticket, key('q')), Some(Action::Back));
+        assert_eq!(
+            map.lookup(Context::Board, Key::plain(KeyCode::F(1))),
+            Some(Action::Help)
+        );
+        assert_eq!(map.keys_for(Context::Board, Action::Down), "j/↓");
+    }
+
+    #[test]
+    fn text_contexts_bind_no_plain_characters() {
+        let map = Keymap::default();
+        for (ctx, k, _) in &map.bindings {
+            assert!(!(ctx.takes_text() && k.is_text()), "{ctx:?} binds {k}");
+        }
+    }
+
+    #[test]
+    fn overrides_rebind_by_name_and_report_problems() {
+        let mut o = BTreeMap::new();
+        o.insert("new".to_string(), "a".to_string());
+        o.insert("quit".to_string(), "ctrl-q, Q".to_string());
+        o.insert("submit".to_string(), "ctrl-enter, z".to_string());
+        o.insert("fly".to_string(), "f".to_string());
+        o.insert("log".to_string(), "shift-ctrl-what".to_string());
+        let (map, problems) = Keymap::with_overrides(&o);
+        assert_eq!(map.lookup(Context::Board, key('a')), Some(Action::New));
+        assert_eq!(map.lookup(Context::Board, key('n')), None);
+        assert_eq!(map.lookup(Context::Board, Key::ctrl('q')), Some(Action::Quit));
+        assert_eq!(map.lookup(Context::Board, key('Q')), Some(Action::Quit));
+        assert_eq!(map.lookup(Context::Form, key('z')), None);
+        assert_eq!(problems.len(), 4, "{problems:?}");
+    }
+
+    #[test]
+    fn keys_parse_and_print() {
+        assert_eq!(Key::parse("ctrl-s").unwrap(), Key::ctrl('s'));
+        assert_eq!(Key::parse("F1").unwrap(), Key::plain(KeyCode::F(1)));
+        assert_eq!(Key::parse("G").unwrap(), key('G'));
+        assert_eq!(Key::ctrl('s').to_string(), "Ctrl-S");
+        assert!(Key::parse("nope").is_err());
+    }
+}

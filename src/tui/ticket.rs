@@ -1,0 +1,304 @@
+//! The ticket screen: clocks with due times in shop local time and live remaining time, the
+//! details, and the follow-up log as a timeline. All stored text is sanitised here.
+
+use super::app::{App, Live, TicketScreen};
+use super::board::hints;
+use super::keymap::{Action, Context};
+use crate::domain::policy::Policy;
+use crate::domain::sla::ClockState;
+use crate::domain::text::{countdown, fit, sanitize, sanitize_line};
+use crate::labels::metric as metric_label;
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use rust_i18n::t;
+use unicode_width::UnicodeWidthStr;
+
+pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
+    let theme = &app.theme;
+    let lang = app.lang;
+    let tz = policy.shop_calendar().tz();
+    let tk = &screen.view.ticket;
+    let l = |key: &str| t!(key, locale = lang).to_string();
+
+    // Title line.
+    let title = Line::from(vec![
+        Span::styled(format!(" #{} ", tk.id), theme.header()),
+        Span::styled(sanitize_line(&tk.title), Style::default().add_modifier(Modifier::BOLD)),
+        Span::styled(
+            format!(
+                "  {} · {} · {} · {}",
+                t!(format!("status.{}", tk.status.slug()), locale = lang),
+                t!(format!("priority.{}", tk.priority.slug()), locale = lang),
+                t!(format!("kind.{}", tk.kind.slug()), locale = lang),
+                t!(format!("complexity.{}", tk.complexity.slug()), locale = lang),
+            ),
+            theme.muted(),
+        ),
+    ]);
+    frame.render_widget(Paragraph::new(title), Rect::new(area.x, area.y, area.width, 1));
+
+    // Clocks.
+    let clocks = &screen.view.clocks;
+    let clock_h = (clocks.len().max(1) as u16 + 3).min(area.height.saturating_sub(3));
+    let block = Block::default()
+        .borders(Borders::TOP)
+        .title(Span::styled(l("tui.clocks"), theme.header()));
+    let clock_area = Rect::new(area.x, area.y + 1, area.width, clock_h);
+    let inner = block.inner(clock_area);
+    frame.render_widget(block, clock_area);
+    let mut lines = Vec::new();
+    if clocks.is_empty() {
+        lines.push(Line::from(Span::styled(
+            format!(" {}", l("tui.no_clocks")),
+            theme.muted(),
+        )));
+    } else {
+        let label_w = clocks
+            .iter()
+            .map(|c| metric_label(policy, &c.metric, lang).width())
+            .max()
+            .unwrap_or(0)
+            .max(l("tui.metric").width())
+            + 2;
+        lines.push(
+            Line::from(format!(
+                " {}{}{}{}{}",
+                fit(&l("tui.metric"), label_w),
+                fit(&l("tui.target"), 8),
+                fit(&l("tui.due"), 20),
+                fit(&l("tui.left"), 10),
+                l("tui.state")
+            ))
+            .style(theme.muted()),
+        );
+        for (i, c) in clocks.iter().enumerate() {
+            let warn = screen.warn_from.get(i).copied().flatten();
+            let live = match c.state {
+                ClockState::Met => Live::None,
+                _ if c.paused => Live::Paused,
+                _ => match c.due_at {
+                    Some(d) if d <= now => Live::Breached,
+                    Some(_) if warn.is_some_and(|w| w <= now) => Live::Warning,
+                    Some(_) => Live::Ok,
+                    None => Live::Paused,
+                },
+            };
+            let (left, state_key) = match live {
+                Live::None => (
+                    c.met_at.map(|m| local(m, tz)).unwrap_or_default(),
+                    if c.breached { "breached" } else { "met" },
+                ),
+                Live::Paused => (format!("‖ {}", countdown(c.remaining_secs)), "paused"),
+                Live::Breached => (
+                    c.due_at.map(|d| countdown((d - now).num_seconds())).unwrap_or_default(),
+                    "breached",
+                ),
+                Live::Warning => (
+                    c.due_at.map(|d| countdown((d - now).num_seconds())).unwrap_or_default(),
+                    "warning",
+                ),
+                Live::Ok => (
+                    c.due_at.map(|d| countdown((d - now).num_seconds())).unwrap_or_default(),
+                    "running",
+                ),
+            };
+            let colour = match (live, state_key) {
+                (Live::Paused, _) => theme.paused,
+                (Live::Warning, _) => theme.warning,
+                (_, "breached") => theme.breached,
+                (Live::Ok, _) => theme.ok,
+                _ => theme.muted,
+            };
+            let due = match (c.paused, c.due_at) {
+                (true, _) | (_, None) => "—".to_string(),
+                (false, Some(d)) => local(d, tz),
+            };
+            let mut state = t!(format!("clock.{state_key}"), locale = lang).to_string();
+            if !c.extended.is_empty() {
+                state.push_str(&format!(
+                    " ({})",
+                    t!("tui.extended", locale = lang, by = sanitize_line(&c.extended))
+                ));
+            }
+            let left_text = if live == Live::None {
+                t!("tui.met_at", locale = lang, at = left).to_string()
+            } else {
+                left
+            };
+            lines.push(Line::from(vec![
+                Span::raw(format!(
+                    " {}{}{}",
+                    fit(&metric_label(policy, &c.metric, lang), label_w),
+                    fit(&sanitize_line(&c.target), 8),
+                    fit(&due, 20)
+                )),
+                Span::styled(
+                    fit(&left_text, if live == Live::None { 30 } else { 10 }),
+                    Style::default().fg(colour).add_modifier(Modifier::BOLD),
+                ),
+                Span::styled(state, Style::default().fg(colour)),
+            ]));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+
+    // Details.
+    let y = clock_area.y + clock_area.height;
+    let rest = (area.y + area.height).saturating_sub(y + 1);
+    let mut details = vec![
+        kv(
+            &[
+                (l("col.customer"), sanitize_line(&tk.customer.name)),
+                (l("tui.phone"), sanitize_line(&tk.customer.phone)),
+                (l("tui.email"), sanitize_line(&tk.customer.email)),
+            ],
+            theme,
+        ),
+        kv(
+            &[
+                (
+                    l("col.channel"),
+                    t!(format!("channel.{}", tk.channel.slug()), locale = lang).to_string(),
+                ),
+                (l("col.order"), sanitize_line(&tk.reference)),
+                (
+                    l("col.purchased"),
+                    tk.purchased_on.map(|d| d.to_string()).unwrap_or_default(),
+                ),
+            ],
+            theme,
+        ),
+        kv(
+            &[
+                (l("col.opened"), local(tk.opened_at, tz)),
+                (l("col.updated"), local(tk.updated_at, tz)),
+                (l("tui.version"), tk.version.to_string()),
+            ],
+            theme,
+        ),
+    ];
+    if !tk.description.trim().is_empty() {
+        let first = sanitize_line(tk.description.lines().next().unwrap_or(""));
+        let more = if tk.description.lines().count() > 1 { " …" } else { "" };
+        details.push(Line::from(vec![
+            Span::styled(format!(" {}: ", l("tui.description")), theme.muted()),
+            Span::raw(format!("{first}{more}")),
+        ]));
+    }
+    let details_h = (details.len() as u16 + 1).min(rest);
+    let block = Block::default()
+        .borders(Borders::TOP)
+        .title(Span::styled(l("tui.details"), theme.header()));
+    let details_area = Rect::new(area.x, y, area.width, details_h);
+    let inner = block.inner(details_area);
+    frame.render_widget(block, details_area);
+    frame.render_widget(Paragraph::new(details), inner);
+
+    // The log.
+    let y = y + details_h;
+    let log_h = (area.y + area.height).saturating_sub(y + 1);
+    if log_h > 0 {
+        let block = Block::default()
+            .borders(Borders::TOP)
+            .title(Span::styled(l("tui.log"), theme.header()));
+        let log_area = Rect::new(area.x, y, area.width, log_h);
+        let inner = block.inner(log_area);
+        frame.render_widget(block, log_area);
+        let mut lines = Vec::new();
+        if screen.view.log.is_empty() {
+            lines.push(Line::from(Span::styled(format!(" {}", l("tui.no_log")), theme.muted())));
+        }
+        for entry in &screen.view.log {
+            lines.push(Line::from(vec![
+                Span::styled(format!(" {} ", local(entry.at, tz)), theme.muted()),
+                Span::styled(
+                    format!("{} ", sanitize_line(&entry.author)),
+                    Style::default().fg(theme.accent),
+                ),
+                Span::styled(
+                    crate::labels::event(&entry.event, policy, lang),
+                    Style::default().add_modifier(Modifier::BOLD),
+                ),
+            ]));
+            for body in sanitize(&entry.body).lines() {
+                for piece in wrap(body, (inner.width as usize).saturating_sub(5).max(1)) {
+                    lines.push(Line::from(vec![Span::styled("   │ ", theme.muted()), Span::raw(piece)]));
+                }
+            }
+        }
+        // Newest at the bottom and in view; `screen.scroll` goes back in time from there.
+        let total = lines.len() as u16;
+        let bottom = total.saturating_sub(inner.height);
+        let scroll = bottom - screen.scroll.min(bottom);
+        frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
+    }
+
+    // Status line.
+    let status = Rect::new(area.x, area.y + area.height - 1, area.width, 1);
+    let line = match app.notice_at(now) {
+        Some(n) => Line::from(Span::styled(
+            format!(" {}", n.text),
+            if n.error {
+                theme.error()
+            } else {
+                Style::default().fg(theme.ok)
+            },
+        )),
+        None => hints(
+            app,
+            Context::Ticket,
+            &[
+                Action::Help,
+                Action::Back,
+                Action::Log,
+                Action::Status,
+                Action::Priority,
+                Action::Kind,
+                Action::Extend,
+                Action::Edit,
+            ],
+            area.width,
+        ),
+    };
+    frame.render_widget(Paragraph::new(line), status);
+}
+
+fn kv(pairs: &[(String, String)], theme: &super::theme::Theme) -> Line<'static> {
+    let mut spans = Vec::new();
+    for (k, v) in pairs {
+        spans.push(Span::styled(format!(" {k}: "), theme.muted()));
+        spans.push(Span::raw(format!("{}   ", if v.is_empty() { "—" } else { v })));
+    }
+    Line::from(spans)
+}
+
+/// Local time of the shop, as people there read it.
+pub fn local(t: DateTime<Utc>, tz: Tz) -> String {
+    t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// `s` cut into pieces at most `width` display columns wide (one line each).
+fn wrap(s: &str, width: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthChar;
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width && !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+            used = 0;
+        }
+        cur.push(c);
+        used += w;
+    }
+    if !cur.is_empty() || out.is_empty() {
+        out.push(cur);
+    }
+    out
+}

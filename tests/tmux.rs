@@ -1,0 +1,137 @@
+//! The real binary in a detached tmux session: create a ticket through the form, log on it,
+//! and see a ticket written by another process (`promptly new`) appear within seconds.
+//! Skipped, with a note, where tmux is not installed.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_promptly");
+
+struct Session(String);
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").args(["kill-session", "-t", &self.0]).status();
+    }
+}
+
+impl Session {
+    fn keys(&self, keys: &[&str]) {
+        let status = Command::new("tmux")
+            .args(["send-keys", "-t", &self.0])
+            .args(keys)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    fn text(&self, text: &str) {
+        let status = Command::new("tmux")
+            .args(["send-keys", "-t", &self.0, "-l", text])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["capture-pane", "-p", "-t", &self.0])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Polls the pane until it shows `needle` (panics with the screen after `secs`).
+    fn wait_for(&self, needle: &str, secs: u64) {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(needle) {
+                return;
+            }
+            if start.elapsed() > Duration::from_secs(secs) {
+                panic!("'{needle}' did not appear within {secs} s; the screen:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+fn promptly(db: &Path, config: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(BIN)
+        .env("PROMPTLY_CONFIG", config)
+        .env_remove("NO_COLOR")
+        .arg("--db")
+        .arg(db)
+        .args(["--lang", "en"])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn board_in_tmux_creates_logs_and_sees_other_writers() {
+    if Command::new("tmux")
+        .arg("-V")
+        .output()
+        .map(|o| !o.status.success())
+        .unwrap_or(true)
+    {
+        eprintln!("note: tmux is not installed; skipping the scripted board test");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("board.db");
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "").unwrap();
+    let name = format!("promptly-test-{}", std::process::id());
+    let command = format!(
+        "env PROMPTLY_CONFIG='{}' '{}' --db '{}' --lang en",
+        config.display(),
+        BIN,
+        db.display()
+    );
+    let status = Command::new("tmux")
+        .args(["new-session", "-d", "-s", &name, "-x", "120", "-y", "40", &command])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let s = Session(name);
+    s.wait_for("Press n to add", 15);
+
+    // A ticket through the form.
+    s.keys(&["n"]);
+    s.wait_for("New ticket", 5);
+    s.text("Printer jams on every page");
+    s.keys(&["Tab"]);
+    s.text("Li Na");
+    s.keys(&["Enter"]);
+    s.wait_for("Created ticket #1", 5);
+
+    // A log entry on it (the form opens on a customer contact; the text is the fourth field).
+    s.keys(&["l"]);
+    s.wait_for("Log a follow-up on #1", 5);
+    s.keys(&["Tab", "Tab", "Tab"]);
+    s.text("Called back, sending a technician");
+    s.keys(&["C-s"]);
+    s.wait_for("Logged on #1", 5);
+    s.wait_for("Called back, sending a technician", 5);
+    s.keys(&["Escape"]);
+    s.wait_for("Printer jams", 5);
+
+    // Another process writes; the board shows it within a few seconds.
+    let out = promptly(
+        &db,
+        &config,
+        &["new", "--title", "Written by the CLI", "--priority", "urgent"],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    s.wait_for("Written by the CLI", 5);
+
+    // The log entry is in the database.
+    let out = promptly(&db, &config, &["show", "1"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Called back, sending a technician"));
+
+    s.keys(&["q"]);
+}
