@@ -340,7 +340,7 @@ fn a_stale_edit_is_refused_and_the_ticket_reloads() {
 
 #[test]
 fn another_process_write_shows_on_the_next_tick_and_breaches_flash_and_ring() {
-    let f = fixture();
+    let mut f = fixture();
     let mut a = app("en", &f.desk, 110, 30);
     let open_before = a.counts.open;
     let mut other = desk_at(&f.path, now());
@@ -350,14 +350,14 @@ fn another_process_write_shows_on_the_next_tick_and_breaches_flash_and_ring() {
             None,
         )
         .unwrap();
-    a.tick(&f.desk);
+    a.tick(&mut f.desk);
     assert_eq!(a.counts.open, open_before + 1);
     assert!(frame_text(&a, now(), 110, 30).contains("Late delivery"));
     assert!(!a.take_bell(), "nothing newly late yet");
 
     // Two hours later the fresh tickets' first clocks have run out.
-    let later = desk_at(&f.path, now() + Duration::hours(2));
-    a.tick(&later);
+    let mut later = desk_at(&f.path, now() + Duration::hours(2));
+    a.tick(&mut later);
     assert!(a.take_bell(), "a newly breached clock rings");
     assert!(!a.flash.is_empty());
     assert!(!a.take_bell(), "once");

@@ -6,15 +6,17 @@ use super::form::{self, Form, Purpose};
 pub use super::keymap::Action;
 use super::keymap::{Context, Key, Keymap};
 use super::theme::Theme;
-use crate::desk::{Desk, DeskError, Edit, FollowUp, TicketView};
+use crate::desk::{Desk, DeskError, Edit, FollowUp, Housekeeping, TicketView};
+use crate::domain::kpi::{Compliance, Kpis, Period, PeriodKind};
 use crate::domain::log::{ContactMethod, Direction};
 use crate::domain::policy::Policy;
+use crate::domain::review::{Amount, Breach, BreachClass, Judgement, Remedy};
 use crate::domain::sla::ClockState;
 use crate::domain::target::Target;
 use crate::domain::text::sanitize_line;
 use crate::domain::ticket::{Channel, Complexity, Customer, Kind, NewTicket, Priority, Status, mask_phone};
 use crate::store::{ListQuery, StoreError, StoredClock, TicketSummary};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use rust_i18n::t;
 use std::collections::HashMap;
@@ -205,11 +207,39 @@ pub struct TicketScreen {
     pub scroll: u16,
 }
 
+/// The breach review screen (R): the queue, oldest deadline first.
+#[derive(Debug, Clone, Default)]
+pub struct ReviewScreen {
+    pub rows: Vec<Breach>,
+    pub selected: usize,
+    pub offset: usize,
+}
+
+/// The dashboard (D): one week's KPIs and the 30-day compliance trend ending with it.
+#[derive(Debug, Clone)]
+pub struct DashboardScreen {
+    pub period: Period,
+    pub kpis: Kpis,
+    pub trend: Vec<(NaiveDate, Compliance)>,
+    /// The shop's today when loaded (the trend never runs past it).
+    pub today: NaiveDate,
+}
+
+/// How many breaches the review screen loads (the header gives the full count).
+pub const REVIEW_LIMIT: usize = 1000;
+/// Days in the dashboard's compliance trend.
+pub const TREND_DAYS: u32 = 30;
+/// How often housekeeping (auto-close, the month's callback sample) and the supervisor's
+/// figures refresh when nothing else moves.
+pub const HOUSEKEEPING_SECS: i64 = 60;
+
 pub enum Mode {
     Board,
     Filter,
     Ticket,
     Form(Box<Form>),
+    Review,
+    Dashboard,
 }
 
 /// A line for the status bar, shown for a few seconds.
@@ -248,6 +278,11 @@ pub struct App {
     pub size: (u16, u16),
     pub flash: HashMap<i64, DateTime<Utc>>,
     pub quit: bool,
+    /// Breaches awaiting judgement (the header), refreshed on reload and once a minute.
+    pub review_count: Option<usize>,
+    pub review: ReviewScreen,
+    pub dashboard: Option<DashboardScreen>,
+    housekept_at: Option<DateTime<Utc>>,
     data_version: Option<i64>,
     last_live: HashMap<i64, Live>,
     bell: bool,
@@ -278,6 +313,10 @@ impl App {
             size: (80, 24),
             flash: HashMap::new(),
             quit: false,
+            review_count: None,
+            review: ReviewScreen::default(),
+            dashboard: None,
+            housekept_at: None,
             data_version: None,
             last_live: HashMap::new(),
             bell: false,
@@ -299,7 +338,133 @@ impl App {
         self.refresh_live(now, false);
     }
 
+    /// Start-up on a real terminal: housekeeping first (what fell due while the board was
+    /// closed), then the load.
+    pub fn start(&mut self, desk: &mut Desk) {
+        let now = desk.now();
+        let done = self.housekeep(desk, now);
+        self.load(desk);
+        if let Some(text) = done {
+            self.tell(text, false, now);
+        }
+    }
+
+    /// Runs the desk's housekeeping; returns what to tell when it did something, or the error.
+    fn housekeep(&mut self, desk: &mut Desk, now: DateTime<Utc>) -> Option<String> {
+        self.housekept_at = Some(now);
+        match desk.housekeeping() {
+            Ok(done) => self.housekeeping_text(&done, desk),
+            Err(e) => {
+                self.tell(
+                    t!("msg.db_error", locale = self.lang, error = e.to_string()).to_string(),
+                    true,
+                    now,
+                );
+                None
+            }
+        }
+    }
+
+    fn housekeeping_text(&self, done: &Housekeeping, desk: &Desk) -> Option<String> {
+        let lang = self.lang;
+        let ids = |v: &[i64]| v.iter().map(|id| format!("#{id}")).collect::<Vec<_>>().join(", ");
+        let mut parts = Vec::new();
+        if !done.auto_closed.is_empty() {
+            parts.push(
+                t!(
+                    "msg.auto_closed",
+                    locale = lang,
+                    days = desk.policy().settings.auto_close_days,
+                    ids = ids(&done.auto_closed)
+                )
+                .to_string(),
+            );
+        }
+        if let Some(s) = done.sampled.as_ref().filter(|s| !s.already && !s.picked.is_empty()) {
+            parts.push(
+                t!(
+                    "callback.sampled",
+                    locale = lang,
+                    month = s.month.to_string(),
+                    count = s.picked.len(),
+                    closed = s.closed,
+                    ids = ids(&s.picked)
+                )
+                .to_string(),
+            );
+        }
+        (!parts.is_empty()).then(|| parts.join(" "))
+    }
+
+    /// The supervisor's figures: the header's review count, and the review and dashboard
+    /// screens when open.
+    fn reload_supervision(&mut self, desk: &Desk) -> Result<(), DeskError> {
+        self.review_count = Some(desk.review_count()?);
+        if matches!(self.mode, Mode::Review) || self.form_is_judgement() {
+            self.load_review(desk)?;
+        }
+        if let Some(d) = &self.dashboard {
+            let date = d.period.last.min(desk.today());
+            self.load_dashboard(desk, date)?;
+        }
+        Ok(())
+    }
+
+    fn form_is_judgement(&self) -> bool {
+        matches!(&self.mode, Mode::Form(f) if matches!(f.purpose, Purpose::Judge { .. }))
+    }
+
+    fn refresh_review(&mut self, desk: &Desk) -> Result<(), DeskError> {
+        self.review_count = Some(desk.review_count()?);
+        self.load_review(desk)
+    }
+
+    fn load_review(&mut self, desk: &Desk) -> Result<(), DeskError> {
+        let keep = self
+            .review
+            .rows
+            .get(self.review.selected)
+            .map(|b| (b.ticket_id, b.metric.clone(), b.cycle));
+        let rows = desk.review_queue(Some(REVIEW_LIMIT))?;
+        let selected = keep
+            .and_then(|k| {
+                rows.iter()
+                    .position(|b| (b.ticket_id, &b.metric, b.cycle) == (k.0, &k.1, k.2))
+            })
+            .unwrap_or(self.review.selected);
+        self.review.selected = selected.min(rows.len().saturating_sub(1));
+        self.review.rows = rows;
+        self.scroll_review();
+        Ok(())
+    }
+
+    /// The week holding `date`, and the trend of the 30 days ending with it (or today).
+    fn load_dashboard(&mut self, desk: &Desk, date: NaiveDate) -> Result<(), DeskError> {
+        let today = desk.today();
+        let period = desk.period(PeriodKind::Week, Some(date));
+        let kpis = desk.kpis(period)?;
+        let trend = desk.compliance_trend(period.last.min(today), TREND_DAYS)?;
+        self.dashboard = Some(DashboardScreen {
+            period,
+            kpis,
+            trend,
+            today,
+        });
+        Ok(())
+    }
+
+    fn scroll_review(&mut self) {
+        let page = self.page();
+        let r = &mut self.review;
+        if r.selected < r.offset {
+            r.offset = r.selected;
+        } else if r.selected >= r.offset + page {
+            r.offset = r.selected + 1 - page;
+        }
+    }
+
     fn reload(&mut self, desk: &Desk) -> Result<(), DeskError> {
+        self.reload_supervision(desk)?;
         let keep = self.selected_id();
         let query = ListQuery {
             statuses: vec![Status::Open, Status::Waiting, Status::Resolved],
@@ -453,21 +618,40 @@ impl App {
         std::mem::take(&mut self.bell)
     }
 
-    /// The 1 s tick: reload if another process wrote, then update live states.
-    pub fn tick(&mut self, desk: &Desk) {
+    /// The 1 s tick: when another process wrote, or once a minute, housekeeping (idempotent,
+    /// cheap when nothing is due); reload if anything moved, then update live states.
+    pub fn tick(&mut self, desk: &mut Desk) {
         let now = desk.now();
+        let minute = self
+            .housekept_at
+            .is_none_or(|at| now - at >= Duration::seconds(HOUSEKEEPING_SECS) || now < at);
         match desk.store().data_version() {
-            Ok(v) if Some(v) != self.data_version => {
+            Ok(v) => {
+                let moved = Some(v) != self.data_version;
                 self.data_version = Some(v);
-                if let Err(e) = self.reload(desk) {
+                let done = if moved || minute {
+                    self.housekeep(desk, now)
+                } else {
+                    None
+                };
+                let result = if moved || done.is_some() {
+                    self.reload(desk)
+                } else if minute {
+                    // Clocks go late without any write: the queue and the figures move anyway.
+                    self.reload_supervision(desk)
+                } else {
+                    Ok(())
+                };
+                if let Err(e) = result {
                     self.tell(
                         t!("msg.db_error", locale = self.lang, error = e.to_string()).to_string(),
                         true,
                         now,
                     );
+                } else if let Some(text) = done {
+                    self.tell(text, false, now);
                 }
             }
-            Ok(_) => {}
             Err(e) => self.tell(
                 t!("msg.db_error", locale = self.lang, error = e.to_string()).to_string(),
                 true,
@@ -510,6 +694,8 @@ impl App {
             Mode::Filter => Context::Filter,
             Mode::Ticket => Context::Ticket,
             Mode::Form(_) => Context::Form,
+            Mode::Review => Context::Review,
+            Mode::Dashboard => Context::Dashboard,
         }
     }
 
@@ -567,6 +753,92 @@ impl App {
             Mode::Board | Mode::Filter => self.update_board(action, desk, now),
             Mode::Ticket => self.update_ticket(action, desk),
             Mode::Form(_) => self.update_form(action, desk, now),
+            Mode::Review => self.update_review(action, desk, now),
+            Mode::Dashboard => self.update_dashboard(action, desk, now),
+        }
+    }
+
+    /// Opens the review screen on a fresh queue.
+    pub fn open_review(&mut self, desk: &Desk) {
+        let now = desk.now();
+        self.mode = Mode::Review;
+        self.dashboard = None;
+        if let Err(e) = self.refresh_review(desk) {
+            self.tell(
+                t!("msg.db_error", locale = self.lang, error = e.to_string()).to_string(),
+                true,
+                now,
+            );
+        }
+    }
+
+    /// Opens the dashboard on the current week.
+    pub fn open_dashboard(&mut self, desk: &Desk) {
+        let now = desk.now();
+        match self.load_dashboard(desk, desk.today()) {
+            Ok(()) => self.mode = Mode::Dashboard,
+            Err(e) => self.tell(
+                t!("msg.db_error", locale = self.lang, error = e.to_string()).to_string(),
+                true,
+                now,
+            ),
+        }
+    }
+
+    fn update_review(&mut self, action: Action, desk: &mut Desk, _now: DateTime<Utc>) {
+        let last = self.review.rows.len().saturating_sub(1);
+        let page = self.page();
+        let r = &mut self.review;
+        match action {
+            Action::Up => r.selected = r.selected.saturating_sub(1),
+            Action::Down => r.selected = (r.selected + 1).min(last),
+            Action::Top => r.selected = 0,
+            Action::Bottom => r.selected = last,
+            Action::PageUp => r.selected = r.selected.saturating_sub(page),
+            Action::PageDown => r.selected = (r.selected + page).min(last),
+            Action::Back | Action::Quit | Action::Cancel => self.mode = Mode::Board,
+            Action::Dashboard => self.open_dashboard(desk),
+            Action::Judge | Action::JudgeMinor | Action::JudgeMajor => {
+                let class = if action == Action::JudgeMajor {
+                    BreachClass::Major
+                } else {
+                    BreachClass::Minor
+                };
+                if let Some(b) = r.rows.get(r.selected) {
+                    let form = judge_form(b, class, desk, self.lang);
+                    self.mode = Mode::Form(Box::new(form));
+                }
+            }
+            _ => {}
+        }
+        self.scroll_review();
+    }
+
+    fn update_dashboard(&mut self, action: Action, desk: &mut Desk, now: DateTime<Utc>) {
+        let Some(d) = &self.dashboard else {
+            self.mode = Mode::Board;
+            return;
+        };
+        let date = match action {
+            Action::Back | Action::Quit | Action::Cancel => {
+                self.mode = Mode::Board;
+                self.dashboard = None;
+                return;
+            }
+            Action::Review => {
+                self.open_review(desk);
+                return;
+            }
+            Action::PrevPeriod => d.period.first - Days::new(1),
+            Action::NextPeriod if d.period.last < d.today => d.period.last + Days::new(1),
+            _ => return,
+        };
+        if let Err(e) = self.load_dashboard(desk, date) {
+            self.tell(
+                t!("msg.db_error", locale = self.lang, error = e.to_string()).to_string(),
+                true,
+                now,
+            );
         }
     }
 
@@ -600,6 +872,8 @@ impl App {
             Action::ViewResolved => self.set_view(View::Resolved, desk),
             Action::ViewAll => self.set_view(View::All, desk),
             Action::New => self.mode = Mode::Form(Box::new(Form::new_ticket(self.lang))),
+            Action::Review => self.open_review(desk),
+            Action::Dashboard => self.open_dashboard(desk),
             Action::Open => {
                 if let Some(id) = self.selected_id() {
                     self.open_ticket(id, desk);
@@ -742,9 +1016,11 @@ impl App {
         }
     }
 
-    /// Leaves a form for the ticket it was about, or the board.
+    /// Leaves a form for the screen it came from: the review queue, the ticket, or the board.
     fn close_form(&mut self) {
-        self.mode = if self.ticket.is_some() {
+        self.mode = if self.form_is_judgement() {
+            Mode::Review
+        } else if self.ticket.is_some() {
             Mode::Ticket
         } else {
             Mode::Board
@@ -755,6 +1031,13 @@ impl App {
         let lang = self.lang;
         let outcome = run_form(&form, desk);
         match outcome {
+            Ok((_, message)) if matches!(form.purpose, Purpose::Judge { .. }) => {
+                self.mode = Mode::Review;
+                let _ = self.reload(desk);
+                self.data_version = desk.store().data_version().ok();
+                self.refresh_live(now, false);
+                self.tell(message, false, now);
+            }
             Ok((id, message)) => {
                 let _ = self.reload(desk);
                 self.data_version = desk.store().data_version().ok();
@@ -835,7 +1118,22 @@ fn form_ticket(p: &Purpose) -> Option<i64> {
         | Purpose::Kind { id, .. }
         | Purpose::Extend { id, .. } => Some(*id),
         Purpose::Edit { ticket } => Some(ticket.id),
+        Purpose::Judge { id, .. } => Some(*id),
     }
+}
+
+/// The judgement form on a breach, its title naming the ticket, clock, cycle and lateness.
+fn judge_form(b: &Breach, class: BreachClass, desk: &Desk, lang: &'static str) -> Form {
+    let title = t!(
+        "form.judge",
+        locale = lang,
+        id = b.ticket_id,
+        metric = metric_label(desk.policy(), &b.metric, lang),
+        cycle = b.cycle,
+        late = crate::domain::text::countdown(b.late_secs(desk.now()))
+    )
+    .to_string();
+    Form::judge(b.ticket_id, &b.metric, b.cycle, class, title, lang)
 }
 
 fn parse<T: std::str::FromStr>(s: &str, fallback: T) -> T {
@@ -889,7 +1187,11 @@ fn run_form(form: &Form, desk: &mut Desk) -> Result<(i64, String), DeskError> {
                     reason: e.to_string(),
                 })
             })?;
-            let ticket = desk.change_status(*id, Some(*version), to, &get("note"))?;
+            let ticket = if to == Status::Closed {
+                desk.close(*id, Some(*version), &get("confirmation"), &get("note"))?
+            } else {
+                desk.change_status(*id, Some(*version), to, &get("note"))?
+            };
             let status = t!(format!("status.{}", ticket.status.slug()), locale = lang).to_string();
             Ok((
                 ticket.id,
@@ -932,6 +1234,37 @@ fn run_form(form: &Form, desk: &mut Desk) -> Result<(i64, String), DeskError> {
                 )
                 .to_string(),
             ))
+        }
+        Purpose::Judge { id, metric, cycle } => {
+            let remedy = parse(&get("remedy"), Remedy::None);
+            let amount = get("amount");
+            let judgement = Judgement {
+                class: parse(&get("class"), BreachClass::Minor),
+                reason: get("reason"),
+                remedy,
+                amount: if amount.trim().is_empty() || !matches!(remedy, Remedy::Compensation | Remedy::Refund) {
+                    None
+                } else {
+                    Some(Amount::parse(&amount)?)
+                },
+                note: get("note"),
+            };
+            let review = desk.judge(*id, metric, Some(*cycle), &judgement)?;
+            let amount = review.judgement.amount.map(|a| format!(" {a}")).unwrap_or_default();
+            let text = t!(
+                "review.judged",
+                locale = lang,
+                metric = metric_label(desk.policy(), metric, lang),
+                cycle = review.cycle,
+                id = review.ticket_id,
+                class = crate::labels::word("review.class", review.judgement.class.slug(), lang),
+                remedy = format!(
+                    "{}{amount}",
+                    crate::labels::word("review.remedy", review.judgement.remedy.slug(), lang)
+                )
+            )
+            .to_string();
+            Ok((*id, text))
         }
         Purpose::Edit { ticket } => {
             let mut edits = Vec::new();

@@ -43,6 +43,23 @@ pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
         sep(),
         Span::raw(t!("tui.count_resolved", locale = lang, n = c.resolved).to_string()),
     ]);
+    let mut header = header;
+    if let Some(n) = app.review_count {
+        let key = app.keymap.keys_for(Context::Board, Action::Review);
+        let style = if n > 0 {
+            Style::default().fg(theme.warning).add_modifier(Modifier::BOLD)
+        } else {
+            theme.muted()
+        };
+        header.spans.push(sep());
+        header.spans.push(Span::styled(
+            t!("tui.count_review", locale = lang, n = n).to_string(),
+            style,
+        ));
+        if !key.is_empty() {
+            header.spans.push(Span::styled(format!(" ({key})"), theme.muted()));
+        }
+    }
     frame.render_widget(Paragraph::new(header), line(0));
 
     // Tabs and the filter.
@@ -92,16 +109,7 @@ pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
 
     // Status line: a notice, the filter hint, or key hints from the keymap.
     let status = line(area.height - 1);
-    let text = if let Some(n) = app.notice_at(now) {
-        Line::from(Span::styled(
-            format!(" {}", n.text),
-            if n.error {
-                theme.error()
-            } else {
-                Style::default().fg(theme.ok)
-            },
-        ))
-    } else if filtering {
+    let text = if filtering {
         Line::from(Span::styled(
             format!(" {}", t!("tui.filter_hint", locale = lang)),
             theme.muted(),
@@ -119,21 +127,49 @@ pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
                 Action::Log,
                 Action::Status,
                 Action::NextView,
+                Action::Review,
+                Action::Dashboard,
             ],
             w.saturating_sub(12),
         )
     };
+    let position = (!app.shown.is_empty()).then(|| (app.selected + 1, app.shown.len()));
+    status_line(app, now, text, position, status, frame);
+}
+
+/// The bottom line of a screen: the current notice, else `fallback` (key hints); the row
+/// position ("3/17") at the right when it fits.
+pub fn status_line(
+    app: &App,
+    now: DateTime<Utc>,
+    fallback: Line<'static>,
+    position: Option<(usize, usize)>,
+    area: Rect,
+    frame: &mut Frame,
+) {
+    let theme = &app.theme;
+    let text = match app.notice_at(now) {
+        Some(n) => Line::from(Span::styled(
+            format!(" {}", n.text),
+            if n.error {
+                theme.error()
+            } else {
+                Style::default().fg(theme.ok)
+            },
+        )),
+        None => fallback,
+    };
     let mut spans = text.spans;
-    if !app.shown.is_empty() {
-        let pos = t!("tui.rows", locale = lang, at = app.selected + 1, n = app.shown.len()).to_string();
+    if let Some((at, n)) = position {
+        let pos = t!("tui.rows", locale = app.lang, at = at, n = n).to_string();
         let used: usize = spans.iter().map(|s| s.content.width()).sum();
-        let pad = (w as usize).saturating_sub(used + pos.width() + 1);
+        let pad = (area.width as usize).saturating_sub(used + pos.width() + 1);
         if pad > 0 {
             spans.push(Span::raw(" ".repeat(pad)));
             spans.push(Span::styled(pos, theme.muted()));
         }
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), status);
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
 /// "? help · n new ticket · ..." for the given actions, from the keymap, as many as fit in
@@ -344,7 +380,7 @@ fn row_line(
 }
 
 /// `s` in a column `w` wide: cut to `w - 1` display columns, then one space before the next.
-fn cell(s: &str, w: usize) -> String {
+pub fn cell(s: &str, w: usize) -> String {
     if w == 0 {
         return String::new();
     }

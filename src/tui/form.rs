@@ -4,6 +4,7 @@
 
 use super::theme::Theme;
 use crate::domain::log::ContactMethod;
+use crate::domain::review::{Amount, BreachClass, Remedy};
 use crate::domain::target::Target;
 use crate::domain::ticket::{
     Channel, Complexity, Kind, Priority, Status, Ticket, validate_email, validate_phone, validate_title,
@@ -24,12 +25,35 @@ use unicode_width::UnicodeWidthStr;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Purpose {
     NewTicket,
-    Log { id: i64, version: i64 },
-    Status { id: i64, version: i64 },
-    Priority { id: i64, version: i64 },
-    Kind { id: i64, version: i64 },
-    Extend { id: i64, version: i64 },
-    Edit { ticket: Box<Ticket> },
+    Log {
+        id: i64,
+        version: i64,
+    },
+    Status {
+        id: i64,
+        version: i64,
+    },
+    Priority {
+        id: i64,
+        version: i64,
+    },
+    Kind {
+        id: i64,
+        version: i64,
+    },
+    Extend {
+        id: i64,
+        version: i64,
+    },
+    Edit {
+        ticket: Box<Ticket>,
+    },
+    /// A judgement on one breached clock cycle (from the review screen).
+    Judge {
+        id: i64,
+        metric: String,
+        cycle: u32,
+    },
 }
 
 pub enum Value {
@@ -47,6 +71,9 @@ pub struct Field {
     pub value: Value,
     pub error: Option<String>,
     pub touched: bool,
+    /// Not asked for the current choices (e.g. the confirmation unless closing): not drawn,
+    /// skipped by Tab, not checked.
+    pub hidden: bool,
 }
 
 impl Field {
@@ -57,6 +84,7 @@ impl Field {
             value: Value::Line(Input::new(value.to_string())),
             error: None,
             touched: false,
+            hidden: false,
         }
     }
 
@@ -70,6 +98,7 @@ impl Field {
             value: Value::Text(Box::new(area)),
             error: None,
             touched: false,
+            hidden: false,
         }
     }
 
@@ -81,6 +110,7 @@ impl Field {
             value: Value::Choice { options, index },
             error: None,
             touched: false,
+            hidden: false,
         }
     }
 
@@ -200,16 +230,18 @@ impl Form {
         )
     }
 
+    /// The status move; closing asks for the customer's confirmation, resolving for a summary.
     pub fn status(ticket: &Ticket, lang: &'static str) -> Form {
         let l = |k: &str| t!(format!("form.{k}"), locale = lang).to_string();
         let moves = options(ticket.status.allowed_moves(), Status::slug, "status", lang);
         let first = moves.first().map(|m| m.0.clone()).unwrap_or_default();
         let fields = vec![
             Field::choice("to", l("to"), moves, &first),
+            Field::line("confirmation", l("confirmation"), ""),
             Field::text("note", l("note"), ""),
         ];
         let title = t!("form.status", locale = lang, id = ticket.id).to_string();
-        Form::new(
+        let mut form = Form::new(
             Purpose::Status {
                 id: ticket.id,
                 version: ticket.version,
@@ -217,7 +249,37 @@ impl Form {
             title,
             fields,
             lang,
-        )
+        );
+        form.validate();
+        form
+    }
+
+    /// A judgement on a breach: class (preset), reason, remedy with its amount, note. The
+    /// focus starts on the reason, the one thing the supervisor must write.
+    pub fn judge(id: i64, metric: &str, cycle: u32, class: BreachClass, title: String, lang: &'static str) -> Form {
+        let l = |k: &str| t!(format!("form.{k}"), locale = lang).to_string();
+        let classes = options(BreachClass::ALL, BreachClass::slug, "review.class", lang);
+        let remedies = options(Remedy::ALL, Remedy::slug, "review.remedy", lang);
+        let remedy = match class {
+            BreachClass::Minor => Remedy::Apology,
+            BreachClass::Major => Remedy::Compensation,
+        };
+        let fields = vec![
+            Field::choice("class", l("class"), classes, class.slug()),
+            Field::line("reason", l("judge_reason"), ""),
+            Field::choice("remedy", l("remedy"), remedies, remedy.slug()),
+            Field::line("amount", l("amount"), ""),
+            Field::text("note", l("note"), ""),
+        ];
+        let purpose = Purpose::Judge {
+            id,
+            metric: metric.to_string(),
+            cycle,
+        };
+        let mut form = Form::new(purpose, title, fields, lang);
+        form.focus = 1;
+        form.validate();
+        form
     }
 
     pub fn priority(ticket: &Ticket, lang: &'static str) -> Form {
@@ -318,14 +380,49 @@ impl Form {
     }
 
     pub fn next(&mut self) {
-        if !self.fields.is_empty() {
-            self.focus = (self.focus + 1) % self.fields.len();
-        }
+        self.step(1);
     }
 
     pub fn prev(&mut self) {
-        if !self.fields.is_empty() {
-            self.focus = (self.focus + self.fields.len() - 1) % self.fields.len();
+        self.step(self.fields.len().saturating_sub(1));
+    }
+
+    /// Moves the focus `by` fields forward (modulo the count), skipping hidden ones.
+    fn step(&mut self, by: usize) {
+        let n = self.fields.len();
+        for _ in 0..n {
+            self.focus = (self.focus + by) % n.max(1);
+            if !self.fields.get(self.focus).is_some_and(|f| f.hidden) {
+                return;
+            }
+        }
+    }
+
+    /// Shows the fields the current choices ask for and names the note after its role.
+    fn arrange(&mut self) {
+        let lang = self.lang;
+        let l = |k: &str| t!(format!("form.{k}"), locale = lang).to_string();
+        match self.purpose {
+            Purpose::Status { .. } => {
+                let to = self.get("to");
+                for f in &mut self.fields {
+                    match f.name {
+                        "confirmation" => f.hidden = to != Status::Closed.slug(),
+                        "note" if to == Status::Resolved.slug() => f.label = l("summary"),
+                        "note" => f.label = l("note"),
+                        _ => {}
+                    }
+                }
+            }
+            Purpose::Judge { .. } => {
+                let remedy = self.get("remedy");
+                for f in &mut self.fields {
+                    if f.name == "amount" {
+                        f.hidden = remedy != Remedy::Compensation.slug() && remedy != Remedy::Refund.slug();
+                    }
+                }
+            }
+            _ => {}
         }
     }
 
@@ -343,6 +440,7 @@ impl Form {
                     (*index + n - 1) % n
                 };
                 field.touched = true;
+                self.validate();
             }
             Value::Choice { .. } => {}
             _ => self.type_key(key),
@@ -387,13 +485,30 @@ impl Form {
     /// Checks every field; errors show for touched fields, or all once the agent tried to save.
     /// Returns true when the form can be submitted.
     pub fn validate(&mut self) -> bool {
+        self.arrange();
         let lang = self.lang;
         let msg = |k: &str| t!(format!("form.{k}"), locale = lang).to_string();
         let entry = self.get("entry");
+        let to = self.get("to");
+        let remedy = self.get("remedy");
         let mut ok = true;
         for field in &mut self.fields {
+            if field.hidden {
+                field.error = None;
+                continue;
+            }
             let v = field.get();
             let error = match (&self.purpose, field.name) {
+                (Purpose::Status { .. }, "confirmation") if v.trim().is_empty() => Some(msg("err_confirmation")),
+                (Purpose::Status { .. }, "note") if to == Status::Resolved.slug() && v.trim().is_empty() => {
+                    Some(msg("err_summary"))
+                }
+                (Purpose::Judge { .. }, "reason") if v.trim().is_empty() => Some(msg("err_judge_reason")),
+                (Purpose::Judge { .. }, "amount") => match Amount::parse(&v) {
+                    _ if v.trim().is_empty() && remedy == Remedy::Refund.slug() => None,
+                    Ok(a) if a.0 > 0 => None,
+                    _ => Some(msg("err_amount")),
+                },
                 (Purpose::NewTicket | Purpose::Edit { .. }, "title") => validate_title(&v).err().map(|_| {
                     if v.trim().is_empty() {
                         msg("err_title_empty")
@@ -490,8 +605,8 @@ pub fn render(form: &Form, theme: &Theme, area: Rect, frame: &mut Frame) {
     } else {
         0
     };
-    let fixed: u16 = form.fields.iter().filter(|f| !f.is_multiline()).count() as u16;
-    let multi = form.fields.iter().filter(|f| f.is_multiline()).count() as u16;
+    let fixed: u16 = form.fields.iter().filter(|f| !f.hidden && !f.is_multiline()).count() as u16;
+    let multi = form.fields.iter().filter(|f| !f.hidden && f.is_multiline()).count() as u16;
     let text_h = inner
         .height
         .saturating_sub(fixed + hint_h)
@@ -499,7 +614,7 @@ pub fn render(form: &Form, theme: &Theme, area: Rect, frame: &mut Frame) {
         .map_or(0, |h| h.max(1));
     let mut y = inner.y;
     let bottom = inner.y + inner.height - hint_h;
-    for (i, field) in form.fields.iter().enumerate() {
+    for (i, field) in form.fields.iter().enumerate().filter(|(_, f)| !f.hidden) {
         if y >= bottom {
             break;
         }

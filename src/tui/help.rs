@@ -14,7 +14,14 @@ use unicode_width::UnicodeWidthStr;
 pub fn lines(app: &App) -> Vec<Line<'static>> {
     let theme = &app.theme;
     let mut out = Vec::new();
-    for ctx in [Context::Board, Context::Ticket, Context::Filter, Context::Form] {
+    for ctx in [
+        Context::Board,
+        Context::Ticket,
+        Context::Review,
+        Context::Dashboard,
+        Context::Filter,
+        Context::Form,
+    ] {
         let entries = app.keymap.help(ctx);
         if entries.is_empty() {
             continue;

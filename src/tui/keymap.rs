@@ -38,6 +38,13 @@ pub enum Action {
     ChoiceNext,
     Submit,
     Cancel,
+    Review,
+    Dashboard,
+    Judge,
+    JudgeMinor,
+    JudgeMajor,
+    PrevPeriod,
+    NextPeriod,
 }
 
 impl Action {
@@ -73,6 +80,13 @@ impl Action {
         Action::ChoiceNext,
         Action::Submit,
         Action::Cancel,
+        Action::Review,
+        Action::Dashboard,
+        Action::Judge,
+        Action::JudgeMinor,
+        Action::JudgeMajor,
+        Action::PrevPeriod,
+        Action::NextPeriod,
     ];
 
     /// The name used in `[keys]` and in the message catalogue (`action.<name>`).
@@ -108,6 +122,13 @@ impl Action {
             Action::ChoiceNext => "choice-next",
             Action::Submit => "submit",
             Action::Cancel => "cancel",
+            Action::Review => "review",
+            Action::Dashboard => "dashboard",
+            Action::Judge => "judge",
+            Action::JudgeMinor => "judge-minor",
+            Action::JudgeMajor => "judge-major",
+            Action::PrevPeriod => "prev-period",
+            Action::NextPeriod => "next-period",
         }
     }
 
@@ -116,8 +137,8 @@ impl Action {
     }
 }
 
-/// Where the keys are read. Each screen has its own bindings; later screens (review,
-/// dashboard) add a context here and rows to [`defaults`].
+/// Where the keys are read. Each screen has its own bindings: a new screen adds a context here
+/// and rows to [`defaults`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Context {
     Board,
@@ -125,6 +146,8 @@ pub enum Context {
     Filter,
     Form,
     Help,
+    Review,
+    Dashboard,
 }
 
 impl Context {
@@ -134,6 +157,8 @@ impl Context {
         Context::Filter,
         Context::Form,
         Context::Help,
+        Context::Review,
+        Context::Dashboard,
     ];
 
     /// Message key of the context's name in help.
@@ -144,6 +169,8 @@ impl Context {
             Context::Filter => "tui.ctx_filter",
             Context::Form => "tui.ctx_form",
             Context::Help => "tui.ctx_help",
+            Context::Review => "tui.ctx_review",
+            Context::Dashboard => "tui.ctx_dashboard",
         }
     }
 
@@ -315,6 +342,7 @@ fn defaults() -> Vec<(Context, Key, Action)> {
         out.extend(nav.iter().map(|(k, a)| (ctx, *k, *a)));
         out.extend(actions.iter().map(|(k, a)| (ctx, *k, *a)));
     }
+    out.extend(nav.iter().map(|(k, a)| (Review, *k, *a)));
     out.extend([
         (Board, Key::plain(K::Enter), A::Open),
         (Board, Key::ch('/'), A::Filter),
@@ -326,6 +354,8 @@ fn defaults() -> Vec<(Context, Key, Action)> {
         (Board, Key::ch('3'), A::ViewOverdue),
         (Board, Key::ch('4'), A::ViewResolved),
         (Board, Key::ch('5'), A::ViewAll),
+        (Board, Key::ch('R'), A::Review),
+        (Board, Key::ch('D'), A::Dashboard),
         (Ticket, Key::plain(K::Esc), A::Back),
         (Ticket, Key::ch('q'), A::Back),
         (Ticket, Key::plain(K::Backspace), A::Back),
@@ -344,6 +374,23 @@ fn defaults() -> Vec<(Context, Key, Action)> {
         (Form, Key::plain(K::Left), A::ChoicePrev),
         (Form, Key::plain(K::Right), A::ChoiceNext),
         (Form, Key::plain(K::F(1)), A::Help),
+        (Review, Key::plain(K::Enter), A::Judge),
+        (Review, Key::ch('1'), A::JudgeMinor),
+        (Review, Key::ch('m'), A::JudgeMinor),
+        (Review, Key::ch('2'), A::JudgeMajor),
+        (Review, Key::ch('M'), A::JudgeMajor),
+        (Review, Key::ch('D'), A::Dashboard),
+        (Review, Key::plain(K::Esc), A::Back),
+        (Review, Key::ch('q'), A::Back),
+        (Dashboard, Key::ch('h'), A::PrevPeriod),
+        (Dashboard, Key::plain(K::Left), A::PrevPeriod),
+        (Dashboard, Key::ch('l'), A::NextPeriod),
+        (Dashboard, Key::plain(K::Right), A::NextPeriod),
+        (Dashboard, Key::ch('R'), A::Review),
+        (Dashboard, Key::ch('?'), A::Help),
+        (Dashboard, Key::plain(K::F(1)), A::Help),
+        (Dashboard, Key::plain(K::Esc), A::Back),
+        (Dashboard, Key::ch('q'), A::Back),
         (Help, Key::plain(K::Esc), A::Back),
         (Help, Key::ch('q'), A::Back),
         (Help, Key::ch('?'), A::Back),

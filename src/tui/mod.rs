@@ -4,9 +4,11 @@
 
 pub mod app;
 pub mod board;
+pub mod dashboard;
 pub mod form;
 pub mod help;
 pub mod keymap;
+pub mod review;
 pub mod terminal;
 pub mod theme;
 pub mod ticket;
@@ -43,6 +45,9 @@ pub fn render(app: &App, now: DateTime<Utc>, frame: &mut Frame) {
         return;
     }
     match (&app.mode, &app.ticket) {
+        (Mode::Review, _) => review::render(app, now, area, frame),
+        (Mode::Form(f), _) if matches!(f.purpose, form::Purpose::Judge { .. }) => review::render(app, now, area, frame),
+        (Mode::Dashboard, _) => dashboard::render(app, now, area, frame),
         (Mode::Ticket, Some(screen)) => ticket::render(app, screen, policy, now, area, frame),
         (Mode::Form(_), Some(screen)) => ticket::render(app, screen, policy, now, area, frame),
         _ => board::render(app, now, area, frame),

@@ -35,7 +35,7 @@ fn event_loop(
 ) -> color_eyre::Result<()> {
     let size = terminal.size()?;
     app.resize(size.width, size.height);
-    app.load(desk);
+    app.start(desk);
     if !problems.is_empty() {
         let text = rust_i18n::t!("msg.config", locale = app.lang, error = problems.join("; ")).to_string();
         app.notice = Some(super::app::Notice {
