@@ -423,3 +423,210 @@ fn every_size_renders_without_panic() {
     let tiny = frame_text(&apps[0], now(), 10, 1);
     assert!(tiny.starts_with("终端"), "{tiny}");
 }
+
+#[test]
+fn review_screen_snapshots_in_both_languages() {
+    let mut f = fixture();
+    for lang in ["en", "zh-CN"] {
+        let mut a = app(lang, &f.desk, 110, 12);
+        assert!(
+            a.review_count.unwrap() > 0,
+            "the header counts breaches awaiting judgement"
+        );
+        insta::assert_snapshot!(
+            format!("board_review_count_{lang}"),
+            frame_text(&a, now(), 110, 12).lines().next().unwrap()
+        );
+        press(&mut a, &mut f.desk, "R");
+        assert!(matches!(a.mode, Mode::Review));
+        insta::assert_snapshot!(format!("review_{lang}"), frame_text(&a, now(), 110, 12));
+        // The judgement form over the queue.
+        press(&mut a, &mut f.desk, "M");
+        insta::assert_snapshot!(format!("judge_form_{lang}"), frame_text(&a, now(), 110, 24));
+        a.handle_key(key(KeyCode::Esc), &mut f.desk);
+        assert!(matches!(a.mode, Mode::Review), "Esc leaves the form for the queue");
+        a.handle_key(key(KeyCode::Esc), &mut f.desk);
+        assert!(matches!(a.mode, Mode::Board), "Esc leaves the queue for the board");
+    }
+}
+
+#[test]
+fn judging_a_breach_through_keys_is_stored_and_leaves_the_queue() {
+    let mut f = fixture();
+    let mut a = app("en", &f.desk, 110, 30);
+    press(&mut a, &mut f.desk, "R");
+    let queue = f.desk.review_queue(None).unwrap();
+    assert_eq!(a.review.rows, queue, "oldest deadline first, as the desk gives it");
+    let first = queue[0].clone();
+    let before = a.review_count.unwrap();
+    // m: minor, the form opens on the reason; saving without one is refused inline.
+    press(&mut a, &mut f.desk, "m");
+    a.handle_key(key(KeyCode::Enter), &mut f.desk);
+    assert!(matches!(a.mode, Mode::Form(_)), "a reason is required");
+    assert!(frame_text(&a, now(), 110, 30).contains("say why the breach is minor or major"));
+    press(&mut a, &mut f.desk, "Weekend backlog, customer informed");
+    a.handle_key(key(KeyCode::Enter), &mut f.desk);
+    assert!(matches!(a.mode, Mode::Review), "back on the queue");
+
+    let review = f
+        .desk
+        .store()
+        .review(first.ticket_id, &first.metric, first.cycle)
+        .unwrap()
+        .expect("stored in reviews");
+    assert_eq!(review.judgement.class, promptly::domain::review::BreachClass::Minor);
+    assert_eq!(review.judgement.remedy, promptly::domain::review::Remedy::Apology);
+    assert_eq!(review.judgement.reason, "Weekend backlog, customer informed");
+    let after = f.desk.review_queue(None).unwrap();
+    assert!(!after.contains(&first), "judged breaches leave the queue");
+    assert_eq!(a.review.rows, after);
+    assert_eq!(a.review_count, Some(before - 1));
+    assert!(
+        a.notice.as_ref().unwrap().text.contains("minor breach"),
+        "{:?}",
+        a.notice
+    );
+    let log = f.desk.view(first.ticket_id).unwrap().log;
+    assert!(log.iter().any(|e| matches!(e.event, Event::Judged { .. })));
+
+    // 2: major; compensation (the default for major) needs an amount.
+    let second = a.review.rows[a.review.selected].clone();
+    press(&mut a, &mut f.desk, "2");
+    press(&mut a, &mut f.desk, "Lost a sale");
+    a.handle_key(ctrl('s'), &mut f.desk);
+    assert!(
+        matches!(a.mode, Mode::Form(_)),
+        "compensation without an amount is refused"
+    );
+    // The focus went to the amount.
+    press(&mut a, &mut f.desk, "50");
+    a.handle_key(ctrl('s'), &mut f.desk);
+    assert!(matches!(a.mode, Mode::Review));
+    let review = f
+        .desk
+        .store()
+        .review(second.ticket_id, &second.metric, second.cycle)
+        .unwrap()
+        .expect("stored");
+    assert_eq!(review.judgement.class, promptly::domain::review::BreachClass::Major);
+    assert_eq!(review.judgement.amount, Some(promptly::domain::review::Amount(5000)));
+}
+
+#[test]
+fn dashboard_snapshots_in_both_languages() {
+    let mut f = fixture();
+    // One judged breach, so the figures show a class.
+    let b = f.desk.review_queue(Some(1)).unwrap().remove(0);
+    let judgement = promptly::domain::review::Judgement {
+        class: promptly::domain::review::BreachClass::Minor,
+        reason: "late".into(),
+        remedy: promptly::domain::review::Remedy::Apology,
+        amount: None,
+        note: String::new(),
+    };
+    f.desk.judge(b.ticket_id, &b.metric, Some(b.cycle), &judgement).unwrap();
+    // A history for the trend: a ticket opened each morning of the last fortnight, answered
+    // within 10 minutes on even days and after 3 hours on odd ones.
+    for back in 2..=15 {
+        let opened = now() - Duration::days(back);
+        let answer = Duration::minutes(if back % 2 == 0 { 10 } else { 180 });
+        let mut then = desk_at(&f.path, opened + answer);
+        let t = then
+            .open_ticket(
+                &ticket("Order status", "Lin", "", Priority::Normal, Kind::Enquiry),
+                Some(opened),
+            )
+            .unwrap();
+        let contact = promptly::desk::FollowUp::Contact {
+            method: promptly::domain::log::ContactMethod::Call,
+            direction: promptly::domain::log::Direction::Outbound,
+        };
+        then.follow_up(t.id, None, contact, "called").unwrap();
+    }
+    for lang in ["en", "zh-CN"] {
+        let mut a = app(lang, &f.desk, 120, 32);
+        press(&mut a, &mut f.desk, "D");
+        assert!(matches!(a.mode, Mode::Dashboard));
+        let d = a.dashboard.as_ref().unwrap();
+        assert_eq!(d.kpis, f.desk.kpis(d.period).unwrap());
+        assert_eq!(d.trend.len(), 30);
+        insta::assert_snapshot!(format!("dashboard_{lang}"), frame_text(&a, now(), 120, 32));
+        // The previous week, and back; not past the current one.
+        let week = d.period;
+        a.handle_key(key(KeyCode::Left), &mut f.desk);
+        assert!(a.dashboard.as_ref().unwrap().period.last < week.first);
+        a.handle_key(key(KeyCode::Right), &mut f.desk);
+        a.handle_key(key(KeyCode::Right), &mut f.desk);
+        assert_eq!(a.dashboard.as_ref().unwrap().period, week);
+        a.handle_key(key(KeyCode::Esc), &mut f.desk);
+        assert!(matches!(a.mode, Mode::Board));
+    }
+    // Narrow: stacked, no panic.
+    let mut a = app("en", &f.desk, 60, 30);
+    press(&mut a, &mut f.desk, "D");
+    assert!(frame_text(&a, now(), 60, 30).contains("Resolution rate"));
+}
+
+#[test]
+fn closing_from_the_board_needs_the_customers_confirmation() {
+    let mut f = fixture();
+    let mut a = app("en", &f.desk, 110, 30);
+    press(&mut a, &mut f.desk, "4");
+    let id = a.selected_row().unwrap().id;
+    // s on a resolved ticket: the first move offered is "closed", which asks for the confirmation.
+    press(&mut a, &mut f.desk, "s");
+    let Mode::Form(form) = &a.mode else {
+        panic!("status form")
+    };
+    assert_eq!(form.get("to"), "closed");
+    a.handle_key(ctrl('s'), &mut f.desk);
+    assert!(matches!(a.mode, Mode::Form(_)), "refused without the confirmation");
+    assert_eq!(f.desk.view(id).unwrap().ticket.status, Status::Resolved);
+    assert!(frame_text(&a, now(), 110, 30).contains("closing needs the customer's confirmation"));
+    // The focus went to the confirmation.
+    press(&mut a, &mut f.desk, "Customer called: invoice received");
+    a.handle_key(ctrl('s'), &mut f.desk);
+    let view = f.desk.view(id).unwrap();
+    assert_eq!(view.ticket.status, Status::Closed);
+    let confirmed = view.log.iter().find(|e| e.event == Event::Confirmed).expect("logged");
+    assert_eq!(confirmed.body, "Customer called: invoice received");
+
+    // Resolving needs the summary, checked inline.
+    press(&mut a, &mut f.desk, "1");
+    a.handle_key(key(KeyCode::Esc), &mut f.desk);
+    press(&mut a, &mut f.desk, "1");
+    let open = a.selected_row().unwrap().id;
+    press(&mut a, &mut f.desk, "s");
+    a.handle_key(key(KeyCode::Right), &mut f.desk);
+    a.handle_key(ctrl('s'), &mut f.desk);
+    assert!(frame_text(&a, now(), 110, 30).contains("say what was done"));
+    assert_ne!(f.desk.view(open).unwrap().ticket.status, Status::Resolved);
+}
+
+#[test]
+fn housekeeping_closes_resolved_tickets_on_start_and_tells() {
+    let f = fixture();
+    let resolved = f
+        .desk
+        .list(&Default::default())
+        .unwrap()
+        .into_iter()
+        .find(|s| s.ticket.status == Status::Resolved)
+        .unwrap()
+        .ticket
+        .id;
+    // Eight days later nobody answered: the board's start closes it and says so.
+    let mut later = desk_at(&f.path, now() + Duration::days(8));
+    let mut a = App::new("en", Keymap::default(), Theme::default());
+    a.resize(110, 30);
+    a.start(&mut later);
+    assert_eq!(later.view(resolved).unwrap().ticket.status, Status::Closed);
+    let notice = a.notice.clone().unwrap();
+    assert!(notice.text.contains(&format!("#{resolved}")), "{notice:?}");
+    // Idempotent on the tick.
+    a.tick(&mut later);
+    assert_eq!(
+        later.view(resolved).unwrap().log.len(),
+        f.desk.view(resolved).unwrap().log.len()
+    );
+}

@@ -60,8 +60,10 @@ pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
     let figures = figure_lines(d, lang);
     let compliance = compliance_lines(app, d);
     let top_h = (figures.len().max(compliance.len()) as u16 + 2).min(body.height);
-    let (fig_area, comp_area) = if w >= 100 {
-        let left = (w * 11 / 20).min(w);
+    let figures_w = figures.iter().map(Line::width).max().unwrap_or(0) as u16 + 2;
+    let compliance_w = compliance.iter().map(Line::width).max().unwrap_or(0) as u16;
+    let (fig_area, comp_area) = if w >= figures_w + compliance_w {
+        let left = figures_w;
         (
             Rect::new(body.x, body.y, left, top_h),
             Rect::new(body.x + left, body.y, w - left, top_h),
@@ -187,7 +189,7 @@ fn compliance_lines(app: &App, d: &DashboardScreen) -> Vec<Line<'static>> {
         .map(|(label, c)| {
             let level = c.level();
             let level_text = level
-                .map(|l| t!(format!("report.levels.{}", l.slug()), locale = lang).to_string())
+                .map(|l| t!(format!("tui.level_{}", l.slug()), locale = lang).to_string())
                 .unwrap_or_default();
             Line::from(vec![
                 Span::raw(format!(" {}", fit(&label, label_w))),
