@@ -367,7 +367,14 @@ impl App {
 
     fn housekeeping_text(&self, done: &Housekeeping, desk: &Desk) -> Option<String> {
         let lang = self.lang;
-        let ids = |v: &[i64]| v.iter().map(|id| format!("#{id}")).collect::<Vec<_>>().join(", ");
+        // A status line holds a few ids; the rest are in the log and `promptly callback list`.
+        let ids = |v: &[i64]| {
+            let mut shown: Vec<String> = v.iter().take(5).map(|id| format!("#{id}")).collect();
+            if v.len() > 5 {
+                shown.push(format!("+{}", v.len() - 5));
+            }
+            shown.join(", ")
+        };
         let mut parts = Vec::new();
         if !done.auto_closed.is_empty() {
             parts.push(
@@ -1130,7 +1137,7 @@ fn judge_form(b: &Breach, class: BreachClass, desk: &Desk, lang: &'static str) -
         id = b.ticket_id,
         metric = metric_label(desk.policy(), &b.metric, lang),
         cycle = b.cycle,
-        late = crate::domain::text::countdown(b.late_secs(desk.now()))
+        late = super::review::late(b.late_secs(desk.now()))
     )
     .to_string();
     Form::judge(b.ticket_id, &b.metric, b.cycle, class, title, lang)

@@ -5,6 +5,16 @@ use super::app::App;
 use super::board::{cell, hints, status_line};
 use super::keymap::{Action, Context};
 use crate::domain::text::{countdown, sanitize_line};
+
+/// How late, in words that cannot be read as a time of day: `45s`, `9m`, else the board's
+/// countdown (`2h41m`, `1d9h`).
+pub fn late(secs: i64) -> String {
+    match secs {
+        s if s < 60 => format!("{s}s"),
+        s if s < 3600 => format!("{}m", s / 60),
+        s => countdown(s),
+    }
+}
 use crate::labels::metric as metric_label;
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -97,7 +107,7 @@ pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
                 Span::raw(cell(&label(&b.metric), clock_w)),
                 Span::raw(cell(&super::ticket::local(b.due_at, tz), due_w)),
                 Span::styled(
-                    cell(&countdown(b.late_secs(now)), late_w),
+                    cell(&late(b.late_secs(now)), late_w),
                     Style::default().fg(late_colour).add_modifier(Modifier::BOLD),
                 ),
                 Span::raw(cell(
