@@ -304,8 +304,10 @@ impl Desk {
         }
         let metric = metric.to_string();
         let reason = reason.trim().to_string();
+        let now = self.now();
         self.change(id, expected, move |ticket, log, policy| {
-            sla::check_extension(policy, ticket, log, &metric, by).map_err(|e| DeskError::Extension(e.to_string()))?;
+            sla::check_extension(policy, ticket, log, &metric, by, now)
+                .map_err(|e| DeskError::Extension(e.to_string()))?;
             Ok(vec![(
                 Event::Extended {
                     metric,
@@ -389,6 +391,15 @@ impl Desk {
             let mut ticket = tx.ticket(id)?.ok_or(DeskError::NotFound(id))?;
             if expected.is_some_and(|v| v != ticket.version) {
                 return Err(StoreError::Stale { ticket: id }.into());
+            }
+            // The log is a timeline: an entry dated before the ticket's last change (a wrong
+            // --now) would be replayed out of order.
+            if now < ticket.updated_at {
+                return Err(InvalidField {
+                    field: "now",
+                    reason: format!("{now} is before the ticket's last change ({})", ticket.updated_at),
+                }
+                .into());
             }
             let mut log = tx.log(id)?;
             let events = apply(tx, &mut ticket, &log, policy)?;
@@ -478,9 +489,10 @@ fn refresh_clocks(tx: &Tx, policy: &Policy, ticket: &Ticket, log: &[LogEntry], n
     Ok(())
 }
 
-/// The persisted form of a reading: paused clocks keep no deadline (it moves while paused).
+/// The persisted form of a reading. A paused clock keeps no deadline (it moves while the pause
+/// lasts), unless it had already passed: a breached deadline is fixed and stays overdue.
 pub fn stored_clock(r: &ClockReading) -> StoredClock {
-    let paused = r.paused;
+    let paused = r.paused && !r.breached;
     StoredClock {
         metric: r.metric.clone(),
         cycle: r.cycle,
@@ -499,6 +511,7 @@ pub fn stored_clock(r: &ClockReading) -> StoredClock {
 pub fn default_author(configured: Option<&str>) -> String {
     configured
         .map(str::to_string)
+        .filter(|s| !s.trim().is_empty())
         .or_else(|| std::env::var("USER").ok())
         .or_else(|| std::env::var("USERNAME").ok())
         .filter(|s| !s.trim().is_empty())
