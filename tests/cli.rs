@@ -21,8 +21,12 @@ impl Env {
     }
 
     fn run(&self, args: &[&str]) -> Output {
+        self.run_at(NOW, args)
+    }
+
+    fn run_at(&self, now: &str, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_promptly"))
-            .args(["--db", self.db.to_str().unwrap(), "--now", NOW, "--lang", "en"])
+            .args(["--db", self.db.to_str().unwrap(), "--now", now, "--lang", "en"])
             .args(args)
             .env_remove("PROMPTLY_DB")
             .env_remove("PROMPTLY_NOW")
@@ -226,4 +230,26 @@ fn help_lists_every_command() {
     for command in ["new", "list", "show", "log", "status", "edit", "sla", "demo", "board"] {
         assert!(help.contains(command), "--help lacks {command}");
     }
+}
+
+#[test]
+fn a_refused_command_writes_nothing_even_when_auto_close_is_due() {
+    let env = Env::new();
+    let id = new_ticket(&env).to_string();
+    env.ok(&["status", &id, "resolved", "--note", "replaced the kettle"]);
+    // Two weeks later the resolved ticket is past auto_close_days (7) without a reply.
+    let later = "2026-12-07T10:00:00+08:00";
+    let before = snapshot(&env.db);
+    let out = env.run_at(later, &["status", "4242", "open"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        snapshot(&env.db),
+        before,
+        "the refused command (or its housekeeping) wrote"
+    );
+    // A command that succeeds lets the housekeeping run after it.
+    let out = env.run_at(later, &["log", &id, "customer happy"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let show: Value = serde_json::from_slice(&env.run_at(later, &["show", &id, "--json"]).stdout).unwrap();
+    assert_eq!(show["status"], "closed", "auto-closed after the successful command");
 }

@@ -68,6 +68,8 @@ pub struct Setup {
     pub policy: Policy,
     pub clock: Clock,
     pub lang: &'static str,
+    /// A writing command ran: tidy up once it has succeeded.
+    tidy_after: std::cell::Cell<bool>,
 }
 
 /// Entry point of the binary.
@@ -112,6 +114,7 @@ pub fn setup(cli: Cli) -> Result<Setup> {
         policy,
         clock,
         lang,
+        tidy_after: Default::default(),
     })
 }
 
@@ -129,21 +132,37 @@ impl Setup {
         self.cli.db.clone().unwrap_or_else(config::default_db_path)
     }
 
-    /// Opens the database and the desk on it.
+    /// Opens the database and the desk on it, writing nothing.
     pub fn desk(&self) -> Result<Desk> {
         let store = Store::open(&self.db_path())?;
-        let mut desk = self.desk_on(store);
+        Ok(self.desk_on(store))
+    }
+
+    /// Opens the desk for a command that shows the current state (list, reports, queues):
+    /// first brings it up to date, as [`Setup::tidy`] does.
+    pub fn desk_current(&self) -> Result<Desk> {
+        let mut desk = self.desk()?;
         desk.sync_policy()?;
+        desk.housekeeping()?;
         Ok(desk)
     }
 
-    /// Opens the desk for a command that writes (or reports): first runs the housekeeping
-    /// Promptly does on its own (auto-close, the monthly callback sample). That work is the
-    /// system's, committed on its own; it writes nothing when there is nothing to do.
+    /// Opens the desk for a command that writes. The tidying up runs after the command has
+    /// succeeded, so a refused command writes nothing at all.
     pub fn desk_for_write(&self) -> Result<Desk> {
+        self.tidy_after.set(true);
+        self.desk()
+    }
+
+    /// What Promptly does on its own: recompute stored clocks after a policy edit, close
+    /// resolved tickets the customer never answered, draw the monthly callback sample. Each
+    /// is the system's own change, committed on its own, and writes nothing when there is
+    /// nothing to do.
+    pub fn tidy(&self) -> Result<()> {
         let mut desk = self.desk()?;
+        desk.sync_policy()?;
         desk.housekeeping()?;
-        Ok(desk)
+        Ok(())
     }
 
     pub fn desk_on(&self, store: Store) -> Desk {
@@ -155,10 +174,18 @@ impl Setup {
 pub fn run(cli: Cli) -> Result<()> {
     let mut setup = setup(cli)?;
     let command = setup.cli.command.take();
+    dispatch(&setup, command)?;
+    if setup.tidy_after.get() {
+        setup.tidy()?;
+    }
+    Ok(())
+}
+
+fn dispatch(setup: &Setup, command: Option<Command>) -> Result<()> {
     match command {
-        None => crate::tui::run_board(&setup, setup.cli.demo),
-        Some(Command::New(args)) => new(&setup, args),
-        Some(Command::List(args)) => list(&setup, args),
+        None => crate::tui::run_board(setup, setup.cli.demo),
+        Some(Command::New(args)) => new(setup, args),
+        Some(Command::List(args)) => list(setup, args),
         Some(Command::Show { id, json }) => {
             let desk = setup.desk()?;
             let view = desk.view(id)?;
@@ -169,7 +196,7 @@ pub fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Some(Command::Log(args)) => log(&setup, args),
+        Some(Command::Log(args)) => log(setup, args),
         Some(Command::Status {
             id,
             state,
@@ -197,17 +224,17 @@ pub fn run(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
-        Some(Command::Edit(args)) => edit(&setup, args),
-        Some(Command::Sla(command)) => sla::run(&setup, command),
-        Some(Command::Review(command)) => supervisor::review(&setup, command),
-        Some(Command::Callback(command)) => supervisor::callback(&setup, command),
-        Some(Command::Report(args)) => report::run(&setup, args),
-        Some(Command::Demo { tickets, seed }) => demo(&setup, tickets, seed),
+        Some(Command::Edit(args)) => edit(setup, args),
+        Some(Command::Sla(command)) => sla::run(setup, command),
+        Some(Command::Review(command)) => supervisor::review(setup, command),
+        Some(Command::Callback(command)) => supervisor::callback(setup, command),
+        Some(Command::Report(args)) => report::run(setup, args),
+        Some(Command::Demo { tickets, seed }) => demo(setup, tickets, seed),
         Some(Command::Board(args)) => {
             if args.print {
-                crate::tui::print_board(&setup, args.width, args.height)
+                crate::tui::print_board(setup, args.width, args.height)
             } else {
-                crate::tui::run_board(&setup, false)
+                crate::tui::run_board(setup, false)
             }
         }
         Some(Command::Completions { shell }) => {
@@ -263,7 +290,7 @@ fn new(setup: &Setup, a: NewArgs) -> Result<()> {
 }
 
 fn list(setup: &Setup, a: ListArgs) -> Result<()> {
-    let desk = setup.desk()?;
+    let desk = setup.desk_current()?;
     let now = desk.now();
     let statuses = if a.all {
         Vec::new()
