@@ -36,10 +36,10 @@ fn literal_keys() -> Vec<String> {
                 continue;
             }
             let rest = text[i + 3..].trim_start();
-            if let Some(quoted) = rest.strip_prefix('"') {
-                if let Some(end) = quoted.find('"') {
-                    keys.push(quoted[..end].to_string());
-                }
+            if let Some(quoted) = rest.strip_prefix('"')
+                && let Some(end) = quoted.find('"')
+            {
+                keys.push(quoted[..end].to_string());
             }
         }
     }

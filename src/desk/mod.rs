@@ -392,17 +392,18 @@ impl Desk {
             if expected.is_some_and(|v| v != ticket.version) {
                 return Err(StoreError::Stale { ticket: id }.into());
             }
+            let last_change = ticket.updated_at;
+            let mut log = tx.log(id)?;
+            let events = apply(tx, &mut ticket, &log, policy)?;
             // The log is a timeline: an entry dated before the ticket's last change (a wrong
             // --now) would be replayed out of order.
-            if now < ticket.updated_at {
+            if now < last_change {
                 return Err(InvalidField {
                     field: "now",
-                    reason: format!("{now} is before the ticket's last change ({})", ticket.updated_at),
+                    reason: format!("{now} is before the ticket's last change ({last_change})"),
                 }
                 .into());
             }
-            let mut log = tx.log(id)?;
-            let events = apply(tx, &mut ticket, &log, policy)?;
             ticket.version += 1;
             ticket.updated_at = now;
             tx.update_ticket(&ticket)?;
