@@ -132,10 +132,16 @@ impl Setup {
         self.cli.db.clone().unwrap_or_else(config::default_db_path)
     }
 
-    /// Opens the database and the desk on it, writing nothing.
+    /// Opens the database and the desk on it, writing nothing. A missing file is an error
+    /// (a mistyped --db should not quietly show an empty desk).
     pub fn desk(&self) -> Result<Desk> {
-        let store = Store::open(&self.db_path())?;
-        Ok(self.desk_on(store))
+        let path = self.db_path();
+        if !path.exists() {
+            return Err(CliError::failed(
+                t!("cli.no_database", path = path.display()).to_string(),
+            ));
+        }
+        Ok(self.desk_on(Store::open(&path)?))
     }
 
     /// Opens the desk for a command that shows the current state (list, reports, queues):
@@ -151,7 +157,7 @@ impl Setup {
     /// succeeded, so a refused command writes nothing at all.
     pub fn desk_for_write(&self) -> Result<Desk> {
         self.tidy_after.set(true);
-        self.desk()
+        Ok(self.desk_on(Store::open(&self.db_path())?))
     }
 
     /// What Promptly does on its own: recompute stored clocks after a policy edit, close
@@ -270,7 +276,7 @@ fn new(setup: &Setup, a: NewArgs) -> Result<()> {
         purchased_on: a.purchased,
     };
     // Refuse bad input before the database file is even created.
-    new.validate().map_err(|e| CliError::failed(e.to_string()))?;
+    new.validate().map_err(|e| CliError::usage(format!("--{e}")))?;
     let mut desk = setup.desk_for_write()?;
     let ticket = desk.open_ticket(&new, opened_at)?;
     if a.json {
@@ -367,6 +373,16 @@ fn edit(setup: &Setup, a: EditArgs) -> Result<()> {
     if edits.is_empty() {
         return Err(CliError::usage(t!("cli.edit_nothing").to_string()));
     }
+    // A bad value is a usage error, refused before the database is opened.
+    for edit in &edits {
+        let check = match edit {
+            Edit::Title(v) => crate::domain::ticket::validate_title(v),
+            Edit::Email(v) => crate::domain::ticket::validate_email(v),
+            Edit::Phone(v) => crate::domain::ticket::validate_phone(v),
+            _ => Ok(()),
+        };
+        check.map_err(|e| CliError::usage(format!("--{e}")))?;
+    }
     let mut desk = setup.desk_for_write()?;
     let ticket = desk.edit(a.id, a.expect_version, &edits)?;
     println!("{}", t!("cli.edited", id = ticket.id, version = ticket.version));
@@ -374,7 +390,7 @@ fn edit(setup: &Setup, a: EditArgs) -> Result<()> {
 }
 
 fn demo(setup: &Setup, tickets: usize, seed: u64) -> Result<()> {
-    let mut desk = setup.desk()?;
+    let mut desk = setup.desk_for_write()?;
     let existing = desk.list(&ListQuery {
         limit: Some(1),
         ..Default::default()

@@ -20,7 +20,7 @@ pub fn run(setup: &Setup, args: ReportArgs) -> Result<()> {
     let report = desk.report(args.period, args.date)?;
     let out = match args.format {
         ReportFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&json_report(&desk, &report)).unwrap_or_default();
+            let mut s = super::output::json_text(&json_report(&desk, &report));
             s.push('\n');
             s
         }

@@ -330,8 +330,8 @@ impl Desk {
         Ok(self.store.list(query)?)
     }
 
-    /// Recomputes the stored clocks of every open or waiting ticket (after a policy edit:
-    /// calendar changes apply to running clocks). Returns how many tickets were refreshed.
+    /// Recomputes the stored clocks of every ticket whose clocks can still change (after a
+    /// policy edit: calendar changes apply to running clocks). Returns how many were refreshed.
     pub fn recompute_active(&mut self) -> Result<usize> {
         self.recompute_and_mark(None)
     }
@@ -352,9 +352,9 @@ impl Desk {
     /// One transaction: every active ticket's clocks, and the policy they now follow.
     fn recompute_and_mark(&mut self, fingerprint: Option<&str>) -> Result<usize> {
         let now = self.now();
-        let ids = self.store.active_ticket_ids()?;
         let policy = &self.policy;
         self.store.write(|tx| {
+            let ids = tx.ticket_ids_with_live_clocks()?;
             for id in &ids {
                 if let Some(ticket) = tx.ticket(*id)? {
                     refresh_clocks(tx, policy, &ticket, &tx.log(*id)?, now)?;
