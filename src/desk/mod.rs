@@ -143,18 +143,7 @@ impl Desk {
             }
             .into());
         }
-        let targets = self.policy.targets_for(new.priority, new.kind, new.complexity);
-        let entry = NewEntry {
-            at,
-            author: self.author.clone(),
-            event: Event::Opened {
-                priority: new.priority,
-                kind: new.kind,
-                complexity: new.complexity,
-                targets,
-            },
-            body: new.title.trim().to_string(),
-        };
+        let entry = opened_entry(&self.policy, new, at, &self.author);
         let policy = &self.policy;
         self.store.write(|tx| {
             let id = tx.insert_ticket(new, at)?;
@@ -420,6 +409,21 @@ impl Desk {
             refresh_clocks(tx, policy, &ticket, &log, now)?;
             Ok(ticket)
         })
+    }
+}
+
+/// The first log entry of a ticket: intake, with the targets promised at that moment.
+fn opened_entry(policy: &Policy, new: &NewTicket, at: DateTime<Utc>, author: &str) -> NewEntry {
+    NewEntry {
+        at,
+        author: author.to_string(),
+        event: Event::Opened {
+            priority: new.priority,
+            kind: new.kind,
+            complexity: new.complexity,
+            targets: policy.targets_for(new.priority, new.kind, new.complexity),
+        },
+        body: new.title.trim().to_string(),
     }
 }
 
