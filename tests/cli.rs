@@ -21,8 +21,12 @@ impl Env {
     }
 
     fn run(&self, args: &[&str]) -> Output {
+        self.run_at(NOW, args)
+    }
+
+    fn run_at(&self, now: &str, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_promptly"))
-            .args(["--db", self.db.to_str().unwrap(), "--now", NOW, "--lang", "en"])
+            .args(["--db", self.db.to_str().unwrap(), "--now", now, "--lang", "en"])
             .args(args)
             .env_remove("PROMPTLY_DB")
             .env_remove("PROMPTLY_NOW")
@@ -174,12 +178,14 @@ fn bad_input_exits_with_the_right_code_and_writes_nothing() {
     );
     let err = env.fails(&["new", "--title", "x", "--opened-at", "yesterday-ish"], 2);
     assert!(err.contains("--opened-at") && err.contains("not a timestamp"), "{err}");
-    let err = env.fails(&["new", "--title", "  "], 1);
+    let err = env.fails(&["new", "--title", "  "], 2);
     assert!(err.contains("title"), "{err}");
-    let err = env.fails(&["new", "--title", "x", "--email", "nope"], 1);
+    let err = env.fails(&["new", "--title", "x", "--email", "nope"], 2);
     assert!(err.contains("email"), "{err}");
     let err = env.fails(&["log", &id, "hello", "--contact", "pigeon"], 2);
     assert!(err.contains("contact"), "{err}");
+    let err = env.fails(&["edit", &id, "--phone", "call me maybe"], 2);
+    assert!(err.contains("--phone"), "{err}");
     let err = env.fails(&["edit", &id], 2);
     assert!(err.contains("edit"), "{err}");
     let err = env.fails(&["status", &id, "waiting", "--expect-version", "7"], 1);
@@ -205,6 +211,16 @@ fn untrusted_text_is_sanitised_in_text_output() {
     assert!(text.contains("␛[2J"), "{text}");
     let list = env.ok(&["list"]);
     assert!(!list.contains('\u{1b}'), "{list:?}");
+    let json = env.ok(&["show", &id.to_string(), "--json"]);
+    assert!(
+        !json.chars().any(|c| c.is_control() && c != '\n' || c == '\u{202e}'),
+        "{json:?}"
+    );
+    let value: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        value["title"], "evil \u{1b}[2J title \u{202e}",
+        "the JSON still means the same"
+    );
 }
 
 #[test]
@@ -226,4 +242,35 @@ fn help_lists_every_command() {
     for command in ["new", "list", "show", "log", "status", "edit", "sla", "demo", "board"] {
         assert!(help.contains(command), "--help lacks {command}");
     }
+}
+
+#[test]
+fn a_refused_command_writes_nothing_even_when_auto_close_is_due() {
+    let env = Env::new();
+    let id = new_ticket(&env).to_string();
+    env.ok(&["status", &id, "resolved", "--note", "replaced the kettle"]);
+    // Two weeks later the resolved ticket is past auto_close_days (7) without a reply.
+    let later = "2026-12-07T10:00:00+08:00";
+    let before = snapshot(&env.db);
+    let out = env.run_at(later, &["status", "4242", "open"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        snapshot(&env.db),
+        before,
+        "the refused command (or its housekeeping) wrote"
+    );
+    // A command that succeeds lets the housekeeping run after it.
+    let out = env.run_at(later, &["log", &id, "customer happy"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let show: Value = serde_json::from_slice(&env.run_at(later, &["show", &id, "--json"]).stdout).unwrap();
+    assert_eq!(show["status"], "closed", "auto-closed after the successful command");
+}
+
+#[test]
+fn reading_a_database_that_does_not_exist_is_refused_not_created() {
+    let env = Env::new();
+    let out = env.run(&["list"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no database at"));
+    assert!(!env.db.exists(), "a read must not create the file");
 }

@@ -270,3 +270,70 @@ fn extensions_are_capped_logged_and_explained() {
     let explain = stdout_ok(promptly(d, &["sla", "explain", "1", at[0], at[1]]));
     assert!(explain.contains("resolution") && explain.contains("2d"), "{explain}");
 }
+
+#[test]
+fn a_ticket_set_waiting_after_its_deadline_stays_overdue_and_awaits_review() {
+    let dir = setup();
+    let d = dir.path();
+    stdout_ok(promptly(
+        d,
+        &["new", "--title", "late then waiting", "--now", "2026-11-23 09:00"],
+    ));
+    // First response was due 09:30; the agent sets it waiting at 10:00.
+    stdout_ok(promptly(
+        d,
+        &[
+            "status",
+            "1",
+            "waiting",
+            "--note",
+            "asked for photos",
+            "--now",
+            "2026-11-23 10:00",
+        ],
+    ));
+    let overdue = stdout_ok(promptly(d, &["list", "--overdue", "--now", "2026-11-23 10:00"]));
+    assert!(overdue.contains("late then waiting"), "{overdue}");
+    let queue = stdout_ok(promptly(d, &["review", "list", "--now", "2026-11-23 10:00"]));
+    assert!(
+        queue.contains("late then waiting") && queue.contains("30:00"),
+        "{queue}"
+    );
+}
+
+#[test]
+fn an_extension_cannot_erase_a_breach() {
+    let dir = setup();
+    let d = dir.path();
+    stdout_ok(promptly(
+        d,
+        &[
+            "new",
+            "--title",
+            "repair",
+            "--kind",
+            "repair",
+            "--now",
+            "2026-11-23 10:00",
+        ],
+    ));
+    // 7 working days end Tuesday 2026-12-01 18:00; on Wednesday it is breached.
+    let out = promptly(
+        d,
+        &[
+            "sla",
+            "extend",
+            "1",
+            "resolution",
+            "--by",
+            "1d",
+            "--reason",
+            "late",
+            "--now",
+            "2026-12-02 10:00",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("already breached"), "{err}");
+}

@@ -417,7 +417,8 @@ fn extensions_add_working_days_up_to_the_maximum() {
     );
     let mut log = Log::opened(&p, &t);
     let two: Target = "2d".parse().unwrap();
-    assert_eq!(check_extension(&p, &t, &log.entries, "resolution", &two), Ok(()));
+    let at = utc("2026-03-05T11:00:00Z");
+    assert_eq!(check_extension(&p, &t, &log.entries, "resolution", &two, at), Ok(()));
     log.push(
         "2026-03-05T10:00:00Z",
         Event::Extended {
@@ -431,33 +432,68 @@ fn extensions_add_working_days_up_to_the_maximum() {
     assert_eq!(res.due_at, Some(utc("2026-03-13T18:00:00Z")));
     assert_eq!(res.extended, "2d");
     // 2d granted, 2d more would make 4d > 3d.
-    let err = check_extension(&p, &t, &log.entries, "resolution", &two).unwrap_err();
+    let err = check_extension(&p, &t, &log.entries, "resolution", &two, at).unwrap_err();
     assert!(matches!(err, ExtensionError::BeyondMaximum { .. }));
     assert_eq!(
         err.to_string(),
         "extend: resolution may be extended by at most 3d per cycle; 2d already granted, 2d more would exceed it"
     );
     assert_eq!(
-        check_extension(&p, &t, &log.entries, "resolution", &Target::WorkingDays(1)),
+        check_extension(&p, &t, &log.entries, "resolution", &Target::WorkingDays(1), at),
         Ok(())
     );
     assert!(matches!(
-        check_extension(&p, &t, &log.entries, "resolution", &Target::hours(2)),
+        check_extension(&p, &t, &log.entries, "resolution", &Target::hours(2), at),
         Err(ExtensionError::WrongUnit { .. })
     ));
     assert!(matches!(
-        check_extension(&p, &t, &log.entries, "first-response", &two),
+        check_extension(&p, &t, &log.entries, "first-response", &two, at),
         Err(ExtensionError::NotExtendable(_))
     ));
     assert!(matches!(
-        check_extension(&p, &t, &log.entries, "nonsense", &two),
+        check_extension(&p, &t, &log.entries, "nonsense", &two, at),
         Err(ExtensionError::UnknownMetric(_))
+    ));
+    // Past the deadline, a breach stands: it is judged, not extended away.
+    let late = utc("2026-03-16T09:00:00Z");
+    assert!(matches!(
+        check_extension(&p, &t, &log.entries, "resolution", &Target::WorkingDays(1), late),
+        Err(ExtensionError::AlreadyBreached { .. })
     ));
     log.status("2026-03-06T10:00:00Z", Status::Open, Status::Resolved);
     assert!(matches!(
-        check_extension(&p, &t, &log.entries, "resolution", &Target::WorkingDays(1)),
+        check_extension(
+            &p,
+            &t,
+            &log.entries,
+            "resolution",
+            &Target::WorkingDays(1),
+            utc("2026-03-06T11:00:00Z")
+        ),
         Err(ExtensionError::AlreadyMet(_))
     ));
+}
+
+#[test]
+fn a_pause_begun_after_the_deadline_does_not_hide_the_breach() {
+    let p = policy();
+    // Opened Monday 09:00: first response (normal, 4h) is due 13:00; set waiting at 14:00.
+    let t = ticket(
+        Priority::Normal,
+        Kind::Enquiry,
+        Complexity::Ordinary,
+        "2026-03-02T09:00:00Z",
+    );
+    let mut log = Log::opened(&p, &t);
+    log.status("2026-03-02T14:00:00Z", Status::Open, Status::Waiting);
+    // Read at the instant of the pause (what the desk stores), during it, and a day later.
+    for at in ["2026-03-02T14:00:00Z", "2026-03-02T14:30:00Z", "2026-03-03T10:00:00Z"] {
+        let r = evaluate(&p, &t, &log.entries, utc(at));
+        let fr = clock(&r, "first-response", 1);
+        assert!(fr.breached, "at {at}: {fr:?}");
+        assert_eq!(fr.due_at, Some(utc("2026-03-02T13:00:00Z")), "at {at}");
+        assert_eq!(fr.state, ClockState::Breached, "at {at}");
+    }
 }
 
 #[test]

@@ -162,7 +162,7 @@ pub struct ListArgs {
     /// Only tickets with a clock past its deadline
     #[arg(long)]
     pub overdue: bool,
-    /// Only tickets with a clock due within this time (e.g. 2h, 45m)
+    /// Only tickets with a clock due within this real time (e.g. 45m, 2h, 2d = 48 hours)
     #[arg(long, value_name = "DURATION", conflicts_with = "overdue", value_parser = parse_wall_duration)]
     pub due_within: Option<chrono::Duration>,
     /// Text in the title, customer name or order reference
@@ -393,9 +393,11 @@ fn parse_optional_date(s: &str) -> Result<Option<chrono::NaiveDate>, String> {
     }
 }
 
-/// A wall-clock duration for list filters: 45m, 2h, 1h30m, 2d.
+/// A wall-clock duration for list filters: 45m, 2h, 1h30m, 2d. Unlike an SLA target, `d` here
+/// is 24 real hours ("due within 2 days"), not working days. At most ten years.
 fn parse_wall_duration(s: &str) -> Result<chrono::Duration, String> {
-    let bad = || format!("'{s}' is not a duration (e.g. 45m, 2h, 1h30m, 2d)");
+    const MAX_SECS: i64 = 10 * 366 * 86_400;
+    let bad = || format!("'{s}' is not a duration (e.g. 45m, 2h, 1h30m, 2d; at most ten years)");
     let mut total = 0i64;
     let mut number = String::new();
     for c in s.trim().chars() {
@@ -405,15 +407,19 @@ fn parse_wall_duration(s: &str) -> Result<chrono::Duration, String> {
         }
         let n: i64 = number.parse().map_err(|_| bad())?;
         number.clear();
-        total += n * match c {
+        let unit = match c {
             'd' => 86_400,
             'h' => 3_600,
             'm' => 60,
             's' => 1,
             _ => return Err(bad()),
         };
+        total = n
+            .checked_mul(unit)
+            .and_then(|secs| total.checked_add(secs))
+            .ok_or_else(bad)?;
     }
-    if !number.is_empty() || total <= 0 {
+    if !number.is_empty() || total <= 0 || total > MAX_SECS {
         return Err(bad());
     }
     Ok(chrono::Duration::seconds(total))
@@ -434,5 +440,7 @@ mod tests {
         assert_eq!(parse_wall_duration("1h30m").unwrap(), chrono::Duration::minutes(90));
         assert!(parse_wall_duration("soon").is_err());
         assert!(parse_wall_duration("5").is_err());
+        assert!(parse_wall_duration("99999999999d").is_err());
+        assert!(parse_wall_duration("99999999999999999999d").is_err());
     }
 }

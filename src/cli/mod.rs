@@ -68,6 +68,8 @@ pub struct Setup {
     pub policy: Policy,
     pub clock: Clock,
     pub lang: &'static str,
+    /// A writing command ran: tidy up once it has succeeded.
+    tidy_after: std::cell::Cell<bool>,
 }
 
 /// Entry point of the binary.
@@ -112,6 +114,7 @@ pub fn setup(cli: Cli) -> Result<Setup> {
         policy,
         clock,
         lang,
+        tidy_after: Default::default(),
     })
 }
 
@@ -129,21 +132,43 @@ impl Setup {
         self.cli.db.clone().unwrap_or_else(config::default_db_path)
     }
 
-    /// Opens the database and the desk on it.
+    /// Opens the database and the desk on it, writing nothing. A missing file is an error
+    /// (a mistyped --db should not quietly show an empty desk).
     pub fn desk(&self) -> Result<Desk> {
-        let store = Store::open(&self.db_path())?;
-        let mut desk = self.desk_on(store);
+        let path = self.db_path();
+        if !path.exists() {
+            return Err(CliError::failed(
+                t!("cli.no_database", path = path.display()).to_string(),
+            ));
+        }
+        Ok(self.desk_on(Store::open(&path)?))
+    }
+
+    /// Opens the desk for a command that shows the current state (list, reports, queues):
+    /// first brings it up to date, as [`Setup::tidy`] does.
+    pub fn desk_current(&self) -> Result<Desk> {
+        let mut desk = self.desk()?;
         desk.sync_policy()?;
+        desk.housekeeping()?;
         Ok(desk)
     }
 
-    /// Opens the desk for a command that writes (or reports): first runs the housekeeping
-    /// Promptly does on its own (auto-close, the monthly callback sample). That work is the
-    /// system's, committed on its own; it writes nothing when there is nothing to do.
+    /// Opens the desk for a command that writes. The tidying up runs after the command has
+    /// succeeded, so a refused command writes nothing at all.
     pub fn desk_for_write(&self) -> Result<Desk> {
+        self.tidy_after.set(true);
+        Ok(self.desk_on(Store::open(&self.db_path())?))
+    }
+
+    /// What Promptly does on its own: recompute stored clocks after a policy edit, close
+    /// resolved tickets the customer never answered, draw the monthly callback sample. Each
+    /// is the system's own change, committed on its own, and writes nothing when there is
+    /// nothing to do.
+    pub fn tidy(&self) -> Result<()> {
         let mut desk = self.desk()?;
+        desk.sync_policy()?;
         desk.housekeeping()?;
-        Ok(desk)
+        Ok(())
     }
 
     pub fn desk_on(&self, store: Store) -> Desk {
@@ -155,10 +180,18 @@ impl Setup {
 pub fn run(cli: Cli) -> Result<()> {
     let mut setup = setup(cli)?;
     let command = setup.cli.command.take();
+    dispatch(&setup, command)?;
+    if setup.tidy_after.get() {
+        setup.tidy()?;
+    }
+    Ok(())
+}
+
+fn dispatch(setup: &Setup, command: Option<Command>) -> Result<()> {
     match command {
-        None => crate::tui::run_board(&setup, setup.cli.demo),
-        Some(Command::New(args)) => new(&setup, args),
-        Some(Command::List(args)) => list(&setup, args),
+        None => crate::tui::run_board(setup, setup.cli.demo),
+        Some(Command::New(args)) => new(setup, args),
+        Some(Command::List(args)) => list(setup, args),
         Some(Command::Show { id, json }) => {
             let desk = setup.desk()?;
             let view = desk.view(id)?;
@@ -169,7 +202,7 @@ pub fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Some(Command::Log(args)) => log(&setup, args),
+        Some(Command::Log(args)) => log(setup, args),
         Some(Command::Status {
             id,
             state,
@@ -197,17 +230,17 @@ pub fn run(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
-        Some(Command::Edit(args)) => edit(&setup, args),
-        Some(Command::Sla(command)) => sla::run(&setup, command),
-        Some(Command::Review(command)) => supervisor::review(&setup, command),
-        Some(Command::Callback(command)) => supervisor::callback(&setup, command),
-        Some(Command::Report(args)) => report::run(&setup, args),
-        Some(Command::Demo { tickets, seed }) => demo(&setup, tickets, seed),
+        Some(Command::Edit(args)) => edit(setup, args),
+        Some(Command::Sla(command)) => sla::run(setup, command),
+        Some(Command::Review(command)) => supervisor::review(setup, command),
+        Some(Command::Callback(command)) => supervisor::callback(setup, command),
+        Some(Command::Report(args)) => report::run(setup, args),
+        Some(Command::Demo { tickets, seed }) => demo(setup, tickets, seed),
         Some(Command::Board(args)) => {
             if args.print {
-                crate::tui::print_board(&setup, args.width, args.height)
+                crate::tui::print_board(setup, args.width, args.height)
             } else {
-                crate::tui::run_board(&setup, false)
+                crate::tui::run_board(setup, false)
             }
         }
         Some(Command::Completions { shell }) => {
@@ -243,7 +276,7 @@ fn new(setup: &Setup, a: NewArgs) -> Result<()> {
         purchased_on: a.purchased,
     };
     // Refuse bad input before the database file is even created.
-    new.validate().map_err(|e| CliError::failed(e.to_string()))?;
+    new.validate().map_err(|e| CliError::usage(format!("--{e}")))?;
     let mut desk = setup.desk_for_write()?;
     let ticket = desk.open_ticket(&new, opened_at)?;
     if a.json {
@@ -263,7 +296,7 @@ fn new(setup: &Setup, a: NewArgs) -> Result<()> {
 }
 
 fn list(setup: &Setup, a: ListArgs) -> Result<()> {
-    let desk = setup.desk()?;
+    let desk = setup.desk_current()?;
     let now = desk.now();
     let statuses = if a.all {
         Vec::new()
@@ -340,6 +373,16 @@ fn edit(setup: &Setup, a: EditArgs) -> Result<()> {
     if edits.is_empty() {
         return Err(CliError::usage(t!("cli.edit_nothing").to_string()));
     }
+    // A bad value is a usage error, refused before the database is opened.
+    for edit in &edits {
+        let check = match edit {
+            Edit::Title(v) => crate::domain::ticket::validate_title(v),
+            Edit::Email(v) => crate::domain::ticket::validate_email(v),
+            Edit::Phone(v) => crate::domain::ticket::validate_phone(v),
+            _ => Ok(()),
+        };
+        check.map_err(|e| CliError::usage(format!("--{e}")))?;
+    }
     let mut desk = setup.desk_for_write()?;
     let ticket = desk.edit(a.id, a.expect_version, &edits)?;
     println!("{}", t!("cli.edited", id = ticket.id, version = ticket.version));
@@ -347,7 +390,7 @@ fn edit(setup: &Setup, a: EditArgs) -> Result<()> {
 }
 
 fn demo(setup: &Setup, tickets: usize, seed: u64) -> Result<()> {
-    let mut desk = setup.desk()?;
+    let mut desk = setup.desk_for_write()?;
     let existing = desk.list(&ListQuery {
         limit: Some(1),
         ..Default::default()

@@ -11,8 +11,26 @@ use rust_i18n::t;
 use serde_json::{Value, json};
 
 pub fn print_json(value: &Value) {
-    // serde_json escapes control characters in strings, so JSON output is terminal-safe.
-    println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
+    println!("{}", json_text(value));
+}
+
+/// Pretty JSON that is also safe on a terminal: serde_json escapes C0 controls but leaves C1
+/// controls (U+009B is a CSI) and bidi overrides raw, so those are written as `\uXXXX` too.
+/// The JSON means exactly the same.
+pub fn json_text(value: &Value) -> String {
+    let raw = serde_json::to_string_pretty(value).unwrap_or_default();
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        if c != '\n' && crate::domain::text::is_unsafe(c) {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 pub fn rfc3339(t: DateTime<Utc>) -> String {

@@ -16,11 +16,11 @@ use serde_json::{Map, Value, json};
 use std::fmt::Write as _;
 
 pub fn run(setup: &Setup, args: ReportArgs) -> Result<()> {
-    let desk = setup.desk_for_write()?;
+    let desk = setup.desk_current()?;
     let report = desk.report(args.period, args.date)?;
     let out = match args.format {
         ReportFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&json_report(&desk, &report)).unwrap_or_default();
+            let mut s = super::output::json_text(&json_report(&desk, &report));
             s.push('\n');
             s
         }

@@ -71,7 +71,8 @@ fn due(setup: &Setup, from: &str, target: &str, calendar: Option<&str>) -> Resul
 fn print_summary(policy: &crate::domain::policy::Policy) {
     use crate::domain::ticket::Priority;
     let lang = rust_i18n::locale();
-    let names: Vec<&str> = policy.calendar_names().collect();
+    use crate::domain::text::sanitize_line;
+    let names: Vec<String> = policy.calendar_names().map(sanitize_line).collect();
     println!(
         "{}",
         t!(
@@ -93,14 +94,14 @@ fn print_summary(policy: &crate::domain::policy::Policy) {
             }
         };
         println!();
-        println!("{} ({})", m.name, m.label(&lang));
+        println!("{} ({})", sanitize_line(&m.name), sanitize_line(m.label(&lang)));
         println!(
             "  {}: {} -> {}   {}: {}",
             t!("sla.runs"),
             m.start.slug(),
             m.stop.slug(),
             t!("sla.calendar"),
-            m.calendar
+            sanitize_line(&m.calendar)
         );
         let mut target = by(&m.target);
         if let Some(complex) = &m.complex {

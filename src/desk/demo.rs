@@ -2,7 +2,7 @@
 //! Chinese, from `assets/demo.toml`. Deterministic for a seed and a `now`. Written in one
 //! transaction so 100,000 tickets take seconds, not an fsync each.
 
-use super::{Desk, Result, apply_status, refresh_clocks};
+use super::{Desk, Result, apply_status, opened_entry, refresh_clocks};
 use crate::domain::log::{ContactMethod, Direction, Event, NewEntry};
 use crate::domain::ticket::{Channel, Complexity, Customer, Kind, NewTicket, Priority, Status, Ticket};
 use chrono::{DateTime, Duration, Utc};
@@ -66,18 +66,8 @@ impl Desk {
                 let mut ticket = new.opened(id, opened);
                 let history = demo_history(&pools, &mut rng, &ticket, chinese, now);
                 let mut log = Vec::with_capacity(history.len() + 1);
-                let opened_entry = NewEntry {
-                    at: opened,
-                    author: author.clone(),
-                    event: Event::Opened {
-                        priority: new.priority,
-                        kind: new.kind,
-                        complexity: new.complexity,
-                        targets: policy.targets_for(new.priority, new.kind, new.complexity),
-                    },
-                    body: new.title.clone(),
-                };
-                for entry in std::iter::once(opened_entry).chain(history) {
+                let intake = opened_entry(policy, &new, opened, &author);
+                for entry in std::iter::once(intake).chain(history) {
                     if let Event::Status { to, .. } = entry.event {
                         apply_status(&mut ticket, to, entry.at);
                     }

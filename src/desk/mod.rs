@@ -143,18 +143,7 @@ impl Desk {
             }
             .into());
         }
-        let targets = self.policy.targets_for(new.priority, new.kind, new.complexity);
-        let entry = NewEntry {
-            at,
-            author: self.author.clone(),
-            event: Event::Opened {
-                priority: new.priority,
-                kind: new.kind,
-                complexity: new.complexity,
-                targets,
-            },
-            body: new.title.trim().to_string(),
-        };
+        let entry = opened_entry(&self.policy, new, at, &self.author);
         let policy = &self.policy;
         self.store.write(|tx| {
             let id = tx.insert_ticket(new, at)?;
@@ -304,8 +293,10 @@ impl Desk {
         }
         let metric = metric.to_string();
         let reason = reason.trim().to_string();
+        let now = self.now();
         self.change(id, expected, move |ticket, log, policy| {
-            sla::check_extension(policy, ticket, log, &metric, by).map_err(|e| DeskError::Extension(e.to_string()))?;
+            sla::check_extension(policy, ticket, log, &metric, by, now)
+                .map_err(|e| DeskError::Extension(e.to_string()))?;
             Ok(vec![(
                 Event::Extended {
                     metric,
@@ -328,8 +319,8 @@ impl Desk {
         Ok(self.store.list(query)?)
     }
 
-    /// Recomputes the stored clocks of every open or waiting ticket (after a policy edit:
-    /// calendar changes apply to running clocks). Returns how many tickets were refreshed.
+    /// Recomputes the stored clocks of every ticket whose clocks can still change (after a
+    /// policy edit: calendar changes apply to running clocks). Returns how many were refreshed.
     pub fn recompute_active(&mut self) -> Result<usize> {
         self.recompute_and_mark(None)
     }
@@ -350,9 +341,9 @@ impl Desk {
     /// One transaction: every active ticket's clocks, and the policy they now follow.
     fn recompute_and_mark(&mut self, fingerprint: Option<&str>) -> Result<usize> {
         let now = self.now();
-        let ids = self.store.active_ticket_ids()?;
         let policy = &self.policy;
         self.store.write(|tx| {
+            let ids = tx.ticket_ids_with_live_clocks()?;
             for id in &ids {
                 if let Some(ticket) = tx.ticket(*id)? {
                     refresh_clocks(tx, policy, &ticket, &tx.log(*id)?, now)?;
@@ -390,8 +381,18 @@ impl Desk {
             if expected.is_some_and(|v| v != ticket.version) {
                 return Err(StoreError::Stale { ticket: id }.into());
             }
+            let last_change = ticket.updated_at;
             let mut log = tx.log(id)?;
             let events = apply(tx, &mut ticket, &log, policy)?;
+            // The log is a timeline: an entry dated before the ticket's last change (a wrong
+            // --now) would be replayed out of order.
+            if now < last_change {
+                return Err(InvalidField {
+                    field: "now",
+                    reason: format!("{now} is before the ticket's last change ({last_change})"),
+                }
+                .into());
+            }
             ticket.version += 1;
             ticket.updated_at = now;
             tx.update_ticket(&ticket)?;
@@ -408,6 +409,21 @@ impl Desk {
             refresh_clocks(tx, policy, &ticket, &log, now)?;
             Ok(ticket)
         })
+    }
+}
+
+/// The first log entry of a ticket: intake, with the targets promised at that moment.
+fn opened_entry(policy: &Policy, new: &NewTicket, at: DateTime<Utc>, author: &str) -> NewEntry {
+    NewEntry {
+        at,
+        author: author.to_string(),
+        event: Event::Opened {
+            priority: new.priority,
+            kind: new.kind,
+            complexity: new.complexity,
+            targets: policy.targets_for(new.priority, new.kind, new.complexity),
+        },
+        body: new.title.trim().to_string(),
     }
 }
 
@@ -478,9 +494,10 @@ fn refresh_clocks(tx: &Tx, policy: &Policy, ticket: &Ticket, log: &[LogEntry], n
     Ok(())
 }
 
-/// The persisted form of a reading: paused clocks keep no deadline (it moves while paused).
+/// The persisted form of a reading. A paused clock keeps no deadline (it moves while the pause
+/// lasts), unless it had already passed: a breached deadline is fixed and stays overdue.
 pub fn stored_clock(r: &ClockReading) -> StoredClock {
-    let paused = r.paused;
+    let paused = r.paused && !r.breached;
     StoredClock {
         metric: r.metric.clone(),
         cycle: r.cycle,
@@ -499,6 +516,7 @@ pub fn stored_clock(r: &ClockReading) -> StoredClock {
 pub fn default_author(configured: Option<&str>) -> String {
     configured
         .map(str::to_string)
+        .filter(|s| !s.trim().is_empty())
         .or_else(|| std::env::var("USER").ok())
         .or_else(|| std::env::var("USERNAME").ok())
         .filter(|s| !s.trim().is_empty())

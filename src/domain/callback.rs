@@ -61,7 +61,7 @@ impl FromStr for Month {
 }
 
 /// FNV-1a: a hash that never changes between builds or platforms (std's does not promise that).
-fn stable_hash(text: &str) -> u64 {
+pub fn stable_hash(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })

@@ -235,8 +235,9 @@ impl Compliance {
         percent(self.met, self.due)
     }
 
+    /// The level from the exact share, not the rounded percent (79.96% is not acceptable).
     pub fn level(&self) -> Option<Level> {
-        self.percent().map(Level::of)
+        (self.due > 0).then(|| Level::of(self.met as f64 * 100.0 / self.due as f64))
     }
 }
 
@@ -503,5 +504,16 @@ mod tests {
         assert_eq!(Level::of(49.9), Level::Major);
         assert_eq!(percent(2, 3), Some(66.7));
         assert_eq!(percent(0, 0), None);
+        let nearly = Compliance {
+            metric: "m".into(),
+            due: 10_000,
+            met: 7_996,
+        };
+        assert_eq!(nearly.percent(), Some(80.0));
+        assert_eq!(
+            nearly.level(),
+            Some(Level::Minor),
+            "79.96% rounds to 80.0 but is not acceptable"
+        );
     }
 }

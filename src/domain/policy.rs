@@ -247,13 +247,9 @@ impl Policy {
         }
     }
 
-    /// Tells two policies apart (stored clocks remember which one computed them). Stable for
-    /// a build; a different build may give another value, which only costs a recompute.
+    /// Tells two policies apart (stored clocks remember which one computed them).
     pub fn fingerprint(&self) -> String {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        format!("{self:?}").hash(&mut h);
-        format!("{:016x}", h.finish())
+        format!("{:016x}", crate::domain::callback::stable_hash(&format!("{self:?}")))
     }
 
     /// The shipped default (`assets/policy.toml`).

@@ -103,6 +103,11 @@ pub enum ExtensionError {
     NotExtendable(String),
     NotRunning(String),
     AlreadyMet(String),
+    /// The deadline has passed: a breach stands and is judged, it is not extended away.
+    AlreadyBreached {
+        metric: String,
+        due: DateTime<Utc>,
+    },
     WrongUnit {
         metric: String,
         max: Target,
@@ -126,6 +131,11 @@ impl fmt::Display for ExtensionError {
                 write!(f, "extend: {m} has no running clock on this ticket")
             }
             ExtensionError::AlreadyMet(m) => write!(f, "extend: {m} is already met"),
+            ExtensionError::AlreadyBreached { metric, due } => write!(
+                f,
+                "extend: {metric} was due {} and is already breached; a breach is judged (promptly review), not extended",
+                due.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            ),
             ExtensionError::WrongUnit { metric, max } => write!(
                 f,
                 "extend: {metric} extends in {} (at most {max})",
@@ -160,13 +170,14 @@ pub fn evaluate(policy: &Policy, ticket: &Ticket, log: &[LogEntry], now: DateTim
 }
 
 /// Refuses an extension past the metric's maximum (all extensions of the current cycle
-/// together), of a metric without one, of a met or unknown metric.
+/// together), of a metric without one, of a met, breached (at `now`) or unknown metric.
 pub fn check_extension(
     policy: &Policy,
     ticket: &Ticket,
     log: &[LogEntry],
     metric: &str,
     by: &Target,
+    now: DateTime<Utc>,
 ) -> Result<(), ExtensionError> {
     let m = policy
         .metric(metric)
@@ -174,7 +185,7 @@ pub fn check_extension(
     let max = m
         .max_extension
         .ok_or_else(|| ExtensionError::NotExtendable(metric.to_string()))?;
-    let cycles = replay(policy, ticket, log, None);
+    let cycles = replay(policy, ticket, log, Some(now));
     let current = cycles
         .iter()
         .rev()
@@ -182,6 +193,14 @@ pub fn check_extension(
         .ok_or_else(|| ExtensionError::NotRunning(metric.to_string()))?;
     if current.stopped.is_some() {
         return Err(ExtensionError::AlreadyMet(metric.to_string()));
+    }
+    if let Some((reading, _)) = read(policy, current, now)
+        && let (true, Some(due)) = (reading.breached, reading.due_at)
+    {
+        return Err(ExtensionError::AlreadyBreached {
+            metric: metric.to_string(),
+            due,
+        });
     }
     if max.is_days() != by.is_days() {
         return Err(ExtensionError::WrongUnit {
@@ -671,12 +690,14 @@ fn read(policy: &Policy, c: &Cycle, now: DateTime<Utc>) -> Option<(ClockReading,
             Target::Business(s) => ext_secs += s,
         }
     }
-    // Pauses clipped to the evaluation end, in order.
+    // Pauses clipped to the evaluation end, in order. A pause that begins at the very
+    // instant of evaluation is kept (zero length): the budget may have run out before it, and
+    // dropping it would let the pause hide that breach.
     let pauses: Vec<(DateTime<Utc>, DateTime<Utc>)> = c
         .pauses
         .iter()
         .map(|p| (p.from, p.to.unwrap_or(end).min(end)))
-        .filter(|(p0, p1)| p1 > p0)
+        .filter(|(p0, p1)| p1 >= p0)
         .collect();
     let paused_now = c.running() && c.pauses.last().is_some_and(|p| p.to.is_none());
 

@@ -168,22 +168,11 @@ impl Store {
         rows::list(&self.conn, query)
     }
 
-    /// Ids of tickets still being worked (open or waiting): their clocks run.
-    pub fn active_ticket_ids(&self) -> Result<Vec<i64>> {
-        rows::active_ticket_ids(&self.conn)
-    }
-
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
         Ok(self
             .conn
             .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
             .optional()?)
-    }
-
-    /// Runs raw SQL (tests use it to prove the log refuses edits).
-    #[doc(hidden)]
-    pub fn execute_raw(&self, sql: &str) -> Result<usize> {
-        Ok(self.conn.execute(sql, [])?)
     }
 }
 
@@ -212,6 +201,11 @@ impl Tx<'_> {
             return Err(StoreError::Stale { ticket: ticket.id });
         }
         Ok(())
+    }
+
+    /// Tickets whose clocks can still change (see [`Desk::sync_policy`](crate::desk::Desk)).
+    pub fn ticket_ids_with_live_clocks(&self) -> Result<Vec<i64>> {
+        rows::ticket_ids_with_live_clocks(&self.0)
     }
 
     pub fn append(&self, ticket_id: i64, entry: &NewEntry) -> Result<i64> {

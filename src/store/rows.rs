@@ -318,8 +318,13 @@ pub fn replace_clocks(conn: &Connection, ticket_id: i64, clocks: &[StoredClock])
     Ok(())
 }
 
-pub fn active_ticket_ids(conn: &Connection) -> Result<Vec<i64>> {
-    let mut stmt = conn.prepare_cached("SELECT id FROM tickets WHERE status IN ('open', 'waiting') ORDER BY id")?;
+/// Tickets whose clocks can still change: open or waiting, or with a clock still running
+/// (a resolved ticket's clock that stops only at close).
+pub fn ticket_ids_with_live_clocks(conn: &Connection) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM tickets WHERE status IN ('open', 'waiting')
+         UNION SELECT ticket_id FROM clocks WHERE met_at IS NULL ORDER BY 1",
+    )?;
     let ids = stmt
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<Vec<i64>>>()?;

@@ -60,6 +60,7 @@ const MIGRATIONS: &[&str] = &[
         body      TEXT NOT NULL DEFAULT ''
     );
     CREATE INDEX log_ticket ON log(ticket_id, at, id);
+    CREATE INDEX log_at ON log(at);
     CREATE TRIGGER log_is_append_only_update BEFORE UPDATE ON log
     BEGIN SELECT RAISE(ABORT, 'the follow-up log is append-only: entries cannot be changed'); END;
     CREATE TRIGGER log_is_append_only_delete BEFORE DELETE ON log
@@ -81,8 +82,6 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     -- "what is overdue now / due soon": running clocks by deadline.
     CREATE INDEX clocks_running_due ON clocks(due_at) WHERE met_at IS NULL;
-    -- The board and `list`: each ticket's nearest running clock, without reading met ones.
-    CREATE INDEX clocks_running_by_ticket ON clocks(ticket_id, due_at) WHERE met_at IS NULL;
     -- "what was breached last month": by the instant the deadline passed.
     CREATE INDEX clocks_breached ON clocks(breached_at) WHERE breached_at IS NOT NULL;
 
@@ -137,6 +136,14 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX log_kind_at ON log(kind, at);
     -- Compliance: every clock by deadline (met or not); paused-after-breach ones by breach.
     CREATE INDEX clocks_due ON clocks(due_at);
+    "#,
+    // 3: the board's and `list`'s nearest running clock per ticket read every clock (a full
+    // scan: 0.95 s on 100k tickets); index the running ones by ticket. Drop two indexes no
+    // query uses (log_kind_at serves the period queries; auto-close reads tickets_status).
+    r#"
+    CREATE INDEX clocks_running_by_ticket ON clocks(ticket_id, due_at) WHERE met_at IS NULL;
+    DROP INDEX log_at;
+    DROP INDEX tickets_resolved_waiting;
     "#,
 ];
 

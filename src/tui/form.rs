@@ -212,7 +212,7 @@ impl Form {
             Field::choice(
                 "method",
                 l("method"),
-                options(ContactMethod::ALL, ContactMethod::slug, "method", lang),
+                options(ContactMethod::ALL, ContactMethod::slug, "contact", lang),
                 "call",
             ),
             Field::choice("direction", l("direction"), directions, "outbound"),

@@ -120,6 +120,7 @@ pub fn run_board(setup: &Setup, demo: bool) -> Result<()> {
     if demo {
         desk.fill_demo(300, 42)?;
     }
+    desk.sync_policy()?;
     let (app, problems) = app_for(setup);
     terminal::run(
         app,
@@ -133,7 +134,7 @@ pub fn run_board(setup: &Setup, demo: bool) -> Result<()> {
 
 /// `promptly board --print`: one frame of the board as plain text.
 pub fn print_board(setup: &Setup, width: u16, height: u16) -> Result<()> {
-    let desk = setup.desk()?;
+    let desk = setup.desk_current()?;
     let (mut app, _) = app_for(setup);
     app.resize(width, height);
     app.load(&desk);
