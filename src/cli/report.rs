@@ -9,7 +9,7 @@ use crate::desk::{Desk, Report};
 use crate::domain::kpi::{ACCEPTABLE_PERCENT, Compliance, Level, MINOR_PERCENT, PeriodKind};
 use crate::domain::review::{Breach, BreachClass};
 use crate::domain::target::format_secs;
-use crate::domain::text::{countdown, fit, sanitize_line};
+use crate::domain::text::{fit, late, sanitize_line};
 use chrono::SecondsFormat;
 use rust_i18n::t;
 use serde_json::{Map, Value, json};
@@ -166,7 +166,7 @@ fn breach_lines(desk: &Desk, list: &[Breach], extra: impl Fn(usize) -> String) -
                 metric_label(desk, &b.metric)
             },
             due: super::output::local(desk, b.due_at),
-            late: countdown(b.late_secs(now)),
+            late: late(b.late_secs(now)),
             extra: extra(i),
             title: b.title.clone(),
         })
@@ -188,7 +188,7 @@ fn sections(desk: &Desk, r: &Report) -> Vec<(String, String, Vec<Line>, usize)> 
                 ticket: format!("#{}", v.ticket_id),
                 metric: metric_label(desk, &v.metric),
                 due: super::output::local(desk, v.due_at),
-                late: countdown(v.late_secs),
+                late: late(v.late_secs),
                 extra: format!("{}, {remedy}", class_label(Some(v.judgement.class))),
                 title: v.judgement.reason.clone(),
             }

@@ -6,7 +6,7 @@ use super::{CliError, Result, Setup};
 use crate::desk::Desk;
 use crate::domain::callback::{CallOutcome, Callback};
 use crate::domain::review::{Breach, Judgement, Remedy};
-use crate::domain::text::{countdown, fit, sanitize_line};
+use crate::domain::text::{fit, late, sanitize_line};
 use rust_i18n::t;
 use serde_json::{Value, json};
 
@@ -198,7 +198,7 @@ pub fn print_breaches(desk: &Desk, list: &[Breach], empty: &str) {
             fit(&format!("#{}", b.ticket_id), 6),
             fit(&format!("{}{cycle}", metric_label(desk, &b.metric)), 22),
             fit(&local(desk, b.due_at), 17),
-            fit(&countdown(b.late_secs(now)), 9),
+            fit(&late(b.late_secs(now)), 9),
             fit(&status_label(b.status), 9),
             sanitize_line(&b.title)
         );

@@ -98,6 +98,19 @@ mod countdown_tests {
         assert_eq!(countdown(-(3600 + 5 * 60)), "-1h05m");
         assert_eq!(countdown(0), "0:00");
         assert_eq!(countdown(-59), "-0:59");
+        assert_eq!(super::late(9 * 60 + 5), "9m");
+        assert_eq!(super::late(45), "45s");
+        assert_eq!(super::late(2 * 3600 + 41 * 60), "2h41m");
+    }
+}
+
+/// How late, in words that cannot be read as a time of day: `45s`, `9m`, else as the
+/// countdown writes it (`2h41m`, `1d9h`).
+pub fn late(secs: i64) -> String {
+    match secs {
+        s if s < 60 => format!("{s}s"),
+        s if s < 3600 => format!("{}m", s / 60),
+        s => countdown(s),
     }
 }
 

@@ -1137,7 +1137,7 @@ fn judge_form(b: &Breach, class: BreachClass, desk: &Desk, lang: &'static str) -
         id = b.ticket_id,
         metric = metric_label(desk.policy(), &b.metric, lang),
         cycle = b.cycle,
-        late = super::review::late(b.late_secs(desk.now()))
+        late = crate::domain::text::late(b.late_secs(desk.now()))
     )
     .to_string();
     Form::judge(b.ticket_id, &b.metric, b.cycle, class, title, lang)

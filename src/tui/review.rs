@@ -4,17 +4,8 @@
 use super::app::App;
 use super::board::{cell, hints, status_line};
 use super::keymap::{Action, Context};
-use crate::domain::text::{countdown, sanitize_line};
+use crate::domain::text::{late, sanitize_line};
 
-/// How late, in words that cannot be read as a time of day: `45s`, `9m`, else the board's
-/// countdown (`2h41m`, `1d9h`).
-pub fn late(secs: i64) -> String {
-    match secs {
-        s if s < 60 => format!("{s}s"),
-        s if s < 3600 => format!("{}m", s / 60),
-        s => countdown(s),
-    }
-}
 use crate::labels::metric as metric_label;
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
