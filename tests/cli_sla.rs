@@ -295,10 +295,7 @@ fn a_ticket_set_waiting_after_its_deadline_stays_overdue_and_awaits_review() {
     let overdue = stdout_ok(promptly(d, &["list", "--overdue", "--now", "2026-11-23 10:00"]));
     assert!(overdue.contains("late then waiting"), "{overdue}");
     let queue = stdout_ok(promptly(d, &["review", "list", "--now", "2026-11-23 10:00"]));
-    assert!(
-        queue.contains("late then waiting") && queue.contains("30m"),
-        "{queue}"
-    );
+    assert!(queue.contains("late then waiting") && queue.contains("30m"), "{queue}");
 }
 
 #[test]
