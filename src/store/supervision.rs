@@ -21,17 +21,7 @@ const NOT_JUDGED: &str = "NOT EXISTS (SELECT 1 FROM reviews r
 type RawBreach = (String, i64, String, String, String, u32, String, String, Option<String>);
 
 fn raw_breach(r: &Row<'_>) -> rusqlite::Result<RawBreach> {
-    Ok((
-        r.get(0)?,
-        r.get(1)?,
-        r.get(2)?,
-        r.get(3)?,
-        r.get(4)?,
-        r.get(5)?,
-        r.get(6)?,
-        r.get(7)?,
-        r.get(8)?,
-    ))
+    r.try_into()
 }
 
 fn into_breach(raw: RawBreach) -> Result<Breach> {
@@ -159,20 +149,7 @@ type RawReview = (
 );
 
 fn raw_review(r: &Row<'_>) -> rusqlite::Result<RawReview> {
-    Ok((
-        r.get(0)?,
-        r.get(1)?,
-        r.get(2)?,
-        r.get(3)?,
-        r.get(4)?,
-        r.get(5)?,
-        r.get(6)?,
-        r.get(7)?,
-        r.get(8)?,
-        r.get(9)?,
-        r.get(10)?,
-        r.get(11)?,
-    ))
+    r.try_into()
 }
 
 fn into_review(raw: RawReview) -> Result<Review> {
@@ -241,17 +218,7 @@ type RawRecord = (
 );
 
 fn raw_record(r: &Row<'_>) -> rusqlite::Result<RawRecord> {
-    Ok((
-        r.get(0)?,
-        r.get(1)?,
-        r.get(2)?,
-        r.get(3)?,
-        r.get(4)?,
-        r.get(5)?,
-        r.get(6)?,
-        r.get(7)?,
-        r.get(8)?,
-    ))
+    r.try_into()
 }
 
 fn records(conn: &Connection, sql: &str, args: impl rusqlite::Params) -> Result<Vec<ClockRecord>> {
@@ -408,17 +375,7 @@ type RawCallback = (
 );
 
 fn raw_callback(r: &Row<'_>) -> rusqlite::Result<RawCallback> {
-    Ok((
-        r.get(0)?,
-        r.get(1)?,
-        r.get(2)?,
-        r.get(3)?,
-        r.get(4)?,
-        r.get(5)?,
-        r.get(6)?,
-        r.get(7)?,
-        r.get(8)?,
-    ))
+    r.try_into()
 }
 
 fn into_callback(raw: RawCallback) -> Result<Callback> {
