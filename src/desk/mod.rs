@@ -18,6 +18,7 @@ use crate::domain::ticket::{
 };
 use crate::store::{ListQuery, Store, StoreError, StoredClock, TicketSummary, Tx};
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use rust_i18n::t;
 use std::fmt;
 
 /// Why a desk action was refused. Nothing was written.
@@ -33,7 +34,7 @@ pub enum DeskError {
 impl fmt::Display for DeskError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            DeskError::NotFound(id) => write!(f, "ticket #{id} does not exist"),
+            DeskError::NotFound(id) => f.write_str(&t!("err.not_found", id = id)),
             DeskError::Invalid(e) => e.fmt(f),
             DeskError::Move(e) => e.fmt(f),
             DeskError::Extension(e) => f.write_str(e),
@@ -139,7 +140,7 @@ impl Desk {
         if at > now {
             return Err(InvalidField {
                 field: "opened-at",
-                reason: format!("{at} is in the future"),
+                reason: t!("err.in_future", at = at).to_string(),
             }
             .into());
         }
@@ -161,7 +162,7 @@ impl Desk {
                 if text.trim().is_empty() {
                     return Err(InvalidField {
                         field: "text",
-                        reason: "a note needs some text".into(),
+                        reason: t!("err.note_empty").to_string(),
                     }
                     .into());
                 }
@@ -172,7 +173,7 @@ impl Desk {
                 if text.trim().is_empty() {
                     return Err(InvalidField {
                         field: "text",
-                        reason: "say what the plan is".into(),
+                        reason: t!("err.plan_empty").to_string(),
                     }
                     .into());
                 }
@@ -192,8 +193,7 @@ impl Desk {
         if to == Status::Resolved && note.trim().is_empty() {
             return Err(InvalidField {
                 field: "note",
-                reason: "resolving needs a resolution summary: say what was done (status ID resolved --note TEXT)"
-                    .into(),
+                reason: t!("err.resolve_summary").to_string(),
             }
             .into());
         }
@@ -267,7 +267,7 @@ impl Desk {
             if events.is_empty() {
                 return Err(InvalidField {
                     field: "edit",
-                    reason: "nothing changes".into(),
+                    reason: t!("err.nothing_changes").to_string(),
                 }
                 .into());
             }
@@ -287,7 +287,7 @@ impl Desk {
         if reason.trim().is_empty() {
             return Err(InvalidField {
                 field: "reason",
-                reason: "say why the deadline moves".into(),
+                reason: t!("err.extend_reason").to_string(),
             }
             .into());
         }
@@ -389,7 +389,7 @@ impl Desk {
             if now < last_change {
                 return Err(InvalidField {
                     field: "now",
-                    reason: format!("{now} is before the ticket's last change ({last_change})"),
+                    reason: t!("err.before_last_change", now = now, last = last_change).to_string(),
                 }
                 .into());
             }
@@ -445,10 +445,7 @@ fn apply_status(ticket: &mut Ticket, to: Status, at: DateTime<Utc>) {
 fn closing_needs_confirmation() -> DeskError {
     InvalidField {
         field: "confirmed",
-        reason: "closing needs the customer's confirmation that the problem is gone \
-                 (status ID closed --confirmed \"what the customer said\"); unconfirmed tickets close \
-                 automatically after the policy's auto_close_days"
-            .into(),
+        reason: t!("err.close_confirmation").to_string(),
     }
     .into()
 }

@@ -6,6 +6,7 @@ use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
+use rust_i18n::t;
 use std::fmt;
 use std::str::FromStr;
 
@@ -55,7 +56,7 @@ impl FromStr for Month {
             .map(Month::of)
             .map_err(|_| InvalidField {
                 field: "month",
-                reason: format!("'{}' is not a month (YYYY-MM)", crate::domain::text::sanitize(s)),
+                reason: t!("err.month", value = crate::domain::text::sanitize(s)).to_string(),
             })
     }
 }
@@ -104,11 +105,11 @@ impl CallOutcome {
         match self.score {
             Some(s) if !(1..=5).contains(&s) => Err(InvalidField {
                 field: "score",
-                reason: format!("{s} is not a satisfaction score (1-5)"),
+                reason: t!("err.score", value = s).to_string(),
             }),
             Some(_) if !self.reached => Err(InvalidField {
                 field: "score",
-                reason: "a customer who was not reached gives no score".into(),
+                reason: t!("err.score_unreached").to_string(),
             }),
             _ => Ok(()),
         }

@@ -3,6 +3,7 @@
 
 use crate::domain::ticket::{InvalidField, Status, vocabulary};
 use chrono::{DateTime, Utc};
+use rust_i18n::t;
 use std::fmt;
 
 vocabulary!(
@@ -34,10 +35,7 @@ impl Amount {
     pub fn parse(text: &str) -> Result<Amount, InvalidField> {
         let bad = || InvalidField {
             field: "amount",
-            reason: format!(
-                "'{}' is not an amount (e.g. 50 or 12.50)",
-                crate::domain::text::sanitize(text)
-            ),
+            reason: t!("err.amount", value = crate::domain::text::sanitize(text)).to_string(),
         };
         let t = text.trim().trim_start_matches(['¥', '￥']);
         let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
@@ -81,21 +79,21 @@ impl Judgement {
         if self.reason.trim().is_empty() {
             return Err(InvalidField {
                 field: "reason",
-                reason: "say why the breach is minor or major".into(),
+                reason: t!("err.judge_reason").to_string(),
             });
         }
         match (self.remedy, self.amount) {
             (Remedy::Compensation, None) => Err(InvalidField {
                 field: "amount",
-                reason: "compensation needs an amount (--amount)".into(),
+                reason: t!("err.amount_needed").to_string(),
             }),
             (Remedy::Compensation | Remedy::Refund, Some(a)) if a.0 <= 0 => Err(InvalidField {
                 field: "amount",
-                reason: "must be more than zero".into(),
+                reason: t!("err.amount_positive").to_string(),
             }),
             (Remedy::Apology | Remedy::Replacement | Remedy::None, Some(_)) => Err(InvalidField {
                 field: "amount",
-                reason: format!("an amount goes with compensation or refund, not {}", self.remedy),
+                reason: t!("err.amount_remedy", remedy = self.remedy).to_string(),
             }),
             _ => Ok(()),
         }

@@ -1,6 +1,7 @@
 //! A ticket: one customer request, from intake to close (服务流程).
 
 use chrono::{DateTime, NaiveDate, Utc};
+use rust_i18n::t;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -58,13 +59,13 @@ pub struct UnknownValue {
 
 impl fmt::Display for UnknownValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}: unknown value '{}' (expected one of: {})",
-            self.field,
-            crate::domain::text::sanitize(&self.value),
-            self.choices
-        )
+        let value = crate::domain::text::sanitize(&self.value);
+        f.write_str(&t!(
+            "err.unknown_value",
+            field = self.field,
+            value = value,
+            choices = self.choices
+        ))
     }
 }
 
@@ -160,12 +161,13 @@ pub struct IllegalMove {
 impl fmt::Display for IllegalMove {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let allowed: Vec<&str> = self.from.allowed_moves().iter().map(|s| s.slug()).collect();
-        if self.from == self.to {
-            write!(f, "status: the ticket is already {}", self.from)?;
+        let what = if self.from == self.to {
+            t!("err.already_status", status = self.from)
         } else {
-            write!(f, "status: cannot move from {} to {}", self.from, self.to)?;
-        }
-        write!(f, "; from {} it can go to: {}", self.from, allowed.join(", "))
+            t!("err.illegal_move", from = self.from, to = self.to)
+        };
+        let allowed = t!("err.allowed_moves", from = self.from, allowed = allowed.join(", "));
+        write!(f, "{what}{allowed}")
     }
 }
 
@@ -296,13 +298,13 @@ pub fn validate_title(title: &str) -> Result<(), InvalidField> {
     if title.trim().is_empty() {
         return Err(InvalidField {
             field: "title",
-            reason: "must not be empty".into(),
+            reason: t!("err.title_empty").to_string(),
         });
     }
     if title.chars().count() > 200 {
         return Err(InvalidField {
             field: "title",
-            reason: "longer than 200 characters".into(),
+            reason: t!("err.title_long").to_string(),
         });
     }
     Ok(())
@@ -320,7 +322,7 @@ pub fn validate_email(email: &str) -> Result<(), InvalidField> {
     } else {
         Err(InvalidField {
             field: "email",
-            reason: format!("'{}' is not an email address", crate::domain::text::sanitize(e)),
+            reason: t!("err.email", value = crate::domain::text::sanitize(e)).to_string(),
         })
     }
 }
@@ -333,10 +335,7 @@ pub fn validate_phone(phone: &str) -> Result<(), InvalidField> {
     } else {
         Err(InvalidField {
             field: "phone",
-            reason: format!(
-                "'{}' is not a phone number (digits, spaces, + - ( ) only)",
-                crate::domain::text::sanitize(p)
-            ),
+            reason: t!("err.phone", value = crate::domain::text::sanitize(p)).to_string(),
         })
     }
 }

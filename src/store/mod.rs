@@ -9,6 +9,7 @@ use crate::domain::log::{LogEntry, NewEntry};
 use crate::domain::ticket::{Customer, NewTicket, Ticket};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
+use rust_i18n::t;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -42,24 +43,16 @@ pub enum StoreError {
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            StoreError::NotSqlite(p) => write!(f, "{} is not a SQLite database; refusing to touch it", p.display()),
-            StoreError::NotPromptly(p) => {
-                write!(
-                    f,
-                    "{} is a SQLite database but not a Promptly database; refusing to touch it",
-                    p.display()
-                )
+            StoreError::NotSqlite(p) => f.write_str(&t!("err.not_sqlite", path = p.display())),
+            StoreError::NotPromptly(p) => f.write_str(&t!("err.not_promptly", path = p.display())),
+            StoreError::TooNew { path, found, known } => {
+                f.write_str(&t!("err.too_new", path = path.display(), found = found, known = known))
             }
-            StoreError::TooNew { path, found, known } => write!(
-                f,
-                "{} was written by a newer Promptly (schema {found}, this build knows up to {known}); upgrade Promptly to open it",
-                path.display()
-            ),
-            StoreError::Stale { ticket } => write!(f, "ticket #{ticket} was changed elsewhere; reload"),
+            StoreError::Stale { ticket } => f.write_str(&t!("err.stale", id = ticket)),
             StoreError::Io(p, e) => write!(f, "{}: {e}", p.display()),
-            StoreError::Sql(e) => write!(f, "database error: {e}"),
-            StoreError::Migration(e) => write!(f, "database migration failed: {e}"),
-            StoreError::Corrupt(e) => write!(f, "unreadable data in the database: {e}"),
+            StoreError::Sql(e) => f.write_str(&t!("err.sql", error = e)),
+            StoreError::Migration(e) => f.write_str(&t!("err.migration", error = e)),
+            StoreError::Corrupt(e) => f.write_str(&t!("err.corrupt", error = e)),
         }
     }
 }
