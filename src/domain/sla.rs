@@ -32,6 +32,7 @@ use crate::domain::policy::{Metric, Policy, StartEvent, StopEvent};
 use crate::domain::target::{Target, format_secs};
 use crate::domain::ticket::{Complexity, Kind, Priority, Status, Ticket};
 use chrono::{DateTime, Duration, Utc};
+use rust_i18n::t;
 use serde::Serialize;
 use std::fmt;
 
@@ -245,42 +246,45 @@ pub fn explain(policy: &Policy, ticket: &Ticket, log: &[LogEntry], now: DateTime
         };
         let cal = policy.metric_calendar(metric);
         let at = |t: DateTime<Utc>| local_text(cal, t);
-        lines.push(format!(
-            "{} #{} ({}): target {} on calendar {} ({}), started {}",
-            r.metric,
-            r.cycle,
-            metric.label_en,
-            r.target,
-            r.calendar,
-            cal.tz().name(),
-            at(r.started_at)
-        ));
+        let lang = rust_i18n::locale();
+        lines.push(
+            t!(
+                "explain.header",
+                metric = r.metric,
+                cycle = r.cycle,
+                label = metric.label(&lang),
+                target = r.target,
+                calendar = r.calendar,
+                tz = cal.tz().name(),
+                started = at(r.started_at)
+            )
+            .to_string(),
+        );
         if let Some(Target::WorkingDays(n)) = cycle.target_value() {
-            lines.push(format!(
-                "  {n} working day(s) (plus extensions): the starting day {} is not counted; the due is the close of the last one",
-                cal.local(r.started_at).format("%Y-%m-%d")
-            ));
+            let start_day = cal.local(r.started_at).format("%Y-%m-%d").to_string();
+            lines.push(t!("explain.working_days", n = n, day = start_day).to_string());
         }
         // Everything that happened to the clock, in time order.
         let mut steps: Vec<(DateTime<Utc>, String)> = Vec::new();
         for (t, from, to, why) in &cycle.retargets {
-            steps.push((*t, format!("  re-targeted {}: {from} -> {to} ({why})", at(*t))));
+            let line = t!("explain.retargeted", at = at(*t), from = from, to = to, why = why);
+            steps.push((*t, line.to_string()));
         }
         for (t, ext) in &cycle.extensions {
-            steps.push((*t, format!("  extended {} by {ext}", at(*t))));
+            steps.push((*t, t!("explain.extended", at = at(*t), by = ext).to_string()));
         }
         for p in &cycle.pauses {
             let end = p.to.unwrap_or(now).min(cycle.stopped.map_or(now, |s| s.0));
-            steps.push((
-                p.from,
-                format!(
-                    "  paused ({}) {} -> {}: {} of business time",
-                    p.status,
-                    at(p.from),
-                    p.to.map_or("now".to_string(), |_| at(end)),
-                    format_secs(cal.business_between(p.from, end).num_seconds())
-                ),
-            ));
+            let until = p.to.map_or_else(|| t!("explain.now").to_string(), |_| at(end));
+            let length = format_secs(cal.business_between(p.from, end).num_seconds());
+            let line = t!(
+                "explain.paused",
+                status = p.status,
+                from = at(p.from),
+                to = until,
+                length = length
+            );
+            steps.push((p.from, line.to_string()));
         }
         let horizon = r
             .met_at
@@ -290,19 +294,29 @@ pub fn explain(policy: &Policy, ticket: &Ticket, log: &[LogEntry], now: DateTime
         walk_steps(cal, r.started_at, horizon, &mut steps);
         steps.sort_by_key(|(t, _)| *t);
         lines.extend(steps.into_iter().map(|(_, line)| line));
-        let due_text = r.due_at.map_or("never (the calendar never opens)".to_string(), at);
+        let due_text = r.due_at.map_or_else(|| t!("explain.never").to_string(), at);
         let outcome = match r.met_at {
-            Some(m) => format!("met {} ({})", at(m), cycle.stopped.map_or("", |s| s.1)),
-            None => format!("not met at {}", at(now)),
+            Some(m) => t!("explain.met", at = at(m), how = cycle.stopped.map_or("", |s| s.1)),
+            None => t!("explain.not_met", at = at(now)),
         };
-        lines.push(format!(
-            "  due {due_text}; {outcome}; {}{}: elapsed {}, remaining {}, paused {}",
-            r.state,
-            if r.breached { " (breached)" } else { "" },
-            format_secs(r.elapsed_secs),
-            format_secs(r.remaining_secs),
-            format_secs(r.paused_secs)
-        ));
+        let state = t!(format!("clock.{}", r.state.slug()));
+        let breached = if r.breached {
+            t!("explain.breached").to_string()
+        } else {
+            String::new()
+        };
+        lines.push(
+            t!(
+                "explain.due",
+                due = due_text,
+                outcome = outcome,
+                state = format!("{state}{breached}"),
+                elapsed = format_secs(r.elapsed_secs),
+                remaining = format_secs(r.remaining_secs),
+                paused = format_secs(r.paused_secs)
+            )
+            .to_string(),
+        );
     }
     lines
 }
@@ -323,50 +337,46 @@ fn end_of_span(cal: &Calendar, start: DateTime<Utc>, end: DateTime<Utc>) -> Stri
 fn walk_steps(cal: &Calendar, from: DateTime<Utc>, to: DateTime<Utc>, steps: &mut Vec<(DateTime<Utc>, String)>) {
     let spans = cal.open_spans(from, to);
     for span in spans.iter().take(MAX_SPAN_LINES) {
-        steps.push((
-            span.start,
-            format!(
-                "  open {} {}-{} ({})",
-                cal.local(span.start).format("%Y-%m-%d %a"),
-                cal.local(span.start).format("%H:%M"),
-                end_of_span(cal, span.start, span.end),
-                format_secs((span.end - span.start).num_seconds())
-            ),
-        ));
+        let line = t!(
+            "explain.open",
+            day = cal.local(span.start).format("%Y-%m-%d %a").to_string(),
+            from = cal.local(span.start).format("%H:%M").to_string(),
+            to = end_of_span(cal, span.start, span.end),
+            length = format_secs((span.end - span.start).num_seconds())
+        );
+        steps.push((span.start, line.to_string()));
     }
     if let Some(last) = spans.get(MAX_SPAN_LINES) {
         steps.push((
             last.start,
-            format!("  ... {} more open spans", spans.len() - MAX_SPAN_LINES),
+            t!("explain.more_spans", n = spans.len() - MAX_SPAN_LINES).to_string(),
         ));
     }
     let (d0, d1) = (cal.local(from).date_naive(), cal.local(to).date_naive());
     for date in d0.iter_days().take_while(|d| *d <= d1).take(400) {
         let line = match cal.day_rule(date) {
-            DayRule::Holiday => format!("  holiday {date}: closed all day"),
+            DayRule::Holiday => t!("explain.holiday", date = date).to_string(),
             DayRule::Override => {
                 let ranges: Vec<String> = cal.ranges_on(date).iter().map(|r| r.to_string()).collect();
                 let ranges = if ranges.is_empty() {
-                    "closed".to_string()
+                    t!("explain.closed").to_string()
                 } else {
                     ranges.join(", ")
                 };
-                format!("  override {date}: {ranges}")
+                t!("explain.override", date = date, ranges = ranges).to_string()
             }
             DayRule::Weekday => continue,
         };
         steps.push((cal.start_of_day(date), line));
     }
     for change in cal.offset_changes(from, to) {
-        steps.push((
-            change.at,
-            format!(
-                "  DST: at {} UTC the offset moves from {} to {}",
-                change.at.format("%Y-%m-%d %H:%M"),
-                offset_text(change.before),
-                offset_text(change.after)
-            ),
-        ));
+        let line = t!(
+            "explain.dst",
+            at = change.at.format("%Y-%m-%d %H:%M").to_string(),
+            from = offset_text(change.before),
+            to = offset_text(change.after)
+        );
+        steps.push((change.at, line.to_string()));
     }
 }
 
