@@ -341,3 +341,34 @@ fn listing_open_tickets_reads_running_clocks_through_an_index() {
         .unwrap();
     assert!(plan.iter().any(|p| p.contains("clocks_running_by_ticket")), "{plan:?}");
 }
+
+#[test]
+fn a_judged_breach_stays_judged_when_its_clocks_are_recomputed() {
+    use promptly::domain::review::{BreachClass, Judgement, Remedy};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.db");
+    let mut desk = desk_at(&path);
+    // Opened three hours ago: first response (30m) breached long since.
+    let t = desk
+        .open_ticket(&NewTicket::titled("late"), Some(now() - chrono::Duration::hours(3)))
+        .unwrap();
+    assert_eq!(desk.review_count().unwrap(), 1);
+    let judgement = Judgement {
+        class: BreachClass::Minor,
+        reason: "Monday rush".into(),
+        remedy: Remedy::Apology,
+        amount: None,
+        note: String::new(),
+    };
+    desk.judge(t.id, "first-response", None, &judgement).unwrap();
+    assert_eq!(desk.review_count().unwrap(), 0);
+    // Any later change rewrites the ticket's clock rows; the judgement must survive it.
+    desk.follow_up(t.id, None, FollowUp::Note, "called back").unwrap();
+    desk.recompute_active().unwrap();
+    assert_eq!(
+        desk.review_count().unwrap(),
+        0,
+        "{:?}",
+        desk.review_queue(None).unwrap()
+    );
+}

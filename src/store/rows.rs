@@ -297,8 +297,10 @@ pub fn clocks(conn: &Connection, ticket_id: i64) -> Result<Vec<StoredClock>> {
 pub fn replace_clocks(conn: &Connection, ticket_id: i64, clocks: &[StoredClock]) -> Result<()> {
     conn.prepare_cached("DELETE FROM clocks WHERE ticket_id = ?1")?
         .execute([ticket_id])?;
+    // A judgement outlives the recomputed row: `judged` is read back from `reviews`.
     let mut insert = conn.prepare_cached(&format!(
-        "INSERT INTO clocks(ticket_id, {CLOCK_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+        "INSERT INTO clocks(ticket_id, {CLOCK_COLUMNS}, judged) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
+             EXISTS (SELECT 1 FROM reviews r WHERE r.ticket_id = ?1 AND r.metric = ?2 AND r.cycle = ?3))"
     ))?;
     for c in clocks {
         insert.execute(params![

@@ -140,13 +140,21 @@ const MIGRATIONS: &[&str] = &[
     // 3: the board's and `list`'s nearest running clock per ticket read every clock (a full
     // scan: 0.95 s on 100k tickets); index the running ones by ticket. Status moves in a
     // period (reopen counts) need only status entries indexed by time, not every entry by
-    // kind. Drop what no query uses (auto-close reads tickets_status).
+    // kind. Drop what no query uses (auto-close reads tickets_status). Judged clocks are
+    // marked so the review queue reads only unjudged breaches.
     r#"
     CREATE INDEX clocks_running_by_ticket ON clocks(ticket_id, due_at) WHERE met_at IS NULL;
     CREATE INDEX log_status_at ON log(at) WHERE kind = 'status';
     DROP INDEX log_kind_at;
     DROP INDEX log_at;
     DROP INDEX tickets_resolved_waiting;
+
+    -- The review queue read every breach ever recorded and looked each up in `reviews`; mark
+    -- judged clocks so the queue is an index over the unjudged ones only.
+    ALTER TABLE clocks ADD COLUMN judged INTEGER NOT NULL DEFAULT 0;
+    UPDATE clocks SET judged = 1 WHERE EXISTS (SELECT 1 FROM reviews r
+        WHERE r.ticket_id = clocks.ticket_id AND r.metric = clocks.metric AND r.cycle = clocks.cycle);
+    CREATE INDEX clocks_unjudged_breach ON clocks(breached_at) WHERE breached_at IS NOT NULL AND judged = 0;
     "#,
 ];
 

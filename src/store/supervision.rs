@@ -15,8 +15,8 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 const BREACH_COLUMNS: &str = "coalesce(c.breached_at, c.due_at) AS deadline, c.ticket_id, t.title, t.status, c.metric, \
      c.cycle, c.target, c.started_at, c.met_at";
 
-const NOT_JUDGED: &str = "NOT EXISTS (SELECT 1 FROM reviews r
-         WHERE r.ticket_id = c.ticket_id AND r.metric = c.metric AND r.cycle = c.cycle)";
+/// Kept in step with `reviews` by `insert_review` and `replace_clocks`; indexed for breaches.
+const NOT_JUDGED: &str = "c.judged = 0";
 
 type RawBreach = (String, i64, String, String, String, u32, String, String, Option<String>);
 
@@ -127,6 +127,8 @@ pub fn insert_review(conn: &Connection, r: &Review) -> Result<()> {
         ts(r.judged_at),
         r.judged_by,
     ])?;
+    conn.prepare_cached("UPDATE clocks SET judged = 1 WHERE ticket_id = ?1 AND metric = ?2 AND cycle = ?3")?
+        .execute(params![r.ticket_id, r.metric, r.cycle])?;
     Ok(())
 }
 
