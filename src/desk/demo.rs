@@ -189,10 +189,15 @@ fn demo_history(pools: &Pools, rng: &mut ChaCha8Rng, t: &Ticket, zh: bool, now: 
 
 fn play(pools: &Pools, rng: &mut ChaCha8Rng, tl: &mut Timeline, zh: bool) -> Option<()> {
     let age_hours = (tl.now - tl.at).num_hours();
-    // Older tickets have got further: most of last week's are closed, and beyond two weeks
-    // only a rare straggler is still open (a desk does not keep cases open for years).
+    // Older tickets have got further: most of last week's are closed, between two weeks and
+    // two months a rare straggler is still open, and nothing older (a desk does not keep
+    // cases open for years).
     let progress = (age_hours as f64 / 72.0).min(1.0);
-    let settle = if age_hours > 14 * 24 { 0.995 } else { progress * 0.9 };
+    let settle = match age_hours {
+        h if h > 60 * 24 => 1.0,
+        h if h > 14 * 24 => 0.995,
+        _ => progress * 0.9,
+    };
     // First response: usually quick, sometimes late, sometimes still missing on fresh tickets.
     if rng.random_bool(0.3 * (1.0 - progress)) {
         return None;

@@ -361,7 +361,9 @@ pub fn list(conn: &Connection, q: &ListQuery) -> Result<Vec<TicketSummary>> {
             args.push(Value::Text(text.trim().to_string()));
         }
     }
-    sql.push_str(" ORDER BY n.sort_key IS NULL, n.sort_key, t.id");
+    // Nearest deadline first; tickets without a running clock after them, newest first (a
+    // limited "all" list drops the oldest history, not this week's closes).
+    sql.push_str(" ORDER BY n.sort_key IS NULL, n.sort_key, t.id DESC");
     if let Some(limit) = q.limit {
         sql.push_str(&format!(" LIMIT {limit}"));
     }

@@ -81,6 +81,12 @@ pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
         }
         tabs.push(Span::raw(" "));
     }
+    if app.view == View::All && app.all_rows.len() >= super::app::ALL_LIMIT {
+        tabs.push(Span::styled(
+            format!("{} ", t!("tui.limited", locale = lang, n = super::app::ALL_LIMIT)),
+            theme.muted(),
+        ));
+    }
     let filtering = matches!(app.mode, Mode::Filter);
     let filter_text = crate::domain::text::sanitize_line(app.filter.value());
     if filtering || !filter_text.is_empty() {
