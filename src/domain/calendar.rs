@@ -160,6 +160,34 @@ pub struct Calendar {
     week: [Vec<OpenRange>; 7],
     holidays: BTreeSet<NaiveDate>,
     overrides: BTreeMap<NaiveDate, Vec<OpenRange>>,
+    memo: DayMemo,
+}
+
+/// Remembers each date's open intervals in UTC: the same dates are walked again and again
+/// (every clock of every ticket), and each costs a dozen timezone lookups. A cache, not part
+/// of what the calendar is: a clone starts empty and equality and Debug ignore it.
+#[derive(Default)]
+struct DayMemo(std::cell::RefCell<std::collections::HashMap<NaiveDate, Vec<(i64, i64)>>>);
+
+/// Enough for years of dates; past it the memo starts over rather than grow without bound.
+const MEMO_DATES: usize = 8192;
+
+impl Clone for DayMemo {
+    fn clone(&self) -> Self {
+        DayMemo::default()
+    }
+}
+
+impl PartialEq for DayMemo {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl fmt::Debug for DayMemo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("DayMemo")
+    }
 }
 
 impl Calendar {
@@ -181,6 +209,7 @@ impl Calendar {
             week,
             holidays,
             overrides,
+            memo: DayMemo::default(),
         })
     }
 
@@ -192,6 +221,7 @@ impl Calendar {
             week: std::array::from_fn(|_| all.clone()),
             holidays: BTreeSet::new(),
             overrides: BTreeMap::new(),
+            memo: DayMemo::default(),
         }
     }
 
@@ -438,6 +468,19 @@ impl Calendar {
 
     /// The UTC intervals of `date`'s open instants, sorted, touching ones merged.
     fn day_intervals(&self, date: NaiveDate) -> Vec<(i64, i64)> {
+        if let Some(known) = self.memo.0.borrow().get(&date) {
+            return known.clone();
+        }
+        let intervals = self.compute_day_intervals(date);
+        let mut memo = self.memo.0.borrow_mut();
+        if memo.len() >= MEMO_DATES {
+            memo.clear();
+        }
+        memo.insert(date, intervals.clone());
+        intervals
+    }
+
+    fn compute_day_intervals(&self, date: NaiveDate) -> Vec<(i64, i64)> {
         let ranges = self.ranges_on(date);
         if ranges.is_empty() {
             return Vec::new();
