@@ -48,14 +48,21 @@ pub fn event(event: &Event, policy: &Policy, lang: &str) -> String {
             to = word("status", to.slug(), lang)
         )
         .to_string(),
-        Event::Field { field, from, to, .. } => t!(
-            "event.field",
-            locale = lang,
-            field = word("field", field, lang),
-            from = sanitize_line(from),
-            to = sanitize_line(to)
-        )
-        .to_string(),
+        Event::Field { field, from, to, .. } => {
+            // Vocabulary fields hold slugs ("urgent"): show them in the reader's words.
+            let value = |v: &str| match field.as_str() {
+                "priority" | "kind" | "complexity" | "channel" if !v.is_empty() => word(field, v, lang),
+                _ => sanitize_line(v),
+            };
+            t!(
+                "event.field",
+                locale = lang,
+                field = word("field", field, lang),
+                from = value(from),
+                to = value(to)
+            )
+            .to_string()
+        }
         Event::Extended { metric: name, by } => t!(
             "event.extended",
             locale = lang,
@@ -119,5 +126,12 @@ mod tests {
             targets: None,
         };
         assert_eq!(event(&field, &policy, "en"), "title: a␛ -> b");
+        let priority = Event::Field {
+            field: "priority".into(),
+            from: "urgent".into(),
+            to: "normal".into(),
+            targets: None,
+        };
+        assert_eq!(event(&priority, &policy, "zh-CN"), "优先级:紧急 -> 一般");
     }
 }

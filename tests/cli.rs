@@ -184,6 +184,11 @@ fn bad_input_exits_with_the_right_code_and_writes_nothing() {
     assert!(err.contains("email"), "{err}");
     let err = env.fails(&["log", &id, "hello", "--contact", "pigeon"], 2);
     assert!(err.contains("contact"), "{err}");
+    let err = env.fails(&["log", &id, " ", "--contact", "call"], 1);
+    assert!(
+        err.contains("text"),
+        "an empty contact would meet the first-response clock: {err}"
+    );
     let err = env.fails(&["edit", &id, "--phone", "call me maybe"], 2);
     assert!(err.contains("--phone"), "{err}");
     let err = env.fails(&["edit", &id], 2);

@@ -336,6 +336,33 @@ fn a_stale_edit_is_refused_and_the_ticket_reloads() {
     assert!(view.log.iter().all(|e| e.body != "mine"));
     let shown = a.ticket.as_ref().unwrap();
     assert_eq!(shown.view.ticket.version, view.ticket.version, "reloaded");
+    // What the agent typed is kept: the form is open again against the new version, and
+    // saving it now lands.
+    match &a.mode {
+        Mode::Form(form) => assert!(form.get("text").contains("mine"), "{:?}", form.get("text")),
+        _ => panic!("the form should stay open with the text"),
+    }
+    a.handle_key(ctrl('s'), &mut f.desk);
+    let view = f.desk.view(id).unwrap();
+    assert!(
+        view.log.iter().any(|e| e.body.contains("mine")),
+        "saved on the second try"
+    );
+}
+
+#[test]
+fn leaving_a_ticket_returns_new_ticket_forms_to_the_board() {
+    let mut f = fixture();
+    let mut a = app("en", &f.desk, 110, 30);
+    a.handle_key(key(KeyCode::Enter), &mut f.desk);
+    assert!(matches!(a.mode, Mode::Ticket));
+    a.handle_key(key(KeyCode::Esc), &mut f.desk);
+    press(&mut a, &mut f.desk, "n");
+    a.handle_key(key(KeyCode::Esc), &mut f.desk);
+    assert!(
+        matches!(a.mode, Mode::Board),
+        "Esc from the new-ticket form goes back to the board"
+    );
 }
 
 #[test]

@@ -168,7 +168,17 @@ impl Desk {
                 }
                 Event::Note
             }
-            FollowUp::Contact { method, direction } => Event::Contact { method, direction },
+            // A contact says what was said: an empty one would meet a response clock on no evidence.
+            FollowUp::Contact { method, direction } => {
+                if text.trim().is_empty() {
+                    return Err(InvalidField {
+                        field: "text",
+                        reason: t!("err.contact_empty").to_string(),
+                    }
+                    .into());
+                }
+                Event::Contact { method, direction }
+            }
             FollowUp::Plan => {
                 if text.trim().is_empty() {
                     return Err(InvalidField {

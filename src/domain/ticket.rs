@@ -315,8 +315,13 @@ pub fn validate_email(email: &str) -> Result<(), InvalidField> {
     if e.is_empty() {
         return Ok(());
     }
-    let ok = matches!(e.split_once('@'), Some((user, host)) if !user.is_empty() && host.contains('.') && !host.starts_with('.') && !host.ends_with('.'))
-        && !e.chars().any(char::is_whitespace);
+    // One @, a dotted host, nothing invisible: enough to catch typos without rejecting
+    // real addresses.
+    let ok = matches!(e.split_once('@'), Some((user, host)) if !user.is_empty() && !host.contains('@')
+            && host.contains('.') && !host.starts_with('.') && !host.ends_with('.') && !host.contains(".."))
+        && !e
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || crate::domain::text::is_unsafe(c));
     if ok {
         Ok(())
     } else {
@@ -414,6 +419,9 @@ mod tests {
     fn validates_contact_fields() {
         assert!(validate_email("a@b.cn").is_ok());
         assert_eq!(validate_email("nope").unwrap_err().field, "email");
+        assert!(validate_email("c1@mail.example.cn@@bad").is_err());
+        assert!(validate_email("a\u{1b}[5m@x.cn").is_err());
+        assert!(validate_email("a@x..cn").is_err());
         assert!(validate_phone("+86 138-1234-5678").is_ok());
         assert_eq!(validate_phone("call me").unwrap_err().field, "phone");
         assert_eq!(validate_title("  ").unwrap_err().field, "title");

@@ -946,6 +946,7 @@ impl App {
         let form = match action {
             Action::Back | Action::Quit => {
                 self.mode = Mode::Board;
+                self.ticket = None;
                 return;
             }
             // The log scrolls from its newest end: `scroll` counts lines back in time.
@@ -983,7 +984,14 @@ impl App {
                     .view
                     .clocks
                     .iter()
-                    .filter(|c| c.met_at.is_none())
+                    // Only clocks the policy lets the agent extend, and not once breached: a breach
+                    // is judged, not extended away.
+                    .filter(|c| c.met_at.is_none() && !c.breached)
+                    .filter(|c| {
+                        desk.policy()
+                            .metric(&c.metric)
+                            .is_some_and(|m| m.max_extension.is_some())
+                    })
                     .map(|c| (c.metric.clone(), metric_label(desk.policy(), &c.metric, lang)))
                     .collect();
                 Form::extend(ticket, metrics, lang)
@@ -1059,7 +1067,16 @@ impl App {
             Err(DeskError::Store(StoreError::Stale { ticket })) => {
                 let _ = self.reload(desk);
                 self.open_ticket(ticket, desk);
-                self.tell(t!("msg.stale", locale = lang, id = ticket).to_string(), true, now);
+                // Keep what the agent typed: reopen the form against the reloaded version.
+                let fresh = self.ticket.as_ref().map(|s| s.view.ticket.version);
+                if let Some(purpose) = fresh.and_then(|v| form.purpose.rebased(v)) {
+                    let mut form = form;
+                    form.purpose = purpose;
+                    self.mode = Mode::Form(Box::new(form));
+                    self.tell(t!("msg.stale_kept", locale = lang, id = ticket).to_string(), true, now);
+                } else {
+                    self.tell(t!("msg.stale", locale = lang, id = ticket).to_string(), true, now);
+                }
             }
             Err(DeskError::Invalid(bad)) if form.fields.iter().any(|f| field_matches(f.name, bad.field)) => {
                 let mut form = form;

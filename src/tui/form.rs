@@ -488,7 +488,6 @@ impl Form {
         self.arrange();
         let lang = self.lang;
         let msg = |k: &str| t!(format!("form.{k}"), locale = lang).to_string();
-        let entry = self.get("entry");
         let to = self.get("to");
         let remedy = self.get("remedy");
         let mut ok = true;
@@ -522,7 +521,7 @@ impl Form {
                 (_, "by") => v.trim().parse::<Target>().err().map(|_| msg("err_duration")),
                 (_, "reason") if v.trim().is_empty() => Some(msg("err_reason")),
                 (_, "metric") if v.is_empty() => Some(msg("err_no_clock")),
-                (Purpose::Log { .. }, "text") if entry != "contact" && v.trim().is_empty() => Some(msg("err_text")),
+                (Purpose::Log { .. }, "text") if v.trim().is_empty() => Some(msg("err_text")),
                 _ => None,
             };
             ok &= error.is_none();
@@ -744,4 +743,22 @@ fn skip_width(s: &str, cols: usize) -> &str {
         used += c.width().unwrap_or(0);
     }
     ""
+}
+
+impl Purpose {
+    /// The same action against a newer version of its ticket, after "changed elsewhere": the
+    /// agent looks at the reloaded ticket and saves what they typed again. Not for the edit
+    /// form, whose untouched fields would silently undo the other change.
+    pub fn rebased(&self, new_version: i64) -> Option<Purpose> {
+        let mut p = self.clone();
+        match &mut p {
+            Purpose::Log { version, .. }
+            | Purpose::Status { version, .. }
+            | Purpose::Priority { version, .. }
+            | Purpose::Kind { version, .. }
+            | Purpose::Extend { version, .. } => *version = new_version,
+            _ => return None,
+        }
+        Some(p)
+    }
 }
