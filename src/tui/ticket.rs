@@ -71,7 +71,7 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
                 fit(&l("tui.metric"), label_w),
                 fit(&l("tui.target"), 8),
                 fit(&l("tui.due"), 20),
-                fit(&l("tui.left"), 10),
+                fit(&l("tui.left"), LEFT_W),
                 l("tui.state")
             ))
             .style(theme.muted()),
@@ -138,7 +138,7 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
                     fit(&due, 20)
                 )),
                 Span::styled(
-                    fit(&left_text, if live == Live::None { 30 } else { 10 }),
+                    fit(&left_text, LEFT_W),
                     Style::default().fg(colour).add_modifier(Modifier::BOLD),
                 ),
                 Span::styled(state, Style::default().fg(colour)),
@@ -276,6 +276,10 @@ fn kv(pairs: &[(String, String)], theme: &super::theme::Theme) -> Line<'static> 
     }
     Line::from(spans)
 }
+
+/// The clock table's "left" column: wide enough for "met 2026-10-26 03:23" in either
+/// language, so every row's state lines up.
+const LEFT_W: usize = 24;
 
 /// Local time of the shop, as people there read it.
 pub fn local(t: DateTime<Utc>, tz: Tz) -> String {
