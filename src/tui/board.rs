@@ -394,3 +394,14 @@ pub fn cell(s: &str, w: usize) -> String {
     out.push(' ');
     out
 }
+
+/// Clears the area of a popup, and the column to its left: a double-width character (Chinese)
+/// straddling the popup's left edge would otherwise paint over its border.
+pub fn clear_popup(frame: &mut ratatui::Frame, rect: ratatui::layout::Rect) {
+    let widened = ratatui::layout::Rect {
+        x: rect.x.saturating_sub(1),
+        width: rect.width + u16::from(rect.x > 0),
+        ..rect
+    };
+    frame.render_widget(ratatui::widgets::Clear, widened.intersection(frame.area()));
+}

@@ -15,7 +15,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui_textarea::TextArea;
 use rust_i18n::t;
 use tui_input::{Input, InputRequest};
@@ -581,7 +581,7 @@ pub fn render(form: &Form, theme: &Theme, area: Rect, frame: &mut Frame) {
         width,
         height,
     };
-    frame.render_widget(Clear, rect);
+    super::board::clear_popup(frame, rect);
     let title = crate::domain::text::sanitize_line(&form.title);
     let block = Block::default()
         .borders(Borders::ALL)

@@ -6,7 +6,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use rust_i18n::t;
 use unicode_width::UnicodeWidthStr;
 
@@ -56,7 +56,7 @@ pub fn render(app: &App, scroll: u16, area: Rect, frame: &mut Frame) {
     let width = area.width.min(64);
     let height = area.height;
     let rect = Rect::new(area.x + (area.width - width) / 2, area.y, width, height);
-    frame.render_widget(Clear, rect);
+    super::board::clear_popup(frame, rect);
     let block = Block::default().borders(Borders::ALL).title(Span::styled(
         format!(" {} ", t!("tui.help_title", locale = app.lang)),
         app.theme.header(),
