@@ -238,10 +238,10 @@ pub fn log(conn: &Connection, ticket_id: i64) -> Result<Vec<LogEntry>> {
         .collect()
 }
 
-const CLOCK_COLUMNS: &str =
+pub(super) const CLOCK_COLUMNS: &str =
     "metric, cycle, state, target, started_at, due_at, met_at, breached_at, paused_secs, remaining_secs";
 
-type RawClock = (
+pub(super) type RawClock = (
     String,
     u32,
     String,
@@ -254,7 +254,7 @@ type RawClock = (
     Option<i64>,
 );
 
-fn raw_clock(r: &Row<'_>, base: usize) -> rusqlite::Result<RawClock> {
+pub(super) fn raw_clock(r: &Row<'_>, base: usize) -> rusqlite::Result<RawClock> {
     Ok((
         r.get(base)?,
         r.get(base + 1)?,
@@ -269,7 +269,7 @@ fn raw_clock(r: &Row<'_>, base: usize) -> rusqlite::Result<RawClock> {
     ))
 }
 
-fn into_clock(raw: RawClock) -> Result<StoredClock> {
+pub(super) fn into_clock(raw: RawClock) -> Result<StoredClock> {
     let (metric, cycle, state, target, started_at, due_at, met_at, breached_at, paused_secs, remaining_secs) = raw;
     Ok(StoredClock {
         metric,

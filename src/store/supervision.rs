@@ -1,7 +1,7 @@
 //! SQL of the supervisor's work: the breach review queue, judgements, callbacks, and the
 //! period queries reports are computed from. Every query goes through an index (schema 2).
 
-use super::rows::{parse_opt_ts, parse_ts, parse_word, ts};
+use super::rows::{CLOCK_COLUMNS, into_clock, parse_opt_ts, parse_ts, parse_word, raw_clock, ts};
 use super::{Result, StoreError};
 use crate::domain::callback::{CallOutcome, Callback, Month};
 use crate::domain::kpi::{ClockRecord, StatusChange};
@@ -204,53 +204,34 @@ pub fn class_of(conn: &Connection, ticket: i64, metric: &str, cycle: u32) -> Res
     class.as_deref().map(parse_word).transpose()
 }
 
-const CLOCK_RECORD_COLUMNS: &str =
-    "c.ticket_id, c.metric, c.cycle, c.target, c.started_at, c.due_at, c.met_at, c.breached_at, c.paused_secs";
-
-type RawRecord = (
-    i64,
-    String,
-    u32,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    i64,
-);
-
-fn raw_record(r: &Row<'_>) -> rusqlite::Result<RawRecord> {
-    r.try_into()
-}
-
+/// A clock row with its ticket, read through the same mapping as a ticket's own clocks.
 fn records(conn: &Connection, sql: &str, args: impl rusqlite::Params) -> Result<Vec<ClockRecord>> {
     let raw = conn
         .prepare_cached(sql)?
-        .query_map(args, raw_record)?
+        .query_map(args, |r| Ok((r.get::<_, i64>(0)?, raw_clock(r, 1)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     raw.into_iter()
-        .map(
-            |(ticket_id, metric, cycle, target, started_at, due_at, met_at, breached_at, paused_secs)| {
-                Ok(ClockRecord {
-                    ticket_id,
-                    metric,
-                    cycle,
-                    target,
-                    started_at: parse_ts(&started_at)?,
-                    due_at: parse_opt_ts(due_at)?,
-                    met_at: parse_opt_ts(met_at)?,
-                    breached_at: parse_opt_ts(breached_at)?,
-                    paused_secs,
-                })
-            },
-        )
+        .map(|(ticket_id, raw)| {
+            let c = into_clock(raw)?;
+            Ok(ClockRecord {
+                ticket_id,
+                metric: c.metric,
+                cycle: c.cycle,
+                target: c.target,
+                started_at: c.started_at,
+                due_at: c.due_at,
+                met_at: c.met_at,
+                breached_at: c.breached_at,
+                paused_secs: c.paused_secs,
+            })
+        })
         .collect()
 }
 
 /// Clocks whose deadline falls in `[from, to)` (a paused clock stores no due until it has
 /// breached, and a breached deadline is always stored).
 pub fn clocks_due_between(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<ClockRecord>> {
-    let sql = format!("SELECT {CLOCK_RECORD_COLUMNS} FROM clocks c WHERE c.due_at >= ?1 AND c.due_at < ?2");
+    let sql = format!("SELECT c.ticket_id, {CLOCK_COLUMNS} FROM clocks c WHERE c.due_at >= ?1 AND c.due_at < ?2");
     records(conn, &sql, params![ts(from), ts(to)])
 }
 
@@ -263,7 +244,7 @@ pub fn clocks_of_opened(
     to: DateTime<Utc>,
 ) -> Result<Vec<ClockRecord>> {
     let sql = format!(
-        "SELECT {CLOCK_RECORD_COLUMNS} FROM tickets t
+        "SELECT c.ticket_id, {CLOCK_COLUMNS} FROM tickets t
          JOIN clocks c ON c.ticket_id = t.id AND c.metric = ?3 AND c.cycle = ?4
          WHERE t.opened_at >= ?1 AND t.opened_at < ?2 ORDER BY t.id"
     );
