@@ -1,6 +1,8 @@
 //! The CLI end to end through the real binary: what scripts see (JSON keys, exit codes) and
 //! that a failed command writes nothing.
 
+mod common;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -25,13 +27,9 @@ impl Env {
     }
 
     fn run_at(&self, now: &str, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_promptly"))
-            .args(["--db", self.db.to_str().unwrap(), "--now", now, "--lang", "en"])
+        common::promptly(&self.db, "en")
+            .args(["--now", now])
             .args(args)
-            .env_remove("PROMPTLY_DB")
-            .env_remove("PROMPTLY_NOW")
-            .env_remove("PROMPTLY_POLICY")
-            .env("PROMPTLY_CONFIG", self.db.with_file_name("config.toml"))
             .output()
             .unwrap()
     }

@@ -1,16 +1,13 @@
 //! `promptly sla ...` and the SLA-aware list filters, through the binary.
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
+
+mod common;
 
 fn promptly(dir: &std::path::Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_promptly"))
-        .args(["--db", dir.join("desk.db").to_str().unwrap(), "--lang", "en"])
+    common::promptly(&dir.join("desk.db"), "en")
         .args(args)
-        .env_remove("PROMPTLY_DB")
-        .env_remove("PROMPTLY_NOW")
-        .env_remove("PROMPTLY_POLICY")
-        .env("PROMPTLY_CONFIG", dir.join("config.toml"))
         .output()
         .unwrap()
 }

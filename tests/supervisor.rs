@@ -5,10 +5,12 @@
 //! Tickets are enquiries, normal, ordinary: first response 30m (shop hours), plan 24h
 //! (round the clock), resolution 3 working days (shop calendar).
 
+mod common;
+
 use promptly::domain::callback::{Month, sample};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 struct Env {
     _dir: tempfile::TempDir,
@@ -25,13 +27,9 @@ impl Env {
 
     /// Runs at local time `now` (Asia/Shanghai) in English.
     fn run(&self, now: &str, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_promptly"))
-            .args(["--db", self.db.to_str().unwrap(), "--now", now, "--lang", "en"])
+        common::promptly(&self.db, "en")
+            .args(["--now", now])
             .args(args)
-            .env_remove("PROMPTLY_DB")
-            .env_remove("PROMPTLY_NOW")
-            .env_remove("PROMPTLY_POLICY")
-            .env("PROMPTLY_CONFIG", self.db.with_file_name("config.toml"))
             .output()
             .unwrap()
     }
@@ -598,10 +596,8 @@ fn reports_render_in_every_format_and_language_with_untrusted_text_made_safe() {
     assert!(!html.contains("src=") && !html.contains("href="), "self-contained");
     assert_eq!(html.matches("<svg").count(), 2, "compliance bars and the 30-day trend");
     assert!(html.contains(r#"class="bar minor""#));
-    let zh = Command::new(env!("CARGO_BIN_EXE_promptly"))
-        .args(["--db", env.db.to_str().unwrap(), "--now", REPORT_NOW, "--lang", "zh-CN"])
-        .args(["report", "daily", "--date", "2026-11-24"])
-        .env("PROMPTLY_CONFIG", env.db.with_file_name("config.toml"))
+    let zh = common::promptly(&env.db, "zh-CN")
+        .args(["--now", REPORT_NOW, "report", "daily", "--date", "2026-11-24"])
         .output()
         .unwrap();
     let zh = String::from_utf8(zh.stdout).unwrap();
