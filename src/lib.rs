@@ -9,6 +9,6 @@ pub mod clock;
 pub mod config;
 pub mod desk;
 pub mod domain;
-pub mod labels;
 pub mod store;
 pub mod tui;
+pub mod words;

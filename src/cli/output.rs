@@ -2,10 +2,10 @@
 //! untrusted text goes through the one sanitiser.
 
 use crate::desk::{Desk, TicketView};
+use crate::domain::listing::TicketSummary;
 use crate::domain::sla::{ClockReading, ClockState};
 use crate::domain::text::{countdown, fit, sanitize, sanitize_line};
 use crate::domain::ticket::{Status, Ticket, mask_phone};
-use crate::store::TicketSummary;
 use chrono::{DateTime, SecondsFormat, Utc};
 use rust_i18n::t;
 use serde_json::{Value, json};
@@ -256,7 +256,7 @@ pub fn print_view(v: &TicketView, desk: &Desk) {
         println!(
             "  {}  {} {}  {}",
             local(desk, e.at),
-            fit(&crate::labels::event(&e.event, desk.policy(), &rust_i18n::locale()), 30),
+            fit(&crate::words::event(&e.event, desk.policy(), &rust_i18n::locale()), 30),
             fit(&sanitize_line(&e.author), 10),
             body
         );

@@ -8,15 +8,17 @@ mod supervisor;
 pub use supervisor::{Housekeeping, Report, SampleOutcome};
 
 use crate::clock::Clock;
+use crate::domain::listing::{ListQuery, TicketSummary};
 use crate::domain::log::{ContactMethod, Direction, Event, LogEntry, NewEntry};
 use crate::domain::policy::Policy;
+use crate::domain::sla::StoredClock;
 use crate::domain::sla::{self, ClockReading};
 use crate::domain::target::Target;
 use crate::domain::ticket::{
     Channel, Complexity, IllegalMove, InvalidField, Kind, NewTicket, Priority, Status, Ticket, validate_email,
     validate_phone, validate_title,
 };
-use crate::store::{ListQuery, Store, StoreError, StoredClock, TicketSummary, Tx};
+use crate::store::{Store, StoreError, Tx};
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use rust_i18n::t;
 use std::fmt;

@@ -97,6 +97,25 @@ pub struct ClockReading {
     pub extended: String,
 }
 
+/// One SLA clock as persisted: derived from the log, rewritten with every change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredClock {
+    pub metric: String,
+    pub cycle: u32,
+    /// running, paused, warning, breached, met
+    pub state: String,
+    pub target: String,
+    pub started_at: DateTime<Utc>,
+    /// None while paused: the deadline moves as long as the pause lasts.
+    pub due_at: Option<DateTime<Utc>>,
+    pub met_at: Option<DateTime<Utc>>,
+    /// When the deadline passed unmet, if it had by the time of the write.
+    pub breached_at: Option<DateTime<Utc>>,
+    pub paused_secs: i64,
+    /// Business seconds left at the time of the write (negative when late).
+    pub remaining_secs: Option<i64>,
+}
+
 /// Why an extension is refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExtensionError {

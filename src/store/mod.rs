@@ -14,7 +14,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-pub use rows::{StoredClock, TicketSummary};
+use crate::domain::listing::{ListQuery, TicketSummary};
+use crate::domain::sla::StoredClock;
 
 /// Why the store could not do what was asked.
 #[derive(Debug)]
@@ -226,18 +227,6 @@ impl Tx<'_> {
     fn commit(self) -> Result<()> {
         Ok(self.0.commit()?)
     }
-}
-
-/// What `list` should return.
-#[derive(Debug, Clone, Default)]
-pub struct ListQuery {
-    /// Only these statuses (empty: all).
-    pub statuses: Vec<crate::domain::ticket::Status>,
-    /// Only tickets with a running clock due before this instant (overdue: now; due within: now + d).
-    pub due_before: Option<DateTime<Utc>>,
-    /// Text that must appear in title, customer name or reference.
-    pub text: Option<String>,
-    pub limit: Option<usize>,
 }
 
 fn create_private(path: &Path) -> std::io::Result<()> {

@@ -1,38 +1,14 @@
 //! Row mapping: SQL in, domain types out. Instants are stored as fixed-width UTC RFC3339 text
 //! (`2026-11-23T06:00:00Z`), so text order is time order and indexes serve range queries.
 
-use super::{ListQuery, Result, StoreError};
+use super::{Result, StoreError};
+use crate::domain::listing::{ListQuery, TicketSummary};
 use crate::domain::log::{Event, LogEntry, NewEntry};
+use crate::domain::sla::StoredClock;
 use crate::domain::ticket::{Customer, NewTicket, Status, Ticket};
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter, types::Value};
 use std::str::FromStr;
-
-/// One SLA clock as persisted: derived from the log, rewritten with every change.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredClock {
-    pub metric: String,
-    pub cycle: u32,
-    /// running, paused, warning, breached, met
-    pub state: String,
-    pub target: String,
-    pub started_at: DateTime<Utc>,
-    /// None while paused: the deadline moves as long as the pause lasts.
-    pub due_at: Option<DateTime<Utc>>,
-    pub met_at: Option<DateTime<Utc>>,
-    /// When the deadline passed unmet, if it had by the time of the write.
-    pub breached_at: Option<DateTime<Utc>>,
-    pub paused_secs: i64,
-    /// Business seconds left at the time of the write (negative when late).
-    pub remaining_secs: Option<i64>,
-}
-
-/// A ticket as the board and `list` show it: the ticket and its nearest unmet clock.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TicketSummary {
-    pub ticket: Ticket,
-    pub nearest: Option<StoredClock>,
-}
 
 pub fn ts(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)

@@ -506,7 +506,7 @@ impl super::Store {
 
 /// Writes of the supervisor's work, inside one transaction.
 impl super::Tx<'_> {
-    pub fn clocks(&self, ticket_id: i64) -> Result<Vec<super::StoredClock>> {
+    pub fn clocks(&self, ticket_id: i64) -> Result<Vec<crate::domain::sla::StoredClock>> {
         super::rows::clocks(&self.0, ticket_id)
     }
 

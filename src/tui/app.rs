@@ -8,14 +8,16 @@ use super::keymap::{Context, Key, Keymap};
 use super::theme::Theme;
 use crate::desk::{Desk, DeskError, Edit, FollowUp, Housekeeping, TicketView};
 use crate::domain::kpi::{Compliance, Kpis, Period, PeriodKind};
+use crate::domain::listing::{ListQuery, TicketSummary};
 use crate::domain::log::{ContactMethod, Direction};
 use crate::domain::policy::Policy;
 use crate::domain::review::{Amount, Breach, BreachClass, Judgement, Remedy};
 use crate::domain::sla::ClockState;
+use crate::domain::sla::StoredClock;
 use crate::domain::target::Target;
 use crate::domain::text::sanitize_line;
 use crate::domain::ticket::{Channel, Complexity, Customer, Kind, NewTicket, Priority, Status, mask_phone};
-use crate::store::{ListQuery, StoreError, StoredClock, TicketSummary};
+use crate::store::StoreError;
 use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use rust_i18n::t;
@@ -110,7 +112,7 @@ pub fn customer_cell(c: &Customer) -> String {
     }
 }
 
-pub use crate::labels::metric as metric_label;
+pub use crate::words::metric as metric_label;
 
 fn row_clock(c: &StoredClock, policy: &Policy, lang: &str) -> RowClock {
     let paused = c.state == ClockState::Paused.slug() || c.due_at.is_none();
@@ -1281,10 +1283,10 @@ fn run_form(form: &Form, desk: &mut Desk) -> Result<(i64, String), DeskError> {
                 metric = metric_label(desk.policy(), metric, lang),
                 cycle = review.cycle,
                 id = review.ticket_id,
-                class = crate::labels::word("review.class", review.judgement.class.slug(), lang),
+                class = crate::words::word("review.class", review.judgement.class.slug(), lang),
                 remedy = format!(
                     "{}{amount}",
-                    crate::labels::word("review.remedy", review.judgement.remedy.slug(), lang)
+                    crate::words::word("review.remedy", review.judgement.remedy.slug(), lang)
                 )
             )
             .to_string();

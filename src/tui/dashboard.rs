@@ -8,7 +8,7 @@ use super::theme::Theme;
 use crate::domain::kpi::{Compliance, Level};
 use crate::domain::target::format_secs;
 use crate::domain::text::fit;
-use crate::labels::metric as metric_label;
+use crate::words::metric as metric_label;
 use chrono::{DateTime, Datelike, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;

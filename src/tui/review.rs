@@ -6,7 +6,7 @@ use super::board::{cell, hints, status_line};
 use super::keymap::{Action, Context};
 use crate::domain::text::{late, sanitize_line};
 
-use crate::labels::metric as metric_label;
+use crate::words::metric as metric_label;
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;

@@ -7,7 +7,7 @@ use super::keymap::{Action, Context};
 use crate::domain::policy::Policy;
 use crate::domain::sla::ClockState;
 use crate::domain::text::{countdown, fit, sanitize, sanitize_line};
-use crate::labels::metric as metric_label;
+use crate::words::metric as metric_label;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use ratatui::Frame;
@@ -221,7 +221,7 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
                     Style::default().fg(theme.accent),
                 ),
                 Span::styled(
-                    crate::labels::event(&entry.event, policy, lang),
+                    crate::words::event(&entry.event, policy, lang),
                     Style::default().add_modifier(Modifier::BOLD),
                 ),
             ]));

@@ -1,4 +1,4 @@
-//! What the front ends call things, in the reader's language: the CLI and the board share
+//! Words: what the front ends call things, in the reader's language: the CLI and the board share
 //! these so a log entry or a clock reads the same in both. Untrusted parts are sanitised.
 
 use crate::domain::log::{Direction, Event};

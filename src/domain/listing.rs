@@ -1,0 +1,25 @@
+//! Listing tickets: what a list asks for and what each row holds. The store answers these;
+//! the board and `promptly list` show them.
+
+use crate::domain::sla::StoredClock;
+use crate::domain::ticket::{Status, Ticket};
+use chrono::{DateTime, Utc};
+
+/// What `list` should return.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    /// Only these statuses (empty: all).
+    pub statuses: Vec<Status>,
+    /// Only tickets with a running clock due before this instant (overdue: now; due within: now + d).
+    pub due_before: Option<DateTime<Utc>>,
+    /// Text that must appear in title, customer name or reference.
+    pub text: Option<String>,
+    pub limit: Option<usize>,
+}
+
+/// A ticket as the board and `list` show it: the ticket and its nearest unmet clock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketSummary {
+    pub ticket: Ticket,
+    pub nearest: Option<StoredClock>,
+}
