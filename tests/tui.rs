@@ -8,7 +8,7 @@ use promptly::desk::Desk;
 use promptly::domain::log::Event;
 use promptly::domain::policy::Policy;
 use promptly::domain::ticket::{Customer, Kind, NewTicket, Priority, Status};
-use promptly::store::Store;
+use promptly::store::{Access, Store};
 use promptly::tui::app::{App, Mode, View};
 use promptly::tui::keymap::Keymap;
 use promptly::tui::theme::Theme;
@@ -24,7 +24,7 @@ fn now() -> DateTime<Utc> {
 
 fn desk_at(path: &Path, at: DateTime<Utc>) -> Desk {
     Desk::new(
-        Store::open(path).unwrap(),
+        Store::open(path, Access::Create).unwrap(),
         Policy::builtin(),
         Clock::frozen(at),
         "agent",
