@@ -4,8 +4,10 @@
 
 pub mod demo;
 mod supervisor;
+mod verify;
 
 pub use supervisor::{Housekeeping, Report, SampleOutcome};
+pub use verify::{Finding, Verification};
 
 use crate::clock::Clock;
 use crate::domain::listing::{ListQuery, TicketSummary};

@@ -2,6 +2,7 @@
 //! No I/O, no SQL, no terminal, no reading the clock: time comes in as `now`.
 
 pub mod calendar;
+pub mod chain;
 pub mod callback;
 pub mod kpi;
 pub mod listing;

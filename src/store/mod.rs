@@ -4,6 +4,7 @@
 mod rows;
 pub mod schema;
 mod supervision;
+pub mod verify;
 
 use crate::domain::log::{LogEntry, NewEntry};
 use crate::domain::ticket::{Customer, NewTicket, Ticket};

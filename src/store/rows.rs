@@ -1,7 +1,9 @@
 //! Row mapping: SQL in, domain types out. Instants are stored as fixed-width UTC RFC3339 text
 //! (`2026-11-23T06:00:00Z`), so text order is time order and indexes serve range queries.
 
+use super::schema::LOG_HEAD;
 use super::{Result, StoreError};
+use crate::domain::chain::{self, GENESIS, Link};
 use crate::domain::listing::{ListQuery, TicketSummary};
 use crate::domain::log::{Event, LogEntry, NewEntry};
 use crate::domain::sla::StoredClock;
@@ -172,16 +174,33 @@ pub fn update_ticket(conn: &Connection, t: &Ticket, customer: i64) -> Result<usi
 
 pub fn append(conn: &Connection, ticket_id: i64, e: &NewEntry) -> Result<i64> {
     let data = serde_json::to_string(&e.event).map_err(|err| StoreError::Corrupt(err.to_string()))?;
-    conn.prepare_cached("INSERT INTO log(ticket_id, at, author, kind, data, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
-        .execute(params![
-            ticket_id,
-            ts(e.at),
-            e.author,
-            e.event.kind_name(),
-            data,
-            e.body
-        ])?;
-    Ok(conn.last_insert_rowid())
+    // The entry continues the chain from the last one (the write transaction holds the lock,
+    // so nobody appends in between).
+    let (last_id, previous): (i64, Vec<u8>) = conn
+        .prepare_cached("SELECT id, hash FROM log ORDER BY id DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get::<_, Option<Vec<u8>>>(1)?.unwrap_or_default())))
+        .optional()?
+        .unwrap_or((0, GENESIS.to_vec()));
+    let at = ts(e.at);
+    let link = Link {
+        id: last_id + 1,
+        ticket_id,
+        at: &at,
+        author: &e.author,
+        kind: e.event.kind_name(),
+        data: &data,
+        body: &e.body,
+    };
+    let hash = chain::hash(&previous, &link);
+    conn.prepare_cached(
+        "INSERT INTO log(id, ticket_id, at, author, kind, data, body, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![link.id, ticket_id, at, e.author, link.kind, data, e.body, &hash[..]])?;
+    conn.prepare_cached(
+        "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    )?
+    .execute(params![LOG_HEAD, format!("{}:{}", link.id, chain::hex(&hash))])?;
+    Ok(link.id)
 }
 
 pub fn log(conn: &Connection, ticket_id: i64) -> Result<Vec<LogEntry>> {

@@ -1,18 +1,89 @@
 //! The schema as numbered migrations. Append new ones; never edit a released one.
 
-use rusqlite_migration::{M, Migrations};
+use crate::domain::chain::{self, GENESIS, Link};
+use rusqlite::{Transaction, params};
+use rusqlite_migration::{HookResult, M, Migrations};
 
 /// `PRAGMA application_id` of a Promptly database ("PRMT"): tells our files from other SQLite
 /// files before anything is written to them.
 pub const APPLICATION_ID: i64 = 0x5052_4D54;
 
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
+    let mut all: Vec<M> = MIGRATIONS.iter().map(|sql| M::up(sql)).collect();
+    all.push(M::up_with_hook(CHAIN_LOG, chain_existing_log));
+    Migrations::new(all)
 }
 
 /// How many migrations this build knows; a file at a higher `user_version` is from a newer Promptly.
 pub fn latest_version() -> i64 {
-    MIGRATIONS.len() as i64
+    MIGRATIONS.len() as i64 + 1
+}
+
+/// The triggers that keep the log append-only; `verify` and the board check they are there.
+pub const LOG_TRIGGERS: [&str; 4] = [
+    "log_is_append_only_update",
+    "log_is_append_only_delete",
+    "log_ids_are_never_reused",
+    "log_entries_are_chained",
+];
+
+/// Meta key: `ID:HASH` of the last log entry, so a deleted last entry is noticed.
+pub const LOG_HEAD: &str = "log_head";
+
+/// 4: the log proves itself. Every entry gets a hash chained to the one before (see
+/// `domain::chain`); inserts that reuse an id (INSERT OR REPLACE, REPLACE INTO) or come without
+/// a hash are refused. Existing entries are chained once, here, with the update trigger lifted
+/// for the length of this transaction.
+const CHAIN_LOG: &str = "
+    ALTER TABLE log ADD COLUMN hash BLOB;
+    DROP TRIGGER log_is_append_only_update;
+";
+
+const CHAIN_TRIGGERS: &str = "
+    CREATE TRIGGER log_is_append_only_update BEFORE UPDATE ON log
+    BEGIN SELECT RAISE(ABORT, 'the follow-up log is append-only: entries cannot be changed'); END;
+    CREATE TRIGGER log_ids_are_never_reused BEFORE INSERT ON log
+    WHEN EXISTS (SELECT 1 FROM log WHERE id = NEW.id)
+    BEGIN SELECT RAISE(ABORT, 'the follow-up log is append-only: an entry id cannot be reused'); END;
+    CREATE TRIGGER log_entries_are_chained BEFORE INSERT ON log
+    WHEN NEW.hash IS NULL
+    BEGIN SELECT RAISE(ABORT, 'the follow-up log is hash-chained: an entry needs its hash'); END;
+";
+
+/// Chains the entries already in the log, in id order, then puts the triggers back.
+fn chain_existing_log(tx: &Transaction) -> HookResult {
+    let mut previous = GENESIS.to_vec();
+    let mut last_id = 0;
+    {
+        let mut read = tx.prepare("SELECT id, ticket_id, at, author, kind, data, body FROM log ORDER BY id")?;
+        let mut write = tx.prepare("UPDATE log SET hash = ?1 WHERE id = ?2")?;
+        let mut rows = read.query([])?;
+        while let Some(row) = rows.next()? {
+            let (at, author, kind, data, body): (String, String, String, String, String) =
+                (row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?, row.get(6)?);
+            let link = Link {
+                id: row.get(0)?,
+                ticket_id: row.get(1)?,
+                at: &at,
+                author: &author,
+                kind: &kind,
+                data: &data,
+                body: &body,
+            };
+            let hash = chain::hash(&previous, &link);
+            write.execute(params![&hash[..], link.id])?;
+            previous = hash.to_vec();
+            last_id = link.id;
+        }
+    }
+    tx.execute_batch(CHAIN_TRIGGERS)?;
+    if last_id > 0 {
+        tx.execute(
+            "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![LOG_HEAD, format!("{last_id}:{}", chain::hex(&previous))],
+        )?;
+    }
+    Ok(())
 }
 
 const MIGRATIONS: &[&str] = &[

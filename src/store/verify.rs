@@ -1,0 +1,142 @@
+//! The database's own checks behind `promptly verify`: SQLite's integrity and foreign keys, the
+//! schema, the log's triggers and its hash chain. Read-only; findings, not repairs.
+
+use super::Result;
+use super::schema::{self, LOG_HEAD, LOG_TRIGGERS};
+use crate::domain::chain::{self, GENESIS, Link};
+use rusqlite::Connection;
+
+/// One thing wrong with a database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finding {
+    /// `PRAGMA integrity_check` said this.
+    Integrity(String),
+    /// A row points at a row that does not exist.
+    ForeignKey { table: String, rowid: i64 },
+    /// The schema version is not the one this build writes.
+    Schema { found: i64, expected: i64 },
+    /// A trigger that keeps the log append-only is gone.
+    TriggerMissing(&'static str),
+    /// The entry's content or its predecessor is not what its hash was made from: the entry
+    /// was rewritten, or an entry before it was deleted or moved.
+    LinkBroken { id: i64, ticket_id: i64 },
+    /// The last entries of the log are gone (the head recorded at the last append is missing).
+    HeadMissing { expected: String, found: String },
+    /// Stored clocks differ from a replay of the ticket's log.
+    ClocksDiffer { ticket_id: i64, metric: String, cycle: u32 },
+    /// A ticket's data could not be read.
+    Unreadable { ticket_id: i64, reason: String },
+}
+
+/// Runs every check on the database; an empty list means it is sound.
+pub fn check(conn: &Connection) -> Result<(Vec<Finding>, u64)> {
+    let mut findings = Vec::new();
+    let mut stmt = conn.prepare("PRAGMA integrity_check")?;
+    for line in stmt.query_map([], |r| r.get::<_, String>(0))? {
+        let line = line?;
+        if line != "ok" {
+            findings.push(Finding::Integrity(line));
+        }
+    }
+    let mut stmt = conn.prepare("PRAGMA foreign_key_check")?;
+    for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?)))? {
+        let (table, rowid) = row?;
+        findings.push(Finding::ForeignKey {
+            table,
+            rowid: rowid.unwrap_or_default(),
+        });
+    }
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found != schema::latest_version() {
+        findings.push(Finding::Schema {
+            found,
+            expected: schema::latest_version(),
+        });
+    }
+    for name in LOG_TRIGGERS {
+        if !trigger_exists(conn, name)? {
+            findings.push(Finding::TriggerMissing(name));
+        }
+    }
+    let entries = check_chain(conn, &mut findings)?;
+    Ok((findings, entries))
+}
+
+/// Whether the named trigger exists.
+pub fn trigger_exists(conn: &Connection, name: &str) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name = ?1",
+        [name],
+        |r| r.get::<_, i64>(0),
+    )? > 0)
+}
+
+/// Walks the log in id order, checking each link against the stored hash before it, and the
+/// last one against the recorded head. Returns how many entries were read.
+fn check_chain(conn: &Connection, findings: &mut Vec<Finding>) -> Result<u64> {
+    let mut stmt = conn.prepare("SELECT id, ticket_id, at, author, kind, data, body, hash FROM log ORDER BY id")?;
+    let mut rows = stmt.query([])?;
+    let mut previous = GENESIS.to_vec();
+    let mut last = String::new();
+    let mut count = 0;
+    while let Some(row) = rows.next()? {
+        let (at, author, kind, data, body): (String, String, String, String, String) =
+            (row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?, row.get(6)?);
+        let link = Link {
+            id: row.get(0)?,
+            ticket_id: row.get(1)?,
+            at: &at,
+            author: &author,
+            kind: &kind,
+            data: &data,
+            body: &body,
+        };
+        let stored: Vec<u8> = row.get::<_, Option<Vec<u8>>>(7)?.unwrap_or_default();
+        if chain::hash(&previous, &link)[..] != stored[..] {
+            findings.push(Finding::LinkBroken {
+                id: link.id,
+                ticket_id: link.ticket_id,
+            });
+        }
+        last = format!("{}:{}", link.id, chain::hex(&stored));
+        previous = stored;
+        count += 1;
+    }
+    let head: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = ?1", [LOG_HEAD], |r| r.get(0))
+        .ok();
+    if let Some(head) = head
+        && head != last
+    {
+        findings.push(Finding::HeadMissing {
+            expected: head,
+            found: last,
+        });
+    }
+    Ok(count)
+}
+
+impl super::Store {
+    /// The database checks of `promptly verify`, with how many log entries were read.
+    pub fn verify(&self) -> Result<(Vec<Finding>, u64)> {
+        check(&self.conn)
+    }
+
+    /// The log's protecting triggers that are missing (the board says so on start).
+    pub fn missing_log_triggers(&self) -> Result<Vec<&'static str>> {
+        let mut missing = Vec::new();
+        for name in LOG_TRIGGERS {
+            if !trigger_exists(&self.conn, name)? {
+                missing.push(name);
+            }
+        }
+        Ok(missing)
+    }
+
+    /// Up to `limit` ticket ids above `after`, in order: walks every ticket in bounded batches.
+    pub fn ticket_ids_after(&self, after: i64, limit: usize) -> Result<Vec<i64>> {
+        let mut stmt = self.conn.prepare_cached("SELECT id FROM tickets WHERE id > ?1 ORDER BY id LIMIT ?2")?;
+        let ids = stmt.query_map(rusqlite::params![after, limit as i64], |r| r.get(0))?;
+        Ok(ids.collect::<rusqlite::Result<Vec<i64>>>()?)
+    }
+}
