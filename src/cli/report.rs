@@ -10,8 +10,8 @@ use crate::domain::kpi::{ACCEPTABLE_PERCENT, Compliance, Level, MINOR_PERCENT, P
 use crate::domain::review::{Breach, BreachClass};
 use crate::domain::target::format_secs;
 use crate::domain::text::{fit, late, sanitize_line};
+use crate::t;
 use chrono::SecondsFormat;
-use rust_i18n::t;
 use serde_json::{Map, Value, json};
 use std::fmt::Write as _;
 
@@ -557,7 +557,7 @@ fn trend_svg(trend: &[(chrono::NaiveDate, Compliance)]) -> String {
 }
 
 fn html(desk: &Desk, r: &Report) -> String {
-    let lang = if rust_i18n::locale().starts_with("zh") {
+    let lang = if crate::words::catalogue::locale().starts_with("zh") {
         "zh-CN"
     } else {
         "en"

@@ -21,8 +21,8 @@ use crate::domain::ticket::{
     validate_phone, validate_title,
 };
 use crate::store::{Store, StoreError, Tx};
+use crate::t;
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
-use rust_i18n::t;
 use std::fmt;
 
 /// Why a desk action was refused. Nothing was written.

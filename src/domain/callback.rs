@@ -2,11 +2,11 @@
 //! month's closed tickets is called back; the call's outcome is recorded.
 
 use crate::domain::ticket::InvalidField;
+use crate::t;
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
-use rust_i18n::t;
 use std::fmt;
 use std::str::FromStr;
 

@@ -2,8 +2,8 @@
 //! judges it minor or major, with a reason and the remedy offered.
 
 use crate::domain::ticket::{InvalidField, Status, vocabulary};
+use crate::t;
 use chrono::{DateTime, Utc};
-use rust_i18n::t;
 use std::fmt;
 
 vocabulary!(

@@ -31,8 +31,8 @@ use crate::domain::log::{Event, LogEntry, Targets};
 use crate::domain::policy::{Metric, Policy, StartEvent, StopEvent};
 use crate::domain::target::{Target, format_secs};
 use crate::domain::ticket::{Complexity, Kind, Priority, Status, Ticket};
+use crate::t;
 use chrono::{DateTime, Duration, Utc};
-use rust_i18n::t;
 use serde::Serialize;
 use std::fmt;
 
@@ -265,13 +265,13 @@ pub fn explain(policy: &Policy, ticket: &Ticket, log: &[LogEntry], now: DateTime
         };
         let cal = policy.metric_calendar(metric);
         let at = |t: DateTime<Utc>| local_text(cal, t);
-        let lang = rust_i18n::locale();
+        let lang = crate::words::catalogue::locale();
         lines.push(
             t!(
                 "explain.header",
                 metric = r.metric,
                 cycle = r.cycle,
-                label = metric.label(&lang),
+                label = metric.label(lang),
                 target = r.target,
                 calendar = r.calendar,
                 tz = cal.tz().name(),

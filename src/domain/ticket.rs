@@ -1,7 +1,7 @@
 //! A ticket: one customer request, from intake to close (服务流程).
 
+use crate::t;
 use chrono::{DateTime, NaiveDate, Utc};
-use rust_i18n::t;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

@@ -8,9 +8,9 @@ pub mod verify;
 
 use crate::domain::log::{LogEntry, NewEntry};
 use crate::domain::ticket::{Customer, NewTicket, Ticket};
+use crate::t;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
-use rust_i18n::t;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;

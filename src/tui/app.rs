@@ -18,9 +18,9 @@ use crate::domain::target::Target;
 use crate::domain::text::sanitize_line;
 use crate::domain::ticket::{Channel, Complexity, Customer, Kind, NewTicket, Priority, Status, mask_phone};
 use crate::store::StoreError;
+use crate::t;
 use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use rust_i18n::t;
 use std::collections::HashMap;
 use tui_input::Input;
 

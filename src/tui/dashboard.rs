@@ -8,6 +8,7 @@ use super::theme::Theme;
 use crate::domain::kpi::{Compliance, Level};
 use crate::domain::target::format_secs;
 use crate::domain::text::fit;
+use crate::t;
 use crate::words::metric as metric_label;
 use chrono::{DateTime, Datelike, Utc};
 use ratatui::Frame;
@@ -15,7 +16,6 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, Block, Borders, Paragraph};
-use rust_i18n::t;
 use unicode_width::UnicodeWidthStr;
 
 pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {

@@ -9,6 +9,7 @@ use crate::domain::target::Target;
 use crate::domain::ticket::{
     Channel, Complexity, Kind, Priority, Status, Ticket, validate_email, validate_phone, validate_title,
 };
+use crate::t;
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -17,7 +18,6 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui_textarea::TextArea;
-use rust_i18n::t;
 use tui_input::{Input, InputRequest};
 use unicode_width::UnicodeWidthStr;
 

@@ -2,12 +2,12 @@
 
 use super::app::App;
 use super::keymap::Context;
+use crate::t;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
-use rust_i18n::t;
 use unicode_width::UnicodeWidthStr;
 
 /// Every context's bindings as lines: a heading, then "keys  what they do".

@@ -14,6 +14,7 @@ pub mod theme;
 pub mod ticket;
 
 use crate::app::{Error, Result, Setup};
+use crate::t;
 use app::{App, Mode};
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -21,7 +22,6 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
-use rust_i18n::t;
 
 /// Below this the board cannot be laid out: a one-line notice instead.
 pub const MIN_WIDTH: u16 = 40;

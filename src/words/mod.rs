@@ -2,11 +2,12 @@
 //! these so a log entry or a clock reads the same in both. Untrusted parts are sanitised.
 
 pub mod app;
+pub mod catalogue;
 
 use crate::domain::log::{Direction, Event};
 use crate::domain::policy::Policy;
 use crate::domain::text::sanitize_line;
-use rust_i18n::t;
+use crate::t;
 
 /// A vocabulary word ("priority", "urgent") from the catalogue.
 pub fn word(group: &str, slug: &str, lang: &str) -> String {
