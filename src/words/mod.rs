@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod catalogue;
+pub mod verify;
 
 use crate::domain::log::{Direction, Event};
 use crate::domain::policy::Policy;
