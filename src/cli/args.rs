@@ -109,6 +109,9 @@ policy's auto_close_days); reopening is always possible."
     Report(ReportArgs),
     /// Create an empty database (the board and `new` create the default one on first use)
     Init,
+    /// Check the database: integrity, schema, the log's triggers and hash chain, stored clocks
+    /// against a replay of each log. Reads only; exits 1 on any finding
+    Verify,
     /// Fill a database with realistic demo tickets and histories
     Demo {
         /// How many tickets

@@ -84,6 +84,15 @@ fn dispatch(setup: &Setup, command: Command) -> Result<()> {
             println!("{}", t!("cli.initialised", path = setup.db_path().display()));
             Ok(())
         }
+        Command::Verify => {
+            let done = setup.desk()?.verify()?;
+            print!("{}", crate::words::verify::report(&done, setup.lang));
+            if done.findings.is_empty() {
+                Ok(())
+            } else {
+                Err(CliError::failed(crate::words::verify::summary(&done, setup.lang)))
+            }
+        }
         Command::Demo { tickets, seed } => demo(setup, tickets, seed),
         // `main` hands the board to the TUI before it gets here.
         Command::Board(_) => Ok(()),

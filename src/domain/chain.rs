@@ -67,11 +67,37 @@ mod tests {
         assert_eq!(base, hash(&GENESIS, &link("called")), "deterministic");
         assert_ne!(base, hash(&GENESIS, &link("called!")));
         assert_ne!(base, hash(&[1; 32], &link("called")));
-        assert_ne!(base, hash(&GENESIS, &Link { id: 2, ..link("called") }));
-        assert_ne!(base, hash(&GENESIS, &Link { ticket_id: 2, ..link("called") }));
+        assert_ne!(
+            base,
+            hash(
+                &GENESIS,
+                &Link {
+                    id: 2,
+                    ..link("called")
+                }
+            )
+        );
+        assert_ne!(
+            base,
+            hash(
+                &GENESIS,
+                &Link {
+                    ticket_id: 2,
+                    ..link("called")
+                }
+            )
+        );
         // Bytes moved between fields still change the hash (length prefixes).
-        let a = Link { author: "lic", body: "alled", ..link("") };
-        let b = Link { author: "li", body: "called", ..link("") };
+        let a = Link {
+            author: "lic",
+            body: "alled",
+            ..link("")
+        };
+        let b = Link {
+            author: "li",
+            body: "called",
+            ..link("")
+        };
         assert_ne!(hash(&GENESIS, &a), hash(&GENESIS, &b));
         assert_eq!(hex(&[0xab, 0x01]), "ab01");
     }

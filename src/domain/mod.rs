@@ -2,8 +2,8 @@
 //! No I/O, no SQL, no terminal, no reading the clock: time comes in as `now`.
 
 pub mod calendar;
-pub mod chain;
 pub mod callback;
+pub mod chain;
 pub mod kpi;
 pub mod listing;
 pub mod log;

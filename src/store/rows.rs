@@ -178,7 +178,9 @@ pub fn append(conn: &Connection, ticket_id: i64, e: &NewEntry) -> Result<i64> {
     // so nobody appends in between).
     let (last_id, previous): (i64, Vec<u8>) = conn
         .prepare_cached("SELECT id, hash FROM log ORDER BY id DESC LIMIT 1")?
-        .query_row([], |r| Ok((r.get(0)?, r.get::<_, Option<Vec<u8>>>(1)?.unwrap_or_default())))
+        .query_row([], |r| {
+            Ok((r.get(0)?, r.get::<_, Option<Vec<u8>>>(1)?.unwrap_or_default()))
+        })
         .optional()?
         .unwrap_or((0, GENESIS.to_vec()));
     let at = ts(e.at);
@@ -195,7 +197,16 @@ pub fn append(conn: &Connection, ticket_id: i64, e: &NewEntry) -> Result<i64> {
     conn.prepare_cached(
         "INSERT INTO log(id, ticket_id, at, author, kind, data, body, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
-    .execute(params![link.id, ticket_id, at, e.author, link.kind, data, e.body, &hash[..]])?;
+    .execute(params![
+        link.id,
+        ticket_id,
+        at,
+        e.author,
+        link.kind,
+        data,
+        e.body,
+        &hash[..]
+    ])?;
     conn.prepare_cached(
         "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
     )?

@@ -135,7 +135,9 @@ impl super::Store {
 
     /// Up to `limit` ticket ids above `after`, in order: walks every ticket in bounded batches.
     pub fn ticket_ids_after(&self, after: i64, limit: usize) -> Result<Vec<i64>> {
-        let mut stmt = self.conn.prepare_cached("SELECT id FROM tickets WHERE id > ?1 ORDER BY id LIMIT ?2")?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM tickets WHERE id > ?1 ORDER BY id LIMIT ?2")?;
         let ids = stmt.query_map(rusqlite::params![after, limit as i64], |r| r.get(0))?;
         Ok(ids.collect::<rusqlite::Result<Vec<i64>>>()?)
     }

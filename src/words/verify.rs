@@ -9,7 +9,12 @@ const MAX_LISTED: usize = 50;
 
 /// The whole report: what was checked, then each finding (or that there are none).
 pub fn report(v: &Verification, lang: &str) -> String {
-    let mut out = t!("verify.checked", locale = lang, entries = v.entries, tickets = v.tickets);
+    let mut out = t!(
+        "verify.checked",
+        locale = lang,
+        entries = v.entries,
+        tickets = v.tickets
+    );
     out.push('\n');
     if v.findings.is_empty() {
         out.push_str(&t!("verify.sound", locale = lang));
@@ -38,7 +43,12 @@ pub fn finding(f: &Finding, lang: &str) -> String {
     match f {
         Finding::Integrity(text) => t!("verify.integrity", locale = lang, text = sanitize_line(text)),
         Finding::ForeignKey { table, rowid } => {
-            t!("verify.foreign_key", locale = lang, table = sanitize_line(table), rowid = rowid)
+            t!(
+                "verify.foreign_key",
+                locale = lang,
+                table = sanitize_line(table),
+                rowid = rowid
+            )
         }
         Finding::Schema { found, expected } => {
             t!("verify.schema", locale = lang, found = found, expected = expected)

@@ -1,0 +1,207 @@
+//! `promptly verify` and the log's hash chain: a sound database has no findings, and every way of
+//! tampering with the log or the clocks behind Promptly's back is found.
+
+mod common;
+
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+struct Db {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+/// A database with demo tickets and histories.
+fn demo() -> Db {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.db");
+    std::fs::write(dir.path().join("config.toml"), "").unwrap();
+    let out = run(
+        &path,
+        &["--now", "2026-11-20 18:00", "demo", "--tickets", "40", "--seed", "3"],
+    );
+    assert!(out.status.success(), "{out:?}");
+    Db { _dir: dir, path }
+}
+
+fn run(db: &Path, args: &[&str]) -> Output {
+    common::promptly(db, "en").args(args).output().unwrap()
+}
+
+fn verify(db: &Db) -> (i32, String) {
+    let out = run(&db.path, &["--now", "2026-11-20 18:00", "verify"]);
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code().unwrap_or(-1), text)
+}
+
+fn raw(db: &Db) -> Connection {
+    Connection::open(&db.path).unwrap()
+}
+
+/// (id, ticket) of a log entry in the middle of the log.
+fn middle_entry(conn: &Connection) -> (i64, i64) {
+    conn.query_row(
+        "SELECT id, ticket_id FROM log ORDER BY id LIMIT 1 OFFSET (SELECT count(*) / 2 FROM log)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_sound_database_has_no_findings() {
+    let db = demo();
+    let (code, text) = verify(&db);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("No findings"), "{text}");
+    assert!(text.contains("log entries"), "{text}");
+}
+
+#[test]
+fn insert_or_replace_cannot_rewrite_an_entry() {
+    let db = demo();
+    let conn = raw(&db);
+    let (id, ticket) = middle_entry(&conn);
+    for verb in ["INSERT OR REPLACE INTO", "REPLACE INTO"] {
+        let sql = format!(
+            "{verb} log(id, ticket_id, at, author, kind, data, body, hash)
+             SELECT id, ticket_id, at, author, kind, data, 'rewritten', hash FROM log WHERE id = ?1"
+        );
+        let err = conn.execute(&sql, [id]).expect_err("reusing an id must be refused");
+        assert!(err.to_string().contains("append-only"), "{err}");
+    }
+    let body: String = conn
+        .query_row("SELECT body FROM log WHERE id = ?1", [id], |r| r.get(0))
+        .unwrap();
+    assert_ne!(body, "rewritten");
+    let (code, text) = verify(&db);
+    assert_eq!(code, 0, "ticket {ticket}: {text}");
+}
+
+#[test]
+fn an_update_after_dropping_the_trigger_is_found() {
+    let db = demo();
+    let conn = raw(&db);
+    let (id, ticket) = middle_entry(&conn);
+    conn.execute_batch("DROP TRIGGER log_is_append_only_update").unwrap();
+    conn.execute("UPDATE log SET body = 'rewritten' WHERE id = ?1", [id])
+        .unwrap();
+    let (code, text) = verify(&db);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("log_is_append_only_update"), "{text}");
+    assert!(text.contains(&format!("log entry {id} (ticket #{ticket})")), "{text}");
+}
+
+#[test]
+fn a_deleted_entry_is_found() {
+    let db = demo();
+    let conn = raw(&db);
+    let (id, _) = middle_entry(&conn);
+    conn.execute_batch("DROP TRIGGER log_is_append_only_delete").unwrap();
+    conn.execute("DELETE FROM log WHERE id = ?1", [id]).unwrap();
+    let next: i64 = conn
+        .query_row("SELECT min(id) FROM log WHERE id > ?1", [id], |r| r.get(0))
+        .unwrap();
+    let (code, text) = verify(&db);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains(&format!("log entry {next} ")), "{text}");
+}
+
+#[test]
+fn a_deleted_last_entry_is_found() {
+    let db = demo();
+    let conn = raw(&db);
+    conn.execute_batch("DROP TRIGGER log_is_append_only_delete").unwrap();
+    conn.execute("DELETE FROM log WHERE id = (SELECT max(id) FROM log)", [])
+        .unwrap();
+    let (code, text) = verify(&db);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("entries at the end were deleted"), "{text}");
+}
+
+#[test]
+fn reordered_entries_are_found() {
+    let db = demo();
+    let conn = raw(&db);
+    let id: i64 = conn
+        .query_row(
+            "SELECT a.id FROM log a JOIN log b ON b.id = a.id + 1 WHERE a.at <> b.at ORDER BY a.id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    conn.execute_batch("DROP TRIGGER log_is_append_only_update").unwrap();
+    // Swap the times of two neighbours: the same entries, in another order.
+    conn.execute(
+        "UPDATE log SET at = CASE id WHEN ?1 THEN (SELECT at FROM log WHERE id = ?1 + 1)
+                                       ELSE (SELECT at FROM log WHERE id = ?1) END
+         WHERE id IN (?1, ?1 + 1)",
+        [id],
+    )
+    .unwrap();
+    let (code, text) = verify(&db);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains(&format!("log entry {id} ")), "{text}");
+}
+
+#[test]
+fn a_tampered_clock_row_is_found() {
+    let db = demo();
+    let conn = raw(&db);
+    let ticket: i64 = conn
+        .query_row(
+            "SELECT ticket_id FROM clocks WHERE met_at IS NOT NULL LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    conn.execute(
+        "UPDATE clocks SET met_at = '2000-01-01T00:00:00Z' WHERE ticket_id = ?1 AND met_at IS NOT NULL",
+        [ticket],
+    )
+    .unwrap();
+    let (code, text) = verify(&db);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains(&format!("ticket #{ticket}: stored clock")), "{text}");
+}
+
+#[test]
+fn a_missing_database_is_refused_not_created() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("config.toml"), "").unwrap();
+    let path = dir.path().join("nope.db");
+    let out = run(&path, &["verify"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!path.exists());
+}
+
+#[test]
+fn an_older_database_is_chained_once_on_upgrade() {
+    let db = demo();
+    {
+        // Back to schema 3, as an older Promptly left it: no hashes, no new triggers.
+        let conn = raw(&db);
+        conn.execute_batch(
+            "DROP TRIGGER log_ids_are_never_reused;
+             DROP TRIGGER log_entries_are_chained;
+             ALTER TABLE log DROP COLUMN hash;
+             DELETE FROM meta WHERE key = 'log_head';
+             PRAGMA user_version = 3;",
+        )
+        .unwrap();
+    }
+    let (code, text) = verify(&db);
+    assert_eq!(code, 0, "{text}");
+    let conn = raw(&db);
+    let unchained: i64 = conn
+        .query_row("SELECT count(*) FROM log WHERE hash IS NULL", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(unchained, 0);
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(version, 4);
+}
