@@ -92,3 +92,60 @@ fn a_change_on_a_missing_database_creates_nothing() {
         assert!(!dir.path().join("miss").exists(), "{args:?} created the folder");
     }
 }
+
+#[test]
+#[cfg(unix)]
+fn new_folders_are_private_to_their_owner() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data/promptly/desk.db");
+    Store::open(&path, Access::Create).unwrap();
+    for folder in [dir.path().join("data"), dir.path().join("data/promptly")] {
+        let mode = std::fs::metadata(&folder).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "{}", folder.display());
+    }
+}
+
+/// A tiny filesystem, when this machine lets the test mount one (root, tmpfs); unmounted on drop.
+struct Tiny(std::path::PathBuf);
+
+impl Tiny {
+    fn mount(dir: &Path) -> Option<Tiny> {
+        let point = dir.join("tiny");
+        std::fs::create_dir(&point).ok()?;
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
+            .arg(&point)
+            .output()
+            .is_ok_and(|o| o.status.success());
+        ok.then_some(Tiny(point))
+    }
+}
+
+impl Drop for Tiny {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_disk_says_so_and_leaves_no_file_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(tiny) = Tiny::mount(dir.path()) else {
+        eprintln!("note: cannot mount a tmpfs here; skipping the full-disk test");
+        return;
+    };
+    std::fs::write(tiny.0.join("filler"), vec![0u8; 60 * 1024]).unwrap_or_default();
+    std::fs::write(dir.path().join("config.toml"), "").unwrap();
+    let db = tiny.0.join("sub/desk.db");
+    let out = common::promptly(&db, "en")
+        .env("PROMPTLY_CONFIG", dir.path().join("config.toml"))
+        .args(["new", "--title", "kept?"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("disk full"), "{stderr}");
+    assert!(!db.exists(), "a 0-byte database was left behind");
+    assert!(!tiny.0.join("sub").exists(), "the folder was left behind");
+}

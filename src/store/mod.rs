@@ -21,6 +21,8 @@ use crate::domain::sla::StoredClock;
 /// Why the store could not do what was asked.
 #[derive(Debug)]
 pub enum StoreError {
+    /// The disk (or the user's quota) is full; nothing was written.
+    DiskFull,
     /// There is no database at this path (and the command may not create one).
     Missing(PathBuf),
     /// The file is not SQLite at all.
@@ -47,6 +49,7 @@ pub enum StoreError {
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            StoreError::DiskFull => f.write_str(&t!("err.disk_full")),
             StoreError::Missing(p) => f.write_str(&t!("cli.no_database", path = p.display())),
             StoreError::NotSqlite(p) => f.write_str(&t!("err.not_sqlite", path = p.display())),
             StoreError::NotPromptly(p) => f.write_str(&t!("err.not_promptly", path = p.display())),
@@ -66,7 +69,10 @@ impl std::error::Error for StoreError {}
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
-        StoreError::Sql(e)
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DiskFull) => StoreError::DiskFull,
+            _ => StoreError::Sql(e),
+        }
     }
 }
 
@@ -109,14 +115,27 @@ impl Store {
     /// Promptly, is refused before anything is written; only [`Access::Create`] makes a file.
     pub fn open(path: &Path, access: Access) -> Result<Store> {
         let io = |e| StoreError::Io(path.to_path_buf(), e);
-        match std::fs::metadata(path) {
-            Ok(_) => check_header(path)?,
+        let created = match std::fs::metadata(path) {
+            Ok(_) => {
+                check_header(path)?;
+                None
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && access == Access::Create => {
-                create_private(path).map_err(io)?
+                Some(create_private(path).map_err(io)?)
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(StoreError::Missing(path.to_path_buf())),
             Err(e) => return Err(io(e)),
+        };
+        let opened = Store::open_file(path, access);
+        // A database that could not be set up (a full disk, say) leaves nothing behind.
+        if let (Err(_), Some(created)) = (&opened, created) {
+            created.undo();
         }
+        opened
+    }
+
+    /// [`Store::open`] once the file exists.
+    fn open_file(path: &Path, access: Access) -> Result<Store> {
         // No SQLITE_OPEN_URI: a `file:...?mode=memory` name must be a file name, never an
         // in-memory database that silently loses what is written to it.
         let read_only = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -167,9 +186,10 @@ impl Store {
         let _: String = self.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         self.conn
             .execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;")?;
-        schema::migrations()
-            .to_latest(&mut self.conn)
-            .map_err(|e| StoreError::Migration(e.to_string()))?;
+        schema::migrations().to_latest(&mut self.conn).map_err(|e| match e {
+            rusqlite_migration::Error::RusqliteError { err, .. } => StoreError::from(err),
+            e => StoreError::Migration(e.to_string()),
+        })?;
         Ok(())
     }
 
@@ -280,15 +300,56 @@ impl Tx<'_> {
     }
 }
 
-fn create_private(path: &Path) -> std::io::Result<()> {
+/// What [`create_private`] made, so that a failed open can take it back.
+struct Created {
+    file: PathBuf,
+    /// Folders it made, innermost first.
+    dirs: Vec<PathBuf>,
+}
+
+impl Created {
+    fn undo(self) {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut name = self.file.clone().into_os_string();
+            name.push(suffix);
+            let _ = std::fs::remove_file(name);
+        }
+        for dir in self.dirs {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+}
+
+/// Creates the database file readable by its owner only, in folders only its owner can enter.
+fn create_private(path: &Path) -> std::io::Result<Created> {
+    let mut dirs = Vec::new();
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
+        dirs = dir
+            .ancestors()
+            .take_while(|d| !d.as_os_str().is_empty() && !d.exists())
+            .map(Path::to_path_buf)
+            .collect();
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(dir)?;
     }
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path).map(drop)
+    let created = Created {
+        file: path.to_path_buf(),
+        dirs,
+    };
+    match options.open(path) {
+        Ok(_) => Ok(created),
+        Err(e) => {
+            created.undo();
+            Err(e)
+        }
+    }
 }
 
 /// Refuses a non-empty file that does not start with SQLite's magic header.
