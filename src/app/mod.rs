@@ -10,7 +10,7 @@ pub use crate::store::Access;
 pub use error::{Error, Result};
 
 use crate::clock::Clock;
-use crate::desk::Desk;
+use crate::desk::{Desk, Housekeeping};
 use crate::domain::policy::Policy;
 use crate::domain::timestamp::parse_timestamp;
 use crate::store::Store;
@@ -93,18 +93,10 @@ impl Setup {
         Ok(self.desk_on(Store::open(&self.db_path(), access)?))
     }
 
-    /// The desk for a command that only reads: opened read-only, writes nothing.
+    /// The desk for a command that only reads (`show`, `list`, reports, queues, `board
+    /// --print`, `verify`): opened read-only, so it writes nothing, not even housekeeping.
     pub fn desk(&self) -> Result<Desk> {
         self.open(Access::ReadOnly)
-    }
-
-    /// Opens the desk for a command that shows the current state (list, reports, queues):
-    /// first brings it up to date, as [`Setup::tidy`] does.
-    pub fn desk_current(&self) -> Result<Desk> {
-        let mut desk = self.open(Access::ReadWrite)?;
-        desk.sync_policy()?;
-        desk.housekeeping()?;
-        Ok(desk)
     }
 
     /// Opens an existing database for a command that changes it. The tidying up runs after
@@ -133,10 +125,17 @@ impl Setup {
     /// is the system's own change, committed on its own, and writes nothing when there is
     /// nothing to do.
     pub fn tidy(&self) -> Result<()> {
-        let mut desk = self.open(Access::ReadWrite)?;
-        desk.sync_policy()?;
-        desk.housekeeping()?;
+        self.housekeep()?;
         Ok(())
+    }
+
+    /// [`Setup::tidy`], saying what was done: `promptly housekeep` (cron) and the tidying up
+    /// after a change. Returns whether the policy changed and what housekeeping did.
+    pub fn housekeep(&self) -> Result<(bool, Housekeeping)> {
+        let mut desk = self.open(Access::ReadWrite)?;
+        let recomputed = desk.sync_policy()?;
+        let done = desk.housekeeping()?;
+        Ok((recomputed, done))
     }
 
     /// A desk over `store` with this setup's policy, clock and author.

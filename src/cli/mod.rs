@@ -148,7 +148,7 @@ fn new(setup: &Setup, a: NewArgs) -> Result<()> {
 }
 
 fn list(setup: &Setup, a: ListArgs) -> Result<()> {
-    let desk = setup.desk_current()?;
+    let desk = setup.desk()?;
     let now = desk.now();
     let statuses = if a.all {
         Vec::new()

@@ -16,7 +16,7 @@ use serde_json::{Map, Value, json};
 use std::fmt::Write as _;
 
 pub fn run(setup: &Setup, args: ReportArgs) -> Result<()> {
-    let desk = setup.desk_current()?;
+    let desk = setup.desk()?;
     let report = desk.report(args.period, args.date)?;
     let out = match args.format {
         ReportFormat::Json => {

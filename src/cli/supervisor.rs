@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 pub fn review(setup: &Setup, command: ReviewCommand) -> Result<()> {
     match command {
         ReviewCommand::List { limit, json } => {
-            let desk = setup.desk_current()?;
+            let desk = setup.desk()?;
             let queue = desk.review_queue(limit)?;
             if json {
                 let now = desk.now();
@@ -71,7 +71,7 @@ pub fn review(setup: &Setup, command: ReviewCommand) -> Result<()> {
 pub fn callback(setup: &Setup, command: CallbackCommand) -> Result<()> {
     match command {
         CallbackCommand::List { month, json } => {
-            let desk = setup.desk_current()?;
+            let desk = setup.desk()?;
             let list = desk.callbacks(month)?;
             if json {
                 print_json(&Value::Array(list.iter().map(callback_json).collect()));

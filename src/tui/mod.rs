@@ -124,7 +124,7 @@ pub fn run_board(setup: &Setup, demo: bool) -> Result<()> {
 
 /// `promptly board --print`: one frame of the board as plain text.
 pub fn print_board(setup: &Setup, width: u16, height: u16) -> Result<()> {
-    let desk = setup.desk_current()?;
+    let desk = setup.desk()?;
     let (mut app, _) = app_for(setup);
     app.resize(width, height);
     app.load(&desk);
