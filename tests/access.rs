@@ -149,3 +149,44 @@ fn a_full_disk_says_so_and_leaves_no_file_behind() {
     assert!(!db.exists(), "a 0-byte database was left behind");
     assert!(!tiny.0.join("sub").exists(), "the folder was left behind");
 }
+
+#[test]
+fn reading_commands_never_write_even_far_in_the_future() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.db");
+    std::fs::write(dir.path().join("config.toml"), "").unwrap();
+    let at = |now: &str, args: &[&str]| {
+        let out = common::promptly(&db, "en")
+            .args(["--now", now])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {out:?}");
+    };
+    at("2026-03-02 09:00", &["new", "--title", "kettle"]);
+    at("2026-03-02 10:00", &["status", "1", "resolved", "--note", "done"]);
+    let files = || {
+        ["", "-wal"].map(|suffix| {
+            let mut name = db.clone().into_os_string();
+            name.push(suffix);
+            std::fs::read(name).unwrap_or_default()
+        })
+    };
+    let before = files();
+    for args in [
+        &["list"][..],
+        &["list", "--all", "--json"],
+        &["show", "1"],
+        &["report", "monthly"],
+        &["review", "list"],
+        &["callback", "list"],
+        &["board", "--print"],
+        &["sla", "explain", "1"],
+        &["verify"],
+    ] {
+        at("2030-01-01 10:30", args);
+    }
+    assert!(before == files(), "a reading command wrote to the database");
+    // Nothing was closed in 2030, so the ticket can still be reopened in 2026.
+    at("2026-03-03 10:00", &["status", "1", "open"]);
+}

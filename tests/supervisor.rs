@@ -561,7 +561,12 @@ fn closed_loop_review_and_callbacks_through_the_cli() {
         (last["kind"].as_str(), last["body"].as_str()),
         (Some("callback"), Some("quick help"))
     );
-    // November's sample is drawn on the first start in December: T8, T10, T11 closed (T2 was reopened) -> 1.
+    // November's sample is drawn by the first housekeeping in December (cron's `promptly
+    // housekeep`, the board, or a change), never by a read: T8, T10, T11 closed (T2 was reopened) -> 1.
+    let before = env.json("2026-12-01 09:00", &["callback", "list", "--json"]);
+    assert_eq!(before.as_array().unwrap().len(), 0, "a read drew the sample: {before}");
+    let done = env.ok("2026-12-01 09:00", &["housekeep"]);
+    assert!(done.contains("Callback sample of 2026-11"), "{done}");
     let dec = env.json("2026-12-01 09:00", &["callback", "list", "--json"]);
     assert_eq!(dec.as_array().unwrap().len(), 1, "{dec}");
     let _ = (&d.t3, &d.t4, &d.t6, &d.t8, &d.t9);

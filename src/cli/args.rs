@@ -109,6 +109,10 @@ policy's auto_close_days); reopening is always possible."
     Report(ReportArgs),
     /// Create an empty database (the board and `new` create the default one on first use)
     Init,
+    /// Do what Promptly does on its own, now: recompute clocks after a policy edit, close
+    /// resolved tickets nobody answered, draw last month's callback sample (for cron; the board
+    /// and every change do it too; reading commands never do)
+    Housekeep,
     /// Check the database: integrity, schema, the log's triggers and hash chain, stored clocks
     /// against a replay of each log. Reads only; exits 1 on any finding
     Verify,

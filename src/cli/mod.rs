@@ -84,6 +84,18 @@ fn dispatch(setup: &Setup, command: Command) -> Result<()> {
             println!("{}", t!("cli.initialised", path = setup.db_path().display()));
             Ok(())
         }
+        Command::Housekeep => {
+            let (recomputed, done) = setup.housekeep()?;
+            if recomputed {
+                println!("{}", t!("cli.recomputed_policy"));
+            }
+            match crate::words::housekeeping::done(&done, &setup.policy, setup.lang) {
+                Some(text) => println!("{text}"),
+                None if !recomputed => println!("{}", t!("cli.housekeep_nothing")),
+                None => {}
+            }
+            Ok(())
+        }
         Command::Verify => {
             let done = setup.desk()?.verify()?;
             print!("{}", crate::words::verify::report(&done, setup.lang));

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod catalogue;
+pub mod housekeeping;
 pub mod verify;
 
 use crate::domain::log::{Direction, Event};
