@@ -50,7 +50,12 @@ impl CliError {
 
 impl From<DeskError> for CliError {
     fn from(e: DeskError) -> Self {
-        CliError::failed(e.to_string())
+        match e {
+            DeskError::Extension(x) => {
+                CliError::failed(crate::words::explain::extension_error(&x, &rust_i18n::locale()))
+            }
+            e => CliError::failed(e.to_string()),
+        }
     }
 }
 

@@ -52,7 +52,7 @@ pub fn clocks_json(clocks: &[ClockReading]) -> Value {
                     "met_at": c.met_at.map(rfc3339),
                     "remaining_secs": c.remaining_secs,
                     "paused_secs": c.paused_secs,
-                    "breached": c.breached,
+                    "breached": c.is_breached(),
                     "breached_at": c.breached_at.map(rfc3339),
                 })
             })
@@ -143,10 +143,9 @@ pub fn print_list(rows: &[TicketSummary], desk: &Desk) {
         let tk = &row.ticket;
         let due = match &row.nearest {
             Some(c) => {
-                let left = match (c.due_at, c.remaining_secs) {
-                    (Some(due), _) => countdown((due - now).num_seconds()),
-                    (None, Some(rem)) => format!("‖{}", countdown(rem)),
-                    (None, None) => String::new(),
+                let left = match c.due_at {
+                    Some(due) => countdown((due - now).num_seconds()),
+                    None => format!("‖{}", countdown(c.remaining_secs)),
                 };
                 format!("{} {}", metric_label(desk, &c.metric), left)
             }

@@ -12,8 +12,7 @@ use crate::domain::listing::{ListQuery, TicketSummary};
 use crate::domain::log::{ContactMethod, Direction};
 use crate::domain::policy::Policy;
 use crate::domain::review::{Amount, Breach, BreachClass, Judgement, Remedy};
-use crate::domain::sla::ClockState;
-use crate::domain::sla::StoredClock;
+use crate::domain::sla::Clock;
 use crate::domain::target::Target;
 use crate::domain::text::sanitize_line;
 use crate::domain::ticket::{Channel, Complexity, Customer, Kind, NewTicket, Priority, Status, mask_phone};
@@ -114,39 +113,14 @@ pub fn customer_cell(c: &Customer) -> String {
 
 pub use crate::words::metric as metric_label;
 
-fn row_clock(c: &StoredClock, policy: &Policy, lang: &str) -> RowClock {
-    let paused = c.state == ClockState::Paused.slug() || c.due_at.is_none();
-    let warn_from = match (c.state.as_str(), c.due_at) {
-        (_, None) => None,
-        ("warning" | "breached", _) => Some(c.started_at),
-        (_, Some(due)) => warn_from(policy, &c.metric, c.started_at, due, c.paused_secs),
-    };
+fn row_clock(c: &Clock, policy: &Policy, lang: &str) -> RowClock {
     RowClock {
         label: metric_label(policy, &c.metric, lang),
         due_at: c.due_at,
-        warn_from,
-        paused,
-        frozen_remaining: c.remaining_secs,
+        warn_from: c.warning_from(policy),
+        paused: c.is_paused(),
+        frozen_remaining: Some(c.remaining_secs),
     }
-}
-
-/// The instant a running clock reaches its warning threshold: elapsed business time (pauses
-/// excluded) >= warn_at x budget, the budget being the business time from start to due less
-/// the pauses already taken.
-pub fn warn_from(
-    policy: &Policy,
-    metric: &str,
-    started: DateTime<Utc>,
-    due: DateTime<Utc>,
-    paused_secs: i64,
-) -> Option<DateTime<Utc>> {
-    let m = policy.metric(metric)?;
-    let cal = policy.metric_calendar(m);
-    let budget = cal.business_between(started, due).num_seconds() - paused_secs;
-    let at = (m.warn_at * budget as f64).ceil() as i64 + paused_secs;
-    cal.add_business(started, Duration::seconds(at))
-        .ok()
-        .map(|w| w.min(due))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -515,17 +489,7 @@ impl App {
     }
 
     fn set_ticket(&mut self, view: TicketView, desk: &Desk) {
-        let warn = view
-            .clocks
-            .iter()
-            .map(|c| match (c.state, c.due_at) {
-                (ClockState::Running, Some(due)) => {
-                    warn_from(desk.policy(), &c.metric, c.started_at, due, c.paused_secs)
-                }
-                (ClockState::Warning | ClockState::Breached, _) => Some(c.started_at),
-                _ => None,
-            })
-            .collect();
+        let warn = view.clocks.iter().map(|c| c.warning_from(desk.policy())).collect();
         let scroll = self
             .ticket
             .as_ref()
@@ -988,7 +952,7 @@ impl App {
                     .iter()
                     // Only clocks the policy lets the agent extend, and not once breached: a breach
                     // is judged, not extended away.
-                    .filter(|c| c.met_at.is_none() && !c.breached)
+                    .filter(|c| c.met_at.is_none() && !c.is_breached())
                     .filter(|c| {
                         desk.policy()
                             .metric(&c.metric)
@@ -1106,6 +1070,12 @@ impl App {
         match e {
             DeskError::NotFound(id) => t!("msg.not_found", locale = self.lang, id = id).to_string(),
             DeskError::Store(StoreError::Stale { .. }) => t!("msg.stale", locale = self.lang, id = id).to_string(),
+            DeskError::Extension(x) => t!(
+                "msg.refused",
+                locale = self.lang,
+                reason = crate::words::explain::extension_error(x, self.lang)
+            )
+            .to_string(),
             other => t!(
                 "msg.refused",
                 locale = self.lang,
