@@ -731,3 +731,112 @@ mod pauses_against_a_reference {
         }
     }
 }
+
+mod the_board_warns_when_the_engine_does {
+    use super::*;
+    use chrono::Duration;
+    use proptest::prelude::*;
+
+    /// The builtin shop calendar (lunch breaks, Saturday mornings, holidays) with one clock.
+    fn policy_with(target: &str, warn_at: f64) -> Policy {
+        let builtin = promptly::domain::policy::BUILTIN;
+        let calendars = &builtin[..builtin.find("\n[metrics.").unwrap()];
+        let text =
+            format!("{calendars}\n[metrics.fix]\nstop = \"resolved\"\ntarget = \"{target}\"\nwarn_at = {warn_at}\n");
+        Policy::parse(&text, "test.toml").unwrap()
+    }
+
+    /// The board's warning instant for a clock as the store keeps it, read at `now`.
+    fn board_warns_from(p: &Policy, t: &Ticket, log: &Log, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let r = evaluate(p, t, &log.entries, now);
+        clock(&r, "fix", 1).to_stored().warning_from(p)
+    }
+
+    fn state_at(p: &Policy, t: &Ticket, log: &Log, at: DateTime<Utc>) -> ClockState {
+        clock(&evaluate(p, t, &log.entries, at), "fix", 1).state
+    }
+
+    #[test]
+    fn on_a_few_clocks() {
+        let cases = [
+            ("2h", 0.75, "2026-11-23T01:00:00Z", None),
+            ("30m", 0.5, "2026-11-23T03:50:00Z", None),
+            (
+                "1h30m",
+                0.8,
+                "2026-11-23T09:20:00Z",
+                Some(("2026-11-23T09:30:00Z", "2026-11-24T02:00:00Z")),
+            ),
+            (
+                "3d",
+                0.75,
+                "2026-11-20T02:00:00Z",
+                Some(("2026-11-21T01:30:00Z", "2026-11-23T02:00:00Z")),
+            ),
+            ("7d", 0.9, "2026-09-25T05:00:00Z", None),
+        ];
+        for (target, warn_at, opened, pause) in cases {
+            let p = policy_with(target, warn_at);
+            let t = ticket(Priority::Normal, Kind::Other, Complexity::Ordinary, opened);
+            let mut log = Log::opened(&p, &t);
+            let mut now = t.opened_at + Duration::minutes(1);
+            if let Some((from, to)) = pause {
+                log.status(from, Status::Open, Status::Waiting)
+                    .status(to, Status::Waiting, Status::Open);
+                now = utc(to) + Duration::minutes(1);
+            }
+            assert_eq!(
+                state_at(&p, &t, &log, now),
+                ClockState::Running,
+                "{target} from {opened}"
+            );
+            let w = board_warns_from(&p, &t, &log, now).expect("a running clock warns at some instant");
+            let due = clock(&evaluate(&p, &t, &log.entries, now), "fix", 1).due_at.unwrap();
+            assert!(w > now && w < due, "{target}: warns {w}, due {due}");
+            assert_eq!(
+                state_at(&p, &t, &log, w - Duration::seconds(1)),
+                ClockState::Running,
+                "{target} before {w}"
+            );
+            assert_eq!(state_at(&p, &t, &log, w), ClockState::Warning, "{target} at {w}");
+            // Read again later, the board keeps the same instant.
+            let later = now + (w - now) / 2;
+            assert_eq!(board_warns_from(&p, &t, &log, later), Some(w), "{target}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 60, ..ProptestConfig::default() })]
+
+        #[test]
+        fn whatever_the_clock(
+            start_min in 0i64..14 * 24 * 60,
+            target in prop_oneof![
+                (2i64..=3 * 450).prop_map(|m| format!("{m}m")),
+                (1u32..=3).prop_map(|d| format!("{d}d")),
+            ],
+            warn_pct in 10u32..=95,
+            pause in proptest::option::of((0i64..600, 1i64..2 * 24 * 60)),
+        ) {
+            let warn_at = f64::from(warn_pct) / 100.0;
+            let p = policy_with(&target, warn_at);
+            let start = utc("2026-09-19T16:00:00Z") + Duration::minutes(start_min);
+            let t = ticket(Priority::Normal, Kind::Other, Complexity::Ordinary, &start.to_rfc3339());
+            let mut log = Log::opened(&p, &t);
+            let mut now = start;
+            if let Some((after, length)) = pause {
+                let (from, to) = (start + Duration::minutes(after), start + Duration::minutes(after + length));
+                log.status(&from.to_rfc3339(), Status::Open, Status::Waiting)
+                    .status(&to.to_rfc3339(), Status::Waiting, Status::Open);
+                now = to;
+            }
+            prop_assume!(state_at(&p, &t, &log, now) == ClockState::Running);
+            let w = board_warns_from(&p, &t, &log, now).unwrap();
+            prop_assert!(w >= now);
+            prop_assert_eq!(state_at(&p, &t, &log, w), ClockState::Warning);
+            if w > now {
+                prop_assert_eq!(state_at(&p, &t, &log, w - Duration::seconds(1)), ClockState::Running);
+            }
+        }
+    }
+}
