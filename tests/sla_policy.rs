@@ -369,3 +369,80 @@ fn several_errors_are_all_reported_typed_with_file_line_and_field() {
         );
     }
 }
+
+/// (line, path, problem) of every error.
+fn located(text: &str) -> Vec<(usize, String, Problem)> {
+    Policy::parse(text, "p.toml")
+        .unwrap_err()
+        .into_iter()
+        .map(|e| (e.line, e.path, e.problem))
+        .collect()
+}
+
+fn wrong(expected: Option<Expected>, found: ValueKind) -> Problem {
+    Problem::WrongType { expected, found }
+}
+
+#[test]
+fn problems_inside_values_are_located_at_the_inner_field() {
+    let text = format!(
+        "[calendars.shop]\ntimezone = \"Asia/Shanghai\"\nmon = [\"09:00-12:00\", 9]\n[calendars.shop.overrides]\n\"2026-01-04\" = \"09:00-18:00\"\n\
+         [metrics.m]\nlabel = {{ en = \"M\", fr = \"N\" }}\nstop = \"resolved\"\n\
+         target = {{ urgent = 5, important = \"1h\", normal = \"2h\" }}\n[metrics.m.kinds]\nrepair = 5\n"
+    );
+    let s = |x: &str| x.to_string();
+    assert_eq!(
+        located(&text),
+        [
+            (
+                3,
+                s("calendars.shop.mon"),
+                wrong(Some(Expected::String), ValueKind::Integer)
+            ),
+            (
+                5,
+                s("calendars.shop.overrides.\"2026-01-04\""),
+                wrong(Some(Expected::Array), ValueKind::String)
+            ),
+            (
+                7,
+                s("metrics.m.label.fr"),
+                Problem::UnknownKey {
+                    allowed: vec!["en", "zh"]
+                }
+            ),
+            (
+                9,
+                s("metrics.m.target.urgent"),
+                wrong(Some(Expected::String), ValueKind::Integer)
+            ),
+            (
+                11,
+                s("metrics.m.kinds.repair"),
+                wrong(Some(Expected::Target), ValueKind::Integer)
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_section_of_the_wrong_type_and_an_unknown_section_are_refused() {
+    let text = format!("metrics = 3\nsla = {{}}\n[calendars.shop]\ntimezone = \"Asia/Shanghai\"\n");
+    assert_eq!(
+        located(&text),
+        [
+            (
+                1,
+                "metrics".to_string(),
+                wrong(Some(Expected::Table), ValueKind::Integer)
+            ),
+            (
+                2,
+                "sla".to_string(),
+                Problem::UnknownKey {
+                    allowed: vec!["settings", "calendars", "metrics"]
+                }
+            ),
+        ]
+    );
+}
