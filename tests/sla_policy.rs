@@ -385,14 +385,12 @@ fn wrong(expected: Option<Expected>, found: ValueKind) -> Problem {
 
 #[test]
 fn problems_inside_values_are_located_at_the_inner_field() {
-    let text = format!(
-        "[calendars.shop]\ntimezone = \"Asia/Shanghai\"\nmon = [\"09:00-12:00\", 9]\n[calendars.shop.overrides]\n\"2026-01-04\" = \"09:00-18:00\"\n\
-         [metrics.m]\nlabel = {{ en = \"M\", fr = \"N\" }}\nstop = \"resolved\"\n\
-         target = {{ urgent = 5, important = \"1h\", normal = \"2h\" }}\n[metrics.m.kinds]\nrepair = 5\n"
-    );
+    let text = "[calendars.shop]\ntimezone = \"Asia/Shanghai\"\nmon = [\"09:00-12:00\", 9]\n[calendars.shop.overrides]\n\"2026-01-04\" = \"09:00-18:00\"\n\
+         [metrics.m]\nlabel = { en = \"M\", fr = \"N\" }\nstop = \"resolved\"\n\
+         target = { urgent = 5, important = \"1h\", normal = \"2h\" }\n[metrics.m.kinds]\nrepair = 5\n";
     let s = |x: &str| x.to_string();
     assert_eq!(
-        located(&text),
+        located(text),
         [
             (
                 3,
@@ -427,9 +425,9 @@ fn problems_inside_values_are_located_at_the_inner_field() {
 
 #[test]
 fn a_section_of_the_wrong_type_and_an_unknown_section_are_refused() {
-    let text = format!("metrics = 3\nsla = {{}}\n[calendars.shop]\ntimezone = \"Asia/Shanghai\"\n");
+    let text = "metrics = 3\nsla = {}\n[calendars.shop]\ntimezone = \"Asia/Shanghai\"\n";
     assert_eq!(
-        located(&text),
+        located(text),
         [
             (
                 1,

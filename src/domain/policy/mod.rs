@@ -36,6 +36,12 @@
 //!
 //! Precedence of targets: a kind's target wins over the complexity target, which wins over the
 //! base `target`; within the chosen one the ticket's priority picks the value.
+//!
+//! Reading goes in two steps: `raw` deserialises the file with serde into spanned structs
+//! (a wrong type or unknown key is recorded and the rest still read), then `validate` checks
+//! the meaning in one pass. Every problem comes back typed (`PolicyError`: file, line, field
+//! path, `Problem`), never as a sentence; `crate::words::policy` puts it into words.
+//! `fingerprint` digests the meaning, for knowing when stored clocks need a recompute.
 
 mod error;
 mod fingerprint;
