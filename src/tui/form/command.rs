@@ -398,3 +398,106 @@ fn edit(r: &mut Reader, ticket: &crate::domain::ticket::Ticket) -> Option<Comman
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::review::BreachClass;
+    use crate::domain::ticket::Ticket;
+    use crate::tui::form::{LineInput, Value};
+
+    fn ticket(status: Status) -> Ticket {
+        let at = "2026-11-24T02:00:00Z".parse().unwrap();
+        Ticket {
+            id: 7,
+            title: "Kettle leaks".into(),
+            description: String::new(),
+            customer: Customer::default(),
+            channel: Channel::Phone,
+            kind: Kind::Repair,
+            priority: Priority::Normal,
+            complexity: Complexity::Ordinary,
+            reference: String::new(),
+            purchased_on: None,
+            status,
+            opened_at: at,
+            updated_at: at,
+            resolved_at: None,
+            closed_at: None,
+            version: 3,
+        }
+    }
+
+    fn all_forms() -> Vec<Form> {
+        let t = ticket(Status::Open);
+        let metrics = vec![("resolution".to_string(), "Resolution".to_string())];
+        let mut forms = vec![
+            Form::new_ticket("en"),
+            Form::log(&t, "en"),
+            Form::status(&t, "en"),
+            Form::status(&ticket(Status::Resolved), "en"),
+            Form::priority(&t, "en"),
+            Form::kind(&t, "en"),
+            Form::extend(&t, metrics, "en"),
+            Form::edit(&t, "en"),
+        ];
+        for class in BreachClass::ALL {
+            forms.push(Form::judge(7, "resolution", 1, *class, "Judge".into(), "zh-CN"));
+        }
+        forms
+    }
+
+    #[test]
+    fn every_offered_choice_reads_back() {
+        for mut form in all_forms() {
+            for i in 0..form.fields.len() {
+                let n = match &form.fields[i].value {
+                    Value::Choice { options, .. } => options.len(),
+                    _ => continue,
+                };
+                for k in 0..n {
+                    if let Value::Choice { index, .. } = &mut form.fields[i].value {
+                        *index = k;
+                    }
+                    let problems = form.command().err().unwrap_or_default();
+                    assert!(
+                        !problems.iter().any(|(_, p)| *p == Problem::Choice),
+                        "{:?} option {k} of {:?}: {problems:?}",
+                        form.purpose,
+                        form.fields[i].id
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_new_ticket_form_gives_the_new_ticket() {
+        let mut form = Form::new_ticket("en");
+        form.field_mut(FieldId::Title).unwrap().value = Value::Line(LineInput::new("Kettle leaks"));
+        form.field_mut(FieldId::Purchased).unwrap().value = Value::Line(LineInput::new("2026-11-01"));
+        let Ok(Command::Open(new)) = form.command() else {
+            panic!("{:?}", form.command())
+        };
+        assert_eq!(new.title, "Kettle leaks");
+        assert_eq!((new.kind, new.priority), (Kind::Enquiry, Priority::Normal));
+        assert_eq!(new.purchased_on, "2026-11-01".parse().ok());
+    }
+
+    #[test]
+    fn unknown_choices_and_bad_values_are_problems_on_their_fields() {
+        let mut form = Form::kind(&ticket(Status::Open), "en");
+        form.field_mut(FieldId::Complexity).unwrap().value = Value::Choice {
+            options: vec![("hard".into(), "Hard".into())],
+            index: 0,
+        };
+        assert_eq!(form.command(), Err(vec![(FieldId::Complexity, Problem::Choice)]));
+
+        let mut form = Form::judge(7, "resolution", 1, BreachClass::Major, "Judge".into(), "en");
+        form.field_mut(FieldId::Reason).unwrap().value = Value::Line(LineInput::new("late parts"));
+        form.field_mut(FieldId::Amount).unwrap().value = Value::Line(LineInput::new("fifty"));
+        assert_eq!(form.command(), Err(vec![(FieldId::Amount, Problem::Amount)]));
+        assert!(form.submit().is_err());
+        assert_eq!(form.focused().map(|f| f.id), Some(FieldId::Amount));
+    }
+}
