@@ -29,6 +29,15 @@ impl Clock {
         }
     }
 
+    /// The same clock, but running: a fixed start ticks on with real time from here (the
+    /// board), the system clock stays the system clock.
+    pub fn running(&self) -> Self {
+        match self {
+            Clock::Fixed { start, since: None } => Clock::running_from(*start),
+            other => other.clone(),
+        }
+    }
+
     pub fn now(&self) -> DateTime<Utc> {
         match self {
             Clock::System => Utc::now(),

@@ -4,9 +4,9 @@
 
 rust_i18n::i18n!("assets/locales", fallback = "en");
 
+pub mod app;
 pub mod cli;
 pub mod clock;
-pub mod config;
 pub mod desk;
 pub mod domain;
 pub mod store;

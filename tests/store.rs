@@ -7,7 +7,7 @@ use promptly::desk::{Desk, DeskError, Edit, FollowUp};
 use promptly::domain::log::{ContactMethod, Direction, Event};
 use promptly::domain::policy::Policy;
 use promptly::domain::ticket::{Complexity, Customer, Kind, NewTicket, Priority, Status};
-use promptly::store::{Store, StoreError};
+use promptly::store::{Access, Store, StoreError};
 use std::path::Path;
 
 fn now() -> chrono::DateTime<Utc> {
@@ -16,7 +16,7 @@ fn now() -> chrono::DateTime<Utc> {
 
 fn desk_at(path: &Path) -> Desk {
     Desk::new(
-        Store::open(path).unwrap(),
+        Store::open(path, Access::Create).unwrap(),
         Policy::builtin(),
         Clock::frozen(now()),
         "tester",
@@ -103,7 +103,7 @@ fn new_files_are_private() {
 
 fn assert_refused_untouched(path: &Path, expect: impl Fn(&StoreError) -> bool, message_part: &str) {
     let before = std::fs::read(path).unwrap();
-    let err = Store::open(path).err().expect("must be refused");
+    let err = Store::open(path, Access::Create).err().expect("must be refused");
     assert!(expect(&err), "{err:?}");
     let message = err.to_string();
     assert!(message.contains(message_part), "{message}");
@@ -312,7 +312,12 @@ fn a_policy_edit_recomputes_the_stored_clocks_of_open_tickets() {
 
     let text = promptly::domain::policy::BUILTIN.replace("holidays = [", "holidays = [\n  \"2026-11-24\",");
     let holiday = Policy::parse(&text, "edited.toml").unwrap();
-    let mut desk = Desk::new(Store::open(&path).unwrap(), holiday, Clock::frozen(now()), "tester");
+    let mut desk = Desk::new(
+        Store::open(&path, Access::Create).unwrap(),
+        holiday,
+        Clock::frozen(now()),
+        "tester",
+    );
     assert!(desk.sync_policy().unwrap());
     assert_eq!(
         due(&desk),

@@ -85,6 +85,9 @@ fn board_in_tmux_creates_logs_and_sees_other_writers() {
     let db = dir.path().join("board.db");
     let config = dir.path().join("config.toml");
     std::fs::write(&config, "").unwrap();
+    // A database the user names must exist before the board opens on it.
+    let out = promptly(&db, &config, &["init"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let name = format!("promptly-test-{}", std::process::id());
     let command = format!(
         "env PROMPTLY_CONFIG='{}' '{}' --db '{}' --lang en",

@@ -46,6 +46,19 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+impl Cli {
+    /// The global choices, for the app's setup.
+    pub fn options(&self) -> crate::app::Options {
+        crate::app::Options {
+            db: self.db.clone(),
+            config: self.config.clone(),
+            policy: self.policy.clone(),
+            now: self.now.clone(),
+            lang: self.lang.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Record a new ticket (intake)
@@ -94,6 +107,8 @@ policy's auto_close_days); reopening is always possible."
     Callback(CallbackCommand),
     /// Daily, weekly or monthly service report: overdue, breaches, KPIs
     Report(ReportArgs),
+    /// Create an empty database (the board and `new` create the default one on first use)
+    Init,
     /// Fill a database with realistic demo tickets and histories
     Demo {
         /// How many tickets

@@ -7,198 +7,36 @@ mod report;
 mod sla;
 mod supervisor;
 
-use crate::clock::Clock;
-use crate::config::{self, Config};
-use crate::desk::{Desk, DeskError, Edit, FollowUp};
+use crate::app::Setup;
+use crate::desk::{Edit, FollowUp};
 use crate::domain::listing::ListQuery;
 use crate::domain::log::Direction;
-use crate::domain::policy::Policy;
 use crate::domain::ticket::{Customer, NewTicket};
-use crate::store::{Store, StoreError};
-use args::{Cli, Command, EditArgs, ListArgs, LogArgs, NewArgs};
-use chrono::{DateTime, LocalResult, NaiveDateTime, TimeZone, Utc};
+use crate::domain::timestamp::parse_timestamp;
+use args::{Command, EditArgs, ListArgs, LogArgs, NewArgs};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use clap::{CommandFactory, Parser};
+use clap::CommandFactory;
 use rust_i18n::t;
-use std::path::PathBuf;
-use std::process::ExitCode;
 
-/// A command that did not complete, with the exit code it maps to.
-#[derive(Debug)]
-pub struct CliError {
-    pub code: u8,
-    pub message: String,
-}
+// The front ends share the app's error type; the CLI's name for it reads as what it is here.
+pub use crate::app::{Error as CliError, Result};
 
-impl CliError {
-    /// Exit 2: the command line itself is wrong (a bad flag or value).
-    pub fn usage(message: impl Into<String>) -> Self {
-        CliError {
-            code: 2,
-            message: message.into(),
-        }
-    }
-
-    /// Exit 1: understood, but refused or failed.
-    pub fn failed(message: impl Into<String>) -> Self {
-        CliError {
-            code: 1,
-            message: message.into(),
-        }
-    }
-}
-
-impl From<DeskError> for CliError {
-    fn from(e: DeskError) -> Self {
-        match e {
-            DeskError::Extension(x) => {
-                CliError::failed(crate::words::explain::extension_error(&x, &rust_i18n::locale()))
-            }
-            e => CliError::failed(e.to_string()),
-        }
-    }
-}
-
-impl From<StoreError> for CliError {
-    fn from(e: StoreError) -> Self {
-        CliError::failed(e.to_string())
-    }
-}
-
-pub type Result<T> = std::result::Result<T, CliError>;
-
-/// Everything a command needs, resolved from flags, environment and config.
-pub struct Setup {
-    pub cli: Cli,
-    pub config: Config,
-    pub policy: Policy,
-    pub clock: Clock,
-    pub lang: &'static str,
-    /// A writing command ran: tidy up once it has succeeded.
-    tidy_after: std::cell::Cell<bool>,
-}
-
-/// Entry point of the binary.
-pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) => {
-            let _ = e.print();
-            return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
-        }
-    };
-    match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("promptly: {}", crate::domain::text::sanitize(&e.message));
-            ExitCode::from(e.code)
-        }
-    }
-}
-
-/// Resolves config, language, policy and clock (no database yet: some commands need none).
-pub fn setup(cli: Cli) -> Result<Setup> {
-    let config_path = cli.config.clone().unwrap_or_else(config::default_config_path);
-    let config = Config::load(&config_path, cli.config.is_some()).map_err(|e| CliError::failed(e.to_string()))?;
-    let lang = config::pick_language(cli.lang.as_deref(), config.lang.as_deref());
-    rust_i18n::set_locale(lang);
-    let policy_path = cli
-        .policy
-        .clone()
-        .or_else(|| config.policy.clone())
-        .or_else(config::default_policy_path);
-    let policy = load_policy(policy_path.as_deref())?;
-    let clock = match cli.now.as_deref() {
-        Some(text) => Clock::frozen(
-            parse_timestamp(text, policy.shop_calendar().tz()).map_err(|e| CliError::usage(format!("--now: {e}")))?,
-        ),
-        None => Clock::System,
-    };
-    Ok(Setup {
-        cli,
-        config,
-        policy,
-        clock,
-        lang,
-        tidy_after: Default::default(),
-    })
-}
-
-fn load_policy(path: Option<&std::path::Path>) -> Result<Policy> {
-    let Some(path) = path else { return Ok(Policy::builtin()) };
-    let text = std::fs::read_to_string(path).map_err(|e| CliError::failed(format!("{}: {e}", path.display())))?;
-    Policy::parse(&text, &path.display().to_string()).map_err(|errors| {
-        let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        CliError::failed(lines.join("\n"))
-    })
-}
-
-impl Setup {
-    pub fn db_path(&self) -> PathBuf {
-        self.cli.db.clone().unwrap_or_else(config::default_db_path)
-    }
-
-    /// Opens the database and the desk on it, writing nothing. A missing file is an error
-    /// (a mistyped --db should not quietly show an empty desk).
-    pub fn desk(&self) -> Result<Desk> {
-        let path = self.db_path();
-        if !path.exists() {
-            return Err(CliError::failed(
-                t!("cli.no_database", path = path.display()).to_string(),
-            ));
-        }
-        Ok(self.desk_on(Store::open(&path)?))
-    }
-
-    /// Opens the desk for a command that shows the current state (list, reports, queues):
-    /// first brings it up to date, as [`Setup::tidy`] does.
-    pub fn desk_current(&self) -> Result<Desk> {
-        let mut desk = self.desk()?;
-        desk.sync_policy()?;
-        desk.housekeeping()?;
-        Ok(desk)
-    }
-
-    /// Opens the desk for a command that writes. The tidying up runs after the command has
-    /// succeeded, so a refused command writes nothing at all.
-    pub fn desk_for_write(&self) -> Result<Desk> {
-        self.tidy_after.set(true);
-        Ok(self.desk_on(Store::open(&self.db_path())?))
-    }
-
-    /// What Promptly does on its own: recompute stored clocks after a policy edit, close
-    /// resolved tickets the customer never answered, draw the monthly callback sample. Each
-    /// is the system's own change, committed on its own, and writes nothing when there is
-    /// nothing to do.
-    pub fn tidy(&self) -> Result<()> {
-        let mut desk = self.desk()?;
-        desk.sync_policy()?;
-        desk.housekeeping()?;
-        Ok(())
-    }
-
-    pub fn desk_on(&self, store: Store) -> Desk {
-        let author = crate::desk::default_author(self.config.author.as_deref());
-        Desk::new(store, self.policy.clone(), self.clock.clone(), author)
-    }
-}
-
-pub fn run(cli: Cli) -> Result<()> {
-    let mut setup = setup(cli)?;
-    let command = setup.cli.command.take();
-    dispatch(&setup, command)?;
-    if setup.tidy_after.get() {
+/// Runs one command (not the board: `main` hands that to the TUI), then tidies up after a
+/// command that wrote.
+pub fn run(setup: &Setup, command: Command) -> Result<()> {
+    dispatch(setup, command)?;
+    if setup.wrote() {
         setup.tidy()?;
     }
     Ok(())
 }
 
-fn dispatch(setup: &Setup, command: Option<Command>) -> Result<()> {
+fn dispatch(setup: &Setup, command: Command) -> Result<()> {
     match command {
-        None => crate::tui::run_board(setup, setup.cli.demo),
-        Some(Command::New(args)) => new(setup, args),
-        Some(Command::List(args)) => list(setup, args),
-        Some(Command::Show { id, json }) => {
+        Command::New(args) => new(setup, args),
+        Command::List(args) => list(setup, args),
+        Command::Show { id, json } => {
             let desk = setup.desk()?;
             let view = desk.view(id)?;
             if json {
@@ -208,14 +46,14 @@ fn dispatch(setup: &Setup, command: Option<Command>) -> Result<()> {
             }
             Ok(())
         }
-        Some(Command::Log(args)) => log(setup, args),
-        Some(Command::Status {
+        Command::Log(args) => log(setup, args),
+        Command::Status {
             id,
             state,
             note,
             confirmed,
             expect_version,
-        }) => {
+        } => {
             let closing = state == crate::domain::ticket::Status::Closed;
             if confirmed.is_some() && !closing {
                 return Err(CliError::usage(t!("cli.confirmed_only_closing").to_string()));
@@ -236,24 +74,24 @@ fn dispatch(setup: &Setup, command: Option<Command>) -> Result<()> {
             );
             Ok(())
         }
-        Some(Command::Edit(args)) => edit(setup, args),
-        Some(Command::Sla(command)) => sla::run(setup, command),
-        Some(Command::Review(command)) => supervisor::review(setup, command),
-        Some(Command::Callback(command)) => supervisor::callback(setup, command),
-        Some(Command::Report(args)) => report::run(setup, args),
-        Some(Command::Demo { tickets, seed }) => demo(setup, tickets, seed),
-        Some(Command::Board(args)) => {
-            if args.print {
-                crate::tui::print_board(setup, args.width, args.height)
-            } else {
-                crate::tui::run_board(setup, false)
-            }
-        }
-        Some(Command::Completions { shell }) => {
-            clap_complete::generate(shell, &mut Cli::command(), "promptly", &mut std::io::stdout());
+        Command::Edit(args) => edit(setup, args),
+        Command::Sla(command) => sla::run(setup, command),
+        Command::Review(command) => supervisor::review(setup, command),
+        Command::Callback(command) => supervisor::callback(setup, command),
+        Command::Report(args) => report::run(setup, args),
+        Command::Init => {
+            setup.desk_to_create()?;
+            println!("{}", t!("cli.initialised", path = setup.db_path().display()));
             Ok(())
         }
-        Some(Command::Man) => clap_mangen::Man::new(Cli::command())
+        Command::Demo { tickets, seed } => demo(setup, tickets, seed),
+        // `main` hands the board to the TUI before it gets here.
+        Command::Board(_) => Ok(()),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut args::Cli::command(), "promptly", &mut std::io::stdout());
+            Ok(())
+        }
+        Command::Man => clap_mangen::Man::new(args::Cli::command())
             .render(&mut std::io::stdout())
             .map_err(|e| CliError::failed(e.to_string())),
     }
@@ -263,9 +101,8 @@ fn new(setup: &Setup, a: NewArgs) -> Result<()> {
     let opened_at = a
         .opened_at
         .as_deref()
-        .map(|s| parse_timestamp(s, setup.policy.shop_calendar().tz()))
-        .transpose()
-        .map_err(|e| CliError::usage(format!("--opened-at: {e}")))?;
+        .map(|s| timestamp_arg(setup, "opened-at", s, setup.policy.shop_calendar().tz()))
+        .transpose()?;
     let new = NewTicket {
         title: a.title,
         description: a.description,
@@ -283,7 +120,7 @@ fn new(setup: &Setup, a: NewArgs) -> Result<()> {
     };
     // Refuse bad input before the database file is even created.
     new.validate().map_err(|e| CliError::usage(format!("--{e}")))?;
-    let mut desk = setup.desk_for_write()?;
+    let mut desk = setup.desk_to_create()?;
     let ticket = desk.open_ticket(&new, opened_at)?;
     if a.json {
         let view = desk.view(ticket.id)?;
@@ -396,7 +233,7 @@ fn edit(setup: &Setup, a: EditArgs) -> Result<()> {
 }
 
 fn demo(setup: &Setup, tickets: usize, seed: u64) -> Result<()> {
-    let mut desk = setup.desk_for_write()?;
+    let mut desk = setup.desk_to_create()?;
     let existing = desk.list(&ListQuery {
         limit: Some(1),
         ..Default::default()
@@ -421,53 +258,12 @@ fn demo(setup: &Setup, tickets: usize, seed: u64) -> Result<()> {
     Ok(())
 }
 
-/// Reads an instant typed by a person: RFC3339 with an offset, or a local
-/// `YYYY-MM-DD HH:MM[:SS]` in `tz` (a time skipped by a DST change is refused; a repeated one
-/// means its first occurrence).
-pub fn parse_timestamp(text: &str, tz: Tz) -> std::result::Result<DateTime<Utc>, String> {
-    let s = text.trim();
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Ok(t.with_timezone(&Utc));
-    }
-    let local = [
-        "%Y-%m-%d %H:%M",
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%dT%H:%M:%S",
-    ]
-    .iter()
-    .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
-    .ok_or_else(|| {
-        format!(
-            "'{}' is not a timestamp (use RFC3339 like 2026-11-24T10:30:00+08:00, or 'YYYY-MM-DD HH:MM')",
-            crate::domain::text::sanitize(s)
-        )
-    })?;
-    match tz.from_local_datetime(&local) {
-        LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => Ok(t.with_timezone(&Utc)),
-        LocalResult::None => Err(format!(
-            "{s} does not exist in {tz} (skipped by a daylight-saving change)"
-        )),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn timestamps_parse_in_the_shop_timezone() {
-        let tz: Tz = "Asia/Shanghai".parse().unwrap();
-        let t = parse_timestamp("2026-11-24 10:30", tz).unwrap();
-        assert_eq!(t.to_rfc3339(), "2026-11-24T02:30:00+00:00");
-        let t = parse_timestamp("2026-11-24T10:30:00+08:00", tz).unwrap();
-        assert_eq!(t.to_rfc3339(), "2026-11-24T02:30:00+00:00");
-        assert!(parse_timestamp("tomorrow", tz).unwrap_err().contains("not a timestamp"));
-        let berlin: Tz = "Europe/Berlin".parse().unwrap();
-        assert!(
-            parse_timestamp("2026-03-29 02:30", berlin)
-                .unwrap_err()
-                .contains("does not exist")
-        );
-    }
+/// A timestamp flag's value, or a usage error naming the flag.
+pub fn timestamp_arg(setup: &Setup, flag: &str, text: &str, tz: Tz) -> Result<DateTime<Utc>> {
+    parse_timestamp(text, tz).map_err(|e| {
+        CliError::usage(format!(
+            "--{flag}: {}",
+            crate::words::app::timestamp_error(&e, setup.lang)
+        ))
+    })
 }

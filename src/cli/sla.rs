@@ -1,7 +1,7 @@
 //! `promptly sla ...`: deadlines, policy checks, explanations, extensions.
 
 use super::args::SlaCommand;
-use super::{CliError, Result, Setup, parse_timestamp};
+use super::{CliError, Result, Setup, timestamp_arg};
 use crate::domain::sla;
 use crate::domain::target::Target;
 use chrono::SecondsFormat;
@@ -54,7 +54,7 @@ fn due(setup: &Setup, from: &str, target: &str, calendar: Option<&str>) -> Resul
         })?,
         None => policy.shop_calendar(),
     };
-    let start = parse_timestamp(from, cal.tz()).map_err(|e| CliError::usage(format!("--from: {e}")))?;
+    let start = timestamp_arg(setup, "from", from, cal.tz())?;
     let target: Target = target
         .parse()
         .map_err(|e: crate::domain::target::TargetError| CliError::usage(format!("--target: {e}")))?;

@@ -12,3 +12,4 @@ pub mod sla;
 pub mod target;
 pub mod text;
 pub mod ticket;
+pub mod timestamp;

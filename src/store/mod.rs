@@ -20,6 +20,8 @@ use crate::domain::sla::Clock;
 /// Why the store could not do what was asked.
 #[derive(Debug)]
 pub enum StoreError {
+    /// There is no database at this path (and the command may not create one).
+    Missing(PathBuf),
     /// The file is not SQLite at all.
     NotSqlite(PathBuf),
     /// A SQLite file, but not one of ours.
@@ -44,6 +46,7 @@ pub enum StoreError {
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            StoreError::Missing(p) => f.write_str(&t!("cli.no_database", path = p.display())),
             StoreError::NotSqlite(p) => f.write_str(&t!("err.not_sqlite", path = p.display())),
             StoreError::NotPromptly(p) => f.write_str(&t!("err.not_promptly", path = p.display())),
             StoreError::TooNew { path, found, known } => {
@@ -68,6 +71,30 @@ impl From<rusqlite::Error> for StoreError {
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
+/// How a command may use the database file (as taskchampion's storage `AccessMode`, plus
+/// creation): a reading command opens read-only, a change needs an existing database, and only
+/// commands that bring data in (new, demo, the board on the default file) create one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Reads only. The file must exist; nothing is written to it.
+    ReadOnly,
+    /// Reads and writes a database that must already exist.
+    ReadWrite,
+    /// Reads and writes, creating the file (mode 0600) and its folder when missing.
+    Create,
+}
+
+/// What [`check_identity`] found in a file it accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Found {
+    /// No schema yet: a new or empty file.
+    Empty,
+    /// Ours, at an older schema version.
+    Older,
+    /// Ours, up to date.
+    Current,
+}
+
 /// A Promptly database file.
 pub struct Store {
     conn: Connection,
@@ -77,26 +104,49 @@ pub struct Store {
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
 impl Store {
-    /// Opens (creating with mode 0600 if missing) and migrates the database at `path`.
-    /// A file that is not ours, or is from a newer Promptly, is refused before anything is written.
-    pub fn open(path: &Path) -> Result<Store> {
+    /// Opens the database at `path` for `access`. A file that is not ours, or is from a newer
+    /// Promptly, is refused before anything is written; only [`Access::Create`] makes a file.
+    pub fn open(path: &Path, access: Access) -> Result<Store> {
         let io = |e| StoreError::Io(path.to_path_buf(), e);
         match std::fs::metadata(path) {
             Ok(_) => check_header(path)?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => create_private(path).map_err(io)?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && access == Access::Create => {
+                create_private(path).map_err(io)?
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(StoreError::Missing(path.to_path_buf())),
             Err(e) => return Err(io(e)),
         }
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
-        )?;
+        // No SQLITE_OPEN_URI: a `file:...?mode=memory` name must be a file name, never an
+        // in-memory database that silently loses what is written to it.
+        let read_only = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let read_write = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let flags = if access == Access::ReadOnly {
+            read_only
+        } else {
+            read_write
+        };
+        let conn = Connection::open_with_flags(path, flags)?;
         conn.busy_timeout(Duration::from_secs(5))?;
-        check_identity(&conn, path)?;
+        let found = check_identity(&conn, path)?;
+        if access != Access::Create && found == Found::Empty {
+            return Err(StoreError::NotPromptly(path.to_path_buf()));
+        }
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
         };
-        store.prepare()?;
+        if access != Access::ReadOnly {
+            store.prepare()?;
+        } else if found == Found::Older {
+            // A schema upgrade is the one write a reading command may cause: without it an old
+            // database could not be read at all. It runs on its own connection, then reads go on
+            // read-only.
+            drop(store);
+            Store::open(path, Access::ReadWrite)?;
+            return Store::open(path, Access::ReadOnly);
+        } else {
+            store.conn.execute_batch("PRAGMA cache_size = -65536;")?;
+        }
         Ok(store)
     }
 
@@ -255,7 +305,7 @@ fn check_header(path: &Path) -> Result<()> {
 }
 
 /// Reads application_id and user_version (no writes) and refuses strangers and newer schemas.
-fn check_identity(conn: &Connection, path: &Path) -> Result<()> {
+fn check_identity(conn: &Connection, path: &Path) -> Result<Found> {
     let app: i64 = conn
         .query_row("PRAGMA application_id", [], |r| r.get(0))
         .map_err(|e| match e {
@@ -276,5 +326,11 @@ fn check_identity(conn: &Connection, path: &Path) -> Result<()> {
             known: schema::latest_version(),
         });
     }
-    Ok(())
+    Ok(if tables == 0 {
+        Found::Empty
+    } else if version < schema::latest_version() {
+        Found::Older
+    } else {
+        Found::Current
+    })
 }

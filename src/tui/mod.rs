@@ -3,17 +3,13 @@
 //! draws from `&App` and a `now` alone. ratatui and crossterm are used only inside this module.
 
 pub mod app;
-pub mod board;
-pub mod dashboard;
 pub mod form;
-pub mod help;
 pub mod keymap;
-pub mod review;
 pub mod terminal;
 pub mod theme;
-pub mod ticket;
+pub mod view;
 
-use crate::cli::{CliError, Result, Setup};
+use crate::app::{Error, Result, Setup};
 use app::{App, Mode};
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -22,6 +18,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 use rust_i18n::t;
+use view::{board, dashboard, help, review, ticket};
 
 /// Below this the board cannot be laid out: a one-line notice instead.
 pub const MIN_WIDTH: u16 = 40;
@@ -101,22 +98,12 @@ pub fn app_for(setup: &Setup) -> (App, Vec<String>) {
 /// `promptly` and `promptly board`: the live board, on the configured database or (demo) on a
 /// throwaway one filled with demo tickets.
 pub fn run_board(setup: &Setup, demo: bool) -> Result<()> {
-    let clock = match &setup.clock {
-        crate::clock::Clock::Fixed { start, since: None } => crate::clock::Clock::running_from(*start),
-        other => other.clone(),
-    };
-    let author = crate::desk::default_author(setup.config.author.as_deref());
     // Kept alive while the board runs; removed on exit.
-    let mut _demo_dir = None;
-    let store = if demo {
-        let dir = tempfile::tempdir().map_err(|e| CliError::failed(e.to_string()))?;
-        let store = crate::store::Store::open(&dir.path().join("demo.db"))?;
-        _demo_dir = Some(dir);
-        store
-    } else {
-        crate::store::Store::open(&setup.db_path())?
-    };
-    let mut desk = crate::desk::Desk::new(store, setup.policy.clone(), clock, author);
+    let demo_dir = demo
+        .then(tempfile::tempdir)
+        .transpose()
+        .map_err(|e| Error::failed(e.to_string()))?;
+    let mut desk = setup.board_desk(demo_dir.as_ref().map(|d| d.path().join("demo.db")).as_deref())?;
     if demo {
         desk.fill_demo(300, 42)?;
     }
@@ -129,7 +116,7 @@ pub fn run_board(setup: &Setup, demo: bool) -> Result<()> {
         setup.config.bell != Some(false),
         setup.config.mouse == Some(true),
     )
-    .map_err(|e| CliError::failed(e.to_string()))
+    .map_err(|e| Error::failed(e.to_string()))
 }
 
 /// `promptly board --print`: one frame of the board as plain text.

@@ -1,7 +1,9 @@
 //! Words: what the front ends call things, in the reader's language: the CLI and the board share
 //! these so a log entry or a clock reads the same in both. Untrusted parts are sanitised.
 
+pub mod app;
 pub mod explain;
+pub mod policy;
 
 use crate::domain::log::{Direction, Event};
 use crate::domain::policy::Policy;

@@ -1,0 +1,64 @@
+//! Why a command did not complete, typed, with the exit code it maps to. The front ends put
+//! it into words (`crate::words::app`); nothing here is a sentence except what a front end
+//! already worded itself (`Usage`, `Failed`).
+
+use crate::app::config::ConfigError;
+use crate::desk::DeskError;
+use crate::domain::policy::PolicyError;
+use crate::domain::timestamp::TimestampError;
+use crate::store::StoreError;
+use std::path::PathBuf;
+
+#[derive(Debug)]
+pub enum Error {
+    /// The command line itself is wrong (a bad flag or value), in the reader's words: exit 2.
+    Usage(String),
+    /// Understood but refused or failed, in the reader's words: exit 1.
+    Failed(String),
+    /// `--now` cannot be read: exit 2.
+    Now(TimestampError),
+    /// The config file cannot be read.
+    Config(ConfigError),
+    /// The policy file has errors (every one of them).
+    Policy(Vec<PolicyError>),
+    /// A file could not be read or written.
+    Io(PathBuf, std::io::Error),
+    /// The desk refused (nothing was written).
+    Desk(DeskError),
+    /// The database could not be opened or used.
+    Store(StoreError),
+}
+
+impl Error {
+    /// Exit 2: the command line itself is wrong.
+    pub fn usage(message: impl Into<String>) -> Self {
+        Error::Usage(message.into())
+    }
+
+    /// Exit 1: understood, but refused or failed.
+    pub fn failed(message: impl Into<String>) -> Self {
+        Error::Failed(message.into())
+    }
+
+    /// 2 for usage errors, 1 for everything else (refused or failed).
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Usage(_) | Error::Now(_) => 2,
+            _ => 1,
+        }
+    }
+}
+
+impl From<DeskError> for Error {
+    fn from(e: DeskError) -> Self {
+        Error::Desk(e)
+    }
+}
+
+impl From<StoreError> for Error {
+    fn from(e: StoreError) -> Self {
+        Error::Store(e)
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;

@@ -1,0 +1,171 @@
+//! The application under both front ends: everything a command or the board needs before it
+//! can work — where things live, the user's config, the language, the SLA policy, the clock —
+//! and how the database is opened (an explicit [`Access`] mode). The front ends (`cli`, `tui`)
+//! start from a [`Setup`]; neither knows the other, and neither opens the store itself.
+
+pub mod config;
+mod error;
+
+pub use crate::store::Access;
+pub use error::{Error, Result};
+
+use crate::clock::Clock;
+use crate::desk::Desk;
+use crate::domain::policy::Policy;
+use crate::domain::timestamp::parse_timestamp;
+use crate::store::Store;
+use config::Config;
+use std::cell::Cell;
+use std::path::{Path, PathBuf};
+
+/// What the user chose on the command line or in the environment, before anything is read.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `--db` / `PROMPTLY_DB`.
+    pub db: Option<PathBuf>,
+    /// `--config` / `PROMPTLY_CONFIG`.
+    pub config: Option<PathBuf>,
+    /// `--policy` / `PROMPTLY_POLICY`.
+    pub policy: Option<PathBuf>,
+    /// `--now` / `PROMPTLY_NOW`, as typed.
+    pub now: Option<String>,
+    /// `--lang`.
+    pub lang: Option<String>,
+}
+
+/// Everything a command needs, resolved from options, environment and config. No database is
+/// opened until a command asks for the desk, in the access mode it needs.
+pub struct Setup {
+    pub config: Config,
+    pub policy: Policy,
+    pub clock: Clock,
+    pub lang: &'static str,
+    db: Option<PathBuf>,
+    /// A writing command ran: tidy up once it has succeeded.
+    tidy_after: Cell<bool>,
+}
+
+impl Setup {
+    /// Resolves config, language, policy and clock. Sets the process language, so even a bad
+    /// policy is reported in the reader's words.
+    pub fn new(options: Options) -> Result<Setup> {
+        let config_path = options.config.clone().unwrap_or_else(config::default_config_path);
+        let config = Config::load(&config_path, options.config.is_some()).map_err(Error::Config)?;
+        let lang = config::pick_language(options.lang.as_deref(), config.lang.as_deref());
+        rust_i18n::set_locale(lang);
+        let policy_path = options
+            .policy
+            .clone()
+            .or_else(|| config.policy.clone())
+            .or_else(config::default_policy_path);
+        let policy = load_policy(policy_path.as_deref())?;
+        let clock = match options.now.as_deref() {
+            Some(text) => Clock::frozen(parse_timestamp(text, policy.shop_calendar().tz()).map_err(Error::Now)?),
+            None => Clock::System,
+        };
+        Ok(Setup {
+            config,
+            policy,
+            clock,
+            lang,
+            db: options.db,
+            tidy_after: Cell::default(),
+        })
+    }
+
+    /// The database file: `--db`, else the platform data dir.
+    pub fn db_path(&self) -> PathBuf {
+        self.db.clone().unwrap_or_else(config::default_db_path)
+    }
+
+    /// Whether the user named the database (a mistyped name must not become a new file).
+    pub fn db_named(&self) -> bool {
+        self.db.is_some()
+    }
+
+    /// The name recorded as author of log entries.
+    pub fn author(&self) -> String {
+        crate::desk::default_author(self.config.author.as_deref())
+    }
+
+    /// Opens the database in `access` mode and the desk on it.
+    pub fn open(&self, access: Access) -> Result<Desk> {
+        Ok(self.desk_on(Store::open(&self.db_path(), access)?))
+    }
+
+    /// The desk for a command that only reads: opened read-only, writes nothing.
+    pub fn desk(&self) -> Result<Desk> {
+        self.open(Access::ReadOnly)
+    }
+
+    /// Opens the desk for a command that shows the current state (list, reports, queues):
+    /// first brings it up to date, as [`Setup::tidy`] does.
+    pub fn desk_current(&self) -> Result<Desk> {
+        let mut desk = self.open(Access::ReadWrite)?;
+        desk.sync_policy()?;
+        desk.housekeeping()?;
+        Ok(desk)
+    }
+
+    /// Opens an existing database for a command that changes it. The tidying up runs after
+    /// the command has succeeded, so a refused command writes nothing at all.
+    pub fn desk_for_write(&self) -> Result<Desk> {
+        let desk = self.open(Access::ReadWrite)?;
+        self.tidy_after.set(true);
+        Ok(desk)
+    }
+
+    /// Opens the database for a command that brings data in (`new`, `demo`), creating the
+    /// file when it does not exist yet.
+    pub fn desk_to_create(&self) -> Result<Desk> {
+        let desk = self.open(Access::Create)?;
+        self.tidy_after.set(true);
+        Ok(desk)
+    }
+
+    /// Whether a writing command ran, so [`Setup::tidy`] is due once it succeeded.
+    pub fn wrote(&self) -> bool {
+        self.tidy_after.get()
+    }
+
+    /// What Promptly does on its own: recompute stored clocks after a policy edit, close
+    /// resolved tickets the customer never answered, draw the monthly callback sample. Each
+    /// is the system's own change, committed on its own, and writes nothing when there is
+    /// nothing to do.
+    pub fn tidy(&self) -> Result<()> {
+        let mut desk = self.open(Access::ReadWrite)?;
+        desk.sync_policy()?;
+        desk.housekeeping()?;
+        Ok(())
+    }
+
+    /// A desk over `store` with this setup's policy, clock and author.
+    pub fn desk_on(&self, store: Store) -> Desk {
+        Desk::new(store, self.policy.clone(), self.clock.clone(), self.author())
+    }
+
+    /// The board's desk: on `path` (a demo's throwaway file) or the configured database, with a
+    /// clock that runs. The default database is created on first use; a database the user
+    /// named must exist (a mistyped `--db` is not a new, empty desk).
+    pub fn board_desk(&self, path: Option<&Path>) -> Result<Desk> {
+        let access = if path.is_some() || !self.db_named() {
+            Access::Create
+        } else {
+            Access::ReadWrite
+        };
+        let store = Store::open(path.unwrap_or(&self.db_path()), access)?;
+        Ok(Desk::new(
+            store,
+            self.policy.clone(),
+            self.clock.running(),
+            self.author(),
+        ))
+    }
+}
+
+/// The built-in policy, or the user's file when one is named or present.
+fn load_policy(path: Option<&Path>) -> Result<Policy> {
+    let Some(path) = path else { return Ok(Policy::builtin()) };
+    let text = std::fs::read_to_string(path).map_err(|e| Error::Io(path.to_path_buf(), e))?;
+    Policy::parse(&text, &path.display().to_string()).map_err(Error::Policy)
+}

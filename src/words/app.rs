@@ -1,0 +1,33 @@
+//! The application's errors in the reader's words, for both front ends.
+
+use crate::app::Error;
+use crate::desk::DeskError;
+use crate::domain::text::sanitize_line;
+use crate::domain::timestamp::TimestampError;
+use rust_i18n::t;
+
+/// One message for a command that did not complete (several lines for a policy's errors).
+pub fn error(e: &Error, lang: &str) -> String {
+    match e {
+        Error::Usage(text) | Error::Failed(text) => text.clone(),
+        Error::Now(e) => format!("--now: {}", timestamp_error(e, lang)),
+        Error::Config(e) => e.to_string(),
+        Error::Policy(errors) => super::policy::errors(errors, lang),
+        Error::Io(path, e) => format!("{}: {e}", path.display()),
+        Error::Desk(DeskError::Extension(x)) => super::explain::extension_error(x, lang),
+        Error::Desk(e) => e.to_string(),
+        Error::Store(e) => e.to_string(),
+    }
+}
+
+/// Why a typed instant was not taken.
+pub fn timestamp_error(e: &TimestampError, lang: &str) -> String {
+    match e {
+        TimestampError::Unreadable(text) => {
+            t!("input.not_a_timestamp", locale = lang, text = sanitize_line(text)).to_string()
+        }
+        TimestampError::Skipped { text, tz } => {
+            t!("input.skipped_time", locale = lang, text = sanitize_line(text), tz = tz).to_string()
+        }
+    }
+}
