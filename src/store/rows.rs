@@ -370,3 +370,41 @@ pub fn list(conn: &Connection, q: &ListQuery) -> Result<Vec<TicketSummary>> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod clock_rows {
+    use super::*;
+
+    fn raw(state: &str, remaining: Option<i64>) -> RawClock {
+        (
+            "resolution".into(),
+            1,
+            state.into(),
+            "3d".into(),
+            "2026-03-02T09:00:00Z".into(),
+            Some("2026-03-05T18:00:00Z".into()),
+            None,
+            None,
+            0,
+            remaining,
+        )
+    }
+
+    #[test]
+    fn a_clock_row_reads_into_the_domain_clock() {
+        let c = into_clock(7, raw("warning", Some(600))).unwrap();
+        assert_eq!((c.ticket_id, c.state, c.remaining_secs), (7, ClockState::Warning, 600));
+    }
+
+    #[test]
+    fn a_bad_stored_state_or_a_missing_remainder_is_corrupt_not_a_panic() {
+        assert!(matches!(
+            into_clock(7, raw("late", Some(0))),
+            Err(StoreError::Corrupt(_))
+        ));
+        assert!(matches!(
+            into_clock(7, raw("running", None)),
+            Err(StoreError::Corrupt(_))
+        ));
+    }
+}

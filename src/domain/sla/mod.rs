@@ -98,8 +98,9 @@ impl FromStr for ClockState {
 }
 
 /// One cycle of one metric of one ticket: what the engine reads, the store keeps (derived from
-/// the log, rewritten with every change) and the board, KPIs and reports judge.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// the log, rewritten with every change) and the board, KPIs and reports judge. (The JSON a
+/// script reads is its own documented struct in the CLI, not this one.)
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Clock {
     pub ticket_id: i64,
     pub metric: String,
@@ -188,9 +189,8 @@ impl Clock {
 
 /// One cycle of one metric read by the engine at `now`: the clock and what only a replay knows.
 /// Derefs to its [`Clock`], so `reading.due_at` reads the clock's field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClockReading {
-    #[serde(flatten)]
     pub clock: Clock,
     pub calendar: String,
     /// Paused right now (the ticket is in one of the metric's pause statuses).
