@@ -331,7 +331,12 @@ impl App {
         self.policy = desk.policy().clone();
         if let Err(e) = self.reload(desk) {
             self.tell(
-                t!("msg.db_error", locale = self.lang, error = e.to_string()).to_string(),
+                t!(
+                    "msg.db_error",
+                    locale = self.lang,
+                    error = crate::words::errors::desk(&e, self.lang)
+                )
+                .to_string(),
                 true,
                 now,
             );
@@ -358,7 +363,12 @@ impl App {
             Ok(done) => self.housekeeping_text(&done, desk),
             Err(e) => {
                 self.tell(
-                    t!("msg.db_error", locale = self.lang, error = e.to_string()).to_string(),
+                    t!(
+                        "msg.db_error",
+                        locale = self.lang,
+                        error = crate::words::errors::desk(&e, self.lang)
+                    )
+                    .to_string(),
                     true,
                     now,
                 );
@@ -653,7 +663,12 @@ impl App {
                 };
                 if let Err(e) = result {
                     self.tell(
-                        t!("msg.db_error", locale = self.lang, error = e.to_string()).to_string(),
+                        t!(
+                            "msg.db_error",
+                            locale = self.lang,
+                            error = crate::words::errors::desk(&e, self.lang)
+                        )
+                        .to_string(),
                         true,
                         now,
                     );
@@ -662,7 +677,12 @@ impl App {
                 }
             }
             Err(e) => self.tell(
-                t!("msg.db_error", locale = self.lang, error = e.to_string()).to_string(),
+                t!(
+                    "msg.db_error",
+                    locale = self.lang,
+                    error = crate::words::errors::store(&e, self.lang)
+                )
+                .to_string(),
                 true,
                 now,
             ),
@@ -774,7 +794,12 @@ impl App {
         self.dashboard = None;
         if let Err(e) = self.refresh_review(desk) {
             self.tell(
-                t!("msg.db_error", locale = self.lang, error = e.to_string()).to_string(),
+                t!(
+                    "msg.db_error",
+                    locale = self.lang,
+                    error = crate::words::errors::desk(&e, self.lang)
+                )
+                .to_string(),
                 true,
                 now,
             );
@@ -787,7 +812,12 @@ impl App {
         match self.load_dashboard(desk, desk.today()) {
             Ok(()) => self.mode = Mode::Dashboard,
             Err(e) => self.tell(
-                t!("msg.db_error", locale = self.lang, error = e.to_string()).to_string(),
+                t!(
+                    "msg.db_error",
+                    locale = self.lang,
+                    error = crate::words::errors::desk(&e, self.lang)
+                )
+                .to_string(),
                 true,
                 now,
             ),
@@ -844,7 +874,12 @@ impl App {
         };
         if let Err(e) = self.load_dashboard(desk, date) {
             self.tell(
-                t!("msg.db_error", locale = self.lang, error = e.to_string()).to_string(),
+                t!(
+                    "msg.db_error",
+                    locale = self.lang,
+                    error = crate::words::errors::desk(&e, self.lang)
+                )
+                .to_string(),
                 true,
                 now,
             );
@@ -912,7 +947,12 @@ impl App {
             let now = desk.now();
             if let Err(e) = self.reload(desk) {
                 self.tell(
-                    t!("msg.db_error", locale = self.lang, error = e.to_string()).to_string(),
+                    t!(
+                        "msg.db_error",
+                        locale = self.lang,
+                        error = crate::words::errors::desk(&e, self.lang)
+                    )
+                    .to_string(),
                     true,
                     now,
                 );
@@ -1083,12 +1123,17 @@ impl App {
             Err(DeskError::Invalid(bad)) if form.fields.iter().any(|f| field_matches(f.name, bad.field)) => {
                 let mut form = form;
                 if let Some(i) = form.fields.iter().position(|f| field_matches(f.name, bad.field)) {
-                    form.fields[i].error = Some(sanitize_line(&bad.reason));
+                    form.fields[i].error = Some(sanitize_line(&crate::words::errors::reason(&bad.reason, lang)));
                     form.focus = i;
                 }
                 self.mode = Mode::Form(Box::new(form));
                 self.tell(
-                    t!("msg.refused", locale = lang, reason = sanitize_line(&bad.to_string())).to_string(),
+                    t!(
+                        "msg.refused",
+                        locale = lang,
+                        reason = sanitize_line(&crate::words::errors::invalid(&bad, lang))
+                    )
+                    .to_string(),
                     true,
                     now,
                 );
@@ -1109,7 +1154,7 @@ impl App {
             other => t!(
                 "msg.refused",
                 locale = self.lang,
-                reason = sanitize_line(&other.to_string())
+                reason = sanitize_line(&crate::words::errors::desk(other, self.lang))
             )
             .to_string(),
         }
@@ -1208,10 +1253,10 @@ fn run_form(form: &Form, desk: &mut Desk) -> Result<(i64, String), DeskError> {
         }
         Purpose::Status { id, version } => {
             let to: Status = get("to").parse().map_err(|e: crate::domain::ticket::UnknownValue| {
-                DeskError::Invalid(crate::domain::ticket::InvalidField {
-                    field: "to",
-                    reason: e.to_string(),
-                })
+                DeskError::Invalid(crate::domain::ticket::InvalidField::new(
+                    "to",
+                    crate::domain::ticket::Reason::Unknown(e),
+                ))
             })?;
             let ticket = if to == Status::Closed {
                 desk.close(*id, Some(*version), &get("confirmation"), &get("note"))?
@@ -1242,10 +1287,10 @@ fn run_form(form: &Form, desk: &mut Desk) -> Result<(i64, String), DeskError> {
                 .trim()
                 .parse()
                 .map_err(|e: crate::domain::target::TargetError| {
-                    DeskError::Invalid(crate::domain::ticket::InvalidField {
-                        field: "by",
-                        reason: e.to_string(),
-                    })
+                    DeskError::Invalid(crate::domain::ticket::InvalidField::new(
+                        "by",
+                        crate::domain::ticket::Reason::BadTarget(e),
+                    ))
                 })?;
             let ticket = desk.extend(*id, Some(*version), &metric, &by, &get("reason"))?;
             let label = metric_label(desk.policy(), &metric, lang);

@@ -13,8 +13,8 @@ pub fn error(e: &Error, lang: &str) -> String {
         Error::Config(e) => e.to_string(),
         Error::Policy(errors) => errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"),
         Error::Io(path, e) => format!("{}: {e}", path.display()),
-        Error::Desk(e) => e.to_string(),
-        Error::Store(e) => e.to_string(),
+        Error::Desk(e) => crate::words::errors::desk(e, lang),
+        Error::Store(e) => crate::words::errors::store(e, lang),
     }
 }
 
