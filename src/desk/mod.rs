@@ -2,9 +2,11 @@
 //! the change + its log entry + the recomputed SLA clocks. A change made against a stale
 //! version of a ticket is refused rather than overwriting someone else's work.
 
+mod board;
 pub mod demo;
 mod supervisor;
 
+pub use board::{BoardRow, Dashboard, Live, LiveTicket, RowClock, customer_cell, warn_from};
 pub use supervisor::{Housekeeping, Report, SampleOutcome};
 
 use crate::clock::Clock;

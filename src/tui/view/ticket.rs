@@ -1,12 +1,12 @@
 //! The ticket screen: clocks with due times in shop local time and live remaining time, the
 //! details, and the follow-up log as a timeline. All stored text is sanitised here.
 
-use super::app::{App, Live, TicketScreen};
 use super::board::hints;
-use super::keymap::{Action, Context};
 use crate::domain::policy::Policy;
 use crate::domain::sla::ClockState;
 use crate::domain::text::{countdown, fit, sanitize, sanitize_line};
+use crate::tui::app::{App, Live, TicketScreen};
+use crate::tui::keymap::{Action, Context};
 use crate::words::metric as metric_label;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -268,7 +268,7 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
     frame.render_widget(Paragraph::new(line), status);
 }
 
-fn kv(pairs: &[(String, String)], theme: &super::theme::Theme) -> Line<'static> {
+fn kv(pairs: &[(String, String)], theme: &crate::tui::theme::Theme) -> Line<'static> {
     let mut spans = Vec::new();
     for (k, v) in pairs {
         spans.push(Span::styled(format!(" {k}: "), theme.muted()));
