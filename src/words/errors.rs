@@ -4,6 +4,7 @@
 
 use crate::desk::DeskError;
 use crate::domain::sla::ExtensionError;
+use crate::domain::target::{TargetError, TargetProblem};
 use crate::domain::text::sanitize_line;
 use crate::domain::ticket::{IllegalMove, InvalidField, Reason, UnknownValue};
 use crate::store::StoreError;
@@ -170,7 +171,7 @@ pub fn reason(r: &Reason, lang: &str) -> String {
         .to_string(),
         Reason::CloseNeedsConfirmation => t!("err.close_confirmation", locale = lang).to_string(),
         Reason::Unknown(e) => unknown_value_reason(e, lang),
-        Reason::BadTarget(e) => sanitize_line(&e.to_string()),
+        Reason::BadTarget(e) => target(e, lang),
     }
 }
 
@@ -216,6 +217,36 @@ pub fn illegal_move(e: &IllegalMove, lang: &str) -> String {
         allowed = allowed
     );
     format!("{what}{allowed}")
+}
+
+/// A target text ("30m", "3d") that cannot be read, and why.
+pub fn target(e: &TargetError, lang: &str) -> String {
+    let forms = t!("refusal.target_forms", locale = lang);
+    let problem = match e.problem {
+        TargetProblem::Empty => t!("refusal.target_empty", locale = lang, forms = forms),
+        TargetProblem::NotATarget => forms.clone(),
+        TargetProblem::NumberTooLarge => t!("refusal.target_too_large", locale = lang),
+        TargetProblem::NoUnit => t!("refusal.target_no_unit", locale = lang, forms = forms),
+        TargetProblem::UnknownUnit(unit) => t!(
+            "refusal.target_unknown_unit",
+            locale = lang,
+            unit = sanitize_line(&unit.to_string()),
+            forms = forms
+        ),
+        TargetProblem::UnitTwice(unit) => t!("refusal.target_unit_twice", locale = lang, unit = unit),
+        TargetProblem::UnitOrder => t!("refusal.target_unit_order", locale = lang),
+        TargetProblem::MixedDays => t!("refusal.target_mixed_days", locale = lang),
+        TargetProblem::Zero => t!("refusal.target_zero", locale = lang),
+        TargetProblem::TooManyDays(max) => t!("refusal.target_too_many_days", locale = lang, max = max),
+        TargetProblem::TooLong => t!("refusal.target_too_long", locale = lang),
+    };
+    t!(
+        "refusal.target",
+        locale = lang,
+        text = sanitize_line(&e.text),
+        problem = problem
+    )
+    .to_string()
 }
 
 /// A deadline extension the policy refuses. The clock's words are the SLA helper's (wt/clock);
@@ -281,6 +312,28 @@ mod tests {
             Some("--phone")
         );
         assert_eq!(field("no-such-field", "zh-CN"), "no-such-field");
+    }
+
+    #[test]
+    fn target_refusals_read_like_the_engine_and_in_chinese() {
+        for text in [
+            "1d2h",
+            "abc",
+            "30",
+            "3w",
+            "30m1h",
+            "1h1h",
+            "0m",
+            "",
+            "-3h",
+            "99999999999999999999h",
+            "9999d",
+        ] {
+            let e = text.parse::<crate::domain::target::Target>().unwrap_err();
+            assert_eq!(target(&e, "en"), e.to_string(), "{text}");
+            let zh = target(&e, "zh-CN");
+            assert!(zh.starts_with("时限“"), "{zh}");
+        }
     }
 
     #[test]
