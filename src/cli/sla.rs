@@ -59,7 +59,7 @@ fn due(setup: &Setup, from: &str, target: &str, calendar: Option<&str>) -> Resul
     })?;
     let due = cal
         .deadline(start, &target)
-        .map_err(|e| CliError::failed(e.to_string()))?;
+        .map_err(|e| CliError::failed(crate::words::errors::never_open(&e, setup.lang)))?;
     println!(
         "{}",
         due.with_timezone(&cal.tz()).to_rfc3339_opts(SecondsFormat::Secs, true)

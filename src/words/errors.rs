@@ -3,6 +3,7 @@
 //! become a sentence. Untrusted parts (what someone typed) are sanitised.
 
 use crate::desk::DeskError;
+use crate::domain::calendar::NeverOpen;
 use crate::domain::sla::ExtensionError;
 use crate::domain::target::{TargetError, TargetProblem};
 use crate::domain::text::sanitize_line;
@@ -247,6 +248,11 @@ pub fn target(e: &TargetError, lang: &str) -> String {
         problem = problem
     )
     .to_string()
+}
+
+/// A calendar that never opens, so no deadline can be reached.
+pub fn never_open(_: &NeverOpen, lang: &str) -> String {
+    t!("refusal.never_open", locale = lang).to_string()
 }
 
 /// A deadline extension the policy refuses. The clock's words are the SLA helper's (wt/clock);
