@@ -5,6 +5,7 @@ pub mod errors;
 pub mod events;
 
 pub mod app;
+pub mod policy;
 
 use crate::domain::log::{Direction, Event};
 use crate::domain::policy::Policy;
