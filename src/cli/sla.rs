@@ -24,7 +24,8 @@ pub fn run(setup: &Setup, command: SlaCommand) -> Result<()> {
         }
         SlaCommand::Extend { id, metric, by, reason } => {
             let by: Target = by.parse().map_err(|e: crate::domain::target::TargetError| {
-                CliError::usage(format!("--by: {}", crate::words::errors::target(&e, setup.lang)))
+                let why = crate::words::errors::target(&e, setup.lang);
+                CliError::usage(crate::words::errors::flagged("by", &why, setup.lang))
             })?;
             let mut desk = setup.desk_for_write()?;
             desk.extend(id, None, &metric, &by, &reason)?;
@@ -55,7 +56,8 @@ fn due(setup: &Setup, from: &str, target: &str, calendar: Option<&str>) -> Resul
     };
     let start = timestamp_arg(setup, "from", from, cal.tz())?;
     let target: Target = target.parse().map_err(|e: crate::domain::target::TargetError| {
-        CliError::usage(format!("--target: {}", crate::words::errors::target(&e, setup.lang)))
+        let why = crate::words::errors::target(&e, setup.lang);
+        CliError::usage(crate::words::errors::flagged("target", &why, setup.lang))
     })?;
     let due = cal
         .deadline(start, &target)

@@ -118,13 +118,12 @@ pub fn invalid(e: &InvalidField, lang: &str) -> String {
 
 /// A field refused on the command line, named by its flag: "--phone: '12' is not a phone number".
 pub fn flag(e: &InvalidField, lang: &str) -> String {
-    t!(
-        "refusal.flag",
-        locale = lang,
-        flag = e.field,
-        reason = reason(&e.reason, lang)
-    )
-    .to_string()
+    flagged(e.field, &reason(&e.reason, lang), lang)
+}
+
+/// Any refusal of a command-line flag's value, named by its flag ("--by").
+pub fn flagged(flag: &str, why: &str, lang: &str) -> String {
+    t!("refusal.flag", locale = lang, flag = flag, reason = why).to_string()
 }
 
 /// What an input field is called ("opened-at" -> "登记时间").
