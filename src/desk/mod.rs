@@ -6,6 +6,8 @@ mod board;
 pub mod demo;
 mod supervisor;
 
+/// Why the store failed, as [`DeskError::Store`] carries it (front ends and words name it here).
+pub use crate::store::StoreError;
 pub use board::{BoardRow, Dashboard, Live, LiveTicket, RowClock, customer_cell, warn_from};
 pub use supervisor::{Housekeeping, Report, SampleOutcome};
 
@@ -20,7 +22,7 @@ use crate::domain::ticket::{
     Channel, Complexity, IllegalMove, InvalidField, Kind, NewTicket, Priority, Reason, Status, Ticket, validate_email,
     validate_phone, validate_title,
 };
-use crate::store::{Store, StoreError, Tx};
+use crate::store::{Store, Tx};
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 
 /// Why a desk action was refused, with the values a front end needs to say so in the reader's

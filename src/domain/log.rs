@@ -216,10 +216,8 @@ impl fmt::Display for Event {
             Event::Status { from, to } => write!(f, "status {from} -> {to}"),
             Event::Field { field, from, to, .. } => write!(f, "{field}: {from} -> {to}"),
             Event::Extended { metric, by } => write!(f, "{metric} extended by {by}"),
-            Event::System { why: None } => f.write_str("system"),
-            Event::System {
-                why: Some(SystemAction::AutoClosed { days }),
-            } => write!(f, "system: closed automatically after {days} days without a reply"),
+            // What the system did is worded from `why` by the front ends (`words::events`).
+            Event::System { .. } => f.write_str("system"),
             Event::Confirmed => f.write_str("customer confirmed"),
             Event::Judged {
                 metric,

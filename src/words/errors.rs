@@ -2,13 +2,12 @@
 //! domain, store and desk return values (ids, fields, statuses, numbers); this is where they
 //! become a sentence. Untrusted parts (what someone typed) are sanitised.
 
-use crate::desk::DeskError;
+use crate::desk::{DeskError, StoreError};
 use crate::domain::calendar::NeverOpen;
 use crate::domain::sla::ExtensionError;
 use crate::domain::target::{TargetError, TargetProblem};
 use crate::domain::text::sanitize_line;
 use crate::domain::ticket::{IllegalMove, InvalidField, Reason, UnknownValue};
-use crate::store::StoreError;
 use crate::words::word;
 use chrono::{DateTime, SecondsFormat, Utc};
 use rust_i18n::t;
