@@ -112,6 +112,27 @@ fn every_vocabulary_word_is_in_both_catalogues() {
         "complexity",
         "order",
         "purchased",
+        // Fields named in refusals (`InvalidField::field`, `DeskError::field`).
+        "text",
+        "note",
+        "confirmed",
+        "confirmation",
+        "edit",
+        "reason",
+        "now",
+        "month",
+        "score",
+        "amount",
+        "metric",
+        "cycle",
+        "id",
+        "opened_at",
+        "to",
+        "by",
+        "contact",
+        "class",
+        "remedy",
+        "status",
     ] {
         words.push(("field", field));
     }

@@ -319,7 +319,7 @@ pub enum CallbackCommand {
     /// The callback queue of a sample month (default: last month's sample, called this month)
     List {
         /// The sampled month, YYYY-MM
-        #[arg(long, value_name = "YYYY-MM")]
+        #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
         month: Option<Month>,
         /// Print JSON (stable keys, see README)
         #[arg(long)]
@@ -328,7 +328,7 @@ pub enum CallbackCommand {
     /// Draw a month's reproducible sample of closed tickets (default: last month)
     Sample {
         /// The month whose closed tickets are sampled, YYYY-MM
-        #[arg(long, value_name = "YYYY-MM")]
+        #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
         month: Option<Month>,
         /// Print JSON
         #[arg(long)]
@@ -389,7 +389,12 @@ fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
 }
 
 fn parse_amount(s: &str) -> Result<Amount, String> {
-    Amount::parse(s).map_err(|e| e.reason)
+    Amount::parse(s).map_err(|e| crate::words::errors::reason(&e.reason, &rust_i18n::locale()))
+}
+
+fn parse_month(s: &str) -> Result<Month, String> {
+    s.parse()
+        .map_err(|e: crate::domain::ticket::InvalidField| crate::words::errors::reason(&e.reason, &rust_i18n::locale()))
 }
 
 fn parse_yes_no(s: &str) -> Result<bool, String> {

@@ -119,7 +119,8 @@ fn new(setup: &Setup, a: NewArgs) -> Result<()> {
         purchased_on: a.purchased,
     };
     // Refuse bad input before the database file is even created.
-    new.validate().map_err(|e| CliError::usage(format!("--{e}")))?;
+    new.validate()
+        .map_err(|e| CliError::usage(crate::words::errors::flag(&e, setup.lang)))?;
     let mut desk = setup.desk_to_create()?;
     let ticket = desk.open_ticket(&new, opened_at)?;
     if a.json {
@@ -224,7 +225,7 @@ fn edit(setup: &Setup, a: EditArgs) -> Result<()> {
             Edit::Phone(v) => crate::domain::ticket::validate_phone(v),
             _ => Ok(()),
         };
-        check.map_err(|e| CliError::usage(format!("--{e}")))?;
+        check.map_err(|e| CliError::usage(crate::words::errors::flag(&e, setup.lang)))?;
     }
     let mut desk = setup.desk_for_write()?;
     let ticket = desk.edit(a.id, a.expect_version, &edits)?;

@@ -93,7 +93,7 @@ pub fn view_json(v: &TicketView, desk: &Desk) -> Value {
                     "at": rfc3339(e.at),
                     "kind": e.event.kind_name(),
                     "event": e.event.to_string(),
-                    "body": e.body,
+                    "body": crate::words::events::body(e, &rust_i18n::locale()),
                     "author": e.author,
                 })
             })
@@ -251,7 +251,8 @@ pub fn print_view(v: &TicketView, desk: &Desk) {
     println!();
     println!("{}", t!("cli.log"));
     for e in &v.log {
-        let body = sanitize(&e.body).replace('\n', "\n                                        ");
+        let body = sanitize(&crate::words::events::body(e, &rust_i18n::locale()))
+            .replace('\n', "\n                                        ");
         println!(
             "  {}  {} {}  {}",
             local(desk, e.at),

@@ -44,7 +44,7 @@ pub fn review(setup: &Setup, command: ReviewCommand) -> Result<()> {
             if let Err(e) = judgement.validate()
                 && e.field == "amount"
             {
-                return Err(CliError::usage(format!("--{e}")));
+                return Err(CliError::usage(crate::words::errors::flag(&e, setup.lang)));
             }
             let mut desk = setup.desk_for_write()?;
             let review = desk.judge(id, &metric, cycle, &judgement)?;
@@ -128,7 +128,9 @@ pub fn callback(setup: &Setup, command: CallbackCommand) -> Result<()> {
                 score,
                 comment,
             };
-            outcome.validate().map_err(|e| CliError::usage(format!("--{e}")))?;
+            outcome
+                .validate()
+                .map_err(|e| CliError::usage(crate::words::errors::flag(&e, setup.lang)))?;
             let mut desk = setup.desk_for_write()?;
             let cb = desk.record_callback(id, &outcome)?;
             println!("{}", t!("callback.recorded", id = id, month = cb.month.to_string()));

@@ -6,6 +6,8 @@ mod board;
 pub mod demo;
 mod supervisor;
 
+/// Why the store failed, as [`DeskError::Store`] carries it (front ends and words name it here).
+pub use crate::store::StoreError;
 pub use board::{BoardRow, Dashboard, Live, LiveTicket, RowClock, customer_cell};
 pub use supervisor::{Housekeeping, Report, SampleOutcome};
 
@@ -16,32 +18,85 @@ use crate::domain::policy::Policy;
 use crate::domain::sla::{self, ClockReading, ExtensionError};
 use crate::domain::target::Target;
 use crate::domain::ticket::{
-    Channel, Complexity, IllegalMove, InvalidField, Kind, NewTicket, Priority, Status, Ticket, validate_email,
+    Channel, Complexity, IllegalMove, InvalidField, Kind, NewTicket, Priority, Reason, Status, Ticket, validate_email,
     validate_phone, validate_title,
 };
-use crate::store::{Store, StoreError, Tx};
+use crate::store::{Store, Tx};
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
-use rust_i18n::t;
-use std::fmt;
 
-/// Why a desk action was refused. Nothing was written.
+/// Why a desk action was refused, with the values a front end needs to say so in the reader's
+/// language (`crate::words::errors`). Nothing was written.
 #[derive(Debug)]
 pub enum DeskError {
+    /// No ticket with this id.
     NotFound(i64),
+    /// A field value that cannot be stored.
     Invalid(InvalidField),
+    /// A status move the machine refuses.
     Move(IllegalMove),
+    /// A deadline extension the policy refuses.
     Extension(ExtensionError),
+    /// Judging a metric the ticket has no clock for.
+    NoSuchClock {
+        ticket: i64,
+        metric: String,
+        /// The metrics the ticket does have clocks for.
+        known: Vec<String>,
+    },
+    /// Judging a cycle that is not breached.
+    NotBreached {
+        ticket: i64,
+        metric: String,
+        cycle: u32,
+        cycles: Vec<u32>,
+    },
+    /// Judging a metric with no breach left unjudged.
+    NoUnjudgedBreach { ticket: i64, metric: String },
+    /// Judging a breach judged before.
+    AlreadyJudged {
+        ticket: i64,
+        metric: String,
+        cycle: u32,
+        class: crate::domain::review::BreachClass,
+        by: String,
+        at: DateTime<Utc>,
+    },
+    /// Drawing the callback sample of a month still running.
+    MonthNotEnded(crate::domain::callback::Month),
+    /// Recording a callback for a ticket nobody has to call.
+    NotInCallbackQueue(i64),
+    /// Recording a callback that was recorded before.
+    CallbackAlreadyRecorded {
+        ticket: i64,
+        month: crate::domain::callback::Month,
+        by: String,
+    },
+    /// The store failed, or the ticket changed since it was read ([`StoreError::Stale`]).
     Store(StoreError),
 }
 
-impl fmt::Display for DeskError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl DeskError {
+    /// The input field the refusal is about, when there is one (forms focus it).
+    pub fn field(&self) -> Option<&'static str> {
         match self {
-            DeskError::NotFound(id) => f.write_str(&t!("err.not_found", id = id)),
-            DeskError::Invalid(e) => e.fmt(f),
-            DeskError::Move(e) => e.fmt(f),
-            DeskError::Extension(e) => e.fmt(f),
+            DeskError::Invalid(e) => Some(e.field),
+            DeskError::Move(_) => Some("to"),
+            DeskError::Extension(_) => Some("by"),
+            DeskError::NoSuchClock { .. } | DeskError::NoUnjudgedBreach { .. } => Some("metric"),
+            DeskError::NotBreached { .. } | DeskError::AlreadyJudged { .. } => Some("cycle"),
+            DeskError::MonthNotEnded(_) => Some("month"),
+            DeskError::NotInCallbackQueue(_) | DeskError::CallbackAlreadyRecorded { .. } => Some("id"),
+            DeskError::NotFound(_) | DeskError::Store(_) => None,
+        }
+    }
+}
+
+/// A terse developer's line (logs, panics). Users read `crate::words::errors::desk`.
+impl std::fmt::Display for DeskError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
             DeskError::Store(e) => e.fmt(f),
+            other => write!(f, "{other:?}"),
         }
     }
 }
@@ -141,11 +196,7 @@ impl Desk {
         let now = self.now();
         let at = opened_at.map(|t| t.trunc_subsecs(0)).unwrap_or(now);
         if at > now {
-            return Err(InvalidField {
-                field: "opened-at",
-                reason: t!("err.in_future", at = at).to_string(),
-            }
-            .into());
+            return Err(InvalidField::new("opened-at", Reason::InFuture { at }).into());
         }
         let entry = opened_entry(&self.policy, new, at, &self.author);
         let policy = &self.policy;
@@ -163,32 +214,20 @@ impl Desk {
         let event = match kind {
             FollowUp::Note => {
                 if text.trim().is_empty() {
-                    return Err(InvalidField {
-                        field: "text",
-                        reason: t!("err.note_empty").to_string(),
-                    }
-                    .into());
+                    return Err(InvalidField::new("text", Reason::NoteEmpty).into());
                 }
                 Event::Note
             }
             // A contact says what was said: an empty one would meet a response clock on no evidence.
             FollowUp::Contact { method, direction } => {
                 if text.trim().is_empty() {
-                    return Err(InvalidField {
-                        field: "text",
-                        reason: t!("err.contact_empty").to_string(),
-                    }
-                    .into());
+                    return Err(InvalidField::new("text", Reason::ContactEmpty).into());
                 }
                 Event::Contact { method, direction }
             }
             FollowUp::Plan => {
                 if text.trim().is_empty() {
-                    return Err(InvalidField {
-                        field: "text",
-                        reason: t!("err.plan_empty").to_string(),
-                    }
-                    .into());
+                    return Err(InvalidField::new("text", Reason::PlanEmpty).into());
                 }
                 Event::Plan
             }
@@ -204,11 +243,7 @@ impl Desk {
         let now = self.now();
         let note = note.trim_end().to_string();
         if to == Status::Resolved && note.trim().is_empty() {
-            return Err(InvalidField {
-                field: "note",
-                reason: t!("err.resolve_summary").to_string(),
-            }
-            .into());
+            return Err(InvalidField::new("note", Reason::ResolveSummaryNeeded).into());
         }
         self.change(id, expected, move |ticket, _log, _policy| {
             let from = ticket.status;
@@ -278,11 +313,7 @@ impl Desk {
                 ));
             }
             if events.is_empty() {
-                return Err(InvalidField {
-                    field: "edit",
-                    reason: t!("err.nothing_changes").to_string(),
-                }
-                .into());
+                return Err(InvalidField::new("edit", Reason::NothingChanges).into());
             }
             Ok(events)
         })
@@ -298,11 +329,7 @@ impl Desk {
         reason: &str,
     ) -> Result<Ticket> {
         if reason.trim().is_empty() {
-            return Err(InvalidField {
-                field: "reason",
-                reason: t!("err.extend_reason").to_string(),
-            }
-            .into());
+            return Err(InvalidField::new("reason", Reason::ExtendReasonNeeded).into());
         }
         let metric = metric.to_string();
         let reason = reason.trim().to_string();
@@ -399,11 +426,7 @@ impl Desk {
             // The log is a timeline: an entry dated before the ticket's last change (a wrong
             // --now) would be replayed out of order.
             if now < last_change {
-                return Err(InvalidField {
-                    field: "now",
-                    reason: t!("err.before_last_change", now = now, last = last_change).to_string(),
-                }
-                .into());
+                return Err(InvalidField::new("now", Reason::BeforeLastChange { now, last: last_change }).into());
             }
             ticket.version += 1;
             ticket.updated_at = now;
@@ -455,11 +478,7 @@ fn apply_status(ticket: &mut Ticket, to: Status, at: DateTime<Utc>) {
 }
 
 fn closing_needs_confirmation() -> DeskError {
-    InvalidField {
-        field: "confirmed",
-        reason: t!("err.close_confirmation").to_string(),
-    }
-    .into()
+    InvalidField::new("confirmed", Reason::CloseNeedsConfirmation).into()
 }
 
 /// Applies one edit; returns (field, old, new) as the log shows them.

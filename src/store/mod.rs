@@ -9,7 +9,6 @@ use crate::domain::log::{LogEntry, NewEntry};
 use crate::domain::ticket::{Customer, NewTicket, Ticket};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
-use rust_i18n::t;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -43,20 +42,21 @@ pub enum StoreError {
     Corrupt(String),
 }
 
+/// A terse developer's line (logs, panics). Users read `crate::words::errors::store`.
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            StoreError::Missing(p) => f.write_str(&t!("cli.no_database", path = p.display())),
-            StoreError::NotSqlite(p) => f.write_str(&t!("err.not_sqlite", path = p.display())),
-            StoreError::NotPromptly(p) => f.write_str(&t!("err.not_promptly", path = p.display())),
+            StoreError::Missing(p) => write!(f, "no database at {}", p.display()),
+            StoreError::NotSqlite(p) => write!(f, "not SQLite: {}", p.display()),
+            StoreError::NotPromptly(p) => write!(f, "not a Promptly database: {}", p.display()),
             StoreError::TooNew { path, found, known } => {
-                f.write_str(&t!("err.too_new", path = path.display(), found = found, known = known))
+                write!(f, "schema {found} > {known}: {}", path.display())
             }
-            StoreError::Stale { ticket } => f.write_str(&t!("err.stale", id = ticket)),
+            StoreError::Stale { ticket } => write!(f, "stale: ticket {ticket}"),
             StoreError::Io(p, e) => write!(f, "{}: {e}", p.display()),
-            StoreError::Sql(e) => f.write_str(&t!("err.sql", error = e)),
-            StoreError::Migration(e) => f.write_str(&t!("err.migration", error = e)),
-            StoreError::Corrupt(e) => f.write_str(&t!("err.corrupt", error = e)),
+            StoreError::Sql(e) => write!(f, "sql: {e}"),
+            StoreError::Migration(e) => write!(f, "migration: {e}"),
+            StoreError::Corrupt(e) => write!(f, "corrupt: {e}"),
         }
     }
 }

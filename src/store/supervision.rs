@@ -357,7 +357,7 @@ fn into_callback(raw: RawCallback) -> Result<Callback> {
         title,
         month: month
             .parse()
-            .map_err(|e: crate::domain::ticket::InvalidField| StoreError::Corrupt(e.to_string()))?,
+            .map_err(|_| StoreError::Corrupt(format!("callback month {month:?}")))?,
         queued_at: parse_ts(&queued_at)?,
         done_at,
         done_by,

@@ -90,7 +90,7 @@ pub fn problem(p: &Problem, lang: &str) -> String {
         .to_string(),
         Problem::BadDate(text) => t!("policy.bad_date", locale = lang, text = q(text)).to_string(),
         // The target's own reason (it quotes the text).
-        Problem::BadTarget(e) => q(&e.to_string()),
+        Problem::BadTarget(e) => crate::words::errors::target(e, lang),
         Problem::UnknownStart(text) => {
             let choices: Vec<&str> = StartEvent::ALL.iter().map(|e| e.slug()).collect();
             t!(

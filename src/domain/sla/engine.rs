@@ -166,7 +166,7 @@ impl Replay<'_> {
                     c.extensions.push((at, by));
                 }
             }
-            Event::Note | Event::System | Event::Confirmed | Event::Judged { .. } | Event::Callback { .. } => {}
+            Event::Note | Event::System { .. } | Event::Confirmed | Event::Judged { .. } | Event::Callback { .. } => {}
         }
     }
 

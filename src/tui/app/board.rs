@@ -170,7 +170,12 @@ impl App {
             let now = desk.now();
             if let Err(e) = self.reload(desk) {
                 self.tell(
-                    t!("msg.db_error", locale = self.lang, error = e.to_string()).to_string(),
+                    t!(
+                        "msg.db_error",
+                        locale = self.lang,
+                        error = crate::words::errors::desk(&e, self.lang)
+                    )
+                    .to_string(),
                     true,
                     now,
                 );

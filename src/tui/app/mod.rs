@@ -202,7 +202,12 @@ impl App {
         self.policy = desk.policy().clone();
         if let Err(e) = self.reload(desk) {
             self.tell(
-                t!("msg.db_error", locale = self.lang, error = e.to_string()).to_string(),
+                t!(
+                    "msg.db_error",
+                    locale = self.lang,
+                    error = crate::words::errors::desk(&e, self.lang)
+                )
+                .to_string(),
                 true,
                 now,
             );
@@ -229,7 +234,12 @@ impl App {
             Ok(done) => self.housekeeping_text(&done, desk),
             Err(e) => {
                 self.tell(
-                    t!("msg.db_error", locale = self.lang, error = e.to_string()).to_string(),
+                    t!(
+                        "msg.db_error",
+                        locale = self.lang,
+                        error = crate::words::errors::desk(&e, self.lang)
+                    )
+                    .to_string(),
                     true,
                     now,
                 );
@@ -340,7 +350,12 @@ impl App {
                 };
                 if let Err(e) = result {
                     self.tell(
-                        t!("msg.db_error", locale = self.lang, error = e.to_string()).to_string(),
+                        t!(
+                            "msg.db_error",
+                            locale = self.lang,
+                            error = crate::words::errors::desk(&e, self.lang)
+                        )
+                        .to_string(),
                         true,
                         now,
                     );
@@ -349,7 +364,12 @@ impl App {
                 }
             }
             Err(e) => self.tell(
-                t!("msg.db_error", locale = self.lang, error = e.to_string()).to_string(),
+                t!(
+                    "msg.db_error",
+                    locale = self.lang,
+                    error = crate::words::errors::desk(&e, self.lang)
+                )
+                .to_string(),
                 true,
                 now,
             ),

@@ -91,11 +91,16 @@ impl App {
             {
                 let mut form = form;
                 if let Some(id) = FieldId::from_desk(bad.field) {
-                    form.refuse(id, sanitize_line(&bad.reason));
+                    form.refuse(id, sanitize_line(&crate::words::errors::reason(&bad.reason, lang)));
                 }
                 self.mode = Mode::Form(Box::new(form));
                 self.tell(
-                    t!("msg.refused", locale = lang, reason = sanitize_line(&bad.to_string())).to_string(),
+                    t!(
+                        "msg.refused",
+                        locale = lang,
+                        reason = sanitize_line(&crate::words::errors::invalid(&bad, lang))
+                    )
+                    .to_string(),
                     true,
                     now,
                 );
@@ -113,16 +118,10 @@ impl App {
         match e {
             DeskError::NotFound(id) => t!("msg.not_found", locale = self.lang, id = id).to_string(),
             e if e.stale_ticket().is_some() => t!("msg.stale", locale = self.lang, id = id).to_string(),
-            DeskError::Extension(x) => t!(
-                "msg.refused",
-                locale = self.lang,
-                reason = crate::words::explain::extension_error(x, self.lang)
-            )
-            .to_string(),
             other => t!(
                 "msg.refused",
                 locale = self.lang,
-                reason = sanitize_line(&other.to_string())
+                reason = sanitize_line(&crate::words::errors::desk(other, self.lang))
             )
             .to_string(),
         }

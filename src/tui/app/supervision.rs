@@ -74,7 +74,12 @@ impl App {
         self.dashboard = None;
         if let Err(e) = self.refresh_review(desk) {
             self.tell(
-                t!("msg.db_error", locale = self.lang, error = e.to_string()).to_string(),
+                t!(
+                    "msg.db_error",
+                    locale = self.lang,
+                    error = crate::words::errors::desk(&e, self.lang)
+                )
+                .to_string(),
                 true,
                 now,
             );
@@ -87,7 +92,12 @@ impl App {
         match self.load_dashboard(desk, desk.today()) {
             Ok(()) => self.mode = Mode::Dashboard,
             Err(e) => self.tell(
-                t!("msg.db_error", locale = self.lang, error = e.to_string()).to_string(),
+                t!(
+                    "msg.db_error",
+                    locale = self.lang,
+                    error = crate::words::errors::desk(&e, self.lang)
+                )
+                .to_string(),
                 true,
                 now,
             ),
@@ -144,7 +154,12 @@ impl App {
         };
         if let Err(e) = self.load_dashboard(desk, date) {
             self.tell(
-                t!("msg.db_error", locale = self.lang, error = e.to_string()).to_string(),
+                t!(
+                    "msg.db_error",
+                    locale = self.lang,
+                    error = crate::words::errors::desk(&e, self.lang)
+                )
+                .to_string(),
                 true,
                 now,
             );

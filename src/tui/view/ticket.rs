@@ -229,7 +229,7 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
                     Style::default().add_modifier(Modifier::BOLD),
                 ),
             ]));
-            for body in sanitize(&entry.body).lines() {
+            for body in sanitize(&crate::words::events::body(entry, lang)).lines() {
                 for piece in wrap(body, (inner.width as usize).saturating_sub(5).max(1)) {
                     lines.push(Line::from(vec![Span::styled("   │ ", theme.muted()), Span::raw(piece)]));
                 }
