@@ -328,3 +328,41 @@ pub fn print_view(v: &TicketView, desk: &Desk) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, from_str};
+
+    #[test]
+    fn a_streamed_array_is_laid_out_as_the_whole_array_would_be() {
+        let items: Vec<Value> =
+            from_str(r#"[{"a": 1, "b": [1, {"c": []}], "d": {}}, "x\ny", [], {"e": {"f": [null, true]}}]"#).unwrap();
+        for n in 0..=items.len() {
+            let mut out = JsonArray::new(Vec::new());
+            for item in &items[..n] {
+                out.push(item).unwrap();
+            }
+            let streamed = String::from_utf8(out.finish().unwrap()).unwrap();
+            let whole = serde_json::to_string_pretty(&items[..n]).unwrap();
+            assert_eq!(streamed, format!("{whole}\n"));
+        }
+    }
+
+    #[test]
+    fn terminal_controls_are_escaped_even_when_split_across_writes() {
+        let text = "{\"t\": \"a\u{9b}2J b\u{202e}c 王\"}";
+        let expected = "{\"t\": \"a\\u009b2J b\\u202ec 王\"}";
+        let mut whole = TerminalSafe::new(Vec::new());
+        whole.write_all(text.as_bytes()).unwrap();
+        whole.flush().unwrap();
+        assert_eq!(String::from_utf8(whole.into_inner()).unwrap(), expected);
+        let mut bytewise = TerminalSafe::new(Vec::new());
+        for b in text.as_bytes() {
+            bytewise.write_all(std::slice::from_ref(b)).unwrap();
+        }
+        bytewise.flush().unwrap();
+        assert_eq!(String::from_utf8(bytewise.into_inner()).unwrap(), expected);
+        assert_eq!(from_str::<Value>(expected).unwrap(), from_str::<Value>(text).unwrap());
+    }
+}
