@@ -209,10 +209,9 @@ pub fn print_list(rows: &[TicketSummary], desk: &Desk) {
         let tk = &row.ticket;
         let due = match &row.nearest {
             Some(c) => {
-                let left = match (c.due_at, c.remaining_secs) {
-                    (Some(due), _) => countdown((due - now).num_seconds()),
-                    (None, Some(rem)) => format!("‖{}", countdown(rem)),
-                    (None, None) => String::new(),
+                let left = match c.due_at {
+                    Some(due) => countdown((due - now).num_seconds()),
+                    None => format!("‖{}", countdown(c.remaining_secs)),
                 };
                 format!("{} {}", metric_label(desk, &c.metric), left)
             }

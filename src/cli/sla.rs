@@ -17,7 +17,8 @@ pub fn run(setup: &Setup, command: SlaCommand) -> Result<()> {
         SlaCommand::Explain { id } => {
             let desk = setup.desk()?;
             let view = desk.view(id)?;
-            for line in sla::explain(&setup.policy, &view.ticket, &view.log, desk.now()) {
+            let steps = sla::explain(&setup.policy, &view.ticket, &view.log, desk.now());
+            for line in crate::words::explain::lines(&steps, &setup.policy, &rust_i18n::locale()) {
                 println!("{}", crate::domain::text::sanitize(&line));
             }
             Ok(())

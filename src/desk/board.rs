@@ -8,11 +8,11 @@ use super::{Desk, DeskError, Result, TicketView};
 use crate::domain::kpi::{Compliance, Kpis, Period, PeriodKind};
 use crate::domain::listing::{ListQuery, TicketSummary};
 use crate::domain::policy::Policy;
-use crate::domain::sla::{ClockState, StoredClock};
+use crate::domain::sla::Clock;
 use crate::domain::text::sanitize_line;
 use crate::domain::ticket::{Customer, Priority, Status, mask_phone};
 use crate::store::StoreError;
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 /// A clock's standing at a given instant, from least to most pressing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -57,19 +57,15 @@ impl RowClock {
         self.due_at.map(|d| (d - now).num_seconds())
     }
 
-    fn from_stored(c: &StoredClock, policy: &Policy) -> RowClock {
-        let paused = c.state == ClockState::Paused.slug() || c.due_at.is_none();
-        let warn_from = match (c.state.as_str(), c.due_at) {
-            (_, None) => None,
-            ("warning" | "breached", _) => Some(c.started_at),
-            (_, Some(due)) => warn_from(policy, &c.metric, c.started_at, due, c.paused_secs),
-        };
+    /// The board's view of a stored clock; its warning instant comes from the domain's one
+    /// warning rule (`Clock::warning_from`), the same the engine reads states by.
+    fn from_stored(c: &Clock, policy: &Policy) -> RowClock {
         RowClock {
             metric: c.metric.clone(),
             due_at: c.due_at,
-            warn_from,
-            paused,
-            frozen_remaining: c.remaining_secs,
+            warn_from: c.warning_from(policy),
+            paused: c.is_paused(),
+            frozen_remaining: Some(c.remaining_secs),
         }
     }
 }
@@ -117,25 +113,6 @@ pub fn customer_cell(c: &Customer) -> String {
     }
 }
 
-/// The instant a running clock reaches its warning threshold: elapsed business time (pauses
-/// excluded) >= warn_at x budget, the budget being the business time from start to due less
-/// the pauses already taken.
-pub fn warn_from(
-    policy: &Policy,
-    metric: &str,
-    started: DateTime<Utc>,
-    due: DateTime<Utc>,
-    paused_secs: i64,
-) -> Option<DateTime<Utc>> {
-    let m = policy.metric(metric)?;
-    let cal = policy.metric_calendar(m);
-    let budget = cal.business_between(started, due).num_seconds() - paused_secs;
-    let at = (m.warn_at * budget as f64).ceil() as i64 + paused_secs;
-    cal.add_business(started, Duration::seconds(at))
-        .ok()
-        .map(|w| w.min(due))
-}
-
 /// A ticket as the ticket screen shows it: its view, and when each running clock warns.
 #[derive(Debug, Clone)]
 pub struct LiveTicket {
@@ -168,17 +145,7 @@ impl Desk {
     /// A ticket with its log, its clocks as of now and when they warn.
     pub fn live_ticket(&self, id: i64) -> Result<LiveTicket> {
         let view = self.view(id)?;
-        let warn_from = view
-            .clocks
-            .iter()
-            .map(|c| match (c.state, c.due_at) {
-                (ClockState::Running, Some(due)) => {
-                    warn_from(self.policy(), &c.metric, c.started_at, due, c.paused_secs)
-                }
-                (ClockState::Warning | ClockState::Breached, _) => Some(c.started_at),
-                _ => None,
-            })
-            .collect();
+        let warn_from = view.clocks.iter().map(|c| c.warning_from(self.policy())).collect();
         Ok(LiveTicket { view, warn_from })
     }
 

@@ -6,15 +6,14 @@ mod board;
 pub mod demo;
 mod supervisor;
 
-pub use board::{BoardRow, Dashboard, Live, LiveTicket, RowClock, customer_cell, warn_from};
+pub use board::{BoardRow, Dashboard, Live, LiveTicket, RowClock, customer_cell};
 pub use supervisor::{Housekeeping, Report, SampleOutcome};
 
 use crate::clock::Clock;
 use crate::domain::listing::{ListQuery, TicketSummary};
 use crate::domain::log::{ContactMethod, Direction, Event, LogEntry, NewEntry};
 use crate::domain::policy::Policy;
-use crate::domain::sla::StoredClock;
-use crate::domain::sla::{self, ClockReading};
+use crate::domain::sla::{self, ClockReading, ExtensionError};
 use crate::domain::target::Target;
 use crate::domain::ticket::{
     Channel, Complexity, IllegalMove, InvalidField, Kind, NewTicket, Priority, Status, Ticket, validate_email,
@@ -31,7 +30,7 @@ pub enum DeskError {
     NotFound(i64),
     Invalid(InvalidField),
     Move(IllegalMove),
-    Extension(String),
+    Extension(ExtensionError),
     Store(StoreError),
 }
 
@@ -41,7 +40,7 @@ impl fmt::Display for DeskError {
             DeskError::NotFound(id) => f.write_str(&t!("err.not_found", id = id)),
             DeskError::Invalid(e) => e.fmt(f),
             DeskError::Move(e) => e.fmt(f),
-            DeskError::Extension(e) => f.write_str(e),
+            DeskError::Extension(e) => e.fmt(f),
             DeskError::Store(e) => e.fmt(f),
         }
     }
@@ -312,8 +311,7 @@ impl Desk {
         let reason = reason.trim().to_string();
         let now = self.now();
         self.change(id, expected, move |ticket, log, policy| {
-            sla::check_extension(policy, ticket, log, &metric, by, now)
-                .map_err(|e| DeskError::Extension(e.to_string()))?;
+            sla::check_extension(policy, ticket, log, &metric, by, now).map_err(DeskError::Extension)?;
             Ok(vec![(
                 Event::Extended {
                     metric,
@@ -525,27 +523,9 @@ fn retargets(edit: &Edit) -> bool {
 /// Re-evaluates the ticket's clocks from its log and stores them (same transaction as the change).
 fn refresh_clocks(tx: &Tx, policy: &Policy, ticket: &Ticket, log: &[LogEntry], now: DateTime<Utc>) -> Result<()> {
     let readings = sla::evaluate(policy, ticket, log, now);
-    let stored: Vec<StoredClock> = readings.iter().map(stored_clock).collect();
+    let stored: Vec<sla::Clock> = readings.iter().map(ClockReading::to_stored).collect();
     tx.replace_clocks(ticket.id, &stored)?;
     Ok(())
-}
-
-/// The persisted form of a reading. A paused clock keeps no deadline (it moves while the pause
-/// lasts), unless it had already passed: a breached deadline is fixed and stays overdue.
-pub fn stored_clock(r: &ClockReading) -> StoredClock {
-    let paused = r.paused && !r.breached;
-    StoredClock {
-        metric: r.metric.clone(),
-        cycle: r.cycle,
-        state: r.state.slug().to_string(),
-        target: r.target.clone(),
-        started_at: r.started_at,
-        due_at: if paused { None } else { r.due_at },
-        met_at: r.met_at,
-        breached_at: r.breached_at,
-        paused_secs: r.paused_secs,
-        remaining_secs: Some(r.remaining_secs),
-    }
 }
 
 /// The name recorded as author: the config's, else the OS user's.

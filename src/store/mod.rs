@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::domain::listing::{ListQuery, TicketSummary};
-use crate::domain::sla::StoredClock;
+use crate::domain::sla::Clock;
 
 /// Why the store could not do what was asked.
 #[derive(Debug)]
@@ -208,7 +208,7 @@ impl Store {
         rows::logs(&self.conn, ticket_ids)
     }
 
-    pub fn clocks(&self, ticket_id: i64) -> Result<Vec<StoredClock>> {
+    pub fn clocks(&self, ticket_id: i64) -> Result<Vec<Clock>> {
         rows::clocks(&self.conn, ticket_id)
     }
 
@@ -262,7 +262,7 @@ impl Tx<'_> {
     }
 
     /// Replaces the derived clock rows of a ticket.
-    pub fn replace_clocks(&self, ticket_id: i64, clocks: &[StoredClock]) -> Result<()> {
+    pub fn replace_clocks(&self, ticket_id: i64, clocks: &[Clock]) -> Result<()> {
         rows::replace_clocks(&self.0, ticket_id, clocks)
     }
 

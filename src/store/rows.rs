@@ -4,7 +4,7 @@
 use super::{Result, StoreError};
 use crate::domain::listing::{ListQuery, TicketSummary};
 use crate::domain::log::{Event, LogEntry, NewEntry};
-use crate::domain::sla::StoredClock;
+use crate::domain::sla::{Clock, ClockState};
 use crate::domain::ticket::{Customer, NewTicket, Status, Ticket};
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter, types::Value};
@@ -265,9 +265,17 @@ pub(super) fn raw_clock(r: &Row<'_>, base: usize) -> rusqlite::Result<RawClock> 
     ))
 }
 
-pub(super) fn into_clock(raw: RawClock) -> Result<StoredClock> {
+/// A clock row of `ticket_id`. A state that is not one of the five, or a missing remainder
+/// (every write stores one), is a corrupt row.
+pub(super) fn into_clock(ticket_id: i64, raw: RawClock) -> Result<Clock> {
     let (metric, cycle, state, target, started_at, due_at, met_at, breached_at, paused_secs, remaining_secs) = raw;
-    Ok(StoredClock {
+    let state: ClockState = state
+        .parse()
+        .map_err(|_| StoreError::Corrupt(format!("clock state '{state}' of ticket {ticket_id} {metric}")))?;
+    let remaining_secs = remaining_secs
+        .ok_or_else(|| StoreError::Corrupt(format!("clock of ticket {ticket_id} {metric} without remaining_secs")))?;
+    Ok(Clock {
+        ticket_id,
         metric,
         cycle,
         state,
@@ -281,16 +289,16 @@ pub(super) fn into_clock(raw: RawClock) -> Result<StoredClock> {
     })
 }
 
-pub fn clocks(conn: &Connection, ticket_id: i64) -> Result<Vec<StoredClock>> {
+pub fn clocks(conn: &Connection, ticket_id: i64) -> Result<Vec<Clock>> {
     let sql = format!("SELECT {CLOCK_COLUMNS} FROM clocks WHERE ticket_id = ?1 ORDER BY metric, cycle");
     let raw = conn
         .prepare_cached(&sql)?
         .query_map([ticket_id], |r| raw_clock(r, 0))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    raw.into_iter().map(into_clock).collect()
+    raw.into_iter().map(|c| into_clock(ticket_id, c)).collect()
 }
 
-pub fn replace_clocks(conn: &Connection, ticket_id: i64, clocks: &[StoredClock]) -> Result<()> {
+pub fn replace_clocks(conn: &Connection, ticket_id: i64, clocks: &[Clock]) -> Result<()> {
     conn.prepare_cached("DELETE FROM clocks WHERE ticket_id = ?1")?
         .execute([ticket_id])?;
     // A judgement outlives the recomputed row: `judged` is read back from `reviews`.
@@ -303,7 +311,7 @@ pub fn replace_clocks(conn: &Connection, ticket_id: i64, clocks: &[StoredClock])
             ticket_id,
             c.metric,
             c.cycle,
-            c.state,
+            c.state.slug(),
             c.target,
             ts(c.started_at),
             c.due_at.map(ts),
@@ -376,10 +384,47 @@ pub fn list(conn: &Connection, q: &ListQuery) -> Result<Vec<TicketSummary>> {
         .collect::<rusqlite::Result<Vec<_>>>()?;
     raw.into_iter()
         .map(|(t, c)| {
-            Ok(TicketSummary {
-                ticket: into_ticket(t)?,
-                nearest: c.map(into_clock).transpose()?,
-            })
+            let ticket = into_ticket(t)?;
+            let nearest = c.map(|c| into_clock(ticket.id, c)).transpose()?;
+            Ok(TicketSummary { ticket, nearest })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod clock_rows {
+    use super::*;
+
+    fn raw(state: &str, remaining: Option<i64>) -> RawClock {
+        (
+            "resolution".into(),
+            1,
+            state.into(),
+            "3d".into(),
+            "2026-03-02T09:00:00Z".into(),
+            Some("2026-03-05T18:00:00Z".into()),
+            None,
+            None,
+            0,
+            remaining,
+        )
+    }
+
+    #[test]
+    fn a_clock_row_reads_into_the_domain_clock() {
+        let c = into_clock(7, raw("warning", Some(600))).unwrap();
+        assert_eq!((c.ticket_id, c.state, c.remaining_secs), (7, ClockState::Warning, 600));
+    }
+
+    #[test]
+    fn a_bad_stored_state_or_a_missing_remainder_is_corrupt_not_a_panic() {
+        assert!(matches!(
+            into_clock(7, raw("late", Some(0))),
+            Err(StoreError::Corrupt(_))
+        ));
+        assert!(matches!(
+            into_clock(7, raw("running", None)),
+            Err(StoreError::Corrupt(_))
+        ));
+    }
 }

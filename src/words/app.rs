@@ -1,6 +1,7 @@
 //! The application's errors in the reader's words, for both front ends.
 
 use crate::app::Error;
+use crate::desk::DeskError;
 use crate::domain::text::sanitize_line;
 use crate::domain::timestamp::TimestampError;
 use rust_i18n::t;
@@ -13,6 +14,7 @@ pub fn error(e: &Error, lang: &str) -> String {
         Error::Config(e) => e.to_string(),
         Error::Policy(errors) => super::policy::errors(errors, lang),
         Error::Io(path, e) => format!("{}: {e}", path.display()),
+        Error::Desk(DeskError::Extension(x)) => super::explain::extension_error(x, lang),
         Error::Desk(e) => e.to_string(),
         Error::Store(e) => e.to_string(),
     }

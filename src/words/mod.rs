@@ -2,6 +2,7 @@
 //! these so a log entry or a clock reads the same in both. Untrusted parts are sanitised.
 
 pub mod app;
+pub mod explain;
 pub mod policy;
 
 use crate::domain::log::{Direction, Event};

@@ -142,7 +142,7 @@ impl<'a> TicketJson<'a> {
 impl<'a> ClockJson<'a> {
     pub fn new(c: &'a ClockReading) -> Self {
         ClockJson {
-            breached: c.breached,
+            breached: c.is_breached(),
             breached_at: instant(c.breached_at),
             cycle: c.cycle,
             due_at: instant(c.due_at),

@@ -113,6 +113,12 @@ impl App {
         match e {
             DeskError::NotFound(id) => t!("msg.not_found", locale = self.lang, id = id).to_string(),
             e if e.stale_ticket().is_some() => t!("msg.stale", locale = self.lang, id = id).to_string(),
+            DeskError::Extension(x) => t!(
+                "msg.refused",
+                locale = self.lang,
+                reason = crate::words::explain::extension_error(x, self.lang)
+            )
+            .to_string(),
             other => t!(
                 "msg.refused",
                 locale = self.lang,

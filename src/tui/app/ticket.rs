@@ -69,7 +69,7 @@ impl App {
                     .iter()
                     // Only clocks the policy lets the agent extend, and not once breached: a breach
                     // is judged, not extended away.
-                    .filter(|c| c.met_at.is_none() && !c.breached)
+                    .filter(|c| c.met_at.is_none() && !c.is_breached())
                     .filter(|c| {
                         desk.policy()
                             .metric(&c.metric)

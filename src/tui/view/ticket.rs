@@ -91,26 +91,30 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
             let (left, state_key) = match live {
                 Live::None => (
                     c.met_at.map(|m| local(m, tz)).unwrap_or_default(),
-                    if c.breached { "breached" } else { "met" },
+                    if c.is_breached() {
+                        ClockState::Breached
+                    } else {
+                        ClockState::Met
+                    },
                 ),
-                Live::Paused => (format!("‖ {}", countdown(c.remaining_secs)), "paused"),
+                Live::Paused => (format!("‖ {}", countdown(c.remaining_secs)), ClockState::Paused),
                 Live::Breached => (
                     c.due_at.map(|d| countdown((d - now).num_seconds())).unwrap_or_default(),
-                    "breached",
+                    ClockState::Breached,
                 ),
                 Live::Warning => (
                     c.due_at.map(|d| countdown((d - now).num_seconds())).unwrap_or_default(),
-                    "warning",
+                    ClockState::Warning,
                 ),
                 Live::Ok => (
                     c.due_at.map(|d| countdown((d - now).num_seconds())).unwrap_or_default(),
-                    "running",
+                    ClockState::Running,
                 ),
             };
             let colour = match (live, state_key) {
                 (Live::Paused, _) => theme.paused,
                 (Live::Warning, _) => theme.warning,
-                (_, "breached") => theme.breached,
+                (_, ClockState::Breached) => theme.breached,
                 (Live::Ok, _) => theme.ok,
                 _ => theme.muted,
             };
@@ -118,7 +122,7 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
                 (true, _) | (_, None) => "—".to_string(),
                 (false, Some(d)) => local(d, tz),
             };
-            let mut state = t!(format!("clock.{state_key}"), locale = lang).to_string();
+            let mut state = t!(format!("clock.{}", state_key.slug()), locale = lang).to_string();
             if !c.extended.is_empty() {
                 state.push_str(&format!(
                     " ({})",
