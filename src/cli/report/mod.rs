@@ -1,5 +1,9 @@
 //! `promptly report daily|weekly|monthly`: the supervisor's service report as text, Markdown,
 //! one self-contained HTML file (inline CSS and SVG, no scripts, no network) or JSON.
+//!
+//! This module gathers the figures once (labels in the reader's language); each format has its
+//! own file (`text`, `markdown`, `html` with its charts in `svg`). The JSON schema is
+//! `cli::json::ReportJson`, beside the other documented JSON objects.
 
 mod html;
 mod markdown;
