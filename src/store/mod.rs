@@ -203,6 +203,11 @@ impl Store {
         rows::log(&self.conn, ticket_id)
     }
 
+    /// The logs of several tickets in one query (see [`rows::logs`]).
+    pub fn logs(&self, ticket_ids: &[i64]) -> Result<std::collections::HashMap<i64, Vec<LogEntry>>> {
+        rows::logs(&self.conn, ticket_ids)
+    }
+
     pub fn clocks(&self, ticket_id: i64) -> Result<Vec<Clock>> {
         rows::clocks(&self.conn, ticket_id)
     }

@@ -8,6 +8,7 @@ use crate::domain::sla::{Clock, ClockState};
 use crate::domain::ticket::{Customer, NewTicket, Status, Ticket};
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter, types::Value};
+use std::collections::HashMap;
 use std::str::FromStr;
 
 pub fn ts(at: DateTime<Utc>) -> String {
@@ -185,33 +186,52 @@ pub fn append(conn: &Connection, ticket_id: i64, e: &NewEntry) -> Result<i64> {
 }
 
 pub fn log(conn: &Connection, ticket_id: i64) -> Result<Vec<LogEntry>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT id, at, author, data, body FROM log WHERE ticket_id = ?1 ORDER BY at, id")?;
+    let mut stmt = conn
+        .prepare_cached("SELECT id, ticket_id, at, author, data, body FROM log WHERE ticket_id = ?1 ORDER BY at, id")?;
     let raw = stmt
-        .query_map([ticket_id], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-            ))
-        })?
+        .query_map([ticket_id], raw_entry)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    raw.into_iter()
-        .map(|(id, at, author, data, body)| {
-            let event: Event =
-                serde_json::from_str(&data).map_err(|e| StoreError::Corrupt(format!("log entry {id}: {e}")))?;
-            Ok(LogEntry {
-                id,
-                ticket_id,
-                at: parse_ts(&at)?,
-                author,
-                event,
-                body,
-            })
-        })
-        .collect()
+    raw.into_iter().map(into_entry).collect()
+}
+
+/// The logs of several tickets in one query, each oldest first (tickets without entries are
+/// absent from the map).
+pub fn logs(conn: &Connection, ticket_ids: &[i64]) -> Result<HashMap<i64, Vec<LogEntry>>> {
+    let mut out: HashMap<i64, Vec<LogEntry>> = HashMap::with_capacity(ticket_ids.len());
+    if ticket_ids.is_empty() {
+        return Ok(out);
+    }
+    let marks = vec!["?"; ticket_ids.len()].join(", ");
+    let sql = format!(
+        "SELECT id, ticket_id, at, author, data, body FROM log WHERE ticket_id IN ({marks}) ORDER BY ticket_id, at, id"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let raw = stmt
+        .query_map(params_from_iter(ticket_ids), raw_entry)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for r in raw {
+        let entry = into_entry(r)?;
+        out.entry(entry.ticket_id).or_default().push(entry);
+    }
+    Ok(out)
+}
+
+type RawEntry = (i64, i64, String, String, String, String);
+
+fn raw_entry(r: &Row<'_>) -> rusqlite::Result<RawEntry> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+}
+
+fn into_entry((id, ticket_id, at, author, data, body): RawEntry) -> Result<LogEntry> {
+    let event: Event = serde_json::from_str(&data).map_err(|e| StoreError::Corrupt(format!("log entry {id}: {e}")))?;
+    Ok(LogEntry {
+        id,
+        ticket_id,
+        at: parse_ts(&at)?,
+        author,
+        event,
+        body,
+    })
 }
 
 pub(super) const CLOCK_COLUMNS: &str =
