@@ -2,8 +2,6 @@
 //! `tui`/`cli` (front ends) -> `desk` (use cases) -> `store` (SQL) -> `domain` (pure).
 //! `clock` is the one reader of the real time; `config` says where things live.
 
-rust_i18n::i18n!("assets/locales", fallback = "en");
-
 pub mod app;
 pub mod cli;
 pub mod clock;

@@ -48,34 +48,45 @@ fn literal_keys() -> Vec<String> {
     keys
 }
 
-/// The dotted keys of a catalogue. The files are plain nested maps, two spaces per level
-/// (as `yaml.safe_dump` writes them), so indentation is enough to read them.
-fn catalogue(lang: &str) -> std::collections::BTreeSet<String> {
-    let path = format!("{}/assets/locales/{lang}.yml", env!("CARGO_MANIFEST_DIR"));
-    let mut keys = std::collections::BTreeSet::new();
-    let mut stack: Vec<String> = Vec::new();
-    for line in std::fs::read_to_string(path).unwrap().lines() {
-        let trimmed = line.trim_start();
-        if trimmed.is_empty() || trimmed.starts_with('#') || !trimmed.contains(':') {
-            continue;
-        }
-        let depth = (line.len() - trimmed.len()) / 2;
-        stack.truncate(depth);
-        let (name, value) = trimmed.split_once(':').unwrap();
-        stack.push(name.trim().trim_matches(['\'', '"']).to_string());
-        if !value.trim().is_empty() {
-            keys.insert(stack.join("."));
-        }
-    }
-    keys
+/// Whether a catalogue has the key, through the same lookup the program uses.
+fn has(lang: &str, key: &str) -> bool {
+    promptly::words::catalogue::has(lang, key)
 }
 
 fn missing(key: &str, lang: &str) -> bool {
-    thread_local! {
-        static CATALOGUES: Vec<(String, std::collections::BTreeSet<String>)> =
-            LANGS.iter().map(|l| (l.to_string(), catalogue(l))).collect();
-    }
-    CATALOGUES.with(|c| !c.iter().any(|(l, keys)| l == lang && keys.contains(key)))
+    !has(lang, key)
+}
+
+/// The catalogues parse (a broken one would make every message show its key) and have the
+/// same keys.
+#[test]
+fn both_catalogues_parse_and_have_the_same_keys() {
+    let keys = |lang: &str| -> std::collections::BTreeSet<String> {
+        let path = format!("{}/assets/locales/{lang}.toml", env!("CARGO_MANIFEST_DIR"));
+        let table: toml::Table = std::fs::read_to_string(path).unwrap().parse().unwrap();
+        let mut out = std::collections::BTreeSet::new();
+        let mut stack = vec![(String::new(), table)];
+        while let Some((prefix, table)) = stack.pop() {
+            for (k, v) in table {
+                let path = if prefix.is_empty() { k } else { format!("{prefix}.{k}") };
+                match v {
+                    toml::Value::Table(t) => stack.push((path, t)),
+                    _ => {
+                        out.insert(path);
+                    }
+                }
+            }
+        }
+        out
+    };
+    let (en, zh) = (keys("en"), keys("zh-CN"));
+    assert!(en.len() > 100, "{}", en.len());
+    let only_en: Vec<_> = en.difference(&zh).collect();
+    let only_zh: Vec<_> = zh.difference(&en).collect();
+    assert!(
+        only_en.is_empty() && only_zh.is_empty(),
+        "en only: {only_en:?}; zh-CN only: {only_zh:?}"
+    );
 }
 
 #[test]

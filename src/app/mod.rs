@@ -52,7 +52,7 @@ impl Setup {
         let config_path = options.config.clone().unwrap_or_else(config::default_config_path);
         let config = Config::load(&config_path, options.config.is_some()).map_err(Error::Config)?;
         let lang = config::pick_language(options.lang.as_deref(), config.lang.as_deref());
-        rust_i18n::set_locale(lang);
+        crate::words::catalogue::set_locale(lang);
         let policy_path = options
             .policy
             .clone()

@@ -389,12 +389,13 @@ fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
 }
 
 fn parse_amount(s: &str) -> Result<Amount, String> {
-    Amount::parse(s).map_err(|e| crate::words::errors::reason(&e.reason, &rust_i18n::locale()))
+    Amount::parse(s).map_err(|e| crate::words::errors::reason(&e.reason, crate::words::catalogue::locale()))
 }
 
 fn parse_month(s: &str) -> Result<Month, String> {
-    s.parse()
-        .map_err(|e: crate::domain::ticket::InvalidField| crate::words::errors::reason(&e.reason, &rust_i18n::locale()))
+    s.parse().map_err(|e: crate::domain::ticket::InvalidField| {
+        crate::words::errors::reason(&e.reason, crate::words::catalogue::locale())
+    })
 }
 
 fn parse_yes_no(s: &str) -> Result<bool, String> {

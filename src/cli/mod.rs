@@ -14,11 +14,11 @@ use crate::domain::listing::ListQuery;
 use crate::domain::log::Direction;
 use crate::domain::ticket::{Customer, NewTicket};
 use crate::domain::timestamp::parse_timestamp;
+use crate::t;
 use args::{Command, EditArgs, ListArgs, LogArgs, NewArgs};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use clap::CommandFactory;
-use rust_i18n::t;
 
 // The front ends share the app's error type; the CLI's name for it reads as what it is here.
 pub use crate::app::{Error as CliError, Result};

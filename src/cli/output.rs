@@ -7,8 +7,8 @@ use crate::domain::listing::TicketSummary;
 use crate::domain::sla::ClockState;
 use crate::domain::text::{countdown, fit, sanitize, sanitize_line};
 use crate::domain::ticket::{Status, mask_phone};
+use crate::t;
 use chrono::{DateTime, Utc};
-use rust_i18n::t;
 use serde::Serialize;
 use std::io::{self, BufWriter, Write};
 
@@ -184,10 +184,10 @@ pub fn local(desk: &Desk, t: DateTime<Utc>) -> String {
 }
 
 pub fn metric_label(desk: &Desk, metric: &str) -> String {
-    let lang = rust_i18n::locale();
+    let lang = crate::words::catalogue::locale();
     desk.policy()
         .metric(metric)
-        .map_or_else(|| metric.to_string(), |m| m.label(&lang).to_string())
+        .map_or_else(|| metric.to_string(), |m| m.label(lang).to_string())
 }
 
 pub fn print_list(rows: &[TicketSummary], desk: &Desk) {
@@ -317,12 +317,15 @@ pub fn print_view(v: &TicketView, desk: &Desk) {
     println!();
     println!("{}", t!("cli.log"));
     for e in &v.log {
-        let body = sanitize(&crate::words::events::body(e, &rust_i18n::locale()))
+        let body = sanitize(&crate::words::events::body(e, crate::words::catalogue::locale()))
             .replace('\n', "\n                                        ");
         println!(
             "  {}  {} {}  {}",
             local(desk, e.at),
-            fit(&crate::words::event(&e.event, desk.policy(), &rust_i18n::locale()), 30),
+            fit(
+                &crate::words::event(&e.event, desk.policy(), crate::words::catalogue::locale()),
+                30
+            ),
             fit(&sanitize_line(&e.author), 10),
             body
         );

@@ -4,8 +4,8 @@ use super::args::SlaCommand;
 use super::{CliError, Result, Setup, timestamp_arg};
 use crate::domain::sla;
 use crate::domain::target::Target;
+use crate::t;
 use chrono::SecondsFormat;
-use rust_i18n::t;
 
 pub fn run(setup: &Setup, command: SlaCommand) -> Result<()> {
     match command {
@@ -18,7 +18,7 @@ pub fn run(setup: &Setup, command: SlaCommand) -> Result<()> {
             let desk = setup.desk()?;
             let view = desk.view(id)?;
             let steps = sla::explain(&setup.policy, &view.ticket, &view.log, desk.now());
-            for line in crate::words::explain::lines(&steps, &setup.policy, &rust_i18n::locale()) {
+            for line in crate::words::explain::lines(&steps, &setup.policy, crate::words::catalogue::locale()) {
                 println!("{}", crate::domain::text::sanitize(&line));
             }
             Ok(())
@@ -73,7 +73,7 @@ fn due(setup: &Setup, from: &str, target: &str, calendar: Option<&str>) -> Resul
 /// `sla check`: the policy parsed; one block per metric saying what it promises.
 fn print_summary(policy: &crate::domain::policy::Policy) {
     use crate::domain::ticket::Priority;
-    let lang = rust_i18n::locale();
+    let lang = crate::words::catalogue::locale();
     use crate::domain::text::sanitize_line;
     let names: Vec<String> = policy.calendar_names().map(sanitize_line).collect();
     println!(
@@ -97,7 +97,7 @@ fn print_summary(policy: &crate::domain::policy::Policy) {
             }
         };
         println!();
-        println!("{} ({})", sanitize_line(&m.name), sanitize_line(m.label(&lang)));
+        println!("{} ({})", sanitize_line(&m.name), sanitize_line(m.label(lang)));
         println!(
             "  {}: {} -> {}   {}: {}",
             t!("sla.runs"),

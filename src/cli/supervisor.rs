@@ -8,7 +8,7 @@ use crate::desk::Desk;
 use crate::domain::callback::{CallOutcome, Callback};
 use crate::domain::review::{Breach, Judgement, Remedy};
 use crate::domain::text::{fit, late, sanitize_line};
-use rust_i18n::t;
+use crate::t;
 
 pub fn review(setup: &Setup, command: ReviewCommand) -> Result<()> {
     match command {

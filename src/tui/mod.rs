@@ -10,6 +10,7 @@ pub mod theme;
 pub mod view;
 
 use crate::app::{Error, Result, Setup};
+use crate::t;
 use app::{App, Mode};
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -17,7 +18,6 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
-use rust_i18n::t;
 use view::{board, dashboard, help, review, ticket};
 
 /// Below this the board cannot be laid out: a one-line notice instead.

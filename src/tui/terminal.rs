@@ -37,7 +37,7 @@ fn event_loop(
     app.resize(size.width, size.height);
     app.start(desk);
     if !problems.is_empty() {
-        let text = rust_i18n::t!("msg.config", locale = app.lang, error = problems.join("; ")).to_string();
+        let text = crate::t!("msg.config", locale = app.lang, error = problems.join("; ")).to_string();
         app.notice = Some(super::app::Notice {
             text,
             error: true,

@@ -3,7 +3,7 @@
 use crate::app::Error;
 use crate::domain::text::sanitize_line;
 use crate::domain::timestamp::TimestampError;
-use rust_i18n::t;
+use crate::t;
 
 /// One message for a command that did not complete (several lines for a policy's errors).
 pub fn error(e: &Error, lang: &str) -> String {

@@ -8,9 +8,9 @@ use crate::domain::sla::ExtensionError;
 use crate::domain::target::{TargetError, TargetProblem};
 use crate::domain::text::sanitize_line;
 use crate::domain::ticket::{IllegalMove, InvalidField, Reason, UnknownValue};
+use crate::t;
 use crate::words::word;
 use chrono::{DateTime, SecondsFormat, Utc};
-use rust_i18n::t;
 
 /// Why the desk refused (or the store failed), one line.
 pub fn desk(e: &DeskError, lang: &str) -> String {

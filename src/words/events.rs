@@ -3,7 +3,7 @@
 //! stored the auto-close as an English sentence: it is recognised and worded the same way.
 
 use crate::domain::log::{Event, LogEntry, SystemAction};
-use rust_i18n::t;
+use crate::t;
 use std::borrow::Cow;
 
 /// The text under a log entry: what the system did (worded), then what a person wrote.

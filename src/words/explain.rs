@@ -5,9 +5,9 @@ use crate::domain::policy::Policy;
 use crate::domain::sla::{Ending, ExtensionError, Outcome, Step};
 use crate::domain::target::Target;
 use crate::domain::text::sanitize_line;
+use crate::t;
 use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Timelike, Weekday};
 use chrono_tz::Tz;
-use rust_i18n::t;
 
 /// Every step of `sla::explain`, one line each.
 pub fn lines(steps: &[Step], policy: &Policy, lang: &str) -> Vec<String> {

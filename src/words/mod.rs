@@ -5,13 +5,14 @@ pub mod errors;
 pub mod events;
 
 pub mod app;
+pub mod catalogue;
 pub mod explain;
 pub mod policy;
 
 use crate::domain::log::{Direction, Event};
 use crate::domain::policy::Policy;
 use crate::domain::text::sanitize_line;
-use rust_i18n::t;
+use crate::t;
 
 /// A vocabulary word ("priority", "urgent") from the catalogue.
 pub fn word(group: &str, slug: &str, lang: &str) -> String {

@@ -4,7 +4,7 @@
 use crate::domain::policy::{Expected, PolicyError, Problem, Required, StartEvent, StopEvent, ValueKind};
 use crate::domain::text::sanitize_line;
 use crate::domain::ticket::{Kind, Status};
-use rust_i18n::t;
+use crate::t;
 
 /// Every problem, one per line, in the order given (the parser gives line order).
 pub fn errors(errors: &[PolicyError], lang: &str) -> String {

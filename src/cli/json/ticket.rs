@@ -163,7 +163,7 @@ impl<'a> LogEntryJson<'a> {
         LogEntryJson {
             at: Instant(e.at),
             author: &e.author,
-            body: crate::words::events::body(e, &rust_i18n::locale()),
+            body: crate::words::events::body(e, crate::words::catalogue::locale()),
             event: e.event.to_string(),
             kind: e.event.kind_name(),
         }

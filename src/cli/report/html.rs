@@ -5,7 +5,7 @@ use super::{compliance_rows, level_label, pct, sections, summary, title};
 use crate::desk::{Desk, Report};
 use crate::domain::kpi::Level;
 use crate::domain::text::sanitize_line;
-use rust_i18n::t;
+use crate::t;
 use std::fmt::Write as _;
 
 /// Untrusted text for HTML: sanitised (controls and bidi overrides made visible), then escaped.
@@ -55,7 +55,7 @@ pub(super) fn level_class(l: Option<Level>) -> &'static str {
 }
 
 pub(super) fn html(desk: &Desk, r: &Report) -> String {
-    let lang = if rust_i18n::locale().starts_with("zh") {
+    let lang = if crate::words::catalogue::locale().starts_with("zh") {
         "zh-CN"
     } else {
         "en"

@@ -3,7 +3,7 @@
 use super::{compliance_rows, level_label, pct, sections, summary, title};
 use crate::desk::{Desk, Report};
 use crate::domain::text::sanitize_line;
-use rust_i18n::t;
+use crate::t;
 use std::fmt::Write as _;
 
 /// Untrusted text for a Markdown table cell: sanitised, with Markdown's active characters

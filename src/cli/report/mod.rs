@@ -20,7 +20,7 @@ use crate::domain::kpi::{Compliance, Level, PeriodKind};
 use crate::domain::review::{Breach, BreachClass};
 use crate::domain::target::format_secs;
 use crate::domain::text::late;
-use rust_i18n::t;
+use crate::t;
 
 pub fn run(setup: &Setup, args: ReportArgs) -> Result<()> {
     let desk = setup.desk_current()?;

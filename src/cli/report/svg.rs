@@ -3,7 +3,7 @@
 use super::html::{h, level_class};
 use super::pct;
 use crate::domain::kpi::{ACCEPTABLE_PERCENT, Compliance, Level, MINOR_PERCENT};
-use rust_i18n::t;
+use crate::t;
 use std::fmt::Write as _;
 
 fn level_colour(l: Option<Level>) -> &'static str {

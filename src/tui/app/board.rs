@@ -5,8 +5,8 @@ use super::{ALL_LIMIT, Action, App, BOARD_CHROME, BoardRow, Form, LineInput, Mod
 use crate::desk::{Desk, DeskError, LiveTicket};
 use crate::domain::listing::ListQuery;
 use crate::domain::ticket::Status;
+use crate::t;
 use chrono::{DateTime, Utc};
-use rust_i18n::t;
 
 impl App {
     pub(super) fn reload(&mut self, desk: &Desk) -> Result<(), DeskError> {

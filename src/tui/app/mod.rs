@@ -17,9 +17,9 @@ use crate::desk::{Desk, Housekeeping, TicketView};
 use crate::domain::policy::Policy;
 use crate::domain::review::Breach;
 use crate::domain::ticket::Status;
+use crate::t;
 use chrono::{DateTime, Duration, Utc};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use rust_i18n::t;
 use std::collections::HashMap;
 
 /// How many tickets the "all" view loads (closed ones come last; the rest is a search away).

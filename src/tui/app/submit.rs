@@ -5,10 +5,10 @@ use super::{Action, App, Mode, metric_label};
 use crate::desk::{Desk, DeskError};
 use crate::domain::text::sanitize_line;
 use crate::domain::ticket::{Status, Ticket};
+use crate::t;
 use crate::tui::form::{Command, FieldId, Form, Purpose};
 use chrono::{DateTime, Utc};
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
-use rust_i18n::t;
 
 impl App {
     pub(super) fn update_form(&mut self, action: Action, desk: &mut Desk, now: DateTime<Utc>) {

@@ -4,8 +4,8 @@
 use super::{Action, App, Form, Mode, Purpose, REVIEW_LIMIT, TREND_DAYS, metric_label};
 use crate::desk::{Desk, DeskError};
 use crate::domain::review::{Breach, BreachClass};
+use crate::t;
 use chrono::{DateTime, Days, NaiveDate, Utc};
-use rust_i18n::t;
 
 impl App {
     /// The supervisor's figures: the header's review count, and the review and dashboard

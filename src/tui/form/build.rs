@@ -4,7 +4,7 @@ use super::{Field, FieldId, Form, Purpose};
 use crate::domain::log::ContactMethod;
 use crate::domain::review::{BreachClass, Remedy};
 use crate::domain::ticket::{Channel, Complexity, Kind, Priority, Status, Ticket};
-use rust_i18n::t;
+use crate::t;
 
 fn options<T: Copy>(all: &[T], slug: impl Fn(T) -> &'static str, key: &str, lang: &str) -> Vec<(String, String)> {
     all.iter()

@@ -11,7 +11,7 @@ use crate::domain::text::sanitize;
 use crate::domain::ticket::{
     Channel, Complexity, Customer, Kind, NewTicket, Priority, Status, validate_email, validate_phone, validate_title,
 };
-use rust_i18n::t;
+use crate::t;
 use std::str::FromStr;
 
 /// What a submitted form asks of the desk.

@@ -15,11 +15,11 @@ pub use render::render;
 
 use crate::domain::review::Remedy;
 use crate::domain::ticket::{Status, Ticket};
+use crate::t;
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::style::Style;
 use ratatui_textarea::TextArea;
-use rust_i18n::t;
 
 /// What a form is for, with the ticket version the agent saw.
 #[derive(Debug, Clone, PartialEq)]

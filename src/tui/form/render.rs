@@ -1,13 +1,13 @@
 //! Drawing a form: centred over the screen, a label column, each field's value and error.
 
 use super::{Form, Value};
+use crate::t;
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
-use rust_i18n::t;
 use unicode_width::UnicodeWidthStr;
 
 /// Draws the form centred over `area`.

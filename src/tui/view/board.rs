@@ -7,13 +7,13 @@ use crate::tui::keymap::{Action, Context};
 use crate::words::metric as metric_label;
 
 use crate::domain::ticket::{Priority, Status};
+use crate::t;
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use rust_i18n::t;
 use unicode_width::UnicodeWidthStr;
 
 pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {

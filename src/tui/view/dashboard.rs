@@ -5,6 +5,7 @@ use super::board::{hints, status_line};
 use crate::domain::kpi::{Compliance, Level};
 use crate::domain::target::format_secs;
 use crate::domain::text::fit;
+use crate::t;
 use crate::tui::app::{App, DashboardScreen};
 use crate::tui::keymap::{Action, Context};
 use crate::tui::theme::Theme;
@@ -15,7 +16,6 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, Block, Borders, Paragraph};
-use rust_i18n::t;
 use unicode_width::UnicodeWidthStr;
 
 pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {

@@ -1,5 +1,6 @@
 //! The help overlay, generated from the keymap so it never drifts from the keys.
 
+use crate::t;
 use crate::tui::app::App;
 use crate::tui::keymap::Context;
 use ratatui::Frame;
@@ -7,7 +8,6 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
-use rust_i18n::t;
 use unicode_width::UnicodeWidthStr;
 
 /// Every context's bindings as lines: a heading, then "keys  what they do".

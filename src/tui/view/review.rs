@@ -6,6 +6,7 @@ use crate::domain::text::{late, sanitize_line};
 use crate::tui::app::App;
 use crate::tui::keymap::{Action, Context};
 
+use crate::t;
 use crate::words::metric as metric_label;
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -13,7 +14,6 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use rust_i18n::t;
 use unicode_width::UnicodeWidthStr;
 
 pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {

@@ -5,6 +5,7 @@ use super::board::hints;
 use crate::domain::policy::Policy;
 use crate::domain::sla::ClockState;
 use crate::domain::text::{countdown, fit, sanitize, sanitize_line};
+use crate::t;
 use crate::tui::app::{App, Live, TicketScreen};
 use crate::tui::keymap::{Action, Context};
 use crate::words::metric as metric_label;
@@ -15,7 +16,6 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
-use rust_i18n::t;
 use unicode_width::UnicodeWidthStr;
 
 pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
