@@ -277,3 +277,300 @@ fn reading_a_database_that_does_not_exist_is_refused_not_created() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no database at"));
     assert!(!env.db.exists(), "a read must not create the file");
 }
+
+// ------------------------------------------------------------ the documented JSON keys
+
+/// One step of a documented key path: an object key, any key of a map (`METRIC:`), or every
+/// item of an array.
+#[derive(Debug, Clone, PartialEq)]
+enum Seg {
+    Key(String),
+    AnyKey,
+    Each,
+    /// `[..]`: items as in `review list --json` (replaced once those are known).
+    AsReview,
+}
+
+type KeyPath = Vec<Seg>;
+
+/// Parses a README key list such as `customer {name, phone}`, `clocks [{metric, cycle}]`,
+/// `compliance {METRIC: {due, met}}`, `overdue [..]` or `[{ticket, title}]` into key paths.
+fn key_paths(spec: &str) -> Vec<KeyPath> {
+    let chars: Vec<char> = spec.chars().collect();
+    let mut at = 0;
+    let mut out = Vec::new();
+    parse_items(&chars, &mut at, &[], &mut out);
+    assert_eq!(at, chars.len(), "README key list not understood: `{spec}`");
+    out
+}
+
+fn skip_ws(c: &[char], at: &mut usize) {
+    while *at < c.len() && c[*at].is_whitespace() {
+        *at += 1;
+    }
+}
+
+fn parse_items(c: &[char], at: &mut usize, prefix: &[Seg], out: &mut Vec<KeyPath>) {
+    loop {
+        skip_ws(c, at);
+        if *at >= c.len() || c[*at] == '}' || c[*at] == ']' {
+            return;
+        }
+        parse_item(c, at, prefix, out);
+        skip_ws(c, at);
+        if *at < c.len() && c[*at] == ',' {
+            *at += 1;
+        }
+    }
+}
+
+fn parse_item(c: &[char], at: &mut usize, prefix: &[Seg], out: &mut Vec<KeyPath>) {
+    let start = *at;
+    while *at < c.len() && (c[*at].is_alphanumeric() || c[*at] == '_') {
+        *at += 1;
+    }
+    let name: String = c[start..*at].iter().collect();
+    let mut path = prefix.to_vec();
+    if !name.is_empty() {
+        let any = name.chars().all(|ch| ch.is_ascii_uppercase());
+        path.push(if any { Seg::AnyKey } else { Seg::Key(name) });
+        out.push(path.clone());
+    }
+    skip_ws(c, at);
+    if *at < c.len() && c[*at] == ':' {
+        *at += 1;
+        skip_ws(c, at);
+    }
+    let rest: String = c[*at..].iter().collect();
+    let expect = |at: &mut usize, ch: char| {
+        skip_ws(c, at);
+        assert_eq!(c.get(*at), Some(&ch), "README key list: expected {ch} in {rest}");
+        *at += 1;
+    };
+    if rest.starts_with("[..]") {
+        *at += 4;
+        path.push(Seg::AsReview);
+        out.push(path);
+    } else if rest.starts_with("{...}") {
+        *at += 5; // the same shape as its neighbour: only the key itself is checked
+    } else if rest.starts_with("[{") {
+        *at += 2;
+        path.push(Seg::Each);
+        parse_items(c, at, &path, out);
+        expect(at, '}');
+        expect(at, ']');
+    } else if rest.starts_with('{') {
+        *at += 1;
+        parse_items(c, at, &path, out);
+        expect(at, '}');
+    }
+}
+
+/// The backticked spans of `text` with the text before each.
+fn spans(text: &str) -> Vec<(String, String)> {
+    let parts: Vec<&str> = text.split('`').collect();
+    parts
+        .chunks(2)
+        .filter(|p| p.len() == 2)
+        .map(|p| (p[0].to_string(), p[1].replace('\n', " ")))
+        .collect()
+}
+
+/// Key paths of the first column of the table that follows `heading` in the README. A span
+/// after `(+` adds keys to the items of the span before it (`breached [..]` (+ `class`)).
+fn table_paths(readme: &str, heading: &str) -> Vec<KeyPath> {
+    let from = readme.find(heading).unwrap_or_else(|| panic!("README lacks {heading}"));
+    let mut out = Vec::new();
+    let rows = readme[from..]
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .skip(2);
+    for row in rows {
+        let first = row.split('|').nth(1).unwrap();
+        let mut previous: Option<String> = None;
+        for (before, span) in spans(first) {
+            let paths = key_paths(&span);
+            match previous.as_ref().filter(|_| before.contains("(+")) {
+                Some(p) => out.extend(paths.into_iter().map(|mut k| {
+                    k.splice(0..0, [Seg::Key(p.clone()), Seg::Each]);
+                    k
+                })),
+                None => {
+                    previous = span.split([' ', '{', '[']).next().map(str::to_string);
+                    out.extend(paths);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Key paths of the span right after `marker` in the README.
+fn inline_paths(readme: &str, marker: &str) -> Vec<KeyPath> {
+    let from = readme.find(marker).unwrap_or_else(|| panic!("README lacks {marker}")) + marker.len();
+    let (_, span) = spans(&readme[from..]).into_iter().next().unwrap();
+    key_paths(&span)
+}
+
+/// `[..]` stands for the items of `review list --json`.
+fn with_review_items(paths: Vec<KeyPath>, review: &[KeyPath]) -> Vec<KeyPath> {
+    let mut out = Vec::new();
+    for p in paths {
+        match p.split_last() {
+            Some((Seg::AsReview, head)) => {
+                out.push(head.to_vec());
+                out.extend(review.iter().map(|r| [head, r].concat()));
+            }
+            _ => out.push(p),
+        }
+    }
+    out
+}
+
+/// Checks `path` in `value`; counts how often its end was reached (an array may be empty).
+fn check_path(value: &Value, path: &[Seg], reached: &mut usize) -> Result<(), String> {
+    match path.split_first() {
+        None => {
+            *reached += 1;
+            Ok(())
+        }
+        Some((Seg::Key(k), rest)) => match value.get(k) {
+            Some(v) => check_path(v, rest, reached),
+            None => Err(format!("no key `{k}` in {value}")),
+        },
+        Some((Seg::AnyKey, rest)) => {
+            let map = value.as_object().ok_or(format!("not an object: {value}"))?;
+            map.values().try_for_each(|v| check_path(v, rest, reached))
+        }
+        Some((Seg::Each, rest)) => {
+            let items = value.as_array().ok_or(format!("not an array: {value}"))?;
+            items.iter().try_for_each(|v| check_path(v, rest, reached))
+        }
+        Some((Seg::AsReview, _)) => unreachable!("replaced by the review keys"),
+    }
+}
+
+/// Every documented path is present in every value and reached at least once.
+fn assert_documented(what: &str, paths: &[KeyPath], values: &[Value]) {
+    assert!(!paths.is_empty(), "no keys documented for {what}");
+    for path in paths {
+        let mut reached = 0;
+        for v in values {
+            if let Err(e) = check_path(v, path, &mut reached) {
+                panic!("{what}: README documents {path:?}, output lacks it: {e}");
+            }
+        }
+        assert!(reached > 0, "{what}: {path:?} never checked (empty arrays)");
+    }
+    for v in values {
+        if let Err(e) = check_documented(v, &[], paths) {
+            panic!("{what}: {e} is in the output but not in the README");
+        }
+    }
+}
+
+/// The other way round: every key in `value` (below `prefix`) is documented. A documented key
+/// whose inner keys are not listed (`compliance_overall {...}`) is not looked into.
+fn check_documented(value: &Value, prefix: &[Seg], paths: &[KeyPath]) -> Result<(), String> {
+    let documented = |p: &[Seg]| paths.iter().any(|d| d.as_slice() == p);
+    let has_children = |p: &[Seg]| paths.iter().any(|d| d.len() > p.len() && d.starts_with(p));
+    if !prefix.is_empty() && !has_children(prefix) {
+        return Ok(());
+    }
+    match value {
+        Value::Object(map) => map.iter().try_for_each(|(k, v)| {
+            let key = [prefix, &[Seg::Key(k.clone())]].concat();
+            let any = [prefix, &[Seg::AnyKey]].concat();
+            match (documented(&key), documented(&any)) {
+                (true, _) => check_documented(v, &key, paths),
+                (false, true) => check_documented(v, &any, paths),
+                (false, false) => Err(format!("{key:?}")),
+            }
+        }),
+        Value::Array(items) => {
+            let each = [prefix, &[Seg::Each]].concat();
+            items.iter().try_for_each(|v| check_documented(v, &each, paths))
+        }
+        _ => Ok(()),
+    }
+}
+
+#[test]
+fn the_json_keys_the_readme_documents_are_exactly_those_in_real_output() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let ticket = table_paths(&readme, "print tickets with these stable keys");
+    let review = inline_paths(&readme, "`review list --json`: ");
+    let callback = inline_paths(&readme, "`--json` keys: ");
+    let sample = inline_paths(&readme, "`sample --json`: ");
+    let report = with_review_items(table_paths(&readme, "`report --format json` keys"), &review);
+    // The parse itself: a README edit that the parser misreads must not pass quietly.
+    assert_eq!(ticket.len(), 37, "{ticket:?}");
+    assert_eq!((review.len(), callback.len(), sample.len()), (10, 9, 5));
+    assert!(report.len() > 90, "{report:?}");
+    assert!(report.contains(&vec![Seg::Key("breached".into()), Seg::Each, Seg::Key("class".into())]));
+
+    let env = Env::new();
+    env.ok(&["demo", "--tickets", "300"]);
+    let queue = env.json(&["review", "list", "--json"]);
+    let first = &queue[0];
+    env.ok(&[
+        "review",
+        "judge",
+        &first["ticket"].to_string(),
+        first["metric"].as_str().unwrap(),
+        "--cycle",
+        &first["cycle"].to_string(),
+        "--class",
+        "minor",
+        "--reason",
+        "late",
+        "--remedy",
+        "compensation",
+        "--amount",
+        "20",
+    ]);
+
+    let list = env.json(&["list", "--all", "--json"]);
+    let not_log: Vec<KeyPath> = ticket
+        .iter()
+        .filter(|p| p[0] != Seg::Key("log".into()))
+        .cloned()
+        .collect();
+    assert_documented("list --json", &not_log, list.as_array().unwrap());
+    // Either side of the desk's batch boundary (200 tickets per log query).
+    let picked: Vec<&Value> = [0, 1, 2, 199, 200, 201, 299].iter().map(|&i| &list[i]).collect();
+    let shown: Vec<Value> = picked
+        .iter()
+        .map(|t| env.json(&["show", &t["id"].to_string(), "--json"]))
+        .collect();
+    assert_documented("show --json", &ticket, &shown);
+    // The batched clocks of the list are those of a single ticket's view.
+    for (listed, mut one) in picked.into_iter().zip(shown.clone()) {
+        one.as_object_mut().unwrap().remove("log");
+        assert_eq!(listed, &one);
+    }
+    assert_documented(
+        "review list --json",
+        &review,
+        &[env.json(&["review", "list", "--json"])],
+    );
+    let month = ["--month", "2026-10"];
+    assert_documented(
+        "callback list --json",
+        &callback,
+        &[env.json(&["callback", "list", month[0], month[1], "--json"])],
+    );
+    assert_documented(
+        "callback sample --json",
+        &sample,
+        &[env.json(&["callback", "sample", month[0], month[1], "--json"])],
+    );
+    assert_documented(
+        "report --format json",
+        &report,
+        &[env.json(&["report", "daily", "--format", "json"])],
+    );
+    // An empty list is still an array.
+    assert_eq!(env.ok(&["list", "--search", "no such ticket", "--json"]), "[]\n");
+}

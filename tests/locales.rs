@@ -48,7 +48,7 @@ fn literal_keys() -> Vec<String> {
     keys
 }
 
-/// The dotted keys of a catalogue, through the same lookup the program uses.
+/// Whether a catalogue has the key, through the same lookup the program uses.
 fn has(lang: &str, key: &str) -> bool {
     promptly::words::catalogue::has(lang, key)
 }
@@ -57,7 +57,8 @@ fn missing(key: &str, lang: &str) -> bool {
     !has(lang, key)
 }
 
-/// The catalogues parse (a broken one would make every message show its key).
+/// The catalogues parse (a broken one would make every message show its key) and have the
+/// same keys.
 #[test]
 fn both_catalogues_parse_and_have_the_same_keys() {
     let keys = |lang: &str| -> std::collections::BTreeSet<String> {
@@ -122,6 +123,27 @@ fn every_vocabulary_word_is_in_both_catalogues() {
         "complexity",
         "order",
         "purchased",
+        // Fields named in refusals (`InvalidField::field`, `DeskError::field`).
+        "text",
+        "note",
+        "confirmed",
+        "confirmation",
+        "edit",
+        "reason",
+        "now",
+        "month",
+        "score",
+        "amount",
+        "metric",
+        "cycle",
+        "id",
+        "opened_at",
+        "to",
+        "by",
+        "contact",
+        "class",
+        "remedy",
+        "status",
     ] {
         words.push(("field", field));
     }

@@ -113,6 +113,11 @@ impl Log {
     }
 }
 
+/// `explain`'s steps in English words, as `promptly --lang en sla explain` prints them.
+fn explained(p: &Policy, t: &Ticket, log: &[LogEntry], now: DateTime<Utc>) -> Vec<String> {
+    promptly::words::explain::lines(&explain(p, t, log, now), p, "en")
+}
+
 fn clock<'a>(readings: &'a [ClockReading], metric: &str, cycle: u32) -> &'a ClockReading {
     readings
         .iter()
@@ -170,7 +175,7 @@ fn first_response_runs_warns_breaches_and_is_met() {
     let r = evaluate(&p, &t, &log.entries, utc("2026-03-03T10:00:00Z"));
     let fr = clock(&r, "first-response", 1);
     assert_eq!(fr.state, ClockState::Breached);
-    assert!(fr.breached);
+    assert!(fr.is_breached());
     assert_eq!(fr.breached_at, Some(utc("2026-03-03T09:30:00Z")));
     assert_eq!(fr.remaining_secs, -1800);
     // Met on time when the call comes first.
@@ -179,7 +184,7 @@ fn first_response_runs_warns_breaches_and_is_met() {
     let fr = clock(&r, "first-response", 1);
     assert_eq!(fr.state, ClockState::Met);
     assert_eq!(fr.met_at, Some(utc("2026-03-03T09:20:00Z")));
-    assert!(!fr.breached);
+    assert!(!fr.is_breached());
     assert_eq!(fr.elapsed_secs, 3000);
     // Entries after `now` are not history yet.
     let r = evaluate(&p, &t, &log.entries, utc("2026-03-03T09:10:00Z"));
@@ -264,7 +269,7 @@ fn pause_after_the_due_does_not_undo_a_breach() {
     let r = evaluate(&p, &t, &log.entries, utc("2026-03-02T15:00:00Z"));
     let fr = clock(&r, "first-response", 1);
     assert_eq!(fr.due_at, Some(utc("2026-03-02T10:00:00Z")));
-    assert!(fr.breached);
+    assert!(fr.is_breached());
     assert_eq!(fr.state, ClockState::Breached);
 }
 
@@ -286,7 +291,7 @@ fn reopen_starts_a_new_resolution_cycle_and_keeps_the_old_outcome() {
     let first = clock(&r, "resolution", 1);
     assert_eq!(first.state, ClockState::Met);
     assert_eq!(first.met_at, Some(utc("2026-03-03T10:00:00Z")));
-    assert!(!first.breached);
+    assert!(!first.is_breached());
     let second = clock(&r, "resolution", 2);
     assert_eq!(second.started_at, utc("2026-03-10T11:00:00Z"));
     assert_eq!(second.due_at, Some(utc("2026-03-13T18:00:00Z")));
@@ -325,7 +330,7 @@ fn priority_change_retargets_keeping_elapsed_time() {
     assert_eq!(fr.remaining_secs, 15 * 60);
     assert_eq!(fr.state, ClockState::Warning);
     assert!(
-        explain(&p, &t, &log.entries, utc("2026-03-02T09:45:00Z"))
+        explained(&p, &t, &log.entries, utc("2026-03-02T09:45:00Z"))
             .iter()
             .any(|l| l.contains("re-targeted") && l.contains("4h -> 1h"))
     );
@@ -390,11 +395,11 @@ fn recurring_progress_restarts_at_each_outbound_contact() {
     let r = evaluate(&p, &t, &log.entries, utc("2026-03-06T12:00:00Z"));
     let c1 = clock(&r, "progress", 1);
     assert_eq!(c1.met_at, Some(utc("2026-03-03T17:00:00Z")));
-    assert!(!c1.breached);
+    assert!(!c1.is_breached());
     // Cycle 2 from Tuesday 17:00 was due Wednesday 18:00; the inbound mail does not count.
     let c2 = clock(&r, "progress", 2);
     assert_eq!(c2.due_at, Some(utc("2026-03-04T18:00:00Z")));
-    assert!(c2.breached);
+    assert!(c2.is_breached());
     assert_eq!(c2.state, ClockState::Met);
     let c3 = clock(&r, "progress", 3);
     assert_eq!(c3.started_at, utc("2026-03-06T10:00:00Z"));
@@ -435,8 +440,12 @@ fn extensions_add_working_days_up_to_the_maximum() {
     let err = check_extension(&p, &t, &log.entries, "resolution", &two, at).unwrap_err();
     assert!(matches!(err, ExtensionError::BeyondMaximum { .. }));
     assert_eq!(
-        err.to_string(),
+        promptly::words::explain::extension_error(&err, "en"),
         "extend: resolution may be extended by at most 3d per cycle; 2d already granted, 2d more would exceed it"
+    );
+    assert_eq!(
+        promptly::words::explain::extension_error(&err, "zh-CN"),
+        "延期：resolution 每个周期最多延期 3个工作日；已延期 2个工作日，再延期 2个工作日 将超出上限"
     );
     assert_eq!(
         check_extension(&p, &t, &log.entries, "resolution", &Target::WorkingDays(1), at),
@@ -490,7 +499,7 @@ fn a_pause_begun_after_the_deadline_does_not_hide_the_breach() {
     for at in ["2026-03-02T14:00:00Z", "2026-03-02T14:30:00Z", "2026-03-03T10:00:00Z"] {
         let r = evaluate(&p, &t, &log.entries, utc(at));
         let fr = clock(&r, "first-response", 1);
-        assert!(fr.breached, "at {at}: {fr:?}");
+        assert!(fr.is_breached(), "at {at}: {fr:?}");
         assert_eq!(fr.due_at, Some(utc("2026-03-02T13:00:00Z")), "at {at}");
         assert_eq!(fr.state, ClockState::Breached, "at {at}");
     }
@@ -612,7 +621,7 @@ max_extension = "2d"
             },
         );
     let now = utc("2026-03-31T09:00:00Z");
-    let lines = explain(&p, &t, &log.entries, now);
+    let lines = explained(&p, &t, &log.entries, now);
     let all = lines.join("\n");
     assert!(
         lines[0].starts_with("resolution #1 (resolution): target 2d on calendar shop (Europe/Berlin)"),
@@ -718,7 +727,116 @@ mod pauses_against_a_reference {
             };
             prop_assert_eq!(fix.due_at, Some(expected));
             prop_assert_eq!(fix.elapsed_secs + fix.remaining_secs, budget_min * 60);
-            prop_assert_eq!(fix.breached, expected < now);
+            prop_assert_eq!(fix.is_breached(), expected < now);
+        }
+    }
+}
+
+mod the_board_warns_when_the_engine_does {
+    use super::*;
+    use chrono::Duration;
+    use proptest::prelude::*;
+
+    /// The builtin shop calendar (lunch breaks, Saturday mornings, holidays) with one clock.
+    fn policy_with(target: &str, warn_at: f64) -> Policy {
+        let builtin = promptly::domain::policy::BUILTIN;
+        let calendars = &builtin[..builtin.find("\n[metrics.").unwrap()];
+        let text =
+            format!("{calendars}\n[metrics.fix]\nstop = \"resolved\"\ntarget = \"{target}\"\nwarn_at = {warn_at}\n");
+        Policy::parse(&text, "test.toml").unwrap()
+    }
+
+    /// The board's warning instant for a clock as the store keeps it, read at `now`.
+    fn board_warns_from(p: &Policy, t: &Ticket, log: &Log, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let r = evaluate(p, t, &log.entries, now);
+        clock(&r, "fix", 1).to_stored().warning_from(p)
+    }
+
+    fn state_at(p: &Policy, t: &Ticket, log: &Log, at: DateTime<Utc>) -> ClockState {
+        clock(&evaluate(p, t, &log.entries, at), "fix", 1).state
+    }
+
+    #[test]
+    fn on_a_few_clocks() {
+        let cases = [
+            ("2h", 0.75, "2026-11-23T01:00:00Z", None),
+            ("30m", 0.5, "2026-11-23T03:50:00Z", None),
+            (
+                "1h30m",
+                0.8,
+                "2026-11-23T09:20:00Z",
+                Some(("2026-11-23T09:30:00Z", "2026-11-24T02:00:00Z")),
+            ),
+            (
+                "3d",
+                0.75,
+                "2026-11-20T02:00:00Z",
+                Some(("2026-11-21T01:30:00Z", "2026-11-23T02:00:00Z")),
+            ),
+            ("7d", 0.9, "2026-09-25T05:00:00Z", None),
+        ];
+        for (target, warn_at, opened, pause) in cases {
+            let p = policy_with(target, warn_at);
+            let t = ticket(Priority::Normal, Kind::Other, Complexity::Ordinary, opened);
+            let mut log = Log::opened(&p, &t);
+            let mut now = t.opened_at + Duration::minutes(1);
+            if let Some((from, to)) = pause {
+                log.status(from, Status::Open, Status::Waiting)
+                    .status(to, Status::Waiting, Status::Open);
+                now = utc(to) + Duration::minutes(1);
+            }
+            assert_eq!(
+                state_at(&p, &t, &log, now),
+                ClockState::Running,
+                "{target} from {opened}"
+            );
+            let w = board_warns_from(&p, &t, &log, now).expect("a running clock warns at some instant");
+            let due = clock(&evaluate(&p, &t, &log.entries, now), "fix", 1).due_at.unwrap();
+            assert!(w > now && w < due, "{target}: warns {w}, due {due}");
+            assert_eq!(
+                state_at(&p, &t, &log, w - Duration::seconds(1)),
+                ClockState::Running,
+                "{target} before {w}"
+            );
+            assert_eq!(state_at(&p, &t, &log, w), ClockState::Warning, "{target} at {w}");
+            // Read again later, the board keeps the same instant.
+            let later = now + (w - now) / 2;
+            assert_eq!(board_warns_from(&p, &t, &log, later), Some(w), "{target}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 60, ..ProptestConfig::default() })]
+
+        #[test]
+        fn whatever_the_clock(
+            start_min in 0i64..14 * 24 * 60,
+            target in prop_oneof![
+                (2i64..=3 * 450).prop_map(|m| format!("{m}m")),
+                (1u32..=3).prop_map(|d| format!("{d}d")),
+            ],
+            warn_pct in 10u32..=95,
+            pause in proptest::option::of((0i64..600, 1i64..2 * 24 * 60)),
+        ) {
+            let warn_at = f64::from(warn_pct) / 100.0;
+            let p = policy_with(&target, warn_at);
+            let start = utc("2026-09-19T16:00:00Z") + Duration::minutes(start_min);
+            let t = ticket(Priority::Normal, Kind::Other, Complexity::Ordinary, &start.to_rfc3339());
+            let mut log = Log::opened(&p, &t);
+            let mut now = start;
+            if let Some((after, length)) = pause {
+                let (from, to) = (start + Duration::minutes(after), start + Duration::minutes(after + length));
+                log.status(&from.to_rfc3339(), Status::Open, Status::Waiting)
+                    .status(&to.to_rfc3339(), Status::Waiting, Status::Open);
+                now = to;
+            }
+            prop_assume!(state_at(&p, &t, &log, now) == ClockState::Running);
+            let w = board_warns_from(&p, &t, &log, now).unwrap();
+            prop_assert!(w >= now);
+            prop_assert_eq!(state_at(&p, &t, &log, w), ClockState::Warning);
+            if w > now {
+                prop_assert_eq!(state_at(&p, &t, &log, w - Duration::seconds(1)), ClockState::Running);
+            }
         }
     }
 }

@@ -2,7 +2,7 @@
 //! reported with file, line and field path, all of them at once.
 
 use chrono::{DateTime, Utc};
-use promptly::domain::policy::{Policy, StopEvent};
+use promptly::domain::policy::{Expected, Policy, Problem, StopEvent, ValueKind};
 use promptly::domain::target::Target;
 use promptly::domain::ticket::{Complexity, Kind, Priority};
 
@@ -11,12 +11,12 @@ timezone = "Asia/Shanghai"
 mon = ["09:00-12:00", "13:30-18:00"]
 "#;
 
-/// The errors of a policy text, rendered.
+/// The errors of a policy text, rendered in English as the front ends show them.
 fn errors(text: &str) -> Vec<String> {
     Policy::parse(text, "policy.toml")
         .expect_err("the policy should be refused")
         .iter()
-        .map(ToString::to_string)
+        .map(|e| promptly::words::policy::error(e, "en"))
         .collect()
 }
 
@@ -294,4 +294,153 @@ fn per_priority_targets_and_filters() {
         Some("2d")
     );
     assert_eq!(get(Priority::Urgent, Kind::Enquiry, Complexity::Ordinary), None);
+}
+
+#[test]
+fn several_errors_are_all_reported_typed_with_file_line_and_field() {
+    let text = "[calendars.shop]\ntimezone = \"Asia/Shanghai\"\nmon = \"09:00-18:00\"\nholidays = [\"2026-10-01\", 7]\n\
+                [settings]\nauto_close_days = 0\nsound = true\n\
+                [metrics.m]\nstop = \"resolved\"\ntarget = { urgent = \"1h\", normal = \"2h\" }\nwarn_at = \"half\"\n\
+                [metrics.m.kinds]\nrepair = \"1d\"\nbroken = \"2d\"\n";
+    let all = Policy::parse(text, "shop.toml").unwrap_err();
+    let found: Vec<(&str, usize, &str, &Problem)> = all
+        .iter()
+        .map(|e| (e.origin.as_str(), e.line, e.path.as_str(), &e.problem))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "shop.toml",
+                3,
+                "calendars.shop.mon",
+                &Problem::WrongType {
+                    expected: Some(Expected::Array),
+                    found: ValueKind::String
+                }
+            ),
+            (
+                "shop.toml",
+                4,
+                "calendars.shop.holidays",
+                &Problem::WrongType {
+                    expected: Some(Expected::Date),
+                    found: ValueKind::Integer
+                }
+            ),
+            ("shop.toml", 6, "settings.auto_close_days", &Problem::AutoCloseDays(0)),
+            (
+                "shop.toml",
+                7,
+                "settings.sound",
+                &Problem::UnknownKey {
+                    allowed: vec!["calendar", "auto_close_days", "callback_share"]
+                }
+            ),
+            (
+                "shop.toml",
+                10,
+                "metrics.m.target",
+                &Problem::Missing(promptly::domain::policy::Required::Priority(Priority::Important))
+            ),
+            (
+                "shop.toml",
+                11,
+                "metrics.m.warn_at",
+                &Problem::WrongType {
+                    expected: Some(Expected::Number),
+                    found: ValueKind::String
+                }
+            ),
+            (
+                "shop.toml",
+                14,
+                "metrics.m.kinds.broken",
+                &Problem::UnknownKind("broken".into())
+            ),
+        ],
+        "{all:#?}"
+    );
+    // Rendered, each names its file, line and field.
+    for (e, shown) in all.iter().zip(errors(text)) {
+        assert!(
+            shown.starts_with(&format!("shop.toml:{}: {}: ", e.line, e.path).replace("shop.toml", "policy.toml")),
+            "{shown}"
+        );
+    }
+}
+
+/// (line, path, problem) of every error.
+fn located(text: &str) -> Vec<(usize, String, Problem)> {
+    Policy::parse(text, "p.toml")
+        .unwrap_err()
+        .into_iter()
+        .map(|e| (e.line, e.path, e.problem))
+        .collect()
+}
+
+fn wrong(expected: Option<Expected>, found: ValueKind) -> Problem {
+    Problem::WrongType { expected, found }
+}
+
+#[test]
+fn problems_inside_values_are_located_at_the_inner_field() {
+    let text = "[calendars.shop]\ntimezone = \"Asia/Shanghai\"\nmon = [\"09:00-12:00\", 9]\n[calendars.shop.overrides]\n\"2026-01-04\" = \"09:00-18:00\"\n\
+         [metrics.m]\nlabel = { en = \"M\", fr = \"N\" }\nstop = \"resolved\"\n\
+         target = { urgent = 5, important = \"1h\", normal = \"2h\" }\n[metrics.m.kinds]\nrepair = 5\n";
+    let s = |x: &str| x.to_string();
+    assert_eq!(
+        located(text),
+        [
+            (
+                3,
+                s("calendars.shop.mon"),
+                wrong(Some(Expected::String), ValueKind::Integer)
+            ),
+            (
+                5,
+                s("calendars.shop.overrides.\"2026-01-04\""),
+                wrong(Some(Expected::Array), ValueKind::String)
+            ),
+            (
+                7,
+                s("metrics.m.label.fr"),
+                Problem::UnknownKey {
+                    allowed: vec!["en", "zh"]
+                }
+            ),
+            (
+                9,
+                s("metrics.m.target.urgent"),
+                wrong(Some(Expected::String), ValueKind::Integer)
+            ),
+            (
+                11,
+                s("metrics.m.kinds.repair"),
+                wrong(Some(Expected::Target), ValueKind::Integer)
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_section_of_the_wrong_type_and_an_unknown_section_are_refused() {
+    let text = "metrics = 3\nsla = {}\n[calendars.shop]\ntimezone = \"Asia/Shanghai\"\n";
+    assert_eq!(
+        located(text),
+        [
+            (
+                1,
+                "metrics".to_string(),
+                wrong(Some(Expected::Table), ValueKind::Integer)
+            ),
+            (
+                2,
+                "sla".to_string(),
+                Problem::UnknownKey {
+                    allowed: vec!["settings", "calendars", "metrics"]
+                }
+            ),
+        ]
+    );
 }

@@ -105,7 +105,7 @@ fn assert_refused_untouched(path: &Path, expect: impl Fn(&StoreError) -> bool, m
     let before = std::fs::read(path).unwrap();
     let err = Store::open(path, Access::Create).err().expect("must be refused");
     assert!(expect(&err), "{err:?}");
-    let message = err.to_string();
+    let message = promptly::words::errors::store(&err, "en");
     assert!(message.contains(message_part), "{message}");
     assert!(!message.contains('\n'), "one line: {message}");
     assert_eq!(std::fs::read(path).unwrap(), before, "file bytes changed");
@@ -182,10 +182,7 @@ fn a_change_against_a_stale_version_is_refused() {
         .change_status(t.id, Some(t.version), Status::Waiting, "")
         .unwrap_err();
     assert!(matches!(err, DeskError::Store(StoreError::Stale { .. })), "{err:?}");
-    assert_eq!(
-        err.to_string(),
-        format!("ticket #{} was changed elsewhere; reload", t.id)
-    );
+    assert_eq!(words(&err), format!("ticket #{} was changed elsewhere; reload", t.id));
     let view = desk.view(t.id).unwrap();
     assert_eq!(view.ticket.status, Status::Open);
     assert_eq!(view.ticket.title, "Kettle: no heat");
@@ -203,15 +200,15 @@ fn illegal_moves_and_bad_fields_write_nothing() {
     let t = desk.open_ticket(&sample(), None).unwrap();
     let err = desk.change_status(t.id, None, Status::Closed, "").unwrap_err();
     assert_eq!(
-        err.to_string(),
+        words(&err),
         "status: cannot move from open to closed; from open it can go to: waiting, resolved"
     );
     let err = desk
         .edit(t.id, None, &[Edit::Email("not-an-email".into())])
         .unwrap_err();
-    assert!(err.to_string().starts_with("email:"), "{err}");
+    assert!(words(&err).starts_with("email:"), "{err}");
     let err = desk.follow_up(999, None, FollowUp::Note, "x").unwrap_err();
-    assert_eq!(err.to_string(), "ticket #999 does not exist");
+    assert_eq!(words(&err), "ticket #999 does not exist");
     let view = desk.view(t.id).unwrap();
     assert_eq!((view.ticket.version, view.log.len()), (1, 1));
 }
@@ -376,4 +373,9 @@ fn a_judged_breach_stays_judged_when_its_clocks_are_recomputed() {
         "{:?}",
         desk.review_queue(None).unwrap()
     );
+}
+
+/// A refusal as an English reader sees it.
+fn words(err: &DeskError) -> String {
+    promptly::words::errors::desk(err, "en")
 }

@@ -10,6 +10,7 @@ use promptly::domain::policy::Policy;
 use promptly::domain::ticket::{Customer, Kind, NewTicket, Priority, Status};
 use promptly::store::{Access, Store};
 use promptly::tui::app::{App, Mode, View};
+use promptly::tui::form::FieldId;
 use promptly::tui::keymap::Keymap;
 use promptly::tui::theme::Theme;
 use promptly::tui::{frame_text, render};
@@ -339,7 +340,11 @@ fn a_stale_edit_is_refused_and_the_ticket_reloads() {
     // What the agent typed is kept: the form is open again against the new version, and
     // saving it now lands.
     match &a.mode {
-        Mode::Form(form) => assert!(form.get("text").contains("mine"), "{:?}", form.get("text")),
+        Mode::Form(form) => assert!(
+            form.get(FieldId::Text).contains("mine"),
+            "{:?}",
+            form.get(FieldId::Text)
+        ),
         _ => panic!("the form should stay open with the text"),
     }
     a.handle_key(ctrl('s'), &mut f.desk);
@@ -607,7 +612,7 @@ fn closing_from_the_board_needs_the_customers_confirmation() {
     let Mode::Form(form) = &a.mode else {
         panic!("status form")
     };
-    assert_eq!(form.get("to"), "closed");
+    assert_eq!(form.get(FieldId::To), "closed");
     a.handle_key(ctrl('s'), &mut f.desk);
     assert!(matches!(a.mode, Mode::Form(_)), "refused without the confirmation");
     assert_eq!(f.desk.view(id).unwrap().ticket.status, Status::Resolved);
@@ -658,4 +663,71 @@ fn housekeeping_closes_resolved_tickets_on_start_and_tells() {
         later.view(resolved).unwrap().log.len(),
         f.desk.view(resolved).unwrap().log.len()
     );
+}
+
+/// Forces a choice field to hold `slug`, as a renamed or removed option would.
+fn force_choice(a: &mut App, id: FieldId, slug: &str) {
+    let Mode::Form(form) = &mut a.mode else {
+        panic!("a form is open")
+    };
+    let field = form.field_mut(id).expect("the form has the field");
+    field.value = promptly::tui::form::Value::Choice {
+        options: vec![(slug.to_string(), slug.to_string())],
+        index: 0,
+    };
+}
+
+#[test]
+fn a_form_with_an_unreadable_field_is_refused_not_defaulted() {
+    let mut f = fixture();
+    let mut a = app("en", &f.desk, 110, 30);
+    let before = f.desk.list(&Default::default()).unwrap().len();
+    press(&mut a, &mut f.desk, "n");
+    press(&mut a, &mut f.desk, "Kettle leaks");
+    force_choice(&mut a, FieldId::Kind, "gadget");
+    a.handle_key(ctrl('s'), &mut f.desk);
+    let Mode::Form(form) = &a.mode else {
+        panic!("the form stays open")
+    };
+    let kind = form.field(FieldId::Kind).unwrap();
+    assert_eq!(kind.error.as_deref(), Some("not one of the choices"));
+    assert_eq!(
+        form.focused().map(|f| f.id),
+        Some(FieldId::Kind),
+        "the focus goes to the bad field"
+    );
+    assert!(frame_text(&a, now(), 110, 30).contains("not one of the choices"));
+    // The desk received nothing.
+    assert_eq!(f.desk.list(&Default::default()).unwrap().len(), before);
+
+    // The same on a ticket action: an unknown kind on the kind form leaves the ticket as it was.
+    a.handle_key(key(KeyCode::Esc), &mut f.desk);
+    let id = a.selected_row().unwrap().id;
+    let version = f.desk.view(id).unwrap().ticket.version;
+    press(&mut a, &mut f.desk, "t");
+    assert!(matches!(a.mode, Mode::Form(_)), "kind form");
+    force_choice(&mut a, FieldId::Kind, "gadget");
+    a.handle_key(ctrl('s'), &mut f.desk);
+    let Mode::Form(form) = &a.mode else {
+        panic!("the form stays open")
+    };
+    assert!(form.field(FieldId::Kind).unwrap().error.is_some());
+    assert_eq!(f.desk.view(id).unwrap().ticket.version, version);
+
+    // A bad date is refused too, never read as "no date".
+    a.handle_key(key(KeyCode::Esc), &mut f.desk);
+    press(&mut a, &mut f.desk, "n");
+    press(&mut a, &mut f.desk, "Toaster");
+    let Mode::Form(form) = &mut a.mode else { panic!() };
+    form.focus = form.fields.iter().position(|f| f.id == FieldId::Purchased).unwrap();
+    press(&mut a, &mut f.desk, "2026-13-45");
+    a.handle_key(ctrl('s'), &mut f.desk);
+    let Mode::Form(form) = &a.mode else {
+        panic!("the form stays open")
+    };
+    assert_eq!(
+        form.field(FieldId::Purchased).unwrap().error.as_deref(),
+        Some("use YYYY-MM-DD")
+    );
+    assert_eq!(f.desk.list(&Default::default()).unwrap().len(), before);
 }

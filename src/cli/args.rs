@@ -326,7 +326,7 @@ pub enum CallbackCommand {
     /// The callback queue of a sample month (default: last month's sample, called this month)
     List {
         /// The sampled month, YYYY-MM
-        #[arg(long, value_name = "YYYY-MM")]
+        #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
         month: Option<Month>,
         /// Print JSON (stable keys, see README)
         #[arg(long)]
@@ -335,7 +335,7 @@ pub enum CallbackCommand {
     /// Draw a month's reproducible sample of closed tickets (default: last month)
     Sample {
         /// The month whose closed tickets are sampled, YYYY-MM
-        #[arg(long, value_name = "YYYY-MM")]
+        #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
         month: Option<Month>,
         /// Print JSON
         #[arg(long)]
@@ -396,7 +396,13 @@ fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
 }
 
 fn parse_amount(s: &str) -> Result<Amount, String> {
-    Amount::parse(s).map_err(|e| e.reason)
+    Amount::parse(s).map_err(|e| crate::words::errors::reason(&e.reason, crate::words::catalogue::locale()))
+}
+
+fn parse_month(s: &str) -> Result<Month, String> {
+    s.parse().map_err(|e: crate::domain::ticket::InvalidField| {
+        crate::words::errors::reason(&e.reason, crate::words::catalogue::locale())
+    })
 }
 
 fn parse_yes_no(s: &str) -> Result<bool, String> {

@@ -2,6 +2,7 @@
 //! Exit codes: 0 done, 1 refused or failed, 2 usage error. A failed command writes nothing.
 
 pub mod args;
+pub mod json;
 mod output;
 mod report;
 mod sla;
@@ -40,7 +41,7 @@ fn dispatch(setup: &Setup, command: Command) -> Result<()> {
             let desk = setup.desk()?;
             let view = desk.view(id)?;
             if json {
-                output::print_json(&output::view_json(&view, &desk));
+                output::print_json(&json::TicketJson::view(&view))?;
             } else {
                 output::print_view(&view, &desk);
             }
@@ -140,12 +141,13 @@ fn new(setup: &Setup, a: NewArgs) -> Result<()> {
         purchased_on: a.purchased,
     };
     // Refuse bad input before the database file is even created.
-    new.validate().map_err(|e| CliError::usage(format!("--{e}")))?;
+    new.validate()
+        .map_err(|e| CliError::usage(crate::words::errors::flag(&e, setup.lang)))?;
     let mut desk = setup.desk_to_create()?;
     let ticket = desk.open_ticket(&new, opened_at)?;
     if a.json {
         let view = desk.view(ticket.id)?;
-        output::print_json(&output::view_json(&view, &desk));
+        output::print_json(&json::TicketJson::view(&view))?;
     } else {
         println!(
             "{}",
@@ -183,16 +185,15 @@ fn list(setup: &Setup, a: ListArgs) -> Result<()> {
         text: a.search,
         limit: a.limit,
     };
-    let rows = desk.list(&query)?;
     if a.json {
-        let mut items = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let view = desk.view(row.ticket.id)?;
-            items.push(output::ticket_json(&view.ticket, &view.clocks, &desk));
-        }
-        output::print_json(&serde_json::Value::Array(items));
+        // Row by row as the desk hands them over, never the whole array in memory.
+        let mut out = output::JsonArray::stdout();
+        desk.visit_listed(&query, |ticket, clocks| {
+            out.push(&json::TicketJson::new(ticket, clocks))
+        })?;
+        out.finish()?;
     } else {
-        output::print_list(&rows, &desk);
+        output::print_list(&desk.list(&query)?, &desk);
     }
     Ok(())
 }
@@ -245,7 +246,7 @@ fn edit(setup: &Setup, a: EditArgs) -> Result<()> {
             Edit::Phone(v) => crate::domain::ticket::validate_phone(v),
             _ => Ok(()),
         };
-        check.map_err(|e| CliError::usage(format!("--{e}")))?;
+        check.map_err(|e| CliError::usage(crate::words::errors::flag(&e, setup.lang)))?;
     }
     let mut desk = setup.desk_for_write()?;
     let ticket = desk.edit(a.id, a.expect_version, &edits)?;

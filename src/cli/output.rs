@@ -1,105 +1,171 @@
 //! What the CLI prints: aligned text for people, JSON with stable keys for scripts. All
 //! untrusted text goes through the one sanitiser.
 
+use super::{CliError, Result};
 use crate::desk::{Desk, TicketView};
 use crate::domain::listing::TicketSummary;
-use crate::domain::sla::{ClockReading, ClockState};
+use crate::domain::sla::ClockState;
 use crate::domain::text::{countdown, fit, sanitize, sanitize_line};
-use crate::domain::ticket::{Status, Ticket, mask_phone};
+use crate::domain::ticket::{Status, mask_phone};
 use crate::t;
-use chrono::{DateTime, SecondsFormat, Utc};
-use serde_json::{Value, json};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::io::{self, BufWriter, Write};
 
-pub fn print_json(value: &Value) {
-    println!("{}", json_text(value));
+/// Prints one value as pretty JSON and a newline, streamed to a locked, buffered stdout and
+/// terminal-safe (see [`TerminalSafe`]).
+pub fn print_json(value: &impl Serialize) -> Result<()> {
+    let mut out = TerminalSafe::new(BufWriter::new(io::stdout().lock()));
+    serde_json::to_writer_pretty(&mut out, value)
+        .map_err(io::Error::from)
+        .and_then(|()| writeln!(out))
+        .and_then(|()| out.flush())
+        .map_err(stdout_error)
 }
 
-/// Pretty JSON that is also safe on a terminal: serde_json escapes C0 controls but leaves C1
-/// controls (U+009B is a CSI) and bidi overrides raw, so those are written as `\uXXXX` too.
-/// The JSON means exactly the same.
-pub fn json_text(value: &Value) -> String {
-    let raw = serde_json::to_string_pretty(value).unwrap_or_default();
-    let mut out = String::with_capacity(raw.len());
-    for c in raw.chars() {
-        if c != '\n' && crate::domain::text::is_unsafe(c) {
-            let mut units = [0u16; 2];
-            for unit in c.encode_utf16(&mut units) {
-                out.push_str(&format!("\\u{unit:04x}"));
-            }
-        } else {
-            out.push(c);
+/// Pretty, terminal-safe JSON as a string (for `--output FILE`).
+pub fn json_text(value: &impl Serialize) -> String {
+    let mut out = TerminalSafe::new(Vec::new());
+    // Writing into memory fails only if the value cannot be serialized (never for our structs).
+    let _ = serde_json::to_writer_pretty(&mut out, value);
+    let _ = out.flush();
+    String::from_utf8(out.into_inner()).unwrap_or_default()
+}
+
+fn stdout_error(e: io::Error) -> CliError {
+    CliError::Io("stdout".into(), e)
+}
+
+/// A JSON array written to stdout item by item as the items come, laid out exactly as
+/// `serde_json`'s pretty printer lays out a whole array; only one item is in memory at a time.
+pub struct JsonArray<W: Write> {
+    out: TerminalSafe<W>,
+    items: usize,
+    item: Vec<u8>,
+}
+
+impl JsonArray<BufWriter<io::StdoutLock<'static>>> {
+    pub fn stdout() -> Self {
+        JsonArray::new(BufWriter::new(io::stdout().lock()))
+    }
+}
+
+impl<W: Write> JsonArray<W> {
+    pub fn new(out: W) -> Self {
+        JsonArray {
+            out: TerminalSafe::new(out),
+            items: 0,
+            item: Vec::new(),
         }
     }
-    out
+
+    pub fn push(&mut self, value: &impl Serialize) -> Result<()> {
+        self.item.clear();
+        serde_json::to_writer_pretty(&mut self.item, value).map_err(|e| stdout_error(e.into()))?;
+        let lead: &[u8] = if self.items == 0 { b"[\n  " } else { b",\n  " };
+        self.items += 1;
+        let mut write = || -> io::Result<()> {
+            self.out.write_all(lead)?;
+            // Strings in JSON hold no raw newline, so every newline is layout: indent it one level.
+            for (i, line) in self.item.split(|b| *b == b'\n').enumerate() {
+                if i > 0 {
+                    self.out.write_all(b"\n  ")?;
+                }
+                self.out.write_all(line)?;
+            }
+            Ok(())
+        };
+        write().map_err(stdout_error)
+    }
+
+    /// Closes the array, ends the line and flushes.
+    pub fn finish(mut self) -> Result<W> {
+        let end: &[u8] = if self.items == 0 { b"[]\n" } else { b"\n]\n" };
+        self.out
+            .write_all(end)
+            .and_then(|()| self.out.flush())
+            .map_err(stdout_error)?;
+        Ok(self.out.into_inner())
+    }
 }
 
-pub fn rfc3339(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+/// A writer for JSON that is also safe on a terminal: serde_json escapes C0 controls but leaves
+/// C1 controls (U+009B is a CSI) and bidi overrides raw, so those are written as `\uXXXX` too.
+/// The JSON means exactly the same. A character split across two writes is held until whole.
+pub struct TerminalSafe<W: Write> {
+    inner: W,
+    pending: Vec<u8>,
 }
 
-pub fn clocks_json(clocks: &[ClockReading]) -> Value {
-    Value::Array(
-        clocks
-            .iter()
-            .map(|c| {
-                json!({
-                    "metric": c.metric,
-                    "cycle": c.cycle,
-                    "state": c.state.slug(),
-                    "target": c.target,
-                    "started_at": rfc3339(c.started_at),
-                    "due_at": c.due_at.map(rfc3339),
-                    "met_at": c.met_at.map(rfc3339),
-                    "remaining_secs": c.remaining_secs,
-                    "paused_secs": c.paused_secs,
-                    "breached": c.breached,
-                    "breached_at": c.breached_at.map(rfc3339),
-                })
-            })
-            .collect(),
-    )
+impl<W: Write> TerminalSafe<W> {
+    pub fn new(inner: W) -> Self {
+        TerminalSafe {
+            inner,
+            pending: Vec::new(),
+        }
+    }
+
+    pub fn into_inner(self) -> W {
+        self.inner
+    }
+
+    fn write_text(&mut self, text: &str) -> io::Result<()> {
+        let mut from = 0;
+        for (i, c) in text.char_indices() {
+            if c != '\n' && crate::domain::text::is_unsafe(c) {
+                self.inner.write_all(&text.as_bytes()[from..i])?;
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    write!(self.inner, "\\u{unit:04x}")?;
+                }
+                from = i + c.len_utf8();
+            }
+        }
+        self.inner.write_all(&text.as_bytes()[from..])
+    }
 }
 
-/// The stable keys scripts rely on (README "JSON output").
-pub fn ticket_json(t: &Ticket, clocks: &[ClockReading], _desk: &Desk) -> Value {
-    json!({
-        "id": t.id,
-        "title": t.title,
-        "status": t.status.slug(),
-        "priority": t.priority.slug(),
-        "kind": t.kind.slug(),
-        "channel": t.channel.slug(),
-        "complexity": t.complexity.slug(),
-        "customer": { "name": t.customer.name, "phone": t.customer.phone, "email": t.customer.email },
-        "description": t.description,
-        "order": t.reference,
-        "purchased": t.purchased_on.map(|d| d.to_string()),
-        "opened_at": rfc3339(t.opened_at),
-        "updated_at": rfc3339(t.updated_at),
-        "resolved_at": t.resolved_at.map(rfc3339),
-        "closed_at": t.closed_at.map(rfc3339),
-        "version": t.version,
-        "clocks": clocks_json(clocks),
-    })
-}
+impl<W: Write> Write for TerminalSafe<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        let mut pending = std::mem::take(&mut self.pending);
+        let mut rest: &[u8] = &pending;
+        loop {
+            match std::str::from_utf8(rest) {
+                Ok(text) => {
+                    self.write_text(text)?;
+                    rest = &[];
+                    break;
+                }
+                Err(e) => {
+                    let (valid, tail) = rest.split_at(e.valid_up_to());
+                    self.write_text(std::str::from_utf8(valid).unwrap_or_default())?;
+                    match e.error_len() {
+                        // Not UTF-8 (serde_json never writes that): pass the bytes through.
+                        Some(bad) => {
+                            self.inner.write_all(&tail[..bad])?;
+                            rest = &tail[bad..];
+                        }
+                        // A character cut short: wait for the rest of it.
+                        None => {
+                            rest = tail;
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        let keep = rest.len();
+        pending.drain(..pending.len() - keep);
+        self.pending = pending;
+        Ok(buf.len())
+    }
 
-pub fn view_json(v: &TicketView, desk: &Desk) -> Value {
-    let mut value = ticket_json(&v.ticket, &v.clocks, desk);
-    value["log"] = Value::Array(
-        v.log
-            .iter()
-            .map(|e| {
-                json!({
-                    "at": rfc3339(e.at),
-                    "kind": e.event.kind_name(),
-                    "event": e.event.to_string(),
-                    "body": e.body,
-                    "author": e.author,
-                })
-            })
-            .collect(),
-    );
-    value
+    fn flush(&mut self) -> io::Result<()> {
+        let pending = std::mem::take(&mut self.pending);
+        self.inner.write_all(&pending)?;
+        self.inner.flush()
+    }
 }
 
 pub fn status_label(s: Status) -> String {
@@ -143,10 +209,9 @@ pub fn print_list(rows: &[TicketSummary], desk: &Desk) {
         let tk = &row.ticket;
         let due = match &row.nearest {
             Some(c) => {
-                let left = match (c.due_at, c.remaining_secs) {
-                    (Some(due), _) => countdown((due - now).num_seconds()),
-                    (None, Some(rem)) => format!("‖{}", countdown(rem)),
-                    (None, None) => String::new(),
+                let left = match c.due_at {
+                    Some(due) => countdown((due - now).num_seconds()),
+                    None => format!("‖{}", countdown(c.remaining_secs)),
                 };
                 format!("{} {}", metric_label(desk, &c.metric), left)
             }
@@ -252,7 +317,8 @@ pub fn print_view(v: &TicketView, desk: &Desk) {
     println!();
     println!("{}", t!("cli.log"));
     for e in &v.log {
-        let body = sanitize(&e.body).replace('\n', "\n                                        ");
+        let body = sanitize(&crate::words::events::body(e, crate::words::catalogue::locale()))
+            .replace('\n', "\n                                        ");
         println!(
             "  {}  {} {}  {}",
             local(desk, e.at),
@@ -263,5 +329,43 @@ pub fn print_view(v: &TicketView, desk: &Desk) {
             fit(&sanitize_line(&e.author), 10),
             body
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, from_str};
+
+    #[test]
+    fn a_streamed_array_is_laid_out_as_the_whole_array_would_be() {
+        let items: Vec<Value> =
+            from_str(r#"[{"a": 1, "b": [1, {"c": []}], "d": {}}, "x\ny", [], {"e": {"f": [null, true]}}]"#).unwrap();
+        for n in 0..=items.len() {
+            let mut out = JsonArray::new(Vec::new());
+            for item in &items[..n] {
+                out.push(item).unwrap();
+            }
+            let streamed = String::from_utf8(out.finish().unwrap()).unwrap();
+            let whole = serde_json::to_string_pretty(&items[..n]).unwrap();
+            assert_eq!(streamed, format!("{whole}\n"));
+        }
+    }
+
+    #[test]
+    fn terminal_controls_are_escaped_even_when_split_across_writes() {
+        let text = "{\"t\": \"a\u{9b}2J b\u{202e}c 王\"}";
+        let expected = "{\"t\": \"a\\u009b2J b\\u202ec 王\"}";
+        let mut whole = TerminalSafe::new(Vec::new());
+        whole.write_all(text.as_bytes()).unwrap();
+        whole.flush().unwrap();
+        assert_eq!(String::from_utf8(whole.into_inner()).unwrap(), expected);
+        let mut bytewise = TerminalSafe::new(Vec::new());
+        for b in text.as_bytes() {
+            bytewise.write_all(std::slice::from_ref(b)).unwrap();
+        }
+        bytewise.flush().unwrap();
+        assert_eq!(String::from_utf8(bytewise.into_inner()).unwrap(), expected);
+        assert_eq!(from_str::<Value>(expected).unwrap(), from_str::<Value>(text).unwrap());
     }
 }

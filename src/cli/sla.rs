@@ -17,15 +17,17 @@ pub fn run(setup: &Setup, command: SlaCommand) -> Result<()> {
         SlaCommand::Explain { id } => {
             let desk = setup.desk()?;
             let view = desk.view(id)?;
-            for line in sla::explain(&setup.policy, &view.ticket, &view.log, desk.now()) {
+            let steps = sla::explain(&setup.policy, &view.ticket, &view.log, desk.now());
+            for line in crate::words::explain::lines(&steps, &setup.policy, crate::words::catalogue::locale()) {
                 println!("{}", crate::domain::text::sanitize(&line));
             }
             Ok(())
         }
         SlaCommand::Extend { id, metric, by, reason } => {
-            let by: Target = by
-                .parse()
-                .map_err(|e: crate::domain::target::TargetError| CliError::usage(format!("--by: {e}")))?;
+            let by: Target = by.parse().map_err(|e: crate::domain::target::TargetError| {
+                let why = crate::words::errors::target(&e, setup.lang);
+                CliError::usage(crate::words::errors::flagged("by", &why, setup.lang))
+            })?;
             let mut desk = setup.desk_for_write()?;
             desk.extend(id, None, &metric, &by, &reason)?;
             println!("{}", t!("cli.extended", id = id, metric = metric, by = by.to_string()));
@@ -54,12 +56,13 @@ fn due(setup: &Setup, from: &str, target: &str, calendar: Option<&str>) -> Resul
         None => policy.shop_calendar(),
     };
     let start = timestamp_arg(setup, "from", from, cal.tz())?;
-    let target: Target = target
-        .parse()
-        .map_err(|e: crate::domain::target::TargetError| CliError::usage(format!("--target: {e}")))?;
+    let target: Target = target.parse().map_err(|e: crate::domain::target::TargetError| {
+        let why = crate::words::errors::target(&e, setup.lang);
+        CliError::usage(crate::words::errors::flagged("target", &why, setup.lang))
+    })?;
     let due = cal
         .deadline(start, &target)
-        .map_err(|e| CliError::failed(e.to_string()))?;
+        .map_err(|e| CliError::failed(crate::words::errors::never_open(&e, setup.lang)))?;
     println!(
         "{}",
         due.with_timezone(&cal.tz()).to_rfc3339_opts(SecondsFormat::Secs, true)

@@ -1,14 +1,14 @@
 //! `promptly review ...` and `promptly callback ...`: the supervisor's queues from a script.
 
 use super::args::{CallbackCommand, ReviewCommand};
-use super::output::{local, metric_label, print_json, rfc3339, status_label};
+use super::json::{BreachJson, CallbackJson, SampleJson};
+use super::output::{JsonArray, local, metric_label, print_json, status_label};
 use super::{CliError, Result, Setup};
 use crate::desk::Desk;
 use crate::domain::callback::{CallOutcome, Callback};
 use crate::domain::review::{Breach, Judgement, Remedy};
 use crate::domain::text::{fit, late, sanitize_line};
 use crate::t;
-use serde_json::{Value, json};
 
 pub fn review(setup: &Setup, command: ReviewCommand) -> Result<()> {
     match command {
@@ -17,7 +17,11 @@ pub fn review(setup: &Setup, command: ReviewCommand) -> Result<()> {
             let queue = desk.review_queue(limit)?;
             if json {
                 let now = desk.now();
-                print_json(&Value::Array(queue.iter().map(|b| breach_json(b, now)).collect()));
+                let mut out = JsonArray::stdout();
+                for b in &queue {
+                    out.push(&BreachJson::new(b, now))?;
+                }
+                out.finish()?;
             } else {
                 print_breaches(&desk, &queue, &t!("review.empty"));
             }
@@ -44,7 +48,7 @@ pub fn review(setup: &Setup, command: ReviewCommand) -> Result<()> {
             if let Err(e) = judgement.validate()
                 && e.field == "amount"
             {
-                return Err(CliError::usage(format!("--{e}")));
+                return Err(CliError::usage(crate::words::errors::flag(&e, setup.lang)));
             }
             let mut desk = setup.desk_for_write()?;
             let review = desk.judge(id, &metric, cycle, &judgement)?;
@@ -74,7 +78,11 @@ pub fn callback(setup: &Setup, command: CallbackCommand) -> Result<()> {
             let desk = setup.desk()?;
             let list = desk.callbacks(month)?;
             if json {
-                print_json(&Value::Array(list.iter().map(callback_json).collect()));
+                let mut out = JsonArray::stdout();
+                for c in &list {
+                    out.push(&CallbackJson::new(c))?;
+                }
+                out.finish()?;
             } else {
                 print_callbacks(&desk, &list);
             }
@@ -90,13 +98,13 @@ pub fn callback(setup: &Setup, command: CallbackCommand) -> Result<()> {
                 outcome.picked.clone()
             };
             if json {
-                print_json(&json!({
-                    "month": month.to_string(),
-                    "closed": outcome.closed,
-                    "share": desk.policy().settings.callback_share,
-                    "picked": picked,
-                    "already": outcome.already,
-                }));
+                print_json(&SampleJson {
+                    already: outcome.already,
+                    closed: outcome.closed,
+                    month: month.to_string(),
+                    picked,
+                    share: desk.policy().settings.callback_share,
+                })?;
             } else {
                 let ids: Vec<String> = picked.iter().map(|id| format!("#{id}")).collect();
                 let key = if outcome.already {
@@ -128,7 +136,9 @@ pub fn callback(setup: &Setup, command: CallbackCommand) -> Result<()> {
                 score,
                 comment,
             };
-            outcome.validate().map_err(|e| CliError::usage(format!("--{e}")))?;
+            outcome
+                .validate()
+                .map_err(|e| CliError::usage(crate::words::errors::flag(&e, setup.lang)))?;
             let mut desk = setup.desk_for_write()?;
             let cb = desk.record_callback(id, &outcome)?;
             println!("{}", t!("callback.recorded", id = id, month = cb.month.to_string()));
@@ -139,36 +149,6 @@ pub fn callback(setup: &Setup, command: CallbackCommand) -> Result<()> {
 
 pub fn remedy_label(r: Remedy) -> String {
     t!(format!("review.remedy.{}", r.slug())).to_string()
-}
-
-/// The stable keys of a breach (README "Supervisor").
-pub fn breach_json(b: &Breach, now: chrono::DateTime<chrono::Utc>) -> Value {
-    json!({
-        "ticket": b.ticket_id,
-        "title": b.title,
-        "status": b.status.slug(),
-        "metric": b.metric,
-        "cycle": b.cycle,
-        "target": b.target,
-        "started_at": rfc3339(b.started_at),
-        "due_at": rfc3339(b.due_at),
-        "met_at": b.met_at.map(rfc3339),
-        "late_secs": b.late_secs(now),
-    })
-}
-
-fn callback_json(c: &Callback) -> Value {
-    json!({
-        "ticket": c.ticket_id,
-        "title": c.title,
-        "month": c.month.to_string(),
-        "queued_at": rfc3339(c.queued_at),
-        "done_at": c.done_at.map(rfc3339),
-        "done_by": c.done_by,
-        "reached": c.outcome.as_ref().map(|o| o.reached),
-        "score": c.outcome.as_ref().and_then(|o| o.score),
-        "comment": c.outcome.as_ref().map(|o| o.comment.as_str()),
-    })
 }
 
 /// One aligned line per breach: ticket, metric and cycle, deadline, how late, title.

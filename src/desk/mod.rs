@@ -2,10 +2,14 @@
 //! the change + its log entry + the recomputed SLA clocks. A change made against a stale
 //! version of a ticket is refused rather than overwriting someone else's work.
 
+mod board;
 pub mod demo;
 mod supervisor;
 mod verify;
 
+/// Why the store failed, as [`DeskError::Store`] carries it (front ends and words name it here).
+pub use crate::store::StoreError;
+pub use board::{BoardRow, Dashboard, Live, LiveTicket, RowClock, customer_cell};
 pub use supervisor::{Housekeeping, Report, SampleOutcome};
 pub use verify::{Finding, Verification};
 
@@ -13,36 +17,88 @@ use crate::clock::Clock;
 use crate::domain::listing::{ListQuery, TicketSummary};
 use crate::domain::log::{ContactMethod, Direction, Event, LogEntry, NewEntry};
 use crate::domain::policy::Policy;
-use crate::domain::sla::StoredClock;
-use crate::domain::sla::{self, ClockReading};
+use crate::domain::sla::{self, ClockReading, ExtensionError};
 use crate::domain::target::Target;
 use crate::domain::ticket::{
-    Channel, Complexity, IllegalMove, InvalidField, Kind, NewTicket, Priority, Status, Ticket, validate_email,
+    Channel, Complexity, IllegalMove, InvalidField, Kind, NewTicket, Priority, Reason, Status, Ticket, validate_email,
     validate_phone, validate_title,
 };
-use crate::store::{Store, StoreError, Tx};
-use crate::t;
+use crate::store::{Store, Tx};
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
-use std::fmt;
 
-/// Why a desk action was refused. Nothing was written.
+/// Why a desk action was refused, with the values a front end needs to say so in the reader's
+/// language (`crate::words::errors`). Nothing was written.
 #[derive(Debug)]
 pub enum DeskError {
+    /// No ticket with this id.
     NotFound(i64),
+    /// A field value that cannot be stored.
     Invalid(InvalidField),
+    /// A status move the machine refuses.
     Move(IllegalMove),
-    Extension(String),
+    /// A deadline extension the policy refuses.
+    Extension(ExtensionError),
+    /// Judging a metric the ticket has no clock for.
+    NoSuchClock {
+        ticket: i64,
+        metric: String,
+        /// The metrics the ticket does have clocks for.
+        known: Vec<String>,
+    },
+    /// Judging a cycle that is not breached.
+    NotBreached {
+        ticket: i64,
+        metric: String,
+        cycle: u32,
+        cycles: Vec<u32>,
+    },
+    /// Judging a metric with no breach left unjudged.
+    NoUnjudgedBreach { ticket: i64, metric: String },
+    /// Judging a breach judged before.
+    AlreadyJudged {
+        ticket: i64,
+        metric: String,
+        cycle: u32,
+        class: crate::domain::review::BreachClass,
+        by: String,
+        at: DateTime<Utc>,
+    },
+    /// Drawing the callback sample of a month still running.
+    MonthNotEnded(crate::domain::callback::Month),
+    /// Recording a callback for a ticket nobody has to call.
+    NotInCallbackQueue(i64),
+    /// Recording a callback that was recorded before.
+    CallbackAlreadyRecorded {
+        ticket: i64,
+        month: crate::domain::callback::Month,
+        by: String,
+    },
+    /// The store failed, or the ticket changed since it was read ([`StoreError::Stale`]).
     Store(StoreError),
 }
 
-impl fmt::Display for DeskError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl DeskError {
+    /// The input field the refusal is about, when there is one (forms focus it).
+    pub fn field(&self) -> Option<&'static str> {
         match self {
-            DeskError::NotFound(id) => f.write_str(&t!("err.not_found", id = id)),
-            DeskError::Invalid(e) => e.fmt(f),
-            DeskError::Move(e) => e.fmt(f),
-            DeskError::Extension(e) => f.write_str(e),
+            DeskError::Invalid(e) => Some(e.field),
+            DeskError::Move(_) => Some("to"),
+            DeskError::Extension(_) => Some("by"),
+            DeskError::NoSuchClock { .. } | DeskError::NoUnjudgedBreach { .. } => Some("metric"),
+            DeskError::NotBreached { .. } | DeskError::AlreadyJudged { .. } => Some("cycle"),
+            DeskError::MonthNotEnded(_) => Some("month"),
+            DeskError::NotInCallbackQueue(_) | DeskError::CallbackAlreadyRecorded { .. } => Some("id"),
+            DeskError::NotFound(_) | DeskError::Store(_) => None,
+        }
+    }
+}
+
+/// A terse developer's line (logs, panics). Users read `crate::words::errors::desk`.
+impl std::fmt::Display for DeskError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
             DeskError::Store(e) => e.fmt(f),
+            other => write!(f, "{other:?}"),
         }
     }
 }
@@ -62,6 +118,9 @@ impl From<InvalidField> for DeskError {
 }
 
 pub type Result<T> = std::result::Result<T, DeskError>;
+
+/// How many listed tickets' logs [`Desk::visit_listed`] reads in one query.
+pub const LIST_BATCH: usize = 200;
 
 /// Meta key: fingerprint of the policy the stored clocks were computed with.
 const POLICY_FINGERPRINT: &str = "policy_fingerprint";
@@ -142,11 +201,7 @@ impl Desk {
         let now = self.now();
         let at = opened_at.map(|t| t.trunc_subsecs(0)).unwrap_or(now);
         if at > now {
-            return Err(InvalidField {
-                field: "opened-at",
-                reason: t!("err.in_future", at = at).to_string(),
-            }
-            .into());
+            return Err(InvalidField::new("opened-at", Reason::InFuture { at }).into());
         }
         let entry = opened_entry(&self.policy, new, at, &self.author);
         let policy = &self.policy;
@@ -164,32 +219,20 @@ impl Desk {
         let event = match kind {
             FollowUp::Note => {
                 if text.trim().is_empty() {
-                    return Err(InvalidField {
-                        field: "text",
-                        reason: t!("err.note_empty").to_string(),
-                    }
-                    .into());
+                    return Err(InvalidField::new("text", Reason::NoteEmpty).into());
                 }
                 Event::Note
             }
             // A contact says what was said: an empty one would meet a response clock on no evidence.
             FollowUp::Contact { method, direction } => {
                 if text.trim().is_empty() {
-                    return Err(InvalidField {
-                        field: "text",
-                        reason: t!("err.contact_empty").to_string(),
-                    }
-                    .into());
+                    return Err(InvalidField::new("text", Reason::ContactEmpty).into());
                 }
                 Event::Contact { method, direction }
             }
             FollowUp::Plan => {
                 if text.trim().is_empty() {
-                    return Err(InvalidField {
-                        field: "text",
-                        reason: t!("err.plan_empty").to_string(),
-                    }
-                    .into());
+                    return Err(InvalidField::new("text", Reason::PlanEmpty).into());
                 }
                 Event::Plan
             }
@@ -205,11 +248,7 @@ impl Desk {
         let now = self.now();
         let note = note.trim_end().to_string();
         if to == Status::Resolved && note.trim().is_empty() {
-            return Err(InvalidField {
-                field: "note",
-                reason: t!("err.resolve_summary").to_string(),
-            }
-            .into());
+            return Err(InvalidField::new("note", Reason::ResolveSummaryNeeded).into());
         }
         self.change(id, expected, move |ticket, _log, _policy| {
             let from = ticket.status;
@@ -279,11 +318,7 @@ impl Desk {
                 ));
             }
             if events.is_empty() {
-                return Err(InvalidField {
-                    field: "edit",
-                    reason: t!("err.nothing_changes").to_string(),
-                }
-                .into());
+                return Err(InvalidField::new("edit", Reason::NothingChanges).into());
             }
             Ok(events)
         })
@@ -299,18 +334,13 @@ impl Desk {
         reason: &str,
     ) -> Result<Ticket> {
         if reason.trim().is_empty() {
-            return Err(InvalidField {
-                field: "reason",
-                reason: t!("err.extend_reason").to_string(),
-            }
-            .into());
+            return Err(InvalidField::new("reason", Reason::ExtendReasonNeeded).into());
         }
         let metric = metric.to_string();
         let reason = reason.trim().to_string();
         let now = self.now();
         self.change(id, expected, move |ticket, log, policy| {
-            sla::check_extension(policy, ticket, log, &metric, by, now)
-                .map_err(|e| DeskError::Extension(e.to_string()))?;
+            sla::check_extension(policy, ticket, log, &metric, by, now).map_err(DeskError::Extension)?;
             Ok(vec![(
                 Event::Extended {
                     metric,
@@ -331,6 +361,28 @@ impl Desk {
 
     pub fn list(&self, query: &ListQuery) -> Result<Vec<TicketSummary>> {
         Ok(self.store.list(query)?)
+    }
+
+    /// The tickets `query` lists, in list order, each with its clocks evaluated as of now (as
+    /// [`Desk::view`] has them), handed to `visit` one at a time. Logs are read
+    /// [`LIST_BATCH`] tickets per query rather than one ticket at a time.
+    pub fn visit_listed<E: From<DeskError>>(
+        &self,
+        query: &ListQuery,
+        mut visit: impl FnMut(&Ticket, &[ClockReading]) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let rows = self.list(query)?;
+        let now = self.now();
+        for batch in rows.chunks(LIST_BATCH) {
+            let ids: Vec<i64> = batch.iter().map(|r| r.ticket.id).collect();
+            let mut logs = self.store.logs(&ids).map_err(DeskError::from)?;
+            for row in batch {
+                let log = logs.remove(&row.ticket.id).unwrap_or_default();
+                let clocks = sla::evaluate(&self.policy, &row.ticket, &log, now);
+                visit(&row.ticket, &clocks)?;
+            }
+        }
+        Ok(())
     }
 
     /// Recomputes the stored clocks of every ticket whose clocks can still change (after a
@@ -401,11 +453,7 @@ impl Desk {
             // The log is a timeline: an entry dated before the ticket's last change (a wrong
             // --now) would be replayed out of order.
             if now < last_change {
-                return Err(InvalidField {
-                    field: "now",
-                    reason: t!("err.before_last_change", now = now, last = last_change).to_string(),
-                }
-                .into());
+                return Err(InvalidField::new("now", Reason::BeforeLastChange { now, last: last_change }).into());
             }
             ticket.version += 1;
             ticket.updated_at = now;
@@ -457,11 +505,7 @@ fn apply_status(ticket: &mut Ticket, to: Status, at: DateTime<Utc>) {
 }
 
 fn closing_needs_confirmation() -> DeskError {
-    InvalidField {
-        field: "confirmed",
-        reason: t!("err.close_confirmation").to_string(),
-    }
-    .into()
+    InvalidField::new("confirmed", Reason::CloseNeedsConfirmation).into()
 }
 
 /// Applies one edit; returns (field, old, new) as the log shows them.
@@ -500,27 +544,9 @@ fn retargets(edit: &Edit) -> bool {
 /// Re-evaluates the ticket's clocks from its log and stores them (same transaction as the change).
 fn refresh_clocks(tx: &Tx, policy: &Policy, ticket: &Ticket, log: &[LogEntry], now: DateTime<Utc>) -> Result<()> {
     let readings = sla::evaluate(policy, ticket, log, now);
-    let stored: Vec<StoredClock> = readings.iter().map(stored_clock).collect();
+    let stored: Vec<sla::Clock> = readings.iter().map(ClockReading::to_stored).collect();
     tx.replace_clocks(ticket.id, &stored)?;
     Ok(())
-}
-
-/// The persisted form of a reading. A paused clock keeps no deadline (it moves while the pause
-/// lasts), unless it had already passed: a breached deadline is fixed and stays overdue.
-pub fn stored_clock(r: &ClockReading) -> StoredClock {
-    let paused = r.paused && !r.breached;
-    StoredClock {
-        metric: r.metric.clone(),
-        cycle: r.cycle,
-        state: r.state.slug().to_string(),
-        target: r.target.clone(),
-        started_at: r.started_at,
-        due_at: if paused { None } else { r.due_at },
-        met_at: r.met_at,
-        breached_at: r.breached_at,
-        paused_secs: r.paused_secs,
-        remaining_secs: Some(r.remaining_secs),
-    }
 }
 
 /// The name recorded as author: the config's, else the OS user's.

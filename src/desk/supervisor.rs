@@ -5,9 +5,9 @@
 use super::{Desk, DeskError, Result, apply_status, refresh_clocks};
 use crate::domain::callback::{self, CallOutcome, Callback, Month};
 use crate::domain::kpi::{self, Compliance, KpiInput, Kpis, Period, PeriodKind};
-use crate::domain::log::{Direction, Event, LogEntry, NewEntry};
+use crate::domain::log::{Direction, Event, LogEntry, NewEntry, SystemAction};
 use crate::domain::review::{Breach, Judgement, Review};
-use crate::domain::ticket::{InvalidField, Status, Ticket};
+use crate::domain::ticket::{Status, Ticket};
 use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
 use std::collections::BTreeMap;
 
@@ -129,11 +129,10 @@ impl Desk {
                         String::new(),
                     ),
                     (
-                        Event::System,
-                        format!(
-                            "Closed automatically: no reply from the customer in the {days} days after the resolution \
-                             (policy auto_close_days = {days})"
-                        ),
+                        Event::System {
+                            why: Some(SystemAction::AutoClosed { days }),
+                        },
+                        String::new(),
                     ),
                 ];
                 for (event, body) in entries {
@@ -181,20 +180,18 @@ impl Desk {
             let cycles = tx.cycles(id, &metric)?;
             if cycles.is_empty() {
                 let known: Vec<String> = tx.clocks(id)?.into_iter().map(|c| c.metric).collect();
-                return Err(invalid(
-                    "metric",
-                    format!(
-                        "ticket #{id} has no '{metric}' clock (its clocks: {})",
-                        dedup(known).join(", ")
-                    ),
-                ));
+                return Err(DeskError::NoSuchClock {
+                    ticket: id,
+                    metric: metric.clone(),
+                    known: dedup(known),
+                });
             }
             let breach = match cycle {
-                Some(n) => tx.breach(id, &metric, n, now)?.ok_or_else(|| {
-                    invalid(
-                        "cycle",
-                        format!("{metric} cycle {n} of ticket #{id} is not breached (cycles: {cycles:?})"),
-                    )
+                Some(n) => tx.breach(id, &metric, n, now)?.ok_or_else(|| DeskError::NotBreached {
+                    ticket: id,
+                    metric: metric.clone(),
+                    cycle: n,
+                    cycles: cycles.clone(),
                 })?,
                 None => {
                     let mut found = None;
@@ -206,20 +203,21 @@ impl Desk {
                             break;
                         }
                     }
-                    found.ok_or_else(|| invalid("metric", format!("ticket #{id} has no unjudged {metric} breach")))?
+                    found.ok_or_else(|| DeskError::NoUnjudgedBreach {
+                        ticket: id,
+                        metric: metric.clone(),
+                    })?
                 }
             };
             if let Some(r) = tx.review(id, &metric, breach.cycle)? {
-                return Err(invalid(
-                    "cycle",
-                    format!(
-                        "{metric} cycle {} of ticket #{id} was already judged {} by {} at {}",
-                        breach.cycle,
-                        r.judgement.class,
-                        r.judged_by,
-                        r.judged_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-                    ),
-                ));
+                return Err(DeskError::AlreadyJudged {
+                    ticket: id,
+                    metric: metric.clone(),
+                    cycle: breach.cycle,
+                    class: r.judgement.class,
+                    by: r.judged_by,
+                    at: r.judged_at,
+                });
             }
             let review = Review {
                 ticket_id: id,
@@ -255,10 +253,7 @@ impl Desk {
     /// drawn once; drawing it again changes nothing.
     pub fn sample_callbacks(&mut self, month: Month) -> Result<SampleOutcome> {
         if month.end() > self.today() {
-            return Err(invalid(
-                "month",
-                format!("{month} has not ended yet; sample a month after it ends"),
-            ));
+            return Err(DeskError::MonthNotEnded(month));
         }
         let now = self.now();
         let cal = self.policy.shop_calendar().clone();
@@ -305,19 +300,14 @@ impl Desk {
         self.change_in(id, None, |tx, _ticket, _log, _policy| {
             let queued = tx.callbacks_of_ticket(id)?;
             let Some(last) = queued.last() else {
-                return Err(invalid(
-                    "id",
-                    format!("ticket #{id} is not in the callback queue (see `promptly callback list`)"),
-                ));
+                return Err(DeskError::NotInCallbackQueue(id));
             };
             if last.outcome.as_ref().is_some_and(|o| o.reached) {
-                return Err(invalid(
-                    "id",
-                    format!(
-                        "the callback of ticket #{id} ({}) was already recorded by {}",
-                        last.month, last.done_by
-                    ),
-                ));
+                return Err(DeskError::CallbackAlreadyRecorded {
+                    ticket: id,
+                    month: last.month,
+                    by: last.done_by.clone(),
+                });
             }
             tx.record_callback(id, last.month, now, &author, &outcome)?;
             recorded = Some(Callback {
@@ -468,10 +458,6 @@ fn auto_close_at(t: &Ticket, log: &[LogEntry], wait: Duration, now: DateTime<Utc
     }
     let last_entry = log.iter().map(|e| e.at).max().unwrap_or(due);
     Some(due.max(last_entry).min(now))
-}
-
-fn invalid(field: &'static str, reason: String) -> DeskError {
-    InvalidField { field, reason }.into()
 }
 
 fn dedup(mut v: Vec<String>) -> Vec<String> {

@@ -1,8 +1,8 @@
 //! `promptly verify`: the store's checks (integrity, schema, triggers, the log's hash chain)
 //! plus the clocks: every ticket's stored clocks against a replay of its log.
 
-use super::{Desk, Result, stored_clock};
-use crate::domain::sla::{self, StoredClock};
+use super::{Desk, Result};
+use crate::domain::sla::{self, Clock};
 pub use crate::store::verify::Finding;
 
 /// What `verify` found, and how much it read.
@@ -47,11 +47,11 @@ impl Desk {
 
     /// Replays one ticket's log and compares the outcome with its stored clocks.
     fn check_clocks(&self, id: i64, findings: &mut Vec<Finding>) {
-        let unreadable = |e: crate::store::StoreError| Finding::Unreadable {
+        let unreadable = |e: super::StoreError| Finding::Unreadable {
             ticket_id: id,
             reason: format!("{e:?}"),
         };
-        let read = || -> std::result::Result<_, crate::store::StoreError> {
+        let read = || -> std::result::Result<_, super::StoreError> {
             Ok((self.store.ticket(id)?, self.store.log(id)?, self.store.clocks(id)?))
         };
         let (ticket, log, stored) = match read() {
@@ -60,9 +60,9 @@ impl Desk {
             Err(e) => return findings.push(unreadable(e)),
         };
         let at = self.now().max(ticket.updated_at);
-        let replayed: Vec<StoredClock> = sla::evaluate(&self.policy, &ticket, &log, at)
+        let replayed: Vec<Clock> = sla::evaluate(&self.policy, &ticket, &log, at)
             .iter()
-            .map(stored_clock)
+            .map(sla::ClockReading::to_stored)
             .collect();
         let differs = |metric: &str, cycle: u32| Finding::ClocksDiffer {
             ticket_id: id,
@@ -85,7 +85,7 @@ impl Desk {
 
 /// Whether a stored clock agrees with its replay on everything that does not depend on when
 /// it was last written: a running clock's state, remaining time and breach flag move with time.
-fn same_outcome(stored: &StoredClock, replay: &StoredClock) -> bool {
+fn same_outcome(stored: &Clock, replay: &Clock) -> bool {
     let fixed = stored.target == replay.target
         && stored.started_at == replay.started_at
         && stored.met_at == replay.met_at

@@ -1,8 +1,7 @@
 //! Satisfaction callbacks (回访): each month a reproducible random share of the previous
 //! month's closed tickets is called back; the call's outcome is recorded.
 
-use crate::domain::ticket::InvalidField;
-use crate::t;
+use crate::domain::ticket::{InvalidField, Reason};
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
@@ -54,10 +53,7 @@ impl FromStr for Month {
     fn from_str(s: &str) -> Result<Month, InvalidField> {
         NaiveDate::parse_from_str(&format!("{}-01", s.trim()), "%Y-%m-%d")
             .map(Month::of)
-            .map_err(|_| InvalidField {
-                field: "month",
-                reason: t!("err.month", value = crate::domain::text::sanitize(s)).to_string(),
-            })
+            .map_err(|_| InvalidField::new("month", Reason::BadMonth { value: s.to_string() }))
     }
 }
 
@@ -103,14 +99,8 @@ pub struct CallOutcome {
 impl CallOutcome {
     pub fn validate(&self) -> Result<(), InvalidField> {
         match self.score {
-            Some(s) if !(1..=5).contains(&s) => Err(InvalidField {
-                field: "score",
-                reason: t!("err.score", value = s).to_string(),
-            }),
-            Some(_) if !self.reached => Err(InvalidField {
-                field: "score",
-                reason: t!("err.score_unreached").to_string(),
-            }),
+            Some(s) if !(1..=5).contains(&s) => Err(InvalidField::new("score", Reason::BadScore { value: s })),
+            Some(_) if !self.reached => Err(InvalidField::new("score", Reason::ScoreUnreached)),
             _ => Ok(()),
         }
     }

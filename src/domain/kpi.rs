@@ -24,6 +24,7 @@ use crate::domain::calendar::Calendar;
 use crate::domain::callback::Month;
 use crate::domain::policy::{Policy, StartEvent, StopEvent};
 use crate::domain::review::BreachClass;
+use crate::domain::sla::Clock;
 use crate::domain::ticket::Status;
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use std::collections::{BTreeMap, BTreeSet};
@@ -117,47 +118,6 @@ impl Period {
     }
 }
 
-/// One SLA clock cycle as persisted (see `store`), for reports.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ClockRecord {
-    pub ticket_id: i64,
-    pub metric: String,
-    pub cycle: u32,
-    pub target: String,
-    pub started_at: DateTime<Utc>,
-    /// `None` while paused (the deadline moves).
-    pub due_at: Option<DateTime<Utc>>,
-    pub met_at: Option<DateTime<Utc>>,
-    pub breached_at: Option<DateTime<Utc>>,
-    pub paused_secs: i64,
-}
-
-impl ClockRecord {
-    /// The deadline that counts: the stored due, or (paused after a breach) the breach instant.
-    pub fn deadline(&self) -> Option<DateTime<Utc>> {
-        self.due_at.or(self.breached_at)
-    }
-
-    /// Outcome known at `now`: met, or its deadline has passed.
-    pub fn decided(&self, now: DateTime<Utc>) -> bool {
-        self.met_at.is_some() || self.deadline().is_some_and(|d| d < now)
-    }
-
-    /// Met by its deadline.
-    pub fn on_time(&self) -> bool {
-        match (self.met_at, self.deadline()) {
-            (Some(m), Some(d)) => m <= d && self.breached_at.is_none(),
-            (Some(_), None) => true,
-            _ => false,
-        }
-    }
-
-    /// Late: met after its deadline, or still running past it at `now`.
-    pub fn breached(&self, now: DateTime<Utc>) -> bool {
-        self.decided(now) && !self.on_time()
-    }
-}
-
 /// A move of the status machine, from the log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StatusChange {
@@ -177,9 +137,9 @@ pub struct KpiInput {
     /// Status moves logged in the period.
     pub status_changes: Vec<StatusChange>,
     /// First cycle of the first-response metric of the tickets opened in the period.
-    pub first_responses: Vec<ClockRecord>,
+    pub first_responses: Vec<Clock>,
     /// Clocks whose deadline falls in the period.
-    pub due: Vec<ClockRecord>,
+    pub due: Vec<Clock>,
     /// Judgements on any of `due`: (ticket, metric, cycle) -> class.
     pub classes: BTreeMap<(i64, String, u32), BreachClass>,
     /// The callback queue of the month holding the period's last day: done or not.
@@ -322,7 +282,7 @@ pub fn nearest_rank(sorted: &[i64], q: f64) -> Option<i64> {
 }
 
 /// Business seconds from the start of a met clock to its stop, pauses excluded.
-pub fn business_secs(policy: &Policy, c: &ClockRecord) -> Option<i64> {
+pub fn business_secs(policy: &Policy, c: &Clock) -> Option<i64> {
     let met = c.met_at?;
     let cal = policy
         .metric(&c.metric)
@@ -331,7 +291,7 @@ pub fn business_secs(policy: &Policy, c: &ClockRecord) -> Option<i64> {
 }
 
 /// Compliance per metric over `clocks` (whose deadlines the caller chose), policy order first.
-pub fn compliance(policy: &Policy, clocks: &[ClockRecord], now: DateTime<Utc>) -> Vec<Compliance> {
+pub fn compliance(policy: &Policy, clocks: &[Clock], now: DateTime<Utc>) -> Vec<Compliance> {
     let mut by_metric: Vec<Compliance> = policy
         .metrics
         .iter()
@@ -391,7 +351,7 @@ pub fn compute(policy: &Policy, input: &KpiInput) -> Kpis {
         p90_secs: nearest_rank(&response, 0.9),
     };
 
-    let due: Vec<ClockRecord> = input
+    let due: Vec<Clock> = input
         .due
         .iter()
         .filter(|c| c.deadline().is_some_and(|d| p.contains(d)))
@@ -435,7 +395,7 @@ pub fn compute(policy: &Policy, input: &KpiInput) -> Kpis {
 }
 
 /// Overall compliance of each day of `days`, from clocks whose deadlines fall in them.
-pub fn daily_compliance(days: &[Period], clocks: &[ClockRecord], now: DateTime<Utc>) -> Vec<(NaiveDate, Compliance)> {
+pub fn daily_compliance(days: &[Period], clocks: &[Clock], now: DateTime<Utc>) -> Vec<(NaiveDate, Compliance)> {
     days.iter()
         .map(|d| {
             let decided = clocks

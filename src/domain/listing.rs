@@ -1,7 +1,7 @@
 //! Listing tickets: what a list asks for and what each row holds. The store answers these;
 //! the board and `promptly list` show them.
 
-use crate::domain::sla::StoredClock;
+use crate::domain::sla::Clock;
 use crate::domain::ticket::{Status, Ticket};
 use chrono::{DateTime, Utc};
 
@@ -21,5 +21,5 @@ pub struct ListQuery {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TicketSummary {
     pub ticket: Ticket,
-    pub nearest: Option<StoredClock>,
+    pub nearest: Option<Clock>,
 }

@@ -93,8 +93,12 @@ pub enum Event {
     },
     /// A deadline moved by the agent, within the metric's maximum extension.
     Extended { metric: String, by: String },
-    /// Anything the system did on its own.
-    System,
+    /// Anything the system did on its own, and why (older builds stored the why as an English
+    /// body and no `why`; those entries still read).
+    System {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        why: Option<SystemAction>,
+    },
     /// The customer confirmed the problem is gone (反馈确认); the body says how. Closing needs it.
     Confirmed,
     /// A supervisor's judgement on a breached clock (违约认定); the body holds the reason.
@@ -126,7 +130,7 @@ impl Event {
             Event::Status { .. } => "status",
             Event::Field { .. } => "field",
             Event::Extended { .. } => "extended",
-            Event::System => "system",
+            Event::System { .. } => "system",
             Event::Confirmed => "confirmed",
             Event::Judged { .. } => "judged",
             Event::Callback { .. } => "callback",
@@ -144,6 +148,15 @@ impl Event {
     }
 }
 
+/// What the system did on its own, with the values that explain it (the front ends word it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SystemAction {
+    /// Closed a resolved ticket: no reply from the customer in `days` days after the
+    /// resolution (the policy's `auto_close_days`).
+    AutoClosed { days: u32 },
+}
+
 /// One line of the follow-up log as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogEntry {
@@ -152,7 +165,8 @@ pub struct LogEntry {
     pub at: DateTime<Utc>,
     pub author: String,
     pub event: Event,
-    /// What a person wrote, or a sentence describing the event.
+    /// What a person wrote (empty for what the system did; old builds stored an English
+    /// sentence here for auto-close).
     pub body: String,
 }
 
@@ -202,7 +216,8 @@ impl fmt::Display for Event {
             Event::Status { from, to } => write!(f, "status {from} -> {to}"),
             Event::Field { field, from, to, .. } => write!(f, "{field}: {from} -> {to}"),
             Event::Extended { metric, by } => write!(f, "{metric} extended by {by}"),
-            Event::System => f.write_str("system"),
+            // What the system did is worded from `why` by the front ends (`words::events`).
+            Event::System { .. } => f.write_str("system"),
             Event::Confirmed => f.write_str("customer confirmed"),
             Event::Judged {
                 metric,
@@ -240,6 +255,19 @@ mod tests {
         assert_eq!(json, r#"{"event":"contact","method":"call","direction":"inbound"}"#);
         assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), e);
         assert_eq!(e.kind_name(), "contact");
+    }
+
+    #[test]
+    fn system_entries_store_their_why_and_old_ones_still_read() {
+        let old = r#"{"event":"system"}"#;
+        assert_eq!(serde_json::from_str::<Event>(old).unwrap(), Event::System { why: None });
+        let closed = Event::System {
+            why: Some(SystemAction::AutoClosed { days: 7 }),
+        };
+        let json = serde_json::to_string(&closed).unwrap();
+        assert_eq!(json, r#"{"event":"system","why":{"auto-closed":{"days":7}}}"#);
+        assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), closed);
+        assert_eq!(closed.kind_name(), "system");
     }
 
     #[test]

@@ -1,8 +1,7 @@
 //! Breach review (违约认定): every breached SLA clock waits in a queue until a supervisor
 //! judges it minor or major, with a reason and the remedy offered.
 
-use crate::domain::ticket::{InvalidField, Status, vocabulary};
-use crate::t;
+use crate::domain::ticket::{InvalidField, Reason, Status, vocabulary};
 use chrono::{DateTime, Utc};
 use std::fmt;
 
@@ -33,9 +32,13 @@ pub struct Amount(pub i64);
 impl Amount {
     /// Reads `50`, `50.5` or `50.05` (yuan, at most two decimals, not negative).
     pub fn parse(text: &str) -> Result<Amount, InvalidField> {
-        let bad = || InvalidField {
-            field: "amount",
-            reason: t!("err.amount", value = crate::domain::text::sanitize(text)).to_string(),
+        let bad = || {
+            InvalidField::new(
+                "amount",
+                Reason::BadAmount {
+                    value: text.to_string(),
+                },
+            )
         };
         let t = text.trim().trim_start_matches(['¥', '￥']);
         let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
@@ -77,24 +80,17 @@ impl Judgement {
     /// Names the field a person got wrong.
     pub fn validate(&self) -> Result<(), InvalidField> {
         if self.reason.trim().is_empty() {
-            return Err(InvalidField {
-                field: "reason",
-                reason: t!("err.judge_reason").to_string(),
-            });
+            return Err(InvalidField::new("reason", Reason::JudgeReasonNeeded));
         }
         match (self.remedy, self.amount) {
-            (Remedy::Compensation, None) => Err(InvalidField {
-                field: "amount",
-                reason: t!("err.amount_needed").to_string(),
-            }),
-            (Remedy::Compensation | Remedy::Refund, Some(a)) if a.0 <= 0 => Err(InvalidField {
-                field: "amount",
-                reason: t!("err.amount_positive").to_string(),
-            }),
-            (Remedy::Apology | Remedy::Replacement | Remedy::None, Some(_)) => Err(InvalidField {
-                field: "amount",
-                reason: t!("err.amount_remedy", remedy = self.remedy).to_string(),
-            }),
+            (Remedy::Compensation, None) => Err(InvalidField::new("amount", Reason::AmountNeeded)),
+            (Remedy::Compensation | Remedy::Refund, Some(a)) if a.0 <= 0 => {
+                Err(InvalidField::new("amount", Reason::AmountNotPositive))
+            }
+            (Remedy::Apology | Remedy::Replacement | Remedy::None, Some(_)) => Err(InvalidField::new(
+                "amount",
+                Reason::AmountWithRemedy { remedy: self.remedy },
+            )),
             _ => Ok(()),
         }
     }

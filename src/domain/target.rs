@@ -44,13 +44,54 @@ impl Target {
     }
 }
 
-/// Why a target text was refused; the message quotes the text and shows valid forms.
+/// Why a target text was refused: the text and what is wrong with it. The front ends word it
+/// (`crate::words::errors::target`); `Display` is the English line policy errors quote.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TargetError(pub String);
+pub struct TargetError {
+    pub text: String,
+    pub problem: TargetProblem,
+}
+
+/// What is wrong with a target text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetProblem {
+    Empty,
+    /// Not a number and a unit.
+    NotATarget,
+    NumberTooLarge,
+    NoUnit,
+    UnknownUnit(char),
+    UnitTwice(char),
+    /// Units not from largest to smallest ("30m1h").
+    UnitOrder,
+    /// Working days mixed with hours or minutes.
+    MixedDays,
+    Zero,
+    /// More than `MAX_DAYS` working days.
+    TooManyDays(u32),
+    /// Longer than ten years of business time.
+    TooLong,
+}
 
 impl fmt::Display for TargetError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        let shown = crate::domain::text::sanitize_line(&self.text);
+        write!(f, "target \"{shown}\": ")?;
+        match self.problem {
+            TargetProblem::Empty => write!(f, "empty; {FORMS}"),
+            TargetProblem::NotATarget => f.write_str(FORMS),
+            TargetProblem::NumberTooLarge => f.write_str("number too large"),
+            TargetProblem::NoUnit => write!(f, "number without a unit (d, h, m or s); {FORMS}"),
+            TargetProblem::UnknownUnit(unit) => write!(f, "unknown unit '{unit}'; {FORMS}"),
+            TargetProblem::UnitTwice(unit) => write!(f, "unit '{unit}' given twice"),
+            TargetProblem::UnitOrder => f.write_str("units must go from largest to smallest (1h30m)"),
+            TargetProblem::MixedDays => {
+                f.write_str("working days (d) cannot be mixed with hours or minutes; use one unit")
+            }
+            TargetProblem::Zero => f.write_str("must be greater than zero"),
+            TargetProblem::TooManyDays(max) => write!(f, "more than {max}d"),
+            TargetProblem::TooLong => f.write_str("longer than ten years"),
+        }
     }
 }
 
@@ -62,11 +103,13 @@ impl FromStr for Target {
     type Err = TargetError;
 
     fn from_str(text: &str) -> Result<Target, TargetError> {
-        let shown = crate::domain::text::sanitize_line(text);
-        let bad = |why: &str| TargetError(format!("target \"{shown}\": {why}"));
+        let bad = |problem| TargetError {
+            text: text.to_string(),
+            problem,
+        };
         let s = text.trim().to_ascii_lowercase();
         if s.is_empty() {
-            return Err(bad(&format!("empty; {FORMS}")));
+            return Err(bad(TargetProblem::Empty));
         }
         // Parts like "1h", "30m" in descending unit order, each unit at most once.
         let units = ['d', 'h', 'm', 's'];
@@ -78,24 +121,24 @@ impl FromStr for Target {
             rest = rest.trim_start();
             let digits = rest.chars().take_while(char::is_ascii_digit).count();
             if digits == 0 {
-                return Err(bad(FORMS));
+                return Err(bad(TargetProblem::NotATarget));
             }
-            let number: u64 = rest[..digits].parse().map_err(|_| bad("number too large"))?;
+            let number: u64 = rest[..digits].parse().map_err(|_| bad(TargetProblem::NumberTooLarge))?;
             let unit = rest[digits..]
                 .chars()
                 .next()
-                .ok_or_else(|| bad(&format!("number without a unit (d, h, m or s); {FORMS}")))?;
+                .ok_or_else(|| bad(TargetProblem::NoUnit))?;
             let Some(rank) = units.iter().position(|u| *u == unit) else {
-                return Err(bad(&format!("unknown unit '{unit}'; {FORMS}")));
+                return Err(bad(TargetProblem::UnknownUnit(unit)));
             };
             if seen.contains(&unit) {
-                return Err(bad(&format!("unit '{unit}' given twice")));
+                return Err(bad(TargetProblem::UnitTwice(unit)));
             }
             if seen
                 .last()
                 .is_some_and(|last| units.iter().position(|u| u == last) > Some(rank))
             {
-                return Err(bad("units must go from largest to smallest (1h30m)"));
+                return Err(bad(TargetProblem::UnitOrder));
             }
             seen.push(unit);
             match unit {
@@ -107,14 +150,12 @@ impl FromStr for Target {
             rest = &rest[digits + unit.len_utf8()..];
         }
         match days {
-            Some(_) if seen.len() > 1 => Err(bad(
-                "working days (d) cannot be mixed with hours or minutes; use one unit",
-            )),
-            Some(0) => Err(bad("must be greater than zero")),
-            Some(d) if d > u64::from(MAX_DAYS) => Err(bad(&format!("more than {MAX_DAYS}d"))),
+            Some(_) if seen.len() > 1 => Err(bad(TargetProblem::MixedDays)),
+            Some(0) => Err(bad(TargetProblem::Zero)),
+            Some(d) if d > u64::from(MAX_DAYS) => Err(bad(TargetProblem::TooManyDays(MAX_DAYS))),
             Some(d) => Ok(Target::WorkingDays(d as u32)),
-            None if secs == 0 => Err(bad("must be greater than zero")),
-            None if secs > MAX_SECS as u64 => Err(bad("longer than ten years")),
+            None if secs == 0 => Err(bad(TargetProblem::Zero)),
+            None if secs > MAX_SECS as u64 => Err(bad(TargetProblem::TooLong)),
             None => Ok(Target::Business(secs as i64)),
         }
     }

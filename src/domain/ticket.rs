@@ -1,6 +1,5 @@
 //! A ticket: one customer request, from intake to close (服务流程).
 
-use crate::t;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -57,15 +56,16 @@ pub struct UnknownValue {
     pub choices: String,
 }
 
+/// A terse developer's line (clap shows it for a bad flag value); front ends word it
+/// through `crate::words::errors`.
 impl fmt::Display for UnknownValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let value = crate::domain::text::sanitize(&self.value);
-        f.write_str(&t!(
-            "err.unknown_value",
-            field = self.field,
-            value = value,
-            choices = self.choices
-        ))
+        write!(
+            f,
+            "{}: unknown value '{value}' (expected one of: {})",
+            self.field, self.choices
+        )
     }
 }
 
@@ -157,21 +157,6 @@ pub struct IllegalMove {
     pub from: Status,
     pub to: Status,
 }
-
-impl fmt::Display for IllegalMove {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let allowed: Vec<&str> = self.from.allowed_moves().iter().map(|s| s.slug()).collect();
-        let what = if self.from == self.to {
-            t!("err.already_status", status = self.from)
-        } else {
-            t!("err.illegal_move", from = self.from, to = self.to)
-        };
-        let allowed = t!("err.allowed_moves", from = self.from, allowed = allowed.join(", "));
-        write!(f, "{what}{allowed}")
-    }
-}
-
-impl std::error::Error for IllegalMove {}
 
 /// The person who asked. Personal information: mask it on shared screens.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -279,33 +264,105 @@ impl NewTicket {
     }
 }
 
-/// A field value that cannot be stored, with the field's name.
+/// A field value that cannot be stored, with the field's name and why (values, not words).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvalidField {
     pub field: &'static str,
-    pub reason: String,
+    pub reason: Reason,
 }
 
+/// A terse developer's line (logs, test failures). Users read `crate::words::errors::invalid`.
 impl fmt::Display for InvalidField {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.field, self.reason)
+        write!(f, "{}: {:?}", self.field, self.reason)
     }
 }
 
 impl std::error::Error for InvalidField {}
 
+impl InvalidField {
+    pub fn new(field: &'static str, reason: Reason) -> InvalidField {
+        InvalidField { field, reason }
+    }
+}
+
+/// Why a field value was refused. The front ends word it (`crate::words::errors`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// Needs some text.
+    Empty,
+    /// Longer than `max` characters.
+    TooLong {
+        max: usize,
+    },
+    /// Not an email address.
+    BadEmail {
+        value: String,
+    },
+    /// Not a phone number.
+    BadPhone {
+        value: String,
+    },
+    /// Not a month (YYYY-MM).
+    BadMonth {
+        value: String,
+    },
+    /// Not a satisfaction score 1-5.
+    BadScore {
+        value: u8,
+    },
+    /// A score for a customer who was not reached.
+    ScoreUnreached,
+    /// Not an amount of money.
+    BadAmount {
+        value: String,
+    },
+    /// Compensation without an amount.
+    AmountNeeded,
+    /// An amount of zero or less.
+    AmountNotPositive,
+    /// An amount with a remedy that takes none.
+    AmountWithRemedy {
+        remedy: crate::domain::review::Remedy,
+    },
+    /// A judgement without its reason.
+    JudgeReasonNeeded,
+    /// An instant after now.
+    InFuture {
+        at: DateTime<Utc>,
+    },
+    /// A note, contact or plan with no text.
+    NoteEmpty,
+    ContactEmpty,
+    PlanEmpty,
+    /// Resolving without a resolution summary.
+    ResolveSummaryNeeded,
+    /// An edit that changes nothing.
+    NothingChanges,
+    /// An extension without its reason.
+    ExtendReasonNeeded,
+    /// `now` is before the ticket's last change (a wrong --now).
+    BeforeLastChange {
+        now: DateTime<Utc>,
+        last: DateTime<Utc>,
+    },
+    /// Closing without the customer's confirmation.
+    CloseNeedsConfirmation,
+    /// Not one of a vocabulary's words.
+    Unknown(UnknownValue),
+    /// Not a target ("30m", "3d").
+    BadTarget(crate::domain::target::TargetError),
+}
+
+/// The longest title, in characters.
+pub const TITLE_MAX: usize = 200;
+
 pub fn validate_title(title: &str) -> Result<(), InvalidField> {
     if title.trim().is_empty() {
-        return Err(InvalidField {
-            field: "title",
-            reason: t!("err.title_empty").to_string(),
-        });
+        return Err(InvalidField::new("title", Reason::Empty));
     }
-    if title.chars().count() > 200 {
-        return Err(InvalidField {
-            field: "title",
-            reason: t!("err.title_long").to_string(),
-        });
+    if title.chars().count() > TITLE_MAX {
+        return Err(InvalidField::new("title", Reason::TooLong { max: TITLE_MAX }));
     }
     Ok(())
 }
@@ -325,10 +382,7 @@ pub fn validate_email(email: &str) -> Result<(), InvalidField> {
     if ok {
         Ok(())
     } else {
-        Err(InvalidField {
-            field: "email",
-            reason: t!("err.email", value = crate::domain::text::sanitize(e)).to_string(),
-        })
+        Err(InvalidField::new("email", Reason::BadEmail { value: e.to_string() }))
     }
 }
 
@@ -338,10 +392,7 @@ pub fn validate_phone(phone: &str) -> Result<(), InvalidField> {
     if ok && (p.is_empty() || p.chars().filter(char::is_ascii_digit).count() >= 3) {
         Ok(())
     } else {
-        Err(InvalidField {
-            field: "phone",
-            reason: t!("err.phone", value = crate::domain::text::sanitize(p)).to_string(),
-        })
+        Err(InvalidField::new("phone", Reason::BadPhone { value: p.to_string() }))
     }
 }
 
@@ -387,11 +438,14 @@ mod tests {
     }
 
     #[test]
-    fn illegal_move_says_which_moves_are_allowed() {
-        let err = Status::Waiting.check_move(Status::Closed).unwrap_err().to_string();
+    fn illegal_move_carries_both_statuses() {
+        let err = Status::Waiting.check_move(Status::Closed).unwrap_err();
         assert_eq!(
             err,
-            "status: cannot move from waiting to closed; from waiting it can go to: open"
+            IllegalMove {
+                from: Status::Waiting,
+                to: Status::Closed
+            }
         );
     }
 

@@ -8,7 +8,6 @@ pub mod verify;
 
 use crate::domain::log::{LogEntry, NewEntry};
 use crate::domain::ticket::{Customer, NewTicket, Ticket};
-use crate::t;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use std::fmt;
@@ -16,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::domain::listing::{ListQuery, TicketSummary};
-use crate::domain::sla::StoredClock;
+use crate::domain::sla::Clock;
 
 /// Why the store could not do what was asked.
 #[derive(Debug)]
@@ -46,21 +45,22 @@ pub enum StoreError {
     Corrupt(String),
 }
 
+/// A terse developer's line (logs, panics). Users read `crate::words::errors::store`.
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            StoreError::DiskFull => f.write_str(&t!("err.disk_full")),
-            StoreError::Missing(p) => f.write_str(&t!("cli.no_database", path = p.display())),
-            StoreError::NotSqlite(p) => f.write_str(&t!("err.not_sqlite", path = p.display())),
-            StoreError::NotPromptly(p) => f.write_str(&t!("err.not_promptly", path = p.display())),
+            StoreError::DiskFull => f.write_str("disk full"),
+            StoreError::Missing(p) => write!(f, "no database at {}", p.display()),
+            StoreError::NotSqlite(p) => write!(f, "not SQLite: {}", p.display()),
+            StoreError::NotPromptly(p) => write!(f, "not a Promptly database: {}", p.display()),
             StoreError::TooNew { path, found, known } => {
-                f.write_str(&t!("err.too_new", path = path.display(), found = found, known = known))
+                write!(f, "schema {found} > {known}: {}", path.display())
             }
-            StoreError::Stale { ticket } => f.write_str(&t!("err.stale", id = ticket)),
+            StoreError::Stale { ticket } => write!(f, "stale: ticket {ticket}"),
             StoreError::Io(p, e) => write!(f, "{}: {e}", p.display()),
-            StoreError::Sql(e) => f.write_str(&t!("err.sql", error = e)),
-            StoreError::Migration(e) => f.write_str(&t!("err.migration", error = e)),
-            StoreError::Corrupt(e) => f.write_str(&t!("err.corrupt", error = e)),
+            StoreError::Sql(e) => write!(f, "sql: {e}"),
+            StoreError::Migration(e) => write!(f, "migration: {e}"),
+            StoreError::Corrupt(e) => write!(f, "corrupt: {e}"),
         }
     }
 }
@@ -224,7 +224,12 @@ impl Store {
         rows::log(&self.conn, ticket_id)
     }
 
-    pub fn clocks(&self, ticket_id: i64) -> Result<Vec<StoredClock>> {
+    /// The logs of several tickets in one query (see [`rows::logs`]).
+    pub fn logs(&self, ticket_ids: &[i64]) -> Result<std::collections::HashMap<i64, Vec<LogEntry>>> {
+        rows::logs(&self.conn, ticket_ids)
+    }
+
+    pub fn clocks(&self, ticket_id: i64) -> Result<Vec<Clock>> {
         rows::clocks(&self.conn, ticket_id)
     }
 
@@ -278,7 +283,7 @@ impl Tx<'_> {
     }
 
     /// Replaces the derived clock rows of a ticket.
-    pub fn replace_clocks(&self, ticket_id: i64, clocks: &[StoredClock]) -> Result<()> {
+    pub fn replace_clocks(&self, ticket_id: i64, clocks: &[Clock]) -> Result<()> {
         rows::replace_clocks(&self.0, ticket_id, clocks)
     }
 

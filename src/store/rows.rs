@@ -6,10 +6,11 @@ use super::{Result, StoreError};
 use crate::domain::chain::{self, GENESIS, Link};
 use crate::domain::listing::{ListQuery, TicketSummary};
 use crate::domain::log::{Event, LogEntry, NewEntry};
-use crate::domain::sla::StoredClock;
+use crate::domain::sla::{Clock, ClockState};
 use crate::domain::ticket::{Customer, NewTicket, Status, Ticket};
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter, types::Value};
+use std::collections::HashMap;
 use std::str::FromStr;
 
 pub fn ts(at: DateTime<Utc>) -> String {
@@ -215,33 +216,52 @@ pub fn append(conn: &Connection, ticket_id: i64, e: &NewEntry) -> Result<i64> {
 }
 
 pub fn log(conn: &Connection, ticket_id: i64) -> Result<Vec<LogEntry>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT id, at, author, data, body FROM log WHERE ticket_id = ?1 ORDER BY at, id")?;
+    let mut stmt = conn
+        .prepare_cached("SELECT id, ticket_id, at, author, data, body FROM log WHERE ticket_id = ?1 ORDER BY at, id")?;
     let raw = stmt
-        .query_map([ticket_id], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-            ))
-        })?
+        .query_map([ticket_id], raw_entry)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    raw.into_iter()
-        .map(|(id, at, author, data, body)| {
-            let event: Event =
-                serde_json::from_str(&data).map_err(|e| StoreError::Corrupt(format!("log entry {id}: {e}")))?;
-            Ok(LogEntry {
-                id,
-                ticket_id,
-                at: parse_ts(&at)?,
-                author,
-                event,
-                body,
-            })
-        })
-        .collect()
+    raw.into_iter().map(into_entry).collect()
+}
+
+/// The logs of several tickets in one query, each oldest first (tickets without entries are
+/// absent from the map).
+pub fn logs(conn: &Connection, ticket_ids: &[i64]) -> Result<HashMap<i64, Vec<LogEntry>>> {
+    let mut out: HashMap<i64, Vec<LogEntry>> = HashMap::with_capacity(ticket_ids.len());
+    if ticket_ids.is_empty() {
+        return Ok(out);
+    }
+    let marks = vec!["?"; ticket_ids.len()].join(", ");
+    let sql = format!(
+        "SELECT id, ticket_id, at, author, data, body FROM log WHERE ticket_id IN ({marks}) ORDER BY ticket_id, at, id"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let raw = stmt
+        .query_map(params_from_iter(ticket_ids), raw_entry)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for r in raw {
+        let entry = into_entry(r)?;
+        out.entry(entry.ticket_id).or_default().push(entry);
+    }
+    Ok(out)
+}
+
+type RawEntry = (i64, i64, String, String, String, String);
+
+fn raw_entry(r: &Row<'_>) -> rusqlite::Result<RawEntry> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+}
+
+fn into_entry((id, ticket_id, at, author, data, body): RawEntry) -> Result<LogEntry> {
+    let event: Event = serde_json::from_str(&data).map_err(|e| StoreError::Corrupt(format!("log entry {id}: {e}")))?;
+    Ok(LogEntry {
+        id,
+        ticket_id,
+        at: parse_ts(&at)?,
+        author,
+        event,
+        body,
+    })
 }
 
 pub(super) const CLOCK_COLUMNS: &str =
@@ -275,9 +295,17 @@ pub(super) fn raw_clock(r: &Row<'_>, base: usize) -> rusqlite::Result<RawClock> 
     ))
 }
 
-pub(super) fn into_clock(raw: RawClock) -> Result<StoredClock> {
+/// A clock row of `ticket_id`. A state that is not one of the five, or a missing remainder
+/// (every write stores one), is a corrupt row.
+pub(super) fn into_clock(ticket_id: i64, raw: RawClock) -> Result<Clock> {
     let (metric, cycle, state, target, started_at, due_at, met_at, breached_at, paused_secs, remaining_secs) = raw;
-    Ok(StoredClock {
+    let state: ClockState = state
+        .parse()
+        .map_err(|_| StoreError::Corrupt(format!("clock state '{state}' of ticket {ticket_id} {metric}")))?;
+    let remaining_secs = remaining_secs
+        .ok_or_else(|| StoreError::Corrupt(format!("clock of ticket {ticket_id} {metric} without remaining_secs")))?;
+    Ok(Clock {
+        ticket_id,
         metric,
         cycle,
         state,
@@ -291,16 +319,16 @@ pub(super) fn into_clock(raw: RawClock) -> Result<StoredClock> {
     })
 }
 
-pub fn clocks(conn: &Connection, ticket_id: i64) -> Result<Vec<StoredClock>> {
+pub fn clocks(conn: &Connection, ticket_id: i64) -> Result<Vec<Clock>> {
     let sql = format!("SELECT {CLOCK_COLUMNS} FROM clocks WHERE ticket_id = ?1 ORDER BY metric, cycle");
     let raw = conn
         .prepare_cached(&sql)?
         .query_map([ticket_id], |r| raw_clock(r, 0))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    raw.into_iter().map(into_clock).collect()
+    raw.into_iter().map(|c| into_clock(ticket_id, c)).collect()
 }
 
-pub fn replace_clocks(conn: &Connection, ticket_id: i64, clocks: &[StoredClock]) -> Result<()> {
+pub fn replace_clocks(conn: &Connection, ticket_id: i64, clocks: &[Clock]) -> Result<()> {
     conn.prepare_cached("DELETE FROM clocks WHERE ticket_id = ?1")?
         .execute([ticket_id])?;
     // A judgement outlives the recomputed row: `judged` is read back from `reviews`.
@@ -313,7 +341,7 @@ pub fn replace_clocks(conn: &Connection, ticket_id: i64, clocks: &[StoredClock])
             ticket_id,
             c.metric,
             c.cycle,
-            c.state,
+            c.state.slug(),
             c.target,
             ts(c.started_at),
             c.due_at.map(ts),
@@ -386,10 +414,47 @@ pub fn list(conn: &Connection, q: &ListQuery) -> Result<Vec<TicketSummary>> {
         .collect::<rusqlite::Result<Vec<_>>>()?;
     raw.into_iter()
         .map(|(t, c)| {
-            Ok(TicketSummary {
-                ticket: into_ticket(t)?,
-                nearest: c.map(into_clock).transpose()?,
-            })
+            let ticket = into_ticket(t)?;
+            let nearest = c.map(|c| into_clock(ticket.id, c)).transpose()?;
+            Ok(TicketSummary { ticket, nearest })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod clock_rows {
+    use super::*;
+
+    fn raw(state: &str, remaining: Option<i64>) -> RawClock {
+        (
+            "resolution".into(),
+            1,
+            state.into(),
+            "3d".into(),
+            "2026-03-02T09:00:00Z".into(),
+            Some("2026-03-05T18:00:00Z".into()),
+            None,
+            None,
+            0,
+            remaining,
+        )
+    }
+
+    #[test]
+    fn a_clock_row_reads_into_the_domain_clock() {
+        let c = into_clock(7, raw("warning", Some(600))).unwrap();
+        assert_eq!((c.ticket_id, c.state, c.remaining_secs), (7, ClockState::Warning, 600));
+    }
+
+    #[test]
+    fn a_bad_stored_state_or_a_missing_remainder_is_corrupt_not_a_panic() {
+        assert!(matches!(
+            into_clock(7, raw("late", Some(0))),
+            Err(StoreError::Corrupt(_))
+        ));
+        assert!(matches!(
+            into_clock(7, raw("running", None)),
+            Err(StoreError::Corrupt(_))
+        ));
+    }
 }

@@ -4,9 +4,10 @@
 use super::rows::{CLOCK_COLUMNS, into_clock, parse_opt_ts, parse_ts, parse_word, raw_clock, ts};
 use super::{Result, StoreError};
 use crate::domain::callback::{CallOutcome, Callback, Month};
-use crate::domain::kpi::{ClockRecord, StatusChange};
+use crate::domain::kpi::StatusChange;
 use crate::domain::log::Event;
 use crate::domain::review::{Amount, Breach, BreachClass, Judgement, Review};
+use crate::domain::sla::Clock;
 use crate::domain::ticket::Status;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -205,32 +206,19 @@ pub fn class_of(conn: &Connection, ticket: i64, metric: &str, cycle: u32) -> Res
 }
 
 /// A clock row with its ticket, read through the same mapping as a ticket's own clocks.
-fn records(conn: &Connection, sql: &str, args: impl rusqlite::Params) -> Result<Vec<ClockRecord>> {
+fn records(conn: &Connection, sql: &str, args: impl rusqlite::Params) -> Result<Vec<Clock>> {
     let raw = conn
         .prepare_cached(sql)?
         .query_map(args, |r| Ok((r.get::<_, i64>(0)?, raw_clock(r, 1)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     raw.into_iter()
-        .map(|(ticket_id, raw)| {
-            let c = into_clock(raw)?;
-            Ok(ClockRecord {
-                ticket_id,
-                metric: c.metric,
-                cycle: c.cycle,
-                target: c.target,
-                started_at: c.started_at,
-                due_at: c.due_at,
-                met_at: c.met_at,
-                breached_at: c.breached_at,
-                paused_secs: c.paused_secs,
-            })
-        })
+        .map(|(ticket_id, raw)| into_clock(ticket_id, raw))
         .collect()
 }
 
 /// Clocks whose deadline falls in `[from, to)` (a paused clock stores no due until it has
 /// breached, and a breached deadline is always stored).
-pub fn clocks_due_between(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<ClockRecord>> {
+pub fn clocks_due_between(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Clock>> {
     let sql = format!("SELECT c.ticket_id, {CLOCK_COLUMNS} FROM clocks c WHERE c.due_at >= ?1 AND c.due_at < ?2");
     records(conn, &sql, params![ts(from), ts(to)])
 }
@@ -242,7 +230,7 @@ pub fn clocks_of_opened(
     cycle: u32,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
-) -> Result<Vec<ClockRecord>> {
+) -> Result<Vec<Clock>> {
     let sql = format!(
         "SELECT c.ticket_id, {CLOCK_COLUMNS} FROM tickets t
          JOIN clocks c ON c.ticket_id = t.id AND c.metric = ?3 AND c.cycle = ?4
@@ -369,7 +357,7 @@ fn into_callback(raw: RawCallback) -> Result<Callback> {
         title,
         month: month
             .parse()
-            .map_err(|e: crate::domain::ticket::InvalidField| StoreError::Corrupt(e.to_string()))?,
+            .map_err(|_| StoreError::Corrupt(format!("callback month {month:?}")))?,
         queued_at: parse_ts(&queued_at)?,
         done_at,
         done_by,
@@ -465,7 +453,7 @@ impl super::Store {
         overdue(&self.conn, now, limit)
     }
 
-    pub fn clocks_due_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<ClockRecord>> {
+    pub fn clocks_due_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Clock>> {
         clocks_due_between(&self.conn, from, to)
     }
 
@@ -475,7 +463,7 @@ impl super::Store {
         cycle: u32,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
-    ) -> Result<Vec<ClockRecord>> {
+    ) -> Result<Vec<Clock>> {
         clocks_of_opened(&self.conn, metric, cycle, from, to)
     }
 
@@ -506,7 +494,7 @@ impl super::Store {
 
 /// Writes of the supervisor's work, inside one transaction.
 impl super::Tx<'_> {
-    pub fn clocks(&self, ticket_id: i64) -> Result<Vec<crate::domain::sla::StoredClock>> {
+    pub fn clocks(&self, ticket_id: i64) -> Result<Vec<Clock>> {
         super::rows::clocks(&self.0, ticket_id)
     }
 

@@ -3,15 +3,11 @@
 //! draws from `&App` and a `now` alone. ratatui and crossterm are used only inside this module.
 
 pub mod app;
-pub mod board;
-pub mod dashboard;
 pub mod form;
-pub mod help;
 pub mod keymap;
-pub mod review;
 pub mod terminal;
 pub mod theme;
-pub mod ticket;
+pub mod view;
 
 use crate::app::{Error, Result, Setup};
 use crate::t;
@@ -22,6 +18,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
+use view::{board, dashboard, help, review, ticket};
 
 /// Below this the board cannot be laid out: a one-line notice instead.
 pub const MIN_WIDTH: u16 = 40;

@@ -11,10 +11,10 @@ pub fn error(e: &Error, lang: &str) -> String {
         Error::Usage(text) | Error::Failed(text) => text.clone(),
         Error::Now(e) => format!("--now: {}", timestamp_error(e, lang)),
         Error::Config(e) => e.to_string(),
-        Error::Policy(errors) => errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"),
+        Error::Policy(errors) => super::policy::errors(errors, lang),
         Error::Io(path, e) => format!("{}: {e}", path.display()),
-        Error::Desk(e) => e.to_string(),
-        Error::Store(e) => e.to_string(),
+        Error::Desk(e) => crate::words::errors::desk(e, lang),
+        Error::Store(e) => crate::words::errors::store(e, lang),
     }
 }
 

@@ -1,9 +1,14 @@
 //! Words: what the front ends call things, in the reader's language: the CLI and the board share
 //! these so a log entry or a clock reads the same in both. Untrusted parts are sanitised.
 
+pub mod errors;
+pub mod events;
+
 pub mod app;
 pub mod catalogue;
+pub mod explain;
 pub mod housekeeping;
+pub mod policy;
 pub mod verify;
 
 use crate::domain::log::{Direction, Event};
@@ -75,7 +80,7 @@ pub fn event(event: &Event, policy: &Policy, lang: &str) -> String {
             by = sanitize_line(by)
         )
         .to_string(),
-        Event::System => t!("event.system", locale = lang).to_string(),
+        Event::System { .. } => t!("event.system", locale = lang).to_string(),
         Event::Confirmed => t!("event.confirmed", locale = lang).to_string(),
         Event::Judged {
             metric: name,

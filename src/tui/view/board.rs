@@ -1,10 +1,10 @@
 //! The board: header with counts, view tabs, the ticket table (only the visible rows are
 //! built), and the status line.
 
-use super::app::{App, Live, Mode, Row, View};
-use super::keymap::{Action, Context};
-use super::theme::Theme;
 use crate::domain::text::{countdown, fit};
+use crate::tui::app::{App, BoardRow, Live, Mode, View};
+use crate::tui::keymap::{Action, Context};
+use crate::words::metric as metric_label;
 
 use crate::domain::ticket::{Priority, Status};
 use crate::t;
@@ -81,9 +81,9 @@ pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
         }
         tabs.push(Span::raw(" "));
     }
-    if app.view == View::All && app.all_rows.len() >= super::app::ALL_LIMIT {
+    if app.view == View::All && app.all_rows.len() >= crate::tui::app::ALL_LIMIT {
         tabs.push(Span::styled(
-            format!("{} ", t!("tui.limited", locale = lang, n = super::app::ALL_LIMIT)),
+            format!("{} ", t!("tui.limited", locale = lang, n = crate::tui::app::ALL_LIMIT)),
             theme.muted(),
         ));
     }
@@ -297,7 +297,12 @@ fn render_table(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
     let visible = &app.shown[offset..end];
     let label_w = visible
         .iter()
-        .filter_map(|i| rows[*i].clock.as_ref().map(|c| c.label.width()))
+        .filter_map(|i| {
+            rows[*i]
+                .clock
+                .as_ref()
+                .map(|c| metric_label(&app.policy, &c.metric, lang).width())
+        })
         .max()
         .unwrap_or(0)
         .max(t!("tui.col_clock", locale = lang).width().saturating_sub(10));
@@ -320,20 +325,20 @@ fn render_table(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
         let selected = offset + n == app.selected;
         let flashing = app.flash.get(&row.id).is_some_and(|until| *until > now);
         let y = area.y + 1 + n as u16;
-        let line = row_line(row, &cols, selected, flashing, now, theme, lang);
+        let line = row_line(app, row, &cols, selected, flashing, now);
         frame.buffer_mut().set_line(area.x, y, &line, area.width);
     }
 }
 
 fn row_line(
-    row: &Row,
+    app: &App,
+    row: &BoardRow,
     cols: &Columns,
     selected: bool,
     flashing: bool,
     now: DateTime<Utc>,
-    theme: &Theme,
-    lang: &str,
 ) -> Line<'static> {
+    let (theme, policy, lang) = (&app.theme, &app.policy, app.lang);
     let live = row.live(now);
     let (mark, colour) = match live {
         Live::None => ("  ", theme.muted),
@@ -345,7 +350,7 @@ fn row_line(
     let clock = match &row.clock {
         Some(c) => {
             let left = c.remaining(now).map(countdown).unwrap_or_default();
-            format!("{mark}{left:>7} {}", c.label)
+            format!("{mark}{left:>7} {}", metric_label(policy, &c.metric, lang))
         }
         None => "  —".to_string(),
     };

@@ -1,14 +1,14 @@
 //! The dashboard (D): a week's service figures, compliance per clock against the letters'
 //! 80% and 50% lines, and the 30-day compliance trend as a bar chart.
 
-use super::app::{App, DashboardScreen};
 use super::board::{hints, status_line};
-use super::keymap::{Action, Context};
-use super::theme::Theme;
 use crate::domain::kpi::{Compliance, Level};
 use crate::domain::target::format_secs;
 use crate::domain::text::fit;
 use crate::t;
+use crate::tui::app::{App, DashboardScreen};
+use crate::tui::keymap::{Action, Context};
+use crate::tui::theme::Theme;
 use crate::words::metric as metric_label;
 use chrono::{DateTime, Datelike, Utc};
 use ratatui::Frame;

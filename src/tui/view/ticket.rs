@@ -1,13 +1,13 @@
 //! The ticket screen: clocks with due times in shop local time and live remaining time, the
 //! details, and the follow-up log as a timeline. All stored text is sanitised here.
 
-use super::app::{App, Live, TicketScreen};
 use super::board::hints;
-use super::keymap::{Action, Context};
 use crate::domain::policy::Policy;
 use crate::domain::sla::ClockState;
 use crate::domain::text::{countdown, fit, sanitize, sanitize_line};
 use crate::t;
+use crate::tui::app::{App, Live, TicketScreen};
+use crate::tui::keymap::{Action, Context};
 use crate::words::metric as metric_label;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -91,26 +91,30 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
             let (left, state_key) = match live {
                 Live::None => (
                     c.met_at.map(|m| local(m, tz)).unwrap_or_default(),
-                    if c.breached { "breached" } else { "met" },
+                    if c.is_breached() {
+                        ClockState::Breached
+                    } else {
+                        ClockState::Met
+                    },
                 ),
-                Live::Paused => (format!("‖ {}", countdown(c.remaining_secs)), "paused"),
+                Live::Paused => (format!("‖ {}", countdown(c.remaining_secs)), ClockState::Paused),
                 Live::Breached => (
                     c.due_at.map(|d| countdown((d - now).num_seconds())).unwrap_or_default(),
-                    "breached",
+                    ClockState::Breached,
                 ),
                 Live::Warning => (
                     c.due_at.map(|d| countdown((d - now).num_seconds())).unwrap_or_default(),
-                    "warning",
+                    ClockState::Warning,
                 ),
                 Live::Ok => (
                     c.due_at.map(|d| countdown((d - now).num_seconds())).unwrap_or_default(),
-                    "running",
+                    ClockState::Running,
                 ),
             };
             let colour = match (live, state_key) {
                 (Live::Paused, _) => theme.paused,
                 (Live::Warning, _) => theme.warning,
-                (_, "breached") => theme.breached,
+                (_, ClockState::Breached) => theme.breached,
                 (Live::Ok, _) => theme.ok,
                 _ => theme.muted,
             };
@@ -118,7 +122,7 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
                 (true, _) | (_, None) => "—".to_string(),
                 (false, Some(d)) => local(d, tz),
             };
-            let mut state = t!(format!("clock.{state_key}"), locale = lang).to_string();
+            let mut state = t!(format!("clock.{}", state_key.slug()), locale = lang).to_string();
             if !c.extended.is_empty() {
                 state.push_str(&format!(
                     " ({})",
@@ -225,7 +229,7 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
                     Style::default().add_modifier(Modifier::BOLD),
                 ),
             ]));
-            for body in sanitize(&entry.body).lines() {
+            for body in sanitize(&crate::words::events::body(entry, lang)).lines() {
                 for piece in wrap(body, (inner.width as usize).saturating_sub(5).max(1)) {
                     lines.push(Line::from(vec![Span::styled("   │ ", theme.muted()), Span::raw(piece)]));
                 }
@@ -268,7 +272,7 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
     frame.render_widget(Paragraph::new(line), status);
 }
 
-fn kv(pairs: &[(String, String)], theme: &super::theme::Theme) -> Line<'static> {
+fn kv(pairs: &[(String, String)], theme: &crate::tui::theme::Theme) -> Line<'static> {
     let mut spans = Vec::new();
     for (k, v) in pairs {
         spans.push(Span::styled(format!(" {k}: "), theme.muted()));

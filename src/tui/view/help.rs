@@ -1,8 +1,8 @@
 //! The help overlay, generated from the keymap so it never drifts from the keys.
 
-use super::app::App;
-use super::keymap::Context;
 use crate::t;
+use crate::tui::app::App;
+use crate::tui::keymap::Context;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};

@@ -1,10 +1,10 @@
 //! The breach review screen (R): every breached clock awaiting judgement, oldest deadline
 //! first, with how late it was; judged in a few keys through the judgement form.
 
-use super::app::App;
 use super::board::{cell, hints, status_line};
-use super::keymap::{Action, Context};
 use crate::domain::text::{late, sanitize_line};
+use crate::tui::app::App;
+use crate::tui::keymap::{Action, Context};
 
 use crate::t;
 use crate::words::metric as metric_label;

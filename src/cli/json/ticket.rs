@@ -1,0 +1,171 @@
+//! A ticket: `list --json`, `show --json`, `new --json`.
+
+use super::{Instant, instant};
+use crate::desk::TicketView;
+use crate::domain::log::LogEntry;
+use crate::domain::sla::ClockReading;
+use crate::domain::ticket::Ticket;
+use serde::Serialize;
+
+/// `list --json`, `show --json`, `new --json`: one ticket.
+#[derive(Debug, Serialize)]
+pub struct TicketJson<'a> {
+    /// How the customer reached the shop (slug: phone, email, ...).
+    pub channel: &'static str,
+    /// The SLA clocks as of now.
+    pub clocks: Vec<ClockJson<'a>>,
+    /// When the ticket was closed; null while not closed.
+    pub closed_at: Option<Instant>,
+    /// ordinary or complex.
+    pub complexity: &'static str,
+    /// Full contact details (JSON is for scripts the shop runs).
+    pub customer: CustomerJson<'a>,
+    /// The description, as entered.
+    pub description: &'a str,
+    /// The ticket number.
+    pub id: i64,
+    /// What the ticket is about (slug).
+    pub kind: &'static str,
+    /// The follow-up log, oldest first: `show` and `new` only (absent in `list`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log: Option<Vec<LogEntryJson<'a>>>,
+    /// When the ticket was opened.
+    pub opened_at: Instant,
+    /// The order reference ("" when none).
+    pub order: &'a str,
+    /// urgent, important or normal.
+    pub priority: &'static str,
+    /// The purchase date (`YYYY-MM-DD`), null when unknown.
+    pub purchased: Option<String>,
+    /// When the ticket was resolved; null unless resolved or closed.
+    pub resolved_at: Option<Instant>,
+    /// open, waiting, resolved or closed.
+    pub status: &'static str,
+    /// The title, as entered.
+    pub title: &'a str,
+    /// The last change.
+    pub updated_at: Instant,
+    /// Bumped by every change (`--expect-version`).
+    pub version: i64,
+}
+
+/// The customer of a ticket.
+#[derive(Debug, Serialize)]
+pub struct CustomerJson<'a> {
+    /// "" when not given.
+    pub email: &'a str,
+    /// "" when not given.
+    pub name: &'a str,
+    /// "" when not given.
+    pub phone: &'a str,
+}
+
+/// One SLA clock (one cycle of one metric) as of now.
+#[derive(Debug, Serialize)]
+pub struct ClockJson<'a> {
+    /// Whether the deadline passed before the clock was met.
+    pub breached: bool,
+    /// When the deadline passed unmet; null when it did not.
+    pub breached_at: Option<Instant>,
+    /// 1 for the first run of the metric, 2.. for reopened cycles.
+    pub cycle: u32,
+    /// The deadline; null while paused (it moves while the pause lasts).
+    pub due_at: Option<Instant>,
+    /// When the clock was met; null while running.
+    pub met_at: Option<Instant>,
+    /// The policy metric (first-response, plan, resolution, ...).
+    pub metric: &'a str,
+    /// Business seconds spent paused.
+    pub paused_secs: i64,
+    /// Business seconds left (negative when late).
+    pub remaining_secs: i64,
+    /// When the clock started.
+    pub started_at: Instant,
+    /// running, paused, warning, breached or met.
+    pub state: &'static str,
+    /// The target as written in the policy (30m, 24h, 3d).
+    pub target: &'a str,
+}
+
+/// One entry of a ticket's follow-up log.
+#[derive(Debug, Serialize)]
+pub struct LogEntryJson<'a> {
+    /// When it happened.
+    pub at: Instant,
+    /// Who recorded it (`system` for Promptly's own changes).
+    pub author: &'a str,
+    /// The text of the entry ("" when none); what Promptly did itself is worded in the
+    /// command's language.
+    pub body: std::borrow::Cow<'a, str>,
+    /// The event with its values, in English.
+    pub event: String,
+    /// opened, note, plan, contact, status, field, extended, system, confirmed, judged or callback.
+    pub kind: &'static str,
+}
+
+impl<'a> TicketJson<'a> {
+    pub fn new(t: &'a Ticket, clocks: &'a [ClockReading]) -> Self {
+        TicketJson {
+            channel: t.channel.slug(),
+            clocks: clocks.iter().map(ClockJson::new).collect(),
+            closed_at: instant(t.closed_at),
+            complexity: t.complexity.slug(),
+            customer: CustomerJson {
+                email: &t.customer.email,
+                name: &t.customer.name,
+                phone: &t.customer.phone,
+            },
+            description: &t.description,
+            id: t.id,
+            kind: t.kind.slug(),
+            log: None,
+            opened_at: Instant(t.opened_at),
+            order: &t.reference,
+            priority: t.priority.slug(),
+            purchased: t.purchased_on.map(|d| d.to_string()),
+            resolved_at: instant(t.resolved_at),
+            status: t.status.slug(),
+            title: &t.title,
+            updated_at: Instant(t.updated_at),
+            version: t.version,
+        }
+    }
+
+    /// A ticket with its log (`show`, `new`).
+    pub fn view(v: &'a TicketView) -> Self {
+        TicketJson {
+            log: Some(v.log.iter().map(LogEntryJson::new).collect()),
+            ..TicketJson::new(&v.ticket, &v.clocks)
+        }
+    }
+}
+
+impl<'a> ClockJson<'a> {
+    pub fn new(c: &'a ClockReading) -> Self {
+        ClockJson {
+            breached: c.is_breached(),
+            breached_at: instant(c.breached_at),
+            cycle: c.cycle,
+            due_at: instant(c.due_at),
+            met_at: instant(c.met_at),
+            metric: &c.metric,
+            paused_secs: c.paused_secs,
+            remaining_secs: c.remaining_secs,
+            started_at: Instant(c.started_at),
+            state: c.state.slug(),
+            target: &c.target,
+        }
+    }
+}
+
+impl<'a> LogEntryJson<'a> {
+    pub fn new(e: &'a LogEntry) -> Self {
+        LogEntryJson {
+            at: Instant(e.at),
+            author: &e.author,
+            body: crate::words::events::body(e, crate::words::catalogue::locale()),
+            event: e.event.to_string(),
+            kind: e.event.kind_name(),
+        }
+    }
+}

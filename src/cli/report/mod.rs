@@ -1,0 +1,231 @@
+//! `promptly report daily|weekly|monthly`: the supervisor's service report as text, Markdown,
+//! one self-contained HTML file (inline CSS and SVG, no scripts, no network) or JSON.
+//!
+//! This module gathers the figures once (labels in the reader's language); each format has its
+//! own file (`text`, `markdown`, `html` with its charts in `svg`). The JSON schema is
+//! `cli::json::ReportJson`, beside the other documented JSON objects.
+
+mod html;
+mod markdown;
+mod svg;
+mod text;
+
+use super::args::{ReportArgs, ReportFormat};
+use super::json::ReportJson;
+use super::output::metric_label;
+use super::supervisor::remedy_label;
+use super::{CliError, Result, Setup};
+use crate::desk::{Desk, Report};
+use crate::domain::kpi::{Compliance, Level, PeriodKind};
+use crate::domain::review::{Breach, BreachClass};
+use crate::domain::target::format_secs;
+use crate::domain::text::late;
+use crate::t;
+
+pub fn run(setup: &Setup, args: ReportArgs) -> Result<()> {
+    let desk = setup.desk()?;
+    let report = desk.report(args.period, args.date)?;
+    let out = match args.format {
+        ReportFormat::Json => {
+            let tz = desk.policy().shop_calendar().tz();
+            let mut s = super::output::json_text(&ReportJson::new(&report, tz, desk.now()));
+            s.push('\n');
+            s
+        }
+        ReportFormat::Text => text::text(&desk, &report),
+        ReportFormat::Md => markdown::markdown(&desk, &report),
+        ReportFormat::Html => html::html(&desk, &report),
+    };
+    match args.output {
+        Some(path) => {
+            std::fs::write(&path, out).map_err(|e| CliError::failed(format!("{}: {e}", path.display())))?;
+            eprintln!("{}", t!("report.written", path = path.display()));
+        }
+        None => print!("{out}"),
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- the figures, once
+
+pub(super) fn pct(p: Option<f64>) -> String {
+    p.map_or_else(|| "—".to_string(), |p| format!("{p:.1}%"))
+}
+
+fn secs(s: Option<i64>) -> String {
+    s.map_or_else(|| "—".to_string(), format_secs)
+}
+
+pub(super) fn level_label(l: Option<Level>) -> String {
+    l.map_or_else(String::new, |l| t!(format!("report.levels.{}", l.slug())).to_string())
+}
+
+fn class_label(c: Option<BreachClass>) -> String {
+    match c {
+        Some(c) => t!(format!("review.class.{}", c.slug())).to_string(),
+        None => t!("report.unjudged").to_string(),
+    }
+}
+
+pub(super) fn title(desk: &Desk, r: &Report) -> String {
+    let p = &r.kpis.period;
+    let when = match p.kind {
+        PeriodKind::Day => p.first.format("%Y-%m-%d").to_string(),
+        PeriodKind::Week => format!("{} – {}", p.first.format("%Y-%m-%d"), p.last.format("%Y-%m-%d")),
+        PeriodKind::Month => p.first.format("%Y-%m").to_string(),
+    };
+    format!(
+        "{} {when} ({})",
+        t!(format!("report.title.{}", p.kind.slug())),
+        desk.policy().shop_calendar().tz().name()
+    )
+}
+
+/// (label, value) rows of the summary.
+pub(super) fn summary(r: &Report) -> Vec<(String, String)> {
+    let k = &r.kpis;
+    let fr = &k.first_response;
+    let b = &k.breaches;
+    vec![
+        (t!("report.opened").to_string(), k.opened.to_string()),
+        (t!("report.resolved").to_string(), k.resolved.to_string()),
+        (t!("report.closed").to_string(), k.closed.to_string()),
+        (t!("report.reopened").to_string(), k.reopened.to_string()),
+        (
+            t!("report.resolution_rate").to_string(),
+            format!("{} ({}/{})", pct(k.resolution_rate()), k.opened_now_resolved, k.opened),
+        ),
+        (
+            t!("report.first_response").to_string(),
+            t!(
+                "report.first_response_value",
+                median = secs(fr.median_secs),
+                p90 = secs(fr.p90_secs),
+                count = fr.count,
+                pending = fr.pending
+            )
+            .to_string(),
+        ),
+        (
+            t!("report.breaches").to_string(),
+            t!(
+                "report.breaches_value",
+                total = b.total,
+                minor = b.minor,
+                major = b.major,
+                unjudged = b.unjudged
+            )
+            .to_string(),
+        ),
+        (
+            t!("report.satisfaction").to_string(),
+            match k.satisfaction_average {
+                Some(a) => t!(
+                    "report.satisfaction_value",
+                    average = format!("{a:.2}"),
+                    count = k.satisfaction_count
+                )
+                .to_string(),
+                None => "—".to_string(),
+            },
+        ),
+        (
+            t!("report.callbacks").to_string(),
+            t!(
+                "report.callbacks_value",
+                done = k.callbacks_done,
+                planned = k.callbacks_planned
+            )
+            .to_string(),
+        ),
+    ]
+}
+
+/// Compliance rows: (label, due, met, percent, level), metrics then the overall line.
+pub(super) fn compliance_rows(desk: &Desk, r: &Report) -> Vec<(String, Compliance)> {
+    let mut rows: Vec<(String, Compliance)> = r
+        .kpis
+        .compliance
+        .iter()
+        .map(|c| (metric_label(desk, &c.metric), c.clone()))
+        .collect();
+    rows.push((t!("report.overall").to_string(), r.kpis.overall()));
+    rows
+}
+
+pub(super) struct Line {
+    ticket: String,
+    metric: String,
+    due: String,
+    late: String,
+    extra: String,
+    title: String,
+}
+
+fn breach_lines(desk: &Desk, list: &[Breach], extra: impl Fn(usize) -> String) -> Vec<Line> {
+    let now = desk.now();
+    list.iter()
+        .enumerate()
+        .map(|(i, b)| Line {
+            ticket: format!("#{}", b.ticket_id),
+            metric: if b.cycle > 1 {
+                format!("{} ({})", metric_label(desk, &b.metric), b.cycle)
+            } else {
+                metric_label(desk, &b.metric)
+            },
+            due: super::output::local(desk, b.due_at),
+            late: late(b.late_secs(now)),
+            extra: extra(i),
+            title: b.title.clone(),
+        })
+        .collect()
+}
+
+/// The report's lists: (heading, extra column heading, lines, total).
+pub(super) fn sections(desk: &Desk, r: &Report) -> Vec<(String, String, Vec<Line>, usize)> {
+    let breached: Vec<Breach> = r.breached.iter().map(|(b, _)| b.clone()).collect();
+    let judged: Vec<Line> = r
+        .judged
+        .iter()
+        .map(|v| {
+            let remedy = match v.judgement.amount {
+                Some(a) => format!("{} {a}", remedy_label(v.judgement.remedy)),
+                None => remedy_label(v.judgement.remedy),
+            };
+            Line {
+                ticket: format!("#{}", v.ticket_id),
+                metric: metric_label(desk, &v.metric),
+                due: super::output::local(desk, v.due_at),
+                late: late(v.late_secs),
+                extra: format!("{}, {remedy}", class_label(Some(v.judgement.class))),
+                title: v.judgement.reason.clone(),
+            }
+        })
+        .collect();
+    vec![
+        (
+            t!("report.overdue").to_string(),
+            t!("col.status").to_string(),
+            breach_lines(desk, &r.overdue, |i| super::output::status_label(r.overdue[i].status)),
+            r.overdue.len(),
+        ),
+        (
+            t!("report.breached").to_string(),
+            t!("report.class").to_string(),
+            breach_lines(desk, &breached, |i| class_label(r.breached[i].1)),
+            breached.len(),
+        ),
+        (
+            t!("report.awaiting").to_string(),
+            t!("col.status").to_string(),
+            breach_lines(desk, &r.awaiting, |i| super::output::status_label(r.awaiting[i].status)),
+            r.awaiting_total,
+        ),
+        (
+            t!("report.judged").to_string(),
+            t!("report.judgement").to_string(),
+            judged,
+            r.judged.len(),
+        ),
+    ]
+}

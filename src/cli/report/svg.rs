@@ -1,0 +1,147 @@
+//! The report's two charts as inline SVG: compliance per metric and the 30-day trend.
+
+use super::html::{h, level_class};
+use super::pct;
+use crate::domain::kpi::{ACCEPTABLE_PERCENT, Compliance, Level, MINOR_PERCENT};
+use crate::t;
+use std::fmt::Write as _;
+
+fn level_colour(l: Option<Level>) -> &'static str {
+    match l {
+        Some(Level::Acceptable) => "#2e7d32",
+        Some(Level::Minor) => "#ef6c00",
+        Some(Level::Major) => "#c62828",
+        None => "#bdbdbd",
+    }
+}
+
+/// Horizontal bars: compliance per metric, with the 80% and 50% lines.
+pub(super) fn compliance_svg(rows: &[(String, Compliance)]) -> String {
+    let (label_w, bar_w, row_h, top) = (190.0, 420.0, 26.0, 22.0);
+    let width = label_w + bar_w + 120.0;
+    let height = top + row_h * rows.len() as f64 + 8.0;
+    let x_at = |p: f64| label_w + bar_w * p / 100.0;
+    let mut s = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart compliance" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-label="{}">"#,
+        h(&t!("report.compliance"))
+    );
+    let _ = write!(s, "<title>{}</title>", h(&t!("report.compliance")));
+    for (p, colour) in [(MINOR_PERCENT, "#ef6c00"), (ACCEPTABLE_PERCENT, "#2e7d32")] {
+        let _ = write!(
+            s,
+            r#"<line x1="{x}" y1="{y0}" x2="{x}" y2="{y1}" stroke="{colour}" stroke-dasharray="4 3"/><text x="{x}" y="12" text-anchor="middle">{p:.0}%</text>"#,
+            x = x_at(p),
+            y0 = top - 6.0,
+            y1 = height - 4.0
+        );
+    }
+    for (i, (label, c)) in rows.iter().enumerate() {
+        let y = top + row_h * i as f64;
+        let _ = write!(
+            s,
+            r#"<text x="{}" y="{}" text-anchor="end">{}</text>"#,
+            label_w - 8.0,
+            y + 15.0,
+            h(label)
+        );
+        let _ = write!(
+            s,
+            r##"<rect class="track" x="{label_w}" y="{}" width="{bar_w}" height="16" fill="#f0f0f0"/>"##,
+            y + 3.0
+        );
+        if let Some(p) = c.percent() {
+            let _ = write!(
+                s,
+                r#"<rect class="bar {}" x="{label_w}" y="{}" width="{:.1}" height="16" fill="{}"><title>{} {}/{} {p:.1}%</title></rect>"#,
+                level_class(c.level()),
+                y + 3.0,
+                bar_w * p / 100.0,
+                level_colour(c.level()),
+                h(label),
+                c.met,
+                c.due
+            );
+        }
+        let _ = write!(
+            s,
+            r#"<text x="{}" y="{}">{} ({}/{})</text>"#,
+            label_w + bar_w + 6.0,
+            y + 15.0,
+            pct(c.percent()),
+            c.met,
+            c.due
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// Vertical bars: overall compliance of each of the last 30 days, with the 80% and 50% lines.
+pub(super) fn trend_svg(trend: &[(chrono::NaiveDate, Compliance)]) -> String {
+    let (left, top, plot_h, bar_step) = (36.0, 10.0, 150.0, 20.0);
+    let width = left + bar_step * trend.len() as f64 + 10.0;
+    let height = top + plot_h + 34.0;
+    let y_at = |p: f64| top + plot_h * (1.0 - p / 100.0);
+    let mut s = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart trend" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-label="{}">"#,
+        h(&t!("report.trend"))
+    );
+    let _ = write!(s, "<title>{}</title>", h(&t!("report.trend")));
+    for p in [0.0, 50.0, 80.0, 100.0] {
+        let colour = match p as i32 {
+            50 => "#ef6c00",
+            80 => "#2e7d32",
+            _ => "#ccc",
+        };
+        let dash = if p == 50.0 || p == 80.0 {
+            r#" stroke-dasharray="4 3""#
+        } else {
+            ""
+        };
+        let _ = write!(
+            s,
+            r#"<line x1="{left}" y1="{y}" x2="{}" y2="{y}" stroke="{colour}"{dash}/><text x="{}" y="{}" text-anchor="end">{p:.0}%</text>"#,
+            width - 6.0,
+            left - 4.0,
+            y_at(p) + 4.0,
+            y = y_at(p)
+        );
+    }
+    for (i, (date, c)) in trend.iter().enumerate() {
+        let x = left + bar_step * i as f64 + 3.0;
+        match c.percent() {
+            Some(p) => {
+                let _ = write!(
+                    s,
+                    r#"<rect class="day {}" x="{x}" y="{:.1}" width="{}" height="{:.1}" fill="{}"><title>{date}: {}/{} {p:.1}%</title></rect>"#,
+                    level_class(c.level()),
+                    y_at(p),
+                    bar_step - 6.0,
+                    (plot_h * p / 100.0).max(1.0),
+                    level_colour(c.level()),
+                    c.met,
+                    c.due
+                );
+            }
+            None => {
+                let _ = write!(
+                    s,
+                    r##"<rect class="day none" x="{x}" y="{}" width="{}" height="2" fill="#bdbdbd"><title>{date}: —</title></rect>"##,
+                    top + plot_h - 2.0,
+                    bar_step - 6.0
+                );
+            }
+        }
+        if i % 5 == 0 || i + 1 == trend.len() {
+            let _ = write!(
+                s,
+                r#"<text x="{}" y="{}" text-anchor="middle">{}</text>"#,
+                x + (bar_step - 6.0) / 2.0,
+                top + plot_h + 16.0,
+                date.format("%m-%d")
+            );
+        }
+    }
+    s.push_str("</svg>");
+    s
+}

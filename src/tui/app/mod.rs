@@ -1,0 +1,453 @@
+//! The board's state and its one entry for change: `update(action)`. It calls the desk with
+//! the ticket version the agent saw and reloads what changed; drawing happens elsewhere, from
+//! `&App` alone. The update functions live by screen: `board`, `ticket`, `supervision`
+//! (review and dashboard) and `submit` (forms).
+
+mod board;
+mod submit;
+mod supervision;
+mod ticket;
+
+use super::form::{Form, LineInput, Purpose};
+pub use super::keymap::Action;
+use super::keymap::{Context, Key, Keymap};
+use super::theme::Theme;
+pub use crate::desk::{BoardRow, Live, RowClock};
+use crate::desk::{Desk, TicketView};
+use crate::domain::policy::Policy;
+use crate::domain::review::Breach;
+use crate::domain::ticket::Status;
+use crate::t;
+use chrono::{DateTime, Duration, Utc};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::collections::HashMap;
+
+/// How many tickets the "all" view loads (closed ones come last; the rest is a search away).
+pub const ALL_LIMIT: usize = 20_000;
+
+pub use crate::words::metric as metric_label;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Open,
+    Waiting,
+    Overdue,
+    Resolved,
+    All,
+}
+
+impl View {
+    pub const ALL: [View; 5] = [View::Open, View::Waiting, View::Overdue, View::Resolved, View::All];
+
+    pub fn label_key(self) -> &'static str {
+        match self {
+            View::Open => "tui.view_open",
+            View::Waiting => "tui.view_waiting",
+            View::Overdue => "tui.view_overdue",
+            View::Resolved => "tui.view_resolved",
+            View::All => "tui.view_all",
+        }
+    }
+
+    pub fn action(self) -> Action {
+        match self {
+            View::Open => Action::ViewOpen,
+            View::Waiting => Action::ViewWaiting,
+            View::Overdue => Action::ViewOverdue,
+            View::Resolved => Action::ViewResolved,
+            View::All => Action::ViewAll,
+        }
+    }
+
+    fn admits(self, row: &BoardRow, now: DateTime<Utc>) -> bool {
+        match self {
+            View::Open => row.status == Status::Open,
+            View::Waiting => row.status == Status::Waiting,
+            View::Overdue => row.status.is_active() && row.live(now) == Live::Breached,
+            View::Resolved => row.status == Status::Resolved,
+            View::All => true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub open: usize,
+    pub warning: usize,
+    pub breached: usize,
+    pub waiting: usize,
+    pub resolved: usize,
+}
+
+/// The open ticket screen: the desk's live ticket and how far the log is scrolled.
+pub struct TicketScreen {
+    pub view: TicketView,
+    /// Warning instants of the running clocks, by index into `view.clocks`.
+    pub warn_from: Vec<Option<DateTime<Utc>>>,
+    pub scroll: u16,
+}
+
+/// The breach review screen (R): the queue, oldest deadline first.
+#[derive(Debug, Clone, Default)]
+pub struct ReviewScreen {
+    pub rows: Vec<Breach>,
+    pub selected: usize,
+    pub offset: usize,
+}
+
+/// The dashboard (D): one week's KPIs and the 30-day compliance trend ending with it.
+pub type DashboardScreen = crate::desk::Dashboard;
+
+/// How many breaches the review screen loads (the header gives the full count).
+pub const REVIEW_LIMIT: usize = 1000;
+/// Days in the dashboard's compliance trend.
+pub const TREND_DAYS: u32 = 30;
+/// How often housekeeping (auto-close, the month's callback sample) and the supervisor's
+/// figures refresh when nothing else moves.
+pub const HOUSEKEEPING_SECS: i64 = 60;
+
+pub enum Mode {
+    Board,
+    Filter,
+    Ticket,
+    Form(Box<Form>),
+    Review,
+    Dashboard,
+}
+
+/// A line for the status bar, shown for a few seconds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub text: String,
+    pub error: bool,
+    pub at: DateTime<Utc>,
+}
+
+pub const NOTICE_SECS: i64 = 8;
+
+pub struct App {
+    pub lang: &'static str,
+    /// The desk's policy (metric labels, the shop's time zone), copied at load for drawing.
+    pub policy: Policy,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    pub mode: Mode,
+    /// The help overlay and its scroll, over whatever is below.
+    pub help: Option<u16>,
+    pub view: View,
+    /// Open, waiting and resolved tickets, most urgent first.
+    pub rows: Vec<BoardRow>,
+    /// Every ticket (up to [`ALL_LIMIT`]), loaded only for the "all" view.
+    pub all_rows: Vec<BoardRow>,
+    /// Indexes into the current view's source, after the view and the filter.
+    pub shown: Vec<usize>,
+    pub selected: usize,
+    pub offset: usize,
+    pub filter: LineInput,
+    pub counts: Counts,
+    pub ticket: Option<TicketScreen>,
+    pub notice: Option<Notice>,
+    /// Terminal size (columns, rows), for paging.
+    pub size: (u16, u16),
+    pub flash: HashMap<i64, DateTime<Utc>>,
+    pub quit: bool,
+    /// Breaches awaiting judgement (the header), refreshed on reload and once a minute.
+    pub review_count: Option<usize>,
+    pub review: ReviewScreen,
+    pub dashboard: Option<DashboardScreen>,
+    housekept_at: Option<DateTime<Utc>>,
+    data_version: Option<i64>,
+    last_live: HashMap<i64, Live>,
+    bell: bool,
+}
+
+/// Rows of chrome around the board's table: header, tabs, column titles, status line.
+pub const BOARD_CHROME: u16 = 4;
+
+impl App {
+    pub fn new(lang: &'static str, keymap: Keymap, theme: Theme) -> App {
+        App {
+            lang,
+            policy: Policy::builtin(),
+            keymap,
+            theme,
+            mode: Mode::Board,
+            help: None,
+            view: View::Open,
+            rows: Vec::new(),
+            all_rows: Vec::new(),
+            shown: Vec::new(),
+            selected: 0,
+            offset: 0,
+            filter: LineInput::default(),
+            counts: Counts::default(),
+            ticket: None,
+            notice: None,
+            size: (80, 24),
+            flash: HashMap::new(),
+            quit: false,
+            review_count: None,
+            review: ReviewScreen::default(),
+            dashboard: None,
+            housekept_at: None,
+            data_version: None,
+            last_live: HashMap::new(),
+            bell: false,
+        }
+    }
+
+    /// Loads the board from the desk (start-up, after a write, when another process wrote).
+    pub fn load(&mut self, desk: &Desk) {
+        let now = desk.now();
+        self.policy = desk.policy().clone();
+        if let Err(e) = self.reload(desk) {
+            self.tell(
+                t!(
+                    "msg.db_error",
+                    locale = self.lang,
+                    error = crate::words::errors::desk(&e, self.lang)
+                )
+                .to_string(),
+                true,
+                now,
+            );
+        }
+        self.data_version = desk.data_version().ok();
+        self.refresh_live(now, false);
+    }
+
+    /// Start-up on a real terminal: housekeeping first (what fell due while the board was
+    /// closed), then the load.
+    pub fn start(&mut self, desk: &mut Desk) {
+        let now = desk.now();
+        let done = self.housekeep(desk, now);
+        self.load(desk);
+        if let Some(text) = done {
+            self.tell(text, false, now);
+        }
+    }
+
+    /// Runs the desk's housekeeping; returns what to tell when it did something, or the error.
+    fn housekeep(&mut self, desk: &mut Desk, now: DateTime<Utc>) -> Option<String> {
+        self.housekept_at = Some(now);
+        match desk.housekeeping() {
+            Ok(done) => crate::words::housekeeping::done(&done, desk.policy(), self.lang),
+            Err(e) => {
+                self.tell(
+                    t!(
+                        "msg.db_error",
+                        locale = self.lang,
+                        error = crate::words::errors::desk(&e, self.lang)
+                    )
+                    .to_string(),
+                    true,
+                    now,
+                );
+                None
+            }
+        }
+    }
+
+    /// Recomputes counts and live states; flags rows that newly entered warning or breach.
+    fn refresh_live(&mut self, now: DateTime<Utc>, announce: bool) {
+        let mut counts = Counts::default();
+        let mut live = HashMap::with_capacity(self.rows.len());
+        let mut rang = false;
+        for row in &self.rows {
+            match row.status {
+                Status::Open => counts.open += 1,
+                Status::Waiting => counts.waiting += 1,
+                Status::Resolved => counts.resolved += 1,
+                Status::Closed => {}
+            }
+            if !row.status.is_active() {
+                continue;
+            }
+            let state = row.live(now);
+            match state {
+                Live::Warning => counts.warning += 1,
+                Live::Breached => counts.breached += 1,
+                _ => {}
+            }
+            if announce && state >= Live::Warning && self.last_live.get(&row.id).is_some_and(|before| *before < state) {
+                self.flash.insert(row.id, now + Duration::seconds(1));
+                rang = true;
+            }
+            live.insert(row.id, state);
+        }
+        self.last_live = live;
+        self.counts = counts;
+        self.flash.retain(|_, until| *until > now);
+        self.bell |= rang;
+    }
+
+    /// True once per ring: the terminal loop writes BEL.
+    pub fn take_bell(&mut self) -> bool {
+        std::mem::take(&mut self.bell)
+    }
+
+    /// The 1 s tick: when another process wrote, or once a minute, housekeeping (idempotent,
+    /// cheap when nothing is due); reload if anything moved, then update live states.
+    pub fn tick(&mut self, desk: &mut Desk) {
+        let now = desk.now();
+        let minute = self
+            .housekept_at
+            .is_none_or(|at| now - at >= Duration::seconds(HOUSEKEEPING_SECS) || now < at);
+        match desk.data_version() {
+            Ok(v) => {
+                let moved = Some(v) != self.data_version;
+                self.data_version = Some(v);
+                let done = if moved || minute {
+                    self.housekeep(desk, now)
+                } else {
+                    None
+                };
+                let result = if moved || done.is_some() {
+                    self.reload(desk)
+                } else if minute {
+                    // Clocks go late without any write: the queue and the figures move anyway.
+                    self.reload_supervision(desk)
+                } else {
+                    Ok(())
+                };
+                if let Err(e) = result {
+                    self.tell(
+                        t!(
+                            "msg.db_error",
+                            locale = self.lang,
+                            error = crate::words::errors::desk(&e, self.lang)
+                        )
+                        .to_string(),
+                        true,
+                        now,
+                    );
+                } else if let Some(text) = done {
+                    self.tell(text, false, now);
+                }
+            }
+            Err(e) => self.tell(
+                t!(
+                    "msg.db_error",
+                    locale = self.lang,
+                    error = crate::words::errors::desk(&e, self.lang)
+                )
+                .to_string(),
+                true,
+                now,
+            ),
+        }
+        self.refresh_live(now, true);
+        if self.view == View::Overdue {
+            let keep = self.selected_id();
+            self.recompute_shown(now, keep);
+        }
+    }
+
+    /// A mouse click on table row `n` (0 = first visible row) of the board selects it.
+    pub fn click(&mut self, n: u16) {
+        if matches!(self.mode, Mode::Board) && self.help.is_none() {
+            let row = self.offset + n as usize;
+            if row < self.shown.len() {
+                self.selected = row;
+            }
+        }
+    }
+
+    pub fn resize(&mut self, width: u16, height: u16) {
+        self.size = (width, height);
+        self.scroll_into_view();
+    }
+
+    fn tell(&mut self, text: String, error: bool, now: DateTime<Utc>) {
+        self.notice = Some(Notice { text, error, at: now });
+    }
+
+    /// Where keys are read now.
+    pub fn context(&self) -> Context {
+        if self.help.is_some() {
+            return Context::Help;
+        }
+        match self.mode {
+            Mode::Board => Context::Board,
+            Mode::Filter => Context::Filter,
+            Mode::Ticket => Context::Ticket,
+            Mode::Form(_) => Context::Form,
+            Mode::Review => Context::Review,
+            Mode::Dashboard => Context::Dashboard,
+        }
+    }
+
+    /// A key press: Ctrl-C quits anywhere; the keymap of the context picks the action; in a
+    /// text field, unbound keys (and the editor's own keys) edit the text.
+    pub fn handle_key(&mut self, key: KeyEvent, desk: &mut Desk) {
+        if key.modifiers.contains(KeyModifiers::CONTROL) && matches!(key.code, KeyCode::Char('c' | 'C')) {
+            self.quit = true;
+            return;
+        }
+        let ctx = self.context();
+        let bound = self.keymap.lookup(ctx, Key::from_event(&key));
+        if let Mode::Form(form) = &mut self.mode
+            && ctx == Context::Form
+            && form.focused().is_some_and(|f| f.is_multiline())
+            && !matches!(bound, Some(Action::Submit | Action::Cancel | Action::NextField | Action::PrevField | Action::Help) if !editor_key(&key))
+        {
+            form.type_key(key);
+            return;
+        }
+        match bound {
+            Some(action) => self.update(action, desk),
+            None => match &mut self.mode {
+                Mode::Form(form) if ctx == Context::Form => form.type_key(key),
+                Mode::Filter if ctx == Context::Filter && self.filter.handle(&key) == Some(true) => {
+                    let now = desk.now();
+                    self.selected = 0;
+                    self.offset = 0;
+                    self.recompute_shown(now, None);
+                }
+                _ => {}
+            },
+        }
+    }
+
+    /// The one place where state changes.
+    pub fn update(&mut self, action: Action, desk: &mut Desk) {
+        let now = desk.now();
+        if let Some(scroll) = self.help.as_mut() {
+            match action {
+                Action::Back | Action::Help | Action::Quit | Action::Cancel => self.help = None,
+                Action::Down => *scroll = scroll.saturating_add(1),
+                Action::Up => *scroll = scroll.saturating_sub(1),
+                Action::PageDown => *scroll = scroll.saturating_add(10),
+                Action::PageUp => *scroll = scroll.saturating_sub(10),
+                _ => {}
+            }
+            return;
+        }
+        if action == Action::Help {
+            self.help = Some(0);
+            return;
+        }
+        match &mut self.mode {
+            Mode::Board | Mode::Filter => self.update_board(action, desk, now),
+            Mode::Ticket => self.update_ticket(action, desk),
+            Mode::Form(_) => self.update_form(action, desk, now),
+            Mode::Review => self.update_review(action, desk, now),
+            Mode::Dashboard => self.update_dashboard(action, desk, now),
+        }
+    }
+
+    /// Whether the notice is still worth showing at `now`.
+    pub fn notice_at(&self, now: DateTime<Utc>) -> Option<&Notice> {
+        self.notice
+            .as_ref()
+            .filter(|n| now - n.at < Duration::seconds(NOTICE_SECS) && now >= n.at - Duration::seconds(1))
+    }
+}
+
+/// Keys a multi-line editor keeps for itself even when bound to a form action.
+fn editor_key(key: &KeyEvent) -> bool {
+    matches!(
+        key.code,
+        KeyCode::Enter | KeyCode::Up | KeyCode::Down | KeyCode::Left | KeyCode::Right
+    ) && key.modifiers.is_empty()
+}

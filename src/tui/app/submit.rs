@@ -1,0 +1,213 @@
+//! Forms: moving between fields, submitting the typed command to the desk, and what to tell
+//! the agent about it.
+
+use super::{Action, App, Mode, metric_label};
+use crate::desk::{Desk, DeskError};
+use crate::domain::text::sanitize_line;
+use crate::domain::ticket::{Status, Ticket};
+use crate::t;
+use crate::tui::form::{Command, FieldId, Form, Purpose};
+use chrono::{DateTime, Utc};
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+
+impl App {
+    pub(super) fn update_form(&mut self, action: Action, desk: &mut Desk, now: DateTime<Utc>) {
+        let Mode::Form(form) = &mut self.mode else { return };
+        match action {
+            Action::NextField => form.next(),
+            Action::PrevField => form.prev(),
+            Action::ChoicePrev => form.cycle(false, KeyEvent::from(KeyCode::Left)),
+            Action::ChoiceNext => form.cycle(true, KeyEvent::from(KeyCode::Right)),
+            Action::Cancel | Action::Back => {
+                self.close_form();
+                self.tell(t!("msg.cancelled", locale = self.lang).to_string(), false, now);
+            }
+            Action::Submit => {
+                // The form reads itself into one typed command, or marks what it cannot read.
+                let Ok(command) = form.submit() else {
+                    self.tell(t!("form.err_fix", locale = self.lang).to_string(), true, now);
+                    return;
+                };
+                let Mode::Form(form) = std::mem::replace(&mut self.mode, Mode::Board) else {
+                    return;
+                };
+                self.submit(*form, command, desk, now);
+            }
+            _ => {}
+        }
+    }
+
+    /// Leaves a form for the screen it came from: the review queue, the ticket, or the board.
+    pub(super) fn close_form(&mut self) {
+        self.mode = if self.form_is_judgement() {
+            Mode::Review
+        } else if self.ticket.is_some() {
+            Mode::Ticket
+        } else {
+            Mode::Board
+        };
+    }
+
+    /// Sends `command` (read from `form`) to the desk; on a refusal the form comes back with
+    /// what the agent typed.
+    pub(super) fn submit(&mut self, form: Form, command: Command, desk: &mut Desk, now: DateTime<Utc>) {
+        let lang = self.lang;
+        match run(&command, desk, lang) {
+            Ok((_, message)) if matches!(form.purpose, Purpose::Judge { .. }) => {
+                self.mode = Mode::Review;
+                let _ = self.reload(desk);
+                self.data_version = desk.data_version().ok();
+                self.refresh_live(now, false);
+                self.tell(message, false, now);
+            }
+            Ok((id, message)) => {
+                let _ = self.reload(desk);
+                self.data_version = desk.data_version().ok();
+                self.refresh_live(now, false);
+                self.open_ticket(id, desk);
+                if let Some(pos) = self.shown.iter().position(|i| self.source()[*i].id == id) {
+                    self.selected = pos;
+                    self.scroll_into_view();
+                }
+                self.tell(message, false, now);
+            }
+            Err(e) if e.stale_ticket().is_some() => {
+                let ticket = e.stale_ticket().unwrap_or_default();
+                let _ = self.reload(desk);
+                self.open_ticket(ticket, desk);
+                // Keep what the agent typed: reopen the form against the reloaded version.
+                let fresh = self.ticket.as_ref().map(|s| s.view.ticket.version);
+                if let Some(purpose) = fresh.and_then(|v| form.purpose.rebased(v)) {
+                    let mut form = form;
+                    form.purpose = purpose;
+                    self.mode = Mode::Form(Box::new(form));
+                    self.tell(t!("msg.stale_kept", locale = lang, id = ticket).to_string(), true, now);
+                } else {
+                    self.tell(t!("msg.stale", locale = lang, id = ticket).to_string(), true, now);
+                }
+            }
+            Err(DeskError::Invalid(bad))
+                if FieldId::from_desk(bad.field).is_some_and(|id| form.field(id).is_some()) =>
+            {
+                let mut form = form;
+                if let Some(id) = FieldId::from_desk(bad.field) {
+                    form.refuse(id, sanitize_line(&crate::words::errors::reason(&bad.reason, lang)));
+                }
+                self.mode = Mode::Form(Box::new(form));
+                self.tell(
+                    t!(
+                        "msg.refused",
+                        locale = lang,
+                        reason = sanitize_line(&crate::words::errors::invalid(&bad, lang))
+                    )
+                    .to_string(),
+                    true,
+                    now,
+                );
+            }
+            Err(e) => {
+                let id = form.purpose.ticket().unwrap_or(0);
+                let text = self.error_text(&e, id);
+                self.mode = Mode::Form(Box::new(form));
+                self.tell(text, true, now);
+            }
+        }
+    }
+
+    pub(super) fn error_text(&self, e: &DeskError, id: i64) -> String {
+        match e {
+            DeskError::NotFound(id) => t!("msg.not_found", locale = self.lang, id = id).to_string(),
+            e if e.stale_ticket().is_some() => t!("msg.stale", locale = self.lang, id = id).to_string(),
+            other => t!(
+                "msg.refused",
+                locale = self.lang,
+                reason = sanitize_line(&crate::words::errors::desk(other, self.lang))
+            )
+            .to_string(),
+        }
+    }
+}
+
+/// Sends a command to the desk; returns the ticket touched and what to tell the agent.
+fn run(command: &Command, desk: &mut Desk, lang: &str) -> Result<(i64, String), DeskError> {
+    let edited = |t: Ticket| (t.id, t!("msg.edited", locale = lang, id = t.id).to_string());
+    match command {
+        Command::Open(new) => {
+            let ticket = desk.open_ticket(new, None)?;
+            Ok((ticket.id, t!("msg.created", locale = lang, id = ticket.id).to_string()))
+        }
+        Command::FollowUp {
+            id,
+            version,
+            kind,
+            text,
+        } => {
+            let ticket = desk.follow_up(*id, Some(*version), kind.clone(), text)?;
+            Ok((ticket.id, t!("msg.logged", locale = lang, id = ticket.id).to_string()))
+        }
+        Command::Move { id, version, to, note } => {
+            let ticket = desk.change_status(*id, Some(*version), *to, note)?;
+            Ok(moved(&ticket, lang))
+        }
+        Command::Close {
+            id,
+            version,
+            confirmation,
+            note,
+        } => {
+            let ticket = desk.close(*id, Some(*version), confirmation, note)?;
+            Ok(moved(&ticket, lang))
+        }
+        Command::Edit { id, version, edits } => desk.edit(*id, Some(*version), edits).map(edited),
+        Command::Unchanged { id } => Ok((*id, t!("msg.nothing_changed", locale = lang).to_string())),
+        Command::Extend {
+            id,
+            version,
+            metric,
+            by,
+            reason,
+        } => {
+            let ticket = desk.extend(*id, Some(*version), metric, by, reason)?;
+            let label = metric_label(desk.policy(), metric, lang);
+            let text = t!(
+                "msg.extended",
+                locale = lang,
+                id = ticket.id,
+                metric = label,
+                by = by.to_string()
+            );
+            Ok((ticket.id, text.to_string()))
+        }
+        Command::Judge {
+            id,
+            metric,
+            cycle,
+            judgement,
+        } => {
+            let review = desk.judge(*id, metric, Some(*cycle), judgement)?;
+            let amount = review.judgement.amount.map(|a| format!(" {a}")).unwrap_or_default();
+            let text = t!(
+                "review.judged",
+                locale = lang,
+                metric = metric_label(desk.policy(), metric, lang),
+                cycle = review.cycle,
+                id = review.ticket_id,
+                class = crate::words::word("review.class", review.judgement.class.slug(), lang),
+                remedy = format!(
+                    "{}{amount}",
+                    crate::words::word("review.remedy", review.judgement.remedy.slug(), lang)
+                )
+            );
+            Ok((*id, text.to_string()))
+        }
+    }
+}
+
+fn moved(ticket: &Ticket, lang: &str) -> (i64, String) {
+    let status: Status = ticket.status;
+    let status = t!(format!("status.{}", status.slug()), locale = lang).to_string();
+    (
+        ticket.id,
+        t!("msg.status", locale = lang, id = ticket.id, status = status).to_string(),
+    )
+}

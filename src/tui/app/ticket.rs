@@ -1,0 +1,87 @@
+//! The ticket screen: opening a ticket, scrolling its log, and the forms it opens.
+
+use super::{Action, App, Form, Mode, metric_label};
+use crate::desk::Desk;
+
+impl App {
+    /// Opens the ticket screen on `id`.
+    pub fn open_ticket(&mut self, id: i64, desk: &Desk) {
+        match desk.live_ticket(id) {
+            Ok(live) => {
+                self.ticket = None;
+                self.set_ticket(live);
+                self.mode = Mode::Ticket;
+            }
+            Err(e) => {
+                let text = self.error_text(&e, id);
+                self.tell(text, true, desk.now());
+            }
+        }
+    }
+
+    pub(super) fn update_ticket(&mut self, action: Action, desk: &mut Desk) {
+        let Some(screen) = self.ticket.as_mut() else {
+            self.mode = Mode::Board;
+            return;
+        };
+        let lang = self.lang;
+        let ticket = &screen.view.ticket;
+        let form = match action {
+            Action::Back | Action::Quit => {
+                self.mode = Mode::Board;
+                self.ticket = None;
+                return;
+            }
+            // The log scrolls from its newest end: `scroll` counts lines back in time.
+            Action::Up => {
+                screen.scroll = screen.scroll.saturating_add(1);
+                return;
+            }
+            Action::Down => {
+                screen.scroll = screen.scroll.saturating_sub(1);
+                return;
+            }
+            Action::PageUp => {
+                screen.scroll = screen.scroll.saturating_add(10);
+                return;
+            }
+            Action::PageDown => {
+                screen.scroll = screen.scroll.saturating_sub(10);
+                return;
+            }
+            Action::Top => {
+                screen.scroll = u16::MAX / 2;
+                return;
+            }
+            Action::Bottom => {
+                screen.scroll = 0;
+                return;
+            }
+            Action::New => Form::new_ticket(lang),
+            Action::Log => Form::log(ticket, lang),
+            Action::Status => Form::status(ticket, lang),
+            Action::Priority => Form::priority(ticket, lang),
+            Action::Kind => Form::kind(ticket, lang),
+            Action::Extend => {
+                let metrics = screen
+                    .view
+                    .clocks
+                    .iter()
+                    // Only clocks the policy lets the agent extend, and not once breached: a breach
+                    // is judged, not extended away.
+                    .filter(|c| c.met_at.is_none() && !c.is_breached())
+                    .filter(|c| {
+                        desk.policy()
+                            .metric(&c.metric)
+                            .is_some_and(|m| m.max_extension.is_some())
+                    })
+                    .map(|c| (c.metric.clone(), metric_label(desk.policy(), &c.metric, lang)))
+                    .collect();
+                Form::extend(ticket, metrics, lang)
+            }
+            Action::Edit => Form::edit(ticket, lang),
+            _ => return,
+        };
+        self.mode = Mode::Form(Box::new(form));
+    }
+}

@@ -1,0 +1,503 @@
+//! Reading a form back: each form gives ONE typed command, the same values the CLI builds for
+//! the desk. Every field is read by its [`FieldId`]; one that cannot be read (an unknown choice,
+//! a bad date, amount or duration) is a [`Problem`] on that field, never a default.
+
+use super::{FieldId, Form, Purpose, parse_date};
+use crate::desk::{Edit, FollowUp};
+use crate::domain::log::{ContactMethod, Direction};
+use crate::domain::review::{Amount, BreachClass, Judgement, Remedy};
+use crate::domain::target::Target;
+use crate::domain::text::sanitize;
+use crate::domain::ticket::{
+    Channel, Complexity, Customer, Kind, NewTicket, Priority, Status, validate_email, validate_phone, validate_title,
+};
+use crate::t;
+use std::str::FromStr;
+
+/// What a submitted form asks of the desk.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    Open(NewTicket),
+    FollowUp {
+        id: i64,
+        version: i64,
+        kind: FollowUp,
+        text: String,
+    },
+    Move {
+        id: i64,
+        version: i64,
+        to: Status,
+        note: String,
+    },
+    /// Closing: the customer's confirmation is required.
+    Close {
+        id: i64,
+        version: i64,
+        confirmation: String,
+        note: String,
+    },
+    Edit {
+        id: i64,
+        version: i64,
+        edits: Vec<Edit>,
+    },
+    /// The edit form saved as it was opened: nothing to send.
+    Unchanged {
+        id: i64,
+    },
+    Extend {
+        id: i64,
+        version: i64,
+        metric: String,
+        by: Target,
+        reason: String,
+    },
+    Judge {
+        id: i64,
+        metric: String,
+        cycle: u32,
+        judgement: Judgement,
+    },
+}
+
+/// Why a field cannot be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    TitleEmpty,
+    TitleLong,
+    Email,
+    Phone,
+    Date,
+    Duration,
+    /// The extension's reason.
+    Reason,
+    NoClock,
+    Text,
+    Confirmation,
+    Summary,
+    JudgeReason,
+    Amount,
+    /// A choice whose value is none of the options the command knows.
+    Choice,
+}
+
+impl Problem {
+    pub fn text(self, lang: &str) -> String {
+        let key = match self {
+            Problem::TitleEmpty => "err_title_empty",
+            Problem::TitleLong => "err_title_long",
+            Problem::Email => "err_email",
+            Problem::Phone => "err_phone",
+            Problem::Date => "err_date",
+            Problem::Duration => "err_duration",
+            Problem::Reason => "err_reason",
+            Problem::NoClock => "err_no_clock",
+            Problem::Text => "err_text",
+            Problem::Confirmation => "err_confirmation",
+            Problem::Summary => "err_summary",
+            Problem::JudgeReason => "err_judge_reason",
+            Problem::Amount => "err_amount",
+            Problem::Choice => "err_choice",
+        };
+        t!(format!("form.{key}"), locale = lang).to_string()
+    }
+}
+
+/// The kinds of follow-up the log form offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Entry {
+    Note,
+    Contact,
+    Plan,
+}
+
+impl FromStr for Entry {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Entry, ()> {
+        match s {
+            "note" => Ok(Entry::Note),
+            "contact" => Ok(Entry::Contact),
+            "plan" => Ok(Entry::Plan),
+            _ => Err(()),
+        }
+    }
+}
+
+fn direction(s: &str) -> Result<Direction, ()> {
+    match s {
+        "outbound" => Ok(Direction::Outbound),
+        "inbound" => Ok(Direction::Inbound),
+        _ => Err(()),
+    }
+}
+
+/// Reads fields and collects the problems, so every bad field is marked at once.
+struct Reader<'a> {
+    form: &'a Form,
+    problems: Vec<(FieldId, Problem)>,
+}
+
+impl Reader<'_> {
+    fn text(&self, id: FieldId) -> String {
+        self.form.get(id)
+    }
+
+    fn fail(&mut self, id: FieldId, problem: Problem) {
+        self.problems.push((id, problem));
+    }
+
+    /// The text of `id`; blank is `problem`.
+    fn required(&mut self, id: FieldId, problem: Problem) -> String {
+        let v = self.text(id);
+        if v.trim().is_empty() {
+            self.fail(id, problem);
+        }
+        v
+    }
+
+    /// The chosen option of `id`, parsed; an unknown slug is a problem, not a default.
+    fn choice<T>(&mut self, id: FieldId, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
+        let v = parse(&self.text(id));
+        if v.is_none() {
+            self.fail(id, Problem::Choice);
+        }
+        v
+    }
+
+    fn slug<T: FromStr>(&mut self, id: FieldId) -> Option<T> {
+        self.choice(id, |s| s.parse().ok())
+    }
+
+    fn title(&mut self) -> String {
+        let v = self.text(FieldId::Title);
+        if validate_title(&v).is_err() {
+            let p = if v.trim().is_empty() {
+                Problem::TitleEmpty
+            } else {
+                Problem::TitleLong
+            };
+            self.fail(FieldId::Title, p);
+        }
+        v
+    }
+
+    fn checked(&mut self, id: FieldId, ok: fn(&str) -> bool, problem: Problem) -> String {
+        let v = self.text(id);
+        if !ok(&v) {
+            self.fail(id, problem);
+        }
+        v
+    }
+
+    fn contact(&mut self) -> (String, String) {
+        let phone = self.checked(FieldId::Phone, |v| validate_phone(v).is_ok(), Problem::Phone);
+        let email = self.checked(FieldId::Email, |v| validate_email(v).is_ok(), Problem::Email);
+        (phone, email)
+    }
+
+    fn date(&mut self, id: FieldId) -> Option<chrono::NaiveDate> {
+        parse_date(&self.text(id)).unwrap_or_else(|_| {
+            self.fail(id, Problem::Date);
+            None
+        })
+    }
+
+    fn done(self, command: Option<Command>) -> Result<Command, Vec<(FieldId, Problem)>> {
+        match command {
+            Some(c) if self.problems.is_empty() => Ok(c),
+            _ => Err(self.problems),
+        }
+    }
+}
+
+impl Form {
+    /// The command this form asks for, or every field that cannot be read.
+    pub fn command(&self) -> Result<Command, Vec<(FieldId, Problem)>> {
+        let mut r = Reader {
+            form: self,
+            problems: Vec::new(),
+        };
+        let command = match &self.purpose {
+            Purpose::NewTicket => new_ticket(&mut r),
+            Purpose::Log { id, version } => {
+                let entry = r.slug::<Entry>(FieldId::Entry);
+                let kind = match entry {
+                    Some(Entry::Contact) => {
+                        let method = r.slug::<ContactMethod>(FieldId::Method);
+                        let direction = r.choice(FieldId::Direction, |s| direction(s).ok());
+                        method
+                            .zip(direction)
+                            .map(|(method, direction)| FollowUp::Contact { method, direction })
+                    }
+                    Some(Entry::Plan) => Some(FollowUp::Plan),
+                    Some(Entry::Note) => Some(FollowUp::Note),
+                    None => None,
+                };
+                let text = r.required(FieldId::Text, Problem::Text);
+                kind.map(|kind| Command::FollowUp {
+                    id: *id,
+                    version: *version,
+                    kind,
+                    text,
+                })
+            }
+            Purpose::Status { id, version } => {
+                let to = r.slug::<Status>(FieldId::To);
+                let (id, version) = (*id, *version);
+                match to {
+                    Some(Status::Closed) => {
+                        let confirmation = r.required(FieldId::Confirmation, Problem::Confirmation);
+                        let note = r.text(FieldId::Note);
+                        Some(Command::Close {
+                            id,
+                            version,
+                            confirmation,
+                            note,
+                        })
+                    }
+                    Some(to) => {
+                        let note = if to == Status::Resolved {
+                            r.required(FieldId::Note, Problem::Summary)
+                        } else {
+                            r.text(FieldId::Note)
+                        };
+                        Some(Command::Move { id, version, to, note })
+                    }
+                    None => None,
+                }
+            }
+            Purpose::Priority { id, version } => r.slug::<Priority>(FieldId::Priority).map(|p| Command::Edit {
+                id: *id,
+                version: *version,
+                edits: vec![Edit::Priority(p)],
+            }),
+            Purpose::Kind { id, version } => {
+                // Unchanged values are skipped by the desk; nothing changed at all is refused there.
+                let kind = r.slug::<Kind>(FieldId::Kind);
+                let complexity = r.slug::<Complexity>(FieldId::Complexity);
+                kind.zip(complexity).map(|(k, c)| Command::Edit {
+                    id: *id,
+                    version: *version,
+                    edits: vec![Edit::Kind(k), Edit::Complexity(c)],
+                })
+            }
+            Purpose::Extend { id, version } => {
+                let metric = r.required(FieldId::Metric, Problem::NoClock);
+                let by = r.text(FieldId::By).trim().parse::<Target>();
+                if by.is_err() {
+                    r.fail(FieldId::By, Problem::Duration);
+                }
+                let reason = r.required(FieldId::Reason, Problem::Reason);
+                by.ok().map(|by| Command::Extend {
+                    id: *id,
+                    version: *version,
+                    metric,
+                    by,
+                    reason,
+                })
+            }
+            Purpose::Judge { id, metric, cycle } => judge(&mut r, *id, metric, *cycle),
+            Purpose::Edit { ticket } => edit(&mut r, ticket),
+        };
+        r.done(command)
+    }
+}
+
+fn new_ticket(r: &mut Reader) -> Option<Command> {
+    let title = r.title();
+    let (phone, email) = r.contact();
+    let channel = r.slug::<Channel>(FieldId::Channel);
+    let kind = r.slug::<Kind>(FieldId::Kind);
+    let priority = r.slug::<Priority>(FieldId::Priority);
+    let complexity = r.slug::<Complexity>(FieldId::Complexity);
+    let purchased_on = r.date(FieldId::Purchased);
+    Some(Command::Open(NewTicket {
+        title,
+        description: r.text(FieldId::Description),
+        customer: Customer {
+            name: r.text(FieldId::Customer).trim().to_string(),
+            phone: phone.trim().to_string(),
+            email: email.trim().to_string(),
+        },
+        channel: channel?,
+        kind: kind?,
+        priority: priority?,
+        complexity: complexity?,
+        reference: r.text(FieldId::Order).trim().to_string(),
+        purchased_on,
+    }))
+}
+
+fn judge(r: &mut Reader, id: i64, metric: &str, cycle: u32) -> Option<Command> {
+    let class = r.slug::<BreachClass>(FieldId::Class);
+    let reason = r.required(FieldId::Reason, Problem::JudgeReason);
+    let remedy = r.slug::<Remedy>(FieldId::Remedy);
+    // The amount is asked only for money remedies; a refund may leave it blank.
+    let amount = match remedy {
+        Some(remedy @ (Remedy::Compensation | Remedy::Refund)) => {
+            let v = r.text(FieldId::Amount);
+            match Amount::parse(&v) {
+                _ if v.trim().is_empty() && remedy == Remedy::Refund => None,
+                Ok(a) if a.0 > 0 => Some(a),
+                _ => {
+                    r.fail(FieldId::Amount, Problem::Amount);
+                    None
+                }
+            }
+        }
+        _ => None,
+    };
+    Some(Command::Judge {
+        id,
+        metric: metric.to_string(),
+        cycle,
+        judgement: Judgement {
+            class: class?,
+            reason,
+            remedy: remedy?,
+            amount,
+            note: r.text(FieldId::Note),
+        },
+    })
+}
+
+fn edit(r: &mut Reader, ticket: &crate::domain::ticket::Ticket) -> Option<Command> {
+    r.title();
+    r.contact();
+    let mut edits = Vec::new();
+    let mut text = |id: FieldId, old: &str, make: fn(String) -> Edit| {
+        let new = r.text(id);
+        // The form showed the sanitised text: unchanged means untouched.
+        if new.trim() != old.trim() && new != sanitize(old) {
+            edits.push(make(new));
+        }
+    };
+    text(FieldId::Title, &ticket.title, Edit::Title);
+    text(FieldId::Customer, &ticket.customer.name, Edit::CustomerName);
+    text(FieldId::Phone, &ticket.customer.phone, Edit::Phone);
+    text(FieldId::Email, &ticket.customer.email, Edit::Email);
+    text(FieldId::Order, &ticket.reference, Edit::Reference);
+    text(FieldId::Description, &ticket.description, Edit::Description);
+    let channel = r.slug::<Channel>(FieldId::Channel);
+    let purchased = r.date(FieldId::Purchased);
+    let channel = channel?;
+    if channel != ticket.channel {
+        edits.push(Edit::Channel(channel));
+    }
+    if purchased != ticket.purchased_on {
+        edits.push(Edit::Purchased(purchased));
+    }
+    Some(if edits.is_empty() {
+        Command::Unchanged { id: ticket.id }
+    } else {
+        Command::Edit {
+            id: ticket.id,
+            version: ticket.version,
+            edits,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::review::BreachClass;
+    use crate::domain::ticket::Ticket;
+    use crate::tui::form::{LineInput, Value};
+
+    fn ticket(status: Status) -> Ticket {
+        let at = "2026-11-24T02:00:00Z".parse().unwrap();
+        Ticket {
+            id: 7,
+            title: "Kettle leaks".into(),
+            description: String::new(),
+            customer: Customer::default(),
+            channel: Channel::Phone,
+            kind: Kind::Repair,
+            priority: Priority::Normal,
+            complexity: Complexity::Ordinary,
+            reference: String::new(),
+            purchased_on: None,
+            status,
+            opened_at: at,
+            updated_at: at,
+            resolved_at: None,
+            closed_at: None,
+            version: 3,
+        }
+    }
+
+    fn all_forms() -> Vec<Form> {
+        let t = ticket(Status::Open);
+        let metrics = vec![("resolution".to_string(), "Resolution".to_string())];
+        let mut forms = vec![
+            Form::new_ticket("en"),
+            Form::log(&t, "en"),
+            Form::status(&t, "en"),
+            Form::status(&ticket(Status::Resolved), "en"),
+            Form::priority(&t, "en"),
+            Form::kind(&t, "en"),
+            Form::extend(&t, metrics, "en"),
+            Form::edit(&t, "en"),
+        ];
+        for class in BreachClass::ALL {
+            forms.push(Form::judge(7, "resolution", 1, *class, "Judge".into(), "zh-CN"));
+        }
+        forms
+    }
+
+    #[test]
+    fn every_offered_choice_reads_back() {
+        for mut form in all_forms() {
+            for i in 0..form.fields.len() {
+                let n = match &form.fields[i].value {
+                    Value::Choice { options, .. } => options.len(),
+                    _ => continue,
+                };
+                for k in 0..n {
+                    if let Value::Choice { index, .. } = &mut form.fields[i].value {
+                        *index = k;
+                    }
+                    let problems = form.command().err().unwrap_or_default();
+                    assert!(
+                        !problems.iter().any(|(_, p)| *p == Problem::Choice),
+                        "{:?} option {k} of {:?}: {problems:?}",
+                        form.purpose,
+                        form.fields[i].id
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_new_ticket_form_gives_the_new_ticket() {
+        let mut form = Form::new_ticket("en");
+        form.field_mut(FieldId::Title).unwrap().value = Value::Line(LineInput::new("Kettle leaks"));
+        form.field_mut(FieldId::Purchased).unwrap().value = Value::Line(LineInput::new("2026-11-01"));
+        let Ok(Command::Open(new)) = form.command() else {
+            panic!("{:?}", form.command())
+        };
+        assert_eq!(new.title, "Kettle leaks");
+        assert_eq!((new.kind, new.priority), (Kind::Enquiry, Priority::Normal));
+        assert_eq!(new.purchased_on, "2026-11-01".parse().ok());
+    }
+
+    #[test]
+    fn unknown_choices_and_bad_values_are_problems_on_their_fields() {
+        let mut form = Form::kind(&ticket(Status::Open), "en");
+        form.field_mut(FieldId::Complexity).unwrap().value = Value::Choice {
+            options: vec![("hard".into(), "Hard".into())],
+            index: 0,
+        };
+        assert_eq!(form.command(), Err(vec![(FieldId::Complexity, Problem::Choice)]));
+
+        let mut form = Form::judge(7, "resolution", 1, BreachClass::Major, "Judge".into(), "en");
+        form.field_mut(FieldId::Reason).unwrap().value = Value::Line(LineInput::new("late parts"));
+        form.field_mut(FieldId::Amount).unwrap().value = Value::Line(LineInput::new("fifty"));
+        assert_eq!(form.command(), Err(vec![(FieldId::Amount, Problem::Amount)]));
+        assert!(form.submit().is_err());
+        assert_eq!(form.focused().map(|f| f.id), Some(FieldId::Amount));
+    }
+}

@@ -1,0 +1,132 @@
+//! A one-line text field (form lines and the board's filter) on the same editor as the
+//! multi-line fields (ratatui-textarea), held to one line: Enter is the form's, never a newline.
+//! Keys: characters, Backspace/Delete, Left/Right, Home/End, Ctrl-A/E, Ctrl-W/U/K, Alt-B/F.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui_textarea::{CursorMove, TextArea};
+use unicode_width::UnicodeWidthChar;
+
+#[derive(Debug, Clone, Default)]
+pub struct LineInput {
+    area: Box<TextArea<'static>>,
+}
+
+impl LineInput {
+    /// A field holding `value` (line breaks become spaces), the cursor at its end.
+    pub fn new(value: &str) -> LineInput {
+        let one = value.replace(['\r', '\n'], " ");
+        let mut area = TextArea::new(vec![one]);
+        area.move_cursor(CursorMove::End);
+        LineInput { area: Box::new(area) }
+    }
+
+    pub fn value(&self) -> &str {
+        self.area.lines().first().map_or("", String::as_str)
+    }
+
+    /// The cursor, in characters from the start.
+    pub fn cursor(&self) -> usize {
+        self.area.cursor().1
+    }
+
+    /// The cursor, in display columns from the start.
+    pub fn visual_cursor(&self) -> usize {
+        self.value()
+            .chars()
+            .take(self.cursor())
+            .map(|c| c.width().unwrap_or(0))
+            .sum()
+    }
+
+    /// Columns scrolled off the left so the cursor stays inside a box `width` columns wide.
+    pub fn visual_scroll(&self, width: usize) -> usize {
+        let scroll = self.visual_cursor().max(width) - width;
+        let mut skipped = 0;
+        let mut chars = self.value().chars();
+        while skipped < scroll {
+            match chars.next() {
+                Some(c) => skipped += c.width().unwrap_or(0),
+                None => break,
+            }
+        }
+        skipped
+    }
+
+    /// An editing key: `None` when it is not one, else whether the text changed.
+    pub fn handle(&mut self, key: &KeyEvent) -> Option<bool> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let alt = key.modifiers.contains(KeyModifiers::ALT);
+        let a = self.area.as_mut();
+        let moved = |a: &mut TextArea<'static>, m: CursorMove| {
+            a.move_cursor(m);
+            false
+        };
+        Some(match key.code {
+            KeyCode::Char('a') if ctrl => moved(a, CursorMove::Head),
+            KeyCode::Char('e') if ctrl => moved(a, CursorMove::End),
+            KeyCode::Char('w') if ctrl => a.delete_word(),
+            KeyCode::Char('u') if ctrl => a.delete_line_by_head(),
+            KeyCode::Char('k') if ctrl => a.delete_line_by_end(),
+            KeyCode::Char('b') if alt => moved(a, CursorMove::WordBack),
+            KeyCode::Char('f') if alt => moved(a, CursorMove::WordForward),
+            KeyCode::Char(c) if !ctrl && !alt && c != '\n' && c != '\r' => {
+                a.insert_char(c);
+                true
+            }
+            // Only within the line: at its start Backspace would join nothing, but keep it so.
+            KeyCode::Backspace => a.cursor().1 > 0 && a.delete_char(),
+            KeyCode::Delete => a.cursor().1 < self_len(a) && a.delete_next_char(),
+            KeyCode::Left => moved(a, CursorMove::Back),
+            KeyCode::Right => moved(a, CursorMove::Forward),
+            KeyCode::Home => moved(a, CursorMove::Head),
+            KeyCode::End => moved(a, CursorMove::End),
+            _ => return None,
+        })
+    }
+}
+
+fn self_len(a: &TextArea<'static>) -> usize {
+    a.lines().first().map_or(0, |l| l.chars().count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::from(code)
+    }
+
+    fn ctrl(c: char) -> KeyEvent {
+        KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
+    }
+
+    #[test]
+    fn edits_one_line() {
+        let mut l = LineInput::new("hello world");
+        assert_eq!(l.cursor(), 11);
+        assert_eq!(l.handle(&ctrl('w')), Some(true));
+        assert_eq!(l.value(), "hello ");
+        l.handle(&key(KeyCode::Home));
+        l.handle(&key(KeyCode::Char('>')));
+        assert_eq!(l.value(), ">hello ");
+        l.handle(&key(KeyCode::End));
+        l.handle(&key(KeyCode::Left));
+        l.handle(&ctrl('u'));
+        assert_eq!(l.value(), " ");
+        assert_eq!(l.handle(&key(KeyCode::Enter)), None);
+        assert_eq!(l.value(), " ");
+        l.handle(&key(KeyCode::Backspace));
+        l.handle(&key(KeyCode::Backspace));
+        assert_eq!(l.value(), " ");
+        assert_eq!(LineInput::new("a\nb").value(), "a b");
+    }
+
+    #[test]
+    fn scrolls_by_display_width() {
+        let l = LineInput::new("工单工单");
+        assert_eq!(l.visual_cursor(), 8);
+        assert_eq!(l.visual_scroll(5), 4);
+        assert_eq!(l.visual_scroll(10), 0);
+    }
+}

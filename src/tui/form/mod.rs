@@ -1,0 +1,409 @@
+//! Forms: the new-ticket form, the ticket actions (log, status, priority, kind, extend, edit)
+//! and the judgement on a breach are one widget: a column of typed fields (one-line inputs, a
+//! multi-line editor, choices). Each form reads back into ONE typed command ([`Command`], the
+//! same values the CLI hands the desk); a field that cannot be read is an error on that field,
+//! never a fallback. Submitting the command is the app's job.
+
+mod build;
+mod command;
+pub mod line;
+mod render;
+
+pub use command::{Command, Problem};
+pub use line::LineInput;
+pub use render::render;
+
+use crate::domain::review::Remedy;
+use crate::domain::ticket::{Status, Ticket};
+use crate::t;
+use chrono::NaiveDate;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::style::Style;
+use ratatui_textarea::TextArea;
+
+/// What a form is for, with the ticket version the agent saw.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Purpose {
+    NewTicket,
+    Log {
+        id: i64,
+        version: i64,
+    },
+    Status {
+        id: i64,
+        version: i64,
+    },
+    Priority {
+        id: i64,
+        version: i64,
+    },
+    Kind {
+        id: i64,
+        version: i64,
+    },
+    Extend {
+        id: i64,
+        version: i64,
+    },
+    Edit {
+        ticket: Box<Ticket>,
+    },
+    /// A judgement on one breached clock cycle (from the review screen).
+    Judge {
+        id: i64,
+        metric: String,
+        cycle: u32,
+    },
+}
+
+impl Purpose {
+    /// The ticket the form acts on (none for a new ticket).
+    pub fn ticket(&self) -> Option<i64> {
+        match self {
+            Purpose::NewTicket => None,
+            Purpose::Log { id, .. }
+            | Purpose::Status { id, .. }
+            | Purpose::Priority { id, .. }
+            | Purpose::Kind { id, .. }
+            | Purpose::Extend { id, .. }
+            | Purpose::Judge { id, .. } => Some(*id),
+            Purpose::Edit { ticket } => Some(ticket.id),
+        }
+    }
+
+    /// The same action against a newer version of its ticket, after "changed elsewhere": the
+    /// agent looks at the reloaded ticket and saves what they typed again. Not for the edit
+    /// form, whose untouched fields would silently undo the other change.
+    pub fn rebased(&self, new_version: i64) -> Option<Purpose> {
+        let mut p = self.clone();
+        match &mut p {
+            Purpose::Log { version, .. }
+            | Purpose::Status { version, .. }
+            | Purpose::Priority { version, .. }
+            | Purpose::Kind { version, .. }
+            | Purpose::Extend { version, .. } => *version = new_version,
+            _ => return None,
+        }
+        Some(p)
+    }
+}
+
+/// Which field of a form: the identity the command is read back by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FieldId {
+    Title,
+    Customer,
+    Phone,
+    Email,
+    Channel,
+    Kind,
+    Priority,
+    Complexity,
+    /// The order or invoice number (the desk's `reference`).
+    Order,
+    Purchased,
+    Description,
+    /// The kind of follow-up: note, customer contact or solution plan.
+    Entry,
+    Method,
+    Direction,
+    Text,
+    /// The status to move to.
+    To,
+    Confirmation,
+    Note,
+    Class,
+    Reason,
+    Remedy,
+    Amount,
+    Metric,
+    /// How much longer an extension gives.
+    By,
+}
+
+impl FieldId {
+    /// The form field a desk refusal names (the desk names fields as the CLI does).
+    pub fn from_desk(field: &str) -> Option<FieldId> {
+        Some(match field {
+            "title" => FieldId::Title,
+            "customer" | "name" => FieldId::Customer,
+            "phone" => FieldId::Phone,
+            "email" => FieldId::Email,
+            "channel" => FieldId::Channel,
+            "kind" => FieldId::Kind,
+            "priority" => FieldId::Priority,
+            "complexity" => FieldId::Complexity,
+            "order" | "reference" => FieldId::Order,
+            "purchased" => FieldId::Purchased,
+            "description" => FieldId::Description,
+            "text" => FieldId::Text,
+            "to" => FieldId::To,
+            "confirmation" => FieldId::Confirmation,
+            "note" => FieldId::Note,
+            "class" => FieldId::Class,
+            "reason" => FieldId::Reason,
+            "remedy" => FieldId::Remedy,
+            "amount" => FieldId::Amount,
+            "metric" => FieldId::Metric,
+            "by" => FieldId::By,
+            _ => return None,
+        })
+    }
+}
+
+pub enum Value {
+    Line(LineInput),
+    Text(Box<TextArea<'static>>),
+    /// (slug, label) options; the command parses the chosen slug.
+    Choice {
+        options: Vec<(String, String)>,
+        index: usize,
+    },
+}
+
+pub struct Field {
+    pub id: FieldId,
+    pub label: String,
+    pub value: Value,
+    pub error: Option<String>,
+    pub touched: bool,
+    /// Not asked for the current choices (e.g. the confirmation unless closing): not drawn,
+    /// skipped by Tab, not checked.
+    pub hidden: bool,
+}
+
+impl Field {
+    fn new(id: FieldId, label: String, value: Value) -> Field {
+        Field {
+            id,
+            label,
+            value,
+            error: None,
+            touched: false,
+            hidden: false,
+        }
+    }
+
+    fn line(id: FieldId, label: String, value: &str) -> Field {
+        Field::new(id, label, Value::Line(LineInput::new(value)))
+    }
+
+    fn text(id: FieldId, label: String, value: &str) -> Field {
+        let lines: Vec<String> = value.lines().map(str::to_string).collect();
+        let mut area = TextArea::new(lines);
+        area.set_cursor_line_style(Style::default());
+        Field::new(id, label, Value::Text(Box::new(area)))
+    }
+
+    fn choice(id: FieldId, label: String, options: Vec<(String, String)>, selected: &str) -> Field {
+        let index = options.iter().position(|(slug, _)| slug == selected).unwrap_or(0);
+        Field::new(id, label, Value::Choice { options, index })
+    }
+
+    /// The field's text, or the slug of the chosen option.
+    pub fn get(&self) -> String {
+        match &self.value {
+            Value::Line(i) => i.value().to_string(),
+            Value::Text(a) => a.lines().join("\n"),
+            Value::Choice { options, index } => options.get(*index).map(|o| o.0.clone()).unwrap_or_default(),
+        }
+    }
+
+    pub fn is_multiline(&self) -> bool {
+        matches!(self.value, Value::Text(_))
+    }
+}
+
+pub struct Form {
+    pub purpose: Purpose,
+    pub title: String,
+    pub fields: Vec<Field>,
+    pub focus: usize,
+    /// Set once the agent tried to submit: every error shows from then on.
+    pub tried: bool,
+    pub lang: &'static str,
+}
+
+impl Form {
+    fn new(purpose: Purpose, title: String, fields: Vec<Field>, lang: &'static str) -> Form {
+        Form {
+            purpose,
+            title,
+            fields,
+            focus: 0,
+            tried: false,
+            lang,
+        }
+    }
+
+    pub fn field(&self, id: FieldId) -> Option<&Field> {
+        self.fields.iter().find(|f| f.id == id)
+    }
+
+    pub fn field_mut(&mut self, id: FieldId) -> Option<&mut Field> {
+        self.fields.iter_mut().find(|f| f.id == id)
+    }
+
+    /// The text or chosen slug of a field ("" when the form has no such field).
+    pub fn get(&self, id: FieldId) -> String {
+        self.field(id).map(Field::get).unwrap_or_default()
+    }
+
+    pub fn focused(&self) -> Option<&Field> {
+        self.fields.get(self.focus)
+    }
+
+    pub fn next(&mut self) {
+        self.step(1);
+    }
+
+    pub fn prev(&mut self) {
+        self.step(self.fields.len().saturating_sub(1));
+    }
+
+    /// Moves the focus `by` fields forward (modulo the count), skipping hidden ones.
+    fn step(&mut self, by: usize) {
+        let n = self.fields.len();
+        for _ in 0..n {
+            self.focus = (self.focus + by) % n.max(1);
+            if !self.fields.get(self.focus).is_some_and(|f| f.hidden) {
+                return;
+            }
+        }
+    }
+
+    /// Shows the fields the current choices ask for and names the note after its role.
+    fn arrange(&mut self) {
+        let lang = self.lang;
+        let l = |k: &str| t!(format!("form.{k}"), locale = lang).to_string();
+        match self.purpose {
+            Purpose::Status { .. } => {
+                let to = self.get(FieldId::To);
+                for f in &mut self.fields {
+                    match f.id {
+                        FieldId::Confirmation => f.hidden = to != Status::Closed.slug(),
+                        FieldId::Note if to == Status::Resolved.slug() => f.label = l("summary"),
+                        FieldId::Note => f.label = l("note"),
+                        _ => {}
+                    }
+                }
+            }
+            Purpose::Judge { .. } => {
+                let remedy = self.get(FieldId::Remedy);
+                if let Some(f) = self.field_mut(FieldId::Amount) {
+                    f.hidden = remedy != Remedy::Compensation.slug() && remedy != Remedy::Refund.slug();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Left/right on a choice; on a text field they move the cursor instead.
+    pub fn cycle(&mut self, forward: bool, key: KeyEvent) {
+        let Some(field) = self.fields.get_mut(self.focus) else {
+            return;
+        };
+        match &mut field.value {
+            Value::Choice { options, index } if !options.is_empty() => {
+                let n = options.len();
+                *index = if forward {
+                    (*index + 1) % n
+                } else {
+                    (*index + n - 1) % n
+                };
+                field.touched = true;
+                self.validate();
+            }
+            Value::Choice { .. } => {}
+            _ => self.type_key(key),
+        }
+    }
+
+    /// A key for the focused text field (typing, deleting, moving the cursor).
+    pub fn type_key(&mut self, key: KeyEvent) {
+        let Some(field) = self.fields.get_mut(self.focus) else {
+            return;
+        };
+        match &mut field.value {
+            Value::Line(input) => {
+                if input.handle(&key).is_some() {
+                    field.touched = true;
+                }
+            }
+            Value::Text(area) => {
+                if area.input(key) {
+                    field.touched = true;
+                }
+            }
+            Value::Choice { options, index } => {
+                // A letter picks the next option starting with it.
+                if let KeyCode::Char(c) = key.code {
+                    let c = c.to_lowercase().to_string();
+                    let n = options.len();
+                    if let Some(i) = (1..=n)
+                        .map(|d| (*index + d) % n)
+                        .find(|i| options[*i].1.to_lowercase().starts_with(&c) || options[*i].0.starts_with(&c))
+                    {
+                        *index = i;
+                        field.touched = true;
+                    }
+                }
+            }
+        }
+        self.validate();
+    }
+
+    /// Reads the form into its command; errors show for touched fields, or on every field once
+    /// the agent tried to save. Returns true when the form can be submitted.
+    pub fn validate(&mut self) -> bool {
+        self.arrange();
+        let problems = match self.command() {
+            Ok(_) => Vec::new(),
+            Err(problems) => problems,
+        };
+        let lang = self.lang;
+        let tried = self.tried;
+        for field in &mut self.fields {
+            let problem = problems.iter().find(|(id, _)| *id == field.id).map(|(_, p)| *p);
+            field.error = problem
+                .filter(|_| !field.hidden && (field.touched || tried))
+                .map(|p| p.text(lang));
+        }
+        problems.is_empty()
+    }
+
+    /// Marks the form as tried and reads it; on failure the focus moves to the first field in
+    /// error and every error shows.
+    pub fn submit(&mut self) -> Result<Command, Vec<(FieldId, Problem)>> {
+        self.tried = true;
+        self.validate();
+        let read = self.command();
+        if read.is_err()
+            && let Some(i) = self.fields.iter().position(|f| f.error.is_some())
+        {
+            self.focus = i;
+        }
+        read
+    }
+
+    /// Shows `text` on field `id` (a refusal from the desk) and focuses it.
+    pub fn refuse(&mut self, id: FieldId, text: String) -> bool {
+        match self.fields.iter().position(|f| f.id == id) {
+            Some(i) => {
+                self.fields[i].error = Some(text);
+                self.focus = i;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// An optional date field: empty is none.
+pub fn parse_date(s: &str) -> Result<Option<NaiveDate>, chrono::ParseError> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map(Some)
+}

@@ -1,0 +1,185 @@
+//! Drawing a form: centred over the screen, a label column, each field's value and error.
+
+use super::{Form, Value};
+use crate::t;
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
+
+/// Draws the form centred over `area`.
+pub fn render(form: &Form, theme: &Theme, area: Rect, frame: &mut Frame) {
+    let width = area.width.min(90);
+    let height = area.height.min(form.fields.len() as u16 + 10);
+    let rect = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    };
+    crate::tui::view::board::clear_popup(frame, rect);
+    let title = crate::domain::text::sanitize_line(&form.title);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(format!(" {title} "), theme.header()));
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    if inner.width == 0 || inner.height == 0 {
+        return;
+    }
+    let label_w = form
+        .fields
+        .iter()
+        .map(|f| f.label.width())
+        .max()
+        .unwrap_or(0)
+        .min(inner.width as usize / 3) as u16
+        + 2;
+    let hint_h = if inner.height > form.fields.len() as u16 + 2 {
+        2
+    } else {
+        0
+    };
+    let fixed: u16 = form.fields.iter().filter(|f| !f.hidden && !f.is_multiline()).count() as u16;
+    let multi = form.fields.iter().filter(|f| !f.hidden && f.is_multiline()).count() as u16;
+    let text_h = inner
+        .height
+        .saturating_sub(fixed + hint_h)
+        .checked_div(multi)
+        .map_or(0, |h| h.max(1));
+    let mut y = inner.y;
+    let bottom = inner.y + inner.height - hint_h;
+    for (i, field) in form.fields.iter().enumerate().filter(|(_, f)| !f.hidden) {
+        if y >= bottom {
+            break;
+        }
+        let focused = i == form.focus;
+        let h = if field.is_multiline() {
+            text_h.min(bottom - y)
+        } else {
+            1
+        };
+        let marker = if focused { ">" } else { " " };
+        let label_style = if focused {
+            Style::default().fg(theme.accent).add_modifier(Modifier::BOLD)
+        } else {
+            Style::default()
+        };
+        let label = Line::from(vec![
+            Span::raw(marker),
+            Span::styled(
+                crate::domain::text::fit(&field.label, label_w as usize - 2),
+                label_style,
+            ),
+            Span::raw(" "),
+        ]);
+        frame.render_widget(
+            Paragraph::new(label),
+            Rect::new(inner.x, y, label_w.min(inner.width), 1),
+        );
+        let value_area = Rect::new(
+            inner.x + label_w.min(inner.width),
+            y,
+            inner.width.saturating_sub(label_w),
+            h,
+        );
+        let error = field.error.as_deref().map(|e| format!("  ✗ {e}"));
+        match &field.value {
+            Value::Line(input) => {
+                let err_w = error.as_deref().map_or(0, |e| e.width() as u16);
+                let box_w = value_area.width.saturating_sub(err_w).max(value_area.width.min(12));
+                let scroll = input.visual_scroll(box_w.saturating_sub(1) as usize);
+                let shown = skip_width(input.value(), scroll);
+                let text = crate::domain::text::sanitize_line(shown);
+                let style = if focused {
+                    Style::default().add_modifier(Modifier::UNDERLINED)
+                } else {
+                    Style::default()
+                };
+                let mut spans = vec![Span::styled(crate::domain::text::fit(&text, box_w as usize), style)];
+                if let Some(e) = error {
+                    spans.push(Span::styled(e, theme.error()));
+                }
+                frame.render_widget(Paragraph::new(Line::from(spans)), value_area);
+                if focused {
+                    let x = value_area.x + (input.visual_cursor() - scroll) as u16;
+                    if x < value_area.x + value_area.width {
+                        frame.set_cursor_position(Position::new(x, y));
+                    }
+                }
+            }
+            Value::Choice { options, index } => {
+                let label = options.get(*index).map(|o| o.1.as_str()).unwrap_or("");
+                let mut spans = vec![
+                    Span::styled("‹ ", theme.muted()),
+                    Span::styled(
+                        label.to_string(),
+                        if focused {
+                            Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+                        } else {
+                            Style::default()
+                        },
+                    ),
+                    Span::styled(format!(" ›  {}/{}", index + 1, options.len()), theme.muted()),
+                ];
+                if let Some(e) = error {
+                    spans.push(Span::styled(e, theme.error()));
+                }
+                frame.render_widget(Paragraph::new(Line::from(spans)), value_area);
+            }
+            Value::Text(area) => {
+                let (area_rect, err_rect) = if error.is_some() && h > 1 {
+                    (
+                        Rect {
+                            height: h - 1,
+                            ..value_area
+                        },
+                        Some(Rect::new(value_area.x, y + h - 1, value_area.width, 1)),
+                    )
+                } else {
+                    (value_area, None)
+                };
+                let block = Block::default().borders(Borders::LEFT).border_style(if focused {
+                    Style::default().fg(theme.accent)
+                } else {
+                    theme.muted()
+                });
+                let inner_text = block.inner(area_rect);
+                frame.render_widget(block, area_rect);
+                if focused {
+                    frame.render_widget(area.as_ref(), inner_text);
+                } else {
+                    let text = crate::domain::text::sanitize(&area.lines().join("\n"));
+                    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), inner_text);
+                }
+                if let (Some(r), Some(e)) = (err_rect, error) {
+                    frame.render_widget(Paragraph::new(Span::styled(e, theme.error())), r);
+                }
+            }
+        }
+        y += h;
+    }
+    if hint_h > 0 {
+        let hint = t!("form.hint", locale = form.lang).to_string();
+        frame.render_widget(
+            Paragraph::new(Span::styled(hint, theme.muted())).wrap(Wrap { trim: true }),
+            Rect::new(inner.x, bottom, inner.width, hint_h),
+        );
+    }
+}
+
+/// `s` without its first `cols` display columns.
+fn skip_width(s: &str, cols: usize) -> &str {
+    use unicode_width::UnicodeWidthChar;
+    let mut used = 0;
+    for (i, c) in s.char_indices() {
+        if used >= cols {
+            return &s[i..];
+        }
+        used += c.width().unwrap_or(0);
+    }
+    ""
+}

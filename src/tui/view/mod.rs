@@ -1,0 +1,7 @@
+//! Drawing, one file per screen: pure functions of `&App` and `now`.
+
+pub mod board;
+pub mod dashboard;
+pub mod help;
+pub mod review;
+pub mod ticket;

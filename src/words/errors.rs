@@ -1,0 +1,354 @@
+//! Refusals and failures of the layers below the front ends, in the reader's language. The
+//! domain, store and desk return values (ids, fields, statuses, numbers); this is where they
+//! become a sentence. Untrusted parts (what someone typed) are sanitised.
+
+use crate::desk::{DeskError, StoreError};
+use crate::domain::calendar::NeverOpen;
+use crate::domain::sla::ExtensionError;
+use crate::domain::target::{TargetError, TargetProblem};
+use crate::domain::text::sanitize_line;
+use crate::domain::ticket::{IllegalMove, InvalidField, Reason, UnknownValue};
+use crate::t;
+use crate::words::word;
+use chrono::{DateTime, SecondsFormat, Utc};
+
+/// Why the desk refused (or the store failed), one line.
+pub fn desk(e: &DeskError, lang: &str) -> String {
+    match e {
+        DeskError::NotFound(id) => t!("err.not_found", locale = lang, id = id).to_string(),
+        DeskError::Invalid(e) => invalid(e, lang),
+        DeskError::Move(e) => illegal_move(e, lang),
+        DeskError::Extension(e) => extension(e, lang),
+        DeskError::NoSuchClock { ticket, metric, known } => t!(
+            "refusal.no_such_clock",
+            locale = lang,
+            id = ticket,
+            metric = sanitize_line(metric),
+            known = list(known.iter().map(|m| sanitize_line(m)), lang)
+        )
+        .to_string(),
+        DeskError::NotBreached {
+            ticket,
+            metric,
+            cycle,
+            cycles,
+        } => t!(
+            "refusal.not_breached",
+            locale = lang,
+            id = ticket,
+            metric = sanitize_line(metric),
+            cycle = cycle,
+            cycles = list(cycles.iter().map(u32::to_string), lang)
+        )
+        .to_string(),
+        DeskError::NoUnjudgedBreach { ticket, metric } => t!(
+            "refusal.no_unjudged_breach",
+            locale = lang,
+            id = ticket,
+            metric = sanitize_line(metric)
+        )
+        .to_string(),
+        DeskError::AlreadyJudged {
+            ticket,
+            metric,
+            cycle,
+            class,
+            by,
+            at,
+        } => t!(
+            "refusal.already_judged",
+            locale = lang,
+            id = ticket,
+            metric = sanitize_line(metric),
+            cycle = cycle,
+            class = word("review.class", class.slug(), lang),
+            by = sanitize_line(by),
+            at = instant(*at)
+        )
+        .to_string(),
+        DeskError::MonthNotEnded(month) => {
+            t!("refusal.month_not_ended", locale = lang, month = month.to_string()).to_string()
+        }
+        DeskError::NotInCallbackQueue(id) => t!("refusal.not_in_callback_queue", locale = lang, id = id).to_string(),
+        DeskError::CallbackAlreadyRecorded { ticket, month, by } => t!(
+            "refusal.callback_recorded",
+            locale = lang,
+            id = ticket,
+            month = month.to_string(),
+            by = sanitize_line(by)
+        )
+        .to_string(),
+        DeskError::Store(e) => store(e, lang),
+    }
+}
+
+/// Why the database could not be opened or used, one line.
+pub fn store(e: &StoreError, lang: &str) -> String {
+    match e {
+        StoreError::DiskFull => t!("err.disk_full", locale = lang).to_string(),
+        StoreError::Missing(p) => t!("cli.no_database", locale = lang, path = p.display()).to_string(),
+        StoreError::NotSqlite(p) => t!("err.not_sqlite", locale = lang, path = p.display()).to_string(),
+        StoreError::NotPromptly(p) => t!("err.not_promptly", locale = lang, path = p.display()).to_string(),
+        StoreError::TooNew { path, found, known } => t!(
+            "err.too_new",
+            locale = lang,
+            path = path.display(),
+            found = found,
+            known = known
+        )
+        .to_string(),
+        StoreError::Stale { ticket } => t!("err.stale", locale = lang, id = ticket).to_string(),
+        StoreError::Io(p, e) => format!("{}: {e}", p.display()),
+        StoreError::Sql(e) => t!("err.sql", locale = lang, error = e).to_string(),
+        StoreError::Migration(e) => t!("err.migration", locale = lang, error = e).to_string(),
+        StoreError::Corrupt(e) => t!("err.corrupt", locale = lang, error = e).to_string(),
+    }
+}
+
+/// "title: must not be empty" / "标题：不能为空".
+pub fn invalid(e: &InvalidField, lang: &str) -> String {
+    t!(
+        "refusal.field",
+        locale = lang,
+        field = field(e.field, lang),
+        reason = reason(&e.reason, lang)
+    )
+    .to_string()
+}
+
+/// A field refused on the command line, named by its flag: "--phone: '12' is not a phone number".
+pub fn flag(e: &InvalidField, lang: &str) -> String {
+    flagged(e.field, &reason(&e.reason, lang), lang)
+}
+
+/// Any refusal of a command-line flag's value, named by its flag ("--by").
+pub fn flagged(flag: &str, why: &str, lang: &str) -> String {
+    t!("refusal.flag", locale = lang, flag = flag, reason = why).to_string()
+}
+
+/// What an input field is called ("opened-at" -> "登记时间").
+pub fn field(name: &str, lang: &str) -> String {
+    let key = format!("field.{}", name.replace('-', "_"));
+    let text = t!(&key, locale = lang).to_string();
+    // A field with no word of its own keeps its name (never the raw key).
+    if text == key { name.to_string() } else { text }
+}
+
+/// Why a field value was refused, without the field's name (a form shows it under the field).
+pub fn reason(r: &Reason, lang: &str) -> String {
+    let value = |v: &str| crate::domain::text::sanitize(v);
+    match r {
+        Reason::Empty => t!("err.title_empty", locale = lang).to_string(),
+        Reason::TooLong { max } => t!("refusal.too_long", locale = lang, max = max).to_string(),
+        Reason::BadEmail { value: v } => t!("err.email", locale = lang, value = value(v)).to_string(),
+        Reason::BadPhone { value: v } => t!("err.phone", locale = lang, value = value(v)).to_string(),
+        Reason::BadMonth { value: v } => t!("err.month", locale = lang, value = value(v)).to_string(),
+        Reason::BadScore { value: v } => t!("err.score", locale = lang, value = v).to_string(),
+        Reason::ScoreUnreached => t!("err.score_unreached", locale = lang).to_string(),
+        Reason::BadAmount { value: v } => t!("err.amount", locale = lang, value = value(v)).to_string(),
+        Reason::AmountNeeded => t!("err.amount_needed", locale = lang).to_string(),
+        Reason::AmountNotPositive => t!("err.amount_positive", locale = lang).to_string(),
+        Reason::AmountWithRemedy { remedy } => t!(
+            "err.amount_remedy",
+            locale = lang,
+            remedy = word("review.remedy", remedy.slug(), lang)
+        )
+        .to_string(),
+        Reason::JudgeReasonNeeded => t!("err.judge_reason", locale = lang).to_string(),
+        Reason::InFuture { at } => t!("err.in_future", locale = lang, at = instant(*at)).to_string(),
+        Reason::NoteEmpty => t!("err.note_empty", locale = lang).to_string(),
+        Reason::ContactEmpty => t!("err.contact_empty", locale = lang).to_string(),
+        Reason::PlanEmpty => t!("err.plan_empty", locale = lang).to_string(),
+        Reason::ResolveSummaryNeeded => t!("err.resolve_summary", locale = lang).to_string(),
+        Reason::NothingChanges => t!("err.nothing_changes", locale = lang).to_string(),
+        Reason::ExtendReasonNeeded => t!("err.extend_reason", locale = lang).to_string(),
+        Reason::BeforeLastChange { now, last } => t!(
+            "err.before_last_change",
+            locale = lang,
+            now = instant(*now),
+            last = instant(*last)
+        )
+        .to_string(),
+        Reason::CloseNeedsConfirmation => t!("err.close_confirmation", locale = lang).to_string(),
+        Reason::Unknown(e) => unknown_value_reason(e, lang),
+        Reason::BadTarget(e) => target(e, lang),
+    }
+}
+
+/// "priority: unknown value 'x' (expected one of: urgent, important, normal)".
+pub fn unknown_value(e: &UnknownValue, lang: &str) -> String {
+    t!(
+        "refusal.field",
+        locale = lang,
+        field = field(e.field, lang),
+        reason = unknown_value_reason(e, lang)
+    )
+    .to_string()
+}
+
+fn unknown_value_reason(e: &UnknownValue, lang: &str) -> String {
+    t!(
+        "refusal.unknown_value",
+        locale = lang,
+        value = crate::domain::text::sanitize(&e.value),
+        choices = e.choices
+    )
+    .to_string()
+}
+
+/// A status move the machine refuses, with the moves it allows, all in the reader's words.
+pub fn illegal_move(e: &IllegalMove, lang: &str) -> String {
+    let status = |s: crate::domain::ticket::Status| word("status", s.slug(), lang);
+    let allowed = list(e.from.allowed_moves().iter().map(|s| status(*s)), lang);
+    let what = if e.from == e.to {
+        t!("refusal.already_status", locale = lang, status = status(e.from))
+    } else {
+        t!(
+            "refusal.illegal_move",
+            locale = lang,
+            from = status(e.from),
+            to = status(e.to)
+        )
+    };
+    let allowed = t!(
+        "refusal.allowed_moves",
+        locale = lang,
+        from = status(e.from),
+        allowed = allowed
+    );
+    format!("{what}{allowed}")
+}
+
+/// A target text ("30m", "3d") that cannot be read, and why.
+pub fn target(e: &TargetError, lang: &str) -> String {
+    let forms = t!("refusal.target_forms", locale = lang);
+    let problem = match e.problem {
+        TargetProblem::Empty => t!("refusal.target_empty", locale = lang, forms = forms),
+        TargetProblem::NotATarget => forms.clone(),
+        TargetProblem::NumberTooLarge => t!("refusal.target_too_large", locale = lang),
+        TargetProblem::NoUnit => t!("refusal.target_no_unit", locale = lang, forms = forms),
+        TargetProblem::UnknownUnit(unit) => t!(
+            "refusal.target_unknown_unit",
+            locale = lang,
+            unit = sanitize_line(&unit.to_string()),
+            forms = forms
+        ),
+        TargetProblem::UnitTwice(unit) => t!("refusal.target_unit_twice", locale = lang, unit = unit),
+        TargetProblem::UnitOrder => t!("refusal.target_unit_order", locale = lang),
+        TargetProblem::MixedDays => t!("refusal.target_mixed_days", locale = lang),
+        TargetProblem::Zero => t!("refusal.target_zero", locale = lang),
+        TargetProblem::TooManyDays(max) => t!("refusal.target_too_many_days", locale = lang, max = max),
+        TargetProblem::TooLong => t!("refusal.target_too_long", locale = lang),
+    };
+    t!(
+        "refusal.target",
+        locale = lang,
+        text = sanitize_line(&e.text),
+        problem = problem
+    )
+    .to_string()
+}
+
+/// A calendar that never opens, so no deadline can be reached.
+pub fn never_open(_: &NeverOpen, lang: &str) -> String {
+    t!("refusal.never_open", locale = lang).to_string()
+}
+
+/// A deadline extension the policy refuses. The clock's words are the SLA helper's (wt/clock);
+/// until they land this is the engine's own line.
+pub fn extension(e: &ExtensionError, lang: &str) -> String {
+    super::explain::extension_error(e, lang)
+}
+
+/// Items joined the reader's way ("a, b" / "a、b").
+fn list(items: impl Iterator<Item = String>, lang: &str) -> String {
+    let items: Vec<String> = items.collect();
+    items.join(&t!("refusal.separator", locale = lang))
+}
+
+/// An instant as the refusals quote it (UTC, to the second).
+fn instant(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ticket::{Priority, Status};
+
+    #[test]
+    fn illegal_move_says_which_moves_are_allowed() {
+        let err = Status::Waiting.check_move(Status::Closed).unwrap_err();
+        assert_eq!(
+            illegal_move(&err, "en"),
+            "status: cannot move from waiting to closed; from waiting it can go to: open"
+        );
+        let zh = illegal_move(&Status::Open.check_move(Status::Closed).unwrap_err(), "zh-CN");
+        assert_eq!(
+            zh,
+            "状态：不能从“处理中”变为“已关闭”；“处理中”可以变为：等待客户、已解决"
+        );
+    }
+
+    #[test]
+    fn unknown_values_name_the_field_and_the_choices() {
+        let err = "asap".parse::<Priority>().unwrap_err();
+        assert_eq!(
+            unknown_value(&err, "en"),
+            "priority: unknown value 'asap' (expected one of: urgent, important, normal)"
+        );
+        assert!(unknown_value(&err, "zh-CN").starts_with("优先级：未知的值“asap”"));
+    }
+
+    #[test]
+    fn field_refusals_read_in_both_languages() {
+        let e = InvalidField::new("title", Reason::TooLong { max: 200 });
+        assert_eq!(invalid(&e, "en"), "title: longer than 200 characters");
+        assert_eq!(invalid(&e, "zh-CN"), "标题：超过 200 个字符");
+        let e = InvalidField::new("opened-at", Reason::Empty);
+        assert_eq!(field(e.field, "zh-CN"), "登记时间");
+        assert_eq!(
+            flag(
+                &InvalidField::new("phone", Reason::BadPhone { value: "x".into() }),
+                "en"
+            )
+            .split(':')
+            .next(),
+            Some("--phone")
+        );
+        assert_eq!(field("no-such-field", "zh-CN"), "no-such-field");
+    }
+
+    #[test]
+    fn target_refusals_read_like_the_engine_and_in_chinese() {
+        for text in [
+            "1d2h",
+            "abc",
+            "30",
+            "3w",
+            "30m1h",
+            "1h1h",
+            "0m",
+            "",
+            "-3h",
+            "99999999999999999999h",
+            "9999d",
+        ] {
+            let e = text.parse::<crate::domain::target::Target>().unwrap_err();
+            assert_eq!(target(&e, "en"), e.to_string(), "{text}");
+            let zh = target(&e, "zh-CN");
+            assert!(zh.starts_with("时限“"), "{zh}");
+        }
+    }
+
+    #[test]
+    fn desk_refusals_carry_values_and_read_in_chinese() {
+        let e = DeskError::NotInCallbackQueue(7);
+        assert!(desk(&e, "en").contains("ticket #7 is not in the callback queue"));
+        let zh = desk(&e, "zh-CN");
+        assert!(zh.contains("#7") && zh.contains("回访队列"), "{zh}");
+        let e = DeskError::MonthNotEnded("2026-11".parse().unwrap());
+        assert!(desk(&e, "en").contains("2026-11 has not ended"));
+        assert!(desk(&e, "zh-CN").contains("尚未结束"));
+    }
+}
