@@ -198,14 +198,15 @@ impl Desk {
     /// Intake: records a new ticket, opened now or (migrating old records) at `opened_at`.
     pub fn open_ticket(&mut self, new: &NewTicket, opened_at: Option<DateTime<Utc>>) -> Result<Ticket> {
         new.validate()?;
-        let now = self.now();
-        let at = opened_at.map(|t| t.trunc_subsecs(0)).unwrap_or(now);
-        if at > now {
-            return Err(InvalidField::new("opened-at", Reason::InFuture { at }).into());
-        }
-        let entry = opened_entry(&self.policy, new, at, &self.author);
-        let policy = &self.policy;
+        let (policy, clock, author) = (&self.policy, &self.clock, &self.author);
         self.store.write(|tx| {
+            // Read after the write lock is held (see `change_in`).
+            let now = clock.now().trunc_subsecs(0);
+            let at = opened_at.map(|t| t.trunc_subsecs(0)).unwrap_or(now);
+            if at > now {
+                return Err(InvalidField::new("opened-at", Reason::InFuture { at }).into());
+            }
+            let entry = opened_entry(policy, new, at, author);
             let id = tx.insert_ticket(new, at)?;
             tx.append(id, &entry)?;
             let ticket = tx.ticket(id)?.ok_or(DeskError::NotFound(id))?;
@@ -238,19 +239,18 @@ impl Desk {
             }
         };
         let body = text.trim_end().to_string();
-        self.change(id, expected, |_ticket, _log, _policy| Ok(vec![(event, body)]))
+        self.change(id, expected, |_ticket, _log, _policy, _now| Ok(vec![(event, body)]))
     }
 
     /// Moves the ticket through the status machine, with an optional note in the same entry.
     /// Closed loop: resolving needs a resolution summary (the note); closing needs the
     /// customer's confirmation and goes through [`Desk::close`]; reopening is always possible.
     pub fn change_status(&mut self, id: i64, expected: Option<i64>, to: Status, note: &str) -> Result<Ticket> {
-        let now = self.now();
         let note = note.trim_end().to_string();
         if to == Status::Resolved && note.trim().is_empty() {
             return Err(InvalidField::new("note", Reason::ResolveSummaryNeeded).into());
         }
-        self.change(id, expected, move |ticket, _log, _policy| {
+        self.change(id, expected, move |ticket, _log, _policy, now| {
             let from = ticket.status;
             from.check_move(to).map_err(DeskError::Move)?;
             if to == Status::Closed {
@@ -264,10 +264,9 @@ impl Desk {
     /// Closes a resolved ticket with the customer's confirmation (反馈确认), e.g. "customer
     /// says it works now": logged as a `confirmed` entry, then the status move (with `note`).
     pub fn close(&mut self, id: i64, expected: Option<i64>, confirmation: &str, note: &str) -> Result<Ticket> {
-        let now = self.now();
         let confirmation = confirmation.trim().to_string();
         let note = note.trim_end().to_string();
-        self.change(id, expected, move |ticket, _log, _policy| {
+        self.change(id, expected, move |ticket, _log, _policy, now| {
             let from = ticket.status;
             from.check_move(Status::Closed).map_err(DeskError::Move)?;
             if confirmation.is_empty() {
@@ -298,7 +297,7 @@ impl Desk {
                 _ => {}
             }
         }
-        self.change(id, expected, |ticket, _log, policy| {
+        self.change(id, expected, |ticket, _log, policy, _now| {
             let mut events = Vec::new();
             for edit in edits {
                 let (field, from, to) = apply_edit(ticket, edit);
@@ -338,8 +337,7 @@ impl Desk {
         }
         let metric = metric.to_string();
         let reason = reason.trim().to_string();
-        let now = self.now();
-        self.change(id, expected, move |ticket, log, policy| {
+        self.change(id, expected, move |ticket, log, policy, now| {
             sla::check_extension(policy, ticket, log, &metric, by, now).map_err(DeskError::Extension)?;
             Ok(vec![(
                 Event::Extended {
@@ -406,9 +404,9 @@ impl Desk {
 
     /// One transaction: every active ticket's clocks, and the policy they now follow.
     fn recompute_and_mark(&mut self, fingerprint: Option<&str>) -> Result<usize> {
-        let now = self.now();
-        let policy = &self.policy;
+        let (policy, clock) = (&self.policy, &self.clock);
         self.store.write(|tx| {
+            let now = clock.now().trunc_subsecs(0);
             let ids = tx.ticket_ids_with_live_clocks()?;
             for id in &ids {
                 if let Some(ticket) = tx.ticket(*id)? {
@@ -427,9 +425,11 @@ impl Desk {
         &mut self,
         id: i64,
         expected: Option<i64>,
-        apply: impl FnOnce(&mut Ticket, &[LogEntry], &Policy) -> Result<Vec<(Event, String)>>,
+        apply: impl FnOnce(&mut Ticket, &[LogEntry], &Policy, DateTime<Utc>) -> Result<Vec<(Event, String)>>,
     ) -> Result<Ticket> {
-        self.change_in(id, expected, |_tx, ticket, log, policy| apply(ticket, log, policy))
+        self.change_in(id, expected, |_tx, ticket, log, policy, now| {
+            apply(ticket, log, policy, now)
+        })
     }
 
     /// [`Desk::change`] for changes that also write other tables in the same transaction.
@@ -437,19 +437,21 @@ impl Desk {
         &mut self,
         id: i64,
         expected: Option<i64>,
-        apply: impl FnOnce(&Tx, &mut Ticket, &[LogEntry], &Policy) -> Result<Vec<(Event, String)>>,
+        apply: impl FnOnce(&Tx, &mut Ticket, &[LogEntry], &Policy, DateTime<Utc>) -> Result<Vec<(Event, String)>>,
     ) -> Result<Ticket> {
-        let now = self.now();
         let author = self.author.clone();
-        let policy = &self.policy;
+        let (policy, clock) = (&self.policy, &self.clock);
         self.store.write(|tx| {
+            // Read after the write lock is held: a change that waited for another writer is
+            // dated after it, never before the ticket's last change.
+            let now = clock.now().trunc_subsecs(0);
             let mut ticket = tx.ticket(id)?.ok_or(DeskError::NotFound(id))?;
             if expected.is_some_and(|v| v != ticket.version) {
                 return Err(StoreError::Stale { ticket: id }.into());
             }
             let last_change = ticket.updated_at;
             let mut log = tx.log(id)?;
-            let events = apply(tx, &mut ticket, &log, policy)?;
+            let events = apply(tx, &mut ticket, &log, policy, now)?;
             // The log is a timeline: an entry dated before the ticket's last change (a wrong
             // --now) would be replayed out of order.
             if now < last_change {

@@ -167,7 +167,6 @@ impl Desk {
     /// `cycle`, the oldest unjudged breached cycle of the metric.
     pub fn judge(&mut self, id: i64, metric: &str, cycle: Option<u32>, judgement: &Judgement) -> Result<Review> {
         judgement.validate()?;
-        let now = self.now();
         let author = self.author.clone();
         let metric = metric.trim().to_string();
         let judgement = Judgement {
@@ -176,7 +175,7 @@ impl Desk {
             ..judgement.clone()
         };
         let mut stored = None;
-        self.change_in(id, None, |tx, _ticket, _log, _policy| {
+        self.change_in(id, None, |tx, _ticket, _log, _policy, now| {
             let cycles = tx.cycles(id, &metric)?;
             if cycles.is_empty() {
                 let known: Vec<String> = tx.clocks(id)?.into_iter().map(|c| c.metric).collect();
@@ -290,14 +289,13 @@ impl Desk {
     /// callbacks still to do (or not reached last time). Logged on the ticket too.
     pub fn record_callback(&mut self, id: i64, outcome: &CallOutcome) -> Result<Callback> {
         outcome.validate()?;
-        let now = self.now();
         let author = self.author.clone();
         let outcome = CallOutcome {
             comment: outcome.comment.trim().to_string(),
             ..outcome.clone()
         };
         let mut recorded = None;
-        self.change_in(id, None, |tx, _ticket, _log, _policy| {
+        self.change_in(id, None, |tx, _ticket, _log, _policy, now| {
             let queued = tx.callbacks_of_ticket(id)?;
             let Some(last) = queued.last() else {
                 return Err(DeskError::NotInCallbackQueue(id));
