@@ -190,3 +190,23 @@ fn reading_commands_never_write_even_far_in_the_future() {
     // Nothing was closed in 2030, so the ticket can still be reopened in 2026.
     at("2026-03-03 10:00", &["status", "1", "open"]);
 }
+
+#[test]
+fn the_board_without_a_terminal_says_so_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("config.toml"), "").unwrap();
+    let db = dir.path().join("desk.db");
+    for args in [&[][..], &["board"], &["--demo"]] {
+        let out = common::promptly(&db, "en")
+            .env("PROMPTLY_CONFIG", dir.path().join("config.toml"))
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(stderr.contains("needs a terminal"), "{stderr}");
+        assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+        assert!(!db.exists(), "{args:?} created the database");
+    }
+}

@@ -138,3 +138,68 @@ fn board_in_tmux_creates_logs_and_sees_other_writers() {
 
     s.keys(&["q"]);
 }
+
+#[test]
+fn the_board_asks_before_creating_a_database_the_user_named() {
+    if Command::new("tmux")
+        .arg("-V")
+        .output()
+        .map(|o| !o.status.success())
+        .unwrap_or(true)
+    {
+        eprintln!("note: tmux is not installed; skipping the scripted board test");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "").unwrap();
+    for (answer, created) in [("n", false), ("y", true)] {
+        let db = dir.path().join(format!("typo-{answer}.db"));
+        let name = format!("promptly-ask-{}-{answer}", std::process::id());
+        let command = format!(
+            "env PROMPTLY_CONFIG='{}' '{}' --db '{}' --lang en; sleep 30",
+            config.display(),
+            BIN,
+            db.display()
+        );
+        let status = Command::new("tmux")
+            .args(["new-session", "-d", "-s", &name, "-x", "100", "-y", "30", &command])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let s = Session(name.clone());
+        s.wait_for("Create it? [y/N]", 10);
+        assert!(!db.exists(), "created before the answer");
+        s.text(answer);
+        s.keys(&["Enter"]);
+        if created {
+            s.wait_for("Press n to add", 10);
+            s.keys(&["q"]);
+        } else {
+            s.wait_for("nothing created", 10);
+        }
+        assert_eq!(db.exists(), created, "answer {answer}");
+    }
+
+    // A log that lost its protection is told on start.
+    let db = dir.path().join("typo-y.db");
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch("DROP TRIGGER log_is_append_only_delete")
+        .unwrap();
+    let name = format!("promptly-unprotected-{}", std::process::id());
+    let command = format!(
+        "env PROMPTLY_CONFIG='{}' '{}' --db '{}' --lang en",
+        config.display(),
+        BIN,
+        db.display()
+    );
+    let status = Command::new("tmux")
+        .args(["new-session", "-d", "-s", &name, "-x", "160", "-y", "30", &command])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let s = Session(name);
+    s.wait_for("lost its protection", 10);
+    s.keys(&["q"]);
+}

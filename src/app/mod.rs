@@ -83,6 +83,11 @@ impl Setup {
         self.db.is_some()
     }
 
+    /// A database the user named that is not there yet: the board asks before creating it.
+    pub fn named_db_missing(&self) -> bool {
+        self.db_named() && !self.db_path().exists()
+    }
+
     /// The name recorded as author of log entries.
     pub fn author(&self) -> String {
         crate::desk::default_author(self.config.author.as_deref())
@@ -146,8 +151,9 @@ impl Setup {
     /// The board's desk: on `path` (a demo's throwaway file) or the configured database, with a
     /// clock that runs. The default database is created on first use; a database the user
     /// named must exist (a mistyped `--db` is not a new, empty desk).
-    pub fn board_desk(&self, path: Option<&Path>) -> Result<Desk> {
-        let access = if path.is_some() || !self.db_named() {
+    /// `create` says the user agreed to create a database they named that does not exist yet.
+    pub fn board_desk(&self, path: Option<&Path>, create: bool) -> Result<Desk> {
+        let access = if path.is_some() || !self.db_named() || create {
             Access::Create
         } else {
             Access::ReadWrite

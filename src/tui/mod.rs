@@ -98,25 +98,62 @@ pub fn app_for(setup: &Setup) -> (App, Vec<String>) {
 /// `promptly` and `promptly board`: the live board, on the configured database or (demo) on a
 /// throwaway one filled with demo tickets.
 pub fn run_board(setup: &Setup, demo: bool) -> Result<()> {
+    use std::io::IsTerminal;
+    // Under cron or with redirected streams there is nobody to show a board to.
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        return Err(Error::failed(t!("tui.no_terminal", locale = setup.lang)));
+    }
+    let create = !demo && setup.named_db_missing() && confirm_create(setup)?;
     // Kept alive while the board runs; removed on exit.
     let demo_dir = demo
         .then(tempfile::tempdir)
         .transpose()
         .map_err(|e| Error::failed(e.to_string()))?;
-    let mut desk = setup.board_desk(demo_dir.as_ref().map(|d| d.path().join("demo.db")).as_deref())?;
+    let mut desk = setup.board_desk(demo_dir.as_ref().map(|d| d.path().join("demo.db")).as_deref(), create)?;
     if demo {
         desk.fill_demo(300, 42)?;
     }
     desk.sync_policy()?;
     let (app, problems) = app_for(setup);
+    let mut notices: Vec<String> = problems
+        .iter()
+        .map(|p| t!("msg.config", locale = setup.lang, error = p))
+        .collect();
+    let missing = desk.missing_log_triggers()?;
+    if !missing.is_empty() {
+        notices.push(t!(
+            "msg.log_unprotected",
+            locale = setup.lang,
+            triggers = missing.join(", ")
+        ));
+    }
     terminal::run(
         app,
         desk,
-        &problems,
+        &notices,
         setup.config.bell != Some(false),
         setup.config.mouse == Some(true),
     )
     .map_err(|e| Error::failed(e.to_string()))
+}
+
+/// Asks on the terminal before the board creates a database the user named: a mistyped
+/// `--db` should not quietly become an empty desk.
+fn confirm_create(setup: &Setup) -> Result<bool> {
+    use std::io::Write;
+    let path = crate::domain::text::sanitize_line(&setup.db_path().display().to_string());
+    eprint!("{} ", t!("tui.create_database", locale = setup.lang, path = path));
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .map_err(|e| Error::failed(e.to_string()))?;
+    let yes = matches!(answer.trim().to_lowercase().as_str(), "y" | "yes" | "是" | "好");
+    if yes {
+        Ok(true)
+    } else {
+        Err(Error::failed(t!("tui.not_created", locale = setup.lang, path = path)))
+    }
 }
 
 /// `promptly board --print`: one frame of the board as plain text.

@@ -11,14 +11,14 @@ use std::time::{Duration, Instant};
 
 const TICK: Duration = Duration::from_secs(1);
 
-pub fn run(mut app: App, mut desk: Desk, problems: &[String], bell: bool, mouse: bool) -> color_eyre::Result<()> {
+pub fn run(mut app: App, mut desk: Desk, notices: &[String], bell: bool, mouse: bool) -> color_eyre::Result<()> {
     // Installing twice (tests, a second board in one process) is harmless.
     let _ = color_eyre::install();
     let mut terminal = ratatui::init();
     if mouse {
         let _ = execute!(std::io::stdout(), event::EnableMouseCapture);
     }
-    let result = event_loop(&mut terminal, &mut app, &mut desk, problems, bell);
+    let result = event_loop(&mut terminal, &mut app, &mut desk, notices, bell);
     if mouse {
         let _ = execute!(std::io::stdout(), event::DisableMouseCapture);
     }
@@ -30,14 +30,15 @@ fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     app: &mut App,
     desk: &mut Desk,
-    problems: &[String],
+    notices: &[String],
     bell: bool,
 ) -> color_eyre::Result<()> {
     let size = terminal.size()?;
     app.resize(size.width, size.height);
     app.start(desk);
-    if !problems.is_empty() {
-        let text = crate::t!("msg.config", locale = app.lang, error = problems.join("; ")).to_string();
+    // Config problems and a log that lost its protection are told at start-up.
+    if !notices.is_empty() {
+        let text = notices.join("  ");
         app.notice = Some(super::app::Notice {
             text,
             error: true,
