@@ -17,7 +17,13 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
+            // clap echoes the bad value: it goes through the sanitiser like any untrusted text.
+            let text = promptly::domain::text::sanitize(&e.render().to_string());
+            if e.use_stderr() {
+                eprint!("{text}");
+            } else {
+                print!("{text}");
+            }
             return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
         }
     };

@@ -183,11 +183,9 @@ pub fn local(desk: &Desk, t: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// A metric's label from the policy, sanitised (a policy file is text from outside too).
 pub fn metric_label(desk: &Desk, metric: &str) -> String {
-    let lang = crate::words::catalogue::locale();
-    desk.policy()
-        .metric(metric)
-        .map_or_else(|| metric.to_string(), |m| m.label(lang).to_string())
+    crate::words::metric(desk.policy(), metric, crate::words::catalogue::locale())
 }
 
 pub fn print_list(rows: &[TicketSummary], desk: &Desk) {

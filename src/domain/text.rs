@@ -30,20 +30,37 @@ fn push_safe(out: &mut String, c: char, one_line: bool) {
         '\t' => out.push(' '),
         '\u{0}'..='\u{1f}' => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('?')),
         '\u{7f}' => out.push('␡'),
-        '\u{80}'..='\u{9f}'
-        | '\u{200e}'
-        | '\u{200f}'
-        | '\u{061c}'
-        | '\u{202a}'..='\u{202e}'
-        | '\u{2066}'..='\u{2069}' => out.push_str(&format!("[U+{:04X}]", c as u32)),
+        '\u{80}'..='\u{9f}' => out.push_str(&format!("[U+{:04X}]", c as u32)),
+        c if is_invisible(c) => out.push_str(&format!("[U+{:04X}]", c as u32)),
         _ => out.push(c),
     }
 }
 
+/// Characters that move, hide or break text without showing themselves: bidi controls,
+/// zero-width and other format characters (ZWJ too: a placeholder is safer than guessing
+/// whether a terminal joins the emoji around it), line and paragraph separators, tags.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00ad}'
+            | '\u{0600}'..='\u{0605}'
+            | '\u{061c}'
+            | '\u{06dd}'
+            | '\u{070f}'
+            | '\u{180e}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{206f}'
+            | '\u{feff}'
+            | '\u{fff9}'..='\u{fffb}'
+            | '\u{e0001}'
+            | '\u{e0020}'..='\u{e007f}'
+    )
+}
+
 /// True for characters [`sanitize`] never lets through.
 pub fn is_unsafe(c: char) -> bool {
-    (c.is_control() && c != '\n')
-        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    (c.is_control() && c != '\n') || is_invisible(c)
 }
 
 #[cfg(test)]
@@ -59,6 +76,20 @@ mod tests {
         assert_eq!(sanitize("a\r\nb\tc"), "a␍\nb c");
         assert_eq!(sanitize_line("a\nb"), "a⏎b");
         assert_eq!(sanitize("王小明 ok"), "王小明 ok");
+    }
+
+    #[test]
+    fn invisible_and_separating_characters_become_visible() {
+        assert_eq!(sanitize("a\u{2028}b\u{2029}c"), "a[U+2028]b[U+2029]c");
+        assert_eq!(
+            sanitize("zero\u{200b}width\u{200d}joiner"),
+            "zero[U+200B]width[U+200D]joiner"
+        );
+        assert_eq!(sanitize("\u{feff}bom\u{2060}\u{2064}"), "[U+FEFF]bom[U+2060][U+2064]");
+        assert_eq!(sanitize_line("soft\u{ad}hyphen"), "soft[U+00AD]hyphen");
+        for c in ['\u{2028}', '\u{200b}', '\u{200f}', '\u{2062}', '\u{feff}', '\u{e0041}'] {
+            assert!(is_unsafe(c), "{c:?}");
+        }
     }
 
     proptest! {
