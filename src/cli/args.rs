@@ -119,8 +119,8 @@ policy's auto_close_days); reopening is always possible."
     /// Fill a database with realistic demo tickets and histories
     Demo {
         /// How many tickets
-        #[arg(long, default_value_t = 200)]
-        tickets: usize,
+        #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+        tickets: u64,
         /// Random seed: the same seed and --now give the same data
         #[arg(long, default_value_t = 1)]
         seed: u64,
@@ -245,7 +245,7 @@ pub struct EditArgs {
     pub order: Option<String>,
     /// Purchase date YYYY-MM-DD ("" clears it)
     #[arg(long, value_name = "DATE", value_parser = parse_optional_date)]
-    pub purchased: Option<Option<chrono::NaiveDate>>,
+    pub purchased: Option<PurchaseDate>,
     /// Refuse if the ticket is no longer at this version
     #[arg(long, value_name = "N")]
     pub expect_version: Option<i64>,
@@ -391,8 +391,12 @@ pub struct BoardArgs {
     pub height: u16,
 }
 
+/// A calendar date, years 1970 to 9999: date arithmetic beyond stays in range.
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
-    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| format!("'{s}' is not a date (YYYY-MM-DD)"))
+    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|d| crate::domain::timestamp::YEARS.contains(&chrono::Datelike::year(d)))
+        .ok_or_else(|| format!("'{s}' is not a date from 1970-01-01 to 9999-12-31 (YYYY-MM-DD)"))
 }
 
 fn parse_amount(s: &str) -> Result<Amount, String> {
@@ -413,11 +417,16 @@ fn parse_yes_no(s: &str) -> Result<bool, String> {
     }
 }
 
-fn parse_optional_date(s: &str) -> Result<Option<chrono::NaiveDate>, String> {
+/// `edit --purchased`: a date, or "" to clear it. (A plain `Option<Option<_>>` field would make
+/// clap expect a flag with an optional value, not this.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PurchaseDate(pub Option<chrono::NaiveDate>);
+
+fn parse_optional_date(s: &str) -> Result<PurchaseDate, String> {
     if s.trim().is_empty() {
-        Ok(None)
+        Ok(PurchaseDate(None))
     } else {
-        parse_date(s).map(Some)
+        parse_date(s).map(|d| PurchaseDate(Some(d)))
     }
 }
 

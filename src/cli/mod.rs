@@ -234,7 +234,7 @@ fn edit(setup: &Setup, a: EditArgs) -> Result<()> {
     edits.extend(a.kind.map(Edit::Kind));
     edits.extend(a.priority.map(Edit::Priority));
     edits.extend(a.complexity.map(Edit::Complexity));
-    edits.extend(a.purchased.map(Edit::Purchased));
+    edits.extend(a.purchased.map(|p| Edit::Purchased(p.0)));
     if edits.is_empty() {
         return Err(CliError::usage(t!("cli.edit_nothing").to_string()));
     }
@@ -254,7 +254,9 @@ fn edit(setup: &Setup, a: EditArgs) -> Result<()> {
     Ok(())
 }
 
-fn demo(setup: &Setup, tickets: usize, seed: u64) -> Result<()> {
+fn demo(setup: &Setup, tickets: u64, seed: u64) -> Result<()> {
+    // clap bounds it to ten million, which fits any usize Promptly runs on.
+    let tickets = usize::try_from(tickets).unwrap_or(usize::MAX);
     let mut desk = setup.desk_to_create()?;
     let existing = desk.list(&ListQuery {
         limit: Some(1),

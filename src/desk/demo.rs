@@ -2,7 +2,7 @@
 //! Chinese, from `assets/demo.toml`. Deterministic for a seed and a `now`. Written in one
 //! transaction so 100,000 tickets take seconds, not an fsync each.
 
-use super::{Desk, Result, apply_status, opened_entry, refresh_clocks};
+use super::{Desk, DeskError, Result, apply_status, opened_entry, refresh_clocks};
 use crate::domain::log::{ContactMethod, Direction, Event, NewEntry};
 use crate::domain::ticket::{Channel, Complexity, Customer, Kind, NewTicket, Priority, Status, Ticket};
 use chrono::{DateTime, Duration, Utc};
@@ -46,6 +46,9 @@ pub struct DemoSummary {
     pub entries: usize,
 }
 
+/// Demo tickets written per transaction.
+const DEMO_BATCH: usize = 10_000;
+
 impl Desk {
     /// Fills the database with `count` demo tickets, reproducible for (`seed`, now).
     pub fn fill_demo(&mut self, count: usize, seed: u64) -> Result<DemoSummary> {
@@ -56,36 +59,45 @@ impl Desk {
         let span_days = (count as i64 / 25).max(42);
         let author = self.author.clone();
         let policy = &self.policy;
-        self.store.write(|tx| {
-            let mut entries = 0;
-            for _ in 0..count {
-                let (new, chinese) = demo_ticket(&pools, &mut rng);
-                let age = Duration::minutes(age_minutes(&mut rng, span_days));
-                let opened = now - age;
-                let id = tx.insert_ticket(&new, opened)?;
-                let mut ticket = new.opened(id, opened);
-                let history = demo_history(&pools, &mut rng, &ticket, chinese, now);
-                let mut log = Vec::with_capacity(history.len() + 1);
-                let intake = opened_entry(policy, &new, opened, &author);
-                for entry in std::iter::once(intake).chain(history) {
-                    if let Event::Status { to, .. } = entry.event {
-                        apply_status(&mut ticket, to, entry.at);
+        // Bounded transactions: a big demo never holds one huge write (nor a WAL that grows
+        // with it); the random stream runs on across batches, so the data is the same.
+        let mut entries = 0;
+        let mut written = 0;
+        while written < count {
+            let batch = DEMO_BATCH.min(count - written);
+            entries += self.store.write(|tx| {
+                let mut entries = 0;
+                for _ in 0..batch {
+                    let (new, chinese) = demo_ticket(&pools, &mut rng);
+                    let age = Duration::minutes(age_minutes(&mut rng, span_days));
+                    let opened = now - age;
+                    let id = tx.insert_ticket(&new, opened)?;
+                    let mut ticket = new.opened(id, opened);
+                    let history = demo_history(&pools, &mut rng, &ticket, chinese, now);
+                    let mut log = Vec::with_capacity(history.len() + 1);
+                    let intake = opened_entry(policy, &new, opened, &author);
+                    for entry in std::iter::once(intake).chain(history) {
+                        if let Event::Status { to, .. } = entry.event {
+                            apply_status(&mut ticket, to, entry.at);
+                        }
+                        ticket.updated_at = entry.at;
+                        let entry_id = tx.append(id, &entry)?;
+                        log.push(entry.stored(entry_id, id));
                     }
-                    ticket.updated_at = entry.at;
-                    let entry_id = tx.append(id, &entry)?;
-                    log.push(entry.stored(entry_id, id));
+                    entries += log.len();
+                    if log.len() > 1 {
+                        ticket.version += 1;
+                        tx.update_ticket(&ticket)?;
+                    }
+                    refresh_clocks(tx, policy, &ticket, &log, now)?;
                 }
-                entries += log.len();
-                if log.len() > 1 {
-                    ticket.version += 1;
-                    tx.update_ticket(&ticket)?;
-                }
-                refresh_clocks(tx, policy, &ticket, &log, now)?;
-            }
-            Ok(DemoSummary {
-                tickets: count,
-                entries,
-            })
+                Ok::<_, DeskError>(entries)
+            })?;
+            written += batch;
+        }
+        Ok(DemoSummary {
+            tickets: count,
+            entries,
         })
     }
 }

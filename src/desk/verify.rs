@@ -2,7 +2,7 @@
 //! plus the clocks: every ticket's stored clocks against a replay of its log.
 
 use super::{Desk, Result};
-use crate::domain::sla::{self, Clock};
+use crate::domain::sla::{self, Clock, ClockState};
 pub use crate::store::verify::Finding;
 
 /// What `verify` found, and how much it read.
@@ -90,10 +90,16 @@ fn same_outcome(stored: &Clock, replay: &Clock) -> bool {
         && stored.started_at == replay.started_at
         && stored.met_at == replay.met_at
         && stored.due_at == replay.due_at;
+    // Time spent paused only grows while a pause lasts.
+    let paused = if stored.met_at.is_some() || stored.state != ClockState::Paused {
+        stored.paused_secs == replay.paused_secs
+    } else {
+        stored.paused_secs <= replay.paused_secs
+    };
     let breach = if stored.met_at.is_some() {
-        stored.breached_at == replay.breached_at && stored.paused_secs == replay.paused_secs
+        stored.breached_at == replay.breached_at
     } else {
         stored.breached_at.is_none() || stored.breached_at == replay.breached_at
     };
-    fixed && breach
+    fixed && paused && breach
 }

@@ -52,8 +52,10 @@ impl FromStr for Month {
     type Err = InvalidField;
     fn from_str(s: &str) -> Result<Month, InvalidField> {
         NaiveDate::parse_from_str(&format!("{}-01", s.trim()), "%Y-%m-%d")
+            .ok()
+            .filter(|d| crate::domain::timestamp::YEARS.contains(&d.year()))
             .map(Month::of)
-            .map_err(|_| InvalidField::new("month", Reason::BadMonth { value: s.to_string() }))
+            .ok_or_else(|| InvalidField::new("month", Reason::BadMonth { value: s.to_string() }))
     }
 }
 

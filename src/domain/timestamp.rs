@@ -1,14 +1,20 @@
 //! Instants typed by a person: RFC3339 with an offset, or a local `YYYY-MM-DD HH:MM[:SS]` in the
 //! shop's timezone.
 
-use chrono::{DateTime, LocalResult, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, LocalResult, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
+
+/// The years Promptly takes in typed dates and instants: date arithmetic (deadlines, periods,
+/// ten-year windows) stays far inside chrono's range.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1970..=9999;
 
 /// Why a typed instant was not taken; the front ends word it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TimestampError {
     /// Neither RFC3339 nor a local date and time (the text as typed).
     Unreadable(String),
+    /// Before 1970 or after 9999.
+    OutOfRange(String),
     /// A local time that a daylight-saving change skips in `tz`.
     Skipped { text: String, tz: Tz },
 }
@@ -16,6 +22,15 @@ pub enum TimestampError {
 /// Reads an instant typed by a person (a time skipped by a DST change is refused; a repeated
 /// one means its first occurrence).
 pub fn parse_timestamp(text: &str, tz: Tz) -> Result<DateTime<Utc>, TimestampError> {
+    let t = parse_any(text, tz)?;
+    if YEARS.contains(&t.year()) {
+        Ok(t)
+    } else {
+        Err(TimestampError::OutOfRange(text.trim().to_string()))
+    }
+}
+
+fn parse_any(text: &str, tz: Tz) -> Result<DateTime<Utc>, TimestampError> {
     let s = text.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Ok(t.with_timezone(&Utc));

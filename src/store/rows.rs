@@ -304,6 +304,14 @@ pub(super) fn into_clock(ticket_id: i64, raw: RawClock) -> Result<Clock> {
         .map_err(|_| StoreError::Corrupt(format!("clock state '{state}' of ticket {ticket_id} {metric}")))?;
     let remaining_secs = remaining_secs
         .ok_or_else(|| StoreError::Corrupt(format!("clock of ticket {ticket_id} {metric} without remaining_secs")))?;
+    // Durations a clock can really have (a century either way); anything else was written by
+    // hand and would overflow the arithmetic that reads it.
+    const CENTURY: i64 = 100 * 366 * 86_400;
+    if !(0..=CENTURY).contains(&paused_secs) || !(-CENTURY..=CENTURY).contains(&remaining_secs) {
+        return Err(StoreError::Corrupt(format!(
+            "clock of ticket {ticket_id} {metric}: paused {paused_secs} s, remaining {remaining_secs} s"
+        )));
+    }
     Ok(Clock {
         ticket_id,
         metric,

@@ -24,6 +24,9 @@ pub fn timestamp_error(e: &TimestampError, lang: &str) -> String {
         TimestampError::Unreadable(text) => {
             t!("input.not_a_timestamp", locale = lang, text = sanitize_line(text)).to_string()
         }
+        TimestampError::OutOfRange(text) => {
+            t!("input.year_out_of_range", locale = lang, text = sanitize_line(text)).to_string()
+        }
         TimestampError::Skipped { text, tz } => {
             t!("input.skipped_time", locale = lang, text = sanitize_line(text), tz = tz).to_string()
         }

@@ -12,6 +12,9 @@ use chrono_tz::Tz;
 use std::collections::{BTreeMap, BTreeSet};
 use toml::Spanned;
 
+/// The longest wait before a resolved ticket closes by itself: ten years.
+pub const MAX_AUTO_CLOSE_DAYS: u32 = 3660;
+
 /// Checks the raw file; `None` when anything is wrong (the problems say what).
 pub(super) fn policy(raw: RawPolicy, problems: &mut Problems) -> Option<Policy> {
     let before = problems.len();
@@ -62,7 +65,8 @@ fn settings(raw: Option<&RawSettings>, calendars: &[String], problems: &mut Prob
     }
     if let Some(days) = &raw.auto_close_days {
         match u32::try_from(*days.get_ref()) {
-            Ok(n) if n >= 1 => s.auto_close_days = n,
+            // Ten years is far beyond any promise; larger values overflow date arithmetic.
+            Ok(n) if (1..=MAX_AUTO_CLOSE_DAYS).contains(&n) => s.auto_close_days = n,
             _ => problems.add(
                 days.span().start,
                 "settings.auto_close_days",

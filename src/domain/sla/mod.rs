@@ -177,9 +177,12 @@ impl Clock {
                 let due = self.due_at?;
                 let m = policy.metric(&self.metric)?;
                 let cal = policy.metric_calendar(m);
-                let budget = cal.business_between(self.started_at, due).num_seconds() - self.paused_secs;
-                let at = warn_threshold(budget, m.warn_at) + self.paused_secs;
-                cal.add_business(self.started_at, Duration::seconds(at))
+                let budget = cal
+                    .business_between(self.started_at, due)
+                    .num_seconds()
+                    .checked_sub(self.paused_secs)?;
+                let at = warn_threshold(budget, m.warn_at).checked_add(self.paused_secs)?;
+                cal.add_business(self.started_at, Duration::try_seconds(at)?)
                     .ok()
                     .map(|w| w.min(due))
             }

@@ -86,7 +86,10 @@ impl App {
             .map(|(i, _)| i)
             .collect();
         if let Some(id) = keep
-            && let Some(pos) = self.shown.iter().position(|i| self.source()[*i].id == id)
+            && let Some(pos) = self
+                .shown
+                .iter()
+                .position(|i| self.source().get(*i).is_some_and(|r| r.id == id))
         {
             self.selected = pos;
         }

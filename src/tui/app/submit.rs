@@ -65,7 +65,11 @@ impl App {
                 self.data_version = desk.data_version().ok();
                 self.refresh_live(now, false);
                 self.open_ticket(id, desk);
-                if let Some(pos) = self.shown.iter().position(|i| self.source()[*i].id == id) {
+                if let Some(pos) = self
+                    .shown
+                    .iter()
+                    .position(|i| self.source().get(*i).is_some_and(|r| r.id == id))
+                {
                     self.selected = pos;
                     self.scroll_into_view();
                 }

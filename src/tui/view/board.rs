@@ -294,11 +294,13 @@ fn render_table(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
         offset = app.selected + 1 - page;
     }
     let end = (offset + body_h).min(app.shown.len());
-    let visible = &app.shown[offset..end];
+    // After a failed load the list can be shorter than the selection: show nothing rather
+    // than index past it.
+    let visible = app.shown.get(offset..end).unwrap_or_default();
     let label_w = visible
         .iter()
         .filter_map(|i| {
-            rows[*i]
+            rows.get(*i)?
                 .clock
                 .as_ref()
                 .map(|c| metric_label(&app.policy, &c.metric, lang).width())
@@ -321,7 +323,7 @@ fn render_table(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
     frame.render_widget(Paragraph::new(head), Rect::new(area.x, area.y, area.width, 1));
 
     for (n, index) in visible.iter().enumerate() {
-        let row = &rows[*index];
+        let Some(row) = rows.get(*index) else { continue };
         let selected = offset + n == app.selected;
         let flashing = app.flash.get(&row.id).is_some_and(|until| *until > now);
         let y = area.y + 1 + n as u16;

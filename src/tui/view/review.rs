@@ -54,7 +54,7 @@ pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
             offset = r.selected + 1 - body;
         }
         let end = (offset + body).min(r.rows.len());
-        let visible = &r.rows[offset..end];
+        let visible = r.rows.get(offset..end).unwrap_or_default();
         let label = |m: &str| metric_label(policy, m, lang);
         let clock_w = visible
             .iter()
