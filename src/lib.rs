@@ -7,6 +7,7 @@ pub mod cli;
 pub mod clock;
 pub mod desk;
 pub mod domain;
+pub mod run;
 pub mod store;
 pub mod tui;
 pub mod words;

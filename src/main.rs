@@ -1,12 +1,6 @@
-//! The binary: parses the command line, builds the setup, and hands it to the board (`tui`)
-//! or to a command (`cli`).
+//! The binary: `promptly::run` with the process's arguments.
 
-use clap::Parser;
-use promptly::app::{Error, Setup};
-use promptly::cli::args::{Cli, Command};
-use std::process::ExitCode;
-
-fn main() -> ExitCode {
+fn main() -> std::process::ExitCode {
     // Rust ignores SIGPIPE, so printing into a closed pipe (`promptly list | head`) would
     // panic; a command-line tool should just stop, as `ls` does.
     #[cfg(unix)]
@@ -14,42 +8,5 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) => {
-            // clap echoes the bad value: it goes through the sanitiser like any untrusted text.
-            let text = promptly::domain::text::sanitize(&e.render().to_string());
-            if e.use_stderr() {
-                eprint!("{text}");
-            } else {
-                print!("{text}");
-            }
-            return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
-        }
-    };
-    let options = cli.options();
-    let lang = promptly::app::config::pick_language(cli.lang.as_deref(), None);
-    let setup = match Setup::new(options) {
-        Ok(setup) => setup,
-        Err(e) => return fail(&e, lang),
-    };
-    let outcome = match cli.command {
-        None => promptly::tui::run_board(&setup, cli.demo),
-        Some(Command::Board(args)) if args.print => promptly::tui::print_board(&setup, args.width, args.height),
-        Some(Command::Board(_)) => promptly::tui::run_board(&setup, false),
-        Some(command) => promptly::cli::run(&setup, command),
-    };
-    match outcome {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => fail(&e, setup.lang),
-    }
-}
-
-/// Prints why the command did not complete and exits with its code.
-fn fail(e: &Error, lang: &str) -> ExitCode {
-    eprintln!(
-        "promptly: {}",
-        promptly::domain::text::sanitize(&promptly::words::app::error(e, lang))
-    );
-    ExitCode::from(e.exit_code())
+    std::process::ExitCode::from(promptly::run::run(std::env::args_os()))
 }

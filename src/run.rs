@@ -1,0 +1,48 @@
+//! One run of `promptly`: parse the arguments, build the setup, hand it to the board (`tui`) or
+//! to a command (`cli`), and say why it failed. The binary calls it with the process's
+//! arguments; tests call it in-process with theirs.
+
+use crate::app::{Error, Setup};
+use crate::cli::args::{Cli, Command};
+use crate::domain::text::sanitize;
+use clap::Parser;
+use std::ffi::OsString;
+
+/// Runs `promptly` with `args` (the program name first) and returns the exit code: 0 done,
+/// 1 refused or failed, 2 usage error.
+pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> u8 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap echoes the bad value: it goes through the sanitiser like any untrusted text.
+            let text = sanitize(&e.render().to_string());
+            if e.use_stderr() {
+                eprint!("{text}");
+            } else {
+                print!("{text}");
+            }
+            return u8::try_from(e.exit_code()).unwrap_or(2);
+        }
+    };
+    let lang = crate::app::config::pick_language(cli.lang.as_deref(), None);
+    let setup = match Setup::new(cli.options()) {
+        Ok(setup) => setup,
+        Err(e) => return fail(&e, lang),
+    };
+    let outcome = match cli.command {
+        None => crate::tui::run_board(&setup, cli.demo),
+        Some(Command::Board(args)) if args.print => crate::tui::print_board(&setup, args.width, args.height),
+        Some(Command::Board(_)) => crate::tui::run_board(&setup, false),
+        Some(command) => crate::cli::run(&setup, command),
+    };
+    match outcome {
+        Ok(()) => 0,
+        Err(e) => fail(&e, setup.lang),
+    }
+}
+
+/// Prints why the command did not complete and returns its exit code.
+fn fail(e: &Error, lang: &str) -> u8 {
+    eprintln!("promptly: {}", sanitize(&crate::words::app::error(e, lang)));
+    e.exit_code()
+}
