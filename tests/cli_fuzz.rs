@@ -181,7 +181,7 @@ fn push_arg(argv: &mut Vec<String>, arg: &clap::Arg, pick: usize) {
         Some(long) if !takes_value || matches!(arg.get_action(), clap::ArgAction::SetTrue) => {
             argv.push(format!("--{long}"))
         }
-        Some(long) if pick % 5 == 0 => argv.push(format!("--{long}={value}")),
+        Some(long) if pick.is_multiple_of(5) => argv.push(format!("--{long}={value}")),
         Some(long) => {
             argv.push(format!("--{long}"));
             argv.push(value);
