@@ -173,6 +173,52 @@ pub fn update_ticket(conn: &Connection, t: &Ticket, customer: i64) -> Result<usi
         ])?)
 }
 
+/// The columns a log entry's chain link is made of, in `LinkRow::read`'s order.
+pub(super) const LINK_COLUMNS: &str = "id, ticket_id, at, author, kind, data, body, hash";
+
+/// A log row as the chain sees it: the stored texts and the stored hash.
+pub(super) struct LinkRow {
+    id: i64,
+    ticket_id: i64,
+    texts: [String; 5],
+    /// Empty when the row has none (before migration 4, or written by hand).
+    pub hash: Vec<u8>,
+}
+
+impl LinkRow {
+    /// Reads a row selected with [`LINK_COLUMNS`].
+    pub fn read(r: &Row<'_>) -> rusqlite::Result<LinkRow> {
+        Ok(LinkRow {
+            id: r.get(0)?,
+            ticket_id: r.get(1)?,
+            texts: [r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?],
+            hash: r.get::<_, Option<Vec<u8>>>(7)?.unwrap_or_default(),
+        })
+    }
+
+    pub fn link(&self) -> Link<'_> {
+        let [at, author, kind, data, body] = &self.texts;
+        Link {
+            id: self.id,
+            ticket_id: self.ticket_id,
+            at,
+            author,
+            kind,
+            data,
+            body,
+        }
+    }
+}
+
+/// Records the last link of the chain, so that a deleted last entry is noticed.
+pub(super) fn set_log_head(conn: &Connection, id: i64, hash: &[u8]) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    )?
+    .execute(params![LOG_HEAD, format!("{id}:{}", chain::hex(hash))])?;
+    Ok(())
+}
+
 pub fn append(conn: &Connection, ticket_id: i64, e: &NewEntry) -> Result<i64> {
     let data = serde_json::to_string(&e.event).map_err(|err| StoreError::Corrupt(err.to_string()))?;
     // The entry continues the chain from the last one (the write transaction holds the lock,
@@ -208,10 +254,7 @@ pub fn append(conn: &Connection, ticket_id: i64, e: &NewEntry) -> Result<i64> {
         e.body,
         &hash[..]
     ])?;
-    conn.prepare_cached(
-        "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-    )?
-    .execute(params![LOG_HEAD, format!("{}:{}", link.id, chain::hex(&hash))])?;
+    set_log_head(conn, link.id, &hash)?;
     Ok(link.id)
 }
 

@@ -1,6 +1,7 @@
 //! The schema as numbered migrations. Append new ones; never edit a released one.
 
-use crate::domain::chain::{self, GENESIS, Link};
+use super::rows::{LINK_COLUMNS, LinkRow, set_log_head};
+use crate::domain::chain::{self, GENESIS};
 use rusqlite::{Transaction, params};
 use rusqlite_migration::{HookResult, M, Migrations};
 
@@ -55,21 +56,12 @@ fn chain_existing_log(tx: &Transaction) -> HookResult {
     let mut previous = GENESIS.to_vec();
     let mut last_id = 0;
     {
-        let mut read = tx.prepare("SELECT id, ticket_id, at, author, kind, data, body FROM log ORDER BY id")?;
+        let mut read = tx.prepare(&format!("SELECT {LINK_COLUMNS} FROM log ORDER BY id"))?;
         let mut write = tx.prepare("UPDATE log SET hash = ?1 WHERE id = ?2")?;
         let mut rows = read.query([])?;
         while let Some(row) = rows.next()? {
-            let (at, author, kind, data, body): (String, String, String, String, String) =
-                (row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?, row.get(6)?);
-            let link = Link {
-                id: row.get(0)?,
-                ticket_id: row.get(1)?,
-                at: &at,
-                author: &author,
-                kind: &kind,
-                data: &data,
-                body: &body,
-            };
+            let entry = LinkRow::read(row)?;
+            let link = entry.link();
             let hash = chain::hash(&previous, &link);
             write.execute(params![&hash[..], link.id])?;
             previous = hash.to_vec();
@@ -78,10 +70,7 @@ fn chain_existing_log(tx: &Transaction) -> HookResult {
     }
     tx.execute_batch(CHAIN_TRIGGERS)?;
     if last_id > 0 {
-        tx.execute(
-            "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            params![LOG_HEAD, format!("{last_id}:{}", chain::hex(&previous))],
-        )?;
+        set_log_head(tx, last_id, &previous).map_err(|e| rusqlite_migration::HookError::Hook(format!("{e:?}")))?;
     }
     Ok(())
 }

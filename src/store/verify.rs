@@ -2,8 +2,9 @@
 //! schema, the log's triggers and its hash chain. Read-only; findings, not repairs.
 
 use super::Result;
+use super::rows::{LINK_COLUMNS, LinkRow};
 use super::schema::{self, LOG_HEAD, LOG_TRIGGERS};
-use crate::domain::chain::{self, GENESIS, Link};
+use crate::domain::chain::{self, GENESIS};
 use rusqlite::Connection;
 
 /// One thing wrong with a database.
@@ -74,24 +75,15 @@ pub fn trigger_exists(conn: &Connection, name: &str) -> Result<bool> {
 /// Walks the log in id order, checking each link against the stored hash before it, and the
 /// last one against the recorded head. Returns how many entries were read.
 fn check_chain(conn: &Connection, findings: &mut Vec<Finding>) -> Result<u64> {
-    let mut stmt = conn.prepare("SELECT id, ticket_id, at, author, kind, data, body, hash FROM log ORDER BY id")?;
+    let mut stmt = conn.prepare(&format!("SELECT {LINK_COLUMNS} FROM log ORDER BY id"))?;
     let mut rows = stmt.query([])?;
     let mut previous = GENESIS.to_vec();
     let mut last = String::new();
     let mut count = 0;
     while let Some(row) = rows.next()? {
-        let (at, author, kind, data, body): (String, String, String, String, String) =
-            (row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?, row.get(6)?);
-        let link = Link {
-            id: row.get(0)?,
-            ticket_id: row.get(1)?,
-            at: &at,
-            author: &author,
-            kind: &kind,
-            data: &data,
-            body: &body,
-        };
-        let stored: Vec<u8> = row.get::<_, Option<Vec<u8>>>(7)?.unwrap_or_default();
+        let entry = LinkRow::read(row)?;
+        let link = entry.link();
+        let stored = entry.hash.clone();
         if chain::hash(&previous, &link)[..] != stored[..] {
             findings.push(Finding::LinkBroken {
                 id: link.id,

@@ -5,7 +5,6 @@ use super::{ALL_LIMIT, Action, App, BOARD_CHROME, BoardRow, Form, LineInput, Mod
 use crate::desk::{Desk, DeskError, LiveTicket};
 use crate::domain::listing::ListQuery;
 use crate::domain::ticket::Status;
-use crate::t;
 use chrono::{DateTime, Utc};
 
 impl App {
@@ -172,16 +171,7 @@ impl App {
         if view == View::All {
             let now = desk.now();
             if let Err(e) = self.reload(desk) {
-                self.tell(
-                    t!(
-                        "msg.db_error",
-                        locale = self.lang,
-                        error = crate::words::errors::desk(&e, self.lang)
-                    )
-                    .to_string(),
-                    true,
-                    now,
-                );
+                self.tell_db_error(&e, now);
             }
         } else {
             self.all_rows = Vec::new();

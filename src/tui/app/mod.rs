@@ -201,16 +201,7 @@ impl App {
         let now = desk.now();
         self.policy = desk.policy().clone();
         if let Err(e) = self.reload(desk) {
-            self.tell(
-                t!(
-                    "msg.db_error",
-                    locale = self.lang,
-                    error = crate::words::errors::desk(&e, self.lang)
-                )
-                .to_string(),
-                true,
-                now,
-            );
+            self.tell_db_error(&e, now);
         }
         self.data_version = desk.data_version().ok();
         self.refresh_live(now, false);
@@ -227,22 +218,23 @@ impl App {
         }
     }
 
+    /// Says in the status line that the database failed.
+    pub(crate) fn tell_db_error(&mut self, e: &crate::desk::DeskError, now: DateTime<Utc>) {
+        let text = t!(
+            "msg.db_error",
+            locale = self.lang,
+            error = crate::words::errors::desk(e, self.lang)
+        );
+        self.tell(text, true, now);
+    }
+
     /// Runs the desk's housekeeping; returns what to tell when it did something, or the error.
     fn housekeep(&mut self, desk: &mut Desk, now: DateTime<Utc>) -> Option<String> {
         self.housekept_at = Some(now);
         match desk.housekeeping() {
             Ok(done) => crate::words::housekeeping::done(&done, desk.policy(), self.lang),
             Err(e) => {
-                self.tell(
-                    t!(
-                        "msg.db_error",
-                        locale = self.lang,
-                        error = crate::words::errors::desk(&e, self.lang)
-                    )
-                    .to_string(),
-                    true,
-                    now,
-                );
+                self.tell_db_error(&e, now);
                 None
             }
         }
@@ -311,30 +303,12 @@ impl App {
                     Ok(())
                 };
                 if let Err(e) = result {
-                    self.tell(
-                        t!(
-                            "msg.db_error",
-                            locale = self.lang,
-                            error = crate::words::errors::desk(&e, self.lang)
-                        )
-                        .to_string(),
-                        true,
-                        now,
-                    );
+                    self.tell_db_error(&e, now);
                 } else if let Some(text) = done {
                     self.tell(text, false, now);
                 }
             }
-            Err(e) => self.tell(
-                t!(
-                    "msg.db_error",
-                    locale = self.lang,
-                    error = crate::words::errors::desk(&e, self.lang)
-                )
-                .to_string(),
-                true,
-                now,
-            ),
+            Err(e) => self.tell_db_error(&e, now),
         }
         self.refresh_live(now, true);
         if self.view == View::Overdue {

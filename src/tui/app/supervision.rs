@@ -73,16 +73,7 @@ impl App {
         self.mode = Mode::Review;
         self.dashboard = None;
         if let Err(e) = self.refresh_review(desk) {
-            self.tell(
-                t!(
-                    "msg.db_error",
-                    locale = self.lang,
-                    error = crate::words::errors::desk(&e, self.lang)
-                )
-                .to_string(),
-                true,
-                now,
-            );
+            self.tell_db_error(&e, now);
         }
     }
 
@@ -91,16 +82,7 @@ impl App {
         let now = desk.now();
         match self.load_dashboard(desk, desk.today()) {
             Ok(()) => self.mode = Mode::Dashboard,
-            Err(e) => self.tell(
-                t!(
-                    "msg.db_error",
-                    locale = self.lang,
-                    error = crate::words::errors::desk(&e, self.lang)
-                )
-                .to_string(),
-                true,
-                now,
-            ),
+            Err(e) => self.tell_db_error(&e, now),
         }
     }
 
@@ -153,16 +135,7 @@ impl App {
             _ => return,
         };
         if let Err(e) = self.load_dashboard(desk, date) {
-            self.tell(
-                t!(
-                    "msg.db_error",
-                    locale = self.lang,
-                    error = crate::words::errors::desk(&e, self.lang)
-                )
-                .to_string(),
-                true,
-                now,
-            );
+            self.tell_db_error(&e, now);
         }
     }
 }
