@@ -244,32 +244,23 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
 
     // Status line.
     let status = Rect::new(area.x, area.y + area.height - 1, area.width, 1);
-    let line = match app.notice_at(now) {
-        Some(n) => Line::from(Span::styled(
-            format!(" {}", n.text),
-            if n.error {
-                theme.error()
-            } else {
-                Style::default().fg(theme.ok)
-            },
-        )),
-        None => hints(
-            app,
-            Context::Ticket,
-            &[
-                Action::Help,
-                Action::Back,
-                Action::Log,
-                Action::Status,
-                Action::Priority,
-                Action::Kind,
-                Action::Extend,
-                Action::Edit,
-            ],
-            area.width,
-        ),
-    };
-    frame.render_widget(Paragraph::new(line), status);
+    // The same status line as the board's: the notice, else the key hints (no row position).
+    let hints = hints(
+        app,
+        Context::Ticket,
+        &[
+            Action::Help,
+            Action::Back,
+            Action::Log,
+            Action::Status,
+            Action::Priority,
+            Action::Kind,
+            Action::Extend,
+            Action::Edit,
+        ],
+        area.width,
+    );
+    super::board::status_line(app, now, hints, None, status, frame);
 }
 
 fn kv(pairs: &[(String, String)], theme: &crate::tui::theme::Theme) -> Line<'static> {
