@@ -67,6 +67,12 @@ fn extreme_dates_and_numbers_are_usage_errors() {
     }
     // The largest values taken still work.
     env.expect(0, &["--now", "9999-12-31T23:59:59Z", "list", "--due-within", "3650d"]);
+    // Clocks read eight thousand years late: counted by the week, not walked day by day; an
+    // explanation lists the first spans and stops counting the rest.
+    env.expect(0, &["--now", "9999-12-31T23:59:59Z", "show", "1"]);
+    let out = env.run(&["--now", "9999-12-31T23:59:59Z", "sla", "explain", "1"]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("over 10000 more open spans"));
 }
 
 #[test]

@@ -480,7 +480,7 @@ fn day_target_started_on_a_saturday_counts_from_monday() {
 #[test]
 fn open_spans_list_local_ranges_clipped_to_the_window() {
     let c = weekdays(chrono_tz::Asia::Shanghai, &["09:00-12:00", "13:30-18:00"]);
-    let spans = c.open_spans(utc("2026-03-02T02:00:00Z"), utc("2026-03-03T02:00:00Z"));
+    let spans = c.open_spans(utc("2026-03-02T02:00:00Z"), utc("2026-03-03T02:00:00Z"), 100);
     let shown: Vec<String> = spans
         .iter()
         .map(|s| {

@@ -84,7 +84,8 @@ pub fn step(step: &Step, policy: &Policy, lang: &str) -> String {
             length = duration(*secs, lang)
         )
         .to_string(),
-        Step::MoreSpans { n } => t!("explain.more_spans", locale = lang, n = n).to_string(),
+        Step::MoreSpans { n, at_least: false } => t!("explain.more_spans", locale = lang, n = n).to_string(),
+        Step::MoreSpans { n, at_least: true } => t!("explain.more_spans_over", locale = lang, n = n).to_string(),
         Step::Holiday { date } => t!("explain.holiday", locale = lang, date = date).to_string(),
         Step::Override { date, ranges } => {
             let ranges = if ranges.is_empty() {

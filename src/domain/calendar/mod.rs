@@ -306,7 +306,11 @@ impl Calendar {
 
     /// Business time in `[a, b)`; zero when `b <= a`.
     pub fn business_between(&self, a: DateTime<Utc>, b: DateTime<Utc>) -> Duration {
-        let (a, b) = (secs(a), secs(b));
+        Duration::seconds(self.business_secs(secs(a), secs(b)))
+    }
+
+    /// Business seconds in `[a, b)`, interval by interval.
+    fn walked_secs(&self, a: i64, b: i64) -> i64 {
         let mut total = 0;
         if b > a {
             for iv in self.intervals_from(a) {
@@ -317,7 +321,7 @@ impl Calendar {
                 total += hi.min(b) - lo;
             }
         }
-        Duration::seconds(total)
+        total
     }
 
     /// PRC Civil Code art. 201-203: the local date of `start` is not counted; the deadline is
@@ -360,8 +364,9 @@ impl Calendar {
         }
     }
 
-    /// The open intervals touching `[a, b)`, clipped to it, in time order (for explanations).
-    pub fn open_spans(&self, a: DateTime<Utc>, b: DateTime<Utc>) -> Vec<OpenSpan> {
+    /// The open intervals touching `[a, b)`, clipped to it, in time order (for explanations);
+    /// at most `limit` of them, so a span of centuries is not walked to the end.
+    pub fn open_spans(&self, a: DateTime<Utc>, b: DateTime<Utc>, limit: usize) -> Vec<OpenSpan> {
         let (a, b) = (secs(a), secs(b));
         let mut out = Vec::new();
         if b <= a {
@@ -369,7 +374,7 @@ impl Calendar {
         }
         let mut it = self.intervals_from(a);
         while let Some(Ok((lo, hi))) = it.next() {
-            if lo >= b {
+            if lo >= b || out.len() >= limit {
                 break;
             }
             let date = self.local(instant(lo)).date_naive();
@@ -609,6 +614,8 @@ fn instant(s: i64) -> DateTime<Utc> {
 pub fn weekday_key(day: Weekday) -> &'static str {
     weekday_name(day.num_days_from_monday() as usize)
 }
+
+mod span;
 
 #[cfg(test)]
 mod tests;

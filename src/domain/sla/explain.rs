@@ -14,6 +14,8 @@ use chrono_tz::Tz;
 
 /// Explanations list at most this many open spans per clock.
 pub const MAX_SPAN_LINES: usize = 40;
+/// Spans past those are counted up to this many; beyond it the count says "over".
+const MAX_SPANS_COUNTED: usize = 10_000;
 
 /// One line of an explanation. Instants are in the metric calendar's zone.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,6 +57,8 @@ pub enum Step {
     },
     /// Spans beyond the first `MAX_SPAN_LINES`.
     MoreSpans {
+        /// True when there are more than `n` (the walk stopped counting).
+        at_least: bool,
         n: usize,
     },
     Holiday {
@@ -168,7 +172,7 @@ fn due_step(cal: &Calendar, r: &ClockReading, how: Option<Ending>, now: DateTime
 /// The calendar walk between two instants: open spans (the first `MAX_SPAN_LINES`), holidays
 /// and overrides met, DST shifts.
 fn walk_steps(cal: &Calendar, from: DateTime<Utc>, to: DateTime<Utc>, steps: &mut Vec<(DateTime<Utc>, Step)>) {
-    let spans = cal.open_spans(from, to);
+    let spans = cal.open_spans(from, to, MAX_SPAN_LINES + MAX_SPANS_COUNTED);
     for span in spans.iter().take(MAX_SPAN_LINES) {
         let step = Step::Open {
             start: cal.local(span.start),
@@ -179,7 +183,8 @@ fn walk_steps(cal: &Calendar, from: DateTime<Utc>, to: DateTime<Utc>, steps: &mu
     }
     if let Some(last) = spans.get(MAX_SPAN_LINES) {
         let n = spans.len() - MAX_SPAN_LINES;
-        steps.push((last.start, Step::MoreSpans { n }));
+        let at_least = n >= MAX_SPANS_COUNTED;
+        steps.push((last.start, Step::MoreSpans { n, at_least }));
     }
     let (d0, d1) = (cal.local(from).date_naive(), cal.local(to).date_naive());
     for date in d0.iter_days().take_while(|d| *d <= d1).take(400) {
@@ -193,7 +198,9 @@ fn walk_steps(cal: &Calendar, from: DateTime<Utc>, to: DateTime<Utc>, steps: &mu
         };
         steps.push((cal.start_of_day(date), step));
     }
-    for change in cal.offset_changes(from, to) {
+    // Like holidays and overrides, DST shifts are listed for the first 400 days of the walk.
+    let horizon = to.min(from + chrono::Duration::days(400));
+    for change in cal.offset_changes(from, horizon) {
         let step = Step::Dst {
             at: change.at,
             before: change.before,
