@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 /// SLA targets fixed for a ticket, metric name -> target text ("30m", "7d"). Snapshotted when a
-/// ticket opens and when a priority or kind change re-targets it: a promise made is kept.
+/// ticket opens and when a priority, kind or complexity change re-targets it (from the promise
+/// table it opened under): a promise made is kept.
 pub type Targets = BTreeMap<String, String>;
 
 vocabulary!(
@@ -41,6 +42,14 @@ pub enum Event {
         complexity: Complexity,
         #[serde(default)]
         targets: Targets,
+        /// Metric -> calendar, for every metric of the promise table (not only those that
+        /// apply now): the hours a cycle counts in were promised too.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        calendars: BTreeMap<String, String>,
+        /// Digest of the promise table the ticket opened under (`domain::promise`): a later
+        /// priority, kind or complexity change takes its targets from it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        table: Option<String>,
     },
     /// A free-text note by the desk.
     Note,

@@ -103,7 +103,9 @@ pub fn explain(policy: &Policy, ticket: &Ticket, log: &[LogEntry], now: DateTime
         let Some(metric) = policy.metric(&cycle.metric) else {
             continue;
         };
-        let cal = policy.metric_calendar(metric);
+        let cal = policy
+            .calendar(&r.calendar)
+            .unwrap_or_else(|| policy.metric_calendar(metric));
         let at = |t: DateTime<Utc>| cal.local(t);
         lines.push(Step::Header {
             metric: r.metric.clone(),

@@ -55,15 +55,19 @@ pub enum ClockState {
     Warning,
     Breached,
     Met,
+    /// Ended because the metric stopped applying (a kind or complexity change) before its
+    /// deadline: neither met nor breached, and left out of compliance.
+    Withdrawn,
 }
 
 impl ClockState {
-    pub const ALL: [ClockState; 5] = [
+    pub const ALL: [ClockState; 6] = [
         ClockState::Running,
         ClockState::Paused,
         ClockState::Warning,
         ClockState::Breached,
         ClockState::Met,
+        ClockState::Withdrawn,
     ];
 
     pub fn slug(self) -> &'static str {
@@ -73,6 +77,7 @@ impl ClockState {
             ClockState::Warning => "warning",
             ClockState::Breached => "breached",
             ClockState::Met => "met",
+            ClockState::Withdrawn => "withdrawn",
         }
     }
 }
@@ -83,7 +88,7 @@ impl fmt::Display for ClockState {
     }
 }
 
-/// A state slug that is none of the five.
+/// A state slug that is none of the six.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownState(pub String);
 
@@ -114,6 +119,7 @@ pub struct Clock {
     /// `None` when the calendar never opens, and in the store while paused (the deadline
     /// moves as long as the pause lasts) unless it had already passed.
     pub due_at: Option<DateTime<Utc>>,
+    /// When the cycle stopped: met, or (state `Withdrawn`) withdrawn.
     pub met_at: Option<DateTime<Utc>>,
     /// The due instant, when it passed before the cycle was met (or before the reading).
     pub breached_at: Option<DateTime<Utc>>,
@@ -135,9 +141,14 @@ impl Clock {
         self.due_at.or(self.breached_at)
     }
 
-    /// Outcome known at `now`: met, or its deadline has passed.
+    /// Outcome known at `now`: met, or its deadline has passed. A withdrawn cycle has no
+    /// outcome: compliance leaves it out.
     pub fn decided(&self, now: DateTime<Utc>) -> bool {
-        self.met_at.is_some() || self.deadline().is_some_and(|d| d < now)
+        !self.is_withdrawn() && (self.met_at.is_some() || self.deadline().is_some_and(|d| d < now))
+    }
+
+    pub fn is_withdrawn(&self) -> bool {
+        self.state == ClockState::Withdrawn
     }
 
     /// Met by its deadline.
@@ -154,9 +165,9 @@ impl Clock {
         self.decided(now) && !self.on_time()
     }
 
-    /// Stopped: the cycle has its outcome.
+    /// Stopped: the cycle has its outcome (or, withdrawn, none).
     pub fn is_met(&self) -> bool {
-        self.state == ClockState::Met
+        matches!(self.state, ClockState::Met | ClockState::Withdrawn)
     }
 
     /// Counting down no more until the pause ends (a paused clock keeps no due in the store).
@@ -170,7 +181,7 @@ impl Clock {
     /// pauses (all taken before the reading, so before the due).
     pub fn warning_from(&self, policy: &Policy) -> Option<DateTime<Utc>> {
         match self.state {
-            ClockState::Met | ClockState::Paused => None,
+            ClockState::Met | ClockState::Paused | ClockState::Withdrawn => None,
             _ if self.due_at.is_none() => None,
             ClockState::Warning | ClockState::Breached => Some(self.started_at),
             ClockState::Running => {
