@@ -323,7 +323,7 @@ fn callback_record_takes_chinese_yes_and_no() {
                 .as_array()
                 .unwrap()
                 .iter()
-                .find(|r| r["ticket"].to_string() == *n)
+                .find(|r| r["ticket"].as_i64().map(|t| t.to_string()).as_deref() == Some(n.as_str()))
                 .unwrap()
                 .clone();
             assert_eq!(row["reached"], reached, "--reached {answer}: {row}");
@@ -556,4 +556,51 @@ fn every_board_label_of_a_value_parses_as_that_value() {
     check::<BreachClass>(&zh, "review.class");
     check::<Remedy>(&zh, "review.remedy");
     check::<PeriodKind>(&zh, "report.title");
+}
+
+#[test]
+fn every_chinese_term_in_the_readme_table_parses_for_its_flag() {
+    use promptly::domain::kpi::PeriodKind;
+    use promptly::domain::log::ContactMethod;
+    use promptly::domain::review::{BreachClass, Remedy};
+    use promptly::domain::ticket::{Channel, Complexity, Kind, Priority, Status};
+    fn parses<T: std::str::FromStr>(term: &str) -> bool {
+        term.parse::<T>().is_ok()
+    }
+    let policy = promptly::domain::policy::Policy::builtin();
+    let readme = include_str!("../README.md");
+    let table = readme
+        .split("| flag | English | Chinese |")
+        .nth(1)
+        .expect("README's CLI tour has the table of values");
+    let mut rows = 0;
+    for row in table.lines().skip(2).take_while(|l| l.starts_with('|')) {
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        let (flag, chinese) = (cells[1], cells[3]);
+        let parse: &dyn Fn(&str) -> bool = match flag {
+            "`--priority`" => &parses::<Priority>,
+            "`--complexity`" => &parses::<Complexity>,
+            "`--channel`" => &parses::<Channel>,
+            "`--kind`" => &parses::<Kind>,
+            "`status ID STATE`, `list --status`" => &parses::<Status>,
+            "`log --contact`" => &parses::<ContactMethod>,
+            "`review judge --class`" => &parses::<BreachClass>,
+            "`review judge --remedy`" => &parses::<Remedy>,
+            "`report PERIOD`" => &parses::<PeriodKind>,
+            "`callback record --reached`" => &|t| promptly::domain::callback::parse_reached(t).is_some(),
+            "`METRIC` of `sla extend`, `review judge`" => &|t| policy.metric_named(t).is_some(),
+            other => panic!("README table row {other}: add its parser here"),
+        };
+        let terms: Vec<&str> = chinese
+            .split(['(', ')', ',', '/', ':'])
+            .map(str::trim)
+            .filter(|t| t.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c)))
+            .collect();
+        assert!(!terms.is_empty(), "{row}");
+        for term in terms {
+            assert!(parse(term), "README: `{flag} {term}` does not parse");
+        }
+        rows += 1;
+    }
+    assert_eq!(rows, 11, "README table rows");
 }

@@ -418,11 +418,7 @@ fn parse_month(s: &str) -> Result<Month, String> {
 }
 
 fn parse_yes_no(s: &str) -> Result<bool, String> {
-    match crate::domain::ticket::normalize_word(s).as_str() {
-        "yes" | "y" | "true" | "是" | "接通" | "已接通" => Ok(true),
-        "no" | "n" | "false" | "否" | "未接通" => Ok(false),
-        _ => Err(format!("'{s}' is not yes or no")),
-    }
+    crate::domain::callback::parse_reached(s).ok_or_else(|| format!("'{s}' is not yes or no"))
 }
 
 /// `edit --purchased`: a date, or "" to clear it. (A plain `Option<Option<_>>` field would make

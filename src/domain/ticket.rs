@@ -477,6 +477,19 @@ mod tests {
     }
 
     #[test]
+    fn each_vocabulary_reads_its_own_chinese_words_as_an_input_method_types_them() {
+        assert_eq!("一般".parse::<Priority>().unwrap(), Priority::Normal);
+        assert_eq!("一般".parse::<Complexity>().unwrap(), Complexity::Ordinary);
+        assert!("一般".parse::<Kind>().is_err());
+        assert_eq!(
+            "\u{3000}ＵＲＧＥＮＴ\u{3000}".parse::<Priority>().unwrap(),
+            Priority::Urgent
+        );
+        assert_eq!("订单修改／取消".parse::<Kind>().unwrap(), Kind::OrderChange);
+        assert_eq!("Walk_In".parse::<Channel>().unwrap(), Channel::WalkIn);
+    }
+
+    #[test]
     fn masks_phone_numbers() {
         assert_eq!(mask_phone("13812345678"), "138****5678");
         assert_eq!(mask_phone("+86 138-1234-5678"), "861****5678");

@@ -125,6 +125,11 @@ pub fn step(step: &Step, policy: &Policy, lang: &str) -> String {
                 .as_ref()
                 .map_or_else(|| t!("explain.never", locale = lang).to_string(), at);
             let outcome = match outcome {
+                // Withdrawn is no success: it says when the clock stopped applying.
+                Outcome::Met {
+                    at: when,
+                    how: Some(Ending::Withdrawn),
+                } => t!("explain.withdrawn", locale = lang, at = at(when)),
                 Outcome::Met {
                     at: when,
                     how: Some(how),

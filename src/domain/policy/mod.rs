@@ -326,3 +326,19 @@ impl Policy {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_metric_is_found_by_its_name_or_either_label() {
+        let policy = Policy::builtin();
+        let name = |typed: &str| policy.metric_named(typed).map(|m| m.name.as_str());
+        assert_eq!(name("resolution"), Some("resolution"));
+        assert_eq!(name("解决时限"), Some("resolution"));
+        assert_eq!(name(" first response "), Some("first-response"));
+        assert_eq!(name("首次响应"), Some("first-response"));
+        assert_eq!(name("响应"), None);
+    }
+}
