@@ -188,6 +188,13 @@ fn every_step() -> Vec<Step> {
         .collect();
     outcomes.push(Outcome::Met { at: later, how: None });
     outcomes.push(Outcome::NotMet { at: later });
+    outcomes.push(Outcome::Withdrawn { at: later });
+    for o in &outcomes {
+        // A new outcome does not compile here until it is pushed above.
+        match o {
+            Outcome::Met { .. } | Outcome::NotMet { .. } | Outcome::Withdrawn { .. } => {}
+        }
+    }
     for outcome in outcomes {
         for state in ClockState::ALL {
             for (due, breached) in [(Some(later), false), (Some(later), true), (None, false)] {

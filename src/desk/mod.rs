@@ -439,7 +439,9 @@ impl Desk {
             let ids = tx.ticket_ids_with_live_clocks()?;
             for id in &ids {
                 if let Some(ticket) = tx.ticket(*id)? {
-                    refresh_clocks(tx, policy, &ticket, &tx.log(*id)?, now)?;
+                    let mut log = tx.log(*id)?;
+                    keep_breaches(tx, policy, &ticket, &mut log, now)?;
+                    refresh_clocks(tx, policy, &ticket, &log, now)?;
                 }
             }
             if let Some(fingerprint) = fingerprint {
@@ -588,6 +590,39 @@ fn apply_edit(t: &mut Ticket, edit: &Edit) -> (&'static str, String, String) {
 /// Edits that change which SLA targets the ticket is promised.
 fn retargets(edit: &Edit) -> bool {
     matches!(edit, Edit::Kind(_) | Edit::Priority(_) | Edit::Complexity(_))
+}
+
+/// Before clocks are recomputed under another policy: every cycle the stored clocks show
+/// breached by `now` that the new policy would read as not breached (other hours, a holiday
+/// added afterwards) gets a system entry keeping its missed deadline. A breach that happened
+/// stands, and the log says so.
+fn keep_breaches(tx: &Tx, policy: &Policy, ticket: &Ticket, log: &mut Vec<LogEntry>, now: DateTime<Utc>) -> Result<()> {
+    let stored = tx.clocks(ticket.id)?;
+    let fresh = sla::evaluate(policy, ticket, log, now);
+    for old in stored.iter().filter(|c| c.breached(now)) {
+        let Some(due) = old.deadline() else { continue };
+        let erased = fresh
+            .iter()
+            .find(|c| c.metric == old.metric && c.cycle == old.cycle)
+            .is_some_and(|c| !c.breached(now));
+        if erased {
+            let entry = NewEntry {
+                at: now,
+                author: supervisor::SYSTEM_AUTHOR.to_string(),
+                event: Event::System {
+                    why: Some(crate::domain::log::SystemAction::BreachKept {
+                        metric: old.metric.clone(),
+                        cycle: old.cycle,
+                        due,
+                    }),
+                },
+                body: String::new(),
+            };
+            let id = tx.append(ticket.id, &entry)?;
+            log.push(entry.stored(id, ticket.id));
+        }
+    }
+    Ok(())
 }
 
 /// Re-evaluates the ticket's clocks from its log and stores them (same transaction as the change).

@@ -128,12 +128,20 @@ impl Event {
 }
 
 /// What the system did on its own, with the values that explain it (the front ends word it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SystemAction {
     /// Closed a resolved ticket: no reply from the customer in `days` days after the
     /// resolution (the policy's `auto_close_days`).
     AutoClosed { days: u32 },
+    /// A breach that happened stands: a policy edit (other hours, a holiday added afterwards)
+    /// would have moved this cycle's deadline past the instant it was missed. The replay
+    /// keeps `due` as its deadline.
+    BreachKept {
+        metric: String,
+        cycle: u32,
+        due: DateTime<Utc>,
+    },
 }
 
 /// One line of the follow-up log as stored.

@@ -136,6 +136,7 @@ pub fn step(step: &Step, policy: &Policy, lang: &str) -> String {
                 } => t!("explain.met", locale = lang, at = at(when), how = ending(*how, lang)),
                 Outcome::Met { at: when, how: None } => t!("explain.met_plain", locale = lang, at = at(when)),
                 Outcome::NotMet { at: when } => t!("explain.not_met", locale = lang, at = at(when)),
+                Outcome::Withdrawn { at: when } => t!("explain.withdrawn_at", locale = lang, at = at(when)),
             };
             // A clock met late still says it breached; a breached one says it once.
             let suffix = *breached && *state != ClockState::Breached;

@@ -105,13 +105,11 @@ pub struct LogEntryJson<'a> {
     pub event: String,
     /// opened, note, plan, contact, status, field, extended, system, confirmed, judged or callback.
     pub kind: &'static str,
-    /// `opened` only: the promise made at opening, metric -> its target and calendar, for
-    /// every metric that applies to the ticket.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `opened` only (else null): the promise made at opening, metric -> its target and
+    /// calendar, for every metric that applies to the ticket.
     pub promise: Option<BTreeMap<&'a str, PromisedJson<'a>>>,
-    /// `field` entries of a priority, kind or complexity change: the targets from then on,
-    /// metric -> target (from the promise table the ticket opened under).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `field` entries of a priority, kind or complexity change (else null): the targets from
+    /// then on, metric -> target (from the promise table the ticket opened under).
     pub targets: Option<&'a BTreeMap<String, String>>,
 }
 

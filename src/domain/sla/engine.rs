@@ -2,7 +2,7 @@
 
 use super::{Clock, ClockReading, ClockState, warn_threshold};
 use crate::domain::calendar::Calendar;
-use crate::domain::log::{Event, LogEntry, Targets};
+use crate::domain::log::{Event, LogEntry, SystemAction, Targets};
 use crate::domain::policy::{Metric, Policy, StartEvent, StopEvent};
 use crate::domain::target::{Target, format_secs};
 use crate::domain::ticket::{Complexity, Kind, Priority, Status, Ticket};
@@ -48,6 +48,8 @@ pub(super) struct Cycle {
     /// (instant, why, how) once met or ended.
     pub stopped: Option<(DateTime<Utc>, Ending, EndedBy)>,
     pub retargets: Vec<Retarget>,
+    /// A deadline missed under an earlier policy, kept by the log (`SystemAction::BreachKept`).
+    pub kept_breach: Option<DateTime<Utc>>,
 }
 
 /// Why a cycle stopped, as `explain` tells it.
@@ -187,6 +189,17 @@ impl Replay<'_> {
                     c.extensions.push((at, by));
                 }
             }
+            Event::System {
+                why: Some(SystemAction::BreachKept { metric, cycle, due }),
+            } => {
+                if let Some(c) = self
+                    .cycles
+                    .iter_mut()
+                    .find(|c| &c.metric == metric && c.number == *cycle)
+                {
+                    c.kept_breach = Some(*due);
+                }
+            }
             Event::Note | Event::System { .. } | Event::Confirmed | Event::Judged { .. } | Event::Callback { .. } => {}
         }
     }
@@ -256,6 +269,7 @@ impl Replay<'_> {
             extensions: Vec::new(),
             stopped: None,
             retargets: Vec::new(),
+            kept_breach: None,
         };
         if holds(m, self.status) {
             c.pauses.push(Pause {
@@ -445,6 +459,10 @@ pub(super) fn read(
     let mut due = budget.and_then(|b| due_after_pauses(cal, c.started_at, b, &pauses, paused_now.then_some(end)));
     if let (Target::Business(_), true, Some(d)) = (target, ext_days > 0, due) {
         due = cal.add_working_days(d, ext_days).ok();
+    }
+    // A breach the log keeps stands, whatever the calendar says now.
+    if let Some(kept) = c.kept_breach {
+        due = Some(due.map_or(kept, |d| d.min(kept)));
     }
 
     let paused_secs: i64 = pauses

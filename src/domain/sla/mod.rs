@@ -4,27 +4,34 @@
 //!
 //! - **Cycles.** A metric's clock starts at its start event and is met by its stop event (see
 //!   `policy`). A recurring metric is met by each stop event, which starts the next cycle.
-//!   Moving to `resolved` also ends every running clock except those stopped by `closed` (the
-//!   customer has the result); `closed` ends all. Reopening (resolved/closed -> open) starts a
-//!   new cycle of every metric whose last cycle resolving or closing ended; old cycles keep
-//!   their outcome.
+//!   Clocks run only while the ticket is open or waiting: nothing starts on a resolved or
+//!   closed ticket. Moving to `resolved` ends every running clock except those stopped by
+//!   `closed`, which are held (paused) while resolved; `closed` ends all. Reopening starts a new
+//!   cycle of every metric whose last cycle resolving or closing ended, and the first cycle of
+//!   every metric that applies and never ran (or was withdrawn); old cycles keep their outcome.
 //! - **Targets.** A cycle takes its target from the latest snapshot in the log
-//!   (`Opened.targets`, `Field.targets`): a promise made is kept. A metric missing from the
-//!   snapshot falls back to the current policy's target for the ticket's fields. A priority,
-//!   kind or complexity change re-targets running cycles (start, elapsed and paused time stay);
-//!   a metric that no longer applies ends there, one that starts to apply starts there.
-//!   Calendars and metric definitions always come from the current policy, so a new holiday
-//!   moves running clocks.
+//!   (`Opened.targets`, then `Field.targets`, which the desk computes from the promise table
+//!   the ticket opened under). An opening that recorded the whole promise (its `calendars`) says
+//!   what applies; for older tickets a metric missing from the snapshot falls back to the
+//!   current policy. A priority, kind or complexity change re-targets running cycles (start,
+//!   elapsed and paused time stay) unless the cycle is already past its deadline at that
+//!   instant (then it keeps its target and its breach); a metric that no longer applies is
+//!   withdrawn there (a late one ends as a breach), one that starts to apply starts there.
+//!   A cycle counts on the calendar promised at opening (while the policy has it); calendars'
+//!   hours and holidays and metric definitions come from the current policy.
 //! - **Deadline.** A time target is business time: the due instant is where business time
 //!   outside pauses reaches the target. A day target's base is `add_working_days(start, n)`;
 //!   its budget is the business time from start to that base, and pauses push the due by the
-//!   business time they cover. Only pauses before the due count: a pause cannot undo a
-//!   breach. While a pause is open, the due moves with `now` and the remaining time is frozen.
-//! - **Extensions** add to the target of the running cycle: working days to a day target's
-//!   count, business time to its budget.
-//! - **State**: `Met` once stopped (then `breached_at` says whether it was late), else
-//!   `Breached` when the due has passed, else `Paused`, else `Warning` once elapsed reaches
-//!   the warning threshold (`warn_threshold`: `warn_at` x budget), else `Running`.
+//!   business time they cover. Only pauses that begin at or before the due count: a pause
+//!   cannot undo a breach, and one at the very deadline is in time. While a pause is open, the
+//!   due moves with `now` and the remaining time is frozen. A `BreachKept` system entry pins a
+//!   deadline missed under an earlier policy.
+//! - **Extensions** add to the target of the running cycle, never to one already late: working
+//!   days to a day target's count, business time to its budget.
+//! - **State**: `Withdrawn` once ended by withdrawal in time, `Met` once stopped otherwise
+//!   (then `breached_at` says whether it was late), else `Breached` when the due has passed
+//!   (strictly before the reading), else `Paused`, else `Warning` once elapsed reaches the
+//!   warning threshold (`warn_threshold`: `warn_at` x budget), else `Running`.
 //!
 //! One struct, [`Clock`], is what the engine produces, the store persists and reads back, and
 //! the board, KPIs and reports judge. The engine's [`ClockReading`] wraps it with what only a
