@@ -148,8 +148,8 @@ pub struct NewArgs {
     /// phone, email, chat, walk-in, other (电话/邮件/在线/到店/其他)
     #[arg(long, default_value = "phone")]
     pub channel: Channel,
-    /// quality, damage, delivery, wrong-item, repair, return, enquiry, complaint, order-change, other
-    /// (质量问题/商品破损/配送延误/商品错发/维修/退换货/咨询/投诉/订单修改/取消/其他)
+    /// quality (质量问题), damage (商品破损), delivery (配送延误), wrong-item (商品错发), repair (维修),
+    /// return (退换货), enquiry (咨询), complaint (投诉), order-change (订单修改/取消), other (其他)
     #[arg(long, default_value = "enquiry")]
     pub kind: Kind,
     /// urgent, important, normal (紧急/重要/一般)
@@ -235,9 +235,9 @@ pub struct EditArgs {
     /// phone, email, chat, walk-in, other (电话/邮件/在线/到店/其他)
     #[arg(long)]
     pub channel: Option<Channel>,
-    /// Re-targets the SLA clocks (logged): quality, damage, delivery, wrong-item, repair, return,
-    /// enquiry, complaint, order-change, other
-    /// (质量问题/商品破损/配送延误/商品错发/维修/退换货/咨询/投诉/订单修改/取消/其他)
+    /// Re-targets the SLA clocks (logged): quality (质量问题), damage (商品破损), delivery (配送延误),
+    /// wrong-item (商品错发), repair (维修), return (退换货), enquiry (咨询), complaint (投诉),
+    /// order-change (订单修改/取消), other (其他)
     #[arg(long)]
     pub kind: Option<Kind>,
     /// Re-targets the SLA clocks (logged): urgent, important, normal (紧急/重要/一般)
