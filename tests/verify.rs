@@ -191,6 +191,7 @@ fn an_older_database_is_chained_once_on_upgrade() {
              DROP TRIGGER log_entries_are_chained;
              ALTER TABLE log DROP COLUMN hash;
              DELETE FROM meta WHERE key = 'log_head';
+             DROP TABLE promises;
              PRAGMA user_version = 3;",
         )
         .unwrap();
@@ -203,5 +204,5 @@ fn an_older_database_is_chained_once_on_upgrade() {
         .unwrap();
     assert_eq!(unchained, 0);
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-    assert_eq!(version, 4);
+    assert_eq!(version, 5);
 }

@@ -2,63 +2,34 @@
 //! from it, so every event that moves a clock is recorded here with its data.
 
 use crate::domain::review::{Amount, BreachClass, Remedy};
-use crate::domain::ticket::{Complexity, Kind, Priority, Status};
+use crate::domain::ticket::{Complexity, Kind, Priority, Status, vocabulary};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
 
 /// SLA targets fixed for a ticket, metric name -> target text ("30m", "7d"). Snapshotted when a
-/// ticket opens and when a priority or kind change re-targets it: a promise made is kept.
+/// ticket opens and when a priority, kind or complexity change re-targets it (from the promise
+/// table it opened under): a promise made is kept.
 pub type Targets = BTreeMap<String, String>;
 
-/// How the desk reached the customer, or the customer reached the desk.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ContactMethod {
-    Call,
-    Email,
-    Message,
-    Visit,
-}
-
-impl ContactMethod {
-    pub const ALL: &'static [ContactMethod] = &[Self::Call, Self::Email, Self::Message, Self::Visit];
-
-    pub fn slug(self) -> &'static str {
-        match self {
-            Self::Call => "call",
-            Self::Email => "email",
-            Self::Message => "message",
-            Self::Visit => "visit",
-        }
+vocabulary!(
+    /// How the desk reached the customer, or the customer reached the desk.
+    ContactMethod, "contact" {
+        Call => "call" | "phone" | "电话",
+        Email => "email" | "mail" | "邮件" | "邮箱" | "电子邮件",
+        Message => "message" | "msg" | "chat" | "消息" | "短信" | "在线",
+        Visit => "visit" | "上门" | "到店" | "来访",
     }
-}
+);
 
-impl std::str::FromStr for ContactMethod {
-    type Err = crate::domain::ticket::UnknownValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_lowercase().as_str() {
-            "call" | "phone" | "电话" => Ok(Self::Call),
-            "email" | "mail" | "邮件" => Ok(Self::Email),
-            "message" | "msg" | "chat" | "消息" | "短信" => Ok(Self::Message),
-            "visit" | "上门" | "到店" => Ok(Self::Visit),
-            _ => Err(crate::domain::ticket::UnknownValue {
-                field: "contact",
-                value: s.to_string(),
-                choices: "call, email, message, visit".into(),
-            }),
-        }
+vocabulary!(
+    /// Who started the contact: the desk (outbound) or the customer (inbound).
+    Direction, "direction" {
+        Outbound => "outbound" | "我方联系" | "主动",
+        Inbound => "inbound" | "客户联系" | "客户主动",
     }
-}
-
-/// Who started the contact: the desk (outbound) or the customer (inbound).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Direction {
-    Outbound,
-    Inbound,
-}
+);
 
 /// What happened. The variant tag (`event` in stored data) is also the entry's `kind` in JSON output.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,6 +42,14 @@ pub enum Event {
         complexity: Complexity,
         #[serde(default)]
         targets: Targets,
+        /// Metric -> calendar, for every metric of the promise table (not only those that
+        /// apply now): the hours a cycle counts in were promised too.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        calendars: BTreeMap<String, String>,
+        /// Digest of the promise table the ticket opened under (`domain::promise`): a later
+        /// priority, kind or complexity change takes its targets from it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        table: Option<String>,
     },
     /// A free-text note by the desk.
     Note,
@@ -149,12 +128,20 @@ impl Event {
 }
 
 /// What the system did on its own, with the values that explain it (the front ends word it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SystemAction {
     /// Closed a resolved ticket: no reply from the customer in `days` days after the
     /// resolution (the policy's `auto_close_days`).
     AutoClosed { days: u32 },
+    /// A breach that happened stands: a policy edit (other hours, a holiday added afterwards)
+    /// would have moved this cycle's deadline past the instant it was missed. The replay
+    /// keeps `due` as its deadline.
+    BreachKept {
+        metric: String,
+        cycle: u32,
+        due: DateTime<Utc>,
+    },
 }
 
 /// One line of the follow-up log as stored.

@@ -116,7 +116,7 @@ impl StopEvent {
 }
 
 /// One target per priority.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ByPriority {
     pub urgent: Target,
     pub important: Target,
@@ -172,26 +172,56 @@ impl Metric {
     }
 
     pub fn applies_to(&self, kind: Kind, complexity: Complexity) -> bool {
-        self.only_kinds.as_ref().is_none_or(|k| k.contains(&kind))
-            && (!self.only_complex || complexity == Complexity::Complex)
+        self.rules().applies_to(kind, complexity)
     }
 
     /// The target for a ticket: kind over complexity over base; `None` when the metric does
     /// not apply.
     pub fn target_for(&self, priority: Priority, kind: Kind, complexity: Complexity) -> Option<Target> {
+        self.rules().pick(priority, kind, complexity)
+    }
+
+    fn rules(&self) -> TargetRules<'_> {
+        TargetRules {
+            target: &self.target,
+            complex: self.complex.as_ref(),
+            kinds: &self.kinds,
+            only_kinds: self.only_kinds.as_deref(),
+            only_complex: self.only_complex,
+        }
+    }
+
+    pub fn pauses_on(&self, status: Status) -> bool {
+        self.pause.contains(&status)
+    }
+}
+
+/// How a metric's target is chosen for a ticket (a policy's metric, or the promise table a
+/// ticket opened under).
+pub struct TargetRules<'a> {
+    pub target: &'a ByPriority,
+    pub complex: Option<&'a ByPriority>,
+    pub kinds: &'a BTreeMap<Kind, ByPriority>,
+    pub only_kinds: Option<&'a [Kind]>,
+    pub only_complex: bool,
+}
+
+impl TargetRules<'_> {
+    pub fn applies_to(&self, kind: Kind, complexity: Complexity) -> bool {
+        self.only_kinds.is_none_or(|k| k.contains(&kind)) && (!self.only_complex || complexity == Complexity::Complex)
+    }
+
+    /// Kind over complexity over base, then the priority; `None` when it does not apply.
+    pub fn pick(&self, priority: Priority, kind: Kind, complexity: Complexity) -> Option<Target> {
         if !self.applies_to(kind, complexity) {
             return None;
         }
         let table = self
             .kinds
             .get(&kind)
-            .or(self.complex.as_ref().filter(|_| complexity == Complexity::Complex))
-            .unwrap_or(&self.target);
+            .or(self.complex.filter(|_| complexity == Complexity::Complex))
+            .unwrap_or(self.target);
         Some(table.get(priority))
-    }
-
-    pub fn pauses_on(&self, status: Status) -> bool {
-        self.pause.contains(&status)
     }
 }
 
@@ -261,6 +291,24 @@ impl Policy {
         self.metrics.iter().find(|m| m.name == name)
     }
 
+    /// The metric a person typed: its name, or its label in either language (首次响应) when
+    /// exactly one metric carries it.
+    pub fn metric_named(&self, typed: &str) -> Option<&Metric> {
+        if let Some(m) = self.metric(typed.trim()) {
+            return Some(m);
+        }
+        let typed = crate::domain::ticket::normalize_word(typed);
+        let same = |text: &str| crate::domain::ticket::normalize_word(text) == typed;
+        let mut found = self
+            .metrics
+            .iter()
+            .filter(|m| same(&m.name) || same(&m.label_en) || same(&m.label_zh));
+        match (found.next(), found.next()) {
+            (Some(m), None) => Some(m),
+            _ => None,
+        }
+    }
+
     /// The calendar a metric runs on.
     pub fn metric_calendar(&self, metric: &Metric) -> &Calendar {
         self.calendar(&metric.calendar).unwrap_or_else(|| self.shop_calendar())
@@ -276,5 +324,21 @@ impl Policy {
                     .map(|t| (m.name.clone(), t.to_string()))
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_metric_is_found_by_its_name_or_either_label() {
+        let policy = Policy::builtin();
+        let name = |typed: &str| policy.metric_named(typed).map(|m| m.name.as_str());
+        assert_eq!(name("resolution"), Some("resolution"));
+        assert_eq!(name("解决时限"), Some("resolution"));
+        assert_eq!(name(" first response "), Some("first-response"));
+        assert_eq!(name("首次响应"), Some("first-response"));
+        assert_eq!(name("响应"), None);
     }
 }
