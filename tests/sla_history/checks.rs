@@ -4,7 +4,7 @@
 
 use super::{Act, Check, Entry, MAX_EXTENSION_DAYS, Play, Seen, args, auto_close_due, reached};
 use chrono::{DateTime, Utc};
-use promptly::domain::policy::StartEvent;
+use promptly::domain::policy::{StartEvent, StopEvent};
 use promptly::domain::target::Target;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -214,8 +214,12 @@ impl Play {
 
     /// (2) Clocks run only while the ticket is open or waiting, and start only then.
     pub(super) fn check_inactive(&self, at: Instant, seen: &Seen) -> Check {
+        // A clock stopped only by closing is held while resolved, not ended.
+        let held = |metric: &str| {
+            seen.status == "resolved" && self.policy.metric(metric).is_some_and(|m| m.stop == StopEvent::Closed)
+        };
         if matches!(seen.status.as_str(), "resolved" | "closed")
-            && let Some((key, c)) = seen.clocks.iter().find(|(_, c)| c.live())
+            && let Some((key, c)) = seen.clocks.iter().find(|(k, c)| c.live() && !held(&k.0))
         {
             return self.fail("inactive", format!("{key:?} runs while {}: {c:?}", seen.status));
         }
@@ -262,7 +266,15 @@ impl Play {
             let applies = started_by && seen.fields.promised(m).is_some();
             let should = match last {
                 None => applies,
+                // Withdrawn, or ended late when its metric stopped applying: the contract does
+                // not say whether a metric that applies again restarts at reopening.
                 Some(c) if c.state == "withdrawn" => continue,
+                Some(c)
+                    if c.met_at
+                        .is_some_and(|t| self.fields_at(t, at, seen).promised(m).is_none()) =>
+                {
+                    continue;
+                }
                 Some(c) => applies && c.met_at.is_some_and(|t| ended.contains(&t)),
             };
             let started = seen
