@@ -243,15 +243,14 @@ impl Play {
             return Ok(());
         }
         reached("reopen");
-        // The instants the ticket was resolved and closed since it was last open.
-        let moves: Vec<(&Entry, (&str, &str))> = seen
+        // Every instant the ticket was resolved or closed: a cycle that ended at one of them
+        // was ended by it (steps never share an instant), however many reopens ago.
+        let ended: BTreeSet<Instant> = seen
             .log
             .iter()
-            .filter(|e| e.at < at)
-            .filter_map(|e| e.status_move().map(|m| (e, m)))
+            .filter(|e| e.at < at && e.status_move().is_some_and(|m| matches!(m.1, "resolved" | "closed")))
+            .map(|e| e.at)
             .collect();
-        let since = moves.iter().rposition(|(_, (_, to))| *to == "resolved").unwrap_or(0);
-        let ended: BTreeSet<Instant> = moves[since..].iter().map(|(e, _)| e.at).collect();
         let contacted = seen.log.iter().any(|e| e.kind == "contact" && e.at <= at);
         for m in &self.policy.metrics {
             let last = self
