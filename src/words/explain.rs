@@ -201,6 +201,18 @@ pub fn extension_error(e: &ExtensionError, lang: &str) -> String {
         ExtensionError::NotExtendable(m) => {
             t!("extend.not_extendable", locale = lang, metric = sanitize_line(m)).to_string()
         }
+        ExtensionError::NotExtendableForKind { metric, kind, kinds } => {
+            let kind_word = |k: &crate::domain::ticket::Kind| super::word("kind", k.slug(), lang);
+            let kinds: Vec<String> = kinds.iter().map(kind_word).collect();
+            t!(
+                "extend.not_extendable_for_kind",
+                locale = lang,
+                metric = sanitize_line(metric),
+                kind = kind_word(kind),
+                kinds = kinds.join(&t!("refusal.separator", locale = lang))
+            )
+            .to_string()
+        }
         ExtensionError::NotRunning(m) => t!("extend.not_running", locale = lang, metric = sanitize_line(m)).to_string(),
         ExtensionError::AlreadyMet(m) => t!("extend.already_met", locale = lang, metric = sanitize_line(m)).to_string(),
         ExtensionError::AlreadyBreached { metric, due } => t!(

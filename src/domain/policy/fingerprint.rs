@@ -161,6 +161,16 @@ fn metric(out: &mut String, m: &Metric) {
     for (slug, b) in kinds {
         line(out, &format!(" kind {slug} {}", by_priority(b)));
     }
+    // Only written when present, so policies without the table keep their fingerprint.
+    let mut allowances: Vec<(&str, Option<Target>)> =
+        m.max_extension_kinds.iter().map(|(k, t)| (k.slug(), *t)).collect();
+    allowances.sort_by_key(|(slug, _)| *slug);
+    for (slug, max) in allowances {
+        line(
+            out,
+            &format!(" max_extension_kind {slug} {}", max.map_or("none".to_string(), target)),
+        );
+    }
 }
 
 #[cfg(test)]
