@@ -144,7 +144,10 @@ fn allowances(m: &crate::domain::policy::Metric) -> String {
     let none = t!("sla.max_extension_none").to_string();
     let mut parts: Vec<String> = m.max_extension.iter().map(Target::to_string).collect();
     for (kind, max) in &m.max_extension_kinds {
-        parts.push(format!("{kind} {}", max.map_or_else(|| none.clone(), |t| t.to_string())));
+        parts.push(format!(
+            "{kind} {}",
+            max.map_or_else(|| none.clone(), |t| t.to_string())
+        ));
     }
     if m.max_extension.is_none() {
         parts.push(format!("{} {none}", t!("sla.max_extension_other")));

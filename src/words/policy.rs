@@ -161,7 +161,11 @@ fn expected_words(e: Expected, lang: &str) -> String {
         Expected::Date => t!("policy.expected.date", locale = lang),
         Expected::Target => t!("policy.expected.target", locale = lang),
         Expected::Label => t!("policy.expected.label", locale = lang),
-        Expected::Extension => t!("policy.expected.extension", locale = lang, none = crate::domain::policy::NO_EXTENSION),
+        Expected::Extension => t!(
+            "policy.expected.extension",
+            locale = lang,
+            none = crate::domain::policy::NO_EXTENSION
+        ),
     }
     .to_string()
 }

@@ -300,9 +300,12 @@ fn metric(
         .complex
         .as_ref()
         .and_then(|t| by_priority(t, &at_key("complex"), problems));
-    let kinds = per_kind(m.kinds.as_ref(), &at_key("kinds"), problems, |_, value, kpath, problems| {
-        by_priority(value, kpath, problems)
-    });
+    let kinds = per_kind(
+        m.kinds.as_ref(),
+        &at_key("kinds"),
+        problems,
+        |_, value, kpath, problems| by_priority(value, kpath, problems),
+    );
     // A kind's allowance extends that kind's target, so it takes that target's unit.
     let fits = |kind: Option<Kind>, max: Target| {
         let same = |b: &ByPriority| b.normal.is_days() == max.is_days();
