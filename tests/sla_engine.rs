@@ -80,6 +80,8 @@ impl Log {
                 kind: t.kind,
                 complexity: t.complexity,
                 targets: p.targets_for(t.priority, t.kind, t.complexity),
+                calendars: promptly::domain::promise::PromiseTable::of(p).calendars(),
+                table: None,
             },
         );
         log
@@ -531,7 +533,7 @@ fn a_promise_made_is_kept_but_calendar_edits_apply() {
 }
 
 #[test]
-fn a_metric_missing_from_the_snapshot_falls_back_to_the_policy() {
+fn a_metric_missing_from_an_older_snapshot_falls_back_to_the_policy_but_not_from_a_whole_promise() {
     let p = policy();
     let t = ticket(
         Priority::Important,
@@ -540,12 +542,22 @@ fn a_metric_missing_from_the_snapshot_falls_back_to_the_policy() {
         "2026-03-02T10:00:00Z",
     );
     let mut log = Log::opened(&p, &t);
+    // An older build recorded targets only (no calendars): what it left out comes from the policy.
+    if let Event::Opened { targets, calendars, .. } = &mut log.entries[0].event {
+        *targets = Targets::from([("resolution".to_string(), "2d".to_string())]);
+        calendars.clear();
+    }
+    let r = evaluate(&p, &t, &log.entries, utc("2026-03-02T11:00:00Z"));
+    assert_eq!(clock(&r, "resolution", 1).target, "2d");
+    assert_eq!(clock(&r, "first-response", 1).target, "2h");
+    // A whole promise (with calendars) says what applies: a metric it leaves out does not.
+    let mut log = Log::opened(&p, &t);
     if let Event::Opened { targets, .. } = &mut log.entries[0].event {
         *targets = Targets::from([("resolution".to_string(), "2d".to_string())]);
     }
     let r = evaluate(&p, &t, &log.entries, utc("2026-03-02T11:00:00Z"));
     assert_eq!(clock(&r, "resolution", 1).target, "2d");
-    assert_eq!(clock(&r, "first-response", 1).target, "2h");
+    assert!(r.iter().all(|c| c.metric != "first-response"), "{r:#?}");
 }
 
 #[test]

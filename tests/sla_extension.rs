@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use promptly::domain::log::{Event, LogEntry};
 use promptly::domain::policy::Policy;
+use promptly::domain::promise::PromiseTable;
 use promptly::domain::sla::{ExtensionError, check_extension};
 use promptly::domain::target::Target;
 use promptly::domain::ticket::{Channel, Complexity, Customer, Kind, Priority, Status, Ticket};
@@ -62,6 +63,8 @@ fn opened(p: &Policy, kind: Kind) -> Vec<LogEntry> {
             kind,
             complexity: Complexity::Ordinary,
             targets: p.targets_for(Priority::Normal, kind, Complexity::Ordinary),
+            calendars: PromiseTable::of(p).calendars(),
+            table: None,
         },
     );
     log

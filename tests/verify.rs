@@ -203,5 +203,5 @@ fn an_older_database_is_chained_once_on_upgrade() {
         .unwrap();
     assert_eq!(unchained, 0);
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-    assert_eq!(version, 4);
+    assert_eq!(version, 5);
 }

@@ -291,6 +291,7 @@ pub fn print_view(v: &TicketView, desk: &Desk) {
         // shows the business time it has left when it resumes.
         let detail = match (c.state, c.met_at, c.due_at) {
             (ClockState::Met, Some(met), _) => t!("cli.met_at", at = local(desk, met)).to_string(),
+            (ClockState::Withdrawn, Some(at), _) => t!("cli.withdrawn_at", at = local(desk, at)).to_string(),
             (ClockState::Paused, ..) => t!("cli.paused_left", left = countdown(c.remaining_secs)).to_string(),
             (_, _, Some(due)) if due < now => {
                 t!("cli.late", late = crate::domain::text::late((now - due).num_seconds())).to_string()

@@ -58,7 +58,7 @@ impl Desk {
         // About 25 new tickets a day, at least six weeks of history.
         let span_days = (count as i64 / 25).max(42);
         let author = self.author.clone();
-        let policy = &self.policy;
+        let (policy, promise) = (&self.policy, &self.promise);
         // Bounded transactions: a big demo never holds one huge write (nor a WAL that grows
         // with it); the random stream runs on across batches, so the data is the same.
         let mut entries = 0;
@@ -67,6 +67,7 @@ impl Desk {
             let batch = DEMO_BATCH.min(count - written);
             entries += self.store.write(|tx| {
                 let mut entries = 0;
+                promise.keep(tx)?;
                 for _ in 0..batch {
                     let (new, chinese) = demo_ticket(&pools, &mut rng);
                     let age = Duration::minutes(age_minutes(&mut rng, span_days));
@@ -75,7 +76,7 @@ impl Desk {
                     let mut ticket = new.opened(id, opened);
                     let history = demo_history(&pools, &mut rng, &ticket, chinese, now);
                     let mut log = Vec::with_capacity(history.len() + 1);
-                    let intake = opened_entry(policy, &new, opened, &author);
+                    let intake = opened_entry(promise, &new, opened, &author);
                     for entry in std::iter::once(intake).chain(history) {
                         if let Event::Status { to, .. } = entry.event {
                             apply_status(&mut ticket, to, entry.at);

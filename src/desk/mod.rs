@@ -17,6 +17,7 @@ use crate::clock::Clock;
 use crate::domain::listing::{ListQuery, TicketSummary};
 use crate::domain::log::{ContactMethod, Direction, Event, LogEntry, NewEntry};
 use crate::domain::policy::Policy;
+use crate::domain::promise::{self, PromiseTable};
 use crate::domain::sla::{self, ClockReading, ExtensionError};
 use crate::domain::target::Target;
 use crate::domain::ticket::{
@@ -164,14 +165,38 @@ pub struct TicketView {
 pub struct Desk {
     store: Store,
     policy: Policy,
+    /// What the policy promises a ticket opened now.
+    promise: Promise,
     clock: Clock,
     author: String,
+}
+
+/// A promise table with its stored text and digest, computed once per desk.
+struct Promise {
+    table: PromiseTable,
+    text: String,
+    digest: String,
+}
+
+impl Promise {
+    fn of(policy: &Policy) -> Promise {
+        let table = PromiseTable::of(policy);
+        let text = table.to_text();
+        let digest = promise::digest(&text);
+        Promise { table, text, digest }
+    }
+
+    /// Keeps the table in the store (once) for tickets opened under it.
+    fn keep(&self, tx: &Tx) -> Result<()> {
+        Ok(tx.keep_promise(&self.digest, &self.text)?)
+    }
 }
 
 impl Desk {
     pub fn new(store: Store, policy: Policy, clock: Clock, author: impl Into<String>) -> Desk {
         Desk {
             store,
+            promise: Promise::of(&policy),
             policy,
             clock,
             author: author.into(),
@@ -198,7 +223,7 @@ impl Desk {
     /// Intake: records a new ticket, opened now or (migrating old records) at `opened_at`.
     pub fn open_ticket(&mut self, new: &NewTicket, opened_at: Option<DateTime<Utc>>) -> Result<Ticket> {
         new.validate()?;
-        let (policy, clock, author) = (&self.policy, &self.clock, &self.author);
+        let (policy, promise, clock, author) = (&self.policy, &self.promise, &self.clock, &self.author);
         self.store.write(|tx| {
             // Read after the write lock is held (see `change_in`).
             let now = clock.now().trunc_subsecs(0);
@@ -206,7 +231,8 @@ impl Desk {
             if at > now {
                 return Err(InvalidField::new("opened-at", Reason::InFuture { at }).into());
             }
-            let entry = opened_entry(policy, new, at, author);
+            promise.keep(tx)?;
+            let entry = opened_entry(promise, new, at, author);
             let id = tx.insert_ticket(new, at)?;
             tx.append(id, &entry)?;
             let ticket = tx.ticket(id)?.ok_or(DeskError::NotFound(id))?;
@@ -297,15 +323,18 @@ impl Desk {
                 _ => {}
             }
         }
-        self.change(id, expected, |ticket, _log, policy, _now| {
+        self.change_in(id, expected, |tx, ticket, log, policy, _now| {
             let mut events = Vec::new();
+            let promised = promised_table(tx, log)?;
             for edit in edits {
                 let (field, from, to) = apply_edit(ticket, edit);
                 if from == to {
                     continue;
                 }
-                let targets =
-                    retargets(edit).then(|| policy.targets_for(ticket.priority, ticket.kind, ticket.complexity));
+                let targets = retargets(edit).then(|| match &promised {
+                    Some(table) => table.targets_for(ticket.priority, ticket.kind, ticket.complexity),
+                    None => policy.targets_for(ticket.priority, ticket.kind, ticket.complexity),
+                });
                 events.push((
                     Event::Field {
                         field: field.to_string(),
@@ -410,7 +439,9 @@ impl Desk {
             let ids = tx.ticket_ids_with_live_clocks()?;
             for id in &ids {
                 if let Some(ticket) = tx.ticket(*id)? {
-                    refresh_clocks(tx, policy, &ticket, &tx.log(*id)?, now)?;
+                    let mut log = tx.log(*id)?;
+                    keep_breaches(tx, policy, &ticket, &mut log, now)?;
+                    refresh_clocks(tx, policy, &ticket, &log, now)?;
                 }
             }
             if let Some(fingerprint) = fingerprint {
@@ -451,6 +482,9 @@ impl Desk {
             }
             let last_change = ticket.updated_at;
             let mut log = tx.log(id)?;
+            // A resolved ticket that fell due for closing is closed first, at that instant:
+            // this change comes after it, whenever housekeeping would have noticed.
+            supervisor::close_if_due(tx, policy, &mut ticket, &mut log, now)?;
             let events = apply(tx, &mut ticket, &log, policy, now)?;
             // The log is a timeline: an entry dated before the ticket's last change (a wrong
             // --now) would be replayed out of order.
@@ -476,8 +510,9 @@ impl Desk {
     }
 }
 
-/// The first log entry of a ticket: intake, with the targets promised at that moment.
-fn opened_entry(policy: &Policy, new: &NewTicket, at: DateTime<Utc>, author: &str) -> NewEntry {
+/// The first log entry of a ticket: intake, with the promise made at that moment (the targets
+/// that apply, every metric's calendar, the table later changes take their targets from).
+fn opened_entry(promise: &Promise, new: &NewTicket, at: DateTime<Utc>, author: &str) -> NewEntry {
     NewEntry {
         at,
         author: author.to_string(),
@@ -485,10 +520,24 @@ fn opened_entry(policy: &Policy, new: &NewTicket, at: DateTime<Utc>, author: &st
             priority: new.priority,
             kind: new.kind,
             complexity: new.complexity,
-            targets: policy.targets_for(new.priority, new.kind, new.complexity),
+            targets: promise.table.targets_for(new.priority, new.kind, new.complexity),
+            calendars: promise.table.calendars(),
+            table: Some(promise.digest.clone()),
         },
         body: new.title.trim().to_string(),
     }
+}
+
+/// The promise table the ticket opened under; `None` for tickets opened before tables were
+/// kept (their changes take the current policy's targets).
+fn promised_table(tx: &Tx, log: &[LogEntry]) -> Result<Option<PromiseTable>> {
+    let digest = log.iter().find_map(|e| match &e.event {
+        Event::Opened { table, .. } => table.clone(),
+        _ => None,
+    });
+    let Some(digest) = digest else { return Ok(None) };
+    let text = tx.promise(&digest)?;
+    Ok(text.as_deref().and_then(PromiseTable::from_text))
 }
 
 /// Sets the status and the resolved/closed instants of a move the machine allowed.
@@ -541,6 +590,39 @@ fn apply_edit(t: &mut Ticket, edit: &Edit) -> (&'static str, String, String) {
 /// Edits that change which SLA targets the ticket is promised.
 fn retargets(edit: &Edit) -> bool {
     matches!(edit, Edit::Kind(_) | Edit::Priority(_) | Edit::Complexity(_))
+}
+
+/// Before clocks are recomputed under another policy: every cycle the stored clocks show
+/// breached by `now` that the new policy would read as not breached (other hours, a holiday
+/// added afterwards) gets a system entry keeping its missed deadline. A breach that happened
+/// stands, and the log says so.
+fn keep_breaches(tx: &Tx, policy: &Policy, ticket: &Ticket, log: &mut Vec<LogEntry>, now: DateTime<Utc>) -> Result<()> {
+    let stored = tx.clocks(ticket.id)?;
+    let fresh = sla::evaluate(policy, ticket, log, now);
+    for old in stored.iter().filter(|c| c.breached(now)) {
+        let Some(due) = old.deadline() else { continue };
+        let erased = fresh
+            .iter()
+            .find(|c| c.metric == old.metric && c.cycle == old.cycle)
+            .is_some_and(|c| !c.breached(now));
+        if erased {
+            let entry = NewEntry {
+                at: now,
+                author: supervisor::SYSTEM_AUTHOR.to_string(),
+                event: Event::System {
+                    why: Some(crate::domain::log::SystemAction::BreachKept {
+                        metric: old.metric.clone(),
+                        cycle: old.cycle,
+                        due,
+                    }),
+                },
+                body: String::new(),
+            };
+            let id = tx.append(ticket.id, &entry)?;
+            log.push(entry.stored(id, ticket.id));
+        }
+    }
+    Ok(())
 }
 
 /// Re-evaluates the ticket's clocks from its log and stores them (same transaction as the change).

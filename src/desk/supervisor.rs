@@ -6,8 +6,10 @@ use super::{Desk, DeskError, Result, apply_status, refresh_clocks};
 use crate::domain::callback::{self, CallOutcome, Callback, Month};
 use crate::domain::kpi::{self, Compliance, KpiInput, Kpis, Period, PeriodKind};
 use crate::domain::log::{Direction, Event, LogEntry, NewEntry, SystemAction};
+use crate::domain::policy::Policy;
 use crate::domain::review::{Breach, Judgement, Review};
 use crate::domain::ticket::{Status, Ticket};
+use crate::store::Tx;
 use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
 use std::collections::BTreeMap;
 
@@ -85,9 +87,10 @@ impl Desk {
 
     /// Closes every resolved ticket whose customer has not replied (no inbound contact) for
     /// `policy.settings.auto_close_days` days since the resolution or their last reply. The
-    /// close is logged, by `system`, at the instant it fell due (or the ticket's last entry, if
-    /// later), with a System entry saying why. Idempotent; an index lookup when nothing is due.
-    /// `auto_close_days = 0` turns it off. Returns the ids closed.
+    /// close is logged, by `system`, at the instant it fell due, however late it is noticed,
+    /// with a System entry saying why; the clocks read it at that instant. Idempotent; an
+    /// index lookup when nothing is due. `auto_close_days = 0` turns it off. Returns the ids
+    /// closed.
     pub fn auto_close_due(&mut self) -> Result<Vec<i64>> {
         let days = self.policy.settings.auto_close_days;
         if days == 0 {
@@ -113,40 +116,10 @@ impl Desk {
             for id in due {
                 let Some(mut ticket) = tx.ticket(id)? else { continue };
                 let mut log = tx.log(id)?;
-                let Some(at) = auto_close_at(&ticket, &log, wait, now) else {
-                    continue;
-                };
-                apply_status(&mut ticket, Status::Closed, at);
-                ticket.version += 1;
-                ticket.updated_at = at;
-                tx.update_ticket(&ticket)?;
-                let entries = [
-                    (
-                        Event::Status {
-                            from: Status::Resolved,
-                            to: Status::Closed,
-                        },
-                        String::new(),
-                    ),
-                    (
-                        Event::System {
-                            why: Some(SystemAction::AutoClosed { days }),
-                        },
-                        String::new(),
-                    ),
-                ];
-                for (event, body) in entries {
-                    let entry = NewEntry {
-                        at,
-                        author: SYSTEM_AUTHOR.to_string(),
-                        event,
-                        body,
-                    };
-                    let entry_id = tx.append(id, &entry)?;
-                    log.push(entry.stored(entry_id, id));
+                if close_if_due(tx, policy, &mut ticket, &mut log, now)? {
+                    refresh_clocks(tx, policy, &ticket, &log, now)?;
+                    closed.push(id);
                 }
-                refresh_clocks(tx, policy, &ticket, &log, now)?;
-                closed.push(id);
             }
             Ok::<_, DeskError>(closed)
         })
@@ -428,9 +401,52 @@ impl Desk {
     }
 }
 
+/// Closes `ticket` by `system` if it fell due for closing by `now` (see
+/// [`Desk::auto_close_due`]): the status move and the why, logged at the instant it fell due.
+/// The caller recomputes the clocks. Returns whether it closed the ticket.
+pub(super) fn close_if_due(
+    tx: &Tx,
+    policy: &Policy,
+    ticket: &mut Ticket,
+    log: &mut Vec<LogEntry>,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let days = policy.settings.auto_close_days;
+    if days == 0 {
+        return Ok(false);
+    }
+    let Some(at) = auto_close_at(ticket, log, Duration::days(i64::from(days)), now) else {
+        return Ok(false);
+    };
+    apply_status(ticket, Status::Closed, at);
+    ticket.version += 1;
+    // The change is dated when it fell due; the ticket's last change never goes back.
+    ticket.updated_at = ticket.updated_at.max(at);
+    tx.update_ticket(ticket)?;
+    let entries = [
+        Event::Status {
+            from: Status::Resolved,
+            to: Status::Closed,
+        },
+        Event::System {
+            why: Some(SystemAction::AutoClosed { days }),
+        },
+    ];
+    for event in entries {
+        let entry = NewEntry {
+            at,
+            author: SYSTEM_AUTHOR.to_string(),
+            event,
+            body: String::new(),
+        };
+        let entry_id = tx.append(ticket.id, &entry)?;
+        log.push(entry.stored(entry_id, ticket.id));
+    }
+    Ok(true)
+}
+
 /// When a resolved ticket falls due for closing: `wait` after the later of its resolution and
 /// the customer's last reply (inbound contact) since; `None` if not resolved or not yet due.
-/// The instant returned is never before the ticket's last log entry.
 fn auto_close_at(t: &Ticket, log: &[LogEntry], wait: Duration, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
     if t.status != Status::Resolved {
         return None;
@@ -450,12 +466,8 @@ fn auto_close_at(t: &Ticket, log: &[LogEntry], wait: Duration, now: DateTime<Utc
         })
         .map(|e| e.at)
         .max();
-    let due = last_reply.unwrap_or(resolved).max(resolved) + wait;
-    if due > now {
-        return None;
-    }
-    let last_entry = log.iter().map(|e| e.at).max().unwrap_or(due);
-    Some(due.max(last_entry).min(now))
+    let due = last_reply.unwrap_or(resolved).max(resolved).checked_add_signed(wait)?;
+    (due <= now).then_some(due)
 }
 
 fn dedup(mut v: Vec<String>) -> Vec<String> {

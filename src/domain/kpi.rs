@@ -340,13 +340,13 @@ pub fn compute(policy: &Policy, input: &KpiInput) -> Kpis {
     let mut response: Vec<i64> = input
         .first_responses
         .iter()
-        .filter(|c| c.met_at.is_some_and(|m| m <= input.now))
+        .filter(|c| !c.is_withdrawn() && c.met_at.is_some_and(|m| m <= input.now))
         .filter_map(|c| business_secs(policy, c))
         .collect();
     response.sort_unstable();
     let first_response = FirstResponse {
         count: response.len(),
-        pending: input.first_responses.len() - response.len(),
+        pending: input.first_responses.iter().filter(|c| !c.is_withdrawn()).count() - response.len(),
         median_secs: nearest_rank(&response, 0.5),
         p90_secs: nearest_rank(&response, 0.9),
     };

@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 /// SLA targets fixed for a ticket, metric name -> target text ("30m", "7d"). Snapshotted when a
-/// ticket opens and when a priority or kind change re-targets it: a promise made is kept.
+/// ticket opens and when a priority, kind or complexity change re-targets it (from the promise
+/// table it opened under): a promise made is kept.
 pub type Targets = BTreeMap<String, String>;
 
 /// How the desk reached the customer, or the customer reached the desk.
@@ -71,6 +72,14 @@ pub enum Event {
         complexity: Complexity,
         #[serde(default)]
         targets: Targets,
+        /// Metric -> calendar, for every metric of the promise table (not only those that
+        /// apply now): the hours a cycle counts in were promised too.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        calendars: BTreeMap<String, String>,
+        /// Digest of the promise table the ticket opened under (`domain::promise`): a later
+        /// priority, kind or complexity change takes its targets from it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        table: Option<String>,
     },
     /// A free-text note by the desk.
     Note,
@@ -149,12 +158,20 @@ impl Event {
 }
 
 /// What the system did on its own, with the values that explain it (the front ends word it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum SystemAction {
     /// Closed a resolved ticket: no reply from the customer in `days` days after the
     /// resolution (the policy's `auto_close_days`).
     AutoClosed { days: u32 },
+    /// A breach that happened stands: a policy edit (other hours, a holiday added afterwards)
+    /// would have moved this cycle's deadline past the instant it was missed. The replay
+    /// keeps `due` as its deadline.
+    BreachKept {
+        metric: String,
+        cycle: u32,
+        due: DateTime<Utc>,
+    },
 }
 
 /// One line of the follow-up log as stored.

@@ -8,6 +8,7 @@ pub mod kpi;
 pub mod listing;
 pub mod log;
 pub mod policy;
+pub mod promise;
 pub mod review;
 pub mod sla;
 pub mod target;

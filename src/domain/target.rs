@@ -171,6 +171,20 @@ impl fmt::Display for Target {
     }
 }
 
+/// Stored and exchanged as its canonical text ("30m", "3d").
+impl serde::Serialize for Target {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Target {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Target, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 /// Seconds as "1h30m" ("0m" for zero, a leading '-' when negative).
 pub fn format_secs(secs: i64) -> String {
     let sign = if secs < 0 { "-" } else { "" };

@@ -287,6 +287,23 @@ impl Tx<'_> {
         rows::replace_clocks(&self.0, ticket_id, clocks)
     }
 
+    /// Keeps a promise table under its digest (once: the same content is the same row).
+    pub fn keep_promise(&self, digest: &str, body: &str) -> Result<()> {
+        self.0
+            .prepare_cached("INSERT OR IGNORE INTO promises(digest, body) VALUES (?1, ?2)")?
+            .execute(params![digest, body])?;
+        Ok(())
+    }
+
+    /// The promise table text kept under `digest`.
+    pub fn promise(&self, digest: &str) -> Result<Option<String>> {
+        Ok(self
+            .0
+            .prepare_cached("SELECT body FROM promises WHERE digest = ?1")?
+            .query_row([digest], |r| r.get(0))
+            .optional()?)
+    }
+
     pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
         self.0.execute(
             "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",

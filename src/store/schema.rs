@@ -12,13 +12,30 @@ pub const APPLICATION_ID: i64 = 0x5052_4D54;
 pub fn migrations() -> Migrations<'static> {
     let mut all: Vec<M> = MIGRATIONS.iter().map(|sql| M::up(sql)).collect();
     all.push(M::up_with_hook(CHAIN_LOG, chain_existing_log));
+    all.extend(AFTER_CHAIN.iter().map(|sql| M::up(sql)));
     Migrations::new(all)
 }
 
 /// How many migrations this build knows; a file at a higher `user_version` is from a newer Promptly.
 pub fn latest_version() -> i64 {
-    MIGRATIONS.len() as i64 + 1
+    (MIGRATIONS.len() + 1 + AFTER_CHAIN.len()) as i64
 }
+
+/// The triggers that keep promise tables as they were written.
+pub const PROMISE_TRIGGERS: [&str; 2] = ["promises_are_kept_update", "promises_are_kept_delete"];
+
+/// Migrations after the chain (4), numbered on from 5.
+const AFTER_CHAIN: &[&str] = &[
+    // 5: the promise tables tickets open under (`domain::promise`), once per distinct content,
+    // keyed by the SHA-256 of the text the opened entry names. Never changed or deleted.
+    r#"
+    CREATE TABLE promises (digest TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
+    CREATE TRIGGER promises_are_kept_update BEFORE UPDATE ON promises
+    BEGIN SELECT RAISE(ABORT, 'a promise table is kept as written: it cannot be changed'); END;
+    CREATE TRIGGER promises_are_kept_delete BEFORE DELETE ON promises
+    BEGIN SELECT RAISE(ABORT, 'a promise table is kept as written: it cannot be deleted'); END;
+    "#,
+];
 
 /// The triggers that keep the log append-only; `verify` and the board check they are there.
 pub const LOG_TRIGGERS: [&str; 4] = [

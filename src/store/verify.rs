@@ -3,8 +3,9 @@
 
 use super::Result;
 use super::rows::{LINK_COLUMNS, LinkRow};
-use super::schema::{self, LOG_HEAD, LOG_TRIGGERS};
+use super::schema::{self, LOG_HEAD, LOG_TRIGGERS, PROMISE_TRIGGERS};
 use crate::domain::chain::{self, GENESIS};
+use crate::domain::promise;
 use rusqlite::Connection;
 
 /// One thing wrong with a database.
@@ -23,6 +24,8 @@ pub enum Finding {
     LinkBroken { id: i64, ticket_id: i64 },
     /// The last entries of the log are gone (the head recorded at the last append is missing).
     HeadMissing { expected: String, found: String },
+    /// A kept promise table is not the text its digest was taken over.
+    PromiseAltered { digest: String },
     /// Stored clocks differ from a replay of the ticket's log.
     ClocksDiffer { ticket_id: i64, metric: String, cycle: u32 },
     /// A ticket's data could not be read.
@@ -54,11 +57,12 @@ pub fn check(conn: &Connection) -> Result<(Vec<Finding>, u64)> {
             expected: schema::latest_version(),
         });
     }
-    for name in LOG_TRIGGERS {
+    for name in LOG_TRIGGERS.into_iter().chain(PROMISE_TRIGGERS) {
         if !trigger_exists(conn, name)? {
             findings.push(Finding::TriggerMissing(name));
         }
     }
+    check_promises(conn, &mut findings)?;
     let entries = check_chain(conn, &mut findings)?;
     Ok((findings, entries))
 }
@@ -70,6 +74,18 @@ pub fn trigger_exists(conn: &Connection, name: &str) -> Result<bool> {
         [name],
         |r| r.get::<_, i64>(0),
     )? > 0)
+}
+
+/// Each kept promise table against its digest (a handful of rows: one per policy in use).
+fn check_promises(conn: &Connection, findings: &mut Vec<Finding>) -> Result<()> {
+    let mut stmt = conn.prepare("SELECT digest, body FROM promises ORDER BY digest")?;
+    for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+        let (digest, body) = row?;
+        if promise::digest(&body) != digest {
+            findings.push(Finding::PromiseAltered { digest });
+        }
+    }
+    Ok(())
 }
 
 /// Walks the log in id order, checking each link against the stored hash before it, and the

@@ -10,7 +10,7 @@ use std::borrow::Cow;
 /// Not sanitised: callers sanitise for their output, as they do with any body.
 pub fn body<'a>(entry: &'a LogEntry, lang: &str) -> Cow<'a, str> {
     let action = match &entry.event {
-        Event::System { why: Some(action) } => *action,
+        Event::System { why: Some(action) } => action.clone(),
         Event::System { why: None } => match legacy_system_body(&entry.body) {
             Some(action) => return Cow::Owned(system(&action, lang)),
             None => return Cow::Borrowed(&entry.body),
@@ -29,6 +29,14 @@ pub fn body<'a>(entry: &'a LogEntry, lang: &str) -> Cow<'a, str> {
 pub fn system(action: &SystemAction, lang: &str) -> String {
     match action {
         SystemAction::AutoClosed { days } => t!("system.auto_closed", locale = lang, days = days).to_string(),
+        SystemAction::BreachKept { metric, cycle, due } => t!(
+            "system.breach_kept",
+            locale = lang,
+            metric = crate::domain::text::sanitize_line(metric),
+            cycle = cycle,
+            due = due.format("%Y-%m-%d %H:%M UTC")
+        )
+        .to_string(),
     }
 }
 

@@ -127,6 +127,7 @@ pub fn step(step: &Step, policy: &Policy, lang: &str) -> String {
                     how = how.map(|h| ending(h, lang)).unwrap_or_default()
                 ),
                 Outcome::NotMet { at: when } => t!("explain.not_met", locale = lang, at = at(when)),
+                Outcome::Withdrawn { at: when } => t!("explain.withdrawn_at", locale = lang, at = at(when)),
             };
             let mut state = super::word("clock", state.slug(), lang);
             if *breached {

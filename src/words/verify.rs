@@ -54,6 +54,7 @@ pub fn finding(f: &Finding, lang: &str) -> String {
             t!("verify.schema", locale = lang, found = found, expected = expected)
         }
         Finding::TriggerMissing(name) => t!("verify.trigger", locale = lang, name = name),
+        Finding::PromiseAltered { digest } => t!("verify.promise", locale = lang, digest = sanitize_line(digest)),
         Finding::LinkBroken { id, ticket_id } => t!("verify.link", locale = lang, id = id, ticket = ticket_id),
         Finding::HeadMissing { expected, found } => t!(
             "verify.head",

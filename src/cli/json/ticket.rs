@@ -2,10 +2,11 @@
 
 use super::{Instant, instant};
 use crate::desk::TicketView;
-use crate::domain::log::LogEntry;
+use crate::domain::log::{Event, LogEntry};
 use crate::domain::sla::ClockReading;
 use crate::domain::ticket::Ticket;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// `list --json`, `show --json`, `new --json`: one ticket.
 #[derive(Debug, Serialize)]
@@ -71,7 +72,7 @@ pub struct ClockJson<'a> {
     pub cycle: u32,
     /// The deadline; null while paused (it moves while the pause lasts).
     pub due_at: Option<Instant>,
-    /// When the clock was met; null while running.
+    /// When the clock was met; null while running, and for a withdrawn clock.
     pub met_at: Option<Instant>,
     /// The policy metric (first-response, plan, resolution, ...).
     pub metric: &'a str,
@@ -81,10 +82,13 @@ pub struct ClockJson<'a> {
     pub remaining_secs: i64,
     /// When the clock started.
     pub started_at: Instant,
-    /// running, paused, warning, breached or met.
+    /// running, paused, warning, breached, met or withdrawn (the metric stopped applying
+    /// before its deadline: no outcome, left out of compliance).
     pub state: &'static str,
-    /// The target as written in the policy (30m, 24h, 3d).
+    /// The target promised for this cycle (30m, 24h, 3d).
     pub target: &'a str,
+    /// When the clock was withdrawn; null unless its state is withdrawn.
+    pub withdrawn_at: Option<Instant>,
 }
 
 /// One entry of a ticket's follow-up log.
@@ -101,6 +105,21 @@ pub struct LogEntryJson<'a> {
     pub event: String,
     /// opened, note, plan, contact, status, field, extended, system, confirmed, judged or callback.
     pub kind: &'static str,
+    /// `opened` only (else null): the promise made at opening, metric -> its target and
+    /// calendar, for every metric that applies to the ticket.
+    pub promise: Option<BTreeMap<&'a str, PromisedJson<'a>>>,
+    /// `field` entries of a priority, kind or complexity change (else null): the targets from
+    /// then on, metric -> target (from the promise table the ticket opened under).
+    pub targets: Option<&'a BTreeMap<String, String>>,
+}
+
+/// One metric of the promise made at opening.
+#[derive(Debug, Serialize)]
+pub struct PromisedJson<'a> {
+    /// The calendar whose hours the clock counts in.
+    pub calendar: &'a str,
+    /// The target (30m, 24h, 3d).
+    pub target: &'a str,
 }
 
 impl<'a> TicketJson<'a> {
@@ -147,13 +166,14 @@ impl<'a> ClockJson<'a> {
             breached_at: instant(c.breached_at),
             cycle: c.cycle,
             due_at: instant(c.due_at),
-            met_at: instant(c.met_at),
+            met_at: instant(c.met_at.filter(|_| !c.is_withdrawn())),
             metric: &c.metric,
             paused_secs: c.paused_secs,
             remaining_secs: c.remaining_secs,
             started_at: Instant(c.started_at),
             state: c.state.slug(),
             target: &c.target,
+            withdrawn_at: instant(c.met_at.filter(|_| c.is_withdrawn())),
         }
     }
 }
@@ -166,6 +186,22 @@ impl<'a> LogEntryJson<'a> {
             body: crate::words::events::body(e, crate::words::catalogue::locale()),
             event: e.event.to_string(),
             kind: e.event.kind_name(),
+            promise: match &e.event {
+                Event::Opened { targets, calendars, .. } => Some(
+                    targets
+                        .iter()
+                        .map(|(metric, target)| {
+                            let calendar = calendars.get(metric).map_or("", String::as_str);
+                            (metric.as_str(), PromisedJson { calendar, target })
+                        })
+                        .collect(),
+                ),
+                _ => None,
+            },
+            targets: match &e.event {
+                Event::Field { targets, .. } => targets.as_ref(),
+                _ => None,
+            },
         }
     }
 }

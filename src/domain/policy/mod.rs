@@ -124,7 +124,7 @@ impl StopEvent {
 }
 
 /// One target per priority.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ByPriority {
     pub urgent: Target,
     pub important: Target,
@@ -184,22 +184,23 @@ impl Metric {
     }
 
     pub fn applies_to(&self, kind: Kind, complexity: Complexity) -> bool {
-        self.only_kinds.as_ref().is_none_or(|k| k.contains(&kind))
-            && (!self.only_complex || complexity == Complexity::Complex)
+        self.rules().applies_to(kind, complexity)
     }
 
     /// The target for a ticket: kind over complexity over base; `None` when the metric does
     /// not apply.
     pub fn target_for(&self, priority: Priority, kind: Kind, complexity: Complexity) -> Option<Target> {
-        if !self.applies_to(kind, complexity) {
-            return None;
+        self.rules().pick(priority, kind, complexity)
+    }
+
+    fn rules(&self) -> TargetRules<'_> {
+        TargetRules {
+            target: &self.target,
+            complex: self.complex.as_ref(),
+            kinds: &self.kinds,
+            only_kinds: self.only_kinds.as_deref(),
+            only_complex: self.only_complex,
         }
-        let table = self
-            .kinds
-            .get(&kind)
-            .or(self.complex.as_ref().filter(|_| complexity == Complexity::Complex))
-            .unwrap_or(&self.target);
-        Some(table.get(priority))
     }
 
     /// The most one cycle of a ticket of this kind may be extended; `None`: not at all.
@@ -223,6 +224,35 @@ impl Metric {
 
     pub fn pauses_on(&self, status: Status) -> bool {
         self.pause.contains(&status)
+    }
+}
+
+/// How a metric's target is chosen for a ticket (a policy's metric, or the promise table a
+/// ticket opened under).
+pub struct TargetRules<'a> {
+    pub target: &'a ByPriority,
+    pub complex: Option<&'a ByPriority>,
+    pub kinds: &'a BTreeMap<Kind, ByPriority>,
+    pub only_kinds: Option<&'a [Kind]>,
+    pub only_complex: bool,
+}
+
+impl TargetRules<'_> {
+    pub fn applies_to(&self, kind: Kind, complexity: Complexity) -> bool {
+        self.only_kinds.is_none_or(|k| k.contains(&kind)) && (!self.only_complex || complexity == Complexity::Complex)
+    }
+
+    /// Kind over complexity over base, then the priority; `None` when it does not apply.
+    pub fn pick(&self, priority: Priority, kind: Kind, complexity: Complexity) -> Option<Target> {
+        if !self.applies_to(kind, complexity) {
+            return None;
+        }
+        let table = self
+            .kinds
+            .get(&kind)
+            .or(self.complex.filter(|_| complexity == Complexity::Complex))
+            .unwrap_or(self.target);
+        Some(table.get(priority))
     }
 }
 

@@ -2,11 +2,12 @@
 
 use super::{Clock, ClockReading, ClockState, warn_threshold};
 use crate::domain::calendar::Calendar;
-use crate::domain::log::{Event, LogEntry, Targets};
+use crate::domain::log::{Event, LogEntry, SystemAction, Targets};
 use crate::domain::policy::{Metric, Policy, StartEvent, StopEvent};
 use crate::domain::target::{Target, format_secs};
 use crate::domain::ticket::{Complexity, Kind, Priority, Status, Ticket};
 use chrono::{DateTime, Duration, Utc};
+use std::collections::BTreeMap;
 
 /// Every clock of the ticket at `now`, cycles in start order. Log entries after `now` are
 /// not yet history and are ignored.
@@ -40,11 +41,15 @@ pub(super) struct Cycle {
     pub number: u32,
     pub started_at: DateTime<Utc>,
     pub target: String,
+    /// The calendar promised at opening (if the policy still has it), else the metric's.
+    pub calendar: String,
     pub pauses: Vec<Pause>,
     pub extensions: Vec<(DateTime<Utc>, Target)>,
     /// (instant, why, how) once met or ended.
     pub stopped: Option<(DateTime<Utc>, Ending, EndedBy)>,
     pub retargets: Vec<Retarget>,
+    /// A deadline missed under an earlier policy, kept by the log (`SystemAction::BreachKept`).
+    pub kept_breach: Option<DateTime<Utc>>,
 }
 
 /// Why a cycle stopped, as `explain` tells it.
@@ -98,6 +103,12 @@ struct Replay<'p> {
     kind: Kind,
     complexity: Complexity,
     snapshot: Targets,
+    /// Metric -> calendar, as promised at opening (empty for tickets opened before promises
+    /// named calendars).
+    calendars: BTreeMap<String, String>,
+    /// The opening recorded the whole promise: a metric missing from the snapshot does not
+    /// apply (older tickets fall back to the current policy).
+    promised: bool,
     opened: bool,
     contacted: bool,
     cycles: Vec<Cycle>,
@@ -114,6 +125,8 @@ pub(super) fn replay(policy: &Policy, ticket: &Ticket, log: &[LogEntry], until: 
         kind: ticket.kind,
         complexity: ticket.complexity,
         snapshot: Targets::new(),
+        calendars: BTreeMap::new(),
+        promised: false,
         opened: false,
         contacted: false,
         cycles: Vec::new(),
@@ -140,10 +153,14 @@ impl Replay<'_> {
                 kind,
                 complexity,
                 targets,
+                calendars,
+                ..
             } => {
                 if !self.opened {
                     (self.priority, self.kind, self.complexity) = (*priority, *kind, *complexity);
                     self.snapshot = targets.clone();
+                    self.calendars = calendars.clone();
+                    self.promised = !calendars.is_empty();
                     self.open(at);
                 }
             }
@@ -153,6 +170,7 @@ impl Replay<'_> {
                         matches!(s, StopEvent::FirstOutboundContact | StopEvent::OutboundContact)
                     });
                 }
+                // On a resolved or closed ticket the first contact starts nothing: reopening does.
                 if !self.contacted {
                     self.contacted = true;
                     self.start_all(at, |m| m.start == StartEvent::FirstContact);
@@ -162,8 +180,24 @@ impl Replay<'_> {
             Event::Status { to, .. } => self.change_status(at, *to),
             Event::Field { field, to, targets, .. } => self.change_field(at, field, to, targets.as_ref()),
             Event::Extended { metric, by } => {
-                if let (Some(c), Ok(by)) = (self.running_mut(metric), by.parse::<Target>()) {
+                let policy = self.policy;
+                // An extension never reaches a cycle already late (the desk refuses one; this
+                // keeps a hand-written log from undoing a breach).
+                if let (Some(c), Ok(by)) = (self.running_mut(metric), by.parse::<Target>())
+                    && !breached_at_instant(policy, c, at)
+                {
                     c.extensions.push((at, by));
+                }
+            }
+            Event::System {
+                why: Some(SystemAction::BreachKept { metric, cycle, due }),
+            } => {
+                if let Some(c) = self
+                    .cycles
+                    .iter_mut()
+                    .find(|c| &c.metric == metric && c.number == *cycle)
+                {
+                    c.kept_breach = Some(*due);
                 }
             }
             Event::Note | Event::System { .. } | Event::Confirmed | Event::Judged { .. } | Event::Callback { .. } => {}
@@ -176,15 +210,36 @@ impl Replay<'_> {
         self.start_all(at, |m| m.start == StartEvent::Opened);
     }
 
-    /// The target a metric has for the ticket now: snapshot first, then the policy.
+    /// The target a metric has for the ticket now: the promise (the latest snapshot), or for
+    /// tickets opened before promises were complete, the current policy.
     fn target_of(&self, m: &Metric) -> Option<String> {
         if let Some(text) = self.snapshot.get(&m.name)
             && text.parse::<Target>().is_ok()
         {
             return Some(text.clone());
         }
+        if self.promised {
+            return None;
+        }
         m.target_for(self.priority, self.kind, self.complexity)
             .map(|t| t.to_string())
+    }
+
+    /// The calendar a metric's cycles run on: the promised one while the policy has it.
+    fn calendar_of(&self, m: &Metric) -> String {
+        self.calendars
+            .get(&m.name)
+            .filter(|name| self.policy.calendar(name).is_some())
+            .unwrap_or(&m.calendar)
+            .clone()
+    }
+
+    /// Whether the metric's clock has started for this ticket by now (its start event happened).
+    fn start_happened(&self, m: &Metric) -> bool {
+        match m.start {
+            StartEvent::Opened => true,
+            StartEvent::FirstContact => self.contacted,
+        }
     }
 
     fn start_all(&mut self, at: DateTime<Utc>, which: impl Fn(&Metric) -> bool) {
@@ -194,7 +249,12 @@ impl Replay<'_> {
         }
     }
 
+    /// Starts a cycle, if the metric applies and the ticket is open or waiting: clocks run
+    /// only then.
     fn start(&mut self, at: DateTime<Utc>, m: &Metric) {
+        if !self.status.is_active() {
+            return;
+        }
         let Some(target) = self.target_of(m) else {
             return;
         };
@@ -204,12 +264,14 @@ impl Replay<'_> {
             number,
             started_at: at,
             target,
+            calendar: self.calendar_of(m),
             pauses: Vec::new(),
             extensions: Vec::new(),
             stopped: None,
             retargets: Vec::new(),
+            kept_breach: None,
         };
-        if m.pauses_on(self.status) {
+        if holds(m, self.status) {
             c.pauses.push(Pause {
                 from: at,
                 to: None,
@@ -242,7 +304,7 @@ impl Replay<'_> {
         let policy = self.policy;
         for m in &policy.metrics {
             if let Some(c) = self.running_mut(&m.name) {
-                match (m.pauses_on(from), m.pauses_on(to)) {
+                match (holds(m, from), holds(m, to)) {
                     (false, true) => c.pauses.push(Pause {
                         from: at,
                         to: None,
@@ -266,17 +328,20 @@ impl Replay<'_> {
                 self.stop_matching(at, Ending::Closed, |s| s == StopEvent::Closed);
                 self.end_running(at, Ending::EndedByClosing, |_| true);
             }
+            // Reopening: a new cycle of every clock resolving or closing ended, and the first
+            // cycle of every clock that applies now and never ran (or was withdrawn).
             Status::Open if matches!(from, Status::Resolved | Status::Closed) => {
                 for m in &policy.metrics {
                     let last = self.cycles.iter().rev().find(|c| c.metric == m.name);
-                    let restart = last.is_some_and(|c| {
-                        c.stopped.is_some_and(|s| {
-                            s.2 == EndedBy::ResolveOrClose
-                                || (s.2 == EndedBy::StopEvent
-                                    && matches!(m.stop, StopEvent::Resolved | StopEvent::Closed))
-                        })
-                    });
-                    if restart {
+                    let start = match last.and_then(|c| c.stopped.map(|s| s.2)) {
+                        Some(EndedBy::ResolveOrClose) => true,
+                        Some(EndedBy::StopEvent) => matches!(m.stop, StopEvent::Resolved | StopEvent::Closed),
+                        Some(EndedBy::Withdrawn) => self.start_happened(m),
+                        // Still running: a clock stopped only by closing, held while resolved.
+                        None if last.is_some() => false,
+                        None => self.start_happened(m),
+                    };
+                    if start {
                         self.start(at, m);
                     }
                 }
@@ -308,14 +373,17 @@ impl Replay<'_> {
             None if changed => self.snapshot = self.policy.targets_for(self.priority, self.kind, self.complexity),
             None => return,
         }
-        let active = self.status.is_active();
         let policy = self.policy;
         for m in &policy.metrics {
             let target = self.target_of(m);
             let last = self.cycles.iter().rev().find(|c| c.metric == m.name);
             let last_running = last.is_some_and(Cycle::running);
             let may_start = last.is_none_or(|c| c.stopped.is_some_and(|s| s.2 == EndedBy::Withdrawn));
+            let start_happened = self.start_happened(m);
             match (target, self.running_mut(&m.name)) {
+                // A cycle already late keeps its target and its breach: the new target is for
+                // the next cycle.
+                (Some(_), Some(c)) if breached_at_instant(policy, c, at) => {}
                 (Some(t), Some(c)) if t != c.target => {
                     c.retargets.push(Retarget {
                         at,
@@ -326,20 +394,26 @@ impl Replay<'_> {
                     });
                     c.target = t;
                 }
+                // Withdrawn; one already late ends there as a late cycle (see `read`).
                 (None, Some(c)) => c.stop(at, Ending::Withdrawn, EndedBy::Withdrawn),
-                (Some(_), None) if !last_running && may_start && active => {
-                    let started = match m.start {
-                        StartEvent::Opened => true,
-                        StartEvent::FirstContact => self.contacted,
-                    };
-                    if started {
-                        self.start(at, m);
-                    }
-                }
+                (Some(_), None) if !last_running && may_start && start_happened => self.start(at, m),
                 _ => {}
             }
         }
     }
+}
+
+/// Whether a running cycle's deadline passed strictly before `at`: at the deadline itself an
+/// event is still in time.
+fn breached_at_instant(policy: &Policy, c: &Cycle, at: DateTime<Utc>) -> bool {
+    read(policy, 0, c, at).is_some_and(|(r, _)| r.is_breached())
+}
+
+/// Whether the metric's clock is held (paused) while the ticket is in `status`: its pause
+/// statuses, and resolved for a clock only closing stops (clocks run only while the ticket is
+/// open or waiting).
+fn holds(m: &Metric, status: Status) -> bool {
+    m.pauses_on(status) || (status == Status::Resolved && m.stop == StopEvent::Closed)
 }
 
 /// Reads a cycle at `now`; also returns the due used for the walk.
@@ -350,7 +424,9 @@ pub(super) fn read(
     now: DateTime<Utc>,
 ) -> Option<(ClockReading, Option<DateTime<Utc>>)> {
     let metric = policy.metric(&c.metric)?;
-    let cal = policy.metric_calendar(metric);
+    let cal = policy
+        .calendar(&c.calendar)
+        .unwrap_or_else(|| policy.metric_calendar(metric));
     let target = c.target_value()?;
     let end = c.stopped.map_or(now, |s| s.0).max(c.started_at);
 
@@ -384,6 +460,10 @@ pub(super) fn read(
     if let (Target::Business(_), true, Some(d)) = (target, ext_days > 0, due) {
         due = cal.add_working_days(d, ext_days).ok();
     }
+    // A breach the log keeps stands, whatever the calendar says now.
+    if let Some(kept) = c.kept_breach {
+        due = Some(due.map_or(kept, |d| d.min(kept)));
+    }
 
     let paused_secs: i64 = pauses
         .iter()
@@ -403,7 +483,10 @@ pub(super) fn read(
     };
     let breached = due.is_some_and(|d| d < end);
     let met_at = c.stopped.map(|s| s.0);
-    let state = if met_at.is_some() {
+    let withdrawn = c.stopped.is_some_and(|s| s.2 == EndedBy::Withdrawn);
+    let state = if withdrawn && !breached {
+        ClockState::Withdrawn
+    } else if met_at.is_some() {
         ClockState::Met
     } else if breached {
         ClockState::Breached
@@ -429,7 +512,8 @@ pub(super) fn read(
         state,
         target: c.target.clone(),
         started_at: c.started_at,
-        due_at: due,
+        // A withdrawn cycle has no deadline left to meet.
+        due_at: due.filter(|_| state != ClockState::Withdrawn),
         met_at,
         breached_at: due.filter(|_| breached),
         paused_secs,
@@ -437,7 +521,9 @@ pub(super) fn read(
     };
     let reading = ClockReading {
         clock,
-        calendar: metric.calendar.clone(),
+        calendar: policy
+            .calendar(&c.calendar)
+            .map_or_else(|| metric.calendar.clone(), |_| c.calendar.clone()),
         paused: paused_now,
         elapsed_secs: elapsed,
         extended,
@@ -461,9 +547,14 @@ fn due_after_pauses(
         let p0 = p0.max(cursor);
         let avail = cal.business_between(cursor, p0).num_seconds();
         if avail >= need {
-            return cal.add_business(cursor, Duration::seconds(need)).ok();
+            // Due before the pause began: the pause cannot undo the breach. A pause that
+            // begins at the very deadline is in time and holds the clock.
+            let due = cal.add_business(cursor, Duration::seconds(need)).ok()?;
+            if due < p0 {
+                return Some(due);
+            }
         }
-        need -= avail;
+        need -= avail.min(need);
         cursor = cursor.max(p1);
     }
     if let Some(end) = open_until {

@@ -89,8 +89,17 @@ pub enum Step {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
-    Met { at: DateTime<Tz>, how: Option<Ending> },
-    NotMet { at: DateTime<Tz> },
+    Met {
+        at: DateTime<Tz>,
+        how: Option<Ending>,
+    },
+    NotMet {
+        at: DateTime<Tz>,
+    },
+    /// The metric stopped applying before the deadline: no outcome.
+    Withdrawn {
+        at: DateTime<Tz>,
+    },
 }
 
 /// Every clock of the ticket at `now`, explained step by step, clocks in start order.
@@ -103,7 +112,9 @@ pub fn explain(policy: &Policy, ticket: &Ticket, log: &[LogEntry], now: DateTime
         let Some(metric) = policy.metric(&cycle.metric) else {
             continue;
         };
-        let cal = policy.metric_calendar(metric);
+        let cal = policy
+            .calendar(&r.calendar)
+            .unwrap_or_else(|| policy.metric_calendar(metric));
         let at = |t: DateTime<Utc>| cal.local(t);
         lines.push(Step::Header {
             metric: r.metric.clone(),
@@ -148,18 +159,27 @@ pub fn explain(policy: &Policy, ticket: &Ticket, log: &[LogEntry], now: DateTime
         walk_steps(cal, r.started_at, horizon, &mut steps);
         steps.sort_by_key(|(t, _)| *t);
         lines.extend(steps.into_iter().map(|(_, step)| step));
-        lines.push(due_step(cal, &r, cycle.stopped.map(|s| s.1), now));
+        lines.push(due_step(cal, &r, due, cycle.stopped.map(|s| s.1), now));
     }
     lines
 }
 
-fn due_step(cal: &Calendar, r: &ClockReading, how: Option<Ending>, now: DateTime<Utc>) -> Step {
+/// Where the clock stands; `due` is the deadline the walk used (a withdrawn cycle keeps none,
+/// but says which it had).
+fn due_step(
+    cal: &Calendar,
+    r: &ClockReading,
+    due: Option<DateTime<Utc>>,
+    how: Option<Ending>,
+    now: DateTime<Utc>,
+) -> Step {
     let outcome = match r.met_at {
+        Some(m) if r.is_withdrawn() => Outcome::Withdrawn { at: cal.local(m) },
         Some(m) => Outcome::Met { at: cal.local(m), how },
         None => Outcome::NotMet { at: cal.local(now) },
     };
     Step::Due {
-        due: r.due_at.map(|d| cal.local(d)),
+        due: due.or(r.due_at).map(|d| cal.local(d)),
         outcome,
         state: r.state,
         breached: r.is_breached(),

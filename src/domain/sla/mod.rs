@@ -4,27 +4,34 @@
 //!
 //! - **Cycles.** A metric's clock starts at its start event and is met by its stop event (see
 //!   `policy`). A recurring metric is met by each stop event, which starts the next cycle.
-//!   Moving to `resolved` also ends every running clock except those stopped by `closed` (the
-//!   customer has the result); `closed` ends all. Reopening (resolved/closed -> open) starts a
-//!   new cycle of every metric whose last cycle resolving or closing ended; old cycles keep
-//!   their outcome.
+//!   Clocks run only while the ticket is open or waiting: nothing starts on a resolved or
+//!   closed ticket. Moving to `resolved` ends every running clock except those stopped by
+//!   `closed`, which are held (paused) while resolved; `closed` ends all. Reopening starts a new
+//!   cycle of every metric whose last cycle resolving or closing ended, and the first cycle of
+//!   every metric that applies and never ran (or was withdrawn); old cycles keep their outcome.
 //! - **Targets.** A cycle takes its target from the latest snapshot in the log
-//!   (`Opened.targets`, `Field.targets`): a promise made is kept. A metric missing from the
-//!   snapshot falls back to the current policy's target for the ticket's fields. A priority,
-//!   kind or complexity change re-targets running cycles (start, elapsed and paused time stay);
-//!   a metric that no longer applies ends there, one that starts to apply starts there.
-//!   Calendars and metric definitions always come from the current policy, so a new holiday
-//!   moves running clocks.
+//!   (`Opened.targets`, then `Field.targets`, which the desk computes from the promise table
+//!   the ticket opened under). An opening that recorded the whole promise (its `calendars`) says
+//!   what applies; for older tickets a metric missing from the snapshot falls back to the
+//!   current policy. A priority, kind or complexity change re-targets running cycles (start,
+//!   elapsed and paused time stay) unless the cycle is already past its deadline at that
+//!   instant (then it keeps its target and its breach); a metric that no longer applies is
+//!   withdrawn there (a late one ends as a breach), one that starts to apply starts there.
+//!   A cycle counts on the calendar promised at opening (while the policy has it); calendars'
+//!   hours and holidays and metric definitions come from the current policy.
 //! - **Deadline.** A time target is business time: the due instant is where business time
 //!   outside pauses reaches the target. A day target's base is `add_working_days(start, n)`;
 //!   its budget is the business time from start to that base, and pauses push the due by the
-//!   business time they cover. Only pauses before the due count: a pause cannot undo a
-//!   breach. While a pause is open, the due moves with `now` and the remaining time is frozen.
-//! - **Extensions** add to the target of the running cycle: working days to a day target's
-//!   count, business time to its budget.
-//! - **State**: `Met` once stopped (then `breached_at` says whether it was late), else
-//!   `Breached` when the due has passed, else `Paused`, else `Warning` once elapsed reaches
-//!   the warning threshold (`warn_threshold`: `warn_at` x budget), else `Running`.
+//!   business time they cover. Only pauses that begin at or before the due count: a pause
+//!   cannot undo a breach, and one at the very deadline is in time. While a pause is open, the
+//!   due moves with `now` and the remaining time is frozen. A `BreachKept` system entry pins a
+//!   deadline missed under an earlier policy.
+//! - **Extensions** add to the target of the running cycle, never to one already late: working
+//!   days to a day target's count, business time to its budget.
+//! - **State**: `Withdrawn` once ended by withdrawal in time, `Met` once stopped otherwise
+//!   (then `breached_at` says whether it was late), else `Breached` when the due has passed
+//!   (strictly before the reading), else `Paused`, else `Warning` once elapsed reaches the
+//!   warning threshold (`warn_threshold`: `warn_at` x budget), else `Running`.
 //!
 //! One struct, [`Clock`], is what the engine produces, the store persists and reads back, and
 //! the board, KPIs and reports judge. The engine's [`ClockReading`] wraps it with what only a
@@ -55,15 +62,19 @@ pub enum ClockState {
     Warning,
     Breached,
     Met,
+    /// Ended because the metric stopped applying (a kind or complexity change) before its
+    /// deadline: neither met nor breached, and left out of compliance.
+    Withdrawn,
 }
 
 impl ClockState {
-    pub const ALL: [ClockState; 5] = [
+    pub const ALL: [ClockState; 6] = [
         ClockState::Running,
         ClockState::Paused,
         ClockState::Warning,
         ClockState::Breached,
         ClockState::Met,
+        ClockState::Withdrawn,
     ];
 
     pub fn slug(self) -> &'static str {
@@ -73,6 +84,7 @@ impl ClockState {
             ClockState::Warning => "warning",
             ClockState::Breached => "breached",
             ClockState::Met => "met",
+            ClockState::Withdrawn => "withdrawn",
         }
     }
 }
@@ -83,7 +95,7 @@ impl fmt::Display for ClockState {
     }
 }
 
-/// A state slug that is none of the five.
+/// A state slug that is none of the six.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownState(pub String);
 
@@ -114,6 +126,7 @@ pub struct Clock {
     /// `None` when the calendar never opens, and in the store while paused (the deadline
     /// moves as long as the pause lasts) unless it had already passed.
     pub due_at: Option<DateTime<Utc>>,
+    /// When the cycle stopped: met, or (state `Withdrawn`) withdrawn.
     pub met_at: Option<DateTime<Utc>>,
     /// The due instant, when it passed before the cycle was met (or before the reading).
     pub breached_at: Option<DateTime<Utc>>,
@@ -135,9 +148,14 @@ impl Clock {
         self.due_at.or(self.breached_at)
     }
 
-    /// Outcome known at `now`: met, or its deadline has passed.
+    /// Outcome known at `now`: met, or its deadline has passed. A withdrawn cycle has no
+    /// outcome: compliance leaves it out.
     pub fn decided(&self, now: DateTime<Utc>) -> bool {
-        self.met_at.is_some() || self.deadline().is_some_and(|d| d < now)
+        !self.is_withdrawn() && (self.met_at.is_some() || self.deadline().is_some_and(|d| d < now))
+    }
+
+    pub fn is_withdrawn(&self) -> bool {
+        self.state == ClockState::Withdrawn
     }
 
     /// Met by its deadline.
@@ -154,9 +172,9 @@ impl Clock {
         self.decided(now) && !self.on_time()
     }
 
-    /// Stopped: the cycle has its outcome.
+    /// Stopped: the cycle has its outcome (or, withdrawn, none).
     pub fn is_met(&self) -> bool {
-        self.state == ClockState::Met
+        matches!(self.state, ClockState::Met | ClockState::Withdrawn)
     }
 
     /// Counting down no more until the pause ends (a paused clock keeps no due in the store).
@@ -170,7 +188,7 @@ impl Clock {
     /// pauses (all taken before the reading, so before the due).
     pub fn warning_from(&self, policy: &Policy) -> Option<DateTime<Utc>> {
         match self.state {
-            ClockState::Met | ClockState::Paused => None,
+            ClockState::Met | ClockState::Paused | ClockState::Withdrawn => None,
             _ if self.due_at.is_none() => None,
             ClockState::Warning | ClockState::Breached => Some(self.started_at),
             ClockState::Running => {

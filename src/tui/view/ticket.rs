@@ -79,7 +79,7 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
         for (i, c) in clocks.iter().enumerate() {
             let warn = screen.warn_from.get(i).copied().flatten();
             let live = match c.state {
-                ClockState::Met => Live::None,
+                ClockState::Met | ClockState::Withdrawn => Live::None,
                 _ if c.paused => Live::Paused,
                 _ => match c.due_at {
                     Some(d) if d <= now => Live::Breached,
@@ -91,11 +91,7 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
             let (left, state_key) = match live {
                 Live::None => (
                     c.met_at.map(|m| local(m, tz)).unwrap_or_default(),
-                    if c.is_breached() {
-                        ClockState::Breached
-                    } else {
-                        ClockState::Met
-                    },
+                    if c.is_breached() { ClockState::Breached } else { c.state },
                 ),
                 Live::Paused => (format!("‖ {}", countdown(c.remaining_secs)), ClockState::Paused),
                 Live::Breached => (
@@ -129,7 +125,9 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
                     t!("tui.extended", locale = lang, by = sanitize_line(&c.extended))
                 ));
             }
-            let left_text = if live == Live::None {
+            let left_text = if live == Live::None && c.is_withdrawn() {
+                t!("tui.withdrawn_at", locale = lang, at = left).to_string()
+            } else if live == Live::None {
                 t!("tui.met_at", locale = lang, at = left).to_string()
             } else {
                 left
