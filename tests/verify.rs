@@ -191,6 +191,7 @@ fn an_older_database_is_chained_once_on_upgrade() {
              DROP TRIGGER log_entries_are_chained;
              ALTER TABLE log DROP COLUMN hash;
              DELETE FROM meta WHERE key = 'log_head';
+             DROP TABLE promises;
              PRAGMA user_version = 3;",
         )
         .unwrap();

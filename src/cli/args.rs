@@ -82,7 +82,7 @@ policy's auto_close_days); reopening is always possible."
     )]
     Status {
         id: i64,
-        /// New status (open, waiting, resolved, closed; 处理中/等待客户/已解决/已关闭)
+        /// New status: open, waiting, resolved, closed (处理中/等待客户/已解决/已关闭)
         state: Status,
         /// A note recorded with the change; with `resolved`, the resolution summary (required)
         #[arg(long, value_name = "TEXT", default_value = "")]
@@ -145,10 +145,11 @@ pub struct NewArgs {
     pub phone: String,
     #[arg(long, default_value = "")]
     pub email: String,
-    /// phone, email, chat, walk-in, other (电话/邮件/在线/到店)
+    /// phone, email, chat, walk-in, other (电话/邮件/在线/到店/其他)
     #[arg(long, default_value = "phone")]
     pub channel: Channel,
-    /// quality, damage, delivery, wrong-item, repair, return, enquiry, complaint, order-change, other
+    /// quality (质量问题), damage (商品破损), delivery (配送延误), wrong-item (商品错发), repair (维修),
+    /// return (退换货), enquiry (咨询), complaint (投诉), order-change (订单修改/取消), other (其他)
     #[arg(long, default_value = "enquiry")]
     pub kind: Kind,
     /// urgent, important, normal (紧急/重要/一般)
@@ -175,7 +176,7 @@ pub struct NewArgs {
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// Only this status (repeatable): open, waiting, resolved, closed
+    /// Only this status (repeatable): open, waiting, resolved, closed (处理中/等待客户/已解决/已关闭)
     #[arg(long)]
     pub status: Vec<Status>,
     /// Every ticket, whatever its status
@@ -203,7 +204,8 @@ pub struct LogArgs {
     pub id: i64,
     /// What happened; use quotes
     pub text: String,
-    /// Record a customer contact (outbound unless --inbound)
+    /// Record a customer contact (outbound unless --inbound): call, email, message, visit
+    /// (电话/邮件/消息/上门)
     #[arg(long, value_name = "METHOD")]
     pub contact: Option<ContactMethod>,
     /// The customer contacted us
@@ -230,15 +232,18 @@ pub struct EditArgs {
     pub phone: Option<String>,
     #[arg(long)]
     pub email: Option<String>,
+    /// phone, email, chat, walk-in, other (电话/邮件/在线/到店/其他)
     #[arg(long)]
     pub channel: Option<Channel>,
-    /// Re-targets the SLA clocks (logged)
+    /// Re-targets the SLA clocks (logged): quality (质量问题), damage (商品破损), delivery (配送延误),
+    /// wrong-item (商品错发), repair (维修), return (退换货), enquiry (咨询), complaint (投诉),
+    /// order-change (订单修改/取消), other (其他)
     #[arg(long)]
     pub kind: Option<Kind>,
-    /// Re-targets the SLA clocks (logged)
+    /// Re-targets the SLA clocks (logged): urgent, important, normal (紧急/重要/一般)
     #[arg(long)]
     pub priority: Option<Priority>,
-    /// Re-targets the SLA clocks (logged)
+    /// Re-targets the SLA clocks (logged): ordinary or complex (一般/复杂)
     #[arg(long)]
     pub complexity: Option<Complexity>,
     #[arg(long)]
@@ -272,6 +277,8 @@ pub enum SlaCommand {
     /// Move a deadline, within the metric's maximum extension
     Extend {
         id: i64,
+        /// Metric, by name or label: first-response, plan, resolution, ...
+        /// (首次响应/投诉受理/解决方案/解决时限/每日进度)
         metric: String,
         /// 3d (working days) or 4h (business time)
         #[arg(long, value_name = "DURATION")]
@@ -298,7 +305,8 @@ pub enum ReviewCommand {
     Judge {
         /// Ticket id
         id: i64,
-        /// Metric of the breached clock (first-response, resolution, ...)
+        /// Metric of the breached clock, by name or label: first-response, resolution, ...
+        /// (首次响应/投诉受理/解决方案/解决时限/每日进度)
         metric: String,
         /// Which cycle [default: the oldest unjudged breached one]
         #[arg(long, value_name = "N")]
@@ -345,7 +353,7 @@ pub enum CallbackCommand {
     Record {
         /// Ticket id
         id: i64,
-        /// yes or no (是/否)
+        /// yes or no (是/否, 已接通/未接通)
         #[arg(long, value_name = "yes|no", value_parser = parse_yes_no, action = clap::ArgAction::Set)]
         reached: bool,
         /// Satisfaction 1-5 (only when reached)
@@ -410,11 +418,7 @@ fn parse_month(s: &str) -> Result<Month, String> {
 }
 
 fn parse_yes_no(s: &str) -> Result<bool, String> {
-    match s.trim().to_lowercase().as_str() {
-        "yes" | "y" | "true" | "是" | "接通" => Ok(true),
-        "no" | "n" | "false" | "否" | "未接通" => Ok(false),
-        _ => Err(format!("'{s}' is not yes or no")),
-    }
+    crate::domain::callback::parse_reached(s).ok_or_else(|| format!("'{s}' is not yes or no"))
 }
 
 /// `edit --purchased`: a date, or "" to clear it. (A plain `Option<Option<_>>` field would make

@@ -28,6 +28,7 @@ pub fn run(setup: &Setup, command: SlaCommand) -> Result<()> {
                 let why = crate::words::errors::target(&e, setup.lang);
                 CliError::usage(crate::words::errors::flagged("by", &why, setup.lang))
             })?;
+            let metric = setup.policy.metric_named(&metric).map_or(metric, |m| m.name.clone());
             let mut desk = setup.desk_for_write()?;
             desk.extend(id, None, &metric, &by, &reason)?;
             println!("{}", t!("cli.extended", id = id, metric = metric, by = by.to_string()));

@@ -50,6 +50,7 @@ pub fn review(setup: &Setup, command: ReviewCommand) -> Result<()> {
             {
                 return Err(CliError::usage(crate::words::errors::flag(&e, setup.lang)));
             }
+            let metric = setup.policy.metric_named(&metric).map_or(metric, |m| m.name.clone());
             let mut desk = setup.desk_for_write()?;
             let review = desk.judge(id, &metric, cycle, &judgement)?;
             let remedy = match (review.judgement.remedy, review.judgement.amount) {

@@ -9,6 +9,15 @@ use rand_chacha::ChaCha8Rng;
 use std::fmt;
 use std::str::FromStr;
 
+/// Whether the customer was reached, as a person types it: yes/no, 是/否, 已接通/未接通.
+pub fn parse_reached(typed: &str) -> Option<bool> {
+    match crate::domain::ticket::normalize_word(typed).as_str() {
+        "yes" | "y" | "true" | "是" | "接通" | "已接通" => Some(true),
+        "no" | "n" | "false" | "否" | "未接通" => Some(false),
+        _ => None,
+    }
+}
+
 /// A calendar month of the shop calendar, written `YYYY-MM`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Month {

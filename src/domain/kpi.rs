@@ -25,49 +25,23 @@ use crate::domain::callback::Month;
 use crate::domain::policy::{Policy, StartEvent, StopEvent};
 use crate::domain::review::BreachClass;
 use crate::domain::sla::Clock;
-use crate::domain::ticket::Status;
+use crate::domain::ticket::{Status, vocabulary};
 use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::str::FromStr;
 
 /// The compliance lines the commitment letters draw.
 pub const ACCEPTABLE_PERCENT: f64 = 80.0;
 pub const MINOR_PERCENT: f64 = 50.0;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PeriodKind {
-    Day,
-    Week,
-    Month,
-}
-
-impl PeriodKind {
-    /// `daily`, `weekly`, `monthly` (the report's name).
-    pub fn slug(self) -> &'static str {
-        match self {
-            PeriodKind::Day => "daily",
-            PeriodKind::Week => "weekly",
-            PeriodKind::Month => "monthly",
-        }
+vocabulary!(
+    /// A report's period: `daily`, `weekly`, `monthly` (日报/周报/月报).
+    PeriodKind, "period" {
+        Day => "daily" | "day" | "日报" | "服务日报" | "每日",
+        Week => "weekly" | "week" | "周报" | "服务周报" | "每周",
+        Month => "monthly" | "month" | "月报" | "服务月报" | "每月",
     }
-}
-
-impl FromStr for PeriodKind {
-    type Err = crate::domain::ticket::UnknownValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_lowercase().as_str() {
-            "daily" | "day" | "日报" => Ok(PeriodKind::Day),
-            "weekly" | "week" | "周报" => Ok(PeriodKind::Week),
-            "monthly" | "month" | "月报" => Ok(PeriodKind::Month),
-            _ => Err(crate::domain::ticket::UnknownValue {
-                field: "period",
-                value: s.to_string(),
-                choices: "daily, weekly, monthly".into(),
-            }),
-        }
-    }
-}
+);
 
 /// A day, a Monday-to-Sunday week or a month of the shop calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 //! from it, so every event that moves a clock is recorded here with its data.
 
 use crate::domain::review::{Amount, BreachClass, Remedy};
-use crate::domain::ticket::{Complexity, Kind, Priority, Status};
+use crate::domain::ticket::{Complexity, Kind, Priority, Status, vocabulary};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -13,53 +13,23 @@ use std::fmt;
 /// table it opened under): a promise made is kept.
 pub type Targets = BTreeMap<String, String>;
 
-/// How the desk reached the customer, or the customer reached the desk.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ContactMethod {
-    Call,
-    Email,
-    Message,
-    Visit,
-}
-
-impl ContactMethod {
-    pub const ALL: &'static [ContactMethod] = &[Self::Call, Self::Email, Self::Message, Self::Visit];
-
-    pub fn slug(self) -> &'static str {
-        match self {
-            Self::Call => "call",
-            Self::Email => "email",
-            Self::Message => "message",
-            Self::Visit => "visit",
-        }
+vocabulary!(
+    /// How the desk reached the customer, or the customer reached the desk.
+    ContactMethod, "contact" {
+        Call => "call" | "phone" | "电话",
+        Email => "email" | "mail" | "邮件" | "邮箱" | "电子邮件",
+        Message => "message" | "msg" | "chat" | "消息" | "短信" | "在线",
+        Visit => "visit" | "上门" | "到店" | "来访",
     }
-}
+);
 
-impl std::str::FromStr for ContactMethod {
-    type Err = crate::domain::ticket::UnknownValue;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_lowercase().as_str() {
-            "call" | "phone" | "电话" => Ok(Self::Call),
-            "email" | "mail" | "邮件" => Ok(Self::Email),
-            "message" | "msg" | "chat" | "消息" | "短信" => Ok(Self::Message),
-            "visit" | "上门" | "到店" => Ok(Self::Visit),
-            _ => Err(crate::domain::ticket::UnknownValue {
-                field: "contact",
-                value: s.to_string(),
-                choices: "call, email, message, visit".into(),
-            }),
-        }
+vocabulary!(
+    /// Who started the contact: the desk (outbound) or the customer (inbound).
+    Direction, "direction" {
+        Outbound => "outbound" | "我方联系" | "主动",
+        Inbound => "inbound" | "客户联系" | "客户主动",
     }
-}
-
-/// Who started the contact: the desk (outbound) or the customer (inbound).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Direction {
-    Outbound,
-    Inbound,
-}
+);
 
 /// What happened. The variant tag (`event` in stored data) is also the entry's `kind` in JSON output.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

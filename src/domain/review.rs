@@ -21,7 +21,7 @@ vocabulary!(
         Compensation => "compensation" | "赔偿" | "补偿",
         Refund => "refund" | "退款",
         Replacement => "replacement" | "换货" | "更换",
-        None => "none" | "无",
+        None => "none" | "无" | "无补救",
     }
 );
 

@@ -37,7 +37,7 @@ macro_rules! vocabulary {
         impl ::std::str::FromStr for $name {
             type Err = $crate::domain::ticket::UnknownValue;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
-                let t = s.trim().to_lowercase().replace('_', "-");
+                let t = $crate::domain::ticket::normalize_word(s);
                 $(
                     if t == $slug $(|| t == $alias)* { return Ok($name::$variant); }
                 )+
@@ -47,6 +47,21 @@ macro_rules! vocabulary {
     };
 }
 pub(crate) use vocabulary;
+
+/// A typed word as the vocabularies compare it: full-width letters and punctuation (a Chinese
+/// input method left in full-width mode) as ASCII, trimmed (full-width spaces too), lower case,
+/// `_` as `-`.
+pub fn normalize_word(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .collect::<String>()
+        .trim()
+        .to_lowercase()
+        .replace('_', "-")
+}
 
 /// A value that is not one of a vocabulary's words.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,14 +91,14 @@ vocabulary!(
     Priority, "priority" {
         Urgent => "urgent" | "紧急" | "u",
         Important => "important" | "重要" | "i",
-        Normal => "normal" | "一般" | "n",
+        Normal => "normal" | "一般" | "普通" | "n",
     }
 );
 
 vocabulary!(
-    /// Whether the letter treats the issue as ordinary or complex (一般/复杂).
+    /// Whether the letter treats the issue as ordinary or complex (一般/复杂: 一般性问题, 复杂问题).
     Complexity, "complexity" {
-        Ordinary => "ordinary" | "普通" | "一般问题",
+        Ordinary => "ordinary" | "一般" | "一般性" | "一般问题" | "一般性问题" | "普通" | "普通问题",
         Complex => "complex" | "复杂" | "复杂问题",
     }
 );
@@ -92,8 +107,8 @@ vocabulary!(
     /// Where the request came in (需求登记渠道).
     Channel, "channel" {
         Phone => "phone" | "电话",
-        Email => "email" | "邮件" | "mail",
-        Chat => "chat" | "在线" | "online",
+        Email => "email" | "邮件" | "mail" | "邮箱" | "电子邮件",
+        Chat => "chat" | "在线" | "online" | "线上" | "在线聊天",
         WalkIn => "walk-in" | "walkin" | "到店" | "来访",
         Other => "other" | "其他",
     }
@@ -104,13 +119,13 @@ vocabulary!(
     Kind, "kind" {
         Quality => "quality" | "质量问题" | "质量",
         Damage => "damage" | "商品破损" | "破损",
-        Delivery => "delivery" | "配送延误" | "配送",
+        Delivery => "delivery" | "配送延误" | "配送" | "延误",
         WrongItem => "wrong-item" | "商品错发" | "错发",
         Repair => "repair" | "维修",
         Return => "return" | "退换货" | "退货" | "换货",
         Enquiry => "enquiry" | "inquiry" | "咨询",
         Complaint => "complaint" | "投诉",
-        OrderChange => "order-change" | "订单修改" | "订单取消" | "订单修改/取消",
+        OrderChange => "order-change" | "订单修改/取消" | "订单修改" | "订单取消" | "取消",
         Other => "other" | "其他",
     }
 );
@@ -118,7 +133,7 @@ vocabulary!(
 vocabulary!(
     /// Where a ticket is in its life. Reopening returns a ticket to `Open`.
     Status, "status" {
-        Open => "open" | "处理中" | "打开" | "reopen" | "reopened",
+        Open => "open" | "处理中" | "打开" | "reopen" | "reopened" | "重新打开" | "重开",
         Waiting => "waiting" | "等待客户" | "等待",
         Resolved => "resolved" | "已解决" | "解决",
         Closed => "closed" | "已关闭" | "关闭",
@@ -459,6 +474,19 @@ mod tests {
             err,
             "priority: unknown value 'asap' (expected one of: urgent, important, normal)"
         );
+    }
+
+    #[test]
+    fn each_vocabulary_reads_its_own_chinese_words_as_an_input_method_types_them() {
+        assert_eq!("一般".parse::<Priority>().unwrap(), Priority::Normal);
+        assert_eq!("一般".parse::<Complexity>().unwrap(), Complexity::Ordinary);
+        assert!("一般".parse::<Kind>().is_err());
+        assert_eq!(
+            "\u{3000}ＵＲＧＥＮＴ\u{3000}".parse::<Priority>().unwrap(),
+            Priority::Urgent
+        );
+        assert_eq!("订单修改／取消".parse::<Kind>().unwrap(), Kind::OrderChange);
+        assert_eq!("Walk_In".parse::<Channel>().unwrap(), Channel::WalkIn);
     }
 
     #[test]

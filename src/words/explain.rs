@@ -2,7 +2,7 @@
 //! reader's language. The domain hands over values; only this file turns them into sentences.
 
 use crate::domain::policy::Policy;
-use crate::domain::sla::{Ending, ExtensionError, Outcome, Step};
+use crate::domain::sla::{ClockState, Ending, ExtensionError, Outcome, Step};
 use crate::domain::target::Target;
 use crate::domain::text::sanitize_line;
 use crate::t;
@@ -91,7 +91,12 @@ pub fn step(step: &Step, policy: &Policy, lang: &str) -> String {
             let ranges = if ranges.is_empty() {
                 t!("explain.closed", locale = lang).to_string()
             } else {
-                ranges.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(", ")
+                let separator = t!("explain.separator", locale = lang).to_string();
+                ranges
+                    .iter()
+                    .map(|r| r.to_string())
+                    .collect::<Vec<_>>()
+                    .join(&separator)
             };
             t!("explain.override", locale = lang, date = date, ranges = ranges).to_string()
         }
@@ -120,17 +125,23 @@ pub fn step(step: &Step, policy: &Policy, lang: &str) -> String {
                 .as_ref()
                 .map_or_else(|| t!("explain.never", locale = lang).to_string(), at);
             let outcome = match outcome {
-                Outcome::Met { at: when, how } => t!(
-                    "explain.met",
-                    locale = lang,
-                    at = at(when),
-                    how = how.map(|h| ending(h, lang)).unwrap_or_default()
-                ),
+                // Withdrawn is no success: it says when the clock stopped applying.
+                Outcome::Met {
+                    at: when,
+                    how: Some(Ending::Withdrawn),
+                } => t!("explain.withdrawn", locale = lang, at = at(when)),
+                Outcome::Met {
+                    at: when,
+                    how: Some(how),
+                } => t!("explain.met", locale = lang, at = at(when), how = ending(*how, lang)),
+                Outcome::Met { at: when, how: None } => t!("explain.met_plain", locale = lang, at = at(when)),
                 Outcome::NotMet { at: when } => t!("explain.not_met", locale = lang, at = at(when)),
                 Outcome::Withdrawn { at: when } => t!("explain.withdrawn_at", locale = lang, at = at(when)),
             };
+            // A clock met late still says it breached; a breached one says it once.
+            let suffix = *breached && *state != ClockState::Breached;
             let mut state = super::word("clock", state.slug(), lang);
-            if *breached {
+            if suffix {
                 state.push_str(&t!("explain.breached", locale = lang));
             }
             t!(

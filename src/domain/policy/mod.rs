@@ -322,6 +322,24 @@ impl Policy {
         self.metrics.iter().find(|m| m.name == name)
     }
 
+    /// The metric a person typed: its name, or its label in either language (首次响应) when
+    /// exactly one metric carries it.
+    pub fn metric_named(&self, typed: &str) -> Option<&Metric> {
+        if let Some(m) = self.metric(typed.trim()) {
+            return Some(m);
+        }
+        let typed = crate::domain::ticket::normalize_word(typed);
+        let same = |text: &str| crate::domain::ticket::normalize_word(text) == typed;
+        let mut found = self
+            .metrics
+            .iter()
+            .filter(|m| same(&m.name) || same(&m.label_en) || same(&m.label_zh));
+        match (found.next(), found.next()) {
+            (Some(m), None) => Some(m),
+            _ => None,
+        }
+    }
+
     /// The calendar a metric runs on.
     pub fn metric_calendar(&self, metric: &Metric) -> &Calendar {
         self.calendar(&metric.calendar).unwrap_or_else(|| self.shop_calendar())
@@ -337,5 +355,21 @@ impl Policy {
                     .map(|t| (m.name.clone(), t.to_string()))
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_metric_is_found_by_its_name_or_either_label() {
+        let policy = Policy::builtin();
+        let name = |typed: &str| policy.metric_named(typed).map(|m| m.name.as_str());
+        assert_eq!(name("resolution"), Some("resolution"));
+        assert_eq!(name("解决时限"), Some("resolution"));
+        assert_eq!(name(" first response "), Some("first-response"));
+        assert_eq!(name("首次响应"), Some("first-response"));
+        assert_eq!(name("响应"), None);
     }
 }

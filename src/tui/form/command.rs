@@ -124,14 +124,6 @@ impl FromStr for Entry {
     }
 }
 
-fn direction(s: &str) -> Result<Direction, ()> {
-    match s {
-        "outbound" => Ok(Direction::Outbound),
-        "inbound" => Ok(Direction::Inbound),
-        _ => Err(()),
-    }
-}
-
 /// Reads fields and collects the problems, so every bad field is marked at once.
 struct Reader<'a> {
     form: &'a Form,
@@ -225,7 +217,7 @@ impl Form {
                 let kind = match entry {
                     Some(Entry::Contact) => {
                         let method = r.slug::<ContactMethod>(FieldId::Method);
-                        let direction = r.choice(FieldId::Direction, |s| direction(s).ok());
+                        let direction = r.slug::<Direction>(FieldId::Direction);
                         method
                             .zip(direction)
                             .map(|(method, direction)| FollowUp::Contact { method, direction })
