@@ -125,6 +125,7 @@ fn every_step() -> Vec<Step> {
             to: "2h".into(),
             field: field.into(),
             value: value.into(),
+            applied: field != "kind",
         },
     };
     let mut steps = vec![

@@ -46,8 +46,13 @@ pub fn step(step: &Step, policy: &Policy, lang: &str) -> String {
                 _ => sanitize_line(&retarget.value),
             };
             let why = format!("{} -> {value}", super::word("field", field, lang));
+            let key = if retarget.applied {
+                "explain.retargeted"
+            } else {
+                "explain.retarget_kept"
+            };
             t!(
-                "explain.retargeted",
+                key,
                 locale = lang,
                 at = at(when),
                 from = target_text(&retarget.from, lang),
