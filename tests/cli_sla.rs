@@ -331,3 +331,62 @@ fn an_extension_cannot_erase_a_breach() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("already breached"), "{err}");
 }
+
+#[test]
+fn a_return_cannot_have_its_resolution_extended_under_the_default_policy() {
+    let dir = setup();
+    let d = dir.path();
+    let at = ["--now", "2026-11-23 10:00"];
+    stdout_ok(promptly(
+        d,
+        &["new", "--title", "Refund", "--kind", "return", at[0], at[1]],
+    ));
+    let before = std::fs::read(d.join("desk.db")).unwrap();
+    let args = [
+        "sla",
+        "extend",
+        "1",
+        "resolution",
+        "--by",
+        "1d",
+        "--reason",
+        "refund delayed",
+        at[0],
+        at[1],
+    ];
+    let refused = promptly(d, &args);
+    assert_eq!(refused.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        err.contains("cannot be extended for a return ticket") && err.contains("quality, repair"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(d.join("desk.db")).unwrap(), before);
+    let zh = common::promptly(&d.join("desk.db"), "zh-CN")
+        .args(args)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&zh.stderr);
+    assert!(
+        err.contains("退换货工单的 resolution 不能延期") && err.contains("质量问题、维修"),
+        "{err}"
+    );
+
+    // `sla check` shows the allowances per kind, of the builtin policy and of a user's.
+    let text = stdout_ok(promptly(d, &["sla", "check"]));
+    assert!(
+        text.contains("may be extended by at most: quality 3d; repair 3d; other kinds not extendable"),
+        "{text}"
+    );
+    let policy = d.join("mine.toml");
+    std::fs::write(
+        &policy,
+        "[calendars.shop]\ntimezone = \"Asia/Shanghai\"\nmon = [\"09:00-18:00\"]\n\n[metrics.resolution]\nstop = \"resolved\"\ntarget = \"3d\"\nmax_extension = \"2d\"\n[metrics.resolution.max_extension_kinds]\nreturn = \"none\"\n",
+    )
+    .unwrap();
+    let text = stdout_ok(promptly(d, &["sla", "check", "--policy", policy.to_str().unwrap()]));
+    assert!(
+        text.contains("may be extended by at most: 2d; return not extendable"),
+        "{text}"
+    );
+}

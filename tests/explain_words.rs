@@ -9,7 +9,7 @@ use promptly::domain::calendar::OpenRange;
 use promptly::domain::policy::Policy;
 use promptly::domain::sla::{ClockState, Ending, ExtensionError, Outcome, Retarget, Step};
 use promptly::domain::target::Target;
-use promptly::domain::ticket::Status;
+use promptly::domain::ticket::{Kind, Status};
 use promptly::words::explain;
 use std::path::Path;
 
@@ -125,6 +125,7 @@ fn every_step() -> Vec<Step> {
             to: "2h".into(),
             field: field.into(),
             value: value.into(),
+            applied: field != "kind",
         },
     };
     let mut steps = vec![
@@ -248,6 +249,11 @@ fn every_extension_refusal_is_worded_in_chinese() {
     let refusals = [
         ExtensionError::UnknownMetric("foo".into()),
         ExtensionError::NotExtendable(metric()),
+        ExtensionError::NotExtendableForKind {
+            metric: metric(),
+            kind: Kind::Return,
+            kinds: vec![Kind::Quality, Kind::Repair],
+        },
         ExtensionError::NotRunning(metric()),
         ExtensionError::AlreadyMet(metric()),
         ExtensionError::AlreadyBreached { metric: metric(), due },
@@ -277,6 +283,7 @@ fn every_extension_refusal_is_worded_in_chinese() {
         match r {
             ExtensionError::UnknownMetric(_)
             | ExtensionError::NotExtendable(_)
+            | ExtensionError::NotExtendableForKind { .. }
             | ExtensionError::NotRunning(_)
             | ExtensionError::AlreadyMet(_)
             | ExtensionError::AlreadyBreached { .. }

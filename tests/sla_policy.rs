@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use promptly::domain::policy::{Expected, Policy, Problem, StopEvent, ValueKind};
-use promptly::domain::target::Target;
+use promptly::domain::target::{Target, TargetError, TargetProblem};
 use promptly::domain::ticket::{Complexity, Kind, Priority};
 
 const CAL: &str = r#"[calendars.shop]
@@ -42,7 +42,13 @@ fn builtin_policy_parses_with_its_calendars_and_metrics() {
     let res = p.metric("resolution").unwrap();
     assert_eq!(res.label("zh"), "解决时限");
     assert_eq!(res.label("en"), "Resolution");
-    assert_eq!(res.max_extension, Some(Target::WorkingDays(3)));
+    // 最长10个工作日 is for repairs: no base allowance, 3d for repair and quality only.
+    assert_eq!(res.max_extension, None);
+    assert_eq!(res.max_extension_for(Kind::Repair), Some(Target::WorkingDays(3)));
+    assert_eq!(res.max_extension_for(Kind::Quality), Some(Target::WorkingDays(3)));
+    assert_eq!(res.max_extension_for(Kind::Return), None);
+    assert_eq!(res.max_extension_for(Kind::Enquiry), None);
+    assert_eq!(res.extendable_kinds(), [Kind::Quality, Kind::Repair]);
     assert_eq!(res.stop, StopEvent::Resolved);
     assert!(p.metric("progress").unwrap().recurring);
 }
@@ -442,5 +448,130 @@ fn a_section_of_the_wrong_type_and_an_unknown_section_are_refused() {
                 }
             ),
         ]
+    );
+}
+
+const EXTENDED: &str = "\n[metrics.fix]\nstop = \"resolved\"\ntarget = \"5d\"\nmax_extension = \"2d\"\n[metrics.fix.kinds]\nenquiry = \"4h\"\n[metrics.fix.max_extension_kinds]\n";
+
+#[test]
+fn per_kind_allowances_override_the_base_and_none_refuses() {
+    let text = format!("{CAL}{EXTENDED}return = \"none\"\n\"维修\" = \"3d\"\nenquiry = \"1h\"\n");
+    let p = Policy::parse(&text, "policy.toml").unwrap();
+    let fix = p.metric("fix").unwrap();
+    assert_eq!(fix.max_extension_for(Kind::Other), Some(Target::WorkingDays(2)));
+    assert_eq!(fix.max_extension_for(Kind::Repair), Some(Target::WorkingDays(3)));
+    assert_eq!(fix.max_extension_for(Kind::Enquiry), Some(Target::hours(1)));
+    assert_eq!(fix.max_extension_for(Kind::Return), None);
+    assert!(!fix.extendable_kinds().contains(&Kind::Return));
+    assert_eq!(fix.extendable_kinds().len(), Kind::ALL.len() - 1);
+    // "none" also reads for the base: nothing is extendable then but the kinds named.
+    let text = text.replace("max_extension = \"2d\"", "max_extension = \"none\"");
+    let fix = Policy::parse(&text, "policy.toml")
+        .unwrap()
+        .metric("fix")
+        .unwrap()
+        .clone();
+    assert_eq!(fix.max_extension, None);
+    assert_eq!(fix.extendable_kinds(), [Kind::Repair, Kind::Enquiry]);
+}
+
+#[test]
+fn bad_per_kind_allowances_are_located_by_file_line_and_field() {
+    let text = format!("{CAL}{EXTENDED}broken = \"1d\"\nrepair = \"soon\"\nquality = \"2h\"\nenquiry = \"1d\"\n");
+    assert_eq!(
+        located(&text),
+        [
+            (
+                12,
+                "metrics.fix.max_extension_kinds.broken".to_string(),
+                Problem::UnknownKind("broken".into())
+            ),
+            (
+                13,
+                "metrics.fix.max_extension_kinds.repair".to_string(),
+                Problem::BadExtension(TargetError {
+                    text: "soon".into(),
+                    problem: TargetProblem::NotATarget
+                })
+            ),
+            // Hours for a kind on a day target, days for the kind on an hour target.
+            (
+                14,
+                "metrics.fix.max_extension_kinds.quality".to_string(),
+                Problem::ExtensionUnit
+            ),
+            (
+                15,
+                "metrics.fix.max_extension_kinds.enquiry".to_string(),
+                Problem::ExtensionUnit
+            ),
+        ]
+    );
+    let shown = errors(&text);
+    assert!(
+        shown[0].starts_with("policy.toml:12: metrics.fix.max_extension_kinds.broken: unknown kind \"broken\""),
+        "{}",
+        shown[0]
+    );
+    assert!(
+        shown[1].starts_with("policy.toml:13: metrics.fix.max_extension_kinds.repair: target \"soon\"")
+            && shown[1].ends_with("; or \"none\" for no extensions"),
+        "{}",
+        shown[1]
+    );
+    let zh = promptly::words::policy::problem(&Policy::parse(&text, "p.toml").unwrap_err()[1].problem, "zh-CN");
+    assert!(zh.ends_with("；或写“none”表示不可延期"), "{zh}");
+
+    let text = format!("{CAL}{EXTENDED}return = 3\n");
+    assert_eq!(
+        located(&text),
+        [(
+            12,
+            "metrics.fix.max_extension_kinds.return".to_string(),
+            wrong(Some(Expected::Extension), ValueKind::Integer)
+        )]
+    );
+    assert_eq!(
+        one_error(&text),
+        "policy.toml:12: metrics.fix.max_extension_kinds.return: expected a target (\"3d\", \"2h\") or \"none\", found an integer"
+    );
+    let text = format!("{CAL}{EXTENDED}")
+        .replace("[metrics.fix.max_extension_kinds]\n", "")
+        .replace(
+            "max_extension = \"2d\"\n",
+            "max_extension = \"2d\"\nmax_extension_kinds = \"3d\"\n",
+        );
+    assert_eq!(
+        located(&text),
+        [(
+            9,
+            "metrics.fix.max_extension_kinds".to_string(),
+            wrong(Some(Expected::Table), ValueKind::String)
+        )]
+    );
+}
+
+#[test]
+fn the_fingerprint_follows_the_per_kind_allowances() {
+    let fp = |text: &str| Policy::parse(text, "policy.toml").unwrap().fingerprint();
+    let base = format!("{CAL}{EXTENDED}repair = \"3d\"\n");
+    let fingerprint = fp(&base);
+    for edited in [
+        base.replace("repair = \"3d\"", "repair = \"4d\""),
+        base.replace("repair = \"3d\"", "repair = \"none\""),
+        base.replace("repair = \"3d\"", "quality = \"3d\""),
+        format!("{base}return = \"none\"\n"),
+    ] {
+        assert_ne!(fp(&edited), fingerprint, "{edited}");
+    }
+    // The same meaning written differently: a Chinese kind, "none" in capitals.
+    assert_eq!(fp(&base.replace("repair = ", "\"维修\" = ")), fingerprint);
+    let none = format!("{base}return = \"none\"\n");
+    assert_eq!(fp(&none.replace("\"none\"", "\"NONE\"")), fp(&none));
+    // An empty table means what no table means.
+    let empty = format!("{CAL}{EXTENDED}");
+    assert_eq!(
+        fp(&empty),
+        fp(&empty.replace("[metrics.fix.max_extension_kinds]\n", ""))
     );
 }

@@ -123,8 +123,8 @@ fn print_summary(policy: &crate::domain::policy::Policy) {
             t!("sla.warn_at"),
             m.warn_at * 100.0
         );
-        if let Some(max) = m.max_extension {
-            println!("  {}: {max}", t!("sla.max_extension"));
+        if m.max_extension.is_some() || !m.max_extension_kinds.is_empty() {
+            println!("  {}: {}", t!("sla.max_extension"), allowances(m));
         }
         if m.recurring {
             println!("  {}", t!("sla.recurring"));
@@ -137,4 +137,21 @@ fn print_summary(policy: &crate::domain::policy::Policy) {
             println!("  {}", t!("sla.only_complex"));
         }
     }
+}
+
+/// A metric's extension allowances for `sla check`: "3d; return not extendable", or without a
+/// base allowance "quality 3d; repair 3d; other kinds not extendable".
+fn allowances(m: &crate::domain::policy::Metric) -> String {
+    let none = t!("sla.max_extension_none").to_string();
+    let mut parts: Vec<String> = m.max_extension.iter().map(Target::to_string).collect();
+    for (kind, max) in &m.max_extension_kinds {
+        parts.push(format!(
+            "{kind} {}",
+            max.map_or_else(|| none.clone(), |t| t.to_string())
+        ));
+    }
+    if m.max_extension.is_none() {
+        parts.push(format!("{} {none}", t!("sla.max_extension_other")));
+    }
+    parts.join("; ")
 }

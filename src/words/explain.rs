@@ -46,8 +46,13 @@ pub fn step(step: &Step, policy: &Policy, lang: &str) -> String {
                 _ => sanitize_line(&retarget.value),
             };
             let why = format!("{} -> {value}", super::word("field", field, lang));
+            let key = if retarget.applied {
+                "explain.retargeted"
+            } else {
+                "explain.retarget_kept"
+            };
             t!(
-                "explain.retargeted",
+                key,
                 locale = lang,
                 at = at(when),
                 from = target_text(&retarget.from, lang),
@@ -212,6 +217,18 @@ pub fn extension_error(e: &ExtensionError, lang: &str) -> String {
         }
         ExtensionError::NotExtendable(m) => {
             t!("extend.not_extendable", locale = lang, metric = sanitize_line(m)).to_string()
+        }
+        ExtensionError::NotExtendableForKind { metric, kind, kinds } => {
+            let kind_word = |k: &crate::domain::ticket::Kind| super::word("kind", k.slug(), lang);
+            let kinds: Vec<String> = kinds.iter().map(kind_word).collect();
+            t!(
+                "extend.not_extendable_for_kind",
+                locale = lang,
+                metric = sanitize_line(metric),
+                kind = kind_word(kind),
+                kinds = kinds.join(&t!("refusal.separator", locale = lang))
+            )
+            .to_string()
         }
         ExtensionError::NotRunning(m) => t!("extend.not_running", locale = lang, metric = sanitize_line(m)).to_string(),
         ExtensionError::AlreadyMet(m) => t!("extend.already_met", locale = lang, metric = sanitize_line(m)).to_string(),

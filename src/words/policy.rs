@@ -91,6 +91,13 @@ pub fn problem(p: &Problem, lang: &str) -> String {
         Problem::BadDate(text) => t!("policy.bad_date", locale = lang, text = q(text)).to_string(),
         // The target's own reason (it quotes the text).
         Problem::BadTarget(e) => crate::words::errors::target(e, lang),
+        Problem::BadExtension(e) => t!(
+            "policy.bad_extension",
+            locale = lang,
+            target = crate::words::errors::target(e, lang),
+            none = crate::domain::policy::NO_EXTENSION
+        )
+        .to_string(),
         Problem::UnknownStart(text) => {
             let choices: Vec<&str> = StartEvent::ALL.iter().map(|e| e.slug()).collect();
             t!(
@@ -154,6 +161,11 @@ fn expected_words(e: Expected, lang: &str) -> String {
         Expected::Date => t!("policy.expected.date", locale = lang),
         Expected::Target => t!("policy.expected.target", locale = lang),
         Expected::Label => t!("policy.expected.label", locale = lang),
+        Expected::Extension => t!(
+            "policy.expected.extension",
+            locale = lang,
+            none = crate::domain::policy::NO_EXTENSION
+        ),
     }
     .to_string()
 }

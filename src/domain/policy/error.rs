@@ -59,6 +59,8 @@ pub enum Problem {
     BadDate(String),
     /// A target text that cannot be read.
     BadTarget(TargetError),
+    /// A `max_extension` (or one of its kinds) that is neither a target nor `"none"`.
+    BadExtension(TargetError),
     UnknownStart(String),
     UnknownStop(String),
     UnknownStatus(String),
@@ -105,6 +107,8 @@ pub enum Expected {
     Target,
     /// A label text or `{ en = .., zh = .. }`.
     Label,
+    /// A target text or `"none"` (a `max_extension`).
+    Extension,
 }
 
 /// The TOML type of a value as written.

@@ -25,17 +25,22 @@
 //! calendar = "shop"        # default: the shop calendar
 //! warn_at = 0.75           # share of the target after which the clock warns, in (0, 1]
 //! recurring = false        # each stop event meets the cycle and starts the next one
-//! max_extension = "3d"     # the most an agent may extend one cycle (none: no extensions)
+//! max_extension = "3d"     # the most an agent may extend one cycle, for every kind
+//!                          # (absent or "none": no extensions)
 //! target = "30m"           # or per priority: { urgent = "30m", important = "1h", normal = "2h" }
 //! complex = "2h"           # target for complex tickets (same forms)
 //! only_kinds = ["complaint"]   # applies to these kinds only
 //! only_complex = true          # applies to complex tickets only
 //! [metrics.first-response.kinds]
 //! complaint = "24h"        # per-kind targets (same forms)
+//! [metrics.first-response.max_extension_kinds]
+//! repair = "3d"            # per-kind allowance, wins over max_extension
+//! return = "none"          # "none": this kind may not be extended
 //! ```
 //!
 //! Precedence of targets: a kind's target wins over the complexity target, which wins over the
-//! base `target`; within the chosen one the ticket's priority picks the value.
+//! base `target`; within the chosen one the ticket's priority picks the value. Likewise a
+//! kind's `max_extension_kinds` entry wins over `max_extension`.
 //!
 //! Reading goes in two steps: `raw` deserialises the file with serde into spanned structs
 //! (a wrong type or unknown key is recorded and the rest still read), then `validate` checks
@@ -56,6 +61,9 @@ use crate::domain::target::Target;
 use crate::domain::ticket::{Complexity, Kind, Priority, Status};
 use error::Problems;
 use std::collections::BTreeMap;
+
+/// How a policy writes "no extensions" for `max_extension` and its per-kind entries.
+pub const NO_EXTENSION: &str = "none";
 
 /// The builtin default policy, embedded so the binary stands alone.
 pub const BUILTIN: &str = include_str!("../../../assets/policy.toml");
@@ -153,7 +161,11 @@ pub struct Metric {
     pub calendar: String,
     pub warn_at: f64,
     pub recurring: bool,
+    /// The most one cycle may be extended, for kinds without an entry below; `None`: no
+    /// extensions.
     pub max_extension: Option<Target>,
+    /// Per-kind allowances over `max_extension`; `None` refuses extensions for that kind.
+    pub max_extension_kinds: BTreeMap<Kind, Option<Target>>,
     pub target: ByPriority,
     pub complex: Option<ByPriority>,
     pub kinds: BTreeMap<Kind, ByPriority>,
@@ -189,6 +201,25 @@ impl Metric {
             only_kinds: self.only_kinds.as_deref(),
             only_complex: self.only_complex,
         }
+    }
+
+    /// The most one cycle of a ticket of this kind may be extended; `None`: not at all.
+    pub fn max_extension_for(&self, kind: Kind) -> Option<Target> {
+        match self.max_extension_kinds.get(&kind) {
+            Some(over) => *over,
+            None => self.max_extension,
+        }
+    }
+
+    /// The kinds whose tickets may have this metric extended, in vocabulary order (only those
+    /// the metric applies to).
+    pub fn extendable_kinds(&self) -> Vec<Kind> {
+        Kind::ALL
+            .iter()
+            .copied()
+            .filter(|k| self.only_kinds.as_ref().is_none_or(|only| only.contains(k)))
+            .filter(|k| self.max_extension_for(*k).is_some())
+            .collect()
     }
 
     pub fn pauses_on(&self, status: Status) -> bool {

@@ -76,6 +76,7 @@ pub(super) struct RawMetric {
     pub warn_at: Option<Spanned<f64>>,
     pub recurring: Option<Spanned<bool>>,
     pub max_extension: Option<Spanned<String>>,
+    pub max_extension_kinds: Option<Spanned<BTreeMap<Spanned<String>, Spanned<String>>>>,
     pub target: Option<Spanned<RawTargets>>,
     pub complex: Option<Spanned<RawTargets>>,
     pub kinds: Option<Spanned<BTreeMap<Spanned<String>, Spanned<RawTargets>>>>,
@@ -329,6 +330,7 @@ fn locate<'v, 'i>(v: &'v Value<'i>, at: usize, key: &str, expect: Option<Expecte
                 let (child_key, child_path) = match key {
                     "overrides" => ("override", format!("{path}.\"{k}\"")),
                     "kinds" => ("target", format!("{path}.{k}")),
+                    "max_extension_kinds" => ("max_extension", format!("{path}.{k}")),
                     _ => (k, format!("{path}.{k}")),
                 };
                 if within(child, at) {
@@ -370,11 +372,12 @@ fn expected(key: &str) -> Expected {
         "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun" | "holidays" | "pause" | "only_kinds" | "override" => {
             Expected::Array
         }
-        "overrides" | "kinds" => Expected::Table,
+        "overrides" | "kinds" | "max_extension_kinds" => Expected::Table,
         "auto_close_days" => Expected::Integer,
         "callback_share" | "warn_at" => Expected::Number,
         "recurring" | "only_complex" => Expected::Boolean,
         "label" => Expected::Label,
+        "max_extension" => Expected::Extension,
         _ => Expected::Target,
     }
 }

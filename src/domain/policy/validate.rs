@@ -3,7 +3,7 @@
 
 use super::error::{Problem, Problems, Required};
 use super::raw::{Ranges, RawByPriority, RawCalendar, RawLabel, RawMetric, RawPolicy, RawSettings, RawTargets};
-use super::{ByPriority, Metric, Policy, Settings, StartEvent, StopEvent};
+use super::{ByPriority, Metric, NO_EXTENSION, Policy, Settings, StartEvent, StopEvent};
 use crate::domain::calendar::{Calendar, OpenRange};
 use crate::domain::target::Target;
 use crate::domain::ticket::{Kind, Priority, Status};
@@ -285,7 +285,8 @@ fn metric(
     let max_extension = m
         .max_extension
         .as_ref()
-        .and_then(|t| target(t.get_ref(), t.span().start, &at_key("max_extension"), problems));
+        .and_then(|t| extension(t, &at_key("max_extension"), problems))
+        .flatten();
     let base = match &m.target {
         None => {
             if !problems.reported(&at_key("target")) {
@@ -299,17 +300,34 @@ fn metric(
         .complex
         .as_ref()
         .and_then(|t| by_priority(t, &at_key("complex"), problems));
-    let mut kinds = BTreeMap::new();
-    if let Some(table) = &m.kinds {
-        for (key, value) in table.get_ref() {
-            let kpath = format!("{path}.kinds.{}", key.get_ref());
-            let kind = kind(key.get_ref(), key.span().start, &kpath, problems);
-            let target = by_priority(value, &kpath, problems);
-            if let (Some(kind), Some(target)) = (kind, target) {
-                kinds.insert(kind, target);
-            }
+    let kinds = per_kind(
+        m.kinds.as_ref(),
+        &at_key("kinds"),
+        problems,
+        |_, value, kpath, problems| by_priority(value, kpath, problems),
+    );
+    // A kind's allowance extends that kind's target, so it takes that target's unit.
+    let fits = |kind: Option<Kind>, max: Target| {
+        let same = |b: &ByPriority| b.normal.is_days() == max.is_days();
+        match kind.and_then(|k| kinds.get(&k)) {
+            Some(b) => same(b),
+            None => base.as_ref().is_none_or(same) || complex.as_ref().is_some_and(same),
         }
-    }
+    };
+    let max_extension_kinds = per_kind(
+        m.max_extension_kinds.as_ref(),
+        &at_key("max_extension_kinds"),
+        problems,
+        |kind, value, kpath, problems| {
+            let max = extension(value, kpath, problems)?;
+            if let Some(max) = max
+                && !fits(kind, max)
+            {
+                problems.add(value.span().start, kpath, Problem::ExtensionUnit);
+            }
+            Some(max)
+        },
+    );
     let only_kinds = m.only_kinds.as_ref().map(|list| {
         list.get_ref()
             .iter()
@@ -337,6 +355,7 @@ fn metric(
         warn_at,
         recurring,
         max_extension,
+        max_extension_kinds,
         target: base?,
         complex,
         kinds,
@@ -370,6 +389,37 @@ fn by_priority(raw: &Spanned<RawTargets>, path: &str, problems: &mut Problems) -
         important: important?,
         normal: normal?,
     })
+}
+
+/// A per-kind table (`kinds`, `max_extension_kinds`) at `path`: every key a kind (its slug or
+/// Chinese word), every value read by `value` (given the kind when the key is one).
+fn per_kind<V, T>(
+    table: Option<&Spanned<BTreeMap<Spanned<String>, V>>>,
+    path: &str,
+    problems: &mut Problems,
+    mut value: impl FnMut(Option<Kind>, &V, &str, &mut Problems) -> Option<T>,
+) -> BTreeMap<Kind, T> {
+    let mut out = BTreeMap::new();
+    for (key, v) in table.map(Spanned::get_ref).into_iter().flatten() {
+        let kpath = format!("{path}.{}", key.get_ref());
+        let kind = kind(key.get_ref(), key.span().start, &kpath, problems);
+        if let (Some(read), Some(kind)) = (value(kind, v, &kpath, problems), kind) {
+            out.insert(kind, read);
+        }
+    }
+    out
+}
+
+/// A `max_extension` value: a target, or `"none"` for no extensions (`Some(None)`).
+fn extension(raw: &Spanned<String>, path: &str, problems: &mut Problems) -> Option<Option<Target>> {
+    let text = raw.get_ref();
+    if text.trim().eq_ignore_ascii_case(NO_EXTENSION) {
+        return Some(None);
+    }
+    text.parse::<Target>()
+        .map(Some)
+        .map_err(|e| problems.add(raw.span().start, path, Problem::BadExtension(e)))
+        .ok()
 }
 
 fn target(text: &str, at: usize, path: &str, problems: &mut Problems) -> Option<Target> {

@@ -74,6 +74,9 @@ pub struct Retarget {
     /// The field changed ("priority", "kind", "complexity") and its new value (a slug).
     pub field: String,
     pub value: String,
+    /// False when the cycle was already past its deadline: it keeps its target and its breach,
+    /// and `to` is for the next cycle.
+    pub applied: bool,
 }
 
 impl Cycle {
@@ -381,18 +384,21 @@ impl Replay<'_> {
             let may_start = last.is_none_or(|c| c.stopped.is_some_and(|s| s.2 == EndedBy::Withdrawn));
             let start_happened = self.start_happened(m);
             match (target, self.running_mut(&m.name)) {
-                // A cycle already late keeps its target and its breach: the new target is for
-                // the next cycle.
-                (Some(_), Some(c)) if breached_at_instant(policy, c, at) => {}
                 (Some(t), Some(c)) if t != c.target => {
+                    // A cycle already late keeps its target and its breach: the new target is
+                    // for the next cycle.
+                    let applied = !breached_at_instant(policy, c, at);
                     c.retargets.push(Retarget {
                         at,
                         from: c.target.clone(),
                         to: t.clone(),
                         field: field.to_string(),
                         value: to.to_string(),
+                        applied,
                     });
-                    c.target = t;
+                    if applied {
+                        c.target = t;
+                    }
                 }
                 // Withdrawn; one already late ends there as a late cycle (see `read`).
                 (None, Some(c)) => c.stop(at, Ending::Withdrawn, EndedBy::Withdrawn),

@@ -1,10 +1,10 @@
 //! Extensions: may the running cycle of a metric be given more time?
 
 use super::engine::{read, replay};
-use crate::domain::log::LogEntry;
+use crate::domain::log::{Event, LogEntry};
 use crate::domain::policy::Policy;
 use crate::domain::target::Target;
-use crate::domain::ticket::Ticket;
+use crate::domain::ticket::{Kind, Ticket};
 use chrono::{DateTime, Utc};
 use std::fmt;
 
@@ -12,8 +12,15 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExtensionError {
     UnknownMetric(String),
-    /// The policy sets no `max_extension` for it.
+    /// The policy sets no `max_extension` for it, for any kind.
     NotExtendable(String),
+    /// The metric may be extended, but not for tickets of this kind (as it is at `now`).
+    NotExtendableForKind {
+        metric: String,
+        kind: Kind,
+        /// The kinds it may be extended for, in vocabulary order.
+        kinds: Vec<Kind>,
+    },
     /// No running cycle on this ticket.
     NotRunning(String),
     AlreadyMet(String),
@@ -45,8 +52,9 @@ impl fmt::Display for ExtensionError {
 
 impl std::error::Error for ExtensionError {}
 
-/// Refuses an extension past the metric's maximum (all extensions of the current cycle
-/// together), of a metric without one, of a met, breached (at `now`) or unknown metric.
+/// Refuses an extension past the metric's maximum for the ticket's kind at `now` (all
+/// extensions of the current cycle together), of a metric without one for that kind, of a
+/// met, breached (at `now`) or unknown metric.
 pub fn check_extension(
     policy: &Policy,
     ticket: &Ticket,
@@ -58,9 +66,22 @@ pub fn check_extension(
     let m = policy
         .metric(metric)
         .ok_or_else(|| ExtensionError::UnknownMetric(metric.to_string()))?;
-    let max = m
-        .max_extension
-        .ok_or_else(|| ExtensionError::NotExtendable(metric.to_string()))?;
+    let kind = kind_at(ticket, log, now);
+    let max = match m.max_extension_for(kind) {
+        Some(max) => max,
+        None => {
+            let kinds = m.extendable_kinds();
+            return Err(if kinds.is_empty() {
+                ExtensionError::NotExtendable(metric.to_string())
+            } else {
+                ExtensionError::NotExtendableForKind {
+                    metric: metric.to_string(),
+                    kind,
+                    kinds,
+                }
+            });
+        }
+    };
     let cycles = replay(policy, ticket, log, Some(now));
     let current = cycles
         .iter()
@@ -106,4 +127,32 @@ pub fn check_extension(
         });
     }
     Ok(())
+}
+
+/// The ticket's kind at `now`: the last kind change up to then, else the kind it was opened
+/// with. A ticket row holds its latest kind, which a later change (after `now`) may have set.
+fn kind_at(ticket: &Ticket, log: &[LogEntry], now: DateTime<Utc>) -> Kind {
+    let mut entries: Vec<&LogEntry> = log.iter().collect();
+    entries.sort_by_key(|e| (e.at, e.id));
+    let mut kind = None;
+    let mut opened = false;
+    for e in &entries {
+        match &e.event {
+            Event::Opened { kind: k, .. } if !opened && e.at <= now => {
+                opened = true;
+                kind = Some(*k);
+            }
+            Event::Field { field, from, to, .. } if field == "kind" => {
+                let value = if e.at <= now { to } else { from };
+                if let Ok(k) = value.parse::<Kind>() {
+                    kind = Some(k);
+                }
+                if e.at > now {
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    kind.unwrap_or(ticket.kind)
 }

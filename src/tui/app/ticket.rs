@@ -67,13 +67,13 @@ impl App {
                     .view
                     .clocks
                     .iter()
-                    // Only clocks the policy lets the agent extend, and not once breached: a breach
-                    // is judged, not extended away.
+                    // Only clocks the policy lets the agent extend for this ticket's kind, and not
+                    // once breached: a breach is judged, not extended away.
                     .filter(|c| c.met_at.is_none() && !c.is_breached())
                     .filter(|c| {
                         desk.policy()
                             .metric(&c.metric)
-                            .is_some_and(|m| m.max_extension.is_some())
+                            .is_some_and(|m| m.max_extension_for(ticket.kind).is_some())
                     })
                     .map(|c| (c.metric.clone(), metric_label(desk.policy(), &c.metric, lang)))
                     .collect();
