@@ -14,15 +14,14 @@ pub fn review(setup: &Setup, command: ReviewCommand) -> Result<()> {
     match command {
         ReviewCommand::List { limit, json } => {
             let desk = setup.desk()?;
-            let queue = desk.review_queue(limit)?;
             if json {
+                // Page by page as the desk reads them, never the whole queue in memory.
                 let now = desk.now();
                 let mut out = JsonArray::stdout();
-                for b in &queue {
-                    out.push(&BreachJson::new(b, now))?;
-                }
+                desk.visit_review_queue(limit, |b| out.push(&BreachJson::new(b, now)))?;
                 out.finish()?;
             } else {
+                let queue = desk.review_queue(limit)?;
                 print_breaches(&desk, &queue, &t!("review.empty"));
             }
             Ok(())

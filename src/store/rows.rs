@@ -419,16 +419,18 @@ pub fn ticket_ids_with_live_clocks(conn: &Connection) -> Result<Vec<i64>> {
 }
 
 /// Tickets with their nearest unmet clock (earliest deadline; paused clocks after running ones),
-/// most urgent first. The nearest clock comes from the partial index on running clocks.
+/// most urgent first. The nearest clock is looked up per listed ticket through the running
+/// clocks' index by ticket; a deadline filter starts from the running clocks' index by
+/// deadline, so `--overdue` reads the late clocks and their tickets, nothing else.
 pub fn list(conn: &Connection, q: &ListQuery) -> Result<Vec<TicketSummary>> {
     let mut sql = format!(
-        "WITH nearest AS (
-             SELECT ticket_id, {CLOCK_COLUMNS}, min(coalesce(due_at, '~')) AS sort_key
-             FROM clocks WHERE met_at IS NULL GROUP BY ticket_id)
-         SELECT {TICKET_COLUMNS}, n.metric, n.cycle, n.state, n.target, n.started_at, n.due_at, n.met_at,
+        "SELECT {TICKET_COLUMNS}, n.metric, n.cycle, n.state, n.target, n.started_at, n.due_at, n.met_at,
                 n.breached_at, n.paused_secs, n.remaining_secs
          FROM tickets t JOIN customers c ON c.id = t.customer_id
-         LEFT JOIN nearest n ON n.ticket_id = t.id WHERE 1 = 1"
+         LEFT JOIN clocks n ON n.ticket_id = t.id AND n.met_at IS NULL
+             AND (n.metric, n.cycle) = (SELECT metric, cycle FROM clocks WHERE ticket_id = t.id AND met_at IS NULL
+                                        ORDER BY coalesce(due_at, '~'), metric, cycle LIMIT 1)
+         WHERE 1 = 1"
     );
     let mut args: Vec<Value> = Vec::new();
     if !q.statuses.is_empty() {
@@ -437,7 +439,8 @@ pub fn list(conn: &Connection, q: &ListQuery) -> Result<Vec<TicketSummary>> {
         args.extend(q.statuses.iter().map(|s: &Status| Value::Text(s.slug().to_string())));
     }
     if let Some(before) = q.due_before {
-        sql.push_str(" AND n.due_at IS NOT NULL AND n.due_at <= ?");
+        // A ticket's nearest deadline is at or before `before` iff one of its running clocks is.
+        sql.push_str(" AND t.id IN (SELECT ticket_id FROM clocks WHERE met_at IS NULL AND due_at <= ?)");
         args.push(Value::Text(ts(before)));
     }
     if let Some(text) = q.text.as_deref().filter(|t| !t.trim().is_empty()) {
@@ -448,7 +451,7 @@ pub fn list(conn: &Connection, q: &ListQuery) -> Result<Vec<TicketSummary>> {
     }
     // Nearest deadline first; tickets without a running clock after them, newest first (a
     // limited "all" list drops the oldest history, not this week's closes).
-    sql.push_str(" ORDER BY n.sort_key IS NULL, n.sort_key, t.id DESC");
+    sql.push_str(" ORDER BY n.ticket_id IS NULL, coalesce(n.due_at, '~'), t.id DESC");
     if let Some(limit) = q.limit {
         sql.push_str(&format!(" LIMIT {limit}"));
     }
