@@ -244,6 +244,16 @@ impl Store {
         rows::list(&self.conn, query)
     }
 
+    /// The ids `query` lists, most urgent first (see [`rows::list_ids`]).
+    pub fn list_ids(&self, query: &ListQuery) -> Result<Vec<i64>> {
+        rows::list_ids(&self.conn, query)
+    }
+
+    /// The listed tickets `ids` with their nearest clock, in that order (see [`rows::summaries`]).
+    pub fn summaries(&self, ids: &[i64]) -> Result<Vec<TicketSummary>> {
+        rows::summaries(&self.conn, ids)
+    }
+
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
         Ok(self
             .conn
