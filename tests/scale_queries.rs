@@ -35,8 +35,11 @@ fn busy_desk(path: &Path) -> Desk {
     let mut desk = desk_at(path);
     desk.fill_demo(400, 11).unwrap();
     for h in 0..40 {
-        desk.open_ticket(&NewTicket::titled(&format!("open {h}")), Some(now() - Duration::hours(h * 3)))
-            .unwrap();
+        desk.open_ticket(
+            &NewTicket::titled(&format!("open {h}")),
+            Some(now() - Duration::hours(h * 3)),
+        )
+        .unwrap();
     }
     desk
 }
@@ -85,8 +88,10 @@ fn list_reference(conn: &Connection, statuses: &[&str], due_before: Option<Strin
 }
 
 fn tally(conn: &Connection) -> i64 {
-    conn.query_row("SELECT n FROM tallies WHERE name = 'unjudged_breaches'", [], |r| r.get(0))
-        .unwrap()
+    conn.query_row("SELECT n FROM tallies WHERE name = 'unjudged_breaches'", [], |r| {
+        r.get(0)
+    })
+    .unwrap()
 }
 
 fn recorded_unjudged(conn: &Connection) -> i64 {
@@ -118,7 +123,8 @@ fn the_breach_tally_follows_every_write_and_the_count_matches_the_queue() {
     };
     for b in desk.review_queue(Some(5)).unwrap() {
         desk.judge(b.ticket_id, &b.metric, Some(b.cycle), &judgement).unwrap();
-        desk.follow_up(b.ticket_id, None, FollowUp::Note, "called back").unwrap();
+        desk.follow_up(b.ticket_id, None, FollowUp::Note, "called back")
+            .unwrap();
     }
     desk.recompute_active().unwrap();
     assert_eq!(tally(&conn), recorded_unjudged(&conn));
@@ -219,5 +225,8 @@ fn the_header_count_reads_the_tally_and_the_late_running_clocks_only() {
          AND (c.breached_at, c.ticket_id, c.metric, c.cycle) > ('', 0, '', 0)
          ORDER BY c.breached_at, c.ticket_id, c.metric, c.cycle LIMIT 50",
     );
-    assert!(page.contains("clocks_unjudged_breach") && !page.contains("TEMP B-TREE"), "{page}");
+    assert!(
+        page.contains("clocks_unjudged_breach") && !page.contains("TEMP B-TREE"),
+        "{page}"
+    );
 }
