@@ -36,7 +36,7 @@ fn busy_desk(path: &Path) -> Desk {
     desk.fill_demo(400, 11).unwrap();
     for h in 0..40 {
         desk.open_ticket(
-            &NewTicket::titled(&format!("open {h}")),
+            &NewTicket::titled(format!("open {h}")),
             Some(now() - Duration::hours(h * 3)),
         )
         .unwrap();
