@@ -390,45 +390,6 @@ impl Desk {
         Ok(self.store.list(query)?)
     }
 
-    /// The tickets `query` lists, in list order, handed to `visit` one at a time: the ids are
-    /// read first, then [`LIST_BATCH`] tickets per query, so memory stays bounded however many
-    /// match.
-    pub fn visit_list<E: From<DeskError>>(
-        &self,
-        query: &ListQuery,
-        mut visit: impl FnMut(&TicketSummary) -> std::result::Result<(), E>,
-    ) -> std::result::Result<(), E> {
-        let ids = self.store.list_ids(query).map_err(DeskError::from)?;
-        for batch in ids.chunks(LIST_BATCH) {
-            for row in &self.store.summaries(batch).map_err(DeskError::from)? {
-                visit(row)?;
-            }
-        }
-        Ok(())
-    }
-
-    /// The tickets `query` lists, in list order, each with its clocks evaluated as of now (as
-    /// [`Desk::view`] has them), handed to `visit` one at a time. Tickets and their logs are
-    /// read [`LIST_BATCH`] tickets per query, never the whole list at once.
-    pub fn visit_listed<E: From<DeskError>>(
-        &self,
-        query: &ListQuery,
-        mut visit: impl FnMut(&Ticket, &[ClockReading]) -> std::result::Result<(), E>,
-    ) -> std::result::Result<(), E> {
-        let ids = self.store.list_ids(query).map_err(DeskError::from)?;
-        let now = self.now();
-        for batch in ids.chunks(LIST_BATCH) {
-            let rows = self.store.summaries(batch).map_err(DeskError::from)?;
-            let mut logs = self.store.logs(batch).map_err(DeskError::from)?;
-            for row in &rows {
-                let log = logs.remove(&row.ticket.id).unwrap_or_default();
-                let clocks = sla::evaluate(&self.policy, &row.ticket, &log, now);
-                visit(&row.ticket, &clocks)?;
-            }
-        }
-        Ok(())
-    }
-
     /// Recomputes the stored clocks of every ticket whose clocks can still change (after a
     /// policy edit: calendar changes apply to running clocks). Returns how many were refreshed.
     pub fn recompute_active(&mut self) -> Result<usize> {
