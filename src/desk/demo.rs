@@ -9,7 +9,7 @@ use crate::domain::policy::Policy;
 use crate::domain::review::{Amount, BreachClass, Judgement, Remedy, Review};
 use crate::domain::sla::{self, Clock, ClockReading};
 use crate::domain::ticket::{Channel, Complexity, Customer, Kind, NewTicket, Priority, Status, Ticket};
-use crate::store::bulk::Story;
+use crate::store::bulk::{Prepared, Story};
 use chrono::{DateTime, Duration, Utc};
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
@@ -95,13 +95,13 @@ impl Desk {
         self.store.bulk(|store| {
             std::thread::scope(|scope| {
                 // One batch in flight: the maker stays a batch ahead of the writer.
-                let (send, batches) = std::sync::mpsc::sync_channel::<Vec<Story>>(1);
+                let (send, batches) = std::sync::mpsc::sync_channel::<crate::store::Result<Vec<Prepared>>>(1);
                 scope.spawn(move || {
                     let mut rng = ChaCha8Rng::seed_from_u64(shape.seed);
                     let mut made = 0;
                     while made < shape.tickets {
                         let n = DEMO_BATCH.min(shape.tickets - made);
-                        let batch = (made..made + n).map(|i| maker.story(&mut rng, i)).collect();
+                        let batch = (made..made + n).map(|i| maker.story(&mut rng, i).prepare()).collect();
                         // The writer hung up: it failed, and says why.
                         if send.send(batch).is_err() {
                             break;
@@ -111,6 +111,7 @@ impl Desk {
                 });
                 let mut summary = DemoSummary { tickets: 0, entries: 0 };
                 for batch in batches {
+                    let batch = batch?;
                     let written = store.bulk_write(|tx| {
                         promise.keep(tx)?;
                         Ok::<_, DeskError>(tx.bulk_insert(&batch)?)
