@@ -194,7 +194,9 @@ fn list(setup: &Setup, a: ListArgs) -> Result<()> {
         })?;
         out.finish()?;
     } else {
-        output::print_list(&desk.list(&query)?, &desk);
+        let mut out = output::ListPrinter::stdout(&desk);
+        desk.visit_list(&query, |row| out.row(row))?;
+        out.finish()?;
     }
     Ok(())
 }
