@@ -144,6 +144,14 @@ pub fn overdue(conn: &Connection, now: DateTime<Utc>, limit: Option<usize>) -> R
 }
 
 pub fn insert_review(conn: &Connection, r: &Review) -> Result<()> {
+    insert_review_row(conn, r.ticket_id, r)?;
+    conn.prepare_cached("UPDATE clocks SET judged = 1 WHERE ticket_id = ?1 AND metric = ?2 AND cycle = ?3")?
+        .execute(params![r.ticket_id, r.metric, r.cycle])?;
+    Ok(())
+}
+
+/// The `reviews` row alone, for `ticket_id` (the bulk writer stores the clock judged itself).
+pub(super) fn insert_review_row(conn: &Connection, ticket_id: i64, r: &Review) -> Result<()> {
     let j = &r.judgement;
     conn.prepare_cached(
         "INSERT INTO reviews(ticket_id, metric, cycle, class, reason, remedy, amount_fen, note, due_at, late_secs,
@@ -151,7 +159,7 @@ pub fn insert_review(conn: &Connection, r: &Review) -> Result<()> {
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
-        r.ticket_id,
+        ticket_id,
         r.metric,
         r.cycle,
         j.class.slug(),
@@ -164,8 +172,6 @@ pub fn insert_review(conn: &Connection, r: &Review) -> Result<()> {
         ts(r.judged_at),
         r.judged_by,
     ])?;
-    conn.prepare_cached("UPDATE clocks SET judged = 1 WHERE ticket_id = ?1 AND metric = ?2 AND cycle = ?3")?
-        .execute(params![r.ticket_id, r.metric, r.cycle])?;
     Ok(())
 }
 
