@@ -193,6 +193,16 @@ impl Store {
         self.conn
             .execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
         self.conn.execute_batch(CACHE_SIZE)?;
+        // A bulk run cut short left its deferred indexes unbuilt: build them before anything
+        // (a migration included) relies on them.
+        let has_meta: bool = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'meta')",
+            [],
+            |r| r.get(0),
+        )?;
+        if has_meta {
+            bulk::restore_indexes(&self.conn)?;
+        }
         schema::migrations().to_latest(&mut self.conn).map_err(|e| match e {
             rusqlite_migration::Error::RusqliteError { err, .. } => StoreError::from(err),
             e => StoreError::Migration(e.to_string()),

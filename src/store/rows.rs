@@ -173,8 +173,39 @@ pub fn update_ticket(conn: &Connection, t: &Ticket, customer: i64) -> Result<usi
         ])?)
 }
 
-/// The columns a log entry's chain link is made of, in `LinkRow::read`'s order.
-pub(super) const LINK_COLUMNS: &str = "id, ticket_id, at, author, kind, data, body, hash";
+/// The columns a log entry's chain link is made of, in `LinkRow::read`'s order; the data as
+/// the entry means it, whether stored inline or in `log_data` (see [`DATA`]).
+pub(super) const LINK_COLUMNS: &str = "id, ticket_id, at, author, kind, \
+     coalesce((SELECT d.data FROM log_data d WHERE d.id = log.data_ref), log.data), body, hash";
+
+/// [`LINK_COLUMNS`] before migration 7 (the chain's own migration reads with it).
+pub(super) const LINK_COLUMNS_INLINE: &str = "id, ticket_id, at, author, kind, data, body, hash";
+
+/// An entry's data text (migration 7): most entries' data is one of a few texts (`{"event":
+/// "note"}`, a contact's method and direction, the opened entry's promise), kept once in
+/// `log_data` and named by `data_ref`; older rows and free-text edits keep it inline. The hash
+/// covers this text, not the reference, so the chain means what it always meant.
+pub(super) const DATA: &str = "coalesce((SELECT d.data FROM log_data d WHERE d.id = log.data_ref), log.data)";
+
+/// Whether an entry of `kind` keeps its data in `log_data`: every kind but field edits, whose
+/// old and new values are free text seldom seen twice.
+pub(super) fn shares_data(kind: &str) -> bool {
+    kind != "field"
+}
+
+/// The `log_data` row holding `data`, made if new (rows there are never changed or deleted).
+pub(super) fn data_ref(conn: &Connection, data: &str) -> Result<i64> {
+    let found: Option<i64> = conn
+        .prepare_cached("SELECT id FROM log_data WHERE data = ?1")?
+        .query_row([data], |r| r.get(0))
+        .optional()?;
+    if let Some(id) = found {
+        return Ok(id);
+    }
+    conn.prepare_cached("INSERT INTO log_data(data) VALUES (?1)")?
+        .execute([data])?;
+    Ok(conn.last_insert_rowid())
+}
 
 /// A log row as the chain sees it: the stored texts and the stored hash.
 pub(super) struct LinkRow {
@@ -241,8 +272,14 @@ pub fn append(conn: &Connection, ticket_id: i64, e: &NewEntry) -> Result<i64> {
         body: &e.body,
     };
     let hash = chain::hash(&previous, &link);
+    let shared = if shares_data(link.kind) {
+        Some(data_ref(conn, &data)?)
+    } else {
+        None
+    };
     conn.prepare_cached(
-        "INSERT INTO log(id, ticket_id, at, author, kind, data, body, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO log(id, ticket_id, at, author, kind, data, body, hash, data_ref)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
         link.id,
@@ -250,17 +287,19 @@ pub fn append(conn: &Connection, ticket_id: i64, e: &NewEntry) -> Result<i64> {
         at,
         e.author,
         link.kind,
-        data,
+        if shared.is_some() { "" } else { data.as_str() },
         e.body,
-        &hash[..]
+        &hash[..],
+        shared
     ])?;
     set_log_head(conn, link.id, &hash)?;
     Ok(link.id)
 }
 
 pub fn log(conn: &Connection, ticket_id: i64) -> Result<Vec<LogEntry>> {
-    let mut stmt = conn
-        .prepare_cached("SELECT id, ticket_id, at, author, data, body FROM log WHERE ticket_id = ?1 ORDER BY at, id")?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT id, ticket_id, at, author, {DATA}, body FROM log WHERE ticket_id = ?1 ORDER BY at, id"
+    ))?;
     let raw = stmt
         .query_map([ticket_id], raw_entry)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -276,7 +315,7 @@ pub fn logs(conn: &Connection, ticket_ids: &[i64]) -> Result<HashMap<i64, Vec<Lo
     }
     let marks = vec!["?"; ticket_ids.len()].join(", ");
     let sql = format!(
-        "SELECT id, ticket_id, at, author, data, body FROM log WHERE ticket_id IN ({marks}) ORDER BY ticket_id, at, id"
+        "SELECT id, ticket_id, at, author, {DATA}, body FROM log WHERE ticket_id IN ({marks}) ORDER BY ticket_id, at, id"
     );
     let mut stmt = conn.prepare(&sql)?;
     let raw = stmt
