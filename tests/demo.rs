@@ -90,7 +90,7 @@ fn older_breaches_are_judged_with_a_review_a_log_entry_and_the_judged_flag() {
     assert_eq!(
         count(
             &conn,
-            "SELECT count(*) FROM reviews r JOIN log l ON l.ticket_id = r.ticket_id AND l.kind = 'judged'
+            "SELECT count(*) FROM reviews r JOIN log_entries l ON l.ticket_id = r.ticket_id AND l.kind = 'judged'
              AND json_extract(l.data, '$.metric') = r.metric AND json_extract(l.data, '$.cycle') = r.cycle
              AND l.at = r.judged_at"
         ),

@@ -189,6 +189,7 @@ fn an_older_database_is_chained_once_on_upgrade() {
         let conn = raw(&db);
         conn.execute_batch(
             "DROP TRIGGER log_is_append_only_update;
+             DROP VIEW log_entries;
              UPDATE log SET data = (SELECT d.data FROM log_data d WHERE d.id = log.data_ref)
                  WHERE data_ref IS NOT NULL;
              ALTER TABLE log DROP COLUMN data_ref;

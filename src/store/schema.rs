@@ -72,6 +72,10 @@ const AFTER_CHAIN: &[&str] = &[
     ALTER TABLE log ADD COLUMN data_ref INTEGER;
     DROP INDEX log_ticket;
     CREATE INDEX log_by_ticket ON log(ticket_id);
+    -- The log as its entries mean it, data inline wherever it is kept (for reading by hand).
+    CREATE VIEW log_entries AS SELECT id, ticket_id, at, author, kind,
+        coalesce((SELECT d.data FROM log_data d WHERE d.id = log.data_ref), log.data) AS data, body, hash
+        FROM log;
     "#,
 ];
 
