@@ -52,6 +52,11 @@ impl LineInput {
         skipped
     }
 
+    /// Inserts `text` (one line: the caller turned its breaks into spaces) at the cursor.
+    pub fn insert(&mut self, text: &str) -> bool {
+        !text.is_empty() && self.area.insert_str(text.replace(['\r', '\n'], " "))
+    }
+
     /// An editing key: `None` when it is not one, else whether the text changed.
     pub fn handle(&mut self, key: &KeyEvent) -> Option<bool> {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);

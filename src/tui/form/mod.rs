@@ -19,7 +19,7 @@ use crate::t;
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::style::Style;
-use ratatui_textarea::TextArea;
+use ratatui_textarea::{TextArea, WrapMode};
 
 /// What a form is for, with the ticket version the agent saw.
 #[derive(Debug, Clone, PartialEq)]
@@ -192,6 +192,8 @@ impl Field {
         let lines: Vec<String> = value.lines().map(str::to_string).collect();
         let mut area = TextArea::new(lines);
         area.set_cursor_line_style(Style::default());
+        // Wraps by display width at word boundaries; CJK (each ideograph a word) anywhere.
+        area.set_wrap_mode(WrapMode::WordOrGlyph);
         Field::new(id, label, Value::Text(Box::new(area)))
     }
 
@@ -222,10 +224,13 @@ pub struct Form {
     /// Set once the agent tried to submit: every error shows from then on.
     pub tried: bool,
     pub lang: &'static str,
+    /// Every field's value when the form opened: leaving asks first only if one differs.
+    initial: Vec<String>,
 }
 
 impl Form {
     fn new(purpose: Purpose, title: String, fields: Vec<Field>, lang: &'static str) -> Form {
+        let initial = fields.iter().map(Field::get).collect();
         Form {
             purpose,
             title,
@@ -233,6 +238,31 @@ impl Form {
             focus: 0,
             tried: false,
             lang,
+            initial,
+        }
+    }
+
+    /// Whether anything differs from what the form opened with (typing it back counts as not).
+    pub fn changed(&self) -> bool {
+        self.fields.iter().zip(&self.initial).any(|(f, was)| f.get() != *was)
+    }
+
+    /// Pasted text goes into the focused field as text, never as keys: its newlines are new
+    /// lines in a multi-line field and spaces in a one-line one. Nothing to paste into on a
+    /// choice.
+    pub fn paste(&mut self, text: &str) {
+        let Some(field) = self.fields.get_mut(self.focus) else {
+            return;
+        };
+        let clean = crate::domain::text::pasted(text, field.is_multiline());
+        let changed = match &mut field.value {
+            Value::Line(input) => input.insert(&clean),
+            Value::Text(area) => area.insert_str(&clean),
+            Value::Choice { .. } => false,
+        };
+        if changed {
+            field.touched = true;
+            self.validate();
         }
     }
 
