@@ -38,14 +38,16 @@ impl LineInput {
             .sum()
     }
 
-    /// Columns scrolled off the left so the cursor stays inside a box `width` columns wide.
+    /// Columns scrolled off the left so the cursor stays inside a box `width` columns wide;
+    /// whole graphemes only (half a flag would show as a stray letter).
     pub fn visual_scroll(&self, width: usize) -> usize {
+        use unicode_segmentation::UnicodeSegmentation;
         let scroll = self.visual_cursor().max(width) - width;
         let mut skipped = 0;
-        let mut chars = self.value().chars();
+        let mut graphemes = self.value().graphemes(true);
         while skipped < scroll {
-            match chars.next() {
-                Some(c) => skipped += c.width().unwrap_or(0),
+            match graphemes.next() {
+                Some(g) => skipped += unicode_width::UnicodeWidthStr::width(g),
                 None => break,
             }
         }
@@ -133,5 +135,8 @@ mod tests {
         assert_eq!(l.visual_cursor(), 8);
         assert_eq!(l.visual_scroll(5), 4);
         assert_eq!(l.visual_scroll(10), 0);
+        // A flag scrolls off whole.
+        let l = LineInput::new("🇨🇳🇨🇳ab");
+        assert_eq!(l.visual_scroll(3), 4);
     }
 }

@@ -225,15 +225,15 @@ fn first_shown(heights: &[(usize, u16)], focus: usize, avail: u16) -> usize {
     first
 }
 
-/// `s` without its first `cols` display columns.
+/// `s` without its first `cols` display columns, cut between graphemes.
 fn skip_width(s: &str, cols: usize) -> &str {
-    use unicode_width::UnicodeWidthChar;
+    use unicode_segmentation::UnicodeSegmentation;
     let mut used = 0;
-    for (i, c) in s.char_indices() {
+    for (i, g) in s.grapheme_indices(true) {
         if used >= cols {
             return &s[i..];
         }
-        used += c.width().unwrap_or(0);
+        used += g.width();
     }
     ""
 }
