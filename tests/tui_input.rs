@@ -332,6 +332,21 @@ fn the_mouse_selects_and_a_double_click_opens() {
 fn a_flag_emoji_is_never_cut_in_half() {
     let mut d = desk();
     open(&mut d, "🇨🇳🇨🇳🇨🇳🇨🇳🇨🇳🇨🇳🇨🇳🇨🇳🇨🇳🇨🇳🇨🇳🇨🇳🇨🇳🇨🇳🇨🇳🇨🇳🇨🇳🇨🇳🇨🇳🇨🇳🇨🇳🇨🇳🇨🇳 order", "", 1);
+    let mut a = app("en", &d, 80, 24);
+    // Backspace takes a flag whole, in one-line fields and in the description.
+    press(&mut a, &mut d, "n");
+    a.paste("a🇨🇳", &d);
+    a.handle_key(key(KeyCode::Backspace), &mut d);
+    assert_eq!(field(&a, FieldId::Title), "a");
+    focus(&mut a, &mut d, FieldId::Description);
+    a.paste("x🇨🇳\n🇨🇳", &d);
+    a.handle_key(key(KeyCode::Left), &mut d);
+    a.handle_key(key(KeyCode::Backspace), &mut d);
+    assert_eq!(field(&a, FieldId::Description), "x🇨🇳🇨🇳");
+    a.handle_key(key(KeyCode::Backspace), &mut d);
+    assert_eq!(field(&a, FieldId::Description), "x🇨🇳");
+    a.handle_key(ctrl('c'), &mut d);
+    press(&mut a, &mut d, "y");
     let a = app("en", &d, 80, 24);
     for w in 60..=90 {
         let backend = ratatui::backend::TestBackend::new(w, 10);

@@ -96,7 +96,7 @@ impl LineInput {
 
 /// How many characters the grapheme before and the one after the cursor (in characters) hold;
 /// 0 at either end of the line.
-fn graphemes_around(line: &str, cursor: usize) -> (usize, usize) {
+pub(super) fn graphemes_around(line: &str, cursor: usize) -> (usize, usize) {
     use unicode_segmentation::UnicodeSegmentation;
     let at = line.char_indices().nth(cursor).map_or(line.len(), |(i, _)| i);
     let count = |g: Option<&str>| g.map_or(0, |g| g.chars().count());

@@ -361,8 +361,19 @@ impl Form {
                 }
             }
             Value::Text(area) => {
-                if area.input(key) {
-                    field.touched = true;
+                // As in one-line fields, a flag or emoji sequence is deleted and stepped over whole.
+                let ratatui_textarea::DataCursor(row, col) = area.cursor();
+                let line = area.lines().get(row).map_or("", String::as_str);
+                let (before, after) = line::graphemes_around(line, col);
+                let times = match key.code {
+                    KeyCode::Backspace | KeyCode::Left if key.modifiers.is_empty() => before.max(1),
+                    KeyCode::Delete | KeyCode::Right if key.modifiers.is_empty() => after.max(1),
+                    _ => 1,
+                };
+                for _ in 0..times {
+                    if area.input(key) {
+                        field.touched = true;
+                    }
                 }
             }
             Value::Choice { options, index } => {
