@@ -166,6 +166,24 @@ fn leaving_a_changed_form_asks_first() {
     assert!(matches!(a.mode, Mode::Board));
     assert_eq!(tickets(&d), 0);
 
+    // q on a choice (where it picks nothing) leaves too, asking first when something changed.
+    press(&mut a, &mut d, "n");
+    focus(&mut a, &mut d, FieldId::Priority);
+    press(&mut a, &mut d, "q");
+    assert!(matches!(a.mode, Mode::Board));
+    press(&mut a, &mut d, "n");
+    press(&mut a, &mut d, "Toaster");
+    focus(&mut a, &mut d, FieldId::Priority);
+    press(&mut a, &mut d, "q");
+    assert_eq!(a.discard, Some(Discard::Close));
+    press(&mut a, &mut d, "y");
+    assert!(matches!(a.mode, Mode::Board));
+    // In a text field q is a letter like any other.
+    press(&mut a, &mut d, "nq");
+    assert_eq!(field(&a, FieldId::Title), "q");
+    a.handle_key(key(KeyCode::Esc), &mut d);
+    press(&mut a, &mut d, "y");
+
     // In Chinese, and y on Ctrl-C quits.
     let mut a = app("zh-CN", &d, 80, 24);
     press(&mut a, &mut d, "n");

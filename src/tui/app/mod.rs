@@ -391,6 +391,10 @@ impl App {
         match bound {
             Some(action) => self.update(action, desk),
             None => match &mut self.mode {
+                // On a choice, where it would pick nothing, q leaves as it does everywhere else.
+                Mode::Form(form) if ctx == Context::Form && form.quits_on(&key) => {
+                    self.leave_form(Discard::Close, desk.now())
+                }
                 Mode::Form(form) if ctx == Context::Form => form.type_key(key),
                 Mode::Filter if ctx == Context::Filter && self.filter.handle(&key) == Some(true) => {
                     let now = desk.now();

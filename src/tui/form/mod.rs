@@ -349,6 +349,18 @@ impl Form {
         }
     }
 
+    /// Whether `key` is a plain `q` on a choice none of whose options it would pick.
+    pub fn quits_on(&self, key: &KeyEvent) -> bool {
+        let Some(Value::Choice { options, .. }) = self.focused().map(|f| &f.value) else {
+            return false;
+        };
+        key.code == KeyCode::Char('q')
+            && key.modifiers.is_empty()
+            && !options
+                .iter()
+                .any(|(slug, label)| slug.starts_with('q') || label.to_lowercase().starts_with('q'))
+    }
+
     /// A key for the focused text field (typing, deleting, moving the cursor).
     pub fn type_key(&mut self, key: KeyEvent) {
         let Some(field) = self.fields.get_mut(self.focus) else {
