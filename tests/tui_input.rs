@@ -214,6 +214,13 @@ fn the_header_at_80x24_keeps_breached_warning_and_to_judge() {
         for w in want {
             assert!(header.contains(w), "{lang}: {w:?} missing from {header:?}");
         }
+        // Narrower still, what needs acting on stays.
+        let narrow = frame_text(&a, now(), 50, 24);
+        let header = narrow.lines().next().unwrap();
+        assert!(
+            header.contains(want[0]) && header.contains(want[1]) && header.contains(want[2]),
+            "{header}"
+        );
         // The key hints are there too.
         assert!(screen.lines().nth(23).unwrap().contains("? "), "{screen}");
     }

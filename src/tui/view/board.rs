@@ -107,7 +107,8 @@ pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
 }
 
 /// The header's counts in the widest form that fits `width`: breached, warning and to-judge
-/// always keep their words; open, waiting and resolved are shortened, then the name goes.
+/// always keep their words; open, waiting and resolved are shortened, then the name goes, then
+/// (narrower than 80) they go too.
 pub fn header(app: &App, width: u16) -> Line<'static> {
     let (theme, lang, c) = (&app.theme, app.lang, app.counts);
     let review = app.review_count.map(|n| {
@@ -127,7 +128,7 @@ pub fn header(app: &App, width: u16) -> Line<'static> {
         spans
     });
     let word = |key: &str, n: usize| t!(key, locale = lang, n = n).to_string();
-    let build = |brand: bool, short: bool| {
+    let build = |brand: bool, short: bool, all: bool| {
         let mut spans = vec![if brand {
             Span::styled(" Promptly ", theme.header())
         } else {
@@ -138,7 +139,7 @@ pub fn header(app: &App, width: u16) -> Line<'static> {
         } else {
             ("tui.count_waiting", "tui.count_resolved")
         };
-        let parts = vec![
+        let mut parts = vec![
             vec![Span::raw(word("tui.count_open", c.open))],
             vec![Span::styled(
                 word("tui.count_warning", c.warning),
@@ -151,6 +152,10 @@ pub fn header(app: &App, width: u16) -> Line<'static> {
             vec![Span::raw(word(waiting, c.waiting))],
             vec![Span::raw(word(resolved, c.resolved))],
         ];
+        if !all {
+            // The narrowest: only what needs acting on.
+            parts = parts.drain(1..3).collect();
+        }
         for (i, part) in parts.into_iter().chain(review.clone()).enumerate() {
             if i > 0 {
                 spans.push(Span::styled(" · ", theme.muted()));
@@ -159,11 +164,11 @@ pub fn header(app: &App, width: u16) -> Line<'static> {
         }
         Line::from(spans)
     };
-    [(true, false), (true, true), (false, true)]
+    [(true, false, true), (true, true, true), (false, true, true)]
         .into_iter()
-        .map(|(brand, short)| build(brand, short))
+        .map(|(brand, short, all)| build(brand, short, all))
         .find(|l| l.width() <= width as usize)
-        .unwrap_or_else(|| build(false, true))
+        .unwrap_or_else(|| build(false, true, false))
 }
 
 /// The bottom line of a screen: the current notice (cut to leave room, with the key that shows
