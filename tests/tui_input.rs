@@ -384,3 +384,34 @@ fn a_flag_emoji_is_never_cut_in_half() {
         }
     }
 }
+
+#[test]
+fn the_new_screens_render_at_every_size() {
+    let mut d = desk();
+    open(
+        &mut d,
+        "🇨🇳 洗衣机滚筒不转",
+        "a long description that wraps\nand 中文 too",
+        1,
+    );
+    let mut form = app("zh-CN", &d, 120, 40);
+    press(&mut form, &mut d, "n");
+    focus(&mut form, &mut d, FieldId::Description);
+    form.paste("Dear shop,\nmy order 🇨🇳 SO-2001 is late", &d);
+    form.handle_key(key(KeyCode::Esc), &mut d);
+    assert!(form.discard.is_some());
+    let mut notices = app("en", &d, 120, 40);
+    notices.notify("x ".repeat(300), true, now());
+    press(&mut notices, &mut d, "!");
+    let mut ticket = app("en", &d, 120, 40);
+    ticket.handle_key(key(KeyCode::Enter), &mut d);
+    for a in [&mut form, &mut notices, &mut ticket] {
+        for w in (1..=120).step_by(7) {
+            for h in 1..=40 {
+                a.resize(w, h);
+                let _ = frame_text(a, now(), w, h);
+            }
+        }
+    }
+    assert!(matches!(ticket.mode, Mode::Ticket));
+}
