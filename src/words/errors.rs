@@ -191,7 +191,7 @@ fn unknown_value_reason(e: &UnknownValue, lang: &str) -> String {
         "refusal.unknown_value",
         locale = lang,
         value = crate::domain::text::sanitize(&e.value),
-        choices = e.choices
+        choices = e.choices.replace(", ", &t!("refusal.separator", locale = lang))
     )
     .to_string()
 }

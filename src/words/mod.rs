@@ -6,6 +6,7 @@ pub mod events;
 
 pub mod app;
 pub mod catalogue;
+pub mod duration;
 pub mod explain;
 pub mod housekeeping;
 pub mod policy;

@@ -2,7 +2,7 @@
 //! first, with how late it was; judged in a few keys through the judgement form.
 
 use super::board::{cell, hints, status_line};
-use crate::domain::text::{late, sanitize_line};
+use crate::domain::text::sanitize_line;
 use crate::tui::app::App;
 use crate::tui::keymap::{Action, Context};
 
@@ -98,7 +98,7 @@ pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
                 Span::raw(cell(&label(&b.metric), clock_w)),
                 Span::raw(cell(&super::ticket::local(b.due_at, tz), due_w)),
                 Span::styled(
-                    cell(&late(b.late_secs(now)), late_w),
+                    cell(&crate::words::duration::late(b.late_secs(now), lang), late_w),
                     Style::default().fg(late_colour).add_modifier(Modifier::BOLD),
                 ),
                 Span::raw(cell(

@@ -4,7 +4,7 @@
 use super::board::hints;
 use crate::domain::policy::Policy;
 use crate::domain::sla::ClockState;
-use crate::domain::text::{countdown, fit, sanitize, sanitize_line};
+use crate::domain::text::{fit, sanitize, sanitize_line};
 use crate::t;
 use crate::tui::app::{App, Live, TicketScreen};
 use crate::tui::keymap::{Action, Context};
@@ -93,17 +93,17 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
                     c.met_at.map(|m| local(m, tz)).unwrap_or_default(),
                     if c.is_breached() { ClockState::Breached } else { c.state },
                 ),
-                Live::Paused => (format!("‖ {}", countdown(c.remaining_secs)), ClockState::Paused),
+                Live::Paused => (format!("‖ {}", crate::words::duration::countdown(c.remaining_secs, lang)), ClockState::Paused),
                 Live::Breached => (
-                    c.due_at.map(|d| countdown((d - now).num_seconds())).unwrap_or_default(),
+                    c.due_at.map(|d| crate::words::duration::countdown((d - now).num_seconds(), lang)).unwrap_or_default(),
                     ClockState::Breached,
                 ),
                 Live::Warning => (
-                    c.due_at.map(|d| countdown((d - now).num_seconds())).unwrap_or_default(),
+                    c.due_at.map(|d| crate::words::duration::countdown((d - now).num_seconds(), lang)).unwrap_or_default(),
                     ClockState::Warning,
                 ),
                 Live::Ok => (
-                    c.due_at.map(|d| countdown((d - now).num_seconds())).unwrap_or_default(),
+                    c.due_at.map(|d| crate::words::duration::countdown((d - now).num_seconds(), lang)).unwrap_or_default(),
                     ClockState::Running,
                 ),
             };
