@@ -40,7 +40,13 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> u8 {
     };
     match outcome {
         Ok(()) => 0,
-        Err(e) => fail(&e, setup.lang),
+        Err(e) => {
+            eprintln!(
+                "promptly: {}",
+                sanitize(&crate::words::app::error_labelled(&e, &setup.policy, setup.lang))
+            );
+            e.exit_code()
+        }
     }
 }
 

@@ -262,9 +262,11 @@ impl<'a> ListPrinter<'a> {
 
 pub fn print_view(v: &TicketView, desk: &Desk) {
     let tk = &v.ticket;
+    // "Status: open" / "状态：处理中".
+    let sep = t!("cli.label_sep");
     println!("#{}  {}", tk.id, sanitize_line(&tk.title));
     println!(
-        "{}: {}   {}: {}   {}: {}   {}: {}   {}: {}   v{}",
+        "{}{sep}{}   {}{sep}{}   {}{sep}{}   {}{sep}{}   {}{sep}{}   v{}",
         t!("col.status"),
         status_label(tk.status),
         t!("col.priority"),
@@ -280,7 +282,7 @@ pub fn print_view(v: &TicketView, desk: &Desk) {
     let c = &tk.customer;
     if !(c.name.is_empty() && c.phone.is_empty() && c.email.is_empty()) {
         println!(
-            "{}: {}  {}  {}",
+            "{}{sep}{}  {}  {}",
             t!("col.customer"),
             sanitize_line(&c.name),
             sanitize_line(&c.phone),
@@ -289,7 +291,7 @@ pub fn print_view(v: &TicketView, desk: &Desk) {
     }
     if !tk.reference.is_empty() || tk.purchased_on.is_some() {
         println!(
-            "{}: {}   {}: {}",
+            "{}{sep}{}   {}{sep}{}",
             t!("col.order"),
             sanitize_line(&tk.reference),
             t!("col.purchased"),
@@ -297,7 +299,7 @@ pub fn print_view(v: &TicketView, desk: &Desk) {
         );
     }
     println!(
-        "{}: {}   {}: {}",
+        "{}{sep}{}   {}{sep}{}",
         t!("col.opened"),
         local(desk, tk.opened_at),
         t!("col.updated"),
@@ -331,7 +333,7 @@ pub fn print_view(v: &TicketView, desk: &Desk) {
         };
         let target = crate::words::duration::metric_target(desk.policy(), &c.metric, &c.target, crate::words::catalogue::locale());
         let cycle = if c.cycle > 1 {
-            format!(" ({})", c.cycle)
+            t!("cli.cycle", n = c.cycle)
         } else {
             String::new()
         };

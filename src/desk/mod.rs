@@ -74,6 +74,10 @@ pub enum DeskError {
         month: crate::domain::callback::Month,
         by: String,
     },
+    /// A status move refused because Promptly closed the ticket itself at `at`: resolved with
+    /// no reply for `days` days (`auto_close_days`). Said apart from [`DeskError::Move`] so the
+    /// agent learns why a ticket they saw resolved is closed.
+    AutoClosed { ticket: i64, at: DateTime<Utc>, days: u32 },
     /// The store failed, or the ticket changed since it was read ([`StoreError::Stale`]).
     Store(StoreError),
 }
@@ -83,7 +87,7 @@ impl DeskError {
     pub fn field(&self) -> Option<&'static str> {
         match self {
             DeskError::Invalid(e) => Some(e.field),
-            DeskError::Move(_) => Some("to"),
+            DeskError::Move(_) | DeskError::AutoClosed { .. } => Some("to"),
             DeskError::Extension(_) => Some("by"),
             DeskError::NoSuchClock { .. } | DeskError::NoUnjudgedBreach { .. } => Some("metric"),
             DeskError::NotBreached { .. } | DeskError::AlreadyJudged { .. } => Some("cycle"),
@@ -105,6 +109,29 @@ impl std::fmt::Display for DeskError {
 }
 
 impl std::error::Error for DeskError {}
+
+/// A refused status move; when the ticket stands closed by auto-close, that is the reason.
+fn refused_move(e: IllegalMove, ticket: i64, log: &[LogEntry]) -> DeskError {
+    use crate::domain::log::SystemAction;
+    if e.from != Status::Closed {
+        return DeskError::Move(e);
+    }
+    // The closing entry is the last status change; auto-close logs its why right after it.
+    let auto_closed = log
+        .iter()
+        .rev()
+        .take_while(|entry| !matches!(entry.event, Event::Status { to, .. } if to != Status::Closed))
+        .find_map(|entry| match entry.event {
+            Event::System {
+                why: Some(SystemAction::AutoClosed { days }),
+            } => Some((entry.at, days)),
+            _ => None,
+        });
+    match auto_closed {
+        Some((at, days)) => DeskError::AutoClosed { ticket, at, days },
+        None => DeskError::Move(e),
+    }
+}
 
 impl From<StoreError> for DeskError {
     fn from(e: StoreError) -> Self {
@@ -276,9 +303,9 @@ impl Desk {
         if to == Status::Resolved && note.trim().is_empty() {
             return Err(InvalidField::new("note", Reason::ResolveSummaryNeeded).into());
         }
-        self.change(id, expected, move |ticket, _log, _policy, now| {
+        self.change(id, expected, move |ticket, log, _policy, now| {
             let from = ticket.status;
-            from.check_move(to).map_err(DeskError::Move)?;
+            from.check_move(to).map_err(|e| refused_move(e, ticket.id, log))?;
             if to == Status::Closed {
                 return Err(closing_needs_confirmation());
             }
@@ -292,9 +319,10 @@ impl Desk {
     pub fn close(&mut self, id: i64, expected: Option<i64>, confirmation: &str, note: &str) -> Result<Ticket> {
         let confirmation = confirmation.trim().to_string();
         let note = note.trim_end().to_string();
-        self.change(id, expected, move |ticket, _log, _policy, now| {
+        self.change(id, expected, move |ticket, log, _policy, now| {
             let from = ticket.status;
-            from.check_move(Status::Closed).map_err(DeskError::Move)?;
+            from.check_move(Status::Closed)
+                .map_err(|e| refused_move(e, ticket.id, log))?;
             if confirmation.is_empty() {
                 return Err(closing_needs_confirmation());
             }
