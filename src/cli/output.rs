@@ -226,8 +226,14 @@ impl<'a> ListPrinter<'a> {
         let due = match &row.nearest {
             Some(c) => {
                 let left = match c.due_at {
-                    Some(due) => crate::words::duration::countdown((due - self.now).num_seconds(), crate::words::catalogue::locale()),
-                    None => format!("‖{}", crate::words::duration::countdown(c.remaining_secs, crate::words::catalogue::locale())),
+                    Some(due) => crate::words::duration::countdown(
+                        (due - self.now).num_seconds(),
+                        crate::words::catalogue::locale(),
+                    ),
+                    None => format!(
+                        "‖{}",
+                        crate::words::duration::countdown(c.remaining_secs, crate::words::catalogue::locale())
+                    ),
                 };
                 format!("{} {}", metric_label(self.desk, &c.metric), left)
             }
@@ -324,14 +330,29 @@ pub fn print_view(v: &TicketView, desk: &Desk) {
         let detail = match (c.state, c.met_at, c.due_at) {
             (ClockState::Met, Some(met), _) => t!("cli.met_at", at = local(desk, met)).to_string(),
             (ClockState::Withdrawn, Some(at), _) => t!("cli.withdrawn_at", at = local(desk, at)).to_string(),
-            (ClockState::Paused, ..) => t!("cli.paused_left", left = crate::words::duration::countdown(c.remaining_secs, crate::words::catalogue::locale())).to_string(),
-            (_, _, Some(due)) if due < now => {
-                t!("cli.late", late = crate::words::duration::late((now - due).num_seconds(), crate::words::catalogue::locale())).to_string()
-            }
-            (_, _, Some(due)) => t!("cli.left", left = crate::words::duration::countdown((due - now).num_seconds(), crate::words::catalogue::locale())).to_string(),
+            (ClockState::Paused, ..) => t!(
+                "cli.paused_left",
+                left = crate::words::duration::countdown(c.remaining_secs, crate::words::catalogue::locale())
+            )
+            .to_string(),
+            (_, _, Some(due)) if due < now => t!(
+                "cli.late",
+                late = crate::words::duration::late((now - due).num_seconds(), crate::words::catalogue::locale())
+            )
+            .to_string(),
+            (_, _, Some(due)) => t!(
+                "cli.left",
+                left = crate::words::duration::countdown((due - now).num_seconds(), crate::words::catalogue::locale())
+            )
+            .to_string(),
             _ => String::new(),
         };
-        let target = crate::words::duration::metric_target(desk.policy(), &c.metric, &c.target, crate::words::catalogue::locale());
+        let target = crate::words::duration::metric_target(
+            desk.policy(),
+            &c.metric,
+            &c.target,
+            crate::words::catalogue::locale(),
+        );
         let cycle = if c.cycle > 1 {
             t!("cli.cycle", n = c.cycle)
         } else {
@@ -358,7 +379,7 @@ pub fn print_view(v: &TicketView, desk: &Desk) {
                 &crate::words::event(&e.event, desk.policy(), crate::words::catalogue::locale()),
                 30
             ),
-            fit(&sanitize_line(&e.author), 10),
+            fit(&crate::words::author(&e.author, crate::words::catalogue::locale()), 10),
             body
         );
     }

@@ -21,7 +21,11 @@ pub fn countdown(secs: i64, lang: &str) -> String {
         format!(
             "{sign}{}{}",
             t!("duration.hours", locale = lang, n = s / 3600),
-            t!("duration.minutes_short", locale = lang, n = format!("{:02}", s % 3600 / 60))
+            t!(
+                "duration.minutes_short",
+                locale = lang,
+                n = format!("{:02}", s % 3600 / 60)
+            )
         )
     } else {
         format!(

@@ -27,6 +27,15 @@ pub fn metric(policy: &Policy, metric: &str, lang: &str) -> String {
     sanitize_line(policy.metric(metric).map_or(metric, |m| m.label(lang)))
 }
 
+/// Who wrote a log entry: a person's name as given, Promptly itself in the reader's words.
+pub fn author(name: &str, lang: &str) -> String {
+    if name == crate::desk::SYSTEM_AUTHOR {
+        t!("event.system", locale = lang)
+    } else {
+        sanitize_line(name)
+    }
+}
+
 /// One line saying what a log entry records ("outbound call", "status open -> waiting").
 pub fn event(event: &Event, policy: &Policy, lang: &str) -> String {
     match event {

@@ -51,7 +51,10 @@ pub(super) fn pct(p: Option<f64>) -> String {
 }
 
 fn secs(s: Option<i64>) -> String {
-    s.map_or_else(|| "—".to_string(), |s| crate::words::explain::duration(s, crate::words::catalogue::locale()))
+    s.map_or_else(
+        || "—".to_string(),
+        |s| crate::words::explain::duration(s, crate::words::catalogue::locale()),
+    )
 }
 
 pub(super) fn level_label(l: Option<Level>) -> String {

@@ -91,7 +91,11 @@ pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
     let filter_text = crate::domain::text::sanitize_line(app.filter.value());
     if filtering || !filter_text.is_empty() {
         tabs.push(Span::styled(
-            format!(" {}: /", t!("tui.filter", locale = lang)),
+            format!(
+                " {}{}/",
+                t!("tui.filter", locale = lang),
+                t!("cli.label_sep", locale = lang)
+            ),
             Style::default().fg(theme.accent),
         ));
         tabs.push(Span::styled(
@@ -351,10 +355,17 @@ fn row_line(
     };
     let clock = match &row.clock {
         Some(c) => {
-            let left = c.remaining(now).map(|s| crate::words::duration::countdown(s, lang)).unwrap_or_default();
+            let left = c
+                .remaining(now)
+                .map(|s| crate::words::duration::countdown(s, lang))
+                .unwrap_or_default();
             // Right-aligned by display width: Chinese units take two columns each.
             let pad = crate::words::duration::countdown_width(lang).saturating_sub(left.width());
-            format!("{mark}{}{left} {}", " ".repeat(pad), metric_label(policy, &c.metric, lang))
+            format!(
+                "{mark}{}{left} {}",
+                " ".repeat(pad),
+                metric_label(policy, &c.metric, lang)
+            )
         }
         None => "  —".to_string(),
     };

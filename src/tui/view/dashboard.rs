@@ -37,7 +37,7 @@ pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
     status_line(app, now, keys, None, line(area.height - 1), frame);
     let Some(d) = &app.dashboard else { return };
     let running = if d.today <= d.period.last {
-        format!(" ({})", t!("tui.dash_so_far", locale = lang))
+        t!("tui.dash_so_far_note", locale = lang)
     } else {
         String::new()
     };
