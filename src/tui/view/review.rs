@@ -71,7 +71,8 @@ pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
             .unwrap_or(0)
             .max(t!("col.status", locale = lang).width())
             + 1;
-        let (id_w, due_w, late_w) = (7, 17, 9);
+        // Lateness reads like a countdown ("-10天23小时" in Chinese).
+        let (id_w, due_w, late_w) = (7, 17, crate::words::duration::countdown_width(lang) + 2);
         let title_w = (w as usize).saturating_sub(2 + id_w + clock_w + due_w + late_w + status_w);
         let head = Line::from(vec![
             Span::raw("  "),
