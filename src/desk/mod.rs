@@ -110,29 +110,6 @@ impl std::fmt::Display for DeskError {
 
 impl std::error::Error for DeskError {}
 
-/// A refused status move; when the ticket stands closed by auto-close, that is the reason.
-fn refused_move(e: IllegalMove, ticket: i64, log: &[LogEntry]) -> DeskError {
-    use crate::domain::log::SystemAction;
-    if e.from != Status::Closed {
-        return DeskError::Move(e);
-    }
-    // The closing entry is the last status change; auto-close logs its why right after it.
-    let auto_closed = log
-        .iter()
-        .rev()
-        .take_while(|entry| !matches!(entry.event, Event::Status { to, .. } if to != Status::Closed))
-        .find_map(|entry| match entry.event {
-            Event::System {
-                why: Some(SystemAction::AutoClosed { days }),
-            } => Some((entry.at, days)),
-            _ => None,
-        });
-    match auto_closed {
-        Some((at, days)) => DeskError::AutoClosed { ticket, at, days },
-        None => DeskError::Move(e),
-    }
-}
-
 impl From<StoreError> for DeskError {
     fn from(e: StoreError) -> Self {
         DeskError::Store(e)
@@ -305,7 +282,8 @@ impl Desk {
         }
         self.change(id, expected, move |ticket, log, _policy, now| {
             let from = ticket.status;
-            from.check_move(to).map_err(|e| refused_move(e, ticket.id, log))?;
+            from.check_move(to)
+                .map_err(|e| supervisor::refused_move(e, ticket.id, log))?;
             if to == Status::Closed {
                 return Err(closing_needs_confirmation());
             }
@@ -322,7 +300,7 @@ impl Desk {
         self.change(id, expected, move |ticket, log, _policy, now| {
             let from = ticket.status;
             from.check_move(Status::Closed)
-                .map_err(|e| refused_move(e, ticket.id, log))?;
+                .map_err(|e| supervisor::refused_move(e, ticket.id, log))?;
             if confirmation.is_empty() {
                 return Err(closing_needs_confirmation());
             }
