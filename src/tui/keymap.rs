@@ -45,6 +45,10 @@ pub enum Action {
     JudgeMajor,
     PrevPeriod,
     NextPeriod,
+    Command,
+    Complete,
+    NextMatch,
+    PrevMatch,
 }
 
 impl Action {
@@ -61,6 +65,10 @@ impl Action {
         Action::Open,
         Action::Back,
         Action::Filter,
+        Action::NextMatch,
+        Action::PrevMatch,
+        Action::Command,
+        Action::Complete,
         Action::New,
         Action::Log,
         Action::Status,
@@ -129,6 +137,10 @@ impl Action {
             Action::JudgeMajor => "judge-major",
             Action::PrevPeriod => "prev-period",
             Action::NextPeriod => "next-period",
+            Action::Command => "command",
+            Action::Complete => "complete",
+            Action::NextMatch => "next-match",
+            Action::PrevMatch => "prev-match",
         }
     }
 
@@ -148,13 +160,19 @@ pub enum Context {
     Help,
     Review,
     Dashboard,
+    /// The board while a filter is applied: its own keys first, then the board's.
+    Found,
+    /// The `:` command line.
+    Command,
 }
 
 impl Context {
     pub const ALL: &'static [Context] = &[
         Context::Board,
+        Context::Found,
         Context::Ticket,
         Context::Filter,
+        Context::Command,
         Context::Form,
         Context::Help,
         Context::Review,
@@ -171,12 +189,22 @@ impl Context {
             Context::Help => "tui.ctx_help",
             Context::Review => "tui.ctx_review",
             Context::Dashboard => "tui.ctx_dashboard",
+            Context::Found => "tui.ctx_found",
+            Context::Command => "tui.ctx_command",
+        }
+    }
+
+    /// Where a key not bound here is looked up next.
+    pub fn parent(self) -> Option<Context> {
+        match self {
+            Context::Found => Some(Context::Board),
+            _ => None,
         }
     }
 
     /// Contexts where typing goes to a text field: no plain letters are bound there.
     pub fn takes_text(self) -> bool {
-        matches!(self, Context::Filter | Context::Form)
+        matches!(self, Context::Filter | Context::Form | Context::Command)
     }
 }
 
@@ -346,6 +374,13 @@ fn defaults() -> Vec<(Context, Key, Action)> {
     out.extend([
         (Board, Key::plain(K::Enter), A::Open),
         (Board, Key::ch('/'), A::Filter),
+        (Board, Key::ch(':'), A::Command),
+        (Found, Key::ch('n'), A::NextMatch),
+        (Found, Key::ch('N'), A::PrevMatch),
+        (Command, Key::plain(K::Enter), A::Submit),
+        (Command, Key::plain(K::Esc), A::Cancel),
+        (Command, Key::plain(K::Tab), A::Complete),
+        (Command, Key::plain(K::F(1)), A::Help),
         (Board, Key::plain(K::Esc), A::Back),
         (Board, Key::ch('q'), A::Quit),
         (Board, Key::plain(K::Tab), A::NextView),
@@ -401,6 +436,10 @@ fn defaults() -> Vec<(Context, Key, Action)> {
         (Help, Key::plain(K::Up), A::Up),
         (Help, Key::plain(K::PageDown), A::PageDown),
         (Help, Key::plain(K::PageUp), A::PageUp),
+        (Help, Key::ch('g'), A::Top),
+        (Help, Key::plain(K::Home), A::Top),
+        (Help, Key::ch('G'), A::Bottom),
+        (Help, Key::plain(K::End), A::Bottom),
     ]);
     out
 }
@@ -462,12 +501,18 @@ impl Keymap {
         (map, problems)
     }
 
-    /// The action bound to `key` in `ctx`.
+    /// The action bound to `key` in `ctx`, else in the context it falls back to.
     pub fn lookup(&self, ctx: Context, key: Key) -> Option<Action> {
         self.bindings
             .iter()
             .find(|(c, k, _)| *c == ctx && *k == key)
             .map(|(_, _, a)| *a)
+            .or_else(|| ctx.parent().and_then(|p| self.lookup(p, key)))
+    }
+
+    /// Every binding in force, in table order: (context, key, action).
+    pub fn bindings(&self) -> &[(Context, Key, Action)] {
+        &self.bindings
     }
 
     /// The keys of `action` in `ctx`, as shown to people ("j/↓").
@@ -492,6 +537,42 @@ impl Keymap {
             })
             .collect()
     }
+}
+
+/// The README's key table, generated from the bindings in force: one row per action and set
+/// of keys, naming the contexts where those keys do it (context and action names from the
+/// `lang` catalogue). `tests/readme_keys.rs` keeps the README's copy equal to it.
+pub fn key_table(map: &Keymap, lang: &str) -> String {
+    let mut out = String::from("| keys | where | what |\n|---|---|---|\n");
+    for action in Action::ALL {
+        // Contexts grouped by the keys they give the action, in context order.
+        let mut rows: Vec<(String, Vec<Context>)> = Vec::new();
+        for ctx in Context::ALL {
+            let keys: Vec<String> = map
+                .bindings
+                .iter()
+                .filter(|(c, _, a)| c == ctx && a == action)
+                .map(|(_, k, _)| format!("`{k}`"))
+                .collect();
+            if keys.is_empty() {
+                continue;
+            }
+            let keys = keys.join(" ");
+            match rows.iter_mut().find(|(k, _)| *k == keys) {
+                Some((_, ctxs)) => ctxs.push(*ctx),
+                None => rows.push((keys, vec![*ctx])),
+            }
+        }
+        for (keys, ctxs) in rows {
+            let wher: Vec<String> = ctxs
+                .iter()
+                .map(|c| crate::t!(c.label_key(), locale = lang).to_string())
+                .collect();
+            let what = crate::t!(format!("action.{}", action.name()), locale = lang);
+            out.push_str(&format!("| {keys} | {} | {what} |\n", wher.join(", ")));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -16,11 +16,14 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     let mut out = Vec::new();
     for ctx in [
         Context::Board,
+        Context::Found,
         Context::Ticket,
         Context::Review,
         Context::Dashboard,
         Context::Filter,
+        Context::Command,
         Context::Form,
+        Context::Help,
     ] {
         let entries = app.keymap.help(ctx);
         if entries.is_empty() {
@@ -52,18 +55,47 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     out
 }
 
+/// Rows of text the overlay shows at once (the terminal's height less the border).
+pub fn page(app: &App) -> u16 {
+    app.size.1.saturating_sub(2).max(1)
+}
+
+/// The furthest the overlay scrolls: its last line at the bottom.
+pub fn max_scroll(app: &App) -> u16 {
+    (lines(app).len() as u16).saturating_sub(page(app))
+}
+
 pub fn render(app: &App, scroll: u16, area: Rect, frame: &mut Frame) {
     let width = area.width.min(64);
     let height = area.height;
     let rect = Rect::new(area.x + (area.width - width) / 2, area.y, width, height);
     super::board::clear_popup(frame, rect);
-    let block = Block::default().borders(Borders::ALL).title(Span::styled(
+    let lines = lines(app);
+    let total = lines.len() as u16;
+    let inner_h = height.saturating_sub(2);
+    let max = total.saturating_sub(inner_h);
+    let scroll = scroll.min(max);
+    let mut block = Block::default().borders(Borders::ALL).title(Span::styled(
         format!(" {} ", t!("tui.help_title", locale = app.lang)),
         app.theme.header(),
     ));
+    if max > 0 {
+        // Where the window is, and which way there is more: "↓ 1-22/58".
+        let arrows = match (scroll > 0, scroll < max) {
+            (true, true) => "↑↓",
+            (true, false) => "↑",
+            _ => "↓",
+        };
+        let at = t!(
+            "tui.help_position",
+            locale = app.lang,
+            from = scroll + 1,
+            to = (scroll + inner_h).min(total),
+            n = total
+        );
+        block = block.title_bottom(Line::from(Span::styled(format!(" {arrows} {at} "), app.theme.muted())).right_aligned());
+    }
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    let lines = lines(app);
-    let max = (lines.len() as u16).saturating_sub(inner.height);
-    frame.render_widget(Paragraph::new(lines).scroll((scroll.min(max), 0)), inner);
+    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), inner);
 }
