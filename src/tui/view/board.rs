@@ -275,7 +275,7 @@ fn columns(w: usize, lang: &str, clock_label: usize) -> Columns {
     let priority = label_width("priority", &priorities).max(t!("col.priority", locale = lang).width()) + 1;
     let mut status = label_width("status", &statuses).max(t!("col.status", locale = lang).width()) + 1;
     // Mark, countdown ("-10d23h"), a space and the metric label.
-    let mut clock = 2 + 7 + 1 + clock_label.min(28) + 1;
+    let mut clock = 2 + 7 + 1 + clock_label.min(32) + 1;
     let mut customer = 24;
     let fixed = |c: usize, s: usize, k: usize| MARKER + id + priority + c + s + k;
     if w < fixed(customer, status, clock) + 20 {
