@@ -269,3 +269,82 @@ fn help_scrolls_to_its_ends_and_says_where_it_is() {
     press(&mut a, &mut f.desk, "g");
     assert_eq!(frame_text(&a, now(), 80, 20), top);
 }
+
+fn form(a: &App) -> &promptly::tui::form::Form {
+    match &a.mode {
+        Mode::Form(f) => f,
+        _ => panic!("a form is open"),
+    }
+}
+
+#[test]
+fn the_log_form_starts_on_the_text_and_shows_contact_fields_only_for_a_contact() {
+    use promptly::tui::form::FieldId;
+    let mut f = fixture();
+    let mut a = app(&f.desk, "en");
+    a.handle_key(key(KeyCode::Enter), &mut f.desk);
+    press(&mut a, &mut f.desk, "l");
+    assert_eq!(form(&a).focused().map(|x| x.id), Some(FieldId::Text));
+    let hidden = |a: &App, id| form(a).field(id).is_some_and(|x| x.hidden);
+    assert!(!hidden(&a, FieldId::Method) && !hidden(&a, FieldId::Direction), "a contact by default");
+    // Up to the entry kind, then a plan: no method, no direction.
+    a.handle_key(key(KeyCode::BackTab), &mut f.desk);
+    a.handle_key(key(KeyCode::BackTab), &mut f.desk);
+    a.handle_key(key(KeyCode::BackTab), &mut f.desk);
+    assert_eq!(form(&a).focused().map(|x| x.id), Some(FieldId::Entry));
+    a.handle_key(key(KeyCode::Right), &mut f.desk);
+    assert_eq!(form(&a).get(FieldId::Entry), "plan");
+    assert!(hidden(&a, FieldId::Method) && hidden(&a, FieldId::Direction));
+    let text = frame_text(&a, now(), 120, 30);
+    assert!(!text.contains("Contact by") && !text.contains("Direction"), "{text}");
+}
+
+#[test]
+fn the_status_form_offers_the_step_forward() {
+    use promptly::tui::form::FieldId;
+    let mut f = fixture();
+    let mut a = app(&f.desk, "en");
+    press(&mut a, &mut f.desk, "s");
+    assert_eq!(form(&a).get(FieldId::To), "resolved", "open moves on to resolved, not waiting");
+    a.handle_key(key(KeyCode::Esc), &mut f.desk);
+    a.handle_key(key(KeyCode::Esc), &mut f.desk);
+    assert!(matches!(a.mode, Mode::Board));
+    press(&mut a, &mut f.desk, "4s");
+    assert_eq!(form(&a).get(FieldId::To), "closed");
+}
+
+#[test]
+fn purchase_dates_must_exist_and_be_neither_future_nor_ancient() {
+    use promptly::tui::form::FieldId;
+    let mut f = fixture();
+    let cases = [
+        ("2026-02-30", Some("no such day in the calendar")),
+        ("2026-13-01", Some("no such day in the calendar")),
+        ("30/02/2026", Some("use YYYY-MM-DD")),
+        ("2099-01-01", Some("cannot be after today")),
+        ("1900-01-01", Some("more than 20 years ago")),
+        ("2026-11-24", None),
+        ("2007-01-01", None),
+    ];
+    for (date, problem) in cases {
+        let mut a = app(&f.desk, "en");
+        press(&mut a, &mut f.desk, "n");
+        press(&mut a, &mut f.desk, "Kettle leaks");
+        while form(&a).focused().map(|x| x.id) != Some(FieldId::Purchased) {
+            a.handle_key(key(KeyCode::Tab), &mut f.desk);
+        }
+        press(&mut a, &mut f.desk, date);
+        let result = form(&a).command();
+        match problem {
+            Some(text) => {
+                let problems = result.expect_err(date);
+                assert_eq!(problems.len(), 1, "{date}");
+                assert_eq!(problems[0].0, FieldId::Purchased);
+                assert!(problems[0].1.text("en").contains(text), "{date}: {:?}", problems[0].1);
+                let zh = problems[0].1.text("zh-CN");
+                assert!(!zh.is_empty() && zh != problems[0].1.text("en"), "{zh}");
+            }
+            None => assert!(result.is_ok(), "{date}: {result:?}"),
+        }
+    }
+}

@@ -149,7 +149,11 @@ impl App {
             Action::ViewOverdue => self.set_view(View::Overdue, desk),
             Action::ViewResolved => self.set_view(View::Resolved, desk),
             Action::ViewAll => self.set_view(View::All, desk),
-            Action::New => self.mode = Mode::Form(Box::new(Form::new_ticket(self.lang))),
+            Action::New => {
+                let mut form = Form::new_ticket(self.lang);
+                form.today = Some(desk.today());
+                self.mode = Mode::Form(Box::new(form));
+            }
             Action::Review => self.open_review(desk),
             Action::Dashboard => self.open_dashboard(desk),
             Action::Open => {
