@@ -17,7 +17,11 @@ fn the_readme_key_table_is_the_keymap() {
         std::fs::write(path, format!("{}{table}{}", &readme[..start], &readme[end..])).unwrap();
         return;
     }
-    assert_eq!(readme[start..end], table, "run UPDATE_README=1 cargo test --test readme_keys");
+    assert_eq!(
+        readme[start..end],
+        table,
+        "run UPDATE_README=1 cargo test --test readme_keys"
+    );
 }
 
 /// Both ways, row by row: every binding is in the table, and every key in the table is bound
@@ -33,7 +37,10 @@ fn every_binding_has_a_row_and_every_row_a_binding() {
         assert!(
             rows.iter().any(|r| {
                 let cells: Vec<&str> = r.split(" | ").collect();
-                cells[0].trim_start_matches("| ").split(' ').any(|k| k == format!("`{key}`"))
+                cells[0]
+                    .trim_start_matches("| ")
+                    .split(' ')
+                    .any(|k| k == format!("`{key}`"))
                     && cells[1].split(", ").any(|c| c == ctx_name)
                     && cells[2].trim_end_matches(" |") == what
             }),

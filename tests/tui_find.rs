@@ -42,13 +42,26 @@ fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("t.db"), Access::Create).unwrap();
     let mut desk = Desk::new(store, Policy::builtin(), Clock::frozen(now()), "agent");
-    let open = |desk: &mut Desk, t: NewTicket, ago: i64| desk.open_ticket(&t, Some(now() - Duration::hours(ago))).unwrap();
-    open(&mut desk, ticket("Blender is loud", "Alice", "13812345678", Priority::Urgent), 30);
-    open(&mut desk, ticket("洗衣机不转", "王小明", "139 8765-4321", Priority::Normal), 2);
+    let open =
+        |desk: &mut Desk, t: NewTicket, ago: i64| desk.open_ticket(&t, Some(now() - Duration::hours(ago))).unwrap();
+    open(
+        &mut desk,
+        ticket("Blender is loud", "Alice", "13812345678", Priority::Urgent),
+        30,
+    );
+    open(
+        &mut desk,
+        ticket("洗衣机不转", "王小明", "139 8765-4321", Priority::Normal),
+        2,
+    );
     let w = open(&mut desk, ticket("Wrong colour", "陈静", "", Priority::Important), 0);
     desk.change_status(w.id, Some(w.version), Status::Waiting, "asked for photos")
         .unwrap();
-    let r = open(&mut desk, ticket("Invoice please", "Bob", "021-5555-1234", Priority::Normal), 6);
+    let r = open(
+        &mut desk,
+        ticket("Invoice please", "Bob", "021-5555-1234", Priority::Normal),
+        6,
+    );
     desk.change_status(r.id, Some(r.version), Status::Resolved, "sent by mail")
         .unwrap();
     Fixture { _dir: dir, desk }
@@ -88,8 +101,17 @@ fn the_filter_finds_a_caller_by_the_phone_digits_behind_the_mask() {
     let mut f = fixture();
     let mut a = app(&f.desk, "en");
     let board = frame_text(&a, now(), 120, 24);
-    assert!(board.contains("139****4321") && !board.contains("13987654321"), "{board}");
-    for needle in ["13987654321", "139 8765 4321", "8765-4321", "139****4321", "+139(8765)4321"] {
+    assert!(
+        board.contains("139****4321") && !board.contains("13987654321"),
+        "{board}"
+    );
+    for needle in [
+        "13987654321",
+        "139 8765 4321",
+        "8765-4321",
+        "139****4321",
+        "+139(8765)4321",
+    ] {
         assert_eq!(filter(&mut a, &mut f.desk, needle), vec![2], "{needle}");
     }
     // Digits that are in no phone find nothing, and say so under the column titles.
@@ -124,7 +146,10 @@ fn n_and_shift_n_move_between_matches_and_wrap() {
     let at = |a: &App| a.selected_row().map(|r| r.id);
     let first = at(&a);
     press(&mut a, &mut f.desk, "n");
-    assert!(matches!(a.mode, Mode::Board), "n moves, it opens no form while filtering");
+    assert!(
+        matches!(a.mode, Mode::Board),
+        "n moves, it opens no form while filtering"
+    );
     assert_eq!(a.selected, 1);
     press(&mut a, &mut f.desk, "N");
     assert_eq!(at(&a), first);
@@ -179,7 +204,10 @@ fn colon_commands_run_actions_complete_names_and_refuse_unknown_ones() {
     a.handle_key(key(KeyCode::Tab), &mut f.desk);
     assert_eq!(a.command.value(), "review");
     a.handle_key(key(KeyCode::Esc), &mut f.desk);
-    assert!(matches!(a.mode, Mode::Board), "Esc leaves the command line, nothing run");
+    assert!(
+        matches!(a.mode, Mode::Board),
+        "Esc leaves the command line, nothing run"
+    );
     press(&mut a, &mut f.desk, ":vi");
     a.handle_key(key(KeyCode::Tab), &mut f.desk);
     assert_eq!(a.command.value(), "view-", "the longest shared prefix");
@@ -213,7 +241,10 @@ fn an_empty_view_keeps_its_titles_and_says_where_to_go() {
         } else {
             ("标题", "此视图没有工单", "Tab 或 1-5")
         };
-        assert!(text.contains(title) && text.contains(empty) && text.contains(hint), "{text}");
+        assert!(
+            text.contains(title) && text.contains(empty) && text.contains(hint),
+            "{text}"
+        );
     }
 }
 
@@ -247,7 +278,10 @@ fn a_reopened_ticket_labels_its_clock_cycles() {
     press(&mut a, &mut f.desk, ":4");
     a.handle_key(key(KeyCode::Enter), &mut f.desk);
     let text = frame_text(&a, now(), 120, 30);
-    assert!(text.contains("Resolution (cycle 1)") && text.contains("Resolution (cycle 2)"), "{text}");
+    assert!(
+        text.contains("Resolution (cycle 1)") && text.contains("Resolution (cycle 2)"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -286,7 +320,10 @@ fn the_log_form_starts_on_the_text_and_shows_contact_fields_only_for_a_contact()
     press(&mut a, &mut f.desk, "l");
     assert_eq!(form(&a).focused().map(|x| x.id), Some(FieldId::Text));
     let hidden = |a: &App, id| form(a).field(id).is_some_and(|x| x.hidden);
-    assert!(!hidden(&a, FieldId::Method) && !hidden(&a, FieldId::Direction), "a contact by default");
+    assert!(
+        !hidden(&a, FieldId::Method) && !hidden(&a, FieldId::Direction),
+        "a contact by default"
+    );
     // Up to the entry kind, then a plan: no method, no direction.
     a.handle_key(key(KeyCode::BackTab), &mut f.desk);
     a.handle_key(key(KeyCode::BackTab), &mut f.desk);
@@ -305,7 +342,11 @@ fn the_status_form_offers_the_step_forward() {
     let mut f = fixture();
     let mut a = app(&f.desk, "en");
     press(&mut a, &mut f.desk, "s");
-    assert_eq!(form(&a).get(FieldId::To), "resolved", "open moves on to resolved, not waiting");
+    assert_eq!(
+        form(&a).get(FieldId::To),
+        "resolved",
+        "open moves on to resolved, not waiting"
+    );
     a.handle_key(key(KeyCode::Esc), &mut f.desk);
     a.handle_key(key(KeyCode::Esc), &mut f.desk);
     assert!(matches!(a.mode, Mode::Board));

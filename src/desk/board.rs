@@ -184,7 +184,9 @@ impl Desk {
         // Resolved tickets count down to their automatic close; that needs their logs (the
         // customer's last reply), read only for them.
         let days = policy.settings.auto_close_days;
-        let resolved: Vec<usize> = (0..rows.len()).filter(|i| rows[*i].status == Status::Resolved).collect();
+        let resolved: Vec<usize> = (0..rows.len())
+            .filter(|i| rows[*i].status == Status::Resolved)
+            .collect();
         if days > 0 {
             let wait = chrono::Duration::days(i64::from(days));
             for batch in resolved.chunks(LIST_BATCH) {

@@ -481,7 +481,9 @@ fn list_sql(q: &ListQuery) -> (String, Vec<Value>) {
     // Nearest deadline first; on the same deadline urgent before important before normal,
     // then the older ticket first. Tickets without a running clock after them, newest first
     // (a limited "all" list drops the oldest history, not this week's closes).
-    sql.push_str(&format!(" ORDER BY n.ticket_id IS NULL, coalesce(n.due_at, '~'), {PRIORITY_RANK}, {AGE_RANK}"));
+    sql.push_str(&format!(
+        " ORDER BY n.ticket_id IS NULL, coalesce(n.due_at, '~'), {PRIORITY_RANK}, {AGE_RANK}"
+    ));
     if let Some(limit) = q.limit {
         sql.push_str(&format!(" LIMIT {limit}"));
     }

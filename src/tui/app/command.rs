@@ -55,7 +55,9 @@ impl App {
         }
         let action = match text {
             "q" | "q!" | "quit" => Some(Action::Quit),
-            name => Action::from_name(name).filter(|a| *a != Action::Command && self.command_names().contains(&a.name())),
+            name => {
+                Action::from_name(name).filter(|a| *a != Action::Command && self.command_names().contains(&a.name()))
+            }
         };
         match action {
             Some(action) => self.update_board(action, desk, desk.now()),
@@ -92,7 +94,11 @@ impl App {
         };
         self.set_view(view, desk);
         let now = desk.now();
-        if !self.source().iter().any(|r| r.id == id && r.matches(self.filter.value())) {
+        if !self
+            .source()
+            .iter()
+            .any(|r| r.id == id && r.matches(self.filter.value()))
+        {
             self.filter = LineInput::default();
         }
         self.recompute_shown(now, Some(id));

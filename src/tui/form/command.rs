@@ -205,7 +205,11 @@ impl Reader<'_> {
             Ok(date) => date,
             Err(_) => {
                 // Shaped like a date but not one: 2026-02-30, 2026-13-01.
-                let shaped = text.trim().split('-').map(|p| p.parse::<u32>().ok()).collect::<Vec<_>>();
+                let shaped = text
+                    .trim()
+                    .split('-')
+                    .map(|p| p.parse::<u32>().ok())
+                    .collect::<Vec<_>>();
                 let problem = if shaped.len() == 3 && shaped.iter().all(Option::is_some) {
                     Problem::NoSuchDay
                 } else {

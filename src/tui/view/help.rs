@@ -93,7 +93,8 @@ pub fn render(app: &App, scroll: u16, area: Rect, frame: &mut Frame) {
             to = (scroll + inner_h).min(total),
             n = total
         );
-        block = block.title_bottom(Line::from(Span::styled(format!(" {arrows} {at} "), app.theme.muted())).right_aligned());
+        block =
+            block.title_bottom(Line::from(Span::styled(format!(" {arrows} {at} "), app.theme.muted())).right_aligned());
     }
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
