@@ -489,7 +489,11 @@ impl Keymap {
             for ctx in contexts {
                 for key in &parsed {
                     if ctx.takes_text() && key.is_text() {
-                        problems.push(format!("[keys] {name}: '{key}' would be typed into the text field"));
+                        // Said once, however many text contexts bind the action.
+                        let problem = format!("[keys] {name}: '{key}' would be typed into the text field");
+                        if !problems.contains(&problem) {
+                            problems.push(problem);
+                        }
                         continue;
                     }
                     // The new key wins over whatever else had it in this context.
