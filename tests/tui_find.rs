@@ -389,3 +389,19 @@ fn purchase_dates_must_exist_and_be_neither_future_nor_ancient() {
         }
     }
 }
+
+#[test]
+fn the_filtered_board_hints_its_own_keys_and_the_boards() {
+    let mut f = fixture();
+    let mut a = app(&f.desk, "en");
+    filter(&mut a, &mut f.desk, "SO-1001");
+    let text = frame_text(&a, now(), 120, 24);
+    let status = text.lines().last().unwrap();
+    assert!(
+        status.contains("n next match") && status.contains("Esc back"),
+        "{status}"
+    );
+    // Help lists the filtered board's own keys only, not the board's again.
+    let help = a.keymap.help(promptly::tui::keymap::Context::Found);
+    assert_eq!(help.len(), 2, "{help:?}");
+}

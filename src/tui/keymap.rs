@@ -519,8 +519,17 @@ impl Keymap {
         &self.bindings
     }
 
-    /// The keys of `action` in `ctx`, as shown to people ("j/↓").
+    /// The keys of `action` in `ctx` (else in the context it falls back to), as shown to
+    /// people ("j/↓").
     pub fn keys_for(&self, ctx: Context, action: Action) -> String {
+        match (self.own_keys(ctx, action), ctx.parent()) {
+            (keys, Some(parent)) if keys.is_empty() => self.keys_for(parent, action),
+            (keys, _) => keys,
+        }
+    }
+
+    /// The keys bound to `action` in `ctx` itself.
+    fn own_keys(&self, ctx: Context, action: Action) -> String {
         let keys: Vec<String> = self
             .bindings
             .iter()
@@ -536,7 +545,7 @@ impl Keymap {
             .iter()
             .copied()
             .filter_map(|a| {
-                let keys = self.keys_for(ctx, a);
+                let keys = self.own_keys(ctx, a);
                 (!keys.is_empty()).then_some((keys, a))
             })
             .collect()
