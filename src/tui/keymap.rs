@@ -552,42 +552,6 @@ impl Keymap {
     }
 }
 
-/// The README's key table, generated from the bindings in force: one row per action and set
-/// of keys, naming the contexts where those keys do it (context and action names from the
-/// `lang` catalogue). `tests/readme_keys.rs` keeps the README's copy equal to it.
-pub fn key_table(map: &Keymap, lang: &str) -> String {
-    let mut out = String::from("| keys | where | what |\n|---|---|---|\n");
-    for action in Action::ALL {
-        // Contexts grouped by the keys they give the action, in context order.
-        let mut rows: Vec<(String, Vec<Context>)> = Vec::new();
-        for ctx in Context::ALL {
-            let keys: Vec<String> = map
-                .bindings
-                .iter()
-                .filter(|(c, _, a)| c == ctx && a == action)
-                .map(|(_, k, _)| format!("`{k}`"))
-                .collect();
-            if keys.is_empty() {
-                continue;
-            }
-            let keys = keys.join(" ");
-            match rows.iter_mut().find(|(k, _)| *k == keys) {
-                Some((_, ctxs)) => ctxs.push(*ctx),
-                None => rows.push((keys, vec![*ctx])),
-            }
-        }
-        for (keys, ctxs) in rows {
-            let wher: Vec<String> = ctxs
-                .iter()
-                .map(|c| crate::t!(c.label_key(), locale = lang).to_string())
-                .collect();
-            let what = crate::t!(format!("action.{}", action.name()), locale = lang);
-            out.push_str(&format!("| {keys} | {} | {what} |\n", wher.join(", ")));
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
