@@ -405,3 +405,15 @@ fn the_filtered_board_hints_its_own_keys_and_the_boards() {
     let help = a.keymap.help(promptly::tui::keymap::Context::Found);
     assert_eq!(help.len(), 2, "{help:?}");
 }
+
+#[test]
+fn a_ticket_number_pasted_into_the_command_line_is_text() {
+    let mut f = fixture();
+    let mut a = app(&f.desk, "en");
+    press(&mut a, &mut f.desk, ":");
+    a.paste("4\n", &f.desk);
+    assert!(matches!(a.mode, Mode::Command), "the newline ran nothing");
+    assert_eq!(a.command.value().trim(), "4");
+    a.handle_key(key(KeyCode::Enter), &mut f.desk);
+    assert_eq!(a.ticket.as_ref().map(|t| t.view.ticket.id), Some(4));
+}

@@ -49,6 +49,8 @@ pub enum Action {
     Complete,
     NextMatch,
     PrevMatch,
+    /// The recent notices in full (the status line shows the newest, cut to fit).
+    Notices,
 }
 
 impl Action {
@@ -95,6 +97,7 @@ impl Action {
         Action::JudgeMajor,
         Action::PrevPeriod,
         Action::NextPeriod,
+        Action::Notices,
     ];
 
     /// The name used in `[keys]` and in the message catalogue (`action.<name>`).
@@ -141,6 +144,7 @@ impl Action {
             Action::Complete => "complete",
             Action::NextMatch => "next-match",
             Action::PrevMatch => "prev-match",
+            Action::Notices => "notices",
         }
     }
 
@@ -441,6 +445,7 @@ fn defaults() -> Vec<(Context, Key, Action)> {
         (Help, Key::ch('G'), A::Bottom),
         (Help, Key::plain(K::End), A::Bottom),
     ]);
+    out.extend([Board, Ticket, Review, Dashboard].map(|ctx| (ctx, Key::ch('!'), A::Notices)));
     out
 }
 
