@@ -213,6 +213,11 @@ fn colon_commands_run_actions_complete_names_and_refuse_unknown_ones() {
     assert_eq!(a.command.value(), "view-", "the longest shared prefix");
     let text = frame_text(&a, now(), 120, 24);
     assert!(text.contains("view-waiting") && text.contains("view-all"), "{text}");
+    assert!(
+        a.notice.as_ref().is_none_or(|n| !n.text.contains("view-all")),
+        "the candidates are no notice: {:?}",
+        a.notice
+    );
     press(&mut a, &mut f.desk, "all");
     a.handle_key(key(KeyCode::Enter), &mut f.desk);
     assert_eq!(a.view, View::All);

@@ -11,6 +11,9 @@ use crate::tui::keymap::Context;
 
 impl App {
     pub(super) fn update_command(&mut self, action: Action, desk: &mut Desk) {
+        if action != Action::Complete {
+            self.completions.clear();
+        }
         match action {
             Action::Cancel | Action::Back => self.mode = Mode::Board,
             Action::Complete => self.complete_command(desk),
@@ -129,9 +132,10 @@ impl App {
         }
         if candidates.len() == 1 {
             self.command = LineInput::new(first);
+            self.completions.clear();
         } else {
             self.command = LineInput::new(&first[..common]);
-            self.tell(candidates.join("  "), false, desk.now());
+            self.completions = candidates;
         }
     }
 }

@@ -150,6 +150,8 @@ pub struct App {
     pub offset: usize,
     pub filter: LineInput,
     pub command: LineInput,
+    /// The names a Tab in the command line left to choose from (shown there, not as a notice).
+    pub completions: Vec<&'static str>,
     pub counts: Counts,
     pub ticket: Option<TicketScreen>,
     pub notice: Option<Notice>,
@@ -192,6 +194,7 @@ impl App {
             offset: 0,
             filter: LineInput::default(),
             command: LineInput::default(),
+            completions: Vec::new(),
             counts: Counts::default(),
             ticket: None,
             notice: None,
@@ -410,7 +413,9 @@ impl App {
                     self.recompute_shown(now, None);
                 }
                 Mode::Command if ctx == Context::Command => {
-                    self.command.handle(&key);
+                    if self.command.handle(&key) == Some(true) {
+                        self.completions.clear();
+                    }
                 }
                 _ => {}
             },

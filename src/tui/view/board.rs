@@ -133,6 +133,7 @@ fn command_line(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
     ];
     let notice = app.notice_at(now);
     let aside = match notice {
+        _ if !app.completions.is_empty() => app.completions.join("  "),
         Some(n) => n.text.clone(),
         None => t!("tui.command_hint", locale = app.lang).to_string(),
     };
