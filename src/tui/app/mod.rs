@@ -412,10 +412,8 @@ impl App {
                     self.offset = 0;
                     self.recompute_shown(now, None);
                 }
-                Mode::Command if ctx == Context::Command => {
-                    if self.command.handle(&key) == Some(true) {
-                        self.completions.clear();
-                    }
+                Mode::Command if ctx == Context::Command && self.command.handle(&key) == Some(true) => {
+                    self.completions.clear();
                 }
                 _ => {}
             },

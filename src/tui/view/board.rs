@@ -1,7 +1,7 @@
 //! The board: header with counts, view tabs, the ticket table (only the visible rows are
 //! built), and the status line.
 
-use crate::domain::text::{countdown, fit};
+use crate::domain::text::fit;
 use crate::tui::app::{App, BoardRow, Live, Mode, View};
 use crate::tui::keymap::{Action, Context};
 use crate::words::metric as metric_label;
@@ -54,7 +54,11 @@ pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
     let filter_text = crate::domain::text::sanitize_line(app.filter.value());
     if filtering || !filter_text.is_empty() {
         tabs.push(Span::styled(
-            format!(" {}: /", t!("tui.filter", locale = lang)),
+            format!(
+                " {}{}/",
+                t!("tui.filter", locale = lang),
+                t!("cli.label_sep", locale = lang)
+            ),
             Style::default().fg(theme.accent),
         ));
         tabs.push(Span::styled(
@@ -343,7 +347,7 @@ fn columns(w: usize, lang: &str, clock_label: usize) -> Columns {
     let priority = label_width("priority", &priorities).max(t!("col.priority", locale = lang).width()) + 1;
     let mut status = label_width("status", &statuses).max(t!("col.status", locale = lang).width()) + 1;
     // Mark, countdown ("-10d23h"), a space and the metric label.
-    let mut clock = 2 + 7 + 1 + clock_label.min(32) + 1;
+    let mut clock = 2 + crate::words::duration::countdown_width(lang) + 1 + clock_label.min(32) + 1;
     let mut customer = 24;
     let fixed = |c: usize, s: usize, k: usize| MARKER + id + priority + c + s + k;
     if w < fixed(customer, status, clock) + 20 {
@@ -495,15 +499,18 @@ fn row_line(
         Live::Warning => ("! ", theme.warning),
         Live::Breached => ("!!", theme.breached),
     };
+    let countdown = |s: i64| crate::words::duration::countdown(s, lang);
     let left = match (&row.clock, row.closes_at) {
         (Some(c), _) => c.remaining(now).map(countdown),
         (None, Some(at)) => Some(countdown((at - now).num_seconds())),
         (None, None) => None,
-    };
-    let clock = match (clock_label(app, row), left) {
-        (Some(label), Some(left)) => format!("{mark}{left:>7} {label}"),
-        (Some(label), None) => format!("{mark}{:>7} {label}", ""),
-        (None, _) => "  —".to_string(),
+    }
+    .unwrap_or_default();
+    // Right-aligned by display width: Chinese units take two columns each.
+    let pad = " ".repeat(crate::words::duration::countdown_width(lang).saturating_sub(left.width()));
+    let clock = match clock_label(app, row) {
+        Some(label) => format!("{mark}{pad}{left} {label}"),
+        None => "  —".to_string(),
     };
     let priority_style = match row.priority {
         Priority::Urgent => Style::default().fg(theme.breached).add_modifier(Modifier::BOLD),
