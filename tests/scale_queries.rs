@@ -8,7 +8,7 @@ use promptly::desk::{Desk, FollowUp};
 use promptly::domain::listing::ListQuery;
 use promptly::domain::policy::Policy;
 use promptly::domain::review::{BreachClass, Judgement, Remedy};
-use promptly::domain::ticket::{NewTicket, Status};
+use promptly::domain::ticket::{NewTicket, Priority, Status};
 use promptly::store::{Access, Store};
 use rusqlite::Connection;
 use std::path::Path;
@@ -75,7 +75,12 @@ fn list_reference(conn: &Connection, statuses: &[&str], due_before: Option<Strin
     if let Some(before) = due_before {
         sql.push_str(&format!(" AND n.due_at IS NOT NULL AND n.due_at <= '{before}'"));
     }
-    sql.push_str(" ORDER BY n.sort_key IS NULL, n.sort_key, t.id DESC");
+    sql.push_str(
+        " ORDER BY n.sort_key IS NULL, n.sort_key,
+           CASE t.priority WHEN 'urgent' THEN 0 WHEN 'important' THEN 1 ELSE 2 END,
+           CASE WHEN n.sort_key IS NULL THEN NULL ELSE t.opened_at END,
+           CASE WHEN n.sort_key IS NULL THEN -t.id ELSE t.id END",
+    );
     if let Some(limit) = limit {
         sql.push_str(&format!(" LIMIT {limit}"));
     }
@@ -229,4 +234,42 @@ fn the_header_count_reads_the_tally_and_the_late_running_clocks_only() {
         page.contains("clocks_unjudged_breach") && !page.contains("TEMP B-TREE"),
         "{page}"
     );
+}
+
+/// Issue 12 item 6: on the same deadline urgent sorts first, then important, then normal, and
+/// within a priority the older ticket first; the list still searches tickets by status and clocks by ticket.
+#[test]
+fn same_deadline_sorts_by_priority_then_age_through_the_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.db");
+    let mut desk = desk_at(&path);
+    let mut ids = Vec::new();
+    for (h, priority) in [
+        (5, Priority::Normal),
+        (4, Priority::Urgent),
+        (3, Priority::Important),
+        (2, Priority::Urgent),
+        (1, Priority::Normal),
+    ] {
+        let mut new = NewTicket::titled(format!("{priority:?} opened {h}h ago"));
+        new.priority = priority;
+        ids.push(desk.open_ticket(&new, Some(now() - Duration::hours(h))).unwrap().id);
+    }
+    // One deadline for every running clock: only priority and age can order them.
+    let conn = Connection::open(&path).unwrap();
+    conn.execute(
+        "UPDATE clocks SET due_at = ?1 WHERE met_at IS NULL",
+        [ts(now() + Duration::hours(2))],
+    )
+    .unwrap();
+    let query = ListQuery {
+        statuses: vec![Status::Open],
+        ..Default::default()
+    };
+    let listed: Vec<i64> = desk.list(&query).unwrap().iter().map(|s| s.ticket.id).collect();
+    assert_eq!(listed, vec![ids[1], ids[3], ids[2], ids[0], ids[4]]);
+    let plan = Store::open(&path, Access::ReadOnly).unwrap().list_plan(&query).unwrap();
+    // Tickets by status, clocks by ticket: the extra sort keys add no scan.
+    assert!(plan.contains("SEARCH t USING INDEX tickets_status"), "{plan}");
+    assert!(plan.lines().all(|l| !l.starts_with("SCAN")), "{plan}");
 }

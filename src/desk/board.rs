@@ -81,7 +81,11 @@ pub struct BoardRow {
     pub customer: String,
     /// Lower-cased title, customer name and reference, for the filter.
     pub haystack: String,
+    /// The stored phone's digits (the board shows it masked; the filter matches these).
+    pub phone_digits: String,
     pub clock: Option<RowClock>,
+    /// A resolved ticket's automatic close, unless the customer answers first.
+    pub closes_at: Option<DateTime<Utc>>,
 }
 
 impl BoardRow {
@@ -94,13 +98,53 @@ impl BoardRow {
             title: sanitize_line(&t.title),
             customer: sanitize_line(&customer_cell(&t.customer)),
             haystack: format!("{}\n{}\n{}", t.title, t.customer.name, t.reference).to_lowercase(),
+            phone_digits: t.customer.phone.chars().filter(char::is_ascii_digit).collect(),
             clock: s.nearest.as_ref().map(|c| RowClock::from_stored(c, policy)),
+            closes_at: None,
         }
     }
 
     pub fn live(&self, now: DateTime<Utc>) -> Live {
         self.clock.as_ref().map_or(Live::None, |c| c.live(now))
     }
+
+    /// Whether the board's filter `needle` finds this row: `#123` is the ticket's id; text is
+    /// looked for in the title, customer name and order reference (case-insensitive); a needle
+    /// of digits (separators and the mask's `*` allowed: `139 0000-1111`, `139****1111`) also
+    /// matches the stored phone's digits.
+    pub fn matches(&self, needle: &str) -> bool {
+        let needle = needle.trim().to_lowercase();
+        if needle.is_empty() {
+            return true;
+        }
+        if let Some(id) = needle.strip_prefix('#').map(str::trim)
+            && !id.is_empty()
+            && id.chars().all(|c| c.is_ascii_digit())
+        {
+            return id.trim_start_matches('0') == self.id.to_string() || self.haystack.contains(&needle);
+        }
+        self.haystack.contains(&needle) || phone_matches(&self.phone_digits, &needle)
+    }
+}
+
+/// A needle made of digits, phone separators and the mask's `*`, against a phone's digits: the
+/// digit groups between the stars appear in order.
+fn phone_matches(phone_digits: &str, needle: &str) -> bool {
+    let phoneish = needle
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '+' | '(' | ')' | '.' | '*'));
+    if !phoneish || phone_digits.is_empty() || !needle.chars().any(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    let digits: String = needle.chars().filter(|c| c.is_ascii_digit() || *c == '*').collect();
+    let mut rest = phone_digits;
+    for group in digits.split('*').filter(|g| !g.is_empty()) {
+        match rest.find(group) {
+            Some(at) => rest = &rest[at + group.len()..],
+            None => return false,
+        }
+    }
+    true
 }
 
 /// Name and masked phone, as the board shows a customer.
@@ -135,11 +179,26 @@ impl Desk {
     /// The board's rows for `query`, most urgent first.
     pub fn board_rows(&self, query: &ListQuery) -> Result<Vec<BoardRow>> {
         let policy = self.policy();
-        Ok(self
-            .list(query)?
-            .iter()
-            .map(|s| BoardRow::from_summary(s, policy))
-            .collect())
+        let listed = self.list(query)?;
+        let mut rows: Vec<BoardRow> = listed.iter().map(|s| BoardRow::from_summary(s, policy)).collect();
+        // Resolved tickets count down to their automatic close; that needs their logs (the
+        // customer's last reply), read only for them.
+        let days = policy.settings.auto_close_days;
+        let resolved: Vec<usize> = (0..rows.len())
+            .filter(|i| rows[*i].status == Status::Resolved)
+            .collect();
+        if days > 0 {
+            let wait = chrono::Duration::days(i64::from(days));
+            for batch in resolved.chunks(LIST_BATCH) {
+                let ids: Vec<i64> = batch.iter().map(|i| rows[*i].id).collect();
+                let logs = self.store.logs(&ids)?;
+                for i in batch {
+                    let log = logs.get(&rows[*i].id).map_or(&[][..], Vec::as_slice);
+                    rows[*i].closes_at = super::supervisor::auto_close_instant(&listed[*i].ticket, log, wait);
+                }
+            }
+        }
+        Ok(rows)
     }
 
     /// The tickets `query` lists, in list order, handed to `visit` one at a time: the ids are

@@ -260,6 +260,11 @@ impl Store {
         rows::list_ids(&self.conn, query)
     }
 
+    /// How SQLite reads [`Store::list_ids`] for `query` (EXPLAIN QUERY PLAN, one step a line).
+    pub fn list_plan(&self, query: &ListQuery) -> Result<String> {
+        rows::list_plan(&self.conn, query)
+    }
+
     /// The listed tickets `ids` with their nearest clock, in that order (see [`rows::summaries`]).
     pub fn summaries(&self, ids: &[i64]) -> Result<Vec<TicketSummary>> {
         rows::summaries(&self.conn, ids)

@@ -463,11 +463,36 @@ const NEAREST_JOIN: &str = "LEFT JOIN clocks n ON n.ticket_id = t.id AND n.met_a
      AND (n.metric, n.cycle) = (SELECT metric, cycle FROM clocks WHERE ticket_id = t.id AND met_at IS NULL
                                 ORDER BY coalesce(due_at, '~'), metric, cycle LIMIT 1)";
 
+/// The sort key of a ticket's priority: urgent first.
+const PRIORITY_RANK: &str = "CASE t.priority WHEN 'urgent' THEN 0 WHEN 'important' THEN 1 ELSE 2 END";
+/// Older first among tickets with a running clock; newest first among the rest.
+const AGE_RANK: &str = "CASE WHEN n.ticket_id IS NULL THEN NULL ELSE t.opened_at END,
+     CASE WHEN n.ticket_id IS NULL THEN -t.id ELSE t.id END";
+
 /// The ids of the tickets `q` lists, most urgent first. Only ids and sort keys go through the
 /// sort, so memory stays small however many rows match; [`summaries`] reads them a page at a
 /// time. A deadline filter starts from the running clocks' index by deadline, so `--overdue`
 /// reads the late clocks and their tickets, nothing else.
 pub fn list_ids(conn: &Connection, q: &ListQuery) -> Result<Vec<i64>> {
+    let (sql, args) = list_sql(q);
+    let ids = conn
+        .prepare_cached(&sql)?
+        .query_map(params_from_iter(args), |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(ids)
+}
+
+/// SQLite's plan for [`list_ids`] (its "detail" lines), so a test can see the indexes it uses.
+pub fn list_plan(conn: &Connection, q: &ListQuery) -> Result<String> {
+    let (sql, args) = list_sql(q);
+    let lines = conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?
+        .query_map(params_from_iter(args), |r| r.get::<_, String>(3))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(lines.join("\n"))
+}
+
+fn list_sql(q: &ListQuery) -> (String, Vec<Value>) {
     let text = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
     let customers = if text.is_some() {
         "JOIN customers c ON c.id = t.customer_id"
@@ -492,17 +517,16 @@ pub fn list_ids(conn: &Connection, q: &ListQuery) -> Result<Vec<i64>> {
             args.push(Value::Text(text.to_string()));
         }
     }
-    // Nearest deadline first; tickets without a running clock after them, newest first (a
-    // limited "all" list drops the oldest history, not this week's closes).
-    sql.push_str(" ORDER BY n.ticket_id IS NULL, coalesce(n.due_at, '~'), t.id DESC");
+    // Nearest deadline first; on the same deadline urgent before important before normal,
+    // then the older ticket first. Tickets without a running clock after them, newest first
+    // (a limited "all" list drops the oldest history, not this week's closes).
+    sql.push_str(&format!(
+        " ORDER BY n.ticket_id IS NULL, coalesce(n.due_at, '~'), {PRIORITY_RANK}, {AGE_RANK}"
+    ));
     if let Some(limit) = q.limit {
         sql.push_str(&format!(" LIMIT {limit}"));
     }
-    let ids = conn
-        .prepare_cached(&sql)?
-        .query_map(params_from_iter(args), |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<i64>>>()?;
-    Ok(ids)
+    (sql, args)
 }
 
 /// The tickets `ids` with their nearest unmet clock, in the order given (ids not found are

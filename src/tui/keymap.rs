@@ -45,6 +45,10 @@ pub enum Action {
     JudgeMajor,
     PrevPeriod,
     NextPeriod,
+    Command,
+    Complete,
+    NextMatch,
+    PrevMatch,
     /// The recent notices in full (the status line shows the newest, cut to fit).
     Notices,
 }
@@ -63,6 +67,10 @@ impl Action {
         Action::Open,
         Action::Back,
         Action::Filter,
+        Action::NextMatch,
+        Action::PrevMatch,
+        Action::Command,
+        Action::Complete,
         Action::New,
         Action::Log,
         Action::Status,
@@ -132,6 +140,10 @@ impl Action {
             Action::JudgeMajor => "judge-major",
             Action::PrevPeriod => "prev-period",
             Action::NextPeriod => "next-period",
+            Action::Command => "command",
+            Action::Complete => "complete",
+            Action::NextMatch => "next-match",
+            Action::PrevMatch => "prev-match",
             Action::Notices => "notices",
         }
     }
@@ -152,13 +164,19 @@ pub enum Context {
     Help,
     Review,
     Dashboard,
+    /// The board while a filter is applied: its own keys first, then the board's.
+    Found,
+    /// The `:` command line.
+    Command,
 }
 
 impl Context {
     pub const ALL: &'static [Context] = &[
         Context::Board,
+        Context::Found,
         Context::Ticket,
         Context::Filter,
+        Context::Command,
         Context::Form,
         Context::Help,
         Context::Review,
@@ -175,12 +193,22 @@ impl Context {
             Context::Help => "tui.ctx_help",
             Context::Review => "tui.ctx_review",
             Context::Dashboard => "tui.ctx_dashboard",
+            Context::Found => "tui.ctx_found",
+            Context::Command => "tui.ctx_command",
+        }
+    }
+
+    /// Where a key not bound here is looked up next.
+    pub fn parent(self) -> Option<Context> {
+        match self {
+            Context::Found => Some(Context::Board),
+            _ => None,
         }
     }
 
     /// Contexts where typing goes to a text field: no plain letters are bound there.
     pub fn takes_text(self) -> bool {
-        matches!(self, Context::Filter | Context::Form)
+        matches!(self, Context::Filter | Context::Form | Context::Command)
     }
 }
 
@@ -350,6 +378,13 @@ fn defaults() -> Vec<(Context, Key, Action)> {
     out.extend([
         (Board, Key::plain(K::Enter), A::Open),
         (Board, Key::ch('/'), A::Filter),
+        (Board, Key::ch(':'), A::Command),
+        (Found, Key::ch('n'), A::NextMatch),
+        (Found, Key::ch('N'), A::PrevMatch),
+        (Command, Key::plain(K::Enter), A::Submit),
+        (Command, Key::plain(K::Esc), A::Cancel),
+        (Command, Key::plain(K::Tab), A::Complete),
+        (Command, Key::plain(K::F(1)), A::Help),
         (Board, Key::plain(K::Esc), A::Back),
         (Board, Key::ch('q'), A::Quit),
         (Board, Key::plain(K::Tab), A::NextView),
@@ -405,6 +440,10 @@ fn defaults() -> Vec<(Context, Key, Action)> {
         (Help, Key::plain(K::Up), A::Up),
         (Help, Key::plain(K::PageDown), A::PageDown),
         (Help, Key::plain(K::PageUp), A::PageUp),
+        (Help, Key::ch('g'), A::Top),
+        (Help, Key::plain(K::Home), A::Top),
+        (Help, Key::ch('G'), A::Bottom),
+        (Help, Key::plain(K::End), A::Bottom),
     ]);
     out.extend([Board, Ticket, Review, Dashboard].map(|ctx| (ctx, Key::ch('!'), A::Notices)));
     out
@@ -455,7 +494,11 @@ impl Keymap {
             for ctx in contexts {
                 for key in &parsed {
                     if ctx.takes_text() && key.is_text() {
-                        problems.push(format!("[keys] {name}: '{key}' would be typed into the text field"));
+                        // Said once, however many text contexts bind the action.
+                        let problem = format!("[keys] {name}: '{key}' would be typed into the text field");
+                        if !problems.contains(&problem) {
+                            problems.push(problem);
+                        }
                         continue;
                     }
                     // The new key wins over whatever else had it in this context.
@@ -467,16 +510,31 @@ impl Keymap {
         (map, problems)
     }
 
-    /// The action bound to `key` in `ctx`.
+    /// The action bound to `key` in `ctx`, else in the context it falls back to.
     pub fn lookup(&self, ctx: Context, key: Key) -> Option<Action> {
         self.bindings
             .iter()
             .find(|(c, k, _)| *c == ctx && *k == key)
             .map(|(_, _, a)| *a)
+            .or_else(|| ctx.parent().and_then(|p| self.lookup(p, key)))
     }
 
-    /// The keys of `action` in `ctx`, as shown to people ("j/↓").
+    /// Every binding in force, in table order: (context, key, action).
+    pub fn bindings(&self) -> &[(Context, Key, Action)] {
+        &self.bindings
+    }
+
+    /// The keys of `action` in `ctx` (else in the context it falls back to), as shown to
+    /// people ("j/↓").
     pub fn keys_for(&self, ctx: Context, action: Action) -> String {
+        match (self.own_keys(ctx, action), ctx.parent()) {
+            (keys, Some(parent)) if keys.is_empty() => self.keys_for(parent, action),
+            (keys, _) => keys,
+        }
+    }
+
+    /// The keys bound to `action` in `ctx` itself.
+    fn own_keys(&self, ctx: Context, action: Action) -> String {
         let keys: Vec<String> = self
             .bindings
             .iter()
@@ -492,7 +550,7 @@ impl Keymap {
             .iter()
             .copied()
             .filter_map(|a| {
-                let keys = self.keys_for(ctx, a);
+                let keys = self.own_keys(ctx, a);
                 (!keys.is_empty()).then_some((keys, a))
             })
             .collect()
@@ -542,7 +600,7 @@ mod tests {
         assert_eq!(map.lookup(Context::Board, Key::ctrl('q')), Some(Action::Quit));
         assert_eq!(map.lookup(Context::Board, key('Q')), Some(Action::Quit));
         assert_eq!(map.lookup(Context::Form, key('z')), None);
-        assert_eq!(problems.len(), 4, "{problems:?}");
+        assert_eq!(problems.len(), 3, "each problem once: {problems:?}");
     }
 
     #[test]

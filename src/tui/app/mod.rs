@@ -4,6 +4,7 @@
 //! (review and dashboard) and `submit` (forms).
 
 mod board;
+mod command;
 mod input;
 mod submit;
 mod supervision;
@@ -111,6 +112,8 @@ pub const HOUSEKEEPING_SECS: i64 = 60;
 pub enum Mode {
     Board,
     Filter,
+    /// The `:` command line (its text is `App::command`).
+    Command,
     Ticket,
     Form(Box<Form>),
     Review,
@@ -146,6 +149,9 @@ pub struct App {
     pub selected: usize,
     pub offset: usize,
     pub filter: LineInput,
+    pub command: LineInput,
+    /// The names a Tab in the command line left to choose from (shown there, not as a notice).
+    pub completions: Vec<&'static str>,
     pub counts: Counts,
     pub ticket: Option<TicketScreen>,
     pub notice: Option<Notice>,
@@ -187,6 +193,8 @@ impl App {
             selected: 0,
             offset: 0,
             filter: LineInput::default(),
+            command: LineInput::default(),
+            completions: Vec::new(),
             counts: Counts::default(),
             ticket: None,
             notice: None,
@@ -349,8 +357,10 @@ impl App {
             return Context::Help;
         }
         match self.mode {
+            Mode::Board if !self.filter.value().trim().is_empty() => Context::Found,
             Mode::Board => Context::Board,
             Mode::Filter => Context::Filter,
+            Mode::Command => Context::Command,
             Mode::Ticket => Context::Ticket,
             Mode::Form(_) => Context::Form,
             Mode::Review => Context::Review,
@@ -402,6 +412,9 @@ impl App {
                     self.offset = 0;
                     self.recompute_shown(now, None);
                 }
+                Mode::Command if ctx == Context::Command && self.command.handle(&key) == Some(true) => {
+                    self.completions.clear();
+                }
                 _ => {}
             },
         }
@@ -410,14 +423,21 @@ impl App {
     /// The one place where state changes.
     pub fn update(&mut self, action: Action, desk: &mut Desk) {
         let now = desk.now();
-        if let Some(scroll) = self.help.as_mut() {
-            match action {
-                Action::Back | Action::Help | Action::Quit | Action::Cancel => self.help = None,
-                Action::Down => *scroll = scroll.saturating_add(1),
-                Action::Up => *scroll = scroll.saturating_sub(1),
-                Action::PageDown => *scroll = scroll.saturating_add(10),
-                Action::PageUp => *scroll = scroll.saturating_sub(10),
-                _ => {}
+        if self.help.is_some() {
+            // Kept within the text, so Up after End moves at once.
+            let max = super::view::help::max_scroll(self);
+            let page = super::view::help::page(self);
+            if let Some(scroll) = self.help.as_mut() {
+                match action {
+                    Action::Back | Action::Help | Action::Quit | Action::Cancel => self.help = None,
+                    Action::Down => *scroll = scroll.saturating_add(1).min(max),
+                    Action::Up => *scroll = scroll.saturating_sub(1),
+                    Action::PageDown => *scroll = scroll.saturating_add(page).min(max),
+                    Action::PageUp => *scroll = scroll.saturating_sub(page),
+                    Action::Top => *scroll = 0,
+                    Action::Bottom => *scroll = max,
+                    _ => {}
+                }
             }
             return;
         }
@@ -431,6 +451,7 @@ impl App {
         }
         match &mut self.mode {
             Mode::Board | Mode::Filter => self.update_board(action, desk, now),
+            Mode::Command => self.update_command(action, desk),
             Mode::Ticket => self.update_ticket(action, desk),
             Mode::Form(_) => self.update_form(action, desk, now),
             Mode::Review => self.update_review(action, desk, now),
