@@ -230,3 +230,57 @@ fn the_header_count_reads_the_tally_and_the_late_running_clocks_only() {
         "{page}"
     );
 }
+
+#[test]
+fn the_first_page_and_the_header_counts_are_those_of_the_full_board() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.db");
+    let desk = busy_desk(&path);
+    let query = ListQuery {
+        statuses: vec![Status::Open, Status::Waiting, Status::Resolved],
+        ..Default::default()
+    };
+    let full = desk.board_rows(&query).unwrap();
+    for n in [1, 7, 20, full.len() + 5] {
+        let page = desk.board_page(&query, n).unwrap();
+        assert_eq!(page, full[..n.min(full.len())], "first {n}");
+    }
+    let mut expected = promptly::desk::BoardCounts::default();
+    for row in &full {
+        match row.status {
+            Status::Open => expected.open += 1,
+            Status::Waiting => expected.waiting += 1,
+            Status::Resolved => expected.resolved += 1,
+            Status::Closed => {}
+        }
+        if row.status.is_active() {
+            match row.live(now()) {
+                promptly::desk::Live::Warning => expected.warning += 1,
+                promptly::desk::Live::Breached => expected.breached += 1,
+                _ => {}
+            }
+        }
+    }
+    assert!(expected.warning > 0 && expected.breached > 0, "{expected:?}");
+    assert_eq!(desk.board_counts().unwrap(), expected);
+}
+
+#[test]
+fn a_deadline_list_walks_the_running_deadlines_in_order_without_sorting_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.db");
+    drop(desk_at(&path));
+    let conn = Connection::open(&path).unwrap();
+    // The shape of `store::rows::visit_due`.
+    let due = plan(
+        &conn,
+        "SELECT t.id FROM clocks n INDEXED BY clocks_running_due CROSS JOIN tickets t ON t.id = n.ticket_id
+         JOIN customers c ON c.id = t.customer_id
+         WHERE n.met_at IS NULL AND n.due_at <= '2026-11-23T02:00:00Z' AND t.status IN ('open', 'waiting')
+         ORDER BY n.due_at, t.id DESC, n.metric, n.cycle",
+    );
+    assert!(due.contains("clocks_running_due (due_at<?)"), "{due}");
+    assert!(due.contains("TEMP B-TREE FOR RIGHT PART OF ORDER BY"), "{due}");
+    let counts = plan(&conn, "SELECT count(*) FROM tickets WHERE status = 'open'");
+    assert!(counts.contains("COVERING INDEX tickets_status"), "{counts}");
+}

@@ -221,3 +221,17 @@ fn an_older_database_is_chained_once_on_upgrade() {
         .unwrap();
     assert_eq!(tally, counted);
 }
+
+#[test]
+fn a_skewed_unjudged_breach_tally_is_found() {
+    let db = demo();
+    let (code, text) = verify(&db);
+    assert_eq!(code, 0, "{text}");
+    // A write that bypassed the triggers: the header would show a wrong count.
+    raw(&db)
+        .execute("UPDATE tallies SET n = n + 3 WHERE name = 'unjudged_breaches'", [])
+        .unwrap();
+    let (code, text) = verify(&db);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("the kept count unjudged_breaches says"), "{text}");
+}

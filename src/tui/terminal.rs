@@ -35,7 +35,7 @@ fn event_loop(
 ) -> color_eyre::Result<()> {
     let size = terminal.size()?;
     app.resize(size.width, size.height);
-    app.start(desk);
+    app.start_first_page(desk);
     // Config problems and a log that lost its protection are told at start-up.
     if !notices.is_empty() {
         let text = notices.join("  ");
@@ -50,6 +50,11 @@ fn event_loop(
     loop {
         let now = desk.now();
         terminal.draw(|f| super::render(app, now, f))?;
+        if app.partial {
+            // The first page is on screen: now the rest of the rows.
+            app.load(desk);
+            continue;
+        }
         if app.take_bell() && bell {
             let mut out = std::io::stdout();
             let _ = out.write_all(b"\x07");
