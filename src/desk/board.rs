@@ -175,20 +175,14 @@ impl Desk {
             resolved: by_status[2],
             ..BoardCounts::default()
         };
-        let active = ListQuery {
-            statuses: vec![open, waiting],
-            ..Default::default()
-        };
-        self.store.visit_due(&active, None, |s| {
-            if let Some(c) = &s.nearest {
-                match RowClock::from_stored(c, policy).live(now) {
-                    Live::Breached => counts.breached += 1,
-                    Live::Warning => counts.warning += 1,
-                    _ => {}
-                }
-            }
-            true
-        })?;
+        // Late or paused needs no calendar: only a clock still ahead is read for its warning.
+        self.store
+            .visit_nearest_deadlines(&[open, waiting], |c| match c.due_at {
+                _ if c.is_paused() => {}
+                Some(due) if due <= now => counts.breached += 1,
+                Some(_) if c.warning_from(policy).is_some_and(|w| w <= now) => counts.warning += 1,
+                _ => {}
+            })?;
         Ok(counts)
     }
 

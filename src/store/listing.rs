@@ -4,6 +4,7 @@
 use super::Result;
 use super::rows::{TICKET_COLUMNS, into_clock, into_ticket, raw_clock, raw_ticket, ts};
 use crate::domain::listing::{ListQuery, TicketSummary};
+use crate::domain::sla::Clock;
 use crate::domain::ticket::Status;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params_from_iter, types::Value};
@@ -165,6 +166,31 @@ pub fn visit_due(
         let nearest = Some(into_clock(id, raw_clock(r, 18)?)?);
         if !visit(TicketSummary { ticket, nearest }) {
             break;
+        }
+    }
+    Ok(())
+}
+
+/// The nearest running deadline of each ticket with one of `statuses`, most urgent first,
+/// handed to `visit`: the pass of [`visit_due`] reading only the clocks' index and the status
+/// index (no ticket or customer row), for the board's header.
+pub fn visit_nearest_deadlines(conn: &Connection, statuses: &[Status], mut visit: impl FnMut(Clock)) -> Result<()> {
+    let marks = vec!["?"; statuses.len().max(1)].join(", ");
+    let sql = format!(
+        "SELECT n.ticket_id, n.metric, n.cycle, n.state, n.target, n.started_at, n.due_at, n.met_at, n.breached_at,
+                n.paused_secs, n.remaining_secs
+         FROM clocks n INDEXED BY clocks_running_due CROSS JOIN tickets t INDEXED BY tickets_status
+           ON t.id = n.ticket_id AND t.status IN ({marks})
+         WHERE n.met_at IS NULL AND n.due_at <= '~'
+         ORDER BY n.due_at, t.id DESC, n.metric, n.cycle"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(params_from_iter(statuses.iter().map(|s| s.slug())))?;
+    let mut seen = HashSet::new();
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        if seen.insert(id) {
+            visit(into_clock(id, raw_clock(r, 1)?)?);
         }
     }
     Ok(())

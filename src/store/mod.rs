@@ -257,6 +257,16 @@ impl Store {
         listing::visit_due(&self.conn, query, before, visit)
     }
 
+    /// The nearest running deadline of each ticket with one of `statuses`, most urgent first
+    /// (see [`listing::visit_nearest_deadlines`]).
+    pub fn visit_nearest_deadlines(
+        &self,
+        statuses: &[crate::domain::ticket::Status],
+        visit: impl FnMut(Clock),
+    ) -> Result<()> {
+        listing::visit_nearest_deadlines(&self.conn, statuses, visit)
+    }
+
     /// How many tickets have each of `statuses` (the board's header; the status index only).
     pub fn status_counts(&self, statuses: &[crate::domain::ticket::Status]) -> Result<Vec<usize>> {
         listing::status_counts(&self.conn, statuses)
