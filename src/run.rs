@@ -3,19 +3,22 @@
 //! arguments; tests call it in-process with theirs.
 
 use crate::app::{Error, Setup};
-use crate::cli::args::{Cli, Command};
+use crate::cli::args::Command;
 use crate::domain::text::sanitize;
-use clap::Parser;
 use std::ffi::OsString;
 
 /// Runs `promptly` with `args` (the program name first) and returns the exit code: 0 done,
 /// 1 refused or failed, 2 usage error.
 pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> u8 {
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    // Help and usage errors speak the reader's language, so it is chosen before parsing.
+    let early = crate::app::config::language_before_parsing(&args);
+    crate::words::catalogue::set_locale(early);
+    let cli = match crate::cli::help::parse(args, early) {
         Ok(cli) => cli,
         Err(e) => {
             // clap echoes the bad value: it goes through the sanitiser like any untrusted text.
-            let text = sanitize(&e.render().to_string());
+            let text = sanitize(&crate::cli::help::render(&e, early));
             if e.use_stderr() {
                 eprint!("{text}");
             } else {
@@ -37,7 +40,13 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> u8 {
     };
     match outcome {
         Ok(()) => 0,
-        Err(e) => fail(&e, setup.lang),
+        Err(e) => {
+            eprintln!(
+                "promptly: {}",
+                sanitize(&crate::words::app::error_labelled(&e, &setup.policy, setup.lang))
+            );
+            e.exit_code()
+        }
     }
 }
 

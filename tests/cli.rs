@@ -270,6 +270,35 @@ fn a_refused_command_writes_nothing_even_when_auto_close_is_due() {
 }
 
 #[test]
+fn closing_after_the_auto_close_instant_is_refused_with_the_reason_in_both_languages() {
+    let env = Env::new();
+    let id = new_ticket(&env).to_string();
+    env.ok(&["status", &id, "resolved", "--note", "replaced the kettle"]);
+    // Two weeks later it closed by itself (auto_close_days = 7): closing it by hand says so.
+    let later = "2026-12-07T10:00:00+08:00";
+    let close = ["status", &id, "closed", "--confirmed", "works now"];
+    let out = env.run_at(later, &close);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("ticket #{id} closed by itself at")) && err.contains("auto_close_days"),
+        "{err}"
+    );
+    assert!(err.contains(&format!("status {id} open")), "says how to go on: {err}");
+    let zh = common::promptly(&env.db, "zh-CN")
+        .args(["--now", later])
+        .args(close)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&zh.stderr);
+    assert!(err.contains("自动关闭") && err.contains("天未回复"), "{err}");
+    // Resolving it again is refused for the same reason; reopening works.
+    let out = env.run_at(later, &["status", &id, "resolved", "--note", "again"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("closed by itself"));
+    assert!(env.run_at(later, &["status", &id, "open"]).status.success());
+}
+
+#[test]
 fn reading_a_database_that_does_not_exist_is_refused_not_created() {
     let env = Env::new();
     let out = env.run(&["list"]);

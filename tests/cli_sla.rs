@@ -368,7 +368,7 @@ fn a_return_cannot_have_its_resolution_extended_under_the_default_policy() {
         .unwrap();
     let err = String::from_utf8_lossy(&zh.stderr);
     assert!(
-        err.contains("退换货工单的 resolution 不能延期") && err.contains("质量问题、维修"),
+        err.contains("退换货工单的“解决时限”不能延期") && err.contains("质量问题、维修"),
         "{err}"
     );
 

@@ -62,10 +62,14 @@ fn missing(key: &str, lang: &str) -> bool {
 #[test]
 fn both_catalogues_parse_and_have_the_same_keys() {
     let keys = |lang: &str| -> std::collections::BTreeSet<String> {
-        let path = format!("{}/assets/locales/{lang}.toml", env!("CARGO_MANIFEST_DIR"));
-        let table: toml::Table = std::fs::read_to_string(path).unwrap().parse().unwrap();
+        // The messages and the `--help` texts.
+        let mut stack = Vec::new();
+        for dir in ["", "help/"] {
+            let path = format!("{}/assets/locales/{dir}{lang}.toml", env!("CARGO_MANIFEST_DIR"));
+            let table: toml::Table = std::fs::read_to_string(path).unwrap().parse().unwrap();
+            stack.push((String::new(), table));
+        }
         let mut out = std::collections::BTreeSet::new();
-        let mut stack = vec![(String::new(), table)];
         while let Some((prefix, table)) = stack.pop() {
             for (k, v) in table {
                 let path = if prefix.is_empty() { k } else { format!("{prefix}.{k}") };

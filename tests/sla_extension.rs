@@ -123,7 +123,7 @@ fn the_default_policy_refuses_to_extend_a_return_and_says_which_kinds_may() {
     );
     assert_eq!(
         extension_error(&err, "zh-CN"),
-        "延期：退换货工单的 resolution 不能延期；策略只允许以下类别延期：质量问题、维修"
+        "延期：退换货工单的“resolution”不能延期；策略只允许以下类别延期：质量问题、维修"
     );
 }
 

@@ -104,6 +104,33 @@ pub fn pick_language(flag: Option<&str>, config: Option<&str>) -> &'static str {
     }
 }
 
+/// The language for parsing the command line itself (`--help`, usage errors), before clap has
+/// read it: `--lang` as typed, else the config's (`--config`, `PROMPTLY_CONFIG` or the default
+/// file; one that cannot be read counts as empty here and is reported later), else the locale.
+pub fn language_before_parsing(args: &[std::ffi::OsString]) -> &'static str {
+    let value = |name: &str| {
+        let flag = format!("--{name}");
+        let with_equals = format!("--{name}=");
+        args.iter()
+            .skip(1)
+            .zip(args.iter().skip(2).map(Some).chain([None]))
+            .find_map(|(arg, next)| {
+                let arg = arg.to_str()?;
+                if arg == flag {
+                    next.and_then(|n| n.to_str()).map(str::to_string)
+                } else {
+                    arg.strip_prefix(&with_equals).map(str::to_string)
+                }
+            })
+    };
+    let config_path = value("config")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("PROMPTLY_CONFIG").map(PathBuf::from))
+        .unwrap_or_else(default_config_path);
+    let config = Config::load(&config_path, false).ok().and_then(|c| c.lang);
+    pick_language(value("lang").as_deref(), config.as_deref())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,6 +140,28 @@ mod tests {
         assert_eq!(pick_language(Some("zh"), Some("en")), "zh-CN");
         assert_eq!(pick_language(Some("en"), Some("zh-CN")), "en");
         assert_eq!(pick_language(None, Some("zh_CN.UTF-8")), "zh-CN");
+    }
+
+    #[test]
+    fn the_flag_is_read_before_parsing() {
+        let args = |list: &[&str]| list.iter().map(std::ffi::OsString::from).collect::<Vec<_>>();
+        assert_eq!(
+            language_before_parsing(&args(&["promptly", "list", "--lang", "zh-CN"])),
+            "zh-CN"
+        );
+        assert_eq!(language_before_parsing(&args(&["promptly", "--lang=zh", "x"])), "zh-CN");
+        assert_eq!(
+            language_before_parsing(&args(&["promptly", "--lang=en", "--help"])),
+            "en"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "lang = \"zh-CN\"\n").unwrap();
+        let config = path.display().to_string();
+        assert_eq!(
+            language_before_parsing(&args(&["promptly", "--config", &config, "--bad"])),
+            "zh-CN"
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! Exit codes: 0 done, 1 refused or failed, 2 usage error. A failed command writes nothing.
 
 pub mod args;
+pub mod help;
 pub mod json;
 mod output;
 mod report;
@@ -19,7 +20,6 @@ use crate::t;
 use args::{Command, EditArgs, ListArgs, LogArgs, NewArgs};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use clap::CommandFactory;
 
 // The front ends share the app's error type; the CLI's name for it reads as what it is here.
 pub use crate::app::{Error as CliError, Result};
@@ -111,10 +111,15 @@ fn dispatch(setup: &Setup, command: Command) -> Result<()> {
         // `main` hands the board to the TUI before it gets here.
         Command::Board(_) => Ok(()),
         Command::Completions { shell } => {
-            clap_complete::generate(shell, &mut args::Cli::command(), "promptly", &mut std::io::stdout());
+            clap_complete::generate(
+                shell,
+                &mut help::command(setup.lang),
+                "promptly",
+                &mut std::io::stdout(),
+            );
             Ok(())
         }
-        Command::Man => clap_mangen::Man::new(args::Cli::command())
+        Command::Man => clap_mangen::Man::new(help::command(setup.lang))
             .render(&mut std::io::stdout())
             .map_err(|e| CliError::failed(e.to_string())),
     }

@@ -5,7 +5,7 @@ use super::{CliError, Result};
 use crate::desk::{Desk, TicketView};
 use crate::domain::listing::TicketSummary;
 use crate::domain::sla::ClockState;
-use crate::domain::text::{countdown, fit, sanitize, sanitize_line};
+use crate::domain::text::{fit, sanitize, sanitize_line};
 use crate::domain::ticket::{Status, mask_phone};
 use crate::t;
 use chrono::{DateTime, Utc};
@@ -245,8 +245,14 @@ impl<'a> ListPrinter<'a> {
         let due = match &row.nearest {
             Some(c) => {
                 let left = match c.due_at {
-                    Some(due) => countdown((due - self.now).num_seconds()),
-                    None => format!("‖{}", countdown(c.remaining_secs)),
+                    Some(due) => crate::words::duration::countdown(
+                        (due - self.now).num_seconds(),
+                        crate::words::catalogue::locale(),
+                    ),
+                    None => format!(
+                        "‖{}",
+                        crate::words::duration::countdown(c.remaining_secs, crate::words::catalogue::locale())
+                    ),
                 };
                 let desk = self.desk;
                 let metric = self.label(&format!("metric.{}", c.metric), || metric_label(desk, &c.metric));
@@ -286,9 +292,11 @@ impl<'a> ListPrinter<'a> {
 
 pub fn print_view(v: &TicketView, desk: &Desk) {
     let tk = &v.ticket;
+    // "Status: open" / "状态：处理中".
+    let sep = t!("cli.label_sep");
     println!("#{}  {}", tk.id, sanitize_line(&tk.title));
     println!(
-        "{}: {}   {}: {}   {}: {}   {}: {}   {}: {}   v{}",
+        "{}{sep}{}   {}{sep}{}   {}{sep}{}   {}{sep}{}   {}{sep}{}   v{}",
         t!("col.status"),
         status_label(tk.status),
         t!("col.priority"),
@@ -304,7 +312,7 @@ pub fn print_view(v: &TicketView, desk: &Desk) {
     let c = &tk.customer;
     if !(c.name.is_empty() && c.phone.is_empty() && c.email.is_empty()) {
         println!(
-            "{}: {}  {}  {}",
+            "{}{sep}{}  {}  {}",
             t!("col.customer"),
             sanitize_line(&c.name),
             sanitize_line(&c.phone),
@@ -313,7 +321,7 @@ pub fn print_view(v: &TicketView, desk: &Desk) {
     }
     if !tk.reference.is_empty() || tk.purchased_on.is_some() {
         println!(
-            "{}: {}   {}: {}",
+            "{}{sep}{}   {}{sep}{}",
             t!("col.order"),
             sanitize_line(&tk.reference),
             t!("col.purchased"),
@@ -321,7 +329,7 @@ pub fn print_view(v: &TicketView, desk: &Desk) {
         );
     }
     println!(
-        "{}: {}   {}: {}",
+        "{}{sep}{}   {}{sep}{}",
         t!("col.opened"),
         local(desk, tk.opened_at),
         t!("col.updated"),
@@ -337,6 +345,8 @@ pub fn print_view(v: &TicketView, desk: &Desk) {
     if v.clocks.is_empty() {
         println!("  {}", t!("cli.no_clocks"));
     }
+    // "3d" fits six columns; "3个工作日" and "2个工作小时" need twelve.
+    let target_width = crate::words::duration::countdown_width(crate::words::catalogue::locale()) + 1;
     for c in &v.clocks {
         let due = c.due_at.map(|d| local(desk, d)).unwrap_or_default();
         // Running clocks count down to the deadline instant, as on the board; a paused one
@@ -344,15 +354,31 @@ pub fn print_view(v: &TicketView, desk: &Desk) {
         let detail = match (c.state, c.met_at, c.due_at) {
             (ClockState::Met, Some(met), _) => t!("cli.met_at", at = local(desk, met)).to_string(),
             (ClockState::Withdrawn, Some(at), _) => t!("cli.withdrawn_at", at = local(desk, at)).to_string(),
-            (ClockState::Paused, ..) => t!("cli.paused_left", left = countdown(c.remaining_secs)).to_string(),
-            (_, _, Some(due)) if due < now => {
-                t!("cli.late", late = crate::domain::text::late((now - due).num_seconds())).to_string()
-            }
-            (_, _, Some(due)) => t!("cli.left", left = countdown((due - now).num_seconds())).to_string(),
+            (ClockState::Paused, ..) => t!(
+                "cli.paused_left",
+                left = crate::words::duration::countdown(c.remaining_secs, crate::words::catalogue::locale())
+            )
+            .to_string(),
+            (_, _, Some(due)) if due < now => t!(
+                "cli.late",
+                late = crate::words::duration::late((now - due).num_seconds(), crate::words::catalogue::locale())
+            )
+            .to_string(),
+            (_, _, Some(due)) => t!(
+                "cli.left",
+                left = crate::words::duration::countdown((due - now).num_seconds(), crate::words::catalogue::locale())
+            )
+            .to_string(),
             _ => String::new(),
         };
+        let target = crate::words::duration::metric_target(
+            desk.policy(),
+            &c.metric,
+            &c.target,
+            crate::words::catalogue::locale(),
+        );
         let cycle = if c.cycle > 1 {
-            format!(" ({})", c.cycle)
+            t!("cli.cycle", n = c.cycle)
         } else {
             String::new()
         };
@@ -361,7 +387,7 @@ pub fn print_view(v: &TicketView, desk: &Desk) {
             fit(&format!("{}{cycle}", metric_label(desk, &c.metric)), 22),
             fit(&state_label(c.state), 10),
             fit(&format!("{} {due}", t!("cli.due")), 22),
-            fit(&c.target, 6),
+            fit(&target, target_width),
             detail
         );
     }
@@ -377,7 +403,7 @@ pub fn print_view(v: &TicketView, desk: &Desk) {
                 &crate::words::event(&e.event, desk.policy(), crate::words::catalogue::locale()),
                 30
             ),
-            fit(&sanitize_line(&e.author), 10),
+            fit(&crate::words::author(&e.author, crate::words::catalogue::locale()), 10),
             body
         );
     }

@@ -81,57 +81,79 @@ fn print_summary(policy: &crate::domain::policy::Policy) {
         "{}",
         t!(
             "sla.check_ok",
-            calendars = names.join(", "),
+            calendars = names.join(&t!("refusal.separator")),
             metrics = policy.metrics.len()
         )
     );
+    let sep = t!("refusal.separator");
+    // "Target: 2h" / "目标：2个工作小时".
+    let ls = t!("cli.label_sep");
+    let word = |group: &str, slug: &str| crate::words::word(group, slug, lang);
     for m in &policy.metrics {
+        let target = |t: &Target| crate::words::duration::metric_target(policy, &m.name, &t.to_string(), lang);
         let by = |b: &crate::domain::policy::ByPriority| {
             if b.urgent == b.important && b.important == b.normal {
-                b.urgent.to_string()
+                target(&b.urgent)
             } else {
                 Priority::ALL
                     .iter()
-                    .map(|p| format!("{p} {}", b.get(*p)))
+                    .map(|p| format!("{} {}", word("priority", p.slug()), target(&b.get(*p))))
                     .collect::<Vec<_>>()
-                    .join(", ")
+                    .join(&sep)
             }
         };
         println!();
-        println!("{} ({})", sanitize_line(&m.name), sanitize_line(m.label(lang)));
         println!(
-            "  {}: {} -> {}   {}: {}",
+            "{}",
+            t!(
+                "sla.metric_heading",
+                name = sanitize_line(&m.name),
+                label = sanitize_line(m.label(lang))
+            )
+        );
+        println!(
+            "  {}{ls}{} -> {}   {}{ls}{}",
             t!("sla.runs"),
-            m.start.slug(),
-            m.stop.slug(),
+            word("sla.event", m.start.slug()),
+            word("sla.event", m.stop.slug()),
             t!("sla.calendar"),
             sanitize_line(&m.calendar)
         );
         let mut target = by(&m.target);
         if let Some(complex) = &m.complex {
-            target.push_str(&format!("; {} {}", t!("complexity.complex"), by(complex)));
+            target.push_str(&format!(
+                "{}{} {}",
+                t!("sla.clause_sep"),
+                t!("complexity.complex"),
+                by(complex)
+            ));
         }
         for (kind, b) in &m.kinds {
-            target.push_str(&format!("; {kind} {}", by(b)));
+            target.push_str(&format!(
+                "{}{} {}",
+                t!("sla.clause_sep"),
+                word("kind", kind.slug()),
+                by(b)
+            ));
         }
-        println!("  {}: {target}", t!("sla.target"));
-        let pauses: Vec<&str> = m.pause.iter().map(|s| s.slug()).collect();
+        println!("  {}{ls}{target}", t!("sla.target"));
+        let pauses: Vec<String> = m.pause.iter().map(|s| word("status", s.slug())).collect();
         println!(
-            "  {}: {}   {}: {:.0}%",
+            "  {}{ls}{}   {}{ls}{:.0}%",
             t!("sla.pauses"),
-            pauses.join(", "),
+            pauses.join(&sep),
             t!("sla.warn_at"),
             m.warn_at * 100.0
         );
         if m.max_extension.is_some() || !m.max_extension_kinds.is_empty() {
-            println!("  {}: {}", t!("sla.max_extension"), allowances(m));
+            println!("  {}{ls}{}", t!("sla.max_extension"), allowances(policy, m));
         }
         if m.recurring {
             println!("  {}", t!("sla.recurring"));
         }
         if let Some(kinds) = &m.only_kinds {
-            let kinds: Vec<&str> = kinds.iter().map(|k| k.slug()).collect();
-            println!("  {}: {}", t!("sla.only_kinds"), kinds.join(", "));
+            let kinds: Vec<String> = kinds.iter().map(|k| word("kind", k.slug())).collect();
+            println!("  {}{ls}{}", t!("sla.only_kinds"), kinds.join(&sep));
         }
         if m.only_complex {
             println!("  {}", t!("sla.only_complex"));
@@ -141,17 +163,20 @@ fn print_summary(policy: &crate::domain::policy::Policy) {
 
 /// A metric's extension allowances for `sla check`: "3d; return not extendable", or without a
 /// base allowance "quality 3d; repair 3d; other kinds not extendable".
-fn allowances(m: &crate::domain::policy::Metric) -> String {
+fn allowances(policy: &crate::domain::policy::Policy, m: &crate::domain::policy::Metric) -> String {
+    let lang = crate::words::catalogue::locale();
     let none = t!("sla.max_extension_none").to_string();
-    let mut parts: Vec<String> = m.max_extension.iter().map(Target::to_string).collect();
+    let target = |t: &Target| crate::words::duration::metric_target(policy, &m.name, &t.to_string(), lang);
+    let mut parts: Vec<String> = m.max_extension.iter().map(target).collect();
     for (kind, max) in &m.max_extension_kinds {
         parts.push(format!(
-            "{kind} {}",
-            max.map_or_else(|| none.clone(), |t| t.to_string())
+            "{} {}",
+            crate::words::word("kind", kind.slug(), lang),
+            max.map_or_else(|| none.clone(), |t| target(&t))
         ));
     }
     if m.max_extension.is_none() {
         parts.push(format!("{} {none}", t!("sla.max_extension_other")));
     }
-    parts.join("; ")
+    parts.join(&t!("sla.clause_sep"))
 }

@@ -7,7 +7,7 @@ use super::{CliError, Result, Setup};
 use crate::desk::Desk;
 use crate::domain::callback::{CallOutcome, Callback};
 use crate::domain::review::{Breach, Judgement, Remedy};
-use crate::domain::text::{fit, late, sanitize_line};
+use crate::domain::text::{fit, sanitize_line};
 use crate::t;
 use chrono::{DateTime, Utc};
 
@@ -188,7 +188,10 @@ fn print_breach(desk: &Desk, b: &Breach, now: DateTime<Utc>) {
         fit(&format!("#{}", b.ticket_id), 6),
         fit(&format!("{}{cycle}", metric_label(desk, &b.metric)), 22),
         fit(&local(desk, b.due_at), 17),
-        fit(&late(b.late_secs(now)), 9),
+        fit(
+            &crate::words::duration::late(b.late_secs(now), crate::words::catalogue::locale()),
+            9
+        ),
         fit(&status_label(b.status), 9),
         sanitize_line(&b.title)
     );

@@ -10,7 +10,7 @@ mod verify;
 /// Why the store failed, as [`DeskError::Store`] carries it (front ends and words name it here).
 pub use crate::store::StoreError;
 pub use board::{BoardCounts, BoardRow, Dashboard, Live, LiveTicket, RowClock, customer_cell};
-pub use supervisor::{Housekeeping, Report, SampleOutcome};
+pub use supervisor::{Housekeeping, Report, SYSTEM_AUTHOR, SampleOutcome};
 pub use verify::{Finding, Verification};
 
 use crate::clock::Clock;
@@ -74,6 +74,10 @@ pub enum DeskError {
         month: crate::domain::callback::Month,
         by: String,
     },
+    /// A status move refused because Promptly closed the ticket itself at `at`: resolved with
+    /// no reply for `days` days (`auto_close_days`). Said apart from [`DeskError::Move`] so the
+    /// agent learns why a ticket they saw resolved is closed.
+    AutoClosed { ticket: i64, at: DateTime<Utc>, days: u32 },
     /// The store failed, or the ticket changed since it was read ([`StoreError::Stale`]).
     Store(StoreError),
 }
@@ -83,7 +87,7 @@ impl DeskError {
     pub fn field(&self) -> Option<&'static str> {
         match self {
             DeskError::Invalid(e) => Some(e.field),
-            DeskError::Move(_) => Some("to"),
+            DeskError::Move(_) | DeskError::AutoClosed { .. } => Some("to"),
             DeskError::Extension(_) => Some("by"),
             DeskError::NoSuchClock { .. } | DeskError::NoUnjudgedBreach { .. } => Some("metric"),
             DeskError::NotBreached { .. } | DeskError::AlreadyJudged { .. } => Some("cycle"),
@@ -276,9 +280,10 @@ impl Desk {
         if to == Status::Resolved && note.trim().is_empty() {
             return Err(InvalidField::new("note", Reason::ResolveSummaryNeeded).into());
         }
-        self.change(id, expected, move |ticket, _log, _policy, now| {
+        self.change(id, expected, move |ticket, log, _policy, now| {
             let from = ticket.status;
-            from.check_move(to).map_err(DeskError::Move)?;
+            from.check_move(to)
+                .map_err(|e| supervisor::refused_move(e, ticket.id, log))?;
             if to == Status::Closed {
                 return Err(closing_needs_confirmation());
             }
@@ -292,9 +297,10 @@ impl Desk {
     pub fn close(&mut self, id: i64, expected: Option<i64>, confirmation: &str, note: &str) -> Result<Ticket> {
         let confirmation = confirmation.trim().to_string();
         let note = note.trim_end().to_string();
-        self.change(id, expected, move |ticket, _log, _policy, now| {
+        self.change(id, expected, move |ticket, log, _policy, now| {
             let from = ticket.status;
-            from.check_move(Status::Closed).map_err(DeskError::Move)?;
+            from.check_move(Status::Closed)
+                .map_err(|e| supervisor::refused_move(e, ticket.id, log))?;
             if confirmation.is_empty() {
                 return Err(closing_needs_confirmation());
             }

@@ -8,7 +8,7 @@ use crate::domain::kpi::{self, Compliance, KpiInput, Kpis, Period, PeriodKind};
 use crate::domain::log::{Direction, Event, LogEntry, NewEntry, SystemAction};
 use crate::domain::policy::Policy;
 use crate::domain::review::{Breach, Judgement, Review};
-use crate::domain::ticket::{Status, Ticket};
+use crate::domain::ticket::{IllegalMove, Status, Ticket};
 use crate::store::Tx;
 use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
 use std::collections::BTreeMap;
@@ -480,6 +480,28 @@ pub(super) fn close_if_due(
         log.push(entry.stored(entry_id, ticket.id));
     }
     Ok(true)
+}
+
+/// A refused status move; when the ticket stands closed by auto-close, that is the reason.
+pub(super) fn refused_move(e: IllegalMove, ticket: i64, log: &[LogEntry]) -> DeskError {
+    if e.from != Status::Closed {
+        return DeskError::Move(e);
+    }
+    // The closing entry is the last status change; auto-close logs its why right after it.
+    let auto_closed = log
+        .iter()
+        .rev()
+        .take_while(|entry| !matches!(entry.event, Event::Status { to, .. } if to != Status::Closed))
+        .find_map(|entry| match entry.event {
+            Event::System {
+                why: Some(SystemAction::AutoClosed { days }),
+            } => Some((entry.at, days)),
+            _ => None,
+        });
+    match auto_closed {
+        Some((at, days)) => DeskError::AutoClosed { ticket, at, days },
+        None => DeskError::Move(e),
+    }
 }
 
 /// When a resolved ticket falls due for closing: `wait` after the later of its resolution and

@@ -18,6 +18,14 @@ pub fn error(e: &Error, lang: &str) -> String {
     }
 }
 
+/// [`error`] with the desk's refusals naming metrics by the policy's labels.
+pub fn error_labelled(e: &Error, policy: &crate::domain::policy::Policy, lang: &str) -> String {
+    match e {
+        Error::Desk(e) => crate::words::errors::desk_labelled(e, policy, lang),
+        other => error(other, lang),
+    }
+}
+
 /// Why a typed instant was not taken.
 pub fn timestamp_error(e: &TimestampError, lang: &str) -> String {
     match e {

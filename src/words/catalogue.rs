@@ -10,14 +10,25 @@ use std::sync::{LazyLock, RwLock};
 /// The languages Promptly speaks; the first is the fallback.
 pub const LANGUAGES: [&str; 2] = ["en", "zh-CN"];
 
-const SOURCES: [&str; 2] = [
-    include_str!("../../assets/locales/en.toml"),
-    include_str!("../../assets/locales/zh-CN.toml"),
+/// Per language: the messages, then the `--help` texts (kept apart: they are long).
+const SOURCES: [[&str; 2]; 2] = [
+    [
+        include_str!("../../assets/locales/en.toml"),
+        include_str!("../../assets/locales/help/en.toml"),
+    ],
+    [
+        include_str!("../../assets/locales/zh-CN.toml"),
+        include_str!("../../assets/locales/help/zh-CN.toml"),
+    ],
 ];
 
 /// Dotted key -> text, per language.
-static CATALOGUES: LazyLock<Vec<HashMap<String, String>>> =
-    LazyLock::new(|| SOURCES.iter().map(|source| flatten(source)).collect());
+static CATALOGUES: LazyLock<Vec<HashMap<String, String>>> = LazyLock::new(|| {
+    SOURCES
+        .iter()
+        .map(|files| files.iter().flat_map(|source| flatten(source)).collect())
+        .collect()
+});
 
 /// The process language: what `t!` uses when no `locale = ...` is given.
 static LOCALE: RwLock<&str> = RwLock::new("en");

@@ -78,8 +78,63 @@ pub fn desk(e: &DeskError, lang: &str) -> String {
             by = sanitize_line(by)
         )
         .to_string(),
+        DeskError::AutoClosed { ticket, at, days } => t!(
+            "refusal.auto_closed",
+            locale = lang,
+            id = ticket,
+            at = instant(*at),
+            days = days
+        ),
         DeskError::Store(e) => store(e, lang),
     }
+}
+
+/// [`desk`] naming metrics by the policy's labels in Chinese ("解决时限", not "resolution");
+/// English keeps the names, which are also what the commands take.
+pub fn desk_labelled(e: &DeskError, policy: &crate::domain::policy::Policy, lang: &str) -> String {
+    if crate::words::catalogue::language_of(lang) != "zh-CN" {
+        return desk(e, lang);
+    }
+    let label = |m: &String| super::metric(policy, m, lang);
+    let relabelled = match e {
+        DeskError::Extension(x) => {
+            let mut x = x.clone();
+            match &mut x {
+                ExtensionError::NotExtendable(m) | ExtensionError::NotRunning(m) | ExtensionError::AlreadyMet(m) => {
+                    *m = label(m)
+                }
+                ExtensionError::NotExtendableForKind { metric, .. }
+                | ExtensionError::AlreadyBreached { metric, .. }
+                | ExtensionError::WrongUnit { metric, .. }
+                | ExtensionError::BeyondMaximum { metric, .. } => *metric = label(metric),
+                // What the agent typed, which matched no metric.
+                ExtensionError::UnknownMetric(_) => {}
+            }
+            DeskError::Extension(x)
+        }
+        DeskError::NoSuchClock { ticket, metric, known } => DeskError::NoSuchClock {
+            ticket: *ticket,
+            metric: metric.clone(),
+            known: known.iter().map(label).collect(),
+        },
+        DeskError::NotBreached {
+            ticket,
+            metric,
+            cycle,
+            cycles,
+        } => DeskError::NotBreached {
+            ticket: *ticket,
+            metric: label(metric),
+            cycle: *cycle,
+            cycles: cycles.clone(),
+        },
+        DeskError::NoUnjudgedBreach { ticket, metric } => DeskError::NoUnjudgedBreach {
+            ticket: *ticket,
+            metric: label(metric),
+        },
+        _ => return desk(e, lang),
+    };
+    desk(&relabelled, lang)
 }
 
 /// Why the database could not be opened or used, one line.
@@ -191,7 +246,7 @@ fn unknown_value_reason(e: &UnknownValue, lang: &str) -> String {
         "refusal.unknown_value",
         locale = lang,
         value = crate::domain::text::sanitize(&e.value),
-        choices = e.choices
+        choices = e.choices.replace(", ", &t!("refusal.separator", locale = lang))
     )
     .to_string()
 }

@@ -6,6 +6,7 @@ pub mod events;
 
 pub mod app;
 pub mod catalogue;
+pub mod duration;
 pub mod explain;
 pub mod housekeeping;
 pub mod policy;
@@ -24,6 +25,15 @@ pub fn word(group: &str, slug: &str, lang: &str) -> String {
 /// A metric's label from the policy, or its name when the policy no longer has it.
 pub fn metric(policy: &Policy, metric: &str, lang: &str) -> String {
     sanitize_line(policy.metric(metric).map_or(metric, |m| m.label(lang)))
+}
+
+/// Who wrote a log entry: a person's name as given, Promptly itself in the reader's words.
+pub fn author(name: &str, lang: &str) -> String {
+    if name == crate::desk::SYSTEM_AUTHOR {
+        t!("event.system", locale = lang)
+    } else {
+        sanitize_line(name)
+    }
 }
 
 /// One line saying what a log entry records ("outbound call", "status open -> waiting").

@@ -201,7 +201,7 @@ mod tests {
         );
         let zh = errors(&all, "zh-CN");
         assert!(
-            zh.starts_with("p.toml:3: calendars.shop.mon:时段“11:00-13:00”:时段重叠"),
+            zh.starts_with("p.toml:3: calendars.shop.mon:时段“11:00-13:00”：时段重叠"),
             "{zh}"
         );
         assert!(zh.contains("p.toml:6: metrics.m.target:应为目标"), "{zh}");

@@ -18,8 +18,6 @@ use super::{CliError, Result, Setup};
 use crate::desk::{Desk, Report};
 use crate::domain::kpi::{Compliance, Level, PeriodKind};
 use crate::domain::review::{Breach, BreachClass};
-use crate::domain::target::format_secs;
-use crate::domain::text::late;
 use crate::t;
 
 pub fn run(setup: &Setup, args: ReportArgs) -> Result<()> {
@@ -53,7 +51,10 @@ pub(super) fn pct(p: Option<f64>) -> String {
 }
 
 fn secs(s: Option<i64>) -> String {
-    s.map_or_else(|| "—".to_string(), format_secs)
+    s.map_or_else(
+        || "—".to_string(),
+        |s| crate::words::explain::duration(s, crate::words::catalogue::locale()),
+    )
 }
 
 pub(super) fn level_label(l: Option<Level>) -> String {
@@ -174,7 +175,7 @@ fn breach_lines(desk: &Desk, list: &[Breach], extra: impl Fn(usize) -> String) -
                 metric_label(desk, &b.metric)
             },
             due: super::output::local(desk, b.due_at),
-            late: late(b.late_secs(now)),
+            late: crate::words::duration::late(b.late_secs(now), crate::words::catalogue::locale()),
             extra: extra(i),
             title: b.title.clone(),
         })
@@ -196,7 +197,7 @@ pub(super) fn sections(desk: &Desk, r: &Report) -> Vec<(String, String, Vec<Line
                 ticket: format!("#{}", v.ticket_id),
                 metric: metric_label(desk, &v.metric),
                 due: super::output::local(desk, v.due_at),
-                late: late(v.late_secs),
+                late: crate::words::duration::late(v.late_secs, crate::words::catalogue::locale()),
                 extra: format!("{}, {remedy}", class_label(Some(v.judgement.class))),
                 title: v.judgement.reason.clone(),
             }

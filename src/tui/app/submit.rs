@@ -122,7 +122,7 @@ impl App {
             other => t!(
                 "msg.refused",
                 locale = self.lang,
-                reason = sanitize_line(&crate::words::errors::desk(other, self.lang))
+                reason = sanitize_line(&crate::words::errors::desk_labelled(other, &self.policy, self.lang))
             )
             .to_string(),
         }

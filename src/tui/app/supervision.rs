@@ -148,7 +148,7 @@ fn judge_form(b: &Breach, class: BreachClass, desk: &Desk, lang: &'static str) -
         id = b.ticket_id,
         metric = metric_label(desk.policy(), &b.metric, lang),
         cycle = b.cycle,
-        late = crate::domain::text::late(b.late_secs(desk.now()))
+        late = crate::words::duration::late(b.late_secs(desk.now()), lang)
     )
     .to_string();
     Form::judge(b.ticket_id, &b.metric, b.cycle, class, title, lang)

@@ -1,7 +1,7 @@
 //! The board: header with counts, view tabs, the ticket table (only the visible rows are
 //! built), and the status line.
 
-use crate::domain::text::{countdown, fit};
+use crate::domain::text::fit;
 use crate::tui::app::{App, BoardRow, Live, Mode, View};
 use crate::tui::keymap::{Action, Context};
 use crate::words::metric as metric_label;
@@ -54,7 +54,11 @@ pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
     let filter_text = crate::domain::text::sanitize_line(app.filter.value());
     if filtering || !filter_text.is_empty() {
         tabs.push(Span::styled(
-            format!(" {}: /", t!("tui.filter", locale = lang)),
+            format!(
+                " {}{}/",
+                t!("tui.filter", locale = lang),
+                t!("cli.label_sep", locale = lang)
+            ),
             Style::default().fg(theme.accent),
         ));
         tabs.push(Span::styled(
@@ -299,7 +303,7 @@ fn columns(w: usize, lang: &str, clock_label: usize) -> Columns {
     let priority = label_width("priority", &priorities).max(t!("col.priority", locale = lang).width()) + 1;
     let mut status = label_width("status", &statuses).max(t!("col.status", locale = lang).width()) + 1;
     // Mark, countdown ("-10d23h"), a space and the metric label.
-    let mut clock = 2 + 7 + 1 + clock_label.min(18) + 1;
+    let mut clock = 2 + crate::words::duration::countdown_width(lang) + 1 + clock_label.min(18) + 1;
     let mut customer = 24;
     let fixed = |c: usize, s: usize, k: usize| MARKER + id + priority + c + s + k;
     if w < fixed(customer, status, clock) + 20 {
@@ -418,8 +422,17 @@ fn row_line(
     };
     let clock = match &row.clock {
         Some(c) => {
-            let left = c.remaining(now).map(countdown).unwrap_or_default();
-            format!("{mark}{left:>7} {}", metric_label(policy, &c.metric, lang))
+            let left = c
+                .remaining(now)
+                .map(|s| crate::words::duration::countdown(s, lang))
+                .unwrap_or_default();
+            // Right-aligned by display width: Chinese units take two columns each.
+            let pad = crate::words::duration::countdown_width(lang).saturating_sub(left.width());
+            format!(
+                "{mark}{}{left} {}",
+                " ".repeat(pad),
+                metric_label(policy, &c.metric, lang)
+            )
         }
         None => "  —".to_string(),
     };

@@ -3,7 +3,6 @@
 
 use super::board::{hints, status_line};
 use crate::domain::kpi::{Compliance, Level};
-use crate::domain::target::format_secs;
 use crate::domain::text::fit;
 use crate::t;
 use crate::tui::app::{App, DashboardScreen};
@@ -38,7 +37,7 @@ pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
     status_line(app, now, keys, None, line(area.height - 1), frame);
     let Some(d) = &app.dashboard else { return };
     let running = if d.today <= d.period.last {
-        format!(" ({})", t!("tui.dash_so_far", locale = lang))
+        t!("tui.dash_so_far_note", locale = lang)
     } else {
         String::new()
     };
@@ -96,7 +95,7 @@ pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
 fn figure_lines(d: &DashboardScreen, lang: &str) -> Vec<Line<'static>> {
     let k = &d.kpis;
     let l = |key: &str| t!(format!("report.{key}"), locale = lang).to_string();
-    let secs = |s: Option<i64>| s.map_or_else(|| "—".to_string(), format_secs);
+    let secs = |s: Option<i64>| s.map_or_else(|| "—".to_string(), |s| crate::words::explain::duration(s, lang));
     let rows = [
         (l("opened"), k.opened.to_string()),
         (l("resolved"), k.resolved.to_string()),

@@ -2,7 +2,7 @@
 //! first, with how late it was; judged in a few keys through the judgement form.
 
 use super::board::{cell, hints, status_line};
-use crate::domain::text::{late, sanitize_line};
+use crate::domain::text::sanitize_line;
 use crate::tui::app::App;
 use crate::tui::keymap::{Action, Context};
 
@@ -71,7 +71,8 @@ pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
             .unwrap_or(0)
             .max(t!("col.status", locale = lang).width())
             + 1;
-        let (id_w, due_w, late_w) = (7, 17, 9);
+        // Lateness reads like a countdown ("-10天23小时" in Chinese).
+        let (id_w, due_w, late_w) = (7, 17, crate::words::duration::countdown_width(lang) + 2);
         let title_w = (w as usize).saturating_sub(2 + id_w + clock_w + due_w + late_w + status_w);
         let head = Line::from(vec![
             Span::raw("  "),
@@ -98,7 +99,7 @@ pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
                 Span::raw(cell(&label(&b.metric), clock_w)),
                 Span::raw(cell(&super::ticket::local(b.due_at, tz), due_w)),
                 Span::styled(
-                    cell(&late(b.late_secs(now)), late_w),
+                    cell(&crate::words::duration::late(b.late_secs(now), lang), late_w),
                     Style::default().fg(late_colour).add_modifier(Modifier::BOLD),
                 ),
                 Span::raw(cell(

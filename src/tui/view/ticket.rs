@@ -4,7 +4,7 @@
 use super::board::hints;
 use crate::domain::policy::Policy;
 use crate::domain::sla::ClockState;
-use crate::domain::text::{countdown, fit, sanitize, sanitize_line, wrap};
+use crate::domain::text::{fit, sanitize, sanitize_line, wrap};
 use crate::t;
 use crate::tui::app::{App, Live, TicketScreen};
 use crate::tui::keymap::{Action, Context};
@@ -65,11 +65,18 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
             .unwrap_or(0)
             .max(l("tui.metric").width())
             + 2;
+        // "2h" fits eight columns; "2个工作小时" needs twelve.
+        let target_w = clocks
+            .iter()
+            .map(|c| crate::words::duration::metric_target(policy, &c.metric, &c.target, lang).width() + 2)
+            .max()
+            .unwrap_or(0)
+            .max(8);
         lines.push(
             Line::from(format!(
                 " {}{}{}{}{}",
                 fit(&l("tui.metric"), label_w),
-                fit(&l("tui.target"), 8),
+                fit(&l("tui.target"), target_w),
                 fit(&l("tui.due"), 20),
                 fit(&l("tui.left"), LEFT_W),
                 l("tui.state")
@@ -93,17 +100,26 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
                     c.met_at.map(|m| local(m, tz)).unwrap_or_default(),
                     if c.is_breached() { ClockState::Breached } else { c.state },
                 ),
-                Live::Paused => (format!("‖ {}", countdown(c.remaining_secs)), ClockState::Paused),
+                Live::Paused => (
+                    format!("‖ {}", crate::words::duration::countdown(c.remaining_secs, lang)),
+                    ClockState::Paused,
+                ),
                 Live::Breached => (
-                    c.due_at.map(|d| countdown((d - now).num_seconds())).unwrap_or_default(),
+                    c.due_at
+                        .map(|d| crate::words::duration::countdown((d - now).num_seconds(), lang))
+                        .unwrap_or_default(),
                     ClockState::Breached,
                 ),
                 Live::Warning => (
-                    c.due_at.map(|d| countdown((d - now).num_seconds())).unwrap_or_default(),
+                    c.due_at
+                        .map(|d| crate::words::duration::countdown((d - now).num_seconds(), lang))
+                        .unwrap_or_default(),
                     ClockState::Warning,
                 ),
                 Live::Ok => (
-                    c.due_at.map(|d| countdown((d - now).num_seconds())).unwrap_or_default(),
+                    c.due_at
+                        .map(|d| crate::words::duration::countdown((d - now).num_seconds(), lang))
+                        .unwrap_or_default(),
                     ClockState::Running,
                 ),
             };
@@ -136,7 +152,10 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
                 Span::raw(format!(
                     " {}{}{}",
                     fit(&metric_label(policy, &c.metric, lang), label_w),
-                    fit(&sanitize_line(&c.target), 8),
+                    fit(
+                        &crate::words::duration::metric_target(policy, &c.metric, &c.target, lang),
+                        target_w
+                    ),
                     fit(&due, 20)
                 )),
                 Span::styled(
@@ -160,6 +179,7 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
                 (l("tui.email"), sanitize_line(&tk.customer.email)),
             ],
             theme,
+            lang,
         ),
         kv(
             &[
@@ -174,6 +194,7 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
                 ),
             ],
             theme,
+            lang,
         ),
         kv(
             &[
@@ -182,12 +203,13 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
                 (l("tui.version"), tk.version.to_string()),
             ],
             theme,
+            lang,
         ),
     ];
     if !tk.description.trim().is_empty() {
         let first = sanitize_line(tk.description.lines().next().unwrap_or(""));
         let more = if tk.description.lines().count() > 1 { " …" } else { "" };
-        let label = format!(" {}: ", l("tui.description"));
+        let label = format!(" {}{}", l("tui.description"), t!("cli.label_sep", locale = lang));
         // Cut whole with a mark: the full text heads the log below.
         let room = (area.width as usize).saturating_sub(label.width());
         let shown = fit(&format!("{first}{more}"), room);
@@ -236,7 +258,7 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
             lines.push(Line::from(vec![
                 Span::styled(format!(" {} ", local(entry.at, tz)), theme.muted()),
                 Span::styled(
-                    format!("{} ", sanitize_line(&entry.author)),
+                    format!("{} ", crate::words::author(&entry.author, lang)),
                     Style::default().fg(theme.accent),
                 ),
                 Span::styled(
@@ -279,10 +301,11 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
     super::board::status_line(app, now, hints, None, status, frame);
 }
 
-fn kv(pairs: &[(String, String)], theme: &crate::tui::theme::Theme) -> Line<'static> {
+fn kv(pairs: &[(String, String)], theme: &crate::tui::theme::Theme, lang: &str) -> Line<'static> {
     let mut spans = Vec::new();
+    let sep = t!("cli.label_sep", locale = lang);
     for (k, v) in pairs {
-        spans.push(Span::styled(format!(" {k}: "), theme.muted()));
+        spans.push(Span::styled(format!(" {k}{sep}"), theme.muted()));
         spans.push(Span::raw(format!("{}   ", if v.is_empty() { "—" } else { v })));
     }
     Line::from(spans)
