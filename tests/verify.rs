@@ -274,3 +274,17 @@ fn shared_entry_data_is_kept_as_written_and_a_change_is_found() {
     assert!(text.contains("log_data_is_kept_update"), "{text}");
     assert!(text.contains("log entry"), "{text}");
 }
+
+#[test]
+fn a_skewed_unjudged_breach_tally_is_found() {
+    let db = demo();
+    let (code, text) = verify(&db);
+    assert_eq!(code, 0, "{text}");
+    // A write that bypassed the triggers: the header would show a wrong count.
+    raw(&db)
+        .execute("UPDATE tallies SET n = n + 3 WHERE name = 'unjudged_breaches'", [])
+        .unwrap();
+    let (code, text) = verify(&db);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("the kept count unjudged_breaches says"), "{text}");
+}

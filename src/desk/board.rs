@@ -70,6 +70,16 @@ impl RowClock {
     }
 }
 
+/// The board's header: tickets per status, and active ones warning or breached.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BoardCounts {
+    pub open: usize,
+    pub warning: usize,
+    pub breached: usize,
+    pub waiting: usize,
+    pub resolved: usize,
+}
+
 /// One line of the board, with its text sanitised once at load.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BoardRow {
@@ -201,41 +211,93 @@ impl Desk {
         Ok(rows)
     }
 
-    /// The tickets `query` lists, in list order, handed to `visit` one at a time: the ids are
-    /// read first, then [`LIST_BATCH`] tickets per query, so memory stays bounded however many
-    /// match.
+    /// The first `n` rows of the board for `query`: the list stops reading after them, so the
+    /// first frame costs one screen of rows, not the board.
+    pub fn board_page(&self, query: &ListQuery, n: usize) -> Result<Vec<BoardRow>> {
+        self.board_rows(&ListQuery {
+            limit: Some(n),
+            ..query.clone()
+        })
+    }
+
+    /// The board's header figures for the active and resolved tickets, without loading them:
+    /// counts per status from the status index, and warning and breached from one pass over
+    /// the running deadlines (each active ticket's nearest clock, read as the board reads it).
+    pub fn board_counts(&self) -> Result<BoardCounts> {
+        let now = self.now();
+        let policy = self.policy();
+        let [open, waiting, resolved] = [Status::Open, Status::Waiting, Status::Resolved];
+        let by_status = self.store.status_counts(&[open, waiting, resolved])?;
+        let mut counts = BoardCounts {
+            open: by_status[0],
+            waiting: by_status[1],
+            resolved: by_status[2],
+            ..BoardCounts::default()
+        };
+        // Late or paused needs no calendar: only a clock still ahead is read for its warning.
+        self.store
+            .visit_nearest_deadlines(&[open, waiting], |c| match c.due_at {
+                _ if c.is_paused() => {}
+                Some(due) if due <= now => counts.breached += 1,
+                Some(_) if c.warning_from(policy).is_some_and(|w| w <= now) => counts.warning += 1,
+                _ => {}
+            })?;
+        Ok(counts)
+    }
+
+    /// The tickets `query` lists, in list order, handed to `visit` one at a time as the store
+    /// reads them (see `store::Store::visit_list`), so memory stays bounded however many match.
     pub fn visit_list<E: From<DeskError>>(
         &self,
         query: &ListQuery,
         mut visit: impl FnMut(&TicketSummary) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
-        let ids = self.store.list_ids(query).map_err(DeskError::from)?;
-        for batch in ids.chunks(LIST_BATCH) {
-            for row in &self.store.summaries(batch).map_err(DeskError::from)? {
-                visit(row)?;
-            }
-        }
-        Ok(())
+        let mut failed = None;
+        self.store
+            .visit_list(query, |row| match visit(&row) {
+                Ok(()) => true,
+                Err(e) => {
+                    failed = Some(e);
+                    false
+                }
+            })
+            .map_err(DeskError::from)?;
+        failed.map_or(Ok(()), Err)
     }
 
     /// The tickets `query` lists, in list order, each with its clocks evaluated as of now (as
-    /// [`Desk::view`] has them), handed to `visit` one at a time. Tickets and their logs are
-    /// read [`LIST_BATCH`] tickets per query, never the whole list at once.
+    /// [`Desk::view`] has them), handed to `visit` one at a time. Logs are read [`LIST_BATCH`]
+    /// tickets per query, never the whole list at once.
     pub fn visit_listed<E: From<DeskError>>(
         &self,
         query: &ListQuery,
         mut visit: impl FnMut(&Ticket, &[ClockReading]) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
-        let ids = self.store.list_ids(query).map_err(DeskError::from)?;
         let now = self.now();
-        for batch in ids.chunks(LIST_BATCH) {
-            let rows = self.store.summaries(batch).map_err(DeskError::from)?;
-            let mut logs = self.store.logs(batch).map_err(DeskError::from)?;
-            for row in &rows {
-                let log = logs.remove(&row.ticket.id).unwrap_or_default();
-                let clocks = sla::evaluate(&self.policy, &row.ticket, &log, now);
-                visit(&row.ticket, &clocks)?;
+        let mut batch = Vec::with_capacity(LIST_BATCH);
+        self.visit_list(query, |row| -> std::result::Result<(), E> {
+            batch.push(row.clone());
+            if batch.len() == LIST_BATCH {
+                self.evaluate_batch(&mut batch, now, &mut visit)?;
             }
+            Ok(())
+        })?;
+        self.evaluate_batch(&mut batch, now, &mut visit)
+    }
+
+    /// Reads the logs of `batch` in one query and hands each ticket with its clocks to `visit`.
+    fn evaluate_batch<E: From<DeskError>>(
+        &self,
+        batch: &mut Vec<TicketSummary>,
+        now: DateTime<Utc>,
+        visit: &mut impl FnMut(&Ticket, &[ClockReading]) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let ids: Vec<i64> = batch.iter().map(|s| s.ticket.id).collect();
+        let mut logs = self.store.logs(&ids).map_err(DeskError::from)?;
+        for row in batch.drain(..) {
+            let log = logs.remove(&row.ticket.id).unwrap_or_default();
+            let clocks = sla::evaluate(&self.policy, &row.ticket, &log, now);
+            visit(&row.ticket, &clocks)?;
         }
         Ok(())
     }

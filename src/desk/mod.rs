@@ -9,7 +9,7 @@ mod verify;
 
 /// Why the store failed, as [`DeskError::Store`] carries it (front ends and words name it here).
 pub use crate::store::StoreError;
-pub use board::{BoardRow, Dashboard, Live, LiveTicket, RowClock, customer_cell};
+pub use board::{BoardCounts, BoardRow, Dashboard, Live, LiveTicket, RowClock, customer_cell};
 pub use supervisor::{Housekeeping, Report, SYSTEM_AUTHOR, SampleOutcome};
 pub use verify::{Finding, Verification};
 

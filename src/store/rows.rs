@@ -4,12 +4,11 @@
 use super::schema::LOG_HEAD;
 use super::{Result, StoreError};
 use crate::domain::chain::{self, GENESIS, Link};
-use crate::domain::listing::{ListQuery, TicketSummary};
 use crate::domain::log::{Event, LogEntry, NewEntry};
 use crate::domain::sla::{Clock, ClockState};
-use crate::domain::ticket::{Customer, NewTicket, Status, Ticket};
+use crate::domain::ticket::{Customer, NewTicket, Ticket};
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
-use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter, types::Value};
+use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 use std::collections::HashMap;
 use std::str::FromStr;
 
@@ -34,12 +33,12 @@ where
     s.parse().map_err(|e: T::Err| StoreError::Corrupt(e.to_string()))
 }
 
-const TICKET_COLUMNS: &str = "t.id, t.title, t.description, t.channel, t.kind, t.priority, t.complexity, t.reference, \
+pub(super) const TICKET_COLUMNS: &str = "t.id, t.title, t.description, t.channel, t.kind, t.priority, t.complexity, t.reference, \
      t.purchased_on, t.status, t.opened_at, t.updated_at, t.resolved_at, t.closed_at, t.version, \
      c.name, c.phone, c.email";
 
 /// Raw text of a ticket row; parsed outside rusqlite's closure so errors keep their meaning.
-struct RawTicket {
+pub(super) struct RawTicket {
     id: i64,
     text: [String; 7],
     purchased_on: Option<String>,
@@ -52,7 +51,7 @@ struct RawTicket {
     customer: Customer,
 }
 
-fn raw_ticket(r: &Row<'_>, base: usize) -> rusqlite::Result<RawTicket> {
+pub(super) fn raw_ticket(r: &Row<'_>, base: usize) -> rusqlite::Result<RawTicket> {
     Ok(RawTicket {
         id: r.get(base)?,
         text: [
@@ -79,7 +78,7 @@ fn raw_ticket(r: &Row<'_>, base: usize) -> rusqlite::Result<RawTicket> {
     })
 }
 
-fn into_ticket(raw: RawTicket) -> Result<Ticket> {
+pub(super) fn into_ticket(raw: RawTicket) -> Result<Ticket> {
     let [title, description, channel, kind, priority, complexity, reference] = raw.text;
     Ok(Ticket {
         id: raw.id,
@@ -456,124 +455,6 @@ pub fn ticket_ids_with_live_clocks(conn: &Connection) -> Result<Vec<i64>> {
         .collect::<rusqlite::Result<Vec<i64>>>()?;
     Ok(ids)
 }
-
-/// The nearest unmet clock of ticket `t` as `n` (earliest deadline; paused clocks after running
-/// ones), looked up per ticket through the running clocks' index by ticket.
-const NEAREST_JOIN: &str = "LEFT JOIN clocks n ON n.ticket_id = t.id AND n.met_at IS NULL
-     AND (n.metric, n.cycle) = (SELECT metric, cycle FROM clocks WHERE ticket_id = t.id AND met_at IS NULL
-                                ORDER BY coalesce(due_at, '~'), metric, cycle LIMIT 1)";
-
-/// The sort key of a ticket's priority: urgent first.
-const PRIORITY_RANK: &str = "CASE t.priority WHEN 'urgent' THEN 0 WHEN 'important' THEN 1 ELSE 2 END";
-/// Older first among tickets with a running clock; newest first among the rest.
-const AGE_RANK: &str = "CASE WHEN n.ticket_id IS NULL THEN NULL ELSE t.opened_at END,
-     CASE WHEN n.ticket_id IS NULL THEN -t.id ELSE t.id END";
-
-/// The ids of the tickets `q` lists, most urgent first. Only ids and sort keys go through the
-/// sort, so memory stays small however many rows match; [`summaries`] reads them a page at a
-/// time. A deadline filter starts from the running clocks' index by deadline, so `--overdue`
-/// reads the late clocks and their tickets, nothing else.
-pub fn list_ids(conn: &Connection, q: &ListQuery) -> Result<Vec<i64>> {
-    let (sql, args) = list_sql(q);
-    let ids = conn
-        .prepare_cached(&sql)?
-        .query_map(params_from_iter(args), |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<i64>>>()?;
-    Ok(ids)
-}
-
-/// SQLite's plan for [`list_ids`] (its "detail" lines), so a test can see the indexes it uses.
-pub fn list_plan(conn: &Connection, q: &ListQuery) -> Result<String> {
-    let (sql, args) = list_sql(q);
-    let lines = conn
-        .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?
-        .query_map(params_from_iter(args), |r| r.get::<_, String>(3))?
-        .collect::<rusqlite::Result<Vec<String>>>()?;
-    Ok(lines.join("\n"))
-}
-
-fn list_sql(q: &ListQuery) -> (String, Vec<Value>) {
-    let text = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
-    let customers = if text.is_some() {
-        "JOIN customers c ON c.id = t.customer_id"
-    } else {
-        ""
-    };
-    let mut sql = format!("SELECT t.id FROM tickets t {customers} {NEAREST_JOIN} WHERE 1 = 1");
-    let mut args: Vec<Value> = Vec::new();
-    if !q.statuses.is_empty() {
-        let marks = vec!["?"; q.statuses.len()].join(", ");
-        sql.push_str(&format!(" AND t.status IN ({marks})"));
-        args.extend(q.statuses.iter().map(|s: &Status| Value::Text(s.slug().to_string())));
-    }
-    if let Some(before) = q.due_before {
-        // A ticket's nearest deadline is at or before `before` iff one of its running clocks is.
-        sql.push_str(" AND t.id IN (SELECT ticket_id FROM clocks WHERE met_at IS NULL AND due_at <= ?)");
-        args.push(Value::Text(ts(before)));
-    }
-    if let Some(text) = text {
-        sql.push_str(" AND (instr(lower(t.title), lower(?)) OR instr(lower(c.name), lower(?)) OR instr(lower(t.reference), lower(?)))");
-        for _ in 0..3 {
-            args.push(Value::Text(text.to_string()));
-        }
-    }
-    // Nearest deadline first; on the same deadline urgent before important before normal,
-    // then the older ticket first. Tickets without a running clock after them, newest first
-    // (a limited "all" list drops the oldest history, not this week's closes).
-    sql.push_str(&format!(
-        " ORDER BY n.ticket_id IS NULL, coalesce(n.due_at, '~'), {PRIORITY_RANK}, {AGE_RANK}"
-    ));
-    if let Some(limit) = q.limit {
-        sql.push_str(&format!(" LIMIT {limit}"));
-    }
-    (sql, args)
-}
-
-/// The tickets `ids` with their nearest unmet clock, in the order given (ids not found are
-/// left out).
-pub fn summaries(conn: &Connection, ids: &[i64]) -> Result<Vec<TicketSummary>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let marks = vec!["?"; ids.len()].join(", ");
-    let sql = format!(
-        "SELECT {TICKET_COLUMNS}, n.metric, n.cycle, n.state, n.target, n.started_at, n.due_at, n.met_at,
-                n.breached_at, n.paused_secs, n.remaining_secs
-         FROM tickets t JOIN customers c ON c.id = t.customer_id {NEAREST_JOIN} WHERE t.id IN ({marks})"
-    );
-    let mut stmt = conn.prepare(&sql)?;
-    let raw = stmt
-        .query_map(params_from_iter(ids), |r| {
-            let ticket = raw_ticket(r, 0)?;
-            let clock = match r.get::<_, Option<String>>(18)? {
-                Some(_) => Some(raw_clock(r, 18)?),
-                None => None,
-            };
-            Ok((ticket, clock))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut found = HashMap::with_capacity(raw.len());
-    for (t, c) in raw {
-        let ticket = into_ticket(t)?;
-        let nearest = c.map(|c| into_clock(ticket.id, c)).transpose()?;
-        found.insert(ticket.id, TicketSummary { ticket, nearest });
-    }
-    Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
-}
-
-/// Tickets `q` lists with their nearest unmet clock, most urgent first.
-pub fn list(conn: &Connection, q: &ListQuery) -> Result<Vec<TicketSummary>> {
-    let ids = list_ids(conn, q)?;
-    let mut out = Vec::with_capacity(ids.len());
-    for page in ids.chunks(LIST_PAGE) {
-        out.extend(summaries(conn, page)?);
-    }
-    Ok(out)
-}
-
-/// How many listed tickets one read of [`summaries`] fetches (well under SQLite's limit on
-/// bound parameters).
-pub const LIST_PAGE: usize = 500;
 
 #[cfg(test)]
 mod clock_rows {

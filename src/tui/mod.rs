@@ -173,7 +173,8 @@ pub fn print_board(setup: &Setup, width: u16, height: u16) -> Result<()> {
     let desk = setup.desk()?;
     let (mut app, _) = app_for(setup);
     app.resize(width, height);
-    app.load(&desk);
+    // One frame: the rows it shows and the header's counts, not the whole board.
+    app.load_first_page(&desk);
     print!("{}", frame_text(&app, desk.now(), width, height));
     Ok(())
 }

@@ -16,6 +16,8 @@ impl App {
             ..Default::default()
         };
         self.rows = desk.board_rows(&query)?;
+        // New rows: their live states are computed afresh on the next refresh.
+        self.live_span = None;
         self.all_rows = if self.view == View::All {
             let query = ListQuery {
                 limit: Some(ALL_LIMIT),
@@ -55,6 +57,20 @@ impl App {
             warn_from,
             scroll,
         });
+    }
+
+    /// How many rows the current view has: while only the first page is loaded, the header's
+    /// count for the view (the rows shown are a prefix of them).
+    pub fn shown_total(&self) -> usize {
+        let c = &self.counts;
+        match self.view {
+            _ if !self.partial || !self.filter.value().trim().is_empty() => self.shown.len(),
+            View::Open => c.open,
+            View::Waiting => c.waiting,
+            View::Resolved => c.resolved,
+            View::Overdue => c.breached,
+            View::All => self.shown.len(),
+        }
     }
 
     /// The rows the current view draws from.

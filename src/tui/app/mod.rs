@@ -16,6 +16,7 @@ use super::keymap::{Context, Key, Keymap};
 use super::theme::Theme;
 pub use crate::desk::{BoardRow, Live, RowClock};
 use crate::desk::{Desk, TicketView};
+use crate::domain::listing::ListQuery;
 use crate::domain::policy::Policy;
 use crate::domain::review::Breach;
 use crate::domain::ticket::Status;
@@ -62,6 +63,17 @@ impl View {
         }
     }
 
+    /// The statuses this view draws from (empty: all).
+    fn statuses(self) -> Vec<Status> {
+        match self {
+            View::Open => vec![Status::Open],
+            View::Waiting => vec![Status::Waiting],
+            View::Overdue => vec![Status::Open, Status::Waiting],
+            View::Resolved => vec![Status::Resolved],
+            View::All => Vec::new(),
+        }
+    }
+
     fn admits(self, row: &BoardRow, now: DateTime<Utc>) -> bool {
         match self {
             View::Open => row.status == Status::Open,
@@ -73,14 +85,8 @@ impl View {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Counts {
-    pub open: usize,
-    pub warning: usize,
-    pub breached: usize,
-    pub waiting: usize,
-    pub resolved: usize,
-}
+/// The header's figures (the desk counts them without loading the rows for a first page).
+pub use crate::desk::BoardCounts as Counts;
 
 /// The open ticket screen: the desk's live ticket and how far the log is scrolled.
 pub struct TicketScreen {
@@ -167,6 +173,12 @@ pub struct App {
     data_version: Option<i64>,
     last_live: HashMap<i64, Live>,
     bell: bool,
+    /// From when until when the live states and counts stay as last computed (the rows as
+    /// loaded, no warning or deadline instant in between); `None` after a load.
+    live_span: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    /// Only the first page of rows is loaded (the first frame); the header's counts came from
+    /// their own query, and [`App::load`] brings the rest.
+    pub partial: bool,
     /// A changed form the agent asked to leave: "Discard what you typed? y/n" is up.
     pub discard: Option<Discard>,
     /// Recent notices, oldest first, for the overlay (`!`).
@@ -208,6 +220,8 @@ impl App {
             data_version: None,
             last_live: HashMap::new(),
             bell: false,
+            partial: false,
+            live_span: None,
             discard: None,
             notices: Vec::new(),
             notices_open: false,
@@ -217,6 +231,8 @@ impl App {
     /// Loads the board from the desk (start-up, after a write, when another process wrote).
     pub fn load(&mut self, desk: &Desk) {
         let now = desk.now();
+        self.partial = false;
+        self.live_span = None;
         self.policy = desk.policy().clone();
         if let Err(e) = self.reload(desk) {
             self.tell_db_error(&e, now);
@@ -225,12 +241,42 @@ impl App {
         self.refresh_live(now, false);
     }
 
-    /// Start-up on a real terminal: housekeeping first (what fell due while the board was
-    /// closed), then the load.
+    /// The first frame's worth: the rows one screen of the open view shows and the header's
+    /// counts, each from its own query; [`App::load`] brings the rest once it is drawn.
+    pub fn load_first_page(&mut self, desk: &Desk) {
+        let now = desk.now();
+        self.policy = desk.policy().clone();
+        let query = ListQuery {
+            statuses: self.view.statuses(),
+            ..Default::default()
+        };
+        let loaded = desk.review_count().and_then(|n| {
+            self.review_count = Some(n);
+            self.rows = desk.board_page(&query, self.page())?;
+            self.counts = desk.board_counts()?;
+            Ok(())
+        });
+        match loaded {
+            Ok(()) => {
+                self.partial = true;
+                self.recompute_shown(now, None);
+            }
+            Err(e) => self.tell_db_error(&e, now),
+        }
+    }
+
+    /// Start-up: housekeeping first (what fell due while the board was closed), then the load.
     pub fn start(&mut self, desk: &mut Desk) {
+        self.start_first_page(desk);
+        self.load(desk);
+    }
+
+    /// Start-up on a real terminal: housekeeping, then the first page only; the event loop
+    /// loads the rest after drawing it.
+    pub fn start_first_page(&mut self, desk: &mut Desk) {
         let now = desk.now();
         let done = self.housekeep(desk, now);
-        self.load(desk);
+        self.load_first_page(desk);
         if let Some(text) = done {
             self.tell(text, false, now);
         }
@@ -259,10 +305,20 @@ impl App {
     }
 
     /// Recomputes counts and live states; flags rows that newly entered warning or breach.
+    /// States change only at a warning or deadline instant: until the next one (and while the
+    /// rows stay those loaded) the tick does nothing here.
     fn refresh_live(&mut self, now: DateTime<Utc>, announce: bool) {
+        self.flash.retain(|_, until| *until > now);
+        if self.partial {
+            return;
+        }
+        if self.live_span.is_some_and(|(from, until)| from <= now && now < until) {
+            return;
+        }
         let mut counts = Counts::default();
         let mut live = HashMap::with_capacity(self.rows.len());
         let mut rang = false;
+        let mut next = DateTime::<Utc>::MAX_UTC;
         for row in &self.rows {
             match row.status {
                 Status::Open => counts.open += 1,
@@ -272,6 +328,11 @@ impl App {
             }
             if !row.status.is_active() {
                 continue;
+            }
+            if let Some(c) = row.clock.as_ref().filter(|c| !c.paused) {
+                for at in [c.warn_from, c.due_at].into_iter().flatten().filter(|at| *at > now) {
+                    next = next.min(at);
+                }
             }
             let state = row.live(now);
             match state {
@@ -287,7 +348,7 @@ impl App {
         }
         self.last_live = live;
         self.counts = counts;
-        self.flash.retain(|_, until| *until > now);
+        self.live_span = Some((now, next));
         self.bell |= rang;
     }
 

@@ -124,7 +124,7 @@ pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
             w.saturating_sub(12),
         )
     };
-    let position = (!app.shown.is_empty()).then(|| (app.selected + 1, app.shown.len()));
+    let position = (!app.shown.is_empty()).then(|| (app.selected + 1, app.shown_total()));
     status_line(app, now, text, position, status, frame);
 }
 
