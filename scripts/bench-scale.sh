@@ -19,6 +19,7 @@
 #   BENCH_DEMO_RUNS     runs of `demo --tickets 100000` into a fresh file [3]
 #   BENCH_NOW           the fixed "now" of data and figures [2026-11-24T02:00:00Z]
 #   PROMPTLY_BIN        use this binary instead of building one
+#   BENCH_SHAPES        only these shapes, e.g. "100k-20k" [all three]
 #   BENCH_SHAPES_ONLY=1 make the shapes, measure nothing
 # Wall time comes from the shell's nanosecond clock, peak memory from `/usr/bin/time`
 # (maximum resident set size), both of the whole process. Figures go to stdout; progress to
@@ -58,6 +59,9 @@ rm -f "$dir/config/policy.toml"
 
 has_open=false
 "$bin" demo --help | grep -q -- '--open' && has_open=true
+
+shapes=" ${BENCH_SHAPES:-100k-20k 1m-demo 1m-20k} "
+shape_wanted() { [[ $shapes == *" $1 "* ]]; }
 
 wanted() {
     ((${#filters[@]} == 0)) && return 0
@@ -101,17 +105,25 @@ timed_demo() {
     rm -f "$stop" "$rss" "$db.walpeak"
 }
 
-# Opens `count` tickets with `new`, their openings spread over the last few days so their
-# clocks sit around their deadlines: some overdue, some warning, some far.
+# Opens `count` tickets with `new` (one process each, so slow: the fallback for a demo without
+# --open). Every other ticket was answered and given a plan ten and twenty minutes after it
+# came in, within the last 36 hours: only its resolution clock runs, most far from due, some
+# in warning. The rest came in over the last five days and nobody answered: overdue.
 open_with_new() {
-    local db=$1 count=$2 i minutes opened
+    local db=$1 count=$2 i minutes opened id at
     local prios=(urgent important normal normal) kinds=(repair return complaint enquiry)
     for ((i = 0; i < count; i++)); do
-        minutes=$(((i * 7919) % (5 * 24 * 60) + 1))
+        if ((i % 2)); then minutes=$(((i * 7919) % (36 * 60) + 30)); else minutes=$(((i * 7919) % (5 * 24 * 60) + 30)); fi
         opened=$(date -u -d "$now - $minutes minutes" +%Y-%m-%dT%H:%M:%SZ)
-        "$bin" --db "$db" new --title "Bench ticket $i" --customer "Customer $((i % 5000))" \
+        id=$("$bin" --db "$db" new --title "Bench ticket $i" --customer "Customer $((i % 5000))" \
             --phone "138$(printf %08d $((i % 5000)))" --priority "${prios[i % 4]}" \
-            --kind "${kinds[i % 4]}" --opened-at "$opened" >/dev/null
+            --kind "${kinds[i % 4]}" --opened-at "$opened" --json | jq .id)
+        if ((i % 2)); then
+            at=$(date -u -d "$opened + 10 minutes" +%Y-%m-%dT%H:%M:%SZ)
+            "$bin" --db "$db" --now "$at" log --contact call "$id" "Called back" >/dev/null
+            at=$(date -u -d "$opened + 20 minutes" +%Y-%m-%dT%H:%M:%SZ)
+            "$bin" --db "$db" --now "$at" log --plan "$id" "Replacement part ordered" >/dev/null
+        fi
         ((i % 1000 == 999)) && say "  opened $((i + 1))/$count"
     done
 }
@@ -184,7 +196,7 @@ time_runs() {
 measure() {
     local figure=$1 shape_name=$2 target_ms=$3 target_mib=$4 db
     shift 4
-    wanted "$figure" || return 0
+    wanted "$figure" && shape_wanted "$shape_name" || return 0
     db=$(shape_of "$shape_name")
     say "measuring $figure on $shape_name..."
     time_runs "$bin" --db "$db" --lang en "$@"
@@ -218,7 +230,7 @@ target() {
 # memory, and its CPU over an idle window that includes the once-a-minute housekeeping.
 board_idle() {
     local shape_name=$1 db
-    wanted "board idle" || return 0
+    wanted "board idle" && shape_wanted "$shape_name" || return 0
     db=$(shape_of "$shape_name")
     say "sampling the idle board on $shape_name for ${idle_secs}s..."
     local sock=promptly-bench-$$ pid t0 first=-1 i
@@ -286,9 +298,10 @@ task_data() {
 
 rev=$(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo unknown)
 say "binary $bin (commit $rev), demo --open: $has_open, now $now, $runs runs per figure"
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 if [[ ${BENCH_SHAPES_ONLY:-0} == 1 ]]; then
-    for s in 100k-20k 1m-demo 1m-20k; do shape_of "$s"; done
+    for s in $shapes; do shape_of "$s"; done
     exit 0
 fi
 
@@ -314,7 +327,7 @@ size_row() {
         "$(awk -v b="$b" 'BEGIN { print (b <= 1536) ? "met" : "not met" }')"
 }
 
-if wanted "demo"; then
+if wanted "demo" && shape_wanted 1m-demo; then
     say "timing demo --tickets 100000 ($demo_runs runs)..."
     times=() peaks=() wals=()
     for ((i = 0; i < demo_runs; i++)); do
@@ -338,7 +351,7 @@ if wanted "demo"; then
 fi
 
 # The comparison: taskwarrior's `task overdue` on the counts of 100k-20k.
-if wanted "task" && command -v task >/dev/null && [[ -n $promptly_overdue_ms ]]; then
+if wanted "task" && shape_wanted 100k-20k && command -v task >/dev/null && [[ -n $promptly_overdue_ms ]]; then
     overdue=$("$bin" --db "$(shape_of 100k-20k)" list --overdue --json | jq length)
     data=$(task_data 100000 20000 "$overdue")
     say "measuring task overdue..."
@@ -349,8 +362,8 @@ if wanted "task" && command -v task >/dev/null && [[ -n $promptly_overdue_ms ]];
         "$(awk -v r="$ratio" 'BEGIN { print (r >= 30) ? "met" : "not met" }')"
 fi
 
-printf 'Commit %s, %s cores, %d timed runs per figure after a warm-up: median (min–max); now = %s.\n\n' \
-    "$rev" "$(nproc)" "$runs" "$now"
+printf 'Commit %s, %s cores (load average %s before, %s after), %d timed runs per figure after a warm-up: median (min–max); now = %s.\n\n' \
+    "$rev" "$(nproc)" "$load_before" "$(cut -d' ' -f1-3 /proc/loadavg)" "$runs" "$now"
 echo '| figure | shape | time | peak memory | target | |'
 echo '|---|---|---|---|---|---|'
 printf '%s\n' "${table[@]}"
