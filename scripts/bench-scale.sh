@@ -6,6 +6,8 @@
 #
 # Shapes (cached between runs, so a 1M database is made once):
 #   100k-20k   100,000 tickets, 20,000 open or waiting
+#   100k-demo  `demo --tickets 100000` as it comes, to compare with 1m-demo: figures that grow
+#              with history must grow at most tenfold
 #   1m-demo    `demo --tickets 1000000` as it comes (few open, a long history of breaches)
 #   1m-20k     1,000,000 tickets, 20,000 open or waiting
 # With `demo --open` the open tickets come from the demo itself; without it (older binaries)
@@ -19,7 +21,7 @@
 #   BENCH_DEMO_RUNS     runs of `demo --tickets 100000` into a fresh file [3]
 #   BENCH_NOW           the fixed "now" of data and figures [2026-11-24T02:00:00Z]
 #   PROMPTLY_BIN        use this binary instead of building one
-#   BENCH_SHAPES        only these shapes, e.g. "100k-20k" [all three]
+#   BENCH_SHAPES        only these shapes, e.g. "100k-20k" [all four]
 #   BENCH_SHAPES_ONLY=1 make the shapes, measure nothing
 # Wall time comes from the shell's nanosecond clock, peak memory from `/usr/bin/time`
 # (maximum resident set size), both of the whole process. Figures go to stdout; progress to
@@ -60,7 +62,7 @@ rm -f "$dir/config/policy.toml"
 has_open=false
 "$bin" demo --help | grep -q -- '--open' && has_open=true
 
-shapes=" ${BENCH_SHAPES:-100k-20k 1m-demo 1m-20k} "
+shapes=" ${BENCH_SHAPES:-100k-20k 100k-demo 1m-demo 1m-20k} "
 shape_wanted() { [[ $shapes == *" $1 "* ]]; }
 
 wanted() {
@@ -160,6 +162,7 @@ shape() {
 shape_of() {
     case $1 in
         100k-20k) shape 100k-20k 100000 20000 ;;
+        100k-demo) shape 100k-demo 100000 0 ;;
         1m-demo) shape 1m-demo 1000000 0 ;;
         1m-20k) shape 1m-20k 1000000 20000 ;;
     esac
@@ -311,11 +314,14 @@ measure "list --overdue" 1m-20k 40 "" list --overdue
 measure "list --json (open)" 100k-20k "" "" list --json
 measure "list --json (open)" 1m-20k 400 30 list --json
 measure "board --print first frame" 100k-20k "" "" board --print --width 160 --height 50
+measure "board --print first frame" 100k-demo "" "" board --print --width 160 --height 50
 measure "board --print first frame" 1m-demo 50 25 board --print --width 160 --height 50
 measure "board --print first frame" 1m-20k 120 40 board --print --width 160 --height 50
 measure "report daily --format json" 100k-20k "" "" report daily --format json
+measure "report daily --format json" 100k-demo "" "" report daily --format json
 measure "report daily --format json" 1m-demo 200 "" report daily --format json
 measure "review list (first 50)" 100k-20k "" "" review list --limit 50
+measure "review list (first 50)" 100k-demo "" "" review list --limit 50
 measure "review list (first 50)" 1m-demo 30 "" review list --limit 50
 board_idle 1m-demo
 board_idle 1m-20k
