@@ -69,19 +69,32 @@ fn reload(c: &mut Criterion) {
             priority: [Priority::Urgent, Priority::Important, Priority::Normal][(i % 3) as usize],
             ..NewTicket::titled("Order not delivered")
         };
-        last = writer.open_ticket(&new, Some(now - Duration::minutes(i * 7 % 7200))).unwrap().id;
+        last = writer
+            .open_ticket(&new, Some(now - Duration::minutes(i * 7 % 7200)))
+            .unwrap()
+            .id;
     }
     let mut board = Desk::new(open(Access::ReadWrite), Policy::builtin(), Clock::frozen(now), "bench");
     let mut app = App::new("en", Keymap::default(), Theme::default());
     app.resize(160, 50);
     app.start(&mut board);
     let before = app.rows.len();
-    writer.open_ticket(&NewTicket::titled("Blender makes a grinding noise"), None).unwrap();
+    writer
+        .open_ticket(&NewTicket::titled("Blender makes a grinding noise"), None)
+        .unwrap();
     app.tick(&mut board);
-    assert_eq!(app.rows.len(), before + 1, "the tick after another writer reloads the rows");
+    assert_eq!(
+        app.rows.len(),
+        before + 1,
+        "the tick after another writer reloads the rows"
+    );
     c.bench_function("board reload after another writer, 3k history, 1k open", |b| {
         b.iter_batched(
-            || writer.follow_up(last, None, FollowUp::Note, "still waiting for the courier").unwrap(),
+            || {
+                writer
+                    .follow_up(last, None, FollowUp::Note, "still waiting for the courier")
+                    .unwrap()
+            },
             |_| app.tick(&mut board),
             BatchSize::PerIteration,
         )

@@ -24,10 +24,18 @@ fn evaluation(c: &mut Criterion) {
     let policy = Policy::parse(&text, "bench.toml").expect("the edited policy is valid");
     // Two starts: an ordinary fortnight (Monday 2026-11-09 10:00 local), and one across
     // Mid-Autumn, National Day and both make-up days (Friday 2026-09-25 10:00 local).
-    for (label, start) in [("ordinary weeks", "2026-11-09T02:00:00Z"), ("across National Day", "2026-09-25T02:00:00Z")] {
+    for (label, start) in [
+        ("ordinary weeks", "2026-11-09T02:00:00Z"),
+        ("across National Day", "2026-09-25T02:00:00Z"),
+    ] {
         let opened: DateTime<Utc> = start.parse().expect("a valid instant");
         let now = opened + Duration::days(9);
-        let mut desk = Desk::new(Store::open_in_memory().unwrap(), policy.clone(), Clock::frozen(now), "bench");
+        let mut desk = Desk::new(
+            Store::open_in_memory().unwrap(),
+            policy.clone(),
+            Clock::frozen(now),
+            "bench",
+        );
         let new = NewTicket {
             customer: Customer {
                 name: "王芳".into(),
@@ -47,7 +55,9 @@ fn evaluation(c: &mut Criterion) {
         let log = desk.store().log(ticket.id).unwrap();
         let readings = evaluate(&policy, &ticket, &log, now);
         assert!(
-            readings.iter().any(|r| r.clock.metric == "resolution" && r.clock.target == "112h" && r.clock.due_at.is_some()),
+            readings
+                .iter()
+                .any(|r| r.clock.metric == "resolution" && r.clock.target == "112h" && r.clock.due_at.is_some()),
             "the 112h resolution clock is read: {readings:?}"
         );
         c.bench_function(&format!("evaluate ticket, 112h target, {label}, cold"), |b| {

@@ -164,10 +164,15 @@ pub struct Calendar {
 }
 
 /// Remembers each date's open intervals in UTC: the same dates are walked again and again
-/// (every clock of every ticket), and each costs a dozen timezone lookups. A cache, not part
+/// (every clock of every ticket), and each costs a dozen timezone lookups. Also remembers the
+/// longest stretch known to keep one UTC offset (`steady`: from, to, offset), so a walk over
+/// consecutive dates samples the offset only where it has not looked yet. A cache, not part
 /// of what the calendar is: a clone starts empty and equality and Debug ignore it.
 #[derive(Default)]
-struct DayMemo(std::cell::RefCell<std::collections::HashMap<NaiveDate, Vec<(i64, i64)>>>);
+struct DayMemo {
+    days: std::cell::RefCell<std::collections::HashMap<NaiveDate, Vec<(i64, i64)>>>,
+    steady: std::cell::Cell<Option<(i64, i64, i64)>>,
+}
 
 /// Enough for years of dates; past it the memo starts over rather than grow without bound.
 const MEMO_DATES: usize = 8192;
@@ -288,13 +293,14 @@ impl Calendar {
     }
 
     /// The earliest instant at which business time since `start` reaches `dur` (`start` itself
-    /// for a zero duration). Walks open intervals; cost grows with the ranges crossed.
+    /// for a zero duration). Counts whole steady weeks of a long target, then walks open
+    /// intervals.
     pub fn add_business(&self, start: DateTime<Utc>, dur: Duration) -> Result<DateTime<Utc>, NeverOpen> {
-        let mut left = dur.num_seconds();
-        if left <= 0 {
+        if dur.num_seconds() <= 0 {
             return Ok(start);
         }
-        for iv in self.intervals_from(secs(start)) {
+        let (from, mut left) = self.skip_weeks(secs(start), dur.num_seconds());
+        for iv in self.intervals_from(from) {
             let (lo, hi) = iv?;
             if hi - lo >= left {
                 return Ok(instant(lo + left));
@@ -440,6 +446,14 @@ impl Calendar {
     /// The UTC offset in force at each part of `[from, to)`: (piece start, offset seconds),
     /// first piece starting at `from`.
     fn offset_pieces(&self, from: i64, to: i64) -> Vec<(i64, i64)> {
+        if let Some((a, b, off)) = self.memo.steady.get()
+            && a <= from
+            && from <= b
+            && self.steady_until(b, off, to)
+        {
+            self.memo.steady.set(Some((a, b.max(to), off)));
+            return vec![(from, off)];
+        }
         let mut pieces = vec![(from, self.offset_at(from))];
         let mut lo = from;
         while lo < to {
@@ -463,26 +477,57 @@ impl Calendar {
             }
             lo = hi;
         }
+        if let [(_, off)] = pieces[..] {
+            self.memo.steady.set(Some((from, to.max(from), off)));
+        }
         pieces
     }
 
+    /// Does the offset, `off` at `known`, stay `off` up to `to`? Sampled as
+    /// [`Calendar::offset_pieces`] samples: [`OFFSET_SAMPLE`] apart, each one new.
+    fn steady_until(&self, known: i64, off: i64, to: i64) -> bool {
+        let mut t = known;
+        while t < to {
+            t = (t + OFFSET_SAMPLE).min(to);
+            if self.zone_offset(t) != off {
+                return false;
+            }
+        }
+        true
+    }
+
     fn offset_at(&self, t: i64) -> i64 {
+        match self.memo.steady.get() {
+            Some((a, b, off)) if a <= t && t <= b => off,
+            _ => self.zone_offset(t),
+        }
+    }
+
+    /// The timezone's own answer, without the memo.
+    fn zone_offset(&self, t: i64) -> i64 {
         let utc = instant(t).naive_utc();
         i64::from(self.tz.offset_from_utc_datetime(&utc).fix().local_minus_utc())
     }
 
     /// The UTC intervals of `date`'s open instants, sorted, touching ones merged.
     fn day_intervals(&self, date: NaiveDate) -> Vec<(i64, i64)> {
-        if let Some(known) = self.memo.0.borrow().get(&date) {
-            return known.clone();
+        self.with_day_intervals(date, <[(i64, i64)]>::to_vec)
+    }
+
+    /// Calls `f` with [`Calendar::day_intervals`] of `date`, from the memo when it has them
+    /// (no copy).
+    fn with_day_intervals<R>(&self, date: NaiveDate, f: impl FnOnce(&[(i64, i64)]) -> R) -> R {
+        if let Some(known) = self.memo.days.borrow().get(&date) {
+            return f(known);
         }
         let intervals = self.compute_day_intervals(date);
-        let mut memo = self.memo.0.borrow_mut();
+        let result = f(&intervals);
+        let mut memo = self.memo.days.borrow_mut();
         if memo.len() >= MEMO_DATES {
             memo.clear();
         }
-        memo.insert(date, intervals.clone());
-        intervals
+        memo.insert(date, intervals);
+        result
     }
 
     fn compute_day_intervals(&self, date: NaiveDate) -> Vec<(i64, i64)> {
@@ -570,14 +615,13 @@ impl Iterator for Intervals<'_> {
                 self.pending.pop();
                 return Some(Ok((lo, hi)));
             }
-            let found: Vec<(i64, i64)> = self
-                .cal
-                .day_intervals(date)
-                .into_iter()
-                .filter(|iv| iv.1 > self.from)
-                .map(|(lo, hi)| (lo.max(self.from), hi))
-                .collect();
-            if found.is_empty() && self.pending.is_empty() {
+            let (cal, from, waiting) = (self.cal, self.from, self.pending.len());
+            let pending = &mut self.pending;
+            cal.with_day_intervals(date, |ivs| {
+                pending.extend(ivs.iter().filter(|iv| iv.1 > from).map(|&(lo, hi)| (lo.max(from), hi)));
+            });
+            let found = self.pending.len() - waiting;
+            if found == 0 && waiting == 0 {
                 self.closed_run += 1;
                 if self.closed_run > MAX_CLOSED_DAYS || self.cal.never_opens_after(date) {
                     self.next_date = None;
@@ -586,7 +630,6 @@ impl Iterator for Intervals<'_> {
             } else {
                 self.closed_run = 0;
             }
-            self.pending.extend(found);
             self.pending.sort_unstable_by(|a, b| b.cmp(a));
             self.next_date = date.succ_opt();
         }
