@@ -511,7 +511,8 @@ fn the_json_keys_the_readme_documents_are_exactly_those_in_real_output() {
     assert!(report.contains(&vec![Seg::Key("breached".into()), Seg::Each, Seg::Key("class".into())]));
 
     let env = Env::new();
-    env.ok(&["demo", "--tickets", "300"]);
+    // A hundred open over the last week: today's report has breaches to show.
+    env.ok(&["demo", "--tickets", "300", "--open", "100"]);
     let queue = env.json(&["review", "list", "--json"]);
     let first = &queue[0];
     env.ok(&[

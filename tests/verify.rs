@@ -192,6 +192,11 @@ fn an_older_database_is_chained_once_on_upgrade() {
              ALTER TABLE log DROP COLUMN hash;
              DELETE FROM meta WHERE key = 'log_head';
              DROP TABLE promises;
+             DROP TRIGGER tally_unjudged_insert;
+             DROP TRIGGER tally_unjudged_delete;
+             DROP TRIGGER tally_unjudged_update;
+             DROP TABLE tallies;
+             DROP INDEX clocks_late_unrecorded;
              PRAGMA user_version = 3;",
         )
         .unwrap();
@@ -204,5 +209,15 @@ fn an_older_database_is_chained_once_on_upgrade() {
         .unwrap();
     assert_eq!(unchained, 0);
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-    assert_eq!(version, 5);
+    assert_eq!(version, 6);
+    // The breach tally starts from what the upgraded file holds.
+    let (tally, counted): (i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT n FROM tallies WHERE name = 'unjudged_breaches'),
+                    (SELECT count(*) FROM clocks WHERE breached_at IS NOT NULL AND judged = 0)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(tally, counted);
 }

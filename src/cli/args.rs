@@ -124,6 +124,11 @@ policy's auto_close_days); reopening is always possible."
         /// Random seed: the same seed and --now give the same data
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Leave exactly this many tickets open or waiting, opened over the last week (their
+        /// clocks around their deadlines: some overdue, some warning, some far); close the rest.
+        /// Without it, tickets are left as a desk leaves them
+        #[arg(long, value_parser = clap::value_parser!(u64).range(0..=10_000_000))]
+        open: Option<u64>,
     },
     /// The board, or one frame of it printed as text
     Board(BoardArgs),

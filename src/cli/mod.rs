@@ -9,6 +9,7 @@ mod sla;
 mod supervisor;
 
 use crate::app::Setup;
+use crate::desk::demo::DemoShape;
 use crate::desk::{Edit, FollowUp};
 use crate::domain::listing::ListQuery;
 use crate::domain::log::Direction;
@@ -106,7 +107,7 @@ fn dispatch(setup: &Setup, command: Command) -> Result<()> {
                 Err(CliError::failed(crate::words::verify::summary(&done, setup.lang)))
             }
         }
-        Command::Demo { tickets, seed } => demo(setup, tickets, seed),
+        Command::Demo { tickets, seed, open } => demo(setup, tickets, seed, open),
         // `main` hands the board to the TUI before it gets here.
         Command::Board(_) => Ok(()),
         Command::Completions { shell } => {
@@ -193,7 +194,9 @@ fn list(setup: &Setup, a: ListArgs) -> Result<()> {
         })?;
         out.finish()?;
     } else {
-        output::print_list(&desk.list(&query)?, &desk);
+        let mut out = output::ListPrinter::stdout(&desk);
+        desk.visit_list(&query, |row| out.row(row))?;
+        out.finish()?;
     }
     Ok(())
 }
@@ -254,9 +257,15 @@ fn edit(setup: &Setup, a: EditArgs) -> Result<()> {
     Ok(())
 }
 
-fn demo(setup: &Setup, tickets: u64, seed: u64) -> Result<()> {
-    // clap bounds it to ten million, which fits any usize Promptly runs on.
+fn demo(setup: &Setup, tickets: u64, seed: u64, open: Option<u64>) -> Result<()> {
+    if let Some(open) = open.filter(|o| *o > tickets) {
+        return Err(CliError::usage(
+            t!("cli.demo_open_over_tickets", open = open, tickets = tickets).to_string(),
+        ));
+    }
+    // clap bounds both to ten million, which fits any usize Promptly runs on.
     let tickets = usize::try_from(tickets).unwrap_or(usize::MAX);
+    let open = open.map(|o| usize::try_from(o).unwrap_or(usize::MAX));
     let mut desk = setup.desk_to_create()?;
     let existing = desk.list(&ListQuery {
         limit: Some(1),
@@ -268,7 +277,7 @@ fn demo(setup: &Setup, tickets: u64, seed: u64) -> Result<()> {
         ));
     }
     let started = std::time::Instant::now();
-    let summary = desk.fill_demo(tickets, seed)?;
+    let summary = desk.fill_demo_shaped(DemoShape { tickets, open, seed })?;
     println!(
         "{}",
         t!(

@@ -188,30 +188,48 @@ pub fn metric_label(desk: &Desk, metric: &str) -> String {
     crate::words::metric(desk.policy(), metric, crate::words::catalogue::locale())
 }
 
-pub fn print_list(rows: &[TicketSummary], desk: &Desk) {
-    if rows.is_empty() {
-        println!("{}", t!("cli.list_empty"));
-        return;
+/// The ticket table of `list`, written row by row as the desk hands them over (one buffered
+/// stdout; only the current row in memory).
+pub struct ListPrinter<'a> {
+    desk: &'a Desk,
+    now: DateTime<Utc>,
+    out: BufWriter<io::StdoutLock<'static>>,
+    rows: usize,
+}
+
+impl<'a> ListPrinter<'a> {
+    pub fn stdout(desk: &'a Desk) -> Self {
+        ListPrinter {
+            desk,
+            now: desk.now(),
+            out: BufWriter::new(io::stdout().lock()),
+            rows: 0,
+        }
     }
-    let now = desk.now();
-    println!(
-        "{} {} {} {} {} {}",
-        fit("#", 6),
-        fit(&t!("col.priority"), 9),
-        fit(&t!("col.status"), 9),
-        fit(&t!("col.due"), 24),
-        fit(&t!("col.customer"), 18),
-        t!("col.title")
-    );
-    for row in rows {
+
+    pub fn row(&mut self, row: &TicketSummary) -> Result<()> {
+        if self.rows == 0 {
+            writeln!(
+                self.out,
+                "{} {} {} {} {} {}",
+                fit("#", 6),
+                fit(&t!("col.priority"), 9),
+                fit(&t!("col.status"), 9),
+                fit(&t!("col.due"), 24),
+                fit(&t!("col.customer"), 18),
+                t!("col.title")
+            )
+            .map_err(stdout_error)?;
+        }
+        self.rows += 1;
         let tk = &row.ticket;
         let due = match &row.nearest {
             Some(c) => {
                 let left = match c.due_at {
-                    Some(due) => countdown((due - now).num_seconds()),
+                    Some(due) => countdown((due - self.now).num_seconds()),
                     None => format!("‖{}", countdown(c.remaining_secs)),
                 };
-                format!("{} {}", metric_label(desk, &c.metric), left)
+                format!("{} {}", metric_label(self.desk, &c.metric), left)
             }
             None => String::new(),
         };
@@ -220,7 +238,8 @@ pub fn print_list(rows: &[TicketSummary], desk: &Desk) {
             sanitize_line(&tk.customer.name),
             mask_phone(&tk.customer.phone)
         );
-        println!(
+        writeln!(
+            self.out,
             "{} {} {} {} {} {}",
             fit(&format!("#{}", tk.id), 6),
             fit(&t!(format!("priority.{}", tk.priority.slug())), 9),
@@ -228,7 +247,16 @@ pub fn print_list(rows: &[TicketSummary], desk: &Desk) {
             fit(&due, 24),
             fit(customer.trim(), 18),
             sanitize_line(&tk.title)
-        );
+        )
+        .map_err(stdout_error)
+    }
+
+    /// Says so when nothing was listed, and flushes.
+    pub fn finish(mut self) -> Result<()> {
+        if self.rows == 0 {
+            writeln!(self.out, "{}", t!("cli.list_empty")).map_err(stdout_error)?;
+        }
+        self.out.flush().map_err(stdout_error)
     }
 }
 

@@ -9,21 +9,32 @@ use crate::domain::callback::{CallOutcome, Callback};
 use crate::domain::review::{Breach, Judgement, Remedy};
 use crate::domain::text::{fit, late, sanitize_line};
 use crate::t;
+use chrono::{DateTime, Utc};
 
 pub fn review(setup: &Setup, command: ReviewCommand) -> Result<()> {
     match command {
         ReviewCommand::List { limit, json } => {
             let desk = setup.desk()?;
-            let queue = desk.review_queue(limit)?;
             if json {
+                // Page by page as the desk reads them, never the whole queue in memory.
                 let now = desk.now();
                 let mut out = JsonArray::stdout();
-                for b in &queue {
-                    out.push(&BreachJson::new(b, now))?;
-                }
+                desk.visit_review_queue(limit, |b| out.push(&BreachJson::new(b, now)))?;
                 out.finish()?;
             } else {
-                print_breaches(&desk, &queue, &t!("review.empty"));
+                // Page by page too: the queue of a long history does not fit in memory.
+                let (now, mut shown) = (desk.now(), 0);
+                desk.visit_review_queue(limit, |b| {
+                    if shown == 0 {
+                        print_breach_header();
+                    }
+                    shown += 1;
+                    print_breach(&desk, b, now);
+                    Ok::<_, CliError>(())
+                })?;
+                if shown == 0 {
+                    println!("{}", t!("review.empty"));
+                }
             }
             Ok(())
         }
@@ -152,13 +163,8 @@ pub fn remedy_label(r: Remedy) -> String {
     t!(format!("review.remedy.{}", r.slug())).to_string()
 }
 
-/// One aligned line per breach: ticket, metric and cycle, deadline, how late, title.
-pub fn print_breaches(desk: &Desk, list: &[Breach], empty: &str) {
-    if list.is_empty() {
-        println!("{empty}");
-        return;
-    }
-    let now = desk.now();
+/// The column titles over the review queue's lines.
+fn print_breach_header() {
     println!(
         "{} {} {} {} {} {}",
         fit("#", 6),
@@ -168,22 +174,24 @@ pub fn print_breaches(desk: &Desk, list: &[Breach], empty: &str) {
         fit(&t!("col.status"), 9),
         t!("col.title")
     );
-    for b in list {
-        let cycle = if b.cycle > 1 {
-            format!(" ({})", b.cycle)
-        } else {
-            String::new()
-        };
-        println!(
-            "{} {} {} {} {} {}",
-            fit(&format!("#{}", b.ticket_id), 6),
-            fit(&format!("{}{cycle}", metric_label(desk, &b.metric)), 22),
-            fit(&local(desk, b.due_at), 17),
-            fit(&late(b.late_secs(now)), 9),
-            fit(&status_label(b.status), 9),
-            sanitize_line(&b.title)
-        );
-    }
+}
+
+/// One aligned line per breach: ticket, metric and cycle, deadline, how late, title.
+fn print_breach(desk: &Desk, b: &Breach, now: DateTime<Utc>) {
+    let cycle = if b.cycle > 1 {
+        format!(" ({})", b.cycle)
+    } else {
+        String::new()
+    };
+    println!(
+        "{} {} {} {} {} {}",
+        fit(&format!("#{}", b.ticket_id), 6),
+        fit(&format!("{}{cycle}", metric_label(desk, &b.metric)), 22),
+        fit(&local(desk, b.due_at), 17),
+        fit(&late(b.late_secs(now)), 9),
+        fit(&status_label(b.status), 9),
+        sanitize_line(&b.title)
+    );
 }
 
 fn print_callbacks(desk: &Desk, list: &[Callback]) {

@@ -4,13 +4,13 @@
 //! names, instants), never words: the front end labels them. Change detection lives here too,
 //! so a front end never touches the store.
 
-use super::{Desk, DeskError, Result, TicketView};
+use super::{Desk, DeskError, LIST_BATCH, Result, TicketView};
 use crate::domain::kpi::{Compliance, Kpis, Period, PeriodKind};
 use crate::domain::listing::{ListQuery, TicketSummary};
 use crate::domain::policy::Policy;
-use crate::domain::sla::Clock;
+use crate::domain::sla::{self, Clock, ClockReading};
 use crate::domain::text::sanitize_line;
-use crate::domain::ticket::{Customer, Priority, Status, mask_phone};
+use crate::domain::ticket::{Customer, Priority, Status, Ticket, mask_phone};
 use crate::store::StoreError;
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -140,6 +140,45 @@ impl Desk {
             .iter()
             .map(|s| BoardRow::from_summary(s, policy))
             .collect())
+    }
+
+    /// The tickets `query` lists, in list order, handed to `visit` one at a time: the ids are
+    /// read first, then [`LIST_BATCH`] tickets per query, so memory stays bounded however many
+    /// match.
+    pub fn visit_list<E: From<DeskError>>(
+        &self,
+        query: &ListQuery,
+        mut visit: impl FnMut(&TicketSummary) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let ids = self.store.list_ids(query).map_err(DeskError::from)?;
+        for batch in ids.chunks(LIST_BATCH) {
+            for row in &self.store.summaries(batch).map_err(DeskError::from)? {
+                visit(row)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The tickets `query` lists, in list order, each with its clocks evaluated as of now (as
+    /// [`Desk::view`] has them), handed to `visit` one at a time. Tickets and their logs are
+    /// read [`LIST_BATCH`] tickets per query, never the whole list at once.
+    pub fn visit_listed<E: From<DeskError>>(
+        &self,
+        query: &ListQuery,
+        mut visit: impl FnMut(&Ticket, &[ClockReading]) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let ids = self.store.list_ids(query).map_err(DeskError::from)?;
+        let now = self.now();
+        for batch in ids.chunks(LIST_BATCH) {
+            let rows = self.store.summaries(batch).map_err(DeskError::from)?;
+            let mut logs = self.store.logs(batch).map_err(DeskError::from)?;
+            for row in &rows {
+                let log = logs.remove(&row.ticket.id).unwrap_or_default();
+                let clocks = sla::evaluate(&self.policy, &row.ticket, &log, now);
+                visit(&row.ticket, &clocks)?;
+            }
+        }
+        Ok(())
     }
 
     /// A ticket with its log, its clocks as of now and when they warn.

@@ -1,10 +1,15 @@
-//! Demo data: realistic tickets and follow-up histories over past weeks, in English and
-//! Chinese, from `assets/demo.toml`. Deterministic for a seed and a `now`. Written in one
-//! transaction so 100,000 tickets take seconds, not an fsync each.
+//! Demo data: realistic tickets and follow-up histories, in English and Chinese, from
+//! `assets/demo.toml`. Deterministic for a seed and a `now`. Tickets are numbered in the order
+//! they arrived, as a desk's are. One thread makes each batch's stories (histories, clocks,
+//! judgements) while this one writes the one before through the bulk writer, each row once.
 
-use super::{Desk, DeskError, Result, apply_status, opened_entry, refresh_clocks};
-use crate::domain::log::{ContactMethod, Direction, Event, NewEntry};
+use super::{Desk, DeskError, Promise, Result, apply_status, opened_entry};
+use crate::domain::log::{ContactMethod, Direction, Event, LogEntry, NewEntry};
+use crate::domain::policy::Policy;
+use crate::domain::review::{Amount, BreachClass, Judgement, Remedy, Review};
+use crate::domain::sla::{self, Clock, ClockReading};
 use crate::domain::ticket::{Channel, Complexity, Customer, Kind, NewTicket, Priority, Status, Ticket};
+use crate::store::bulk::{Prepared, Story};
 use chrono::{DateTime, Duration, Utc};
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
@@ -24,6 +29,7 @@ struct Pools {
     plans: Bilingual,
     contacts: Bilingual,
     resolutions: Bilingual,
+    judgements: Bilingual,
 }
 
 #[derive(Deserialize)]
@@ -46,67 +52,278 @@ pub struct DemoSummary {
     pub entries: usize,
 }
 
-/// Demo tickets written per transaction.
-const DEMO_BATCH: usize = 10_000;
+/// What a demo run makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DemoShape {
+    pub tickets: usize,
+    /// Exactly this many tickets left open or waiting, opened over the last week so their
+    /// clocks fall around their deadlines (some overdue, some warning, some far); every other
+    /// ticket is closed. `None`: as a desk leaves them (the last few days' work is open).
+    pub open: Option<usize>,
+    pub seed: u64,
+}
+
+/// Demo tickets written per transaction: the WAL and the memory held stay about one batch.
+const DEMO_BATCH: usize = 5_000;
+
+/// Who judges the demo's breaches.
+const SUPERVISOR: &str = "supervisor";
 
 impl Desk {
     /// Fills the database with `count` demo tickets, reproducible for (`seed`, now).
     pub fn fill_demo(&mut self, count: usize, seed: u64) -> Result<DemoSummary> {
-        let pools: Pools = toml::from_str(DEMO_TOML).expect("assets/demo.toml is valid (tested)");
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let now = self.now();
-        // About 25 new tickets a day, at least six weeks of history.
-        let span_days = (count as i64 / 25).max(42);
-        let author = self.author.clone();
-        let (policy, promise) = (&self.policy, &self.promise);
-        // Bounded transactions: a big demo never holds one huge write (nor a WAL that grows
-        // with it); the random stream runs on across batches, so the data is the same.
-        let mut entries = 0;
-        let mut written = 0;
-        while written < count {
-            let batch = DEMO_BATCH.min(count - written);
-            entries += self.store.write(|tx| {
-                let mut entries = 0;
-                promise.keep(tx)?;
-                for _ in 0..batch {
-                    let (new, chinese) = demo_ticket(&pools, &mut rng);
-                    let age = Duration::minutes(age_minutes(&mut rng, span_days));
-                    let opened = now - age;
-                    let id = tx.insert_ticket(&new, opened)?;
-                    let mut ticket = new.opened(id, opened);
-                    let history = demo_history(&pools, &mut rng, &ticket, chinese, now);
-                    let mut log = Vec::with_capacity(history.len() + 1);
-                    let intake = opened_entry(promise, &new, opened, &author);
-                    for entry in std::iter::once(intake).chain(history) {
-                        if let Event::Status { to, .. } = entry.event {
-                            apply_status(&mut ticket, to, entry.at);
-                        }
-                        ticket.updated_at = entry.at;
-                        let entry_id = tx.append(id, &entry)?;
-                        log.push(entry.stored(entry_id, id));
-                    }
-                    entries += log.len();
-                    if log.len() > 1 {
-                        ticket.version += 1;
-                        tx.update_ticket(&ticket)?;
-                    }
-                    refresh_clocks(tx, policy, &ticket, &log, now)?;
-                }
-                Ok::<_, DeskError>(entries)
-            })?;
-            written += batch;
-        }
-        Ok(DemoSummary {
+        self.fill_demo_shaped(DemoShape {
             tickets: count,
-            entries,
+            open: None,
+            seed,
+        })
+    }
+
+    /// Fills the database with demo tickets of `shape`, reproducible for (shape, now).
+    pub fn fill_demo_shaped(&mut self, shape: DemoShape) -> Result<DemoSummary> {
+        let pools: Pools = toml::from_str(DEMO_TOML).expect("assets/demo.toml is valid (tested)");
+        let maker = Maker {
+            pools,
+            // The maker thread's own copy: the policy's calendars memoise days in a RefCell.
+            policy: self.policy.clone(),
+            promise: &self.promise,
+            author: self.author.clone(),
+            arrivals: Arrivals::new(shape, self.now()),
+            now: self.now(),
+        };
+        let promise = &self.promise;
+        self.store.bulk(|store| {
+            std::thread::scope(|scope| {
+                // One batch in flight: the maker stays a batch ahead of the writer.
+                let (send, batches) = std::sync::mpsc::sync_channel::<crate::store::Result<Vec<Prepared>>>(1);
+                scope.spawn(move || {
+                    let mut rng = ChaCha8Rng::seed_from_u64(shape.seed);
+                    let mut made = 0;
+                    while made < shape.tickets {
+                        let n = DEMO_BATCH.min(shape.tickets - made);
+                        let batch = (made..made + n).map(|i| maker.story(&mut rng, i).prepare()).collect();
+                        // The writer hung up: it failed, and says why.
+                        if send.send(batch).is_err() {
+                            break;
+                        }
+                        made += n;
+                    }
+                });
+                let mut summary = DemoSummary { tickets: 0, entries: 0 };
+                for batch in batches {
+                    let batch = batch?;
+                    let written = store.bulk_write(|tx| {
+                        promise.keep(tx)?;
+                        Ok::<_, DeskError>(tx.bulk_insert(&batch)?)
+                    })?;
+                    summary.tickets += written.tickets;
+                    summary.entries += written.entries;
+                }
+                Ok(summary)
+            })
         })
     }
 }
 
-/// Tickets arrive evenly over the span (about 25 a day), so the board holds the last few
-/// days' work whatever the count.
-fn age_minutes(rng: &mut ChaCha8Rng, span_days: i64) -> i64 {
-    rng.random_range(5..span_days * 24 * 60)
+/// When each ticket arrived, in ticket order. Without `open`: evenly over the span (about 25
+/// a day, at least six weeks). With `open`: the others over the span up to a week ago, the
+/// open ones over the last week.
+struct Arrivals {
+    now: DateTime<Utc>,
+    start: DateTime<Utc>,
+    /// Tickets before the last week (all of them without `open`).
+    history: usize,
+    backlog: usize,
+    /// `open` was given: the history is closed, the backlog open.
+    shaped: bool,
+}
+
+/// How far back the open tickets of `--open` arrived: long enough for their longest story
+/// before it (a closed history) to have ended, short enough for many clocks still running.
+const BACKLOG_DAYS: i64 = 7;
+
+/// The newest ticket arrived this long ago.
+const NEWEST_MINUTES: i64 = 5;
+
+/// How a ticket's story goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fate {
+    /// As far as its age lets it: old tickets closed, recent ones still being worked.
+    Natural,
+    /// Closed (a history ticket of `--open`: old enough to have ended).
+    Closed,
+    /// Open or waiting now.
+    Open,
+}
+
+impl Arrivals {
+    fn new(shape: DemoShape, now: DateTime<Utc>) -> Arrivals {
+        let span_days = (shape.tickets as i64 / 25).max(42);
+        let backlog = shape.open.unwrap_or(0).min(shape.tickets);
+        Arrivals {
+            now,
+            start: now - Duration::days(span_days),
+            history: shape.tickets - backlog,
+            backlog,
+            shaped: shape.open.is_some(),
+        }
+    }
+
+    /// Ticket `i` (from 0): when it arrived and how its story goes. Arrivals are spread
+    /// evenly with a random offset inside each one's slot, so they come in ticket order.
+    fn ticket(&self, rng: &mut ChaCha8Rng, i: usize) -> (DateTime<Utc>, Fate) {
+        let newest = self.now - Duration::minutes(NEWEST_MINUTES);
+        let backlog_start = self.now - Duration::days(BACKLOG_DAYS);
+        let (from, to, slot, slots, fate) = if i < self.history {
+            let to = if self.shaped { backlog_start } else { newest };
+            let fate = if self.shaped { Fate::Closed } else { Fate::Natural };
+            (self.start, to, i, self.history, fate)
+        } else {
+            (backlog_start, newest, i - self.history, self.backlog, Fate::Open)
+        };
+        let minutes = (to - from).num_minutes().max(1) as f64;
+        let at = (slot as f64 + rng.random::<f64>()) * minutes / slots.max(1) as f64;
+        (from + Duration::minutes(at as i64), fate)
+    }
+}
+
+/// Makes stories: everything the maker thread needs, borrowed from the desk.
+struct Maker<'d> {
+    pools: Pools,
+    policy: Policy,
+    promise: &'d Promise,
+    author: String,
+    arrivals: Arrivals,
+    now: DateTime<Utc>,
+}
+
+impl Maker<'_> {
+    /// Ticket `i`'s whole story: its final row, its log, its clocks and the judgements on
+    /// its older breaches.
+    fn story(&self, rng: &mut ChaCha8Rng, i: usize) -> Story {
+        let (pools, now) = (&self.pools, self.now);
+        let (new, chinese) = demo_ticket(pools, rng);
+        let (opened, fate) = self.arrivals.ticket(rng, i);
+        let mut ticket = new.opened(0, opened);
+        let intake = opened_entry(self.promise, &new, opened, &self.author);
+        let history = demo_history(pools, rng, &ticket, chinese, now, fate);
+        // Ids in the order written, so that entries at the same second replay in order.
+        let mut log: Vec<LogEntry> = std::iter::once(intake)
+            .chain(history)
+            .enumerate()
+            .map(|(n, e)| e.stored(n as i64 + 1, 0))
+            .collect();
+        for e in &log {
+            if let Event::Status { to, .. } = e.event {
+                apply_status(&mut ticket, to, e.at);
+            }
+            ticket.updated_at = e.at;
+        }
+        let clocks: Vec<Clock> = sla::evaluate(&self.policy, &ticket, &log, now)
+            .iter()
+            .map(ClockReading::to_stored)
+            .collect();
+        let mut reviews = Vec::new();
+        for c in &clocks {
+            if let Some((review, entry)) = judge(pools, rng, c, chinese, now) {
+                reviews.push(review);
+                log.push(entry.stored(log.len() as i64 + 1, 0));
+            }
+        }
+        // Judgements come later than the history they judge, in time order with it.
+        log.sort_by_key(|e| e.at);
+        ticket.updated_at = log.iter().map(|e| e.at).max().unwrap_or(opened);
+        ticket.version = log.len() as i64;
+        Story {
+            ticket,
+            log: log
+                .into_iter()
+                .map(|e| NewEntry {
+                    at: e.at,
+                    author: e.author,
+                    event: e.event,
+                    body: e.body,
+                })
+                .collect(),
+            clocks,
+            reviews,
+        }
+    }
+}
+
+/// A supervisor's judgement on `clock` if it is breached and they have got to it: almost every
+/// breach older than a month, some of last month's, none of the last two days'.
+fn judge(
+    pools: &Pools,
+    rng: &mut ChaCha8Rng,
+    clock: &Clock,
+    zh: bool,
+    now: DateTime<Utc>,
+) -> Option<(Review, NewEntry)> {
+    if !clock.breached(now) {
+        return None;
+    }
+    // The deadline the review queue shows (the store's `coalesce(breached_at, due_at)`).
+    let deadline = clock.breached_at.or(clock.due_at)?;
+    let days = (now - deadline).num_days();
+    let share = match days {
+        d if d > 30 => 0.97,
+        d if d > 7 => 0.6,
+        d if d > 2 => 0.2,
+        _ => return None,
+    };
+    if !rng.random_bool(share) {
+        return None;
+    }
+    let judged_at = deadline + Duration::minutes(rng.random_range(60..7 * 24 * 60));
+    if judged_at >= now {
+        return None;
+    }
+    let (class, remedy, amount) = match rng.random_range(0..20) {
+        0 => (
+            BreachClass::Major,
+            Remedy::Refund,
+            Some(Amount(rng.random_range(50..500) * 100)),
+        ),
+        1..=3 => (
+            BreachClass::Minor,
+            Remedy::Compensation,
+            Some(Amount(rng.random_range(10..100) * 100)),
+        ),
+        4..=5 => (BreachClass::Minor, Remedy::None, None),
+        _ => (BreachClass::Minor, Remedy::Apology, None),
+    };
+    let reason = pools.judgements.pick(rng, zh).to_string();
+    let late = clock.met_at.filter(|m| *m <= judged_at).unwrap_or(judged_at) - deadline;
+    let review = Review {
+        ticket_id: 0,
+        metric: clock.metric.clone(),
+        cycle: clock.cycle,
+        judgement: Judgement {
+            class,
+            reason: reason.clone(),
+            remedy,
+            amount,
+            note: String::new(),
+        },
+        due_at: deadline,
+        late_secs: late.num_seconds().max(0),
+        judged_at,
+        judged_by: SUPERVISOR.to_string(),
+    };
+    let entry = NewEntry {
+        at: judged_at,
+        author: SUPERVISOR.to_string(),
+        event: Event::Judged {
+            metric: clock.metric.clone(),
+            cycle: clock.cycle,
+            class,
+            remedy,
+            amount_fen: amount.map(|a| a.0),
+        },
+        body: reason,
+    };
+    Some((review, entry))
 }
 
 fn demo_ticket(pools: &Pools, rng: &mut ChaCha8Rng) -> (NewTicket, bool) {
@@ -189,24 +406,61 @@ impl Timeline {
 }
 
 /// A plausible follow-up history after opening; every entry before `now`, in order.
-fn demo_history(pools: &Pools, rng: &mut ChaCha8Rng, t: &Ticket, zh: bool, now: DateTime<Utc>) -> Vec<NewEntry> {
+fn demo_history(
+    pools: &Pools,
+    rng: &mut ChaCha8Rng,
+    t: &Ticket,
+    zh: bool,
+    now: DateTime<Utc>,
+    fate: Fate,
+) -> Vec<NewEntry> {
     let mut timeline = Timeline {
         entries: Vec::new(),
         at: t.opened_at,
         now,
         status: Status::Open,
     };
-    play(pools, rng, &mut timeline, zh);
+    match fate {
+        Fate::Open => play_open(pools, rng, &mut timeline, zh),
+        Fate::Natural | Fate::Closed => play(pools, rng, &mut timeline, zh, fate == Fate::Closed),
+    };
     timeline.entries
 }
 
-fn play(pools: &Pools, rng: &mut ChaCha8Rng, tl: &mut Timeline, zh: bool) -> Option<()> {
+/// A ticket still being worked on: usually answered, with notes and often a plan; some wait
+/// for the customer. Never resolved.
+fn play_open(pools: &Pools, rng: &mut ChaCha8Rng, tl: &mut Timeline, zh: bool) -> Option<()> {
+    if rng.random_bool(0.15) {
+        return None;
+    }
+    let max = if rng.random_bool(0.8) { 45 } else { 300 };
+    tl.wait(rng, max)?;
+    let method = *ContactMethod::ALL.choose(rng).unwrap_or(&ContactMethod::Call);
+    tl.contact(method, Direction::Outbound, pools.contacts.pick(rng, zh));
+    for _ in 0..rng.random_range(0..3) {
+        tl.wait(rng, 600)?;
+        tl.record(Event::Note, pools.notes.pick(rng, zh));
+    }
+    if rng.random_bool(0.5) {
+        tl.wait(rng, 1200)?;
+        tl.record(Event::Plan, pools.plans.pick(rng, zh));
+    }
+    if rng.random_bool(0.2) {
+        tl.wait(rng, 240)?;
+        tl.move_to(Status::Waiting, pools.notes.pick(rng, zh));
+    }
+    Some(())
+}
+
+/// A ticket's story as far as its age lets it go; `closed`: to the end (it is old enough).
+fn play(pools: &Pools, rng: &mut ChaCha8Rng, tl: &mut Timeline, zh: bool, closed: bool) -> Option<()> {
     let age_hours = (tl.now - tl.at).num_hours();
     // Older tickets have got further: most of last week's are closed, between two weeks and
     // two months a rare straggler is still open, and nothing older (a desk does not keep
     // cases open for years).
     let progress = (age_hours as f64 / 72.0).min(1.0);
     let settle = match age_hours {
+        _ if closed => 1.0,
         h if h > 60 * 24 => 1.0,
         h if h > 14 * 24 => 0.995,
         _ => progress * 0.9,

@@ -390,28 +390,6 @@ impl Desk {
         Ok(self.store.list(query)?)
     }
 
-    /// The tickets `query` lists, in list order, each with its clocks evaluated as of now (as
-    /// [`Desk::view`] has them), handed to `visit` one at a time. Logs are read
-    /// [`LIST_BATCH`] tickets per query rather than one ticket at a time.
-    pub fn visit_listed<E: From<DeskError>>(
-        &self,
-        query: &ListQuery,
-        mut visit: impl FnMut(&Ticket, &[ClockReading]) -> std::result::Result<(), E>,
-    ) -> std::result::Result<(), E> {
-        let rows = self.list(query)?;
-        let now = self.now();
-        for batch in rows.chunks(LIST_BATCH) {
-            let ids: Vec<i64> = batch.iter().map(|r| r.ticket.id).collect();
-            let mut logs = self.store.logs(&ids).map_err(DeskError::from)?;
-            for row in batch {
-                let log = logs.remove(&row.ticket.id).unwrap_or_default();
-                let clocks = sla::evaluate(&self.policy, &row.ticket, &log, now);
-                visit(&row.ticket, &clocks)?;
-            }
-        }
-        Ok(())
-    }
-
     /// Recomputes the stored clocks of every ticket whose clocks can still change (after a
     /// policy edit: calendar changes apply to running clocks). Returns how many were refreshed.
     pub fn recompute_active(&mut self) -> Result<usize> {

@@ -56,6 +56,9 @@ pub struct Report {
     pub trend: Vec<(NaiveDate, Compliance)>,
 }
 
+/// How many breaches one read of the review queue fetches.
+pub const REVIEW_PAGE: usize = 500;
+
 /// Reports list at most this many breaches awaiting judgement (the total is always given).
 pub const AWAITING_SHOWN: usize = 50;
 
@@ -128,7 +131,41 @@ impl Desk {
     /// Unjudged breaches, oldest deadline first: clocks met late and clocks still running past
     /// their deadline (also those that went late since the last write).
     pub fn review_queue(&self, limit: Option<usize>) -> Result<Vec<Breach>> {
-        Ok(self.store.review_queue(self.now(), limit)?)
+        let mut all = Vec::new();
+        self.visit_review_queue(limit, |b| {
+            all.push(b.clone());
+            Ok::<_, DeskError>(())
+        })?;
+        Ok(all)
+    }
+
+    /// The review queue (at most `limit`) handed to `visit` in queue order, read
+    /// [`REVIEW_PAGE`] breaches at a time after the last one seen (keyset paging): memory
+    /// stays bounded however many breaches history holds.
+    pub fn visit_review_queue<E: From<DeskError>>(
+        &self,
+        limit: Option<usize>,
+        mut visit: impl FnMut(&Breach) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let now = self.now();
+        let mut left = limit.unwrap_or(usize::MAX);
+        let mut last: Option<Breach> = None;
+        while left > 0 {
+            let want = left.min(REVIEW_PAGE);
+            let page = self
+                .store
+                .review_queue(now, last.as_ref(), Some(want))
+                .map_err(DeskError::from)?;
+            for b in &page {
+                visit(b)?;
+            }
+            left -= page.len();
+            if page.len() < want {
+                break;
+            }
+            last = page.into_iter().last();
+        }
+        Ok(())
     }
 
     /// How many breaches await judgement (the board's header).

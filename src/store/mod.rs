@@ -1,6 +1,7 @@
 //! The only code that speaks SQL. Opens the file safely, migrates it, and maps rows to domain
 //! types. Every write goes through [`Store::write`]: one `BEGIN IMMEDIATE` transaction.
 
+pub mod bulk;
 mod rows;
 pub mod schema;
 mod supervision;
@@ -108,6 +109,11 @@ pub struct Store {
     path: PathBuf,
 }
 
+/// SQLite's page cache per connection: 8 MiB. Every read goes through an index to what it
+/// shows, so a bigger cache only held history a query had walked past (64 MiB was most of the
+/// board's memory); the OS file cache keeps the rest warm.
+const CACHE_SIZE: &str = "PRAGMA cache_size = -8192;";
+
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
 impl Store {
@@ -165,7 +171,7 @@ impl Store {
             Store::open(path, Access::ReadWrite)?;
             return Store::open(path, Access::ReadOnly);
         } else {
-            store.conn.execute_batch("PRAGMA cache_size = -65536;")?;
+            store.conn.execute_batch(CACHE_SIZE)?;
         }
         Ok(store)
     }
@@ -185,7 +191,8 @@ impl Store {
         // journal_mode returns a row, so it is queried rather than executed.
         let _: String = self.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         self.conn
-            .execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;")?;
+            .execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+        self.conn.execute_batch(CACHE_SIZE)?;
         schema::migrations().to_latest(&mut self.conn).map_err(|e| match e {
             rusqlite_migration::Error::RusqliteError { err, .. } => StoreError::from(err),
             e => StoreError::Migration(e.to_string()),
@@ -236,6 +243,16 @@ impl Store {
     /// Tickets matching `query`, with their nearest running clock.
     pub fn list(&self, query: &ListQuery) -> Result<Vec<TicketSummary>> {
         rows::list(&self.conn, query)
+    }
+
+    /// The ids `query` lists, most urgent first (see [`rows::list_ids`]).
+    pub fn list_ids(&self, query: &ListQuery) -> Result<Vec<i64>> {
+        rows::list_ids(&self.conn, query)
+    }
+
+    /// The listed tickets `ids` with their nearest clock, in that order (see [`rows::summaries`]).
+    pub fn summaries(&self, ids: &[i64]) -> Result<Vec<TicketSummary>> {
+        rows::summaries(&self.conn, ids)
     }
 
     pub fn meta(&self, key: &str) -> Result<Option<String>> {

@@ -418,18 +418,24 @@ pub fn ticket_ids_with_live_clocks(conn: &Connection) -> Result<Vec<i64>> {
     Ok(ids)
 }
 
-/// Tickets with their nearest unmet clock (earliest deadline; paused clocks after running ones),
-/// most urgent first. The nearest clock comes from the partial index on running clocks.
-pub fn list(conn: &Connection, q: &ListQuery) -> Result<Vec<TicketSummary>> {
-    let mut sql = format!(
-        "WITH nearest AS (
-             SELECT ticket_id, {CLOCK_COLUMNS}, min(coalesce(due_at, '~')) AS sort_key
-             FROM clocks WHERE met_at IS NULL GROUP BY ticket_id)
-         SELECT {TICKET_COLUMNS}, n.metric, n.cycle, n.state, n.target, n.started_at, n.due_at, n.met_at,
-                n.breached_at, n.paused_secs, n.remaining_secs
-         FROM tickets t JOIN customers c ON c.id = t.customer_id
-         LEFT JOIN nearest n ON n.ticket_id = t.id WHERE 1 = 1"
-    );
+/// The nearest unmet clock of ticket `t` as `n` (earliest deadline; paused clocks after running
+/// ones), looked up per ticket through the running clocks' index by ticket.
+const NEAREST_JOIN: &str = "LEFT JOIN clocks n ON n.ticket_id = t.id AND n.met_at IS NULL
+     AND (n.metric, n.cycle) = (SELECT metric, cycle FROM clocks WHERE ticket_id = t.id AND met_at IS NULL
+                                ORDER BY coalesce(due_at, '~'), metric, cycle LIMIT 1)";
+
+/// The ids of the tickets `q` lists, most urgent first. Only ids and sort keys go through the
+/// sort, so memory stays small however many rows match; [`summaries`] reads them a page at a
+/// time. A deadline filter starts from the running clocks' index by deadline, so `--overdue`
+/// reads the late clocks and their tickets, nothing else.
+pub fn list_ids(conn: &Connection, q: &ListQuery) -> Result<Vec<i64>> {
+    let text = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    let customers = if text.is_some() {
+        "JOIN customers c ON c.id = t.customer_id"
+    } else {
+        ""
+    };
+    let mut sql = format!("SELECT t.id FROM tickets t {customers} {NEAREST_JOIN} WHERE 1 = 1");
     let mut args: Vec<Value> = Vec::new();
     if !q.statuses.is_empty() {
         let marks = vec!["?"; q.statuses.len()].join(", ");
@@ -437,24 +443,44 @@ pub fn list(conn: &Connection, q: &ListQuery) -> Result<Vec<TicketSummary>> {
         args.extend(q.statuses.iter().map(|s: &Status| Value::Text(s.slug().to_string())));
     }
     if let Some(before) = q.due_before {
-        sql.push_str(" AND n.due_at IS NOT NULL AND n.due_at <= ?");
+        // A ticket's nearest deadline is at or before `before` iff one of its running clocks is.
+        sql.push_str(" AND t.id IN (SELECT ticket_id FROM clocks WHERE met_at IS NULL AND due_at <= ?)");
         args.push(Value::Text(ts(before)));
     }
-    if let Some(text) = q.text.as_deref().filter(|t| !t.trim().is_empty()) {
+    if let Some(text) = text {
         sql.push_str(" AND (instr(lower(t.title), lower(?)) OR instr(lower(c.name), lower(?)) OR instr(lower(t.reference), lower(?)))");
         for _ in 0..3 {
-            args.push(Value::Text(text.trim().to_string()));
+            args.push(Value::Text(text.to_string()));
         }
     }
     // Nearest deadline first; tickets without a running clock after them, newest first (a
     // limited "all" list drops the oldest history, not this week's closes).
-    sql.push_str(" ORDER BY n.sort_key IS NULL, n.sort_key, t.id DESC");
+    sql.push_str(" ORDER BY n.ticket_id IS NULL, coalesce(n.due_at, '~'), t.id DESC");
     if let Some(limit) = q.limit {
         sql.push_str(&format!(" LIMIT {limit}"));
     }
-    let mut stmt = conn.prepare_cached(&sql)?;
+    let ids = conn
+        .prepare_cached(&sql)?
+        .query_map(params_from_iter(args), |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(ids)
+}
+
+/// The tickets `ids` with their nearest unmet clock, in the order given (ids not found are
+/// left out).
+pub fn summaries(conn: &Connection, ids: &[i64]) -> Result<Vec<TicketSummary>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks = vec!["?"; ids.len()].join(", ");
+    let sql = format!(
+        "SELECT {TICKET_COLUMNS}, n.metric, n.cycle, n.state, n.target, n.started_at, n.due_at, n.met_at,
+                n.breached_at, n.paused_secs, n.remaining_secs
+         FROM tickets t JOIN customers c ON c.id = t.customer_id {NEAREST_JOIN} WHERE t.id IN ({marks})"
+    );
+    let mut stmt = conn.prepare(&sql)?;
     let raw = stmt
-        .query_map(params_from_iter(args), |r| {
+        .query_map(params_from_iter(ids), |r| {
             let ticket = raw_ticket(r, 0)?;
             let clock = match r.get::<_, Option<String>>(18)? {
                 Some(_) => Some(raw_clock(r, 18)?),
@@ -463,14 +489,28 @@ pub fn list(conn: &Connection, q: &ListQuery) -> Result<Vec<TicketSummary>> {
             Ok((ticket, clock))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    raw.into_iter()
-        .map(|(t, c)| {
-            let ticket = into_ticket(t)?;
-            let nearest = c.map(|c| into_clock(ticket.id, c)).transpose()?;
-            Ok(TicketSummary { ticket, nearest })
-        })
-        .collect()
+    let mut found = HashMap::with_capacity(raw.len());
+    for (t, c) in raw {
+        let ticket = into_ticket(t)?;
+        let nearest = c.map(|c| into_clock(ticket.id, c)).transpose()?;
+        found.insert(ticket.id, TicketSummary { ticket, nearest });
+    }
+    Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
 }
+
+/// Tickets `q` lists with their nearest unmet clock, most urgent first.
+pub fn list(conn: &Connection, q: &ListQuery) -> Result<Vec<TicketSummary>> {
+    let ids = list_ids(conn, q)?;
+    let mut out = Vec::with_capacity(ids.len());
+    for page in ids.chunks(LIST_PAGE) {
+        out.extend(summaries(conn, page)?);
+    }
+    Ok(out)
+}
+
+/// How many listed tickets one read of [`summaries`] fetches (well under SQLite's limit on
+/// bound parameters).
+pub const LIST_PAGE: usize = 500;
 
 #[cfg(test)]
 mod clock_rows {

@@ -35,7 +35,32 @@ const AFTER_CHAIN: &[&str] = &[
     CREATE TRIGGER promises_are_kept_delete BEFORE DELETE ON promises
     BEGIN SELECT RAISE(ABORT, 'a promise table is kept as written: it cannot be deleted'); END;
     "#,
+    // 6: reads that touch only what is shown (issue 11). The board's header, `report` and
+    // `review list` counted every unjudged breach in history with a ticket lookup per row;
+    // the count of recorded ones is now kept by triggers in the same transaction as the clock
+    // rows, and running clocks gone late since the last write (bounded by the open tickets)
+    // have a covering index of their own.
+    r#"
+    CREATE TABLE tallies (name TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+    INSERT INTO tallies(name, n)
+        SELECT 'unjudged_breaches', count(*) FROM clocks WHERE breached_at IS NOT NULL AND judged = 0;
+    CREATE TRIGGER tally_unjudged_insert AFTER INSERT ON clocks
+    WHEN NEW.breached_at IS NOT NULL AND NEW.judged = 0
+    BEGIN UPDATE tallies SET n = n + 1 WHERE name = 'unjudged_breaches'; END;
+    CREATE TRIGGER tally_unjudged_delete AFTER DELETE ON clocks
+    WHEN OLD.breached_at IS NOT NULL AND OLD.judged = 0
+    BEGIN UPDATE tallies SET n = n - 1 WHERE name = 'unjudged_breaches'; END;
+    CREATE TRIGGER tally_unjudged_update AFTER UPDATE OF breached_at, judged ON clocks
+    WHEN (OLD.breached_at IS NOT NULL AND OLD.judged = 0) <> (NEW.breached_at IS NOT NULL AND NEW.judged = 0)
+    BEGIN UPDATE tallies SET n = n + (NEW.breached_at IS NOT NULL AND NEW.judged = 0)
+        - (OLD.breached_at IS NOT NULL AND OLD.judged = 0) WHERE name = 'unjudged_breaches'; END;
+    CREATE INDEX clocks_late_unrecorded ON clocks(due_at)
+        WHERE met_at IS NULL AND breached_at IS NULL AND judged = 0;
+    "#,
 ];
+
+/// The tally of clocks breached at a write and not judged yet (migration 6 keeps it).
+pub const UNJUDGED_BREACHES: &str = "unjudged_breaches";
 
 /// The triggers that keep the log append-only; `verify` and the board check they are there.
 pub const LOG_TRIGGERS: [&str; 4] = [

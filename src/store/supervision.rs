@@ -2,6 +2,7 @@
 //! period queries reports are computed from. Every query goes through an index (schema 2).
 
 use super::rows::{CLOCK_COLUMNS, into_clock, parse_opt_ts, parse_ts, parse_word, raw_clock, ts};
+use super::schema::UNJUDGED_BREACHES;
 use super::{Result, StoreError};
 use crate::domain::callback::{CallOutcome, Callback, Month};
 use crate::domain::kpi::StatusChange;
@@ -61,20 +62,55 @@ fn breach_arms(filter: &str) -> String {
     )
 }
 
-/// Unjudged breaches, oldest deadline first.
-pub fn review_queue(conn: &Connection, now: DateTime<Utc>, limit: Option<usize>) -> Result<Vec<Breach>> {
+/// Where a page of the review queue starts: after this breach in queue order.
+pub type QueueCursor<'a> = Option<&'a Breach>;
+
+/// Unjudged breaches, oldest deadline first, after `after` (keyset paging). Each arm reads its
+/// own index in queue order (an index on a WITHOUT ROWID table ends with the key: ticket,
+/// metric, cycle) and stops at `limit`, so a page sorts at most twice its length, never the
+/// whole history of breaches.
+pub fn review_queue(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    after: QueueCursor<'_>,
+    limit: Option<usize>,
+) -> Result<Vec<Breach>> {
     let sql = format!(
-        "{} ORDER BY deadline, ticket_id, metric, cycle LIMIT ?2",
-        breach_arms(NOT_JUDGED)
+        "SELECT * FROM (SELECT {BREACH_COLUMNS} FROM clocks c JOIN tickets t ON t.id = c.ticket_id
+             WHERE c.breached_at IS NOT NULL AND {NOT_JUDGED}
+               AND (c.breached_at, c.ticket_id, c.metric, c.cycle) > (?3, ?4, ?5, ?6)
+             ORDER BY c.breached_at, c.ticket_id, c.metric, c.cycle LIMIT ?2)
+         UNION ALL
+         SELECT * FROM (SELECT {BREACH_COLUMNS} FROM clocks c JOIN tickets t ON t.id = c.ticket_id
+             WHERE c.met_at IS NULL AND c.breached_at IS NULL AND {NOT_JUDGED} AND c.due_at < ?1
+               AND (c.due_at, c.ticket_id, c.metric, c.cycle) > (?3, ?4, ?5, ?6)
+             ORDER BY c.due_at, c.ticket_id, c.metric, c.cycle LIMIT ?2)
+         ORDER BY deadline, ticket_id, metric, cycle LIMIT ?2"
     );
     let limit = limit.map_or(-1, |l| l as i64);
-    breaches(conn, &sql, params![ts(now), limit])
+    // Before every stored instant (they all start with a digit) and every ticket.
+    let (deadline, ticket, metric, cycle) = after.map_or((String::new(), i64::MIN, String::new(), 0), |b| {
+        (ts(b.due_at), b.ticket_id, b.metric.clone(), b.cycle)
+    });
+    breaches(conn, &sql, params![ts(now), limit, deadline, ticket, metric, cycle])
 }
 
+/// How many breaches await judgement: the tally of those recorded at a write (kept by the
+/// triggers of migration 6) and the running clocks gone late since (an index range bounded by
+/// the open tickets). Neither reads history.
 pub fn review_count(conn: &Connection, now: DateTime<Utc>) -> Result<usize> {
-    let sql = format!("SELECT count(*) FROM ({})", breach_arms(NOT_JUDGED));
-    let n: i64 = conn.prepare_cached(&sql)?.query_row([ts(now)], |r| r.get(0))?;
-    Ok(n as usize)
+    let recorded: i64 = conn
+        .prepare_cached("SELECT n FROM tallies WHERE name = ?1")?
+        .query_row([UNJUDGED_BREACHES], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0);
+    let late: i64 = conn
+        .prepare_cached(&format!(
+            "SELECT count(*) FROM clocks c WHERE c.met_at IS NULL AND c.breached_at IS NULL AND {NOT_JUDGED}
+             AND c.due_at < ?1"
+        ))?
+        .query_row([ts(now)], |r| r.get(0))?;
+    Ok(usize::try_from(recorded.max(0) + late).unwrap_or(0))
 }
 
 /// One clock cycle, if it is breached at `now` (judged or not).
@@ -108,6 +144,14 @@ pub fn overdue(conn: &Connection, now: DateTime<Utc>, limit: Option<usize>) -> R
 }
 
 pub fn insert_review(conn: &Connection, r: &Review) -> Result<()> {
+    insert_review_row(conn, r.ticket_id, r)?;
+    conn.prepare_cached("UPDATE clocks SET judged = 1 WHERE ticket_id = ?1 AND metric = ?2 AND cycle = ?3")?
+        .execute(params![r.ticket_id, r.metric, r.cycle])?;
+    Ok(())
+}
+
+/// The `reviews` row alone, for `ticket_id` (the bulk writer stores the clock judged itself).
+pub(super) fn insert_review_row(conn: &Connection, ticket_id: i64, r: &Review) -> Result<()> {
     let j = &r.judgement;
     conn.prepare_cached(
         "INSERT INTO reviews(ticket_id, metric, cycle, class, reason, remedy, amount_fen, note, due_at, late_secs,
@@ -115,7 +159,7 @@ pub fn insert_review(conn: &Connection, r: &Review) -> Result<()> {
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
-        r.ticket_id,
+        ticket_id,
         r.metric,
         r.cycle,
         j.class.slug(),
@@ -128,8 +172,6 @@ pub fn insert_review(conn: &Connection, r: &Review) -> Result<()> {
         ts(r.judged_at),
         r.judged_by,
     ])?;
-    conn.prepare_cached("UPDATE clocks SET judged = 1 WHERE ticket_id = ?1 AND metric = ?2 AND cycle = ?3")?
-        .execute(params![r.ticket_id, r.metric, r.cycle])?;
     Ok(())
 }
 
@@ -428,8 +470,14 @@ pub fn scores_between(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>)
 
 /// Reads for the supervisor's screens and reports.
 impl super::Store {
-    pub fn review_queue(&self, now: DateTime<Utc>, limit: Option<usize>) -> Result<Vec<Breach>> {
-        review_queue(&self.conn, now, limit)
+    /// A page of the review queue: at most `limit` breaches after `after`.
+    pub fn review_queue(
+        &self,
+        now: DateTime<Utc>,
+        after: QueueCursor<'_>,
+        limit: Option<usize>,
+    ) -> Result<Vec<Breach>> {
+        review_queue(&self.conn, now, after, limit)
     }
 
     /// How many breaches await judgement (the board's header).

@@ -1,0 +1,166 @@
+//! The demo's bulk writer: the shape `--open` asks for, breaches judged as a supervisor leaves
+//! them, tickets numbered in arrival order, and a database `verify` finds sound.
+
+use chrono::{TimeZone, Utc};
+use promptly::clock::Clock;
+use promptly::desk::Desk;
+use promptly::desk::demo::DemoShape;
+use promptly::domain::listing::ListQuery;
+use promptly::domain::policy::Policy;
+use promptly::domain::sla::ClockState;
+use promptly::domain::ticket::Status;
+use promptly::store::{Access, Store};
+use rusqlite::Connection;
+use std::path::PathBuf;
+
+fn now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 2, 0, 0).unwrap() // Monday 10:00 in Shanghai
+}
+
+/// A demo database on a temp file, filled to `shape`.
+fn filled(shape: DemoShape) -> (tempfile::TempDir, PathBuf, Desk) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    let mut desk = Desk::new(
+        Store::open(&path, Access::Create).unwrap(),
+        Policy::builtin(),
+        Clock::frozen(now()),
+        "tester",
+    );
+    let summary = desk.fill_demo_shaped(shape).unwrap();
+    assert_eq!(summary.tickets, shape.tickets);
+    (dir, path, desk)
+}
+
+fn count(conn: &Connection, sql: &str) -> i64 {
+    conn.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn open_leaves_exactly_that_many_tickets_open_or_waiting_with_clocks_around_their_deadlines() {
+    let (_dir, _path, desk) = filled(DemoShape {
+        tickets: 1_200,
+        open: Some(300),
+        seed: 5,
+    });
+    let all = desk.list(&ListQuery::default()).unwrap();
+    assert_eq!(all.len(), 1_200);
+    let open: Vec<_> = all
+        .iter()
+        .filter(|r| matches!(r.ticket.status, Status::Open | Status::Waiting))
+        .collect();
+    assert_eq!(open.len(), 300);
+    assert!(open.iter().any(|r| r.ticket.status == Status::Waiting));
+    assert!(
+        all.iter()
+            .all(|r| matches!(r.ticket.status, Status::Open | Status::Waiting | Status::Closed)),
+        "the rest is closed"
+    );
+    let states: Vec<ClockState> = open
+        .iter()
+        .filter_map(|r| r.nearest.as_ref())
+        .map(|c| c.state)
+        .collect();
+    let share = |s: ClockState| states.iter().filter(|x| **x == s).count() as f64 / open.len() as f64;
+    // Some overdue, some warning, some far: neither all late nor all fresh.
+    assert!((0.2..0.8).contains(&share(ClockState::Breached)), "{states:?}");
+    assert!(share(ClockState::Warning) > 0.0, "{states:?}");
+    assert!(share(ClockState::Running) > 0.1, "{states:?}");
+}
+
+#[test]
+fn older_breaches_are_judged_with_a_review_a_log_entry_and_the_judged_flag() {
+    let (_dir, path, desk) = filled(DemoShape {
+        tickets: 1_500,
+        open: None,
+        seed: 9,
+    });
+    let conn = Connection::open(&path).unwrap();
+    let reviews = count(&conn, "SELECT count(*) FROM reviews");
+    assert!(reviews > 100, "{reviews} reviews");
+    // Each review has its clock marked judged and its entry in the ticket's log, and back.
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM reviews r JOIN clocks c USING (ticket_id, metric, cycle) WHERE c.judged = 1"
+        ),
+        reviews
+    );
+    assert_eq!(count(&conn, "SELECT count(*) FROM clocks WHERE judged = 1"), reviews);
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM reviews r JOIN log l ON l.ticket_id = r.ticket_id AND l.kind = 'judged'
+             AND json_extract(l.data, '$.metric') = r.metric AND json_extract(l.data, '$.cycle') = r.cycle
+             AND l.at = r.judged_at"
+        ),
+        reviews
+    );
+    // Judged after the deadline passed, never in the future; nothing of the last two days.
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM reviews WHERE judged_at <= due_at OR judged_at >= '2026-11-23T02:00:00Z'
+             OR due_at > '2026-11-21T02:00:00Z'"
+        ),
+        0
+    );
+    // The queue holds what is left: fewer than were judged (most of two months), not nothing.
+    let queue = desk.review_count().unwrap() as i64;
+    assert!(queue > 0 && queue < reviews, "{queue} waiting, {reviews} judged");
+}
+
+#[test]
+fn a_bulk_demo_is_sound_and_numbered_in_arrival_order() {
+    let (_dir, path, desk) = filled(DemoShape {
+        tickets: 700,
+        open: Some(50),
+        seed: 2,
+    });
+    let found = desk.verify().unwrap();
+    assert!(found.findings.is_empty(), "{:?}", found.findings);
+    assert_eq!(found.tickets, 700);
+    let conn = Connection::open(&path).unwrap();
+    // Ticket ids in the order tickets arrived, and each ticket's entries in time order.
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM tickets a JOIN tickets b ON b.id = a.id + 1 WHERE b.opened_at < a.opened_at"
+        ),
+        0
+    );
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM log a JOIN log b ON b.ticket_id = a.ticket_id AND b.id > a.id WHERE b.at < a.at"
+        ),
+        0
+    );
+    // Each ticket's version counts its changes; its last change is its last entry.
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM tickets t WHERE t.version != (SELECT count(*) FROM log WHERE ticket_id = t.id)
+             OR t.updated_at != (SELECT max(at) FROM log WHERE ticket_id = t.id)"
+        ),
+        0
+    );
+}
+
+#[test]
+fn the_same_seed_and_shape_give_the_same_database() {
+    let rows = |shape| {
+        let (_dir, path, _desk) = filled(shape);
+        let conn = Connection::open(&path).unwrap();
+        let mut stmt = conn.prepare("SELECT hash FROM log ORDER BY id DESC LIMIT 1").unwrap();
+        stmt.query_row([], |r| r.get::<_, Vec<u8>>(0)).unwrap()
+    };
+    let shape = DemoShape {
+        tickets: 300,
+        open: Some(40),
+        seed: 4,
+    };
+    // The last link of the chain covers every entry before it.
+    assert_eq!(rows(shape), rows(shape));
+    assert_ne!(rows(shape), rows(DemoShape { seed: 5, ..shape }));
+}
