@@ -62,11 +62,16 @@ fn extreme_dates_and_numbers_are_usage_errors() {
         &["demo", "--tickets", "99999999999"],
         &["demo", "--tickets", "0"],
         &["new", "--title", "x", "--purchased", "99999-01-01"],
+        // A frame is held whole: 65535 x 65535 cells would ask for 200 GB and abort.
+        &["board", "--print", "--width", "65535", "--height", "65535"],
+        &["board", "--print", "--width", "1001"],
+        &["board", "--print", "--height", "4"],
     ] {
         env.expect(2, args);
     }
     // The largest values taken still work.
     env.expect(0, &["--now", "9999-12-31T23:59:59Z", "list", "--due-within", "3650d"]);
+    env.expect(0, &["board", "--print", "--width", "1000", "--height", "1000"]);
     // Clocks read eight thousand years late: counted by the week, not walked day by day; an
     // explanation lists the first spans and stops counting the rest.
     env.expect(0, &["--now", "9999-12-31T23:59:59Z", "show", "1"]);

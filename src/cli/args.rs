@@ -398,9 +398,11 @@ pub struct BoardArgs {
     /// Render one frame as plain text to stdout and exit
     #[arg(long)]
     pub print: bool,
-    #[arg(long, default_value_t = 120, requires = "print")]
+    /// Columns of the printed frame (20-1000: a frame is held in memory whole)
+    #[arg(long, default_value_t = 120, requires = "print", value_parser = clap::value_parser!(u16).range(20..=1000))]
     pub width: u16,
-    #[arg(long, default_value_t = 40, requires = "print")]
+    /// Rows of the printed frame (5-1000)
+    #[arg(long, default_value_t = 40, requires = "print", value_parser = clap::value_parser!(u16).range(5..=1000))]
     pub height: u16,
 }
 
