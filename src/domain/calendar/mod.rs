@@ -21,8 +21,9 @@
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Offset, TimeZone, Timelike, Utc, Weekday};
 use chrono_tz::Tz;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// A search for open time gives up after this many consecutive days without any (a calendar
 /// that never opens must not hang the board).
@@ -170,8 +171,37 @@ pub struct Calendar {
 /// of what the calendar is: a clone starts empty and equality and Debug ignore it.
 #[derive(Default)]
 struct DayMemo {
-    days: std::cell::RefCell<std::collections::HashMap<NaiveDate, Vec<(i64, i64)>>>,
+    days: std::cell::RefCell<DayIntervals>,
     steady: std::cell::Cell<Option<(i64, i64, i64)>>,
+    /// A walk's waiting intervals, lent to one walk at a time so walks do not allocate.
+    pending: std::cell::Cell<Vec<(i64, i64)>>,
+}
+
+/// Each date's open intervals in UTC.
+type DayIntervals = HashMap<NaiveDate, Vec<(i64, i64)>, BuildHasherDefault<DateHash>>;
+
+/// Hashes a date (one `i32`) with one multiply: SipHash cost more than the rest of a memo hit.
+#[derive(Default)]
+struct DateHash(u64);
+
+impl DateHash {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+}
+
+impl Hasher for DateHash {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(*b)).wrapping_mul(Self::K);
+        }
+    }
+
+    fn write_i32(&mut self, n: i32) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(n as u32)).wrapping_mul(Self::K);
+    }
 }
 
 /// Enough for years of dates; past it the memo starts over rather than grow without bound.
@@ -446,12 +476,7 @@ impl Calendar {
     /// The UTC offset in force at each part of `[from, to)`: (piece start, offset seconds),
     /// first piece starting at `from`.
     fn offset_pieces(&self, from: i64, to: i64) -> Vec<(i64, i64)> {
-        if let Some((a, b, off)) = self.memo.steady.get()
-            && a <= from
-            && from <= b
-            && self.steady_until(b, off, to)
-        {
-            self.memo.steady.set(Some((a, b.max(to), off)));
+        if let Some(off) = self.steady_offset(from, to) {
             return vec![(from, off)];
         }
         let mut pieces = vec![(from, self.offset_at(from))];
@@ -478,9 +503,41 @@ impl Calendar {
             lo = hi;
         }
         if let [(_, off)] = pieces[..] {
-            self.memo.steady.set(Some((from, to.max(from), off)));
+            // Joined to the known stretch when they overlap with the same offset.
+            let known = self
+                .memo
+                .steady
+                .get()
+                .filter(|&(a, b, o)| o == off && a <= to && from <= b);
+            let (a, b) = known.map_or((from, to.max(from)), |(a, b, _)| (a.min(from), b.max(to)));
+            self.memo.steady.set(Some((a, b, off)));
         }
         pieces
+    }
+
+    /// The one offset in force over `[from, to]` when the memo's steady stretch overlaps it
+    /// and, sampled on either side, can be stretched over it. Walks go back a day or two now
+    /// and then; stretching (not replacing) keeps the memo from swinging between two spans.
+    fn steady_offset(&self, from: i64, to: i64) -> Option<i64> {
+        let (a, b, off) = self.memo.steady.get()?;
+        if from <= b && a <= to && self.steady_until(b, off, to) && self.steady_since(a, off, from) {
+            self.memo.steady.set(Some((a.min(from), b.max(to), off)));
+            return Some(off);
+        }
+        None
+    }
+
+    /// [`Calendar::steady_until`] backwards: does the offset, `off` at `known`, hold back to
+    /// `from`?
+    fn steady_since(&self, known: i64, off: i64, from: i64) -> bool {
+        let mut t = known;
+        while t > from {
+            t = (t - OFFSET_SAMPLE).max(from);
+            if self.zone_offset(t) != off {
+                return false;
+            }
+        }
+        true
     }
 
     /// Does the offset, `off` at `known`, stay `off` up to `to`? Sampled as
@@ -537,6 +594,22 @@ impl Calendar {
         }
         let midnight = local_secs(date);
         let (w0, w1) = (midnight - MAX_OFFSET, midnight + DAY + MAX_OFFSET);
+        if let Some(off) = self.steady_offset(w0, w1) {
+            // One offset all day (most days): each range is its wall-clock times shifted, in
+            // order, all inside the window.
+            let mut out: Vec<(i64, i64)> = Vec::with_capacity(ranges.len());
+            for r in ranges {
+                let (lo, hi) = (
+                    midnight + i64::from(r.start) * 60 - off,
+                    midnight + i64::from(r.end) * 60 - off,
+                );
+                match out.last_mut() {
+                    Some(last) if last.1 >= lo => last.1 = last.1.max(hi),
+                    _ => out.push((lo, hi)),
+                }
+            }
+            return out;
+        }
         let pieces = self.offset_pieces(w0, w1);
         let mut out: Vec<(i64, i64)> = Vec::with_capacity(ranges.len());
         for r in ranges {
@@ -566,8 +639,7 @@ impl Calendar {
     fn intervals_from(&self, from: i64) -> Intervals<'_> {
         // Start a day early: where the clock falls back over midnight, instants after `from`
         // may still belong to the previous local date.
-        let date = self
-            .local(instant(from))
+        let date = instant(from.saturating_add(self.offset_at(from)))
             .date_naive()
             .pred_opt()
             .unwrap_or(NaiveDate::MIN);
@@ -575,7 +647,7 @@ impl Calendar {
             cal: self,
             from,
             next_date: Some(date),
-            pending: Vec::new(),
+            pending: self.memo.pending.take(),
             closed_run: 0,
             done: false,
         }
@@ -633,6 +705,14 @@ impl Iterator for Intervals<'_> {
             self.pending.sort_unstable_by(|a, b| b.cmp(a));
             self.next_date = date.succ_opt();
         }
+    }
+}
+
+impl Drop for Intervals<'_> {
+    fn drop(&mut self) {
+        let mut pending = std::mem::take(&mut self.pending);
+        pending.clear();
+        self.cal.memo.pending.set(pending);
     }
 }
 
