@@ -294,6 +294,9 @@ fn new_ticket_form_creates_and_esc_cancels_without_writing() {
     press(&mut a, &mut f.desk, "n");
     press(&mut a, &mut f.desk, "Never saved");
     a.handle_key(key(KeyCode::Esc), &mut f.desk);
+    // Typed text is not thrown away without a yes.
+    assert!(matches!(a.mode, Mode::Form(_)));
+    press(&mut a, &mut f.desk, "y");
     assert!(matches!(a.mode, Mode::Board));
     assert_eq!(f.desk.list(&Default::default()).unwrap().len(), before);
 
@@ -702,6 +705,8 @@ fn a_form_with_an_unreadable_field_is_refused_not_defaulted() {
 
     // The same on a ticket action: an unknown kind on the kind form leaves the ticket as it was.
     a.handle_key(key(KeyCode::Esc), &mut f.desk);
+    press(&mut a, &mut f.desk, "y");
+    assert!(matches!(a.mode, Mode::Board));
     let id = a.selected_row().unwrap().id;
     let version = f.desk.view(id).unwrap().ticket.version;
     press(&mut a, &mut f.desk, "t");
@@ -716,6 +721,8 @@ fn a_form_with_an_unreadable_field_is_refused_not_defaulted() {
 
     // A bad date is refused too, never read as "no date".
     a.handle_key(key(KeyCode::Esc), &mut f.desk);
+    press(&mut a, &mut f.desk, "y");
+    assert!(matches!(a.mode, Mode::Ticket));
     press(&mut a, &mut f.desk, "n");
     press(&mut a, &mut f.desk, "Toaster");
     let Mode::Form(form) = &mut a.mode else { panic!() };

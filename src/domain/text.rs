@@ -3,6 +3,9 @@
 //! screen and bidi overrides could disguise what a line says, so each becomes a visible
 //! placeholder instead of being dropped silently.
 
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
+
 /// Makes `s` safe to print: newlines stay, tabs become a space, every other C0 control and DEL
 /// becomes its Unicode control picture (ESC -> ␛), C1 controls and bidi overrides become
 /// `[U+XXXX]`.
@@ -58,6 +61,26 @@ fn is_invisible(c: char) -> bool {
     )
 }
 
+/// Pasted text made fit to type into a field: line breaks (`\r\n`, `\r`) become `\n` in a
+/// multi-line field and a space in a one-line one; tabs become a space; other control and
+/// invisible characters are dropped (an escape sequence's ESC too, so it cannot act).
+pub fn pasted(s: &str, multiline: bool) -> String {
+    let s = s.replace("\r\n", "\n").replace('\r', "\n");
+    let s = if multiline {
+        s
+    } else {
+        s.trim_end_matches('\n').replace('\n', " ")
+    };
+    s.chars()
+        .filter_map(|c| match c {
+            '\n' => Some('\n'),
+            '\t' => Some(' '),
+            c if is_unsafe(c) => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
 /// True for characters [`sanitize`] never lets through.
 pub fn is_unsafe(c: char) -> bool {
     (c.is_control() && c != '\n') || is_invisible(c)
@@ -90,6 +113,17 @@ mod tests {
         for c in ['\u{2028}', '\u{200b}', '\u{200f}', '\u{2062}', '\u{feff}', '\u{e0041}'] {
             assert!(is_unsafe(c), "{c:?}");
         }
+    }
+
+    #[test]
+    fn pastes_become_text() {
+        assert_eq!(pasted("Dear shop,\r\nmy order\n", true), "Dear shop,\nmy order\n");
+        assert_eq!(
+            pasted("Dear shop,\nmy order\r\nRegards", false),
+            "Dear shop, my order Regards"
+        );
+        assert_eq!(pasted("139 0000 1111\n", false), "139 0000 1111");
+        assert_eq!(pasted("a\u{1b}[31mb\tc\u{202e}", false), "a[31mb c");
     }
 
     proptest! {
@@ -146,19 +180,19 @@ pub fn late(secs: i64) -> String {
 }
 
 /// `s` cut or padded to exactly `width` terminal columns (CJK characters take two), with `…`
-/// marking a cut. For aligned columns in plain-text output.
+/// marking a cut. For aligned columns in plain-text output. Cuts fall between graphemes, as
+/// the terminal draws them: a flag (two regional indicators) is never split into a stray letter.
 pub fn fit(s: &str, width: usize) -> String {
-    use unicode_width::UnicodeWidthChar;
     let mut out = String::new();
     let mut used = 0;
-    let total: usize = s.chars().map(|c| c.width().unwrap_or(0)).sum();
+    let total = width_of(s);
     let room = if total > width { width.saturating_sub(1) } else { width };
-    for c in s.chars() {
-        let w = c.width().unwrap_or(0);
+    for g in s.graphemes(true) {
+        let w = g.width();
         if used + w > room {
             break;
         }
-        out.push(c);
+        out.push_str(g);
         used += w;
     }
     if total > width && width > 0 {
@@ -166,6 +200,63 @@ pub fn fit(s: &str, width: usize) -> String {
         used += 1;
     }
     out.extend(std::iter::repeat_n(' ', width.saturating_sub(used)));
+    out
+}
+
+/// Display width of `s` grapheme by grapheme, as ratatui's buffer lays it out.
+pub fn width_of(s: &str) -> usize {
+    s.graphemes(true).map(UnicodeWidthStr::width).sum()
+}
+
+/// `s` broken into lines at most `width` columns wide: at its own newlines, then between words
+/// (spaces at a break are dropped); a word wider than a line, and CJK text (every ideograph is a
+/// word of its own), breaks between graphemes. Never returns an empty list.
+pub fn wrap(s: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut out = Vec::new();
+    for line in s.split('\n') {
+        let mut cur = String::new();
+        let mut used = 0;
+        // Just after a break: the spaces there are dropped.
+        let mut fresh = false;
+        for word in line.split_word_bounds() {
+            let w = width_of(word);
+            if word.chars().all(char::is_whitespace) {
+                if fresh {
+                    continue;
+                }
+                if used + w <= width {
+                    cur.push_str(word);
+                    used += w;
+                } else {
+                    out.push(std::mem::take(&mut cur).trim_end().to_string());
+                    used = 0;
+                    fresh = true;
+                }
+                continue;
+            }
+            fresh = false;
+            if used + w <= width {
+                cur.push_str(word);
+                used += w;
+                continue;
+            }
+            if used > 0 {
+                out.push(std::mem::take(&mut cur).trim_end().to_string());
+                used = 0;
+            }
+            for g in word.graphemes(true) {
+                let gw = g.width();
+                if used + gw > width && used > 0 {
+                    out.push(std::mem::take(&mut cur));
+                    used = 0;
+                }
+                cur.push_str(g);
+                used += gw;
+            }
+        }
+        out.push(cur);
+    }
     out
 }
 
@@ -180,5 +271,24 @@ mod fit_tests {
         assert_eq!(fit("王小明", 5), "王小…");
         assert_eq!(fit("abcdef", 4), "abc…");
         assert_eq!(fit("abc", 0), "");
+        // A flag is one glyph two columns wide: cut whole or kept whole.
+        assert_eq!(fit("🇨🇳中国", 3), "🇨🇳…");
+        assert_eq!(fit("a🇨🇳", 2), "a…");
+        assert_eq!(super::width_of("🇨🇳"), 2);
+    }
+
+    #[test]
+    fn wraps_at_words_and_anywhere_in_cjk() {
+        use super::wrap;
+        assert_eq!(wrap("the order is late", 9), ["the order", "is late"]);
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("洗衣机滚筒不转", 6), ["洗衣机", "滚筒不", "转"]);
+        assert_eq!(wrap("SO-2001 洗衣机", 9), ["SO-2001", "洗衣机"]);
+        assert_eq!(wrap("a\n\nb", 5), ["a", "", "b"]);
+        assert_eq!(wrap("", 5), [""]);
+        assert_eq!(wrap("🇨🇳🇨🇳🇨🇳", 5), ["🇨🇳🇨🇳", "🇨🇳"]);
+        for line in wrap("Dear shop, my order SO-2001 is late. 我的订单还没有到。", 7) {
+            assert!(super::width_of(&line) <= 7, "{line:?}");
+        }
     }
 }

@@ -45,6 +45,8 @@ pub enum Action {
     JudgeMajor,
     PrevPeriod,
     NextPeriod,
+    /// The recent notices in full (the status line shows the newest, cut to fit).
+    Notices,
 }
 
 impl Action {
@@ -87,6 +89,7 @@ impl Action {
         Action::JudgeMajor,
         Action::PrevPeriod,
         Action::NextPeriod,
+        Action::Notices,
     ];
 
     /// The name used in `[keys]` and in the message catalogue (`action.<name>`).
@@ -129,6 +132,7 @@ impl Action {
             Action::JudgeMajor => "judge-major",
             Action::PrevPeriod => "prev-period",
             Action::NextPeriod => "next-period",
+            Action::Notices => "notices",
         }
     }
 
@@ -402,6 +406,7 @@ fn defaults() -> Vec<(Context, Key, Action)> {
         (Help, Key::plain(K::PageDown), A::PageDown),
         (Help, Key::plain(K::PageUp), A::PageUp),
     ]);
+    out.extend([Board, Ticket, Review, Dashboard].map(|ctx| (ctx, Key::ch('!'), A::Notices)));
     out
 }
 

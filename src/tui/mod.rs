@@ -18,7 +18,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
-use view::{board, dashboard, help, review, ticket};
+use view::{board, dashboard, help, notices, review, ticket};
 
 /// Below this the board cannot be laid out: a one-line notice instead.
 pub const MIN_WIDTH: u16 = 40;
@@ -51,16 +51,28 @@ pub fn render(app: &App, now: DateTime<Utc>, frame: &mut Frame) {
     }
     if let Mode::Form(form) = &app.mode {
         form::render(form, &app.theme, area, frame);
-        if let Some(n) = app.notice_at(now).filter(|n| n.error) {
-            let line = Line::styled(format!(" {}", n.text), app.theme.error());
-            frame.render_widget(
-                Paragraph::new(line),
-                Rect::new(area.x, area.y + area.height - 1, area.width, 1),
+        let bottom = Rect::new(area.x, area.y + area.height - 1, area.width, 1);
+        if let Some(why) = app.discard {
+            let key = match why {
+                app::Discard::Close => "form.discard",
+                app::Discard::Quit => "form.discard_quit",
+            };
+            let line = Line::styled(
+                format!(" {}", t!(key, locale = app.lang)),
+                app.theme.error().add_modifier(ratatui::style::Modifier::BOLD),
             );
+            frame.render_widget(ratatui::widgets::Clear, bottom);
+            frame.render_widget(Paragraph::new(line), bottom);
+        } else if let Some(n) = app.notice_at(now).filter(|n| n.error) {
+            let line = Line::styled(format!(" {}", n.text), app.theme.error());
+            frame.render_widget(Paragraph::new(line), bottom);
         }
     }
     if let Some(scroll) = app.help {
         help::render(app, scroll, area, frame);
+    }
+    if app.notices_open {
+        notices::render(app, area, frame);
     }
 }
 

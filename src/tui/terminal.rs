@@ -1,20 +1,32 @@
 //! The event loop on a real terminal: color-eyre first (a panic restores the terminal), then
 //! `ratatui::init()`; a 1 s tick for countdowns and live refresh; only key presses count.
+//! Bracketed paste is on, so a paste arrives as one text event, never as keys. Every event
+//! already waiting is handled before the next frame is drawn, so a burst shows at once.
 
-use super::app::{Action, App, BOARD_CHROME};
+use super::app::{Action, App};
 use crate::desk::Desk;
 use chrono::Duration as ChronoDuration;
-use ratatui::crossterm::event::{self, Event, KeyEventKind, MouseButton, MouseEventKind};
+use ratatui::crossterm::event::{
+    self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 use ratatui::crossterm::execute;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
 const TICK: Duration = Duration::from_secs(1);
+/// Two clicks on one row within this are a double click (the usual desktop default).
+const DOUBLE_CLICK: Duration = Duration::from_millis(400);
+/// Longest stretch of handling events without drawing: an endless stream still shows.
+const DRAIN_FOR: Duration = Duration::from_millis(50);
+/// How long to look for one more waiting event. Not zero: crossterm's /dev/tty source answers
+/// a zero timeout from nothing, not even the events it has already parsed.
+const MORE: Duration = Duration::from_millis(1);
 
 pub fn run(mut app: App, mut desk: Desk, notices: &[String], bell: bool, mouse: bool) -> color_eyre::Result<()> {
     // Installing twice (tests, a second board in one process) is harmless.
     let _ = color_eyre::install();
     let mut terminal = ratatui::init();
+    let _ = execute!(std::io::stdout(), event::EnableBracketedPaste);
     if mouse {
         let _ = execute!(std::io::stdout(), event::EnableMouseCapture);
     }
@@ -22,8 +34,25 @@ pub fn run(mut app: App, mut desk: Desk, notices: &[String], bell: bool, mouse: 
     if mouse {
         let _ = execute!(std::io::stdout(), event::DisableMouseCapture);
     }
+    let _ = execute!(std::io::stdout(), event::DisableBracketedPaste);
     ratatui::restore();
     result
+}
+
+/// The last left click, to tell a double click.
+struct Clicks {
+    last: Option<(Instant, u16)>,
+}
+
+impl Clicks {
+    fn double(&mut self, row: u16) -> bool {
+        let double = self
+            .last
+            .is_some_and(|(at, r)| r == row && at.elapsed() <= DOUBLE_CLICK);
+        // A third click starts over rather than opening twice.
+        self.last = if double { None } else { Some((Instant::now(), row)) };
+        double
+    }
 }
 
 fn event_loop(
@@ -37,15 +66,11 @@ fn event_loop(
     app.resize(size.width, size.height);
     app.start(desk);
     // Config problems and a log that lost its protection are told at start-up.
-    if !notices.is_empty() {
-        let text = notices.join("  ");
-        app.notice = Some(super::app::Notice {
-            text,
-            error: true,
-            // Long enough to be read at start-up.
-            at: desk.now() + ChronoDuration::seconds(4),
-        });
+    for text in notices {
+        // Long enough to be read at start-up.
+        app.notify(text.clone(), true, desk.now() + ChronoDuration::seconds(4));
     }
+    let mut clicks = Clicks { last: None };
     let mut last_tick = Instant::now();
     loop {
         let now = desk.now();
@@ -60,21 +85,47 @@ fn event_loop(
         }
         let wait = TICK.saturating_sub(last_tick.elapsed());
         if event::poll(wait)? {
-            match event::read()? {
-                Event::Key(key) if key.kind == KeyEventKind::Press => app.handle_key(key, desk),
-                Event::Resize(w, h) => app.resize(w, h),
-                Event::Mouse(m) => match m.kind {
-                    MouseEventKind::ScrollDown => app.update(Action::Down, desk),
-                    MouseEventKind::ScrollUp => app.update(Action::Up, desk),
-                    MouseEventKind::Down(MouseButton::Left) => app.click(m.row.saturating_sub(BOARD_CHROME - 1)),
+            let started = Instant::now();
+            let mut redraw = false;
+            loop {
+                match event::read()? {
+                    Event::Key(key) if key.kind == KeyEventKind::Press && is_redraw(&key) => redraw = true,
+                    Event::Key(key) if key.kind == KeyEventKind::Press => app.handle_key(key, desk),
+                    Event::Paste(text) => app.paste(&text, desk),
+                    Event::Resize(w, h) => app.resize(w, h),
+                    Event::Mouse(m) => mouse(app, desk, m, &mut clicks),
                     _ => {}
-                },
-                _ => {}
+                }
+                if app.quit || started.elapsed() >= DRAIN_FOR || !event::poll(MORE)? {
+                    break;
+                }
+            }
+            if redraw {
+                // Whatever scribbled on the screen is gone after a full repaint.
+                terminal.clear()?;
             }
         }
         if last_tick.elapsed() >= TICK {
             app.tick(desk);
             last_tick = Instant::now();
         }
+    }
+}
+
+/// Ctrl-L, as in every full-screen program.
+fn is_redraw(key: &KeyEvent) -> bool {
+    key.modifiers.contains(KeyModifiers::CONTROL) && matches!(key.code, KeyCode::Char('l' | 'L'))
+}
+
+/// The wheel scrolls what Up/Down scroll; a click selects a board row, a double click opens it.
+fn mouse(app: &mut App, desk: &mut Desk, m: MouseEvent, clicks: &mut Clicks) {
+    match m.kind {
+        MouseEventKind::ScrollDown => app.update(Action::Down, desk),
+        MouseEventKind::ScrollUp => app.update(Action::Up, desk),
+        MouseEventKind::Down(MouseButton::Left) => {
+            let double = clicks.double(m.row);
+            app.click_row(m.row, double, desk);
+        }
+        _ => {}
     }
 }

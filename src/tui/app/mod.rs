@@ -4,6 +4,7 @@
 //! (review and dashboard) and `submit` (forms).
 
 mod board;
+mod input;
 mod submit;
 mod supervision;
 mod ticket;
@@ -19,6 +20,7 @@ use crate::domain::review::Breach;
 use crate::domain::ticket::Status;
 use crate::t;
 use chrono::{DateTime, Duration, Utc};
+pub use input::{Discard, FIRST_ROW_Y};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::HashMap;
 
@@ -159,6 +161,11 @@ pub struct App {
     data_version: Option<i64>,
     last_live: HashMap<i64, Live>,
     bell: bool,
+    /// A changed form the agent asked to leave: "Discard what you typed? y/n" is up.
+    pub discard: Option<Discard>,
+    /// Recent notices, oldest first, for the overlay (`!`).
+    pub notices: Vec<Notice>,
+    pub notices_open: bool,
 }
 
 /// Rows of chrome around the board's table: header, tabs, column titles, status line.
@@ -193,6 +200,9 @@ impl App {
             data_version: None,
             last_live: HashMap::new(),
             bell: false,
+            discard: None,
+            notices: Vec::new(),
+            notices_open: false,
         }
     }
 
@@ -317,23 +327,20 @@ impl App {
         }
     }
 
-    /// A mouse click on table row `n` (0 = first visible row) of the board selects it.
-    pub fn click(&mut self, n: u16) {
-        if matches!(self.mode, Mode::Board) && self.help.is_none() {
-            let row = self.offset + n as usize;
-            if row < self.shown.len() {
-                self.selected = row;
-            }
-        }
-    }
-
     pub fn resize(&mut self, width: u16, height: u16) {
         self.size = (width, height);
         self.scroll_into_view();
     }
 
     fn tell(&mut self, text: String, error: bool, now: DateTime<Utc>) {
-        self.notice = Some(Notice { text, error, at: now });
+        self.notify(text, error, now);
+    }
+
+    /// Shows `text` in the status line from `at` on and keeps it for the notices overlay.
+    pub fn notify(&mut self, text: String, error: bool, at: DateTime<Utc>) {
+        let notice = Notice { text, error, at };
+        self.remember(notice.clone());
+        self.notice = Some(notice);
     }
 
     /// Where keys are read now.
@@ -351,11 +358,24 @@ impl App {
         }
     }
 
-    /// A key press: Ctrl-C quits anywhere; the keymap of the context picks the action; in a
+    /// A key press: Ctrl-C quits anywhere (in a changed form, after asking); the keymap of the context picks the action; in a
     /// text field, unbound keys (and the editor's own keys) edit the text.
     pub fn handle_key(&mut self, key: KeyEvent, desk: &mut Desk) {
+        if self.notices_open {
+            // Any key closes the overlay; it does nothing else.
+            self.notices_open = false;
+            return;
+        }
+        if let Some(why) = self.discard {
+            self.answer_discard(why, key, desk.now());
+            return;
+        }
         if key.modifiers.contains(KeyModifiers::CONTROL) && matches!(key.code, KeyCode::Char('c' | 'C')) {
-            self.quit = true;
+            if matches!(self.mode, Mode::Form(_)) {
+                self.leave_form(Discard::Quit, desk.now());
+            } else {
+                self.quit = true;
+            }
             return;
         }
         let ctx = self.context();
@@ -371,6 +391,10 @@ impl App {
         match bound {
             Some(action) => self.update(action, desk),
             None => match &mut self.mode {
+                // On a choice, where it would pick nothing, q leaves as it does everywhere else.
+                Mode::Form(form) if ctx == Context::Form && form.quits_on(&key) => {
+                    self.leave_form(Discard::Close, desk.now())
+                }
                 Mode::Form(form) if ctx == Context::Form => form.type_key(key),
                 Mode::Filter if ctx == Context::Filter && self.filter.handle(&key) == Some(true) => {
                     let now = desk.now();
@@ -399,6 +423,10 @@ impl App {
         }
         if action == Action::Help {
             self.help = Some(0);
+            return;
+        }
+        if action == Action::Notices {
+            self.notices_open = true;
             return;
         }
         match &mut self.mode {

@@ -18,10 +18,7 @@ impl App {
             Action::PrevField => form.prev(),
             Action::ChoicePrev => form.cycle(false, KeyEvent::from(KeyCode::Left)),
             Action::ChoiceNext => form.cycle(true, KeyEvent::from(KeyCode::Right)),
-            Action::Cancel | Action::Back => {
-                self.close_form();
-                self.tell(t!("msg.cancelled", locale = self.lang).to_string(), false, now);
-            }
+            Action::Cancel | Action::Back => self.leave_form(super::Discard::Close, now),
             Action::Submit => {
                 // The form reads itself into one typed command, or marks what it cannot read.
                 let Ok(command) = form.submit() else {

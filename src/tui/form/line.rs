@@ -38,24 +38,33 @@ impl LineInput {
             .sum()
     }
 
-    /// Columns scrolled off the left so the cursor stays inside a box `width` columns wide.
+    /// Columns scrolled off the left so the cursor stays inside a box `width` columns wide;
+    /// whole graphemes only (half a flag would show as a stray letter).
     pub fn visual_scroll(&self, width: usize) -> usize {
+        use unicode_segmentation::UnicodeSegmentation;
         let scroll = self.visual_cursor().max(width) - width;
         let mut skipped = 0;
-        let mut chars = self.value().chars();
+        let mut graphemes = self.value().graphemes(true);
         while skipped < scroll {
-            match chars.next() {
-                Some(c) => skipped += c.width().unwrap_or(0),
+            match graphemes.next() {
+                Some(g) => skipped += unicode_width::UnicodeWidthStr::width(g),
                 None => break,
             }
         }
         skipped
     }
 
+    /// Inserts `text` (one line: the caller turned its breaks into spaces) at the cursor.
+    pub fn insert(&mut self, text: &str) -> bool {
+        !text.is_empty() && self.area.insert_str(text.replace(['\r', '\n'], " "))
+    }
+
     /// An editing key: `None` when it is not one, else whether the text changed.
     pub fn handle(&mut self, key: &KeyEvent) -> Option<bool> {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         let alt = key.modifiers.contains(KeyModifiers::ALT);
+        // A flag or an emoji sequence is several characters and one glyph: it goes whole.
+        let (before, after) = graphemes_around(self.value(), self.cursor());
         let a = self.area.as_mut();
         let moved = |a: &mut TextArea<'static>, m: CursorMove| {
             a.move_cursor(m);
@@ -74,10 +83,10 @@ impl LineInput {
                 true
             }
             // Only within the line: at its start Backspace would join nothing, but keep it so.
-            KeyCode::Backspace => a.cursor().1 > 0 && a.delete_char(),
-            KeyCode::Delete => a.cursor().1 < self_len(a) && a.delete_next_char(),
-            KeyCode::Left => moved(a, CursorMove::Back),
-            KeyCode::Right => moved(a, CursorMove::Forward),
+            KeyCode::Backspace => (0..before).fold(false, |done, _| a.delete_char() | done),
+            KeyCode::Delete => (0..after).fold(false, |done, _| a.delete_next_char() | done),
+            KeyCode::Left => (0..before).fold(false, |_, _| moved(a, CursorMove::Back)),
+            KeyCode::Right => (0..after).fold(false, |_, _| moved(a, CursorMove::Forward)),
             KeyCode::Home => moved(a, CursorMove::Head),
             KeyCode::End => moved(a, CursorMove::End),
             _ => return None,
@@ -85,8 +94,16 @@ impl LineInput {
     }
 }
 
-fn self_len(a: &TextArea<'static>) -> usize {
-    a.lines().first().map_or(0, |l| l.chars().count())
+/// How many characters the grapheme before and the one after the cursor (in characters) hold;
+/// 0 at either end of the line.
+pub(super) fn graphemes_around(line: &str, cursor: usize) -> (usize, usize) {
+    use unicode_segmentation::UnicodeSegmentation;
+    let at = line.char_indices().nth(cursor).map_or(line.len(), |(i, _)| i);
+    let count = |g: Option<&str>| g.map_or(0, |g| g.chars().count());
+    (
+        count(line[..at].graphemes(true).next_back()),
+        count(line[at..].graphemes(true).next()),
+    )
 }
 
 #[cfg(test)]
@@ -128,5 +145,18 @@ mod tests {
         assert_eq!(l.visual_cursor(), 8);
         assert_eq!(l.visual_scroll(5), 4);
         assert_eq!(l.visual_scroll(10), 0);
+        // A flag is deleted and stepped over whole.
+        let mut f = LineInput::new("a🇨🇳");
+        f.handle(&key(KeyCode::Backspace));
+        assert_eq!(f.value(), "a");
+        let mut f = LineInput::new("🇨🇳b");
+        f.handle(&key(KeyCode::Home));
+        f.handle(&key(KeyCode::Right));
+        assert_eq!(f.cursor(), 2);
+        f.handle(&key(KeyCode::Delete));
+        assert_eq!(f.value(), "🇨🇳");
+        // A flag scrolls off whole.
+        let l = LineInput::new("🇨🇳🇨🇳ab");
+        assert_eq!(l.visual_scroll(3), 4);
     }
 }

@@ -19,7 +19,7 @@ use crate::t;
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::style::Style;
-use ratatui_textarea::TextArea;
+use ratatui_textarea::{TextArea, WrapMode};
 
 /// What a form is for, with the ticket version the agent saw.
 #[derive(Debug, Clone, PartialEq)]
@@ -192,6 +192,8 @@ impl Field {
         let lines: Vec<String> = value.lines().map(str::to_string).collect();
         let mut area = TextArea::new(lines);
         area.set_cursor_line_style(Style::default());
+        // Wraps by display width at word boundaries; CJK (each ideograph a word) anywhere.
+        area.set_wrap_mode(WrapMode::WordOrGlyph);
         Field::new(id, label, Value::Text(Box::new(area)))
     }
 
@@ -222,10 +224,13 @@ pub struct Form {
     /// Set once the agent tried to submit: every error shows from then on.
     pub tried: bool,
     pub lang: &'static str,
+    /// Every field's value when the form opened: leaving asks first only if one differs.
+    initial: Vec<String>,
 }
 
 impl Form {
     fn new(purpose: Purpose, title: String, fields: Vec<Field>, lang: &'static str) -> Form {
+        let initial = fields.iter().map(Field::get).collect();
         Form {
             purpose,
             title,
@@ -233,6 +238,31 @@ impl Form {
             focus: 0,
             tried: false,
             lang,
+            initial,
+        }
+    }
+
+    /// Whether anything differs from what the form opened with (typing it back counts as not).
+    pub fn changed(&self) -> bool {
+        self.fields.iter().zip(&self.initial).any(|(f, was)| f.get() != *was)
+    }
+
+    /// Pasted text goes into the focused field as text, never as keys: its newlines are new
+    /// lines in a multi-line field and spaces in a one-line one. Nothing to paste into on a
+    /// choice.
+    pub fn paste(&mut self, text: &str) {
+        let Some(field) = self.fields.get_mut(self.focus) else {
+            return;
+        };
+        let clean = crate::domain::text::pasted(text, field.is_multiline());
+        let changed = match &mut field.value {
+            Value::Line(input) => input.insert(&clean),
+            Value::Text(area) => area.insert_str(&clean),
+            Value::Choice { .. } => false,
+        };
+        if changed {
+            field.touched = true;
+            self.validate();
         }
     }
 
@@ -319,6 +349,18 @@ impl Form {
         }
     }
 
+    /// Whether `key` is a plain `q` on a choice none of whose options it would pick.
+    pub fn quits_on(&self, key: &KeyEvent) -> bool {
+        let Some(Value::Choice { options, .. }) = self.focused().map(|f| &f.value) else {
+            return false;
+        };
+        key.code == KeyCode::Char('q')
+            && key.modifiers.is_empty()
+            && !options
+                .iter()
+                .any(|(slug, label)| slug.starts_with('q') || label.to_lowercase().starts_with('q'))
+    }
+
     /// A key for the focused text field (typing, deleting, moving the cursor).
     pub fn type_key(&mut self, key: KeyEvent) {
         let Some(field) = self.fields.get_mut(self.focus) else {
@@ -331,8 +373,19 @@ impl Form {
                 }
             }
             Value::Text(area) => {
-                if area.input(key) {
-                    field.touched = true;
+                // As in one-line fields, a flag or emoji sequence is deleted and stepped over whole.
+                let ratatui_textarea::DataCursor(row, col) = area.cursor();
+                let line = area.lines().get(row).map_or("", String::as_str);
+                let (before, after) = line::graphemes_around(line, col);
+                let times = match key.code {
+                    KeyCode::Backspace | KeyCode::Left if key.modifiers.is_empty() => before.max(1),
+                    KeyCode::Delete | KeyCode::Right if key.modifiers.is_empty() => after.max(1),
+                    _ => 1,
+                };
+                for _ in 0..times {
+                    if area.input(key) {
+                        field.touched = true;
+                    }
                 }
             }
             Value::Choice { options, index } => {

@@ -43,18 +43,34 @@ pub fn render(form: &Form, theme: &Theme, area: Rect, frame: &mut Frame) {
     } else {
         0
     };
+    // Every field gets its row; text boxes share what is left, at least `MIN_TEXT` rows each.
+    // When that does not fit, the column scrolls so the focused field is whole on screen.
+    let avail = inner.height.saturating_sub(hint_h);
     let fixed: u16 = form.fields.iter().filter(|f| !f.hidden && !f.is_multiline()).count() as u16;
     let multi = form.fields.iter().filter(|f| !f.hidden && f.is_multiline()).count() as u16;
-    let text_h = inner
-        .height
-        .saturating_sub(fixed + hint_h)
+    let text_h = avail
+        .saturating_sub(fixed)
         .checked_div(multi)
-        .map_or(0, |h| h.max(1));
+        .map_or(0, |h| h.max(MIN_TEXT.min(avail)));
+    let heights: Vec<(usize, u16)> = form
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| !f.hidden)
+        .map(|(i, f)| (i, if f.is_multiline() { text_h } else { 1 }))
+        .collect();
+    let first = first_shown(&heights, form.focus, avail);
     let mut y = inner.y;
-    let bottom = inner.y + inner.height - hint_h;
-    for (i, field) in form.fields.iter().enumerate().filter(|(_, f)| !f.hidden) {
+    let bottom = inner.y + avail;
+    let mut cut_below = false;
+    for &(i, h) in &heights[first..] {
+        let field = &form.fields[i];
         if y >= bottom {
+            cut_below = true;
             break;
+        }
+        if y + h > bottom {
+            cut_below = true;
         }
         let focused = i == form.focus;
         let h = if field.is_multiline() {
@@ -153,7 +169,11 @@ pub fn render(form: &Form, theme: &Theme, area: Rect, frame: &mut Frame) {
                     frame.render_widget(area.as_ref(), inner_text);
                 } else {
                     let text = crate::domain::text::sanitize(&area.lines().join("\n"));
-                    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), inner_text);
+                    let lines: Vec<Line> = crate::domain::text::wrap(&text, inner_text.width as usize)
+                        .into_iter()
+                        .map(Line::raw)
+                        .collect();
+                    frame.render_widget(Paragraph::new(lines), inner_text);
                 }
                 if let (Some(r), Some(e)) = (err_rect, error) {
                     frame.render_widget(Paragraph::new(Span::styled(e, theme.error())), r);
@@ -161,6 +181,18 @@ pub fn render(form: &Form, theme: &Theme, area: Rect, frame: &mut Frame) {
             }
         }
         y += h;
+    }
+    let mut mark = |key: &str, y: u16| {
+        let text = format!(" {} ", t!(key, locale = form.lang));
+        let w = (text.width() as u16).min(rect.width.saturating_sub(2));
+        let x = rect.x + rect.width.saturating_sub(w + 1);
+        frame.render_widget(Paragraph::new(Span::styled(text, theme.muted())), Rect::new(x, y, w, 1));
+    };
+    if first > 0 {
+        mark("tui.more_above", rect.y);
+    }
+    if cut_below {
+        mark("tui.more_below", rect.y + rect.height - 1);
     }
     if hint_h > 0 {
         let hint = t!("form.hint", locale = form.lang).to_string();
@@ -171,15 +203,37 @@ pub fn render(form: &Form, theme: &Theme, area: Rect, frame: &mut Frame) {
     }
 }
 
-/// `s` without its first `cols` display columns.
+/// Rows a text box gets at least, when the form has to scroll for it.
+const MIN_TEXT: u16 = 3;
+
+/// The first field to draw so that the focused one ends on screen: from the top when all fit,
+/// else as many fields above the focus as the rows allow.
+fn first_shown(heights: &[(usize, u16)], focus: usize, avail: u16) -> usize {
+    let total: u16 = heights.iter().map(|(_, h)| *h).sum();
+    if total <= avail {
+        return 0;
+    }
+    let Some(at) = heights.iter().position(|(i, _)| *i == focus) else {
+        return 0;
+    };
+    let mut first = at;
+    let mut used = heights[at].1;
+    while first > 0 && used + heights[first - 1].1 <= avail {
+        first -= 1;
+        used += heights[first].1;
+    }
+    first
+}
+
+/// `s` without its first `cols` display columns, cut between graphemes.
 fn skip_width(s: &str, cols: usize) -> &str {
-    use unicode_width::UnicodeWidthChar;
+    use unicode_segmentation::UnicodeSegmentation;
     let mut used = 0;
-    for (i, c) in s.char_indices() {
+    for (i, g) in s.grapheme_indices(true) {
         if used >= cols {
             return &s[i..];
         }
-        used += c.width().unwrap_or(0);
+        used += g.width();
     }
     ""
 }

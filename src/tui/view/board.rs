@@ -23,44 +23,7 @@ pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
     let line = |y: u16| Rect::new(area.x, area.y + y, w, 1);
 
     // Header: counts.
-    let c = app.counts;
-    let sep = || Span::styled(" · ", theme.muted());
-    let header = Line::from(vec![
-        Span::styled(" Promptly ", theme.header()),
-        Span::raw(t!("tui.count_open", locale = lang, n = c.open).to_string()),
-        sep(),
-        Span::styled(
-            t!("tui.count_warning", locale = lang, n = c.warning).to_string(),
-            Style::default().fg(theme.warning),
-        ),
-        sep(),
-        Span::styled(
-            t!("tui.count_breached", locale = lang, n = c.breached).to_string(),
-            Style::default().fg(theme.breached).add_modifier(Modifier::BOLD),
-        ),
-        sep(),
-        Span::raw(t!("tui.count_waiting", locale = lang, n = c.waiting).to_string()),
-        sep(),
-        Span::raw(t!("tui.count_resolved", locale = lang, n = c.resolved).to_string()),
-    ]);
-    let mut header = header;
-    if let Some(n) = app.review_count {
-        let key = app.keymap.keys_for(Context::Board, Action::Review);
-        let style = if n > 0 {
-            Style::default().fg(theme.warning).add_modifier(Modifier::BOLD)
-        } else {
-            theme.muted()
-        };
-        header.spans.push(sep());
-        header.spans.push(Span::styled(
-            t!("tui.count_review", locale = lang, n = n).to_string(),
-            style,
-        ));
-        if !key.is_empty() {
-            header.spans.push(Span::styled(format!(" ({key})"), theme.muted()));
-        }
-    }
-    frame.render_widget(Paragraph::new(header), line(0));
+    frame.render_widget(Paragraph::new(header(app, w)), line(0));
 
     // Tabs and the filter.
     let mut tabs = vec![Span::raw(" ")];
@@ -143,8 +106,74 @@ pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
     status_line(app, now, text, position, status, frame);
 }
 
-/// The bottom line of a screen: the current notice, else `fallback` (key hints); the row
-/// position ("3/17") at the right when it fits.
+/// The header's counts in the widest form that fits `width`: breached, warning and to-judge
+/// always keep their words; open, waiting and resolved are shortened, then the name goes, then
+/// (narrower than 80) they go too.
+pub fn header(app: &App, width: u16) -> Line<'static> {
+    let (theme, lang, c) = (&app.theme, app.lang, app.counts);
+    let review = app.review_count.map(|n| {
+        let key = app.keymap.keys_for(Context::Board, Action::Review);
+        let style = if n > 0 {
+            Style::default().fg(theme.warning).add_modifier(Modifier::BOLD)
+        } else {
+            theme.muted()
+        };
+        let mut spans = vec![Span::styled(
+            t!("tui.count_review", locale = lang, n = n).to_string(),
+            style,
+        )];
+        if !key.is_empty() {
+            spans.push(Span::styled(format!(" ({key})"), theme.muted()));
+        }
+        spans
+    });
+    let word = |key: &str, n: usize| t!(key, locale = lang, n = n).to_string();
+    let build = |brand: bool, short: bool, all: bool| {
+        let mut spans = vec![if brand {
+            Span::styled(" Promptly ", theme.header())
+        } else {
+            Span::raw(" ")
+        }];
+        let (waiting, resolved) = if short {
+            ("tui.count_waiting_short", "tui.count_resolved_short")
+        } else {
+            ("tui.count_waiting", "tui.count_resolved")
+        };
+        let mut parts = vec![
+            vec![Span::raw(word("tui.count_open", c.open))],
+            vec![Span::styled(
+                word("tui.count_warning", c.warning),
+                Style::default().fg(theme.warning),
+            )],
+            vec![Span::styled(
+                word("tui.count_breached", c.breached),
+                Style::default().fg(theme.breached).add_modifier(Modifier::BOLD),
+            )],
+            vec![Span::raw(word(waiting, c.waiting))],
+            vec![Span::raw(word(resolved, c.resolved))],
+        ];
+        if !all {
+            // The narrowest: only what needs acting on.
+            parts = parts.drain(1..3).collect();
+        }
+        for (i, part) in parts.into_iter().chain(review.clone()).enumerate() {
+            if i > 0 {
+                spans.push(Span::styled(" · ", theme.muted()));
+            }
+            spans.extend(part);
+        }
+        Line::from(spans)
+    };
+    [(true, false, true), (true, true, true), (false, true, true)]
+        .into_iter()
+        .map(|(brand, short, all)| build(brand, short, all))
+        .find(|l| l.width() <= width as usize)
+        .unwrap_or_else(|| build(false, true, false))
+}
+
+/// The bottom line of a screen: the current notice (cut to leave room, with the key that shows
+/// it whole) followed by as many of the key hints in `fallback` as still fit; the row position
+/// ("3/17") at the right when it fits.
 pub fn status_line(
     app: &App,
     now: DateTime<Utc>,
@@ -154,20 +183,58 @@ pub fn status_line(
     frame: &mut Frame,
 ) {
     let theme = &app.theme;
-    let text = match app.notice_at(now) {
-        Some(n) => Line::from(Span::styled(
-            format!(" {}", n.text),
-            if n.error {
+    let pos = position.map(|(at, n)| t!("tui.rows", locale = app.lang, at = at, n = n).to_string());
+    let room = (area.width as usize).saturating_sub(pos.as_ref().map_or(0, |p| p.width() + 1));
+    let mut spans = match app.notice_at(now) {
+        Some(n) => {
+            let style = if n.error {
                 theme.error()
             } else {
                 Style::default().fg(theme.ok)
-            },
-        )),
-        None => fallback,
+            };
+            let behind = app.notices_behind(now);
+            let key = app.keymap.keys_for(app.context(), Action::Notices);
+            let key = key.split('/').next().unwrap_or("");
+            let text = format!(" {}", n.text);
+            // The notice may take most of the line, never all of it: the hints stay.
+            let most = (room * 3 / 5).max(room.min(24));
+            let mut spans = Vec::new();
+            if text.width() + usize::from(behind > 0) * 5 <= most || key.is_empty() {
+                spans.push(Span::styled(fit(&text, text.width().min(most)), style));
+                if behind > 0 {
+                    spans.push(Span::styled(format!(" (+{behind})"), theme.muted()));
+                }
+            } else {
+                let more = format!(" ({})", t!("tui.notice_more", locale = app.lang, key = key));
+                let keep = most.saturating_sub(more.width());
+                spans.push(Span::styled(fit(&text, keep), style));
+                spans.push(Span::styled(more, theme.muted()));
+            }
+            let used: usize = spans.iter().map(|s| s.content.width()).sum();
+            let mut budget = room.saturating_sub(used + 3);
+            let hints: Vec<Span<'static>> = fallback.spans.into_iter().skip(1).collect();
+            let mut kept = Vec::new();
+            // Hints come as key, words, separator: keep whole pairs while they fit.
+            for chunk in hints.chunks(3) {
+                let need: usize = chunk.iter().take(2).map(|s| s.content.width()).sum();
+                if need > budget {
+                    break;
+                }
+                budget = budget.saturating_sub(chunk.iter().map(|s| s.content.width()).sum());
+                kept.extend(chunk.iter().cloned());
+            }
+            while kept.last().is_some_and(|s| s.content.trim() == "·") {
+                kept.pop();
+            }
+            if !kept.is_empty() {
+                spans.push(Span::styled(" │ ", theme.muted()));
+                spans.extend(kept);
+            }
+            spans
+        }
+        None => fallback.spans,
     };
-    let mut spans = text.spans;
-    if let Some((at, n)) = position {
-        let pos = t!("tui.rows", locale = app.lang, at = at, n = n).to_string();
+    if let Some(pos) = pos {
         let used: usize = spans.iter().map(|s| s.content.width()).sum();
         let pad = (area.width as usize).saturating_sub(used + pos.width() + 1);
         if pad > 0 {

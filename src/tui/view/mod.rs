@@ -3,5 +3,6 @@
 pub mod board;
 pub mod dashboard;
 pub mod help;
+pub mod notices;
 pub mod review;
 pub mod ticket;

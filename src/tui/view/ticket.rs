@@ -4,7 +4,7 @@
 use super::board::hints;
 use crate::domain::policy::Policy;
 use crate::domain::sla::ClockState;
-use crate::domain::text::{countdown, fit, sanitize, sanitize_line};
+use crate::domain::text::{countdown, fit, sanitize, sanitize_line, wrap};
 use crate::t;
 use crate::tui::app::{App, Live, TicketScreen};
 use crate::tui::keymap::{Action, Context};
@@ -187,9 +187,13 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
     if !tk.description.trim().is_empty() {
         let first = sanitize_line(tk.description.lines().next().unwrap_or(""));
         let more = if tk.description.lines().count() > 1 { " …" } else { "" };
+        let label = format!(" {}: ", l("tui.description"));
+        // Cut whole with a mark: the full text heads the log below.
+        let room = (area.width as usize).saturating_sub(label.width());
+        let shown = fit(&format!("{first}{more}"), room);
         details.push(Line::from(vec![
-            Span::styled(format!(" {}: ", l("tui.description")), theme.muted()),
-            Span::raw(format!("{first}{more}")),
+            Span::styled(label, theme.muted()),
+            Span::raw(shown.trim_end().to_string()),
         ]));
     }
     let details_h = (details.len() as u16 + 1).min(rest);
@@ -212,6 +216,19 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
         let inner = block.inner(log_area);
         frame.render_widget(block, log_area);
         let mut lines = Vec::new();
+        let body_w = (inner.width as usize).saturating_sub(5).max(1);
+        // The whole description heads the timeline (the details show its first line): the
+        // log opens on its newest end, and scrolling back reaches the description.
+        let description = sanitize(tk.description.trim_end());
+        if !description.trim().is_empty() {
+            lines.push(Line::from(Span::styled(
+                format!(" {}", l("tui.description")),
+                Style::default().add_modifier(Modifier::BOLD),
+            )));
+            for piece in wrap(&description, body_w) {
+                lines.push(Line::from(vec![Span::styled("   │ ", theme.muted()), Span::raw(piece)]));
+            }
+        }
         if screen.view.log.is_empty() {
             lines.push(Line::from(Span::styled(format!(" {}", l("tui.no_log")), theme.muted())));
         }
@@ -227,8 +244,9 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
                     Style::default().add_modifier(Modifier::BOLD),
                 ),
             ]));
-            for body in sanitize(&crate::words::events::body(entry, lang)).lines() {
-                for piece in wrap(body, (inner.width as usize).saturating_sub(5).max(1)) {
+            let body = sanitize(&crate::words::events::body(entry, lang));
+            if !body.is_empty() {
+                for piece in wrap(&body, body_w) {
                     lines.push(Line::from(vec![Span::styled("   │ ", theme.muted()), Span::raw(piece)]));
                 }
             }
@@ -277,25 +295,4 @@ const LEFT_W: usize = 24;
 /// Local time of the shop, as people there read it.
 pub fn local(t: DateTime<Utc>, tz: Tz) -> String {
     t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
-}
-
-/// `s` cut into pieces at most `width` display columns wide (one line each).
-fn wrap(s: &str, width: usize) -> Vec<String> {
-    use unicode_width::UnicodeWidthChar;
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut used = 0;
-    for c in s.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > width && !cur.is_empty() {
-            out.push(std::mem::take(&mut cur));
-            used = 0;
-        }
-        cur.push(c);
-        used += w;
-    }
-    if !cur.is_empty() || out.is_empty() {
-        out.push(cur);
-    }
-    out
 }
