@@ -61,8 +61,7 @@ pub enum Command {
     },
 }
 
-/// How far back a purchase date may go (a typo in the year, not a real purchase, beyond it).
-pub const PURCHASE_YEARS: u32 = 20;
+pub use crate::domain::ticket::PURCHASE_YEARS;
 
 /// Why a field cannot be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
