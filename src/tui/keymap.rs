@@ -1,6 +1,7 @@
 //! Keys to actions, per context. The defaults live in one table; `[keys]` in the config file
 //! rebinds actions by name; the help overlay and the footer hints are generated from it.
 
+use crate::t;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -296,7 +297,8 @@ impl Key {
                 let mut chars = rest.chars();
                 match (chars.next(), chars.next()) {
                     (Some(c), None) => KeyCode::Char(if ctrl { c.to_ascii_lowercase() } else { c }),
-                    _ => return Err(format!("'{}' is not a key", crate::domain::text::sanitize_line(t))),
+                    // The word that is not a key, for the caller to say so in the reader's words.
+                    _ => return Err(crate::domain::text::sanitize_line(t)),
                 }
             }
         };
@@ -465,15 +467,13 @@ impl Keymap {
     /// The defaults with `[keys]` applied: `action = "key"` or `"key1, key2"` replaces that
     /// action's keys in every context where it is bound. Returns the problems found (unknown
     /// action, bad key, a plain letter for a text context) alongside the usable keymap.
-    pub fn with_overrides(overrides: &BTreeMap<String, String>) -> (Keymap, Vec<String>) {
+    pub fn with_overrides(overrides: &BTreeMap<String, String>, lang: &str) -> (Keymap, Vec<String>) {
         let mut map = Keymap::default();
         let mut problems = Vec::new();
         for (name, keys) in overrides {
             let Some(action) = Action::from_name(name) else {
-                problems.push(format!(
-                    "[keys] {}: unknown action",
-                    crate::domain::text::sanitize_line(name)
-                ));
+                let name = crate::domain::text::sanitize_line(name);
+                problems.push(t!("tui.config.unknown_action", locale = lang, name = name).to_string());
                 continue;
             };
             let parsed: Result<Vec<Key>, String> = keys.split(',').map(Key::parse).collect();
@@ -481,7 +481,7 @@ impl Keymap {
                 Ok(p) if !p.is_empty() => p,
                 Ok(_) => continue,
                 Err(e) => {
-                    problems.push(format!("[keys] {name}: {e}"));
+                    problems.push(t!("tui.config.not_a_key", locale = lang, name = name, key = e).to_string());
                     continue;
                 }
             };
@@ -495,7 +495,7 @@ impl Keymap {
                 for key in &parsed {
                     if ctx.takes_text() && key.is_text() {
                         // Said once, however many text contexts bind the action.
-                        let problem = format!("[keys] {name}: '{key}' would be typed into the text field");
+                        let problem = t!("tui.config.typed_key", locale = lang, name = name, key = key).to_string();
                         if !problems.contains(&problem) {
                             problems.push(problem);
                         }
@@ -594,13 +594,30 @@ mod tests {
         o.insert("submit".to_string(), "ctrl-enter, z".to_string());
         o.insert("fly".to_string(), "f".to_string());
         o.insert("log".to_string(), "shift-ctrl-what".to_string());
-        let (map, problems) = Keymap::with_overrides(&o);
+        let (map, problems) = Keymap::with_overrides(&o, "en");
         assert_eq!(map.lookup(Context::Board, key('a')), Some(Action::New));
         assert_eq!(map.lookup(Context::Board, key('n')), None);
         assert_eq!(map.lookup(Context::Board, Key::ctrl('q')), Some(Action::Quit));
         assert_eq!(map.lookup(Context::Board, key('Q')), Some(Action::Quit));
         assert_eq!(map.lookup(Context::Form, key('z')), None);
         assert_eq!(problems.len(), 3, "each problem once: {problems:?}");
+    }
+
+    #[test]
+    fn config_problems_are_said_in_the_readers_language() {
+        let mut o = BTreeMap::new();
+        o.insert("fly".to_string(), "f".to_string());
+        o.insert("log".to_string(), "shift-ctrl-what".to_string());
+        o.insert("submit".to_string(), "z".to_string());
+        let (_, problems) = Keymap::with_overrides(&o, "zh-CN");
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        for p in &problems {
+            assert!(p.starts_with("配置 [keys]"), "{p}");
+            assert!(
+                !p.contains("action") && !p.contains("key ") && !p.contains("typed"),
+                "{p}"
+            );
+        }
     }
 
     #[test]
