@@ -28,6 +28,15 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> u8 {
         }
     };
     let lang = crate::app::config::pick_language(cli.lang.as_deref(), None);
+    // A language Promptly lacks goes on in English, said once in both languages.
+    if let Some(tag) = cli.lang.as_deref()
+        && crate::app::config::supported_language(tag).is_none()
+    {
+        let tag = sanitize(tag);
+        for locale in crate::words::catalogue::LANGUAGES {
+            eprintln!("{}", crate::t!("input.unknown_lang", locale = locale, tag = tag));
+        }
+    }
     let setup = match Setup::new(cli.options()) {
         Ok(setup) => setup,
         Err(e) => return fail(&e, lang),

@@ -87,20 +87,34 @@ pub fn default_policy_path() -> Option<PathBuf> {
 }
 
 /// `en` or `zh-CN` from an explicit choice, else the config, else LC_ALL / LC_MESSAGES / LANG.
+/// A chosen language Promptly does not have (`fr`, `zh-TW`) is English (`run` warns); the
+/// environment's `zh*` locales read Simplified Chinese as before, any other locale English.
 pub fn pick_language(flag: Option<&str>, config: Option<&str>) -> &'static str {
+    if let Some(chosen) = flag.or(config) {
+        return supported_language(chosen).unwrap_or("en");
+    }
     let env = ["LC_ALL", "LC_MESSAGES", "LANG"]
         .iter()
         .filter_map(|k| std::env::var(k).ok())
-        .find(|v| !v.is_empty());
-    let wanted = flag
-        .map(str::to_string)
-        .or_else(|| config.map(str::to_string))
-        .or(env)
+        .find(|v| !v.is_empty())
         .unwrap_or_default();
-    if wanted.to_lowercase().starts_with("zh") {
+    if env.to_lowercase().starts_with("zh") {
         "zh-CN"
     } else {
         "en"
+    }
+}
+
+/// The language a `--lang` or config value names, if Promptly has it: `en` and its regions,
+/// `zh`, `zh-CN`, `zh-Hans` and `zh-SG` (Simplified); `None` for `fr`, `zh-TW`, `zh-Hant`.
+pub fn supported_language(tag: &str) -> Option<&'static str> {
+    // "zh_CN.UTF-8" is a locale name: the part before the dot is the language tag.
+    let tag = tag.split('.').next().unwrap_or("").trim().replace('_', "-").to_lowercase();
+    let mut parts = tag.split('-');
+    match (parts.next(), parts.next()) {
+        (Some("en"), _) => Some("en"),
+        (Some("zh"), None | Some("cn" | "hans" | "sg" | "my")) => Some("zh-CN"),
+        _ => None,
     }
 }
 
@@ -140,6 +154,12 @@ mod tests {
         assert_eq!(pick_language(Some("zh"), Some("en")), "zh-CN");
         assert_eq!(pick_language(Some("en"), Some("zh-CN")), "en");
         assert_eq!(pick_language(None, Some("zh_CN.UTF-8")), "zh-CN");
+        // Languages Promptly does not have are English (with a warning from `run`).
+        assert_eq!(pick_language(Some("fr"), None), "en");
+        assert_eq!(pick_language(Some("zh-TW"), None), "en");
+        assert_eq!(pick_language(Some("zh-Hant"), Some("zh-CN")), "en");
+        assert_eq!(pick_language(Some("zh-Hans"), None), "zh-CN");
+        assert_eq!(supported_language("en-GB"), Some("en"));
     }
 
     #[test]

@@ -338,19 +338,23 @@ fn parse_wall_duration(s: &str) -> Result<chrono::Duration, String> {
     };
     let mut total = 0i64;
     let mut number = String::new();
-    for c in s.trim().chars() {
+    let mut rest = s.trim();
+    while let Some(c) = rest.chars().next() {
         if c.is_ascii_digit() {
             number.push(c);
+            rest = &rest[1..];
             continue;
         }
         let n: i64 = number.parse().map_err(|_| bad())?;
         number.clear();
-        let unit = match c {
+        // Chinese units too ("2天", "1小时30分钟"), as the zh board writes countdowns.
+        let (letter, len) = crate::domain::target::unit_at(rest).ok_or_else(bad)?;
+        rest = &rest[len..];
+        let unit = match letter {
             'd' => 86_400,
             'h' => 3_600,
             'm' => 60,
-            's' => 1,
-            _ => return Err(bad()),
+            _ => 1,
         };
         total = n
             .checked_mul(unit)
@@ -377,6 +381,9 @@ mod tests {
     fn wall_durations_parse() {
         assert_eq!(parse_wall_duration("1h30m").unwrap(), chrono::Duration::minutes(90));
         assert!(parse_wall_duration("soon").is_err());
+        assert_eq!(parse_wall_duration("2天").unwrap(), chrono::Duration::days(2));
+        assert_eq!(parse_wall_duration("26天5小时").unwrap(), chrono::Duration::hours(26 * 24 + 5));
+        assert_eq!(parse_wall_duration("1小时30分钟").unwrap(), chrono::Duration::minutes(90));
         assert!(parse_wall_duration("5").is_err());
         assert!(parse_wall_duration("99999999999d").is_err());
         assert!(parse_wall_duration("99999999999999999999d").is_err());

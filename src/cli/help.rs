@@ -29,6 +29,10 @@ fn text(key: &str, lang: &str) -> Option<String> {
 
 fn localize(mut cmd: Command, key: &str, lang: &str, root: bool) -> Command {
     let zh = lang == "zh-CN";
+    if zh {
+        // clap wraps only at ASCII spaces, which Chinese text lacks: `render` wraps instead.
+        cmd = cmd.term_width(0);
+    }
     if let Some(about) = text(&format!("{key}.about"), lang) {
         cmd = cmd.about(about).long_about(None);
     }
@@ -143,10 +147,82 @@ pub fn render(e: &clap::Error, lang: &str) -> String {
         return text;
     }
     match e.kind() {
-        ErrorKind::DisplayHelp | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => clap_words(&text),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            wrap_help(&clap_words(&text), help_width())
+        }
         ErrorKind::DisplayVersion => text,
         _ => error(e),
     }
+}
+
+/// Columns for help, as clap picks them: the terminal's, else `COLUMNS`, else 100.
+fn help_width() -> usize {
+    terminal_size::terminal_size()
+        .map(|(w, _)| usize::from(w.0))
+        .or_else(|| std::env::var("COLUMNS").ok()?.parse().ok())
+        .unwrap_or(100)
+        .max(40)
+}
+
+/// A help page with every line at most `width` display columns (CJK counted as two): a long
+/// line breaks between words or ideographs and goes on under its own text column (the help
+/// beside an option, or the line's indentation).
+pub fn wrap_help(help: &str, width: usize) -> String {
+    use crate::domain::text::{width_of, wrap};
+    let mut out = Vec::new();
+    for line in help.split('\n') {
+        if width_of(line) <= width {
+            out.push(line.to_string());
+            continue;
+        }
+        let lead = line.len() - line.trim_start().len();
+        // The text column: after the gap of two or more spaces that ends an option or command.
+        let column = line[lead..]
+            .find("  ")
+            .map(|gap| {
+                let after = &line[lead + gap..];
+                lead + gap + after.len() - after.trim_start().len()
+            })
+            .filter(|c| width_of(&line[..*c]) * 5 <= width * 2)
+            .unwrap_or(lead);
+        let indent = " ".repeat(width_of(&line[..column]));
+        for (i, part) in wrap(&line[column..], width.saturating_sub(indent.len()).max(20)).into_iter().enumerate() {
+            let head = if i == 0 { &line[..column] } else { indent.as_str() };
+            out.push(format!("{head}{part}"));
+        }
+    }
+    out.join("\n")
+}
+
+/// The man page in `lang`. clap_mangen writes its section headings in English and has no way
+/// to name them, so in Chinese the rendered headings are swapped for the catalogue's.
+pub fn man(lang: &str) -> std::io::Result<String> {
+    let mut cmd = command(lang);
+    let zh = lang == "zh-CN";
+    if zh {
+        let commands = t!("help.value.command", locale = lang);
+        cmd = cmd.subcommand_help_heading(commands.clone()).subcommand_value_name(commands);
+        // clap adds `help` when it builds the command; its about is clap's English.
+        cmd.build();
+        cmd = cmd.mut_subcommand("help", |sub| sub.about(t!("help.help.about", locale = lang)));
+    }
+    let mut out = Vec::new();
+    clap_mangen::Man::new(cmd).render(&mut out)?;
+    let page = String::from_utf8_lossy(&out).into_owned();
+    if !zh {
+        return Ok(page);
+    }
+    let headings = ["name", "synopsis", "description", "options", "extra", "version", "authors"];
+    let lines = page.lines().map(|line| {
+        let heading = line.strip_prefix(".SH ").and_then(|h| {
+            headings
+                .iter()
+                .find(|k| k.eq_ignore_ascii_case(h))
+                .map(|k| format!(".SH {}", t!(format!("help.manpage.{k}"), locale = lang)))
+        });
+        heading.unwrap_or_else(|| line.to_string())
+    });
+    Ok(lines.collect::<Vec<_>>().join("\n") + "\n")
 }
 
 /// clap's fixed words in a help page it rendered, in Chinese.

@@ -119,9 +119,11 @@ fn dispatch(setup: &Setup, command: Command) -> Result<()> {
             );
             Ok(())
         }
-        Command::Man => clap_mangen::Man::new(help::command(setup.lang))
-            .render(&mut std::io::stdout())
-            .map_err(|e| CliError::failed(e.to_string())),
+        Command::Man => {
+            let page = help::man(setup.lang).map_err(|e| CliError::failed(e.to_string()))?;
+            print!("{page}");
+            Ok(())
+        }
     }
 }
 

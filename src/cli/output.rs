@@ -296,7 +296,7 @@ pub fn print_view(v: &TicketView, desk: &Desk) {
     let sep = t!("cli.label_sep");
     println!("#{}  {}", tk.id, sanitize_line(&tk.title));
     println!(
-        "{}{sep}{}   {}{sep}{}   {}{sep}{}   {}{sep}{}   {}{sep}{}   v{}",
+        "{}{sep}{}   {}{sep}{}   {}{sep}{}   {}{sep}{}   {}{sep}{}   {}",
         t!("col.status"),
         status_label(tk.status),
         t!("col.priority"),
@@ -307,7 +307,7 @@ pub fn print_view(v: &TicketView, desk: &Desk) {
         t!(format!("complexity.{}", tk.complexity.slug())),
         t!("col.channel"),
         t!(format!("channel.{}", tk.channel.slug())),
-        tk.version
+        t!("cli.version_short", n = tk.version)
     );
     let c = &tk.customer;
     if !(c.name.is_empty() && c.phone.is_empty() && c.email.is_empty()) {

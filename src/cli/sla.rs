@@ -31,7 +31,10 @@ pub fn run(setup: &Setup, command: SlaCommand) -> Result<()> {
             let metric = setup.policy.metric_named(&metric).map_or(metric, |m| m.name.clone());
             let mut desk = setup.desk_for_write()?;
             desk.extend(id, None, &metric, &by, &reason)?;
-            println!("{}", t!("cli.extended", id = id, metric = metric, by = by.to_string()));
+            let lang = setup.lang;
+            let label = crate::words::metric(&setup.policy, &metric, lang);
+            let by = crate::words::explain::target(&by, lang);
+            println!("{}", t!("cli.extended", id = id, metric = label, by = by));
             Ok(())
         }
         SlaCommand::Recompute => {

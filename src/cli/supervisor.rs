@@ -179,7 +179,7 @@ fn print_breach_header() {
 /// One aligned line per breach: ticket, metric and cycle, deadline, how late, title.
 fn print_breach(desk: &Desk, b: &Breach, now: DateTime<Utc>) {
     let cycle = if b.cycle > 1 {
-        format!(" ({})", b.cycle)
+        crate::words::aside(&b.cycle.to_string(), crate::words::catalogue::locale())
     } else {
         String::new()
     };

@@ -1,6 +1,10 @@
 //! A service target: an amount of business time ("30m", "2h", "1h30m") or a number of working
 //! days ("3d", counted by PRC Civil Code art. 201-203, see `calendar::add_working_days`).
 //! Both units may not be mixed in one target: "1d2h" has no agreed meaning.
+//! Chinese units are read as their ASCII twins (`unit_at`): 天, 日, 工作日 and 个工作日 are
+//! working days like `d` (a target counts days on the business calendar), 小时, 时 and 工作小时
+//! are `h`, 分钟 and 分 are `m`, 秒 is `s`; so "1小时30分钟" and "2个工作日" parse, and every
+//! duration the zh screens show ("24小时", "2个工作小时") parses back.
 
 use std::fmt;
 use std::str::FromStr;
@@ -132,10 +136,9 @@ impl FromStr for Target {
                 return Err(bad(TargetProblem::NotATarget));
             }
             let number: u64 = rest[..digits].parse().map_err(|_| bad(TargetProblem::NumberTooLarge))?;
-            let unit = rest[digits..]
-                .chars()
-                .next()
-                .ok_or_else(|| bad(TargetProblem::NoUnit))?;
+            let after = &rest[digits..];
+            let first = after.chars().next().ok_or_else(|| bad(TargetProblem::NoUnit))?;
+            let (unit, unit_len) = unit_at(after).unwrap_or((first, first.len_utf8()));
             let Some(rank) = units.iter().position(|u| *u == unit) else {
                 return Err(bad(TargetProblem::UnknownUnit(unit)));
             };
@@ -152,7 +155,7 @@ impl FromStr for Target {
                 'm' => secs = secs.saturating_add(number.saturating_mul(60)),
                 _ => secs = secs.saturating_add(number),
             }
-            rest = &rest[digits + unit.len_utf8()..];
+            rest = &rest[digits + unit_len..];
         }
         match days {
             Some(_) if parts > 1 => Err(bad(TargetProblem::MixedDays)),
@@ -190,6 +193,37 @@ impl<'de> serde::Deserialize<'de> for Target {
     }
 }
 
+/// Unit words in both languages; the longest match wins ("个工作日" over "日", "分钟" over "分").
+const UNITS: [(&str, char); 17] = [
+    ("个工作小时", 'h'),
+    ("个工作日", 'd'),
+    ("工作小时", 'h'),
+    ("工作日", 'd'),
+    ("个小时", 'h'),
+    ("小时", 'h'),
+    ("分钟", 'm'),
+    ("天", 'd'),
+    ("日", 'd'),
+    ("时", 'h'),
+    ("分", 'm'),
+    ("秒", 's'),
+    ("d", 'd'),
+    ("h", 'h'),
+    ("m", 'm'),
+    ("s", 's'),
+    ("秒钟", 's'),
+];
+
+/// The unit at the start of `text` as its ASCII letter (d, h, m, s) and its length in bytes.
+/// `d` stands for days in both parsers: working days in a target, 24 hours in a wall duration.
+pub fn unit_at(text: &str) -> Option<(char, usize)> {
+    UNITS
+        .iter()
+        .filter(|(word, _)| text.starts_with(word))
+        .max_by_key(|(word, _)| word.len())
+        .map(|(word, unit)| (*unit, word.len()))
+}
+
 /// Seconds as "1h30m" ("0m" for zero, a leading '-' when negative).
 pub fn format_secs(secs: i64) -> String {
     let sign = if secs < 0 { "-" } else { "" };
@@ -224,6 +258,33 @@ mod tests {
         assert_eq!("90s".parse(), Ok(Target::Business(90)));
         assert_eq!("3d".parse(), Ok(Target::WorkingDays(3)));
         assert_eq!("72H".parse(), Ok(Target::Business(72 * 3600)));
+    }
+
+    #[test]
+    fn parses_chinese_units_as_their_ascii_twins() {
+        let p = |s: &str| s.parse::<Target>();
+        assert_eq!(p("30分钟"), Ok(Target::Business(1800)));
+        assert_eq!(p("30分"), Ok(Target::Business(1800)));
+        assert_eq!(p("2小时"), Ok(Target::Business(7200)));
+        assert_eq!(p("2个小时"), Ok(Target::Business(7200)));
+        assert_eq!(p("2时"), Ok(Target::Business(7200)));
+        assert_eq!(p("1小时30分钟"), Ok(Target::Business(5400)));
+        assert_eq!(p("3小时05分钟"), Ok(Target::Business(3 * 3600 + 300)));
+        assert_eq!(p("2工作小时"), Ok(Target::Business(7200)));
+        assert_eq!(p("1个工作小时30分钟"), Ok(Target::Business(5400)));
+        assert_eq!(p("90秒"), Ok(Target::Business(90)));
+        // Days in a target are working days, as `d` is.
+        for days in ["1天", "1日", "1工作日", "1个工作日", "1d"] {
+            assert_eq!(p(days), Ok(Target::WorkingDays(1)), "{days}");
+        }
+        assert_eq!(p("2个工作日"), Ok(Target::WorkingDays(2)));
+        assert_eq!(p("1h30分钟"), Ok(Target::Business(5400)));
+        let err = |s: &str| p(s).unwrap_err().problem;
+        assert_eq!(err("1天2小时"), TargetProblem::MixedDays);
+        assert_eq!(err("30分钟1小时"), TargetProblem::UnitOrder);
+        assert_eq!(err("1小时1时"), TargetProblem::UnitTwice('h'));
+        assert_eq!(err("2周"), TargetProblem::UnknownUnit('周'));
+        assert_eq!(err("2"), TargetProblem::NoUnit);
     }
 
     #[test]

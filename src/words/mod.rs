@@ -17,6 +17,16 @@ use crate::domain::policy::Policy;
 use crate::domain::text::sanitize_line;
 use crate::t;
 
+/// `text` as an aside: " (R)" in English, "（R）" in Chinese (full-width, no space).
+pub fn aside(text: &str, lang: &str) -> String {
+    t!("punct.aside", locale = lang, text = text).to_string()
+}
+
+/// Items as a list: "#1, #2" in English, "#1、#2" in Chinese.
+pub fn list(items: &[String], lang: &str) -> String {
+    items.join(&t!("refusal.separator", locale = lang))
+}
+
 /// A vocabulary word ("priority", "urgent") from the catalogue.
 pub fn word(group: &str, slug: &str, lang: &str) -> String {
     t!(format!("{group}.{slug}"), locale = lang).to_string()

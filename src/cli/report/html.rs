@@ -121,7 +121,12 @@ pub(super) fn html(desk: &Desk, r: &Report) -> String {
     o.push('\n');
 
     for (heading, extra, lines, total) in sections(desk, r) {
-        let _ = writeln!(o, "<h2>{} ({total})</h2>", h(&heading));
+        let _ = writeln!(
+            o,
+            "<h2>{}{}</h2>",
+            h(&heading),
+            crate::words::aside(&total.to_string(), crate::words::catalogue::locale())
+        );
         if lines.is_empty() {
             let _ = writeln!(o, "<p class=\"muted\">{}</p>", h(&t!("report.none")));
             continue;

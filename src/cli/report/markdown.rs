@@ -56,7 +56,12 @@ pub(super) fn markdown(desk: &Desk, r: &Report) -> String {
         );
     }
     for (heading, extra, lines, total) in sections(desk, r) {
-        let _ = writeln!(o, "\n## {} ({total})\n", md(&heading));
+        let _ = writeln!(
+            o,
+            "\n## {}{}\n",
+            md(&heading),
+            crate::words::aside(&total.to_string(), crate::words::catalogue::locale())
+        );
         if lines.is_empty() {
             let _ = writeln!(o, "{}", t!("report.none"));
             continue;

@@ -75,10 +75,11 @@ pub(super) fn title(desk: &Desk, r: &Report) -> String {
         PeriodKind::Week => format!("{} – {}", p.first.format("%Y-%m-%d"), p.last.format("%Y-%m-%d")),
         PeriodKind::Month => p.first.format("%Y-%m").to_string(),
     };
+    let tz = desk.policy().shop_calendar().tz().name();
     format!(
-        "{} {when} ({})",
+        "{} {when}{}",
         t!(format!("report.title.{}", p.kind.slug())),
-        desk.policy().shop_calendar().tz().name()
+        crate::words::aside(tz, crate::words::catalogue::locale())
     )
 }
 
@@ -94,7 +95,14 @@ pub(super) fn summary(r: &Report) -> Vec<(String, String)> {
         (t!("report.reopened").to_string(), k.reopened.to_string()),
         (
             t!("report.resolution_rate").to_string(),
-            format!("{} ({}/{})", pct(k.resolution_rate()), k.opened_now_resolved, k.opened),
+            format!(
+                "{}{}",
+                pct(k.resolution_rate()),
+                crate::words::aside(
+                    &format!("{}/{}", k.opened_now_resolved, k.opened),
+                    crate::words::catalogue::locale()
+                )
+            ),
         ),
         (
             t!("report.first_response").to_string(),
@@ -170,7 +178,11 @@ fn breach_lines(desk: &Desk, list: &[Breach], extra: impl Fn(usize) -> String) -
         .map(|(i, b)| Line {
             ticket: format!("#{}", b.ticket_id),
             metric: if b.cycle > 1 {
-                format!("{} ({})", metric_label(desk, &b.metric), b.cycle)
+                format!(
+                    "{}{}",
+                    metric_label(desk, &b.metric),
+                    crate::words::aside(&b.cycle.to_string(), crate::words::catalogue::locale())
+                )
             } else {
                 metric_label(desk, &b.metric)
             },

@@ -45,7 +45,11 @@ pub(super) fn text(desk: &Desk, r: &Report) -> String {
         );
     }
     for (heading, _extra, lines, total) in sections(desk, r) {
-        let _ = writeln!(o, "\n{heading} ({total})");
+        let _ = writeln!(
+            o,
+            "\n{heading}{}",
+            crate::words::aside(&total.to_string(), crate::words::catalogue::locale())
+        );
         if lines.is_empty() {
             let _ = writeln!(o, "  {}", t!("report.none"));
         }

@@ -175,7 +175,7 @@ fn run(command: &Command, desk: &mut Desk, lang: &str) -> Result<(i64, String), 
                 locale = lang,
                 id = ticket.id,
                 metric = label,
-                by = by.to_string()
+                by = crate::words::explain::target(by, lang)
             );
             Ok((ticket.id, text.to_string()))
         }

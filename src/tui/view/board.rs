@@ -171,7 +171,7 @@ pub fn header(app: &App, width: u16) -> Line<'static> {
             style,
         )];
         if !key.is_empty() {
-            spans.push(Span::styled(format!(" ({key})"), theme.muted()));
+            spans.push(Span::styled(crate::words::aside(&key, lang), theme.muted()));
         }
         spans
     });
@@ -250,10 +250,13 @@ pub fn status_line(
             if text.width() + usize::from(behind > 0) * 5 <= most || key.is_empty() {
                 spans.push(Span::styled(fit(&text, text.width().min(most)), style));
                 if behind > 0 {
-                    spans.push(Span::styled(format!(" (+{behind})"), theme.muted()));
+                    spans.push(Span::styled(
+                        crate::words::aside(&format!("+{behind}"), app.lang),
+                        theme.muted(),
+                    ));
                 }
             } else {
-                let more = format!(" ({})", t!("tui.notice_more", locale = app.lang, key = key));
+                let more = crate::words::aside(&t!("tui.notice_more", locale = app.lang, key = key), app.lang);
                 let keep = most.saturating_sub(more.width());
                 spans.push(Span::styled(fit(&text, keep), style));
                 spans.push(Span::styled(more, theme.muted()));

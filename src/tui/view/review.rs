@@ -31,7 +31,7 @@ pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
     ];
     if r.rows.len() < total {
         head.push(Span::styled(
-            format!(" ({})", t!("tui.limited", locale = lang, n = r.rows.len())),
+            crate::words::aside(&t!("tui.limited", locale = lang, n = r.rows.len()), lang),
             theme.muted(),
         ));
     }

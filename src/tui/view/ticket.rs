@@ -150,9 +150,9 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
                 t!(format!("clock.{}", state_key.slug()), locale = lang).to_string()
             };
             if !c.extended.is_empty() {
-                state.push_str(&format!(
-                    " ({})",
-                    t!("tui.extended", locale = lang, by = sanitize_line(&c.extended))
+                state.push_str(&crate::words::aside(
+                    &t!("tui.extended", locale = lang, by = crate::words::explain::target_text(&c.extended, lang)),
+                    lang,
                 ));
             }
             let left_text = if live == Live::None && c.is_withdrawn() {
