@@ -191,8 +191,21 @@ fn problems(text: &str, english: &BTreeSet<String>, allowed: &BTreeSet<String>, 
         }
         (j >= 0 && (j as usize) < chars.len()).then(|| chars[j as usize])
     };
+    // Lines with Chinese in them: ASCII parentheses and list commas there read as English
+    // ("待认定 51 (R)", "0.0% (0/4)", "#170, #172"), even with no ideograph right beside them.
+    let mut chinese_line = Vec::with_capacity(chars.len());
+    for line in text.split('\n') {
+        let cjk = line.chars().any(is_cjk);
+        chinese_line.extend(line.chars().map(|_| cjk));
+        chinese_line.push(cjk);
+    }
     for (i, c) in chars.iter().enumerate() {
-        if ",:;()!?".contains(*c) && neighbour(i, -1).is_some_and(is_cjk) && neighbour(i, 1).is_some_and(is_cjk) {
+        let beside_cjk = neighbour(i, -1).is_some_and(is_cjk) || neighbour(i, 1).is_some_and(is_cjk);
+        let list_comma = *c == ',' && chars.get(i + 1) == Some(&' ');
+        let in_chinese = chinese_line[i] && ("()".contains(*c) || list_comma);
+        let between_cjk = neighbour(i, -1).is_some_and(is_cjk) && neighbour(i, 1).is_some_and(is_cjk);
+        // The board's breach marks ("处理中   !!") are signs, not punctuation.
+        if ",:;()!?".contains(*c) && between_cjk || ",;()".contains(*c) && (beside_cjk || !syntax && in_chinese) {
             let around: String = chars[i.saturating_sub(6)..(i + 6).min(chars.len())].iter().collect();
             out.push(format!("half-width {c:?} in {around:?}"));
         }
@@ -233,6 +246,13 @@ fn the_checks_catch_what_the_issue_saw() {
         "-25d10h",
         "状态: 已关闭",
         "登记(一般,投诉,复杂)",
+        // The tester's report of 2026-12-03 (item 9).
+        "待认定 51 (R)",
+        "请先修正标出的字段。 (+1)",
+        "已自动关闭：#170, #172。",
+        "服务日报 2026-12-03 (Asia/Shanghai)",
+        "问题解决率  0.0% (0/4)",
+        "当前超时 (22)",
     ] {
         assert!(!problems(seen, &english, &none, false).is_empty(), "{seen}");
     }
@@ -477,4 +497,122 @@ fn chinese_cli_output_and_errors_hold_no_english() {
         check(&args.join(" "), &text, true, &mut failures);
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The tester's report of 2026-12-03: durations typed in Chinese, the names in usage errors
+/// and `--help`, help wrapped to the terminal, the man page, spacing in messages, unknown
+/// languages.
+#[test]
+fn chinese_typed_durations_help_man_and_languages() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    std::fs::write(dir.path().join("config.toml"), "author = \"小王\"\n").unwrap();
+    drop(desk(&db));
+    let now = ["--now", "2026-11-24T10:00:00+08:00"];
+    let run = |lang: &str, args: &[&str]| {
+        let out = common::promptly(&db, lang)
+            .env("COLUMNS", "80")
+            .args(now)
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    // Durations as the zh screens write them parse: working days for a day metric, business
+    // time for an hour one; and `list --due-within` reads a countdown ("26天5小时").
+    for (args, shown) in [
+        (
+            &["sla", "extend", "2", "resolution", "--by", "1天", "--reason", "等配件"][..],
+            "1个工作日",
+        ),
+        (
+            &[
+                "sla",
+                "extend",
+                "2",
+                "resolution",
+                "--by",
+                "1个工作日",
+                "--reason",
+                "等配件",
+            ],
+            "1个工作日",
+        ),
+        (&["list", "--due-within", "26天5小时"], ""),
+    ] {
+        let (code, out, err) = run("zh-CN", args);
+        assert_eq!(code, Some(0), "{args:?}: {out}{err}");
+        assert!(out.contains(shown), "{args:?}: {out}");
+    }
+    let due = |target: &str| {
+        run(
+            "zh-CN",
+            &["sla", "due", "--from", "2026-11-24 10:00", "--target", target],
+        )
+    };
+    let (code, ascii, err) = due("1h30m");
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(due("1小时30分钟").1, ascii);
+    assert_eq!(due("2天").1, due("2d").1);
+    let (code, _, err) = run("zh-CN", &["sla", "extend", "2", "plan", "--by", "2周", "--reason", "x"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("未知单位“周”") && err.contains("30分钟、2小时"), "{err}");
+    // No space inside a Chinese sentence around a status or an amount.
+    let (code, out, _) = run("zh-CN", &["status", "1", "waiting", "--note", "等回复"]);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("状态为“等待客户”"), "{out}");
+    let (code, _, err) = run(
+        "zh-CN",
+        &["sla", "extend", "2", "resolution", "--by", "3天", "--reason", "x"],
+    );
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("已延期2个工作日，再延期3个工作日将超出"), "{err}");
+    // A usage error names the argument in Chinese, not by its field name.
+    let (code, _, err) = run("zh-CN", &["report", "yearly"]);
+    assert_eq!(code, Some(2));
+    assert!(!err.contains("period") && err.contains("期间"), "{err}");
+    // `--help`: placeholders in Chinese, lines within the terminal (CJK counted as two).
+    for path in [&["list"][..], &["demo"], &["completions"], &["new"], &["edit"], &[]] {
+        let (_, help, _) = run("zh-CN", &[path, &["--help"]].concat());
+        for line in help.lines() {
+            assert!(promptly::domain::text::width_of(line) <= 80, "{path:?}: {line:?}");
+            assert!(
+                !line.starts_with(|c: char| "，。、；：）］".contains(c)),
+                "{path:?}: {line:?}"
+            );
+        }
+        assert!(
+            !help.contains("<STATUS>") && !help.contains("<OPEN>") && !help.contains("<SHELL>"),
+            "{help}"
+        );
+    }
+    // The man page's headings and clap's own `help` line are Chinese.
+    let (code, man, _) = run("zh-CN", &["man"]);
+    assert_eq!(code, Some(0));
+    for english in [
+        ".SH NAME",
+        ".SH SYNOPSIS",
+        ".SH OPTIONS",
+        "subcommands",
+        "Print this message",
+    ] {
+        assert!(!man.contains(english), "{english} in the zh man page");
+    }
+    assert!(man.contains(".SH 名称") && man.contains(".SH 选项"), "{man}");
+    // A language Promptly lacks: a warning in both languages, then English.
+    for tag in ["fr", "zh-TW"] {
+        let (code, out, err) = run(tag, &["list"]);
+        assert_eq!(code, Some(0), "{err}");
+        assert!(
+            err.contains("en (English)") && err.contains("以下用英文"),
+            "{tag}: {err}"
+        );
+        assert!(out.contains("Title") || out.contains("No tickets"), "{tag}: {out}");
+    }
+    let (_, _, err) = run("zh-CN", &["list"]);
+    assert!(err.is_empty(), "{err}");
 }

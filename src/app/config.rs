@@ -109,7 +109,13 @@ pub fn pick_language(flag: Option<&str>, config: Option<&str>) -> &'static str {
 /// `zh`, `zh-CN`, `zh-Hans` and `zh-SG` (Simplified); `None` for `fr`, `zh-TW`, `zh-Hant`.
 pub fn supported_language(tag: &str) -> Option<&'static str> {
     // "zh_CN.UTF-8" is a locale name: the part before the dot is the language tag.
-    let tag = tag.split('.').next().unwrap_or("").trim().replace('_', "-").to_lowercase();
+    let tag = tag
+        .split('.')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .replace('_', "-")
+        .to_lowercase();
     let mut parts = tag.split('-');
     match (parts.next(), parts.next()) {
         (Some("en"), _) => Some("en"),

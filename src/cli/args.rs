@@ -382,8 +382,14 @@ mod tests {
         assert_eq!(parse_wall_duration("1h30m").unwrap(), chrono::Duration::minutes(90));
         assert!(parse_wall_duration("soon").is_err());
         assert_eq!(parse_wall_duration("2天").unwrap(), chrono::Duration::days(2));
-        assert_eq!(parse_wall_duration("26天5小时").unwrap(), chrono::Duration::hours(26 * 24 + 5));
-        assert_eq!(parse_wall_duration("1小时30分钟").unwrap(), chrono::Duration::minutes(90));
+        assert_eq!(
+            parse_wall_duration("26天5小时").unwrap(),
+            chrono::Duration::hours(26 * 24 + 5)
+        );
+        assert_eq!(
+            parse_wall_duration("1小时30分钟").unwrap(),
+            chrono::Duration::minutes(90)
+        );
         assert!(parse_wall_duration("5").is_err());
         assert!(parse_wall_duration("99999999999d").is_err());
         assert!(parse_wall_duration("99999999999999999999d").is_err());

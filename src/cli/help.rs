@@ -168,7 +168,7 @@ fn help_width() -> usize {
 /// line breaks between words or ideographs and goes on under its own text column (the help
 /// beside an option, or the line's indentation).
 pub fn wrap_help(help: &str, width: usize) -> String {
-    use crate::domain::text::{width_of, wrap};
+    use crate::domain::text::width_of;
     let mut out = Vec::new();
     for line in help.split('\n') {
         if width_of(line) <= width {
@@ -186,12 +186,61 @@ pub fn wrap_help(help: &str, width: usize) -> String {
             .filter(|c| width_of(&line[..*c]) * 5 <= width * 2)
             .unwrap_or(lead);
         let indent = " ".repeat(width_of(&line[..column]));
-        for (i, part) in wrap(&line[column..], width.saturating_sub(indent.len()).max(20)).into_iter().enumerate() {
+        for (i, part) in fill(&line[column..], width.saturating_sub(indent.len()).max(20))
+            .into_iter()
+            .enumerate()
+        {
             let head = if i == 0 { &line[..column] } else { indent.as_str() };
             out.push(format!("{head}{part}"));
         }
     }
     out.join("\n")
+}
+
+/// `text` in lines of at most `width` columns, broken at spaces or between ideographs, never
+/// inside a word ("wrong-item") nor before closing or after opening punctuation (no line starts
+/// with "）" or "，").
+fn fill(text: &str, width: usize) -> Vec<String> {
+    use crate::domain::text::width_of;
+    const CLOSING: &str = "，。、；：）］」”’！？）,.;:)]";
+    const OPENING: &str = "（［「“‘([";
+    // Unbreakable pieces, each with whether a space comes before it.
+    let mut pieces: Vec<(bool, String)> = Vec::new();
+    let mut space = false;
+    let mut glue = false;
+    for c in text.chars() {
+        if c == ' ' {
+            space = true;
+            glue = false;
+            continue;
+        }
+        let joins = match pieces.last() {
+            Some((_, last)) => {
+                !space && (glue || CLOSING.contains(c) || (!is_cjk(c) && !last.chars().last().is_some_and(is_cjk)))
+            }
+            None => false,
+        };
+        match pieces.last_mut() {
+            Some((_, last)) if joins => last.push(c),
+            _ => pieces.push((space, c.to_string())),
+        }
+        glue = OPENING.contains(c);
+        space = false;
+    }
+    let mut lines = vec![String::new()];
+    for (spaced, piece) in pieces {
+        let Some(line) = lines.last_mut() else { break };
+        let gap = usize::from(spaced && !line.is_empty());
+        if !line.is_empty() && width_of(line) + gap + width_of(&piece) > width {
+            lines.push(piece);
+        } else {
+            if gap == 1 {
+                line.push(' ');
+            }
+            line.push_str(&piece);
+        }
+    }
+    lines
 }
 
 /// The man page in `lang`. clap_mangen writes its section headings in English and has no way
@@ -201,7 +250,9 @@ pub fn man(lang: &str) -> std::io::Result<String> {
     let zh = lang == "zh-CN";
     if zh {
         let commands = t!("help.value.command", locale = lang);
-        cmd = cmd.subcommand_help_heading(commands.clone()).subcommand_value_name(commands);
+        cmd = cmd
+            .subcommand_help_heading(commands.clone())
+            .subcommand_value_name(commands);
         // clap adds `help` when it builds the command; its about is clap's English.
         cmd.build();
         cmd = cmd.mut_subcommand("help", |sub| sub.about(t!("help.help.about", locale = lang)));
@@ -212,7 +263,15 @@ pub fn man(lang: &str) -> std::io::Result<String> {
     if !zh {
         return Ok(page);
     }
-    let headings = ["name", "synopsis", "description", "options", "extra", "version", "authors"];
+    let headings = [
+        "name",
+        "synopsis",
+        "description",
+        "options",
+        "extra",
+        "version",
+        "authors",
+    ];
     let lines = page.lines().map(|line| {
         let heading = line.strip_prefix(".SH ").and_then(|h| {
             headings

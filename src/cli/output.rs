@@ -245,13 +245,13 @@ impl<'a> ListPrinter<'a> {
         let due = match &row.nearest {
             Some(c) => {
                 let left = match c.due_at {
-                    Some(due) => crate::words::duration::countdown(
+                    Some(due) => crate::words::duration::compact(
                         (due - self.now).num_seconds(),
                         crate::words::catalogue::locale(),
                     ),
                     None => format!(
                         "‖{}",
-                        crate::words::duration::countdown(c.remaining_secs, crate::words::catalogue::locale())
+                        crate::words::duration::compact(c.remaining_secs, crate::words::catalogue::locale())
                     ),
                 };
                 let desk = self.desk;

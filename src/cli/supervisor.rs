@@ -163,6 +163,11 @@ pub fn remedy_label(r: Remedy) -> String {
     t!(format!("review.remedy.{}", r.slug())).to_string()
 }
 
+/// Columns for how late: a compact countdown below 100 days fits ("-23小时45分").
+fn late_width() -> usize {
+    crate::words::duration::countdown_width(crate::words::catalogue::locale()).max(9)
+}
+
 /// The column titles over the review queue's lines.
 fn print_breach_header() {
     println!(
@@ -170,7 +175,7 @@ fn print_breach_header() {
         fit("#", 6),
         fit(&t!("review.col.metric"), 22),
         fit(&t!("review.col.due"), 17),
-        fit(&t!("review.col.late"), 9),
+        fit(&t!("review.col.late"), late_width()),
         fit(&t!("col.status"), 9),
         t!("col.title")
     );
@@ -189,8 +194,8 @@ fn print_breach(desk: &Desk, b: &Breach, now: DateTime<Utc>) {
         fit(&format!("{}{cycle}", metric_label(desk, &b.metric)), 22),
         fit(&local(desk, b.due_at), 17),
         fit(
-            &crate::words::duration::late(b.late_secs(now), crate::words::catalogue::locale()),
-            9
+            &crate::words::duration::late_compact(b.late_secs(now), crate::words::catalogue::locale()),
+            late_width()
         ),
         fit(&status_label(b.status), 9),
         sanitize_line(&b.title)

@@ -36,7 +36,33 @@ pub fn countdown(secs: i64, lang: &str) -> String {
     }
 }
 
-/// Display columns a countdown may take ("-10d23h", "-10天23小时"): table columns size by it.
+/// A countdown for a table column: in Chinese minutes are "分" and unpadded ("23小时5分",
+/// "-26天5小时"), so it takes at most `countdown_width` columns below 100 days; in English
+/// as `countdown`. It parses back as a duration.
+pub fn compact(secs: i64, lang: &str) -> String {
+    let s = secs.unsigned_abs();
+    if !is_chinese(lang) || !(3600..86_400).contains(&s) {
+        return countdown(secs, lang);
+    }
+    let sign = if secs < 0 { "-" } else { "" };
+    format!(
+        "{sign}{}{}",
+        t!("duration.hours", locale = lang, n = s / 3600),
+        t!("duration.minutes_compact", locale = lang, n = s % 3600 / 60)
+    )
+}
+
+/// How late, for a table column (`late` with `compact`'s units).
+pub fn late_compact(secs: i64, lang: &str) -> String {
+    if secs >= 3600 {
+        compact(secs, lang)
+    } else {
+        late(secs, lang)
+    }
+}
+
+/// Display columns a compact countdown takes below 100 days ("-10d23h", "-23小时59分",
+/// "-99天23小时"): table columns size by it and pad by display width.
 pub fn countdown_width(lang: &str) -> usize {
     if is_chinese(lang) { 11 } else { 7 }
 }
@@ -120,6 +146,30 @@ mod tests {
         assert_eq!(countdown(3 * 3600 + 5 * 60, "en"), "3h05m");
         assert_eq!(late(9 * 60, "zh-CN"), "9分钟");
         assert_eq!(late(9 * 60, "en"), "9m");
+    }
+
+    #[test]
+    fn compact_countdowns_fit_their_column_and_parse_back() {
+        use unicode_width::UnicodeWidthStr;
+        assert_eq!(compact(-(23 * 3600 + 52 * 60), "zh-CN"), "-23小时52分");
+        assert_eq!(compact(26 * 86_400 + 5 * 3600, "zh-CN"), "26天5小时");
+        assert_eq!(compact(42 * 60, "zh-CN"), "42:00");
+        assert_eq!(compact(-(11 * 86_400 + 14 * 3600), "en"), "-11d14h");
+        assert_eq!(late_compact(26 * 86_400 + 5 * 3600, "zh-CN"), "26天5小时");
+        for lang in ["en", "zh-CN"] {
+            for secs in [3600, 23 * 3600 + 59 * 60, 99 * 86_400 + 23 * 3600] {
+                for s in [secs, -secs] {
+                    let shown = compact(s, lang);
+                    assert!(shown.width() <= countdown_width(lang), "{shown}");
+                }
+                // Hours and minutes read back as a target; days with hours only as a wall
+                // duration (`list --due-within`, tested in `cli::args`).
+                if secs < 86_400 {
+                    let shown = compact(secs, lang);
+                    assert_eq!(shown.parse::<Target>(), Ok(Target::Business(secs)), "{shown}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -187,7 +187,7 @@ fn breach_lines(desk: &Desk, list: &[Breach], extra: impl Fn(usize) -> String) -
                 metric_label(desk, &b.metric)
             },
             due: super::output::local(desk, b.due_at),
-            late: crate::words::duration::late(b.late_secs(now), crate::words::catalogue::locale()),
+            late: crate::words::duration::late_compact(b.late_secs(now), crate::words::catalogue::locale()),
             extra: extra(i),
             title: b.title.clone(),
         })
@@ -209,7 +209,7 @@ pub(super) fn sections(desk: &Desk, r: &Report) -> Vec<(String, String, Vec<Line
                 ticket: format!("#{}", v.ticket_id),
                 metric: metric_label(desk, &v.metric),
                 due: super::output::local(desk, v.due_at),
-                late: crate::words::duration::late(v.late_secs, crate::words::catalogue::locale()),
+                late: crate::words::duration::late_compact(v.late_secs, crate::words::catalogue::locale()),
                 extra: format!("{}, {remedy}", class_label(Some(v.judgement.class))),
                 title: v.judgement.reason.clone(),
             }

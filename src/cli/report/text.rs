@@ -2,7 +2,7 @@
 
 use super::{compliance_rows, level_label, pct, sections, summary, title};
 use crate::desk::{Desk, Report};
-use crate::domain::text::{fit, sanitize_line};
+use crate::domain::text::{fit, sanitize_line, width_of};
 use crate::t;
 use std::fmt::Write as _;
 
@@ -53,6 +53,8 @@ pub(super) fn text(desk: &Desk, r: &Report) -> String {
         if lines.is_empty() {
             let _ = writeln!(o, "  {}", t!("report.none"));
         }
+        // As wide as the longest lateness (display width: "26天5小时" takes nine columns).
+        let late_w = lines.iter().map(|l| width_of(&l.late)).max().unwrap_or(0).max(8);
         for l in &lines {
             let _ = writeln!(
                 o,
@@ -60,7 +62,7 @@ pub(super) fn text(desk: &Desk, r: &Report) -> String {
                 fit(&l.ticket, 6),
                 fit(&l.metric, 22),
                 fit(&l.due, 17),
-                fit(&l.late, 8),
+                fit(&l.late, late_w),
                 fit(&sanitize_line(&l.extra), 16),
                 sanitize_line(&l.title)
             );

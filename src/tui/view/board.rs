@@ -349,8 +349,8 @@ fn columns(w: usize, lang: &str, clock_label: usize) -> Columns {
     let id = 7;
     let priority = label_width("priority", &priorities).max(t!("col.priority", locale = lang).width()) + 1;
     let mut status = label_width("status", &statuses).max(t!("col.status", locale = lang).width()) + 1;
-    // Mark, countdown ("-10d23h"), a space and the metric label.
-    let mut clock = 2 + crate::words::duration::countdown_width(lang) + 1 + clock_label.min(32) + 1;
+    // Mark, a space, countdown ("-10d23h"), a space and the metric label.
+    let mut clock = 2 + 1 + crate::words::duration::countdown_width(lang) + 1 + clock_label.min(32) + 1;
     let mut customer = 24;
     let fixed = |c: usize, s: usize, k: usize| MARKER + id + priority + c + s + k;
     if w < fixed(customer, status, clock) + 20 {
@@ -502,7 +502,7 @@ fn row_line(
         Live::Warning => ("! ", theme.warning),
         Live::Breached => ("!!", theme.breached),
     };
-    let countdown = |s: i64| crate::words::duration::countdown(s, lang);
+    let countdown = |s: i64| crate::words::duration::compact(s, lang);
     let left = match (&row.clock, row.closes_at) {
         (Some(c), _) => c.remaining(now).map(countdown),
         (None, Some(at)) => Some(countdown((at - now).num_seconds())),
@@ -512,7 +512,8 @@ fn row_line(
     // Right-aligned by display width: Chinese units take two columns each.
     let pad = " ".repeat(crate::words::duration::countdown_width(lang).saturating_sub(left.width()));
     let clock = match clock_label(app, row) {
-        Some(label) => format!("{mark}{pad}{left} {label}"),
+        // A space after the mark however wide the countdown: "!! -11d14h", "!!  -8d23h".
+        Some(label) => format!("{mark} {pad}{left} {label}"),
         None => "  —".to_string(),
     };
     let priority_style = match row.priority {

@@ -99,7 +99,7 @@ pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
                 Span::raw(cell(&label(&b.metric), clock_w)),
                 Span::raw(cell(&super::ticket::local(b.due_at, tz), due_w)),
                 Span::styled(
-                    cell(&crate::words::duration::late(b.late_secs(now), lang), late_w),
+                    cell(&crate::words::duration::late_compact(b.late_secs(now), lang), late_w),
                     Style::default().fg(late_colour).add_modifier(Modifier::BOLD),
                 ),
                 Span::raw(cell(

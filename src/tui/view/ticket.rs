@@ -151,7 +151,11 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
             };
             if !c.extended.is_empty() {
                 state.push_str(&crate::words::aside(
-                    &t!("tui.extended", locale = lang, by = crate::words::explain::target_text(&c.extended, lang)),
+                    &t!(
+                        "tui.extended",
+                        locale = lang,
+                        by = crate::words::explain::target_text(&c.extended, lang)
+                    ),
                     lang,
                 ));
             }
