@@ -455,7 +455,7 @@ fn extensions_add_working_days_up_to_the_maximum() {
     );
     assert_eq!(
         promptly::words::explain::extension_error(&err, "zh-CN"),
-        "延期：“resolution”每个周期最多延期 3个工作日；已延期 2个工作日，再延期 2个工作日 将超出上限"
+        "延期：“resolution”每个周期最多延期3个工作日；已延期2个工作日，再延期2个工作日将超出上限"
     );
     assert_eq!(
         check_extension(&p, &t, &log.entries, "resolution", &Target::WorkingDays(1), at),

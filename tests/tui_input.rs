@@ -209,7 +209,7 @@ fn the_header_at_80x24_keeps_breached_warning_and_to_judge() {
         let want: &[&str] = if lang == "en" {
             &["Breached 12", "Warning 0", "To judge 1234 (R)", "Open 12"]
         } else {
-            &["超时 12", "预警 0", "待认定 1234 (R)", "处理中 12"]
+            &["超时 12", "预警 0", "待认定 1234（R）", "处理中 12"]
         };
         for w in want {
             assert!(header.contains(w), "{lang}: {w:?} missing from {header:?}");
