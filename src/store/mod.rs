@@ -2,6 +2,7 @@
 //! types. Every write goes through [`Store::write`]: one `BEGIN IMMEDIATE` transaction.
 
 pub mod bulk;
+mod review;
 mod rows;
 pub mod schema;
 mod supervision;
