@@ -5,11 +5,11 @@ use super::json::{BreachJson, CallbackJson, SampleJson};
 use super::output::{JsonArray, local, metric_label, print_json, status_label};
 use super::{CliError, Result, Setup};
 use crate::desk::{Desk, Judging, customer_cell};
-use crate::words::duration::late_both;
 use crate::domain::callback::{CallOutcome, Callback};
 use crate::domain::review::{Breach, Judgement, QueueOrder, Remedy, ReviewFilter};
 use crate::domain::text::{fit, sanitize_line};
 use crate::t;
+use crate::words::duration::late_both;
 use chrono::{DateTime, Utc};
 
 pub fn review(setup: &Setup, command: ReviewCommand) -> Result<()> {
@@ -45,7 +45,11 @@ pub fn review(setup: &Setup, command: ReviewCommand) -> Result<()> {
                     Ok::<_, CliError>(())
                 })?;
                 if shown == 0 {
-                    let key = if filter.is_empty() { "review.empty" } else { "review.none_match" };
+                    let key = if filter.is_empty() {
+                        "review.empty"
+                    } else {
+                        "review.none_match"
+                    };
                     println!("{}", t!(key));
                 }
             }
@@ -170,14 +174,16 @@ fn queue_filter(desk: &Desk, a: &QueueFilterArgs) -> ReviewFilter {
     ReviewFilter {
         from: period.map(|p| p.from),
         to: period.map(|p| p.to),
-        metric: a
-            .metric
-            .as_ref()
-            .map(|m| desk.policy().metric_named(m).map_or_else(|| m.clone(), |x| x.name.clone())),
+        metric: a.metric.as_ref().map(|m| {
+            desk.policy()
+                .metric_named(m)
+                .map_or_else(|| m.clone(), |x| x.name.clone())
+        }),
         priority: a.priority,
         kind: a.kind,
         status: a.status,
         text: a.text.clone(),
+        ticket: None,
     }
 }
 

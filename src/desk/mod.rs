@@ -10,8 +10,8 @@ mod verify;
 
 /// Why the store failed, as [`DeskError::Store`] carries it (front ends and words name it here).
 pub use crate::store::StoreError;
-pub use review::{Judging, REVIEW_PAGE};
 pub use board::{BoardRow, Dashboard, Live, LiveTicket, RowClock, customer_cell};
+pub use review::{Judging, REVIEW_PAGE};
 pub use supervisor::{Housekeeping, Report, SYSTEM_AUTHOR, SampleOutcome};
 pub use verify::{Finding, Verification};
 

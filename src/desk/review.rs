@@ -130,21 +130,29 @@ impl Desk {
             let now = clock.now().trunc_subsecs(0);
             let mut stored = Vec::new();
             for (id, wanted) in &by_ticket {
-                change_tx(tx, policy, &author, now, *id, None, |tx, _ticket, _log, _policy, now| {
-                    let j = Judge {
-                        judgement: &judgement,
-                        author: &author,
-                        now,
-                        how,
-                    };
-                    let mut events = Vec::new();
-                    for (metric, cycle) in wanted {
-                        let review = judge_in(tx, *id, metric, *cycle, &j)?;
-                        events.push(judged_entry(&review));
-                        stored.push(review);
-                    }
-                    Ok(events)
-                })?;
+                change_tx(
+                    tx,
+                    policy,
+                    &author,
+                    now,
+                    *id,
+                    None,
+                    |tx, _ticket, _log, _policy, now| {
+                        let j = Judge {
+                            judgement: &judgement,
+                            author: &author,
+                            now,
+                            how,
+                        };
+                        let mut events = Vec::new();
+                        for (metric, cycle) in wanted {
+                            let review = judge_in(tx, *id, metric, *cycle, &j)?;
+                            events.push(judged_entry(&review));
+                            stored.push(review);
+                        }
+                        Ok(events)
+                    },
+                )?;
             }
             Ok::<_, DeskError>(stored)
         })

@@ -186,6 +186,8 @@ pub struct ReviewFilter {
     pub status: Option<Openness>,
     /// Words in the ticket's title or the customer's name (case-insensitive).
     pub text: Option<String>,
+    /// One ticket's breaches (judging from the ticket screen).
+    pub ticket: Option<i64>,
 }
 
 impl ReviewFilter {
@@ -196,7 +198,8 @@ impl ReviewFilter {
     /// Whether a breach passes the filter (the store's query says the same in SQL).
     pub fn admits(&self, b: &Breach) -> bool {
         let text = self.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
-        self.from.is_none_or(|f| b.due_at >= f)
+        self.ticket.is_none_or(|t| t == b.ticket_id)
+            && self.from.is_none_or(|f| b.due_at >= f)
             && self.to.is_none_or(|t| b.due_at < t)
             && self.metric.as_ref().is_none_or(|m| *m == b.metric)
             && self.priority.is_none_or(|p| p == b.priority)

@@ -18,7 +18,8 @@ pub(super) const BREACH_COLUMNS: &str = "coalesce(c.breached_at, c.due_at) AS de
 
 /// Clocks, then their ticket and customer by key: CROSS JOIN keeps SQLite on the clocks' index
 /// order (a ticket filter must not make it start from `tickets_status` and sort).
-const BREACH_FROM: &str = "clocks c CROSS JOIN tickets t ON t.id = c.ticket_id CROSS JOIN customers cu ON cu.id = t.customer_id";
+const BREACH_FROM: &str =
+    "clocks c CROSS JOIN tickets t ON t.id = c.ticket_id CROSS JOIN customers cu ON cu.id = t.customer_id";
 
 type RawBreach = (
     String,
@@ -42,8 +43,22 @@ fn raw_breach(r: &Row<'_>) -> rusqlite::Result<RawBreach> {
 }
 
 fn into_breach(raw: RawBreach) -> Result<Breach> {
-    let (deadline, ticket_id, title, status, metric, cycle, target, started_at, met_at, priority, kind, name, phone, email) =
-        raw;
+    let (
+        deadline,
+        ticket_id,
+        title,
+        status,
+        metric,
+        cycle,
+        target,
+        started_at,
+        met_at,
+        priority,
+        kind,
+        name,
+        phone,
+        email,
+    ) = raw;
     Ok(Breach {
         ticket_id,
         title,
@@ -134,6 +149,10 @@ fn filter_sql(f: &ReviewFilter, now: DateTime<Utc>) -> Where {
         w.sql.push_str(" AND {d} < :to");
         w.args.push((":to", Box::new(ts(to))));
     }
+    if let Some(id) = f.ticket {
+        w.sql.push_str(" AND c.ticket_id = :ticket");
+        w.args.push((":ticket", Box::new(id)));
+    }
     if let Some(m) = &f.metric {
         w.sql.push_str(" AND c.metric = :metric");
         w.args.push((":metric", Box::new(m.clone())));
@@ -178,24 +197,7 @@ pub fn review_queue(
     after: QueueCursor<'_>,
     limit: Option<usize>,
 ) -> Result<Vec<Breach>> {
-    let (cmp, dir) = match order {
-        QueueOrder::OldestFirst => (">", ""),
-        QueueOrder::NewestFirst => ("<", " DESC"),
-    };
-    let w = filter_sql(filter, now);
-    let arm = |cond: &str, d: &str| {
-        format!(
-            "SELECT * FROM (SELECT {BREACH_COLUMNS} FROM {BREACH_FROM} WHERE {cond}{filter}
-               AND ({d}, c.ticket_id, c.metric, c.cycle) {cmp} (:k_at, :k_ticket, :k_metric, :k_cycle)
-             ORDER BY {d}{dir}, c.ticket_id{dir}, c.metric{dir}, c.cycle{dir} LIMIT :limit)",
-            filter = w.sql.replace("{d}", d)
-        )
-    };
-    let sql = format!(
-        "{} UNION ALL {} ORDER BY deadline{dir}, ticket_id{dir}, metric{dir}, cycle{dir} LIMIT :limit",
-        arm(RECORDED, "c.breached_at"),
-        arm(LATE, "c.due_at")
-    );
+    let (sql, w) = queue_sql(filter, order, now);
     // The cursor before every stored instant (they start with a digit) and every ticket, in
     // the direction of reading.
     let start = match order {
@@ -215,6 +217,55 @@ pub fn review_queue(
     breaches(conn, &sql, args.as_slice())
 }
 
+/// The query of a page of the queue and its filter's arguments (the cursor and limit are
+/// bound by the caller).
+fn queue_sql(filter: &ReviewFilter, order: QueueOrder, now: DateTime<Utc>) -> (String, Where) {
+    let (cmp, dir) = match order {
+        QueueOrder::OldestFirst => (">", ""),
+        QueueOrder::NewestFirst => ("<", " DESC"),
+    };
+    let w = filter_sql(filter, now);
+    let arm = |cond: &str, d: &str| {
+        format!(
+            "SELECT * FROM (SELECT {BREACH_COLUMNS} FROM {BREACH_FROM} WHERE {cond}{filter}
+               AND ({d}, c.ticket_id, c.metric, c.cycle) {cmp} (:k_at, :k_ticket, :k_metric, :k_cycle)
+             ORDER BY {d}{dir}, c.ticket_id{dir}, c.metric{dir}, c.cycle{dir} LIMIT :limit)",
+            filter = w.sql.replace("{d}", d)
+        )
+    };
+    let sql = format!(
+        "{} UNION ALL {} ORDER BY deadline{dir}, ticket_id{dir}, metric{dir}, cycle{dir} LIMIT :limit",
+        arm(RECORDED, "c.breached_at"),
+        arm(LATE, "c.due_at")
+    );
+    (sql, w)
+}
+
+/// SQLite's plan for a page of the queue, one step a line (tests check every arm reads an
+/// index in queue order: no "USE TEMP B-TREE" before the final merge of two pages).
+pub fn review_queue_plan(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    filter: &ReviewFilter,
+    order: QueueOrder,
+) -> Result<String> {
+    let (sql, w) = queue_sql(filter, order, now);
+    let (at, ticket, metric, cycle, limit) = (String::new(), 0i64, String::new(), 0u32, 50i64);
+    let mut args: Vec<(&str, &dyn ToSql)> = w.args.iter().map(|(k, v)| (*k, v.as_ref())).collect();
+    args.extend([
+        (":k_at", &at as &dyn ToSql),
+        (":k_ticket", &ticket),
+        (":k_metric", &metric),
+        (":k_cycle", &cycle),
+        (":limit", &limit),
+    ]);
+    let lines = conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?
+        .query_map(args.as_slice(), |r| r.get::<_, String>(3))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(lines.join("\n"))
+}
+
 /// How many breaches await judgement: the tally of those recorded at a write (kept by the
 /// triggers of migration 6) and the running clocks gone late since (an index range bounded by
 /// the open tickets). Neither reads history.
@@ -225,7 +276,10 @@ pub fn review_count(conn: &Connection, now: DateTime<Utc>) -> Result<usize> {
         .optional()?
         .unwrap_or(0);
     let late: i64 = conn
-        .prepare_cached(&format!("SELECT count(*) FROM clocks c WHERE {}", LATE.replace(":now", "?1")))?
+        .prepare_cached(&format!(
+            "SELECT count(*) FROM clocks c WHERE {}",
+            LATE.replace(":now", "?1")
+        ))?
         .query_row([ts(now)], |r| r.get(0))?;
     Ok(usize::try_from(recorded.max(0) + late).unwrap_or(0))
 }

@@ -2,7 +2,9 @@
 //! period queries reports are computed from. Every query goes through an index (schema 2); the
 //! review queue itself is in `review.rs`.
 
-use super::review::{QueueCursor, amend_review, breach, cycles, overdue, review_count, review_counts, review_queue};
+use super::review::{
+    QueueCursor, amend_review, breach, cycles, overdue, review_count, review_counts, review_queue, review_queue_plan,
+};
 use super::rows::{CLOCK_COLUMNS, into_clock, parse_opt_ts, parse_ts, parse_word, raw_clock, ts};
 use super::{Result, StoreError};
 use crate::domain::callback::{CallOutcome, Callback, Month};
@@ -351,6 +353,11 @@ impl super::Store {
         limit: Option<usize>,
     ) -> Result<Vec<Breach>> {
         review_queue(&self.conn, now, filter, order, after, limit)
+    }
+
+    /// SQLite's plan for a page of the queue (tests check it reads indexes in queue order).
+    pub fn review_queue_plan(&self, now: DateTime<Utc>, filter: &ReviewFilter, order: QueueOrder) -> Result<String> {
+        review_queue_plan(&self.conn, now, filter, order)
     }
 
     /// How many breaches pass `filter`, split by each filter's values.
