@@ -364,7 +364,7 @@ fn every_arm_of_every_filter_reads_an_index_in_queue_order() {
             );
             // Only the merge sorts the two pages (each at most a page long), never an arm.
             let lines: Vec<&str> = plan.lines().collect();
-            for (n, line) in lines.iter().enumerate().filter(|(_, l)| l.contains("TEMP B-TREE")) {
+            for (n, _) in lines.iter().enumerate().filter(|(_, l)| l.contains("TEMP B-TREE")) {
                 let before = n.checked_sub(1).map_or("", |p| lines[p]);
                 assert!(before.starts_with("SCAN (subquery"), "{filter:?} {order:?}\n{plan}");
             }

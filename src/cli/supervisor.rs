@@ -85,7 +85,7 @@ pub fn review(setup: &Setup, command: ReviewCommand) -> Result<()> {
             if all_matching {
                 return judge_all_matching(setup, &filter, &judgement, dry_run);
             }
-            if !filter.is_empty() {
+            if !filter.is_empty() || dry_run {
                 return Err(CliError::usage(t!("review.filters_without_all").to_string()));
             }
             let (Some(id), Some(metric)) = (id, metric) else {

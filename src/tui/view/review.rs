@@ -20,6 +20,8 @@ use unicode_width::UnicodeWidthStr;
 
 /// Rows above the table: title, filters, counts.
 const HEAD: u16 = 3;
+/// The title keeps this many columns before kind and customer are shown.
+const TITLE_MIN: usize = 24;
 
 pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
     let theme = &app.theme;
@@ -81,14 +83,14 @@ pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
             app,
             Context::Review,
             &[
-                Action::Open,
                 Action::JudgeMinor,
                 Action::JudgeMajor,
                 Action::Mark,
-                Action::ToggleOrder,
+                Action::Open,
                 Action::Filter,
-                Action::Back,
+                Action::ToggleOrder,
                 Action::Help,
+                Action::Back,
             ],
             w.saturating_sub(12),
         )
@@ -114,29 +116,41 @@ fn filters_line(app: &App, area: Rect, frame: &mut Frame) {
         .map(|s| t!(format!("tui.review_{}", s.slug()), locale = lang).to_string());
     let text = sanitize_line(r.text.value());
     let parts = [
-        ("tui.review_period", period),
+        (Action::FilterPeriod, "tui.review_period", period),
         (
+            Action::FilterMetric,
             "tui.review_clock",
             r.metric.as_ref().map(|m| metric_label(&app.policy, m, lang)),
         ),
         (
+            Action::FilterPriority,
             "tui.review_priority",
             r.priority.map(|p| word("priority", p.slug(), lang)),
         ),
-        ("tui.review_kind", r.kind.map(|k| word("kind", k.slug(), lang))),
-        ("tui.review_status", status),
         (
+            Action::FilterKind,
+            "tui.review_kind",
+            r.kind.map(|k| word("kind", k.slug(), lang)),
+        ),
+        (Action::FilterStatus, "tui.review_status", status),
+        (
+            Action::Filter,
             "tui.review_text",
-            (r.typing || !text.is_empty()).then(|| format!("/{text}")),
+            (r.typing || !text.is_empty()).then(|| text.clone()),
         ),
     ];
+    // The text filter shows once there is one: the line fits 80 columns.
+    let shown_parts = if parts[5].2.is_some() { &parts[..] } else { &parts[..5] };
     let mut spans = vec![Span::raw(" ")];
     let mut x = 1usize;
     let mut cursor = None;
-    for (n, (label, value)) in parts.iter().enumerate() {
+    for (n, (action, label, value)) in shown_parts.iter().enumerate() {
         let sep = if n == 0 { "" } else { " · " };
+        // The key first, as the keymap has it: "d Period: all".
+        let keys = app.keymap.keys_for(Context::Review, *action);
+        let key = keys.split('/').next().unwrap_or_default();
         let label = format!(
-            "{sep}{}{}",
+            "{sep}{key} {}{}",
             t!(label, locale = lang),
             t!("cli.label_sep", locale = lang)
         );
@@ -147,7 +161,7 @@ fn filters_line(app: &App, area: Rect, frame: &mut Frame) {
         };
         let shown = value.clone().unwrap_or_else(|| all.clone());
         x += label.width() + shown.width();
-        if n == parts.len() - 1 && r.typing {
+        if n == 5 && r.typing {
             cursor = Some(x);
         }
         spans.push(Span::styled(label, app.theme.muted()));
@@ -218,14 +232,22 @@ fn rows(app: &App, now: DateTime<Utc>, table: Rect, frame: &mut Frame) {
         .map(|p| word("priority", p.slug(), lang).width())
         .max()
         .unwrap_or(0)
+        .max(t!("review.col.priority", locale = lang).width())
         + 1;
     let (id_w, due_w) = (7, 12);
-    // Narrow screens drop the deadline, then kind and customer, before the title goes.
-    let wide = w as usize >= 110;
-    let kind_w = if wide { 12 } else { 0 };
-    let cust_w = if wide { 14 } else { 0 };
+    // Narrow screens drop the deadline, the customer and the kind before the title gets
+    // shorter than a few words.
     let due_w = if w >= 90 { due_w } else { 0 };
-    let title_w = (w as usize).saturating_sub(3 + id_w + clock_w + due_w + late_w + prio_w + kind_w + cust_w);
+    let mut title_w = (w as usize).saturating_sub(3 + id_w + clock_w + due_w + late_w + prio_w);
+    let mut take = |want: usize| {
+        let fits = title_w >= want + TITLE_MIN;
+        if fits {
+            title_w -= want;
+        }
+        if fits { want } else { 0 }
+    };
+    let kind_w = take(12);
+    let cust_w = take(16);
     let head = Line::from(vec![
         Span::raw("   "),
         Span::raw(cell(&t!("tui.col_id", locale = lang), id_w)),
