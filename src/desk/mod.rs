@@ -3,6 +3,7 @@
 //! version of a ticket is refused rather than overwriting someone else's work.
 
 mod board;
+mod change;
 pub mod demo;
 mod review;
 mod supervisor;
@@ -11,6 +12,7 @@ mod verify;
 /// Why the store failed, as [`DeskError::Store`] carries it (front ends and words name it here).
 pub use crate::store::StoreError;
 pub use board::{BoardRow, Dashboard, Live, LiveTicket, RowClock, customer_cell};
+use change::change_tx;
 pub use review::{Judging, REVIEW_PAGE};
 pub use supervisor::{Housekeeping, Report, SYSTEM_AUTHOR, SampleOutcome};
 pub use verify::{Finding, Verification};
@@ -469,49 +471,6 @@ impl Desk {
             change_tx(tx, policy, &author, now, id, expected, apply)
         })
     }
-}
-
-/// One change to ticket `id` inside the caller's transaction: close it first if it fell due,
-/// apply, log the events at `now`, recompute its clocks. Several may share a transaction.
-fn change_tx(
-    tx: &Tx,
-    policy: &Policy,
-    author: &str,
-    now: DateTime<Utc>,
-    id: i64,
-    expected: Option<i64>,
-    apply: impl FnOnce(&Tx, &mut Ticket, &[LogEntry], &Policy, DateTime<Utc>) -> Result<Vec<(Event, String)>>,
-) -> Result<Ticket> {
-    let mut ticket = tx.ticket(id)?.ok_or(DeskError::NotFound(id))?;
-    if expected.is_some_and(|v| v != ticket.version) {
-        return Err(StoreError::Stale { ticket: id }.into());
-    }
-    let last_change = ticket.updated_at;
-    let mut log = tx.log(id)?;
-    // A resolved ticket that fell due for closing is closed first, at that instant: this
-    // change comes after it, whenever housekeeping would have noticed.
-    supervisor::close_if_due(tx, policy, &mut ticket, &mut log, now)?;
-    let events = apply(tx, &mut ticket, &log, policy, now)?;
-    // The log is a timeline: an entry dated before the ticket's last change (a wrong --now)
-    // would be replayed out of order.
-    if now < last_change {
-        return Err(InvalidField::new("now", Reason::BeforeLastChange { now, last: last_change }).into());
-    }
-    ticket.version += 1;
-    ticket.updated_at = now;
-    tx.update_ticket(&ticket)?;
-    for (event, body) in events {
-        let entry = NewEntry {
-            at: now,
-            author: author.to_string(),
-            event,
-            body,
-        };
-        let entry_id = tx.append(id, &entry)?;
-        log.push(entry.stored(entry_id, id));
-    }
-    refresh_clocks(tx, policy, &ticket, &log, now)?;
-    Ok(ticket)
 }
 
 /// The first log entry of a ticket: intake, with the promise made at that moment (the targets
