@@ -139,29 +139,50 @@ fn filters_line(app: &App, area: Rect, frame: &mut Frame) {
             (r.typing || !text.is_empty()).then(|| text.clone()),
         ),
     ];
-    // The text filter shows once there is one: the line fits 80 columns.
-    let shown_parts = if parts[5].2.is_some() { &parts[..] } else { &parts[..5] };
+    // The text filter shows once there is one; when the line does not fit, only the filters
+    // in force stay (the others are in help).
+    let items: Vec<(String, String, bool, Action)> = parts
+        .iter()
+        .filter(|(action, _, value)| *action != Action::Filter || value.is_some())
+        .map(|(action, label, value)| {
+            let keys = app.keymap.keys_for(Context::Review, *action);
+            // Keys are listed "a/b": the key `/` itself is the one that starts with it.
+            let key = if keys.starts_with('/') {
+                "/".to_string()
+            } else {
+                keys.split('/').next().unwrap_or_default().to_string()
+            };
+            let label = format!(
+                "{key} {}{}",
+                t!(label, locale = lang),
+                t!("cli.label_sep", locale = lang)
+            );
+            (
+                label,
+                value.clone().unwrap_or_else(|| all.clone()),
+                value.is_some(),
+                *action,
+            )
+        })
+        .collect();
+    let width: usize = items.iter().map(|(l, v, ..)| l.width() + v.width() + 3).sum();
+    let items: Vec<_> = if width > area.width as usize {
+        items.into_iter().filter(|i| i.2).collect()
+    } else {
+        items
+    };
     let mut spans = vec![Span::raw(" ")];
     let mut x = 1usize;
     let mut cursor = None;
-    for (n, (action, label, value)) in shown_parts.iter().enumerate() {
-        let sep = if n == 0 { "" } else { " · " };
-        // The key first, as the keymap has it: "d Period: all".
-        let keys = app.keymap.keys_for(Context::Review, *action);
-        let key = keys.split('/').next().unwrap_or_default();
-        let label = format!(
-            "{sep}{key} {}{}",
-            t!(label, locale = lang),
-            t!("cli.label_sep", locale = lang)
-        );
-        let style = if value.is_some() {
+    for (n, (label, shown, active, action)) in items.into_iter().enumerate() {
+        let label = if n == 0 { label } else { format!(" · {label}") };
+        let style = if active {
             Style::default().add_modifier(Modifier::BOLD)
         } else {
             app.theme.muted()
         };
-        let shown = value.clone().unwrap_or_else(|| all.clone());
         x += label.width() + shown.width();
-        if n == 5 && r.typing {
+        if action == Action::Filter && r.typing {
             cursor = Some(x);
         }
         spans.push(Span::styled(label, app.theme.muted()));
