@@ -604,3 +604,35 @@ fn the_json_keys_the_readme_documents_are_exactly_those_in_real_output() {
     // An empty list is still an array.
     assert_eq!(env.ok(&["list", "--search", "no such ticket", "--json"]), "[]\n");
 }
+
+#[test]
+fn a_purchase_date_after_today_or_decades_back_is_refused_in_both_languages() {
+    let env = Env::new();
+    let id = new_ticket(&env).to_string();
+    // 1900 is not even a date the flag takes (1970 onwards).
+    let err = env.fails(&["new", "--title", "Kettle", "--purchased", "1900-01-01"], 2);
+    assert!(err.contains("'1900-01-01' is not a date"), "{err}");
+    // NOW is 2026-11-23 in the shop: 2099 or 20 years back are typos, refused at the desk.
+    for date in ["2099-01-01", "2026-11-24", "2006-11-23"] {
+        let err = env.fails(&["new", "--title", "Kettle", "--purchased", date], 1);
+        assert!(
+            err.contains(&format!(
+                "purchase date {date} is not between 2006-11-24 and 2026-11-23"
+            )),
+            "{err}"
+        );
+        let err = env.fails(&["edit", &id, "--purchased", date], 1);
+        assert!(err.contains("purchase date"), "{err}");
+    }
+    env.ok(&["edit", &id, "--purchased", "2006-11-24"]);
+    env.ok(&["new", "--title", "Kettle", "--purchased", "2026-11-23"]);
+    let before = snapshot(&env.db);
+    let zh = common::promptly(&env.db, "zh-CN")
+        .args(["--now", NOW, "new", "--title", "水壶", "--purchased", "2099-01-01"])
+        .output()
+        .unwrap();
+    assert_eq!(zh.status.code(), Some(1));
+    assert_eq!(snapshot(&env.db), before);
+    let err = String::from_utf8_lossy(&zh.stderr);
+    assert!(err.contains("购买日期 2099-01-01 不在"), "{err}");
+}

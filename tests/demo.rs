@@ -90,7 +90,7 @@ fn older_breaches_are_judged_with_a_review_a_log_entry_and_the_judged_flag() {
     assert_eq!(
         count(
             &conn,
-            "SELECT count(*) FROM reviews r JOIN log l ON l.ticket_id = r.ticket_id AND l.kind = 'judged'
+            "SELECT count(*) FROM reviews r JOIN log_entries l ON l.ticket_id = r.ticket_id AND l.kind = 'judged'
              AND json_extract(l.data, '$.metric') = r.metric AND json_extract(l.data, '$.cycle') = r.cycle
              AND l.at = r.judged_at"
         ),
@@ -164,3 +164,58 @@ fn the_same_seed_and_shape_give_the_same_database() {
     assert_eq!(rows(shape), rows(shape));
     assert_ne!(rows(shape), rows(DemoShape { seed: 5, ..shape }));
 }
+
+/// Indexes as the schema makes them: (name, SQL).
+fn indexes(conn: &Connection) -> Vec<(String, String)> {
+    conn.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+#[test]
+fn a_fresh_demo_builds_its_indexes_once_and_stays_small() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.db");
+    let store = Store::open(&path, Access::Create).unwrap();
+    let schema = indexes(&Connection::open(&path).unwrap());
+    let mut desk = Desk::new(store, Policy::builtin(), Clock::frozen(now()), "tester");
+    let tickets = 3_000;
+    desk.fill_demo_shaped(DemoShape {
+        tickets,
+        open: None,
+        seed: 8,
+    })
+    .unwrap();
+    let found = desk.verify().unwrap();
+    assert!(found.findings.is_empty(), "{:?}", found.findings);
+    drop(desk);
+    let conn = Connection::open(&path).unwrap();
+    // Dropped for the load, built once at its end: the same indexes as a fresh file's.
+    assert_eq!(indexes(&conn), schema);
+    assert_eq!(
+        count(&conn, "SELECT count(*) FROM meta WHERE key = 'bulk_deferred_indexes'"),
+        0
+    );
+    // Entry data is kept once per distinct text, not once per entry.
+    let (texts, entries) = (
+        count(&conn, "SELECT count(*) FROM log_data"),
+        count(&conn, "SELECT count(*) FROM log"),
+    );
+    assert!(texts * 10 < entries, "{texts} texts for {entries} entries");
+    let bytes = count(
+        &conn,
+        "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size",
+    );
+    assert!(
+        bytes / tickets as i64 <= SIZE_PER_TICKET,
+        "{} bytes a ticket",
+        bytes / tickets as i64
+    );
+}
+
+/// The most a demo ticket may take on disk, all rows and indexes counted (3.16 KB before
+/// migration 7).
+const SIZE_PER_TICKET: i64 = 2_400;

@@ -8,7 +8,7 @@ use promptly::desk::{Desk, FollowUp};
 use promptly::domain::listing::ListQuery;
 use promptly::domain::policy::Policy;
 use promptly::domain::review::{BreachClass, Judgement, QueueOrder, Remedy, ReviewFilter};
-use promptly::domain::ticket::{NewTicket, Status};
+use promptly::domain::ticket::{NewTicket, Priority, Status};
 use promptly::store::{Access, Store};
 use rusqlite::Connection;
 use std::path::Path;
@@ -75,7 +75,12 @@ fn list_reference(conn: &Connection, statuses: &[&str], due_before: Option<Strin
     if let Some(before) = due_before {
         sql.push_str(&format!(" AND n.due_at IS NOT NULL AND n.due_at <= '{before}'"));
     }
-    sql.push_str(" ORDER BY n.sort_key IS NULL, n.sort_key, t.id DESC");
+    sql.push_str(
+        " ORDER BY n.sort_key IS NULL, n.sort_key,
+           CASE t.priority WHEN 'urgent' THEN 0 WHEN 'important' THEN 1 ELSE 2 END,
+           CASE WHEN n.sort_key IS NULL THEN NULL ELSE t.opened_at END,
+           CASE WHEN n.sort_key IS NULL THEN -t.id ELSE t.id END",
+    );
     if let Some(limit) = limit {
         sql.push_str(&format!(" LIMIT {limit}"));
     }
@@ -237,4 +242,105 @@ fn the_header_count_reads_the_tally_and_the_late_running_clocks_only() {
         page.contains("clocks_unjudged_breach") && !page.contains("TEMP B-TREE"),
         "{page}"
     );
+}
+
+/// Issue 12 item 6: on the same deadline urgent sorts first, then important, then normal, and
+/// within a priority the older ticket first; the list still searches tickets by status and clocks by ticket.
+#[test]
+fn same_deadline_sorts_by_priority_then_age_through_the_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.db");
+    let mut desk = desk_at(&path);
+    let mut ids = Vec::new();
+    for (h, priority) in [
+        (5, Priority::Normal),
+        (4, Priority::Urgent),
+        (3, Priority::Important),
+        (2, Priority::Urgent),
+        (1, Priority::Normal),
+    ] {
+        let mut new = NewTicket::titled(format!("{priority:?} opened {h}h ago"));
+        new.priority = priority;
+        ids.push(desk.open_ticket(&new, Some(now() - Duration::hours(h))).unwrap().id);
+    }
+    // One deadline for every running clock: only priority and age can order them.
+    let conn = Connection::open(&path).unwrap();
+    conn.execute(
+        "UPDATE clocks SET due_at = ?1 WHERE met_at IS NULL",
+        [ts(now() + Duration::hours(2))],
+    )
+    .unwrap();
+    let query = ListQuery {
+        statuses: vec![Status::Open],
+        ..Default::default()
+    };
+    let listed: Vec<i64> = desk.list(&query).unwrap().iter().map(|s| s.ticket.id).collect();
+    assert_eq!(listed, vec![ids[1], ids[3], ids[2], ids[0], ids[4]]);
+    let plan = Store::open(&path, Access::ReadOnly).unwrap().list_plan(&query).unwrap();
+    // Clocks by deadline, tickets by key: the extra sort keys only order one deadline's ties.
+    assert!(plan.contains("clocks_running_due"), "{plan}");
+    assert!(plan.lines().all(|l| !l.starts_with("SCAN")), "{plan}");
+    assert!(!plan.contains("TEMP B-TREE FOR ORDER BY"), "{plan}");
+}
+
+#[test]
+fn the_first_page_and_the_header_counts_are_those_of_the_full_board() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.db");
+    let desk = busy_desk(&path);
+    let query = ListQuery {
+        statuses: vec![Status::Open, Status::Waiting, Status::Resolved],
+        ..Default::default()
+    };
+    let full = desk.board_rows(&query).unwrap();
+    for n in [1, 7, 20, full.len() + 5] {
+        let page = desk.board_page(&query, n).unwrap();
+        assert_eq!(page, full[..n.min(full.len())], "first {n}");
+    }
+    let mut expected = promptly::desk::BoardCounts::default();
+    for row in &full {
+        match row.status {
+            Status::Open => expected.open += 1,
+            Status::Waiting => expected.waiting += 1,
+            Status::Resolved => expected.resolved += 1,
+            Status::Closed => {}
+        }
+        if row.status.is_active() {
+            match row.live(now()) {
+                promptly::desk::Live::Warning => expected.warning += 1,
+                promptly::desk::Live::Breached => expected.breached += 1,
+                _ => {}
+            }
+        }
+    }
+    assert!(expected.warning > 0 && expected.breached > 0, "{expected:?}");
+    assert_eq!(desk.board_counts().unwrap(), expected);
+}
+
+#[test]
+fn a_deadline_list_walks_the_running_deadlines_in_order_without_sorting_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.db");
+    drop(desk_at(&path));
+    let conn = Connection::open(&path).unwrap();
+    // `store::listing::visit_due`, as `list --overdue` asks it.
+    let query = ListQuery {
+        statuses: vec![Status::Open, Status::Waiting],
+        due_before: Some(now()),
+        ..Default::default()
+    };
+    let due = Store::open(&path, Access::ReadOnly).unwrap().list_plan(&query).unwrap();
+    assert!(due.contains("clocks_running_due (due_at<?)"), "{due}");
+    // Only ties of one deadline are sorted ("RIGHT PART" / "LAST 3 TERMS"), never the whole.
+    assert!(!due.contains("TEMP B-TREE FOR ORDER BY"), "{due}");
+    // The header's pass (`store::listing::visit_nearest_deadlines`): no ticket row is read.
+    let header = plan(
+        &conn,
+        "SELECT n.ticket_id FROM clocks n INDEXED BY clocks_running_due CROSS JOIN tickets t INDEXED BY tickets_status
+           ON t.id = n.ticket_id AND t.status IN ('open', 'waiting')
+         WHERE n.met_at IS NULL AND n.due_at <= '~' ORDER BY n.due_at, t.id DESC, n.metric, n.cycle",
+    );
+    assert!(header.contains("COVERING INDEX tickets_status"), "{header}");
+    let counts = plan(&conn, "SELECT count(*) FROM tickets WHERE status = 'open'");
+    assert!(counts.contains("COVERING INDEX tickets_status"), "{counts}");
 }

@@ -9,6 +9,14 @@ use promptly::domain::target::Target;
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// `PROPTEST_CASES` raises the number of cases for a longer run.
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(default)
+}
+
 /// A calendar as plain data, read by the reference independently of `Calendar`.
 #[derive(Debug, Clone)]
 struct Spec {
@@ -227,7 +235,7 @@ fn start_pick() -> impl Strategy<Value = (bool, i64, usize)> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig::with_cases(cases(200)))]
 
     #[test]
     fn add_business_matches_the_definition(

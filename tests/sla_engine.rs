@@ -8,6 +8,14 @@ use promptly::domain::sla::{ClockReading, ClockState, ExtensionError, check_exte
 use promptly::domain::target::Target;
 use promptly::domain::ticket::{Channel, Complexity, Customer, Kind, Priority, Status, Ticket};
 
+/// `PROPTEST_CASES` raises the number of cases for a longer run.
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(default)
+}
+
 /// Weekdays 09:00-18:00 in UTC, so instants read the same as wall-clock times.
 const POLICY: &str = r#"
 [calendars.shop]
@@ -672,7 +680,7 @@ mod pauses_against_a_reference {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 100, ..ProptestConfig::default() })]
+        #![proptest_config(ProptestConfig::with_cases(super::cases(100)))]
 
         /// The due is where open minutes outside pauses reach the budget, minute by minute;
         /// pauses after that instant change nothing.
@@ -818,7 +826,7 @@ mod the_board_warns_when_the_engine_does {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 60, ..ProptestConfig::default() })]
+        #![proptest_config(ProptestConfig::with_cases(super::cases(60)))]
 
         #[test]
         fn whatever_the_clock(

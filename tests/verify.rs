@@ -184,10 +184,21 @@ fn a_missing_database_is_refused_not_created() {
 fn an_older_database_is_chained_once_on_upgrade() {
     let db = demo();
     {
-        // Back to schema 3, as an older Promptly left it: no hashes, no new triggers.
+        // Back to schema 3, as an older Promptly left it: no hashes, no new triggers, every
+        // entry's data inline, the old index by ticket.
         let conn = raw(&db);
         conn.execute_batch(
-            "DROP TRIGGER log_ids_are_never_reused;
+            "DROP TRIGGER log_is_append_only_update;
+             DROP VIEW log_entries;
+             UPDATE log SET data = (SELECT d.data FROM log_data d WHERE d.id = log.data_ref)
+                 WHERE data_ref IS NOT NULL;
+             ALTER TABLE log DROP COLUMN data_ref;
+             DROP TABLE log_data;
+             DROP INDEX log_by_ticket;
+             CREATE INDEX log_ticket ON log(ticket_id, at, id);
+             CREATE TRIGGER log_is_append_only_update BEFORE UPDATE ON log
+             BEGIN SELECT RAISE(ABORT, 'the follow-up log is append-only: entries cannot be changed'); END;
+             DROP TRIGGER log_ids_are_never_reused;
              DROP TRIGGER log_entries_are_chained;
              ALTER TABLE log DROP COLUMN hash;
              DELETE FROM meta WHERE key = 'log_head';
@@ -212,6 +223,18 @@ fn an_older_database_is_chained_once_on_upgrade() {
     assert_eq!(unchained, 0);
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
     assert_eq!(version, promptly::store::schema::latest_version());
+    // Entries written before migration 7 keep their data inline, and read as before.
+    let inline: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM log WHERE data_ref IS NULL AND data LIKE '{%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let all: i64 = conn.query_row("SELECT count(*) FROM log", [], |r| r.get(0)).unwrap();
+    assert_eq!(inline, all);
+    let out = run(&db.path, &["--now", "2026-11-20 18:00", "show", "1"]);
+    assert!(out.status.success(), "{out:?}");
     // The breach tally starts from what the upgraded file holds.
     let (tally, counted): (i64, i64) = conn
         .query_row(
@@ -222,4 +245,48 @@ fn an_older_database_is_chained_once_on_upgrade() {
         )
         .unwrap();
     assert_eq!(tally, counted);
+}
+
+#[test]
+fn shared_entry_data_is_kept_as_written_and_a_change_is_found() {
+    let db = demo();
+    let conn = raw(&db);
+    let (shared, entries): (i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM log_data), (SELECT count(*) FROM log WHERE data_ref IS NOT NULL)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(shared > 0 && shared < entries, "{shared} texts for {entries} entries");
+    let err = conn
+        .execute("UPDATE log_data SET data = '{\"event\":\"note\"}' WHERE id = 1", [])
+        .expect_err("shared data is append-only");
+    assert!(err.to_string().contains("append-only"), "{err}");
+    conn.execute("DELETE FROM log_data WHERE id = 1", [])
+        .expect_err("shared data is append-only");
+    // Behind the trigger's back: every entry naming the text no longer matches its hash.
+    conn.execute_batch(
+        "DROP TRIGGER log_data_is_kept_update;
+         UPDATE log_data SET data = data || ' ' WHERE id = (SELECT min(data_ref) FROM log);",
+    )
+    .unwrap();
+    let (code, text) = verify(&db);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("log_data_is_kept_update"), "{text}");
+    assert!(text.contains("log entry"), "{text}");
+}
+
+#[test]
+fn a_skewed_unjudged_breach_tally_is_found() {
+    let db = demo();
+    let (code, text) = verify(&db);
+    assert_eq!(code, 0, "{text}");
+    // A write that bypassed the triggers: the header would show a wrong count.
+    raw(&db)
+        .execute("UPDATE tallies SET n = n + 3 WHERE name = 'unjudged_breaches'", [])
+        .unwrap();
+    let (code, text) = verify(&db);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("the kept count unjudged_breaches says"), "{text}");
 }

@@ -10,6 +10,7 @@ use crate::domain::ticket::{Status, mask_phone};
 use crate::t;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use std::collections::HashMap;
 use std::io::{self, BufWriter, Write};
 
 /// Prints one value as pretty JSON and a newline, streamed to a locked, buffered stdout and
@@ -112,7 +113,11 @@ impl<W: Write> TerminalSafe<W> {
     fn write_text(&mut self, text: &str) -> io::Result<()> {
         let mut from = 0;
         for (i, c) in text.char_indices() {
-            if c != '\n' && crate::domain::text::is_unsafe(c) {
+            // Printable ASCII (most of a document) needs no lookup in the tables of invisibles.
+            if matches!(c, ' '..='~' | '\n') {
+                continue;
+            }
+            if crate::domain::text::is_unsafe(c) {
                 self.inner.write_all(&text.as_bytes()[from..i])?;
                 let mut units = [0u16; 2];
                 for unit in c.encode_utf16(&mut units) {
@@ -195,6 +200,9 @@ pub struct ListPrinter<'a> {
     now: DateTime<Utc>,
     out: BufWriter<io::StdoutLock<'static>>,
     rows: usize,
+    /// Labels already looked up (a handful of metrics, priorities and statuses), so a long
+    /// list costs one catalogue lookup per distinct word, not per row.
+    labels: HashMap<String, String>,
 }
 
 impl<'a> ListPrinter<'a> {
@@ -204,7 +212,18 @@ impl<'a> ListPrinter<'a> {
             now: desk.now(),
             out: BufWriter::new(io::stdout().lock()),
             rows: 0,
+            labels: HashMap::new(),
         }
+    }
+
+    /// A label by key, computed by `make` the first time it is asked for.
+    fn label(&mut self, key: &str, make: impl FnOnce() -> String) -> String {
+        if let Some(label) = self.labels.get(key) {
+            return label.clone();
+        }
+        let label = make();
+        self.labels.insert(key.to_string(), label.clone());
+        label
     }
 
     pub fn row(&mut self, row: &TicketSummary) -> Result<()> {
@@ -235,7 +254,9 @@ impl<'a> ListPrinter<'a> {
                         crate::words::duration::countdown(c.remaining_secs, crate::words::catalogue::locale())
                     ),
                 };
-                format!("{} {}", metric_label(self.desk, &c.metric), left)
+                let desk = self.desk;
+                let metric = self.label(&format!("metric.{}", c.metric), || metric_label(desk, &c.metric));
+                format!("{metric} {left}")
             }
             None => String::new(),
         };
@@ -244,12 +265,15 @@ impl<'a> ListPrinter<'a> {
             sanitize_line(&tk.customer.name),
             mask_phone(&tk.customer.phone)
         );
+        let priority = format!("priority.{}", tk.priority.slug());
+        let priority = self.label(&priority, || t!(priority));
+        let status = self.label(&format!("status.{}", tk.status.slug()), || status_label(tk.status));
         writeln!(
             self.out,
             "{} {} {} {} {} {}",
             fit(&format!("#{}", tk.id), 6),
-            fit(&t!(format!("priority.{}", tk.priority.slug())), 9),
-            fit(&status_label(tk.status), 9),
+            fit(&priority, 9),
+            fit(&status, 9),
             fit(&due, 24),
             fit(customer.trim(), 18),
             sanitize_line(&tk.title)

@@ -70,6 +70,16 @@ impl RowClock {
     }
 }
 
+/// The board's header: tickets per status, and active ones warning or breached.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BoardCounts {
+    pub open: usize,
+    pub warning: usize,
+    pub breached: usize,
+    pub waiting: usize,
+    pub resolved: usize,
+}
+
 /// One line of the board, with its text sanitised once at load.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BoardRow {
@@ -81,7 +91,11 @@ pub struct BoardRow {
     pub customer: String,
     /// Lower-cased title, customer name and reference, for the filter.
     pub haystack: String,
+    /// The stored phone's digits (the board shows it masked; the filter matches these).
+    pub phone_digits: String,
     pub clock: Option<RowClock>,
+    /// A resolved ticket's automatic close, unless the customer answers first.
+    pub closes_at: Option<DateTime<Utc>>,
 }
 
 impl BoardRow {
@@ -94,13 +108,53 @@ impl BoardRow {
             title: sanitize_line(&t.title),
             customer: sanitize_line(&customer_cell(&t.customer)),
             haystack: format!("{}\n{}\n{}", t.title, t.customer.name, t.reference).to_lowercase(),
+            phone_digits: t.customer.phone.chars().filter(char::is_ascii_digit).collect(),
             clock: s.nearest.as_ref().map(|c| RowClock::from_stored(c, policy)),
+            closes_at: None,
         }
     }
 
     pub fn live(&self, now: DateTime<Utc>) -> Live {
         self.clock.as_ref().map_or(Live::None, |c| c.live(now))
     }
+
+    /// Whether the board's filter `needle` finds this row: `#123` is the ticket's id; text is
+    /// looked for in the title, customer name and order reference (case-insensitive); a needle
+    /// of digits (separators and the mask's `*` allowed: `139 0000-1111`, `139****1111`) also
+    /// matches the stored phone's digits.
+    pub fn matches(&self, needle: &str) -> bool {
+        let needle = needle.trim().to_lowercase();
+        if needle.is_empty() {
+            return true;
+        }
+        if let Some(id) = needle.strip_prefix('#').map(str::trim)
+            && !id.is_empty()
+            && id.chars().all(|c| c.is_ascii_digit())
+        {
+            return id.trim_start_matches('0') == self.id.to_string() || self.haystack.contains(&needle);
+        }
+        self.haystack.contains(&needle) || phone_matches(&self.phone_digits, &needle)
+    }
+}
+
+/// A needle made of digits, phone separators and the mask's `*`, against a phone's digits: the
+/// digit groups between the stars appear in order.
+fn phone_matches(phone_digits: &str, needle: &str) -> bool {
+    let phoneish = needle
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '+' | '(' | ')' | '.' | '*'));
+    if !phoneish || phone_digits.is_empty() || !needle.chars().any(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    let digits: String = needle.chars().filter(|c| c.is_ascii_digit() || *c == '*').collect();
+    let mut rest = phone_digits;
+    for group in digits.split('*').filter(|g| !g.is_empty()) {
+        match rest.find(group) {
+            Some(at) => rest = &rest[at + group.len()..],
+            None => return false,
+        }
+    }
+    true
 }
 
 /// Name and masked phone, as the board shows a customer.
@@ -135,48 +189,115 @@ impl Desk {
     /// The board's rows for `query`, most urgent first.
     pub fn board_rows(&self, query: &ListQuery) -> Result<Vec<BoardRow>> {
         let policy = self.policy();
-        Ok(self
-            .list(query)?
-            .iter()
-            .map(|s| BoardRow::from_summary(s, policy))
-            .collect())
+        let listed = self.list(query)?;
+        let mut rows: Vec<BoardRow> = listed.iter().map(|s| BoardRow::from_summary(s, policy)).collect();
+        // Resolved tickets count down to their automatic close; that needs their logs (the
+        // customer's last reply), read only for them.
+        let days = policy.settings.auto_close_days;
+        let resolved: Vec<usize> = (0..rows.len())
+            .filter(|i| rows[*i].status == Status::Resolved)
+            .collect();
+        if days > 0 {
+            let wait = chrono::Duration::days(i64::from(days));
+            for batch in resolved.chunks(LIST_BATCH) {
+                let ids: Vec<i64> = batch.iter().map(|i| rows[*i].id).collect();
+                let logs = self.store.logs(&ids)?;
+                for i in batch {
+                    let log = logs.get(&rows[*i].id).map_or(&[][..], Vec::as_slice);
+                    rows[*i].closes_at = super::supervisor::auto_close_instant(&listed[*i].ticket, log, wait);
+                }
+            }
+        }
+        Ok(rows)
     }
 
-    /// The tickets `query` lists, in list order, handed to `visit` one at a time: the ids are
-    /// read first, then [`LIST_BATCH`] tickets per query, so memory stays bounded however many
-    /// match.
+    /// The first `n` rows of the board for `query`: the list stops reading after them, so the
+    /// first frame costs one screen of rows, not the board.
+    pub fn board_page(&self, query: &ListQuery, n: usize) -> Result<Vec<BoardRow>> {
+        self.board_rows(&ListQuery {
+            limit: Some(n),
+            ..query.clone()
+        })
+    }
+
+    /// The board's header figures for the active and resolved tickets, without loading them:
+    /// counts per status from the status index, and warning and breached from one pass over
+    /// the running deadlines (each active ticket's nearest clock, read as the board reads it).
+    pub fn board_counts(&self) -> Result<BoardCounts> {
+        let now = self.now();
+        let policy = self.policy();
+        let [open, waiting, resolved] = [Status::Open, Status::Waiting, Status::Resolved];
+        let by_status = self.store.status_counts(&[open, waiting, resolved])?;
+        let mut counts = BoardCounts {
+            open: by_status[0],
+            waiting: by_status[1],
+            resolved: by_status[2],
+            ..BoardCounts::default()
+        };
+        // Late or paused needs no calendar: only a clock still ahead is read for its warning.
+        self.store
+            .visit_nearest_deadlines(&[open, waiting], |c| match c.due_at {
+                _ if c.is_paused() => {}
+                Some(due) if due <= now => counts.breached += 1,
+                Some(_) if c.warning_from(policy).is_some_and(|w| w <= now) => counts.warning += 1,
+                _ => {}
+            })?;
+        Ok(counts)
+    }
+
+    /// The tickets `query` lists, in list order, handed to `visit` one at a time as the store
+    /// reads them (see `store::Store::visit_list`), so memory stays bounded however many match.
     pub fn visit_list<E: From<DeskError>>(
         &self,
         query: &ListQuery,
         mut visit: impl FnMut(&TicketSummary) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
-        let ids = self.store.list_ids(query).map_err(DeskError::from)?;
-        for batch in ids.chunks(LIST_BATCH) {
-            for row in &self.store.summaries(batch).map_err(DeskError::from)? {
-                visit(row)?;
-            }
-        }
-        Ok(())
+        let mut failed = None;
+        self.store
+            .visit_list(query, |row| match visit(&row) {
+                Ok(()) => true,
+                Err(e) => {
+                    failed = Some(e);
+                    false
+                }
+            })
+            .map_err(DeskError::from)?;
+        failed.map_or(Ok(()), Err)
     }
 
     /// The tickets `query` lists, in list order, each with its clocks evaluated as of now (as
-    /// [`Desk::view`] has them), handed to `visit` one at a time. Tickets and their logs are
-    /// read [`LIST_BATCH`] tickets per query, never the whole list at once.
+    /// [`Desk::view`] has them), handed to `visit` one at a time. Logs are read [`LIST_BATCH`]
+    /// tickets per query, never the whole list at once.
     pub fn visit_listed<E: From<DeskError>>(
         &self,
         query: &ListQuery,
         mut visit: impl FnMut(&Ticket, &[ClockReading]) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
-        let ids = self.store.list_ids(query).map_err(DeskError::from)?;
         let now = self.now();
-        for batch in ids.chunks(LIST_BATCH) {
-            let rows = self.store.summaries(batch).map_err(DeskError::from)?;
-            let mut logs = self.store.logs(batch).map_err(DeskError::from)?;
-            for row in &rows {
-                let log = logs.remove(&row.ticket.id).unwrap_or_default();
-                let clocks = sla::evaluate(&self.policy, &row.ticket, &log, now);
-                visit(&row.ticket, &clocks)?;
+        let mut batch = Vec::with_capacity(LIST_BATCH);
+        self.visit_list(query, |row| -> std::result::Result<(), E> {
+            batch.push(row.clone());
+            if batch.len() == LIST_BATCH {
+                self.evaluate_batch(&mut batch, now, &mut visit)?;
             }
+            Ok(())
+        })?;
+        self.evaluate_batch(&mut batch, now, &mut visit)
+    }
+
+    /// Reads the logs of `batch` in one query and hands each ticket with its clocks to `visit`.
+    fn evaluate_batch<E: From<DeskError>>(
+        &self,
+        batch: &mut Vec<TicketSummary>,
+        now: DateTime<Utc>,
+        visit: &mut impl FnMut(&Ticket, &[ClockReading]) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let ids: Vec<i64> = batch.iter().map(|s| s.ticket.id).collect();
+        let mut logs = self.store.logs(&ids).map_err(DeskError::from)?;
+        for row in batch.drain(..) {
+            let log = logs.remove(&row.ticket.id).unwrap_or_default();
+            let clocks = sla::evaluate(&self.policy, &row.ticket, &log, now);
+            visit(&row.ticket, &clocks)?;
         }
         Ok(())
     }

@@ -126,7 +126,7 @@ impl Desk {
 }
 
 /// When each ticket arrived, in ticket order. Without `open`: evenly over the span (about 25
-/// a day, at least six weeks). With `open`: the others over the span up to a week ago, the
+/// a day, at least six weeks, at most five years). With `open`: the others over the span up to a week ago, the
 /// open ones over the last week.
 struct Arrivals {
     now: DateTime<Utc>,
@@ -137,6 +137,9 @@ struct Arrivals {
     /// `open` was given: the history is closed, the backlog open.
     shaped: bool,
 }
+
+/// The longest history a demo makes.
+const MAX_SPAN_DAYS: i64 = 5 * 365 + 1;
 
 /// How far back the open tickets of `--open` arrived: long enough for their longest story
 /// before it (a closed history) to have ended, short enough for many clocks still running.
@@ -158,7 +161,9 @@ enum Fate {
 
 impl Arrivals {
     fn new(shape: DemoShape, now: DateTime<Utc>) -> Arrivals {
-        let span_days = (shape.tickets as i64 / 25).max(42);
+        // About 25 a day up to five years of history; more tickets than that make a busier
+        // desk, not an older one (1M: about 550 a day since five years ago).
+        let span_days = (shape.tickets as i64 / 25).clamp(42, MAX_SPAN_DAYS);
         let backlog = shape.open.unwrap_or(0).min(shape.tickets);
         Arrivals {
             now,

@@ -11,7 +11,7 @@ mod verify;
 
 /// Why the store failed, as [`DeskError::Store`] carries it (front ends and words name it here).
 pub use crate::store::StoreError;
-pub use board::{BoardRow, Dashboard, Live, LiveTicket, RowClock, customer_cell};
+pub use board::{BoardCounts, BoardRow, Dashboard, Live, LiveTicket, RowClock, customer_cell};
 use change::change_tx;
 pub use review::{Judging, REVIEW_PAGE};
 pub use supervisor::{Housekeeping, Report, SYSTEM_AUTHOR, SampleOutcome};
@@ -26,7 +26,7 @@ use crate::domain::sla::{self, ClockReading, ExtensionError};
 use crate::domain::target::Target;
 use crate::domain::ticket::{
     Channel, Complexity, IllegalMove, InvalidField, Kind, NewTicket, Priority, Reason, Status, Ticket, validate_email,
-    validate_phone, validate_title,
+    validate_phone, validate_purchased, validate_title,
 };
 use crate::store::{Store, Tx};
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
@@ -235,6 +235,7 @@ impl Desk {
     /// Intake: records a new ticket, opened now or (migrating old records) at `opened_at`.
     pub fn open_ticket(&mut self, new: &NewTicket, opened_at: Option<DateTime<Utc>>) -> Result<Ticket> {
         new.validate()?;
+        validate_purchased(new.purchased_on, self.today())?;
         let (policy, promise, clock, author) = (&self.policy, &self.promise, &self.clock, &self.author);
         self.store.write(|tx| {
             // Read after the write lock is held (see `change_in`).
@@ -334,6 +335,7 @@ impl Desk {
                 Edit::Title(t) => validate_title(t)?,
                 Edit::Email(e) => validate_email(e)?,
                 Edit::Phone(p) => validate_phone(p)?,
+                Edit::Purchased(d) => validate_purchased(*d, self.today())?,
                 _ => {}
             }
         }

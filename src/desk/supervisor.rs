@@ -378,6 +378,12 @@ pub(super) fn refused_move(e: IllegalMove, ticket: i64, log: &[LogEntry]) -> Des
 /// When a resolved ticket falls due for closing: `wait` after the later of its resolution and
 /// the customer's last reply (inbound contact) since; `None` if not resolved or not yet due.
 fn auto_close_at(t: &Ticket, log: &[LogEntry], wait: Duration, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    auto_close_instant(t, log, wait).filter(|due| *due <= now)
+}
+
+/// When a resolved ticket closes by itself: `wait` after its resolution or the customer's last
+/// reply since (the board counts down to it).
+pub(super) fn auto_close_instant(t: &Ticket, log: &[LogEntry], wait: Duration) -> Option<DateTime<Utc>> {
     if t.status != Status::Resolved {
         return None;
     }
@@ -396,6 +402,5 @@ fn auto_close_at(t: &Ticket, log: &[LogEntry], wait: Duration, now: DateTime<Utc
         })
         .map(|e| e.at)
         .max();
-    let due = last_reply.unwrap_or(resolved).max(resolved).checked_add_signed(wait)?;
-    (due <= now).then_some(due)
+    last_reply.unwrap_or(resolved).max(resolved).checked_add_signed(wait)
 }

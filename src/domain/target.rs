@@ -107,16 +107,24 @@ impl FromStr for Target {
             text: text.to_string(),
             problem,
         };
-        let s = text.trim().to_ascii_lowercase();
+        // Targets are parsed on every clock reading: no copy unless there is a capital.
+        let lowered;
+        let s = if text.bytes().any(|b| b.is_ascii_uppercase()) {
+            lowered = text.trim().to_ascii_lowercase();
+            lowered.as_str()
+        } else {
+            text.trim()
+        };
         if s.is_empty() {
             return Err(bad(TargetProblem::Empty));
         }
         // Parts like "1h", "30m" in descending unit order, each unit at most once.
         let units = ['d', 'h', 'm', 's'];
-        let mut seen: Vec<char> = Vec::new();
+        // Ranks of the units seen so far (a bit each) and of the last one.
+        let (mut seen, mut last, mut parts) = (0u8, None, 0);
         let mut days: Option<u64> = None;
         let mut secs: u64 = 0;
-        let mut rest = s.as_str();
+        let mut rest = s;
         while !rest.is_empty() {
             rest = rest.trim_start();
             let digits = rest.chars().take_while(char::is_ascii_digit).count();
@@ -131,16 +139,13 @@ impl FromStr for Target {
             let Some(rank) = units.iter().position(|u| *u == unit) else {
                 return Err(bad(TargetProblem::UnknownUnit(unit)));
             };
-            if seen.contains(&unit) {
+            if seen & (1 << rank) != 0 {
                 return Err(bad(TargetProblem::UnitTwice(unit)));
             }
-            if seen
-                .last()
-                .is_some_and(|last| units.iter().position(|u| u == last) > Some(rank))
-            {
+            if last > Some(rank) {
                 return Err(bad(TargetProblem::UnitOrder));
             }
-            seen.push(unit);
+            (seen, last, parts) = (seen | 1 << rank, Some(rank), parts + 1);
             match unit {
                 'd' => days = Some(number),
                 'h' => secs = secs.saturating_add(number.saturating_mul(3600)),
@@ -150,7 +155,7 @@ impl FromStr for Target {
             rest = &rest[digits + unit.len_utf8()..];
         }
         match days {
-            Some(_) if seen.len() > 1 => Err(bad(TargetProblem::MixedDays)),
+            Some(_) if parts > 1 => Err(bad(TargetProblem::MixedDays)),
             Some(0) => Err(bad(TargetProblem::Zero)),
             Some(d) if d > u64::from(MAX_DAYS) => Err(bad(TargetProblem::TooManyDays(MAX_DAYS))),
             Some(d) => Ok(Target::WorkingDays(d as u32)),

@@ -279,6 +279,27 @@ impl NewTicket {
     }
 }
 
+/// How far back a purchase date may go: further back is a typo in the year, not a purchase.
+pub const PURCHASE_YEARS: u32 = 20;
+
+/// A purchase date a person could mean: not after the shop's `today`, not more than
+/// [`PURCHASE_YEARS`] before it (1900 and 2099 are typos, caught at the desk for every front end).
+pub fn validate_purchased(date: Option<NaiveDate>, today: NaiveDate) -> Result<(), InvalidField> {
+    let Some(date) = date else { return Ok(()) };
+    let earliest = today
+        .checked_sub_months(chrono::Months::new(12 * PURCHASE_YEARS))
+        .unwrap_or(NaiveDate::MIN);
+    if date > today || date <= earliest {
+        let reason = Reason::PurchaseOutOfRange {
+            date,
+            earliest: earliest.succ_opt().unwrap_or(earliest),
+            latest: today,
+        };
+        return Err(InvalidField::new("purchased", reason));
+    }
+    Ok(())
+}
+
 /// A field value that cannot be stored, with the field's name and why (values, not words).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvalidField {
@@ -342,6 +363,12 @@ pub enum Reason {
     },
     /// A judgement without its reason.
     JudgeReasonNeeded,
+    /// A purchase date after the shop's today or more than [`PURCHASE_YEARS`] before it.
+    PurchaseOutOfRange {
+        date: NaiveDate,
+        earliest: NaiveDate,
+        latest: NaiveDate,
+    },
     /// An instant after now.
     InFuture {
         at: DateTime<Utc>,

@@ -3,7 +3,7 @@
 //! chain head is read once per batch and recorded once, customers are found or made with one
 //! statement each, and a clock's `judged` flag is written with the clock.
 
-use super::rows::{CLOCK_COLUMNS, set_log_head, ts};
+use super::rows::{CLOCK_COLUMNS, data_ref, set_log_head, shares_data, ts};
 use super::{Result, StoreError, Tx};
 use crate::domain::chain::{self, GENESIS, Link};
 use crate::domain::log::NewEntry;
@@ -97,20 +97,23 @@ impl Tx<'_> {
             })
             .optional()?
             .unwrap_or((0, GENESIS.to_vec()));
-        // Upsert with RETURNING: one statement finds or makes the row (the no-op update makes
-        // RETURNING answer for an existing customer too).
-        let mut customer = conn.prepare_cached(
-            "INSERT INTO customers(name, phone, email) VALUES (?1, ?2, ?3)
-             ON CONFLICT(name, phone, email) DO UPDATE SET name = excluded.name RETURNING id",
-        )?;
+        // Most customers of a bulk run are new: insert, and look the row up only when it was
+        // there already (an upsert with RETURNING paid a statement journal for every one).
+        let mut new_customer = conn
+            .prepare_cached("INSERT INTO customers(name, phone, email) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING")?;
+        let mut known_customer =
+            conn.prepare_cached("SELECT id FROM customers WHERE name = ?1 AND phone = ?2 AND email = ?3")?;
         let mut ticket_row = conn.prepare_cached(
             "INSERT INTO tickets(title, description, customer_id, channel, kind, priority, complexity, reference,
                                  purchased_on, status, opened_at, updated_at, resolved_at, closed_at, version)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         )?;
         let mut log_row = conn.prepare_cached(
-            "INSERT INTO log(id, ticket_id, at, author, kind, data, body, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO log(id, ticket_id, at, author, kind, data, body, hash, data_ref)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )?;
+        // The shared data texts met in this batch (a few hundred at most).
+        let mut shared: HashMap<&str, i64> = HashMap::new();
         let mut clock_row = conn.prepare_cached(&format!(
             "INSERT INTO clocks(ticket_id, {CLOCK_COLUMNS}, judged) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
         ))?;
@@ -123,7 +126,11 @@ impl Tx<'_> {
             let customer_id = match customers.get(&who) {
                 Some(id) => *id,
                 None => {
-                    let id: i64 = customer.query_row(params![who[0], who[1], who[2]], |r| r.get(0))?;
+                    let id: i64 = if new_customer.execute(params![who[0], who[1], who[2]])? == 1 {
+                        conn.last_insert_rowid()
+                    } else {
+                        known_customer.query_row(params![who[0], who[1], who[2]], |r| r.get(0))?
+                    };
                     customers.insert(who, id);
                     id
                 }
@@ -157,15 +164,28 @@ impl Tx<'_> {
                     body: &e.body,
                 };
                 let hash = chain::hash(&previous, &link);
+                let reference = if shares_data(link.kind) {
+                    Some(match shared.get(data.as_str()) {
+                        Some(id) => *id,
+                        None => {
+                            let id = data_ref(conn, data)?;
+                            shared.insert(data, id);
+                            id
+                        }
+                    })
+                } else {
+                    None
+                };
                 log_row.execute(params![
                     link.id,
                     ticket_id,
                     at,
                     e.author,
                     link.kind,
-                    data,
+                    if reference.is_some() { "" } else { data.as_str() },
                     e.body,
-                    &hash[..]
+                    &hash[..],
+                    reference
                 ])?;
                 last_id = link.id;
                 previous = hash.to_vec();
@@ -212,17 +232,24 @@ impl super::Store {
             .query_row("PRAGMA cache_size", [], |r| r.get(0))
             .map_err(StoreError::from)?;
         // NORMAL: a commit waits for no fsync, checkpoints still do; a crash loses at most the
-        // last batches, never the database.
+        // last batches, never the database. No foreign-key lookups: the writer gives every row
+        // the ids it has just made.
         self.conn
             .execute_batch(&format!(
-                "PRAGMA cache_size = {BULK_CACHE_KIB}; PRAGMA synchronous = NORMAL;"
+                "PRAGMA cache_size = {BULK_CACHE_KIB}; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF;"
             ))
             .map_err(StoreError::from)?;
+        self.defer_indexes()?;
         let out = run(self);
+        // The indexes come back whether the run went well or not.
+        let restored = restore_indexes(&self.conn);
         self.conn
-            .execute_batch(&format!("PRAGMA cache_size = {cache}; PRAGMA synchronous = FULL;"))
+            .execute_batch(&format!(
+                "PRAGMA cache_size = {cache}; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
+            ))
             .map_err(StoreError::from)?;
         let out = out?;
+        restored?;
         self.conn
             .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
             .map_err(StoreError::from)?;
@@ -241,6 +268,70 @@ impl super::Store {
             .map_err(StoreError::from)?;
         Ok(out)
     }
+
+    /// On a database without tickets, drops the secondary indexes of the tables a bulk run
+    /// fills, to build each once, sorted, at the end ([`restore_indexes`]): maintained row by
+    /// row, their random inserts were most of a 1M-ticket run. What was dropped is recorded in
+    /// the same transaction, so a run cut short has them rebuilt at the next open.
+    fn defer_indexes(&mut self) -> Result<()> {
+        self.write(|tx| {
+            let conn = &tx.0;
+            let fresh: bool = conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM tickets)", [], |r| r.get(0))?;
+            let pending: Option<String> = conn
+                .query_row("SELECT value FROM meta WHERE key = ?1", [DEFERRED_INDEXES], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            if !fresh || pending.is_some() {
+                return Ok(());
+            }
+            let indexes: Vec<(String, String)> = conn
+                .prepare(
+                    "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL
+                     AND tbl_name IN ('tickets', 'log', 'clocks', 'reviews') ORDER BY name",
+                )?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let record = serde_json::to_string(&indexes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            conn.execute(
+                "INSERT INTO meta(key, value) VALUES (?1, ?2)",
+                [DEFERRED_INDEXES, &record],
+            )?;
+            for (name, _) in &indexes {
+                conn.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+            }
+            Ok(())
+        })
+    }
+}
+
+/// Meta key: the indexes a bulk run dropped to build at its end, as JSON `[[name, sql], ...]`.
+const DEFERRED_INDEXES: &str = "bulk_deferred_indexes";
+
+/// Builds the indexes a bulk run deferred, each in its own transaction (the WAL holds one
+/// index, not all), and forgets the record once all are back. Nothing to do without a record.
+pub(super) fn restore_indexes(conn: &rusqlite::Connection) -> Result<()> {
+    let record: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = ?1", [DEFERRED_INDEXES], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    let Some(record) = record else { return Ok(()) };
+    let indexes: Vec<(String, String)> =
+        serde_json::from_str(&record).map_err(|e| StoreError::Corrupt(format!("{DEFERRED_INDEXES}: {e}")))?;
+    for (name, sql) in &indexes {
+        let exists: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ?1)",
+            [name],
+            |r| r.get(0),
+        )?;
+        if !exists {
+            conn.execute_batch(&format!("BEGIN IMMEDIATE; {sql}; COMMIT;"))?;
+            conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+        }
+    }
+    conn.execute("DELETE FROM meta WHERE key = ?1", [DEFERRED_INDEXES])?;
+    Ok(())
 }
 
 /// The page cache of a bulk run, in KiB (negative: SQLite's unit for a size in KiB).
@@ -336,9 +427,10 @@ mod tests {
             .unwrap();
         assert_eq!(written, Written { tickets: 2, entries: 4 });
         // One customer (the same person twice), 2 tickets, 4 entries, 2 clocks, 1 review, the
-        // chain head and the unjudged-breach tally (its trigger counts the one unjudged
-        // breach): nothing inserted and then updated, nothing deleted.
-        assert_eq!(store.conn.total_changes() - before, 1 + 2 + 4 + 2 + 1 + 1 + 1);
+        // chain head, the unjudged-breach tally (its trigger counts the one unjudged
+        // breach), the two shared data texts (opened, the status move) and the record of the
+        // deferred indexes, made and removed: nothing inserted and then updated.
+        assert_eq!(store.conn.total_changes() - before, 1 + 2 + 4 + 2 + 1 + 1 + 1 + 2 + 2);
         let (findings, entries) = store.verify().unwrap();
         assert!(findings.is_empty(), "{findings:?}");
         assert_eq!(entries, 4);
@@ -358,5 +450,45 @@ mod tests {
             .unwrap();
         assert_eq!(judged, vec![1]);
         assert_eq!(store.review_count(at(4)).unwrap(), 1, "the unjudged breach waits");
+    }
+
+    fn indexes(conn: &rusqlite::Connection) -> Vec<(String, String)> {
+        conn.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn indexes_a_run_cut_short_deferred_are_built_at_the_next_open() {
+        use super::super::{Access, Store};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cut.db");
+        let schema = indexes(&Store::open(&path, Access::Create).unwrap().conn);
+        {
+            let mut store = Store::open(&path, Access::ReadWrite).unwrap();
+            store.defer_indexes().unwrap();
+            let left = indexes(&store.conn);
+            assert!(
+                left.len() < schema.len(),
+                "the tickets', log's and clocks' indexes wait"
+            );
+            assert!(
+                left.iter().any(|(name, _)| name == "customers_identity"),
+                "the upsert's stays"
+            );
+            // The run dies here: nothing builds them back.
+        }
+        let store = Store::open(&path, Access::ReadWrite).unwrap();
+        assert_eq!(indexes(&store.conn), schema);
+        let record: i64 = store
+            .conn
+            .query_row("SELECT count(*) FROM meta WHERE key = ?1", [DEFERRED_INDEXES], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(record, 0);
     }
 }

@@ -2,6 +2,7 @@
 //! types. Every write goes through [`Store::write`]: one `BEGIN IMMEDIATE` transaction.
 
 pub mod bulk;
+mod listing;
 mod review;
 mod rows;
 pub mod schema;
@@ -194,6 +195,16 @@ impl Store {
         self.conn
             .execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
         self.conn.execute_batch(CACHE_SIZE)?;
+        // A bulk run cut short left its deferred indexes unbuilt: build them before anything
+        // (a migration included) relies on them.
+        let has_meta: bool = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'meta')",
+            [],
+            |r| r.get(0),
+        )?;
+        if has_meta {
+            bulk::restore_indexes(&self.conn)?;
+        }
         schema::migrations().to_latest(&mut self.conn).map_err(|e| match e {
             rusqlite_migration::Error::RusqliteError { err, .. } => StoreError::from(err),
             e => StoreError::Migration(e.to_string()),
@@ -243,17 +254,50 @@ impl Store {
 
     /// Tickets matching `query`, with their nearest running clock.
     pub fn list(&self, query: &ListQuery) -> Result<Vec<TicketSummary>> {
-        rows::list(&self.conn, query)
+        listing::list(&self.conn, query)
     }
 
-    /// The ids `query` lists, most urgent first (see [`rows::list_ids`]).
-    pub fn list_ids(&self, query: &ListQuery) -> Result<Vec<i64>> {
-        rows::list_ids(&self.conn, query)
+    /// The tickets a deadline-filtered `query` lists, streamed to `visit` until it returns
+    /// false (see [`listing::visit_due`]).
+    pub fn visit_due(
+        &self,
+        query: &ListQuery,
+        before: Option<DateTime<Utc>>,
+        visit: impl FnMut(TicketSummary) -> bool,
+    ) -> Result<()> {
+        listing::visit_due(&self.conn, query, before, visit)
     }
 
-    /// The listed tickets `ids` with their nearest clock, in that order (see [`rows::summaries`]).
+    /// How SQLite reads the running deadlines of `query` (EXPLAIN QUERY PLAN of
+    /// [`listing::visit_due`], one step a line).
+    pub fn list_plan(&self, query: &ListQuery) -> Result<String> {
+        listing::due_plan(&self.conn, query, query.due_before)
+    }
+
+    /// The nearest running deadline of each ticket with one of `statuses`, most urgent first
+    /// (see [`listing::visit_nearest_deadlines`]).
+    pub fn visit_nearest_deadlines(
+        &self,
+        statuses: &[crate::domain::ticket::Status],
+        visit: impl FnMut(Clock),
+    ) -> Result<()> {
+        listing::visit_nearest_deadlines(&self.conn, statuses, visit)
+    }
+
+    /// How many tickets have each of `statuses` (the board's header; the status index only).
+    pub fn status_counts(&self, statuses: &[crate::domain::ticket::Status]) -> Result<Vec<usize>> {
+        listing::status_counts(&self.conn, statuses)
+    }
+
+    /// The tickets `query` lists, most urgent first, streamed to `visit` until it returns
+    /// false (see [`listing::visit_list`]).
+    pub fn visit_list(&self, query: &ListQuery, visit: impl FnMut(TicketSummary) -> bool) -> Result<()> {
+        listing::visit_list(&self.conn, query, visit)
+    }
+
+    /// The listed tickets `ids` with their nearest clock, in that order (see [`listing::summaries`]).
     pub fn summaries(&self, ids: &[i64]) -> Result<Vec<TicketSummary>> {
-        rows::summaries(&self.conn, ids)
+        listing::summaries(&self.conn, ids)
     }
 
     pub fn meta(&self, key: &str) -> Result<Option<String>> {

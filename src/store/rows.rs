@@ -4,12 +4,11 @@
 use super::schema::LOG_HEAD;
 use super::{Result, StoreError};
 use crate::domain::chain::{self, GENESIS, Link};
-use crate::domain::listing::{ListQuery, TicketSummary};
 use crate::domain::log::{Event, LogEntry, NewEntry};
 use crate::domain::sla::{Clock, ClockState};
-use crate::domain::ticket::{Customer, NewTicket, Status, Ticket};
+use crate::domain::ticket::{Customer, NewTicket, Ticket};
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
-use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter, types::Value};
+use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 use std::collections::HashMap;
 use std::str::FromStr;
 
@@ -34,12 +33,12 @@ where
     s.parse().map_err(|e: T::Err| StoreError::Corrupt(e.to_string()))
 }
 
-const TICKET_COLUMNS: &str = "t.id, t.title, t.description, t.channel, t.kind, t.priority, t.complexity, t.reference, \
+pub(super) const TICKET_COLUMNS: &str = "t.id, t.title, t.description, t.channel, t.kind, t.priority, t.complexity, t.reference, \
      t.purchased_on, t.status, t.opened_at, t.updated_at, t.resolved_at, t.closed_at, t.version, \
      c.name, c.phone, c.email";
 
 /// Raw text of a ticket row; parsed outside rusqlite's closure so errors keep their meaning.
-struct RawTicket {
+pub(super) struct RawTicket {
     id: i64,
     text: [String; 7],
     purchased_on: Option<String>,
@@ -52,7 +51,7 @@ struct RawTicket {
     customer: Customer,
 }
 
-fn raw_ticket(r: &Row<'_>, base: usize) -> rusqlite::Result<RawTicket> {
+pub(super) fn raw_ticket(r: &Row<'_>, base: usize) -> rusqlite::Result<RawTicket> {
     Ok(RawTicket {
         id: r.get(base)?,
         text: [
@@ -79,7 +78,7 @@ fn raw_ticket(r: &Row<'_>, base: usize) -> rusqlite::Result<RawTicket> {
     })
 }
 
-fn into_ticket(raw: RawTicket) -> Result<Ticket> {
+pub(super) fn into_ticket(raw: RawTicket) -> Result<Ticket> {
     let [title, description, channel, kind, priority, complexity, reference] = raw.text;
     Ok(Ticket {
         id: raw.id,
@@ -173,8 +172,39 @@ pub fn update_ticket(conn: &Connection, t: &Ticket, customer: i64) -> Result<usi
         ])?)
 }
 
-/// The columns a log entry's chain link is made of, in `LinkRow::read`'s order.
-pub(super) const LINK_COLUMNS: &str = "id, ticket_id, at, author, kind, data, body, hash";
+/// The columns a log entry's chain link is made of, in `LinkRow::read`'s order; the data as
+/// the entry means it, whether stored inline or in `log_data` (see [`DATA`]).
+pub(super) const LINK_COLUMNS: &str = "id, ticket_id, at, author, kind, \
+     coalesce((SELECT d.data FROM log_data d WHERE d.id = log.data_ref), log.data), body, hash";
+
+/// [`LINK_COLUMNS`] before migration 7 (the chain's own migration reads with it).
+pub(super) const LINK_COLUMNS_INLINE: &str = "id, ticket_id, at, author, kind, data, body, hash";
+
+/// An entry's data text (migration 7): most entries' data is one of a few texts (`{"event":
+/// "note"}`, a contact's method and direction, the opened entry's promise), kept once in
+/// `log_data` and named by `data_ref`; older rows and free-text edits keep it inline. The hash
+/// covers this text, not the reference, so the chain means what it always meant.
+pub(super) const DATA: &str = "coalesce((SELECT d.data FROM log_data d WHERE d.id = log.data_ref), log.data)";
+
+/// Whether an entry of `kind` keeps its data in `log_data`: every kind but field edits, whose
+/// old and new values are free text seldom seen twice.
+pub(super) fn shares_data(kind: &str) -> bool {
+    kind != "field"
+}
+
+/// The `log_data` row holding `data`, made if new (rows there are never changed or deleted).
+pub(super) fn data_ref(conn: &Connection, data: &str) -> Result<i64> {
+    let found: Option<i64> = conn
+        .prepare_cached("SELECT id FROM log_data WHERE data = ?1")?
+        .query_row([data], |r| r.get(0))
+        .optional()?;
+    if let Some(id) = found {
+        return Ok(id);
+    }
+    conn.prepare_cached("INSERT INTO log_data(data) VALUES (?1)")?
+        .execute([data])?;
+    Ok(conn.last_insert_rowid())
+}
 
 /// A log row as the chain sees it: the stored texts and the stored hash.
 pub(super) struct LinkRow {
@@ -241,8 +271,14 @@ pub fn append(conn: &Connection, ticket_id: i64, e: &NewEntry) -> Result<i64> {
         body: &e.body,
     };
     let hash = chain::hash(&previous, &link);
+    let shared = if shares_data(link.kind) {
+        Some(data_ref(conn, &data)?)
+    } else {
+        None
+    };
     conn.prepare_cached(
-        "INSERT INTO log(id, ticket_id, at, author, kind, data, body, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO log(id, ticket_id, at, author, kind, data, body, hash, data_ref)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
         link.id,
@@ -250,17 +286,19 @@ pub fn append(conn: &Connection, ticket_id: i64, e: &NewEntry) -> Result<i64> {
         at,
         e.author,
         link.kind,
-        data,
+        if shared.is_some() { "" } else { data.as_str() },
         e.body,
-        &hash[..]
+        &hash[..],
+        shared
     ])?;
     set_log_head(conn, link.id, &hash)?;
     Ok(link.id)
 }
 
 pub fn log(conn: &Connection, ticket_id: i64) -> Result<Vec<LogEntry>> {
-    let mut stmt = conn
-        .prepare_cached("SELECT id, ticket_id, at, author, data, body FROM log WHERE ticket_id = ?1 ORDER BY at, id")?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT id, ticket_id, at, author, {DATA}, body FROM log WHERE ticket_id = ?1 ORDER BY at, id"
+    ))?;
     let raw = stmt
         .query_map([ticket_id], raw_entry)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -276,7 +314,7 @@ pub fn logs(conn: &Connection, ticket_ids: &[i64]) -> Result<HashMap<i64, Vec<Lo
     }
     let marks = vec!["?"; ticket_ids.len()].join(", ");
     let sql = format!(
-        "SELECT id, ticket_id, at, author, data, body FROM log WHERE ticket_id IN ({marks}) ORDER BY ticket_id, at, id"
+        "SELECT id, ticket_id, at, author, {DATA}, body FROM log WHERE ticket_id IN ({marks}) ORDER BY ticket_id, at, id"
     );
     let mut stmt = conn.prepare(&sql)?;
     let raw = stmt
@@ -417,100 +455,6 @@ pub fn ticket_ids_with_live_clocks(conn: &Connection) -> Result<Vec<i64>> {
         .collect::<rusqlite::Result<Vec<i64>>>()?;
     Ok(ids)
 }
-
-/// The nearest unmet clock of ticket `t` as `n` (earliest deadline; paused clocks after running
-/// ones), looked up per ticket through the running clocks' index by ticket.
-const NEAREST_JOIN: &str = "LEFT JOIN clocks n ON n.ticket_id = t.id AND n.met_at IS NULL
-     AND (n.metric, n.cycle) = (SELECT metric, cycle FROM clocks WHERE ticket_id = t.id AND met_at IS NULL
-                                ORDER BY coalesce(due_at, '~'), metric, cycle LIMIT 1)";
-
-/// The ids of the tickets `q` lists, most urgent first. Only ids and sort keys go through the
-/// sort, so memory stays small however many rows match; [`summaries`] reads them a page at a
-/// time. A deadline filter starts from the running clocks' index by deadline, so `--overdue`
-/// reads the late clocks and their tickets, nothing else.
-pub fn list_ids(conn: &Connection, q: &ListQuery) -> Result<Vec<i64>> {
-    let text = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
-    let customers = if text.is_some() {
-        "JOIN customers c ON c.id = t.customer_id"
-    } else {
-        ""
-    };
-    let mut sql = format!("SELECT t.id FROM tickets t {customers} {NEAREST_JOIN} WHERE 1 = 1");
-    let mut args: Vec<Value> = Vec::new();
-    if !q.statuses.is_empty() {
-        let marks = vec!["?"; q.statuses.len()].join(", ");
-        sql.push_str(&format!(" AND t.status IN ({marks})"));
-        args.extend(q.statuses.iter().map(|s: &Status| Value::Text(s.slug().to_string())));
-    }
-    if let Some(before) = q.due_before {
-        // A ticket's nearest deadline is at or before `before` iff one of its running clocks is.
-        sql.push_str(" AND t.id IN (SELECT ticket_id FROM clocks WHERE met_at IS NULL AND due_at <= ?)");
-        args.push(Value::Text(ts(before)));
-    }
-    if let Some(text) = text {
-        sql.push_str(" AND (instr(lower(t.title), lower(?)) OR instr(lower(c.name), lower(?)) OR instr(lower(t.reference), lower(?)))");
-        for _ in 0..3 {
-            args.push(Value::Text(text.to_string()));
-        }
-    }
-    // Nearest deadline first; tickets without a running clock after them, newest first (a
-    // limited "all" list drops the oldest history, not this week's closes).
-    sql.push_str(" ORDER BY n.ticket_id IS NULL, coalesce(n.due_at, '~'), t.id DESC");
-    if let Some(limit) = q.limit {
-        sql.push_str(&format!(" LIMIT {limit}"));
-    }
-    let ids = conn
-        .prepare_cached(&sql)?
-        .query_map(params_from_iter(args), |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<i64>>>()?;
-    Ok(ids)
-}
-
-/// The tickets `ids` with their nearest unmet clock, in the order given (ids not found are
-/// left out).
-pub fn summaries(conn: &Connection, ids: &[i64]) -> Result<Vec<TicketSummary>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let marks = vec!["?"; ids.len()].join(", ");
-    let sql = format!(
-        "SELECT {TICKET_COLUMNS}, n.metric, n.cycle, n.state, n.target, n.started_at, n.due_at, n.met_at,
-                n.breached_at, n.paused_secs, n.remaining_secs
-         FROM tickets t JOIN customers c ON c.id = t.customer_id {NEAREST_JOIN} WHERE t.id IN ({marks})"
-    );
-    let mut stmt = conn.prepare(&sql)?;
-    let raw = stmt
-        .query_map(params_from_iter(ids), |r| {
-            let ticket = raw_ticket(r, 0)?;
-            let clock = match r.get::<_, Option<String>>(18)? {
-                Some(_) => Some(raw_clock(r, 18)?),
-                None => None,
-            };
-            Ok((ticket, clock))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut found = HashMap::with_capacity(raw.len());
-    for (t, c) in raw {
-        let ticket = into_ticket(t)?;
-        let nearest = c.map(|c| into_clock(ticket.id, c)).transpose()?;
-        found.insert(ticket.id, TicketSummary { ticket, nearest });
-    }
-    Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
-}
-
-/// Tickets `q` lists with their nearest unmet clock, most urgent first.
-pub fn list(conn: &Connection, q: &ListQuery) -> Result<Vec<TicketSummary>> {
-    let ids = list_ids(conn, q)?;
-    let mut out = Vec::with_capacity(ids.len());
-    for page in ids.chunks(LIST_PAGE) {
-        out.extend(summaries(conn, page)?);
-    }
-    Ok(out)
-}
-
-/// How many listed tickets one read of [`summaries`] fetches (well under SQLite's limit on
-/// bound parameters).
-pub const LIST_PAGE: usize = 500;
 
 #[cfg(test)]
 mod clock_rows {

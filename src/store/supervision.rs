@@ -168,9 +168,10 @@ pub fn opened_between(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>)
 /// Status moves logged in `[from, to)`.
 pub fn status_changes_between(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<StatusChange>> {
     let raw = conn
-        .prepare_cached(
-            "SELECT id, ticket_id, at, data FROM log WHERE kind = 'status' AND at >= ?1 AND at < ?2 ORDER BY at, id",
-        )?
+        .prepare_cached(&format!(
+            "SELECT id, ticket_id, at, {} FROM log WHERE kind = 'status' AND at >= ?1 AND at < ?2 ORDER BY at, id",
+            super::rows::DATA
+        ))?
         .query_map(params![ts(from), ts(to)], |r| {
             Ok((
                 r.get::<_, i64>(0)?,

@@ -3,10 +3,10 @@
 
 use super::Result;
 use super::rows::{LINK_COLUMNS, LinkRow};
-use super::schema::{self, LOG_HEAD, LOG_TRIGGERS, PROMISE_TRIGGERS};
+use super::schema::{self, LOG_HEAD, LOG_TRIGGERS, PROMISE_TRIGGERS, UNJUDGED_BREACHES};
 use crate::domain::chain::{self, GENESIS};
 use crate::domain::promise;
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 /// One thing wrong with a database.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +30,8 @@ pub enum Finding {
     ClocksDiffer { ticket_id: i64, metric: String, cycle: u32 },
     /// A ticket's data could not be read.
     Unreadable { ticket_id: i64, reason: String },
+    /// A count kept by triggers (`tallies`) differs from a count of the rows it stands for.
+    TallyDiffers { name: String, kept: i64, counted: i64 },
 }
 
 /// Runs every check on the database; an empty list means it is sound.
@@ -63,6 +65,7 @@ pub fn check(conn: &Connection) -> Result<(Vec<Finding>, u64)> {
         }
     }
     check_promises(conn, &mut findings)?;
+    check_tallies(conn, &mut findings)?;
     let entries = check_chain(conn, &mut findings)?;
     Ok((findings, entries))
 }
@@ -84,6 +87,30 @@ fn check_promises(conn: &Connection, findings: &mut Vec<Finding>) -> Result<()> 
         if promise::digest(&body) != digest {
             findings.push(Finding::PromiseAltered { digest });
         }
+    }
+    Ok(())
+}
+
+/// The unjudged-breach tally (migration 6) against a real count: the board's header and the
+/// review queue trust it, and a hand edit or a write that bypassed the triggers would skew it.
+fn check_tallies(conn: &Connection, findings: &mut Vec<Finding>) -> Result<()> {
+    let kept: i64 = conn
+        .query_row("SELECT n FROM tallies WHERE name = ?1", [UNJUDGED_BREACHES], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .unwrap_or(0);
+    let counted: i64 = conn.query_row(
+        "SELECT count(*) FROM clocks WHERE breached_at IS NOT NULL AND judged = 0",
+        [],
+        |r| r.get(0),
+    )?;
+    if kept != counted {
+        findings.push(Finding::TallyDiffers {
+            name: UNJUDGED_BREACHES.to_string(),
+            kept,
+            counted,
+        });
     }
     Ok(())
 }

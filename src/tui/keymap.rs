@@ -1,6 +1,7 @@
 //! Keys to actions, per context. The defaults live in one table; `[keys]` in the config file
 //! rebinds actions by name; the help overlay and the footer hints are generated from it.
 
+use crate::t;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -45,6 +46,10 @@ pub enum Action {
     JudgeMajor,
     PrevPeriod,
     NextPeriod,
+    Command,
+    Complete,
+    NextMatch,
+    PrevMatch,
     /// The recent notices in full (the status line shows the newest, cut to fit).
     Notices,
     /// Review: mark or unmark a breach; one judgement then applies to all marked.
@@ -74,6 +79,10 @@ impl Action {
         Action::Open,
         Action::Back,
         Action::Filter,
+        Action::NextMatch,
+        Action::PrevMatch,
+        Action::Command,
+        Action::Complete,
         Action::New,
         Action::Log,
         Action::Status,
@@ -151,6 +160,10 @@ impl Action {
             Action::JudgeMajor => "judge-major",
             Action::PrevPeriod => "prev-period",
             Action::NextPeriod => "next-period",
+            Action::Command => "command",
+            Action::Complete => "complete",
+            Action::NextMatch => "next-match",
+            Action::PrevMatch => "prev-match",
             Action::Notices => "notices",
             Action::Mark => "mark",
             Action::ToggleOrder => "order",
@@ -179,13 +192,19 @@ pub enum Context {
     Help,
     Review,
     Dashboard,
+    /// The board while a filter is applied: its own keys first, then the board's.
+    Found,
+    /// The `:` command line.
+    Command,
 }
 
 impl Context {
     pub const ALL: &'static [Context] = &[
         Context::Board,
+        Context::Found,
         Context::Ticket,
         Context::Filter,
+        Context::Command,
         Context::Form,
         Context::Help,
         Context::Review,
@@ -202,12 +221,22 @@ impl Context {
             Context::Help => "tui.ctx_help",
             Context::Review => "tui.ctx_review",
             Context::Dashboard => "tui.ctx_dashboard",
+            Context::Found => "tui.ctx_found",
+            Context::Command => "tui.ctx_command",
+        }
+    }
+
+    /// Where a key not bound here is looked up next.
+    pub fn parent(self) -> Option<Context> {
+        match self {
+            Context::Found => Some(Context::Board),
+            _ => None,
         }
     }
 
     /// Contexts where typing goes to a text field: no plain letters are bound there.
     pub fn takes_text(self) -> bool {
-        matches!(self, Context::Filter | Context::Form)
+        matches!(self, Context::Filter | Context::Form | Context::Command)
     }
 }
 
@@ -295,7 +324,8 @@ impl Key {
                 let mut chars = rest.chars();
                 match (chars.next(), chars.next()) {
                     (Some(c), None) => KeyCode::Char(if ctrl { c.to_ascii_lowercase() } else { c }),
-                    _ => return Err(format!("'{}' is not a key", crate::domain::text::sanitize_line(t))),
+                    // The word that is not a key, for the caller to say so in the reader's words.
+                    _ => return Err(crate::domain::text::sanitize_line(t)),
                 }
             }
         };
@@ -377,6 +407,13 @@ fn defaults() -> Vec<(Context, Key, Action)> {
     out.extend([
         (Board, Key::plain(K::Enter), A::Open),
         (Board, Key::ch('/'), A::Filter),
+        (Board, Key::ch(':'), A::Command),
+        (Found, Key::ch('n'), A::NextMatch),
+        (Found, Key::ch('N'), A::PrevMatch),
+        (Command, Key::plain(K::Enter), A::Submit),
+        (Command, Key::plain(K::Esc), A::Cancel),
+        (Command, Key::plain(K::Tab), A::Complete),
+        (Command, Key::plain(K::F(1)), A::Help),
         (Board, Key::plain(K::Esc), A::Back),
         (Board, Key::ch('q'), A::Quit),
         (Board, Key::plain(K::Tab), A::NextView),
@@ -444,6 +481,10 @@ fn defaults() -> Vec<(Context, Key, Action)> {
         (Help, Key::plain(K::Up), A::Up),
         (Help, Key::plain(K::PageDown), A::PageDown),
         (Help, Key::plain(K::PageUp), A::PageUp),
+        (Help, Key::ch('g'), A::Top),
+        (Help, Key::plain(K::Home), A::Top),
+        (Help, Key::ch('G'), A::Bottom),
+        (Help, Key::plain(K::End), A::Bottom),
     ]);
     out.extend([Board, Ticket, Review, Dashboard].map(|ctx| (ctx, Key::ch('!'), A::Notices)));
     out
@@ -465,15 +506,13 @@ impl Keymap {
     /// The defaults with `[keys]` applied: `action = "key"` or `"key1, key2"` replaces that
     /// action's keys in every context where it is bound. Returns the problems found (unknown
     /// action, bad key, a plain letter for a text context) alongside the usable keymap.
-    pub fn with_overrides(overrides: &BTreeMap<String, String>) -> (Keymap, Vec<String>) {
+    pub fn with_overrides(overrides: &BTreeMap<String, String>, lang: &str) -> (Keymap, Vec<String>) {
         let mut map = Keymap::default();
         let mut problems = Vec::new();
         for (name, keys) in overrides {
             let Some(action) = Action::from_name(name) else {
-                problems.push(format!(
-                    "[keys] {}: unknown action",
-                    crate::domain::text::sanitize_line(name)
-                ));
+                let name = crate::domain::text::sanitize_line(name);
+                problems.push(t!("tui.config.unknown_action", locale = lang, name = name).to_string());
                 continue;
             };
             let parsed: Result<Vec<Key>, String> = keys.split(',').map(Key::parse).collect();
@@ -481,7 +520,7 @@ impl Keymap {
                 Ok(p) if !p.is_empty() => p,
                 Ok(_) => continue,
                 Err(e) => {
-                    problems.push(format!("[keys] {name}: {e}"));
+                    problems.push(t!("tui.config.not_a_key", locale = lang, name = name, key = e).to_string());
                     continue;
                 }
             };
@@ -494,7 +533,11 @@ impl Keymap {
             for ctx in contexts {
                 for key in &parsed {
                     if ctx.takes_text() && key.is_text() {
-                        problems.push(format!("[keys] {name}: '{key}' would be typed into the text field"));
+                        // Said once, however many text contexts bind the action.
+                        let problem = t!("tui.config.typed_key", locale = lang, name = name, key = key).to_string();
+                        if !problems.contains(&problem) {
+                            problems.push(problem);
+                        }
                         continue;
                     }
                     // The new key wins over whatever else had it in this context.
@@ -506,16 +549,31 @@ impl Keymap {
         (map, problems)
     }
 
-    /// The action bound to `key` in `ctx`.
+    /// The action bound to `key` in `ctx`, else in the context it falls back to.
     pub fn lookup(&self, ctx: Context, key: Key) -> Option<Action> {
         self.bindings
             .iter()
             .find(|(c, k, _)| *c == ctx && *k == key)
             .map(|(_, _, a)| *a)
+            .or_else(|| ctx.parent().and_then(|p| self.lookup(p, key)))
     }
 
-    /// The keys of `action` in `ctx`, as shown to people ("j/↓").
+    /// Every binding in force, in table order: (context, key, action).
+    pub fn bindings(&self) -> &[(Context, Key, Action)] {
+        &self.bindings
+    }
+
+    /// The keys of `action` in `ctx` (else in the context it falls back to), as shown to
+    /// people ("j/↓").
     pub fn keys_for(&self, ctx: Context, action: Action) -> String {
+        match (self.own_keys(ctx, action), ctx.parent()) {
+            (keys, Some(parent)) if keys.is_empty() => self.keys_for(parent, action),
+            (keys, _) => keys,
+        }
+    }
+
+    /// The keys bound to `action` in `ctx` itself.
+    fn own_keys(&self, ctx: Context, action: Action) -> String {
         let keys: Vec<String> = self
             .bindings
             .iter()
@@ -531,7 +589,7 @@ impl Keymap {
             .iter()
             .copied()
             .filter_map(|a| {
-                let keys = self.keys_for(ctx, a);
+                let keys = self.own_keys(ctx, a);
                 (!keys.is_empty()).then_some((keys, a))
             })
             .collect()
@@ -575,13 +633,30 @@ mod tests {
         o.insert("submit".to_string(), "ctrl-enter, z".to_string());
         o.insert("fly".to_string(), "f".to_string());
         o.insert("log".to_string(), "shift-ctrl-what".to_string());
-        let (map, problems) = Keymap::with_overrides(&o);
+        let (map, problems) = Keymap::with_overrides(&o, "en");
         assert_eq!(map.lookup(Context::Board, key('a')), Some(Action::New));
         assert_eq!(map.lookup(Context::Board, key('n')), None);
         assert_eq!(map.lookup(Context::Board, Key::ctrl('q')), Some(Action::Quit));
         assert_eq!(map.lookup(Context::Board, key('Q')), Some(Action::Quit));
         assert_eq!(map.lookup(Context::Form, key('z')), None);
-        assert_eq!(problems.len(), 4, "{problems:?}");
+        assert_eq!(problems.len(), 3, "each problem once: {problems:?}");
+    }
+
+    #[test]
+    fn config_problems_are_said_in_the_readers_language() {
+        let mut o = BTreeMap::new();
+        o.insert("fly".to_string(), "f".to_string());
+        o.insert("log".to_string(), "shift-ctrl-what".to_string());
+        o.insert("submit".to_string(), "z".to_string());
+        let (_, problems) = Keymap::with_overrides(&o, "zh-CN");
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        for p in &problems {
+            assert!(p.starts_with("配置 [keys]"), "{p}");
+            assert!(
+                !p.contains("action") && !p.contains("key ") && !p.contains("typed"),
+                "{p}"
+            );
+        }
     }
 
     #[test]

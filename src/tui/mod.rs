@@ -102,9 +102,9 @@ pub fn buffer_text(buffer: &Buffer) -> String {
 
 /// The app as `setup` configures it: language, keymap and theme overrides, NO_COLOR.
 pub fn app_for(setup: &Setup) -> (App, Vec<String>) {
-    let (keymap, mut problems) = keymap::Keymap::with_overrides(&setup.config.keys);
+    let (keymap, mut problems) = keymap::Keymap::with_overrides(&setup.config.keys, setup.lang);
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let (theme, theme_problems) = theme::Theme::from_config(&setup.config.theme, no_color);
+    let (theme, theme_problems) = theme::Theme::from_config(&setup.config.theme, no_color, setup.lang);
     problems.extend(theme_problems);
     (App::new(setup.lang, keymap, theme), problems)
 }
@@ -175,7 +175,8 @@ pub fn print_board(setup: &Setup, width: u16, height: u16) -> Result<()> {
     let desk = setup.desk()?;
     let (mut app, _) = app_for(setup);
     app.resize(width, height);
-    app.load(&desk);
+    // One frame: the rows it shows and the header's counts, not the whole board.
+    app.load_first_page(&desk);
     print!("{}", frame_text(&app, desk.now(), width, height));
     Ok(())
 }

@@ -64,7 +64,7 @@ fn event_loop(
 ) -> color_eyre::Result<()> {
     let size = terminal.size()?;
     app.resize(size.width, size.height);
-    app.start(desk);
+    app.start_first_page(desk);
     // Config problems and a log that lost its protection are told at start-up.
     for text in notices {
         // Long enough to be read at start-up.
@@ -75,6 +75,11 @@ fn event_loop(
     loop {
         let now = desk.now();
         terminal.draw(|f| super::render(app, now, f))?;
+        if app.partial {
+            // The first page is on screen: now the rest of the rows.
+            app.load(desk);
+            continue;
+        }
         if app.take_bell() && bell {
             let mut out = std::io::stdout();
             let _ = out.write_all(b"\x07");

@@ -6,6 +6,9 @@ use ratatui::style::{Color, Modifier, Style};
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
+use crate::domain::text::sanitize_line;
+use crate::t;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Theme {
     pub ok: Color,
@@ -59,7 +62,7 @@ impl Theme {
 
     /// The theme for this environment: monochrome when `no_color`, else the defaults with the
     /// config's roles applied. Returns the problems found with the overrides.
-    pub fn from_config(overrides: &BTreeMap<String, String>, no_color: bool) -> (Theme, Vec<String>) {
+    pub fn from_config(overrides: &BTreeMap<String, String>, no_color: bool, lang: &str) -> (Theme, Vec<String>) {
         if no_color {
             return (Theme::monochrome(), Vec::new());
         }
@@ -67,11 +70,8 @@ impl Theme {
         let mut problems = Vec::new();
         for (role, value) in overrides {
             let Ok(color) = Color::from_str(value.trim()) else {
-                problems.push(format!(
-                    "[theme] {}: '{}' is not a colour",
-                    crate::domain::text::sanitize_line(role),
-                    crate::domain::text::sanitize_line(value)
-                ));
+                let (role, value) = (sanitize_line(role), sanitize_line(value));
+                problems.push(t!("tui.config.not_a_colour", locale = lang, role = role, value = value).to_string());
                 continue;
             };
             let slot = match role.as_str() {
@@ -86,10 +86,8 @@ impl Theme {
                 "selected" => &mut theme.selected_bg,
                 "flash" => &mut theme.flash_bg,
                 _ => {
-                    problems.push(format!(
-                        "[theme] {}: unknown role (ok, warning, breached, paused, header, accent, muted, error, selected, flash)",
-                        crate::domain::text::sanitize_line(role)
-                    ));
+                    let role = sanitize_line(role);
+                    problems.push(t!("tui.config.unknown_role", locale = lang, role = role).to_string());
                     continue;
                 }
             };
@@ -139,7 +137,7 @@ mod tests {
         ] {
             assert_eq!(c, Color::Reset);
         }
-        let (t, _) = Theme::from_config(&BTreeMap::new(), true);
+        let (t, _) = Theme::from_config(&BTreeMap::new(), true, "en");
         assert!(t.monochrome);
     }
 
@@ -150,7 +148,7 @@ mod tests {
         o.insert("warning".to_string(), "magenta".to_string());
         o.insert("sky".to_string(), "blue".to_string());
         o.insert("ok".to_string(), "not-a-colour".to_string());
-        let (t, problems) = Theme::from_config(&o, false);
+        let (t, problems) = Theme::from_config(&o, false, "en");
         assert_eq!(t.breached, Color::Rgb(255, 0, 0));
         assert_eq!(t.warning, Color::Magenta);
         assert_eq!(problems.len(), 2);

@@ -218,6 +218,15 @@ pub fn reason(r: &Reason, lang: &str) -> String {
         )
         .to_string(),
         Reason::JudgeReasonNeeded => t!("err.judge_reason", locale = lang).to_string(),
+        Reason::PurchaseOutOfRange { date, earliest, latest } => t!(
+            "err.purchase_out_of_range",
+            locale = lang,
+            date = date,
+            earliest = earliest,
+            latest = latest,
+            years = crate::domain::ticket::PURCHASE_YEARS
+        )
+        .to_string(),
         Reason::InFuture { at } => t!("err.in_future", locale = lang, at = instant(*at)).to_string(),
         Reason::NoteEmpty => t!("err.note_empty", locale = lang).to_string(),
         Reason::ContactEmpty => t!("err.contact_empty", locale = lang).to_string(),

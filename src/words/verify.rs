@@ -73,6 +73,13 @@ pub fn finding(f: &Finding, lang: &str) -> String {
             metric = sanitize_line(metric),
             cycle = cycle
         ),
+        Finding::TallyDiffers { name, kept, counted } => t!(
+            "verify.tally",
+            locale = lang,
+            name = sanitize_line(name),
+            kept = kept,
+            counted = counted
+        ),
         Finding::Unreadable { ticket_id, reason } => t!(
             "verify.unreadable",
             locale = lang,

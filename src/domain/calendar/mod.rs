@@ -19,7 +19,7 @@
 //!
 //! Instants are handled at whole-second precision (sub-second parts are dropped).
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Offset, TimeZone, Timelike, Utc, Weekday};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Timelike, Utc, Weekday};
 use chrono_tz::Tz;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -160,34 +160,7 @@ pub struct Calendar {
     week: [Vec<OpenRange>; 7],
     holidays: BTreeSet<NaiveDate>,
     overrides: BTreeMap<NaiveDate, Vec<OpenRange>>,
-    memo: DayMemo,
-}
-
-/// Remembers each date's open intervals in UTC: the same dates are walked again and again
-/// (every clock of every ticket), and each costs a dozen timezone lookups. A cache, not part
-/// of what the calendar is: a clone starts empty and equality and Debug ignore it.
-#[derive(Default)]
-struct DayMemo(std::cell::RefCell<std::collections::HashMap<NaiveDate, Vec<(i64, i64)>>>);
-
-/// Enough for years of dates; past it the memo starts over rather than grow without bound.
-const MEMO_DATES: usize = 8192;
-
-impl Clone for DayMemo {
-    fn clone(&self) -> Self {
-        DayMemo::default()
-    }
-}
-
-impl PartialEq for DayMemo {
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
-}
-
-impl fmt::Debug for DayMemo {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("DayMemo")
-    }
+    memo: memo::DayMemo,
 }
 
 impl Calendar {
@@ -209,7 +182,7 @@ impl Calendar {
             week,
             holidays,
             overrides,
-            memo: DayMemo::default(),
+            memo: memo::DayMemo::default(),
         })
     }
 
@@ -221,7 +194,7 @@ impl Calendar {
             week: std::array::from_fn(|_| all.clone()),
             holidays: BTreeSet::new(),
             overrides: BTreeMap::new(),
-            memo: DayMemo::default(),
+            memo: memo::DayMemo::default(),
         }
     }
 
@@ -288,13 +261,14 @@ impl Calendar {
     }
 
     /// The earliest instant at which business time since `start` reaches `dur` (`start` itself
-    /// for a zero duration). Walks open intervals; cost grows with the ranges crossed.
+    /// for a zero duration). Counts whole steady weeks of a long target, then walks open
+    /// intervals.
     pub fn add_business(&self, start: DateTime<Utc>, dur: Duration) -> Result<DateTime<Utc>, NeverOpen> {
-        let mut left = dur.num_seconds();
-        if left <= 0 {
+        if dur.num_seconds() <= 0 {
             return Ok(start);
         }
-        for iv in self.intervals_from(secs(start)) {
+        let (from, mut left) = self.skip_weeks(secs(start), dur.num_seconds());
+        for iv in self.intervals_from(from) {
             let (lo, hi) = iv?;
             if hi - lo >= left {
                 return Ok(instant(lo + left));
@@ -421,108 +395,12 @@ impl Calendar {
         self.first_instant_at_or_after(local_secs(date) + i64::from(end) * 60)
     }
 
-    /// The earliest instant whose wall clock reads `local` or later (a nonexistent time maps to
-    /// the instant the clock jumps past it).
-    fn first_instant_at_or_after(&self, local: i64) -> i64 {
-        let pieces = self.offset_pieces(local - MAX_OFFSET, local + MAX_OFFSET);
-        let end = local + MAX_OFFSET;
-        let mut best = end;
-        for (i, (from, off)) in pieces.iter().enumerate() {
-            let to = pieces.get(i + 1).map_or(end, |p| p.0);
-            let t = (local - off).max(*from);
-            if t < to {
-                best = best.min(t);
-            }
-        }
-        best
-    }
-
-    /// The UTC offset in force at each part of `[from, to)`: (piece start, offset seconds),
-    /// first piece starting at `from`.
-    fn offset_pieces(&self, from: i64, to: i64) -> Vec<(i64, i64)> {
-        let mut pieces = vec![(from, self.offset_at(from))];
-        let mut lo = from;
-        while lo < to {
-            let hi = (lo + OFFSET_SAMPLE).min(to);
-            let mut cur = pieces.last().map_or(0, |p| p.1);
-            let mut probe = lo;
-            while self.offset_at(hi) != cur {
-                // Binary search for the first second after `probe` with another offset.
-                let (mut a, mut b) = (probe, hi);
-                while b - a > 1 {
-                    let mid = a + (b - a) / 2;
-                    if self.offset_at(mid) == cur {
-                        a = mid;
-                    } else {
-                        b = mid;
-                    }
-                }
-                cur = self.offset_at(b);
-                pieces.push((b, cur));
-                probe = b;
-            }
-            lo = hi;
-        }
-        pieces
-    }
-
-    fn offset_at(&self, t: i64) -> i64 {
-        let utc = instant(t).naive_utc();
-        i64::from(self.tz.offset_from_utc_datetime(&utc).fix().local_minus_utc())
-    }
-
-    /// The UTC intervals of `date`'s open instants, sorted, touching ones merged.
-    fn day_intervals(&self, date: NaiveDate) -> Vec<(i64, i64)> {
-        if let Some(known) = self.memo.0.borrow().get(&date) {
-            return known.clone();
-        }
-        let intervals = self.compute_day_intervals(date);
-        let mut memo = self.memo.0.borrow_mut();
-        if memo.len() >= MEMO_DATES {
-            memo.clear();
-        }
-        memo.insert(date, intervals.clone());
-        intervals
-    }
-
-    fn compute_day_intervals(&self, date: NaiveDate) -> Vec<(i64, i64)> {
-        let ranges = self.ranges_on(date);
-        if ranges.is_empty() {
-            return Vec::new();
-        }
-        let midnight = local_secs(date);
-        let (w0, w1) = (midnight - MAX_OFFSET, midnight + DAY + MAX_OFFSET);
-        let pieces = self.offset_pieces(w0, w1);
-        let mut out: Vec<(i64, i64)> = Vec::with_capacity(ranges.len());
-        for r in ranges {
-            let (a, b) = (midnight + i64::from(r.start) * 60, midnight + i64::from(r.end) * 60);
-            // Within a piece the wall clock is t + offset, so [a, b) maps to [a-off, b-off).
-            for (i, (from, off)) in pieces.iter().enumerate() {
-                let to = pieces.get(i + 1).map_or(w1, |p| p.0);
-                let (lo, hi) = ((a - off).max(*from), (b - off).min(to));
-                if lo < hi {
-                    out.push((lo, hi));
-                }
-            }
-        }
-        out.sort_unstable();
-        let mut merged: Vec<(i64, i64)> = Vec::with_capacity(out.len());
-        for (lo, hi) in out {
-            match merged.last_mut() {
-                Some(last) if last.1 >= lo => last.1 = last.1.max(hi),
-                _ => merged.push((lo, hi)),
-            }
-        }
-        merged
-    }
-
     /// Open intervals from `from` on, in time order, clipped to start at `from`. Yields
     /// `Err(NeverOpen)` once when three years pass without an open interval.
     fn intervals_from(&self, from: i64) -> Intervals<'_> {
         // Start a day early: where the clock falls back over midnight, instants after `from`
         // may still belong to the previous local date.
-        let date = self
-            .local(instant(from))
+        let date = instant(from.saturating_add(self.offset_at(from)))
             .date_naive()
             .pred_opt()
             .unwrap_or(NaiveDate::MIN);
@@ -530,7 +408,7 @@ impl Calendar {
             cal: self,
             from,
             next_date: Some(date),
-            pending: Vec::new(),
+            pending: self.memo.pending.take(),
             closed_run: 0,
             done: false,
         }
@@ -570,14 +448,13 @@ impl Iterator for Intervals<'_> {
                 self.pending.pop();
                 return Some(Ok((lo, hi)));
             }
-            let found: Vec<(i64, i64)> = self
-                .cal
-                .day_intervals(date)
-                .into_iter()
-                .filter(|iv| iv.1 > self.from)
-                .map(|(lo, hi)| (lo.max(self.from), hi))
-                .collect();
-            if found.is_empty() && self.pending.is_empty() {
+            let (cal, from, waiting) = (self.cal, self.from, self.pending.len());
+            let pending = &mut self.pending;
+            cal.with_day_intervals(date, |ivs| {
+                pending.extend(ivs.iter().filter(|iv| iv.1 > from).map(|&(lo, hi)| (lo.max(from), hi)));
+            });
+            let found = self.pending.len() - waiting;
+            if found == 0 && waiting == 0 {
                 self.closed_run += 1;
                 if self.closed_run > MAX_CLOSED_DAYS || self.cal.never_opens_after(date) {
                     self.next_date = None;
@@ -586,10 +463,17 @@ impl Iterator for Intervals<'_> {
             } else {
                 self.closed_run = 0;
             }
-            self.pending.extend(found);
             self.pending.sort_unstable_by(|a, b| b.cmp(a));
             self.next_date = date.succ_opt();
         }
+    }
+}
+
+impl Drop for Intervals<'_> {
+    fn drop(&mut self) {
+        let mut pending = std::mem::take(&mut self.pending);
+        pending.clear();
+        self.cal.memo.pending.set(pending);
     }
 }
 
@@ -615,6 +499,7 @@ pub fn weekday_key(day: Weekday) -> &'static str {
     weekday_name(day.num_days_from_monday() as usize)
 }
 
+mod memo;
 mod span;
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use crate::domain::policy::{Metric, Policy, StartEvent, StopEvent};
 use crate::domain::target::{Target, format_secs};
 use crate::domain::ticket::{Complexity, Kind, Priority, Status, Ticket};
 use chrono::{DateTime, Duration, Utc};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Every clock of the ticket at `now`, cycles in start order. Log entries after `now` are
@@ -98,17 +99,18 @@ impl Cycle {
     }
 }
 
-/// The replay's view of the ticket as it walks the log.
-struct Replay<'p> {
+/// The replay's view of the ticket as it walks the log (`'l`: the promise is read from the
+/// log in place, not copied, as long as no field change computes a new one).
+struct Replay<'p, 'l> {
     policy: &'p Policy,
     status: Status,
     priority: Priority,
     kind: Kind,
     complexity: Complexity,
-    snapshot: Targets,
+    snapshot: Cow<'l, Targets>,
     /// Metric -> calendar, as promised at opening (empty for tickets opened before promises
     /// named calendars).
-    calendars: BTreeMap<String, String>,
+    calendars: Cow<'l, BTreeMap<String, String>>,
     /// The opening recorded the whole promise: a metric missing from the snapshot does not
     /// apply (older tickets fall back to the current policy).
     promised: bool,
@@ -127,8 +129,8 @@ pub(super) fn replay(policy: &Policy, ticket: &Ticket, log: &[LogEntry], until: 
         priority: ticket.priority,
         kind: ticket.kind,
         complexity: ticket.complexity,
-        snapshot: Targets::new(),
-        calendars: BTreeMap::new(),
+        snapshot: Cow::Owned(Targets::new()),
+        calendars: Cow::Owned(BTreeMap::new()),
         promised: false,
         opened: false,
         contacted: false,
@@ -147,8 +149,8 @@ pub(super) fn replay(policy: &Policy, ticket: &Ticket, log: &[LogEntry], until: 
     r.cycles
 }
 
-impl Replay<'_> {
-    fn apply(&mut self, e: &LogEntry) {
+impl<'l> Replay<'_, 'l> {
+    fn apply(&mut self, e: &'l LogEntry) {
         let at = e.at;
         match &e.event {
             Event::Opened {
@@ -161,8 +163,8 @@ impl Replay<'_> {
             } => {
                 if !self.opened {
                     (self.priority, self.kind, self.complexity) = (*priority, *kind, *complexity);
-                    self.snapshot = targets.clone();
-                    self.calendars = calendars.clone();
+                    self.snapshot = Cow::Borrowed(targets);
+                    self.calendars = Cow::Borrowed(calendars);
                     self.promised = !calendars.is_empty();
                     self.open(at);
                 }
@@ -363,7 +365,7 @@ impl Replay<'_> {
         }
     }
 
-    fn change_field(&mut self, at: DateTime<Utc>, field: &str, to: &str, targets: Option<&Targets>) {
+    fn change_field(&mut self, at: DateTime<Utc>, field: &str, to: &str, targets: Option<&'l Targets>) {
         let changed = match field {
             "priority" => to.parse().map(|p| self.priority = p).is_ok(),
             "kind" => to.parse().map(|k| self.kind = k).is_ok(),
@@ -371,9 +373,11 @@ impl Replay<'_> {
             _ => false,
         };
         match targets {
-            Some(t) => self.snapshot = t.clone(),
+            Some(t) => self.snapshot = Cow::Borrowed(t),
             // A change without a snapshot takes the current policy's promise.
-            None if changed => self.snapshot = self.policy.targets_for(self.priority, self.kind, self.complexity),
+            None if changed => {
+                self.snapshot = Cow::Owned(self.policy.targets_for(self.priority, self.kind, self.complexity))
+            }
             None => return,
         }
         let policy = self.policy;

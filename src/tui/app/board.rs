@@ -16,6 +16,8 @@ impl App {
             ..Default::default()
         };
         self.rows = desk.board_rows(&query)?;
+        // New rows: their live states are computed afresh on the next refresh.
+        self.live_span = None;
         self.all_rows = if self.view == View::All {
             let query = ListQuery {
                 limit: Some(ALL_LIMIT),
@@ -57,6 +59,20 @@ impl App {
         });
     }
 
+    /// How many rows the current view has: while only the first page is loaded, the header's
+    /// count for the view (the rows shown are a prefix of them).
+    pub fn shown_total(&self) -> usize {
+        let c = &self.counts;
+        match self.view {
+            _ if !self.partial || !self.filter.value().trim().is_empty() => self.shown.len(),
+            View::Open => c.open,
+            View::Waiting => c.waiting,
+            View::Resolved => c.resolved,
+            View::Overdue => c.breached,
+            View::All => self.shown.len(),
+        }
+    }
+
     /// The rows the current view draws from.
     pub fn source(&self) -> &[BoardRow] {
         if self.view == View::All {
@@ -81,7 +97,7 @@ impl App {
             .source()
             .iter()
             .enumerate()
-            .filter(|(_, r)| view.admits(r, now) && (needle.is_empty() || r.haystack.contains(&needle)))
+            .filter(|(_, r)| view.admits(r, now) && r.matches(&needle))
             .map(|(i, _)| i)
             .collect();
         if let Some(id) = keep
@@ -122,6 +138,15 @@ impl App {
             Action::PageDown => self.selected = (self.selected + self.page()).min(last),
             Action::Quit => self.quit = true,
             Action::Filter => self.mode = Mode::Filter,
+            Action::Command => {
+                self.command = LineInput::default();
+                self.mode = Mode::Command;
+            }
+            // Vi's n/N after a search: the next match below, wrapping round.
+            Action::NextMatch if !self.shown.is_empty() => self.selected = (self.selected + 1) % self.shown.len(),
+            Action::PrevMatch if !self.shown.is_empty() => {
+                self.selected = self.selected.checked_sub(1).unwrap_or(last);
+            }
             Action::Submit => self.mode = Mode::Board,
             Action::Cancel | Action::Back => {
                 self.mode = Mode::Board;
@@ -140,7 +165,11 @@ impl App {
             Action::ViewOverdue => self.set_view(View::Overdue, desk),
             Action::ViewResolved => self.set_view(View::Resolved, desk),
             Action::ViewAll => self.set_view(View::All, desk),
-            Action::New => self.mode = Mode::Form(Box::new(Form::new_ticket(self.lang))),
+            Action::New => {
+                let mut form = Form::new_ticket(self.lang);
+                form.today = Some(desk.today());
+                self.mode = Mode::Form(Box::new(form));
+            }
             Action::Review => self.open_review(desk),
             Action::Dashboard => self.open_dashboard(desk),
             Action::Open => {

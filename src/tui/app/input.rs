@@ -36,6 +36,9 @@ impl App {
                 self.offset = 0;
                 self.recompute_shown(desk.now(), None);
             }
+            Mode::Command => {
+                self.command.insert(&crate::domain::text::pasted(text, false));
+            }
             _ => {}
         }
     }

@@ -4,6 +4,7 @@
 //! (review and dashboard) and `submit` (forms).
 
 mod board;
+mod command;
 mod input;
 mod review;
 mod submit;
@@ -16,6 +17,7 @@ use super::keymap::{Context, Key, Keymap};
 use super::theme::Theme;
 pub use crate::desk::{BoardRow, Live, RowClock};
 use crate::desk::{Desk, TicketView};
+use crate::domain::listing::ListQuery;
 use crate::domain::policy::Policy;
 use crate::domain::ticket::Status;
 use crate::t;
@@ -61,6 +63,17 @@ impl View {
         }
     }
 
+    /// The statuses this view draws from (empty: all).
+    fn statuses(self) -> Vec<Status> {
+        match self {
+            View::Open => vec![Status::Open],
+            View::Waiting => vec![Status::Waiting],
+            View::Overdue => vec![Status::Open, Status::Waiting],
+            View::Resolved => vec![Status::Resolved],
+            View::All => Vec::new(),
+        }
+    }
+
     fn admits(self, row: &BoardRow, now: DateTime<Utc>) -> bool {
         match self {
             View::Open => row.status == Status::Open,
@@ -72,14 +85,8 @@ impl View {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Counts {
-    pub open: usize,
-    pub warning: usize,
-    pub breached: usize,
-    pub waiting: usize,
-    pub resolved: usize,
-}
+/// The header's figures (the desk counts them without loading the rows for a first page).
+pub use crate::desk::BoardCounts as Counts;
 
 /// The open ticket screen: the desk's live ticket and how far the log is scrolled.
 pub struct TicketScreen {
@@ -103,6 +110,8 @@ pub const HOUSEKEEPING_SECS: i64 = 60;
 pub enum Mode {
     Board,
     Filter,
+    /// The `:` command line (its text is `App::command`).
+    Command,
     Ticket,
     Form(Box<Form>),
     Review,
@@ -138,6 +147,9 @@ pub struct App {
     pub selected: usize,
     pub offset: usize,
     pub filter: LineInput,
+    pub command: LineInput,
+    /// The names a Tab in the command line left to choose from (shown there, not as a notice).
+    pub completions: Vec<&'static str>,
     pub counts: Counts,
     pub ticket: Option<TicketScreen>,
     pub notice: Option<Notice>,
@@ -155,6 +167,12 @@ pub struct App {
     data_version: Option<i64>,
     last_live: HashMap<i64, Live>,
     bell: bool,
+    /// From when until when the live states and counts stay as last computed (the rows as
+    /// loaded, no warning or deadline instant in between); `None` after a load.
+    live_span: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    /// Only the first page of rows is loaded (the first frame); the header's counts came from
+    /// their own query, and [`App::load`] brings the rest.
+    pub partial: bool,
     /// A changed form the agent asked to leave: "Discard what you typed? y/n" is up.
     pub discard: Option<Discard>,
     /// Recent notices, oldest first, for the overlay (`!`).
@@ -181,6 +199,8 @@ impl App {
             selected: 0,
             offset: 0,
             filter: LineInput::default(),
+            command: LineInput::default(),
+            completions: Vec::new(),
             counts: Counts::default(),
             ticket: None,
             notice: None,
@@ -195,6 +215,8 @@ impl App {
             data_version: None,
             last_live: HashMap::new(),
             bell: false,
+            partial: false,
+            live_span: None,
             discard: None,
             notices: Vec::new(),
             notices_open: false,
@@ -204,6 +226,8 @@ impl App {
     /// Loads the board from the desk (start-up, after a write, when another process wrote).
     pub fn load(&mut self, desk: &Desk) {
         let now = desk.now();
+        self.partial = false;
+        self.live_span = None;
         self.policy = desk.policy().clone();
         if let Err(e) = self.reload(desk) {
             self.tell_db_error(&e, now);
@@ -212,12 +236,42 @@ impl App {
         self.refresh_live(now, false);
     }
 
-    /// Start-up on a real terminal: housekeeping first (what fell due while the board was
-    /// closed), then the load.
+    /// The first frame's worth: the rows one screen of the open view shows and the header's
+    /// counts, each from its own query; [`App::load`] brings the rest once it is drawn.
+    pub fn load_first_page(&mut self, desk: &Desk) {
+        let now = desk.now();
+        self.policy = desk.policy().clone();
+        let query = ListQuery {
+            statuses: self.view.statuses(),
+            ..Default::default()
+        };
+        let loaded = desk.review_count().and_then(|n| {
+            self.review_count = Some(n);
+            self.rows = desk.board_page(&query, self.page())?;
+            self.counts = desk.board_counts()?;
+            Ok(())
+        });
+        match loaded {
+            Ok(()) => {
+                self.partial = true;
+                self.recompute_shown(now, None);
+            }
+            Err(e) => self.tell_db_error(&e, now),
+        }
+    }
+
+    /// Start-up: housekeeping first (what fell due while the board was closed), then the load.
     pub fn start(&mut self, desk: &mut Desk) {
+        self.start_first_page(desk);
+        self.load(desk);
+    }
+
+    /// Start-up on a real terminal: housekeeping, then the first page only; the event loop
+    /// loads the rest after drawing it.
+    pub fn start_first_page(&mut self, desk: &mut Desk) {
         let now = desk.now();
         let done = self.housekeep(desk, now);
-        self.load(desk);
+        self.load_first_page(desk);
         if let Some(text) = done {
             self.tell(text, false, now);
         }
@@ -246,10 +300,20 @@ impl App {
     }
 
     /// Recomputes counts and live states; flags rows that newly entered warning or breach.
+    /// States change only at a warning or deadline instant: until the next one (and while the
+    /// rows stay those loaded) the tick does nothing here.
     fn refresh_live(&mut self, now: DateTime<Utc>, announce: bool) {
+        self.flash.retain(|_, until| *until > now);
+        if self.partial {
+            return;
+        }
+        if self.live_span.is_some_and(|(from, until)| from <= now && now < until) {
+            return;
+        }
         let mut counts = Counts::default();
         let mut live = HashMap::with_capacity(self.rows.len());
         let mut rang = false;
+        let mut next = DateTime::<Utc>::MAX_UTC;
         for row in &self.rows {
             match row.status {
                 Status::Open => counts.open += 1,
@@ -259,6 +323,11 @@ impl App {
             }
             if !row.status.is_active() {
                 continue;
+            }
+            if let Some(c) = row.clock.as_ref().filter(|c| !c.paused) {
+                for at in [c.warn_from, c.due_at].into_iter().flatten().filter(|at| *at > now) {
+                    next = next.min(at);
+                }
             }
             let state = row.live(now);
             match state {
@@ -274,7 +343,7 @@ impl App {
         }
         self.last_live = live;
         self.counts = counts;
-        self.flash.retain(|_, until| *until > now);
+        self.live_span = Some((now, next));
         self.bell |= rang;
     }
 
@@ -344,8 +413,10 @@ impl App {
             return Context::Help;
         }
         match self.mode {
+            Mode::Board if !self.filter.value().trim().is_empty() => Context::Found,
             Mode::Board => Context::Board,
             Mode::Filter => Context::Filter,
+            Mode::Command => Context::Command,
             Mode::Ticket => Context::Ticket,
             Mode::Form(_) => Context::Form,
             Mode::Review if self.review.typing => Context::Filter,
@@ -399,6 +470,9 @@ impl App {
                     self.recompute_shown(now, None);
                 }
                 Mode::Review if ctx == Context::Filter => self.type_review_text(&key, desk),
+                Mode::Command if ctx == Context::Command && self.command.handle(&key) == Some(true) => {
+                    self.completions.clear();
+                }
                 _ => {}
             },
         }
@@ -407,14 +481,21 @@ impl App {
     /// The one place where state changes.
     pub fn update(&mut self, action: Action, desk: &mut Desk) {
         let now = desk.now();
-        if let Some(scroll) = self.help.as_mut() {
-            match action {
-                Action::Back | Action::Help | Action::Quit | Action::Cancel => self.help = None,
-                Action::Down => *scroll = scroll.saturating_add(1),
-                Action::Up => *scroll = scroll.saturating_sub(1),
-                Action::PageDown => *scroll = scroll.saturating_add(10),
-                Action::PageUp => *scroll = scroll.saturating_sub(10),
-                _ => {}
+        if self.help.is_some() {
+            // Kept within the text, so Up after End moves at once.
+            let max = super::view::help::max_scroll(self);
+            let page = super::view::help::page(self);
+            if let Some(scroll) = self.help.as_mut() {
+                match action {
+                    Action::Back | Action::Help | Action::Quit | Action::Cancel => self.help = None,
+                    Action::Down => *scroll = scroll.saturating_add(1).min(max),
+                    Action::Up => *scroll = scroll.saturating_sub(1),
+                    Action::PageDown => *scroll = scroll.saturating_add(page).min(max),
+                    Action::PageUp => *scroll = scroll.saturating_sub(page),
+                    Action::Top => *scroll = 0,
+                    Action::Bottom => *scroll = max,
+                    _ => {}
+                }
             }
             return;
         }
@@ -428,6 +509,7 @@ impl App {
         }
         match &mut self.mode {
             Mode::Board | Mode::Filter => self.update_board(action, desk, now),
+            Mode::Command => self.update_command(action, desk),
             Mode::Ticket => self.update_ticket(action, desk),
             Mode::Form(_) => self.update_form(action, desk, now),
             Mode::Review => self.update_review(action, desk, now),

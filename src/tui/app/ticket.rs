@@ -97,6 +97,8 @@ impl App {
             Action::Edit => Form::edit(ticket, lang),
             _ => return,
         };
+        let mut form = form;
+        form.today = Some(desk.today());
         self.mode = Mode::Form(Box::new(form));
     }
 }

@@ -76,7 +76,7 @@ impl Form {
             Field::text(FieldId::Text, l("text"), ""),
         ];
         let title = t!("form.log", locale = lang, id = ticket.id).to_string();
-        Form::new(
+        let mut form = Form::new(
             Purpose::Log {
                 id: ticket.id,
                 version: ticket.version,
@@ -84,14 +84,24 @@ impl Form {
             title,
             fields,
             lang,
-        )
+        );
+        // The text is what is always written; the entry kind above keeps its default.
+        form.focus = 3;
+        form.validate();
+        form
     }
 
     /// The status move; closing asks for the customer's confirmation, resolving for a summary.
     pub fn status(ticket: &Ticket, lang: &'static str) -> Form {
         let l = |k: &str| t!(format!("form.{k}"), locale = lang).to_string();
         let moves = options(ticket.status.allowed_moves(), Status::slug, "status", lang);
-        let first = moves.first().map(|m| m.0.clone()).unwrap_or_default();
+        // The step forward: an open ticket is worked to its resolution, a resolved one closed.
+        let first = moves
+            .iter()
+            .find(|m| m.0 == Status::Resolved.slug())
+            .or(moves.first())
+            .map(|m| m.0.clone())
+            .unwrap_or_default();
         let fields = vec![
             Field::choice(FieldId::To, l("to"), moves, &first),
             Field::line(FieldId::Confirmation, l("confirmation"), ""),

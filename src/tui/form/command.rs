@@ -61,6 +61,8 @@ pub enum Command {
     },
 }
 
+pub use crate::domain::ticket::PURCHASE_YEARS;
+
 /// Why a field cannot be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Problem {
@@ -69,6 +71,10 @@ pub enum Problem {
     Email,
     Phone,
     Date,
+    /// A date shaped right that is no day of the calendar.
+    NoSuchDay,
+    DateFuture,
+    DateOld,
     Duration,
     /// The extension's reason.
     Reason,
@@ -90,6 +96,9 @@ impl Problem {
             Problem::Email => "err_email",
             Problem::Phone => "err_phone",
             Problem::Date => "err_date",
+            Problem::NoSuchDay => "err_no_such_day",
+            Problem::DateFuture => "err_date_future",
+            Problem::DateOld => "err_date_old",
             Problem::Duration => "err_duration",
             Problem::Reason => "err_reason",
             Problem::NoClock => "err_no_clock",
@@ -188,11 +197,35 @@ impl Reader<'_> {
         (phone, email)
     }
 
+    /// A purchase date: a real day, not after today, not more than [`PURCHASE_YEARS`] back.
     fn date(&mut self, id: FieldId) -> Option<chrono::NaiveDate> {
-        parse_date(&self.text(id)).unwrap_or_else(|_| {
-            self.fail(id, Problem::Date);
-            None
-        })
+        let text = self.text(id);
+        let date = match parse_date(&text) {
+            Ok(date) => date,
+            Err(_) => {
+                // Shaped like a date but not one: 2026-02-30, 2026-13-01.
+                let shaped = text
+                    .trim()
+                    .split('-')
+                    .map(|p| p.parse::<u32>().ok())
+                    .collect::<Vec<_>>();
+                let problem = if shaped.len() == 3 && shaped.iter().all(Option::is_some) {
+                    Problem::NoSuchDay
+                } else {
+                    Problem::Date
+                };
+                self.fail(id, problem);
+                return None;
+            }
+        };
+        if let (Some(d), Some(today)) = (date, self.form.today) {
+            if d > today {
+                self.fail(id, Problem::DateFuture);
+            } else if today.years_since(d).is_none_or(|y| y >= PURCHASE_YEARS) {
+                self.fail(id, Problem::DateOld);
+            }
+        }
+        date
     }
 
     fn done(self, command: Option<Command>) -> Result<Command, Vec<(FieldId, Problem)>> {

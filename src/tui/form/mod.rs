@@ -224,6 +224,8 @@ pub struct Form {
     /// Set once the agent tried to submit: every error shows from then on.
     pub tried: bool,
     pub lang: &'static str,
+    /// The shop's today, when known: a purchase date may not be after it, nor many years before.
+    pub today: Option<NaiveDate>,
     /// Every field's value when the form opened: leaving asks first only if one differs.
     initial: Vec<String>,
 }
@@ -238,6 +240,7 @@ impl Form {
             focus: 0,
             tried: false,
             lang,
+            today: None,
             initial,
         }
     }
@@ -315,6 +318,15 @@ impl Form {
                         FieldId::Note if to == Status::Resolved.slug() => f.label = l("summary"),
                         FieldId::Note => f.label = l("note"),
                         _ => {}
+                    }
+                }
+            }
+            Purpose::Log { .. } => {
+                // Method and direction belong to a contact only.
+                let contact = self.get(FieldId::Entry) == "contact";
+                for f in &mut self.fields {
+                    if matches!(f.id, FieldId::Method | FieldId::Direction) {
+                        f.hidden = !contact;
                     }
                 }
             }

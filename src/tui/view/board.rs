@@ -82,11 +82,29 @@ pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
 
     // Status line: a notice, the filter hint, or key hints from the keymap.
     let status = line(area.height - 1);
+    if matches!(app.mode, Mode::Command) {
+        command_line(app, now, status, frame);
+        return;
+    }
     let text = if filtering {
         Line::from(Span::styled(
             format!(" {}", t!("tui.filter_hint", locale = lang)),
             theme.muted(),
         ))
+    } else if !filter_text.trim().is_empty() {
+        hints(
+            app,
+            Context::Found,
+            &[
+                Action::NextMatch,
+                Action::PrevMatch,
+                Action::Back,
+                Action::Open,
+                Action::Command,
+                Action::Help,
+            ],
+            w.saturating_sub(12),
+        )
     } else {
         hints(
             app,
@@ -106,8 +124,34 @@ pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
             w.saturating_sub(12),
         )
     };
-    let position = (!app.shown.is_empty()).then(|| (app.selected + 1, app.shown.len()));
+    let position = (!app.shown.is_empty()).then(|| (app.selected + 1, app.shown_total()));
     status_line(app, now, text, position, status, frame);
+}
+
+/// `:` and what is typed, with the cursor; the candidates of a completion (or a refusal) after it.
+fn command_line(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
+    let typed = crate::domain::text::sanitize_line(app.command.value());
+    let mut spans = vec![
+        Span::styled(":", Style::default().fg(app.theme.accent).add_modifier(Modifier::BOLD)),
+        Span::raw(typed.clone()),
+    ];
+    let notice = app.notice_at(now);
+    let aside = match notice {
+        _ if !app.completions.is_empty() => app.completions.join("  "),
+        Some(n) => n.text.clone(),
+        None => t!("tui.command_hint", locale = app.lang).to_string(),
+    };
+    let style = if notice.is_some_and(|n| n.error) {
+        app.theme.error()
+    } else {
+        app.theme.muted()
+    };
+    spans.push(Span::styled(format!("   {aside}"), style));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    let x = area.x + 1 + app.command.visual_cursor() as u16;
+    if x < area.x + area.width {
+        frame.set_cursor_position(Position::new(x, area.y));
+    }
 }
 
 /// The header's counts in the widest form that fits `width`: breached, warning and to-judge
@@ -303,7 +347,7 @@ fn columns(w: usize, lang: &str, clock_label: usize) -> Columns {
     let priority = label_width("priority", &priorities).max(t!("col.priority", locale = lang).width()) + 1;
     let mut status = label_width("status", &statuses).max(t!("col.status", locale = lang).width()) + 1;
     // Mark, countdown ("-10d23h"), a space and the metric label.
-    let mut clock = 2 + crate::words::duration::countdown_width(lang) + 1 + clock_label.min(18) + 1;
+    let mut clock = 2 + crate::words::duration::countdown_width(lang) + 1 + clock_label.min(32) + 1;
     let mut customer = 24;
     let fixed = |c: usize, s: usize, k: usize| MARKER + id + priority + c + s + k;
     if w < fixed(customer, status, clock) + 20 {
@@ -336,27 +380,6 @@ fn render_table(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
         return;
     }
     let rows = app.source();
-    if app.shown.is_empty() {
-        let text = if app.rows.is_empty() && app.view != View::All && app.filter.value().is_empty() {
-            let key = app.keymap.keys_for(Context::Board, Action::New);
-            t!("tui.empty", locale = lang, key = key).to_string()
-        } else if !app.filter.value().is_empty() {
-            t!(
-                "tui.no_match",
-                locale = lang,
-                text = crate::domain::text::sanitize_line(app.filter.value())
-            )
-            .to_string()
-        } else {
-            t!("tui.empty_view", locale = lang).to_string()
-        };
-        let y = area.y + area.height / 3;
-        frame.render_widget(
-            Paragraph::new(Line::from(text).centered()).style(Style::default().add_modifier(Modifier::BOLD)),
-            Rect::new(area.x, y.min(area.y + area.height - 1), area.width, 1),
-        );
-        return;
-    }
     let body_h = area.height.saturating_sub(1) as usize;
     let page = body_h.max(1);
     // The offset kept by the app, clamped so the selection is always on screen.
@@ -370,12 +393,7 @@ fn render_table(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
     let visible = app.shown.get(offset..end).unwrap_or_default();
     let label_w = visible
         .iter()
-        .filter_map(|i| {
-            rows.get(*i)?
-                .clock
-                .as_ref()
-                .map(|c| metric_label(&app.policy, &c.metric, lang).width())
-        })
+        .filter_map(|i| clock_label(app, rows.get(*i)?).map(|l| l.width()))
         .max()
         .unwrap_or(0)
         .max(t!("tui.col_clock", locale = lang).width().saturating_sub(10));
@@ -392,6 +410,10 @@ fn render_table(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
     ])
     .style(theme.header());
     frame.render_widget(Paragraph::new(head), Rect::new(area.x, area.y, area.width, 1));
+    if app.shown.is_empty() {
+        render_empty(app, Rect::new(area.x, area.y + 1, area.width, area.height - 1), frame);
+        return;
+    }
 
     for (n, index) in visible.iter().enumerate() {
         let Some(row) = rows.get(*index) else { continue };
@@ -403,6 +425,63 @@ fn render_table(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
     }
 }
 
+/// Under the column titles of an empty list: why it is empty and what to press.
+fn render_empty(app: &App, area: Rect, frame: &mut Frame) {
+    let lang = app.lang;
+    if area.height == 0 {
+        return;
+    }
+    let keys = |a: Action| app.keymap.keys_for(Context::Board, a);
+    let filter = crate::domain::text::sanitize_line(app.filter.value().trim());
+    let (text, hint) = if app.rows.is_empty() && app.view != View::All && filter.is_empty() {
+        (t!("tui.empty", locale = lang, key = keys(Action::New)), None)
+    } else if !filter.is_empty() {
+        let hint = t!(
+            "tui.no_match_hint",
+            locale = lang,
+            back = keys(Action::Back),
+            command = keys(Action::Command)
+        );
+        (t!("tui.no_match", locale = lang, text = filter), Some(hint))
+    } else {
+        let hint = t!(
+            "tui.empty_view_hint",
+            locale = lang,
+            next = keys(Action::NextView),
+            all = keys(Action::ViewAll)
+        );
+        (t!("tui.empty_view", locale = lang), Some(hint))
+    };
+    let y = area.y + (area.height / 3).min(area.height - 1);
+    frame.render_widget(
+        Paragraph::new(Line::from(text.to_string()).centered()).style(Style::default().add_modifier(Modifier::BOLD)),
+        Rect::new(area.x, y, area.width, 1),
+    );
+    if let Some(hint) = hint
+        && y + 1 < area.y + area.height
+    {
+        frame.render_widget(
+            Paragraph::new(Line::from(hint.to_string()).centered()).style(app.theme.muted()),
+            Rect::new(area.x, y + 1, area.width, 1),
+        );
+    }
+}
+
+/// What the clock cell names: the nearest clock's metric (a paused one says its time is
+/// business time, frozen), or for a resolved ticket its automatic close.
+fn clock_label(app: &App, row: &BoardRow) -> Option<String> {
+    let lang = app.lang;
+    match (&row.clock, row.closes_at) {
+        (Some(c), _) if c.paused => {
+            let metric = metric_label(&app.policy, &c.metric, lang);
+            Some(t!("tui.row_paused", locale = lang, metric = metric).to_string())
+        }
+        (Some(c), _) => Some(metric_label(&app.policy, &c.metric, lang).to_string()),
+        (None, Some(_)) if row.status == Status::Resolved => Some(t!("tui.auto_close", locale = lang).to_string()),
+        (None, _) => None,
+    }
+}
+
 fn row_line(
     app: &App,
     row: &BoardRow,
@@ -411,7 +490,7 @@ fn row_line(
     flashing: bool,
     now: DateTime<Utc>,
 ) -> Line<'static> {
-    let (theme, policy, lang) = (&app.theme, &app.policy, app.lang);
+    let (theme, lang) = (&app.theme, app.lang);
     let live = row.live(now);
     let (mark, colour) = match live {
         Live::None => ("  ", theme.muted),
@@ -420,20 +499,17 @@ fn row_line(
         Live::Warning => ("! ", theme.warning),
         Live::Breached => ("!!", theme.breached),
     };
-    let clock = match &row.clock {
-        Some(c) => {
-            let left = c
-                .remaining(now)
-                .map(|s| crate::words::duration::countdown(s, lang))
-                .unwrap_or_default();
-            // Right-aligned by display width: Chinese units take two columns each.
-            let pad = crate::words::duration::countdown_width(lang).saturating_sub(left.width());
-            format!(
-                "{mark}{}{left} {}",
-                " ".repeat(pad),
-                metric_label(policy, &c.metric, lang)
-            )
-        }
+    let countdown = |s: i64| crate::words::duration::countdown(s, lang);
+    let left = match (&row.clock, row.closes_at) {
+        (Some(c), _) => c.remaining(now).map(countdown),
+        (None, Some(at)) => Some(countdown((at - now).num_seconds())),
+        (None, None) => None,
+    }
+    .unwrap_or_default();
+    // Right-aligned by display width: Chinese units take two columns each.
+    let pad = " ".repeat(crate::words::duration::countdown_width(lang).saturating_sub(left.width()));
+    let clock = match clock_label(app, row) {
+        Some(label) => format!("{mark}{pad}{left} {label}"),
         None => "  —".to_string(),
     };
     let priority_style = match row.priority {

@@ -58,9 +58,18 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
             theme.muted(),
         )));
     } else {
+        // After a reopen a metric runs again: each cycle says which it is.
+        let label = |c: &crate::domain::sla::Clock| {
+            let name = metric_label(policy, &c.metric, lang);
+            if clocks.iter().filter(|o| o.metric == c.metric).count() > 1 {
+                t!("tui.cycle", locale = lang, metric = name, n = c.cycle).to_string()
+            } else {
+                name.to_string()
+            }
+        };
         let label_w = clocks
             .iter()
-            .map(|c| metric_label(policy, &c.metric, lang).width())
+            .map(|c| label(c).width())
             .max()
             .unwrap_or(0)
             .max(l("tui.metric").width())
@@ -134,7 +143,12 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
                 (true, _) | (_, None) => "—".to_string(),
                 (false, Some(d)) => local(d, tz),
             };
-            let mut state = t!(format!("clock.{}", state_key.slug()), locale = lang).to_string();
+            let mut state = if live == Live::Paused {
+                // The time left is frozen business time, not the wall-clock time shown running.
+                t!("tui.paused_business", locale = lang).to_string()
+            } else {
+                t!(format!("clock.{}", state_key.slug()), locale = lang).to_string()
+            };
             if !c.extended.is_empty() {
                 state.push_str(&format!(
                     " ({})",
@@ -151,7 +165,7 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
             lines.push(Line::from(vec![
                 Span::raw(format!(
                     " {}{}{}",
-                    fit(&metric_label(policy, &c.metric, lang), label_w),
+                    fit(&label(c), label_w),
                     fit(
                         &crate::words::duration::metric_target(policy, &c.metric, &c.target, lang),
                         target_w

@@ -1,0 +1,249 @@
+//! The reads behind `list` and the board: tickets in list order (most urgent first) with
+//! their nearest unmet clock, and the header's counts. Each reads only what is shown.
+
+use super::Result;
+use super::rows::{TICKET_COLUMNS, into_clock, into_ticket, raw_clock, raw_ticket, ts};
+use crate::domain::listing::{ListQuery, TicketSummary};
+use crate::domain::sla::Clock;
+use crate::domain::ticket::Status;
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, params_from_iter, types::Value};
+use std::collections::{HashMap, HashSet};
+
+/// The nearest unmet clock of ticket `t` as `n` (earliest deadline; paused clocks after running
+/// ones), looked up per ticket through the running clocks' index by ticket.
+const NEAREST_JOIN: &str = "LEFT JOIN clocks n ON n.ticket_id = t.id AND n.met_at IS NULL
+     AND (n.metric, n.cycle) = (SELECT metric, cycle FROM clocks WHERE ticket_id = t.id AND met_at IS NULL
+                                ORDER BY coalesce(due_at, '~'), metric, cycle LIMIT 1)";
+
+/// The sort key of a ticket's priority: urgent first (on the same deadline, issue 12 item 6).
+const PRIORITY_RANK: &str = "CASE t.priority WHEN 'urgent' THEN 0 WHEN 'important' THEN 1 ELSE 2 END";
+
+/// The ids `q` lists that have no running deadline (only paused clocks, or none), in list
+/// order (those with a paused clock first, by priority then older first; then those without a
+/// clock, by priority then newest first), up to `limit`: what follows
+/// [`visit_due`]'s pass in a list without a deadline filter.
+pub fn list_ids_without_deadline(conn: &Connection, q: &ListQuery, limit: Option<usize>) -> Result<Vec<i64>> {
+    let text = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    let customers = if text.is_some() {
+        "JOIN customers c ON c.id = t.customer_id"
+    } else {
+        ""
+    };
+    let mut sql = format!(
+        "SELECT t.id, NOT EXISTS (SELECT 1 FROM clocks r WHERE r.ticket_id = t.id AND r.met_at IS NULL) AS idle
+         FROM tickets t {customers} WHERE NOT EXISTS
+             (SELECT 1 FROM clocks d WHERE d.ticket_id = t.id AND d.met_at IS NULL AND d.due_at IS NOT NULL)"
+    );
+    let mut args: Vec<Value> = Vec::new();
+    if !q.statuses.is_empty() {
+        let marks = vec!["?"; q.statuses.len()].join(", ");
+        sql.push_str(&format!(" AND t.status IN ({marks})"));
+        args.extend(q.statuses.iter().map(|s: &Status| Value::Text(s.slug().to_string())));
+    }
+    if let Some(text) = text {
+        sql.push_str(" AND (instr(lower(t.title), lower(?)) OR instr(lower(c.name), lower(?)) OR instr(lower(t.reference), lower(?)))");
+        for _ in 0..3 {
+            args.push(Value::Text(text.to_string()));
+        }
+    }
+    // Paused tickets first, then those without a clock; each by priority, paused ones older
+    // first, the rest newest first (a limited "all" list drops the oldest history).
+    sql.push_str(&format!(
+        " ORDER BY idle, {PRIORITY_RANK},
+                   CASE WHEN idle THEN NULL ELSE t.opened_at END, CASE WHEN idle THEN -t.id ELSE t.id END"
+    ));
+    if let Some(limit) = limit {
+        sql.push_str(&format!(" LIMIT {limit}"));
+    }
+    let ids = conn
+        .prepare_cached(&sql)?
+        .query_map(params_from_iter(args), |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(ids)
+}
+
+/// The tickets `q` lists, most urgent first, handed to `visit` as they are read until it
+/// returns false: those with a running deadline in one pass over the deadlines
+/// ([`visit_due`]); then, without a deadline filter, the rest (paused or without clocks) read
+/// [`LIST_PAGE`] at a time. Nothing is sorted but ids without a deadline.
+pub fn visit_list(conn: &Connection, q: &ListQuery, mut visit: impl FnMut(TicketSummary) -> bool) -> Result<()> {
+    let mut count = 0;
+    let mut going = true;
+    visit_due(conn, q, q.due_before, |row| {
+        count += 1;
+        going = visit(row);
+        going
+    })?;
+    if !going || q.due_before.is_some() {
+        return Ok(());
+    }
+    let limit = q.limit.map(|l| l.saturating_sub(count));
+    if limit == Some(0) {
+        return Ok(());
+    }
+    let ids = list_ids_without_deadline(conn, q, limit)?;
+    for page in ids.chunks(LIST_PAGE) {
+        for row in summaries(conn, page)? {
+            if !visit(row) {
+                return Ok(());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The tickets `ids` with their nearest unmet clock, in the order given (ids not found are
+/// left out).
+pub fn summaries(conn: &Connection, ids: &[i64]) -> Result<Vec<TicketSummary>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks = vec!["?"; ids.len()].join(", ");
+    let sql = format!(
+        "SELECT {TICKET_COLUMNS}, n.metric, n.cycle, n.state, n.target, n.started_at, n.due_at, n.met_at,
+                n.breached_at, n.paused_secs, n.remaining_secs
+         FROM tickets t JOIN customers c ON c.id = t.customer_id {NEAREST_JOIN} WHERE t.id IN ({marks})"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let raw = stmt
+        .query_map(params_from_iter(ids), |r| {
+            let ticket = raw_ticket(r, 0)?;
+            let clock = match r.get::<_, Option<String>>(18)? {
+                Some(_) => Some(raw_clock(r, 18)?),
+                None => None,
+            };
+            Ok((ticket, clock))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut found = HashMap::with_capacity(raw.len());
+    for (t, c) in raw {
+        let ticket = into_ticket(t)?;
+        let nearest = c.map(|c| into_clock(ticket.id, c)).transpose()?;
+        found.insert(ticket.id, TicketSummary { ticket, nearest });
+    }
+    Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+}
+
+/// The tickets `q` lists when it has a deadline filter (`--overdue`, `--due-within`; `None`:
+/// every ticket with a running deadline, which is how the full list starts), most urgent first, handed to `visit` as they are read; `visit` returns false to stop. One pass
+/// over the running clocks' index by deadline (only the clocks due before the bound), each
+/// with its ticket and customer by primary key: a ticket's first clock in deadline order is its
+/// nearest, so later clocks of a ticket already seen are skipped. No id list, no second read.
+pub fn visit_due(
+    conn: &Connection,
+    q: &ListQuery,
+    before: Option<DateTime<Utc>>,
+    mut visit: impl FnMut(TicketSummary) -> bool,
+) -> Result<()> {
+    let (sql, args) = due_sql(q, before);
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(params_from_iter(args))?;
+    let mut seen = HashSet::new();
+    let limit = q.limit.unwrap_or(usize::MAX);
+    while seen.len() < limit
+        && let Some(r) = rows.next()?
+    {
+        let id: i64 = r.get(0)?;
+        if !seen.insert(id) {
+            continue;
+        }
+        let ticket = into_ticket(raw_ticket(r, 0)?)?;
+        let nearest = Some(into_clock(id, raw_clock(r, 18)?)?);
+        if !visit(TicketSummary { ticket, nearest }) {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// SQLite's plan for [`visit_due`]'s read (its "detail" lines), so a test can see the indexes.
+pub fn due_plan(conn: &Connection, q: &ListQuery, before: Option<DateTime<Utc>>) -> Result<String> {
+    let (sql, args) = due_sql(q, before);
+    let lines = conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?
+        .query_map(params_from_iter(args), |r| r.get::<_, String>(3))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(lines.join("\n"))
+}
+
+fn due_sql(q: &ListQuery, before: Option<DateTime<Utc>>) -> (String, Vec<Value>) {
+    let mut sql = format!(
+        "SELECT {TICKET_COLUMNS}, n.metric, n.cycle, n.state, n.target, n.started_at, n.due_at, n.met_at,
+                n.breached_at, n.paused_secs, n.remaining_secs
+         FROM clocks n INDEXED BY clocks_running_due CROSS JOIN tickets t ON t.id = n.ticket_id
+         JOIN customers c ON c.id = t.customer_id
+         WHERE n.met_at IS NULL AND n.due_at <= ?"
+    );
+    // No bound: every running clock with a deadline (text order puts '~' after any instant).
+    let mut args = vec![Value::Text(before.map_or_else(|| "~".to_string(), ts))];
+    if !q.statuses.is_empty() {
+        let marks = vec!["?"; q.statuses.len()].join(", ");
+        sql.push_str(&format!(" AND t.status IN ({marks})"));
+        args.extend(q.statuses.iter().map(|s: &Status| Value::Text(s.slug().to_string())));
+    }
+    if let Some(text) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        sql.push_str(" AND (instr(lower(t.title), lower(?)) OR instr(lower(c.name), lower(?)) OR instr(lower(t.reference), lower(?)))");
+        for _ in 0..3 {
+            args.push(Value::Text(text.to_string()));
+        }
+    }
+    // On one deadline urgent before important before normal, then the older ticket first; the
+    // nearest clock's own order breaks ties within a ticket (as `NEAREST_JOIN` does). Only the
+    // ties of one deadline are sorted: the index gives the deadline order.
+    sql.push_str(&format!(
+        " ORDER BY n.due_at, {PRIORITY_RANK}, t.opened_at, t.id, n.metric, n.cycle"
+    ));
+    (sql, args)
+}
+
+/// The nearest running deadline of each ticket with one of `statuses`, most urgent first,
+/// handed to `visit`: the pass of [`visit_due`] reading only the clocks' index and the status
+/// index (no ticket or customer row), for the board's header.
+pub fn visit_nearest_deadlines(conn: &Connection, statuses: &[Status], mut visit: impl FnMut(Clock)) -> Result<()> {
+    let marks = vec!["?"; statuses.len().max(1)].join(", ");
+    let sql = format!(
+        "SELECT n.ticket_id, n.metric, n.cycle, n.state, n.target, n.started_at, n.due_at, n.met_at, n.breached_at,
+                n.paused_secs, n.remaining_secs
+         FROM clocks n INDEXED BY clocks_running_due CROSS JOIN tickets t INDEXED BY tickets_status
+           ON t.id = n.ticket_id AND t.status IN ({marks})
+         WHERE n.met_at IS NULL AND n.due_at <= '~'
+         ORDER BY n.due_at, t.id DESC, n.metric, n.cycle"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(params_from_iter(statuses.iter().map(|s| s.slug())))?;
+    let mut seen = HashSet::new();
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        if seen.insert(id) {
+            visit(into_clock(id, raw_clock(r, 1)?)?);
+        }
+    }
+    Ok(())
+}
+
+/// How many tickets have each of `statuses`, in that order: one range of the status index each.
+pub fn status_counts(conn: &Connection, statuses: &[Status]) -> Result<Vec<usize>> {
+    let mut stmt = conn.prepare_cached("SELECT count(*) FROM tickets WHERE status = ?1")?;
+    statuses
+        .iter()
+        .map(|s| {
+            let n: i64 = stmt.query_row([s.slug()], |r| r.get(0))?;
+            Ok(usize::try_from(n).unwrap_or(0))
+        })
+        .collect()
+}
+
+/// Tickets `q` lists with their nearest unmet clock, most urgent first.
+pub fn list(conn: &Connection, q: &ListQuery) -> Result<Vec<TicketSummary>> {
+    let mut out = Vec::new();
+    visit_list(conn, q, |row| {
+        out.push(row);
+        true
+    })?;
+    Ok(out)
+}
+
+/// How many listed tickets one read of [`summaries`] fetches (well under SQLite's limit on
+/// bound parameters).
+pub const LIST_PAGE: usize = 500;
