@@ -358,10 +358,11 @@ fn every_arm_of_every_filter_reads_an_index_in_queue_order() {
     for (filter, recorded, late) in cases {
         for order in [QueueOrder::NewestFirst, QueueOrder::OldestFirst] {
             let plan = store.review_queue_plan(now(), &filter, order).unwrap() + " ";
-            assert!(
-                plan.contains(recorded) && plan.contains(late),
-                "{filter:?} {order:?}\n{plan}"
-            );
+            // The running clocks gone late are read by deadline through the index of unjudged
+            // late ones or, when SQLite's statistics favour it, the running clocks' own
+            // (bounded by the open tickets either way).
+            let late_arm = plan.contains(late) || plan.contains("USING INDEX clocks_running_due ");
+            assert!(plan.contains(recorded) && late_arm, "{filter:?} {order:?}\n{plan}");
             // Only the merge sorts the two pages (each at most a page long), never an arm.
             let lines: Vec<&str> = plan.lines().collect();
             for (n, _) in lines.iter().enumerate().filter(|(_, l)| l.contains("TEMP B-TREE")) {
