@@ -216,6 +216,8 @@ impl ReviewFilter {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct QueueCounts {
     pub total: usize,
+    /// More match than were counted: `total` is a floor and the splits are of those read.
+    pub capped: bool,
     pub by_metric: Vec<(String, usize)>,
     pub by_priority: Vec<(Priority, usize)>,
     pub by_kind: Vec<(Kind, usize)>,

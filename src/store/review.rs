@@ -284,6 +284,9 @@ pub fn review_count(conn: &Connection, now: DateTime<Utc>) -> Result<usize> {
     Ok(usize::try_from(recorded.max(0) + late).unwrap_or(0))
 }
 
+/// Counts stop here: beyond it the figures are of the first breaches read ("10000+").
+pub const COUNTS_CAP: usize = 10_000;
+
 /// How many unjudged breaches pass `filter`, split by metric, priority, kind and status: one
 /// pass over the matching backlog (the unjudged breaches only, through their indexes).
 pub fn review_counts(conn: &Connection, now: DateTime<Utc>, filter: &ReviewFilter) -> Result<QueueCounts> {
@@ -295,12 +298,17 @@ pub fn review_counts(conn: &Connection, now: DateTime<Utc>, filter: &ReviewFilte
             w.sql.replace("{d}", d)
         )
     };
+    // At most COUNTS_CAP + 1 rows are read: a million-ticket history may hold 400k unjudged
+    // breaches, and the board counts on every filter change.
     let sql = format!(
-        "SELECT metric, priority, kind, status, count(*) FROM ({} UNION ALL {}) GROUP BY 1, 2, 3, 4",
+        "SELECT metric, priority, kind, status, count(*)
+         FROM (SELECT * FROM ({} UNION ALL {}) LIMIT :cap) GROUP BY 1, 2, 3, 4",
         arm(RECORDED, "c.breached_at"),
         arm(LATE, "c.due_at")
     );
-    let args: Vec<(&str, &dyn ToSql)> = w.args.iter().map(|(k, v)| (*k, v.as_ref())).collect();
+    let cap = COUNTS_CAP as i64 + 1;
+    let mut args: Vec<(&str, &dyn ToSql)> = w.args.iter().map(|(k, v)| (*k, v.as_ref())).collect();
+    args.push((":cap", &cap));
     let rows = conn
         .prepare_cached(&sql)?
         .query_map(args.as_slice(), |r| {
@@ -331,7 +339,8 @@ pub fn review_counts(conn: &Connection, now: DateTime<Utc>, filter: &ReviewFilte
         *status.entry(open).or_insert(0) += n;
     }
     Ok(QueueCounts {
-        total,
+        capped: total > COUNTS_CAP,
+        total: total.min(COUNTS_CAP),
         by_metric: metric.into_iter().collect(),
         by_priority: priority.into_iter().collect(),
         by_kind: kind.into_iter().collect(),

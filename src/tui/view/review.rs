@@ -40,10 +40,15 @@ pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
         Span::raw(t!("tui.review_count", locale = lang, n = total).to_string()),
         Span::styled(format!(" · {order}"), theme.muted()),
     ];
-    if r.counts.total != total {
+    if app.review_filter_is_set() {
+        let n = if r.counts.capped {
+            format!("{}+", r.counts.total)
+        } else {
+            r.counts.total.to_string()
+        };
         head.push(Span::raw(format!(
             " · {}",
-            t!("tui.review_matching", locale = lang, n = r.counts.total)
+            t!("tui.review_matching", locale = lang, n = n)
         )));
     }
     if !r.marked.is_empty() {
