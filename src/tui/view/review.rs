@@ -203,6 +203,11 @@ fn filters_line(app: &App, area: Rect, frame: &mut Frame) {
 fn counts_line(app: &App, area: Rect, frame: &mut Frame) {
     let (c, lang) = (&app.review.counts, app.lang);
     let mut parts: Vec<String> = Vec::new();
+    let lead = if c.capped {
+        format!(" {}", t!("tui.review_counted", locale = lang, n = c.total))
+    } else {
+        String::new()
+    };
     parts.extend(
         c.by_metric
             .iter()
@@ -223,7 +228,7 @@ fn counts_line(app: &App, area: Rect, frame: &mut Frame) {
             .iter()
             .map(|(k, n)| format!("{} {n}", word("kind", k.slug(), lang))),
     );
-    let text = fit(&format!(" {}", parts.join(" · ")), area.width as usize);
+    let text = fit(&format!("{lead} {}", parts.join(" · ")), area.width as usize);
     frame.render_widget(Paragraph::new(Line::styled(text, app.theme.muted())), area);
 }
 
