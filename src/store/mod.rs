@@ -3,6 +3,7 @@
 
 pub mod bulk;
 mod listing;
+mod review;
 mod rows;
 pub mod schema;
 mod supervision;

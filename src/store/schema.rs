@@ -77,6 +77,14 @@ const AFTER_CHAIN: &[&str] = &[
         coalesce((SELECT d.data FROM log_data d WHERE d.id = log.data_ref), log.data) AS data, body, hash
         FROM log;
     "#,
+    // 8: the review queue filtered by metric (issue 13) reads only that metric's unjudged
+    // breaches, in deadline order either way, for both arms of the queue.
+    r#"
+    CREATE INDEX clocks_unjudged_breach_metric ON clocks(metric, breached_at)
+        WHERE breached_at IS NOT NULL AND judged = 0;
+    CREATE INDEX clocks_late_unrecorded_metric ON clocks(metric, due_at)
+        WHERE met_at IS NULL AND breached_at IS NULL AND judged = 0;
+    "#,
 ];
 
 /// The tally of clocks breached at a write and not judged yet (migration 6 keeps it).

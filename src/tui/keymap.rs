@@ -52,6 +52,17 @@ pub enum Action {
     PrevMatch,
     /// The recent notices in full (the status line shows the newest, cut to fit).
     Notices,
+    /// Review: mark or unmark a breach; one judgement then applies to all marked.
+    Mark,
+    /// Review: newest or oldest deadline first.
+    ToggleOrder,
+    /// Review filters, each cycling through its values and back to "all".
+    FilterPeriod,
+    FilterMetric,
+    FilterPriority,
+    FilterKind,
+    FilterStatus,
+    ClearFilters,
 }
 
 impl Action {
@@ -99,6 +110,14 @@ impl Action {
         Action::PrevPeriod,
         Action::NextPeriod,
         Action::Notices,
+        Action::Mark,
+        Action::ToggleOrder,
+        Action::FilterPeriod,
+        Action::FilterMetric,
+        Action::FilterPriority,
+        Action::FilterKind,
+        Action::FilterStatus,
+        Action::ClearFilters,
     ];
 
     /// The name used in `[keys]` and in the message catalogue (`action.<name>`).
@@ -146,6 +165,14 @@ impl Action {
             Action::NextMatch => "next-match",
             Action::PrevMatch => "prev-match",
             Action::Notices => "notices",
+            Action::Mark => "mark",
+            Action::ToggleOrder => "order",
+            Action::FilterPeriod => "filter-period",
+            Action::FilterMetric => "filter-metric",
+            Action::FilterPriority => "filter-priority",
+            Action::FilterKind => "filter-kind",
+            Action::FilterStatus => "filter-status",
+            Action::ClearFilters => "clear-filters",
         }
     }
 
@@ -415,11 +442,23 @@ fn defaults() -> Vec<(Context, Key, Action)> {
         (Form, Key::plain(K::Left), A::ChoicePrev),
         (Form, Key::plain(K::Right), A::ChoiceNext),
         (Form, Key::plain(K::F(1)), A::Help),
-        (Review, Key::plain(K::Enter), A::Judge),
-        (Review, Key::ch('1'), A::JudgeMinor),
+        (Review, Key::plain(K::Enter), A::Open),
+        (Review, Key::ch('J'), A::Judge),
+        (Review, Key::ch(' '), A::Mark),
+        (Review, Key::ch('o'), A::ToggleOrder),
+        (Review, Key::ch('/'), A::Filter),
+        (Review, Key::ch('d'), A::FilterPeriod),
+        (Review, Key::ch('c'), A::FilterMetric),
+        (Review, Key::ch('p'), A::FilterPriority),
+        (Review, Key::ch('t'), A::FilterKind),
+        (Review, Key::ch('s'), A::FilterStatus),
+        (Review, Key::ch('x'), A::ClearFilters),
+        (Ticket, Key::ch('m'), A::JudgeMinor),
+        (Ticket, Key::ch('M'), A::JudgeMajor),
         (Review, Key::ch('m'), A::JudgeMinor),
-        (Review, Key::ch('2'), A::JudgeMajor),
+        (Review, Key::ch('1'), A::JudgeMinor),
         (Review, Key::ch('M'), A::JudgeMajor),
+        (Review, Key::ch('2'), A::JudgeMajor),
         (Review, Key::ch('D'), A::Dashboard),
         (Review, Key::plain(K::Esc), A::Back),
         (Review, Key::ch('q'), A::Back),

@@ -6,6 +6,7 @@
 mod board;
 mod command;
 mod input;
+mod review;
 mod submit;
 mod supervision;
 mod ticket;
@@ -18,7 +19,6 @@ pub use crate::desk::{BoardRow, Live, RowClock};
 use crate::desk::{Desk, TicketView};
 use crate::domain::listing::ListQuery;
 use crate::domain::policy::Policy;
-use crate::domain::review::Breach;
 use crate::domain::ticket::Status;
 use crate::t;
 use chrono::{DateTime, Duration, Utc};
@@ -96,19 +96,11 @@ pub struct TicketScreen {
     pub scroll: u16,
 }
 
-/// The breach review screen (R): the queue, oldest deadline first.
-#[derive(Debug, Clone, Default)]
-pub struct ReviewScreen {
-    pub rows: Vec<Breach>,
-    pub selected: usize,
-    pub offset: usize,
-}
+pub use review::{REVIEW_PAGE, ReviewScreen, key_of};
 
 /// The dashboard (D): one week's KPIs and the 30-day compliance trend ending with it.
 pub type DashboardScreen = crate::desk::Dashboard;
 
-/// How many breaches the review screen loads (the header gives the full count).
-pub const REVIEW_LIMIT: usize = 1000;
 /// Days in the dashboard's compliance trend.
 pub const TREND_DAYS: u32 = 30;
 /// How often housekeeping (auto-close, the month's callback sample) and the supervisor's
@@ -168,6 +160,8 @@ pub struct App {
     /// Breaches awaiting judgement (the header), refreshed on reload and once a minute.
     pub review_count: Option<usize>,
     pub review: ReviewScreen,
+    /// The ticket screen was opened from the review queue: Esc goes back there.
+    pub back_to_review: bool,
     pub dashboard: Option<DashboardScreen>,
     housekept_at: Option<DateTime<Utc>>,
     data_version: Option<i64>,
@@ -215,6 +209,7 @@ impl App {
             quit: false,
             review_count: None,
             review: ReviewScreen::default(),
+            back_to_review: false,
             dashboard: None,
             housekept_at: None,
             data_version: None,
@@ -424,6 +419,7 @@ impl App {
             Mode::Command => Context::Command,
             Mode::Ticket => Context::Ticket,
             Mode::Form(_) => Context::Form,
+            Mode::Review if self.review.typing => Context::Filter,
             Mode::Review => Context::Review,
             Mode::Dashboard => Context::Dashboard,
         }
@@ -473,6 +469,7 @@ impl App {
                     self.offset = 0;
                     self.recompute_shown(now, None);
                 }
+                Mode::Review if ctx == Context::Filter => self.type_review_text(&key, desk),
                 Mode::Command if ctx == Context::Command && self.command.handle(&key) == Some(true) => {
                     self.completions.clear();
                 }

@@ -36,7 +36,7 @@ impl App {
 
     /// Leaves a form for the screen it came from: the review queue, the ticket, or the board.
     pub(super) fn close_form(&mut self) {
-        self.mode = if self.form_is_judgement() {
+        self.mode = if self.form_is_judgement() && !self.review.from_ticket {
             Mode::Review
         } else if self.ticket.is_some() {
             Mode::Ticket
@@ -49,8 +49,16 @@ impl App {
     /// what the agent typed.
     pub(super) fn submit(&mut self, form: Form, command: Command, desk: &mut Desk, now: DateTime<Utc>) {
         let lang = self.lang;
-        match run(&command, desk, lang) {
-            Ok((_, message)) if matches!(form.purpose, Purpose::Judge { .. }) => {
+        let judging = matches!(form.purpose, Purpose::Judge { .. });
+        let result = match (&command, self.marked_targets()) {
+            (Command::Judge { judgement, .. }, Some(targets)) if judging => {
+                super::review::judge_marked(desk, &targets, judgement, lang)
+            }
+            _ => run(&command, desk, lang),
+        };
+        match result {
+            Ok((_, message)) if judging && !self.review.from_ticket => {
+                self.review.marked.clear();
                 self.mode = Mode::Review;
                 let _ = self.reload(desk);
                 self.data_version = desk.data_version().ok();
@@ -77,10 +85,12 @@ impl App {
                 let _ = self.reload(desk);
                 self.open_ticket(ticket, desk);
                 // Keep what the agent typed: reopen the form against the reloaded version.
-                let fresh = self.ticket.as_ref().map(|s| s.view.ticket.version);
-                if let Some(purpose) = fresh.and_then(|v| form.purpose.rebased(v)) {
-                    let mut form = form;
-                    form.purpose = purpose;
+                let fresh = self.ticket.as_ref().map(|s| s.view.ticket.clone());
+                let mut form = form;
+                let kept = fresh.is_some_and(|t| {
+                    form.rebase_edit(&t) || form.purpose.rebased(t.version).map(|p| form.purpose = p).is_some()
+                });
+                if kept {
                     self.mode = Mode::Form(Box::new(form));
                     self.tell(t!("msg.stale_kept", locale = lang, id = ticket).to_string(), true, now);
                 } else {

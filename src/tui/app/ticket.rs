@@ -2,6 +2,7 @@
 
 use super::{Action, App, Form, Mode, metric_label};
 use crate::desk::Desk;
+use crate::domain::review::BreachClass;
 
 impl App {
     /// Opens the ticket screen on `id`.
@@ -28,8 +29,22 @@ impl App {
         let ticket = &screen.view.ticket;
         let form = match action {
             Action::Back | Action::Quit => {
-                self.mode = Mode::Board;
                 self.ticket = None;
+                if std::mem::take(&mut self.back_to_review) {
+                    self.open_review(desk);
+                } else {
+                    self.mode = Mode::Board;
+                }
+                return;
+            }
+            Action::JudgeMinor | Action::JudgeMajor => {
+                let class = if action == Action::JudgeMajor {
+                    BreachClass::Major
+                } else {
+                    BreachClass::Minor
+                };
+                let id = ticket.id;
+                self.judge_from_ticket(id, class, desk);
                 return;
             }
             // The log scrolls from its newest end: `scroll` counts lines back in time.
@@ -76,7 +91,13 @@ impl App {
                             .is_some_and(|m| m.max_extension_for(ticket.kind).is_some())
                     })
                     .map(|c| (c.metric.clone(), metric_label(desk.policy(), &c.metric, lang)))
-                    .collect();
+                    .collect::<Vec<_>>();
+                // Nothing to extend: said at once, rather than a form with an empty choice.
+                if metrics.is_empty() {
+                    let text = crate::t!("msg.nothing_to_extend", locale = lang, id = ticket.id).to_string();
+                    self.tell(text, true, desk.now());
+                    return;
+                }
                 Form::extend(ticket, metrics, lang)
             }
             Action::Edit => Form::edit(ticket, lang),
