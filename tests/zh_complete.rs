@@ -571,6 +571,16 @@ fn chinese_typed_durations_help_man_and_languages() {
     );
     assert_eq!(code, Some(1), "{err}");
     assert!(err.contains("已延期2个工作日，再延期3个工作日将超出"), "{err}");
+    // Lateness is never cut in the review list or the daily report ("26天5小…").
+    for args in [&["review", "list"][..], &["report", "daily"]] {
+        let (code, out, _) = run("zh-CN", args);
+        assert_eq!(code, Some(0));
+        let chars: Vec<char> = out.chars().collect();
+        for (i, c) in chars.iter().enumerate() {
+            let cut_unit = *c == '…' && i > 0 && "分钟时天".contains(chars[i - 1]);
+            assert!(!cut_unit, "{args:?}: lateness cut in {out}");
+        }
+    }
     // A usage error names the argument in Chinese, not by its field name.
     let (code, _, err) = run("zh-CN", &["report", "yearly"]);
     assert_eq!(code, Some(2));

@@ -36,7 +36,7 @@ pub fn countdown(secs: i64, lang: &str) -> String {
     }
 }
 
-/// A countdown for a table column: in Chinese minutes are "分" and unpadded ("23小时5分",
+/// A countdown for a table column: in Chinese minutes are "分" ("23小时05分",
 /// "-26天5小时"), so it takes at most `countdown_width` columns below 100 days; in English
 /// as `countdown`. It parses back as a duration.
 pub fn compact(secs: i64, lang: &str) -> String {
@@ -48,7 +48,11 @@ pub fn compact(secs: i64, lang: &str) -> String {
     format!(
         "{sign}{}{}",
         t!("duration.hours", locale = lang, n = s / 3600),
-        t!("duration.minutes_compact", locale = lang, n = s % 3600 / 60)
+        t!(
+            "duration.minutes_compact",
+            locale = lang,
+            n = format!("{:02}", s % 3600 / 60)
+        )
     )
 }
 
@@ -152,7 +156,8 @@ pub fn late_both(
         "review.late_both",
         locale = lang,
         business = business,
-        wall = late(b.late_secs(now), lang)
+        // Compact ("实际23小时0分") so the review list's column holds both in Chinese.
+        wall = late_compact(b.late_secs(now), lang)
     )
     .to_string()
 }
