@@ -52,6 +52,8 @@ pub enum Action {
     PrevMatch,
     /// The recent notices in full (the status line shows the newest, cut to fit).
     Notices,
+    /// The satisfaction callbacks of the month (回访).
+    Callbacks,
 }
 
 impl Action {
@@ -99,6 +101,7 @@ impl Action {
         Action::PrevPeriod,
         Action::NextPeriod,
         Action::Notices,
+        Action::Callbacks,
     ];
 
     /// The name used in `[keys]` and in the message catalogue (`action.<name>`).
@@ -146,6 +149,7 @@ impl Action {
             Action::NextMatch => "next-match",
             Action::PrevMatch => "prev-match",
             Action::Notices => "notices",
+            Action::Callbacks => "callbacks",
         }
     }
 
@@ -169,6 +173,8 @@ pub enum Context {
     Found,
     /// The `:` command line.
     Command,
+    /// The satisfaction callbacks of a month.
+    Callbacks,
 }
 
 impl Context {
@@ -182,6 +188,7 @@ impl Context {
         Context::Help,
         Context::Review,
         Context::Dashboard,
+        Context::Callbacks,
     ];
 
     /// Message key of the context's name in help.
@@ -196,6 +203,7 @@ impl Context {
             Context::Dashboard => "tui.ctx_dashboard",
             Context::Found => "tui.ctx_found",
             Context::Command => "tui.ctx_command",
+            Context::Callbacks => "tui.ctx_callbacks",
         }
     }
 
@@ -377,6 +385,7 @@ fn defaults() -> Vec<(Context, Key, Action)> {
         out.extend(actions.iter().map(|(k, a)| (ctx, *k, *a)));
     }
     out.extend(nav.iter().map(|(k, a)| (Review, *k, *a)));
+    out.extend(nav.iter().map(|(k, a)| (Callbacks, *k, *a)));
     out.extend([
         (Board, Key::plain(K::Enter), A::Open),
         (Board, Key::ch('/'), A::Filter),
@@ -397,6 +406,17 @@ fn defaults() -> Vec<(Context, Key, Action)> {
         (Board, Key::ch('5'), A::ViewAll),
         (Board, Key::ch('R'), A::Review),
         (Board, Key::ch('D'), A::Dashboard),
+        (Board, Key::ch('C'), A::Callbacks),
+        (Dashboard, Key::ch('C'), A::Callbacks),
+        (Callbacks, Key::plain(K::Enter), A::Open),
+        (Callbacks, Key::ch('h'), A::PrevPeriod),
+        (Callbacks, Key::plain(K::Left), A::PrevPeriod),
+        (Callbacks, Key::ch('l'), A::NextPeriod),
+        (Callbacks, Key::plain(K::Right), A::NextPeriod),
+        (Callbacks, Key::ch('D'), A::Dashboard),
+        (Callbacks, Key::ch('R'), A::Review),
+        (Callbacks, Key::plain(K::Esc), A::Back),
+        (Callbacks, Key::ch('q'), A::Back),
         (Ticket, Key::plain(K::Esc), A::Back),
         (Ticket, Key::ch('q'), A::Back),
         (Ticket, Key::plain(K::Backspace), A::Back),
@@ -447,7 +467,7 @@ fn defaults() -> Vec<(Context, Key, Action)> {
         (Help, Key::ch('G'), A::Bottom),
         (Help, Key::plain(K::End), A::Bottom),
     ]);
-    out.extend([Board, Ticket, Review, Dashboard].map(|ctx| (ctx, Key::ch('!'), A::Notices)));
+    out.extend([Board, Ticket, Review, Dashboard, Callbacks].map(|ctx| (ctx, Key::ch('!'), A::Notices)));
     out
 }
 

@@ -2,7 +2,7 @@
 
 use super::{compliance_rows, level_label, pct, sections, summary, title};
 use crate::desk::{Desk, Report};
-use crate::domain::text::{fit, sanitize_line};
+use crate::domain::text::{fit, sanitize_line, width_of};
 use crate::t;
 use std::fmt::Write as _;
 
@@ -44,12 +44,19 @@ pub(super) fn text(desk: &Desk, r: &Report) -> String {
             level_label(c.level())
         );
     }
-    for (heading, _extra, lines, total) in sections(desk, r) {
-        let _ = writeln!(o, "\n{heading} ({total})");
-        if lines.is_empty() {
+    for sec in sections(desk, r) {
+        let _ = writeln!(o, "\n{} ({})", sec.heading, sec.total);
+        if sec.lines.is_empty() {
             let _ = writeln!(o, "  {}", t!("report.none"));
         }
-        for l in &lines {
+        // The class, remedy and amount column is as wide as its widest entry: never cut.
+        let extra_w = sec
+            .lines
+            .iter()
+            .map(|l| width_of(&sanitize_line(&l.extra)))
+            .max()
+            .unwrap_or(0);
+        for l in &sec.lines {
             let _ = writeln!(
                 o,
                 "  {} {} {} {} {} {}",
@@ -57,12 +64,15 @@ pub(super) fn text(desk: &Desk, r: &Report) -> String {
                 fit(&l.metric, 22),
                 fit(&l.due, 17),
                 fit(&l.late, 8),
-                fit(&sanitize_line(&l.extra), 16),
+                fit(&sanitize_line(&l.extra), extra_w),
                 sanitize_line(&l.title)
             );
         }
-        if total > lines.len() {
-            let _ = writeln!(o, "  {}", t!("report.more", count = total - lines.len()));
+        if sec.total > sec.lines.len() {
+            let _ = writeln!(o, "  {}", t!("report.more", count = sec.total - sec.lines.len()));
+        }
+        if let Some(note) = &sec.note {
+            let _ = writeln!(o, "  {note}");
         }
     }
     o

@@ -4,6 +4,7 @@
 //! (review and dashboard) and `submit` (forms).
 
 mod board;
+mod callbacks;
 mod command;
 mod input;
 mod submit;
@@ -104,6 +105,8 @@ pub struct ReviewScreen {
     pub offset: usize,
 }
 
+pub use callbacks::CallbacksScreen;
+
 /// The dashboard (D): one week's KPIs and the 30-day compliance trend ending with it.
 pub type DashboardScreen = crate::desk::Dashboard;
 
@@ -124,6 +127,7 @@ pub enum Mode {
     Form(Box<Form>),
     Review,
     Dashboard,
+    Callbacks,
 }
 
 /// A line for the status bar, shown for a few seconds.
@@ -169,6 +173,7 @@ pub struct App {
     pub review_count: Option<usize>,
     pub review: ReviewScreen,
     pub dashboard: Option<DashboardScreen>,
+    pub callbacks: CallbacksScreen,
     housekept_at: Option<DateTime<Utc>>,
     data_version: Option<i64>,
     last_live: HashMap<i64, Live>,
@@ -216,6 +221,7 @@ impl App {
             review_count: None,
             review: ReviewScreen::default(),
             dashboard: None,
+            callbacks: CallbacksScreen::default(),
             housekept_at: None,
             data_version: None,
             last_live: HashMap::new(),
@@ -426,6 +432,7 @@ impl App {
             Mode::Form(_) => Context::Form,
             Mode::Review => Context::Review,
             Mode::Dashboard => Context::Dashboard,
+            Mode::Callbacks => Context::Callbacks,
         }
     }
 
@@ -517,6 +524,7 @@ impl App {
             Mode::Form(_) => self.update_form(action, desk, now),
             Mode::Review => self.update_review(action, desk, now),
             Mode::Dashboard => self.update_dashboard(action, desk, now),
+            Mode::Callbacks => self.update_callbacks(action, desk, now),
         }
     }
 

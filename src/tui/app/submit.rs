@@ -38,6 +38,8 @@ impl App {
     pub(super) fn close_form(&mut self) {
         self.mode = if self.form_is_judgement() {
             Mode::Review
+        } else if self.form_is_callback() {
+            Mode::Callbacks
         } else if self.ticket.is_some() {
             Mode::Ticket
         } else {
@@ -50,8 +52,12 @@ impl App {
     pub(super) fn submit(&mut self, form: Form, command: Command, desk: &mut Desk, now: DateTime<Utc>) {
         let lang = self.lang;
         match run(&command, desk, lang) {
-            Ok((_, message)) if matches!(form.purpose, Purpose::Judge { .. }) => {
-                self.mode = Mode::Review;
+            Ok((_, message)) if matches!(form.purpose, Purpose::Judge { .. } | Purpose::Callback { .. }) => {
+                self.mode = if matches!(form.purpose, Purpose::Callback { .. }) {
+                    Mode::Callbacks
+                } else {
+                    Mode::Review
+                };
                 let _ = self.reload(desk);
                 self.data_version = desk.data_version().ok();
                 self.refresh_live(now, false);
@@ -198,6 +204,16 @@ fn run(command: &Command, desk: &mut Desk, lang: &str) -> Result<(i64, String), 
                     "{}{amount}",
                     crate::words::word("review.remedy", review.judgement.remedy.slug(), lang)
                 )
+            );
+            Ok((*id, text.to_string()))
+        }
+        Command::Callback { id, outcome } => {
+            let cb = desk.record_callback(*id, outcome)?;
+            let text = t!(
+                "callback.recorded",
+                locale = lang,
+                id = id,
+                month = cb.month.to_string()
             );
             Ok((*id, text.to_string()))
         }
