@@ -54,6 +54,11 @@ pub enum Action {
     Notices,
     /// The satisfaction callbacks of the month (回访).
     Callbacks,
+    /// Callbacks: record a call to the selected customer.
+    RecordCall,
+    /// Callbacks: the sample of the previous / next month.
+    PrevMonth,
+    NextMonth,
 }
 
 impl Action {
@@ -102,6 +107,9 @@ impl Action {
         Action::NextPeriod,
         Action::Notices,
         Action::Callbacks,
+        Action::RecordCall,
+        Action::PrevMonth,
+        Action::NextMonth,
     ];
 
     /// The name used in `[keys]` and in the message catalogue (`action.<name>`).
@@ -150,6 +158,9 @@ impl Action {
             Action::PrevMatch => "prev-match",
             Action::Notices => "notices",
             Action::Callbacks => "callbacks",
+            Action::RecordCall => "record-call",
+            Action::PrevMonth => "prev-month",
+            Action::NextMonth => "next-month",
         }
     }
 
@@ -408,11 +419,11 @@ fn defaults() -> Vec<(Context, Key, Action)> {
         (Board, Key::ch('D'), A::Dashboard),
         (Board, Key::ch('C'), A::Callbacks),
         (Dashboard, Key::ch('C'), A::Callbacks),
-        (Callbacks, Key::plain(K::Enter), A::Open),
-        (Callbacks, Key::ch('h'), A::PrevPeriod),
-        (Callbacks, Key::plain(K::Left), A::PrevPeriod),
-        (Callbacks, Key::ch('l'), A::NextPeriod),
-        (Callbacks, Key::plain(K::Right), A::NextPeriod),
+        (Callbacks, Key::plain(K::Enter), A::RecordCall),
+        (Callbacks, Key::ch('h'), A::PrevMonth),
+        (Callbacks, Key::plain(K::Left), A::PrevMonth),
+        (Callbacks, Key::ch('l'), A::NextMonth),
+        (Callbacks, Key::plain(K::Right), A::NextMonth),
         (Callbacks, Key::ch('D'), A::Dashboard),
         (Callbacks, Key::ch('R'), A::Review),
         (Callbacks, Key::plain(K::Esc), A::Back),

@@ -32,9 +32,9 @@ pub fn metric(policy: &Policy, metric: &str, lang: &str) -> String {
 pub fn callback_state(c: &crate::domain::callback::Callback, lang: &str) -> String {
     match &c.outcome {
         None => t!("callback.pending", locale = lang).to_string(),
-        Some(o) if !o.reached => t!("callback.not_reached_n", n = c.attempts, locale = lang).to_string(),
+        Some(o) if !o.reached => t!("callback.not_reached_n", locale = lang, n = c.attempts).to_string(),
         Some(o) => match o.score {
-            Some(s) => t!("callback.scored", score = s, locale = lang).to_string(),
+            Some(s) => t!("callback.scored", locale = lang, score = s).to_string(),
             None => t!("callback.reached", locale = lang).to_string(),
         },
     }

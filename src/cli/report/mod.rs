@@ -226,7 +226,12 @@ pub(super) fn sections(desk: &Desk, r: &Report) -> Vec<Section> {
                 metric: metric_label(desk, &v.metric),
                 due: super::output::local(desk, v.due_at),
                 late: crate::words::duration::late(v.late_secs, crate::words::catalogue::locale()),
-                extra: format!("{}, {remedy}", class_label(Some(v.judgement.class))),
+                extra: t!(
+                    "report.judgement_value",
+                    class = class_label(Some(v.judgement.class)),
+                    remedy = remedy
+                )
+                .to_string(),
                 title: v.judgement.reason.clone(),
             }
         })

@@ -81,10 +81,10 @@ impl App {
             Action::Back | Action::Quit | Action::Cancel => self.mode = Mode::Board,
             Action::Dashboard => self.open_dashboard(desk),
             Action::Review => self.open_review(desk),
-            Action::PrevPeriod | Action::NextPeriod => {
+            Action::PrevMonth | Action::NextMonth => {
                 let this = Month::of(desk.today());
                 let shown = c.month.unwrap_or(this.previous());
-                let month = if action == Action::PrevPeriod {
+                let month = if action == Action::PrevMonth {
                     shown.previous()
                 } else {
                     // Nothing is sampled for a month still running.
@@ -99,7 +99,7 @@ impl App {
                     }
                 }
             }
-            Action::Open => {
+            Action::RecordCall => {
                 if let Some(cb) = c.rows.get(c.selected) {
                     let title = t!(
                         "form.callback",

@@ -124,9 +124,9 @@ pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
         app,
         Context::Callbacks,
         &[
-            Action::Open,
-            Action::PrevPeriod,
-            Action::NextPeriod,
+            Action::RecordCall,
+            Action::PrevMonth,
+            Action::NextMonth,
             Action::Back,
             Action::Help,
         ],
