@@ -56,7 +56,7 @@ fn october(dir: &Path) -> (PathBuf, [i64; 3]) {
                 phone: phone.to_string(),
                 email: String::new(),
             },
-            ..NewTicket::titled(&format!("Kettle {i} leaks"))
+            ..NewTicket::titled(format!("Kettle {i} leaks"))
         };
         let t = desk.open_ticket(&new, Some(at("2026-10-05T02:00:00Z"))).unwrap();
         let t = desk
