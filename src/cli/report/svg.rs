@@ -83,7 +83,10 @@ pub(super) fn trend_svg(trend: &[(chrono::NaiveDate, Compliance)]) -> String {
     use chrono::Datelike;
     let (left, top, plot_h, bar_step) = (36.0, 10.0, 150.0, 26.0);
     let width = left + bar_step * trend.len() as f64 + 10.0;
-    let height = top + plot_h + 50.0;
+    // Under the plot: the met/due counts (turned upright, so 35/37 fits a bar's width), the
+    // day of the month, and the month.
+    let (count_at, day_at, month_at) = (top + plot_h + 4.0, top + plot_h + 42.0, top + plot_h + 56.0);
+    let height = top + plot_h + 62.0;
     let y_at = |p: f64| top + plot_h * (1.0 - p / 100.0);
     let mut s = format!(
         r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart trend" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-label="{}">"#,
@@ -143,14 +146,14 @@ pub(super) fn trend_svg(trend: &[(chrono::NaiveDate, Compliance)]) -> String {
         };
         let _ = write!(
             s,
-            r#"<text class="small count" x="{mid}" y="{}" text-anchor="middle">{count}</text>"#,
-            top + plot_h + 12.0
+            r#"<text class="small count" x="{x}" y="{y}" text-anchor="end" transform="rotate(-90 {x} {y})">{count}</text>"#,
+            x = mid + 3.0,
+            y = count_at
         );
         if i % 5 == 0 || i + 1 == trend.len() {
             let _ = write!(
                 s,
-                r#"<text x="{mid}" y="{}" text-anchor="middle">{}</text>"#,
-                top + plot_h + 26.0,
+                r#"<text x="{mid}" y="{day_at}" text-anchor="middle">{}</text>"#,
                 date.day()
             );
         }
@@ -160,8 +163,7 @@ pub(super) fn trend_svg(trend: &[(chrono::NaiveDate, Compliance)]) -> String {
         if (i == 0 && !starts_soon) || date.day() == 1 {
             let _ = write!(
                 s,
-                r#"<text class="month" x="{x}" y="{}">{}</text>"#,
-                top + plot_h + 42.0,
+                r#"<text class="month" x="{x}" y="{month_at}">{}</text>"#,
                 date.format("%Y-%m")
             );
         }
