@@ -624,6 +624,14 @@ fn a_purchase_date_after_today_or_decades_back_is_refused_in_both_languages() {
         let err = env.fails(&["edit", &id, "--purchased", date], 1);
         assert!(err.contains("purchase date"), "{err}");
     }
+    // A day that does not exist says so (not the format again), in either command.
+    for args in [
+        &["new", "--title", "Kettle"][..],
+        &["edit", id.as_str(), "--title", "Kettle 2"],
+    ] {
+        let err = env.fails(&[args, &["--purchased", "2026-02-30"]].concat(), 2);
+        assert!(err.contains("'2026-02-30' is no day in the calendar"), "{err}");
+    }
     env.ok(&["edit", &id, "--purchased", "2006-11-24"]);
     env.ok(&["new", "--title", "Kettle", "--purchased", "2026-11-23"]);
     let before = snapshot(&env.db);

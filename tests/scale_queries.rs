@@ -77,7 +77,8 @@ fn list_reference(conn: &Connection, statuses: &[&str], due_before: Option<Strin
     }
     sql.push_str(
         " ORDER BY n.sort_key IS NULL, n.sort_key,
-           CASE t.priority WHEN 'urgent' THEN 0 WHEN 'important' THEN 1 ELSE 2 END,
+           CASE WHEN n.sort_key IS NULL THEN NULL
+                ELSE CASE t.priority WHEN 'urgent' THEN 0 WHEN 'important' THEN 1 ELSE 2 END END,
            CASE WHEN n.sort_key IS NULL THEN NULL ELSE t.opened_at END,
            CASE WHEN n.sort_key IS NULL THEN -t.id ELSE t.id END",
     );

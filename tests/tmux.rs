@@ -2,82 +2,15 @@
 //! and see a ticket written by another process (`promptly new`) appear within seconds.
 //! Skipped, with a note, where tmux is not installed.
 
-use std::path::Path;
+#[path = "common/tmux.rs"]
+mod tmux;
+
 use std::process::Command;
-use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_promptly");
-
-struct Session(String);
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["kill-session", "-t", &self.0]).status();
-    }
-}
-
-impl Session {
-    fn keys(&self, keys: &[&str]) {
-        let status = Command::new("tmux")
-            .args(["send-keys", "-t", &self.0])
-            .args(keys)
-            .status()
-            .unwrap();
-        assert!(status.success());
-    }
-
-    fn text(&self, text: &str) {
-        let status = Command::new("tmux")
-            .args(["send-keys", "-t", &self.0, "-l", text])
-            .status()
-            .unwrap();
-        assert!(status.success());
-    }
-
-    fn screen(&self) -> String {
-        let out = Command::new("tmux")
-            .args(["capture-pane", "-p", "-t", &self.0])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    /// Polls the pane until it shows `needle` (panics with the screen after `secs`).
-    fn wait_for(&self, needle: &str, secs: u64) {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if screen.contains(needle) {
-                return;
-            }
-            if start.elapsed() > Duration::from_secs(secs) {
-                panic!("'{needle}' did not appear within {secs} s; the screen:\n{screen}");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-fn promptly(db: &Path, config: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(BIN)
-        .env("PROMPTLY_CONFIG", config)
-        .env_remove("NO_COLOR")
-        .arg("--db")
-        .arg(db)
-        .args(["--lang", "en"])
-        .args(args)
-        .output()
-        .unwrap()
-}
+use tmux::{BIN, Session, installed, promptly};
 
 #[test]
 fn board_in_tmux_creates_logs_and_sees_other_writers() {
-    if Command::new("tmux")
-        .arg("-V")
-        .output()
-        .map(|o| !o.status.success())
-        .unwrap_or(true)
-    {
+    if !installed() {
         eprintln!("note: tmux is not installed; skipping the scripted board test");
         return;
     }
@@ -140,12 +73,7 @@ fn board_in_tmux_creates_logs_and_sees_other_writers() {
 
 #[test]
 fn the_board_asks_before_creating_a_database_the_user_named() {
-    if Command::new("tmux")
-        .arg("-V")
-        .output()
-        .map(|o| !o.status.success())
-        .unwrap_or(true)
-    {
+    if !installed() {
         eprintln!("note: tmux is not installed; skipping the scripted board test");
         return;
     }

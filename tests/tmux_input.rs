@@ -3,78 +3,15 @@
 //! text asks first, and Ctrl-L repaints over whatever scribbled on the screen. Skipped, with
 //! a note, where tmux is not installed.
 
-use std::path::Path;
+#[path = "common/tmux.rs"]
+mod tmux;
+
 use std::process::Command;
-use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_promptly");
-
-struct Session(String);
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["kill-session", "-t", &self.0]).status();
-    }
-}
-
-impl Session {
-    fn tmux(&self, args: &[&str]) {
-        let status = Command::new("tmux").args(args).status().unwrap();
-        assert!(status.success(), "tmux {args:?}");
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        self.tmux(&[&["send-keys", "-t", &self.0], keys].concat());
-    }
-
-    fn screen(&self) -> String {
-        let out = Command::new("tmux")
-            .args(["capture-pane", "-p", "-t", &self.0])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    /// Polls the pane until `pred` holds (panics with the screen after `secs`).
-    fn wait(&self, what: &str, secs: u64, pred: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if pred(&screen) {
-                return screen;
-            }
-            if start.elapsed() > Duration::from_secs(secs) {
-                panic!("{what}: not within {secs} s; the screen:\n{screen}");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn wait_for(&self, needle: &str, secs: u64) -> String {
-        self.wait(needle, secs, |s| s.contains(needle))
-    }
-}
-
-fn promptly(db: &Path, config: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(BIN)
-        .env("PROMPTLY_CONFIG", config)
-        .env_remove("NO_COLOR")
-        .arg("--db")
-        .arg(db)
-        .args(["--lang", "en"])
-        .args(args)
-        .output()
-        .unwrap()
-}
+use tmux::{BIN, Session, installed, promptly};
 
 #[test]
 fn pastes_bursts_discard_and_redraw_in_tmux() {
-    if Command::new("tmux")
-        .arg("-V")
-        .output()
-        .map(|o| !o.status.success())
-        .unwrap_or(true)
-    {
+    if !installed() {
         eprintln!("note: tmux is not installed; skipping the terminal input test");
         return;
     }

@@ -295,7 +295,18 @@ fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
     chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
         .ok()
         .filter(|d| crate::domain::timestamp::YEARS.contains(&chrono::Datelike::year(d)))
-        .ok_or_else(|| crate::t!("input.not_a_date", text = crate::domain::text::sanitize_line(s)))
+        .ok_or_else(|| {
+            let text = crate::domain::text::sanitize_line(s);
+            // Shaped like a date in range but not one (2026-02-30, 2026-13-01): say so, as the
+            // board's form does, rather than repeat the format.
+            let parts: Vec<Option<i32>> = s.trim().split('-').map(|p| p.parse().ok()).collect();
+            match parts[..] {
+                [Some(y), Some(_), Some(_)] if crate::domain::timestamp::YEARS.contains(&y) => {
+                    crate::t!("input.no_such_day", text = text).to_string()
+                }
+                _ => crate::t!("input.not_a_date", text = text).to_string(),
+            }
+        })
 }
 
 fn parse_amount(s: &str) -> Result<Amount, String> {

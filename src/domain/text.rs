@@ -203,7 +203,7 @@ pub fn fit(s: &str, width: usize) -> String {
     out
 }
 
-/// Display width of `s` grapheme by grapheme, as ratatui's buffer lays it out.
+/// Display width of `s` grapheme by grapheme, as the board's terminal buffer lays it out.
 pub fn width_of(s: &str) -> usize {
     s.graphemes(true).map(UnicodeWidthStr::width).sum()
 }

@@ -440,7 +440,15 @@ pub fn validate_phone(phone: &str) -> Result<(), InvalidField> {
 
 /// A phone number as the board shows it: 13812345678 -> 138****5678 (禁止泄露客户个人信息).
 pub fn mask_phone(phone: &str) -> String {
-    let digits: Vec<char> = phone.chars().filter(char::is_ascii_digit).collect();
+    let mut digits: Vec<char> = phone.chars().filter(char::is_ascii_digit).collect();
+    // A Chinese mobile with its country code (+86 / 0086): mask the 11-digit number itself, so
+    // the shown prefix is the carrier's 1xx, not "861".
+    for code in [&['0', '0', '8', '6'][..], &['8', '6'][..]] {
+        if digits.len() == code.len() + 11 && digits.starts_with(code) && digits[code.len()] == '1' {
+            digits.drain(..code.len());
+            break;
+        }
+    }
     match digits.len() {
         0 => String::new(),
         n if n <= 4 => "*".repeat(n),
@@ -456,6 +464,15 @@ pub fn mask_phone(phone: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_chinese_mobile_with_its_country_code_is_masked_as_the_number() {
+        assert_eq!(mask_phone("+86 139-0000-2222"), "139****2222");
+        assert_eq!(mask_phone("0086 13900002222"), "139****2222");
+        assert_eq!(mask_phone("13900002222"), "139****2222");
+        // Not a Chinese mobile: masked as it is.
+        assert_eq!(mask_phone("+44 20 7946 0958"), "442****0958");
+    }
 
     #[test]
     fn status_machine_allows_exactly_the_documented_moves() {
@@ -519,7 +536,7 @@ mod tests {
     #[test]
     fn masks_phone_numbers() {
         assert_eq!(mask_phone("13812345678"), "138****5678");
-        assert_eq!(mask_phone("+86 138-1234-5678"), "861****5678");
+        assert_eq!(mask_phone("+86 138-1234-5678"), "138****5678");
         assert_eq!(mask_phone("5678"), "****");
         assert_eq!(mask_phone(""), "");
     }

@@ -21,7 +21,7 @@ const PRIORITY_RANK: &str = "CASE t.priority WHEN 'urgent' THEN 0 WHEN 'importan
 
 /// The ids `q` lists that have no running deadline (only paused clocks, or none), in list
 /// order (those with a paused clock first, by priority then older first; then those without a
-/// clock, by priority then newest first), up to `limit`: what follows
+/// clock, newest first), up to `limit`: what follows
 /// [`visit_due`]'s pass in a list without a deadline filter.
 pub fn list_ids_without_deadline(conn: &Connection, q: &ListQuery, limit: Option<usize>) -> Result<Vec<i64>> {
     let text = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
@@ -47,10 +47,10 @@ pub fn list_ids_without_deadline(conn: &Connection, q: &ListQuery, limit: Option
             args.push(Value::Text(text.to_string()));
         }
     }
-    // Paused tickets first, then those without a clock; each by priority, paused ones older
-    // first, the rest newest first (a limited "all" list drops the oldest history).
+    // Paused tickets first (by priority, then older first, as ties of a deadline go), then
+    // those without a clock newest first (a limited "all" list drops the oldest history).
     sql.push_str(&format!(
-        " ORDER BY idle, {PRIORITY_RANK},
+        " ORDER BY idle, CASE WHEN idle THEN NULL ELSE {PRIORITY_RANK} END,
                    CASE WHEN idle THEN NULL ELSE t.opened_at END, CASE WHEN idle THEN -t.id ELSE t.id END"
     ));
     if let Some(limit) = limit {
