@@ -308,3 +308,25 @@ fn the_callbacks_screen_shows_whom_to_call_and_records_calls_from_the_keyboard()
     app.handle_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL), &mut desk);
     assert!(frame_text(&app, now, 120, 30).contains("already recorded"));
 }
+
+#[test]
+fn calls_recorded_before_the_upgrade_are_kept_as_the_first_rows_of_the_calls() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, [a, b, _]) = october(dir.path());
+    let mut desk = desk_at(&path, "2026-11-24T03:00:00Z");
+    desk.record_callback(a, &call(false, None, "")).unwrap();
+    desk.record_callback(b, &call(true, Some(3), "slow")).unwrap();
+    drop(desk);
+    {
+        // One schema back (the calls are the latest migration), as the last Promptly without
+        // them left it: the queue rows only.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let before = promptly::store::schema::latest_version() - 1;
+        conn.execute_batch(&format!("DROP TABLE callback_calls; PRAGMA user_version = {before};"))
+            .unwrap();
+    }
+    let desk = desk_at(&path, "2026-11-25T00:00:00Z");
+    assert_eq!(figures(&desk, PeriodKind::Day, "2026-11-24"), (3, 1, 1, 1, Some(3.0)));
+    let queue = desk.callbacks(None).unwrap();
+    assert_eq!(queue.iter().map(|c| c.attempts).collect::<Vec<_>>(), [1, 0, 0]);
+}
