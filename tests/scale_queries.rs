@@ -7,7 +7,7 @@ use promptly::clock::Clock;
 use promptly::desk::{Desk, FollowUp};
 use promptly::domain::listing::ListQuery;
 use promptly::domain::policy::Policy;
-use promptly::domain::review::{BreachClass, Judgement, Remedy};
+use promptly::domain::review::{BreachClass, Judgement, QueueOrder, Remedy, ReviewFilter};
 use promptly::domain::ticket::{NewTicket, Priority, Status};
 use promptly::store::{Access, Store};
 use rusqlite::Connection;
@@ -156,7 +156,15 @@ fn the_review_queue_read_in_small_pages_is_the_whole_queue_in_order() {
     let mut paged = Vec::new();
     let mut last = None;
     loop {
-        let page = store.review_queue(now(), last.as_ref(), Some(7)).unwrap();
+        let page = store
+            .review_queue(
+                now(),
+                &ReviewFilter::default(),
+                QueueOrder::OldestFirst,
+                last.as_ref(),
+                Some(7),
+            )
+            .unwrap();
         paged.extend(page.iter().map(|b| (b.ticket_id, b.metric.clone(), b.cycle)));
         if page.len() < 7 {
             break;

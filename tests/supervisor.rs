@@ -437,7 +437,8 @@ fn closed_loop_review_and_callbacks_through_the_cli() {
     assert!(kinds.ends_with(&["status".into(), "confirmed".into(), "status".into(), "status".into()]));
     assert!(kinds.contains(&"judged".to_string()), "{kinds:?}");
 
-    // Review queue: T5's plan (went late without a write), then T7's, with how late.
+    // Review queue, newest deadline first: T7's plan, then T5's (went late without a write),
+    // with how late.
     let queue = env.json(REPORT_NOW, &["review", "list", "--json"]);
     let q: Vec<(String, &str, i64)> = queue
         .as_array()
@@ -451,7 +452,7 @@ fn closed_loop_review_and_callbacks_through_the_cli() {
             )
         })
         .collect();
-    assert_eq!(q, [(d.t5.clone(), "plan", 54_000), (d.t7.clone(), "plan", 1800)]);
+    assert_eq!(q, [(d.t7.clone(), "plan", 1800), (d.t5.clone(), "plan", 54_000)]);
     // Judging: usage errors exit 2, refusals 1, nothing written either way.
     let judge = |id: &str, extra: &[&str]| {
         let mut args = vec!["review", "judge", id, "plan", "--reason", "late plan"];

@@ -426,7 +426,22 @@ fn runs_for(path: &[&str], arg: &str, term: &str) -> Option<Vec<Vec<String>>> {
         (["list"], "--status") => vec![v(&["list", "--status", term])],
         (["log"], "--contact") => vec![v(&["log", "1", "x", "--contact", term])],
         (["sla", "extend"], "<METRIC>") => vec![v(&["sla", "extend", "1", term, "--by", "1h", "--reason", "r"])],
-        (["review", "judge"], "<METRIC>") => {
+        (["review", "list"], flag @ ("--metric" | "--priority")) => vec![v(&["review", "list", flag, term])],
+        (["review", "judge"], flag @ ("--metric" | "--priority")) => vec![v(&[
+            "review",
+            "judge",
+            "--all-matching",
+            flag,
+            term,
+            "--class",
+            "minor",
+            "--reason",
+            "r",
+            "--remedy",
+            "none",
+            "--dry-run",
+        ])],
+        (["review", "judge"], "<METRIC>" | "[METRIC]") => {
             vec![v(&[
                 "review", "judge", "1", term, "--class", "minor", "--reason", "r", "--remedy", "none",
             ])]
@@ -517,7 +532,9 @@ fn every_chinese_term_in_help_parses_for_its_flag() {
         "log --contact",
         "review judge --class",
         "review judge --remedy",
-        "review judge <METRIC>",
+        "review judge [METRIC]",
+        "review judge --metric",
+        "review list --priority",
         "sla extend <METRIC>",
         "callback record --reached",
         "report <PERIOD>",

@@ -7,6 +7,7 @@ use promptly::clock::Clock;
 use promptly::desk::Desk;
 use promptly::domain::log::Event;
 use promptly::domain::policy::Policy;
+use promptly::domain::review::{QueueOrder, ReviewFilter};
 use promptly::domain::ticket::{Customer, Kind, NewTicket, Priority, Status};
 use promptly::store::{Access, Store};
 use promptly::tui::app::{App, Mode, View};
@@ -485,8 +486,12 @@ fn judging_a_breach_through_keys_is_stored_and_leaves_the_queue() {
     let mut f = fixture();
     let mut a = app("en", &f.desk, 110, 30);
     press(&mut a, &mut f.desk, "R");
-    let queue = f.desk.review_queue(None).unwrap();
-    assert_eq!(a.review.rows, queue, "oldest deadline first, as the desk gives it");
+    let newest_first = |desk: &Desk| {
+        desk.review_list(&ReviewFilter::default(), QueueOrder::NewestFirst, None)
+            .unwrap()
+    };
+    let queue = newest_first(&f.desk);
+    assert_eq!(a.review.rows, queue, "newest deadline first, as the desk gives it");
     let first = queue[0].clone();
     let before = a.review_count.unwrap();
     // m: minor, the form opens on the reason; saving without one is refused inline.
@@ -507,7 +512,7 @@ fn judging_a_breach_through_keys_is_stored_and_leaves_the_queue() {
     assert_eq!(review.judgement.class, promptly::domain::review::BreachClass::Minor);
     assert_eq!(review.judgement.remedy, promptly::domain::review::Remedy::Apology);
     assert_eq!(review.judgement.reason, "Weekend backlog, customer informed");
-    let after = f.desk.review_queue(None).unwrap();
+    let after = newest_first(&f.desk);
     assert!(!after.contains(&first), "judged breaches leave the queue");
     assert_eq!(a.review.rows, after);
     assert_eq!(a.review_count, Some(before - 1));

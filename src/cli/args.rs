@@ -5,7 +5,7 @@
 use crate::domain::callback::Month;
 use crate::domain::kpi::PeriodKind;
 use crate::domain::log::ContactMethod;
-use crate::domain::review::{Amount, BreachClass, Remedy};
+use crate::domain::review::{Amount, BreachClass, Openness, Remedy};
 use crate::domain::ticket::{Channel, Complexity, Kind, Priority, Status};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -217,10 +217,16 @@ pub enum ReviewCommand {
         limit: Option<usize>,
         #[arg(long)]
         json: bool,
+        #[arg(long)]
+        oldest: bool,
+        #[command(flatten)]
+        filter: QueueFilterArgs,
     },
     Judge {
-        id: i64,
-        metric: String,
+        #[arg(required_unless_present = "all_matching")]
+        id: Option<i64>,
+        #[arg(required_unless_present = "all_matching")]
+        metric: Option<String>,
         #[arg(long, value_name = "N")]
         cycle: Option<u32>,
         #[arg(long)]
@@ -233,7 +239,46 @@ pub enum ReviewCommand {
         amount: Option<Amount>,
         #[arg(long, value_name = "TEXT", default_value = "")]
         note: String,
+        #[arg(long, conflicts_with = "all_matching")]
+        amend: bool,
+        #[arg(long, conflicts_with_all = ["id", "metric", "cycle"])]
+        all_matching: bool,
+        #[arg(long, requires = "all_matching")]
+        dry_run: bool,
+        #[command(flatten)]
+        filter: QueueFilterArgs,
     },
+}
+
+/// The review queue's filters, shared by `review list` and `review judge --all-matching`.
+#[derive(Debug, Args, Default)]
+pub struct QueueFilterArgs {
+    #[arg(long, value_name = "PERIOD")]
+    pub period: Option<PeriodKind>,
+    #[arg(long, value_name = "DATE", value_parser = parse_date, requires = "period")]
+    pub date: Option<chrono::NaiveDate>,
+    /// `--metric`; its id differs from `review judge`'s METRIC.
+    #[arg(long = "metric", id = "only-metric", value_name = "METRIC")]
+    pub metric: Option<String>,
+    #[arg(long)]
+    pub priority: Option<Priority>,
+    #[arg(long)]
+    pub kind: Option<Kind>,
+    #[arg(long, value_name = "STATUS")]
+    pub status: Option<Openness>,
+    #[arg(long, value_name = "TEXT")]
+    pub text: Option<String>,
+}
+
+impl QueueFilterArgs {
+    pub fn is_empty(&self) -> bool {
+        self.period.is_none()
+            && self.metric.is_none()
+            && self.priority.is_none()
+            && self.kind.is_none()
+            && self.status.is_none()
+            && self.text.is_none()
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,30 +1,42 @@
 //! `promptly review ...` and `promptly callback ...`: the supervisor's queues from a script.
 
-use super::args::{CallbackCommand, ReviewCommand};
+use super::args::{CallbackCommand, QueueFilterArgs, ReviewCommand};
 use super::json::{BreachJson, CallbackJson, SampleJson};
 use super::output::{JsonArray, local, metric_label, print_json, status_label};
 use super::{CliError, Result, Setup};
-use crate::desk::Desk;
+use crate::desk::{Desk, Judging, customer_cell};
 use crate::domain::callback::{CallOutcome, Callback};
-use crate::domain::review::{Breach, Judgement, Remedy};
+use crate::domain::review::{Breach, Judgement, QueueOrder, Remedy, ReviewFilter};
 use crate::domain::text::{fit, sanitize_line, width_of};
 use crate::t;
+use crate::words::duration::late_both;
 use chrono::{DateTime, Utc};
 
 pub fn review(setup: &Setup, command: ReviewCommand) -> Result<()> {
     match command {
-        ReviewCommand::List { limit, json } => {
+        ReviewCommand::List {
+            limit,
+            json,
+            oldest,
+            filter,
+        } => {
             let desk = setup.desk()?;
+            let filter = queue_filter(&desk, &filter);
+            let order = if oldest {
+                QueueOrder::OldestFirst
+            } else {
+                QueueOrder::NewestFirst
+            };
             if json {
                 // Page by page as the desk reads them, never the whole queue in memory.
                 let now = desk.now();
                 let mut out = JsonArray::stdout();
-                desk.visit_review_queue(limit, |b| out.push(&BreachJson::new(b, now)))?;
+                desk.visit_review(&filter, order, limit, |b| out.push(&BreachJson::new(b, now)))?;
                 out.finish()?;
             } else {
                 // Page by page too: the queue of a long history does not fit in memory.
                 let (now, mut shown) = (desk.now(), 0);
-                desk.visit_review_queue(limit, |b| {
+                desk.visit_review(&filter, order, limit, |b| {
                     if shown == 0 {
                         print_breach_header();
                     }
@@ -33,7 +45,12 @@ pub fn review(setup: &Setup, command: ReviewCommand) -> Result<()> {
                     Ok::<_, CliError>(())
                 })?;
                 if shown == 0 {
-                    println!("{}", t!("review.empty"));
+                    let key = if filter.is_empty() {
+                        "review.empty"
+                    } else {
+                        "review.none_match"
+                    };
+                    println!("{}", t!(key));
                 }
             }
             Ok(())
@@ -47,6 +64,10 @@ pub fn review(setup: &Setup, command: ReviewCommand) -> Result<()> {
             remedy,
             amount,
             note,
+            amend,
+            all_matching,
+            dry_run,
+            filter,
         } => {
             let judgement = Judgement {
                 class,
@@ -61,26 +82,115 @@ pub fn review(setup: &Setup, command: ReviewCommand) -> Result<()> {
             {
                 return Err(CliError::usage(crate::words::errors::flag(&e, setup.lang)));
             }
+            if all_matching {
+                return judge_all_matching(setup, &filter, &judgement, dry_run);
+            }
+            if !filter.is_empty() || dry_run {
+                return Err(CliError::usage(t!("review.filters_without_all").to_string()));
+            }
+            let (Some(id), Some(metric)) = (id, metric) else {
+                return Err(CliError::usage(t!("review.filters_without_all").to_string()));
+            };
             let metric = setup.policy.metric_named(&metric).map_or(metric, |m| m.name.clone());
             let mut desk = setup.desk_for_write()?;
-            let review = desk.judge(id, &metric, cycle, &judgement)?;
-            let remedy = match (review.judgement.remedy, review.judgement.amount) {
-                (r @ (Remedy::Compensation | Remedy::Refund), Some(a)) => format!("{} {a}", remedy_label(r)),
-                (r, _) => remedy_label(r),
+            let (review, key) = if amend {
+                (desk.amend(id, &metric, cycle, &judgement)?, "review.amended")
+            } else {
+                (desk.judge(id, &metric, cycle, &judgement)?, "review.judged")
             };
             println!(
                 "{}",
                 t!(
-                    "review.judged",
+                    key,
                     id = id,
                     metric = metric_label(&desk, &review.metric),
                     cycle = review.cycle,
                     class = t!(format!("review.class.{}", review.judgement.class.slug())),
-                    remedy = remedy
+                    remedy = remedy_text(&review.judgement)
                 )
             );
             Ok(())
         }
+    }
+}
+
+/// `review judge --all-matching`: the matching breaches, listed; judged in one transaction
+/// unless it is a dry run (read-only: nothing is written, not even housekeeping).
+fn judge_all_matching(setup: &Setup, args: &QueueFilterArgs, judgement: &Judgement, dry_run: bool) -> Result<()> {
+    let class = t!(format!("review.class.{}", judgement.class.slug()));
+    let remedy = remedy_text(judgement);
+    let list = |desk: &Desk| -> Result<Vec<Breach>> {
+        let filter = queue_filter(desk, args);
+        Ok(desk.review_list(&filter, QueueOrder::OldestFirst, None)?)
+    };
+    if dry_run {
+        let desk = setup.desk()?;
+        let matching = list(&desk)?;
+        if matching.is_empty() {
+            println!("{}", t!("review.none_match"));
+            return Ok(());
+        }
+        let now = desk.now();
+        print_breach_header();
+        for b in &matching {
+            print_breach(&desk, b, now);
+        }
+        println!(
+            "{}",
+            t!("review.would_judge", n = matching.len(), class = class, remedy = remedy)
+        );
+        return Ok(());
+    }
+    let mut desk = setup.desk_for_write()?;
+    let matching = list(&desk)?;
+    if matching.is_empty() {
+        println!("{}", t!("review.none_match"));
+        return Ok(());
+    }
+    let targets: Vec<(i64, String, Option<u32>)> = matching
+        .iter()
+        .map(|b| (b.ticket_id, b.metric.clone(), Some(b.cycle)))
+        .collect();
+    let done = desk.judge_many(&targets, judgement, Judging::New)?;
+    let mut tickets: Vec<i64> = done.iter().map(|r| r.ticket_id).collect();
+    tickets.dedup();
+    println!(
+        "{}",
+        t!(
+            "review.judged_many",
+            n = done.len(),
+            tickets = tickets.len(),
+            class = class,
+            remedy = remedy
+        )
+    );
+    Ok(())
+}
+
+/// The queue filter the flags describe: the period on the shop calendar, the metric by name or
+/// label.
+fn queue_filter(desk: &Desk, a: &QueueFilterArgs) -> ReviewFilter {
+    let period = a.period.map(|kind| desk.period(kind, a.date));
+    ReviewFilter {
+        from: period.map(|p| p.from),
+        to: period.map(|p| p.to),
+        metric: a.metric.as_ref().map(|m| {
+            desk.policy()
+                .metric_named(m)
+                .map_or_else(|| m.clone(), |x| x.name.clone())
+        }),
+        priority: a.priority,
+        kind: a.kind,
+        status: a.status,
+        text: a.text.clone(),
+        ticket: None,
+    }
+}
+
+fn remedy_text(j: &Judgement) -> String {
+    match (j.remedy, j.amount) {
+        (r @ (Remedy::Compensation | Remedy::Refund), Some(a)) => format!("{} {a}", remedy_label(r)),
+        (r, _) => remedy_label(r),
     }
 }
 
@@ -166,33 +276,40 @@ pub fn remedy_label(r: Remedy) -> String {
 /// The column titles over the review queue's lines.
 fn print_breach_header() {
     println!(
-        "{} {} {} {} {} {}",
+        "{} {} {} {} {} {} {} {} {}",
         fit("#", 6),
         fit(&t!("review.col.metric"), 22),
         fit(&t!("review.col.due"), 17),
-        fit(&t!("review.col.late"), 9),
+        fit(&t!("review.col.late"), LATE_W),
+        fit(&t!("review.col.priority"), 9),
+        fit(&t!("review.col.kind"), 14),
         fit(&t!("col.status"), 9),
+        fit(&t!("review.col.customer"), 18),
         t!("col.title")
     );
 }
 
+/// "35 business min late (15h35m)" and its Chinese fit here.
+const LATE_W: usize = 34;
+
 /// One aligned line per breach: ticket, metric and cycle, deadline, how late, title.
 fn print_breach(desk: &Desk, b: &Breach, now: DateTime<Utc>) {
+    let lang = crate::words::catalogue::locale();
     let cycle = if b.cycle > 1 {
         format!(" ({})", b.cycle)
     } else {
         String::new()
     };
     println!(
-        "{} {} {} {} {} {}",
+        "{} {} {} {} {} {} {} {} {}",
         fit(&format!("#{}", b.ticket_id), 6),
         fit(&format!("{}{cycle}", metric_label(desk, &b.metric)), 22),
         fit(&local(desk, b.due_at), 17),
-        fit(
-            &crate::words::duration::late(b.late_secs(now), crate::words::catalogue::locale()),
-            9
-        ),
+        fit(&late_both(desk.policy(), b, now, lang), LATE_W),
+        fit(&crate::words::word("priority", b.priority.slug(), lang), 9),
+        fit(&crate::words::word("kind", b.kind.slug(), lang), 14),
         fit(&status_label(b.status), 9),
+        fit(&sanitize_line(&customer_cell(&b.customer)), 18),
         sanitize_line(&b.title)
     );
 }

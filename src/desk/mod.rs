@@ -3,13 +3,17 @@
 //! version of a ticket is refused rather than overwriting someone else's work.
 
 mod board;
+mod change;
 pub mod demo;
+mod review;
 mod supervisor;
 mod verify;
 
 /// Why the store failed, as [`DeskError::Store`] carries it (front ends and words name it here).
 pub use crate::store::StoreError;
 pub use board::{BoardCounts, BoardRow, Dashboard, Live, LiveTicket, RowClock, customer_cell};
+use change::change_tx;
+pub use review::{Judging, REVIEW_PAGE};
 pub use supervisor::{Housekeeping, Report, SYSTEM_AUTHOR, SampleOutcome};
 pub use verify::{Finding, Verification};
 
@@ -64,6 +68,8 @@ pub enum DeskError {
         by: String,
         at: DateTime<Utc>,
     },
+    /// Amending a breach nobody has judged yet.
+    NotJudged { ticket: i64, metric: String, cycle: u32 },
     /// Drawing the callback sample of a month still running.
     MonthNotEnded(crate::domain::callback::Month),
     /// Recording a callback for a ticket nobody has to call.
@@ -90,7 +96,9 @@ impl DeskError {
             DeskError::Move(_) | DeskError::AutoClosed { .. } => Some("to"),
             DeskError::Extension(_) => Some("by"),
             DeskError::NoSuchClock { .. } | DeskError::NoUnjudgedBreach { .. } => Some("metric"),
-            DeskError::NotBreached { .. } | DeskError::AlreadyJudged { .. } => Some("cycle"),
+            DeskError::NotBreached { .. } | DeskError::AlreadyJudged { .. } | DeskError::NotJudged { .. } => {
+                Some("cycle")
+            }
             DeskError::MonthNotEnded(_) => Some("month"),
             DeskError::NotInCallbackQueue(_) | DeskError::CallbackAlreadyRecorded { .. } => Some("id"),
             DeskError::NotFound(_) | DeskError::Store(_) => None,
@@ -462,36 +470,7 @@ impl Desk {
             // Read after the write lock is held: a change that waited for another writer is
             // dated after it, never before the ticket's last change.
             let now = clock.now().trunc_subsecs(0);
-            let mut ticket = tx.ticket(id)?.ok_or(DeskError::NotFound(id))?;
-            if expected.is_some_and(|v| v != ticket.version) {
-                return Err(StoreError::Stale { ticket: id }.into());
-            }
-            let last_change = ticket.updated_at;
-            let mut log = tx.log(id)?;
-            // A resolved ticket that fell due for closing is closed first, at that instant:
-            // this change comes after it, whenever housekeeping would have noticed.
-            supervisor::close_if_due(tx, policy, &mut ticket, &mut log, now)?;
-            let events = apply(tx, &mut ticket, &log, policy, now)?;
-            // The log is a timeline: an entry dated before the ticket's last change (a wrong
-            // --now) would be replayed out of order.
-            if now < last_change {
-                return Err(InvalidField::new("now", Reason::BeforeLastChange { now, last: last_change }).into());
-            }
-            ticket.version += 1;
-            ticket.updated_at = now;
-            tx.update_ticket(&ticket)?;
-            for (event, body) in events {
-                let entry = NewEntry {
-                    at: now,
-                    author: author.clone(),
-                    event,
-                    body,
-                };
-                let entry_id = tx.append(id, &entry)?;
-                log.push(entry.stored(entry_id, id));
-            }
-            refresh_clocks(tx, policy, &ticket, &log, now)?;
-            Ok(ticket)
+            change_tx(tx, policy, &author, now, id, expected, apply)
         })
     }
 }

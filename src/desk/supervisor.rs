@@ -7,7 +7,7 @@ use crate::domain::callback::{self, CallOutcome, Callback, Month};
 use crate::domain::kpi::{self, Compliance, KpiInput, Kpis, Period, PeriodKind};
 use crate::domain::log::{Direction, Event, LogEntry, NewEntry, SystemAction};
 use crate::domain::policy::Policy;
-use crate::domain::review::{Breach, Judgement, Review};
+use crate::domain::review::{Breach, Review};
 use crate::domain::ticket::{IllegalMove, Status, Ticket};
 use crate::store::Tx;
 use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
@@ -58,9 +58,6 @@ pub struct Report {
     /// if the period is still running).
     pub trend: Vec<(NaiveDate, Compliance)>,
 }
-
-/// How many breaches one read of the review queue fetches.
-pub const REVIEW_PAGE: usize = 500;
 
 /// Reports list at most this many of the period's breaches awaiting judgement (the total is
 /// always given).
@@ -130,135 +127,6 @@ impl Desk {
             }
             Ok::<_, DeskError>(closed)
         })
-    }
-
-    /// Unjudged breaches, oldest deadline first: clocks met late and clocks still running past
-    /// their deadline (also those that went late since the last write).
-    pub fn review_queue(&self, limit: Option<usize>) -> Result<Vec<Breach>> {
-        let mut all = Vec::new();
-        self.visit_review_queue(limit, |b| {
-            all.push(b.clone());
-            Ok::<_, DeskError>(())
-        })?;
-        Ok(all)
-    }
-
-    /// The review queue (at most `limit`) handed to `visit` in queue order, read
-    /// [`REVIEW_PAGE`] breaches at a time after the last one seen (keyset paging): memory
-    /// stays bounded however many breaches history holds.
-    pub fn visit_review_queue<E: From<DeskError>>(
-        &self,
-        limit: Option<usize>,
-        mut visit: impl FnMut(&Breach) -> std::result::Result<(), E>,
-    ) -> std::result::Result<(), E> {
-        let now = self.now();
-        let mut left = limit.unwrap_or(usize::MAX);
-        let mut last: Option<Breach> = None;
-        while left > 0 {
-            let want = left.min(REVIEW_PAGE);
-            let page = self
-                .store
-                .review_queue(now, last.as_ref(), Some(want))
-                .map_err(DeskError::from)?;
-            for b in &page {
-                visit(b)?;
-            }
-            left -= page.len();
-            if page.len() < want {
-                break;
-            }
-            last = page.into_iter().last();
-        }
-        Ok(())
-    }
-
-    /// How many breaches await judgement (the board's header).
-    pub fn review_count(&self) -> Result<usize> {
-        Ok(self.store.review_count(self.now())?)
-    }
-
-    /// Judges a breached clock: stored in `reviews` and appended to the ticket's log. Without
-    /// `cycle`, the oldest unjudged breached cycle of the metric.
-    pub fn judge(&mut self, id: i64, metric: &str, cycle: Option<u32>, judgement: &Judgement) -> Result<Review> {
-        judgement.validate()?;
-        let author = self.author.clone();
-        let metric = metric.trim().to_string();
-        let judgement = Judgement {
-            reason: judgement.reason.trim().to_string(),
-            note: judgement.note.trim().to_string(),
-            ..judgement.clone()
-        };
-        let mut stored = None;
-        self.change_in(id, None, |tx, _ticket, _log, _policy, now| {
-            let cycles = tx.cycles(id, &metric)?;
-            if cycles.is_empty() {
-                let known: Vec<String> = tx.clocks(id)?.into_iter().map(|c| c.metric).collect();
-                return Err(DeskError::NoSuchClock {
-                    ticket: id,
-                    metric: metric.clone(),
-                    known: dedup(known),
-                });
-            }
-            let breach = match cycle {
-                Some(n) => tx.breach(id, &metric, n, now)?.ok_or_else(|| DeskError::NotBreached {
-                    ticket: id,
-                    metric: metric.clone(),
-                    cycle: n,
-                    cycles: cycles.clone(),
-                })?,
-                None => {
-                    let mut found = None;
-                    for n in &cycles {
-                        if tx.review(id, &metric, *n)?.is_none()
-                            && let Some(b) = tx.breach(id, &metric, *n, now)?
-                        {
-                            found = Some(b);
-                            break;
-                        }
-                    }
-                    found.ok_or_else(|| DeskError::NoUnjudgedBreach {
-                        ticket: id,
-                        metric: metric.clone(),
-                    })?
-                }
-            };
-            if let Some(r) = tx.review(id, &metric, breach.cycle)? {
-                return Err(DeskError::AlreadyJudged {
-                    ticket: id,
-                    metric: metric.clone(),
-                    cycle: breach.cycle,
-                    class: r.judgement.class,
-                    by: r.judged_by,
-                    at: r.judged_at,
-                });
-            }
-            let review = Review {
-                ticket_id: id,
-                metric: metric.clone(),
-                cycle: breach.cycle,
-                judgement: judgement.clone(),
-                due_at: breach.due_at,
-                late_secs: breach.late_secs(now),
-                judged_at: now,
-                judged_by: author.clone(),
-            };
-            tx.insert_review(&review)?;
-            let mut body = judgement.reason.clone();
-            if !judgement.note.is_empty() {
-                body.push('\n');
-                body.push_str(&judgement.note);
-            }
-            let event = Event::Judged {
-                metric: metric.clone(),
-                cycle: breach.cycle,
-                class: judgement.class,
-                remedy: judgement.remedy,
-                amount_fen: judgement.amount.map(|a| a.0),
-            };
-            stored = Some(review);
-            Ok(vec![(event, body)])
-        })?;
-        Ok(stored.expect("set by a successful change"))
     }
 
     /// Draws the callback sample of `month` (a month that has ended): a reproducible share
@@ -425,6 +293,9 @@ impl Desk {
                 started_at: c.started_at,
                 due_at: deadline,
                 met_at: c.met_at,
+                priority: t.priority,
+                kind: t.kind,
+                customer: t.customer.clone(),
             };
             let class = self.store.class_of(c.ticket_id, &c.metric, c.cycle)?;
             breached.push((breach, class));
@@ -545,9 +416,4 @@ pub(super) fn auto_close_instant(t: &Ticket, log: &[LogEntry], wait: Duration) -
         .map(|e| e.at)
         .max();
     last_reply.unwrap_or(resolved).max(resolved).checked_add_signed(wait)
-}
-
-fn dedup(mut v: Vec<String>) -> Vec<String> {
-    v.dedup();
-    v
 }

@@ -1,7 +1,8 @@
 //! Breach review (违约认定): every breached SLA clock waits in a queue until a supervisor
 //! judges it minor or major, with a reason and the remedy offered.
 
-use crate::domain::ticket::{InvalidField, Reason, Status, vocabulary};
+use crate::domain::policy::Policy;
+use crate::domain::ticket::{Customer, InvalidField, Kind, Priority, Reason, Status, vocabulary};
 use chrono::{DateTime, Utc};
 use std::fmt;
 
@@ -110,6 +111,9 @@ pub struct Breach {
     pub due_at: DateTime<Utc>,
     /// When the clock was finally met; `None` while it is still running late.
     pub met_at: Option<DateTime<Utc>>,
+    pub priority: Priority,
+    pub kind: Kind,
+    pub customer: Customer,
 }
 
 impl Breach {
@@ -117,6 +121,107 @@ impl Breach {
     pub fn late_secs(&self, now: DateTime<Utc>) -> i64 {
         (self.met_at.unwrap_or(now) - self.due_at).num_seconds().max(0)
     }
+
+    /// How late in business time on the metric's calendar: an overnight first-response breach
+    /// is minutes late for the shop, hours on the wall clock.
+    pub fn late_business_secs(&self, policy: &Policy, now: DateTime<Utc>) -> i64 {
+        let end = self.met_at.unwrap_or(now);
+        if end <= self.due_at {
+            return 0;
+        }
+        let cal = policy
+            .metric(&self.metric)
+            .map_or_else(|| policy.shop_calendar(), |m| policy.metric_calendar(m));
+        cal.business_between(self.due_at, end).num_seconds().max(0)
+    }
+}
+
+vocabulary!(
+    /// The review queue's status filter: the ticket still being worked (open, waiting) or
+    /// done with (resolved, closed).
+    Openness, "status" {
+        Open => "open" | "未结" | "处理中",
+        Closed => "closed" | "已结" | "已关闭",
+    }
+);
+
+impl Openness {
+    /// The ticket statuses the filter admits.
+    pub fn statuses(self) -> [Status; 2] {
+        match self {
+            Openness::Open => [Status::Open, Status::Waiting],
+            Openness::Closed => [Status::Resolved, Status::Closed],
+        }
+    }
+}
+
+/// Which end of the review queue comes first.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum QueueOrder {
+    /// Last week's breaches before July's: the default, so the newest are never out of reach.
+    #[default]
+    NewestFirst,
+    OldestFirst,
+}
+
+impl QueueOrder {
+    pub fn toggled(self) -> QueueOrder {
+        match self {
+            QueueOrder::NewestFirst => QueueOrder::OldestFirst,
+            QueueOrder::OldestFirst => QueueOrder::NewestFirst,
+        }
+    }
+}
+
+/// Which unjudged breaches the review queue shows. Every field narrows; the default shows all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReviewFilter {
+    /// Deadlines in `[from, to)`.
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    /// The metric's name in the policy.
+    pub metric: Option<String>,
+    pub priority: Option<Priority>,
+    pub kind: Option<Kind>,
+    pub status: Option<Openness>,
+    /// Words in the ticket's title or the customer's name (case-insensitive).
+    pub text: Option<String>,
+    /// One ticket's breaches (judging from the ticket screen).
+    pub ticket: Option<i64>,
+}
+
+impl ReviewFilter {
+    pub fn is_empty(&self) -> bool {
+        *self == ReviewFilter::default()
+    }
+
+    /// Whether a breach passes the filter (the store's query says the same in SQL).
+    pub fn admits(&self, b: &Breach) -> bool {
+        let text = self.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
+        self.ticket.is_none_or(|t| t == b.ticket_id)
+            && self.from.is_none_or(|f| b.due_at >= f)
+            && self.to.is_none_or(|t| b.due_at < t)
+            && self.metric.as_ref().is_none_or(|m| *m == b.metric)
+            && self.priority.is_none_or(|p| p == b.priority)
+            && self.kind.is_none_or(|k| k == b.kind)
+            && self.status.is_none_or(|s| s.statuses().contains(&b.status))
+            && text.is_none_or(|t| {
+                let t = t.to_lowercase();
+                b.title.to_lowercase().contains(&t) || b.customer.name.to_lowercase().contains(&t)
+            })
+    }
+}
+
+/// How many breaches match a filter, and how they split by each filter's values.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QueueCounts {
+    pub total: usize,
+    /// More match than were counted: `total` is a floor and the splits are of those read.
+    pub capped: bool,
+    pub by_metric: Vec<(String, usize)>,
+    pub by_priority: Vec<(Priority, usize)>,
+    pub by_kind: Vec<(Kind, usize)>,
+    pub by_status: Vec<(Openness, usize)>,
 }
 
 /// A judgement as stored, keyed by (ticket, metric, cycle).

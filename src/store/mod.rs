@@ -4,6 +4,7 @@
 pub mod bulk;
 mod callbacks;
 mod listing;
+mod review;
 mod rows;
 pub mod schema;
 mod supervision;

@@ -77,7 +77,15 @@ const AFTER_CHAIN: &[&str] = &[
         coalesce((SELECT d.data FROM log_data d WHERE d.id = log.data_ref), log.data) AS data, body, hash
         FROM log;
     "#,
-    // 8: a callback recorded again (not reached, then reached) overwrote the earlier call, so
+    // 8: the review queue filtered by metric (issue 13) reads only that metric's unjudged
+    // breaches, in deadline order either way, for both arms of the queue.
+    r#"
+    CREATE INDEX clocks_unjudged_breach_metric ON clocks(metric, breached_at)
+        WHERE breached_at IS NOT NULL AND judged = 0;
+    CREATE INDEX clocks_late_unrecorded_metric ON clocks(metric, due_at)
+        WHERE met_at IS NULL AND breached_at IS NULL AND judged = 0;
+    "#,
+    // 9: a callback recorded again (not reached, then reached) overwrote the earlier call, so
     // a past period's report changed after the fact (issue 13). Each call is now a row with
     // its instant, kept as written; `callbacks` keeps showing the latest.
     r#"

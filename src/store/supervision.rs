@@ -1,145 +1,19 @@
-//! SQL of the supervisor's work: the breach review queue, judgements, and the period queries reports are computed from. Every query goes through an index (schema 2).
+//! SQL of the supervisor's work: the breach review queue, judgements, and the period queries
+//! reports are computed from. Every query goes through an index (schema 2); the review queue
+//! itself is in `review.rs`, callbacks in `callbacks.rs`.
 
-use super::rows::{CLOCK_COLUMNS, into_clock, parse_opt_ts, parse_ts, parse_word, raw_clock, ts};
-use super::schema::UNJUDGED_BREACHES;
+use super::review::{
+    QueueCursor, amend_review, breach, cycles, overdue, review_count, review_counts, review_queue, review_queue_plan,
+};
+use super::rows::{CLOCK_COLUMNS, into_clock, parse_ts, parse_word, raw_clock, ts};
 use super::{Result, StoreError};
 use crate::domain::kpi::StatusChange;
 use crate::domain::log::Event;
-use crate::domain::review::{Amount, Breach, BreachClass, Judgement, Review};
+use crate::domain::review::{Amount, Breach, BreachClass, Judgement, QueueCounts, QueueOrder, Review, ReviewFilter};
 use crate::domain::sla::Clock;
 use crate::domain::ticket::Status;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
-
-/// A breach row: clock and ticket columns, the deadline first so both arms sort alike.
-const BREACH_COLUMNS: &str = "coalesce(c.breached_at, c.due_at) AS deadline, c.ticket_id, t.title, t.status, c.metric, \
-     c.cycle, c.target, c.started_at, c.met_at";
-
-/// Kept in step with `reviews` by `insert_review` and `replace_clocks`; indexed for breaches.
-const NOT_JUDGED: &str = "c.judged = 0";
-
-type RawBreach = (String, i64, String, String, String, u32, String, String, Option<String>);
-
-fn raw_breach(r: &Row<'_>) -> rusqlite::Result<RawBreach> {
-    r.try_into()
-}
-
-fn into_breach(raw: RawBreach) -> Result<Breach> {
-    let (deadline, ticket_id, title, status, metric, cycle, target, started_at, met_at) = raw;
-    Ok(Breach {
-        ticket_id,
-        title,
-        status: parse_word(&status)?,
-        metric,
-        cycle,
-        target,
-        started_at: parse_ts(&started_at)?,
-        due_at: parse_ts(&deadline)?,
-        met_at: parse_opt_ts(met_at)?,
-    })
-}
-
-fn breaches(conn: &Connection, sql: &str, args: impl rusqlite::Params) -> Result<Vec<Breach>> {
-    let raw = conn
-        .prepare_cached(sql)?
-        .query_map(args, raw_breach)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    raw.into_iter().map(into_breach).collect()
-}
-
-/// The two kinds of breach, each through its index: clocks whose breach was recorded at a
-/// write (`clocks_breached`), and running clocks that went late since (`clocks_running_due`:
-/// `breached_at` still NULL, `due_at` passed).
-fn breach_arms(filter: &str) -> String {
-    format!(
-        "SELECT {BREACH_COLUMNS} FROM clocks c JOIN tickets t ON t.id = c.ticket_id
-         WHERE c.breached_at IS NOT NULL AND {filter}
-         UNION ALL
-         SELECT {BREACH_COLUMNS} FROM clocks c JOIN tickets t ON t.id = c.ticket_id
-         WHERE c.met_at IS NULL AND c.breached_at IS NULL AND c.due_at < ?1 AND {filter}"
-    )
-}
-
-/// Where a page of the review queue starts: after this breach in queue order.
-pub type QueueCursor<'a> = Option<&'a Breach>;
-
-/// Unjudged breaches, oldest deadline first, after `after` (keyset paging). Each arm reads its
-/// own index in queue order (an index on a WITHOUT ROWID table ends with the key: ticket,
-/// metric, cycle) and stops at `limit`, so a page sorts at most twice its length, never the
-/// whole history of breaches.
-pub fn review_queue(
-    conn: &Connection,
-    now: DateTime<Utc>,
-    after: QueueCursor<'_>,
-    limit: Option<usize>,
-) -> Result<Vec<Breach>> {
-    let sql = format!(
-        "SELECT * FROM (SELECT {BREACH_COLUMNS} FROM clocks c JOIN tickets t ON t.id = c.ticket_id
-             WHERE c.breached_at IS NOT NULL AND {NOT_JUDGED}
-               AND (c.breached_at, c.ticket_id, c.metric, c.cycle) > (?3, ?4, ?5, ?6)
-             ORDER BY c.breached_at, c.ticket_id, c.metric, c.cycle LIMIT ?2)
-         UNION ALL
-         SELECT * FROM (SELECT {BREACH_COLUMNS} FROM clocks c JOIN tickets t ON t.id = c.ticket_id
-             WHERE c.met_at IS NULL AND c.breached_at IS NULL AND {NOT_JUDGED} AND c.due_at < ?1
-               AND (c.due_at, c.ticket_id, c.metric, c.cycle) > (?3, ?4, ?5, ?6)
-             ORDER BY c.due_at, c.ticket_id, c.metric, c.cycle LIMIT ?2)
-         ORDER BY deadline, ticket_id, metric, cycle LIMIT ?2"
-    );
-    let limit = limit.map_or(-1, |l| l as i64);
-    // Before every stored instant (they all start with a digit) and every ticket.
-    let (deadline, ticket, metric, cycle) = after.map_or((String::new(), i64::MIN, String::new(), 0), |b| {
-        (ts(b.due_at), b.ticket_id, b.metric.clone(), b.cycle)
-    });
-    breaches(conn, &sql, params![ts(now), limit, deadline, ticket, metric, cycle])
-}
-
-/// How many breaches await judgement: the tally of those recorded at a write (kept by the
-/// triggers of migration 6) and the running clocks gone late since (an index range bounded by
-/// the open tickets). Neither reads history.
-pub fn review_count(conn: &Connection, now: DateTime<Utc>) -> Result<usize> {
-    let recorded: i64 = conn
-        .prepare_cached("SELECT n FROM tallies WHERE name = ?1")?
-        .query_row([UNJUDGED_BREACHES], |r| r.get(0))
-        .optional()?
-        .unwrap_or(0);
-    let late: i64 = conn
-        .prepare_cached(&format!(
-            "SELECT count(*) FROM clocks c WHERE c.met_at IS NULL AND c.breached_at IS NULL AND {NOT_JUDGED}
-             AND c.due_at < ?1"
-        ))?
-        .query_row([ts(now)], |r| r.get(0))?;
-    Ok(usize::try_from(recorded.max(0) + late).unwrap_or(0))
-}
-
-/// One clock cycle, if it is breached at `now` (judged or not).
-pub fn breach(conn: &Connection, ticket: i64, metric: &str, cycle: u32, now: DateTime<Utc>) -> Result<Option<Breach>> {
-    let filter = "c.ticket_id = ?2 AND c.metric = ?3 AND c.cycle = ?4";
-    let sql = breach_arms(filter);
-    Ok(breaches(conn, &sql, params![ts(now), ticket, metric, cycle])?
-        .into_iter()
-        .next())
-}
-
-/// Cycles of a metric on a ticket (for "which cycle?" messages).
-pub fn cycles(conn: &Connection, ticket: i64, metric: &str) -> Result<Vec<u32>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT cycle FROM clocks WHERE ticket_id = ?1 AND metric = ?2 ORDER BY cycle")?;
-    let rows = stmt
-        .query_map(params![ticket, metric], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<u32>>>()?;
-    Ok(rows)
-}
-
-/// Running clocks past their deadline now, oldest first.
-pub fn overdue(conn: &Connection, now: DateTime<Utc>, limit: Option<usize>) -> Result<Vec<Breach>> {
-    let sql = format!(
-        "SELECT {BREACH_COLUMNS} FROM clocks c JOIN tickets t ON t.id = c.ticket_id
-         WHERE c.met_at IS NULL AND c.due_at < ?1
-         ORDER BY deadline, c.ticket_id, c.metric, c.cycle LIMIT ?2"
-    );
-    let limit = limit.map_or(-1, |l| l as i64);
-    breaches(conn, &sql, params![ts(now), limit])
-}
 
 pub fn insert_review(conn: &Connection, r: &Review) -> Result<()> {
     insert_review_row(conn, r.ticket_id, r)?;
@@ -348,14 +222,26 @@ pub fn closed_between(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>)
 
 /// Reads for the supervisor's screens and reports.
 impl super::Store {
-    /// A page of the review queue: at most `limit` breaches after `after`.
+    /// A page of the review queue: at most `limit` breaches passing `filter` after `after`.
     pub fn review_queue(
         &self,
         now: DateTime<Utc>,
+        filter: &ReviewFilter,
+        order: QueueOrder,
         after: QueueCursor<'_>,
         limit: Option<usize>,
     ) -> Result<Vec<Breach>> {
-        review_queue(&self.conn, now, after, limit)
+        review_queue(&self.conn, now, filter, order, after, limit)
+    }
+
+    /// SQLite's plan for a page of the queue (tests check it reads indexes in queue order).
+    pub fn review_queue_plan(&self, now: DateTime<Utc>, filter: &ReviewFilter, order: QueueOrder) -> Result<String> {
+        review_queue_plan(&self.conn, now, filter, order)
+    }
+
+    /// How many breaches pass `filter`, split by each filter's values.
+    pub fn review_counts(&self, now: DateTime<Utc>, filter: &ReviewFilter) -> Result<QueueCounts> {
+        review_counts(&self.conn, now, filter)
     }
 
     /// How many breaches await judgement (the board's header).
@@ -426,6 +312,21 @@ impl super::Tx<'_> {
 
     pub fn insert_review(&self, review: &Review) -> Result<()> {
         insert_review(&self.0, review)
+    }
+
+    pub fn amend_review(&self, review: &Review) -> Result<()> {
+        amend_review(&self.0, review)
+    }
+
+    pub fn review_queue(
+        &self,
+        now: DateTime<Utc>,
+        filter: &ReviewFilter,
+        order: QueueOrder,
+        after: QueueCursor<'_>,
+        limit: Option<usize>,
+    ) -> Result<Vec<Breach>> {
+        review_queue(&self.0, now, filter, order, after, limit)
     }
 
     pub fn resolved_before(&self, cutoff: DateTime<Utc>) -> Result<Vec<i64>> {

@@ -43,7 +43,9 @@ pub fn render(app: &App, now: DateTime<Utc>, frame: &mut Frame) {
     }
     match (&app.mode, &app.ticket) {
         (Mode::Review, _) => review::render(app, now, area, frame),
-        (Mode::Form(f), _) if matches!(f.purpose, form::Purpose::Judge { .. }) => review::render(app, now, area, frame),
+        (Mode::Form(f), _) if matches!(f.purpose, form::Purpose::Judge { .. }) && !app.review.from_ticket => {
+            review::render(app, now, area, frame)
+        }
         (Mode::Dashboard, _) => dashboard::render(app, now, area, frame),
         (Mode::Callbacks, _) => callbacks::render(app, now, area, frame),
         (Mode::Form(f), _) if matches!(f.purpose, form::Purpose::Callback { .. }) => {

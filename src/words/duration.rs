@@ -108,6 +108,29 @@ fn is_chinese(lang: &str) -> bool {
     crate::words::catalogue::language_of(lang) == "zh-CN"
 }
 
+/// How late a breach is for the shop and on the wall clock: "35 business min late (15h35m)".
+pub fn late_both(
+    policy: &Policy,
+    b: &crate::domain::review::Breach,
+    now: chrono::DateTime<chrono::Utc>,
+    lang: &str,
+) -> String {
+    let business = b.late_business_secs(policy, now);
+    let (h, m) = (business / 3600, business % 3600 / 60);
+    let business = if h == 0 {
+        t!("review.business_min", locale = lang, n = m)
+    } else {
+        t!("review.business_hm", locale = lang, h = h, m = format!("{m:02}"))
+    };
+    t!(
+        "review.late_both",
+        locale = lang,
+        business = business,
+        wall = late(b.late_secs(now), lang)
+    )
+    .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

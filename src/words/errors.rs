@@ -66,6 +66,14 @@ pub fn desk(e: &DeskError, lang: &str) -> String {
             at = instant(*at)
         )
         .to_string(),
+        DeskError::NotJudged { ticket, metric, cycle } => t!(
+            "refusal.not_judged",
+            locale = lang,
+            id = ticket,
+            metric = sanitize_line(metric),
+            cycle = cycle
+        )
+        .to_string(),
         DeskError::MonthNotEnded(month) => {
             t!("refusal.month_not_ended", locale = lang, month = month.to_string()).to_string()
         }

@@ -20,6 +20,10 @@ pub struct BreachJson<'a> {
     pub met_at: Option<Instant>,
     /// The policy metric.
     pub metric: &'a str,
+    /// The ticket's priority: urgent, important, normal.
+    pub priority: &'static str,
+    /// The ticket's kind of problem.
+    pub kind: &'static str,
     /// When the clock started.
     pub started_at: Instant,
     /// The ticket's status.
@@ -40,6 +44,8 @@ impl<'a> BreachJson<'a> {
             late_secs: b.late_secs(now),
             met_at: instant(b.met_at),
             metric: &b.metric,
+            priority: b.priority.slug(),
+            kind: b.kind.slug(),
             started_at: Instant(b.started_at),
             status: b.status.slug(),
             target: &b.target,

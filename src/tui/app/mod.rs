@@ -7,6 +7,7 @@ mod board;
 mod callbacks;
 mod command;
 mod input;
+mod review;
 mod submit;
 mod supervision;
 mod ticket;
@@ -19,7 +20,6 @@ pub use crate::desk::{BoardRow, Live, RowClock};
 use crate::desk::{Desk, TicketView};
 use crate::domain::listing::ListQuery;
 use crate::domain::policy::Policy;
-use crate::domain::review::Breach;
 use crate::domain::ticket::Status;
 use crate::t;
 use chrono::{DateTime, Duration, Utc};
@@ -97,21 +97,13 @@ pub struct TicketScreen {
     pub scroll: u16,
 }
 
-/// The breach review screen (R): the queue, oldest deadline first.
-#[derive(Debug, Clone, Default)]
-pub struct ReviewScreen {
-    pub rows: Vec<Breach>,
-    pub selected: usize,
-    pub offset: usize,
-}
+pub use review::{REVIEW_PAGE, ReviewScreen, key_of};
 
 pub use callbacks::CallbacksScreen;
 
 /// The dashboard (D): one week's KPIs and the 30-day compliance trend ending with it.
 pub type DashboardScreen = crate::desk::Dashboard;
 
-/// How many breaches the review screen loads (the header gives the full count).
-pub const REVIEW_LIMIT: usize = 1000;
 /// Days in the dashboard's compliance trend.
 pub const TREND_DAYS: u32 = 30;
 /// How often housekeeping (auto-close, the month's callback sample) and the supervisor's
@@ -172,6 +164,8 @@ pub struct App {
     /// Breaches awaiting judgement (the header), refreshed on reload and once a minute.
     pub review_count: Option<usize>,
     pub review: ReviewScreen,
+    /// The ticket screen was opened from the review queue: Esc goes back there.
+    pub back_to_review: bool,
     pub dashboard: Option<DashboardScreen>,
     pub callbacks: CallbacksScreen,
     housekept_at: Option<DateTime<Utc>>,
@@ -220,6 +214,7 @@ impl App {
             quit: false,
             review_count: None,
             review: ReviewScreen::default(),
+            back_to_review: false,
             dashboard: None,
             callbacks: CallbacksScreen::default(),
             housekept_at: None,
@@ -430,6 +425,7 @@ impl App {
             Mode::Command => Context::Command,
             Mode::Ticket => Context::Ticket,
             Mode::Form(_) => Context::Form,
+            Mode::Review if self.review.typing => Context::Filter,
             Mode::Review => Context::Review,
             Mode::Dashboard => Context::Dashboard,
             Mode::Callbacks => Context::Callbacks,
@@ -480,6 +476,7 @@ impl App {
                     self.offset = 0;
                     self.recompute_shown(now, None);
                 }
+                Mode::Review if ctx == Context::Filter => self.type_review_text(&key, desk),
                 Mode::Command if ctx == Context::Command && self.command.handle(&key) == Some(true) => {
                     self.completions.clear();
                 }

@@ -36,7 +36,7 @@ impl App {
 
     /// Leaves a form for the screen it came from: the review queue, the ticket, or the board.
     pub(super) fn close_form(&mut self) {
-        self.mode = if self.form_is_judgement() {
+        self.mode = if self.form_is_judgement() && !self.review.from_ticket {
             Mode::Review
         } else if self.form_is_callback() {
             Mode::Callbacks
@@ -51,13 +51,18 @@ impl App {
     /// what the agent typed.
     pub(super) fn submit(&mut self, form: Form, command: Command, desk: &mut Desk, now: DateTime<Utc>) {
         let lang = self.lang;
-        match run(&command, desk, lang) {
-            Ok((_, message)) if matches!(form.purpose, Purpose::Judge { .. } | Purpose::Callback { .. }) => {
-                self.mode = if matches!(form.purpose, Purpose::Callback { .. }) {
-                    Mode::Callbacks
-                } else {
-                    Mode::Review
-                };
+        let judging = matches!(form.purpose, Purpose::Judge { .. });
+        let calling = matches!(form.purpose, Purpose::Callback { .. });
+        let result = match (&command, self.marked_targets()) {
+            (Command::Judge { judgement, .. }, Some(targets)) if judging => {
+                super::review::judge_marked(desk, &targets, judgement, lang)
+            }
+            _ => run(&command, desk, lang),
+        };
+        match result {
+            Ok((_, message)) if calling || (judging && !self.review.from_ticket) => {
+                self.review.marked.clear();
+                self.mode = if calling { Mode::Callbacks } else { Mode::Review };
                 let _ = self.reload(desk);
                 self.data_version = desk.data_version().ok();
                 self.refresh_live(now, false);

@@ -1,10 +1,8 @@
 //! The supervisor's screens: the breach review queue (R) with its judgement form, and the
 //! dashboard (D).
 
-use super::{Action, App, Form, Mode, Purpose, REVIEW_LIMIT, TREND_DAYS, metric_label};
+use super::{Action, App, Mode, Purpose, TREND_DAYS};
 use crate::desk::{Desk, DeskError};
-use crate::domain::review::{Breach, BreachClass};
-use crate::t;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 
 impl App {
@@ -32,26 +30,6 @@ impl App {
         self.load_review(desk)
     }
 
-    pub(super) fn load_review(&mut self, desk: &Desk) -> Result<(), DeskError> {
-        let keep = self
-            .review
-            .rows
-            .get(self.review.selected)
-            .map(|b| (b.ticket_id, b.metric.clone(), b.cycle));
-        let rows = desk.review_queue(Some(REVIEW_LIMIT))?;
-        let selected = keep
-            .and_then(|k| {
-                rows.iter()
-                    .position(|b| (b.ticket_id, &b.metric, b.cycle) == (k.0, &k.1, k.2))
-            })
-            .unwrap_or(self.review.selected);
-        self.review.selected = selected.min(rows.len().saturating_sub(1));
-        self.review.rows = rows;
-        self.scroll_review();
-        Ok(())
-    }
-
-    /// The week holding `date`, and the trend of the 30 days ending with it (or today).
     /// The week holding `date`, and the trend of the 30 days ending with it (or today).
     pub(super) fn load_dashboard(&mut self, desk: &Desk, date: NaiveDate) -> Result<(), DeskError> {
         self.dashboard = Some(desk.dashboard(date, TREND_DAYS)?);
@@ -59,7 +37,7 @@ impl App {
     }
 
     pub(super) fn scroll_review(&mut self) {
-        let page = self.page();
+        let page = self.page().saturating_sub(1).max(1); // the review screen has a filter line more
         let r = &mut self.review;
         if r.selected < r.offset {
             r.offset = r.selected;
@@ -85,35 +63,6 @@ impl App {
             Ok(()) => self.mode = Mode::Dashboard,
             Err(e) => self.tell_db_error(&e, now),
         }
-    }
-
-    pub(super) fn update_review(&mut self, action: Action, desk: &mut Desk, _now: DateTime<Utc>) {
-        let last = self.review.rows.len().saturating_sub(1);
-        let page = self.page();
-        let r = &mut self.review;
-        match action {
-            Action::Up => r.selected = r.selected.saturating_sub(1),
-            Action::Down => r.selected = (r.selected + 1).min(last),
-            Action::Top => r.selected = 0,
-            Action::Bottom => r.selected = last,
-            Action::PageUp => r.selected = r.selected.saturating_sub(page),
-            Action::PageDown => r.selected = (r.selected + page).min(last),
-            Action::Back | Action::Quit | Action::Cancel => self.mode = Mode::Board,
-            Action::Dashboard => self.open_dashboard(desk),
-            Action::Judge | Action::JudgeMinor | Action::JudgeMajor => {
-                let class = if action == Action::JudgeMajor {
-                    BreachClass::Major
-                } else {
-                    BreachClass::Minor
-                };
-                if let Some(b) = r.rows.get(r.selected) {
-                    let form = judge_form(b, class, desk, self.lang);
-                    self.mode = Mode::Form(Box::new(form));
-                }
-            }
-            _ => {}
-        }
-        self.scroll_review();
     }
 
     pub(super) fn update_dashboard(&mut self, action: Action, desk: &mut Desk, now: DateTime<Utc>) {
@@ -143,18 +92,4 @@ impl App {
             self.tell_db_error(&e, now);
         }
     }
-}
-
-/// The judgement form on a breach, its title naming the ticket, clock, cycle and lateness.
-fn judge_form(b: &Breach, class: BreachClass, desk: &Desk, lang: &'static str) -> Form {
-    let title = t!(
-        "form.judge",
-        locale = lang,
-        id = b.ticket_id,
-        metric = metric_label(desk.policy(), &b.metric, lang),
-        cycle = b.cycle,
-        late = crate::words::duration::late(b.late_secs(desk.now()), lang)
-    )
-    .to_string();
-    Form::judge(b.ticket_id, &b.metric, b.cycle, class, title, lang)
 }

@@ -2,6 +2,7 @@
 
 use super::{Action, App, Form, Mode, metric_label};
 use crate::desk::Desk;
+use crate::domain::review::BreachClass;
 
 impl App {
     /// Opens the ticket screen on `id`.
@@ -28,8 +29,22 @@ impl App {
         let ticket = &screen.view.ticket;
         let form = match action {
             Action::Back | Action::Quit => {
-                self.mode = Mode::Board;
                 self.ticket = None;
+                if std::mem::take(&mut self.back_to_review) {
+                    self.open_review(desk);
+                } else {
+                    self.mode = Mode::Board;
+                }
+                return;
+            }
+            Action::JudgeMinor | Action::JudgeMajor => {
+                let class = if action == Action::JudgeMajor {
+                    BreachClass::Major
+                } else {
+                    BreachClass::Minor
+                };
+                let id = ticket.id;
+                self.judge_from_ticket(id, class, desk);
                 return;
             }
             // The log scrolls from its newest end: `scroll` counts lines back in time.
