@@ -296,13 +296,22 @@ fn help_scrolls_to_its_ends_and_says_where_it_is() {
     a.resize(80, 20);
     press(&mut a, &mut f.desk, "?");
     let top = frame_text(&a, now(), 80, 20);
-    assert!(top.contains("1-18 of") && !top.contains("Ctrl-C always quits"), "{top}");
+    assert!(
+        top.contains("1-18 of") && !top.contains("Ctrl-C quits; in a form you typed in, it asks first."),
+        "{top}"
+    );
     a.handle_key(key(KeyCode::End), &mut f.desk);
     let bottom = frame_text(&a, now(), 80, 20);
-    assert!(bottom.contains("Ctrl-C always quits"), "{bottom}");
+    assert!(
+        bottom.contains("Ctrl-C quits; in a form you typed in, it asks first."),
+        "{bottom}"
+    );
     press(&mut a, &mut f.desk, "k");
     let up = frame_text(&a, now(), 80, 20);
-    assert!(!up.contains("Ctrl-C always quits"), "k moves at once after End: {up}");
+    assert!(
+        !up.contains("Ctrl-C quits; in a form you typed in, it asks first."),
+        "k moves at once after End: {up}"
+    );
     press(&mut a, &mut f.desk, "G");
     assert_eq!(frame_text(&a, now(), 80, 20), bottom);
     press(&mut a, &mut f.desk, "g");

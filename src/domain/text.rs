@@ -11,17 +11,38 @@ use unicode_width::UnicodeWidthStr;
 /// `[U+XXXX]`.
 pub fn sanitize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        push_safe(&mut out, c, false);
+    for (c, joins) in marking_joins(s) {
+        if joins {
+            out.push(c);
+        } else {
+            push_safe(&mut out, c, false);
+        }
     }
     out
 }
 
+/// Each character of `s`, and whether it is a zero-width joiner inside one emoji (👨‍👩‍👧):
+/// a joiner followed by more of its own grapheme can only be joining two emoji (UAX 29
+/// GB11), so it is part of a glyph the terminal draws, not a hidden character. A joiner
+/// anywhere else ends its grapheme and is shown as the placeholder.
+fn marking_joins(s: &str) -> impl Iterator<Item = (char, bool)> + '_ {
+    s.graphemes(true).flat_map(|g| {
+        let last = g.char_indices().last().map_or(0, |(i, _)| i);
+        g.char_indices().map(move |(i, c)| (c, c == ZWJ && i < last))
+    })
+}
+
+const ZWJ: char = '\u{200d}';
+
 /// Like [`sanitize`], for one-line places (table cells, headers): newlines become `⏎`.
 pub fn sanitize_line(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        push_safe(&mut out, c, true);
+    for (c, joins) in marking_joins(s) {
+        if joins {
+            out.push(c);
+        } else {
+            push_safe(&mut out, c, true);
+        }
     }
     out
 }
@@ -40,8 +61,8 @@ fn push_safe(out: &mut String, c: char, one_line: bool) {
 }
 
 /// Characters that move, hide or break text without showing themselves: bidi controls,
-/// zero-width and other format characters (ZWJ too: a placeholder is safer than guessing
-/// whether a terminal joins the emoji around it), line and paragraph separators, tags.
+/// zero-width and other format characters (ZWJ too, except inside one emoji: see
+/// [`marking_joins`]), line and paragraph separators, tags.
 fn is_invisible(c: char) -> bool {
     matches!(
         c,
@@ -63,7 +84,8 @@ fn is_invisible(c: char) -> bool {
 
 /// Pasted text made fit to type into a field: line breaks (`\r\n`, `\r`) become `\n` in a
 /// multi-line field and a space in a one-line one; tabs become a space; other control and
-/// invisible characters are dropped (an escape sequence's ESC too, so it cannot act).
+/// invisible characters are dropped (an escape sequence's ESC too, so it cannot act); a joiner
+/// inside an emoji (👨‍👩‍👧) is part of it and stays.
 pub fn pasted(s: &str, multiline: bool) -> String {
     let s = s.replace("\r\n", "\n").replace('\r', "\n");
     let s = if multiline {
@@ -71,11 +93,11 @@ pub fn pasted(s: &str, multiline: bool) -> String {
     } else {
         s.trim_end_matches('\n').replace('\n', " ")
     };
-    s.chars()
-        .filter_map(|c| match c {
+    marking_joins(&s)
+        .filter_map(|(c, joins)| match c {
             '\n' => Some('\n'),
             '\t' => Some(' '),
-            c if is_unsafe(c) => None,
+            c if is_unsafe(c) && !joins => None,
             c => Some(c),
         })
         .collect()
@@ -126,13 +148,31 @@ mod tests {
         assert_eq!(pasted("a\u{1b}[31mb\tc\u{202e}", false), "a[31mb c");
     }
 
+    #[test]
+    fn a_joiner_inside_an_emoji_is_kept_and_elsewhere_shown() {
+        let family = "👨\u{200d}👩\u{200d}👧";
+        assert_eq!(pasted(family, false), family);
+        assert_eq!(sanitize(family), family);
+        assert_eq!(sanitize_line(&format!("x {family} y")), format!("x {family} y"));
+        // Between letters, or trailing an emoji, it hides itself: the placeholder shows it.
+        assert_eq!(sanitize("a\u{200d}b"), "a[U+200D]b");
+        assert_eq!(sanitize("👨\u{200d}a"), "👨[U+200D]a");
+        assert_eq!(sanitize("👨\u{200d}"), "👨[U+200D]");
+        assert_eq!(pasted("a\u{200d}b👨\u{200d}", false), "ab👨");
+        assert_eq!(super::width_of(family), 2);
+    }
+
     proptest! {
         #[test]
         fn sanitised_text_has_no_control_but_newline(s in any::<String>()) {
+            // Only a joiner inside an emoji passes, and that one is drawn, not hidden.
             let out = sanitize(&s);
-            prop_assert!(!out.chars().any(is_unsafe), "{out:?}");
+            prop_assert!(!marking_joins(&out).any(|(c, joins)| is_unsafe(c) && !joins), "{out:?}");
             let line = sanitize_line(&s);
-            prop_assert!(!line.chars().any(|c| is_unsafe(c) || c == '\n'), "{line:?}");
+            prop_assert!(
+                !marking_joins(&line).any(|(c, joins)| (is_unsafe(c) && !joins) || c == '\n'),
+                "{line:?}"
+            );
         }
     }
 }
@@ -219,7 +259,8 @@ pub fn wrap(s: &str, width: usize) -> Vec<String> {
         let mut used = 0;
         // Just after a break: the spaces there are dropped.
         let mut fresh = false;
-        for word in line.split_word_bounds() {
+        for word in words(line) {
+            let word = word.as_str();
             let w = width_of(word);
             if word.chars().all(char::is_whitespace) {
                 if fresh {
@@ -260,6 +301,19 @@ pub fn wrap(s: &str, width: usize) -> Vec<String> {
     out
 }
 
+/// The words of `line` for wrapping: Unicode's word bounds, with a ticket number (`#189`)
+/// kept as one word.
+fn words(line: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for word in line.split_word_bounds() {
+        match out.last_mut() {
+            Some(prev) if prev == "#" && word.starts_with(|c: char| c.is_ascii_digit()) => prev.push_str(word),
+            _ => out.push(word.to_string()),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod fit_tests {
     use super::fit;
@@ -287,6 +341,8 @@ mod fit_tests {
         assert_eq!(wrap("a\n\nb", 5), ["a", "", "b"]);
         assert_eq!(wrap("", 5), [""]);
         assert_eq!(wrap("🇨🇳🇨🇳🇨🇳", 5), ["🇨🇳🇨🇳", "🇨🇳"]);
+        // A ticket number is one word: never "#" at a line's end and "189" on the next.
+        assert_eq!(wrap("reply: #183, #189, #191", 14), ["reply: #183,", "#189, #191"]);
         for line in wrap("Dear shop, my order SO-2001 is late. 我的订单还没有到。", 7) {
             assert!(super::width_of(&line) <= 7, "{line:?}");
         }

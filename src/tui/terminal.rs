@@ -6,6 +6,7 @@
 use super::app::{Action, App};
 use crate::desk::Desk;
 use chrono::Duration as ChronoDuration;
+use ratatui::buffer::{Buffer, CellDiffOption};
 use ratatui::crossterm::event::{
     self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
@@ -72,9 +73,14 @@ fn event_loop(
     }
     let mut clicks = Clicks { last: None };
     let mut last_tick = Instant::now();
+    let mut flags = Vec::new();
     loop {
         let now = desk.now();
-        terminal.draw(|f| super::render(app, now, f))?;
+        let done = terminal.draw(|f| {
+            super::render(app, now, f);
+            clear_after_flags(f.buffer_mut(), &flags);
+        })?;
+        flags = flag_cells(done.buffer);
         if app.partial {
             // The first page is on screen: now the rest of the rows.
             app.load(desk);
@@ -117,6 +123,32 @@ fn event_loop(
     }
 }
 
+/// Where the frame drew a flag (two regional indicators, one 2-wide grapheme).
+fn flag_cells(buffer: &Buffer) -> Vec<(u16, u16)> {
+    let area = buffer.area;
+    area.positions()
+        .filter(|p| is_flag(buffer[*p].symbol()))
+        .map(|p| (p.x, p.y))
+        .collect()
+}
+
+fn is_flag(symbol: &str) -> bool {
+    symbol.chars().count() == 2 && symbol.chars().all(|c| ('\u{1f1e6}'..='\u{1f1ff}').contains(&c))
+}
+
+/// Some terminals (tmux 3.3) keep a flag as two one-column cells, so drawing over its first
+/// column leaves the second indicator on screen (a stray 🇳), and ratatui does not rewrite a
+/// column that was blank behind the flag and is blank again. Where the last frame had a flag
+/// that this one does not, the column after it is written anyway.
+fn clear_after_flags(buffer: &mut Buffer, flags: &[(u16, u16)]) {
+    for &(x, y) in flags {
+        let gone = buffer.cell((x, y)).is_some_and(|c| !is_flag(c.symbol()));
+        if let Some(next) = buffer.cell_mut((x.saturating_add(1), y)).filter(|_| gone) {
+            next.set_diff_option(CellDiffOption::AlwaysUpdate);
+        }
+    }
+}
+
 /// Ctrl-L, as in every full-screen program.
 fn is_redraw(key: &KeyEvent) -> bool {
     key.modifiers.contains(KeyModifiers::CONTROL) && matches!(key.code, KeyCode::Char('l' | 'L'))
@@ -132,5 +164,30 @@ fn mouse(app: &mut App, desk: &mut Desk, m: MouseEvent, clicks: &mut Clicks) {
             app.click_row(m.row, double, desk);
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::layout::Rect;
+
+    #[test]
+    fn the_column_after_a_vanished_flag_is_written_again() {
+        let area = Rect::new(0, 0, 6, 1);
+        let mut before = Buffer::empty(area);
+        before.set_string(1, 0, "a🇨🇳b", ratatui::style::Style::default());
+        let mut after = Buffer::empty(area);
+        after.set_string(1, 0, "a", ratatui::style::Style::default());
+        after.set_string(4, 0, "b", ratatui::style::Style::default());
+        let written = |b: &Buffer| before.diff(b).iter().map(|(x, _, _)| *x).collect::<Vec<_>>();
+        // Without the fix ratatui writes only column 2 (the flag's first half).
+        assert_eq!(written(&after), [2]);
+        clear_after_flags(&mut after, &flag_cells(&before));
+        assert_eq!(written(&after), [2, 3]);
+        // A flag still there needs nothing.
+        let mut same = before.clone();
+        clear_after_flags(&mut same, &flag_cells(&before));
+        assert!(written(&same).is_empty());
     }
 }

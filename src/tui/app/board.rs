@@ -137,8 +137,13 @@ impl App {
             Action::PageUp => self.selected = self.selected.saturating_sub(self.page()),
             Action::PageDown => self.selected = (self.selected + self.page()).min(last),
             Action::Quit => self.quit = true,
-            Action::Filter => self.mode = Mode::Filter,
+            // The prompt's own hint shows, not a notice left from before it opened (kept for `!`).
+            Action::Filter => {
+                self.notice = None;
+                self.mode = Mode::Filter;
+            }
             Action::Command => {
+                self.notice = None;
                 self.command = LineInput::default();
                 self.mode = Mode::Command;
             }

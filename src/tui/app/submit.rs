@@ -88,10 +88,12 @@ impl App {
                 let _ = self.reload(desk);
                 self.open_ticket(ticket, desk);
                 // Keep what the agent typed: reopen the form against the reloaded version.
-                let fresh = self.ticket.as_ref().map(|s| s.view.ticket.version);
-                if let Some(purpose) = fresh.and_then(|v| form.purpose.rebased(v)) {
-                    let mut form = form;
-                    form.purpose = purpose;
+                let fresh = self.ticket.as_ref().map(|s| s.view.ticket.clone());
+                let mut form = form;
+                let kept = fresh.is_some_and(|t| {
+                    form.rebase_edit(&t) || form.purpose.rebased(t.version).map(|p| form.purpose = p).is_some()
+                });
+                if kept {
                     self.mode = Mode::Form(Box::new(form));
                     self.tell(t!("msg.stale_kept", locale = lang, id = ticket).to_string(), true, now);
                 } else {

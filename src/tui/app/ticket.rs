@@ -91,7 +91,13 @@ impl App {
                             .is_some_and(|m| m.max_extension_for(ticket.kind).is_some())
                     })
                     .map(|c| (c.metric.clone(), metric_label(desk.policy(), &c.metric, lang)))
-                    .collect();
+                    .collect::<Vec<_>>();
+                // Nothing to extend: said at once, rather than a form with an empty choice.
+                if metrics.is_empty() {
+                    let text = crate::t!("msg.nothing_to_extend", locale = lang, id = ticket.id).to_string();
+                    self.tell(text, true, desk.now());
+                    return;
+                }
                 Form::extend(ticket, metrics, lang)
             }
             Action::Edit => Form::edit(ticket, lang),

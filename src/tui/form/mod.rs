@@ -78,7 +78,7 @@ impl Purpose {
 
     /// The same action against a newer version of its ticket, after "changed elsewhere": the
     /// agent looks at the reloaded ticket and saves what they typed again. Not for the edit
-    /// form, whose untouched fields would silently undo the other change.
+    /// form, whose untouched fields would silently undo the other change: see `rebase_edit`.
     pub fn rebased(&self, new_version: i64) -> Option<Purpose> {
         let mut p = self.clone();
         match &mut p {
@@ -278,6 +278,24 @@ impl Form {
             field.touched = true;
             self.validate();
         }
+    }
+
+    /// The edit form against a newer version of its ticket, after "changed elsewhere": what the
+    /// agent changed is kept, and the fields they left alone take the new values, so saving
+    /// again does not undo the other change. False for any other form.
+    pub fn rebase_edit(&mut self, fresh: &Ticket) -> bool {
+        if !matches!(self.purpose, Purpose::Edit { .. }) {
+            return false;
+        }
+        let new = Form::edit(fresh, self.lang);
+        for ((mine, was), theirs) in self.fields.iter_mut().zip(&self.initial).zip(new.fields) {
+            if mine.get() == *was {
+                mine.value = theirs.value;
+            }
+        }
+        self.initial = new.initial;
+        self.purpose = new.purpose;
+        true
     }
 
     pub fn field(&self, id: FieldId) -> Option<&Field> {
