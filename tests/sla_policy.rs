@@ -340,7 +340,7 @@ fn several_errors_are_all_reported_typed_with_file_line_and_field() {
                 7,
                 "settings.sound",
                 &Problem::UnknownKey {
-                    allowed: vec!["calendar", "auto_close_days", "callback_share"]
+                    allowed: vec!["calendar", "auto_close_days", "callback_share", "shop"]
                 }
             ),
             (

@@ -305,8 +305,11 @@ fn the_daily_weekly_and_monthly_figures_are_exact() {
     assert_eq!(num(&overdue[0]["late_secs"]), 15 * 3600);
     assert_eq!(overdue[1]["ticket"].to_string(), d.t7);
     assert_eq!(num(&overdue[1]["late_secs"]), 1800);
-    // Awaiting judgement: the same two (T2's is judged), oldest first.
-    assert_eq!(num(&r["awaiting_review"]["total"]), 2);
+    // Awaiting judgement in D: T5's plan (T2's is judged; T7's plan is due on D+1); the
+    // backlog of every period holds both plans.
+    assert_eq!(num(&r["awaiting_review"]["total"]), 1);
+    assert_eq!(r["awaiting_review"]["items"][0]["ticket"].to_string(), d.t5);
+    assert_eq!(num(&r["awaiting_review"]["backlog"]), 2);
     // The 30-day trend ends with D: 4 of 6.
     let trend = r["trend"].as_array().unwrap();
     assert_eq!(trend.len(), 30);

@@ -208,6 +208,7 @@ fn an_older_database_is_chained_once_on_upgrade() {
              DROP TRIGGER tally_unjudged_update;
              DROP TABLE tallies;
              DROP INDEX clocks_late_unrecorded;
+             DROP TABLE callback_calls;
              DROP INDEX clocks_unjudged_breach_metric;
              DROP INDEX clocks_late_unrecorded_metric;
              PRAGMA user_version = 3;",

@@ -7,7 +7,7 @@ use super::{CliError, Result, Setup};
 use crate::desk::{Desk, Judging, customer_cell};
 use crate::domain::callback::{CallOutcome, Callback};
 use crate::domain::review::{Breach, Judgement, QueueOrder, Remedy, ReviewFilter};
-use crate::domain::text::{fit, sanitize_line};
+use crate::domain::text::{fit, sanitize_line, width_of};
 use crate::t;
 use crate::words::duration::late_both;
 use chrono::{DateTime, Utc};
@@ -319,21 +319,30 @@ fn print_callbacks(desk: &Desk, list: &[Callback]) {
         println!("{}", t!("callback.empty"));
         return;
     }
+    let lang = crate::words::catalogue::locale();
+    // The supervisor calls these customers: the name and the full phone are the work.
+    let name_w = list
+        .iter()
+        .map(|c| width_of(&sanitize_line(&c.customer)))
+        .max()
+        .unwrap_or(0)
+        .clamp(4, 16);
+    let phone_w = list
+        .iter()
+        .map(|c| width_of(&sanitize_line(&c.phone)))
+        .max()
+        .unwrap_or(0)
+        .clamp(5, 20);
     for c in list {
-        let state = match &c.outcome {
-            None => t!("callback.pending").to_string(),
-            Some(o) if !o.reached => t!("callback.not_reached").to_string(),
-            Some(o) => match o.score {
-                Some(s) => t!("callback.scored", score = s).to_string(),
-                None => t!("callback.reached").to_string(),
-            },
-        };
+        let state = crate::words::callback_state(c, lang);
         let done = c.done_at.map(|d| local(desk, d)).unwrap_or_default();
         println!(
-            "{} {} {} {} {}",
+            "{} {} {} {} {} {} {}",
             fit(&format!("#{}", c.ticket_id), 6),
             fit(&c.month.to_string(), 8),
-            fit(&state, 14),
+            fit(&sanitize_line(&c.customer), name_w),
+            fit(&sanitize_line(&c.phone), phone_w),
+            fit(&state, 16),
             fit(&done, 17),
             sanitize_line(&c.title)
         );

@@ -46,9 +46,12 @@ pub struct Report {
     pub overdue: Vec<Breach>,
     /// Clocks whose deadline in the period passed unmet, oldest first, with their class.
     pub breached: Vec<(Breach, Option<crate::domain::review::BreachClass>)>,
-    /// Breaches awaiting judgement (the first `AWAITING_SHOWN`), and how many there are.
+    /// The period's own breaches awaiting judgement, newest first (the first
+    /// `AWAITING_SHOWN`), and how many there are.
     pub awaiting: Vec<Breach>,
     pub awaiting_total: usize,
+    /// Breaches awaiting judgement in all, whatever their period (the review queue's count).
+    pub backlog: usize,
     /// Judgements made in the period.
     pub judged: Vec<Review>,
     /// Overall compliance of each of the 30 days ending with the period's last day (or today,
@@ -56,7 +59,8 @@ pub struct Report {
     pub trend: Vec<(NaiveDate, Compliance)>,
 }
 
-/// Reports list at most this many breaches awaiting judgement (the total is always given).
+/// Reports list at most this many of the period's breaches awaiting judgement (the total is
+/// always given).
 pub const AWAITING_SHOWN: usize = 50;
 
 impl Desk {
@@ -221,10 +225,10 @@ impl Desk {
         }
         // The queue called during the month that holds the period's last day.
         let queue_month = Month::of(period.last).previous();
-        let callbacks_done = store
-            .callbacks_of(queue_month)?
-            .iter()
-            .map(|c| c.done_at.is_some_and(|d| d < to))
+        let callbacks = store
+            .callback_states_at(queue_month, to)?
+            .into_iter()
+            .map(callback::CallState::of)
             .collect();
         let input = KpiInput {
             period,
@@ -234,7 +238,7 @@ impl Desk {
             first_responses,
             due,
             classes,
-            callbacks_done,
+            callbacks,
             scores: store.scores_between(from, to)?,
         };
         Ok(kpi::compute(&self.policy, &input))
@@ -296,12 +300,21 @@ impl Desk {
             let class = self.store.class_of(c.ticket_id, &c.metric, c.cycle)?;
             breached.push((breach, class));
         }
+        // The period's own unjudged breaches, newest first; the all-time backlog is a count.
+        let unjudged: Vec<&Breach> = breached.iter().filter(|(_, c)| c.is_none()).map(|(b, _)| b).collect();
+        let awaiting = unjudged
+            .iter()
+            .rev()
+            .take(AWAITING_SHOWN)
+            .map(|b| (*b).clone())
+            .collect();
         Ok(Report {
             generated_at: now,
             overdue: self.overdue_now()?,
+            awaiting,
+            awaiting_total: unjudged.len(),
+            backlog: self.review_count()?,
             breached,
-            awaiting: self.review_queue(Some(AWAITING_SHOWN))?,
-            awaiting_total: self.review_count()?,
             judged: self.store.reviews_judged_between(period.from, period.to)?,
             trend: self.compliance_trend(period.last.min(self.today()), 30)?,
             kpis,

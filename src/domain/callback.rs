@@ -122,13 +122,44 @@ impl CallOutcome {
 pub struct Callback {
     pub ticket_id: i64,
     pub title: String,
+    /// The customer to call: name and full phone (calling is the supervisor's job).
+    pub customer: String,
+    pub phone: String,
     /// The month whose closed tickets were sampled.
     pub month: Month,
     pub queued_at: DateTime<Utc>,
     pub done_at: Option<DateTime<Utc>>,
     pub done_by: String,
-    /// `None` until the call is recorded.
+    /// The latest call; `None` until one is recorded.
     pub outcome: Option<CallOutcome>,
+    /// Calls that did not reach the customer.
+    pub attempts: u32,
+}
+
+/// Where one callback stands: done means the customer was reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallState {
+    Pending,
+    /// Called, not reached (yet).
+    Attempted,
+    Done,
+}
+
+impl CallState {
+    /// From the latest call's `reached` (`None`: not called).
+    pub fn of(latest_reached: Option<bool>) -> CallState {
+        match latest_reached {
+            None => CallState::Pending,
+            Some(false) => CallState::Attempted,
+            Some(true) => CallState::Done,
+        }
+    }
+}
+
+impl Callback {
+    pub fn state(&self) -> CallState {
+        CallState::of(self.outcome.as_ref().map(|o| o.reached))
+    }
 }
 
 #[cfg(test)]

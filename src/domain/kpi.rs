@@ -18,10 +18,12 @@
 //! - **breaches**: the due clocks not met in time, by the supervisor's class; `unjudged` awaits
 //!   review.
 //! - **satisfaction**: callback scores recorded in the period. **callbacks**: the queue of the
-//!   month holding the period's last day (the previous month's sample), done of planned.
+//!   month holding the period's last day (the previous month's sample) as it stood at the
+//!   period's end: done (the latest call reached the customer) and attempts (the latest call
+//!   did not) of planned. A call recorded later does not change a past period's figures.
 
 use crate::domain::calendar::Calendar;
-use crate::domain::callback::Month;
+use crate::domain::callback::{CallState, Month};
 use crate::domain::policy::{Policy, StartEvent, StopEvent};
 use crate::domain::review::BreachClass;
 use crate::domain::sla::Clock;
@@ -116,8 +118,9 @@ pub struct KpiInput {
     pub due: Vec<Clock>,
     /// Judgements on any of `due`: (ticket, metric, cycle) -> class.
     pub classes: BTreeMap<(i64, String, u32), BreachClass>,
-    /// The callback queue of the month holding the period's last day: done or not.
-    pub callbacks_done: Vec<bool>,
+    /// The callback queue of the month holding the period's last day as it stood at the
+    /// period's end: each queued ticket's latest call then.
+    pub callbacks: Vec<CallState>,
     /// Satisfaction scores recorded in the period.
     pub scores: Vec<u8>,
 }
@@ -214,7 +217,10 @@ pub struct Kpis {
     /// Average score to two decimals.
     pub satisfaction_average: Option<f64>,
     pub callbacks_planned: usize,
+    /// Reached.
     pub callbacks_done: usize,
+    /// Called but not reached (yet).
+    pub callbacks_attempted: usize,
 }
 
 impl Kpis {
@@ -363,8 +369,9 @@ pub fn compute(policy: &Policy, input: &KpiInput) -> Kpis {
         breaches,
         satisfaction_count: scores.len(),
         satisfaction_average,
-        callbacks_planned: input.callbacks_done.len(),
-        callbacks_done: input.callbacks_done.iter().filter(|d| **d).count(),
+        callbacks_planned: input.callbacks.len(),
+        callbacks_done: input.callbacks.iter().filter(|s| **s == CallState::Done).count(),
+        callbacks_attempted: input.callbacks.iter().filter(|s| **s == CallState::Attempted).count(),
     }
 }
 

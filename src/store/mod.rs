@@ -2,6 +2,7 @@
 //! types. Every write goes through [`Store::write`]: one `BEGIN IMMEDIATE` transaction.
 
 pub mod bulk;
+mod callbacks;
 mod listing;
 mod review;
 mod rows;

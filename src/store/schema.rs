@@ -85,6 +85,31 @@ const AFTER_CHAIN: &[&str] = &[
     CREATE INDEX clocks_late_unrecorded_metric ON clocks(metric, due_at)
         WHERE met_at IS NULL AND breached_at IS NULL AND judged = 0;
     "#,
+    // 9: a callback recorded again (not reached, then reached) overwrote the earlier call, so
+    // a past period's report changed after the fact (issue 13). Each call is now a row with
+    // its instant, kept as written; `callbacks` keeps showing the latest.
+    r#"
+    CREATE TABLE callback_calls (
+        id        INTEGER PRIMARY KEY,
+        ticket_id INTEGER NOT NULL,
+        month     TEXT NOT NULL,
+        at        TEXT NOT NULL,
+        by        TEXT NOT NULL,
+        reached   INTEGER NOT NULL,
+        score     INTEGER CHECK (score BETWEEN 1 AND 5),
+        comment   TEXT NOT NULL DEFAULT '',
+        FOREIGN KEY (ticket_id, month) REFERENCES callbacks(ticket_id, month)
+    );
+    CREATE INDEX callback_calls_by_callback ON callback_calls(ticket_id, month, at);
+    CREATE INDEX callback_calls_at ON callback_calls(at);
+    INSERT INTO callback_calls(ticket_id, month, at, by, reached, score, comment)
+        SELECT ticket_id, month, done_at, done_by, coalesce(reached, 0), score, comment
+        FROM callbacks WHERE done_at IS NOT NULL;
+    CREATE TRIGGER callback_calls_are_kept_update BEFORE UPDATE ON callback_calls
+    BEGIN SELECT RAISE(ABORT, 'a recorded callback is kept as written: record the call again instead'); END;
+    CREATE TRIGGER callback_calls_are_kept_delete BEFORE DELETE ON callback_calls
+    BEGIN SELECT RAISE(ABORT, 'a recorded callback is kept as written: it cannot be deleted'); END;
+    "#,
 ];
 
 /// The tally of clocks breached at a write and not judged yet (migration 6 keeps it).

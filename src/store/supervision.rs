@@ -1,13 +1,12 @@
-//! SQL of the supervisor's work: the breach review queue, judgements, callbacks, and the
-//! period queries reports are computed from. Every query goes through an index (schema 2); the
-//! review queue itself is in `review.rs`.
+//! SQL of the supervisor's work: the breach review queue, judgements, and the period queries
+//! reports are computed from. Every query goes through an index (schema 2); the review queue
+//! itself is in `review.rs`, callbacks in `callbacks.rs`.
 
 use super::review::{
     QueueCursor, amend_review, breach, cycles, overdue, review_count, review_counts, review_queue, review_queue_plan,
 };
-use super::rows::{CLOCK_COLUMNS, into_clock, parse_opt_ts, parse_ts, parse_word, raw_clock, ts};
+use super::rows::{CLOCK_COLUMNS, into_clock, parse_ts, parse_word, raw_clock, ts};
 use super::{Result, StoreError};
-use crate::domain::callback::{CallOutcome, Callback, Month};
 use crate::domain::kpi::StatusChange;
 use crate::domain::log::Event;
 use crate::domain::review::{Amount, Breach, BreachClass, Judgement, QueueCounts, QueueOrder, Review, ReviewFilter};
@@ -221,127 +220,6 @@ pub fn closed_between(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>)
     Ok(ids)
 }
 
-pub fn sample_drawn(conn: &Connection, month: Month) -> Result<bool> {
-    Ok(conn
-        .prepare_cached("SELECT 1 FROM callback_samples WHERE month = ?1")?
-        .query_row([month.to_string()], |_| Ok(()))
-        .optional()?
-        .is_some())
-}
-
-pub fn insert_sample(
-    conn: &Connection,
-    month: Month,
-    at: DateTime<Utc>,
-    closed: usize,
-    share: f64,
-    picked: &[i64],
-) -> Result<()> {
-    conn.prepare_cached("INSERT INTO callback_samples(month, drawn_at, closed, share) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![month.to_string(), ts(at), closed as i64, share])?;
-    let mut insert = conn.prepare_cached("INSERT INTO callbacks(ticket_id, month, queued_at) VALUES (?1, ?2, ?3)")?;
-    for id in picked {
-        insert.execute(params![id, month.to_string(), ts(at)])?;
-    }
-    Ok(())
-}
-
-const CALLBACK_COLUMNS: &str =
-    "b.ticket_id, t.title, b.month, b.queued_at, b.done_at, b.done_by, b.reached, b.score, b.comment";
-
-type RawCallback = (
-    i64,
-    String,
-    String,
-    String,
-    Option<String>,
-    String,
-    Option<bool>,
-    Option<u8>,
-    String,
-);
-
-fn raw_callback(r: &Row<'_>) -> rusqlite::Result<RawCallback> {
-    r.try_into()
-}
-
-fn into_callback(raw: RawCallback) -> Result<Callback> {
-    let (ticket_id, title, month, queued_at, done_at, done_by, reached, score, comment) = raw;
-    let done_at = parse_opt_ts(done_at)?;
-    Ok(Callback {
-        ticket_id,
-        title,
-        month: month
-            .parse()
-            .map_err(|_| StoreError::Corrupt(format!("callback month {month:?}")))?,
-        queued_at: parse_ts(&queued_at)?,
-        done_at,
-        done_by,
-        outcome: done_at.map(|_| CallOutcome {
-            reached: reached.unwrap_or(false),
-            score,
-            comment,
-        }),
-    })
-}
-
-fn callbacks_where(conn: &Connection, filter: &str, args: impl rusqlite::Params) -> Result<Vec<Callback>> {
-    let sql = format!(
-        "SELECT {CALLBACK_COLUMNS} FROM callbacks b JOIN tickets t ON t.id = b.ticket_id WHERE {filter}
-         ORDER BY b.month, b.ticket_id"
-    );
-    let raw = conn
-        .prepare_cached(&sql)?
-        .query_map(args, raw_callback)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    raw.into_iter().map(into_callback).collect()
-}
-
-/// The callback queue of the sample of `month`.
-pub fn callbacks_of(conn: &Connection, month: Month) -> Result<Vec<Callback>> {
-    callbacks_where(conn, "b.month = ?1", [month.to_string()])
-}
-
-/// Callbacks of a ticket, oldest sample first.
-pub fn callbacks_of_ticket(conn: &Connection, ticket: i64) -> Result<Vec<Callback>> {
-    callbacks_where(conn, "b.ticket_id = ?1", [ticket])
-}
-
-pub fn record_callback(
-    conn: &Connection,
-    ticket: i64,
-    month: Month,
-    at: DateTime<Utc>,
-    by: &str,
-    outcome: &CallOutcome,
-) -> Result<()> {
-    conn.prepare_cached(
-        "UPDATE callbacks SET done_at = ?3, done_by = ?4, reached = ?5, score = ?6, comment = ?7
-         WHERE ticket_id = ?1 AND month = ?2",
-    )?
-    .execute(params![
-        ticket,
-        month.to_string(),
-        ts(at),
-        by,
-        outcome.reached,
-        outcome.score,
-        outcome.comment
-    ])?;
-    Ok(())
-}
-
-/// Satisfaction scores recorded in `[from, to)`.
-pub fn scores_between(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<u8>> {
-    let scores = conn
-        .prepare_cached(
-            "SELECT score FROM callbacks WHERE done_at >= ?1 AND done_at < ?2 AND score IS NOT NULL ORDER BY done_at",
-        )?
-        .query_map(params![ts(from), ts(to)], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<u8>>>()?;
-    Ok(scores)
-}
-
 /// Reads for the supervisor's screens and reports.
 impl super::Store {
     /// A page of the review queue: at most `limit` breaches passing `filter` after `after`.
@@ -412,18 +290,6 @@ impl super::Store {
     pub fn resolved_before(&self, cutoff: DateTime<Utc>) -> Result<Vec<i64>> {
         resolved_before(&self.conn, cutoff)
     }
-
-    pub fn sample_drawn(&self, month: Month) -> Result<bool> {
-        sample_drawn(&self.conn, month)
-    }
-
-    pub fn callbacks_of(&self, month: Month) -> Result<Vec<Callback>> {
-        callbacks_of(&self.conn, month)
-    }
-
-    pub fn scores_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<u8>> {
-        scores_between(&self.conn, from, to)
-    }
 }
 
 /// Writes of the supervisor's work, inside one transaction.
@@ -469,35 +335,5 @@ impl super::Tx<'_> {
 
     pub fn closed_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<i64>> {
         closed_between(&self.0, from, to)
-    }
-
-    pub fn sample_drawn(&self, month: Month) -> Result<bool> {
-        sample_drawn(&self.0, month)
-    }
-
-    pub fn insert_sample(
-        &self,
-        month: Month,
-        at: DateTime<Utc>,
-        closed: usize,
-        share: f64,
-        picked: &[i64],
-    ) -> Result<()> {
-        insert_sample(&self.0, month, at, closed, share, picked)
-    }
-
-    pub fn callbacks_of_ticket(&self, ticket: i64) -> Result<Vec<Callback>> {
-        callbacks_of_ticket(&self.0, ticket)
-    }
-
-    pub fn record_callback(
-        &self,
-        ticket: i64,
-        month: Month,
-        at: DateTime<Utc>,
-        by: &str,
-        outcome: &CallOutcome,
-    ) -> Result<()> {
-        record_callback(&self.0, ticket, month, at, by, outcome)
     }
 }

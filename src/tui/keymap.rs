@@ -1,10 +1,13 @@
 //! Keys to actions, per context. The defaults live in one table; `[keys]` in the config file
 //! rebinds actions by name; the help overlay and the footer hints are generated from it.
 
+mod key;
+
+pub use key::Key;
+
 use crate::t;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 use std::collections::BTreeMap;
-use std::fmt;
 
 /// Something the agent asks the board to do. Named actions can be rebound in the config.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -63,6 +66,13 @@ pub enum Action {
     FilterKind,
     FilterStatus,
     ClearFilters,
+    /// The satisfaction callbacks of the month (回访).
+    Callbacks,
+    /// Callbacks: record a call to the selected customer.
+    RecordCall,
+    /// Callbacks: the sample of the previous / next month.
+    PrevMonth,
+    NextMonth,
 }
 
 impl Action {
@@ -118,6 +128,10 @@ impl Action {
         Action::FilterKind,
         Action::FilterStatus,
         Action::ClearFilters,
+        Action::Callbacks,
+        Action::RecordCall,
+        Action::PrevMonth,
+        Action::NextMonth,
     ];
 
     /// The name used in `[keys]` and in the message catalogue (`action.<name>`).
@@ -173,6 +187,10 @@ impl Action {
             Action::FilterKind => "filter-kind",
             Action::FilterStatus => "filter-status",
             Action::ClearFilters => "clear-filters",
+            Action::Callbacks => "callbacks",
+            Action::RecordCall => "record-call",
+            Action::PrevMonth => "prev-month",
+            Action::NextMonth => "next-month",
         }
     }
 
@@ -196,6 +214,8 @@ pub enum Context {
     Found,
     /// The `:` command line.
     Command,
+    /// The satisfaction callbacks of a month.
+    Callbacks,
 }
 
 impl Context {
@@ -209,6 +229,7 @@ impl Context {
         Context::Help,
         Context::Review,
         Context::Dashboard,
+        Context::Callbacks,
     ];
 
     /// Message key of the context's name in help.
@@ -223,6 +244,7 @@ impl Context {
             Context::Dashboard => "tui.ctx_dashboard",
             Context::Found => "tui.ctx_found",
             Context::Command => "tui.ctx_command",
+            Context::Callbacks => "tui.ctx_callbacks",
         }
     }
 
@@ -237,136 +259,6 @@ impl Context {
     /// Contexts where typing goes to a text field: no plain letters are bound there.
     pub fn takes_text(self) -> bool {
         matches!(self, Context::Filter | Context::Form | Context::Command)
-    }
-}
-
-/// One key with its modifiers (shift is folded into the character for letters).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Key {
-    pub code: KeyCode,
-    pub ctrl: bool,
-    pub alt: bool,
-}
-
-impl Key {
-    pub fn from_event(e: &KeyEvent) -> Key {
-        let code = match e.code {
-            KeyCode::Char(c) if e.modifiers.contains(KeyModifiers::CONTROL) => KeyCode::Char(c.to_ascii_lowercase()),
-            other => other,
-        };
-        Key {
-            code,
-            ctrl: e.modifiers.contains(KeyModifiers::CONTROL),
-            alt: e.modifiers.contains(KeyModifiers::ALT),
-        }
-    }
-
-    const fn plain(code: KeyCode) -> Key {
-        Key {
-            code,
-            ctrl: false,
-            alt: false,
-        }
-    }
-
-    const fn ch(c: char) -> Key {
-        Key::plain(KeyCode::Char(c))
-    }
-
-    const fn ctrl(c: char) -> Key {
-        Key {
-            code: KeyCode::Char(c),
-            ctrl: true,
-            alt: false,
-        }
-    }
-
-    /// Parses `a`, `G`, `ctrl-s`, `alt-x`, `f1`, `enter`, `esc`, `tab`, `shift-tab`, `up`,
-    /// `pgdn`, `space`, `?`.
-    pub fn parse(text: &str) -> Result<Key, String> {
-        let t = text.trim();
-        let mut ctrl = false;
-        let mut alt = false;
-        let mut rest = t;
-        loop {
-            let lower = rest.to_ascii_lowercase();
-            if let Some(r) = lower.strip_prefix("ctrl-").or_else(|| lower.strip_prefix("c-")) {
-                ctrl = true;
-                rest = &rest[rest.len() - r.len()..];
-            } else if let Some(r) = lower.strip_prefix("alt-").or_else(|| lower.strip_prefix("m-")) {
-                alt = true;
-                rest = &rest[rest.len() - r.len()..];
-            } else {
-                break;
-            }
-        }
-        let lower = rest.to_ascii_lowercase();
-        let code = match lower.as_str() {
-            "enter" | "return" => KeyCode::Enter,
-            "esc" | "escape" => KeyCode::Esc,
-            "tab" => KeyCode::Tab,
-            "shift-tab" | "backtab" => KeyCode::BackTab,
-            "up" => KeyCode::Up,
-            "down" => KeyCode::Down,
-            "left" => KeyCode::Left,
-            "right" => KeyCode::Right,
-            "home" => KeyCode::Home,
-            "end" => KeyCode::End,
-            "pgup" | "pageup" | "page-up" => KeyCode::PageUp,
-            "pgdn" | "pagedown" | "page-down" => KeyCode::PageDown,
-            "space" => KeyCode::Char(' '),
-            "backspace" => KeyCode::Backspace,
-            "delete" | "del" => KeyCode::Delete,
-            f if f.len() >= 2 && f.starts_with('f') && f[1..].parse::<u8>().is_ok_and(|n| (1..=24).contains(&n)) => {
-                KeyCode::F(f[1..].parse().unwrap_or(1))
-            }
-            _ => {
-                let mut chars = rest.chars();
-                match (chars.next(), chars.next()) {
-                    (Some(c), None) => KeyCode::Char(if ctrl { c.to_ascii_lowercase() } else { c }),
-                    // The word that is not a key, for the caller to say so in the reader's words.
-                    _ => return Err(crate::domain::text::sanitize_line(t)),
-                }
-            }
-        };
-        Ok(Key { code, ctrl, alt })
-    }
-
-    /// A plain printable character without modifiers (would be typed into a text field).
-    pub fn is_text(&self) -> bool {
-        matches!(self.code, KeyCode::Char(_)) && !self.ctrl && !self.alt
-    }
-}
-
-impl fmt::Display for Key {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.ctrl {
-            f.write_str("Ctrl-")?;
-        }
-        if self.alt {
-            f.write_str("Alt-")?;
-        }
-        match self.code {
-            KeyCode::Char(' ') => f.write_str("Space"),
-            KeyCode::Char(c) if self.ctrl => write!(f, "{}", c.to_ascii_uppercase()),
-            KeyCode::Char(c) => write!(f, "{c}"),
-            KeyCode::Enter => f.write_str("Enter"),
-            KeyCode::Esc => f.write_str("Esc"),
-            KeyCode::Tab => f.write_str("Tab"),
-            KeyCode::BackTab => f.write_str("Shift-Tab"),
-            KeyCode::Up => f.write_str("↑"),
-            KeyCode::Down => f.write_str("↓"),
-            KeyCode::Left => f.write_str("←"),
-            KeyCode::Right => f.write_str("→"),
-            KeyCode::Home => f.write_str("Home"),
-            KeyCode::End => f.write_str("End"),
-            KeyCode::PageUp => f.write_str("PgUp"),
-            KeyCode::PageDown => f.write_str("PgDn"),
-            KeyCode::Backspace => f.write_str("Backspace"),
-            KeyCode::Delete => f.write_str("Del"),
-            KeyCode::F(n) => write!(f, "F{n}"),
-            other => write!(f, "{other:?}"),
-        }
     }
 }
 
@@ -404,6 +296,7 @@ fn defaults() -> Vec<(Context, Key, Action)> {
         out.extend(actions.iter().map(|(k, a)| (ctx, *k, *a)));
     }
     out.extend(nav.iter().map(|(k, a)| (Review, *k, *a)));
+    out.extend(nav.iter().map(|(k, a)| (Callbacks, *k, *a)));
     out.extend([
         (Board, Key::plain(K::Enter), A::Open),
         (Board, Key::ch('/'), A::Filter),
@@ -424,6 +317,17 @@ fn defaults() -> Vec<(Context, Key, Action)> {
         (Board, Key::ch('5'), A::ViewAll),
         (Board, Key::ch('R'), A::Review),
         (Board, Key::ch('D'), A::Dashboard),
+        (Board, Key::ch('C'), A::Callbacks),
+        (Dashboard, Key::ch('C'), A::Callbacks),
+        (Callbacks, Key::plain(K::Enter), A::RecordCall),
+        (Callbacks, Key::ch('h'), A::PrevMonth),
+        (Callbacks, Key::plain(K::Left), A::PrevMonth),
+        (Callbacks, Key::ch('l'), A::NextMonth),
+        (Callbacks, Key::plain(K::Right), A::NextMonth),
+        (Callbacks, Key::ch('D'), A::Dashboard),
+        (Callbacks, Key::ch('R'), A::Review),
+        (Callbacks, Key::plain(K::Esc), A::Back),
+        (Callbacks, Key::ch('q'), A::Back),
         (Ticket, Key::plain(K::Esc), A::Back),
         (Ticket, Key::ch('q'), A::Back),
         (Ticket, Key::plain(K::Backspace), A::Back),
@@ -486,7 +390,7 @@ fn defaults() -> Vec<(Context, Key, Action)> {
         (Help, Key::ch('G'), A::Bottom),
         (Help, Key::plain(K::End), A::Bottom),
     ]);
-    out.extend([Board, Ticket, Review, Dashboard].map(|ctx| (ctx, Key::ch('!'), A::Notices)));
+    out.extend([Board, Ticket, Review, Dashboard, Callbacks].map(|ctx| (ctx, Key::ch('!'), A::Notices)));
     out
 }
 

@@ -18,7 +18,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
-use view::{board, dashboard, help, notices, review, ticket};
+use view::{board, callbacks, dashboard, help, notices, review, ticket};
 
 /// Below this the board cannot be laid out: a one-line notice instead.
 pub const MIN_WIDTH: u16 = 40;
@@ -47,6 +47,10 @@ pub fn render(app: &App, now: DateTime<Utc>, frame: &mut Frame) {
             review::render(app, now, area, frame)
         }
         (Mode::Dashboard, _) => dashboard::render(app, now, area, frame),
+        (Mode::Callbacks, _) => callbacks::render(app, now, area, frame),
+        (Mode::Form(f), _) if matches!(f.purpose, form::Purpose::Callback { .. }) => {
+            callbacks::render(app, now, area, frame)
+        }
         (Mode::Ticket, Some(screen)) => ticket::render(app, screen, policy, now, area, frame),
         (Mode::Form(_), Some(screen)) => ticket::render(app, screen, policy, now, area, frame),
         _ => board::render(app, now, area, frame),

@@ -37,6 +37,19 @@ pub fn metric(policy: &Policy, metric: &str, lang: &str) -> String {
     sanitize_line(policy.metric(metric).map_or(metric, |m| m.label(lang)))
 }
 
+/// Where a callback stands: to call, not reached (with the number of tries), reached (with
+/// the score).
+pub fn callback_state(c: &crate::domain::callback::Callback, lang: &str) -> String {
+    match &c.outcome {
+        None => t!("callback.pending", locale = lang).to_string(),
+        Some(o) if !o.reached => t!("callback.not_reached_n", locale = lang, n = c.attempts).to_string(),
+        Some(o) => match o.score {
+            Some(s) => t!("callback.scored", locale = lang, score = s).to_string(),
+            None => t!("callback.reached", locale = lang).to_string(),
+        },
+    }
+}
+
 /// Who wrote a log entry: a person's name as given, Promptly itself in the reader's words.
 pub fn author(name: &str, lang: &str) -> String {
     if name == crate::desk::SYSTEM_AUTHOR {

@@ -133,19 +133,24 @@ pub struct SatisfactionJson {
     pub count: usize,
 }
 
-/// The month's callback queue: done of planned.
+/// The month's callback queue as it stood at the period's end.
 #[derive(Debug, Serialize)]
 pub struct CallbacksJson {
+    /// Called and not reached (yet).
+    pub attempted: usize,
+    /// Reached.
     pub done: usize,
     pub planned: usize,
 }
 
-/// Breaches awaiting judgement.
+/// The period's breaches awaiting judgement.
 #[derive(Debug, Serialize)]
 pub struct AwaitingJson<'a> {
-    /// The first ones, oldest deadline first (as in `review list --json`).
+    /// Breaches awaiting judgement in all, whatever their period.
+    pub backlog: usize,
+    /// The period's first ones, newest deadline first.
     pub items: Vec<BreachJson<'a>>,
-    /// How many there are.
+    /// How many of the period's breaches await judgement.
     pub total: usize,
 }
 
@@ -196,6 +201,7 @@ impl<'a> ReportJson<'a> {
         };
         ReportJson {
             awaiting_review: AwaitingJson {
+                backlog: r.backlog,
                 items: r.awaiting.iter().map(|b| BreachJson::new(b, now)).collect(),
                 total: r.awaiting_total,
             },
@@ -207,6 +213,7 @@ impl<'a> ReportJson<'a> {
                 unjudged: k.breaches.unjudged,
             },
             callbacks: CallbacksJson {
+                attempted: k.callbacks_attempted,
                 done: k.callbacks_done,
                 planned: k.callbacks_planned,
             },

@@ -67,14 +67,20 @@ pub struct ClassedBreachJson<'a> {
 /// `callback list --json`: one ticket of a month's callback sample.
 #[derive(Debug, Serialize)]
 pub struct CallbackJson<'a> {
+    /// Calls recorded that did not reach the customer.
+    pub attempts: u32,
     /// The customer's comment; null until the call is recorded.
     pub comment: Option<&'a str>,
+    /// The customer's name.
+    pub customer: &'a str,
     /// When the call was recorded; null until then.
     pub done_at: Option<Instant>,
     /// Who recorded the call ("" until then).
     pub done_by: &'a str,
     /// The sampled month (`YYYY-MM`).
     pub month: String,
+    /// The customer's phone, in full (the supervisor calls it).
+    pub phone: &'a str,
     /// When the ticket was sampled.
     pub queued_at: Instant,
     /// Whether the customer was reached; null until the call is recorded.
@@ -90,6 +96,9 @@ pub struct CallbackJson<'a> {
 impl<'a> CallbackJson<'a> {
     pub fn new(c: &'a Callback) -> Self {
         CallbackJson {
+            attempts: c.attempts,
+            customer: &c.customer,
+            phone: &c.phone,
             comment: c.outcome.as_ref().map(|o| o.comment.as_str()),
             done_at: instant(c.done_at),
             done_by: &c.done_by,

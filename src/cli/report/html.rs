@@ -24,10 +24,16 @@ pub(super) fn h(s: &str) -> String {
     out
 }
 
+/// Fonts: a CJK stack for the common platforms (Linux servers: fonts-noto-cjk), so Chinese
+/// labels never print as boxes where one of them is installed. Print: A4, the running header
+/// is the first row of the page table (`thead` repeats on every printed page); page numbers
+/// come from the `@page` margin box where the browser supports it (Chromium 131+).
 const CSS: &str = "
-:root { --ok: #2e7d32; --minor: #ef6c00; --major: #c62828; --muted: #757575; --line: #ddd; }
+:root { --ok: #2e7d32; --minor: #ef6c00; --major: #c62828; --muted: #757575; --line: #ddd;
+        --cjk: 'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', 'WenQuanYi Micro Hei', sans-serif; }
 * { box-sizing: border-box; }
-body { font: 14px/1.45 system-ui, -apple-system, 'Segoe UI', 'Noto Sans CJK SC', 'PingFang SC', sans-serif;
+body { font: 14px/1.45 system-ui, -apple-system, 'Segoe UI', 'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC',
+       'Microsoft YaHei', 'WenQuanYi Micro Hei', sans-serif;
        color: #212121; margin: 2em auto; max-width: 60em; padding: 0 1em; }
 h1 { font-size: 1.5em; margin: 0 0 .2em; }
 h2 { font-size: 1.15em; margin: 1.6em 0 .5em; border-bottom: 1px solid var(--line); padding-bottom: .2em; }
@@ -38,17 +44,34 @@ th { background: #f5f5f5; font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 table.list td:not(:last-child), table.list th { white-space: nowrap; }
 table.summary td:first-child { width: 14em; color: #424242; }
+table.page, table.page > * > tr > td { border: 0; padding: 0; margin: 0; }
+table.page > thead { display: none; }
+.running { color: var(--muted); font-size: 9pt; border-bottom: 1px solid var(--line); padding-bottom: 2mm; margin-bottom: 4mm; }
 .acceptable { color: var(--ok); } .minor { color: var(--minor); } .major { color: var(--major); }
 .muted { color: var(--muted); }
 svg { display: block; max-width: 100%; height: auto; margin: .5em 0; }
-svg text { font: 11px system-ui, sans-serif; fill: #424242; }
+svg text { font: 11px system-ui, var(--cjk); fill: #424242; }
+svg text.small { font-size: 9px; fill: #616161; }
+@page { size: A4; margin: 14mm 12mm 16mm;
+        @bottom-right { content: counter(page) ' / ' counter(pages); font: 9pt sans-serif; color: #757575; } }
 @media print {
-  body { margin: 0; max-width: none; font-size: 11pt; }
+  body { margin: 0; max-width: none; font-size: 10pt; padding: 0; }
+  table.page > thead { display: table-header-group; }
   h2 { break-after: avoid; }
-  table, svg { break-inside: avoid; }
+  tr, svg { break-inside: avoid; }
   th { background: none; }
 }
 ";
+
+/// Shop, period and when it was generated, for the top of every printed page.
+fn running_header(desk: &Desk, title: &str) -> String {
+    let shop = &desk.policy().settings.shop;
+    if shop.is_empty() {
+        title.to_string()
+    } else {
+        format!("{shop} · {title}")
+    }
+}
 
 pub(super) fn level_class(l: Option<Level>) -> &'static str {
     l.map_or("muted", |l| l.slug())
@@ -69,6 +92,12 @@ pub(super) fn html(desk: &Desk, r: &Report) -> String {
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n\
          <title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
         h(&head)
+    );
+    // The page table: its head is the running header of every printed page (hidden on screen).
+    let _ = writeln!(
+        o,
+        "<table class=\"page\"><thead><tr><td><div class=\"running\">{}</div></td></tr></thead><tbody><tr><td>",
+        h(&running_header(desk, &head))
     );
     let _ = writeln!(o, "<h1>{}</h1>", h(&head));
     let _ = writeln!(
@@ -120,48 +149,52 @@ pub(super) fn html(desk: &Desk, r: &Report) -> String {
     o.push_str(&trend_svg(&r.trend));
     o.push('\n');
 
-    for (heading, extra, lines, total) in sections(desk, r) {
+    for sec in sections(desk, r) {
         let _ = writeln!(
             o,
             "<h2>{}{}</h2>",
-            h(&heading),
-            crate::words::aside(&total.to_string(), crate::words::catalogue::locale())
+            h(&sec.heading),
+            crate::words::aside(&sec.total.to_string(), crate::words::catalogue::locale())
         );
-        if lines.is_empty() {
+        if sec.lines.is_empty() {
             let _ = writeln!(o, "<p class=\"muted\">{}</p>", h(&t!("report.none")));
-            continue;
-        }
-        let _ = writeln!(
-            o,
-            "<table class=\"list\"><thead><tr><th>#</th><th>{}</th><th>{}</th><th class=\"num\">{}</th><th>{}</th>\
-             <th>{}</th></tr></thead><tbody>",
-            h(&t!("report.metric")),
-            h(&t!("review.col.due")),
-            h(&t!("review.col.late")),
-            h(&extra),
-            h(&t!("col.title"))
-        );
-        for l in &lines {
+        } else {
             let _ = writeln!(
                 o,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
-                h(&l.ticket),
-                h(&l.metric),
-                h(&l.due),
-                h(&l.late),
-                h(&l.extra),
-                h(&l.title)
+                "<table class=\"list\"><thead><tr><th>#</th><th>{}</th><th>{}</th><th class=\"num\">{}</th><th>{}</th>\
+                 <th>{}</th></tr></thead><tbody>",
+                h(&t!("report.metric")),
+                h(&t!("review.col.due")),
+                h(&t!("review.col.late")),
+                h(&sec.extra),
+                h(&sec.last)
             );
+            for l in &sec.lines {
+                let _ = writeln!(
+                    o,
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
+                    h(&l.ticket),
+                    h(&l.metric),
+                    h(&l.due),
+                    h(&l.late),
+                    h(&l.extra),
+                    h(&l.title)
+                );
+            }
+            let _ = writeln!(o, "</tbody></table>");
         }
-        let _ = writeln!(o, "</tbody></table>");
-        if total > lines.len() {
+        if sec.total > sec.lines.len() {
             let _ = writeln!(
                 o,
                 "<p class=\"muted\">{}</p>",
-                h(&t!("report.more", count = total - lines.len()))
+                h(&t!("report.more", count = sec.total - sec.lines.len()))
             );
         }
+        if let Some(note) = &sec.note {
+            let _ = writeln!(o, "<p class=\"muted\">{}</p>", h(note));
+        }
     }
+    o.push_str("</td></tr></tbody></table>\n");
     o.push_str("</body>\n</html>\n");
     o
 }

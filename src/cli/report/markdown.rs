@@ -55,27 +55,27 @@ pub(super) fn markdown(desk: &Desk, r: &Report) -> String {
             level_label(c.level())
         );
     }
-    for (heading, extra, lines, total) in sections(desk, r) {
+    for sec in sections(desk, r) {
         let _ = writeln!(
             o,
             "\n## {}{}\n",
-            md(&heading),
-            crate::words::aside(&total.to_string(), crate::words::catalogue::locale())
+            md(&sec.heading),
+            crate::words::aside(&sec.total.to_string(), crate::words::catalogue::locale())
         );
-        if lines.is_empty() {
+        if sec.lines.is_empty() {
             let _ = writeln!(o, "{}", t!("report.none"));
-            continue;
+        } else {
+            let _ = writeln!(
+                o,
+                "| # | {} | {} | {} | {} | {} |\n|---|---|---|---|---|---|",
+                t!("report.metric"),
+                t!("review.col.due"),
+                t!("review.col.late"),
+                md(&sec.extra),
+                md(&sec.last)
+            );
         }
-        let _ = writeln!(
-            o,
-            "| # | {} | {} | {} | {} | {} |\n|---|---|---|---|---|---|",
-            t!("report.metric"),
-            t!("review.col.due"),
-            t!("review.col.late"),
-            md(&extra),
-            t!("col.title")
-        );
-        for l in &lines {
+        for l in &sec.lines {
             let _ = writeln!(
                 o,
                 "| {} | {} | {} | {} | {} | {} |",
@@ -87,8 +87,11 @@ pub(super) fn markdown(desk: &Desk, r: &Report) -> String {
                 md(&l.title)
             );
         }
-        if total > lines.len() {
-            let _ = writeln!(o, "\n{}", t!("report.more", count = total - lines.len()));
+        if sec.total > sec.lines.len() {
+            let _ = writeln!(o, "\n{}", t!("report.more", count = sec.total - sec.lines.len()));
+        }
+        if let Some(note) = &sec.note {
+            let _ = writeln!(o, "\n{}", md(note));
         }
     }
     o

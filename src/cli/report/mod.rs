@@ -143,7 +143,8 @@ pub(super) fn summary(r: &Report) -> Vec<(String, String)> {
             t!(
                 "report.callbacks_value",
                 done = k.callbacks_done,
-                planned = k.callbacks_planned
+                planned = k.callbacks_planned,
+                attempted = k.callbacks_attempted
             )
             .to_string(),
         ),
@@ -194,8 +195,35 @@ fn breach_lines(desk: &Desk, list: &[Breach], extra: impl Fn(usize) -> String) -
         .collect()
 }
 
-/// The report's lists: (heading, extra column heading, lines, total).
-pub(super) fn sections(desk: &Desk, r: &Report) -> Vec<(String, String, Vec<Line>, usize)> {
+/// One of the report's lists.
+pub(super) struct Section {
+    pub heading: String,
+    /// The headings of the fifth and last columns.
+    pub extra: String,
+    pub last: String,
+    pub lines: Vec<Line>,
+    /// How many there are (lines may show the first ones).
+    pub total: usize,
+    /// A line said after the list.
+    pub note: Option<String>,
+}
+
+impl Section {
+    fn new(heading: String, extra: String, lines: Vec<Line>, total: usize) -> Section {
+        Section {
+            heading,
+            extra,
+            last: t!("col.title").to_string(),
+            lines,
+            total,
+            note: None,
+        }
+    }
+}
+
+/// The report's lists: overdue now, breached in the period, the period's breaches awaiting
+/// judgement (the all-time backlog as a count), judged in the period.
+pub(super) fn sections(desk: &Desk, r: &Report) -> Vec<Section> {
     let breached: Vec<Breach> = r.breached.iter().map(|(b, _)| b.clone()).collect();
     let judged: Vec<Line> = r
         .judged
@@ -210,35 +238,46 @@ pub(super) fn sections(desk: &Desk, r: &Report) -> Vec<(String, String, Vec<Line
                 metric: metric_label(desk, &v.metric),
                 due: super::output::local(desk, v.due_at),
                 late: crate::words::duration::late_compact(v.late_secs, crate::words::catalogue::locale()),
-                extra: format!("{}, {remedy}", class_label(Some(v.judgement.class))),
+                extra: t!(
+                    "report.judgement_value",
+                    class = class_label(Some(v.judgement.class)),
+                    remedy = remedy
+                )
+                .to_string(),
                 title: v.judgement.reason.clone(),
             }
         })
         .collect();
     vec![
-        (
+        Section::new(
             t!("report.overdue").to_string(),
             t!("col.status").to_string(),
             breach_lines(desk, &r.overdue, |i| super::output::status_label(r.overdue[i].status)),
             r.overdue.len(),
         ),
-        (
+        Section::new(
             t!("report.breached").to_string(),
             t!("report.class").to_string(),
             breach_lines(desk, &breached, |i| class_label(r.breached[i].1)),
             breached.len(),
         ),
-        (
-            t!("report.awaiting").to_string(),
-            t!("col.status").to_string(),
-            breach_lines(desk, &r.awaiting, |i| super::output::status_label(r.awaiting[i].status)),
-            r.awaiting_total,
-        ),
-        (
-            t!("report.judged").to_string(),
-            t!("report.judgement").to_string(),
-            judged,
-            r.judged.len(),
-        ),
+        Section {
+            note: Some(t!("report.backlog", count = r.backlog).to_string()),
+            ..Section::new(
+                t!("report.awaiting").to_string(),
+                t!("col.status").to_string(),
+                breach_lines(desk, &r.awaiting, |i| super::output::status_label(r.awaiting[i].status)),
+                r.awaiting_total,
+            )
+        },
+        Section {
+            last: t!("report.reason").to_string(),
+            ..Section::new(
+                t!("report.judged").to_string(),
+                t!("report.judgement").to_string(),
+                judged,
+                r.judged.len(),
+            )
+        },
     ]
 }

@@ -77,10 +77,16 @@ pub(super) fn compliance_svg(rows: &[(String, Compliance)]) -> String {
 }
 
 /// Vertical bars: overall compliance of each of the last 30 days, with the 80% and 50% lines.
+/// Each day says met of due under its bar; a day with nothing due is an empty dashed box, not
+/// a 0% bar. The axis gives the day of the month and, below, the month where it starts.
 pub(super) fn trend_svg(trend: &[(chrono::NaiveDate, Compliance)]) -> String {
-    let (left, top, plot_h, bar_step) = (36.0, 10.0, 150.0, 20.0);
+    use chrono::Datelike;
+    let (left, top, plot_h, bar_step) = (36.0, 10.0, 150.0, 26.0);
     let width = left + bar_step * trend.len() as f64 + 10.0;
-    let height = top + plot_h + 34.0;
+    // Under the plot: the met/due counts (turned upright, so 35/37 fits a bar's width), the
+    // day of the month, and the month.
+    let (count_at, day_at, month_at) = (top + plot_h + 4.0, top + plot_h + 42.0, top + plot_h + 56.0);
+    let height = top + plot_h + 62.0;
     let y_at = |p: f64| top + plot_h * (1.0 - p / 100.0);
     let mut s = format!(
         r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart trend" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-label="{}">"#,
@@ -107,17 +113,18 @@ pub(super) fn trend_svg(trend: &[(chrono::NaiveDate, Compliance)]) -> String {
             y = y_at(p)
         );
     }
+    let bar_w = bar_step - 6.0;
     for (i, (date, c)) in trend.iter().enumerate() {
         let x = left + bar_step * i as f64 + 3.0;
+        let mid = x + bar_w / 2.0;
         match c.percent() {
             Some(p) => {
                 let _ = write!(
                     s,
-                    r#"<rect class="day {}" x="{x}" y="{:.1}" width="{}" height="{:.1}" fill="{}"><title>{date}: {}/{} {p:.1}%</title></rect>"#,
+                    r#"<rect class="day {}" x="{x}" y="{:.1}" width="{bar_w}" height="{:.1}" fill="{}"><title>{date}: {}/{} {p:.1}%</title></rect>"#,
                     level_class(c.level()),
-                    y_at(p),
-                    bar_step - 6.0,
-                    (plot_h * p / 100.0).max(1.0),
+                    y_at(p).min(top + plot_h - 2.0),
+                    (plot_h * p / 100.0).max(2.0),
                     level_colour(c.level()),
                     c.met,
                     c.due
@@ -126,19 +133,38 @@ pub(super) fn trend_svg(trend: &[(chrono::NaiveDate, Compliance)]) -> String {
             None => {
                 let _ = write!(
                     s,
-                    r##"<rect class="day none" x="{x}" y="{}" width="{}" height="2" fill="#bdbdbd"><title>{date}: —</title></rect>"##,
-                    top + plot_h - 2.0,
-                    bar_step - 6.0
+                    r##"<rect class="day none" x="{x}" y="{top}" width="{bar_w}" height="{plot_h}" fill="none" stroke="#bdbdbd" stroke-dasharray="2 3"><title>{date}: {}</title></rect>"##,
+                    h(&t!("report.nothing_due"))
                 );
             }
         }
+        // met/due under every bar: 1/1 and 10/10 differ, and "—" where nothing was due.
+        let count = if c.due == 0 {
+            "—".to_string()
+        } else {
+            format!("{}/{}", c.met, c.due)
+        };
+        let _ = write!(
+            s,
+            r#"<text class="small count" x="{x}" y="{y}" text-anchor="end" transform="rotate(-90 {x} {y})">{count}</text>"#,
+            x = mid + 3.0,
+            y = count_at
+        );
         if i % 5 == 0 || i + 1 == trend.len() {
             let _ = write!(
                 s,
-                r#"<text x="{}" y="{}" text-anchor="middle">{}</text>"#,
-                x + (bar_step - 6.0) / 2.0,
-                top + plot_h + 16.0,
-                date.format("%m-%d")
+                r#"<text x="{mid}" y="{day_at}" text-anchor="middle">{}</text>"#,
+                date.day()
+            );
+        }
+        // The month where the axis starts (unless a new one starts a few bars on) and where
+        // each new one starts.
+        let starts_soon = trend.iter().take(4).skip(1).any(|(d, _)| d.day() == 1);
+        if (i == 0 && !starts_soon) || date.day() == 1 {
+            let _ = write!(
+                s,
+                r#"<text class="month" x="{x}" y="{month_at}">{}</text>"#,
+                date.format("%Y-%m")
             );
         }
     }

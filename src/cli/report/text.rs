@@ -44,18 +44,26 @@ pub(super) fn text(desk: &Desk, r: &Report) -> String {
             level_label(c.level())
         );
     }
-    for (heading, _extra, lines, total) in sections(desk, r) {
+    for sec in sections(desk, r) {
         let _ = writeln!(
             o,
-            "\n{heading}{}",
-            crate::words::aside(&total.to_string(), crate::words::catalogue::locale())
+            "\n{}{}",
+            sec.heading,
+            crate::words::aside(&sec.total.to_string(), crate::words::catalogue::locale())
         );
-        if lines.is_empty() {
+        if sec.lines.is_empty() {
             let _ = writeln!(o, "  {}", t!("report.none"));
         }
+        // The class, remedy and amount column is as wide as its widest entry: never cut.
+        let extra_w = sec
+            .lines
+            .iter()
+            .map(|l| width_of(&sanitize_line(&l.extra)))
+            .max()
+            .unwrap_or(0);
         // As wide as the longest lateness (display width: "26天5小时" takes nine columns).
-        let late_w = lines.iter().map(|l| width_of(&l.late)).max().unwrap_or(0).max(8);
-        for l in &lines {
+        let late_w = sec.lines.iter().map(|l| width_of(&l.late)).max().unwrap_or(0).max(8);
+        for l in &sec.lines {
             let _ = writeln!(
                 o,
                 "  {} {} {} {} {} {}",
@@ -63,12 +71,15 @@ pub(super) fn text(desk: &Desk, r: &Report) -> String {
                 fit(&l.metric, 22),
                 fit(&l.due, 17),
                 fit(&l.late, late_w),
-                fit(&sanitize_line(&l.extra), 16),
+                fit(&sanitize_line(&l.extra), extra_w),
                 sanitize_line(&l.title)
             );
         }
-        if total > lines.len() {
-            let _ = writeln!(o, "  {}", t!("report.more", count = total - lines.len()));
+        if sec.total > sec.lines.len() {
+            let _ = writeln!(o, "  {}", t!("report.more", count = sec.total - sec.lines.len()));
+        }
+        if let Some(note) = &sec.note {
+            let _ = writeln!(o, "  {note}");
         }
     }
     o

@@ -9,6 +9,7 @@
 //!                          # the calendar named "shop", else the first one)
 //! auto_close_days = 7      # close resolved tickets without customer reply after N days
 //! callback_share = 0.1     # share of last month's closed tickets sampled for callbacks
+//! shop = "..."             # the shop's name, heading reports (optional)
 //!
 //! [calendars.shop]         # see `calendar` for the semantics
 //! timezone = "Asia/Shanghai"
@@ -264,6 +265,9 @@ pub struct Settings {
     pub auto_close_days: u32,
     /// Share of last month's closed tickets sampled for satisfaction callbacks (回访).
     pub callback_share: f64,
+    /// The shop's name, heading reports ("": none). Not part of the fingerprint: it changes
+    /// no clock.
+    pub shop: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -33,6 +33,7 @@ pub(super) struct RawSettings {
     pub calendar: Option<Spanned<String>>,
     pub auto_close_days: Option<Spanned<i64>>,
     pub callback_share: Option<Spanned<f64>>,
+    pub shop: Option<Spanned<String>>,
 }
 
 #[derive(serde::Deserialize)]
@@ -366,7 +367,7 @@ fn locate<'v, 'i>(v: &'v Value<'i>, at: usize, key: &str, expect: Option<Expecte
 /// What each key of the policy's tables takes.
 fn expected(key: &str) -> Expected {
     match key {
-        "timezone" | "calendar" | "start" | "stop" | "en" | "zh" | "urgent" | "important" | "normal" => {
+        "timezone" | "calendar" | "shop" | "start" | "stop" | "en" | "zh" | "urgent" | "important" | "normal" => {
             Expected::String
         }
         "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun" | "holidays" | "pause" | "only_kinds" | "override" => {

@@ -56,6 +56,7 @@ fn settings(raw: Option<&RawSettings>, calendars: &[String], problems: &mut Prob
         calendar: default_calendar,
         auto_close_days: 7,
         callback_share: 0.1,
+        shop: String::new(),
     };
     let Some(raw) = raw else { return s };
     if let Some(name) = &raw.calendar
@@ -73,6 +74,9 @@ fn settings(raw: Option<&RawSettings>, calendars: &[String], problems: &mut Prob
                 Problem::AutoCloseDays(*days.get_ref()),
             ),
         }
+    }
+    if let Some(shop) = &raw.shop {
+        s.shop = crate::domain::text::sanitize_line(shop.get_ref()).trim().to_string();
     }
     if let Some(share) = &raw.callback_share {
         let x = *share.get_ref();

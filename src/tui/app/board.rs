@@ -177,6 +177,7 @@ impl App {
             }
             Action::Review => self.open_review(desk),
             Action::Dashboard => self.open_dashboard(desk),
+            Action::Callbacks => self.open_callbacks(desk),
             Action::Open => {
                 if let Some(id) = self.selected_id() {
                     self.open_ticket(id, desk);

@@ -4,6 +4,7 @@
 //! (review and dashboard) and `submit` (forms).
 
 mod board;
+mod callbacks;
 mod command;
 mod input;
 mod review;
@@ -98,6 +99,8 @@ pub struct TicketScreen {
 
 pub use review::{REVIEW_PAGE, ReviewScreen, key_of};
 
+pub use callbacks::CallbacksScreen;
+
 /// The dashboard (D): one week's KPIs and the 30-day compliance trend ending with it.
 pub type DashboardScreen = crate::desk::Dashboard;
 
@@ -116,6 +119,7 @@ pub enum Mode {
     Form(Box<Form>),
     Review,
     Dashboard,
+    Callbacks,
 }
 
 /// A line for the status bar, shown for a few seconds.
@@ -163,6 +167,7 @@ pub struct App {
     /// The ticket screen was opened from the review queue: Esc goes back there.
     pub back_to_review: bool,
     pub dashboard: Option<DashboardScreen>,
+    pub callbacks: CallbacksScreen,
     housekept_at: Option<DateTime<Utc>>,
     data_version: Option<i64>,
     last_live: HashMap<i64, Live>,
@@ -211,6 +216,7 @@ impl App {
             review: ReviewScreen::default(),
             back_to_review: false,
             dashboard: None,
+            callbacks: CallbacksScreen::default(),
             housekept_at: None,
             data_version: None,
             last_live: HashMap::new(),
@@ -422,6 +428,7 @@ impl App {
             Mode::Review if self.review.typing => Context::Filter,
             Mode::Review => Context::Review,
             Mode::Dashboard => Context::Dashboard,
+            Mode::Callbacks => Context::Callbacks,
         }
     }
 
@@ -514,6 +521,7 @@ impl App {
             Mode::Form(_) => self.update_form(action, desk, now),
             Mode::Review => self.update_review(action, desk, now),
             Mode::Dashboard => self.update_dashboard(action, desk, now),
+            Mode::Callbacks => self.update_callbacks(action, desk, now),
         }
     }
 

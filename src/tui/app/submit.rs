@@ -38,6 +38,8 @@ impl App {
     pub(super) fn close_form(&mut self) {
         self.mode = if self.form_is_judgement() && !self.review.from_ticket {
             Mode::Review
+        } else if self.form_is_callback() {
+            Mode::Callbacks
         } else if self.ticket.is_some() {
             Mode::Ticket
         } else {
@@ -50,6 +52,7 @@ impl App {
     pub(super) fn submit(&mut self, form: Form, command: Command, desk: &mut Desk, now: DateTime<Utc>) {
         let lang = self.lang;
         let judging = matches!(form.purpose, Purpose::Judge { .. });
+        let calling = matches!(form.purpose, Purpose::Callback { .. });
         let result = match (&command, self.marked_targets()) {
             (Command::Judge { judgement, .. }, Some(targets)) if judging => {
                 super::review::judge_marked(desk, &targets, judgement, lang)
@@ -57,9 +60,9 @@ impl App {
             _ => run(&command, desk, lang),
         };
         match result {
-            Ok((_, message)) if judging && !self.review.from_ticket => {
+            Ok((_, message)) if calling || (judging && !self.review.from_ticket) => {
                 self.review.marked.clear();
-                self.mode = Mode::Review;
+                self.mode = if calling { Mode::Callbacks } else { Mode::Review };
                 let _ = self.reload(desk);
                 self.data_version = desk.data_version().ok();
                 self.refresh_live(now, false);
@@ -208,6 +211,16 @@ fn run(command: &Command, desk: &mut Desk, lang: &str) -> Result<(i64, String), 
                     "{}{amount}",
                     crate::words::word("review.remedy", review.judgement.remedy.slug(), lang)
                 )
+            );
+            Ok((*id, text.to_string()))
+        }
+        Command::Callback { id, outcome } => {
+            let cb = desk.record_callback(*id, outcome)?;
+            let text = t!(
+                "callback.recorded",
+                locale = lang,
+                id = id,
+                month = cb.month.to_string()
             );
             Ok((*id, text.to_string()))
         }

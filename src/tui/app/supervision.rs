@@ -13,6 +13,7 @@ impl App {
         if matches!(self.mode, Mode::Review) || self.form_is_judgement() {
             self.load_review(desk)?;
         }
+        self.reload_callbacks(desk)?;
         if let Some(d) = &self.dashboard {
             let date = d.period.last.min(desk.today());
             self.load_dashboard(desk, date)?;
@@ -77,6 +78,10 @@ impl App {
             }
             Action::Review => {
                 self.open_review(desk);
+                return;
+            }
+            Action::Callbacks => {
+                self.open_callbacks(desk);
                 return;
             }
             Action::PrevPeriod => d.period.first - Days::new(1),

@@ -149,6 +149,25 @@ impl Form {
         form
     }
 
+    /// Recording a satisfaction call: reached or not, the score (when reached), a comment.
+    pub fn callback(id: i64, title: String, lang: &'static str) -> Form {
+        let l = |k: &str| t!(format!("form.{k}"), locale = lang).to_string();
+        let reached = vec![
+            ("yes".to_string(), t!("callback.reached", locale = lang).to_string()),
+            ("no".to_string(), t!("callback.not_reached", locale = lang).to_string()),
+        ];
+        let mut scores = vec![(String::new(), "—".to_string())];
+        scores.extend((1..=5).rev().map(|s| (s.to_string(), format!("{s}/5"))));
+        let fields = vec![
+            Field::choice(FieldId::Reached, l("reached"), reached, "yes"),
+            Field::choice(FieldId::Score, l("score"), scores, "5"),
+            Field::text(FieldId::Note, l("comment"), ""),
+        ];
+        let mut form = Form::new(Purpose::Callback { id }, title, fields, lang);
+        form.validate();
+        form
+    }
+
     pub fn priority(ticket: &Ticket, lang: &'static str) -> Form {
         let fields = vec![Field::choice(
             FieldId::Priority,

@@ -4,6 +4,7 @@
 
 use super::{FieldId, Form, Purpose, parse_date};
 use crate::desk::{Edit, FollowUp};
+use crate::domain::callback::CallOutcome;
 use crate::domain::log::{ContactMethod, Direction};
 use crate::domain::review::{Amount, BreachClass, Judgement, Remedy};
 use crate::domain::target::Target;
@@ -58,6 +59,10 @@ pub enum Command {
         metric: String,
         cycle: u32,
         judgement: Judgement,
+    },
+    Callback {
+        id: i64,
+        outcome: CallOutcome,
     },
 }
 
@@ -323,6 +328,26 @@ impl Form {
                 })
             }
             Purpose::Judge { id, metric, cycle } => judge(&mut r, *id, metric, *cycle),
+            Purpose::Callback { id } => {
+                let reached = r.choice(FieldId::Reached, crate::domain::callback::parse_reached);
+                // "—" is no score; a score is asked only when the customer was reached.
+                let score = match r.text(FieldId::Score).as_str() {
+                    _ if reached != Some(true) => Some(None),
+                    "" => Some(None),
+                    s => s.parse::<u8>().ok().filter(|s| (1..=5).contains(s)).map(Some),
+                };
+                if score.is_none() {
+                    r.fail(FieldId::Score, Problem::Choice);
+                }
+                reached.zip(score).map(|(reached, score)| Command::Callback {
+                    id: *id,
+                    outcome: CallOutcome {
+                        reached,
+                        score,
+                        comment: r.text(FieldId::Note),
+                    },
+                })
+            }
             Purpose::Edit { ticket } => edit(&mut r, ticket),
         };
         r.done(command)

@@ -54,6 +54,10 @@ pub enum Purpose {
         metric: String,
         cycle: u32,
     },
+    /// A satisfaction call made to the customer of a ticket (from the callbacks screen).
+    Callback {
+        id: i64,
+    },
 }
 
 impl Purpose {
@@ -66,7 +70,8 @@ impl Purpose {
             | Purpose::Priority { id, .. }
             | Purpose::Kind { id, .. }
             | Purpose::Extend { id, .. }
-            | Purpose::Judge { id, .. } => Some(*id),
+            | Purpose::Judge { id, .. }
+            | Purpose::Callback { id } => Some(*id),
             Purpose::Edit { ticket } => Some(ticket.id),
         }
     }
@@ -119,6 +124,9 @@ pub enum FieldId {
     Metric,
     /// How much longer an extension gives.
     By,
+    /// Whether the call reached the customer; the satisfaction score 1-5.
+    Reached,
+    Score,
 }
 
 impl FieldId {
@@ -146,6 +154,9 @@ impl FieldId {
             "amount" => FieldId::Amount,
             "metric" => FieldId::Metric,
             "by" => FieldId::By,
+            "reached" => FieldId::Reached,
+            "score" => FieldId::Score,
+            "comment" => FieldId::Note,
             _ => return None,
         })
     }
@@ -346,6 +357,13 @@ impl Form {
                     if matches!(f.id, FieldId::Method | FieldId::Direction) {
                         f.hidden = !contact;
                     }
+                }
+            }
+            Purpose::Callback { .. } => {
+                // A score only for a call that reached the customer.
+                let reached = self.get(FieldId::Reached) == "yes";
+                if let Some(f) = self.field_mut(FieldId::Score) {
+                    f.hidden = !reached;
                 }
             }
             Purpose::Judge { .. } => {

@@ -145,7 +145,8 @@ fn figure_lines(d: &DashboardScreen, lang: &str) -> Vec<Line<'static>> {
                 "report.callbacks_value",
                 locale = lang,
                 done = k.callbacks_done,
-                planned = k.callbacks_planned
+                planned = k.callbacks_planned,
+                attempted = k.callbacks_attempted
             )
             .to_string(),
         ),

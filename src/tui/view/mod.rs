@@ -1,6 +1,7 @@
 //! Drawing, one file per screen: pure functions of `&App` and `now`.
 
 pub mod board;
+pub mod callbacks;
 pub mod dashboard;
 pub mod help;
 pub mod notices;
