@@ -21,19 +21,7 @@ fn board_in_tmux_creates_logs_and_sees_other_writers() {
     // A database the user names must exist before the board opens on it.
     let out = promptly(&db, &config, &["init"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let name = format!("promptly-test-{}", std::process::id());
-    let command = format!(
-        "env PROMPTLY_CONFIG='{}' '{}' --db '{}' --lang en",
-        config.display(),
-        BIN,
-        db.display()
-    );
-    let status = Command::new("tmux")
-        .args(["new-session", "-d", "-s", &name, "-x", "120", "-y", "40", &command])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let s = Session(name);
+    let s = Session::board("promptly-test", &db, &config, 120, 40);
     s.wait_for("Press n to add", 15);
 
     // A ticket through the form.
@@ -114,19 +102,7 @@ fn the_board_asks_before_creating_a_database_the_user_named() {
         .unwrap()
         .execute_batch("DROP TRIGGER log_is_append_only_delete")
         .unwrap();
-    let name = format!("promptly-unprotected-{}", std::process::id());
-    let command = format!(
-        "env PROMPTLY_CONFIG='{}' '{}' --db '{}' --lang en",
-        config.display(),
-        BIN,
-        db.display()
-    );
-    let status = Command::new("tmux")
-        .args(["new-session", "-d", "-s", &name, "-x", "160", "-y", "30", &command])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let s = Session(name);
+    let s = Session::board("promptly-unprotected", &db, &config, 160, 30);
     s.wait_for("lost its protection", 10);
     s.keys(&["q"]);
 }

@@ -5,7 +5,7 @@
 #[path = "common/tmux.rs"]
 mod tmux;
 
-use tmux::{BIN, Session, installed, promptly};
+use tmux::{Session, installed, promptly};
 
 /// Every 🇳 on screen is the second half of a 🇨🇳, never a half left behind.
 fn no_stray_half(screen: &str) -> bool {
@@ -26,15 +26,7 @@ fn flags_leave_no_stray_glyph_and_pasted_emoji_keep_their_joiners() {
         let out = promptly(&db, &config, &["new", "--title", title]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     }
-    let name = format!("promptly-glyphs-{}", std::process::id());
-    let command = format!(
-        "env PROMPTLY_CONFIG='{}' '{}' --db '{}' --lang en",
-        config.display(),
-        BIN,
-        db.display()
-    );
-    let s = Session(name.clone());
-    s.tmux(&["new-session", "-d", "-s", &name, "-x", "80", "-y", "24", &command]);
+    let s = Session::board("promptly-glyphs", &db, &config, 80, 24);
     s.wait_for("Flag 🇨🇳 test", 15);
 
     // The ticket screen replaces the board: the flag's row turns blank or other text.
@@ -51,7 +43,7 @@ fn flags_leave_no_stray_glyph_and_pasted_emoji_keep_their_joiners() {
     s.wait_for("New ticket", 5);
     let buffer = format!("promptly-glyphs-{}", std::process::id());
     s.tmux(&["set-buffer", "-b", &buffer, &format!("Family {family} visit")]);
-    s.tmux(&["paste-buffer", "-p", "-d", "-b", &buffer, "-t", &name]);
+    s.tmux(&["paste-buffer", "-p", "-d", "-b", &buffer, "-t", &s.0]);
     s.keys(&["C-s"]);
     s.wait_for("Created ticket #5", 5);
     let out = promptly(&db, &config, &["list"]);

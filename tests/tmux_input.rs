@@ -7,7 +7,7 @@
 mod tmux;
 
 use std::process::Command;
-use tmux::{BIN, Session, installed, promptly};
+use tmux::{Session, installed, promptly};
 
 #[test]
 fn pastes_bursts_discard_and_redraw_in_tmux() {
@@ -21,15 +21,7 @@ fn pastes_bursts_discard_and_redraw_in_tmux() {
     std::fs::write(&config, "").unwrap();
     let out = promptly(&db, &config, &["init"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let name = format!("promptly-input-{}", std::process::id());
-    let command = format!(
-        "env PROMPTLY_CONFIG='{}' '{}' --db '{}' --lang en",
-        config.display(),
-        BIN,
-        db.display()
-    );
-    let s = Session(name.clone());
-    s.tmux(&["new-session", "-d", "-s", &name, "-x", "80", "-y", "24", &command]);
+    let s = Session::board("promptly-input", &db, &config, 80, 24);
     s.wait_for("Press n to add", 15);
 
     // Item 1: a paste with line breaks into the title is text; nothing is saved by it.
@@ -42,7 +34,7 @@ fn pastes_bursts_discard_and_redraw_in_tmux() {
         &buffer,
         "Dear shop,\nmy order SO-2001 is late.\nRegards",
     ]);
-    s.tmux(&["paste-buffer", "-p", "-d", "-b", &buffer, "-t", &name]);
+    s.tmux(&["paste-buffer", "-p", "-d", "-b", &buffer, "-t", &s.0]);
     s.wait_for("Dear shop, my order SO-2001 is late. Regards", 5);
     assert!(s.screen().contains("New ticket"), "the form is still open");
 
@@ -69,7 +61,7 @@ fn pastes_bursts_discard_and_redraw_in_tmux() {
 
     // Ctrl-L repaints over text another program wrote on the terminal.
     let tty = Command::new("tmux")
-        .args(["display", "-p", "-t", &name, "#{pane_tty}"])
+        .args(["display", "-p", "-t", &s.0, "#{pane_tty}"])
         .output()
         .unwrap();
     let tty = String::from_utf8_lossy(&tty.stdout).trim().to_string();

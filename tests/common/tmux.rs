@@ -39,6 +39,21 @@ impl Drop for Session {
 }
 
 impl Session {
+    /// The board on `db` with `config`, in English, in a new `width` x `height` session named
+    /// `name` (unique per test process).
+    pub fn board(name: &str, db: &Path, config: &Path, width: u16, height: u16) -> Session {
+        let command = format!(
+            "env PROMPTLY_CONFIG='{}' '{}' --db '{}' --lang en",
+            config.display(),
+            BIN,
+            db.display()
+        );
+        let (w, h) = (width.to_string(), height.to_string());
+        let s = Session(format!("{name}-{}", std::process::id()));
+        s.tmux(&["new-session", "-d", "-s", &s.0, "-x", &w, "-y", &h, &command]);
+        s
+    }
+
     pub fn tmux(&self, args: &[&str]) {
         let status = Command::new("tmux").args(args).status().unwrap();
         assert!(status.success(), "tmux {args:?}");
