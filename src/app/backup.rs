@@ -4,8 +4,8 @@
 
 use super::{Access, Error, Result, Setup};
 use crate::desk::Verification;
+use crate::store::Store;
 use crate::store::backup::{self as copy, Copied, Replaced};
-use crate::store::{Store, StoreError};
 use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
 
@@ -116,9 +116,7 @@ impl Setup {
         if same_file(file, &target) {
             return Err(BackupError::SameFile(file.to_path_buf()).into());
         }
-        if file.symlink_metadata().is_err() {
-            return Err(StoreError::Missing(file.to_path_buf()).into());
-        }
+        std::fs::metadata(file).map_err(|e| Error::Io(file.to_path_buf(), e))?;
         // Beside the database when its folder exists (the same disk); else nothing is made there.
         let folder = Some(folder_of(&target))
             .filter(|f| f.is_dir())

@@ -59,7 +59,9 @@ pub fn copy_file(from: &Path, dest: &Path, progress: &mut dyn FnMut(Copied)) -> 
     if check_identity(&conn, from)? == super::Found::Empty {
         return Err(StoreError::NotPromptly(from.to_path_buf()));
     }
+    // One snapshot, should another program be writing to FILE.
     conn.execute_batch("BEGIN DEFERRED")?;
+    let _: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
     copy_into(&conn, dest, progress)
 }
 
@@ -171,6 +173,16 @@ fn replace_locked(
     // In exclusive locking mode the lock outlives the transaction, until the connection closes.
     if let Err(e) = conn.execute_batch("BEGIN EXCLUSIVE; COMMIT;") {
         return if is_busy(&e) { Ok(Replaced::Held) } else { Err(e.into()) };
+    }
+    // A -shm left by a process that ended without closing: nobody has it open (the lock above
+    // says so), and the new database does not use it.
+    let mut shm = target.as_os_str().to_owned();
+    shm.push("-shm");
+    match std::fs::remove_file(&shm) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(StoreError::Io(shm.into(), e));
+        }
+        _ => {}
     }
     let kept = match aside {
         Some(aside) => {
