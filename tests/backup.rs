@@ -298,19 +298,21 @@ fn restore_refuses_a_database_another_process_holds_and_writes_nothing() {
     ok(&source, &["backup", backup.to_str().unwrap()]);
     let db = desk(dir.path(), "desk.db", &["current"]);
 
+    let bytes = std::fs::read(&db).unwrap();
     // This test process is the other process: it has the database open, as the board would.
+    // (While it does, it must not open the file otherwise: closing any descriptor on it drops
+    // all of this process's POSIX locks, SQLite's included.)
     let holder = rusqlite::Connection::open(&db).unwrap();
     let _: i64 = holder
         .query_row("SELECT count(*) FROM tickets", [], |r| r.get(0))
         .unwrap();
     let before = names(dir.path());
-    let bytes = std::fs::read(&db).unwrap();
     let (code, _, err) = run(&db, &["restore", backup.to_str().unwrap(), "--yes"]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("open in another process"), "{err}");
-    assert_eq!(std::fs::read(&db).unwrap(), bytes);
     assert_eq!(names(dir.path()), before);
     drop(holder);
+    assert_eq!(std::fs::read(&db).unwrap(), bytes);
 
     // Closed, it goes through.
     ok(&db, &["restore", backup.to_str().unwrap(), "--yes"]);
