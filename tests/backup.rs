@@ -192,6 +192,18 @@ fn backups_are_private_named_by_time_never_overwritten_and_rotated() {
     // No copy over the database itself, even with --force.
     let (code, _, err) = run(&db, &["backup", db.to_str().unwrap(), "--force"]);
     assert_eq!(code, 1, "{err}");
+    // Nor over what is not a regular file (run as root, a rename replaces /dev/null itself).
+    let folder = dir.path().join("folder");
+    std::fs::create_dir(&folder).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&newest, dir.path().join("link.db")).unwrap();
+    for target in ["folder", "link.db"] {
+        let (code, _, err) = run(&db, &["backup", dir.path().join(target).to_str().unwrap(), "--force"]);
+        assert_eq!(code, 1, "{target}: {err}");
+        assert!(err.contains("not a regular file"), "{target}: {err}");
+    }
+    assert!(folder.is_dir());
+    assert_eq!(titles(&newest), ["kettle", "toaster"]);
     assert!(names(&backups).iter().all(|n| !n.ends_with(".part")));
 }
 

@@ -22,6 +22,9 @@ pub enum BackupError {
     FileUnsound(PathBuf, Verification),
     /// Another process has the database open; nothing was replaced.
     Held(PathBuf),
+    /// Not a regular file (a device, a folder, a link): never replaced, even with `--force`
+    /// (run as root, a rename over /dev/null would replace the device).
+    NotAFile(PathBuf),
 }
 
 impl From<BackupError> for Error {
@@ -81,8 +84,10 @@ impl Setup {
         if same_file(&dest, &db) {
             return Err(BackupError::SameFile(dest).into());
         }
-        if !request.force && dest.symlink_metadata().is_ok() {
-            return Err(BackupError::Exists(dest).into());
+        match dest.symlink_metadata() {
+            Ok(meta) if !meta.file_type().is_file() => return Err(BackupError::NotAFile(dest).into()),
+            Ok(_) if !request.force => return Err(BackupError::Exists(dest).into()),
+            _ => {}
         }
         let folder = folder_of(&dest);
         if default {
@@ -117,6 +122,9 @@ impl Setup {
             return Err(BackupError::SameFile(file.to_path_buf()).into());
         }
         std::fs::metadata(file).map_err(|e| Error::Io(file.to_path_buf(), e))?;
+        if target.symlink_metadata().is_ok_and(|m| !m.file_type().is_file()) {
+            return Err(BackupError::NotAFile(target).into());
+        }
         // Beside the database when its folder exists (the same disk); else nothing is made there.
         let folder = Some(folder_of(&target))
             .filter(|f| f.is_dir())

@@ -124,7 +124,11 @@ fn locked(path: &Path, start: i64, len: i64) -> Result<bool> {
 /// folders 0700). On failure the target is as it was.
 pub fn replace(target: &Path, from: &Path, aside: Option<&Path>, progress: &mut dyn FnMut(Copied)) -> Result<Replaced> {
     let io = |e| StoreError::Io(target.to_path_buf(), e);
-    let created = match std::fs::metadata(target) {
+    let created = match std::fs::symlink_metadata(target) {
+        // Never a device or a link: its mode is set below.
+        Ok(meta) if !meta.file_type().is_file() => {
+            return Err(io(std::io::Error::other("not a regular file")));
+        }
         Ok(_) => {
             check_header(target)?;
             None

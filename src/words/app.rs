@@ -45,6 +45,7 @@ fn backup(e: &BackupError, lang: &str) -> String {
             first = first(v)
         ),
         BackupError::Held(p) => t!("backup.held", locale = lang, path = p.display()),
+        BackupError::NotAFile(p) => t!("backup.not_a_file", locale = lang, path = p.display()),
     }
 }
 
