@@ -263,7 +263,12 @@ fn review_list_counts_what_matches_above_the_rows_and_beside_them_in_json() {
     assert_eq!(counts["total"], all.len(), "the counts are of every match");
     assert_eq!(counts["capped"], false);
     for split in ["by_metric", "by_priority", "by_kind", "by_status"] {
-        let sum: u64 = counts[split].as_object().unwrap().values().map(|n| n.as_u64().unwrap()).sum();
+        let sum: u64 = counts[split]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|n| n.as_u64().unwrap())
+            .sum();
         assert_eq!(sum as usize, all.len(), "{split}: {counts}");
     }
     let urgent = all.iter().filter(|b| b["priority"] == "urgent").count();

@@ -58,7 +58,10 @@ fn the_queue_filters_read_indexes_at_scale() {
         );
         for plan in [&page, &counts_plan] {
             assert!(plan.contains("USING INDEX clocks_"), "{name}\n{plan}");
-            assert!(!plan.contains("SCAN c ") && !plan.contains("SCAN clocks"), "{name}\n{plan}");
+            assert!(
+                !plan.contains("SCAN c ") && !plan.contains("SCAN clocks"),
+                "{name}\n{plan}"
+            );
         }
     }
 }

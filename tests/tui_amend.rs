@@ -123,16 +123,16 @@ fn a_amends_the_latest_judgement_from_the_ticket_screen_and_the_log_keeps_both()
     a.open_ticket(f.id, &f.desk);
     let screen = frame_text(&a, now(), 100, 30);
     assert!(screen.contains("└ judged: minor breach, apology (lead"), "{screen}");
-    assert!(screen.contains("└ judged: major breach, compensation 20.00 (lead"), "{screen}");
+    assert!(
+        screen.contains("└ judged: major breach, compensation 20.00 (lead"),
+        "{screen}"
+    );
     assert!(screen.contains("a amend"), "the hint names the key:\n{screen}");
     assert!(!screen.contains("amended"), "{screen}");
 
     press(&mut a, &mut f.desk, "a");
     let screen = frame_text(&a, now(), 100, 30);
-    assert!(
-        screen.contains(&format!("Amend a judgement on #{}", f.id)),
-        "{screen}"
-    );
+    assert!(screen.contains(&format!("Amend a judgement on #{}", f.id)), "{screen}");
     // Filled from the judgement given last (major, compensation 20), on the reason.
     let latest = &f.judged[1];
     let (metric, cycle) = latest;
@@ -148,7 +148,11 @@ fn a_amends_the_latest_judgement_from_the_ticket_screen_and_the_log_keeps_both()
     assert_eq!(stored.judgement.reason, "lost a sale, then came back");
     assert_eq!(stored.judgement.amount, Some(Amount(2000)));
     assert_eq!(judged_entries(&f.desk, f.id, latest), 2, "both judgements in the log");
-    assert_eq!(judged_entries(&f.desk, f.id, &f.judged[0]), 1, "the other one untouched");
+    assert_eq!(
+        judged_entries(&f.desk, f.id, &f.judged[0]),
+        1,
+        "the other one untouched"
+    );
     assert!(a.notice.as_ref().unwrap().text.starts_with("Amended"), "{:?}", a.notice);
     let screen = frame_text(&a, now(), 100, 30);
     assert!(

@@ -202,16 +202,25 @@ mod tests {
         let overnight = breach("2026-11-20T10:00:00Z", "2026-11-20T23:59:00Z");
         assert_eq!(overnight.late_business_secs(&policy, now), 0);
         assert_eq!(late_both(&policy, &overnight, now, "en"), "late after hours (13h59m)");
-        assert_eq!(late_both(&policy, &overnight, now, "zh-CN"), "非工作时间超时（实际13小时59分）");
+        assert_eq!(
+            late_both(&policy, &overnight, now, "zh-CN"),
+            "非工作时间超时（实际13小时59分）"
+        );
         // Due 30 s before the close: half a business minute.
         let half = breach("2026-11-20T09:59:30Z", "2026-11-20T23:59:00Z");
         assert_eq!(half.late_business_secs(&policy, now), 30);
         assert_eq!(late_both(&policy, &half, now, "en"), "<1 business min late (13h59m)");
-        assert_eq!(late_both(&policy, &half, now, "zh-CN"), "晚不到1分钟工时（实际13小时59分）");
+        assert_eq!(
+            late_both(&policy, &half, now, "zh-CN"),
+            "晚不到1分钟工时（实际13小时59分）"
+        );
         // Due 17:30, answered Saturday 09:10: 30 minutes on Friday and 10 on Saturday.
         let forty = breach("2026-11-20T09:30:00Z", "2026-11-21T01:10:00Z");
         assert_eq!(late_both(&policy, &forty, now, "en"), "40 business min late (15h40m)");
-        assert_eq!(late_both(&policy, &forty, now, "zh-CN"), "晚40分钟工时（实际15小时40分）");
+        assert_eq!(
+            late_both(&policy, &forty, now, "zh-CN"),
+            "晚40分钟工时（实际15小时40分）"
+        );
     }
 
     #[test]

@@ -72,6 +72,9 @@ mod tests {
         c.capped = true;
         c.total = 10_000;
         let capped = queue_counts(&policy, &c, "en");
-        assert!(capped.starts_with("10000+ awaiting judgement (the first 10000 split): "), "{capped}");
+        assert!(
+            capped.starts_with("10000+ awaiting judgement (the first 10000 split): "),
+            "{capped}"
+        );
     }
 }

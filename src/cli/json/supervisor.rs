@@ -3,9 +3,9 @@
 use super::{Instant, instant};
 use crate::domain::callback::Callback;
 use crate::domain::review::{Breach, QueueCounts};
-use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// `review list --json`: one breached clock awaiting judgement (also the items of the
 /// report's `overdue`, `breached` and `awaiting_review`).

@@ -5,9 +5,7 @@
 use super::{Action, App, Form, Mode, metric_label};
 use crate::desk::{Desk, DeskError, Judging};
 use crate::domain::kpi::PeriodKind;
-use crate::domain::review::{
-    Breach, BreachClass, Judgement, Openness, QueueCounts, QueueOrder, Review, ReviewFilter,
-};
+use crate::domain::review::{Breach, BreachClass, Judgement, Openness, QueueCounts, QueueOrder, Review, ReviewFilter};
 use crate::domain::ticket::{Kind, Priority};
 use crate::t;
 use crate::tui::form::LineInput;

@@ -308,9 +308,13 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
     let status = Rect::new(area.x, area.y + area.height - 1, area.width, 1);
     // The same status line as the board's: the notice, else the key hints (no row position).
     // A ticket with breaches: judging and amending come before the everyday actions.
-    let unjudged = clocks
-        .iter()
-        .any(|c| c.is_breached() && !screen.reviews.iter().any(|r| r.metric == c.metric && r.cycle == c.cycle));
+    let unjudged = clocks.iter().any(|c| {
+        c.is_breached()
+            && !screen
+                .reviews
+                .iter()
+                .any(|r| r.metric == c.metric && r.cycle == c.cycle)
+    });
     let mut actions = vec![Action::Help, Action::Back];
     if unjudged {
         actions.extend([Action::JudgeMinor, Action::JudgeMajor]);
