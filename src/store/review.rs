@@ -336,10 +336,16 @@ pub fn review_counts(conn: &Connection, now: DateTime<Utc>, filter: &ReviewFilte
 /// The query of the counts and its filter's arguments (the cap is bound by the caller).
 fn counts_sql(filter: &ReviewFilter, now: DateTime<Utc>) -> (String, Where) {
     let w = filter_sql(filter, now);
+    // The customer is read only for the text filter: a lookup less per breach counted.
+    let from = if w.sql.contains("cu.") {
+        BREACH_FROM
+    } else {
+        "clocks c CROSS JOIN tickets t ON t.id = c.ticket_id"
+    };
     let arm = |cond: &str, d: &str| {
         format!(
             "SELECT c.metric AS metric, t.priority AS priority, t.kind AS kind, t.status AS status
-             FROM {BREACH_FROM} WHERE {cond}{}",
+             FROM {from} WHERE {cond}{}",
             w.sql.replace("{d}", d)
         )
     };
