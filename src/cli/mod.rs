@@ -3,6 +3,7 @@
 
 pub mod args;
 pub mod help;
+mod import;
 pub mod json;
 mod output;
 mod report;
@@ -108,6 +109,7 @@ fn dispatch(setup: &Setup, command: Command) -> Result<()> {
             }
         }
         Command::Demo { tickets, seed, open } => demo(setup, tickets, seed, open),
+        Command::Import(args) => import::run(setup, args),
         // `main` hands the board to the TUI before it gets here.
         Command::Board(_) => Ok(()),
         Command::Completions { shell } => {

@@ -3,6 +3,7 @@
 
 pub mod bulk;
 mod callbacks;
+mod imports;
 mod listing;
 mod review;
 mod rows;
