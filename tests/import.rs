@@ -419,3 +419,28 @@ fn show_json_lines_import_back_as_the_same_tickets_logs_and_clocks() {
     }
     to.ok(&["verify"]);
 }
+
+#[test]
+fn a_failure_mid_way_leaves_the_database_as_it_was() {
+    let env = Env::new();
+    env.ok(&["new", "--title", "Already here"]);
+    // A store that refuses the third ticket's row, after two were written in the transaction.
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
+    conn.execute_batch(
+        "CREATE TRIGGER refuse_boom BEFORE INSERT ON tickets WHEN NEW.title = 'boom'
+         BEGIN SELECT RAISE(ABORT, 'boom refused'); END;",
+    )
+    .unwrap();
+    drop(conn);
+    let csv = "title,opened_at\nfirst,2026-11-02 09:00\nsecond,2026-11-02 10:00\nboom,2026-11-02 11:00\n";
+    let file = env.file("boom.csv", csv.as_bytes());
+    let out = env.run_in("en", &["import", &file]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(titles(&env), ["Already here"], "nothing of the import is left");
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
+    let entries: i64 = conn.query_row("SELECT count(*) FROM log", [], |r| r.get(0)).unwrap();
+    assert_eq!(entries, 1, "only the first ticket's opening");
+    conn.execute_batch("DROP TRIGGER refuse_boom").unwrap();
+    drop(conn);
+    env.ok(&["verify"]);
+}

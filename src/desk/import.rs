@@ -55,7 +55,9 @@ impl Desk {
         options: &ImportOptions,
         progress: &mut dyn FnMut(usize),
     ) -> Result<ImportSummary> {
-        let (policy, promise, clock, author) = (&self.policy, &self.promise, &self.clock, &self.author);
+        // The maker thread's own copy: the policy's calendars memoise days in a RefCell.
+        let maker_policy = self.policy.clone();
+        let (promise, clock, author) = (&self.promise, &self.clock, &self.author);
         self.store.bulk(|store| {
             store.bulk_write(|tx| {
                 // Read once the write lock is held, like every change: the import's instant.
@@ -72,33 +74,51 @@ impl Desk {
                     skipped: conflicts.len(),
                     ..ImportSummary::default()
                 };
-                let mut done = 0;
-                for batch in rows.chunks(IMPORT_BATCH) {
-                    let prepared = batch
-                        .iter()
-                        .filter(|r| !conflicts.contains_key(&r.row))
-                        .map(|r| {
-                            let story = story(policy, promise, author, r, now, options);
-                            let breaches = story.clocks.iter().filter(|c| c.breached(now)).count();
-                            if options.queue_breaches {
-                                summary.breaches_queued += breaches;
-                            } else {
-                                summary.breaches_imported += breaches;
+                std::thread::scope(|scope| {
+                    // One batch in flight: the maker replays the next batch while this one is
+                    // written, all inside the one transaction.
+                    let (send, batches) = std::sync::mpsc::sync_channel::<Batch>(1);
+                    let (rows, conflicts) = (&rows, &conflicts);
+                    scope.spawn(move || {
+                        for batch in rows.chunks(IMPORT_BATCH) {
+                            let mut breaches = 0;
+                            let prepared = batch
+                                .iter()
+                                .filter(|r| !conflicts.contains_key(&r.row))
+                                .map(|r| {
+                                    let story = story(&maker_policy, promise, author, r, now, options);
+                                    breaches += story.clocks.iter().filter(|c| c.breached(now)).count();
+                                    story.prepare()
+                                })
+                                .collect();
+                            // The writer hung up: it failed, and says why.
+                            if send.send((batch.len(), prepared, breaches)).is_err() {
+                                break;
                             }
-                            story.prepare()
-                        })
-                        .collect::<crate::store::Result<Vec<Prepared>>>()?;
-                    let written = tx.bulk_insert(&prepared)?;
-                    summary.imported += written.tickets;
-                    summary.entries += written.entries;
-                    done += batch.len();
-                    progress(done);
-                }
-                Ok(summary)
+                        }
+                    });
+                    let mut done = 0;
+                    for (n, prepared, breaches) in batches {
+                        let written = tx.bulk_insert(&prepared?)?;
+                        summary.imported += written.tickets;
+                        summary.entries += written.entries;
+                        if options.queue_breaches {
+                            summary.breaches_queued += breaches;
+                        } else {
+                            summary.breaches_imported += breaches;
+                        }
+                        done += n;
+                        progress(done);
+                    }
+                    Ok::<_, DeskError>(summary)
+                })
             })
         })
     }
 }
+
+/// A batch from the maker: rows it covers, their prepared stories, their breaches.
+type Batch = (usize, crate::store::Result<Vec<Prepared>>, usize);
 
 /// Row -> the ticket already holding its external id.
 fn conflicting(rows: &[Incoming], held: &HashMap<String, i64>) -> HashMap<u64, i64> {

@@ -193,9 +193,10 @@ pub struct ColumnChoices {
 }
 
 impl Columns {
-    /// Maps `headers`; every unknown, duplicate or missing column is a problem on row 1.
+    /// Maps `headers`; every unknown, duplicate or missing column is a problem on row 1 (the
+    /// rows can still be checked, without those columns, unless a required one is missing).
     /// `metrics` are the policy's metric names: the export's SLA outcome columns start with one.
-    pub fn plan(headers: &[String], choices: &ColumnChoices, metrics: &[&str]) -> Result<Columns, Vec<Problem>> {
+    pub fn plan(headers: &[String], choices: &ColumnChoices, metrics: &[&str]) -> (Columns, Vec<Problem>) {
         let mut problems = Vec::new();
         let mut fields = Vec::with_capacity(headers.len());
         let mut seen: HashMap<Field, ()> = HashMap::new();
@@ -226,11 +227,13 @@ impl Columns {
                 problems.push(problem(Trouble::UnknownColumn));
                 None
             };
-            if let Some(f) = field
-                && seen.insert(f, ()).is_some()
-            {
-                problems.push(problem(Trouble::DuplicateColumn(f)));
-            }
+            let field = match field {
+                Some(f) if seen.insert(f, ()).is_some() => {
+                    problems.push(problem(Trouble::DuplicateColumn(f)));
+                    None
+                }
+                other => other,
+            };
             fields.push(field);
         }
         for required in [Field::Title, Field::OpenedAt] {
@@ -242,14 +245,11 @@ impl Columns {
                 });
             }
         }
-        if problems.is_empty() {
-            Ok(Columns {
-                fields,
-                headers: headers.to_vec(),
-            })
-        } else {
-            Err(problems)
-        }
+        let columns = Columns {
+            fields,
+            headers: headers.to_vec(),
+        };
+        (columns, problems)
     }
 
     /// The header of the external id column; without one, re-importing the file cannot be
@@ -528,21 +528,22 @@ mod tests {
     #[test]
     fn unknown_columns_are_refused_unless_mapped_or_ignored() {
         let headers = strings(&["标题", "创建时间", "工单来源", "x"]);
-        let problems = Columns::plan(&headers, &ColumnChoices::default(), &[]).unwrap_err();
+        let (_, problems) = Columns::plan(&headers, &ColumnChoices::default(), &[]);
         assert_eq!(problems.len(), 2);
         assert_eq!(problems[0].column.as_deref(), Some("工单来源"));
         let choices = ColumnChoices {
             map: vec![("工单来源".into(), "channel".into())],
             ignore: vec!["x".into()],
         };
-        let columns = Columns::plan(&headers, &choices, &[]).unwrap();
+        let (columns, problems) = Columns::plan(&headers, &choices, &[]);
+        assert_eq!(problems, []);
         assert_eq!(columns.external_id(), None);
     }
 
     #[test]
     fn a_row_becomes_a_ticket_with_its_milestones() {
         let headers = strings(&["标题", "创建时间", "首次响应时间", "解决时间", "关闭时间", "优先级"]);
-        let columns = Columns::plan(&headers, &ColumnChoices::default(), &[]).unwrap();
+        let (columns, _) = Columns::plan(&headers, &ColumnChoices::default(), &[]);
         let row = strings(&[
             "屏幕碎了",
             "2026-11-02 09:00",
@@ -561,7 +562,7 @@ mod tests {
     #[test]
     fn bad_values_are_located_by_row_and_column() {
         let headers = strings(&["title", "opened_at", "resolved_at", "phone", "status"]);
-        let columns = Columns::plan(&headers, &ColumnChoices::default(), &[]).unwrap();
+        let (columns, _) = Columns::plan(&headers, &ColumnChoices::default(), &[]);
         let row = strings(&["Broken", "2026-11-05 09:00", "2026-11-04 09:00", "12", "open"]);
         let problems = columns.read(7, &row, &shop()).unwrap_err();
         let located: Vec<(u64, &str)> = problems.iter().map(|p| (p.row, p.column.as_deref().unwrap())).collect();

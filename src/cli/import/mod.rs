@@ -10,7 +10,7 @@ use super::output;
 use super::{CliError, Result};
 use crate::app::Setup;
 use crate::desk::import::{ImportOptions, refusals};
-use crate::domain::import::{ColumnChoices, Columns, Field, Incoming, Problem, Shop, duplicate_ids};
+use crate::domain::import::{ColumnChoices, Columns, Field, Incoming, Problem, Shop, Trouble, duplicate_ids};
 use crate::t;
 use chrono::SubsecRound;
 use std::io::IsTerminal;
@@ -150,19 +150,18 @@ fn check_file(
         let metrics: Vec<&str> = setup.policy.metrics.iter().map(|m| m.name.as_str()).collect();
         problems.extend(table.problems);
         read_rows = table.rows.len();
-        match Columns::plan(&table.headers, choices, &metrics) {
-            Err(p) => {
-                problems.extend(p);
-                // Said with the header's problems; no second notice.
-                external_id = Some(String::new());
-            }
-            Ok(columns) => {
-                external_id = columns.external_id().map(str::to_string);
-                for (row, cells) in &table.rows {
-                    match columns.read(*row, cells, shop) {
-                        Ok(r) => rows.push(r),
-                        Err(p) => problems.extend(p),
-                    }
+        let (columns, header_problems) = Columns::plan(&table.headers, choices, &metrics);
+        external_id = columns.external_id().map(str::to_string);
+        // Without a required column every row would say so: the header's problem is enough.
+        let readable = !header_problems
+            .iter()
+            .any(|p| matches!(p.trouble, Trouble::MissingColumn(_)));
+        problems.extend(header_problems);
+        if readable {
+            for (row, cells) in &table.rows {
+                match columns.read(*row, cells, shop) {
+                    Ok(r) => rows.push(r),
+                    Err(p) => problems.extend(p),
                 }
             }
         }
