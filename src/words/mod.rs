@@ -11,6 +11,7 @@ pub mod explain;
 pub mod housekeeping;
 pub mod import;
 pub mod policy;
+pub mod review;
 pub mod verify;
 
 use crate::domain::log::{Direction, Event};
