@@ -89,11 +89,31 @@ pub enum Command {
         #[arg(long, value_parser = clap::value_parser!(u64).range(0..=10_000_000))]
         open: Option<u64>,
     },
+    Import(ImportArgs),
     Board(BoardArgs),
     Completions {
         shell: clap_complete::Shell,
     },
     Man,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    pub file: PathBuf,
+    #[arg(long)]
+    pub dry_run: bool,
+    #[arg(long)]
+    pub json: bool,
+    #[arg(long, value_name = "COLUMN=FIELD")]
+    pub map: Vec<String>,
+    #[arg(long, value_name = "COLUMN")]
+    pub ignore: Vec<String>,
+    #[arg(long)]
+    pub skip_existing: bool,
+    #[arg(long)]
+    pub queue_breaches: bool,
+    #[arg(long, value_name = "ENCODING")]
+    pub encoding: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -4,6 +4,7 @@
 pub mod args;
 mod backup;
 pub mod help;
+mod import;
 pub mod json;
 mod output;
 mod report;
@@ -111,6 +112,7 @@ fn dispatch(setup: &Setup, command: Command) -> Result<()> {
         Command::Backup(args) => backup::backup(setup, args),
         Command::Restore(args) => backup::restore(setup, args),
         Command::Demo { tickets, seed, open } => demo(setup, tickets, seed, open),
+        Command::Import(args) => import::run(setup, args),
         // `main` hands the board to the TUI before it gets here.
         Command::Board(_) => Ok(()),
         Command::Completions { shell } => {

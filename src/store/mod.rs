@@ -4,6 +4,7 @@
 pub mod backup;
 pub mod bulk;
 mod callbacks;
+mod imports;
 mod listing;
 mod review;
 mod rows;
