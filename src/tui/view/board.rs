@@ -175,6 +175,23 @@ pub fn header(app: &App, width: u16) -> Line<'static> {
         }
         spans
     });
+    // The month's callbacks not reached yet, beside "to judge": the supervisor's other list.
+    let callbacks = app.callbacks_due.map(|n| {
+        let key = app.keymap.keys_for(Context::Board, Action::Callbacks);
+        let style = if n > 0 {
+            Style::default().fg(theme.warning)
+        } else {
+            theme.muted()
+        };
+        let mut spans = vec![Span::styled(
+            t!("tui.count_callbacks", locale = lang, n = n).to_string(),
+            style,
+        )];
+        if !key.is_empty() {
+            spans.push(Span::styled(crate::words::aside(&key, lang), theme.muted()));
+        }
+        spans
+    });
     let word = |key: &str, n: usize| t!(key, locale = lang, n = n).to_string();
     let build = |brand: bool, short: bool, all: bool| {
         let mut spans = vec![if brand {
@@ -204,7 +221,12 @@ pub fn header(app: &App, width: u16) -> Line<'static> {
             // The narrowest: only what needs acting on.
             parts = parts.drain(1..3).collect();
         }
-        for (i, part) in parts.into_iter().chain(review.clone()).enumerate() {
+        for (i, part) in parts
+            .into_iter()
+            .chain(review.clone())
+            .chain(callbacks.clone())
+            .enumerate()
+        {
             if i > 0 {
                 spans.push(Span::styled(" · ", theme.muted()));
             }
