@@ -138,8 +138,8 @@ fn the_desk_breaks_the_week_down_as_computed_by_hand() {
         first_response(&desk, Dimension::Kind),
         vec![
             ("quality", 2, 1, [1, 1, 0, 0]),
-            ("repair", 1, 0, [1, 0, 0, 1]),
             ("delivery", 2, 1, [1, 0, 0, 1]),
+            ("repair", 1, 0, [1, 0, 0, 1]),
         ]
     );
     assert_eq!(
@@ -331,7 +331,7 @@ fn b_cycles_the_dashboards_breakdown_kind_priority_channel_none() {
     let mut desk = desk_at(&week(dir.path()), at(READ));
     for (lang, heads) in [
         ("en", ["Kind:", "Priority:", "Channel:"]),
-        ("zh-CN", ["按类型", "按优先级", "按渠道"]),
+        ("zh-CN", ["按类型：", "按优先级：", "按渠道："]),
     ] {
         let mut a = app(&desk, lang, 120, 35);
         press(&mut a, &mut desk, 'D');
@@ -348,12 +348,14 @@ fn b_cycles_the_dashboards_breakdown_kind_priority_channel_none() {
             assert!(screen.contains(heads[i]), "{lang} {dim:?}: {screen}");
             if (lang, dim) == ("en", Dimension::Priority) {
                 // urgent 2/2 met, no breach; normal 0/2 met, two breaches.
+                // The table is right of the figures: read from the value's word on.
                 let row = |v: &str| {
-                    let l = screen
-                        .lines()
-                        .find(|l| l.trim_start().starts_with(v))
-                        .unwrap_or_default();
-                    l.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+                    let l = screen.lines().find_map(|l| l.find(&format!(" {v} ")).map(|i| &l[i..]));
+                    l.unwrap_or_default()
+                        .split_whitespace()
+                        .take(3)
+                        .collect::<Vec<_>>()
+                        .join(" ")
                 };
                 assert_eq!(row("urgent"), "urgent 100% 0", "{screen}");
                 assert_eq!(row("normal"), "normal 0% 2", "{screen}");

@@ -429,7 +429,10 @@ fn draw_bars(bars: &[Bar], area: Rect, frame: &mut Frame) {
         }
         for x in area.x + dx..(area.x + dx + w).min(area.right()) {
             if let Some(mark) = b.base.filter(|_| eighths == 0) {
-                buf[(x, area.bottom() - 1)].set_char(mark).set_style(b.style);
+                // One mark a day, under the bar's first column.
+                if x == area.x + dx {
+                    buf[(x, area.bottom() - 1)].set_char(mark).set_style(b.style);
+                }
                 continue;
             }
             for row in 0..area.height {
