@@ -212,7 +212,7 @@ fn every_report_format_has_the_breakdown_and_the_breach_trend() {
     );
     assert_eq!(
         words(row("First response urgent")),
-        "First response urgent 2 2 100.0% acceptable (≥ 80%) 0 (minor 0, major 0, unjudged 0)"
+        "First response urgent 2 2 100.0% acceptable (≥ 80%) 0"
     );
     assert_eq!(
         words(row("First response email")),

@@ -7,7 +7,7 @@ use super::{level_label, pct};
 use crate::cli::output::metric_label;
 use crate::desk::{Desk, Report};
 use crate::domain::kpi::{BreachCounts, Compliance, Dimension};
-use crate::domain::text::{fit, width_of};
+use crate::domain::text::width_of;
 use crate::t;
 use std::fmt::Write as _;
 
@@ -19,7 +19,11 @@ pub(super) struct Row {
     pub breaches: String,
 }
 
+/// The breaches with their classes; a plain 0 when there are none.
 fn breaches(b: &BreachCounts) -> String {
+    if b.total == 0 {
+        return "0".to_string();
+    }
     t!(
         "report.breaches_value",
         total = b.total,
@@ -75,8 +79,9 @@ fn cells(row: &Row) -> [String; 7] {
     ]
 }
 
-/// Text columns as wide as their widest cell; the last is not padded.
-fn text_table(o: &mut String, indent: &str, table: &[Vec<String>]) {
+/// Text columns as wide as their widest cell, numbers (`right`) flush right; the last column
+/// is not padded.
+fn text_table(o: &mut String, indent: &str, right: &[bool], table: &[Vec<String>]) {
     let cols = table.first().map_or(0, Vec::len);
     let widths: Vec<usize> = (0..cols)
         .map(|i| table.iter().map(|r| width_of(&r[i])).max().unwrap_or(0))
@@ -84,10 +89,17 @@ fn text_table(o: &mut String, indent: &str, table: &[Vec<String>]) {
     for row in table {
         let mut line = indent.to_string();
         for (i, cell) in row.iter().enumerate() {
-            if i + 1 == cols {
+            let pad = " ".repeat(widths[i].saturating_sub(width_of(cell)));
+            if right.get(i).copied().unwrap_or(false) {
+                line.push_str(&pad);
                 line.push_str(cell);
             } else {
-                line.push_str(&fit(cell, widths[i]));
+                line.push_str(cell);
+                if i + 1 < cols {
+                    line.push_str(&pad);
+                }
+            }
+            if i + 1 < cols {
                 line.push(' ');
             }
         }
@@ -106,7 +118,7 @@ pub(super) fn text(desk: &Desk, r: &Report, o: &mut String) {
         }
         let mut table = vec![heads(dim).to_vec()];
         table.extend(rows.iter().map(|row| cells(row).to_vec()));
-        text_table(o, "    ", &table);
+        text_table(o, "    ", &[false, false, true, true, true, false, false], &table);
     }
 }
 
@@ -139,7 +151,7 @@ pub(super) fn trend_text(r: &Report, o: &mut String) {
     let _ = writeln!(o, "\n{}", t!("report.trend_table"));
     let mut table = vec![trend_heads()];
     table.extend(r.trend.iter().map(|(d, c)| trend_cells(*d, c)));
-    text_table(o, "  ", &table);
+    text_table(o, "  ", &[false, true, true, true, true], &table);
 }
 
 fn md_row(o: &mut String, cells: &[String]) {

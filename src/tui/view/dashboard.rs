@@ -27,9 +27,9 @@ pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
         app,
         Context::Dashboard,
         &[
+            Action::Breakdown,
             Action::PrevPeriod,
             Action::NextPeriod,
-            Action::Breakdown,
             Action::Review,
             Action::Back,
             Action::Help,
@@ -61,7 +61,7 @@ pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
     let figures = figure_lines(d, lang);
     let (compliance, compliance_title) = match app.breakdown {
         Some(dim) => (
-            breakdown_lines(app, d.kpis.breakdowns.by(dim), dim),
+            breakdown_lines(app, d.kpis.breakdowns.by(dim), dim, w),
             t!(
                 "tui.dash_breakdown",
                 locale = lang,
@@ -84,8 +84,13 @@ pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
             Rect::new(body.x + left, body.y, w - left, top_h),
         )
     } else {
-        let fh = (figures.len() as u16 + 2).min(body.height);
-        let ch = (compliance.len() as u16 + 2).min(body.height - fh);
+        let mut fh = (figures.len() as u16 + 2).min(body.height);
+        let ch = compliance.len() as u16 + 2;
+        // Asked for a breakdown on a short screen: it takes the figures' place.
+        if app.breakdown.is_some() && fh + ch > body.height {
+            fh = 0;
+        }
+        let ch = ch.min(body.height - fh);
         (Rect::new(body.x, body.y, w, fh), Rect::new(body.x, body.y + fh, w, ch))
     };
     let boxed = |title: String| {
@@ -221,7 +226,7 @@ fn compliance_lines(app: &App, d: &DashboardScreen) -> Vec<Line<'static>> {
 
 /// The breakdown as a table: a row per value of `dim`, a column per metric; each cell the
 /// percent met on time (coloured by level) and the breaches, "·" where nothing was due.
-fn breakdown_lines(app: &App, cells: &[BreakdownCell], dim: Dimension) -> Vec<Line<'static>> {
+fn breakdown_lines(app: &App, cells: &[BreakdownCell], dim: Dimension, width: u16) -> Vec<Line<'static>> {
     let lang = app.lang;
     let theme = &app.theme;
     let mut metrics: Vec<&str> = Vec::new();
@@ -252,8 +257,16 @@ fn breakdown_lines(app: &App, cells: &[BreakdownCell], dim: Dimension) -> Vec<Li
         .min(14)
         + 1;
     let labels: Vec<String> = metrics.iter().map(|m| metric_label(&app.policy, m, lang)).collect();
-    // A cell is "100% 12": the metric's label above it, cut to the cell.
-    let col_w = labels.iter().map(|l| l.width()).max().unwrap_or(0).clamp(9, 14);
+    // A cell is "100% 12": the metric's label above it, cut to the cell; cells narrow (to 9)
+    // so every metric fits the width.
+    let room = (usize::from(width).saturating_sub(label_w + 2) / labels.len().max(1)).saturating_sub(1);
+    let col_w = labels
+        .iter()
+        .map(|l| l.width())
+        .max()
+        .unwrap_or(0)
+        .clamp(9, 14)
+        .min(room.max(9));
     let mut header = vec![Span::styled(format!(" {}", fit(&head, label_w)), theme.muted())];
     for l in &labels {
         header.push(Span::styled(format!(" {}", fit(l, col_w)), theme.muted()));
