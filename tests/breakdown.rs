@@ -202,8 +202,11 @@ fn every_report_format_has_the_breakdown_and_the_breach_trend() {
     let db = week(dir.path());
 
     let text = report(&db, "en", "text");
-    let section = &text[text.find("Breakdown (met on time / due, breaches)").expect(&text)..];
-    let lines: Vec<&str> = section.lines().map(str::trim).collect();
+    // The trend table, then the breakdown, both after the compliance per metric.
+    let trend = text.find("Compliance and breaches, last 30 days").expect(&text);
+    let breakdown = text.find("Breakdown (met on time / due, breaches)").expect(&text);
+    assert!(text.find("Compliance (met on time / due)").unwrap() < trend && trend < breakdown);
+    let lines: Vec<&str> = text[trend..].lines().map(str::trim).collect();
     let row = |needle: &str| lines.iter().find(|l| l.starts_with(needle)).copied().unwrap_or("");
     let words = |l: &str| l.split_whitespace().map(String::from).collect::<Vec<_>>().join(" ");
     assert_eq!(

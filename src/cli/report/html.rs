@@ -145,7 +145,6 @@ pub(super) fn html(desk: &Desk, r: &Report) -> String {
         );
     }
     let _ = writeln!(o, "</tbody></table>");
-    super::breakdown::html(desk, r, &mut o);
     // The breaches per day beside the compliance trend (under it when the page is narrow).
     let _ = writeln!(
         o,
@@ -156,6 +155,7 @@ pub(super) fn html(desk: &Desk, r: &Report) -> String {
         h(&t!("report.breach_trend")),
         breach_svg(&r.trend)
     );
+    super::breakdown::html(desk, r, &mut o);
 
     for sec in sections(desk, r) {
         let _ = writeln!(

@@ -55,8 +55,8 @@ pub(super) fn markdown(desk: &Desk, r: &Report) -> String {
             level_label(c.level())
         );
     }
-    super::breakdown::markdown(desk, r, &mut o);
     super::breakdown::trend_markdown(r, &mut o);
+    super::breakdown::markdown(desk, r, &mut o);
     for sec in sections(desk, r) {
         let _ = writeln!(
             o,

@@ -54,8 +54,8 @@ pub(super) fn text(desk: &Desk, r: &Report) -> String {
             level_label(c.level())
         );
     }
-    super::breakdown::text(desk, r, &mut o);
     super::breakdown::trend_text(r, &mut o);
+    super::breakdown::text(desk, r, &mut o);
     for sec in sections(desk, r) {
         let _ = writeln!(
             o,
