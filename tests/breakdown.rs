@@ -419,6 +419,14 @@ fn the_header_counts_the_months_callbacks_not_reached() {
         let top = frame_text(&a, at("2026-11-02T01:00:00Z"), 120, 30);
         assert!(top.lines().next().unwrap().contains(words), "{top}");
     }
+    // At 80 columns the count keeps its words (open, waiting and resolved give way first).
+    let a = app(&desk, "en", 80, 24);
+    let top = frame_text(&a, at("2026-11-02T01:00:00Z"), 80, 24);
+    let header = top.lines().next().unwrap();
+    assert!(
+        header.contains("Callbacks due 2 (C)") && header.contains("To judge"),
+        "{header}"
+    );
     // In December the queue is November's sample (none drawn): nothing due.
     let desk = desk_at(&path, at("2026-12-02T01:00:00Z"));
     assert_eq!(desk.callbacks_due().unwrap(), 0);

@@ -154,9 +154,9 @@ fn command_line(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
     }
 }
 
-/// The header's counts in the widest form that fits `width`: breached, warning and to-judge
-/// always keep their words; open, waiting and resolved are shortened, then the name goes, then
-/// (narrower than 80) they go too.
+/// The header's counts in the widest form that fits `width`: breached, warning, to-judge and
+/// callbacks due keep their words; open, waiting and resolved are shortened, then the name
+/// goes, then no callbacks due (a zero) goes, then open, waiting and resolved go too.
 pub fn header(app: &App, width: u16) -> Line<'static> {
     let (theme, lang, c) = (&app.theme, app.lang, app.counts);
     let review = app.review_count.map(|n| {
@@ -193,7 +193,7 @@ pub fn header(app: &App, width: u16) -> Line<'static> {
         spans
     });
     let word = |key: &str, n: usize| t!(key, locale = lang, n = n).to_string();
-    let build = |brand: bool, short: bool, all: bool| {
+    let build = |brand: bool, short: bool, all: bool, calls: bool| {
         let mut spans = vec![if brand {
             Span::styled(" Promptly ", theme.header())
         } else {
@@ -224,7 +224,7 @@ pub fn header(app: &App, width: u16) -> Line<'static> {
         for (i, part) in parts
             .into_iter()
             .chain(review.clone())
-            .chain(callbacks.clone())
+            .chain(callbacks.clone().filter(|_| calls))
             .enumerate()
         {
             if i > 0 {
@@ -234,11 +234,18 @@ pub fn header(app: &App, width: u16) -> Line<'static> {
         }
         Line::from(spans)
     };
-    [(true, false, true), (true, true, true), (false, true, true)]
-        .into_iter()
-        .map(|(brand, short, all)| build(brand, short, all))
-        .find(|l| l.width() <= width as usize)
-        .unwrap_or_else(|| build(false, true, false))
+    let no_calls_due = app.callbacks_due.is_none_or(|n| n == 0);
+    [
+        (true, false, true, true),
+        (true, true, true, true),
+        (false, true, true, true),
+        (false, true, true, !no_calls_due),
+        (false, true, false, true),
+    ]
+    .into_iter()
+    .map(|(brand, short, all, calls)| build(brand, short, all, calls))
+    .find(|l| l.width() <= width as usize)
+    .unwrap_or_else(|| build(false, true, false, false))
 }
 
 /// The bottom line of a screen: the current notice (cut to leave room, with the key that shows
