@@ -47,6 +47,8 @@ pub enum Action {
     Judge,
     JudgeMinor,
     JudgeMajor,
+    /// Ticket: amend a judgement given on one of its breaches (a newer one supersedes it).
+    Amend,
     PrevPeriod,
     NextPeriod,
     /// Dashboard: break compliance down by kind, priority, channel, or not.
@@ -119,6 +121,7 @@ impl Action {
         Action::Judge,
         Action::JudgeMinor,
         Action::JudgeMajor,
+        Action::Amend,
         Action::PrevPeriod,
         Action::NextPeriod,
         Action::Breakdown,
@@ -175,6 +178,7 @@ impl Action {
             Action::Judge => "judge",
             Action::JudgeMinor => "judge-minor",
             Action::JudgeMajor => "judge-major",
+            Action::Amend => "amend",
             Action::PrevPeriod => "prev-period",
             Action::NextPeriod => "next-period",
             Action::Breakdown => "breakdown",
@@ -363,6 +367,7 @@ fn defaults() -> Vec<(Context, Key, Action)> {
         (Review, Key::ch('x'), A::ClearFilters),
         (Ticket, Key::ch('m'), A::JudgeMinor),
         (Ticket, Key::ch('M'), A::JudgeMajor),
+        (Ticket, Key::ch('a'), A::Amend),
         (Review, Key::ch('m'), A::JudgeMinor),
         (Review, Key::ch('1'), A::JudgeMinor),
         (Review, Key::ch('M'), A::JudgeMajor),
