@@ -2,6 +2,7 @@
 //! Exit codes: 0 done, 1 refused or failed, 2 usage error. A failed command writes nothing.
 
 pub mod args;
+mod export;
 pub mod help;
 pub mod json;
 mod output;
@@ -38,6 +39,7 @@ fn dispatch(setup: &Setup, command: Command) -> Result<()> {
     match command {
         Command::New(args) => new(setup, args),
         Command::List(args) => list(setup, args),
+        Command::Export(args) => export::run(setup, args),
         Command::Show { id, json } => {
             let desk = setup.desk()?;
             let view = desk.view(id)?;
@@ -171,28 +173,7 @@ fn new(setup: &Setup, a: NewArgs) -> Result<()> {
 
 fn list(setup: &Setup, a: ListArgs) -> Result<()> {
     let desk = setup.desk()?;
-    let now = desk.now();
-    let statuses = if a.all {
-        Vec::new()
-    } else if a.status.is_empty() {
-        vec![
-            crate::domain::ticket::Status::Open,
-            crate::domain::ticket::Status::Waiting,
-        ]
-    } else {
-        a.status
-    };
-    let due_before = if a.overdue {
-        Some(now)
-    } else {
-        a.due_within.map(|d| now + d)
-    };
-    let query = ListQuery {
-        statuses,
-        due_before,
-        text: a.search,
-        limit: a.limit,
-    };
+    let query = a.filter.query(desk.now());
     if a.json {
         // Row by row as the desk hands them over, never the whole array in memory.
         let mut out = output::JsonArray::stdout();
