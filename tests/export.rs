@@ -43,13 +43,26 @@ impl Env {
         );
         env.ok("2026-11-02 09:10", &["log", "1", "Called back", "--contact", "call"]);
         env.ok("2026-11-03 10:00", &["status", "1", "resolved", "--note", "Replaced"]);
-        env.ok("2026-11-04 10:00", &["status", "1", "closed", "--confirmed", "OK by phone"]);
+        env.ok(
+            "2026-11-04 10:00",
+            &["status", "1", "closed", "--confirmed", "OK by phone"],
+        );
         new(
             "2026-11-10 10:00",
-            &["--title", "Broken kettle", "--customer", "Jane Doe", "--phone", "+44 20 7946 0958"],
+            &[
+                "--title",
+                "Broken kettle",
+                "--customer",
+                "Jane Doe",
+                "--phone",
+                "+44 20 7946 0958",
+            ],
         );
-        new("2026-11-20 10:00", &["--title", "-5 refund", "--order", "A-77"]);
-        env.ok("2026-11-20 10:05", &["status", "3", "waiting", "--note", "Asked for photo"]);
+        new("2026-11-20 10:00", &["--title=-5 refund", "--order", "A-77"]);
+        env.ok(
+            "2026-11-20 10:05",
+            &["status", "3", "waiting", "--note", "Asked for photo"],
+        );
         env
     }
 
@@ -64,7 +77,11 @@ impl Env {
 
     fn ok(&self, now: &str, args: &[&str]) -> String {
         let out = self.run(now, args);
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap()
     }
 
@@ -96,7 +113,10 @@ fn parse_csv(text: &[u8]) -> Vec<Vec<String>> {
 
 /// The value in column `name` of each data row.
 fn column(rows: &[Vec<String>], name: &str) -> Vec<String> {
-    let at = rows[0].iter().position(|h| h == name).unwrap_or_else(|| panic!("no {name} in {:?}", rows[0]));
+    let at = rows[0]
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("no {name} in {:?}", rows[0]));
     rows[1..].iter().map(|r| r[at].clone()).collect()
 }
 
@@ -130,22 +150,24 @@ fn csv_folder_holds_tickets_log_and_clocks_with_personal_data_masked() {
     assert_eq!(column(&tickets, "closed_at")[0], "2026-11-04T10:00:00+08:00");
     assert_eq!(column(&tickets, "order")[2], "A-77");
     // Formula-looking text gets a leading apostrophe; other text is as entered.
-    assert_eq!(column(&tickets, "title"), ["'=HYPERLINK(\"http://x.example\")", "Broken kettle", "'-5 refund"]);
+    assert_eq!(
+        column(&tickets, "title"),
+        ["'=HYPERLINK(\"http://x.example\")", "Broken kettle", "'-5 refund"]
+    );
     assert_eq!(column(&tickets, "note")[0], "'@SUM(A1) 坏了");
     assert_eq!(column(&tickets, "sla_first-response")[0], "met");
     assert_eq!(column(&tickets, "customer_id"), ["", "", ""]);
 
     let log = read_csv(&out.join("log.csv"));
-    let kinds: Vec<String> = log[1..]
-        .iter()
-        .filter(|r| r[0] == "1")
-        .map(|r| r[4].clone())
-        .collect();
-    assert_eq!(kinds, ["opened", "contact", "status", "status"]);
+    let kinds: Vec<String> = log[1..].iter().filter(|r| r[0] == "1").map(|r| r[4].clone()).collect();
+    assert_eq!(kinds, ["opened", "contact", "status", "confirmed", "status"]);
     assert!(log[1..].iter().any(|r| r[0] == "3" && r[6] == "Asked for photo"));
 
     let clocks = read_csv(&out.join("clocks.csv"));
-    let first: Vec<&Vec<String>> = clocks[1..].iter().filter(|r| r[0] == "1" && r[1] == "first-response").collect();
+    let first: Vec<&Vec<String>> = clocks[1..]
+        .iter()
+        .filter(|r| r[0] == "1" && r[1] == "first-response")
+        .collect();
     assert_eq!(first.len(), 1);
     assert_eq!(first[0][3], "met");
     assert_eq!(first[0][8], "2026-11-02T09:10:00+08:00");
@@ -168,7 +190,10 @@ fn include_personal_writes_contacts_as_they_are_and_the_customers_table() {
     let customers = read_csv(&out.join("customers.csv"));
     assert_eq!(customers[0], ["customer_id", "name", "phone", "email"]);
     let names = column(&customers, "name");
-    assert!(names.contains(&"张三".to_string()) && names.contains(&"Jane Doe".to_string()), "{names:?}");
+    assert!(
+        names.contains(&"张三".to_string()) && names.contains(&"Jane Doe".to_string()),
+        "{names:?}"
+    );
     // A customer's key in tickets.csv names its row in customers.csv.
     let key = &column(&tickets, "customer_id")[0];
     assert!(customers[1..].iter().any(|r| &r[0] == key && r[1] == "张三"));
@@ -182,11 +207,30 @@ fn flat_csv_has_exactly_the_import_columns() {
     let text = env.export(&["--flat", "--all", "--out", "-"]);
     let rows = parse_csv(text.as_bytes());
     let contract = [
-        "id", "external_id", "title", "customer", "phone", "email", "order", "kind", "priority", "complexity",
-        "channel", "status", "opened_at", "first_response_at", "resolved_at", "closed_at", "note",
+        "id",
+        "external_id",
+        "title",
+        "customer",
+        "phone",
+        "email",
+        "order",
+        "kind",
+        "priority",
+        "complexity",
+        "channel",
+        "status",
+        "opened_at",
+        "first_response_at",
+        "resolved_at",
+        "closed_at",
+        "note",
     ];
     assert_eq!(rows[0][..contract.len()], contract);
-    assert!(rows[0][contract.len()..].iter().all(|h| h.starts_with("sla_")), "{:?}", rows[0]);
+    assert!(
+        rows[0][contract.len()..].iter().all(|h| h.starts_with("sla_")),
+        "{:?}",
+        rows[0]
+    );
     assert_eq!(rows.len(), 4);
     assert_eq!(column(&rows, "kind")[0], "enquiry");
 }
@@ -202,13 +246,19 @@ fn filters_are_the_lists_plus_a_period_of_opening() {
     assert_eq!(ids(&[]), ["2", "3"]);
     assert_eq!(ids(&["--status", "closed"]), ["1"]);
     assert_eq!(ids(&["--all", "--search", "KETTLE"]), ["2"]);
-    assert_eq!(ids(&["--all", "--opened-since", "2026-11-10", "--opened-until", "2026-11-10"]), ["2"]);
+    assert_eq!(
+        ids(&["--all", "--opened-since", "2026-11-10", "--opened-until", "2026-11-10"]),
+        ["2"]
+    );
     assert_eq!(ids(&["--all", "--opened-until", "2026-11-09"]), ["1"]);
     assert_eq!(ids(&["--all", "--limit", "2"]), ["1", "2"]);
     // #2's first response (30 business minutes from 2026-11-10 10:00) is long overdue; #3
     // waits (its clocks pause).
     assert_eq!(ids(&["--overdue"]), ["2"]);
-    let out = env.run(NOW, &["export", "--opened-since", "2026-11-10", "--opened-until", "2026-11-01"]);
+    let out = env.run(
+        NOW,
+        &["export", "--opened-since", "2026-11-10", "--opened-until", "2026-11-01"],
+    );
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -228,7 +278,7 @@ fn jsonl_is_one_show_json_object_per_line_masked() {
     assert_eq!(lines[1]["clocks"], shown["clocks"]);
     assert_eq!(lines[0]["customer"]["name"], "张*");
     assert_eq!(lines[0]["customer"]["phone"], "138****5678");
-    assert_eq!(lines[0]["log"].as_array().unwrap().len(), 4);
+    assert_eq!(lines[0]["log"].as_array().unwrap().len(), 5);
     let personal = env.export(&["--format", "jsonl", "--all", "--include-personal"]);
     let first: Value = serde_json::from_str(personal.lines().next().unwrap()).unwrap();
     assert_eq!(first["customer"]["email"], "zhang.san@example.cn");
@@ -249,21 +299,21 @@ fn xlsx_has_a_sheet_per_table_with_real_dates() {
     let first = tickets.rows().nth(1).unwrap();
     assert_eq!(first[at("id")], Data::Float(1.0));
     // Text stays text: a cell of a workbook is never run as a formula.
-    assert_eq!(first[at("title")], Data::String("=HYPERLINK(\"http://x.example\")".into()));
+    assert_eq!(
+        first[at("title")],
+        Data::String("=HYPERLINK(\"http://x.example\")".into())
+    );
     assert_eq!(first[at("customer")], Data::String("张*".into()));
     match &first[at("opened_at")] {
-        Data::DateTime(d) => assert_eq!(
-            d.as_datetime().unwrap().to_string(),
-            "2026-11-02 09:00:00",
-            "shop time"
-        ),
+        Data::DateTime(d) => assert_eq!(d.as_datetime().unwrap().to_string(), "2026-11-02 09:00:00", "shop time"),
         other => panic!("opened_at is {other:?}"),
     }
     assert_eq!(tickets.rows().count(), 4);
     let formulas = book.worksheet_formula("tickets").unwrap();
     assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()));
     let log = book.worksheet_range("log").unwrap();
-    assert_eq!(log.rows().count(), 1 + 4 + 1 + 2);
+    // The header, #1 (opened, contact, resolved, confirmed, closed), #2, #3.
+    assert_eq!(log.rows().count(), 1 + 5 + 1 + 2);
 }
 
 #[test]
@@ -291,7 +341,13 @@ fn an_existing_out_is_never_replaced_without_force() {
     // Nothing staged is left beside the targets.
     let left: Vec<_> = std::fs::read_dir(env.dir.path())
         .unwrap()
-        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with(".promptly-export"))
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with(".promptly-export")
+        })
         .collect();
     assert!(left.is_empty());
 }
@@ -302,34 +358,59 @@ fn report_csv_is_one_file_of_tables_and_xlsx_a_sheet_per_table() {
     let text = env.ok(NOW, &["report", "monthly", "--date", "2026-11-15", "--format", "csv"]);
     let rows = parse_csv(text.as_bytes());
     assert_eq!(rows[0], ["Summary", "Item", "Value"]);
-    assert!(rows.iter().any(|r| r[0] == "Summary" && r[1] == "Tickets opened" && r[2] == "3"));
+    assert!(
+        rows.iter()
+            .any(|r| r[0] == "Summary" && r[1] == "Tickets opened" && r[2] == "3")
+    );
     let sections: Vec<&str> = rows.iter().map(|r| r[0].as_str()).fold(Vec::new(), |mut v, s| {
         if v.last() != Some(&s) {
             v.push(s);
         }
         v
     });
-    assert_eq!(sections[..3], ["Summary", "Compliance (met on time / due)", "Overdue now"]);
+    assert_eq!(
+        sections[..3],
+        ["Summary", "Compliance (met on time / due)", "Overdue now"]
+    );
     // #2 is overdue now.
     assert!(rows.iter().any(|r| r[0] == "Overdue now" && r[1] == "#2"));
 
     let out = env.run(NOW, &["report", "monthly", "--format", "xlsx"]);
     assert_eq!(out.status.code(), Some(2));
     let path = env.path("report.xlsx");
-    env.ok(NOW, &["report", "monthly", "--date", "2026-11-15", "--format", "xlsx", "-o", path.to_str().unwrap()]);
+    env.ok(
+        NOW,
+        &[
+            "report",
+            "monthly",
+            "--date",
+            "2026-11-15",
+            "--format",
+            "xlsx",
+            "-o",
+            path.to_str().unwrap(),
+        ],
+    );
     let mut book: Xlsx<_> = open_workbook(&path).unwrap();
     let names = book.sheet_names();
     assert_eq!(names.len(), sections.len());
     assert_eq!(names[0], "Summary");
     // Excel refuses "/" in a sheet name and more than 31 characters.
-    assert!(names.iter().all(|n| !n.contains('/') && n.chars().count() <= 31), "{names:?}");
+    assert!(
+        names.iter().all(|n| !n.contains('/') && n.chars().count() <= 31),
+        "{names:?}"
+    );
     let summary = book.worksheet_range("Summary").unwrap();
     assert_eq!(summary.get((1, 0)), Some(&Data::String("Tickets opened".into())));
 }
 
 #[test]
-fn flat_is_refused_for_json_lines() {
+fn flat_json_lines_and_a_workbook_to_stdout_are_usage_errors() {
     let env = Env::new();
     let out = env.run(NOW, &["export", "--format", "jsonl", "--flat"]);
     assert_eq!(out.status.code(), Some(2));
+    let out = env.run(NOW, &["export", "--format", "xlsx", "--out", "-"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(!env.path("-").exists());
 }

@@ -53,7 +53,9 @@ pub fn page(conn: &Connection, q: &ExportQuery, after: i64, limit: usize) -> Res
     args.insert(0, Value::Integer(after));
     let raw = conn
         .prepare_cached(&sql)?
-        .query_map(params_from_iter(args), |r| Ok((raw_ticket(r, 0)?, r.get::<_, i64>(18)?)))?
+        .query_map(params_from_iter(args), |r| {
+            Ok((raw_ticket(r, 0)?, r.get::<_, i64>(18)?))
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     raw.into_iter()
         .map(|(t, customer)| Ok((into_ticket(t)?, customer)))
@@ -63,10 +65,10 @@ pub fn page(conn: &Connection, q: &ExportQuery, after: i64, limit: usize) -> Res
 /// How many tickets `q` matches (for a progress bar).
 pub fn count(conn: &Connection, q: &ExportQuery) -> Result<u64> {
     let (conditions, args) = filters(q);
-    let sql = format!(
-        "SELECT count(*) FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE 1{conditions}"
-    );
-    let n: i64 = conn.prepare_cached(&sql)?.query_row(params_from_iter(args), |r| r.get(0))?;
+    let sql = format!("SELECT count(*) FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE 1{conditions}");
+    let n: i64 = conn
+        .prepare_cached(&sql)?
+        .query_row(params_from_iter(args), |r| r.get(0))?;
     Ok(u64::try_from(n).unwrap_or(0))
 }
 

@@ -51,6 +51,10 @@ pub fn run(setup: &Setup, a: ExportArgs) -> Result<()> {
     {
         return Err(CliError::usage(t!("export.period_backwards").to_string()));
     }
+    let streamable = a.format == ExportFormat::Jsonl || (a.format == ExportFormat::Csv && a.flat);
+    if a.out.as_deref().is_some_and(|p| p.as_os_str() == "-") && !streamable {
+        return Err(CliError::usage(t!("export.stdout_flat_or_jsonl").to_string()));
+    }
     let desk = setup.desk()?;
     let tz = desk.policy().shop_calendar().tz();
     let query = ExportQuery {
@@ -65,9 +69,7 @@ pub fn run(setup: &Setup, a: ExportArgs) -> Result<()> {
         && !a.force
         && std::fs::symlink_metadata(path).is_ok()
     {
-        return Err(CliError::failed(
-            t!("export.exists", path = path.display()).to_string(),
-        ));
+        return Err(CliError::failed(t!("export.exists", path = path.display()).to_string()));
     }
     let progress = progress(desk.export_count(&query)?);
     let mut count = 0u64;
@@ -103,7 +105,11 @@ pub fn run(setup: &Setup, a: ExportArgs) -> Result<()> {
                 ExportFormat::Csv => {
                     let mut out = BufWriter::new(file);
                     out.write_all(csv::BOM).map_err(io_at(path))?;
-                    let outputs = vec![(Table::Tickets, shape.headers(Table::Tickets), Box::new(out) as Box<dyn Write>)];
+                    let outputs = vec![(
+                        Table::Tickets,
+                        shape.headers(Table::Tickets),
+                        Box::new(out) as Box<dyn Write>,
+                    )];
                     let mut sink = Box::new(csv::CsvSink::new(tz, outputs)?);
                     desk.visit_export(&query, |e| each(e, &mut |e| rows(sink.as_mut(), &shape, e)))?;
                     sink.finish()?;
@@ -205,9 +211,9 @@ impl Target {
     /// folder. `-` is stdout (JSON Lines and a flat CSV only).
     fn plan(format: ExportFormat, flat: bool, out: Option<PathBuf>, today: NaiveDate) -> Target {
         let stem = format!("promptly-export-{}", today.format("%Y-%m-%d"));
-        let streamable = format == ExportFormat::Jsonl || (format == ExportFormat::Csv && flat);
         match (out, format) {
-            (Some(p), _) if p.as_os_str() == "-" && streamable => Target::Stdout,
+            // `run` refused `-` for a folder or a workbook.
+            (Some(p), _) if p.as_os_str() == "-" => Target::Stdout,
             (None, ExportFormat::Jsonl) => Target::Stdout,
             (Some(p), ExportFormat::Csv) if !flat => Target::Folder(p),
             (Some(p), _) => Target::File(p),
@@ -267,9 +273,7 @@ fn commit_folder(staged: tempfile::TempDir, path: &Path, shape: &Shape<'_>, forc
         return std::fs::rename(&staged, path).map_err(io_at(path));
     }
     if !force || !path.is_dir() {
-        return Err(CliError::failed(
-            t!("export.exists", path = path.display()).to_string(),
-        ));
+        return Err(CliError::failed(t!("export.exists", path = path.display()).to_string()));
     }
     for t in shape.tables() {
         let name = format!("{}.csv", t.name());

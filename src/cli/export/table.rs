@@ -148,7 +148,11 @@ impl<'p> Shape<'p> {
         if self.personal {
             [c.name.as_str().into(), c.phone.as_str().into(), c.email.as_str().into()]
         } else {
-            [mask_name(&c.name).into(), mask_phone(&c.phone).into(), mask_email(&c.email).into()]
+            [
+                mask_name(&c.name).into(),
+                mask_phone(&c.phone).into(),
+                mask_email(&c.email).into(),
+            ]
         }
     }
 
@@ -182,7 +186,11 @@ impl<'p> Shape<'p> {
             row.push(text(last.map_or("", |c| c.clock.state.slug())));
         }
         if !self.flat {
-            row.push(if self.personal { Cell::Int(e.customer_id) } else { text("") });
+            row.push(if self.personal {
+                Cell::Int(e.customer_id)
+            } else {
+                text("")
+            });
             row.push(Cell::Date(t.purchased_on));
             row.push(Cell::Instant(Some(t.updated_at)));
             row.push(Cell::Int(t.version));

@@ -73,7 +73,10 @@ impl XlsxSink {
             1 => s.table.name().to_string(),
             n => format!("{} ({n})", s.table.name()),
         };
-        let ws = self.workbook.add_worksheet_with_constant_memory().map_err(xlsx_failed)?;
+        let ws = self
+            .workbook
+            .add_worksheet_with_constant_memory()
+            .map_err(xlsx_failed)?;
         ws.set_name(&name).map_err(xlsx_failed)?;
         for (col, h) in s.headers.iter().enumerate() {
             ws.write_string_with_format(0, col_num(col), h, &self.bold)

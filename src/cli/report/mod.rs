@@ -78,10 +78,16 @@ pub(super) fn tables(desk: &Desk, r: &Report) -> Vec<Table> {
         },
         Table {
             title: t!("report.compliance").to_string(),
-            headers: ["report.metric", "report.due", "report.met", "report.percent", "report.level"]
-                .iter()
-                .map(|k| t!(*k).to_string())
-                .collect(),
+            headers: [
+                "report.metric",
+                "report.due",
+                "report.met",
+                "report.percent",
+                "report.level",
+            ]
+            .iter()
+            .map(|k| t!(*k).to_string())
+            .collect(),
             rows: compliance_rows(desk, r)
                 .into_iter()
                 .map(|(label, c)| {

@@ -2,8 +2,8 @@
 //! columns as wide as their content (CJK counts two).
 
 use super::Table;
-use crate::cli::export::xlsx_failed;
 use crate::cli::Result;
+use crate::cli::export::xlsx_failed;
 use crate::domain::text::width_of;
 use rust_xlsxwriter::{Format, Workbook};
 
