@@ -173,6 +173,8 @@ fn csv_folder_holds_tickets_log_and_clocks_with_personal_data_masked() {
     assert_eq!(first[0][8], "2026-11-02T09:10:00+08:00");
 
     #[cfg(unix)]
+    assert_eq!(mode(&out), 0o700);
+    #[cfg(unix)]
     for f in ["tickets.csv", "log.csv", "clocks.csv"] {
         assert_eq!(mode(&out.join(f)), 0o600, "{f}");
     }

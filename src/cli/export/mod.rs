@@ -189,12 +189,17 @@ fn progress(total: u64) -> ProgressBar {
     }
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
     let template = format!(
-        "{{bar:30}} {{human_pos}}/{{human_len}} {} · {{per_sec}} · {} {{eta}}",
+        "{{bar:30}} {{human_pos}}/{{human_len}} {} · {{rate}} · {} {{eta}}",
         t!("export.tickets"),
         t!("export.left")
     );
     if let Ok(style) = ProgressStyle::with_template(&template) {
-        bar.set_style(style);
+        // Whole tickets a second: indicatif's own {per_sec} shows four decimals.
+        bar.set_style(
+            style.with_key("rate", |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0}/s", s.per_sec());
+            }),
+        );
     }
     bar
 }
@@ -259,10 +264,17 @@ fn commit_file(staged: tempfile::NamedTempFile, path: &Path, force: bool) -> Res
 /// A temporary folder beside `path` (mode 0700), its files moved into place by
 /// [`commit_folder`].
 fn stage_folder(path: &Path) -> Result<tempfile::TempDir> {
-    tempfile::Builder::new()
+    let staged = tempfile::Builder::new()
         .prefix(".promptly-export-")
         .tempdir_in(parent(path))
-        .map_err(io_at(path))
+        .map_err(io_at(path))?;
+    // The customers' data inside: the folder is its owner's only, whatever the umask.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(staged.path(), std::fs::Permissions::from_mode(0o700)).map_err(io_at(path))?;
+    }
+    Ok(staged)
 }
 
 /// Renames the staged folder to `path`; with `--force` over an existing folder, moves each

@@ -48,9 +48,22 @@ fn col(c: usize) -> u16 {
 /// A sheet name from a title: without the characters Excel refuses, at most 31 characters,
 /// and unlike those already used (names differ ignoring case).
 fn sheet_name(title: &str, used: &[String]) -> String {
-    let base: String = title
+    // A refused character becomes a space, and runs of spaces one ("met on time / due").
+    let spaced: String = title
         .chars()
-        .filter(|c| !NOT_IN_NAMES.contains(c) && !c.is_control())
+        .map(|c| {
+            if NOT_IN_NAMES.contains(&c) || c.is_control() {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let base: String = spaced
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
         .take(NAME_CHARS)
         .collect();
     let base = base.trim_matches('\'').trim().to_string();
