@@ -440,7 +440,7 @@ fn closed_loop_review_and_callbacks_through_the_cli() {
     // Review queue, newest deadline first: T7's plan, then T5's (went late without a write),
     // with how late.
     let queue = env.json(REPORT_NOW, &["review", "list", "--json"]);
-    let q: Vec<(String, &str, i64)> = queue
+    let q: Vec<(String, &str, i64)> = queue["breaches"]
         .as_array()
         .unwrap()
         .iter()
@@ -511,7 +511,8 @@ fn closed_loop_review_and_callbacks_through_the_cli() {
         ],
     );
     let queue = env.json(REPORT_NOW, &["review", "list", "--json"]);
-    assert_eq!(queue.as_array().unwrap().len(), 1);
+    assert_eq!(queue["breaches"].as_array().unwrap().len(), 1);
+    assert_eq!(queue["counts"]["total"], 1);
     let r = env.json(
         REPORT_NOW,
         &["report", "daily", "--date", "2026-11-24", "--format", "json"],

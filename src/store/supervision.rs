@@ -3,7 +3,8 @@
 //! itself is in `review.rs`, callbacks in `callbacks.rs`.
 
 use super::review::{
-    QueueCursor, amend_review, breach, cycles, overdue, review_count, review_counts, review_queue, review_queue_plan,
+    QueueCursor, amend_review, breach, cycles, overdue, review_count, review_counts, review_counts_plan, review_queue,
+    review_queue_plan,
 };
 use super::rows::{CLOCK_COLUMNS, into_clock, parse_ts, parse_word, raw_clock, ts};
 use super::{Result, StoreError};
@@ -96,6 +97,16 @@ pub fn review(conn: &Connection, ticket: i64, metric: &str, cycle: u32) -> Resul
         .query_row(params![ticket, metric, cycle], raw_review)
         .optional()?;
     raw.map(into_review).transpose()
+}
+
+/// The judgements on one ticket's breaches, by metric and cycle (the ones that count).
+pub fn reviews_of(conn: &Connection, ticket: i64) -> Result<Vec<Review>> {
+    let sql = format!("SELECT {REVIEW_COLUMNS} FROM reviews WHERE ticket_id = ?1 ORDER BY metric, cycle");
+    let raw = conn
+        .prepare_cached(&sql)?
+        .query_map([ticket], raw_review)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    raw.into_iter().map(into_review).collect()
 }
 
 /// Judgements made in `[from, to)`, oldest first.
@@ -239,6 +250,11 @@ impl super::Store {
         review_queue_plan(&self.conn, now, filter, order)
     }
 
+    /// SQLite's plan for the counts (the scale measurement prints it).
+    pub fn review_counts_plan(&self, now: DateTime<Utc>, filter: &ReviewFilter) -> Result<String> {
+        review_counts_plan(&self.conn, now, filter)
+    }
+
     /// How many breaches pass `filter`, split by each filter's values.
     pub fn review_counts(&self, now: DateTime<Utc>, filter: &ReviewFilter) -> Result<QueueCounts> {
         review_counts(&self.conn, now, filter)
@@ -255,6 +271,11 @@ impl super::Store {
 
     pub fn reviews_judged_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Review>> {
         reviews_judged_between(&self.conn, from, to)
+    }
+
+    /// The judgements on one ticket's breaches (the ticket screen lists them).
+    pub fn reviews_of(&self, ticket: i64) -> Result<Vec<Review>> {
+        reviews_of(&self.conn, ticket)
     }
 
     pub fn class_of(&self, ticket: i64, metric: &str, cycle: u32) -> Result<Option<BreachClass>> {

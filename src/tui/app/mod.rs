@@ -94,6 +94,8 @@ pub struct TicketScreen {
     pub view: TicketView,
     /// Warning instants of the running clocks, by index into `view.clocks`.
     pub warn_from: Vec<Option<DateTime<Utc>>>,
+    /// The judgements on its breaches, by metric and cycle.
+    pub reviews: Vec<crate::domain::review::Review>,
     pub scroll: u16,
 }
 
