@@ -318,12 +318,15 @@ fn calls_recorded_before_the_upgrade_are_kept_as_the_first_rows_of_the_calls() {
     desk.record_callback(b, &call(true, Some(3), "slow")).unwrap();
     drop(desk);
     {
-        // One schema back (the calls are the latest migration), as the last Promptly without
+        // Back to before the calls (migration 9; 10 is import's), as the last Promptly without
         // them left it: the queue rows only.
         let conn = rusqlite::Connection::open(&path).unwrap();
-        let before = promptly::store::schema::latest_version() - 1;
-        conn.execute_batch(&format!("DROP TABLE callback_calls; PRAGMA user_version = {before};"))
-            .unwrap();
+        let before = promptly::store::schema::latest_version() - 2;
+        conn.execute_batch(&format!(
+            "DROP TABLE callback_calls; DROP INDEX tickets_external_id; ALTER TABLE tickets DROP COLUMN external_id;
+             DROP TABLE imported_breaches; PRAGMA user_version = {before};"
+        ))
+        .unwrap();
     }
     let desk = desk_at(&path, "2026-11-25T00:00:00Z");
     assert_eq!(figures(&desk, PeriodKind::Day, "2026-11-24"), (3, 1, 1, 1, Some(3.0)));

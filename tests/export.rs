@@ -371,8 +371,24 @@ fn report_csv_is_one_file_of_tables_and_xlsx_a_sheet_per_table() {
         v
     });
     assert_eq!(
-        sections[..3],
-        ["Summary", "Compliance (met on time / due)", "Overdue now"]
+        sections,
+        [
+            "Summary",
+            "Compliance (met on time / due)",
+            "Compliance and breaches, last 30 days",
+            "Kind",
+            "Priority",
+            "Channel",
+            "Overdue now",
+            "Breached in the period",
+            "Awaiting judgement, this period (newest first)",
+            "Judged in the period"
+        ]
+    );
+    // The breakdown by kind: enquiries' first response.
+    assert!(
+        rows.iter()
+            .any(|r| r[0] == "Kind" && r[2].eq_ignore_ascii_case("enquiry"))
     );
     // #2 is overdue now.
     assert!(rows.iter().any(|r| r[0] == "Overdue now" && r[1] == "#2"));

@@ -604,7 +604,11 @@ fn reports_render_in_every_format_and_language_with_untrusted_text_made_safe() {
         "no script, no link"
     );
     assert!(!html.contains("src=") && !html.contains("href="), "self-contained");
-    assert_eq!(html.matches("<svg").count(), 2, "compliance bars and the 30-day trend");
+    assert_eq!(
+        html.matches("<svg").count(),
+        3,
+        "compliance bars, the 30-day trend and the breaches per day"
+    );
     assert!(html.contains(r#"class="bar minor""#));
     let zh = common::promptly(&env.db, "zh-CN")
         .args(["--now", REPORT_NOW, "report", "daily", "--date", "2026-11-24"])

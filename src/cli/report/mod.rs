@@ -7,6 +7,7 @@
 //! write the same [`tables`]. The JSON schema is
 //! `cli::json::ReportJson`, beside the other documented JSON objects.
 
+mod breakdown;
 mod csv;
 mod html;
 mod markdown;
@@ -67,8 +68,8 @@ pub(super) struct Table {
     pub rows: Vec<Vec<String>>,
 }
 
-/// The report as tables, in the text format's order: the summary, compliance, then each list
-/// of [`sections`]. One more section is one more table here.
+/// The report as tables, in the text format's order: the summary, compliance, the daily trend,
+/// the breakdowns, then each list of [`sections`]. One more section is one more table here.
 pub(super) fn tables(desk: &Desk, r: &Report) -> Vec<Table> {
     let mut out = vec![
         Table {
@@ -102,6 +103,8 @@ pub(super) fn tables(desk: &Desk, r: &Report) -> Vec<Table> {
                 .collect(),
         },
     ];
+    out.push(breakdown::trend_table(r));
+    out.extend(breakdown::tables(desk, r));
     out.extend(sections(desk, r).into_iter().map(Section::into_table));
     out
 }
