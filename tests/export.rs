@@ -155,7 +155,7 @@ fn csv_folder_holds_tickets_log_and_clocks_with_personal_data_masked() {
         ["'=HYPERLINK(\"http://x.example\")", "Broken kettle", "'-5 refund"]
     );
     assert_eq!(column(&tickets, "note")[0], "'@SUM(A1) 坏了");
-    assert_eq!(column(&tickets, "sla_first-response")[0], "met");
+    assert_eq!(column(&tickets, "first-response_sla")[0], "met");
     assert_eq!(column(&tickets, "customer_id"), ["", "", ""]);
 
     let log = read_csv(&out.join("log.csv"));
@@ -229,7 +229,7 @@ fn flat_csv_has_exactly_the_import_columns() {
     ];
     assert_eq!(rows[0][..contract.len()], contract);
     assert!(
-        rows[0][contract.len()..].iter().all(|h| h.starts_with("sla_")),
+        rows[0][contract.len()..].iter().all(|h| h.ends_with("_sla")),
         "{:?}",
         rows[0]
     );

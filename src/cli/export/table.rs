@@ -135,7 +135,7 @@ impl<'p> Shape<'p> {
         let mut out: Vec<String> = names.iter().map(|s| (*s).to_string()).collect();
         if table == Table::Tickets {
             // The SLA outcome per metric (import ignores these).
-            out.extend(self.policy.metrics.iter().map(|m| format!("sla_{}", m.name)));
+            out.extend(self.policy.metrics.iter().map(|m| format!("{}_sla", m.name)));
             if !self.flat {
                 out.extend(MORE.iter().map(|s| (*s).to_string()));
             }
