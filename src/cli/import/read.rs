@@ -59,7 +59,7 @@ pub fn csv(text: &str) -> Table {
         let row = i as u64 + 1;
         match record {
             Ok(r) => {
-                let cells: Vec<String> = r.iter().map(str::to_string).collect();
+                let cells: Vec<String> = r.iter().map(|c| unguarded(c).to_string()).collect();
                 if headers.is_none() {
                     headers = Some(cells);
                 } else if cells.iter().any(|c| !c.trim().is_empty()) {
@@ -77,6 +77,15 @@ pub fn csv(text: &str) -> Table {
         headers: headers.unwrap_or_default(),
         rows,
         problems,
+    }
+}
+
+/// A cell as it was before `export` guarded it: the `'` it puts before text a spreadsheet
+/// would run as a formula (`=`, `+`, `-`, `@`, tab, carriage return) is taken off again.
+fn unguarded(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => cell,
     }
 }
 
@@ -126,6 +135,12 @@ pub fn xlsx(path: &Path) -> Result<Table, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_formula_guard_of_export_is_taken_off() {
+        let table = csv("title,phone,note\n'=SUM(A1),'+86 138 1234 5678,'it's fine\n");
+        assert_eq!(table.rows[0].1, ["=SUM(A1)", "+86 138 1234 5678", "'it's fine"]);
+    }
 
     #[test]
     fn encodings_are_told_apart() {
