@@ -110,6 +110,14 @@ const AFTER_CHAIN: &[&str] = &[
     CREATE TRIGGER callback_calls_are_kept_delete BEFORE DELETE ON callback_calls
     BEGIN SELECT RAISE(ABORT, 'a recorded callback is kept as written: it cannot be deleted'); END;
     "#,
+    // 10 (issue 11): the running clocks' index by deadline holds every column of a clock, so
+    // `list --overdue` and the board's header read no clock row (each was a seek into the
+    // clocks' key: a third of `list --overdue`). Running clocks only, bounded by open tickets.
+    r#"
+    DROP INDEX clocks_running_due;
+    CREATE INDEX clocks_running_due ON clocks(due_at, ticket_id, metric, cycle, state, target, started_at,
+        met_at, breached_at, paused_secs, remaining_secs) WHERE met_at IS NULL;
+    "#,
 ];
 
 /// The tally of clocks breached at a write and not judged yet (migration 6 keeps it).
