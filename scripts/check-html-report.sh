@@ -71,7 +71,9 @@ for lang in en zh-CN; do
     check "$dom" "rendered body" '<body' 1
     check "$dom" "tables (summary, compliance, lists)" '<table' 3
     check "$dom" "table rows" '<tr' 10
-    check "$dom" "SVG charts (compliance bars, 30-day trend)" '<svg' 2
+    check "$dom" "SVG charts (compliance bars, 30-day trend, breaches per day)" '<svg' 3
+    check "$dom" "the breaches per day beside the trend" 'class="chart breaches"' 1
+    check "$dom" "breakdown tables (kind, priority, channel)" 'class="breakdown ' 3
     check "$dom" "compliance bars" 'class="bar ' 3
     check "$dom" "the 80% and 50% lines" 'stroke-dasharray' 4
     check "$dom" "trend bars, one per day" 'class="day ' 30

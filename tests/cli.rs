@@ -530,6 +530,7 @@ fn the_json_keys_the_readme_documents_are_exactly_those_in_real_output() {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let ticket = table_paths(&readme, "print tickets with these stable keys");
     let review = inline_paths(&readme, "`review list --json`: ");
+    let queue_paths = with_review_items(inline_paths(&readme, "`review list --json` prints "), &review);
     let callback = inline_paths(&readme, "`--json` keys: ");
     let sample = inline_paths(&readme, "`sample --json`: ");
     let report = with_review_items(table_paths(&readme, "`report --format json` keys"), &review);
@@ -543,7 +544,7 @@ fn the_json_keys_the_readme_documents_are_exactly_those_in_real_output() {
     // A hundred open over the last week: today's report has breaches to show.
     env.ok(&["demo", "--tickets", "300", "--open", "100"]);
     let queue = env.json(&["review", "list", "--json"]);
-    let first = &queue[0];
+    let first = &queue["breaches"][0];
     env.ok(&[
         "review",
         "judge",
@@ -582,7 +583,7 @@ fn the_json_keys_the_readme_documents_are_exactly_those_in_real_output() {
     }
     assert_documented(
         "review list --json",
-        &review,
+        &queue_paths,
         &[env.json(&["review", "list", "--json"])],
     );
     let month = ["--month", "2026-10"];

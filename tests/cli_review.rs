@@ -47,8 +47,7 @@ impl Env {
     fn list(&self, args: &[&str]) -> Vec<Value> {
         let mut all = vec!["review", "list", "--json"];
         all.extend_from_slice(args);
-        serde_json::from_str::<Value>(&self.ok("en", &all))
-            .unwrap()
+        serde_json::from_str::<Value>(&self.ok("en", &all)).unwrap()["breaches"]
             .as_array()
             .unwrap()
             .clone()
@@ -252,4 +251,56 @@ fn amend_replaces_the_judgement_that_counts_and_keeps_both_in_the_log() {
     assert!(entries >= 2, "{entries}");
     let verify = env.run("en", &["verify"]);
     assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stdout));
+}
+
+#[test]
+fn review_list_counts_what_matches_above_the_rows_and_beside_them_in_json() {
+    let env = Env::demo();
+    let all = env.list(&[]);
+    let json: Value = serde_json::from_str(&env.ok("en", &["review", "list", "--json", "--limit", "3"])).unwrap();
+    assert_eq!(json["breaches"].as_array().unwrap().len(), 3, "--limit cuts the rows");
+    let counts = &json["counts"];
+    assert_eq!(counts["total"], all.len(), "the counts are of every match");
+    assert_eq!(counts["capped"], false);
+    for split in ["by_metric", "by_priority", "by_kind", "by_status"] {
+        let sum: u64 = counts[split]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|n| n.as_u64().unwrap())
+            .sum();
+        assert_eq!(sum as usize, all.len(), "{split}: {counts}");
+    }
+    let urgent = all.iter().filter(|b| b["priority"] == "urgent").count();
+    assert_eq!(counts["by_priority"]["urgent"], urgent);
+    let closed = all
+        .iter()
+        .filter(|b| b["status"] == "resolved" || b["status"] == "closed")
+        .count();
+    assert_eq!(counts["by_status"]["closed"], closed);
+
+    // Text: the line above the rows, in both languages; a filter narrows the counts.
+    let text = env.ok("en", &["review", "list", "--limit", "3", "--priority", "urgent"]);
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.starts_with(&format!("{urgent} awaiting judgement: ")) && first.contains(&format!("urgent {urgent}")),
+        "{text}"
+    );
+    assert!(!first.contains("normal "), "only urgent ones counted: {first}");
+    assert_eq!(text.lines().count(), 5, "counts, header, three rows:\n{text}");
+    let zh = env.ok("zh-CN", &["review", "list", "--limit", "3", "--priority", "urgent"]);
+    assert!(
+        zh.lines().next().unwrap().starts_with(&format!("待认定 {urgent} 条：")),
+        "{zh}"
+    );
+    // Nothing matches: the message, no counts line; JSON still has both members.
+    let none = env.ok("en", &["review", "list", "--text", "no such customer anywhere"]);
+    assert_eq!(none.trim(), "No unjudged breach matches these filters.");
+    let empty: Value = serde_json::from_str(&env.ok(
+        "en",
+        &["review", "list", "--json", "--text", "no such customer anywhere"],
+    ))
+    .unwrap();
+    assert_eq!(empty["breaches"], Value::Array(vec![]));
+    assert_eq!(empty["counts"]["total"], 0);
 }

@@ -117,8 +117,7 @@ fn every_report_defect_of_issue_13_is_fixed_in_the_rendered_formats() {
     assert_eq!(due, newest_first, "newest first");
     assert!(due.iter().all(|d| *d >= "2026-11-22T16:00:00Z"), "{due:?}");
     assert_eq!(awaiting["total"].as_u64().unwrap() as usize, items.len());
-    let backlog = env
-        .json(READ_AT, &["review", "list", "--json"])
+    let backlog = env.json(READ_AT, &["review", "list", "--json"])["breaches"]
         .as_array()
         .unwrap()
         .len();

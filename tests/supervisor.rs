@@ -440,7 +440,7 @@ fn closed_loop_review_and_callbacks_through_the_cli() {
     // Review queue, newest deadline first: T7's plan, then T5's (went late without a write),
     // with how late.
     let queue = env.json(REPORT_NOW, &["review", "list", "--json"]);
-    let q: Vec<(String, &str, i64)> = queue
+    let q: Vec<(String, &str, i64)> = queue["breaches"]
         .as_array()
         .unwrap()
         .iter()
@@ -511,7 +511,8 @@ fn closed_loop_review_and_callbacks_through_the_cli() {
         ],
     );
     let queue = env.json(REPORT_NOW, &["review", "list", "--json"]);
-    assert_eq!(queue.as_array().unwrap().len(), 1);
+    assert_eq!(queue["breaches"].as_array().unwrap().len(), 1);
+    assert_eq!(queue["counts"]["total"], 1);
     let r = env.json(
         REPORT_NOW,
         &["report", "daily", "--date", "2026-11-24", "--format", "json"],
@@ -603,7 +604,11 @@ fn reports_render_in_every_format_and_language_with_untrusted_text_made_safe() {
         "no script, no link"
     );
     assert!(!html.contains("src=") && !html.contains("href="), "self-contained");
-    assert_eq!(html.matches("<svg").count(), 2, "compliance bars and the 30-day trend");
+    assert_eq!(
+        html.matches("<svg").count(),
+        3,
+        "compliance bars, the 30-day trend and the breaches per day"
+    );
     assert!(html.contains(r#"class="bar minor""#));
     let zh = common::promptly(&env.db, "zh-CN")
         .args(["--now", REPORT_NOW, "report", "daily", "--date", "2026-11-24"])

@@ -211,6 +211,9 @@ fn an_older_database_is_chained_once_on_upgrade() {
              DROP TABLE callback_calls;
              DROP INDEX clocks_unjudged_breach_metric;
              DROP INDEX clocks_late_unrecorded_metric;
+             DROP INDEX tickets_external_id;
+             ALTER TABLE tickets DROP COLUMN external_id;
+             DROP TABLE imported_breaches;
              PRAGMA user_version = 3;",
         )
         .unwrap();

@@ -166,6 +166,13 @@ fn command_line_words() -> BTreeSet<String> {
         "monthly",
         "help",
         "version",
+        // `import`'s file kinds and encodings, as typed (`.xlsx`, `--encoding gbk`).
+        "xlsx",
+        "jsonl",
+        "csv",
+        "utf",
+        "gbk",
+        "gb",
     ];
     out.extend(typed.map(String::from));
     out

@@ -2,6 +2,7 @@
 //! it into words (`crate::words::app`); nothing here is a sentence except what a front end
 //! already worded itself (`Usage`, `Failed`).
 
+use crate::app::backup::BackupError;
 use crate::app::config::ConfigError;
 use crate::desk::DeskError;
 use crate::domain::policy::PolicyError;
@@ -27,6 +28,8 @@ pub enum Error {
     Desk(DeskError),
     /// The database could not be opened or used.
     Store(StoreError),
+    /// A backup or restore was refused or its copy failed the checks.
+    Backup(BackupError),
 }
 
 impl Error {

@@ -79,6 +79,8 @@ pub enum Command {
     Init,
     Housekeep,
     Verify,
+    Backup(BackupArgs),
+    Restore(RestoreArgs),
     Demo {
         #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
         tickets: u64,
@@ -87,11 +89,31 @@ pub enum Command {
         #[arg(long, value_parser = clap::value_parser!(u64).range(0..=10_000_000))]
         open: Option<u64>,
     },
+    Import(ImportArgs),
     Board(BoardArgs),
     Completions {
         shell: clap_complete::Shell,
     },
     Man,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    pub file: PathBuf,
+    #[arg(long)]
+    pub dry_run: bool,
+    #[arg(long)]
+    pub json: bool,
+    #[arg(long, value_name = "COLUMN=FIELD")]
+    pub map: Vec<String>,
+    #[arg(long, value_name = "COLUMN")]
+    pub ignore: Vec<String>,
+    #[arg(long)]
+    pub skip_existing: bool,
+    #[arg(long)]
+    pub queue_breaches: bool,
+    #[arg(long, value_name = "ENCODING")]
+    pub encoding: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -323,6 +345,24 @@ pub struct ReportArgs {
     pub format: ReportFormat,
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    #[arg(long)]
+    pub force: bool,
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub keep: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]

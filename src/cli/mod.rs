@@ -2,7 +2,9 @@
 //! Exit codes: 0 done, 1 refused or failed, 2 usage error. A failed command writes nothing.
 
 pub mod args;
+mod backup;
 pub mod help;
+mod import;
 pub mod json;
 mod output;
 mod report;
@@ -107,7 +109,10 @@ fn dispatch(setup: &Setup, command: Command) -> Result<()> {
                 Err(CliError::failed(crate::words::verify::summary(&done, setup.lang)))
             }
         }
+        Command::Backup(args) => backup::backup(setup, args),
+        Command::Restore(args) => backup::restore(setup, args),
         Command::Demo { tickets, seed, open } => demo(setup, tickets, seed, open),
+        Command::Import(args) => import::run(setup, args),
         // `main` hands the board to the TUI before it gets here.
         Command::Board(_) => Ok(()),
         Command::Completions { shell } => {

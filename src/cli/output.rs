@@ -39,16 +39,26 @@ fn stdout_error(e: io::Error) -> CliError {
 
 /// A JSON array written to stdout item by item as the items come, laid out exactly as
 /// `serde_json`'s pretty printer lays out a whole array; only one item is in memory at a time.
+/// [`JsonArray::member`] writes it as the first member of an object instead.
 pub struct JsonArray<W: Write> {
     out: TerminalSafe<W>,
     items: usize,
     item: Vec<u8>,
+    /// The item being written, laid out with its indent (one write per item).
     indented: Vec<u8>,
+    /// Spaces before the array's closing bracket: none at the top, two as an object's member.
+    indent: &'static [u8],
 }
 
 impl JsonArray<BufWriter<io::StdoutLock<'static>>> {
     pub fn stdout() -> Self {
         JsonArray::new(BufWriter::new(io::stdout().lock()))
+    }
+
+    /// `{"key": [items...], ...}` on stdout: the array streamed, the object closed by
+    /// [`JsonArray::finish_member`] (keys in order: `key` sorts before the one written last).
+    pub fn stdout_member(key: &str) -> Result<Self> {
+        JsonArray::member(BufWriter::new(io::stdout().lock()), key)
     }
 }
 
@@ -59,7 +69,17 @@ impl<W: Write> JsonArray<W> {
             items: 0,
             item: Vec::new(),
             indented: Vec::new(),
+            indent: b"",
         }
+    }
+
+    /// An array that is the first member, `key`, of an object.
+    pub fn member(out: W, key: &str) -> Result<Self> {
+        let mut array = JsonArray::new(out);
+        array.indent = b"  ";
+        let key = serde_json::to_string(key).map_err(|e| stdout_error(e.into()))?;
+        write!(array.out, "{{\n  {key}: ").map_err(stdout_error)?;
+        Ok(array)
     }
 
     pub fn push(&mut self, value: &impl Serialize) -> Result<()> {
@@ -67,29 +87,62 @@ impl<W: Write> JsonArray<W> {
         serde_json::to_writer_pretty(&mut self.item, value).map_err(|e| stdout_error(e.into()))?;
         let lead: &[u8] = if self.items == 0 { b"[\n  " } else { b",\n  " };
         self.items += 1;
-        // Strings in JSON hold no raw newline, so every newline is layout: indent it one level.
         // The item is laid out whole and written once (a write per line cost a tenth of `list
         // --json`).
+        let indent = self.indent;
         self.indented.clear();
         self.indented.extend_from_slice(lead);
-        for (i, line) in self.item.split(|b| *b == b'\n').enumerate() {
-            if i > 0 {
-                self.indented.extend_from_slice(b"\n  ");
-            }
-            self.indented.extend_from_slice(line);
+        self.indented.extend_from_slice(indent);
+        let mut write = || -> io::Result<()> {
+            write_indented(&mut self.indented, &self.item, indent)?;
+            self.out.write_all(&self.indented)
+        };
+        write().map_err(stdout_error)
+    }
+
+    fn close(&mut self) -> io::Result<()> {
+        if self.items == 0 {
+            return self.out.write_all(b"[]");
         }
-        self.out.write_all(&self.indented).map_err(stdout_error)
+        self.out.write_all(b"\n")?;
+        self.out.write_all(self.indent)?;
+        self.out.write_all(b"]")
     }
 
     /// Closes the array, ends the line and flushes.
     pub fn finish(mut self) -> Result<W> {
-        let end: &[u8] = if self.items == 0 { b"[]\n" } else { b"\n]\n" };
-        self.out
-            .write_all(end)
+        self.close()
+            .and_then(|()| self.out.write_all(b"\n"))
             .and_then(|()| self.out.flush())
             .map_err(stdout_error)?;
         Ok(self.out.into_inner())
     }
+
+    /// Closes the array, writes `key: value` as the object's last member, closes the object.
+    pub fn finish_member(mut self, key: &str, value: &impl Serialize) -> Result<W> {
+        let key = serde_json::to_string(key).map_err(|e| stdout_error(e.into()))?;
+        let value = serde_json::to_vec_pretty(value).map_err(|e| stdout_error(e.into()))?;
+        self.close()
+            .and_then(|()| write!(self.out, ",\n  {key}: "))
+            .and_then(|()| write_indented(&mut self.out, &value, b""))
+            .and_then(|()| self.out.write_all(b"\n}\n"))
+            .and_then(|()| self.out.flush())
+            .map_err(stdout_error)?;
+        Ok(self.out.into_inner())
+    }
+}
+
+/// Pretty JSON one level deeper: strings in JSON hold no raw newline, so every newline is
+/// layout; each is followed by two more spaces (and `indent`).
+fn write_indented(out: &mut impl Write, json: &[u8], indent: &[u8]) -> io::Result<()> {
+    for (i, line) in json.split(|b| *b == b'\n').enumerate() {
+        if i > 0 {
+            out.write_all(b"\n  ")?;
+            out.write_all(indent)?;
+        }
+        out.write_all(line)?;
+    }
+    Ok(())
 }
 
 /// A writer for JSON that is also safe on a terminal: serde_json escapes C0 controls but leaves
@@ -433,6 +486,23 @@ mod tests {
             let streamed = String::from_utf8(out.finish().unwrap()).unwrap();
             let whole = serde_json::to_string_pretty(&items[..n]).unwrap();
             assert_eq!(streamed, format!("{whole}\n"));
+        }
+    }
+
+    #[test]
+    fn a_streamed_member_array_is_laid_out_as_the_whole_object_would_be() {
+        let items: Vec<Value> = from_str(r#"[{"a": 1, "b": [1, {"c": []}]}, "x", {"e": {"f": [null]}}]"#).unwrap();
+        let tail: Value = from_str(r#"{"by": {"k": 2}, "n": [], "t": 3}"#).unwrap();
+        for n in 0..=items.len() {
+            let mut out = JsonArray::member(Vec::new(), "breaches").unwrap();
+            for item in &items[..n] {
+                out.push(item).unwrap();
+            }
+            let streamed = String::from_utf8(out.finish_member("counts", &tail).unwrap()).unwrap();
+            let mut whole = serde_json::Map::new();
+            whole.insert("breaches".into(), Value::Array(items[..n].to_vec()));
+            whole.insert("counts".into(), tail.clone());
+            assert_eq!(streamed, format!("{}\n", serde_json::to_string_pretty(&whole).unwrap()));
         }
     }
 

@@ -1,7 +1,7 @@
 //! `promptly review ...` and `promptly callback ...`: the supervisor's queues from a script.
 
 use super::args::{CallbackCommand, QueueFilterArgs, ReviewCommand};
-use super::json::{BreachJson, CallbackJson, SampleJson};
+use super::json::{BreachJson, CallbackJson, QueueCountsJson, SampleJson};
 use super::output::{JsonArray, local, metric_label, print_json, status_label};
 use super::{CliError, Result, Setup};
 use crate::desk::{Desk, Judging, customer_cell};
@@ -27,17 +27,29 @@ pub fn review(setup: &Setup, command: ReviewCommand) -> Result<()> {
             } else {
                 QueueOrder::NewestFirst
             };
+            // How many match, split by each filter's values: one pass that stops at the cap.
+            // Below the cap it is exact, so the rows' walk stops at the last match (SQLite's
+            // LIMIT) instead of reading on to the end of the backlog for a rare filter, and
+            // does not start when nothing matches.
+            let counts = desk.review_counts(&filter)?;
+            let limit = if counts.capped {
+                limit
+            } else {
+                Some(limit.map_or(counts.total, |l| l.min(counts.total)))
+            };
             if json {
                 // Page by page as the desk reads them, never the whole queue in memory.
                 let now = desk.now();
-                let mut out = JsonArray::stdout();
+                let mut out = JsonArray::stdout_member("breaches")?;
                 desk.visit_review(&filter, order, limit, |b| out.push(&BreachJson::new(b, now)))?;
-                out.finish()?;
+                out.finish_member("counts", &QueueCountsJson::new(&counts))?;
             } else {
                 // Page by page too: the queue of a long history does not fit in memory.
                 let (now, mut shown) = (desk.now(), 0);
                 desk.visit_review(&filter, order, limit, |b| {
                     if shown == 0 {
+                        let lang = crate::words::catalogue::locale();
+                        println!("{}", crate::words::review::queue_counts(desk.policy(), &counts, lang));
                         print_breach_header();
                     }
                     shown += 1;
@@ -277,7 +289,7 @@ pub fn remedy_label(r: Remedy) -> String {
 fn print_breach_header() {
     println!(
         "{} {} {} {} {} {} {} {} {}",
-        fit("#", 6),
+        fit("#", ID_W),
         fit(&t!("review.col.metric"), 22),
         fit(&t!("review.col.due"), 17),
         fit(&t!("review.col.late"), LATE_W),
@@ -288,6 +300,9 @@ fn print_breach_header() {
         t!("col.title")
     );
 }
+
+/// "#1000000": ticket numbers of a million-ticket desk are not cut ("#9999…").
+const ID_W: usize = 8;
 
 /// "35 business min late (15h35m)" and its Chinese fit here.
 const LATE_W: usize = 34;
@@ -302,7 +317,7 @@ fn print_breach(desk: &Desk, b: &Breach, now: DateTime<Utc>) {
     };
     println!(
         "{} {} {} {} {} {} {} {} {}",
-        fit(&format!("#{}", b.ticket_id), 6),
+        fit(&format!("#{}", b.ticket_id), ID_W),
         fit(&format!("{}{cycle}", metric_label(desk, &b.metric)), 22),
         fit(&local(desk, b.due_at), 17),
         fit(&late_both(desk.policy(), b, now, lang), LATE_W),

@@ -8,6 +8,7 @@ use super::{Desk, DeskError, LIST_BATCH, Result, TicketView};
 use crate::domain::kpi::{Compliance, Kpis, Period, PeriodKind};
 use crate::domain::listing::{ListQuery, TicketSummary};
 use crate::domain::policy::Policy;
+use crate::domain::review::Review;
 use crate::domain::sla::{self, Clock, ClockReading};
 use crate::domain::text::sanitize_line;
 use crate::domain::ticket::{Customer, Priority, Status, Ticket, mask_phone};
@@ -173,6 +174,8 @@ pub struct LiveTicket {
     pub view: TicketView,
     /// Warning instants of the clocks, by index into `view.clocks`.
     pub warn_from: Vec<Option<DateTime<Utc>>>,
+    /// The judgements on its breaches (the screen lists each breach with its judgement).
+    pub reviews: Vec<Review>,
 }
 
 /// One week's KPIs and the compliance trend ending with it.
@@ -306,7 +309,12 @@ impl Desk {
     pub fn live_ticket(&self, id: i64) -> Result<LiveTicket> {
         let view = self.view(id)?;
         let warn_from = view.clocks.iter().map(|c| c.warning_from(self.policy())).collect();
-        Ok(LiveTicket { view, warn_from })
+        let reviews = self.reviews_of(id)?;
+        Ok(LiveTicket {
+            view,
+            warn_from,
+            reviews,
+        })
     }
 
     /// The week holding `date`, and the trend of `days` days ending with it (or today).

@@ -252,6 +252,8 @@ impl Maker<'_> {
                 .collect(),
             clocks,
             reviews,
+            external_id: None,
+            imported_breaches: Vec::new(),
         }
     }
 }

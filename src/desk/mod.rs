@@ -5,6 +5,7 @@
 mod board;
 mod change;
 pub mod demo;
+pub mod import;
 mod review;
 mod supervisor;
 mod verify;
@@ -84,6 +85,8 @@ pub enum DeskError {
     /// no reply for `days` days (`auto_close_days`). Said apart from [`DeskError::Move`] so the
     /// agent learns why a ticket they saw resolved is closed.
     AutoClosed { ticket: i64, at: DateTime<Utc>, days: u32 },
+    /// Rows of an import refused at the write (their external ids arrived since the check).
+    Import(Vec<crate::domain::import::Problem>),
     /// The store failed, or the ticket changed since it was read ([`StoreError::Stale`]).
     Store(StoreError),
 }
@@ -101,7 +104,7 @@ impl DeskError {
             }
             DeskError::MonthNotEnded(_) => Some("month"),
             DeskError::NotInCallbackQueue(_) | DeskError::CallbackAlreadyRecorded { .. } => Some("id"),
-            DeskError::NotFound(_) | DeskError::Store(_) => None,
+            DeskError::NotFound(_) | DeskError::Import(_) | DeskError::Store(_) => None,
         }
     }
 }

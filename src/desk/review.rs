@@ -89,6 +89,11 @@ impl Desk {
         Ok(self.store.review_counts(self.now(), filter)?)
     }
 
+    /// The judgements that count on a ticket's breaches, by metric and cycle.
+    pub fn reviews_of(&self, id: i64) -> Result<Vec<Review>> {
+        Ok(self.store.reviews_of(id)?)
+    }
+
     /// Judges a breached clock: stored in `reviews` and appended to the ticket's log. Without
     /// `cycle`, the oldest unjudged breached cycle of the metric.
     pub fn judge(&mut self, id: i64, metric: &str, cycle: Option<u32>, judgement: &Judgement) -> Result<Review> {

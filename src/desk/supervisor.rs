@@ -167,6 +167,12 @@ impl Desk {
         Ok(self.store.callbacks_of(month)?)
     }
 
+    /// Callbacks of this month's queue (the previous month's sample) whose customer has not
+    /// been reached yet: the board's header, one indexed count.
+    pub fn callbacks_due(&self) -> Result<usize> {
+        Ok(self.store.callbacks_due(Month::of(self.today()).previous())?)
+    }
+
     /// Records a callback made to the customer of ticket `id`: the latest of its queued
     /// callbacks still to do (or not reached last time). Logged on the ticket too.
     pub fn record_callback(&mut self, id: i64, outcome: &CallOutcome) -> Result<Callback> {
@@ -240,6 +246,7 @@ impl Desk {
             classes,
             callbacks,
             scores: store.scores_between(from, to)?,
+            facets: store.facets_of_due(from, to)?,
         };
         Ok(kpi::compute(&self.policy, &input))
     }

@@ -21,6 +21,13 @@
 //!   month holding the period's last day (the previous month's sample) as it stood at the
 //!   period's end: done (the latest call reached the customer) and attempts (the latest call
 //!   did not) of planned. A call recorded later does not change a past period's figures.
+//! - **breakdowns**: compliance and breaches per metric and kind, priority or channel of the
+//!   ticket (`breakdown`). **trend**: per day, compliance and the breaches whose deadline
+//!   passed that day (due minus met).
+
+mod breakdown;
+
+pub use breakdown::{BreakdownCell, Breakdowns, Classes, Dimension, Facet, Facets, breakdown, breakdowns};
 
 use crate::domain::calendar::Calendar;
 use crate::domain::callback::{CallState, Month};
@@ -123,6 +130,8 @@ pub struct KpiInput {
     pub callbacks: Vec<CallState>,
     /// Satisfaction scores recorded in the period.
     pub scores: Vec<u8>,
+    /// Kind, priority and channel of the tickets of `due`, for the breakdowns.
+    pub facets: BTreeMap<i64, Facets>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -170,6 +179,11 @@ impl Compliance {
     /// Percent to one decimal; `None` when nothing was due.
     pub fn percent(&self) -> Option<f64> {
         percent(self.met, self.due)
+    }
+
+    /// Due and not met in time: the breaches whose deadline fell in the period.
+    pub fn missed(&self) -> usize {
+        self.due.saturating_sub(self.met)
     }
 
     /// The level from the exact share, not the rounded percent (79.96% is not acceptable).
@@ -221,6 +235,7 @@ pub struct Kpis {
     pub callbacks_done: usize,
     /// Called but not reached (yet).
     pub callbacks_attempted: usize,
+    pub breakdowns: Breakdowns,
 }
 
 impl Kpis {
@@ -366,6 +381,7 @@ pub fn compute(policy: &Policy, input: &KpiInput) -> Kpis {
             .count(),
         first_response,
         compliance: compliance(policy, &due, input.now),
+        breakdowns: breakdowns(policy, &due, &input.facets, &input.classes, input.now),
         breaches,
         satisfaction_count: scores.len(),
         satisfaction_average,
@@ -424,6 +440,47 @@ mod tests {
         let month = Period::containing(PeriodKind::Month, d(2026, 2, 10), cal);
         assert_eq!((month.first, month.last), (d(2026, 2, 1), d(2026, 2, 28)));
         assert_eq!(month.days(cal).len(), 28);
+    }
+
+    #[test]
+    fn the_trend_counts_each_days_breaches_apart_from_days_with_nothing_due() {
+        use crate::domain::sla::ClockState;
+        let policy = shanghai();
+        let cal = policy.shop_calendar();
+        let span = Period::containing(PeriodKind::Week, d(2026, 11, 25), cal);
+        let days = span.days(cal);
+        // Local noon of day `i` of the week (Shanghai is UTC+8).
+        let noon = |i: u64| cal.start_of_day(d(2026, 11, 23) + Days::new(i)) + chrono::Duration::hours(12);
+        let clock = |ticket: i64, day: u64, on_time: bool| Clock {
+            ticket_id: ticket,
+            metric: "first-response".into(),
+            cycle: 1,
+            state: ClockState::Met,
+            target: "30m".into(),
+            started_at: noon(day) - chrono::Duration::hours(1),
+            due_at: Some(noon(day)),
+            met_at: Some(noon(day) + chrono::Duration::minutes(if on_time { -10 } else { 10 })),
+            breached_at: (!on_time).then(|| noon(day)),
+            paused_secs: 0,
+            remaining_secs: 0,
+        };
+        // Monday: 2 met, 1 late; Tuesday: nothing; Wednesday: 1 late (0%); Thursday: 1 met.
+        let clocks = [
+            clock(1, 0, true),
+            clock(2, 0, true),
+            clock(3, 0, false),
+            clock(4, 2, false),
+            clock(5, 3, true),
+        ];
+        let trend = daily_compliance(&days, &clocks, noon(6));
+        let seen: Vec<(u32, usize, usize, usize)> = trend
+            .iter()
+            .take(4)
+            .map(|(day, c)| (day.day(), c.due, c.met, c.missed()))
+            .collect();
+        assert_eq!(seen, vec![(23, 3, 2, 1), (24, 0, 0, 0), (25, 1, 0, 1), (26, 1, 1, 0)]);
+        assert_eq!(trend[1].1.percent(), None, "nothing due is no percent");
+        assert_eq!(trend[2].1.percent(), Some(0.0), "a 0% day has one");
     }
 
     #[test]

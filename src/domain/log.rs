@@ -96,6 +96,9 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         score: Option<u8>,
     },
+    /// The ticket was brought in by `promptly import` from `file` (its name, no folder), data
+    /// row or line `row`; the entries before this one are its history as the file told it.
+    Imported { file: String, row: u64 },
 }
 
 impl Event {
@@ -113,6 +116,7 @@ impl Event {
             Event::Confirmed => "confirmed",
             Event::Judged { .. } => "judged",
             Event::Callback { .. } => "callback",
+            Event::Imported { .. } => "imported",
         }
     }
 
@@ -224,6 +228,7 @@ impl fmt::Display for Event {
                 None => f.write_str("callback: reached"),
             },
             Event::Callback { reached: false, .. } => f.write_str("callback: not reached"),
+            Event::Imported { file, row } => write!(f, "imported from {file} row {row}"),
         }
     }
 }

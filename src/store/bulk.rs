@@ -4,6 +4,7 @@
 //! statement each, and a clock's `judged` flag is written with the clock.
 
 use super::rows::{CLOCK_COLUMNS, data_ref, set_log_head, shares_data, ts};
+use super::schema::JUDGED_IMPORTED;
 use super::{Result, StoreError, Tx};
 use crate::domain::chain::{self, GENESIS, Link};
 use crate::domain::log::NewEntry;
@@ -22,6 +23,10 @@ pub struct Story {
     pub clocks: Vec<Clock>,
     /// Judgements on breached clocks; the clocks they name are stored judged.
     pub reviews: Vec<Review>,
+    /// The other system's id of an imported ticket.
+    pub external_id: Option<String>,
+    /// Breached cycles (metric, cycle) that lay before the import: recorded, not queued.
+    pub imported_breaches: Vec<(String, u32)>,
 }
 
 /// A story with the texts its rows store, rendered before the write transaction (on the
@@ -33,8 +38,8 @@ pub struct Prepared {
     ticket_times: [Option<String>; 4],
     /// Each entry's `at` and `data`.
     entries: Vec<(String, String)>,
-    /// Each clock's started, due, met and breached instants, and whether it was judged.
-    clocks: Vec<([Option<String>; 4], bool)>,
+    /// Each clock's started, due, met and breached instants, and its `judged` value.
+    clocks: Vec<([Option<String>; 4], i64)>,
 }
 
 impl Story {
@@ -59,7 +64,14 @@ impl Story {
             .clocks
             .iter()
             .map(|c| {
-                let judged = self.reviews.iter().any(|r| r.metric == c.metric && r.cycle == c.cycle);
+                let same = |metric: &str, cycle: u32| metric == c.metric && cycle == c.cycle;
+                let judged = if self.reviews.iter().any(|r| same(&r.metric, r.cycle)) {
+                    1
+                } else if self.imported_breaches.iter().any(|(m, n)| same(m, *n)) {
+                    JUDGED_IMPORTED
+                } else {
+                    0
+                };
                 let times = [
                     Some(ts(c.started_at)),
                     c.due_at.map(ts),
@@ -105,9 +117,12 @@ impl Tx<'_> {
             conn.prepare_cached("SELECT id FROM customers WHERE name = ?1 AND phone = ?2 AND email = ?3")?;
         let mut ticket_row = conn.prepare_cached(
             "INSERT INTO tickets(title, description, customer_id, channel, kind, priority, complexity, reference,
-                                 purchased_on, status, opened_at, updated_at, resolved_at, closed_at, version)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                                 purchased_on, status, opened_at, updated_at, resolved_at, closed_at, version,
+                                 external_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         )?;
+        let mut imported_breach =
+            conn.prepare_cached("INSERT INTO imported_breaches(ticket_id, metric, cycle) VALUES (?1, ?2, ?3)")?;
         let mut log_row = conn.prepare_cached(
             "INSERT INTO log(id, ticket_id, at, author, kind, data, body, hash, data_ref)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -151,6 +166,7 @@ impl Tx<'_> {
                 prepared.ticket_times[2],
                 prepared.ticket_times[3],
                 t.version,
+                story.external_id,
             ])?;
             let ticket_id = conn.last_insert_rowid();
             for (e, (at, data)) in story.log.iter().zip(&prepared.entries) {
@@ -208,6 +224,9 @@ impl Tx<'_> {
             }
             for r in &story.reviews {
                 super::supervision::insert_review_row(conn, ticket_id, r)?;
+            }
+            for (metric, cycle) in &story.imported_breaches {
+                imported_breach.execute(params![ticket_id, metric, cycle])?;
             }
             written.tickets += 1;
             written.entries += story.log.len();
@@ -408,6 +427,8 @@ mod tests {
             log: vec![entry(1, opened), entry(3, waiting)],
             clocks: vec![clock],
             reviews: if judged { vec![review] } else { Vec::new() },
+            external_id: None,
+            imported_breaches: Vec::new(),
         }
     }
 

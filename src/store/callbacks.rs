@@ -163,7 +163,35 @@ pub fn scores_between(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>)
     Ok(scores)
 }
 
+/// The month's queued callbacks whose customer has not been reached yet (the board's header):
+/// the month's range of `callbacks_month`, one sample's rows.
+const CALLBACKS_DUE: &str = "SELECT count(*) FROM callbacks WHERE month = ?1 AND reached IS NOT 1";
+
+pub fn callbacks_due(conn: &Connection, month: Month) -> Result<usize> {
+    let n: i64 = conn
+        .prepare_cached(CALLBACKS_DUE)?
+        .query_row([month.to_string()], |r| r.get(0))?;
+    Ok(usize::try_from(n).unwrap_or(0))
+}
+
+/// SQLite's plan for [`callbacks_due`].
+pub fn callbacks_due_plan(conn: &Connection, month: Month) -> Result<String> {
+    let lines = conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {CALLBACKS_DUE}"))?
+        .query_map([month.to_string()], |r| r.get::<_, String>(3))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(lines.join("\n"))
+}
+
 impl super::Store {
+    pub fn callbacks_due(&self, month: Month) -> Result<usize> {
+        callbacks_due(&self.conn, month)
+    }
+
+    pub fn callbacks_due_plan(&self, month: Month) -> Result<String> {
+        callbacks_due_plan(&self.conn, month)
+    }
+
     pub fn sample_drawn(&self, month: Month) -> Result<bool> {
         sample_drawn(&self.conn, month)
     }

@@ -154,10 +154,11 @@ pub fn visit_due(
         let clock = into_clock(id, raw_clock(r, 1)?)?;
         // A page ends with a whole deadline, so its ties are ordered together.
         // A short list (the board's first page) asks for no more tickets than it shows.
-        if page.len() >= LIST_PAGE.min(left) && page.last().is_some_and(|c| c.due_at != clock.due_at) {
-            if !visit_page(conn, q, &mut page, &mut left, &mut visit)? {
-                return Ok(());
-            }
+        if page.len() >= LIST_PAGE.min(left)
+            && page.last().is_some_and(|c| c.due_at != clock.due_at)
+            && !visit_page(conn, q, &mut page, &mut left, &mut visit)?
+        {
+            return Ok(());
         }
         page.push(clock);
     }

@@ -1,8 +1,10 @@
 //! The only code that speaks SQL. Opens the file safely, migrates it, and maps rows to domain
 //! types. Every write goes through [`Store::write`]: one `BEGIN IMMEDIATE` transaction.
 
+pub mod backup;
 pub mod bulk;
 mod callbacks;
+mod imports;
 mod listing;
 mod review;
 mod rows;

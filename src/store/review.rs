@@ -292,22 +292,7 @@ pub const COUNTS_CAP: usize = 10_000;
 /// How many unjudged breaches pass `filter`, split by metric, priority, kind and status: one
 /// pass over the matching backlog (the unjudged breaches only, through their indexes).
 pub fn review_counts(conn: &Connection, now: DateTime<Utc>, filter: &ReviewFilter) -> Result<QueueCounts> {
-    let w = filter_sql(filter, now);
-    let arm = |cond: &str, d: &str| {
-        format!(
-            "SELECT c.metric AS metric, t.priority AS priority, t.kind AS kind, t.status AS status
-             FROM {BREACH_FROM} WHERE {cond}{}",
-            w.sql.replace("{d}", d)
-        )
-    };
-    // At most COUNTS_CAP + 1 rows are read: a million-ticket history may hold 400k unjudged
-    // breaches, and the board counts on every filter change.
-    let sql = format!(
-        "SELECT metric, priority, kind, status, count(*)
-         FROM (SELECT * FROM ({} UNION ALL {}) LIMIT :cap) GROUP BY 1, 2, 3, 4",
-        arm(RECORDED, "c.breached_at"),
-        arm(LATE, "c.due_at")
-    );
+    let (sql, w) = counts_sql(filter, now);
     let cap = COUNTS_CAP as i64 + 1;
     let mut args: Vec<(&str, &dyn ToSql)> = w.args.iter().map(|(k, v)| (*k, v.as_ref())).collect();
     args.push((":cap", &cap));
@@ -348,6 +333,46 @@ pub fn review_counts(conn: &Connection, now: DateTime<Utc>, filter: &ReviewFilte
         by_kind: kind.into_iter().collect(),
         by_status: status.into_iter().collect(),
     })
+}
+
+/// The query of the counts and its filter's arguments (the cap is bound by the caller).
+fn counts_sql(filter: &ReviewFilter, now: DateTime<Utc>) -> (String, Where) {
+    let w = filter_sql(filter, now);
+    // The customer is read only for the text filter: a lookup less per breach counted.
+    let from = if w.sql.contains("cu.") {
+        BREACH_FROM
+    } else {
+        "clocks c CROSS JOIN tickets t ON t.id = c.ticket_id"
+    };
+    let arm = |cond: &str, d: &str| {
+        format!(
+            "SELECT c.metric AS metric, t.priority AS priority, t.kind AS kind, t.status AS status
+             FROM {from} WHERE {cond}{}",
+            w.sql.replace("{d}", d)
+        )
+    };
+    // At most COUNTS_CAP + 1 rows are read: a million-ticket history may hold 400k unjudged
+    // breaches, and the board counts on every filter change.
+    let sql = format!(
+        "SELECT metric, priority, kind, status, count(*)
+         FROM (SELECT * FROM ({} UNION ALL {}) LIMIT :cap) GROUP BY 1, 2, 3, 4",
+        arm(RECORDED, "c.breached_at"),
+        arm(LATE, "c.due_at")
+    );
+    (sql, w)
+}
+
+/// SQLite's plan for the counts, one step a line (each arm through its index, no sort).
+pub fn review_counts_plan(conn: &Connection, now: DateTime<Utc>, filter: &ReviewFilter) -> Result<String> {
+    let (sql, w) = counts_sql(filter, now);
+    let cap = COUNTS_CAP as i64 + 1;
+    let mut args: Vec<(&str, &dyn ToSql)> = w.args.iter().map(|(k, v)| (*k, v.as_ref())).collect();
+    args.push((":cap", &cap));
+    let lines = conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?
+        .query_map(args.as_slice(), |r| r.get::<_, String>(3))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(lines.join("\n"))
 }
 
 /// Replaces the judgement of a breach with a newer one (an amendment): the `reviews` row holds

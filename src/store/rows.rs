@@ -1,7 +1,7 @@
 //! Row mapping: SQL in, domain types out. Instants are stored as fixed-width UTC RFC3339 text
 //! (`2026-11-23T06:00:00Z`), so text order is time order and indexes serve range queries.
 
-use super::schema::LOG_HEAD;
+use super::schema::{JUDGED_IMPORTED, LOG_HEAD};
 use super::{Result, StoreError};
 use crate::domain::chain::{self, GENESIS, Link};
 use crate::domain::log::{Event, LogEntry, NewEntry};
@@ -187,9 +187,9 @@ pub(super) const LINK_COLUMNS_INLINE: &str = "id, ticket_id, at, author, kind, d
 pub(super) const DATA: &str = "coalesce((SELECT d.data FROM log_data d WHERE d.id = log.data_ref), log.data)";
 
 /// Whether an entry of `kind` keeps its data in `log_data`: every kind but field edits, whose
-/// old and new values are free text seldom seen twice.
+/// old and new values are free text seldom seen twice, and imports, whose rows are all apart.
 pub(super) fn shares_data(kind: &str) -> bool {
-    kind != "field"
+    kind != "field" && kind != "imported"
 }
 
 /// The `log_data` row holding `data`, made if new (rows there are never changed or deleted).
@@ -420,10 +420,13 @@ pub fn clocks(conn: &Connection, ticket_id: i64) -> Result<Vec<Clock>> {
 pub fn replace_clocks(conn: &Connection, ticket_id: i64, clocks: &[Clock]) -> Result<()> {
     conn.prepare_cached("DELETE FROM clocks WHERE ticket_id = ?1")?
         .execute([ticket_id])?;
-    // A judgement outlives the recomputed row: `judged` is read back from `reviews`.
+    // A judgement outlives the recomputed row: `judged` is read back from `reviews`, and an
+    // imported breach stays out of the queue (`imported_breaches`, migration 10).
     let mut insert = conn.prepare_cached(&format!(
         "INSERT INTO clocks(ticket_id, {CLOCK_COLUMNS}, judged) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
-             EXISTS (SELECT 1 FROM reviews r WHERE r.ticket_id = ?1 AND r.metric = ?2 AND r.cycle = ?3))"
+             CASE WHEN EXISTS (SELECT 1 FROM reviews r WHERE r.ticket_id = ?1 AND r.metric = ?2 AND r.cycle = ?3) THEN 1
+                  WHEN EXISTS (SELECT 1 FROM imported_breaches i WHERE i.ticket_id = ?1 AND i.metric = ?2 AND i.cycle = ?3)
+                  THEN {JUDGED_IMPORTED} ELSE 0 END)"
     ))?;
     for c in clocks {
         insert.execute(params![

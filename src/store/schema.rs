@@ -110,7 +110,22 @@ const AFTER_CHAIN: &[&str] = &[
     CREATE TRIGGER callback_calls_are_kept_delete BEFORE DELETE ON callback_calls
     BEGIN SELECT RAISE(ABORT, 'a recorded callback is kept as written: it cannot be deleted'); END;
     "#,
-    // 10 (issue 11): the running clocks' index by deadline holds every column of a clock, so
+    // 10 (issue 14, `import`): a ticket brought in from another system keeps that system's id,
+    // once (re-importing a file is refused or skipped row by row). Breaches that lay before
+    // the import are recorded but not queued for judgement: listed in `imported_breaches`
+    // and stored with `judged = 2` (0 unjudged, 1 judged by a review), so the queue's indexes,
+    // its counts and the `tallies` triggers (all `judged = 0`) leave them out as they are.
+    r#"
+    ALTER TABLE tickets ADD COLUMN external_id TEXT;
+    CREATE UNIQUE INDEX tickets_external_id ON tickets(external_id) WHERE external_id IS NOT NULL;
+    CREATE TABLE imported_breaches (
+        ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+        metric    TEXT NOT NULL,
+        cycle     INTEGER NOT NULL,
+        PRIMARY KEY (ticket_id, metric, cycle)
+    ) WITHOUT ROWID;
+    "#,
+    // 11 (issue 11): the running clocks' index by deadline holds every column of a clock, so
     // `list --overdue` and the board's header read no clock row (each was a seek into the
     // clocks' key: a third of `list --overdue`). Running clocks only, bounded by open tickets.
     r#"
@@ -119,6 +134,9 @@ const AFTER_CHAIN: &[&str] = &[
         met_at, breached_at, paused_secs, remaining_secs) WHERE met_at IS NULL;
     "#,
 ];
+
+/// `clocks.judged` of a breach that lay before its ticket was imported (migration 10).
+pub const JUDGED_IMPORTED: i64 = 2;
 
 /// The tally of clocks breached at a write and not judged yet (migration 6 keeps it).
 pub const UNJUDGED_BREACHES: &str = "unjudged_breaches";

@@ -3,17 +3,19 @@
 //! itself is in `review.rs`, callbacks in `callbacks.rs`.
 
 use super::review::{
-    QueueCursor, amend_review, breach, cycles, overdue, review_count, review_counts, review_queue, review_queue_plan,
+    QueueCursor, amend_review, breach, cycles, overdue, review_count, review_counts, review_counts_plan, review_queue,
+    review_queue_plan,
 };
 use super::rows::{CLOCK_COLUMNS, into_clock, parse_ts, parse_word, raw_clock, ts};
 use super::{Result, StoreError};
-use crate::domain::kpi::StatusChange;
+use crate::domain::kpi::{Facets, StatusChange};
 use crate::domain::log::Event;
 use crate::domain::review::{Amount, Breach, BreachClass, Judgement, QueueCounts, QueueOrder, Review, ReviewFilter};
 use crate::domain::sla::Clock;
 use crate::domain::ticket::Status;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
+use std::collections::BTreeMap;
 
 pub fn insert_review(conn: &Connection, r: &Review) -> Result<()> {
     insert_review_row(conn, r.ticket_id, r)?;
@@ -98,6 +100,16 @@ pub fn review(conn: &Connection, ticket: i64, metric: &str, cycle: u32) -> Resul
     raw.map(into_review).transpose()
 }
 
+/// The judgements on one ticket's breaches, by metric and cycle (the ones that count).
+pub fn reviews_of(conn: &Connection, ticket: i64) -> Result<Vec<Review>> {
+    let sql = format!("SELECT {REVIEW_COLUMNS} FROM reviews WHERE ticket_id = ?1 ORDER BY metric, cycle");
+    let raw = conn
+        .prepare_cached(&sql)?
+        .query_map([ticket], raw_review)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    raw.into_iter().map(into_review).collect()
+}
+
 /// Judgements made in `[from, to)`, oldest first.
 pub fn reviews_judged_between(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Review>> {
     let sql = format!(
@@ -135,6 +147,46 @@ fn records(conn: &Connection, sql: &str, args: impl rusqlite::Params) -> Result<
 pub fn clocks_due_between(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Clock>> {
     let sql = format!("SELECT c.ticket_id, {CLOCK_COLUMNS} FROM clocks c WHERE c.due_at >= ?1 AND c.due_at < ?2");
     records(conn, &sql, params![ts(from), ts(to)])
+}
+
+/// Kind, priority and channel of the tickets with a clock due in `[from, to)` (the period's
+/// breakdowns): the deadline index's range, each ticket by key.
+const FACETS_OF_DUE: &str = "SELECT DISTINCT t.id, t.kind, t.priority, t.channel FROM clocks c
+     JOIN tickets t ON t.id = c.ticket_id WHERE c.due_at >= ?1 AND c.due_at < ?2";
+
+pub fn facets_of_due(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<BTreeMap<i64, Facets>> {
+    let raw = conn
+        .prepare_cached(FACETS_OF_DUE)?
+        .query_map(params![ts(from), ts(to)], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    raw.into_iter()
+        .map(|(id, kind, priority, channel)| {
+            Ok((
+                id,
+                Facets {
+                    kind: parse_word(&kind)?,
+                    priority: parse_word(&priority)?,
+                    channel: parse_word(&channel)?,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// SQLite's plan for [`facets_of_due`] (a test checks it reads the deadline range only).
+pub fn facets_of_due_plan(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<String> {
+    let lines = conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {FACETS_OF_DUE}"))?
+        .query_map(params![ts(from), ts(to)], |r| r.get::<_, String>(3))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(lines.join("\n"))
 }
 
 /// The given cycle of `metric` on tickets opened in `[from, to)`.
@@ -239,6 +291,11 @@ impl super::Store {
         review_queue_plan(&self.conn, now, filter, order)
     }
 
+    /// SQLite's plan for the counts (the scale measurement prints it).
+    pub fn review_counts_plan(&self, now: DateTime<Utc>, filter: &ReviewFilter) -> Result<String> {
+        review_counts_plan(&self.conn, now, filter)
+    }
+
     /// How many breaches pass `filter`, split by each filter's values.
     pub fn review_counts(&self, now: DateTime<Utc>, filter: &ReviewFilter) -> Result<QueueCounts> {
         review_counts(&self.conn, now, filter)
@@ -257,6 +314,11 @@ impl super::Store {
         reviews_judged_between(&self.conn, from, to)
     }
 
+    /// The judgements on one ticket's breaches (the ticket screen lists them).
+    pub fn reviews_of(&self, ticket: i64) -> Result<Vec<Review>> {
+        reviews_of(&self.conn, ticket)
+    }
+
     pub fn class_of(&self, ticket: i64, metric: &str, cycle: u32) -> Result<Option<BreachClass>> {
         class_of(&self.conn, ticket, metric, cycle)
     }
@@ -267,6 +329,14 @@ impl super::Store {
 
     pub fn clocks_due_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Clock>> {
         clocks_due_between(&self.conn, from, to)
+    }
+
+    pub fn facets_of_due(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<BTreeMap<i64, Facets>> {
+        facets_of_due(&self.conn, from, to)
+    }
+
+    pub fn facets_of_due_plan(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<String> {
+        facets_of_due_plan(&self.conn, from, to)
     }
 
     pub fn clocks_of_opened(

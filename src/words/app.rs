@@ -1,6 +1,7 @@
 //! The application's errors in the reader's words, for both front ends.
 
 use crate::app::Error;
+use crate::app::backup::BackupError;
 use crate::domain::text::sanitize_line;
 use crate::domain::timestamp::TimestampError;
 use crate::t;
@@ -15,6 +16,36 @@ pub fn error(e: &Error, lang: &str) -> String {
         Error::Io(path, e) => format!("{}: {e}", path.display()),
         Error::Desk(e) => crate::words::errors::desk(e, lang),
         Error::Store(e) => crate::words::errors::store(e, lang),
+        Error::Backup(e) => backup(e, lang),
+    }
+}
+
+/// Why a backup or restore did not complete; a failed check names its first finding.
+fn backup(e: &BackupError, lang: &str) -> String {
+    let first = |v: &crate::desk::Verification| {
+        v.findings
+            .first()
+            .map(|f| super::verify::finding(f, lang))
+            .unwrap_or_default()
+    };
+    match e {
+        BackupError::Exists(p) => t!("backup.exists", locale = lang, path = p.display()),
+        BackupError::SameFile(p) => t!("backup.same_file", locale = lang, path = p.display()),
+        BackupError::CopyUnsound(v) => t!(
+            "backup.copy_unsound",
+            locale = lang,
+            n = v.findings.len(),
+            first = first(v)
+        ),
+        BackupError::FileUnsound(p, v) => t!(
+            "backup.file_unsound",
+            locale = lang,
+            path = p.display(),
+            n = v.findings.len(),
+            first = first(v)
+        ),
+        BackupError::Held(p) => t!("backup.held", locale = lang, path = p.display()),
+        BackupError::NotAFile(p) => t!("backup.not_a_file", locale = lang, path = p.display()),
     }
 }
 

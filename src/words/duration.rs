@@ -139,6 +139,10 @@ fn is_chinese(lang: &str) -> bool {
 }
 
 /// How late a breach is for the shop and on the wall clock: "35 business min late (15h35m)".
+/// Business time is floored to the minute like the wall time, except that a breach is never
+/// read as "0 min late": under a minute reads "<1 business min", and none at all (the deadline
+/// was the close of business and the clock is read, or was met, before the next opening:
+/// overnight, a weekend, a holiday) reads "late after hours (13h59m)".
 pub fn late_both(
     policy: &Policy,
     b: &crate::domain::review::Breach,
@@ -146,25 +150,78 @@ pub fn late_both(
     lang: &str,
 ) -> String {
     let business = b.late_business_secs(policy, now);
+    // Compact ("实际23小时0分") so the review list's column holds both in Chinese.
+    let wall = late_compact(b.late_secs(now), lang);
+    if business == 0 {
+        return t!("review.late_after_hours", locale = lang, wall = wall).to_string();
+    }
     let (h, m) = (business / 3600, business % 3600 / 60);
-    let business = if h == 0 {
-        t!("review.business_min", locale = lang, n = m)
-    } else {
-        t!("review.business_hm", locale = lang, h = h, m = format!("{m:02}"))
+    let business = match (h, m) {
+        (0, 0) => t!("review.business_under_min", locale = lang),
+        (0, m) => t!("review.business_min", locale = lang, n = m),
+        (h, m) => t!("review.business_hm", locale = lang, h = h, m = format!("{m:02}")),
     };
-    t!(
-        "review.late_both",
-        locale = lang,
-        business = business,
-        // Compact ("实际23小时0分") so the review list's column holds both in Chinese.
-        wall = late_compact(b.late_secs(now), lang)
-    )
-    .to_string()
+    t!("review.late_both", locale = lang, business = business, wall = wall).to_string()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A first-response breach on the built-in shop calendar (09:00-12:00, 13:30-18:00 Monday
+    /// to Friday, Asia/Shanghai), its deadline and when it was met given in UTC.
+    fn breach(due: &str, met: &str) -> crate::domain::review::Breach {
+        use crate::domain::ticket::{Customer, Kind, Priority, Status};
+        let at = |s: &str| s.parse::<chrono::DateTime<chrono::Utc>>().unwrap();
+        crate::domain::review::Breach {
+            ticket_id: 1,
+            title: "Kettle".into(),
+            status: Status::Closed,
+            metric: "first-response".into(),
+            cycle: 1,
+            target: "30m".into(),
+            started_at: at(due) - chrono::Duration::minutes(30),
+            due_at: at(due),
+            met_at: Some(at(met)),
+            priority: Priority::Normal,
+            kind: Kind::Repair,
+            customer: Customer {
+                name: "Li".into(),
+                phone: String::new(),
+                email: String::new(),
+            },
+        }
+    }
+
+    #[test]
+    fn a_breach_is_never_read_as_zero_business_minutes_late() {
+        let policy = Policy::builtin();
+        let now = "2026-11-23T02:00:00Z".parse().unwrap();
+        // Due at Friday's close (18:00), answered Saturday 07:59 before the 09:00 opening: no
+        // business time was lost, the wall clock says 13h59m ("0 business min late" before).
+        let overnight = breach("2026-11-20T10:00:00Z", "2026-11-20T23:59:00Z");
+        assert_eq!(overnight.late_business_secs(&policy, now), 0);
+        assert_eq!(late_both(&policy, &overnight, now, "en"), "late after hours (13h59m)");
+        assert_eq!(
+            late_both(&policy, &overnight, now, "zh-CN"),
+            "非工作时间超时（实际13小时59分）"
+        );
+        // Due 30 s before the close: half a business minute.
+        let half = breach("2026-11-20T09:59:30Z", "2026-11-20T23:59:00Z");
+        assert_eq!(half.late_business_secs(&policy, now), 30);
+        assert_eq!(late_both(&policy, &half, now, "en"), "<1 business min late (13h59m)");
+        assert_eq!(
+            late_both(&policy, &half, now, "zh-CN"),
+            "晚不到1分钟工时（实际13小时59分）"
+        );
+        // Due 17:30, answered Saturday 09:10: 30 minutes on Friday and 10 on Saturday.
+        let forty = breach("2026-11-20T09:30:00Z", "2026-11-21T01:10:00Z");
+        assert_eq!(late_both(&policy, &forty, now, "en"), "40 business min late (15h40m)");
+        assert_eq!(
+            late_both(&policy, &forty, now, "zh-CN"),
+            "晚40分钟工时（实际15小时40分）"
+        );
+    }
 
     #[test]
     fn countdowns_in_chinese_use_chinese_units() {

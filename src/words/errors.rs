@@ -93,6 +93,7 @@ pub fn desk(e: &DeskError, lang: &str) -> String {
             at = instant(*at),
             days = days
         ),
+        DeskError::Import(problems) => crate::words::import::refused(problems, lang),
         DeskError::Store(e) => store(e, lang),
     }
 }

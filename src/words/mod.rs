@@ -9,7 +9,9 @@ pub mod catalogue;
 pub mod duration;
 pub mod explain;
 pub mod housekeeping;
+pub mod import;
 pub mod policy;
+pub mod review;
 pub mod verify;
 
 use crate::domain::log::{Direction, Event};
@@ -140,6 +142,9 @@ pub fn event(event: &Event, policy: &Policy, lang: &str) -> String {
             (true, None) => t!("callback.reached", locale = lang).to_string(),
             (false, _) => t!("callback.not_reached", locale = lang).to_string(),
         },
+        Event::Imported { file, row } => {
+            t!("event.imported", locale = lang, file = sanitize_line(file), row = row).to_string()
+        }
     }
 }
 

@@ -9,10 +9,12 @@
 //! dates `YYYY-MM-DD`; `null` marks a value that is not there yet (never an absent key, except
 //! `log`, which only a single ticket carries).
 
+mod import;
 mod report;
 mod supervisor;
 mod ticket;
 
+pub use import::*;
 pub use report::*;
 pub use supervisor::*;
 pub use ticket::*;

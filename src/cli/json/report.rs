@@ -2,7 +2,7 @@
 
 use super::{BreachJson, ClassedBreachJson, Instant};
 use crate::desk::Report;
-use crate::domain::kpi::Compliance;
+use crate::domain::kpi::{BreachCounts, BreakdownCell, Compliance};
 use crate::domain::review::{Breach, BreachClass, Review};
 use chrono::{DateTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
@@ -18,6 +18,8 @@ pub struct ReportJson<'a> {
     pub breached: Vec<ClassedBreachJson<'a>>,
     /// The due clocks not met in time, by judged class.
     pub breaches: BreachCountsJson,
+    /// Compliance and breaches per metric and kind, priority or channel.
+    pub breakdown: BreakdownJson<'a>,
     /// The callback queue of the month holding the period's last day.
     pub callbacks: CallbacksJson,
     /// Tickets moved to closed in the period.
@@ -48,8 +50,58 @@ pub struct ReportJson<'a> {
     pub resolved: usize,
     /// Callback scores recorded in the period.
     pub satisfaction: SatisfactionJson,
-    /// Overall compliance of each of the 30 days ending with the period's last day (or today).
+    /// Overall compliance and breaches of each of the 30 days ending with the period's last
+    /// day (or today).
     pub trend: Vec<TrendDayJson>,
+}
+
+/// The period's breakdowns: cells with something due, metrics in policy order.
+#[derive(Debug, Serialize)]
+pub struct BreakdownJson<'a> {
+    pub channel: Vec<BreakdownCellJson<'a>>,
+    pub kind: Vec<BreakdownCellJson<'a>>,
+    pub priority: Vec<BreakdownCellJson<'a>>,
+}
+
+/// Compliance and breaches of one metric for one kind, priority or channel.
+#[derive(Debug, Serialize)]
+pub struct BreakdownCellJson<'a> {
+    /// Due and not met in time, by judged class.
+    pub breaches: BreachCountsJson,
+    pub due: usize,
+    /// acceptable, minor or major.
+    pub level: Option<&'static str>,
+    pub met: usize,
+    pub metric: &'a str,
+    /// To 0.1.
+    pub percent: Option<f64>,
+    /// The kind, priority or channel (its English slug).
+    pub value: &'static str,
+}
+
+impl<'a> From<&'a BreakdownCell> for BreakdownCellJson<'a> {
+    fn from(c: &'a BreakdownCell) -> Self {
+        BreakdownCellJson {
+            breaches: (&c.breaches).into(),
+            due: c.compliance.due,
+            level: c.compliance.level().map(|l| l.slug()),
+            met: c.compliance.met,
+            metric: &c.compliance.metric,
+            percent: c.compliance.percent(),
+            value: c.facet.slug(),
+        }
+    }
+}
+
+impl From<&BreachCounts> for BreachCountsJson {
+    fn from(b: &BreachCounts) -> Self {
+        BreachCountsJson {
+            major: b.major,
+            minor: b.minor,
+            total: b.total,
+            unjudged: b.unjudged,
+        }
+    }
 }
 
 /// The period of a report.
@@ -178,9 +230,11 @@ pub struct JudgedJson<'a> {
     pub ticket: i64,
 }
 
-/// Overall compliance of one day.
+/// Overall compliance of one day, and its breaches.
 #[derive(Debug, Serialize)]
 pub struct TrendDayJson {
+    /// Clocks due that day not met in time.
+    pub breaches: usize,
     /// The local day (`YYYY-MM-DD`).
     pub date: String,
     pub due: usize,
@@ -206,11 +260,11 @@ impl<'a> ReportJson<'a> {
                 total: r.awaiting_total,
             },
             breached: r.breached.iter().map(classed).collect(),
-            breaches: BreachCountsJson {
-                major: k.breaches.major,
-                minor: k.breaches.minor,
-                total: k.breaches.total,
-                unjudged: k.breaches.unjudged,
+            breaches: (&k.breaches).into(),
+            breakdown: BreakdownJson {
+                channel: k.breakdowns.channel.iter().map(Into::into).collect(),
+                kind: k.breakdowns.kind.iter().map(Into::into).collect(),
+                priority: k.breakdowns.priority.iter().map(Into::into).collect(),
             },
             callbacks: CallbacksJson {
                 attempted: k.callbacks_attempted,
@@ -253,6 +307,7 @@ impl<'a> ReportJson<'a> {
                 .trend
                 .iter()
                 .map(|(d, c)| TrendDayJson {
+                    breaches: c.missed(),
                     date: d.to_string(),
                     due: c.due,
                     met: c.met,

@@ -2,9 +2,10 @@
 
 use super::{Instant, instant};
 use crate::domain::callback::Callback;
-use crate::domain::review::Breach;
+use crate::domain::review::{Breach, QueueCounts};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// `review list --json`: one breached clock awaiting judgement (also the items of the
 /// report's `overdue`, `breached` and `awaiting_review`).
@@ -51,6 +52,37 @@ impl<'a> BreachJson<'a> {
             target: &b.target,
             ticket: b.ticket_id,
             title: &b.title,
+        }
+    }
+}
+
+/// `review list --json`'s `counts`: how many unjudged breaches pass the filters (however many
+/// rows `--limit` lets through), split by each filter's values; at most 10,000 are counted.
+#[derive(Debug, Serialize)]
+pub struct QueueCountsJson {
+    /// By the ticket's kind.
+    pub by_kind: BTreeMap<&'static str, usize>,
+    /// By the policy metric.
+    pub by_metric: BTreeMap<String, usize>,
+    /// By the ticket's priority.
+    pub by_priority: BTreeMap<&'static str, usize>,
+    /// open (open or waiting) and closed (resolved or closed), as `--status` takes them.
+    pub by_status: BTreeMap<&'static str, usize>,
+    /// More match than were counted: `total` is the cap and the splits are of those counted.
+    pub capped: bool,
+    /// Breaches counted.
+    pub total: usize,
+}
+
+impl QueueCountsJson {
+    pub fn new(c: &QueueCounts) -> Self {
+        QueueCountsJson {
+            by_kind: c.by_kind.iter().map(|(k, n)| (k.slug(), *n)).collect(),
+            by_metric: c.by_metric.iter().cloned().collect(),
+            by_priority: c.by_priority.iter().map(|(p, n)| (p.slug(), *n)).collect(),
+            by_status: c.by_status.iter().map(|(s, n)| (s.slug(), *n)).collect(),
+            capped: c.capped,
+            total: c.total,
         }
     }
 }

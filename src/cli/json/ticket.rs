@@ -103,7 +103,7 @@ pub struct LogEntryJson<'a> {
     pub body: std::borrow::Cow<'a, str>,
     /// The event with its values, in English.
     pub event: String,
-    /// opened, note, plan, contact, status, field, extended, system, confirmed, judged or callback.
+    /// opened, note, plan, contact, status, field, extended, system, confirmed, judged, callback or imported.
     pub kind: &'static str,
     /// `opened` only (else null): the promise made at opening, metric -> its target and
     /// calendar, for every metric that applies to the ticket.

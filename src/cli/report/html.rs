@@ -1,6 +1,6 @@
 //! The report as one self-contained HTML file: inline CSS and SVG, no scripts, no network.
 
-use super::svg::{compliance_svg, trend_svg};
+use super::svg::{breach_svg, compliance_svg, trend_svg};
 use super::{compliance_rows, level_label, pct, sections, summary, title};
 use crate::desk::{Desk, Report};
 use crate::domain::kpi::Level;
@@ -145,9 +145,17 @@ pub(super) fn html(desk: &Desk, r: &Report) -> String {
         );
     }
     let _ = writeln!(o, "</tbody></table>");
-    let _ = writeln!(o, "<h2>{}</h2>", h(&t!("report.trend")));
-    o.push_str(&trend_svg(&r.trend));
-    o.push('\n');
+    // The breaches per day beside the compliance trend (under it when the page is narrow).
+    let _ = writeln!(
+        o,
+        "<div class=\"trends\" style=\"display: flex; flex-wrap: wrap; gap: 0 2em\">\
+         <div><h2>{}</h2>{}</div><div><h2>{}</h2>{}</div></div>",
+        h(&t!("report.trend")),
+        trend_svg(&r.trend),
+        h(&t!("report.breach_trend")),
+        breach_svg(&r.trend)
+    );
+    super::breakdown::html(desk, r, &mut o);
 
     for sec in sections(desk, r) {
         let _ = writeln!(

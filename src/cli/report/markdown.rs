@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 /// Untrusted text for a Markdown table cell: sanitised, with Markdown's active characters
 /// escaped so a title cannot add links, images, HTML or table columns.
-fn md(s: &str) -> String {
+pub(super) fn md(s: &str) -> String {
     let mut out = String::new();
     for c in sanitize_line(s).chars() {
         if "\\`*_[]<>#!|~&".contains(c) {
@@ -55,6 +55,8 @@ pub(super) fn markdown(desk: &Desk, r: &Report) -> String {
             level_label(c.level())
         );
     }
+    super::breakdown::trend_markdown(r, &mut o);
+    super::breakdown::markdown(desk, r, &mut o);
     for sec in sections(desk, r) {
         let _ = writeln!(
             o,

@@ -5,6 +5,7 @@
 //! own file (`text`, `markdown`, `html` with its charts in `svg`). The JSON schema is
 //! `cli::json::ReportJson`, beside the other documented JSON objects.
 
+mod breakdown;
 mod html;
 mod markdown;
 mod svg;

@@ -171,3 +171,64 @@ pub(super) fn trend_svg(trend: &[(chrono::NaiveDate, Compliance)]) -> String {
     s.push_str("</svg>");
     s
 }
+
+/// Vertical bars: the breaches of each of the last 30 days (due that day, not met in time),
+/// on the same day axis as the compliance trend; a day with nothing due is an empty dashed box.
+pub(super) fn breach_svg(trend: &[(chrono::NaiveDate, Compliance)]) -> String {
+    use chrono::Datelike;
+    let (left, top, plot_h, bar_step) = (36.0, 10.0, 150.0, 26.0);
+    let width = left + bar_step * trend.len() as f64 + 10.0;
+    let (count_at, day_at) = (top + plot_h + 14.0, top + plot_h + 42.0);
+    let height = top + plot_h + 62.0;
+    let most = trend.iter().map(|(_, c)| c.missed()).max().unwrap_or(0).max(1);
+    let y_at = |n: f64| top + plot_h * (1.0 - n / most as f64);
+    let mut s = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart breaches" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-label="{}">"#,
+        h(&t!("report.breach_trend"))
+    );
+    let _ = write!(s, "<title>{}</title>", h(&t!("report.breach_trend")));
+    for n in [0, most] {
+        let _ = write!(
+            s,
+            r##"<line x1="{left}" y1="{y}" x2="{}" y2="{y}" stroke="#ccc"/><text x="{}" y="{}" text-anchor="end">{n}</text>"##,
+            width - 6.0,
+            left - 4.0,
+            y_at(n as f64) + 4.0,
+            y = y_at(n as f64)
+        );
+    }
+    let bar_w = bar_step - 6.0;
+    for (i, (date, c)) in trend.iter().enumerate() {
+        let x = left + bar_step * i as f64 + 3.0;
+        let mid = x + bar_w / 2.0;
+        let n = c.missed();
+        if c.due == 0 {
+            let _ = write!(
+                s,
+                r##"<rect class="day none" x="{x}" y="{top}" width="{bar_w}" height="{plot_h}" fill="none" stroke="#bdbdbd" stroke-dasharray="2 3"><title>{date}: {}</title></rect>"##,
+                h(&t!("report.nothing_due"))
+            );
+        } else if n > 0 {
+            let _ = write!(
+                s,
+                r##"<rect class="day breached" x="{x}" y="{:.1}" width="{bar_w}" height="{:.1}" fill="#c62828"><title>{date}: {n}</title></rect>"##,
+                y_at(n as f64),
+                plot_h * n as f64 / most as f64
+            );
+        }
+        let count = if c.due == 0 { "—".to_string() } else { n.to_string() };
+        let _ = write!(
+            s,
+            r#"<text class="small count" x="{mid}" y="{count_at}" text-anchor="middle">{count}</text>"#
+        );
+        if i % 5 == 0 || i + 1 == trend.len() {
+            let _ = write!(
+                s,
+                r#"<text x="{mid}" y="{day_at}" text-anchor="middle">{}</text>"#,
+                date.day()
+            );
+        }
+    }
+    s.push_str("</svg>");
+    s
+}

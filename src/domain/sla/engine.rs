@@ -205,7 +205,12 @@ impl<'l> Replay<'_, 'l> {
                     c.kept_breach = Some(*due);
                 }
             }
-            Event::Note | Event::System { .. } | Event::Confirmed | Event::Judged { .. } | Event::Callback { .. } => {}
+            Event::Note
+            | Event::System { .. }
+            | Event::Confirmed
+            | Event::Judged { .. }
+            | Event::Callback { .. }
+            | Event::Imported { .. } => {}
         }
     }
 

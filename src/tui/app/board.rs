@@ -46,7 +46,11 @@ impl App {
 
     /// Shows `live` on the ticket screen, keeping the scroll when it is the same ticket.
     pub(super) fn set_ticket(&mut self, live: LiveTicket) {
-        let LiveTicket { view, warn_from } = live;
+        let LiveTicket {
+            view,
+            warn_from,
+            reviews,
+        } = live;
         let scroll = self
             .ticket
             .as_ref()
@@ -55,6 +59,7 @@ impl App {
         self.ticket = Some(TicketScreen {
             view,
             warn_from,
+            reviews,
             scroll,
         });
     }

@@ -94,6 +94,8 @@ pub struct TicketScreen {
     pub view: TicketView,
     /// Warning instants of the running clocks, by index into `view.clocks`.
     pub warn_from: Vec<Option<DateTime<Utc>>>,
+    /// The judgements on its breaches, by metric and cycle.
+    pub reviews: Vec<crate::domain::review::Review>,
     pub scroll: u16,
 }
 
@@ -163,6 +165,10 @@ pub struct App {
     pub quit: bool,
     /// Breaches awaiting judgement (the header), refreshed on reload and once a minute.
     pub review_count: Option<usize>,
+    /// This month's callbacks not reached yet (the header), refreshed with `review_count`.
+    pub callbacks_due: Option<usize>,
+    /// What the dashboard breaks compliance down by (`b` cycles it); `None`: per metric only.
+    pub breakdown: Option<crate::domain::kpi::Dimension>,
     pub review: ReviewScreen,
     /// The ticket screen was opened from the review queue: Esc goes back there.
     pub back_to_review: bool,
@@ -213,6 +219,8 @@ impl App {
             flash: HashMap::new(),
             quit: false,
             review_count: None,
+            callbacks_due: None,
+            breakdown: None,
             review: ReviewScreen::default(),
             back_to_review: false,
             dashboard: None,
@@ -253,6 +261,7 @@ impl App {
         };
         let loaded = desk.review_count().and_then(|n| {
             self.review_count = Some(n);
+            self.callbacks_due = Some(desk.callbacks_due()?);
             self.rows = desk.board_page(&query, self.page())?;
             self.counts = desk.board_counts()?;
             Ok(())

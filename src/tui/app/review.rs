@@ -5,7 +5,7 @@
 use super::{Action, App, Form, Mode, metric_label};
 use crate::desk::{Desk, DeskError, Judging};
 use crate::domain::kpi::PeriodKind;
-use crate::domain::review::{Breach, BreachClass, Judgement, Openness, QueueCounts, QueueOrder, ReviewFilter};
+use crate::domain::review::{Breach, BreachClass, Judgement, Openness, QueueCounts, QueueOrder, Review, ReviewFilter};
 use crate::domain::ticket::{Kind, Priority};
 use crate::t;
 use crate::tui::form::LineInput;
@@ -46,6 +46,16 @@ pub struct ReviewScreen {
     pub more: bool,
     /// The judgement form was opened from the ticket screen: it goes back there.
     pub from_ticket: bool,
+}
+
+/// How many of `want` more rows after `loaded` can match: all of them past the counts' cap,
+/// else no more than the exact count leaves.
+fn within(counts: &QueueCounts, loaded: usize, want: usize) -> usize {
+    if counts.capped {
+        want
+    } else {
+        want.min(counts.total.saturating_sub(loaded))
+    }
 }
 
 /// The next value of a filter: none, each value in turn, none again.
@@ -90,11 +100,18 @@ impl App {
     pub(super) fn load_review(&mut self, desk: &Desk) -> Result<(), DeskError> {
         let keep = self.review.rows.get(self.review.selected).map(key_of);
         let filter = self.review_filter(desk);
-        let want = self.review.rows.len().max(REVIEW_PAGE);
-        let rows = desk.review_list(&filter, self.review.order, Some(want))?;
+        // The counts first: below their cap they are exact, so the rows' read stops at the last
+        // match instead of walking the rest of the backlog for a rare filter (each key typed
+        // after `/` reads once, not twice), and does not start when nothing matches.
         let counts = desk.review_counts(&filter)?;
+        let want = within(&counts, 0, self.review.rows.len().max(REVIEW_PAGE));
+        let rows = if want == 0 {
+            Vec::new()
+        } else {
+            desk.review_list(&filter, self.review.order, Some(want))?
+        };
         let r = &mut self.review;
-        r.more = rows.len() == want;
+        r.more = rows.len() == want && (counts.capped || rows.len() < counts.total);
         r.selected = keep
             .and_then(|k| rows.iter().position(|b| key_of(b) == k))
             .unwrap_or(r.selected)
@@ -114,9 +131,16 @@ impl App {
             return Ok(());
         }
         let filter = self.review_filter(desk);
-        let next = desk.review_page(&filter, self.review.order, self.review.rows.last(), REVIEW_PAGE)?;
-        self.review.more = next.len() == REVIEW_PAGE;
-        self.review.rows.extend(next);
+        let r = &self.review;
+        let want = within(&r.counts, r.rows.len(), REVIEW_PAGE);
+        let next = if want == 0 {
+            Vec::new()
+        } else {
+            desk.review_page(&filter, r.order, r.rows.last(), want)?
+        };
+        let r = &mut self.review;
+        r.more = next.len() == want && want > 0 && (r.counts.capped || r.rows.len() + next.len() < r.counts.total);
+        r.rows.extend(next);
         Ok(())
     }
 
@@ -237,12 +261,49 @@ impl App {
                     self.mode = Mode::Form(Box::new(judge_form(b, class, 0, desk, self.lang)));
                 }
                 None => {
-                    let text = t!("tui.no_breach_here", locale = self.lang, id = id).to_string();
+                    // All judged already: say how to amend instead.
+                    let judged = desk.reviews_of(id).is_ok_and(|r| !r.is_empty());
+                    let key = if judged {
+                        "tui.no_breach_here_amend"
+                    } else {
+                        "tui.no_breach_here"
+                    };
+                    let text = t!(key, locale = self.lang, id = id).to_string();
                     self.tell(text, true, desk.now());
                 }
             },
             Err(e) => self.tell_db_error(&e, desk.now()),
         }
+    }
+
+    /// `a` on the ticket screen: the judgement form on the ticket's judged breaches, filled
+    /// from the most recent judgement, marked as an amendment.
+    pub(super) fn amend_from_ticket(&mut self, id: i64, desk: &Desk) {
+        let lang = self.lang;
+        let judged = match desk.reviews_of(id) {
+            Ok(judged) => judged,
+            Err(e) => return self.tell_db_error(&e, desk.now()),
+        };
+        // The latest judgement first in view: the one most likely given too fast.
+        let Some(latest) = judged
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, r)| r.judged_at)
+            .map(|(i, _)| i)
+        else {
+            let text = t!("tui.nothing_to_amend", locale = lang, id = id).to_string();
+            return self.tell(text, true, desk.now());
+        };
+        let labelled: Vec<(Review, String)> = judged
+            .into_iter()
+            .map(|r| {
+                let label = judgement_label(desk, &r, lang);
+                (r, label)
+            })
+            .collect();
+        let title = t!("form.amend", locale = lang, id = id).to_string();
+        self.review.from_ticket = true;
+        self.mode = Mode::Form(Box::new(Form::amend(id, &labelled, latest, title, lang)));
     }
 
     /// The marked breaches, when a judgement from the queue applies to them all.
@@ -276,6 +337,26 @@ pub(super) fn judge_marked(
         )
     );
     Ok((tickets.first().copied().unwrap_or_default(), text.to_string()))
+}
+
+/// "First response (cycle 1): minor breach, apology": a judged breach as an amendment offers it.
+fn judgement_label(desk: &Desk, r: &Review, lang: &'static str) -> String {
+    let j = &r.judgement;
+    let amount = j.amount.map(|a| format!(" {a}")).unwrap_or_default();
+    let judged = crate::words::list(
+        &[
+            crate::words::word("review.class", j.class.slug(), lang),
+            format!("{}{amount}", crate::words::word("review.remedy", j.remedy.slug(), lang)),
+        ],
+        lang,
+    );
+    let breach = t!(
+        "tui.cycle",
+        locale = lang,
+        metric = metric_label(desk.policy(), &r.metric, lang),
+        n = r.cycle
+    );
+    format!("{breach}{}{judged}", t!("cli.label_sep", locale = lang))
 }
 
 /// The judgement form on a breach (or on the `marked` ones), its title naming what it judges.

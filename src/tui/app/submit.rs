@@ -3,6 +3,7 @@
 
 use super::{Action, App, Mode, metric_label};
 use crate::desk::{Desk, DeskError};
+use crate::domain::review::Judgement;
 use crate::domain::text::sanitize_line;
 use crate::domain::ticket::{Status, Ticket};
 use crate::t;
@@ -196,12 +197,20 @@ fn run(command: &Command, desk: &mut Desk, lang: &str) -> Result<(i64, String), 
             id,
             metric,
             cycle,
+            amend,
             judgement,
         } => {
-            let review = desk.judge(*id, metric, Some(*cycle), judgement)?;
+            if *amend && same_judgement(desk, *id, metric, *cycle, judgement)? {
+                return Ok((*id, t!("msg.nothing_changed", locale = lang).to_string()));
+            }
+            let (review, key) = if *amend {
+                (desk.amend(*id, metric, Some(*cycle), judgement)?, "review.amended")
+            } else {
+                (desk.judge(*id, metric, Some(*cycle), judgement)?, "review.judged")
+            };
             let amount = review.judgement.amount.map(|a| format!(" {a}")).unwrap_or_default();
             let text = t!(
-                "review.judged",
+                key,
                 locale = lang,
                 metric = metric_label(desk.policy(), metric, lang),
                 cycle = review.cycle,
@@ -225,6 +234,20 @@ fn run(command: &Command, desk: &mut Desk, lang: &str) -> Result<(i64, String), 
             Ok((*id, text.to_string()))
         }
     }
+}
+
+/// Whether an amendment would write what the breach's judgement already says (as the desk
+/// stores it: reason and note trimmed): saved unchanged, it writes nothing.
+fn same_judgement(desk: &Desk, id: i64, metric: &str, cycle: u32, new: &Judgement) -> Result<bool, DeskError> {
+    let trimmed = Judgement {
+        reason: new.reason.trim().to_string(),
+        note: new.note.trim().to_string(),
+        ..new.clone()
+    };
+    Ok(desk
+        .reviews_of(id)?
+        .iter()
+        .any(|r| r.metric == metric && r.cycle == cycle && r.judgement == trimmed))
 }
 
 fn moved(ticket: &Ticket, lang: &str) -> (i64, String) {

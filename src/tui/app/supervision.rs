@@ -10,6 +10,7 @@ impl App {
     /// screens when open.
     pub(super) fn reload_supervision(&mut self, desk: &Desk) -> Result<(), DeskError> {
         self.review_count = Some(desk.review_count()?);
+        self.callbacks_due = Some(desk.callbacks_due()?);
         if matches!(self.mode, Mode::Review) || self.form_is_judgement() {
             self.load_review(desk)?;
         }
@@ -82,6 +83,10 @@ impl App {
             }
             Action::Callbacks => {
                 self.open_callbacks(desk);
+                return;
+            }
+            Action::Breakdown => {
+                self.breakdown = crate::domain::kpi::Dimension::cycle(self.breakdown);
                 return;
             }
             Action::PrevPeriod => d.period.first - Days::new(1),

@@ -47,6 +47,11 @@ impl App {
                 self.judge_from_ticket(id, class, desk);
                 return;
             }
+            Action::Amend => {
+                let id = ticket.id;
+                self.amend_from_ticket(id, desk);
+                return;
+            }
             // The log scrolls from its newest end: `scroll` counts lines back in time.
             Action::Up => {
                 screen.scroll = screen.scroll.saturating_add(1);

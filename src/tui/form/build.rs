@@ -1,8 +1,8 @@
 //! The forms of the board, field by field, with their starting values.
 
-use super::{Field, FieldId, Form, Purpose};
+use super::{Field, FieldId, Form, Purpose, breach_slug, parse_breach_slug};
 use crate::domain::log::ContactMethod;
-use crate::domain::review::{BreachClass, Remedy};
+use crate::domain::review::{BreachClass, Judgement, Remedy, Review};
 use crate::domain::ticket::{Channel, Complexity, Kind, Priority, Status, Ticket};
 use crate::t;
 
@@ -13,6 +13,24 @@ fn options<T: Copy>(all: &[T], slug: impl Fn(T) -> &'static str, key: &str, lang
             (s.to_string(), t!(format!("{key}.{s}"), locale = lang).to_string())
         })
         .collect()
+}
+
+fn l(key: &str, lang: &str) -> String {
+    t!(format!("form.{key}"), locale = lang).to_string()
+}
+
+/// The fields of a judgement, filled from `j`: class, reason, remedy, amount, note.
+fn judgement_fields(j: &Judgement, lang: &'static str) -> Vec<Field> {
+    let classes = options(BreachClass::ALL, BreachClass::slug, "review.class", lang);
+    let remedies = options(Remedy::ALL, Remedy::slug, "review.remedy", lang);
+    let amount = j.amount.map(|a| a.to_string()).unwrap_or_default();
+    vec![
+        Field::choice(FieldId::Class, l("class", lang), classes, j.class.slug()),
+        Field::line(FieldId::Reason, l("judge_reason", lang), &j.reason),
+        Field::choice(FieldId::Remedy, l("remedy", lang), remedies, j.remedy.slug()),
+        Field::line(FieldId::Amount, l("amount", lang), &amount),
+        Field::text(FieldId::Note, l("note", lang), &j.note),
+    ]
 }
 
 impl Form {
@@ -124,29 +142,71 @@ impl Form {
     /// A judgement on a breach: class (preset), reason, remedy with its amount, note. The
     /// focus starts on the reason, the one thing the supervisor must write.
     pub fn judge(id: i64, metric: &str, cycle: u32, class: BreachClass, title: String, lang: &'static str) -> Form {
-        let l = |k: &str| t!(format!("form.{k}"), locale = lang).to_string();
-        let classes = options(BreachClass::ALL, BreachClass::slug, "review.class", lang);
-        let remedies = options(Remedy::ALL, Remedy::slug, "review.remedy", lang);
         let remedy = match class {
             BreachClass::Minor => Remedy::Apology,
             BreachClass::Major => Remedy::Compensation,
         };
-        let fields = vec![
-            Field::choice(FieldId::Class, l("class"), classes, class.slug()),
-            Field::line(FieldId::Reason, l("judge_reason"), ""),
-            Field::choice(FieldId::Remedy, l("remedy"), remedies, remedy.slug()),
-            Field::line(FieldId::Amount, l("amount"), ""),
-            Field::text(FieldId::Note, l("note"), ""),
-        ];
+        let blank = Judgement {
+            class,
+            reason: String::new(),
+            remedy,
+            amount: None,
+            note: String::new(),
+        };
         let purpose = Purpose::Judge {
             id,
             metric: metric.to_string(),
             cycle,
+            amending: Vec::new(),
         };
-        let mut form = Form::new(purpose, title, fields, lang);
+        let mut form = Form::new(purpose, title, judgement_fields(&blank, lang), lang);
         form.focus = 1;
         form.validate();
         form
+    }
+
+    /// Amending a judgement: which judged breach (each option labelled by the caller with the
+    /// judgement that counts now), then the judgement's fields filled from the chosen one.
+    /// Saving writes a newer judgement that supersedes it; the log keeps both.
+    pub fn amend(id: i64, judged: &[(Review, String)], selected: usize, title: String, lang: &'static str) -> Form {
+        // The board offers it only on a ticket with a judgement; without one, a first judgement.
+        let Some((chosen, _)) = judged.get(selected).or(judged.first()) else {
+            return Form::judge(id, "", 0, BreachClass::Minor, title, lang);
+        };
+        let options = judged
+            .iter()
+            .map(|(r, label)| (breach_slug(&r.metric, r.cycle), label.clone()))
+            .collect();
+        let slug = breach_slug(&chosen.metric, chosen.cycle);
+        let mut fields = vec![Field::choice(FieldId::Breach, l("breach", lang), options, &slug)];
+        fields.extend(judgement_fields(&chosen.judgement, lang));
+        let purpose = Purpose::Judge {
+            id,
+            metric: chosen.metric.clone(),
+            cycle: chosen.cycle,
+            amending: judged.iter().map(|(r, _)| r.clone()).collect(),
+        };
+        let mut form = Form::new(purpose, title, fields, lang);
+        // On the reason: what an amendment most often changes, with the class above it.
+        form.focus = 2;
+        form.validate();
+        form
+    }
+
+    /// The `Breach` choice of an amendment moved: the judgement fields show the one that
+    /// counts on the breach now chosen (what was typed for the other one is not carried over).
+    pub(super) fn refill_judgement(&mut self) {
+        let Purpose::Judge { amending, .. } = &self.purpose else {
+            return;
+        };
+        let chosen = parse_breach_slug(&self.get(FieldId::Breach))
+            .and_then(|(metric, cycle)| amending.iter().find(|r| r.metric == metric && r.cycle == cycle));
+        let Some(review) = chosen.cloned() else { return };
+        for fresh in judgement_fields(&review.judgement, self.lang) {
+            if let Some(slot) = self.field_mut(fresh.id) {
+                *slot = fresh;
+            }
+        }
     }
 
     /// Recording a satisfaction call: reached or not, the score (when reached), a comment.

@@ -58,6 +58,8 @@ pub enum Command {
         id: i64,
         metric: String,
         cycle: u32,
+        /// Supersedes the judgement the breach has (both stay in the log).
+        amend: bool,
         judgement: Judgement,
     },
     Callback {
@@ -327,7 +329,12 @@ impl Form {
                     reason,
                 })
             }
-            Purpose::Judge { id, metric, cycle } => judge(&mut r, *id, metric, *cycle),
+            Purpose::Judge {
+                id,
+                metric,
+                cycle,
+                amending,
+            } => judge(&mut r, *id, (metric.as_str(), *cycle), !amending.is_empty()),
             Purpose::Callback { id } => {
                 let reached = r.choice(FieldId::Reached, crate::domain::callback::parse_reached);
                 // "—" is no score; a score is asked only when the customer was reached.
@@ -379,7 +386,17 @@ fn new_ticket(r: &mut Reader) -> Option<Command> {
     }))
 }
 
-fn judge(r: &mut Reader, id: i64, metric: &str, cycle: u32) -> Option<Command> {
+fn judge(r: &mut Reader, id: i64, (metric, cycle): (&str, u32), amend: bool) -> Option<Command> {
+    // An amendment names its breach in the `Breach` field; a first judgement in the purpose.
+    let breach = if amend {
+        let chosen = super::parse_breach_slug(&r.text(FieldId::Breach));
+        if chosen.is_none() {
+            r.fail(FieldId::Breach, Problem::Choice);
+        }
+        chosen
+    } else {
+        Some((metric.to_string(), cycle))
+    };
     let class = r.slug::<BreachClass>(FieldId::Class);
     let reason = r.required(FieldId::Reason, Problem::JudgeReason);
     let remedy = r.slug::<Remedy>(FieldId::Remedy);
@@ -398,10 +415,12 @@ fn judge(r: &mut Reader, id: i64, metric: &str, cycle: u32) -> Option<Command> {
         }
         _ => None,
     };
+    let (metric, cycle) = breach?;
     Some(Command::Judge {
         id,
-        metric: metric.to_string(),
+        metric,
         cycle,
+        amend,
         judgement: Judgement {
             class: class?,
             reason,

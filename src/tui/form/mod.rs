@@ -13,7 +13,7 @@ pub use command::{Command, Problem};
 pub use line::LineInput;
 pub use render::render;
 
-use crate::domain::review::Remedy;
+use crate::domain::review::{Remedy, Review};
 use crate::domain::ticket::{Status, Ticket};
 use crate::t;
 use chrono::NaiveDate;
@@ -48,11 +48,14 @@ pub enum Purpose {
     Edit {
         ticket: Box<Ticket>,
     },
-    /// A judgement on one breached clock cycle (from the review screen).
+    /// A judgement on one breached clock cycle (from the review or the ticket screen).
     Judge {
         id: i64,
         metric: String,
         cycle: u32,
+        /// An amendment: the judgements on the ticket's breaches that it may supersede (the
+        /// `Breach` field picks one and the fields refill from it); empty for a first judgement.
+        amending: Vec<Review>,
     },
     /// A satisfaction call made to the customer of a ticket (from the callbacks screen).
     Callback {
@@ -127,6 +130,19 @@ pub enum FieldId {
     /// Whether the call reached the customer; the satisfaction score 1-5.
     Reached,
     Score,
+    /// Which judged breach an amendment supersedes (`cycle:metric`).
+    Breach,
+}
+
+/// A breach as a choice's slug: `cycle:metric` (a metric name may hold a colon, a cycle not).
+pub fn breach_slug(metric: &str, cycle: u32) -> String {
+    format!("{cycle}:{metric}")
+}
+
+/// The metric and cycle of a [`breach_slug`].
+pub fn parse_breach_slug(slug: &str) -> Option<(String, u32)> {
+    let (cycle, metric) = slug.split_once(':')?;
+    Some((metric.to_string(), cycle.parse().ok()?))
 }
 
 impl FieldId {
@@ -390,6 +406,9 @@ impl Form {
                     (*index + n - 1) % n
                 };
                 field.touched = true;
+                if field.id == FieldId::Breach {
+                    self.refill_judgement();
+                }
                 self.validate();
             }
             Value::Choice { .. } => {}

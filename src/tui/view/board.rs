@@ -154,9 +154,9 @@ fn command_line(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
     }
 }
 
-/// The header's counts in the widest form that fits `width`: breached, warning and to-judge
-/// always keep their words; open, waiting and resolved are shortened, then the name goes, then
-/// (narrower than 80) they go too.
+/// The header's counts in the widest form that fits `width`: breached, warning, to-judge and
+/// callbacks due keep their words; open, waiting and resolved are shortened, then the name
+/// goes, then no callbacks due (a zero) goes, then open, waiting and resolved go too.
 pub fn header(app: &App, width: u16) -> Line<'static> {
     let (theme, lang, c) = (&app.theme, app.lang, app.counts);
     let review = app.review_count.map(|n| {
@@ -175,8 +175,25 @@ pub fn header(app: &App, width: u16) -> Line<'static> {
         }
         spans
     });
+    // The month's callbacks not reached yet, beside "to judge": the supervisor's other list.
+    let callbacks = app.callbacks_due.map(|n| {
+        let key = app.keymap.keys_for(Context::Board, Action::Callbacks);
+        let style = if n > 0 {
+            Style::default().fg(theme.warning)
+        } else {
+            theme.muted()
+        };
+        let mut spans = vec![Span::styled(
+            t!("tui.count_callbacks", locale = lang, n = n).to_string(),
+            style,
+        )];
+        if !key.is_empty() {
+            spans.push(Span::styled(crate::words::aside(&key, lang), theme.muted()));
+        }
+        spans
+    });
     let word = |key: &str, n: usize| t!(key, locale = lang, n = n).to_string();
-    let build = |brand: bool, short: bool, all: bool| {
+    let build = |brand: bool, short: bool, all: bool, calls: bool| {
         let mut spans = vec![if brand {
             Span::styled(" Promptly ", theme.header())
         } else {
@@ -204,7 +221,12 @@ pub fn header(app: &App, width: u16) -> Line<'static> {
             // The narrowest: only what needs acting on.
             parts = parts.drain(1..3).collect();
         }
-        for (i, part) in parts.into_iter().chain(review.clone()).enumerate() {
+        for (i, part) in parts
+            .into_iter()
+            .chain(review.clone())
+            .chain(callbacks.clone().filter(|_| calls))
+            .enumerate()
+        {
             if i > 0 {
                 spans.push(Span::styled(" · ", theme.muted()));
             }
@@ -212,11 +234,18 @@ pub fn header(app: &App, width: u16) -> Line<'static> {
         }
         Line::from(spans)
     };
-    [(true, false, true), (true, true, true), (false, true, true)]
-        .into_iter()
-        .map(|(brand, short, all)| build(brand, short, all))
-        .find(|l| l.width() <= width as usize)
-        .unwrap_or_else(|| build(false, true, false))
+    let no_calls_due = app.callbacks_due.is_none_or(|n| n == 0);
+    [
+        (true, false, true, true),
+        (true, true, true, true),
+        (false, true, true, true),
+        (false, true, true, !no_calls_due),
+        (false, true, false, true),
+    ]
+    .into_iter()
+    .map(|(brand, short, all, calls)| build(brand, short, all, calls))
+    .find(|l| l.width() <= width as usize)
+    .unwrap_or_else(|| build(false, true, false, false))
 }
 
 /// The bottom line of a screen: the current notice (cut to leave room, with the key that shows

@@ -1,8 +1,9 @@
 //! The dashboard (D): a week's service figures, compliance per clock against the letters'
-//! 80% and 50% lines, and the 30-day compliance trend as a bar chart.
+//! 80% and 50% lines (or, `b`, broken down by kind, priority or channel), and the 30-day
+//! compliance and breach-count trends as bar charts.
 
 use super::board::{hints, status_line};
-use crate::domain::kpi::{Compliance, Level};
+use crate::domain::kpi::{BreakdownCell, Compliance, Dimension, Facet, Level};
 use crate::domain::text::fit;
 use crate::t;
 use crate::tui::app::{App, DashboardScreen};
@@ -14,7 +15,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Bar, BarChart, Block, Borders, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
 pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
@@ -26,6 +27,7 @@ pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
         app,
         Context::Dashboard,
         &[
+            Action::Breakdown,
             Action::PrevPeriod,
             Action::NextPeriod,
             Action::Review,
@@ -57,7 +59,21 @@ pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
 
     let body = Rect::new(area.x, area.y + 1, w, area.height.saturating_sub(2));
     let figures = figure_lines(d, lang);
-    let compliance = compliance_lines(app, d);
+    let (compliance, compliance_title) = match app.breakdown {
+        Some(dim) => (
+            breakdown_lines(app, d.kpis.breakdowns.by(dim), dim, w),
+            t!(
+                "tui.dash_breakdown",
+                locale = lang,
+                dim = t!(format!("report.dim.{}", dim.slug()), locale = lang)
+            )
+            .to_string(),
+        ),
+        None => (
+            compliance_lines(app, d),
+            t!("report.compliance", locale = lang).to_string(),
+        ),
+    };
     let top_h = (figures.len().max(compliance.len()) as u16 + 2).min(body.height);
     let figures_w = figures.iter().map(Line::width).max().unwrap_or(0) as u16 + 2;
     let compliance_w = compliance.iter().map(Line::width).max().unwrap_or(0) as u16;
@@ -68,8 +84,13 @@ pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
             Rect::new(body.x + left, body.y, w - left, top_h),
         )
     } else {
-        let fh = (figures.len() as u16 + 2).min(body.height);
-        let ch = (compliance.len() as u16 + 2).min(body.height - fh);
+        let mut fh = (figures.len() as u16 + 2).min(body.height);
+        let ch = compliance.len() as u16 + 2;
+        // Asked for a breakdown on a short screen: it takes the figures' place.
+        if app.breakdown.is_some() && fh + ch > body.height {
+            fh = 0;
+        }
+        let ch = ch.min(body.height - fh);
         (Rect::new(body.x, body.y, w, fh), Rect::new(body.x, body.y + fh, w, ch))
     };
     let boxed = |title: String| {
@@ -81,14 +102,11 @@ pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
         Paragraph::new(figures).block(boxed(t!("report.figures", locale = lang).to_string())),
         fig_area,
     );
-    frame.render_widget(
-        Paragraph::new(compliance).block(boxed(t!("report.compliance", locale = lang).to_string())),
-        comp_area,
-    );
+    frame.render_widget(Paragraph::new(compliance).block(boxed(compliance_title)), comp_area);
     let used = fig_area.bottom().max(comp_area.bottom());
     let trend_area = Rect::new(body.x, used, w, body.bottom().saturating_sub(used));
     if trend_area.height >= 4 {
-        render_trend(app, d, trend_area, frame);
+        render_trends(app, d, trend_area, frame);
     }
 }
 
@@ -206,52 +224,262 @@ fn compliance_lines(app: &App, d: &DashboardScreen) -> Vec<Line<'static>> {
         .collect()
 }
 
-fn render_trend(app: &App, d: &DashboardScreen, area: Rect, frame: &mut Frame) {
+/// The breakdown as a table: a row per value of `dim`, a column per metric; each cell the
+/// percent met on time (coloured by level) and the breaches, "·" where nothing was due.
+fn breakdown_lines(app: &App, cells: &[BreakdownCell], dim: Dimension, width: u16) -> Vec<Line<'static>> {
+    let lang = app.lang;
+    let theme = &app.theme;
+    let mut metrics: Vec<&str> = Vec::new();
+    let mut facets: Vec<Facet> = Vec::new();
+    for c in cells {
+        if !metrics.contains(&c.compliance.metric.as_str()) {
+            metrics.push(&c.compliance.metric);
+        }
+        if !facets.contains(&c.facet) {
+            facets.push(c.facet);
+        }
+    }
+    facets.sort();
+    if cells.is_empty() {
+        return vec![Line::styled(
+            format!(" {}", t!("report.nothing_due", locale = lang)),
+            theme.muted(),
+        )];
+    }
+    let value_label = |f: Facet| crate::words::word(f.dimension().slug(), f.slug(), lang);
+    let head = t!(format!("report.dim.{}", dim.slug()), locale = lang).to_string();
+    let label_w = facets
+        .iter()
+        .map(|f| value_label(*f).width())
+        .chain([head.width()])
+        .max()
+        .unwrap_or(0)
+        .min(14)
+        + 1;
+    let labels: Vec<String> = metrics.iter().map(|m| metric_label(&app.policy, m, lang)).collect();
+    // A cell is "100% 12": the metric's label above it, cut to the cell; cells narrow (to 9)
+    // so every metric fits the width.
+    let room = (usize::from(width).saturating_sub(label_w + 2) / labels.len().max(1)).saturating_sub(1);
+    let col_w = labels
+        .iter()
+        .map(|l| l.width())
+        .max()
+        .unwrap_or(0)
+        .clamp(9, 14)
+        .min(room.max(9));
+    let mut header = vec![Span::styled(format!(" {}", fit(&head, label_w)), theme.muted())];
+    for l in &labels {
+        header.push(Span::styled(format!(" {}", fit(l, col_w)), theme.muted()));
+    }
+    let mut lines = vec![Line::from(header)];
+    for f in facets {
+        let mut spans = vec![Span::raw(format!(" {}", fit(&value_label(f), label_w)))];
+        for m in &metrics {
+            let cell = cells.iter().find(|c| c.facet == f && c.compliance.metric == *m);
+            match cell {
+                Some(c) => {
+                    let level = c.compliance.level();
+                    let p = c
+                        .compliance
+                        .percent()
+                        .map_or_else(|| "—".into(), |p| format!("{p:.0}%"));
+                    let breaches = c.breaches.total;
+                    let breach_style = if breaches > 0 {
+                        Style::default().fg(theme.breached)
+                    } else {
+                        theme.muted()
+                    };
+                    let b = breaches.to_string();
+                    let pad = col_w.saturating_sub(5 + b.width());
+                    spans.push(Span::styled(
+                        format!(" {p:>5}"),
+                        Style::default().fg(level_colour(theme, level)),
+                    ));
+                    spans.push(Span::styled(format!("{}{b}", " ".repeat(pad.max(1))), breach_style));
+                }
+                None => spans.push(Span::styled(
+                    format!(" {:>5}{}", "·", " ".repeat(col_w - 5)),
+                    theme.muted(),
+                )),
+            }
+        }
+        lines.push(Line::from(spans));
+    }
+    lines
+}
+
+/// The compliance trend and, beside it (or under it, sharing its day axis), the breaches per
+/// day: side by side when each half gives every day two columns.
+fn render_trends(app: &App, d: &DashboardScreen, area: Rect, frame: &mut Frame) {
     let theme = &app.theme;
     let lang = app.lang;
-    let block = Block::default().borders(Borders::TOP).title(Span::styled(
-        format!(
-            "{} · {}",
-            t!("report.trend", locale = lang),
-            t!("tui.dash_legend", locale = lang)
-        ),
-        theme.header(),
-    ));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
     let n = d.trend.len().max(1) as u16;
-    // As wide as the days fit, with a one-column gap when there is room for it.
-    let (bar_width, gap) = match inner.width.saturating_sub(1) / n {
-        0 | 1 => (1, 0),
-        room => (room - 1, 1),
-    };
-    let bars: Vec<Bar> = d
-        .trend
-        .iter()
-        .map(|(day, c)| {
-            let level = c.level();
-            let colour = level_colour(theme, level);
-            let label_style = if c.due == 0 {
-                theme.muted()
-            } else {
-                Style::default().fg(colour)
-            };
-            let value = c.percent().map_or(0, |p| p.round() as u64);
-            Bar::default()
-                .value(value)
-                .text_value(value.to_string())
-                .label(Line::styled(format!("{:>2}", day.day()), label_style))
-                .style(Style::default().fg(colour))
-                .value_style(Style::default().add_modifier(Modifier::REVERSED))
-        })
-        .collect();
-    let chart = BarChart::default()
-        .data(ratatui::widgets::BarGroup::default().bars(&bars))
-        .max(100)
-        .bar_width(bar_width)
-        .bar_gap(gap);
-    frame.render_widget(
-        chart,
-        Rect::new(inner.x + 1, inner.y, inner.width.saturating_sub(1), inner.height),
+    let most = d.trend.iter().map(|(_, c)| c.missed()).max().unwrap_or(0);
+    let compliance_title = format!(
+        "{} · {}",
+        t!("report.trend", locale = lang),
+        t!("tui.dash_legend", locale = lang)
     );
+    let breach_title = t!("tui.dash_breach_trend", locale = lang, most = most).to_string();
+    let titled = |title: String| {
+        Block::default()
+            .borders(Borders::TOP)
+            .title(Span::styled(title, theme.header()))
+    };
+    let compliance: Vec<Bar> = d.trend.iter().map(|(_, c)| compliance_bar(theme, c)).collect();
+    let breaches: Vec<Bar> = d.trend.iter().map(|(_, c)| breach_bar(theme, c, most)).collect();
+    let half = area.width / 2;
+    if half >= 2 * n + 2 {
+        for (i, (title, bars)) in [(compliance_title, compliance), (breach_title, breaches)]
+            .into_iter()
+            .enumerate()
+        {
+            let part = Rect::new(area.x + half * i as u16, area.y, half, area.height);
+            let block = titled(title);
+            let inner = block.inner(part);
+            frame.render_widget(block, part);
+            let plot = Rect::new(inner.x, inner.y, inner.width, inner.height.saturating_sub(1));
+            draw_bars(&bars, plot, frame);
+            day_axis(app, d, Rect::new(inner.x, plot.bottom(), inner.width, 1), frame);
+        }
+        return;
+    }
+    // Stacked: the compliance bars, the day axis, then the breaches (at least a row).
+    if area.height < 5 {
+        let block = titled(compliance_title);
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let plot = Rect::new(inner.x, inner.y, inner.width, inner.height.saturating_sub(1));
+        draw_bars(&compliance, plot, frame);
+        day_axis(app, d, Rect::new(inner.x, plot.bottom(), inner.width, 1), frame);
+        return;
+    }
+    let rows = area.height - 3;
+    let breach_rows = (rows / 3).max(1);
+    let top = Rect::new(area.x, area.y, area.width, rows - breach_rows + 2);
+    let block = titled(compliance_title);
+    let inner = block.inner(top);
+    frame.render_widget(block, top);
+    let plot = Rect::new(inner.x, inner.y, inner.width, inner.height.saturating_sub(1));
+    draw_bars(&compliance, plot, frame);
+    day_axis(app, d, Rect::new(inner.x, plot.bottom(), inner.width, 1), frame);
+    let bottom = Rect::new(area.x, top.bottom(), area.width, area.bottom() - top.bottom());
+    let block = titled(breach_title);
+    let inner = block.inner(bottom);
+    frame.render_widget(block, bottom);
+    draw_bars(&breaches, inner, frame);
+}
+
+/// One day's column: a height from 0 to 1, its colour, and the mark drawn at the base instead
+/// when the bar is empty (a day with nothing due is "·", a 0% day a red "▁").
+struct Bar {
+    height: f64,
+    style: Style,
+    base: Option<char>,
+}
+
+fn compliance_bar(theme: &Theme, c: &Compliance) -> Bar {
+    let colour = level_colour(theme, c.level());
+    match c.percent() {
+        None => Bar {
+            height: 0.0,
+            style: theme.muted(),
+            base: Some('·'),
+        },
+        Some(p) if p <= 0.0 => Bar {
+            height: 0.0,
+            style: Style::default().fg(colour),
+            base: Some('▁'),
+        },
+        Some(p) => Bar {
+            height: p / 100.0,
+            style: Style::default().fg(colour),
+            base: None,
+        },
+    }
+}
+
+fn breach_bar(theme: &Theme, c: &Compliance, most: usize) -> Bar {
+    let style = Style::default().fg(theme.breached);
+    if c.due == 0 {
+        return Bar {
+            height: 0.0,
+            style: theme.muted(),
+            base: Some('·'),
+        };
+    }
+    Bar {
+        height: if most == 0 {
+            0.0
+        } else {
+            c.missed() as f64 / most as f64
+        },
+        style,
+        base: None,
+    }
+}
+
+/// Where day `i` of `n` starts and how wide its bar is: as wide as the days fit, with a
+/// one-column gap when there is room for it (the same for every chart, so axes line up).
+fn column(i: usize, n: usize, width: u16) -> (u16, u16) {
+    let step = (width.saturating_sub(1) / n.max(1) as u16).max(1);
+    let bar = if step > 1 { step - 1 } else { 1 };
+    (1 + step * i as u16, bar)
+}
+
+fn draw_bars(bars: &[Bar], area: Rect, frame: &mut Frame) {
+    const EIGHTHS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    if area.height == 0 {
+        return;
+    }
+    let buf = frame.buffer_mut();
+    for (i, b) in bars.iter().enumerate() {
+        let (dx, w) = column(i, bars.len(), area.width);
+        // At least an eighth for any bar above zero, so a small value is never nothing.
+        let mut eighths = (b.height * f64::from(area.height) * 8.0).round() as u16;
+        if b.height > 0.0 {
+            eighths = eighths.max(1);
+        }
+        for x in area.x + dx..(area.x + dx + w).min(area.right()) {
+            if let Some(mark) = b.base.filter(|_| eighths == 0) {
+                // One mark a day, under the bar's first column.
+                if x == area.x + dx {
+                    buf[(x, area.bottom() - 1)].set_char(mark).set_style(b.style);
+                }
+                continue;
+            }
+            for row in 0..area.height {
+                let filled = eighths.saturating_sub(row * 8).min(8);
+                if filled == 0 {
+                    break;
+                }
+                buf[(x, area.bottom() - 1 - row)]
+                    .set_char(EIGHTHS[filled as usize])
+                    .set_style(b.style);
+            }
+        }
+    }
+}
+
+/// The day of the month under every fifth bar, the 1st and the last; muted where nothing was
+/// due, red where nothing was met.
+fn day_axis(app: &App, d: &DashboardScreen, area: Rect, frame: &mut Frame) {
+    let theme = &app.theme;
+    let n = d.trend.len();
+    let buf = frame.buffer_mut();
+    for (i, (day, c)) in d.trend.iter().enumerate() {
+        if !(i % 5 == 0 || day.day() == 1 || i + 1 == n) {
+            continue;
+        }
+        let (dx, _) = column(i, n, area.width);
+        let style = if c.due == 0 {
+            theme.muted()
+        } else {
+            Style::default().fg(level_colour(theme, c.level()))
+        };
+        let x = area.x + dx;
+        if x + 2 <= area.right() {
+            buf.set_string(x, area.y, format!("{:<2}", day.day()), style);
+        }
+    }
 }

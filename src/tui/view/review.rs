@@ -202,32 +202,12 @@ fn filters_line(app: &App, area: Rect, frame: &mut Frame) {
 /// How the matching breaches split: by clock, priority, kind and status, cut to the width.
 fn counts_line(app: &App, area: Rect, frame: &mut Frame) {
     let (c, lang) = (&app.review.counts, app.lang);
-    let mut parts: Vec<String> = Vec::new();
     let lead = if c.capped {
         format!(" {}", t!("tui.review_counted", locale = lang, n = c.total))
     } else {
         String::new()
     };
-    parts.extend(
-        c.by_metric
-            .iter()
-            .map(|(m, n)| format!("{} {n}", metric_label(&app.policy, m, lang))),
-    );
-    parts.extend(
-        c.by_priority
-            .iter()
-            .map(|(p, n)| format!("{} {n}", word("priority", p.slug(), lang))),
-    );
-    parts.extend(
-        c.by_status
-            .iter()
-            .map(|(s, n)| format!("{} {n}", t!(format!("tui.review_{}", s.slug()), locale = lang))),
-    );
-    parts.extend(
-        c.by_kind
-            .iter()
-            .map(|(k, n)| format!("{} {n}", word("kind", k.slug(), lang))),
-    );
+    let parts = crate::words::review::queue_split(&app.policy, c, lang);
     let text = fit(&format!("{lead} {}", parts.join(" · ")), area.width as usize);
     frame.render_widget(Paragraph::new(Line::styled(text, app.theme.muted())), area);
 }

@@ -2,6 +2,7 @@
 //! details, and the follow-up log as a timeline. All stored text is sanitised here.
 
 use super::board::hints;
+use crate::domain::log::Event;
 use crate::domain::policy::Policy;
 use crate::domain::sla::ClockState;
 use crate::domain::text::{fit, sanitize, sanitize_line, wrap};
@@ -44,7 +45,9 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
 
     // Clocks.
     let clocks = &screen.view.clocks;
-    let clock_h = (clocks.len().max(1) as u16 + 3).min(area.height.saturating_sub(3));
+    // Each breach has a line of its own under its clock: its judgement, or that it awaits one.
+    let breaches = clocks.iter().filter(|c| c.is_breached()).count();
+    let clock_h = ((clocks.len().max(1) + breaches) as u16 + 3).min(area.height.saturating_sub(3));
     let block = Block::default()
         .borders(Borders::TOP)
         .title(Span::styled(l("tui.clocks"), theme.header()));
@@ -182,6 +185,9 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
                 ),
                 Span::styled(state, Style::default().fg(colour)),
             ]));
+            if c.is_breached() {
+                lines.push(judgement_line(screen, c, tz, theme, lang));
+            }
         }
     }
     frame.render_widget(Paragraph::new(lines), inner);
@@ -301,22 +307,78 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
     // Status line.
     let status = Rect::new(area.x, area.y + area.height - 1, area.width, 1);
     // The same status line as the board's: the notice, else the key hints (no row position).
-    let hints = hints(
-        app,
-        Context::Ticket,
-        &[
-            Action::Help,
-            Action::Back,
-            Action::Log,
-            Action::Status,
-            Action::Priority,
-            Action::Kind,
-            Action::Extend,
-            Action::Edit,
-        ],
-        area.width,
-    );
+    // A ticket with breaches: judging and amending come before the everyday actions.
+    let unjudged = clocks.iter().any(|c| {
+        c.is_breached()
+            && !screen
+                .reviews
+                .iter()
+                .any(|r| r.metric == c.metric && r.cycle == c.cycle)
+    });
+    let mut actions = vec![Action::Help, Action::Back];
+    if unjudged {
+        actions.extend([Action::JudgeMinor, Action::JudgeMajor]);
+    }
+    if !screen.reviews.is_empty() {
+        actions.push(Action::Amend);
+    }
+    actions.extend([
+        Action::Log,
+        Action::Status,
+        Action::Priority,
+        Action::Kind,
+        Action::Extend,
+        Action::Edit,
+    ]);
+    let hints = hints(app, Context::Ticket, &actions, area.width);
     super::board::status_line(app, now, hints, None, status, frame);
+}
+
+/// "└ judged: minor breach, apology (lead 11-23 10:00), amended" under a breached clock, or
+/// "└ awaiting judgement".
+fn judgement_line(
+    screen: &TicketScreen,
+    c: &crate::domain::sla::ClockReading,
+    tz: Tz,
+    theme: &crate::tui::theme::Theme,
+    lang: &'static str,
+) -> Line<'static> {
+    let review = screen
+        .reviews
+        .iter()
+        .find(|r| r.metric == c.metric && r.cycle == c.cycle);
+    let lead = "  └ ".to_string();
+    let Some(r) = review else {
+        return Line::from(vec![
+            Span::styled(lead, theme.muted()),
+            Span::styled(
+                t!("tui.breach_unjudged", locale = lang).to_string(),
+                Style::default().fg(theme.breached),
+            ),
+        ]);
+    };
+    let j = &r.judgement;
+    let amount = j.amount.map(|a| format!(" {a}")).unwrap_or_default();
+    let mut text = t!(
+        "tui.breach_judged",
+        locale = lang,
+        class = crate::words::word("review.class", j.class.slug(), lang),
+        remedy = format!("{}{amount}", crate::words::word("review.remedy", j.remedy.slug(), lang)),
+        by = sanitize_line(&crate::words::author(&r.judged_by, lang)),
+        at = local(r.judged_at, tz)
+    )
+    .to_string();
+    // The log keeps every judgement of the breach: more than one means it was amended.
+    let judgements = screen
+        .view
+        .log
+        .iter()
+        .filter(|e| matches!(&e.event, Event::Judged { metric, cycle, .. } if *metric == c.metric && *cycle == c.cycle))
+        .count();
+    if judgements > 1 {
+        text.push_str(&t!("tui.breach_amended", locale = lang));
+    }
+    Line::from(vec![Span::styled(lead, theme.muted()), Span::raw(text)])
 }
 
 fn kv(pairs: &[(String, String)], theme: &crate::tui::theme::Theme, lang: &str) -> Line<'static> {

@@ -1,0 +1,30 @@
+//! SQL of `import`: which external ids a database holds already (migration 10). The rows
+//! themselves go in through the bulk writer (`bulk.rs`).
+
+use super::{Result, Store, Tx};
+use rusqlite::{Connection, OptionalExtension};
+use std::collections::HashMap;
+
+/// The tickets holding any of `ids` as their external id: id -> ticket. One indexed lookup each.
+fn tickets_by_external_id<'a>(conn: &Connection, ids: impl Iterator<Item = &'a str>) -> Result<HashMap<String, i64>> {
+    let mut find = conn.prepare_cached("SELECT id FROM tickets WHERE external_id = ?1")?;
+    let mut found = HashMap::new();
+    for id in ids {
+        if let Some(ticket) = find.query_row([id], |r| r.get::<_, i64>(0)).optional()? {
+            found.insert(id.to_string(), ticket);
+        }
+    }
+    Ok(found)
+}
+
+impl Store {
+    pub fn tickets_by_external_id<'a>(&self, ids: impl Iterator<Item = &'a str>) -> Result<HashMap<String, i64>> {
+        tickets_by_external_id(&self.conn, ids)
+    }
+}
+
+impl Tx<'_> {
+    pub fn tickets_by_external_id<'a>(&self, ids: impl Iterator<Item = &'a str>) -> Result<HashMap<String, i64>> {
+        tickets_by_external_id(&self.0, ids)
+    }
+}
