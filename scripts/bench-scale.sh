@@ -323,6 +323,11 @@ measure "report daily --format json" 1m-demo 200 "" report daily --format json
 measure "review list (first 50)" 100k-20k "" "" review list --limit 50
 measure "review list (first 50)" 100k-demo "" "" review list --limit 50
 measure "review list (first 50)" 1m-demo 30 "" review list --limit 50
+# Issue 14: every ticket with its log and clocks as a CSV folder (--force: each run replaces
+# the last one's files). Constant memory: the peak is the same at 100k and 1M.
+measure "export --all (csv folder)" 100k-20k "" 40 export --all --force --out "$dir/export-100k"
+measure "export --all (csv folder)" 1m-20k 20000 40 export --all --force --out "$dir/export-1m"
+rm -rf "$dir/export-100k" "$dir/export-1m"
 board_idle 1m-demo
 board_idle 1m-20k
 

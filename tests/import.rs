@@ -449,3 +449,44 @@ fn a_failure_mid_way_leaves_the_database_as_it_was() {
     drop(conn);
     env.ok(&["verify"]);
 }
+
+/// The ticket screen says an imported breach was imported, not that it awaits judgement, and
+/// offers no `m`/`M` for it.
+#[test]
+fn the_ticket_screen_reads_an_imported_breach_as_imported() {
+    use promptly::clock::Clock;
+    use promptly::desk::Desk;
+    use promptly::domain::policy::Policy;
+    use promptly::store::{Access, Store};
+    use promptly::tui::app::App;
+    use promptly::tui::keymap::Keymap;
+    use promptly::tui::theme::Theme;
+
+    let env = Env::new();
+    let file = env.file("late.csv", LATE_CSV.as_bytes());
+    env.ok(&["import", &file]);
+    let now = chrono::DateTime::parse_from_rfc3339(NOW).unwrap().to_utc();
+    let desk = Desk::new(
+        Store::open(&env.db, Access::ReadOnly).unwrap(),
+        Policy::builtin(),
+        Clock::frozen(now),
+        "tester",
+    );
+    let live = desk.live_ticket(1).unwrap();
+    assert!(
+        !live.imported.is_empty(),
+        "the late history's breaches are listed as imported"
+    );
+    for (lang, imported, unjudged) in [
+        ("en", "└ imported with its history", "└ awaiting judgement"),
+        ("zh-CN", "└ 随历史导入", "└ 待认定"),
+    ] {
+        let mut app = App::new(lang, Keymap::default(), Theme::default());
+        app.resize(120, 35);
+        app.load(&desk);
+        app.open_ticket(1, &desk);
+        let screen = promptly::tui::frame_text(&app, now, 120, 35);
+        assert!(screen.contains(imported), "{screen}");
+        assert!(!screen.contains(unjudged), "{screen}");
+    }
+}

@@ -52,6 +52,7 @@ impl Cli {
 pub enum Command {
     New(NewArgs),
     List(ListArgs),
+    Export(ExportArgs),
     Show {
         id: i64,
         #[arg(long)]
@@ -148,6 +149,15 @@ pub struct NewArgs {
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
+    #[command(flatten)]
+    pub filter: ListFilterArgs,
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Which tickets: `list`'s filters, shared with `export`.
+#[derive(Debug, Args, Default)]
+pub struct ListFilterArgs {
     #[arg(long)]
     pub status: Vec<Status>,
     #[arg(long, conflicts_with = "status")]
@@ -160,8 +170,58 @@ pub struct ListArgs {
     pub search: Option<String>,
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
+}
+
+impl ListFilterArgs {
+    /// The query these flags ask for at `now`: open and waiting tickets unless `--status` or
+    /// `--all` says otherwise.
+    pub fn query(self, now: chrono::DateTime<chrono::Utc>) -> crate::domain::listing::ListQuery {
+        let statuses = if self.all {
+            Vec::new()
+        } else if self.status.is_empty() {
+            vec![Status::Open, Status::Waiting]
+        } else {
+            self.status
+        };
+        let due_before = if self.overdue {
+            Some(now)
+        } else {
+            self.due_within.map(|d| now + d)
+        };
+        crate::domain::listing::ListQuery {
+            statuses,
+            due_before,
+            text: self.search,
+            limit: self.limit,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Xlsx,
+    Jsonl,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+    pub format: ExportFormat,
+    #[arg(long, value_name = "PATH")]
+    pub out: Option<PathBuf>,
     #[arg(long)]
-    pub json: bool,
+    pub flat: bool,
+    #[arg(long)]
+    pub include_personal: bool,
+    #[arg(long)]
+    pub force: bool,
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub opened_since: Option<chrono::NaiveDate>,
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub opened_until: Option<chrono::NaiveDate>,
+    #[command(flatten)]
+    pub filter: ListFilterArgs,
 }
 
 #[derive(Debug, Args)]
@@ -334,6 +394,8 @@ pub enum ReportFormat {
     Md,
     Html,
     Json,
+    Csv,
+    Xlsx,
 }
 
 #[derive(Debug, Args)]

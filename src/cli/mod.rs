@@ -3,6 +3,7 @@
 
 pub mod args;
 mod backup;
+mod export;
 pub mod help;
 mod import;
 pub mod json;
@@ -40,6 +41,7 @@ fn dispatch(setup: &Setup, command: Command) -> Result<()> {
     match command {
         Command::New(args) => new(setup, args),
         Command::List(args) => list(setup, args),
+        Command::Export(args) => export::run(setup, args),
         Command::Show { id, json } => {
             let desk = setup.desk()?;
             let view = desk.view(id)?;
@@ -176,28 +178,7 @@ fn new(setup: &Setup, a: NewArgs) -> Result<()> {
 
 fn list(setup: &Setup, a: ListArgs) -> Result<()> {
     let desk = setup.desk()?;
-    let now = desk.now();
-    let statuses = if a.all {
-        Vec::new()
-    } else if a.status.is_empty() {
-        vec![
-            crate::domain::ticket::Status::Open,
-            crate::domain::ticket::Status::Waiting,
-        ]
-    } else {
-        a.status
-    };
-    let due_before = if a.overdue {
-        Some(now)
-    } else {
-        a.due_within.map(|d| now + d)
-    };
-    let query = ListQuery {
-        statuses,
-        due_before,
-        text: a.search,
-        limit: a.limit,
-    };
+    let query = a.filter.query(desk.now());
     if a.json {
         // Row by row as the desk hands them over, never the whole array in memory.
         let mut out = output::JsonArray::stdout();

@@ -176,6 +176,8 @@ pub struct LiveTicket {
     pub warn_from: Vec<Option<DateTime<Utc>>>,
     /// The judgements on its breaches (the screen lists each breach with its judgement).
     pub reviews: Vec<Review>,
+    /// Its breaches that lay before its import, kept out of the review queue: (metric, cycle).
+    pub imported: Vec<(String, u32)>,
 }
 
 /// One week's KPIs and the compliance trend ending with it.
@@ -310,10 +312,12 @@ impl Desk {
         let view = self.view(id)?;
         let warn_from = view.clocks.iter().map(|c| c.warning_from(self.policy())).collect();
         let reviews = self.reviews_of(id)?;
+        let imported = self.store.imported_breaches_of(id)?;
         Ok(LiveTicket {
             view,
             warn_from,
             reviews,
+            imported,
         })
     }
 

@@ -5,6 +5,7 @@
 mod board;
 mod change;
 pub mod demo;
+mod export;
 pub mod import;
 mod review;
 mod supervisor;
@@ -14,6 +15,7 @@ mod verify;
 pub use crate::store::StoreError;
 pub use board::{BoardCounts, BoardRow, Dashboard, Live, LiveTicket, RowClock, customer_cell};
 use change::change_tx;
+pub use export::{EXPORT_PAGE, Exported};
 pub use review::{Judging, REVIEW_PAGE};
 pub use supervisor::{Housekeeping, Report, SYSTEM_AUTHOR, SampleOutcome};
 pub use verify::{Finding, Verification};

@@ -23,3 +23,13 @@ pub struct TicketSummary {
     pub ticket: Ticket,
     pub nearest: Option<Clock>,
 }
+
+/// What `export` should return: the list's filters plus a period of opening, read in id order.
+#[derive(Debug, Clone, Default)]
+pub struct ExportQuery {
+    pub list: ListQuery,
+    /// Only tickets opened at or after this instant.
+    pub opened_since: Option<DateTime<Utc>>,
+    /// Only tickets opened before this instant.
+    pub opened_before: Option<DateTime<Utc>>,
+}

@@ -461,6 +461,26 @@ pub fn mask_phone(phone: &str) -> String {
     }
 }
 
+/// A customer's name as an export shows it without personal data: its first grapheme and a
+/// star (张* for 张三, J* for Jane); "" stays "".
+pub fn mask_name(name: &str) -> String {
+    use unicode_segmentation::UnicodeSegmentation;
+    name.trim()
+        .graphemes(true)
+        .next()
+        .map_or_else(String::new, |first| format!("{first}*"))
+}
+
+/// An e-mail address without personal data: the first grapheme of the mailbox, stars, the
+/// domain (l***@example.cn); "" stays "".
+pub fn mask_email(email: &str) -> String {
+    let email = email.trim();
+    match email.rsplit_once('@') {
+        Some((local, domain)) => format!("{}***@{domain}", mask_name(local).trim_end_matches('*')),
+        None => mask_name(email),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -539,6 +559,17 @@ mod tests {
         assert_eq!(mask_phone("+86 138-1234-5678"), "138****5678");
         assert_eq!(mask_phone("5678"), "****");
         assert_eq!(mask_phone(""), "");
+    }
+
+    #[test]
+    fn masks_names_and_emails_to_their_first_grapheme() {
+        assert_eq!(mask_name("张三"), "张*");
+        assert_eq!(mask_name(" Jane Doe"), "J*");
+        assert_eq!(mask_name("🇨🇳Li"), "🇨🇳*");
+        assert_eq!(mask_name(""), "");
+        assert_eq!(mask_email("li.lei@example.cn"), "l***@example.cn");
+        assert_eq!(mask_email("@x.cn"), "***@x.cn");
+        assert_eq!(mask_email(""), "");
     }
 
     #[test]

@@ -17,7 +17,19 @@ fn tickets_by_external_id<'a>(conn: &Connection, ids: impl Iterator<Item = &'a s
     Ok(found)
 }
 
+/// The breaches of `ticket` that lay before its import and were kept out of the queue.
+fn imported_breaches_of(conn: &Connection, ticket: i64) -> Result<Vec<(String, u32)>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT metric, cycle FROM imported_breaches WHERE ticket_id = ?1 ORDER BY metric, cycle")?;
+    let rows = stmt.query_map([ticket], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 impl Store {
+    pub fn imported_breaches_of(&self, ticket: i64) -> Result<Vec<(String, u32)>> {
+        imported_breaches_of(&self.conn, ticket)
+    }
+
     pub fn tickets_by_external_id<'a>(&self, ids: impl Iterator<Item = &'a str>) -> Result<HashMap<String, i64>> {
         tickets_by_external_id(&self.conn, ids)
     }

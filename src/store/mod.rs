@@ -4,6 +4,7 @@
 pub mod backup;
 pub mod bulk;
 mod callbacks;
+mod export;
 mod imports;
 mod listing;
 mod review;
@@ -244,6 +245,32 @@ impl Store {
 
     pub fn log(&self, ticket_id: i64) -> Result<Vec<LogEntry>> {
         rows::log(&self.conn, ticket_id)
+    }
+
+    /// Up to `limit` tickets of an export after id `after`, in id order, each with its
+    /// customer's key (see [`export::page`]).
+    pub fn export_page(
+        &self,
+        q: &crate::domain::listing::ExportQuery,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<(crate::domain::ticket::Ticket, i64)>> {
+        export::page(&self.conn, q, after, limit)
+    }
+
+    /// How many tickets an export matches.
+    pub fn export_count(&self, q: &crate::domain::listing::ExportQuery) -> Result<u64> {
+        export::count(&self.conn, q)
+    }
+
+    /// Up to `limit` customers of an export's tickets after id `after`, in id order.
+    pub fn export_customers(
+        &self,
+        q: &crate::domain::listing::ExportQuery,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<(i64, crate::domain::ticket::Customer)>> {
+        export::customers(&self.conn, q, after, limit)
     }
 
     /// The logs of several tickets in one query (see [`rows::logs`]).

@@ -220,3 +220,24 @@ pub(super) fn html(desk: &Desk, r: &Report, o: &mut String) {
         let _ = writeln!(o, "</tbody></table>");
     }
 }
+
+/// The daily trend as a table for CSV and XLSX.
+pub(super) fn trend_table(r: &Report) -> super::Table {
+    super::Table {
+        title: t!("report.trend_table").to_string(),
+        headers: trend_heads(),
+        rows: r.trend.iter().map(|(d, c)| trend_cells(*d, c)).collect(),
+    }
+}
+
+/// Each breakdown as a table for CSV and XLSX (titled by its dimension: Kind, 按类型).
+pub(super) fn tables(desk: &Desk, r: &Report) -> Vec<super::Table> {
+    Dimension::ALL
+        .into_iter()
+        .map(|dim| super::Table {
+            title: t!("report.breakdown_by", dim = dim_label(dim)).to_string(),
+            headers: heads(dim).to_vec(),
+            rows: rows(desk, r, dim).iter().map(|row| cells(row).to_vec()).collect(),
+        })
+        .collect()
+}

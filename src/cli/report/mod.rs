@@ -1,15 +1,19 @@
 //! `promptly report daily|weekly|monthly`: the supervisor's service report as text, Markdown,
-//! one self-contained HTML file (inline CSS and SVG, no scripts, no network) or JSON.
+//! one self-contained HTML file (inline CSS and SVG, no scripts, no network), JSON, CSV or
+//! XLSX.
 //!
 //! This module gathers the figures once (labels in the reader's language); each format has its
-//! own file (`text`, `markdown`, `html` with its charts in `svg`). The JSON schema is
+//! own file (`text`, `markdown`, `html` with its charts in `svg`, `csv`, `xlsx`); CSV and XLSX
+//! write the same [`tables`]. The JSON schema is
 //! `cli::json::ReportJson`, beside the other documented JSON objects.
 
 mod breakdown;
+mod csv;
 mod html;
 mod markdown;
 mod svg;
 mod text;
+mod xlsx;
 
 use super::args::{ReportArgs, ReportFormat};
 use super::json::ReportJson;
@@ -24,25 +28,85 @@ use crate::t;
 pub fn run(setup: &Setup, args: ReportArgs) -> Result<()> {
     let desk = setup.desk()?;
     let report = desk.report(args.period, args.date)?;
+    if args.format == ReportFormat::Xlsx && args.output.is_none() {
+        return Err(CliError::usage(t!("report.xlsx_needs_output").to_string()));
+    }
     let out = match args.format {
         ReportFormat::Json => {
             let tz = desk.policy().shop_calendar().tz();
             let mut s = super::output::json_text(&ReportJson::new(&report, tz, desk.now()));
             s.push('\n');
-            s
+            s.into_bytes()
         }
-        ReportFormat::Text => text::text(&desk, &report),
-        ReportFormat::Md => markdown::markdown(&desk, &report),
-        ReportFormat::Html => html::html(&desk, &report),
+        ReportFormat::Text => text::text(&desk, &report).into_bytes(),
+        ReportFormat::Md => markdown::markdown(&desk, &report).into_bytes(),
+        ReportFormat::Html => html::html(&desk, &report).into_bytes(),
+        ReportFormat::Csv => csv::csv(&tables(&desk, &report), args.output.is_some())?,
+        ReportFormat::Xlsx => xlsx::xlsx(&tables(&desk, &report))?,
     };
     match args.output {
         Some(path) => {
             std::fs::write(&path, out).map_err(|e| CliError::failed(format!("{}: {e}", path.display())))?;
             eprintln!("{}", t!("report.written", path = path.display()));
         }
-        None => print!("{out}"),
+        None => {
+            use std::io::Write as _;
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(&out)
+                .and_then(|()| stdout.flush())
+                .map_err(|e| CliError::Io("stdout".into(), e))?;
+        }
     }
     Ok(())
+}
+
+/// One table of the report for CSV and XLSX: a title, column headings, rows of text.
+pub(super) struct Table {
+    pub title: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// The report as tables, in the text format's order: the summary, compliance, the daily trend,
+/// the breakdowns, then each list of [`sections`]. One more section is one more table here.
+pub(super) fn tables(desk: &Desk, r: &Report) -> Vec<Table> {
+    let mut out = vec![
+        Table {
+            title: t!("report.summary").to_string(),
+            headers: vec![t!("report.item").to_string(), t!("report.value").to_string()],
+            rows: summary(r).into_iter().map(|(l, v)| vec![l, v]).collect(),
+        },
+        Table {
+            title: t!("report.compliance").to_string(),
+            headers: [
+                "report.metric",
+                "report.due",
+                "report.met",
+                "report.percent",
+                "report.level",
+            ]
+            .iter()
+            .map(|k| t!(*k).to_string())
+            .collect(),
+            rows: compliance_rows(desk, r)
+                .into_iter()
+                .map(|(label, c)| {
+                    vec![
+                        label,
+                        c.due.to_string(),
+                        c.met.to_string(),
+                        pct(c.percent()),
+                        level_label(c.level()),
+                    ]
+                })
+                .collect(),
+        },
+    ];
+    out.push(breakdown::trend_table(r));
+    out.extend(breakdown::tables(desk, r));
+    out.extend(sections(desk, r).into_iter().map(Section::into_table));
+    out
 }
 
 // ---------------------------------------------------------------- the figures, once
@@ -210,6 +274,27 @@ pub(super) struct Section {
 }
 
 impl Section {
+    /// The section as a table: the columns the text format shows.
+    fn into_table(self) -> Table {
+        let headers = [
+            "#".to_string(),
+            t!("report.metric").to_string(),
+            t!("review.col.due").to_string(),
+            t!("review.col.late").to_string(),
+            self.extra,
+            self.last,
+        ];
+        Table {
+            title: self.heading,
+            headers: headers.to_vec(),
+            rows: self
+                .lines
+                .into_iter()
+                .map(|l| vec![l.ticket, l.metric, l.due, l.late, l.extra, l.title])
+                .collect(),
+        }
+    }
+
     fn new(heading: String, extra: String, lines: Vec<Line>, total: usize) -> Section {
         Section {
             heading,

@@ -50,6 +50,7 @@ impl App {
             view,
             warn_from,
             reviews,
+            imported,
         } = live;
         let scroll = self
             .ticket
@@ -60,6 +61,7 @@ impl App {
             view,
             warn_from,
             reviews,
+            imported,
             scroll,
         });
     }

@@ -96,6 +96,8 @@ pub struct TicketScreen {
     pub warn_from: Vec<Option<DateTime<Utc>>>,
     /// The judgements on its breaches, by metric and cycle.
     pub reviews: Vec<crate::domain::review::Review>,
+    /// Its breaches from before its import (not queued for judgement): (metric, cycle).
+    pub imported: Vec<(String, u32)>,
     pub scroll: u16,
 }
 

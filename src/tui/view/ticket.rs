@@ -310,6 +310,7 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
     // A ticket with breaches: judging and amending come before the everyday actions.
     let unjudged = clocks.iter().any(|c| {
         c.is_breached()
+            && !screen.imported.iter().any(|(m, n)| *m == c.metric && *n == c.cycle)
             && !screen
                 .reviews
                 .iter()
@@ -335,7 +336,7 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
 }
 
 /// "└ judged: minor breach, apology (lead 11-23 10:00), amended" under a breached clock, or
-/// "└ awaiting judgement".
+/// "└ awaiting judgement", or "└ imported with its history" for a breach from before its import.
 fn judgement_line(
     screen: &TicketScreen,
     c: &crate::domain::sla::ClockReading,
@@ -349,6 +350,13 @@ fn judgement_line(
         .find(|r| r.metric == c.metric && r.cycle == c.cycle);
     let lead = "  └ ".to_string();
     let Some(r) = review else {
+        if screen.imported.iter().any(|(m, n)| *m == c.metric && *n == c.cycle) {
+            let text = t!("tui.breach_imported", locale = lang).to_string();
+            return Line::from(vec![
+                Span::styled(lead, theme.muted()),
+                Span::styled(text, theme.muted()),
+            ]);
+        }
         return Line::from(vec![
             Span::styled(lead, theme.muted()),
             Span::styled(

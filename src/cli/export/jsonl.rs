@@ -1,0 +1,26 @@
+//! An export as JSON Lines: one ticket per line in `show --json`'s schema (ticket, customer,
+//! log, clocks), personal data masked unless asked for.
+
+use super::Result;
+use super::io_failed;
+use super::table::Shape;
+use crate::cli::json::{CustomerJson, LogEntryJson, TicketJson};
+use crate::desk::Exported;
+use std::io::Write;
+
+/// Writes `e` as one line.
+pub fn line(out: &mut impl Write, shape: &Shape<'_>, e: &Exported) -> Result<()> {
+    let v = &e.view;
+    let [name, phone, email] = shape.customer(&v.ticket.customer);
+    let json = TicketJson {
+        customer: CustomerJson {
+            email: &email,
+            name: &name,
+            phone: &phone,
+        },
+        log: Some(v.log.iter().map(LogEntryJson::new).collect()),
+        ..TicketJson::new(&v.ticket, &v.clocks)
+    };
+    serde_json::to_writer(&mut *out, &json).map_err(|e| super::CliError::failed(e.to_string()))?;
+    out.write_all(b"\n").map_err(io_failed)
+}
