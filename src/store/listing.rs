@@ -5,7 +5,7 @@ use super::Result;
 use super::rows::{TICKET_COLUMNS, into_clock, into_ticket, raw_clock, raw_ticket, ts};
 use crate::domain::listing::{ListQuery, TicketSummary};
 use crate::domain::sla::Clock;
-use crate::domain::ticket::Status;
+use crate::domain::ticket::{Priority, Status, Ticket};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params_from_iter, types::Value};
 use std::collections::{HashMap, HashSet};
@@ -126,57 +126,97 @@ pub fn summaries(conn: &Connection, ids: &[i64]) -> Result<Vec<TicketSummary>> {
 }
 
 /// The tickets `q` lists when it has a deadline filter (`--overdue`, `--due-within`; `None`:
-/// every ticket with a running deadline, which is how the full list starts), most urgent first, handed to `visit` as they are read; `visit` returns false to stop. One pass
-/// over the running clocks' index by deadline (only the clocks due before the bound), each
-/// with its ticket and customer by primary key: a ticket's first clock in deadline order is its
-/// nearest, so later clocks of a ticket already seen are skipped. No id list, no second read.
+/// every ticket with a running deadline, which is how the full list starts), most urgent
+/// first, handed to `visit` as they are read; `visit` returns false to stop. One pass over the
+/// running clocks' covering index in deadline order (only the clocks due before the bound)
+/// keeps each ticket's first clock, its nearest; then the tickets and customers of those
+/// clocks are read by key [`LIST_PAGE`] at a time (never the same ticket twice: a ticket late
+/// on two clocks was read twice), and each deadline's ties ordered by priority and age.
 pub fn visit_due(
     conn: &Connection,
     q: &ListQuery,
     before: Option<DateTime<Utc>>,
     mut visit: impl FnMut(TicketSummary) -> bool,
 ) -> Result<()> {
-    let (sql, args) = due_sql(q, before);
+    let (sql, args) = due_sql(before);
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query(params_from_iter(args))?;
     let mut seen = HashSet::new();
-    let limit = q.limit.unwrap_or(usize::MAX);
-    while seen.len() < limit
+    let mut page: Vec<Clock> = Vec::with_capacity(LIST_PAGE);
+    let mut left = q.limit.unwrap_or(usize::MAX);
+    while left > 0
         && let Some(r) = rows.next()?
     {
         let id: i64 = r.get(0)?;
         if !seen.insert(id) {
             continue;
         }
-        let ticket = into_ticket(raw_ticket(r, 0)?)?;
-        let nearest = Some(into_clock(id, raw_clock(r, 18)?)?);
-        if !visit(TicketSummary { ticket, nearest }) {
-            break;
+        let clock = into_clock(id, raw_clock(r, 1)?)?;
+        // A page ends with a whole deadline, so its ties are ordered together.
+        // A short list (the board's first page) asks for no more tickets than it shows.
+        if page.len() >= LIST_PAGE.min(left)
+            && page.last().is_some_and(|c| c.due_at != clock.due_at)
+            && !visit_page(conn, q, &mut page, &mut left, &mut visit)?
+        {
+            return Ok(());
         }
+        page.push(clock);
     }
+    visit_page(conn, q, &mut page, &mut left, &mut visit)?;
     Ok(())
 }
 
-/// SQLite's plan for [`visit_due`]'s read (its "detail" lines), so a test can see the indexes.
-pub fn due_plan(conn: &Connection, q: &ListQuery, before: Option<DateTime<Utc>>) -> Result<String> {
-    let (sql, args) = due_sql(q, before);
-    let lines = conn
-        .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?
-        .query_map(params_from_iter(args), |r| r.get::<_, String>(3))?
-        .collect::<rusqlite::Result<Vec<String>>>()?;
-    Ok(lines.join("\n"))
+/// Hands the tickets of `page` (nearest clocks in deadline order) that `q` lists to `visit`,
+/// each deadline's ties urgent before important before normal, then the older ticket first,
+/// at most `left` of them; empties `page`. False once `visit` said stop.
+fn visit_page(
+    conn: &Connection,
+    q: &ListQuery,
+    page: &mut Vec<Clock>,
+    left: &mut usize,
+    visit: &mut impl FnMut(TicketSummary) -> bool,
+) -> Result<bool> {
+    if page.is_empty() || *left == 0 {
+        return Ok(true);
+    }
+    let mut tickets = tickets_by_id(conn, q, page)?;
+    let mut listed: Vec<TicketSummary> = page
+        .drain(..)
+        .filter_map(|c| {
+            tickets.remove(&c.ticket_id).map(|ticket| TicketSummary {
+                ticket,
+                nearest: Some(c),
+            })
+        })
+        .collect();
+    // Stable, and the page is in deadline order: only ties of one deadline move.
+    listed.sort_by_key(|s| {
+        (
+            s.nearest.as_ref().and_then(|c| c.due_at),
+            priority_rank(s.ticket.priority),
+            s.ticket.opened_at,
+            s.ticket.id,
+        )
+    });
+    for row in listed {
+        if *left == 0 {
+            break;
+        }
+        *left -= 1;
+        if !visit(row) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
-fn due_sql(q: &ListQuery, before: Option<DateTime<Utc>>) -> (String, Vec<Value>) {
+/// The tickets of `clocks` that `q` lists (its statuses and text), by id.
+fn tickets_by_id(conn: &Connection, q: &ListQuery, clocks: &[Clock]) -> Result<HashMap<i64, Ticket>> {
+    let marks = vec!["?"; clocks.len()].join(", ");
     let mut sql = format!(
-        "SELECT {TICKET_COLUMNS}, n.metric, n.cycle, n.state, n.target, n.started_at, n.due_at, n.met_at,
-                n.breached_at, n.paused_secs, n.remaining_secs
-         FROM clocks n INDEXED BY clocks_running_due CROSS JOIN tickets t ON t.id = n.ticket_id
-         JOIN customers c ON c.id = t.customer_id
-         WHERE n.met_at IS NULL AND n.due_at <= ?"
+        "SELECT {TICKET_COLUMNS} FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE t.id IN ({marks})"
     );
-    // No bound: every running clock with a deadline (text order puts '~' after any instant).
-    let mut args = vec![Value::Text(before.map_or_else(|| "~".to_string(), ts))];
+    let mut args: Vec<Value> = clocks.iter().map(|c| Value::Integer(c.ticket_id)).collect();
     if !q.statuses.is_empty() {
         let marks = vec!["?"; q.statuses.len()].join(", ");
         sql.push_str(&format!(" AND t.status IN ({marks})"));
@@ -188,34 +228,72 @@ fn due_sql(q: &ListQuery, before: Option<DateTime<Utc>>) -> (String, Vec<Value>)
             args.push(Value::Text(text.to_string()));
         }
     }
-    // On one deadline urgent before important before normal, then the older ticket first; the
-    // nearest clock's own order breaks ties within a ticket (as `NEAREST_JOIN` does). Only the
-    // ties of one deadline are sorted: the index gives the deadline order.
-    sql.push_str(&format!(
-        " ORDER BY n.due_at, {PRIORITY_RANK}, t.opened_at, t.id, n.metric, n.cycle"
-    ));
-    (sql, args)
+    let raw = conn
+        .prepare(&sql)?
+        .query_map(params_from_iter(args), |r| raw_ticket(r, 0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    raw.into_iter().map(|t| into_ticket(t).map(|t| (t.id, t))).collect()
+}
+
+/// The sort key of a ticket's priority, as [`PRIORITY_RANK`] has it in SQL.
+fn priority_rank(p: Priority) -> u8 {
+    match p {
+        Priority::Urgent => 0,
+        Priority::Important => 1,
+        Priority::Normal => 2,
+    }
+}
+
+/// SQLite's plan for [`visit_due`]'s pass over the deadlines (its "detail" lines), so a test
+/// can see the indexes.
+pub fn due_plan(conn: &Connection, _q: &ListQuery, before: Option<DateTime<Utc>>) -> Result<String> {
+    let (sql, args) = due_sql(before);
+    let lines = conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?
+        .query_map(params_from_iter(args), |r| r.get::<_, String>(3))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(lines.join("\n"))
+}
+
+/// The running clocks due before `before`, in the covering index's order: deadline, then
+/// ticket, metric and cycle, so a ticket's first clock is its nearest (as `NEAREST_JOIN` has it).
+fn due_sql(before: Option<DateTime<Utc>>) -> (String, Vec<Value>) {
+    let sql = "SELECT n.ticket_id, n.metric, n.cycle, n.state, n.target, n.started_at, n.due_at, n.met_at,
+                n.breached_at, n.paused_secs, n.remaining_secs
+         FROM clocks n INDEXED BY clocks_running_due
+         WHERE n.met_at IS NULL AND n.due_at <= ?
+         ORDER BY n.due_at, n.ticket_id, n.metric, n.cycle"
+        .to_string();
+    // No bound: every running clock with a deadline (text order puts '~' after any instant).
+    (sql, vec![Value::Text(before.map_or_else(|| "~".to_string(), ts))])
 }
 
 /// The nearest running deadline of each ticket with one of `statuses`, most urgent first,
-/// handed to `visit`: the pass of [`visit_due`] reading only the clocks' index and the status
-/// index (no ticket or customer row), for the board's header.
+/// handed to `visit`, for the board's header: the ids with those statuses from the status
+/// index, then one pass over the running clocks' covering index (no ticket, customer or clock
+/// row is read; a join checked the status index twice per clock, most of the board's start).
 pub fn visit_nearest_deadlines(conn: &Connection, statuses: &[Status], mut visit: impl FnMut(Clock)) -> Result<()> {
     let marks = vec!["?"; statuses.len().max(1)].join(", ");
-    let sql = format!(
+    let active = conn
+        .prepare_cached(&format!(
+            "SELECT id FROM tickets INDEXED BY tickets_status WHERE status IN ({marks})"
+        ))?
+        .query_map(params_from_iter(statuses.iter().map(|s| s.slug())), |r| {
+            r.get::<_, i64>(0)
+        })?
+        .collect::<rusqlite::Result<HashSet<i64>>>()?;
+    let mut stmt = conn.prepare_cached(
         "SELECT n.ticket_id, n.metric, n.cycle, n.state, n.target, n.started_at, n.due_at, n.met_at, n.breached_at,
                 n.paused_secs, n.remaining_secs
-         FROM clocks n INDEXED BY clocks_running_due CROSS JOIN tickets t INDEXED BY tickets_status
-           ON t.id = n.ticket_id AND t.status IN ({marks})
+         FROM clocks n INDEXED BY clocks_running_due
          WHERE n.met_at IS NULL AND n.due_at <= '~'
-         ORDER BY n.due_at, t.id DESC, n.metric, n.cycle"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query(params_from_iter(statuses.iter().map(|s| s.slug())))?;
+         ORDER BY n.due_at, n.ticket_id DESC, n.metric, n.cycle",
+    )?;
+    let mut rows = stmt.query([])?;
     let mut seen = HashSet::new();
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
-        if seen.insert(id) {
+        if active.contains(&id) && seen.insert(id) {
             visit(into_clock(id, raw_clock(r, 1)?)?);
         }
     }

@@ -276,8 +276,10 @@ pub fn review_count(conn: &Connection, now: DateTime<Utc>) -> Result<usize> {
         .optional()?
         .unwrap_or(0);
     let late: i64 = conn
+        // Left to itself SQLite reads every running deadline passed (19k rows, each looked
+        // up for its breach) instead of this index of the few not yet recorded.
         .prepare_cached(&format!(
-            "SELECT count(*) FROM clocks c WHERE {}",
+            "SELECT count(*) FROM clocks c INDEXED BY clocks_late_unrecorded WHERE {}",
             LATE.replace(":now", "?1")
         ))?
         .query_row([ts(now)], |r| r.get(0))?;

@@ -125,6 +125,14 @@ const AFTER_CHAIN: &[&str] = &[
         PRIMARY KEY (ticket_id, metric, cycle)
     ) WITHOUT ROWID;
     "#,
+    // 11 (issue 11): the running clocks' index by deadline holds every column of a clock, so
+    // `list --overdue` and the board's header read no clock row (each was a seek into the
+    // clocks' key: a third of `list --overdue`). Running clocks only, bounded by open tickets.
+    r#"
+    DROP INDEX clocks_running_due;
+    CREATE INDEX clocks_running_due ON clocks(due_at, ticket_id, metric, cycle, state, target, started_at,
+        met_at, breached_at, paused_secs, remaining_secs) WHERE met_at IS NULL;
+    "#,
 ];
 
 /// `clocks.judged` of a breach that lay before its ticket was imported (migration 10).
