@@ -260,11 +260,25 @@ pub fn unknown_value(e: &UnknownValue, lang: &str) -> String {
 }
 
 fn unknown_value_reason(e: &UnknownValue, lang: &str) -> String {
+    // The choices in the reader's words where the catalogue has them (配送延误, not delivery):
+    // every word listed is one the parser takes.
+    let choices: Vec<String> = e
+        .choices
+        .split(", ")
+        .map(|slug| {
+            let key = format!("{}.{slug}", e.field);
+            if crate::words::catalogue::has(lang, &key) {
+                word(e.field, slug, lang)
+            } else {
+                slug.to_string()
+            }
+        })
+        .collect();
     t!(
         "refusal.unknown_value",
         locale = lang,
         value = crate::domain::text::sanitize(&e.value),
-        choices = e.choices.replace(", ", &t!("refusal.separator", locale = lang))
+        choices = choices.join(&t!("refusal.separator", locale = lang))
     )
     .to_string()
 }
@@ -370,7 +384,12 @@ mod tests {
             unknown_value(&err, "en"),
             "priority: unknown value 'asap' (expected one of: urgent, important, normal)"
         );
-        assert!(unknown_value(&err, "zh-CN").starts_with("优先级：未知的值“asap”"));
+        assert_eq!(
+            unknown_value(&err, "zh-CN"),
+            "优先级：未知的值“asap”（可选：紧急、重要、一般）"
+        );
+        let err = "物流".parse::<crate::domain::ticket::Kind>().unwrap_err();
+        assert!(unknown_value(&err, "zh-CN").contains("（可选：质量问题、商品破损、配送延误、"));
     }
 
     #[test]
