@@ -273,6 +273,9 @@ fn jsonl_is_one_show_json_object_per_line_masked() {
     let shown: Value = serde_json::from_str(&env.ok(NOW, &["show", "2", "--json"])).unwrap();
     let mut keys: Vec<&String> = lines[1].as_object().unwrap().keys().collect();
     let mut show_keys: Vec<&String> = shown.as_object().unwrap().keys().collect();
+    // The schema of `show --json`, plus the id a re-import matches on.
+    let external = "external_id".to_string();
+    show_keys.push(&external);
     keys.sort();
     show_keys.sort();
     assert_eq!(keys, show_keys);
@@ -431,4 +434,25 @@ fn flat_json_lines_and_a_workbook_to_stdout_are_usage_errors() {
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
     assert!(!env.path("-").exists());
+}
+
+/// An imported ticket is exported under the id it was imported with, so exporting and
+/// importing again elsewhere matches the same rows; a ticket made here under its number.
+#[test]
+fn imported_tickets_keep_their_external_id_in_every_export() {
+    let env = Env::new();
+    std::fs::write(
+        env.path("old.csv"),
+        "外部编号,标题,创建时间\nOLD-7,Imported kettle,2026-11-21 09:00\n",
+    )
+    .unwrap();
+    env.ok(NOW, &["import", env.path("old.csv").to_str().unwrap()]);
+    let rows = parse_csv(env.export(&["--flat", "--all", "--out", "-"]).as_bytes());
+    assert_eq!(column(&rows, "external_id"), ["1", "2", "3", "OLD-7"]);
+    let lines = env.export(&["--format", "jsonl", "--all"]);
+    let ids: Vec<String> = lines
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["external_id"].to_string())
+        .collect();
+    assert_eq!(ids, ["\"1\"", "\"2\"", "\"3\"", "\"OLD-7\""]);
 }

@@ -15,6 +15,8 @@ pub const EXPORT_PAGE: usize = 500;
 pub struct Exported {
     pub view: TicketView,
     pub customer_id: i64,
+    /// The id it was imported under; none for a ticket made here.
+    pub external_id: Option<String>,
 }
 
 impl Desk {
@@ -39,16 +41,20 @@ impl Desk {
                 .store
                 .export_page(q, after, EXPORT_PAGE.min(left))
                 .map_err(DeskError::from)?;
-            let Some((last, _)) = page.last() else { break };
+            let Some((last, _, _)) = page.last() else { break };
             after = last.id;
             left -= page.len();
-            let ids: Vec<i64> = page.iter().map(|(t, _)| t.id).collect();
+            let ids: Vec<i64> = page.iter().map(|(t, _, _)| t.id).collect();
             let mut logs = self.store.logs(&ids).map_err(DeskError::from)?;
-            for (ticket, customer_id) in page {
+            for (ticket, customer_id, external_id) in page {
                 let log = logs.remove(&ticket.id).unwrap_or_default();
                 let clocks = sla::evaluate(&self.policy, &ticket, &log, now);
                 let view = TicketView { ticket, log, clocks };
-                visit(&Exported { view, customer_id })?;
+                visit(&Exported {
+                    view,
+                    customer_id,
+                    external_id,
+                })?;
             }
         }
         Ok(())

@@ -43,22 +43,27 @@ fn filters(q: &ExportQuery) -> (String, Vec<Value>) {
 }
 
 /// Up to `limit` tickets of `q` with ids above `after`, in id order, each with its customer's
-/// key.
-pub fn page(conn: &Connection, q: &ExportQuery, after: i64, limit: usize) -> Result<Vec<(Ticket, i64)>> {
+/// key and the external id it was imported under (none for a ticket made here).
+pub fn page(
+    conn: &Connection,
+    q: &ExportQuery,
+    after: i64,
+    limit: usize,
+) -> Result<Vec<(Ticket, i64, Option<String>)>> {
     let (conditions, mut args) = filters(q);
     let sql = format!(
-        "SELECT {TICKET_COLUMNS}, t.customer_id FROM tickets t JOIN customers c ON c.id = t.customer_id
+        "SELECT {TICKET_COLUMNS}, t.customer_id, t.external_id FROM tickets t JOIN customers c ON c.id = t.customer_id
          WHERE t.id > ?{conditions} ORDER BY t.id LIMIT {limit}"
     );
     args.insert(0, Value::Integer(after));
     let raw = conn
         .prepare_cached(&sql)?
         .query_map(params_from_iter(args), |r| {
-            Ok((raw_ticket(r, 0)?, r.get::<_, i64>(18)?))
+            Ok((raw_ticket(r, 0)?, r.get::<_, i64>(18)?, r.get::<_, Option<String>>(19)?))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     raw.into_iter()
-        .map(|(t, customer)| Ok((into_ticket(t)?, customer)))
+        .map(|(t, customer, external)| Ok((into_ticket(t)?, customer, external)))
         .collect()
 }
 

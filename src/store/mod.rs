@@ -254,7 +254,7 @@ impl Store {
         q: &crate::domain::listing::ExportQuery,
         after: i64,
         limit: usize,
-    ) -> Result<Vec<(crate::domain::ticket::Ticket, i64)>> {
+    ) -> Result<Vec<(crate::domain::ticket::Ticket, i64, Option<String>)>> {
         export::page(&self.conn, q, after, limit)
     }
 

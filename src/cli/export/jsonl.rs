@@ -12,7 +12,9 @@ use std::io::Write;
 pub fn line(out: &mut impl Write, shape: &Shape<'_>, e: &Exported) -> Result<()> {
     let v = &e.view;
     let [name, phone, email] = shape.customer(&v.ticket.customer);
+    let number = v.ticket.id.to_string();
     let json = TicketJson {
+        external_id: Some(e.external_id.as_deref().unwrap_or(&number)),
         customer: CustomerJson {
             email: &email,
             name: &name,

@@ -162,8 +162,11 @@ impl<'p> Shape<'p> {
         let [name, phone, email] = self.customer(&t.customer);
         let mut row = vec![
             Cell::Int(t.id),
-            // The ticket number is the stable external id a re-import matches on.
-            owned(t.id.to_string()),
+            // The id it was imported under, else the ticket number: what a re-import matches on.
+            match &e.external_id {
+                Some(id) => text(id),
+                None => owned(t.id.to_string()),
+            },
             text(&t.title),
             Cell::Text(name),
             Cell::Text(phone),

@@ -25,6 +25,10 @@ pub struct TicketJson<'a> {
     pub description: &'a str,
     /// The ticket number.
     pub id: i64,
+    /// `export --format jsonl` only: the id it was imported under, else the ticket number
+    /// (what a re-import matches on).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<&'a str>,
     /// What the ticket is about (slug).
     pub kind: &'static str,
     /// The follow-up log, oldest first: `show` and `new` only (absent in `list`).
@@ -136,6 +140,7 @@ impl<'a> TicketJson<'a> {
             },
             description: &t.description,
             id: t.id,
+            external_id: None,
             kind: t.kind.slug(),
             log: None,
             opened_at: Instant(t.opened_at),
