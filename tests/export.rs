@@ -456,3 +456,24 @@ fn imported_tickets_keep_their_external_id_in_every_export() {
         .collect();
     assert_eq!(ids, ["\"1\"", "\"2\"", "\"3\"", "\"OLD-7\""]);
 }
+
+/// `--force` replaces a file, never a link (nor a device: renaming over /dev/null would
+/// replace the device) or a file where a CSV folder goes.
+#[cfg(unix)]
+#[test]
+fn force_never_replaces_a_link_or_an_entry_of_the_other_kind() {
+    let env = Env::new();
+    let real = env.path("real.csv");
+    std::fs::write(&real, "keep me").unwrap();
+    let link = env.path("link.csv");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let out = env.run(NOW, &["export", "--flat", "--force", "--out", link.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("never replaced"));
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert_eq!(std::fs::read(&real).unwrap(), b"keep me");
+    // A file where the CSV tables' folder would go.
+    let out = env.run(NOW, &["export", "--force", "--out", real.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(std::fs::read(&real).unwrap(), b"keep me");
+}

@@ -71,6 +71,17 @@ pub fn run(setup: &Setup, a: ExportArgs) -> Result<()> {
     {
         return Err(CliError::failed(t!("export.exists", path = path.display()).to_string()));
     }
+    // `--force` replaces a file (or a CSV folder's tables), never a device, a link or an entry
+    // of the other kind: renaming over /dev/null would replace the device itself.
+    let folder = a.format == ExportFormat::Csv && !a.flat;
+    if let Some(path) = target.path()
+        && let Ok(meta) = std::fs::symlink_metadata(path)
+        && !(if folder { meta.is_dir() } else { meta.is_file() })
+    {
+        return Err(CliError::failed(
+            t!("export.not_replaceable", path = path.display()).to_string(),
+        ));
+    }
     let progress = progress(desk.export_count(&query)?);
     let mut count = 0u64;
     let mut each = |e: &Exported, write: &mut dyn FnMut(&Exported) -> Result<()>| -> Result<()> {
