@@ -17,9 +17,34 @@ pub fn ts(at: DateTime<Utc>) -> String {
 }
 
 pub(super) fn parse_ts(s: &str) -> Result<DateTime<Utc>> {
+    if let Some(t) = fixed_utc(s) {
+        return Ok(t);
+    }
     DateTime::parse_from_rfc3339(s)
         .map(|d| d.with_timezone(&Utc))
         .map_err(|e| StoreError::Corrupt(format!("timestamp '{s}': {e}")))
+}
+
+/// What [`ts`] writes (`2026-11-23T06:00:00Z`), read without the general RFC3339 parser (an
+/// export reads tens of millions); anything else, a leap second included, is left to it.
+fn fixed_utc(s: &str) -> Option<DateTime<Utc>> {
+    let b = s.as_bytes();
+    let shape = b.len() == 20
+        && [(4, b'-'), (7, b'-'), (10, b'T'), (13, b':'), (16, b':'), (19, b'Z')]
+            .iter()
+            .all(|&(i, c)| b[i] == c);
+    if !shape {
+        return None;
+    }
+    let n = |from: usize, to: usize| {
+        b[from..to]
+            .iter()
+            .try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
+    };
+    let year = i32::try_from(n(0, 4)?).ok()?;
+    let date = NaiveDate::from_ymd_opt(year, n(5, 7)?, n(8, 10)?)?;
+    let time = chrono::NaiveTime::from_hms_opt(n(11, 13)?, n(14, 16)?, n(17, 19)?)?;
+    Some(date.and_time(time).and_utc())
 }
 
 pub(super) fn parse_opt_ts(s: Option<String>) -> Result<Option<DateTime<Utc>>> {
@@ -494,5 +519,30 @@ mod clock_rows {
             into_clock(7, raw("running", None)),
             Err(StoreError::Corrupt(_))
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_instants_read_as_the_rfc3339_parser_reads_them() {
+        for s in [
+            "2026-11-23T06:00:00Z",
+            "1999-12-31T23:59:59Z",
+            "2024-02-29T12:30:45Z",
+            "2026-11-23T06:00:60Z",
+            "2026-11-23t06:00:00z",
+            "2026-11-23T06:00:00+08:00",
+        ] {
+            let general = DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+            assert_eq!(parse_ts(s).unwrap(), general, "{s}");
+        }
+        assert_eq!(fixed_utc("2026-11-23T06:00:60Z"), None);
+        for bad in ["2026-02-30T06:00:00Z", "2026-11-23T24:00:00Z", "2026-1a-23T06:00:00Z", "+026-11-23T06:00:00Z"] {
+            assert_eq!(fixed_utc(bad), None, "{bad}");
+            assert!(parse_ts(bad).is_err(), "{bad}");
+        }
     }
 }

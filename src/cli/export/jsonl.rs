@@ -9,7 +9,7 @@ use crate::desk::Exported;
 use std::io::Write;
 
 /// Writes `e` as one line.
-pub fn line(out: &mut impl Write, shape: &Shape<'_>, e: &Exported) -> Result<()> {
+pub fn line(out: &mut impl Write, shape: &Shape, e: &Exported) -> Result<()> {
     let v = &e.view;
     let [name, phone, email] = shape.customer(&v.ticket.customer);
     let number = v.ticket.id.to_string();

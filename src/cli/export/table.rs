@@ -104,15 +104,28 @@ const CLOCKS: [&str; 14] = [
 const CUSTOMERS: [&str; 4] = ["customer_id", "name", "phone", "email"];
 
 /// How rows are made: which tickets columns, whether personal data is shown, the SLA metrics.
-pub struct Shape<'p> {
+/// Owns what it takes from the policy, so the writing thread can have it.
+pub struct Shape {
     pub flat: bool,
     pub personal: bool,
-    policy: &'p Policy,
+    /// The policy's metrics, in its order.
+    metrics: Vec<String>,
+    /// The metric the first outbound contact stops (the first response), if any.
+    first_response: Option<String>,
 }
 
-impl<'p> Shape<'p> {
-    pub fn new(policy: &'p Policy, flat: bool, personal: bool) -> Self {
-        Shape { flat, personal, policy }
+impl Shape {
+    pub fn new(policy: &Policy, flat: bool, personal: bool) -> Self {
+        Shape {
+            flat,
+            personal,
+            metrics: policy.metrics.iter().map(|m| m.name.clone()).collect(),
+            first_response: policy
+                .metrics
+                .iter()
+                .find(|m| m.stop == StopEvent::FirstOutboundContact)
+                .map(|m| m.name.clone()),
+        }
     }
 
     /// The tables written, in order: customers only with personal data, and only in a folder.
@@ -135,7 +148,7 @@ impl<'p> Shape<'p> {
         let mut out: Vec<String> = names.iter().map(|s| (*s).to_string()).collect();
         if table == Table::Tickets {
             // The SLA outcome per metric (import ignores these).
-            out.extend(self.policy.metrics.iter().map(|m| format!("{}_sla", m.name)));
+            out.extend(self.metrics.iter().map(|m| format!("{m}_sla")));
             if !self.flat {
                 out.extend(MORE.iter().map(|s| (*s).to_string()));
             }
@@ -183,9 +196,9 @@ impl<'p> Shape<'p> {
             Cell::Instant(t.closed_at),
             text(&t.description),
         ];
-        for metric in &self.policy.metrics {
+        for metric in &self.metrics {
             // The latest cycle's outcome.
-            let last = e.view.clocks.iter().rev().find(|c| c.clock.metric == metric.name);
+            let last = e.view.clocks.iter().rev().find(|c| &c.clock.metric == metric);
             row.push(text(last.map_or("", |c| c.clock.state.slug())));
         }
         if !self.flat {
@@ -204,21 +217,17 @@ impl<'p> Shape<'p> {
     /// When the first response was made: when the first cycle of the metric that the first
     /// outbound contact stops was met.
     fn first_response(&self, clocks: &[ClockReading]) -> Option<DateTime<Utc>> {
-        let metric = self
-            .policy
-            .metrics
-            .iter()
-            .find(|m| m.stop == StopEvent::FirstOutboundContact)?;
+        let metric = self.first_response.as_ref()?;
         clocks
             .iter()
-            .find(|c| c.clock.metric == metric.name && c.clock.cycle == 1 && !c.is_withdrawn())
+            .find(|c| &c.clock.metric == metric && c.clock.cycle == 1 && !c.is_withdrawn())
             .and_then(|c| c.clock.met_at)
     }
 
     /// The ticket's rows of the log table, oldest first.
-    pub fn log_rows<'a>(&self, e: &'a Exported) -> impl Iterator<Item = Vec<Cell<'a>>> {
+    pub fn log_rows<'a>(&self, e: &'a Exported) -> impl Iterator<Item = [Cell<'a>; LOG.len()]> {
         e.view.log.iter().map(|entry| {
-            vec![
+            [
                 Cell::Int(entry.ticket_id),
                 Cell::Int(entry.id),
                 Cell::Instant(Some(entry.at)),
@@ -231,11 +240,11 @@ impl<'p> Shape<'p> {
     }
 
     /// The ticket's rows of the clocks table, by metric and cycle.
-    pub fn clock_rows<'a>(&self, e: &'a Exported) -> impl Iterator<Item = Vec<Cell<'a>>> {
+    pub fn clock_rows<'a>(&self, e: &'a Exported) -> impl Iterator<Item = [Cell<'a>; CLOCKS.len()]> {
         e.view.clocks.iter().map(|c| {
             let k = &c.clock;
             let withdrawn = c.is_withdrawn();
-            vec![
+            [
                 Cell::Int(e.view.ticket.id),
                 text(&k.metric),
                 Cell::Int(i64::from(k.cycle)),
