@@ -34,7 +34,11 @@ impl Desk {
     /// [`EXPORT_PAGE`] tickets at a time; stops at the first error `visit` returns. `visit`
     /// runs on a second thread while this one reads and replays the next pages (at most
     /// [`PAGES_AHEAD`] wait), so reading and writing share two cores in constant memory.
-    pub fn visit_export<E>(&self, q: &ExportQuery, visit: impl FnMut(&Exported) -> Result<(), E> + Send) -> Result<(), E>
+    pub fn visit_export<E>(
+        &self,
+        q: &ExportQuery,
+        visit: impl FnMut(&Exported) -> Result<(), E> + Send,
+    ) -> Result<(), E>
     where
         E: From<DeskError> + Send,
     {

@@ -158,7 +158,15 @@ pub fn logs(conn: &Connection, ticket_ids: &[i64], cache: &mut EventCache) -> Re
     let mut stmt = conn.prepare(&sql)?;
     let mut rows = stmt.query(params_from_iter(ticket_ids))?;
     while let Some(r) = rows.next()? {
-        let raw: RawEntry = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?);
+        let raw: RawEntry = (
+            r.get(0)?,
+            r.get(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get(4)?,
+            r.get(5)?,
+            r.get(6)?,
+        );
         let (id, ticket_id, at, author, data_ref, data, body) = raw;
         let shared = match data_ref {
             Some(data_ref) => cache.event(conn, id, data_ref)?,
@@ -168,14 +176,17 @@ pub fn logs(conn: &Connection, ticket_ids: &[i64], cache: &mut EventCache) -> Re
             Some(event) => event,
             None => parse_event(id, &data)?,
         };
-        out.entry(ticket_id).or_default().push(LogEntry {
-            id,
-            ticket_id,
-            at: parse_ts(&at)?,
-            author,
-            event,
-            body,
-        });
+        // A ticket has a dozen entries or so: one allocation for most.
+        out.entry(ticket_id)
+            .or_insert_with(|| Vec::with_capacity(16))
+            .push(LogEntry {
+                id,
+                ticket_id,
+                at: parse_ts(&at)?,
+                author,
+                event,
+                body,
+            });
     }
     for log in out.values_mut() {
         log.sort_by_key(|e| (e.at, e.id));

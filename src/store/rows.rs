@@ -37,9 +37,9 @@ fn fixed_utc(s: &str) -> Option<DateTime<Utc>> {
         return None;
     }
     let n = |from: usize, to: usize| {
-        b[from..to]
-            .iter()
-            .try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
+        b[from..to].iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
     };
     let year = i32::try_from(n(0, 4)?).ok()?;
     let date = NaiveDate::from_ymd_opt(year, n(5, 7)?, n(8, 10)?)?;
@@ -540,7 +540,12 @@ mod tests {
             assert_eq!(parse_ts(s).unwrap(), general, "{s}");
         }
         assert_eq!(fixed_utc("2026-11-23T06:00:60Z"), None);
-        for bad in ["2026-02-30T06:00:00Z", "2026-11-23T24:00:00Z", "2026-1a-23T06:00:00Z", "+026-11-23T06:00:00Z"] {
+        for bad in [
+            "2026-02-30T06:00:00Z",
+            "2026-11-23T24:00:00Z",
+            "2026-1a-23T06:00:00Z",
+            "+026-11-23T06:00:00Z",
+        ] {
             assert_eq!(fixed_utc(bad), None, "{bad}");
             assert!(parse_ts(bad).is_err(), "{bad}");
         }

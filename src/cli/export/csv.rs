@@ -188,9 +188,18 @@ mod tests {
         }
         // An offset with seconds (Shanghai's local mean time before 1901) shows hours and minutes.
         for (t, tz) in [
-            (chrono::Utc.with_ymd_and_hms(1900, 1, 1, 0, 0, 0).unwrap(), chrono_tz::Asia::Shanghai),
-            (chrono::Utc.with_ymd_and_hms(2026, 3, 8, 7, 30, 5).unwrap(), chrono_tz::America::New_York),
-            (chrono::Utc.with_ymd_and_hms(2026, 11, 24, 2, 0, 0).unwrap(), chrono_tz::Asia::Kolkata),
+            (
+                chrono::Utc.with_ymd_and_hms(1900, 1, 1, 0, 0, 0).unwrap(),
+                chrono_tz::Asia::Shanghai,
+            ),
+            (
+                chrono::Utc.with_ymd_and_hms(2026, 3, 8, 7, 30, 5).unwrap(),
+                chrono_tz::America::New_York,
+            ),
+            (
+                chrono::Utc.with_ymd_and_hms(2026, 11, 24, 2, 0, 0).unwrap(),
+                chrono_tz::Asia::Kolkata,
+            ),
         ] {
             field(&Cell::Instant(Some(t)), tz, &mut out);
             assert_eq!(out, t.with_timezone(&tz).format("%Y-%m-%dT%H:%M:%S%:z").to_string());

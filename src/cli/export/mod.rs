@@ -99,7 +99,11 @@ pub fn run(setup: &Setup, a: ExportArgs) -> Result<()> {
         }
         Target::Stdout => {
             let out = Box::new(BufWriter::new(std::io::stdout()));
-            let outputs = vec![(Table::Tickets, shape.headers(Table::Tickets), out as Box<dyn Write + Send>)];
+            let outputs = vec![(
+                Table::Tickets,
+                shape.headers(Table::Tickets),
+                out as Box<dyn Write + Send>,
+            )];
             let mut sink = Box::new(csv::CsvSink::new(tz, outputs)?);
             desk.visit_export(&query, |e| each(e, &mut |e| rows(sink.as_mut(), &shape, e)))?;
             sink.finish()?;

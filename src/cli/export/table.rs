@@ -4,6 +4,7 @@
 
 use crate::desk::Exported;
 use crate::domain::policy::{Policy, StopEvent};
+use crate::domain::privacy::mask_contacts;
 use crate::domain::sla::ClockReading;
 use crate::domain::ticket::{Customer, mask_email, mask_name, mask_phone};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -169,6 +170,16 @@ impl Shape {
         }
     }
 
+    /// Free text a person typed (a title, a note, a log entry): phone numbers and e-mail
+    /// addresses in it masked unless personal data was asked for.
+    pub fn free_text<'a>(&self, s: &'a str) -> Cow<'a, str> {
+        if self.personal {
+            Cow::Borrowed(s)
+        } else {
+            mask_contacts(s)
+        }
+    }
+
     /// The ticket's row of the tickets table.
     pub fn ticket_row<'a>(&self, e: &'a Exported) -> Vec<Cell<'a>> {
         let t = &e.view.ticket;
@@ -180,7 +191,7 @@ impl Shape {
                 Some(id) => text(id),
                 None => owned(t.id.to_string()),
             },
-            text(&t.title),
+            Cell::Text(self.free_text(&t.title)),
             Cell::Text(name),
             Cell::Text(phone),
             Cell::Text(email),
@@ -194,7 +205,7 @@ impl Shape {
             Cell::Instant(self.first_response(&e.view.clocks)),
             Cell::Instant(t.resolved_at),
             Cell::Instant(t.closed_at),
-            text(&t.description),
+            Cell::Text(self.free_text(&t.description)),
         ];
         for metric in &self.metrics {
             // The latest cycle's outcome.
@@ -234,7 +245,12 @@ impl Shape {
                 text(&entry.author),
                 text(entry.event.kind_name()),
                 owned(entry.event.to_string()),
-                Cell::Text(crate::words::events::body(entry, crate::words::catalogue::locale())),
+                Cell::Text(
+                    match crate::words::events::body(entry, crate::words::catalogue::locale()) {
+                        Cow::Borrowed(body) => self.free_text(body),
+                        Cow::Owned(body) => Cow::Owned(self.free_text(&body).into_owned()),
+                    },
+                ),
             ]
         })
     }
