@@ -6,9 +6,13 @@ use super::{Desk, DeskError, TicketView};
 use crate::domain::listing::ExportQuery;
 use crate::domain::sla;
 use crate::domain::ticket::Customer;
+use crate::store::EventCache;
 
 /// How many tickets one page of an export reads (with their logs in one query).
 pub const EXPORT_PAGE: usize = 500;
+
+/// How many read pages may wait for the writer.
+pub const PAGES_AHEAD: usize = 2;
 
 /// One exported ticket: what `show` reads, and the key of its customer (customers.csv).
 #[derive(Debug, Clone)]
@@ -27,34 +31,63 @@ impl Desk {
     }
 
     /// Hands each ticket `q` matches to `visit` in id order with its log and clocks, read
-    /// [`EXPORT_PAGE`] tickets at a time; stops at the first error `visit` returns.
-    pub fn visit_export<E: From<DeskError>>(
+    /// [`EXPORT_PAGE`] tickets at a time; stops at the first error `visit` returns. `visit`
+    /// runs on a second thread while this one reads and replays the next pages (at most
+    /// [`PAGES_AHEAD`] wait), so reading and writing share two cores in constant memory.
+    pub fn visit_export<E>(
         &self,
         q: &ExportQuery,
-        mut visit: impl FnMut(&Exported) -> Result<(), E>,
-    ) -> Result<(), E> {
+        visit: impl FnMut(&Exported) -> Result<(), E> + Send,
+    ) -> Result<(), E>
+    where
+        E: From<DeskError> + Send,
+    {
+        std::thread::scope(|s| {
+            let (pages, inbox) = std::sync::mpsc::sync_channel::<Vec<Exported>>(PAGES_AHEAD);
+            let writer = s.spawn(move || {
+                let mut visit = visit;
+                for page in inbox {
+                    page.iter().try_for_each(&mut visit)?;
+                }
+                Ok(())
+            });
+            // A writer that stopped (its error is returned below) hangs up: reading stops too.
+            let read = self.read_export(q, |page| pages.send(page).is_ok());
+            drop(pages);
+            let written: Result<(), E> = writer.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            written?;
+            read.map_err(E::from)
+        })
+    }
+
+    /// Reads the tickets of `q` a page at a time, each with its log and its clocks as of now,
+    /// and hands each page to `page` until it returns false.
+    fn read_export(&self, q: &ExportQuery, mut page: impl FnMut(Vec<Exported>) -> bool) -> Result<(), DeskError> {
         let now = self.now();
+        let mut cache = EventCache::default();
         let mut left = q.list.limit.unwrap_or(usize::MAX);
         let mut after = 0;
         while left > 0 {
-            let page = self
-                .store
-                .export_page(q, after, EXPORT_PAGE.min(left))
-                .map_err(DeskError::from)?;
-            let Some((last, _, _)) = page.last() else { break };
+            let tickets = self.store.export_page(q, after, EXPORT_PAGE.min(left))?;
+            let Some((last, _, _)) = tickets.last() else { break };
             after = last.id;
-            left -= page.len();
-            let ids: Vec<i64> = page.iter().map(|(t, _, _)| t.id).collect();
-            let mut logs = self.store.logs(&ids).map_err(DeskError::from)?;
-            for (ticket, customer_id, external_id) in page {
-                let log = logs.remove(&ticket.id).unwrap_or_default();
-                let clocks = sla::evaluate(&self.policy, &ticket, &log, now);
-                let view = TicketView { ticket, log, clocks };
-                visit(&Exported {
-                    view,
-                    customer_id,
-                    external_id,
-                })?;
+            left -= tickets.len();
+            let ids: Vec<i64> = tickets.iter().map(|(t, _, _)| t.id).collect();
+            let mut logs = self.store.export_logs(&ids, &mut cache)?;
+            let done = tickets
+                .into_iter()
+                .map(|(ticket, customer_id, external_id)| {
+                    let log = logs.remove(&ticket.id).unwrap_or_default();
+                    let clocks = sla::evaluate(&self.policy, &ticket, &log, now);
+                    Exported {
+                        view: TicketView { ticket, log, clocks },
+                        customer_id,
+                        external_id,
+                    }
+                })
+                .collect();
+            if !page(done) {
+                break;
             }
         }
         Ok(())

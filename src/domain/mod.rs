@@ -9,6 +9,7 @@ pub mod kpi;
 pub mod listing;
 pub mod log;
 pub mod policy;
+pub mod privacy;
 pub mod promise;
 pub mod review;
 pub mod sla;

@@ -23,6 +23,7 @@ use std::time::Duration;
 
 use crate::domain::listing::{ListQuery, TicketSummary};
 use crate::domain::sla::Clock;
+pub use export::EventCache;
 
 /// Why the store could not do what was asked.
 #[derive(Debug)]
@@ -271,6 +272,16 @@ impl Store {
         limit: usize,
     ) -> Result<Vec<(i64, crate::domain::ticket::Customer)>> {
         export::customers(&self.conn, q, after, limit)
+    }
+
+    /// The logs of one page of an export, entry data parsed once per shared text (see
+    /// [`export::logs`]).
+    pub fn export_logs(
+        &self,
+        ticket_ids: &[i64],
+        cache: &mut EventCache,
+    ) -> Result<std::collections::HashMap<i64, Vec<LogEntry>>> {
+        export::logs(&self.conn, ticket_ids, cache)
     }
 
     /// The logs of several tickets in one query (see [`rows::logs`]).

@@ -93,13 +93,17 @@ pub fn run(setup: &Setup, a: ExportArgs) -> Result<()> {
     match target {
         Target::Stdout if a.format == ExportFormat::Jsonl => {
             // Terminal-safe, as `show --json` is: the JSON means the same.
-            let mut out = TerminalSafe::new(BufWriter::new(std::io::stdout().lock()));
+            let mut out = TerminalSafe::new(BufWriter::new(std::io::stdout()));
             desk.visit_export(&query, |e| each(e, &mut |e| jsonl::line(&mut out, &shape, e)))?;
             out.flush().map_err(io_failed)?;
         }
         Target::Stdout => {
-            let out = Box::new(BufWriter::new(std::io::stdout().lock()));
-            let outputs = vec![(Table::Tickets, shape.headers(Table::Tickets), out as Box<dyn Write>)];
+            let out = Box::new(BufWriter::new(std::io::stdout()));
+            let outputs = vec![(
+                Table::Tickets,
+                shape.headers(Table::Tickets),
+                out as Box<dyn Write + Send>,
+            )];
             let mut sink = Box::new(csv::CsvSink::new(tz, outputs)?);
             desk.visit_export(&query, |e| each(e, &mut |e| rows(sink.as_mut(), &shape, e)))?;
             sink.finish()?;
@@ -119,7 +123,7 @@ pub fn run(setup: &Setup, a: ExportArgs) -> Result<()> {
                     let outputs = vec![(
                         Table::Tickets,
                         shape.headers(Table::Tickets),
-                        Box::new(out) as Box<dyn Write>,
+                        Box::new(out) as Box<dyn Write + Send>,
                     )];
                     let mut sink = Box::new(csv::CsvSink::new(tz, outputs)?);
                     desk.visit_export(&query, |e| each(e, &mut |e| rows(sink.as_mut(), &shape, e)))?;
@@ -142,7 +146,7 @@ pub fn run(setup: &Setup, a: ExportArgs) -> Result<()> {
                 let file_path = staged.path().join(format!("{}.csv", t.name()));
                 let mut out = BufWriter::new(create_private(&file_path)?);
                 out.write_all(csv::BOM).map_err(io_at(&file_path))?;
-                outputs.push((t, shape.headers(t), Box::new(out) as Box<dyn Write>));
+                outputs.push((t, shape.headers(t), Box::new(out) as Box<dyn Write + Send>));
             }
             let mut sink = Box::new(csv::CsvSink::new(tz, outputs)?);
             desk.visit_export(&query, |e| each(e, &mut |e| rows(sink.as_mut(), &shape, e)))?;
@@ -159,7 +163,7 @@ pub fn run(setup: &Setup, a: ExportArgs) -> Result<()> {
 }
 
 /// Writes one ticket's rows: its tickets row, and in a folder or workbook its log and clocks.
-fn rows(sink: &mut dyn Sink, shape: &Shape<'_>, e: &Exported) -> Result<()> {
+fn rows(sink: &mut dyn Sink, shape: &Shape, e: &Exported) -> Result<()> {
     sink.row(Table::Tickets, &shape.ticket_row(e))?;
     if !shape.flat {
         for row in shape.log_rows(e) {
@@ -173,7 +177,7 @@ fn rows(sink: &mut dyn Sink, shape: &Shape<'_>, e: &Exported) -> Result<()> {
 }
 
 /// The customers table, when the shape has one.
-fn customers(desk: &crate::desk::Desk, q: &ExportQuery, shape: &Shape<'_>, sink: &mut dyn Sink) -> Result<()> {
+fn customers(desk: &crate::desk::Desk, q: &ExportQuery, shape: &Shape, sink: &mut dyn Sink) -> Result<()> {
     if !shape.tables().contains(&Table::Customers) {
         return Ok(());
     }
@@ -290,7 +294,7 @@ fn stage_folder(path: &Path) -> Result<tempfile::TempDir> {
 
 /// Renames the staged folder to `path`; with `--force` over an existing folder, moves each
 /// table's file into it instead (other files there stay).
-fn commit_folder(staged: tempfile::TempDir, path: &Path, shape: &Shape<'_>, force: bool) -> Result<()> {
+fn commit_folder(staged: tempfile::TempDir, path: &Path, shape: &Shape, force: bool) -> Result<()> {
     if !path.exists() {
         let staged = staged.keep();
         return std::fs::rename(&staged, path).map_err(io_at(path));

@@ -4,6 +4,7 @@
 
 use crate::desk::Exported;
 use crate::domain::policy::{Policy, StopEvent};
+use crate::domain::privacy::mask_contacts;
 use crate::domain::sla::ClockReading;
 use crate::domain::ticket::{Customer, mask_email, mask_name, mask_phone};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -104,15 +105,28 @@ const CLOCKS: [&str; 14] = [
 const CUSTOMERS: [&str; 4] = ["customer_id", "name", "phone", "email"];
 
 /// How rows are made: which tickets columns, whether personal data is shown, the SLA metrics.
-pub struct Shape<'p> {
+/// Owns what it takes from the policy, so the writing thread can have it.
+pub struct Shape {
     pub flat: bool,
     pub personal: bool,
-    policy: &'p Policy,
+    /// The policy's metrics, in its order.
+    metrics: Vec<String>,
+    /// The metric the first outbound contact stops (the first response), if any.
+    first_response: Option<String>,
 }
 
-impl<'p> Shape<'p> {
-    pub fn new(policy: &'p Policy, flat: bool, personal: bool) -> Self {
-        Shape { flat, personal, policy }
+impl Shape {
+    pub fn new(policy: &Policy, flat: bool, personal: bool) -> Self {
+        Shape {
+            flat,
+            personal,
+            metrics: policy.metrics.iter().map(|m| m.name.clone()).collect(),
+            first_response: policy
+                .metrics
+                .iter()
+                .find(|m| m.stop == StopEvent::FirstOutboundContact)
+                .map(|m| m.name.clone()),
+        }
     }
 
     /// The tables written, in order: customers only with personal data, and only in a folder.
@@ -135,7 +149,7 @@ impl<'p> Shape<'p> {
         let mut out: Vec<String> = names.iter().map(|s| (*s).to_string()).collect();
         if table == Table::Tickets {
             // The SLA outcome per metric (import ignores these).
-            out.extend(self.policy.metrics.iter().map(|m| format!("{}_sla", m.name)));
+            out.extend(self.metrics.iter().map(|m| format!("{m}_sla")));
             if !self.flat {
                 out.extend(MORE.iter().map(|s| (*s).to_string()));
             }
@@ -156,6 +170,16 @@ impl<'p> Shape<'p> {
         }
     }
 
+    /// Free text a person typed (a title, a note, a log entry): phone numbers and e-mail
+    /// addresses in it masked unless personal data was asked for.
+    pub fn free_text<'a>(&self, s: &'a str) -> Cow<'a, str> {
+        if self.personal {
+            Cow::Borrowed(s)
+        } else {
+            mask_contacts(s)
+        }
+    }
+
     /// The ticket's row of the tickets table.
     pub fn ticket_row<'a>(&self, e: &'a Exported) -> Vec<Cell<'a>> {
         let t = &e.view.ticket;
@@ -167,7 +191,7 @@ impl<'p> Shape<'p> {
                 Some(id) => text(id),
                 None => owned(t.id.to_string()),
             },
-            text(&t.title),
+            Cell::Text(self.free_text(&t.title)),
             Cell::Text(name),
             Cell::Text(phone),
             Cell::Text(email),
@@ -181,11 +205,11 @@ impl<'p> Shape<'p> {
             Cell::Instant(self.first_response(&e.view.clocks)),
             Cell::Instant(t.resolved_at),
             Cell::Instant(t.closed_at),
-            text(&t.description),
+            Cell::Text(self.free_text(&t.description)),
         ];
-        for metric in &self.policy.metrics {
+        for metric in &self.metrics {
             // The latest cycle's outcome.
-            let last = e.view.clocks.iter().rev().find(|c| c.clock.metric == metric.name);
+            let last = e.view.clocks.iter().rev().find(|c| &c.clock.metric == metric);
             row.push(text(last.map_or("", |c| c.clock.state.slug())));
         }
         if !self.flat {
@@ -204,38 +228,39 @@ impl<'p> Shape<'p> {
     /// When the first response was made: when the first cycle of the metric that the first
     /// outbound contact stops was met.
     fn first_response(&self, clocks: &[ClockReading]) -> Option<DateTime<Utc>> {
-        let metric = self
-            .policy
-            .metrics
-            .iter()
-            .find(|m| m.stop == StopEvent::FirstOutboundContact)?;
+        let metric = self.first_response.as_ref()?;
         clocks
             .iter()
-            .find(|c| c.clock.metric == metric.name && c.clock.cycle == 1 && !c.is_withdrawn())
+            .find(|c| &c.clock.metric == metric && c.clock.cycle == 1 && !c.is_withdrawn())
             .and_then(|c| c.clock.met_at)
     }
 
     /// The ticket's rows of the log table, oldest first.
-    pub fn log_rows<'a>(&self, e: &'a Exported) -> impl Iterator<Item = Vec<Cell<'a>>> {
+    pub fn log_rows<'a>(&self, e: &'a Exported) -> impl Iterator<Item = [Cell<'a>; LOG.len()]> {
         e.view.log.iter().map(|entry| {
-            vec![
+            [
                 Cell::Int(entry.ticket_id),
                 Cell::Int(entry.id),
                 Cell::Instant(Some(entry.at)),
                 text(&entry.author),
                 text(entry.event.kind_name()),
                 owned(entry.event.to_string()),
-                Cell::Text(crate::words::events::body(entry, crate::words::catalogue::locale())),
+                Cell::Text(
+                    match crate::words::events::body(entry, crate::words::catalogue::locale()) {
+                        Cow::Borrowed(body) => self.free_text(body),
+                        Cow::Owned(body) => Cow::Owned(self.free_text(&body).into_owned()),
+                    },
+                ),
             ]
         })
     }
 
     /// The ticket's rows of the clocks table, by metric and cycle.
-    pub fn clock_rows<'a>(&self, e: &'a Exported) -> impl Iterator<Item = Vec<Cell<'a>>> {
+    pub fn clock_rows<'a>(&self, e: &'a Exported) -> impl Iterator<Item = [Cell<'a>; CLOCKS.len()]> {
         e.view.clocks.iter().map(|c| {
             let k = &c.clock;
             let withdrawn = c.is_withdrawn();
-            vec![
+            [
                 Cell::Int(e.view.ticket.id),
                 text(&k.metric),
                 Cell::Int(i64::from(k.cycle)),
