@@ -3,7 +3,7 @@
 //! time, so runs of such weeks are counted, not walked; everything else is walked interval by
 //! interval as before.
 
-use super::{Calendar, DAY, local_secs};
+use super::{Calendar, DAY, MAX_OFFSET, OpenRange, local_secs};
 use chrono::{Days, NaiveDate};
 
 /// Spans up to this long are simply walked (a week's count costs about what walking two
@@ -14,6 +14,9 @@ const WEEK: i64 = 7 * DAY;
 impl Calendar {
     /// Business seconds in `[a, b)`.
     pub(super) fn business_secs(&self, a: i64, b: i64) -> i64 {
+        if b > a && self.open_throughout(a, b) {
+            return b - a;
+        }
         let mut total = 0;
         let mut x = a;
         while b - x > SHORT {
@@ -92,6 +95,24 @@ impl Calendar {
             Some(known) => known == off,
             None => (-1..=7).all(|j| self.offset_at(first + j * DAY) == off),
         }
+    }
+
+    /// Is every instant of `[a, b]` open? So when every local date those instants can have
+    /// (each within [`MAX_OFFSET`] of its instant read as UTC) is open all day: business time
+    /// is then real time, whatever the offset does, and no offset need be looked up (a 7x24
+    /// calendar).
+    pub(super) fn open_throughout(&self, a: i64, b: i64) -> bool {
+        let all_day = |r: &[OpenRange]| matches!(r, [OpenRange { start: 0, end: 1440 }]);
+        if !self.week.iter().all(|d| all_day(d)) {
+            return false;
+        }
+        let date = |t: i64| chrono::DateTime::from_timestamp(t, 0).map(|t| t.date_naive());
+        let (Some(d0), Some(d1)) = (date(a.saturating_sub(MAX_OFFSET)), date(b.saturating_add(MAX_OFFSET))) else {
+            return false;
+        };
+        d0 <= d1
+            && self.holidays.range(d0..=d1).next().is_none()
+            && self.overrides.range(d0..=d1).all(|(_, r)| all_day(r))
     }
 
     /// Open time of one ordinary week.
