@@ -2,26 +2,28 @@
 //! force (sampled, with the stretch known to keep one offset), each date's intervals, a walk's
 //! waiting buffer.
 
-use super::{Calendar, DAY, MAX_OFFSET, OFFSET_SAMPLE, instant, local_secs};
+use super::{Calendar, DAY, MAX_OFFSET, OFFSET_SAMPLE, OpenRange, instant, local_secs};
 use chrono::{NaiveDate, Offset, TimeZone};
 use std::collections::HashMap;
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
 
-/// Remembers each date's open intervals in UTC: the same dates are walked again and again
-/// (every clock of every ticket), and each costs a dozen timezone lookups. Also remembers the
-/// longest stretch known to keep one UTC offset (`steady`: from, to, offset), so a walk over
-/// consecutive dates samples the offset only where it has not looked yet. A cache, not part
-/// of what the calendar is: a clone starts empty and equality and Debug ignore it.
+/// Remembers the longest stretch known to keep one UTC offset (`steady`: from, to, offset), so
+/// a walk over consecutive dates samples the offset (a timezone lookup) only where it has not
+/// looked yet; a date inside it is its ranges shifted by the offset. The open intervals in UTC
+/// of dates near an offset change, which cost a dozen lookups, are kept in `days`. A cache,
+/// not part of what the calendar is: a clone starts empty and equality and Debug ignore it.
 #[derive(Default)]
 pub(super) struct DayMemo {
     days: std::cell::RefCell<DayIntervals>,
     steady: std::cell::Cell<Option<(i64, i64, i64)>>,
+    /// The last business time asked for: (from, to, seconds).
+    pub(super) between: std::cell::Cell<Option<(i64, i64, i64)>>,
     /// A walk's waiting intervals, lent to one walk at a time so walks do not allocate.
     pub(super) pending: std::cell::Cell<Vec<(i64, i64)>>,
 }
 
-/// Each date's open intervals in UTC.
+/// Open intervals in UTC of the dates near an offset change.
 type DayIntervals = HashMap<NaiveDate, Vec<(i64, i64)>, BuildHasherDefault<DateHash>>;
 
 /// Hashes a date (one `i32`) with one multiply: SipHash cost more than the rest of a memo hit.
@@ -50,6 +52,11 @@ impl Hasher for DateHash {
 
 /// Enough for years of dates; past it the memo starts over rather than grow without bound.
 const MEMO_DATES: usize = 8192;
+/// The steady stretch is sampled across a gap up to this long to reach a new span (a closed
+/// holiday week); a farther span starts a stretch of its own.
+const BRIDGE: i64 = 31 * DAY;
+/// A steady day with at most this many ranges is shifted on the stack.
+const STACK_RANGES: usize = 8;
 
 impl Clone for DayMemo {
     fn clone(&self) -> Self {
@@ -128,12 +135,17 @@ impl Calendar {
         pieces
     }
 
-    /// The one offset in force over `[from, to]` when the memo's steady stretch overlaps it
-    /// and, sampled on either side, can be stretched over it. Walks go back a day or two now
-    /// and then; stretching (not replacing) keeps the memo from swinging between two spans.
+    /// The one offset in force over `[from, to]` when the memo's steady stretch overlaps it,
+    /// or lies within [`BRIDGE`] of it, and, sampled on either side, can be stretched over it.
+    /// Walks go back a day or two now and then, and skip closed holidays; stretching (not
+    /// replacing) keeps the memo from swinging between two spans and sampling them again.
     pub(super) fn steady_offset(&self, from: i64, to: i64) -> Option<i64> {
         let (a, b, off) = self.memo.steady.get()?;
-        if from <= b && a <= to && self.steady_until(b, off, to) && self.steady_since(a, off, from) {
+        if from <= b.saturating_add(BRIDGE)
+            && a.saturating_sub(BRIDGE) <= to
+            && self.steady_until(b, off, to)
+            && self.steady_since(a, off, from)
+        {
             self.memo.steady.set(Some((a.min(from), b.max(to), off)));
             return Some(off);
         }
@@ -184,13 +196,53 @@ impl Calendar {
         self.with_day_intervals(date, <[(i64, i64)]>::to_vec)
     }
 
-    /// Calls `f` with [`Calendar::day_intervals`] of `date`, from the memo when it has them
-    /// (no copy).
+    /// Calls `f` with [`Calendar::day_intervals`] of `date`. A day inside the steady stretch
+    /// is its ranges shifted by the offset, cheaper to shift again than to look up, so only
+    /// days near an offset change are kept in the memo (no allocation on the usual walk).
     pub(super) fn with_day_intervals<R>(&self, date: NaiveDate, f: impl FnOnce(&[(i64, i64)]) -> R) -> R {
-        if let Some(known) = self.memo.days.borrow().get(&date) {
-            return f(known);
+        self.with_ranges_intervals(date, self.ranges_on(date), f)
+    }
+
+    /// [`Calendar::with_day_intervals`] with the date's ranges already looked up.
+    pub(super) fn with_ranges_intervals<R>(
+        &self,
+        date: NaiveDate,
+        ranges: &[OpenRange],
+        f: impl FnOnce(&[(i64, i64)]) -> R,
+    ) -> R {
+        if ranges.is_empty() {
+            return f(&[]);
         }
-        let intervals = self.compute_day_intervals(date);
+        {
+            let memo = self.memo.days.borrow();
+            if let Some(known) = memo.get(&date) {
+                return f(known);
+            }
+        }
+        let midnight = local_secs(date);
+        if ranges.len() <= STACK_RANGES
+            && let Some(off) = self.steady_offset(midnight - MAX_OFFSET, midnight + DAY + MAX_OFFSET)
+        {
+            // One offset all day (most days): each range is its wall-clock times shifted, in
+            // order, all inside the window.
+            let mut out = [(0i64, 0i64); STACK_RANGES];
+            let mut n = 0;
+            for r in ranges {
+                let (lo, hi) = (
+                    midnight + i64::from(r.start) * 60 - off,
+                    midnight + i64::from(r.end) * 60 - off,
+                );
+                match out[..n].last_mut() {
+                    Some(last) if last.1 >= lo => last.1 = last.1.max(hi),
+                    _ => {
+                        out[n] = (lo, hi);
+                        n += 1;
+                    }
+                }
+            }
+            return f(&out[..n]);
+        }
+        let intervals = self.compute_day_intervals(date, ranges);
         let result = f(&intervals);
         let mut memo = self.memo.days.borrow_mut();
         if memo.len() >= MEMO_DATES {
@@ -200,29 +252,11 @@ impl Calendar {
         result
     }
 
-    pub(super) fn compute_day_intervals(&self, date: NaiveDate) -> Vec<(i64, i64)> {
-        let ranges = self.ranges_on(date);
-        if ranges.is_empty() {
-            return Vec::new();
-        }
+    /// A date's intervals the long way: the offset pieces of its window, each range cut by
+    /// them (a day with an offset change, or more ranges than fit on the stack).
+    fn compute_day_intervals(&self, date: NaiveDate, ranges: &[OpenRange]) -> Vec<(i64, i64)> {
         let midnight = local_secs(date);
         let (w0, w1) = (midnight - MAX_OFFSET, midnight + DAY + MAX_OFFSET);
-        if let Some(off) = self.steady_offset(w0, w1) {
-            // One offset all day (most days): each range is its wall-clock times shifted, in
-            // order, all inside the window.
-            let mut out: Vec<(i64, i64)> = Vec::with_capacity(ranges.len());
-            for r in ranges {
-                let (lo, hi) = (
-                    midnight + i64::from(r.start) * 60 - off,
-                    midnight + i64::from(r.end) * 60 - off,
-                );
-                match out.last_mut() {
-                    Some(last) if last.1 >= lo => last.1 = last.1.max(hi),
-                    _ => out.push((lo, hi)),
-                }
-            }
-            return out;
-        }
         let pieces = self.offset_pieces(w0, w1);
         let mut out: Vec<(i64, i64)> = Vec::with_capacity(ranges.len());
         for r in ranges {

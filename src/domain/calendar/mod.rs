@@ -30,9 +30,11 @@ const MAX_CLOSED_DAYS: i64 = 3 * 366;
 /// No timezone offset (LMT included) exceeds this, so an instant whose local date is D lies
 /// within this distance of D's local midnight read as UTC.
 const MAX_OFFSET: i64 = 16 * 3600;
-/// Offsets are sampled this far apart to find transitions; real zones never change twice
-/// within six hours.
-const OFFSET_SAMPLE: i64 = 6 * 3600;
+/// Offsets are sampled this far apart to find transitions: no zone changes its offset twice
+/// within a day (in the compiled database the closest two changes of one zone are about a
+/// week apart, Brazil in 2000 and Gaza's rules from 2040; a test checks 1970-2050). Each
+/// sample is a timezone lookup, most of what a cold walk costs.
+const OFFSET_SAMPLE: i64 = DAY;
 const DAY: i64 = 86_400;
 
 /// One open range of a day in local wall-clock minutes since midnight, `[start, end)`;
@@ -267,6 +269,11 @@ impl Calendar {
         if dur.num_seconds() <= 0 {
             return Ok(start);
         }
+        if let Some(end) = secs(start).checked_add(dur.num_seconds())
+            && self.open_throughout(secs(start), end)
+        {
+            return Ok(instant(end));
+        }
         let (from, mut left) = self.skip_weeks(secs(start), dur.num_seconds());
         for iv in self.intervals_from(from) {
             let (lo, hi) = iv?;
@@ -280,7 +287,16 @@ impl Calendar {
 
     /// Business time in `[a, b)`; zero when `b <= a`.
     pub fn business_between(&self, a: DateTime<Utc>, b: DateTime<Utc>) -> Duration {
-        Duration::seconds(self.business_secs(secs(a), secs(b)))
+        let (a, b) = (secs(a), secs(b));
+        // The clocks of one ticket mostly start together and are read at the same instant.
+        if let Some((x, y, total)) = self.memo.between.get()
+            && (x, y) == (a, b)
+        {
+            return Duration::seconds(total);
+        }
+        let total = self.business_secs(a, b);
+        self.memo.between.set(Some((a, b, total)));
+        Duration::seconds(total)
     }
 
     /// Business seconds in `[a, b)`, interval by interval.
@@ -378,6 +394,18 @@ impl Calendar {
             .collect()
     }
 
+    /// The first holiday or override after `date` (`NaiveDate::MAX` when none).
+    fn next_special_after(&self, date: NaiveDate) -> NaiveDate {
+        use std::ops::Bound::{Excluded, Unbounded};
+        let holiday = self.holidays.range((Excluded(date), Unbounded)).next().copied();
+        let other = self
+            .overrides
+            .range((Excluded(date), Unbounded))
+            .next()
+            .map(|(d, _)| *d);
+        holiday.into_iter().chain(other).min().unwrap_or(NaiveDate::MAX)
+    }
+
     /// Past `date`, is every date closed? True when no weekday has ranges and no later
     /// override opens: then searching on is pointless.
     fn never_opens_after(&self, date: NaiveDate) -> bool {
@@ -409,6 +437,7 @@ impl Calendar {
             from,
             next_date: Some(date),
             pending: self.memo.pending.take(),
+            ordinary_until: NaiveDate::MIN,
             closed_run: 0,
             done: false,
         }
@@ -424,6 +453,8 @@ struct Intervals<'a> {
     next_date: Option<NaiveDate>,
     /// Sorted by start, descending, so the next interval pops off the end.
     pending: Vec<(i64, i64)>,
+    /// Dates before this are neither holidays nor overrides (see `Intervals::ranges`).
+    ordinary_until: NaiveDate,
     closed_run: i64,
     done: bool,
 }
@@ -449,8 +480,9 @@ impl Iterator for Intervals<'_> {
                 return Some(Ok((lo, hi)));
             }
             let (cal, from, waiting) = (self.cal, self.from, self.pending.len());
+            let ranges = self.ranges(date);
             let pending = &mut self.pending;
-            cal.with_day_intervals(date, |ivs| {
+            cal.with_ranges_intervals(date, ranges, |ivs| {
                 pending.extend(ivs.iter().filter(|iv| iv.1 > from).map(|&(lo, hi)| (lo.max(from), hi)));
             });
             let found = self.pending.len() - waiting;
@@ -466,6 +498,19 @@ impl Iterator for Intervals<'_> {
             self.pending.sort_unstable_by(|a, b| b.cmp(a));
             self.next_date = date.succ_opt();
         }
+    }
+}
+
+impl<'a> Intervals<'a> {
+    /// [`Calendar::ranges_on`] for the walk's dates, which only go forward: up to the next
+    /// holiday or override every date is an ordinary weekday, so no lookup is needed.
+    fn ranges(&mut self, date: NaiveDate) -> &'a [OpenRange] {
+        let cal = self.cal;
+        if date < self.ordinary_until {
+            return &cal.week[date.weekday().num_days_from_monday() as usize];
+        }
+        self.ordinary_until = cal.next_special_after(date);
+        cal.ranges_on(date)
     }
 }
 

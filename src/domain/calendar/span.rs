@@ -1,9 +1,9 @@
 //! Business time over long spans (a clock read days or years late, a 112h target). A week
-//! with no holiday, no override and one UTC offset throughout holds exactly the weekly open
-//! time, so runs of such weeks are counted, not walked; everything else is walked interval by
-//! interval as before.
+//! with one UTC offset throughout holds exactly its dates' open ranges (the weekly open time
+//! when it has no holiday or override), so runs of such weeks are counted, not walked;
+//! everything else is walked interval by interval as before.
 
-use super::{Calendar, DAY, local_secs};
+use super::{Calendar, DAY, MAX_OFFSET, OpenRange, local_secs};
 use chrono::{Days, NaiveDate};
 
 /// Spans up to this long are simply walked (a week's count costs about what walking two
@@ -14,6 +14,9 @@ const WEEK: i64 = 7 * DAY;
 impl Calendar {
     /// Business seconds in `[a, b)`.
     pub(super) fn business_secs(&self, a: i64, b: i64) -> i64 {
+        if b > a && self.open_throughout(a, b) {
+            return b - a;
+        }
         let mut total = 0;
         let mut x = a;
         while b - x > SHORT {
@@ -24,11 +27,11 @@ impl Calendar {
             };
             let y = local_secs(date) - off;
             total += self.walked_secs(x, y);
-            let weeks = self.steady_weeks(date, y, off, (b - y) / WEEK);
-            total += weeks * self.weekly_secs();
+            let (weeks, counted) = self.steady_weeks(date, y, off, (b - y) / WEEK, i64::MAX);
+            total += counted;
             x = y + weeks * WEEK;
             if weeks == 0 {
-                // A holiday, an override or an offset change this week: walk it.
+                // An offset change this week: walk it.
                 let next = (y + WEEK).min(b);
                 total += self.walked_secs(y, next);
                 x = next;
@@ -38,9 +41,9 @@ impl Calendar {
     }
 
     /// Where a walk for `left` business seconds from `x` may start instead, and what is left
-    /// then: past whole steady weeks (each holds exactly the weekly open time) that cannot
-    /// hold the deadline, so it stays strictly after the new start. A week with a holiday, an
-    /// override or an offset change ends the counting: the walk takes it from there.
+    /// then: past whole steady weeks (each holds its dates' open time) that cannot hold the
+    /// deadline, so it stays strictly after the new start. A week with an offset change ends
+    /// the counting: the walk takes it from there.
     pub(super) fn skip_weeks(&self, x: i64, left: i64) -> (i64, i64) {
         let weekly = self.weekly_secs();
         if weekly == 0 || left <= 2 * weekly {
@@ -56,31 +59,44 @@ impl Calendar {
         if rest <= weekly {
             return (x, left);
         }
-        match self.steady_weeks(date, y, off, (rest - 1) / weekly) {
-            0 => (x, left),
-            weeks => (y + weeks * WEEK, rest - weeks * weekly),
+        match self.steady_weeks(date, y, off, i64::MAX, rest) {
+            (0, _) => (x, left),
+            (weeks, counted) => (y + weeks * WEEK, rest - counted),
         }
     }
 
     /// How many whole weeks from local date `date` (whose midnight is the instant `start`, at
-    /// offset `off`), at most `max`, have no holiday or override and keep the offset `off`. Each
-    /// such week's open intervals are exactly its wall-clock ranges shifted by `off`, all inside
-    /// the week.
-    fn steady_weeks(&self, date: NaiveDate, start: i64, off: i64, max: i64) -> i64 {
-        let mut weeks = 0;
+    /// offset `off`), at most `max` and together holding less open time than `below`, keep the
+    /// offset `off`, and their open time. Each such week's open intervals are exactly its dates'
+    /// wall-clock ranges shifted by `off`, all inside the week: the weekly open time, or with a
+    /// holiday or an override its dates' ranges summed.
+    fn steady_weeks(&self, date: NaiveDate, start: i64, off: i64, max: i64, below: i64) -> (i64, i64) {
+        let (mut weeks, mut total) = (0, 0);
         let mut d0 = date;
         while weeks < max {
             let Some(d7) = d0.checked_add_days(Days::new(7)) else {
                 break;
             };
-            let special = self.holidays.range(d0..d7).next().is_some() || self.overrides.range(d0..d7).next().is_some();
-            if special || !self.steady_week(start + weeks * WEEK, off) {
+            if !self.steady_week(start + weeks * WEEK, off) {
                 break;
             }
+            let special = self.holidays.range(d0..d7).next().is_some() || self.overrides.range(d0..d7).next().is_some();
+            let week = if special {
+                d0.iter_days()
+                    .take(7)
+                    .map(|d| self.ranges_on(d).iter().map(OpenRange::secs).sum::<i64>())
+                    .sum()
+            } else {
+                self.weekly_secs()
+            };
+            if total + week >= below {
+                break;
+            }
+            total += week;
             weeks += 1;
             d0 = d7;
         }
-        weeks
+        (weeks, total)
     }
 
     /// Does the offset stay `off` from a day before `first` to a week after it? The memo's
@@ -92,6 +108,24 @@ impl Calendar {
             Some(known) => known == off,
             None => (-1..=7).all(|j| self.offset_at(first + j * DAY) == off),
         }
+    }
+
+    /// Is every instant of `[a, b]` open? So when every local date those instants can have
+    /// (each within [`MAX_OFFSET`] of its instant read as UTC) is open all day: business time
+    /// is then real time, whatever the offset does, and no offset need be looked up (a 7x24
+    /// calendar).
+    pub(super) fn open_throughout(&self, a: i64, b: i64) -> bool {
+        let all_day = |r: &[OpenRange]| matches!(r, [OpenRange { start: 0, end: 1440 }]);
+        if !self.week.iter().all(|d| all_day(d)) {
+            return false;
+        }
+        let date = |t: i64| chrono::DateTime::from_timestamp(t, 0).map(|t| t.date_naive());
+        let (Some(d0), Some(d1)) = (date(a.saturating_sub(MAX_OFFSET)), date(b.saturating_add(MAX_OFFSET))) else {
+            return false;
+        };
+        d0 <= d1
+            && self.holidays.range(d0..=d1).next().is_none()
+            && self.overrides.range(d0..=d1).all(|(_, r)| all_day(r))
     }
 
     /// Open time of one ordinary week.

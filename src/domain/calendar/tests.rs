@@ -67,3 +67,35 @@ fn never_open_calendar_is_an_error_not_a_hang() {
     assert_eq!(cal.add_working_days(t, 1), Err(NeverOpen));
     assert_eq!(cal.business_between(t, utc("2027-01-01T00:00:00Z")), Duration::zero());
 }
+
+/// The sampling assumption (`OFFSET_SAMPLE`) checked against the compiled timezone database:
+/// sampled four times as often, no zone's offset changes twice within one sample step,
+/// 1970-2050.
+#[test]
+fn no_zone_changes_twice_within_a_sample() {
+    use chrono::{Offset, TimeZone};
+    let offset = |tz: Tz, t: i64| {
+        let utc = instant(t).naive_utc();
+        tz.offset_from_utc_datetime(&utc).fix().local_minus_utc()
+    };
+    let (from, to, step) = (0, 2_524_608_000, OFFSET_SAMPLE / 4);
+    let mut closest = i64::MAX;
+    for tz in chrono_tz::TZ_VARIANTS {
+        let (mut last_change, mut cur) = (None::<i64>, offset(tz, from));
+        let mut t = from;
+        while t < to {
+            t += step;
+            let now = offset(tz, t);
+            if now != cur {
+                if let Some(prev) = last_change {
+                    closest = closest.min(t - prev);
+                }
+                (last_change, cur) = (Some(t), now);
+            }
+        }
+    }
+    assert!(
+        closest > OFFSET_SAMPLE + step,
+        "two offset changes of one zone {closest} s apart"
+    );
+}
