@@ -4,7 +4,7 @@
 //! quarantine maildir; nothing is ever lost. Exit codes follow sysexits (see [`IntakeError`]).
 
 mod files;
-mod parse;
+pub mod parse;
 
 use crate::app::config::IntakeConfig;
 use crate::app::{Access, Error, Setup};
@@ -64,6 +64,8 @@ pub enum IntakeError {
         reason: Reason,
         path: PathBuf,
     },
+    /// 66 EX_NOINPUT: nothing on stdin (nothing to keep, so nothing quarantined).
+    NoInput,
     /// 74 EX_IOERR: the maildir cannot be read.
     Maildir(PathBuf, std::io::Error),
     /// 75 EX_TEMPFAIL: try again later (the database is busy, locked, read-only or missing, the
@@ -75,6 +77,7 @@ impl IntakeError {
     pub fn exit_code(&self) -> u8 {
         match self {
             IntakeError::Quarantined { .. } => 65,
+            IntakeError::NoInput => 66,
             IntakeError::Maildir(..) => 74,
             IntakeError::TryLater(_) => 75,
         }
@@ -216,6 +219,9 @@ pub fn from_reader(
         .take(limit)
         .read_to_end(&mut raw)
         .map_err(|e| later(Error::Io(PathBuf::from("-"), e)))?;
+    if raw.iter().all(u8::is_ascii_whitespace) {
+        return Err(IntakeError::NoInput);
+    }
     let source = "-".to_string();
     let dir = data_dir(setup);
     let filed = if raw.len() as u64 >= limit {
