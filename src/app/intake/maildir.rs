@@ -105,11 +105,9 @@ impl Run<'_> {
         if raw.len() as u64 >= limit {
             return self.quarantine(name, Reason::TooLarge, &[], Some(&path)).map(outcome);
         }
-        match parse::parse(raw, self.settings.max_attachment) {
-            Err(reason) => {
-                let raw = std::fs::read(&path).unwrap_or_default();
-                self.quarantine(name, reason, &raw, None).map(outcome)
-            }
+        // Kept for the quarantine: the file itself is not opened again (it was checked as read).
+        match parse::parse(raw.clone(), self.settings.max_attachment) {
+            Err(reason) => self.quarantine(name, reason, &raw, None).map(outcome),
             Ok(parsed) if self.dry_run => Ok(outcome(Filed::WouldTake {
                 message_id: parsed.mail.message_id,
             })),
