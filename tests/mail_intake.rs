@@ -408,6 +408,33 @@ fn a_busy_database_moves_nothing_and_exits_75() {
 }
 
 #[test]
+fn a_message_the_desk_refuses_is_quarantined_and_holds_no_batch_up() {
+    let env = Env::new("");
+    env.taken("plain.eml");
+    // A clock set before the ticket's last change: the reply cannot be logged in order.
+    let md = maildir(&env, &["reply-references.eml", "gbk.eml"]);
+    let out = common::promptly(&env.db, "en")
+        .args([
+            "--now",
+            "2026-12-01T10:00:00+08:00",
+            "intake",
+            "--maildir",
+            md.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(65), "{stdout}");
+    assert!(stdout.contains("quarantined (refused by the desk)"), "{stdout}");
+    assert!(
+        stdout.contains("opened ticket #2"),
+        "the other message is taken: {stdout}"
+    );
+    assert!(listing(&md.join("new")).is_empty());
+    assert_eq!(env.quarantine().len(), 1);
+}
+
+#[test]
 fn an_empty_stdin_is_no_input_and_keeps_nothing() {
     let env = Env::new("");
     let out = env.intake(b"");

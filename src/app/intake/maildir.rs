@@ -159,12 +159,14 @@ impl Run<'_> {
         let Some(desk) = self.desk.as_mut() else { return Ok(()) };
         let taken = super::take_batch(desk, self.settings, &self.data, &mails, &parts)?;
         for ((name, mail), taken) in names.iter().zip(&mails).zip(taken) {
-            let filed = if taken == Taken::StrayBounce {
-                self.quarantine(name, Reason::Bounce, &mail.raw, None)?
-            } else {
-                let to = self.cur.join(seen(name));
-                std::fs::rename(self.new.join(name), &to).map_err(|e| IntakeError::Maildir(to.clone(), e))?;
-                Filed::Taken(taken)
+            let filed = match taken {
+                None => self.quarantine(name, Reason::Refused, &mail.raw, None)?,
+                Some(Taken::StrayBounce) => self.quarantine(name, Reason::Bounce, &mail.raw, None)?,
+                Some(taken) => {
+                    let to = self.cur.join(seen(name));
+                    std::fs::rename(self.new.join(name), &to).map_err(|e| IntakeError::Maildir(to.clone(), e))?;
+                    Filed::Taken(taken)
+                }
             };
             report(&Outcome {
                 source: name.clone(),
