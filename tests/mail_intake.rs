@@ -383,6 +383,47 @@ fn a_maildir_is_taken_and_each_file_moves_to_cur_after_commit() {
 }
 
 #[test]
+fn a_big_maildir_is_taken_in_batches_and_replies_find_tickets_of_the_same_batch() {
+    let env = Env::new("");
+    let md = maildir(&env, &[]);
+    for i in 0..450 {
+        let thread = if i % 2 == 1 {
+            format!(
+                "In-Reply-To: <m{}@example.cn>\r\nSubject: Re: kettle {}\r\n",
+                i - 1,
+                i - 1
+            )
+        } else {
+            format!("Subject: kettle {i}\r\n")
+        };
+        let m = format!(
+            "From: c{i}@example.cn\r\nTo: s@shop.example\r\nMessage-ID: <m{i}@example.cn>\r\n{thread}\r\nmessage {i}\r\n"
+        );
+        std::fs::write(md.join("new").join(format!("1764{i:06}.M{i}.host")), m).unwrap();
+    }
+    let out = env
+        .cmd(&["intake", "--maildir", md.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        stdout.contains("225 new ticket(s), 225 reply(ies)"),
+        "{}",
+        stdout.lines().last().unwrap_or("")
+    );
+    assert!(listing(&md.join("new")).is_empty());
+    assert_eq!(listing(&md.join("cur")).len(), 450);
+    assert_eq!(env.sql::<i64>("SELECT count(*) FROM mail"), 450);
+    assert_eq!(env.sql::<i64>("SELECT count(DISTINCT ticket_id) FROM mail"), 225);
+    // Messages 198 and 199 are in the same (first) transaction: the reply found its ticket there.
+    assert_eq!(
+        env.sql::<i64>("SELECT count(*) FROM mail a JOIN mail b ON a.ticket_id = b.ticket_id WHERE a.message_id = 'm199@example.cn' AND b.message_id = 'm198@example.cn'"),
+        1
+    );
+}
+
+#[test]
 fn a_busy_database_moves_nothing_and_exits_75() {
     let env = Env::new("");
     let md = maildir(&env, &["plain.eml", "gbk.eml"]);

@@ -261,8 +261,10 @@ pub fn parse_size(text: &str) -> Option<u64> {
 
 /// The Message-ID given to a message that has none: the SHA-256 of its bytes, so the same
 /// message delivered twice is still taken once.
-pub fn synthetic_id(sha256_hex: &str) -> String {
-    format!("sha256.{sha256_hex}@promptly.invalid")
+pub fn synthetic_id(raw: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let hex: String = Sha256::digest(raw).iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256.{hex}@promptly.invalid")
 }
 
 /// A delivery report rather than a person writing: multipart/report (a DSN), or from the

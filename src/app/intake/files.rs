@@ -44,6 +44,9 @@ pub fn create_new(path: &Path) -> io::Result<File> {
 /// data dir), or why not. Every file written is added to `written` (removed again if the
 /// transaction does not commit).
 pub fn save_parts(data_dir: &Path, ticket: i64, parts: &[Part], written: &mut Vec<PathBuf>) -> Vec<Attachment> {
+    if parts.is_empty() {
+        return Vec::new();
+    }
     let folder = data_dir.join("attachments").join(ticket.to_string());
     let ready = private_dir(&folder);
     parts

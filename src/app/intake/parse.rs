@@ -9,7 +9,6 @@ use crate::domain::mail;
 use crate::domain::ticket::validate_email;
 use chrono::{DateTime, Utc};
 use mail_parser::{MessageParser, MimeHeaders};
-use sha2::{Digest, Sha256};
 
 /// Longest subject kept, in characters (RFC 5322's line length).
 const SUBJECT_MAX: usize = 998;
@@ -62,7 +61,7 @@ pub fn parse(raw: Vec<u8>, max_attachment: u64) -> Result<Parsed, Reason> {
     let message_id = message
         .message_id()
         .and_then(mail::clean_id)
-        .unwrap_or_else(|| mail::synthetic_id(&hex(&Sha256::digest(&raw))));
+        .unwrap_or_else(|| mail::synthetic_id(&raw));
     let subject = bounded(message.subject().unwrap_or(""), SUBJECT_MAX);
     let to_addr = message
         .to()
@@ -121,10 +120,6 @@ pub fn parse(raw: Vec<u8>, max_attachment: u64) -> Result<Parsed, Reason> {
 /// The first `max` characters of `s`, trimmed.
 fn bounded(s: &str, max: usize) -> String {
     s.trim().chars().take(max).collect()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The Message-IDs a bounce quotes from the message that could not be delivered (its
