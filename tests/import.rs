@@ -75,6 +75,15 @@ impl Env {
         )
     }
 
+    /// The JSON a refused command prints (exit 1, nothing written).
+    fn json_refused(&self, args: &[&str]) -> Value {
+        let before = bytes(&self.db);
+        let out = self.run_in("en", args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert_eq!(bytes(&self.db), before, "{args:?} wrote to the database");
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
     fn tickets(&self) -> Vec<Value> {
         self.json(&["list", "--all", "--json"]).as_array().unwrap().clone()
     }
@@ -176,7 +185,7 @@ fn xlsx_with_chinese_headers_reads_its_first_sheet() {
     let path = env.dir.path().join("tickets.xlsx");
     book.save(&path).unwrap();
     let out = env.ok(&["import", path.to_str().unwrap()]);
-    assert!(out.contains("Imported 1 tickets"), "{out}");
+    assert!(out.contains("Imported 1 ticket ("), "{out}");
     let t = env.show(1);
     assert_eq!(t["title"], "快递三天没动");
     assert_eq!(t["customer"]["phone"], "13812345678");
@@ -200,6 +209,28 @@ fn a_malformed_row_is_refused_with_its_row_number_and_nothing_is_written() {
     // In Chinese too.
     let zh = env.run_in("zh-CN", &["import", &file]);
     assert!(String::from_utf8_lossy(&zh.stdout).contains("第 3 行，phone"));
+}
+
+/// The file is read twice (checked, then written) and never held whole: a bad row near the
+/// end of a file bigger than a batch still stops the import before anything is written.
+#[test]
+fn a_malformed_row_late_in_a_big_file_is_refused_and_nothing_is_written() {
+    let env = Env::new();
+    let mut csv = String::from("external_id,title,phone,opened_at\n");
+    // Data rows are numbered from 2: rows 2..=12002 are 12,001 tickets, row 12000 the bad one.
+    for row in 2..=12_002 {
+        let phone = if row == 12_000 { "12" } else { "13812345678" };
+        csv.push_str(&format!("R-{row},Kettle {row},{phone},2026-11-02 09:00\n"));
+    }
+    let file = env.file("big.csv", csv.as_bytes());
+    let out = env.refused(&["import", &file]);
+    assert!(out.contains("row 12000, phone"), "{out}");
+    assert!(out.contains("1 problem(s)"), "only that row: {out}");
+    assert!(env.tickets().is_empty());
+    let report = env.json_refused(&["import", "--dry-run", "--json", &file]);
+    assert_eq!(report["rows"], 12_001);
+    assert_eq!(report["problems"][0]["row"], 12_000);
+    assert_eq!(report["problems"].as_array().unwrap().len(), 1);
 }
 
 #[test]

@@ -21,6 +21,8 @@ const IMPORT_BATCH: usize = 5_000;
 pub struct ImportOptions {
     /// The source file's name, recorded in each `imported` entry.
     pub file: String,
+    /// The external id column as the file names it, for refusals.
+    pub id_column: String,
     /// Rows whose external id is in the database already are left out (else: refused).
     pub skip_existing: bool,
     /// Breaches before the import go to the review queue like any other.
@@ -39,19 +41,29 @@ pub struct ImportSummary {
     pub breaches_queued: usize,
 }
 
+/// A row as the importer hands it over: a ticket, or the problems that stop the import.
+pub type ImportRow = std::result::Result<Incoming, Vec<Problem>>;
+
 impl Desk {
-    /// The rows whose external id the database holds already, as problems (refused) or, with
-    /// `skip_existing`, the rows left out. Reads only: a dry run calls it on a read-only file.
-    pub fn import_conflicts(&self, rows: &[Incoming]) -> Result<HashMap<u64, i64>> {
-        let ids = rows.iter().filter_map(|r| r.external_id.as_deref());
-        let held = self.store.tickets_by_external_id(ids)?;
-        Ok(conflicting(rows, &held))
+    /// Whether the database has any ticket (an empty one holds no external id).
+    pub fn holds_tickets(&self) -> Result<bool> {
+        Ok(self.store.holds_tickets()?)
     }
 
-    /// Writes `rows`, all or nothing. `progress` hears how many rows are done after each batch.
+    /// The ticket holding `external_id` already, if one does. Reads only: a dry run calls it
+    /// on a read-only file.
+    pub fn imported_as(&self, external_id: &str) -> Result<Option<i64>> {
+        let held = self.store.tickets_by_external_id(std::iter::once(external_id))?;
+        Ok(held.into_values().next())
+    }
+
+    /// Writes `rows`, all or nothing: the first row that is problems, or (without
+    /// `skip_existing`) any external id the database holds already, and nothing is written.
+    /// Rows are read, replayed and prepared on a thread of their own while the previous batch
+    /// is written. `progress` hears how many rows are done after each batch.
     pub fn import(
         &mut self,
-        rows: Vec<Incoming>,
+        rows: impl Iterator<Item = ImportRow> + Send,
         options: &ImportOptions,
         progress: &mut dyn FnMut(usize),
     ) -> Result<ImportSummary> {
@@ -63,87 +75,117 @@ impl Desk {
                 // Read once the write lock is held, like every change: the import's instant.
                 let now = clock.now().trunc_subsecs(0);
                 promise.keep(tx)?;
-                let ids = rows.iter().filter_map(|r| r.external_id.as_deref());
-                let held = tx.tickets_by_external_id(ids)?;
-                let conflicts = conflicting(&rows, &held);
-                if !conflicts.is_empty() && !options.skip_existing {
-                    let column = crate::domain::import::Field::ExternalId.name();
-                    return Err(DeskError::Import(refusals(&rows, &conflicts, column)));
-                }
-                let mut summary = ImportSummary {
-                    skipped: conflicts.len(),
-                    ..ImportSummary::default()
-                };
+                // A database without tickets holds no external id: nothing to look up (a bulk
+                // run on it has deferred the index such a look-up would use).
+                let look_up = tx.holds_tickets()?;
+                let mut summary = ImportSummary::default();
+                let mut refused = Vec::new();
                 std::thread::scope(|scope| {
                     // One batch in flight: the maker replays the next batch while this one is
-                    // written, all inside the one transaction.
+                    // written, all inside the one transaction. Written batches go back to it to
+                    // be freed there, off the writer's path.
                     let (send, batches) = std::sync::mpsc::sync_channel::<Batch>(1);
-                    let (rows, conflicts) = (&rows, &conflicts);
+                    let (spend, spent) = std::sync::mpsc::channel::<Vec<Prepared>>();
                     scope.spawn(move || {
-                        for batch in rows.chunks(IMPORT_BATCH) {
-                            let mut breaches = 0;
-                            let prepared = batch
-                                .iter()
-                                .filter(|r| !conflicts.contains_key(&r.row))
-                                .map(|r| {
-                                    let story = story(&maker_policy, promise, author, r, now, options);
-                                    breaches += story.clocks.iter().filter(|c| c.breached(now)).count();
-                                    story.prepare()
-                                })
-                                .collect();
+                        let mut rows = rows;
+                        loop {
+                            let mut batch = Made::default();
+                            let mut stop = None;
+                            for row in rows.by_ref() {
+                                match row {
+                                    Ok(r) => {
+                                        let story = story(&maker_policy, promise, author, &r, now, options);
+                                        batch.rows.push((r.row, look_up.then_some(r.external_id).flatten()));
+                                        batch
+                                            .breaches
+                                            .push(story.clocks.iter().filter(|c| c.breached(now)).count());
+                                        batch.prepared.push(story.prepare());
+                                    }
+                                    Err(problems) => stop = Some(problems),
+                                }
+                                if stop.is_some() || batch.rows.len() == IMPORT_BATCH {
+                                    break;
+                                }
+                            }
+                            let last = stop.is_some() || batch.rows.len() < IMPORT_BATCH;
+                            let batch = match stop {
+                                Some(problems) => Err(problems),
+                                None => Ok(batch),
+                            };
                             // The writer hung up: it failed, and says why.
-                            if send.send((batch.len(), prepared, breaches)).is_err() {
+                            if send.send(batch).is_err() || last {
                                 break;
                             }
+                            drop(spent.try_iter().collect::<Vec<_>>());
                         }
                     });
                     let mut done = 0;
-                    for (n, prepared, breaches) in batches {
-                        let written = tx.bulk_insert(&prepared?)?;
-                        summary.imported += written.tickets;
-                        summary.entries += written.entries;
-                        if options.queue_breaches {
-                            summary.breaches_queued += breaches;
+                    for batch in batches {
+                        let batch = batch.map_err(DeskError::Import)?;
+                        done += batch.rows.len();
+                        let held = match look_up {
+                            true => tx.tickets_by_external_id(batch.rows.iter().filter_map(|(_, id)| id.as_deref()))?,
+                            false => HashMap::new(),
+                        };
+                        let mut prepared = batch.prepared.into_iter().collect::<crate::store::Result<Vec<_>>>()?;
+                        let mut breaches = 0;
+                        if held.is_empty() {
+                            breaches = batch.breaches.iter().sum();
                         } else {
-                            summary.breaches_imported += breaches;
+                            let mut kept = Vec::with_capacity(prepared.len());
+                            for (((row, id), p), b) in batch.rows.iter().zip(prepared).zip(&batch.breaches) {
+                                match id.as_deref().and_then(|id| held.get(id)) {
+                                    Some(_) if options.skip_existing => summary.skipped += 1,
+                                    Some(ticket) => refused.push(Problem {
+                                        row: *row,
+                                        column: Some(options.id_column.clone()),
+                                        trouble: Trouble::AlreadyImported { ticket: *ticket },
+                                    }),
+                                    None => {
+                                        kept.push(p);
+                                        breaches += b;
+                                    }
+                                }
+                            }
+                            prepared = kept;
                         }
-                        done += n;
+                        // Once refused, the rest is only read for its refusals.
+                        if refused.is_empty() {
+                            let written = tx.bulk_insert(&prepared)?;
+                            summary.imported += written.tickets;
+                            summary.entries += written.entries;
+                            if options.queue_breaches {
+                                summary.breaches_queued += breaches;
+                            } else {
+                                summary.breaches_imported += breaches;
+                            }
+                        }
+                        if let Err(unsent) = spend.send(prepared) {
+                            drop(unsent);
+                        }
                         progress(done);
                     }
-                    Ok::<_, DeskError>(summary)
+                    if refused.is_empty() {
+                        Ok::<_, DeskError>(summary)
+                    } else {
+                        Err(DeskError::Import(std::mem::take(&mut refused)))
+                    }
                 })
             })
         })
     }
 }
 
-/// A batch from the maker: rows it covers, their prepared stories, their breaches.
-type Batch = (usize, crate::store::Result<Vec<Prepared>>, usize);
-
-/// Row -> the ticket already holding its external id.
-fn conflicting(rows: &[Incoming], held: &HashMap<String, i64>) -> HashMap<u64, i64> {
-    rows.iter()
-        .filter_map(|r| {
-            let id = r.external_id.as_deref()?;
-            held.get(id).map(|ticket| (r.row, *ticket))
-        })
-        .collect()
+/// A batch from the maker: each row's number and (when the database may hold it) external
+/// id, its breaches before the import, and its prepared story.
+#[derive(Default)]
+struct Made {
+    rows: Vec<(u64, Option<String>)>,
+    breaches: Vec<usize>,
+    prepared: Vec<crate::store::Result<Prepared>>,
 }
 
-/// The conflicts as problems of their rows, in row order (`column`: the external id column
-/// as the file names it).
-pub fn refusals(rows: &[Incoming], conflicts: &HashMap<u64, i64>, column: &str) -> Vec<Problem> {
-    rows.iter()
-        .filter_map(|r| {
-            let ticket = conflicts.get(&r.row)?;
-            Some(Problem {
-                row: r.row,
-                column: Some(column.to_string()),
-                trouble: Trouble::AlreadyImported { ticket: *ticket },
-            })
-        })
-        .collect()
-}
+type Batch = std::result::Result<Made, Vec<Problem>>;
 
 /// One row's whole story: the ticket, its opening, its history and the `imported` entry, the
 /// clocks of a replay at `now`, and which breaches lay before the import.

@@ -151,6 +151,8 @@ pub enum Trouble {
     AlreadyImported { ticket: i64 },
     /// A line or record that cannot be read at all (the reader's own message).
     Unreadable(String),
+    /// The file changed between the check of every row and the write (nothing was written).
+    Changed,
 }
 
 /// One problem, where it is: the row as a spreadsheet numbers it (the header is row 1) or the
@@ -260,11 +262,11 @@ impl Columns {
     }
 
     /// Reads data row `row` (its spreadsheet number) into a ticket with its history.
-    pub fn read(&self, row: u64, cells: &[String], shop: &Shop) -> Result<Incoming, Vec<Problem>> {
+    pub fn read<S: AsRef<str>>(&self, row: u64, cells: &[S], shop: &Shop) -> Result<Incoming, Vec<Problem>> {
         let mut values: HashMap<Field, (&str, &str)> = HashMap::new();
         for ((field, header), cell) in self.fields.iter().zip(&self.headers).zip(cells) {
             if let Some(f) = field {
-                values.insert(*f, (cell.trim(), header.as_str()));
+                values.insert(*f, (cell.as_ref().trim(), header.as_str()));
             }
         }
         let mut problems = Vec::new();
@@ -476,27 +478,6 @@ fn milestones(
         ));
     }
     history
-}
-
-/// Refuses the second and later rows with an external id seen before in the same file
-/// (`column`: the external id column as the file names it).
-pub fn duplicate_ids(rows: &[Incoming], column: &str) -> Vec<Problem> {
-    let mut first: HashMap<&str, u64> = HashMap::new();
-    let mut problems = Vec::new();
-    for r in rows {
-        let Some(id) = r.external_id.as_deref() else { continue };
-        match first.get(id) {
-            Some(first_row) => problems.push(Problem {
-                row: r.row,
-                column: Some(column.to_string()),
-                trouble: Trouble::DuplicateId { first_row: *first_row },
-            }),
-            None => {
-                first.insert(id, r.row);
-            }
-        }
-    }
-    problems
 }
 
 #[cfg(test)]

@@ -26,6 +26,10 @@ fn imported_breaches_of(conn: &Connection, ticket: i64) -> Result<Vec<(String, u
 }
 
 impl Store {
+    pub fn holds_tickets(&self) -> Result<bool> {
+        holds_tickets(&self.conn)
+    }
+
     pub fn imported_breaches_of(&self, ticket: i64) -> Result<Vec<(String, u32)>> {
         imported_breaches_of(&self.conn, ticket)
     }
@@ -35,7 +39,16 @@ impl Store {
     }
 }
 
+/// Whether the database has any ticket (one without holds no external id).
+fn holds_tickets(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM tickets)", [], |r| r.get(0))?)
+}
+
 impl Tx<'_> {
+    pub fn holds_tickets(&self) -> Result<bool> {
+        holds_tickets(&self.0)
+    }
+
     pub fn tickets_by_external_id<'a>(&self, ids: impl Iterator<Item = &'a str>) -> Result<HashMap<String, i64>> {
         tickets_by_external_id(&self.0, ids)
     }

@@ -38,6 +38,7 @@ pub fn trouble(tr: &Trouble, lang: &str) -> String {
         Trouble::DuplicateId { first_row } => t!("import.duplicate_id", locale = lang, row = first_row).to_string(),
         Trouble::AlreadyImported { ticket } => t!("import.already_imported", locale = lang, id = ticket).to_string(),
         Trouble::Unreadable(e) => t!("import.unreadable", locale = lang, error = sanitize_line(e)).to_string(),
+        Trouble::Changed => t!("import.changed", locale = lang).to_string(),
     }
 }
 
@@ -72,27 +73,35 @@ pub fn refused(problems: &[Problem], lang: &str) -> String {
     t!("import.refused", locale = lang, n = problems.len(), first = first).to_string()
 }
 
+/// The key for a count: English says "1 ticket" but "2 tickets" (`KEY_one`); Chinese has the
+/// same words for both.
+fn counted(key: &str, n: usize) -> String {
+    if n == 1 {
+        format!("import.{key}_one")
+    } else {
+        format!("import.{key}")
+    }
+}
+
 /// What a run wrote.
 pub fn done(s: &ImportSummary, file: &str, lang: &str) -> String {
     let mut text = t!(
-        "import.done",
+        counted("done", s.imported),
         locale = lang,
         n = s.imported,
         entries = s.entries,
         file = sanitize_line(file)
     )
     .to_string();
-    if s.skipped > 0 {
-        text.push('\n');
-        text.push_str(&t!("import.skipped", locale = lang, n = s.skipped));
-    }
-    if s.breaches_imported > 0 {
-        text.push('\n');
-        text.push_str(&t!("import.breaches_imported", locale = lang, n = s.breaches_imported));
-    }
-    if s.breaches_queued > 0 {
-        text.push('\n');
-        text.push_str(&t!("import.breaches_queued", locale = lang, n = s.breaches_queued));
+    for (key, n) in [
+        ("skipped", s.skipped),
+        ("breaches_imported", s.breaches_imported),
+        ("breaches_queued", s.breaches_queued),
+    ] {
+        if n > 0 {
+            text.push('\n');
+            text.push_str(&t!(counted(key, n), locale = lang, n = n));
+        }
     }
     text
 }

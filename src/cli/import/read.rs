@@ -1,17 +1,16 @@
-//! Reading an import file into a header and rows of text: CSV in UTF-8 (with or without a BOM)
-//! or GBK/GB18030 as Excel in China saves it, or the first sheet of an XLSX workbook.
+//! Reading an import file into rows of text: CSV in UTF-8 (with or without a BOM) or GBK/GB18030
+//! as Excel in China saves it, streamed a record at a time, or the first sheet of an XLSX
+//! workbook, which calamine reads whole.
 
 use crate::domain::import::{Problem, Trouble};
 use chrono::NaiveDateTime;
-use std::borrow::Cow;
+use std::io::{self, BufRead, Read};
 use std::path::Path;
 
 /// A file's header and rows; each row with its number as a spreadsheet shows it.
 pub struct Table {
     pub headers: Vec<String>,
     pub rows: Vec<(u64, Vec<String>)>,
-    /// Records that could not be read at all.
-    pub problems: Vec<Problem>,
 }
 
 /// The text encoding of a CSV file.
@@ -32,51 +31,144 @@ impl Encoding {
     }
 }
 
-/// The text of a CSV file: a UTF-8 BOM means UTF-8, then valid UTF-8 is UTF-8, else GB18030
-/// (what Excel in China writes), unless `forced`.
-pub fn decode(bytes: &[u8], forced: Option<Encoding>) -> Cow<'_, str> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let encoding = forced.unwrap_or(match std::str::from_utf8(bytes) {
-        Ok(_) => Encoding::Utf8,
-        Err(_) => Encoding::Gb18030,
-    });
-    match encoding {
-        Encoding::Utf8 => String::from_utf8_lossy(bytes),
-        Encoding::Gb18030 => encoding_rs::GB18030.decode_without_bom_handling(bytes).0,
+/// The encoding of a CSV file: valid UTF-8 (a BOM is UTF-8 too) is UTF-8, else GB18030 (what
+/// Excel in China writes). Read through once, a chunk at a time: the whole file decides.
+pub fn detect(mut file: impl Read) -> io::Result<Encoding> {
+    let mut buf = vec![0u8; 1 << 16];
+    // Bytes of a character cut at the end of a chunk, carried to the next.
+    let mut carry = 0;
+    loop {
+        let n = match file.read(&mut buf[carry..]) {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if n == 0 {
+            return Ok(if carry == 0 { Encoding::Utf8 } else { Encoding::Gb18030 });
+        }
+        let len = carry + n;
+        match std::str::from_utf8(&buf[..len]) {
+            Ok(_) => carry = 0,
+            Err(e) if e.error_len().is_none() => {
+                buf.copy_within(e.valid_up_to()..len, 0);
+                carry = len - e.valid_up_to();
+            }
+            Err(_) => return Ok(Encoding::Gb18030),
+        }
     }
 }
 
-/// The rows of CSV `text`: the first record is the header, data rows are numbered from 2.
-pub fn csv(text: &str) -> Table {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut headers = None;
-    let mut rows = Vec::new();
-    let mut problems = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let row = i as u64 + 1;
-        match record {
-            Ok(r) => {
-                let cells: Vec<String> = r.iter().map(|c| unguarded(c).to_string()).collect();
-                if headers.is_none() {
-                    headers = Some(cells);
-                } else if cells.iter().any(|c| !c.trim().is_empty()) {
-                    rows.push((row, cells));
-                }
+/// A CSV file's text as UTF-8 bytes, read as it is needed: a UTF-8 BOM is left out, GB18030
+/// is decoded (what cannot be decoded becomes U+FFFD, as a whole-file decode would make it).
+pub fn text(file: impl Read + Send + 'static, encoding: Encoding) -> io::Result<Box<dyn Read + Send>> {
+    let mut file = io::BufReader::with_capacity(1 << 16, file);
+    if file.fill_buf()?.starts_with(b"\xEF\xBB\xBF") {
+        file.consume(3);
+    }
+    Ok(match encoding {
+        Encoding::Utf8 => Box::new(file),
+        Encoding::Gb18030 => Box::new(Decoded {
+            file,
+            decoder: encoding_rs::GB18030.new_decoder_without_bom_handling(),
+            raw: vec![0; 1 << 16],
+            out: Vec::new(),
+            at: 0,
+            ended: false,
+        }),
+    })
+}
+
+/// GB18030 bytes read as UTF-8, a chunk at a time.
+struct Decoded<R> {
+    file: R,
+    decoder: encoding_rs::Decoder,
+    raw: Vec<u8>,
+    /// Decoded text not yet handed out, from `at`.
+    out: Vec<u8>,
+    at: usize,
+    ended: bool,
+}
+
+impl<R: Read> Read for Decoded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.at == self.out.len() {
+            if self.ended {
+                return Ok(0);
             }
-            Err(e) => problems.push(Problem {
-                row,
-                column: None,
-                trouble: Trouble::Unreadable(e.to_string()),
-            }),
+            let n = match self.file.read(&mut self.raw) {
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            self.ended = n == 0;
+            // Room for all of it: one call decodes the whole chunk.
+            let room = self.decoder.max_utf8_buffer_length(n).unwrap_or(n * 4 + 16);
+            self.out.resize(room, 0);
+            let (_, _, written, _) = self.decoder.decode_to_utf8(&self.raw[..n], &mut self.out, self.ended);
+            self.out.truncate(written);
+            self.at = 0;
+        }
+        let n = buf.len().min(self.out.len() - self.at);
+        buf[..n].copy_from_slice(&self.out[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+/// The records of CSV text, one at a time; rows are numbered from 1 (the header).
+pub struct Records {
+    reader: csv::Reader<Box<dyn Read + Send>>,
+    record: csv::ByteRecord,
+    row: u64,
+    failed: bool,
+}
+
+impl Records {
+    pub fn new(text: Box<dyn Read + Send>) -> Records {
+        let reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text);
+        Records {
+            reader,
+            record: csv::ByteRecord::new(),
+            row: 0,
+            failed: false,
         }
     }
-    Table {
-        headers: headers.unwrap_or_default(),
-        rows,
-        problems,
+}
+
+impl Iterator for Records {
+    /// A record's number and cells, or why it cannot be read.
+    type Item = (u64, Result<Vec<String>, Problem>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
+        self.row += 1;
+        match self.reader.read_byte_record(&mut self.record) {
+            Ok(false) => None,
+            Ok(true) => {
+                let cells = self
+                    .record
+                    .iter()
+                    .map(|c| unguarded(&String::from_utf8_lossy(c)).to_string())
+                    .collect();
+                Some((self.row, Ok(cells)))
+            }
+            Err(e) => {
+                // Only reading the file fails here (bytes are not checked as UTF-8): say so
+                // once and stop, rather than fail again on every call.
+                self.failed = true;
+                let problem = Problem {
+                    row: self.row,
+                    column: None,
+                    trouble: Trouble::Unreadable(e.to_string()),
+                };
+                Some((self.row, Err(problem)))
+            }
+        }
     }
 }
 
@@ -100,7 +192,6 @@ pub fn xlsx(path: &Path) -> Result<Table, String> {
             return Ok(Table {
                 headers: Vec::new(),
                 rows: Vec::new(),
-                problems: Vec::new(),
             });
         }
     };
@@ -128,7 +219,6 @@ pub fn xlsx(path: &Path) -> Result<Table, String> {
     Ok(Table {
         headers: headers.unwrap_or_default(),
         rows,
-        problems: Vec::new(),
     })
 }
 
@@ -136,22 +226,48 @@ pub fn xlsx(path: &Path) -> Result<Table, String> {
 mod tests {
     use super::*;
 
+    /// The records of `bytes` read as a file would be, after detecting their encoding.
+    fn records(bytes: &[u8]) -> Vec<(u64, Vec<String>)> {
+        let encoding = detect(bytes).unwrap();
+        let text = text(io::Cursor::new(bytes.to_vec()), encoding).unwrap();
+        Records::new(text).map(|(row, cells)| (row, cells.unwrap())).collect()
+    }
+
     #[test]
     fn the_formula_guard_of_export_is_taken_off() {
-        let table = csv("title,phone,note\n'=SUM(A1),'+86 138 1234 5678,'it's fine\n");
-        assert_eq!(table.rows[0].1, ["=SUM(A1)", "+86 138 1234 5678", "'it's fine"]);
+        let rows = records(b"title,phone,note\n'=SUM(A1),'+86 138 1234 5678,'it's fine\n");
+        assert_eq!(rows[1].1, ["=SUM(A1)", "+86 138 1234 5678", "'it's fine"]);
     }
 
     #[test]
     fn encodings_are_told_apart() {
         let text = "标题,创建时间\n屏幕碎了,2026-11-02 09:00\n";
         let (gbk, _, _) = encoding_rs::GBK.encode(text);
-        assert_eq!(decode(&gbk, None), text);
         let bom = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
-        assert_eq!(decode(&bom, None), text);
-        assert_eq!(decode(text.as_bytes(), None), text);
-        let table = csv(text);
-        assert_eq!(table.headers, ["标题", "创建时间"]);
-        assert_eq!(table.rows[0].0, 2);
+        assert_eq!(detect(&gbk[..]).unwrap(), Encoding::Gb18030);
+        assert_eq!(detect(&bom[..]).unwrap(), Encoding::Utf8);
+        for bytes in [&gbk[..], &bom[..], text.as_bytes()] {
+            let rows = records(bytes);
+            assert_eq!(rows[0], (1, vec!["标题".to_string(), "创建时间".to_string()]));
+            assert_eq!(
+                rows[1],
+                (2, vec!["屏幕碎了".to_string(), "2026-11-02 09:00".to_string()])
+            );
+        }
+    }
+
+    #[test]
+    fn a_character_cut_between_chunks_is_still_utf8_and_gb18030_decodes_across_them() {
+        // 中 is three bytes in UTF-8 and two in GB18030: across a 64 KiB boundary either way.
+        let line = format!("{}中\n", "a".repeat((1 << 16) - 1));
+        assert_eq!(detect(line.as_bytes()).unwrap(), Encoding::Utf8);
+        let (gbk, _, _) = encoding_rs::GBK.encode(&line);
+        assert_eq!(detect(&gbk[..]).unwrap(), Encoding::Gb18030);
+        let mut decoded = String::new();
+        text(io::Cursor::new(gbk.to_vec()), Encoding::Gb18030)
+            .unwrap()
+            .read_to_string(&mut decoded)
+            .unwrap();
+        assert_eq!(decoded, line);
     }
 }
