@@ -24,6 +24,36 @@ pub struct Config {
     /// Colour overrides for the board: role -> colour ("warning" = "yellow", "breached" = "#ff0000").
     #[serde(default)]
     pub theme: BTreeMap<String, String>,
+    /// `promptly intake`: how mail becomes tickets (issue 15).
+    #[serde(default)]
+    pub intake: IntakeConfig,
+}
+
+/// `[intake]`: how `promptly intake` files mail.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntakeConfig {
+    /// Author of the entries intake logs (default "mail").
+    pub author: Option<String>,
+    /// A reply to a resolved ticket reopens it (default true).
+    pub reopen_on_reply: Option<bool>,
+    /// Attachments bigger than this are listed, not saved (default "10MB").
+    pub max_attachment: Option<String>,
+    /// Messages bigger than this are quarantined whole (default "50MB").
+    pub max_message: Option<String>,
+    /// Keyword rules, the first match wins: `[[intake.rules]] match = "投诉" kind = "complaint"`.
+    #[serde(default)]
+    pub rules: Vec<IntakeRule>,
+}
+
+/// One `[[intake.rules]]` entry, as written (kind and priority in English or Chinese).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntakeRule {
+    #[serde(rename = "match")]
+    pub keyword: String,
+    pub kind: Option<String>,
+    pub priority: Option<String>,
 }
 
 /// A config file that cannot be read, with the file and the reason.

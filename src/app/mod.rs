@@ -6,6 +6,7 @@
 pub mod backup;
 pub mod config;
 mod error;
+pub mod intake;
 
 pub use crate::store::Access;
 pub use error::{Error, Result};

@@ -1,11 +1,13 @@
 //! The command line: parses flags, opens the desk, runs one command, prints text or JSON.
-//! Exit codes: 0 done, 1 refused or failed, 2 usage error. A failed command writes nothing.
+//! Exit codes: 0 done, 1 refused or failed, 2 usage error (`intake`: sysexits, for MTAs). A
+//! failed command writes nothing.
 
 pub mod args;
 mod backup;
 mod export;
 pub mod help;
 mod import;
+mod intake;
 pub mod json;
 mod output;
 mod report;
@@ -115,6 +117,7 @@ fn dispatch(setup: &Setup, command: Command) -> Result<()> {
         Command::Restore(args) => backup::restore(setup, args),
         Command::Demo { tickets, seed, open } => demo(setup, tickets, seed, open),
         Command::Import(args) => import::run(setup, args),
+        Command::Intake(args) => intake::run(setup, args),
         // `main` hands the board to the TUI before it gets here.
         Command::Board(_) => Ok(()),
         Command::Completions { shell } => {

@@ -7,6 +7,7 @@ mod change;
 pub mod demo;
 mod export;
 pub mod import;
+pub mod mail;
 mod review;
 mod supervisor;
 mod verify;
