@@ -30,6 +30,8 @@ pub enum Error {
     Store(StoreError),
     /// A backup or restore was refused or its copy failed the checks.
     Backup(BackupError),
+    /// A reply by email was not composed, not sent, or sent and not recorded.
+    Mail(crate::app::reply::MailError),
 }
 
 impl Error {

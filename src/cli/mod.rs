@@ -8,6 +8,7 @@ pub mod help;
 mod import;
 pub mod json;
 mod output;
+mod reply;
 mod report;
 mod sla;
 mod supervisor;
@@ -53,6 +54,7 @@ fn dispatch(setup: &Setup, command: Command) -> Result<()> {
             Ok(())
         }
         Command::Log(args) => log(setup, args),
+        Command::Reply(args) => reply::run(setup, args),
         Command::Status {
             id,
             state,

@@ -79,6 +79,23 @@ impl App {
             }
             Action::New => Form::new_ticket(lang),
             Action::Log => Form::log(ticket, lang),
+            Action::Reply => {
+                // Refused before the agent types: no From, no command, no customer email.
+                let heading = crate::app::reply::heading(desk, &self.mail, ticket.id, Some(ticket.version))
+                    .and_then(|h| match self.mail.command() {
+                        Some(_) => Ok(h),
+                        None => Err(crate::app::Error::Mail(crate::app::reply::MailError::NoSendmail)),
+                    });
+                match heading {
+                    Ok(h) => Form::reply(ticket, &h.to.label(), &h.subject, lang),
+                    Err(e) => {
+                        let why = crate::words::app::error_labelled(&e, desk.policy(), lang);
+                        let text = crate::t!("reply.unavailable", locale = lang, id = ticket.id, why = why);
+                        self.tell(text.to_string(), true, desk.now());
+                        return;
+                    }
+                }
+            }
             Action::Status => Form::status(ticket, lang),
             Action::Priority => Form::priority(ticket, lang),
             Action::Kind => Form::kind(ticket, lang),
