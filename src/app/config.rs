@@ -28,6 +28,9 @@ pub struct Config {
     /// Sending replies by email (`promptly reply`, `r` on the board).
     #[serde(default)]
     pub mail: MailConfig,
+    /// `promptly intake`: how mail becomes tickets (issue 15).
+    #[serde(default)]
+    pub intake: IntakeConfig,
 }
 
 /// `[mail]`: who replies are from and the command that sends them.
@@ -77,7 +80,10 @@ impl MailConfig {
         if let Some(line) = &self.sendmail
             && split_command(line).is_none()
         {
-            return Some(("sendmail", format!("{line:?} is no command line (empty or an unclosed quote)")));
+            return Some((
+                "sendmail",
+                format!("{line:?} is no command line (empty or an unclosed quote)"),
+            ));
         }
         if let Some(domain) = &self.domain
             && !usable_domain(domain)
@@ -95,6 +101,33 @@ fn hostname() -> Option<String> {
         .or_else(|| std::env::var("HOSTNAME").ok())
         .map(|h| h.trim().to_string())
         .filter(|h| usable_domain(h))
+}
+
+/// `[intake]`: how `promptly intake` files mail.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntakeConfig {
+    /// Author of the entries intake logs (default "mail").
+    pub author: Option<String>,
+    /// A reply to a resolved ticket reopens it (default true).
+    pub reopen_on_reply: Option<bool>,
+    /// Attachments bigger than this are listed, not saved (default "10MB").
+    pub max_attachment: Option<String>,
+    /// Messages bigger than this are quarantined whole (default "50MB").
+    pub max_message: Option<String>,
+    /// Keyword rules, the first match wins: `[[intake.rules]] match = "投诉" kind = "complaint"`.
+    #[serde(default)]
+    pub rules: Vec<IntakeRule>,
+}
+
+/// One `[[intake.rules]]` entry, as written (kind and priority in English or Chinese).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntakeRule {
+    #[serde(rename = "match")]
+    pub keyword: String,
+    pub kind: Option<String>,
+    pub priority: Option<String>,
 }
 
 /// A config file that cannot be read, with the file and the reason.
@@ -117,8 +150,8 @@ impl Config {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => return Ok(Config::default()),
             Err(e) => return Err(ConfigError(format!("{}: {e}", path.display()))),
         };
-        let config: Config =
-            toml::from_str(&text).map_err(|e| ConfigError(format!("{}: {}", path.display(), one_line(&e.to_string()))))?;
+        let config: Config = toml::from_str(&text)
+            .map_err(|e| ConfigError(format!("{}: {}", path.display(), one_line(&e.to_string()))))?;
         if let Some((key, why)) = config.mail.problem() {
             return Err(ConfigError(format!("{}: [mail] {key}: {why}", path.display())));
         }
@@ -287,8 +320,14 @@ mod tests {
         assert!(err.starts_with(&path.display().to_string()), "{err}");
         assert!(err.contains("[mail] from"), "{err}");
         std::fs::write(&path, "[mail]\nsendmail = \"msmtp 'x\"\n").unwrap();
-        assert!(Config::load(&path, true).unwrap_err().to_string().contains("[mail] sendmail"));
-        let good = "[mail]\nfrom = \"Shop <s@shop.example>\"\nsendmail = \"msmtp -t\"\nsignature = \"\"\"\nShop\n\"\"\"\n";
+        assert!(
+            Config::load(&path, true)
+                .unwrap_err()
+                .to_string()
+                .contains("[mail] sendmail")
+        );
+        let good =
+            "[mail]\nfrom = \"Shop <s@shop.example>\"\nsendmail = \"msmtp -t\"\nsignature = \"\"\"\nShop\n\"\"\"\n";
         std::fs::write(&path, good).unwrap();
         let mail = Config::load(&path, true).unwrap().mail;
         assert_eq!(mail.command().unwrap(), ["msmtp", "-t"]);

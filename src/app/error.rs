@@ -32,6 +32,8 @@ pub enum Error {
     Backup(BackupError),
     /// A reply by email was not composed, not sent, or sent and not recorded.
     Mail(crate::app::reply::MailError),
+    /// `intake` did not take every message: its own exit codes (sysexits, for MDAs).
+    Intake(crate::app::intake::IntakeError),
 }
 
 impl Error {
@@ -45,10 +47,11 @@ impl Error {
         Error::Failed(message.into())
     }
 
-    /// 2 for usage errors, 1 for everything else (refused or failed).
+    /// 2 for usage errors, `intake`'s sysexits (65, 74, 75), 1 for everything else.
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Usage(_) | Error::Now(_) => 2,
+            Error::Intake(e) => e.exit_code(),
             _ => 1,
         }
     }

@@ -22,7 +22,11 @@ pub enum MailError {
     Send(SendError),
     /// The command took the message but the desk could not record it: the customer has it,
     /// the log does not.
-    NotRecorded { ticket: i64, message_id: String, why: Box<super::Error> },
+    NotRecorded {
+        ticket: i64,
+        message_id: String,
+        why: Box<super::Error>,
+    },
 }
 
 /// A composed reply: the message and what the desk records of it once sent.

@@ -92,6 +92,7 @@ pub enum Command {
         open: Option<u64>,
     },
     Import(ImportArgs),
+    Intake(IntakeArgs),
     Board(BoardArgs),
     Completions {
         shell: clap_complete::Shell,
@@ -116,6 +117,14 @@ pub struct ImportArgs {
     pub queue_breaches: bool,
     #[arg(long, value_name = "ENCODING")]
     pub encoding: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct IntakeArgs {
+    #[arg(long, value_name = "DIR")]
+    pub maildir: Option<PathBuf>,
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

@@ -6,6 +6,7 @@ mod backup;
 mod export;
 pub mod help;
 mod import;
+mod intake;
 pub mod json;
 mod output;
 mod reply;
@@ -117,6 +118,7 @@ fn dispatch(setup: &Setup, command: Command) -> Result<()> {
         Command::Restore(args) => backup::restore(setup, args),
         Command::Demo { tickets, seed, open } => demo(setup, tickets, seed, open),
         Command::Import(args) => import::run(setup, args),
+        Command::Intake(args) => intake::run(setup, args),
         // `main` hands the board to the TUI before it gets here.
         Command::Board(_) => Ok(()),
         Command::Completions { shell } => {

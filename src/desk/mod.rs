@@ -7,6 +7,7 @@ mod change;
 pub mod demo;
 mod export;
 pub mod import;
+pub mod mail;
 mod reply;
 mod review;
 mod supervisor;

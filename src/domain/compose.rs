@@ -30,10 +30,7 @@ impl Mailbox {
                 let rest = &text[open + 1..];
                 let addr = rest.strip_suffix('>').ok_or_else(bad)?;
                 let name = text[..open].trim();
-                let name = name
-                    .strip_prefix('"')
-                    .and_then(|n| n.strip_suffix('"'))
-                    .unwrap_or(name);
+                let name = name.strip_prefix('"').and_then(|n| n.strip_suffix('"')).unwrap_or(name);
                 (name.to_string(), addr.trim().to_string())
             }
             None => (String::new(), text.to_string()),
@@ -83,7 +80,9 @@ impl Mailbox {
 /// characters that end an address or start another (so a customer's email cannot add a
 /// recipient or a header).
 fn usable_addr(addr: &str) -> bool {
-    let Some((user, host)) = addr.rsplit_once('@') else { return false };
+    let Some((user, host)) = addr.rsplit_once('@') else {
+        return false;
+    };
     !user.is_empty()
         && !host.is_empty()
         && !host.starts_with('.')
@@ -99,7 +98,9 @@ fn usable_addr(addr: &str) -> bool {
 pub fn usable_domain(domain: &str) -> bool {
     !domain.is_empty()
         && domain.len() <= 253
-        && domain.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+        && domain
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
 }
@@ -285,7 +286,10 @@ fn phrase(name: &str) -> String {
     if !name.is_ascii() {
         return encoded_words(&name);
     }
-    if name.chars().all(|c| c.is_ascii_alphanumeric() || " !#$%&'*+-/=?^_`{|}~".contains(c)) {
+    if name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || " !#$%&'*+-/=?^_`{|}~".contains(c))
+    {
         return name;
     }
     format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""))
@@ -346,11 +350,21 @@ mod tests {
     #[test]
     fn addresses_read_and_refuse() {
         let m = Mailbox::parse("Shop Support <support@shop.example>").unwrap();
-        assert_eq!((m.name.as_str(), m.addr.as_str()), ("Shop Support", "support@shop.example"));
+        assert_eq!(
+            (m.name.as_str(), m.addr.as_str()),
+            ("Shop Support", "support@shop.example")
+        );
         assert_eq!(m.domain(), "shop.example");
         assert_eq!(Mailbox::parse("\"A, B\" <a@b.c>").unwrap().name, "A, B");
         assert_eq!(Mailbox::parse("a@b.c").unwrap().name, "");
-        for bad in ["", "support", "<a@b.c", "x <a b@c.d>", "a@b.c, evil@x.y", "x <a@b.c>\nBcc: e@f.g"] {
+        for bad in [
+            "",
+            "support",
+            "<a@b.c",
+            "x <a b@c.d>",
+            "a@b.c, evil@x.y",
+            "x <a@b.c>\nBcc: e@f.g",
+        ] {
             assert!(Mailbox::parse(bad).is_err(), "{bad:?}");
         }
         assert!(Mailbox::new("王", "a@b.c\nBcc: x@y.z").is_err());
@@ -361,7 +375,10 @@ mod tests {
         let words = |s: &str| split_command(s).unwrap();
         assert_eq!(words("msmtp -t"), ["msmtp", "-t"]);
         assert_eq!(words("msmtp -a 'my acct' -t"), ["msmtp", "-a", "my acct", "-t"]);
-        assert_eq!(words(r#"/opt/x\ y/send "a \"b\"" ''"#), ["/opt/x y/send", "a \"b\"", ""]);
+        assert_eq!(
+            words(r#"/opt/x\ y/send "a \"b\"" ''"#),
+            ["/opt/x y/send", "a \"b\"", ""]
+        );
         assert_eq!(split_command("  "), None);
         assert_eq!(split_command("msmtp 'open"), None);
     }
@@ -377,7 +394,13 @@ mod tests {
 
     #[test]
     fn base64_matches_the_rfc_vectors() {
-        for (plain, coded) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foobar", "Zm9vYmFy")] {
+        for (plain, coded) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foobar", "Zm9vYmFy"),
+        ] {
             assert_eq!(base64(plain.as_bytes()), coded);
         }
     }
@@ -397,8 +420,14 @@ mod tests {
         };
         let text = String::from_utf8(reply.to_bytes()).unwrap();
         assert!(text.is_ascii(), "{text}");
-        assert!(text.contains("To: =?UTF-8?B?546L5bCP5piO?= <wang@example.cn>\n"), "{text}");
-        assert!(text.contains("Message-ID: <promptly.3.1795399200.000000ab@shop.example>\n"), "{text}");
+        assert!(
+            text.contains("To: =?UTF-8?B?546L5bCP5piO?= <wang@example.cn>\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Message-ID: <promptly.3.1795399200.000000ab@shop.example>\n"),
+            "{text}"
+        );
         assert!(text.contains("In-Reply-To: <c1@example.cn>\nReferences: <c0@example.cn>\n <c1@example.cn>\n"));
         assert!(text.contains("Date: Mon, 23 Nov 2026 02:00:00 +0000\n"), "{text}");
         assert!(text.contains("Content-Transfer-Encoding: base64\n\n"));

@@ -9,6 +9,7 @@ pub mod import;
 pub mod kpi;
 pub mod listing;
 pub mod log;
+pub mod mail;
 pub mod policy;
 pub mod promise;
 pub mod review;

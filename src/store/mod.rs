@@ -7,6 +7,7 @@ mod callbacks;
 mod export;
 mod imports;
 mod listing;
+pub mod mail;
 mod review;
 mod rows;
 pub mod schema;

@@ -24,6 +24,9 @@ pub fn latest_version() -> i64 {
 /// The triggers that keep promise tables as they were written.
 pub const PROMISE_TRIGGERS: [&str; 2] = ["promises_are_kept_update", "promises_are_kept_delete"];
 
+/// The triggers that keep mail rows as received (migration 12); `verify` checks they are there.
+pub const MAIL_TRIGGERS: [&str; 2] = ["mail_is_kept_update", "mail_is_kept_delete"];
+
 /// Migrations after the chain (4), numbered on from 5.
 const AFTER_CHAIN: &[&str] = &[
     // 5: the promise tables tickets open under (`domain::promise`), once per distinct content,
@@ -132,6 +135,33 @@ const AFTER_CHAIN: &[&str] = &[
     DROP INDEX clocks_running_due;
     CREATE INDEX clocks_running_due ON clocks(due_at, ticket_id, metric, cycle, state, target, started_at,
         met_at, breached_at, paused_secs, remaining_secs) WHERE met_at IS NULL;
+    "#,
+    // 12 (issue 15, mail as a channel): every message taken in or sent, naming the contact
+    // entry it was logged as. Kept as received: no UPDATE, no DELETE. `raw` is gzip.
+    r#"
+    CREATE TABLE mail (
+        id          INTEGER PRIMARY KEY,
+        message_id  TEXT NOT NULL UNIQUE,
+        ticket_id   INTEGER NOT NULL REFERENCES tickets(id),
+        log_id      INTEGER NOT NULL REFERENCES log(id),
+        direction   TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+        at          TEXT NOT NULL,
+        from_addr   TEXT NOT NULL,
+        from_name   TEXT NOT NULL DEFAULT '',
+        to_addr     TEXT NOT NULL DEFAULT '',
+        subject     TEXT NOT NULL DEFAULT '',
+        in_reply_to TEXT,
+        refs        TEXT,
+        attachments TEXT NOT NULL DEFAULT '[]',
+        raw         BLOB
+    );
+    CREATE INDEX mail_ticket ON mail(ticket_id, id);
+    -- Intake matches a sender to an existing customer by address, whatever its case.
+    CREATE INDEX customers_email ON customers(email COLLATE NOCASE) WHERE email <> '';
+    CREATE TRIGGER mail_is_kept_update BEFORE UPDATE ON mail
+    BEGIN SELECT RAISE(ABORT, 'mail is kept as received: it cannot be changed'); END;
+    CREATE TRIGGER mail_is_kept_delete BEFORE DELETE ON mail
+    BEGIN SELECT RAISE(ABORT, 'mail is kept as received: it cannot be deleted'); END;
     "#,
 ];
 

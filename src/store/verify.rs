@@ -3,7 +3,7 @@
 
 use super::Result;
 use super::rows::{LINK_COLUMNS, LinkRow};
-use super::schema::{self, LOG_HEAD, LOG_TRIGGERS, PROMISE_TRIGGERS, UNJUDGED_BREACHES};
+use super::schema::{self, LOG_HEAD, LOG_TRIGGERS, MAIL_TRIGGERS, PROMISE_TRIGGERS, UNJUDGED_BREACHES};
 use crate::domain::chain::{self, GENESIS};
 use crate::domain::promise;
 use rusqlite::{Connection, OptionalExtension};
@@ -59,7 +59,7 @@ pub fn check(conn: &Connection) -> Result<(Vec<Finding>, u64)> {
             expected: schema::latest_version(),
         });
     }
-    for name in LOG_TRIGGERS.into_iter().chain(PROMISE_TRIGGERS) {
+    for name in LOG_TRIGGERS.into_iter().chain(PROMISE_TRIGGERS).chain(MAIL_TRIGGERS) {
         if !trigger_exists(conn, name)? {
             findings.push(Finding::TriggerMissing(name));
         }

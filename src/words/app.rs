@@ -18,7 +18,34 @@ pub fn error(e: &Error, lang: &str) -> String {
         Error::Store(e) => crate::words::errors::store(e, lang),
         Error::Backup(e) => backup(e, lang),
         Error::Mail(e) => super::mail::error(e, lang),
+        Error::Intake(e) => intake(e, lang),
     }
+}
+
+/// Why `intake` did not take every message.
+fn intake(e: &crate::app::intake::IntakeError, lang: &str) -> String {
+    use crate::app::intake::IntakeError;
+    match e {
+        IntakeError::Quarantined { count, reason, path } => t!(
+            "intake.quarantined_exit",
+            locale = lang,
+            n = count,
+            reason = intake_reason(*reason, lang),
+            path = path.display()
+        ),
+        IntakeError::Maildir(path, err) => t!(
+            "intake.maildir_unreadable",
+            locale = lang,
+            path = path.display(),
+            error = err
+        ),
+        IntakeError::TryLater(inner) => t!("intake.try_later", locale = lang, why = error(inner, lang)),
+    }
+}
+
+/// A quarantine reason in the reader's words.
+pub fn intake_reason(r: crate::app::intake::Reason, lang: &str) -> String {
+    t!(&format!("intake.reason.{}", r.slug()), locale = lang)
 }
 
 /// Why a backup or restore did not complete; a failed check names its first finding.

@@ -15,7 +15,11 @@ pub fn lines(row: &MailRow, lang: &str) -> Vec<String> {
         MailDirection::In => {
             let addr = sanitize_line(&row.from_addr);
             let name = sanitize_line(row.from_name.trim());
-            let who = if name.is_empty() { addr } else { format!("{name} <{addr}>") };
+            let who = if name.is_empty() {
+                addr
+            } else {
+                format!("{name} <{addr}>")
+            };
             t!("maillog.from", locale = lang, who = who)
         }
         MailDirection::Out => t!("maillog.to", locale = lang, who = sanitize_line(&row.to_addr)),
@@ -65,9 +69,13 @@ pub fn error(e: &MailError, lang: &str) -> String {
         MailError::NoFrom => t!("reply.no_from", locale = lang).to_string(),
         MailError::NoSendmail => t!("reply.no_sendmail", locale = lang).to_string(),
         MailError::NoEmail { ticket } => t!("reply.no_email", locale = lang, id = ticket).to_string(),
-        MailError::BadEmail { ticket, email } => {
-            t!("reply.bad_email", locale = lang, id = ticket, email = sanitize_line(email)).to_string()
-        }
+        MailError::BadEmail { ticket, email } => t!(
+            "reply.bad_email",
+            locale = lang,
+            id = ticket,
+            email = sanitize_line(email)
+        )
+        .to_string(),
         MailError::Send(SendError::Start { program, error }) => t!(
             "reply.cannot_start",
             locale = lang,
@@ -84,7 +92,11 @@ pub fn error(e: &MailError, lang: &str) -> String {
                 t!("reply.failed", locale = lang, code = code, said = said).to_string()
             }
         }
-        MailError::NotRecorded { ticket, message_id, why } => t!(
+        MailError::NotRecorded {
+            ticket,
+            message_id,
+            why,
+        } => t!(
             "reply.not_recorded",
             locale = lang,
             id = ticket,

@@ -147,7 +147,11 @@ impl App {
                 self.refresh_live(now, false);
                 self.open_ticket(id, desk);
                 let to = sanitize_line(&draft.reply.to.label());
-                self.tell(t!("reply.sent_board", locale = lang, id = id, to = to).to_string(), false, now);
+                self.tell(
+                    t!("reply.sent_board", locale = lang, id = id, to = to).to_string(),
+                    false,
+                    now,
+                );
             }
             Err(crate::app::Error::Desk(e)) if e.stale_ticket().is_some() => {
                 let _ = self.reload(desk);

@@ -148,7 +148,10 @@ pub fn render(form: &Form, theme: &Theme, area: Rect, frame: &mut Frame) {
             }
             Value::Fixed(text) => {
                 let text = crate::domain::text::sanitize_line(text);
-                let line = Span::styled(crate::domain::text::fit(&text, value_area.width as usize), theme.muted());
+                let line = Span::styled(
+                    crate::domain::text::fit(&text, value_area.width as usize),
+                    theme.muted(),
+                );
                 frame.render_widget(Paragraph::new(Line::from(line)), value_area);
             }
             Value::Text(area) => {

@@ -1,0 +1,227 @@
+//! SQL of mail (issue 15, migration 12): one row per message taken in or sent, naming the log
+//! entry it was logged as. Rows are kept as written (triggers refuse UPDATE and DELETE); the
+//! raw message is stored gzip-compressed.
+
+use super::rows::ts;
+use super::{Result, Store, StoreError, Tx};
+use crate::domain::mail::{Attachment, MailDirection};
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use std::io::{Read, Write};
+
+/// A message to record, with the ticket and log entry it was taken as.
+#[derive(Debug, Clone)]
+pub struct NewMail<'a> {
+    /// Without `<>`, trimmed.
+    pub message_id: &'a str,
+    pub ticket_id: i64,
+    pub log_id: i64,
+    pub direction: MailDirection,
+    /// The message's Date (or when it was sent), not when it was taken in.
+    pub at: DateTime<Utc>,
+    pub from_addr: &'a str,
+    pub from_name: &'a str,
+    pub to_addr: &'a str,
+    pub subject: &'a str,
+    pub in_reply_to: Option<&'a str>,
+    /// Ids without `<>`.
+    pub refs: &'a [String],
+    pub attachments: &'a [Attachment],
+    /// The whole message as received or sent; stored compressed.
+    pub raw: &'a [u8],
+}
+
+/// A stored mail row (without the raw message: see [`Store::mail_raw`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailRow {
+    pub id: i64,
+    pub message_id: String,
+    pub ticket_id: i64,
+    pub log_id: i64,
+    pub direction: MailDirection,
+    pub at: String,
+    pub from_addr: String,
+    pub from_name: String,
+    pub to_addr: String,
+    pub subject: String,
+    pub in_reply_to: Option<String>,
+    pub refs: Vec<String>,
+    pub attachments: Vec<Attachment>,
+}
+
+const COLUMNS: &str = "id, message_id, ticket_id, log_id, direction, at, from_addr, from_name, to_addr, subject, in_reply_to, refs, attachments";
+
+fn read_row(r: &Row<'_>) -> rusqlite::Result<MailRow> {
+    let direction: String = r.get(4)?;
+    let refs: Option<String> = r.get(11)?;
+    let attachments: String = r.get(12)?;
+    Ok(MailRow {
+        id: r.get(0)?,
+        message_id: r.get(1)?,
+        ticket_id: r.get(2)?,
+        log_id: r.get(3)?,
+        // The CHECK constraint admits only these two; anything else reads as inbound.
+        direction: MailDirection::parse(&direction).unwrap_or(MailDirection::In),
+        at: r.get(5)?,
+        from_addr: r.get(6)?,
+        from_name: r.get(7)?,
+        to_addr: r.get(8)?,
+        subject: r.get(9)?,
+        in_reply_to: r.get(10)?,
+        refs: refs
+            .map(|s| s.split_whitespace().map(str::to_string).collect())
+            .unwrap_or_default(),
+        // A hand-edited list that does not parse shows no attachments rather than failing the read.
+        attachments: serde_json::from_str(&attachments).unwrap_or_default(),
+    })
+}
+
+/// Gzip of `raw` (flate2, default level: mail text compresses 3-5x).
+pub fn gzip(raw: &[u8]) -> Result<Vec<u8>> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(raw.len() / 3 + 64), flate2::Compression::default());
+    enc.write_all(raw)
+        .and_then(|_| enc.finish())
+        .map_err(|e| StoreError::Corrupt(format!("gzip: {e}")))
+}
+
+fn gunzip(gz: &[u8]) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(gz)
+        .read_to_end(&mut out)
+        .map_err(|e| StoreError::Corrupt(format!("gunzip: {e}")))?;
+    Ok(out)
+}
+
+fn insert(conn: &Connection, m: &NewMail<'_>) -> Result<i64> {
+    let attachments = serde_json::to_string(m.attachments).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let refs = (!m.refs.is_empty()).then(|| m.refs.join(" "));
+    let raw = gzip(m.raw)?;
+    conn.prepare_cached(
+        "INSERT INTO mail(message_id, ticket_id, log_id, direction, at, from_addr, from_name, to_addr,
+             subject, in_reply_to, refs, attachments, raw)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?
+    .execute(params![
+        m.message_id,
+        m.ticket_id,
+        m.log_id,
+        m.direction.as_str(),
+        ts(m.at),
+        m.from_addr,
+        m.from_name,
+        m.to_addr,
+        m.subject,
+        m.in_reply_to,
+        refs,
+        attachments,
+        raw
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+fn of_ticket(conn: &Connection, ticket: i64) -> Result<Vec<MailRow>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM mail WHERE ticket_id = ?1 ORDER BY id"))?;
+    let rows = stmt.query_map([ticket], read_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The ticket of the first of `ids` (Message-IDs without `<>`) that a mail row holds, in the
+/// order given (a reply's In-Reply-To first, then its References newest first).
+fn ticket_of(conn: &Connection, ids: &[String]) -> Result<Option<i64>> {
+    let mut find = conn.prepare_cached("SELECT ticket_id FROM mail WHERE message_id = ?1")?;
+    for id in ids {
+        if let Some(t) = find.query_row([id], |r| r.get::<_, i64>(0)).optional()? {
+            return Ok(Some(t));
+        }
+    }
+    Ok(None)
+}
+
+fn by_message_id(conn: &Connection, id: &str) -> Result<Option<MailRow>> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM mail WHERE message_id = ?1"))?
+        .query_row([id], read_row)
+        .optional()?)
+}
+
+fn raw(conn: &Connection, id: i64) -> Result<Option<Vec<u8>>> {
+    let gz: Option<Option<Vec<u8>>> = conn
+        .prepare_cached("SELECT raw FROM mail WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    gz.flatten().map(|g| gunzip(&g)).transpose()
+}
+
+impl Store {
+    /// The mail rows of `ticket`, oldest first.
+    pub fn mail_of_ticket(&self, ticket: i64) -> Result<Vec<MailRow>> {
+        of_ticket(&self.conn, ticket)
+    }
+
+    /// The ticket a message with one of `ids` belongs to (see [`ticket_of`]).
+    pub fn mail_ticket_of(&self, ids: &[String]) -> Result<Option<i64>> {
+        ticket_of(&self.conn, ids)
+    }
+
+    pub fn mail_by_message_id(&self, id: &str) -> Result<Option<MailRow>> {
+        by_message_id(&self.conn, id)
+    }
+
+    /// The raw message of mail row `id`, decompressed.
+    pub fn mail_raw(&self, id: i64) -> Result<Option<Vec<u8>>> {
+        raw(&self.conn, id)
+    }
+}
+
+impl Tx<'_> {
+    /// Records a message; its Message-ID must be new (UNIQUE). Returns the row id.
+    pub fn insert_mail(&self, m: &NewMail<'_>) -> Result<i64> {
+        insert(&self.0, m)
+    }
+
+    pub fn mail_of_ticket(&self, ticket: i64) -> Result<Vec<MailRow>> {
+        of_ticket(&self.0, ticket)
+    }
+
+    pub fn mail_ticket_of(&self, ids: &[String]) -> Result<Option<i64>> {
+        ticket_of(&self.0, ids)
+    }
+
+    pub fn mail_by_message_id(&self, id: &str) -> Result<Option<MailRow>> {
+        by_message_id(&self.0, id)
+    }
+}
+
+/// The customer most recently recorded with this address (case-insensitive), if any.
+fn customer_by_email(conn: &Connection, email: &str) -> Result<Option<crate::domain::ticket::Customer>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT name, phone, email FROM customers WHERE email = ?1 COLLATE NOCASE AND email <> ''
+             ORDER BY id DESC LIMIT 1",
+        )?
+        .query_row([email], |r| {
+            Ok(crate::domain::ticket::Customer {
+                name: r.get(0)?,
+                phone: r.get(1)?,
+                email: r.get(2)?,
+            })
+        })
+        .optional()?)
+}
+
+/// The id of the last contact entry of `ticket` (the one a change just logged).
+fn last_contact_id(conn: &Connection, ticket: i64) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT max(id) FROM log WHERE ticket_id = ?1 AND kind = ?2")?
+        .query_row(params![ticket, "contact"], |r| r.get(0))?)
+}
+
+impl Tx<'_> {
+    pub fn customer_by_email(&self, email: &str) -> Result<Option<crate::domain::ticket::Customer>> {
+        customer_by_email(&self.0, email)
+    }
+
+    pub fn last_contact_id(&self, ticket: i64) -> Result<Option<i64>> {
+        last_contact_id(&self.0, ticket)
+    }
+}
