@@ -393,6 +393,15 @@ mod tests {
     }
 
     #[test]
+    fn intake_reads_the_ticket_back_from_our_message_ids() {
+        let at = "2026-11-23T02:00:00Z".parse().unwrap();
+        for random in [0, 0xab, u32::MAX] {
+            let id = message_id(42, at, random, "shop.example");
+            assert_eq!(crate::domain::mail::ticket_of_our_id(&id), Some(42), "{id}");
+        }
+    }
+
+    #[test]
     fn base64_matches_the_rfc_vectors() {
         for (plain, coded) in [
             ("", ""),
