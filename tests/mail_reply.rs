@@ -29,9 +29,11 @@ struct Env {
 }
 
 /// A fake sendmail: records its stdin in `sent.eml` and its arguments in `args`.
-const RECORDER: &str = "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$(dirname \"$0\")/args\"\ncat > \"$(dirname \"$0\")/sent.eml\"\n";
+const RECORDER: &str =
+    "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$(dirname \"$0\")/args\"\ncat > \"$(dirname \"$0\")/sent.eml\"\n";
 /// A sendmail that cannot reach its server.
-const FAILING: &str = "#!/bin/sh\ncat > /dev/null\necho 'msmtp: cannot connect to smtp.shop.example: Connection refused' >&2\nexit 1\n";
+const FAILING: &str =
+    "#!/bin/sh\ncat > /dev/null\necho 'msmtp: cannot connect to smtp.shop.example: Connection refused' >&2\nexit 1\n";
 
 impl Env {
     /// A database with `[mail]` configured; `script` (if any) is the sending command.
@@ -64,7 +66,11 @@ impl Env {
 
     fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap()
     }
 
@@ -93,7 +99,14 @@ impl Env {
 
     /// The customer's email logged as an inbound contact with its mail row (as intake would).
     fn inbound(&self, message_id: &str, refs: &[&str], subject: &str, attachments: &[Attachment]) {
-        self.ok(&["log", "1", "水壶还是不加热，怎么办？", "--contact", "email", "--inbound"]);
+        self.ok(&[
+            "log",
+            "1",
+            "水壶还是不加热，怎么办？",
+            "--contact",
+            "email",
+            "--inbound",
+        ]);
         let mut store = Store::open(&self.db, Access::ReadWrite).unwrap();
         let refs: Vec<String> = refs.iter().map(|r| r.to_string()).collect();
         store
@@ -133,10 +146,16 @@ fn unbase64(text: &str) -> Vec<u8> {
         b'+' => 62,
         _ => 63,
     };
-    let clean: Vec<u8> = text.bytes().filter(|c| !c.is_ascii_whitespace() && *c != b'=').collect();
+    let clean: Vec<u8> = text
+        .bytes()
+        .filter(|c| !c.is_ascii_whitespace() && *c != b'=')
+        .collect();
     let mut out = Vec::new();
     for chunk in clean.chunks(4) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, c)| n | (u32::from(value(*c)) << (18 - 6 * i)));
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, c)| n | (u32::from(value(*c)) << (18 - 6 * i)));
         out.extend_from_slice(&n.to_be_bytes()[1..chunk.len()]);
     }
     out
@@ -163,10 +182,12 @@ fn header(message: &str, name: &str) -> Option<String> {
     value.map(|v| {
         v.split(' ')
             .filter(|w| !w.is_empty())
-            .map(|w| match w.strip_prefix("=?UTF-8?B?").and_then(|w| w.strip_suffix("?=")) {
-                Some(b64) => String::from_utf8(unbase64(b64)).unwrap(),
-                None => format!(" {w} "),
-            })
+            .map(
+                |w| match w.strip_prefix("=?UTF-8?B?").and_then(|w| w.strip_suffix("?=")) {
+                    Some(b64) => String::from_utf8(unbase64(b64)).unwrap(),
+                    None => format!(" {w} "),
+                },
+            )
             .collect::<String>()
             .split_whitespace()
             .collect::<Vec<_>>()
@@ -181,7 +202,12 @@ fn body(message: &str) -> String {
 
 fn clock_state(env: &Env, metric: &str) -> String {
     let v = env.json(&["show", "1", "--json"]);
-    let clock = v["clocks"].as_array().unwrap().iter().find(|c| c["metric"] == metric).unwrap();
+    let clock = v["clocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["metric"] == metric)
+        .unwrap();
     clock["state"].as_str().unwrap().to_string()
 }
 
@@ -200,7 +226,10 @@ fn a_reply_goes_through_the_command_threaded_and_is_logged_once_sent() {
     );
     assert_eq!(header(&sent, "From").unwrap(), "Shop Support <support@shop.example>");
     assert_eq!(header(&sent, "To").unwrap(), "王小明 <wang@example.cn>");
-    assert!(sent.contains("To: =?UTF-8?B?546L5bCP5piO?= <wang@example.cn>\n"), "{sent}");
+    assert!(
+        sent.contains("To: =?UTF-8?B?546L5bCP5piO?= <wang@example.cn>\n"),
+        "{sent}"
+    );
     let subject = header(&sent, "Subject").unwrap();
     assert_eq!(subject, "Re: 水壶不加热 [#1]");
     assert_eq!(subject.matches("[#1]").count(), 1);
@@ -213,7 +242,10 @@ fn a_reply_goes_through_the_command_threaded_and_is_logged_once_sent() {
     let id = id.trim_start_matches('<').trim_end_matches('>').to_string();
     let parts: Vec<&str> = id.split(['.', '@']).collect();
     assert_eq!(parts[..3], ["promptly", "1", "1795399200"], "{id}");
-    assert!(parts[3].len() == 8 && parts[3].chars().all(|c| c.is_ascii_hexdigit()), "{id}");
+    assert!(
+        parts[3].len() == 8 && parts[3].chars().all(|c| c.is_ascii_hexdigit()),
+        "{id}"
+    );
     assert!(id.ends_with("@shop.example"), "{id}");
     assert_eq!(
         body(&sent),
@@ -228,7 +260,10 @@ fn a_reply_goes_through_the_command_threaded_and_is_logged_once_sent() {
     assert_eq!(last["mail"]["direction"], "out");
     assert_eq!(last["mail"]["message_id"], id.as_str());
     assert_eq!(last["mail"]["in_reply_to"], "c2@example.cn");
-    assert_eq!(last["mail"]["references"], serde_json::json!(["c1@example.cn", "c2@example.cn"]));
+    assert_eq!(
+        last["mail"]["references"],
+        serde_json::json!(["c1@example.cn", "c2@example.cn"])
+    );
     assert_eq!(last["mail"]["to_addr"], "wang@example.cn");
     assert_eq!(clock_state(&env, "first-response"), "met");
     // The raw message kept is exactly what the command was given.
@@ -272,7 +307,10 @@ fn print_writes_the_message_and_logs_nothing_and_without_a_command_reply_is_refu
     env.ticket();
     let out = env.ok(&["reply", "1", "--print", "The replacement ships today."]);
     assert_eq!(header(&out, "Subject").unwrap(), "Re: Kettle stops heating [#1]");
-    assert!(out.contains("Content-Transfer-Encoding: 7bit\n\nThe replacement ships today.\n\n-- \nShop Support\n"), "{out}");
+    assert!(
+        out.contains("Content-Transfer-Encoding: 7bit\n\nThe replacement ships today.\n\n-- \nShop Support\n"),
+        "{out}"
+    );
     assert!(header(&out, "In-Reply-To").is_none());
     assert_eq!(env.log_len(), 1);
     let refused = env.run(&["reply", "1", "Hello"]);
@@ -281,7 +319,12 @@ fn print_writes_the_message_and_logs_nothing_and_without_a_command_reply_is_refu
     assert!(err.contains("sendmail") && err.contains("--print"), "{err}");
     assert_eq!(env.log_len(), 1);
     // zh-CN says the same in Chinese.
-    let zh = env.command("zh-CN").args(["reply", "1", "你好"]).stdin(Stdio::null()).output().unwrap();
+    let zh = env
+        .command("zh-CN")
+        .args(["reply", "1", "你好"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&zh.stderr).contains("没有配置发信命令"));
 }
 
@@ -305,7 +348,11 @@ fn the_text_comes_from_an_argument_stdin_or_a_file_and_empty_is_refused() {
     env.ok(&["reply", "1", "--file", file.to_str().unwrap()]);
     assert!(env.sent().unwrap().contains("\n\nFrom a file.\n"));
     assert_eq!(env.log_len(), 3);
-    for args in [&["reply", "1", "   "][..], &["reply", "1", "--file", "/dev/null"], &["reply", "1"]] {
+    for args in [
+        &["reply", "1", "   "][..],
+        &["reply", "1", "--file", "/dev/null"],
+        &["reply", "1"],
+    ] {
         let out = env.run(args);
         assert_ne!(out.status.code(), Some(0), "{args:?}");
     }
@@ -320,7 +367,12 @@ fn no_customer_email_is_refused_in_the_readers_words() {
     let out = env.run(&["reply", "1", "Hello"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no customer email"));
-    let zh = env.command("zh-CN").args(["reply", "1", "你好"]).stdin(Stdio::null()).output().unwrap();
+    let zh = env
+        .command("zh-CN")
+        .args(["reply", "1", "你好"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&zh.stderr).contains("没有客户邮箱"));
     assert!(env.sent().is_none());
 }
@@ -333,7 +385,10 @@ fn a_bad_from_is_refused_at_load_with_the_file_and_key() {
     let out = env.run(&["list"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains(&config.display().to_string()) && err.contains("[mail] from"), "{err}");
+    assert!(
+        err.contains(&config.display().to_string()) && err.contains("[mail] from"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -356,7 +411,10 @@ fn show_lists_who_wrote_the_subject_and_the_attachments() {
     ];
     env.inbound("c1@example.cn", &[], "水壶不加热", &attachments);
     let text = env.ok(&["show", "1"]);
-    assert!(text.contains("From: 王小明 <wang@example.cn> · Subject: 水壶不加热"), "{text}");
+    assert!(
+        text.contains("From: 王小明 <wang@example.cn> · Subject: 水壶不加热"),
+        "{text}"
+    );
     assert!(
         text.contains("Attachments: manual.pdf (120 KB), video␛[31m.mp4 (not saved: too large, 20.0 MB)"),
         "{text}"
@@ -364,7 +422,10 @@ fn show_lists_who_wrote_the_subject_and_the_attachments() {
     assert!(!text.contains('\u{1b}'), "{text}");
     let zh = env.command("zh-CN").args(["show", "1"]).output().unwrap();
     let zh = String::from_utf8(zh.stdout).unwrap();
-    assert!(zh.contains("发件人：王小明 <wang@example.cn> · 主题：水壶不加热"), "{zh}");
+    assert!(
+        zh.contains("发件人：王小明 <wang@example.cn> · 主题：水壶不加热"),
+        "{zh}"
+    );
     let v = env.json(&["show", "1", "--json"]);
     let entry = v["log"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(entry["mail"]["direction"], "in");
@@ -422,7 +483,10 @@ fn r_on_the_board_opens_the_reply_form_and_sends() {
     assert_eq!(header(&sent, "Subject").unwrap(), "Re: 水壶不加热 [#1]");
     assert!(sent.contains("\n\nShips today.\n\n-- \n"), "{sent}");
     let screen = frame_text(&app, board_now(), 100, 30);
-    assert!(screen.contains("To: wang@example.cn · Subject: Re: 水壶不加热 [#1]"), "{screen}");
+    assert!(
+        screen.contains("To: wang@example.cn · Subject: Re: 水壶不加热 [#1]"),
+        "{screen}"
+    );
     assert!(screen.contains("From: 王小明 <wang@example.cn>"), "{screen}");
     // Opened, the customer's email, the reply.
     assert_eq!(env.log_len(), 3);
@@ -436,7 +500,9 @@ fn a_failing_send_on_the_board_keeps_the_typed_text() {
     app.handle_key(key(KeyCode::Char('r')), &mut desk);
     type_text(&mut app, &mut desk, "马上处理");
     app.handle_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL), &mut desk);
-    let Mode::Form(form) = &app.mode else { panic!("the form stays open") };
+    let Mode::Form(form) = &app.mode else {
+        panic!("the form stays open")
+    };
     assert_eq!(form.get(promptly::tui::form::FieldId::Text), "马上处理");
     let screen = frame_text(&app, board_now(), 100, 30);
     assert!(screen.contains("发信命令失败"), "{screen}");
