@@ -4,6 +4,10 @@
 
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// How long the command may take before it is stopped and the reply counts as not sent.
+const TIMEOUT: Duration = Duration::from_secs(120);
 
 /// At most this much of the command's stderr is kept to show.
 const STDERR_KEEP: usize = 2000;
@@ -15,10 +19,16 @@ pub enum SendError {
     Start { program: String, error: std::io::Error },
     /// It ran and failed: its exit code (none when a signal ended it) and what it said.
     Failed { code: Option<i32>, stderr: String },
+    /// It did not finish within `secs` seconds and was stopped.
+    TimedOut { secs: u64 },
 }
 
 /// Runs `command` with `message` on its stdin; `Ok` only when it exits 0.
 pub fn send(command: &[String], message: &[u8]) -> Result<(), SendError> {
+    send_within(command, message, TIMEOUT)
+}
+
+fn send_within(command: &[String], message: &[u8], timeout: Duration) -> Result<(), SendError> {
     let Some((program, args)) = command.split_first() else {
         return Err(SendError::Start {
             program: String::new(),
@@ -43,25 +53,45 @@ pub fn send(command: &[String], message: &[u8]) -> Result<(), SendError> {
             let _ = stdin.write_all(&message);
         })
     });
-    let mut stdout = child.stdout.take();
-    let out_reader = std::thread::spawn(move || {
-        let mut sink = Vec::new();
-        if let Some(out) = stdout.as_mut() {
-            let _ = out.read_to_end(&mut sink);
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                // Kept bounded; the rest is read and dropped so the command never blocks on it.
+                let _ = pipe.by_ref().take(1 << 20).read_to_end(&mut bytes);
+                let _ = std::io::copy(&mut pipe, &mut std::io::sink());
+            }
+            bytes
+        })
+    };
+    let out_reader = drain(child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    let err_reader = drain(child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
+    // A command that never ends (a server that does not answer) must not hang the board.
+    let started = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if started.elapsed() >= timeout => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(SendError::TimedOut {
+                    secs: timeout.as_secs(),
+                });
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(error) => {
+                return Err(SendError::Start {
+                    program: program.clone(),
+                    error,
+                });
+            }
         }
-    });
-    let mut stderr = Vec::new();
-    if let Some(err) = child.stderr.as_mut() {
-        let _ = err.read_to_end(&mut stderr);
-    }
-    let status = child.wait().map_err(|error| SendError::Start {
-        program: program.clone(),
-        error,
-    })?;
+    };
     if let Some(writer) = writer {
         let _ = writer.join();
     }
     let _ = out_reader.join();
+    let stderr = err_reader.join().unwrap_or_default();
     if status.success() {
         return Ok(());
     }
@@ -115,5 +145,11 @@ mod tests {
         assert!(matches!(long, SendError::Failed { stderr, .. } if stderr.len() <= STDERR_KEEP + 3));
         let missing = send(&["/nonexistent/promptly-sendmail".to_string()], b"x").unwrap_err();
         assert!(matches!(missing, SendError::Start { .. }));
+    }
+
+    #[test]
+    fn a_command_that_never_ends_is_stopped() {
+        let err = send_within(&sh("exec sleep 30"), b"x", Duration::from_secs(1)).unwrap_err();
+        assert!(matches!(err, SendError::TimedOut { secs: 1 }), "{err:?}");
     }
 }

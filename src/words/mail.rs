@@ -92,6 +92,7 @@ pub fn error(e: &MailError, lang: &str) -> String {
                 t!("reply.failed", locale = lang, code = code, said = said).to_string()
             }
         }
+        MailError::Send(SendError::TimedOut { secs }) => t!("reply.timed_out", locale = lang, secs = secs).to_string(),
         MailError::NotRecorded {
             ticket,
             message_id,
