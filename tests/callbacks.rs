@@ -319,12 +319,13 @@ fn calls_recorded_before_the_upgrade_are_kept_as_the_first_rows_of_the_calls() {
     drop(desk);
     {
         // Back to before the calls (migration 9; 10 is import's, 11 the covering index of
-        // running clocks), as the last Promptly without them left it: the queue rows only.
+        // running clocks, 12 mail), as the last Promptly without them left it: the queue rows only.
         let conn = rusqlite::Connection::open(&path).unwrap();
         let before = 8;
         conn.execute_batch(&format!(
             "DROP TABLE callback_calls; DROP INDEX tickets_external_id; ALTER TABLE tickets DROP COLUMN external_id;
-             DROP TABLE imported_breaches; PRAGMA user_version = {before};"
+             DROP TABLE imported_breaches; DROP TABLE mail; DROP INDEX customers_email;
+             PRAGMA user_version = {before};"
         ))
         .unwrap();
     }

@@ -408,6 +408,41 @@ fn a_busy_database_moves_nothing_and_exits_75() {
 }
 
 #[test]
+fn a_message_the_desk_refuses_is_quarantined_and_holds_no_batch_up() {
+    let env = Env::new("");
+    env.taken("plain.eml");
+    // A clock set before the ticket's last change: the reply cannot be logged in order.
+    let md = maildir(&env, &["reply-references.eml", "gbk.eml"]);
+    let out = common::promptly(&env.db, "en")
+        .args([
+            "--now",
+            "2026-12-01T10:00:00+08:00",
+            "intake",
+            "--maildir",
+            md.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(65), "{stdout}");
+    assert!(stdout.contains("quarantined (refused by the desk)"), "{stdout}");
+    assert!(
+        stdout.contains("opened ticket #2"),
+        "the other message is taken: {stdout}"
+    );
+    assert!(listing(&md.join("new")).is_empty());
+    assert_eq!(env.quarantine().len(), 1);
+}
+
+#[test]
+fn an_empty_stdin_is_no_input_and_keeps_nothing() {
+    let env = Env::new("");
+    let out = env.intake(b"");
+    assert_eq!(out.status.code(), Some(66));
+    assert!(env.quarantine().is_empty());
+}
+
+#[test]
 fn an_unreadable_maildir_exits_74() {
     let env = Env::new("");
     let out = env
@@ -429,4 +464,50 @@ fn intake_help_speaks_both_languages() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&zh.stdout).contains("收取邮件"));
+}
+
+mod random_bytes {
+    use promptly::app::intake::parse::parse;
+    use proptest::prelude::*;
+
+    /// Header-ish fragments that steer random input into the parser's deeper paths.
+    const PIECES: &[&str] = &[
+        "From: a@b.cn\r\n",
+        "Subject: =?GBK?B?xePDxw==?=\r\n",
+        "Subject: =?utf-8?Q?=E4=BD=A0?=\r\n",
+        "Content-Type: multipart/mixed; boundary=\"x\"\r\n",
+        "Content-Type: multipart/report; report-type=delivery-status; boundary=x\r\n",
+        "Content-Transfer-Encoding: base64\r\n",
+        "Content-Transfer-Encoding: quoted-printable\r\n",
+        "Content-Disposition: attachment; filename=\"../../x\"\r\n",
+        "References: <a@b> <\r\n",
+        "In-Reply-To: <promptly.1.2.0a1b2c3d@x>\r\n",
+        "Date: Mon, 99 Foo 99999 99:99:99 +9999\r\n",
+        "\r\n",
+        "--x\r\n",
+        "--x--\r\n",
+        "=?\r\n",
+        "<html><b>x</b>",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn no_input_makes_the_parser_panic(
+            pieces in prop::collection::vec((0..PIECES.len(), prop::collection::vec(any::<u8>(), 0..40)), 0..12)
+        ) {
+            let mut raw = Vec::new();
+            for (i, noise) in pieces {
+                raw.extend_from_slice(PIECES[i].as_bytes());
+                raw.extend_from_slice(&noise);
+            }
+            if let Ok(parsed) = parse(raw, 16) {
+                // Whatever is read is bounded and addressed.
+                prop_assert!(!parsed.mail.message_id.is_empty());
+                prop_assert!(parsed.mail.subject.chars().count() <= 998);
+                prop_assert!(parsed.parts.iter().all(|p| p.data.as_ref().is_none_or(|d| d.len() <= 16)));
+            }
+        }
+    }
 }

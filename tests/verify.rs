@@ -214,6 +214,8 @@ fn an_older_database_is_chained_once_on_upgrade() {
              DROP INDEX tickets_external_id;
              ALTER TABLE tickets DROP COLUMN external_id;
              DROP TABLE imported_breaches;
+             DROP TABLE mail;
+             DROP INDEX customers_email;
              PRAGMA user_version = 3;",
         )
         .unwrap();

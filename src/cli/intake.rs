@@ -120,5 +120,8 @@ fn line(o: &Outcome) -> String {
         ),
         Filed::Skipped => t!("intake.skipped"),
     };
+    if o.source == "-" {
+        return what.to_string();
+    }
     format!("{}: {what}", sanitize_line(&o.source))
 }

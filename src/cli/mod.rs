@@ -1,5 +1,6 @@
 //! The command line: parses flags, opens the desk, runs one command, prints text or JSON.
-//! Exit codes: 0 done, 1 refused or failed, 2 usage error. A failed command writes nothing.
+//! Exit codes: 0 done, 1 refused or failed, 2 usage error (`intake`: sysexits, for MTAs). A
+//! failed command writes nothing.
 
 pub mod args;
 mod backup;

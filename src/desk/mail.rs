@@ -233,7 +233,11 @@ impl Ctx<'_> {
         let customer = match tx.customer_by_email(&m.from_addr)? {
             Some(c) => c,
             None => Customer {
-                name: m.from_name.trim().chars().take(100).collect(),
+                // No display name: the address is how the desk knows them.
+                name: match m.from_name.trim() {
+                    "" => m.from_addr.clone(),
+                    name => name.chars().take(100).collect(),
+                },
                 phone: String::new(),
                 email: m.from_addr.clone(),
             },

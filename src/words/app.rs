@@ -33,6 +33,7 @@ fn intake(e: &crate::app::intake::IntakeError, lang: &str) -> String {
             reason = intake_reason(*reason, lang),
             path = path.display()
         ),
+        IntakeError::NoInput => t!("intake.no_input", locale = lang),
         IntakeError::Maildir(path, err) => t!(
             "intake.maildir_unreadable",
             locale = lang,

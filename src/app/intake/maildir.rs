@@ -105,11 +105,9 @@ impl Run<'_> {
         if raw.len() as u64 >= limit {
             return self.quarantine(name, Reason::TooLarge, &[], Some(&path)).map(outcome);
         }
-        match parse::parse(raw, self.settings.max_attachment) {
-            Err(reason) => {
-                let raw = std::fs::read(&path).unwrap_or_default();
-                self.quarantine(name, reason, &raw, None).map(outcome)
-            }
+        // Kept for the quarantine: the file itself is not opened again (it was checked as read).
+        match parse::parse(raw.clone(), self.settings.max_attachment) {
+            Err(reason) => self.quarantine(name, reason, &raw, None).map(outcome),
             Ok(parsed) if self.dry_run => Ok(outcome(Filed::WouldTake {
                 message_id: parsed.mail.message_id,
             })),
@@ -161,12 +159,14 @@ impl Run<'_> {
         let Some(desk) = self.desk.as_mut() else { return Ok(()) };
         let taken = super::take_batch(desk, self.settings, &self.data, &mails, &parts)?;
         for ((name, mail), taken) in names.iter().zip(&mails).zip(taken) {
-            let filed = if taken == Taken::StrayBounce {
-                self.quarantine(name, Reason::Bounce, &mail.raw, None)?
-            } else {
-                let to = self.cur.join(seen(name));
-                std::fs::rename(self.new.join(name), &to).map_err(|e| IntakeError::Maildir(to.clone(), e))?;
-                Filed::Taken(taken)
+            let filed = match taken {
+                None => self.quarantine(name, Reason::Refused, &mail.raw, None)?,
+                Some(Taken::StrayBounce) => self.quarantine(name, Reason::Bounce, &mail.raw, None)?,
+                Some(taken) => {
+                    let to = self.cur.join(seen(name));
+                    std::fs::rename(self.new.join(name), &to).map_err(|e| IntakeError::Maildir(to.clone(), e))?;
+                    Filed::Taken(taken)
+                }
             };
             report(&Outcome {
                 source: name.clone(),

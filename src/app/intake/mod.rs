@@ -4,7 +4,7 @@
 //! quarantine maildir; nothing is ever lost. Exit codes follow sysexits (see [`IntakeError`]).
 
 mod files;
-mod parse;
+pub mod parse;
 
 use crate::app::config::IntakeConfig;
 use crate::app::{Access, Error, Setup};
@@ -40,6 +40,8 @@ pub enum Reason {
     BadFrom,
     /// A delivery report that threads to no ticket.
     Bounce,
+    /// The desk refused it (a ticket that cannot be written as the message says).
+    Refused,
 }
 
 impl Reason {
@@ -51,6 +53,7 @@ impl Reason {
             Reason::NoFrom => "no-from",
             Reason::BadFrom => "bad-from",
             Reason::Bounce => "bounce",
+            Reason::Refused => "refused",
         }
     }
 }
@@ -64,6 +67,8 @@ pub enum IntakeError {
         reason: Reason,
         path: PathBuf,
     },
+    /// 66 EX_NOINPUT: nothing on stdin (nothing to keep, so nothing quarantined).
+    NoInput,
     /// 74 EX_IOERR: the maildir cannot be read.
     Maildir(PathBuf, std::io::Error),
     /// 75 EX_TEMPFAIL: try again later (the database is busy, locked, read-only or missing, the
@@ -75,6 +80,7 @@ impl IntakeError {
     pub fn exit_code(&self) -> u8 {
         match self {
             IntakeError::Quarantined { .. } => 65,
+            IntakeError::NoInput => 66,
             IntakeError::Maildir(..) => 74,
             IntakeError::TryLater(_) => 75,
         }
@@ -216,6 +222,9 @@ pub fn from_reader(
         .take(limit)
         .read_to_end(&mut raw)
         .map_err(|e| later(Error::Io(PathBuf::from("-"), e)))?;
+    if raw.iter().all(u8::is_ascii_whitespace) {
+        return Err(IntakeError::NoInput);
+    }
     let source = "-".to_string();
     let dir = data_dir(setup);
     let filed = if raw.len() as u64 >= limit {
@@ -254,10 +263,10 @@ fn take_one(
     }
     let mut desk = desk(setup, settings, Access::ReadWrite)?;
     let mut taken = take_batch(&mut desk, settings, &dir, &[parsed.mail], &[parsed.parts])?;
-    match taken.pop() {
+    match taken.pop().flatten() {
         Some(Taken::StrayBounce) => quarantined(setup, &dir, Reason::Bounce, &raw),
         Some(t) => Ok(Filed::Taken(t)),
-        None => Err(later(Error::Failed(String::new()))),
+        None => quarantined(setup, &dir, Reason::Refused, &raw),
     }
 }
 
@@ -268,36 +277,41 @@ fn quarantined(setup: &Setup, dir: &Path, reason: Reason, raw: &[u8]) -> std::re
 }
 
 /// One transaction for `mails`; attachments written for a batch that does not commit are
-/// removed again.
+/// removed again. A message the desk refuses (not the store: that is for later) does not hold
+/// the others up: the batch is taken again one message at a time, and the refused one is
+/// `None` (the caller quarantines it).
 fn take_batch(
     desk: &mut Desk,
     settings: &Settings,
     dir: &Path,
     mails: &[InMail],
     parts: &[Vec<Part>],
-) -> std::result::Result<Vec<Taken>, IntakeError> {
+) -> std::result::Result<Vec<Option<Taken>>, IntakeError> {
     let mut written = Vec::new();
     let done = desk.take_mail(mails, &settings.rules, &mut |i, ticket| {
         files::save_parts(dir, ticket, &parts[i], &mut written)
     });
-    match done {
-        Ok(taken) => Ok(taken),
+    let refused = match done {
+        Ok(taken) => return Ok(taken.into_iter().map(Some).collect()),
         Err(e) => {
             for path in &written {
                 let _ = std::fs::remove_file(path);
             }
-            Err(desk_failure(e))
+            match e {
+                DeskError::Store(s) => return Err(later(Error::Store(s))),
+                other => other,
+            }
         }
+    };
+    if mails.len() == 1 {
+        let _ = refused;
+        return Ok(vec![None]);
     }
-}
-
-/// A desk refusal is the message's fault only when the store is fine; a store that cannot
-/// write now (busy, locked, read-only, full) is a reason to try again later.
-fn desk_failure(e: DeskError) -> IntakeError {
-    match e {
-        DeskError::Store(s) => later(Error::Store(s)),
-        other => later(Error::Desk(other)),
+    let mut out = Vec::with_capacity(mails.len());
+    for i in 0..mails.len() {
+        out.extend(take_batch(desk, settings, dir, &mails[i..=i], &parts[i..=i])?);
     }
+    Ok(out)
 }
 
 pub mod maildir;
