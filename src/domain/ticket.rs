@@ -37,6 +37,11 @@ macro_rules! vocabulary {
         impl ::std::str::FromStr for $name {
             type Err = $crate::domain::ticket::UnknownValue;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
+                // The stored slug as is, before the allocating normalisation typed words need
+                // (a long list reads several words per row).
+                $(
+                    if s == $slug { return Ok($name::$variant); }
+                )+
                 let t = $crate::domain::ticket::normalize_word(s);
                 $(
                     if t == $slug $(|| t == $alias)* { return Ok($name::$variant); }

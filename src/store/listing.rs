@@ -141,7 +141,7 @@ pub fn visit_due(
     let (sql, args) = due_sql(before);
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query(params_from_iter(args))?;
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::with_capacity(LIST_PAGE * 8);
     let mut page: Vec<Clock> = Vec::with_capacity(LIST_PAGE);
     let mut left = q.limit.unwrap_or(usize::MAX);
     while left > 0
@@ -228,11 +228,15 @@ fn tickets_by_id(conn: &Connection, q: &ListQuery, clocks: &[Clock]) -> Result<H
             args.push(Value::Text(text.to_string()));
         }
     }
-    let raw = conn
-        .prepare(&sql)?
-        .query_map(params_from_iter(args), |r| raw_ticket(r, 0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    raw.into_iter().map(|t| into_ticket(t).map(|t| (t.id, t))).collect()
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query(params_from_iter(args))?;
+    // Sized once: a map grown from an iterator of results rehashed several times per page.
+    let mut tickets = HashMap::with_capacity(clocks.len());
+    while let Some(r) = rows.next()? {
+        let ticket = into_ticket(raw_ticket(r, 0)?)?;
+        tickets.insert(ticket.id, ticket);
+    }
+    Ok(tickets)
 }
 
 /// The sort key of a ticket's priority, as [`PRIORITY_RANK`] has it in SQL.
