@@ -1,5 +1,6 @@
 //! Where things live, and the user's config file. Read by the front ends at start-up.
 
+use crate::domain::compose::{Mailbox, split_command, usable_domain};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -24,9 +25,82 @@ pub struct Config {
     /// Colour overrides for the board: role -> colour ("warning" = "yellow", "breached" = "#ff0000").
     #[serde(default)]
     pub theme: BTreeMap<String, String>,
+    /// Sending replies by email (`promptly reply`, `r` on the board).
+    #[serde(default)]
+    pub mail: MailConfig,
     /// `promptly intake`: how mail becomes tickets (issue 15).
     #[serde(default)]
     pub intake: IntakeConfig,
+}
+
+/// `[mail]`: who replies are from and the command that sends them.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailConfig {
+    /// `Shop Support <support@shop.example>`.
+    pub from: Option<String>,
+    /// A sendmail-compatible command line (`msmtp -t`), split as a shell would, run without
+    /// one; the message goes to its stdin.
+    pub sendmail: Option<String>,
+    /// Put under every reply after the `-- ` line.
+    #[serde(default)]
+    pub signature: String,
+    /// The host part of our Message-IDs (default: the From address's domain).
+    pub domain: Option<String>,
+}
+
+impl MailConfig {
+    /// The From mailbox, when configured.
+    pub fn from_mailbox(&self) -> Option<Mailbox> {
+        self.from.as_deref().and_then(|f| Mailbox::parse(f).ok())
+    }
+
+    /// The sending command's words, when configured.
+    pub fn command(&self) -> Option<Vec<String>> {
+        self.sendmail.as_deref().and_then(split_command)
+    }
+
+    /// The domain our Message-IDs end in: `domain`, else the From address's, else the host's.
+    pub fn message_domain(&self) -> String {
+        self.domain
+            .clone()
+            .or_else(|| self.from_mailbox().map(|m| m.domain().to_string()))
+            .filter(|d| usable_domain(d))
+            .or_else(hostname)
+            .unwrap_or_else(|| "localhost".to_string())
+    }
+
+    /// The first key that cannot be used, with why (checked when the file is read).
+    fn problem(&self) -> Option<(&'static str, String)> {
+        if let Some(from) = &self.from
+            && Mailbox::parse(from).is_err()
+        {
+            return Some(("from", format!("{from:?} is not an address (\"Name <user@host>\")")));
+        }
+        if let Some(line) = &self.sendmail
+            && split_command(line).is_none()
+        {
+            return Some((
+                "sendmail",
+                format!("{line:?} is no command line (empty or an unclosed quote)"),
+            ));
+        }
+        if let Some(domain) = &self.domain
+            && !usable_domain(domain)
+        {
+            return Some(("domain", format!("{domain:?} is not a host name")));
+        }
+        None
+    }
+}
+
+/// This machine's name, for Message-IDs when no domain is configured.
+fn hostname() -> Option<String> {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| usable_domain(h))
 }
 
 /// `[intake]`: how `promptly intake` files mail.
@@ -76,7 +150,12 @@ impl Config {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => return Ok(Config::default()),
             Err(e) => return Err(ConfigError(format!("{}: {e}", path.display()))),
         };
-        toml::from_str(&text).map_err(|e| ConfigError(format!("{}: {}", path.display(), one_line(&e.to_string()))))
+        let config: Config = toml::from_str(&text)
+            .map_err(|e| ConfigError(format!("{}: {}", path.display(), one_line(&e.to_string()))))?;
+        if let Some((key, why)) = config.mail.problem() {
+            return Err(ConfigError(format!("{}: [mail] {key}: {why}", path.display())));
+        }
+        Ok(config)
     }
 }
 
@@ -230,5 +309,28 @@ mod tests {
         assert!(err.contains("line 1"), "{err}");
         assert!(Config::load(&dir.path().join("missing.toml"), false).is_ok());
         assert!(Config::load(&dir.path().join("missing.toml"), true).is_err());
+    }
+
+    #[test]
+    fn a_bad_from_is_refused_with_the_file_and_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "[mail]\nfrom = \"Support support.example\"\n").unwrap();
+        let err = Config::load(&path, true).unwrap_err().to_string();
+        assert!(err.starts_with(&path.display().to_string()), "{err}");
+        assert!(err.contains("[mail] from"), "{err}");
+        std::fs::write(&path, "[mail]\nsendmail = \"msmtp 'x\"\n").unwrap();
+        assert!(
+            Config::load(&path, true)
+                .unwrap_err()
+                .to_string()
+                .contains("[mail] sendmail")
+        );
+        let good =
+            "[mail]\nfrom = \"Shop <s@shop.example>\"\nsendmail = \"msmtp -t\"\nsignature = \"\"\"\nShop\n\"\"\"\n";
+        std::fs::write(&path, good).unwrap();
+        let mail = Config::load(&path, true).unwrap().mail;
+        assert_eq!(mail.command().unwrap(), ["msmtp", "-t"]);
+        assert_eq!(mail.message_domain(), "shop.example");
     }
 }

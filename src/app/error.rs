@@ -30,6 +30,8 @@ pub enum Error {
     Store(StoreError),
     /// A backup or restore was refused or its copy failed the checks.
     Backup(BackupError),
+    /// A reply by email was not composed, not sent, or sent and not recorded.
+    Mail(crate::app::reply::MailError),
     /// `intake` did not take every message: its own exit codes (sysexits, for MDAs).
     Intake(crate::app::intake::IntakeError),
 }

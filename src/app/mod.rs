@@ -7,6 +7,8 @@ pub mod backup;
 pub mod config;
 mod error;
 pub mod intake;
+pub mod reply;
+pub mod sendmail;
 
 pub use crate::store::Access;
 pub use error::{Error, Result};

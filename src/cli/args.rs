@@ -59,6 +59,7 @@ pub enum Command {
         json: bool,
     },
     Log(LogArgs),
+    Reply(ReplyArgs),
     Status {
         id: i64,
         state: Status,
@@ -243,6 +244,20 @@ pub struct LogArgs {
     pub inbound: bool,
     #[arg(long, conflicts_with = "contact")]
     pub plan: bool,
+    #[arg(long, value_name = "N")]
+    pub expect_version: Option<i64>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReplyArgs {
+    pub id: i64,
+    /// The reply; `-` reads it from stdin.
+    #[arg(conflicts_with = "file")]
+    pub text: Option<String>,
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    #[arg(long)]
+    pub print: bool,
     #[arg(long, value_name = "N")]
     pub expect_version: Option<i64>,
 }

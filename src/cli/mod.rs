@@ -10,6 +10,7 @@ mod import;
 mod intake;
 pub mod json;
 mod output;
+mod reply;
 mod report;
 mod sla;
 mod supervisor;
@@ -55,6 +56,7 @@ fn dispatch(setup: &Setup, command: Command) -> Result<()> {
             Ok(())
         }
         Command::Log(args) => log(setup, args),
+        Command::Reply(args) => reply::run(setup, args),
         Command::Status {
             id,
             state,

@@ -466,6 +466,12 @@ pub fn print_view(v: &TicketView, desk: &Desk) {
             fit(&crate::words::author(&e.author, crate::words::catalogue::locale()), 10),
             body
         );
+        // An email entry: who wrote it, the subject and the attachments, under it.
+        if let Some(mail) = v.mail.iter().find(|m| m.log_id == e.id) {
+            for line in crate::words::mail::lines(mail, crate::words::catalogue::locale()) {
+                println!("{:40}{line}", "");
+            }
+        }
     }
 }
 

@@ -79,8 +79,14 @@ impl Desk {
                 .map(|(ticket, customer_id, external_id)| {
                     let log = logs.remove(&ticket.id).unwrap_or_default();
                     let clocks = sla::evaluate(&self.policy, &ticket, &log, now);
+                    // Mail rows are not exported (their raw messages stay in the database).
                     Exported {
-                        view: TicketView { ticket, log, clocks },
+                        view: TicketView {
+                            ticket,
+                            log,
+                            clocks,
+                            mail: Vec::new(),
+                        },
                         customer_id,
                         external_id,
                     }

@@ -8,6 +8,7 @@ pub mod demo;
 mod export;
 pub mod import;
 pub mod mail;
+mod reply;
 mod review;
 mod supervisor;
 mod verify;
@@ -17,6 +18,7 @@ pub use crate::store::StoreError;
 pub use board::{BoardCounts, BoardRow, Dashboard, Live, LiveTicket, RowClock, customer_cell};
 use change::change_tx;
 pub use export::{EXPORT_PAGE, Exported};
+pub use reply::{MailRow, ReplyContext, SentReply};
 pub use review::{Judging, REVIEW_PAGE};
 pub use supervisor::{Housekeeping, Report, SYSTEM_AUTHOR, SampleOutcome};
 pub use verify::{Finding, Verification};
@@ -178,6 +180,8 @@ pub struct TicketView {
     pub log: Vec<LogEntry>,
     /// Evaluated at the time of reading, so countdowns are exact.
     pub clocks: Vec<ClockReading>,
+    /// The mail rows of its email contacts, oldest first (each names its entry by `log_id`).
+    pub mail: Vec<MailRow>,
 }
 
 pub struct Desk {
@@ -405,7 +409,13 @@ impl Desk {
         let ticket = self.store.ticket(id)?.ok_or(DeskError::NotFound(id))?;
         let log = self.store.log(id)?;
         let clocks = sla::evaluate(&self.policy, &ticket, &log, self.now());
-        Ok(TicketView { ticket, log, clocks })
+        let mail = self.store.mail_of_ticket(id)?;
+        Ok(TicketView {
+            ticket,
+            log,
+            clocks,
+            mail,
+        })
     }
 
     pub fn list(&self, query: &ListQuery) -> Result<Vec<TicketSummary>> {

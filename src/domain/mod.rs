@@ -4,6 +4,7 @@
 pub mod calendar;
 pub mod callback;
 pub mod chain;
+pub mod compose;
 pub mod import;
 pub mod kpi;
 pub mod listing;

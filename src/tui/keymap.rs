@@ -25,6 +25,8 @@ pub enum Action {
     Help,
     New,
     Log,
+    /// Reply to the customer by email (sent through `[mail] sendmail`, then logged).
+    Reply,
     Status,
     Priority,
     Kind,
@@ -99,6 +101,7 @@ impl Action {
         Action::Complete,
         Action::New,
         Action::Log,
+        Action::Reply,
         Action::Status,
         Action::Priority,
         Action::Kind,
@@ -156,6 +159,7 @@ impl Action {
             Action::Help => "help",
             Action::New => "new",
             Action::Log => "log",
+            Action::Reply => "reply",
             Action::Status => "status",
             Action::Priority => "priority",
             Action::Kind => "kind",
@@ -292,6 +296,7 @@ fn defaults() -> Vec<(Context, Key, Action)> {
     let actions = [
         (Key::ch('n'), A::New),
         (Key::ch('l'), A::Log),
+        (Key::ch('r'), A::Reply),
         (Key::ch('s'), A::Status),
         (Key::ch('p'), A::Priority),
         (Key::ch('t'), A::Kind),

@@ -110,7 +110,9 @@ pub fn app_for(setup: &Setup) -> (App, Vec<String>) {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let (theme, theme_problems) = theme::Theme::from_config(&setup.config.theme, no_color, setup.lang);
     problems.extend(theme_problems);
-    (App::new(setup.lang, keymap, theme), problems)
+    let mut app = App::new(setup.lang, keymap, theme);
+    app.mail = setup.config.mail.clone();
+    (app, problems)
 }
 
 /// `promptly` and `promptly board`: the live board, on the configured database or (demo) on a

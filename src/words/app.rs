@@ -17,6 +17,7 @@ pub fn error(e: &Error, lang: &str) -> String {
         Error::Desk(e) => crate::words::errors::desk(e, lang),
         Error::Store(e) => crate::words::errors::store(e, lang),
         Error::Backup(e) => backup(e, lang),
+        Error::Mail(e) => super::mail::error(e, lang),
         Error::Intake(e) => intake(e, lang),
     }
 }

@@ -10,6 +10,7 @@ pub mod duration;
 pub mod explain;
 pub mod housekeeping;
 pub mod import;
+pub mod mail;
 pub mod policy;
 pub mod review;
 pub mod verify;

@@ -109,12 +109,50 @@ pub struct LogEntryJson<'a> {
     pub event: String,
     /// opened, note, plan, contact, status, field, extended, system, confirmed, judged, callback or imported.
     pub kind: &'static str,
+    /// An email contact taken in by `intake` or sent by `reply` (else null): the message.
+    pub mail: Option<MailJson<'a>>,
     /// `opened` only (else null): the promise made at opening, metric -> its target and
     /// calendar, for every metric that applies to the ticket.
     pub promise: Option<BTreeMap<&'a str, PromisedJson<'a>>>,
     /// `field` entries of a priority, kind or complexity change (else null): the targets from
     /// then on, metric -> target (from the promise table the ticket opened under).
     pub targets: Option<&'a BTreeMap<String, String>>,
+}
+
+/// The message behind an email contact.
+#[derive(Debug, Serialize)]
+pub struct MailJson<'a> {
+    /// Files that came with it: name, size in bytes, where it was saved under the data dir
+    /// (null when not saved, then `reason`: too-large, unsafe-name, write-failed).
+    pub attachments: &'a [crate::domain::mail::Attachment],
+    /// in (taken in by intake) or out (sent by reply).
+    pub direction: &'static str,
+    pub from_addr: &'a str,
+    pub from_name: &'a str,
+    /// The Message-ID it answered, without <>; null when none.
+    pub in_reply_to: Option<&'a str>,
+    /// Without <>.
+    pub message_id: &'a str,
+    /// The thread before it, oldest first, without <>.
+    pub references: &'a [String],
+    pub subject: &'a str,
+    pub to_addr: &'a str,
+}
+
+impl<'a> MailJson<'a> {
+    pub fn new(m: &'a crate::desk::MailRow) -> Self {
+        MailJson {
+            attachments: &m.attachments,
+            direction: m.direction.as_str(),
+            from_addr: &m.from_addr,
+            from_name: &m.from_name,
+            in_reply_to: m.in_reply_to.as_deref(),
+            message_id: &m.message_id,
+            references: &m.refs,
+            subject: &m.subject,
+            to_addr: &m.to_addr,
+        }
+    }
 }
 
 /// One metric of the promise made at opening.
@@ -158,7 +196,16 @@ impl<'a> TicketJson<'a> {
     /// A ticket with its log (`show`, `new`).
     pub fn view(v: &'a TicketView) -> Self {
         TicketJson {
-            log: Some(v.log.iter().map(LogEntryJson::new).collect()),
+            log: Some(
+                v.log
+                    .iter()
+                    .map(|e| {
+                        let mut json = LogEntryJson::new(e);
+                        json.mail = v.mail.iter().find(|m| m.log_id == e.id).map(MailJson::new);
+                        json
+                    })
+                    .collect(),
+            ),
             ..TicketJson::new(&v.ticket, &v.clocks)
         }
     }
@@ -191,6 +238,7 @@ impl<'a> LogEntryJson<'a> {
             body: crate::words::events::body(e, crate::words::catalogue::locale()),
             event: e.event.to_string(),
             kind: e.event.kind_name(),
+            mail: None,
             promise: match &e.event {
                 Event::Opened { targets, calendars, .. } => Some(
                     targets

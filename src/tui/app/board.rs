@@ -190,7 +190,13 @@ impl App {
                     self.open_ticket(id, desk);
                 }
             }
-            Action::Log | Action::Status | Action::Priority | Action::Kind | Action::Extend | Action::Edit => {
+            Action::Log
+            | Action::Reply
+            | Action::Status
+            | Action::Priority
+            | Action::Kind
+            | Action::Extend
+            | Action::Edit => {
                 if let Some(id) = self.selected_id() {
                     self.open_ticket(id, desk);
                     if matches!(self.mode, Mode::Ticket) {

@@ -176,6 +176,8 @@ pub struct App {
     pub back_to_review: bool,
     pub dashboard: Option<DashboardScreen>,
     pub callbacks: CallbacksScreen,
+    /// `[mail]` from the config: replies (`r`) are composed and sent with it.
+    pub mail: crate::app::config::MailConfig,
     housekept_at: Option<DateTime<Utc>>,
     data_version: Option<i64>,
     last_live: HashMap<i64, Live>,
@@ -227,6 +229,7 @@ impl App {
             back_to_review: false,
             dashboard: None,
             callbacks: CallbacksScreen::default(),
+            mail: Default::default(),
             housekept_at: None,
             data_version: None,
             last_live: HashMap::new(),

@@ -51,6 +51,10 @@ impl App {
     /// Sends `command` (read from `form`) to the desk; on a refusal the form comes back with
     /// what the agent typed.
     pub(super) fn submit(&mut self, form: Form, command: Command, desk: &mut Desk, now: DateTime<Utc>) {
+        if let Command::Reply { id, version, text } = &command {
+            self.send_reply(form, *id, *version, text, desk, now);
+            return;
+        }
         let lang = self.lang;
         let judging = matches!(form.purpose, Purpose::Judge { .. });
         let calling = matches!(form.purpose, Purpose::Callback { .. });
@@ -124,6 +128,51 @@ impl App {
                 let id = form.purpose.ticket().unwrap_or(0);
                 let text = self.error_text(&e, id);
                 self.mode = Mode::Form(Box::new(form));
+                self.tell(text, true, now);
+            }
+        }
+    }
+
+    /// Sends a reply through `[mail] sendmail` and logs it once the command took it. A failure
+    /// is a notice with the form kept as typed; a stale ticket keeps it against the new version.
+    fn send_reply(&mut self, form: Form, id: i64, version: i64, text: &str, desk: &mut Desk, now: DateTime<Utc>) {
+        use crate::app::reply::{self, MailError};
+        let lang = self.lang;
+        let sent = reply::compose(desk, &self.mail, id, Some(version), text)
+            .and_then(|draft| reply::send(desk, &self.mail, &draft).map(|_| draft));
+        match sent {
+            Ok(draft) => {
+                let _ = self.reload(desk);
+                self.data_version = desk.data_version().ok();
+                self.refresh_live(now, false);
+                self.open_ticket(id, desk);
+                let to = sanitize_line(&draft.reply.to.label());
+                self.tell(
+                    t!("reply.sent_board", locale = lang, id = id, to = to).to_string(),
+                    false,
+                    now,
+                );
+            }
+            Err(crate::app::Error::Desk(e)) if e.stale_ticket().is_some() => {
+                let _ = self.reload(desk);
+                self.open_ticket(id, desk);
+                let mut form = form;
+                let fresh = self.ticket.as_ref().map(|s| s.view.ticket.version);
+                if let Some(p) = fresh.and_then(|v| form.purpose.rebased(v)) {
+                    form.purpose = p;
+                }
+                self.mode = Mode::Form(Box::new(form));
+                self.tell(t!("msg.stale_kept", locale = lang, id = id).to_string(), true, now);
+            }
+            Err(e) => {
+                let text = sanitize_line(&crate::words::app::error_labelled(&e, desk.policy(), lang));
+                // Sent but not logged: the form is done (sending again would send twice).
+                if matches!(e, crate::app::Error::Mail(MailError::NotRecorded { .. })) {
+                    let _ = self.reload(desk);
+                    self.open_ticket(id, desk);
+                } else {
+                    self.mode = Mode::Form(Box::new(form));
+                }
                 self.tell(text, true, now);
             }
         }
@@ -223,6 +272,8 @@ fn run(command: &Command, desk: &mut Desk, lang: &str) -> Result<(i64, String), 
             );
             Ok((*id, text.to_string()))
         }
+        // Sent by `App::send_reply`, never here.
+        Command::Reply { id, .. } => Ok((*id, String::new())),
         Command::Callback { id, outcome } => {
             let cb = desk.record_callback(*id, outcome)?;
             let text = t!(

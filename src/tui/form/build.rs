@@ -109,6 +109,29 @@ impl Form {
         form
     }
 
+    /// A reply by email: To and Subject as they will be sent (read-only), the text to type.
+    pub fn reply(ticket: &Ticket, to: &str, subject: &str, lang: &'static str) -> Form {
+        let l = |k: &str| t!(format!("reply.{k}"), locale = lang).to_string();
+        let fields = vec![
+            Field::fixed(FieldId::MailTo, l("to"), to),
+            Field::fixed(FieldId::MailSubject, l("subject"), subject),
+            Field::text(FieldId::Text, l("text"), ""),
+        ];
+        let title = t!("reply.title", locale = lang, id = ticket.id).to_string();
+        let mut form = Form::new(
+            Purpose::Reply {
+                id: ticket.id,
+                version: ticket.version,
+            },
+            title,
+            fields,
+            lang,
+        );
+        form.focus = 2;
+        form.validate();
+        form
+    }
+
     /// The status move; closing asks for the customer's confirmation, resolving for a summary.
     pub fn status(ticket: &Ticket, lang: &'static str) -> Form {
         let l = |k: &str| t!(format!("form.{k}"), locale = lang).to_string();

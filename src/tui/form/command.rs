@@ -66,6 +66,12 @@ pub enum Command {
         id: i64,
         outcome: CallOutcome,
     },
+    /// A reply by email: sent through `[mail] sendmail`, then logged.
+    Reply {
+        id: i64,
+        version: i64,
+        text: String,
+    },
 }
 
 pub use crate::domain::ticket::PURCHASE_YEARS;
@@ -271,6 +277,14 @@ impl Form {
                     id: *id,
                     version: *version,
                     kind,
+                    text,
+                })
+            }
+            Purpose::Reply { id, version } => {
+                let text = r.required(FieldId::Text, Problem::Text);
+                Some(Command::Reply {
+                    id: *id,
+                    version: *version,
                     text,
                 })
             }

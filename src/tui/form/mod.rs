@@ -61,6 +61,11 @@ pub enum Purpose {
     Callback {
         id: i64,
     },
+    /// A reply to the customer by email (`r`): sent, then logged.
+    Reply {
+        id: i64,
+        version: i64,
+    },
 }
 
 impl Purpose {
@@ -73,6 +78,7 @@ impl Purpose {
             | Purpose::Priority { id, .. }
             | Purpose::Kind { id, .. }
             | Purpose::Extend { id, .. }
+            | Purpose::Reply { id, .. }
             | Purpose::Judge { id, .. }
             | Purpose::Callback { id } => Some(*id),
             Purpose::Edit { ticket } => Some(ticket.id),
@@ -89,7 +95,8 @@ impl Purpose {
             | Purpose::Status { version, .. }
             | Purpose::Priority { version, .. }
             | Purpose::Kind { version, .. }
-            | Purpose::Extend { version, .. } => *version = new_version,
+            | Purpose::Extend { version, .. }
+            | Purpose::Reply { version, .. } => *version = new_version,
             _ => return None,
         }
         Some(p)
@@ -132,6 +139,9 @@ pub enum FieldId {
     Score,
     /// Which judged breach an amendment supersedes (`cycle:metric`).
     Breach,
+    /// A reply's recipient and subject (shown, not typed).
+    MailTo,
+    MailSubject,
 }
 
 /// A breach as a choice's slug: `cycle:metric` (a metric name may hold a colon, a cycle not).
@@ -186,6 +196,8 @@ pub enum Value {
         options: Vec<(String, String)>,
         index: usize,
     },
+    /// Shown, not typed into (a reply's To and Subject); Tab passes over it.
+    Fixed(String),
 }
 
 pub struct Field {
@@ -224,6 +236,10 @@ impl Field {
         Field::new(id, label, Value::Text(Box::new(area)))
     }
 
+    fn fixed(id: FieldId, label: String, value: &str) -> Field {
+        Field::new(id, label, Value::Fixed(value.to_string()))
+    }
+
     fn choice(id: FieldId, label: String, options: Vec<(String, String)>, selected: &str) -> Field {
         let index = options.iter().position(|(slug, _)| slug == selected).unwrap_or(0);
         Field::new(id, label, Value::Choice { options, index })
@@ -235,6 +251,7 @@ impl Field {
             Value::Line(i) => i.value().to_string(),
             Value::Text(a) => a.lines().join("\n"),
             Value::Choice { options, index } => options.get(*index).map(|o| o.0.clone()).unwrap_or_default(),
+            Value::Fixed(text) => text.clone(),
         }
     }
 
@@ -288,7 +305,7 @@ impl Form {
         let changed = match &mut field.value {
             Value::Line(input) => input.insert(&clean),
             Value::Text(area) => area.insert_str(&clean),
-            Value::Choice { .. } => false,
+            Value::Choice { .. } | Value::Fixed(_) => false,
         };
         if changed {
             field.touched = true;
@@ -344,7 +361,11 @@ impl Form {
         let n = self.fields.len();
         for _ in 0..n {
             self.focus = (self.focus + by) % n.max(1);
-            if !self.fields.get(self.focus).is_some_and(|f| f.hidden) {
+            if !self
+                .fields
+                .get(self.focus)
+                .is_some_and(|f| f.hidden || matches!(f.value, Value::Fixed(_)))
+            {
                 return;
             }
         }
@@ -411,7 +432,7 @@ impl Form {
                 }
                 self.validate();
             }
-            Value::Choice { .. } => {}
+            Value::Choice { .. } | Value::Fixed(_) => {}
             _ => self.type_key(key),
         }
     }
@@ -455,6 +476,7 @@ impl Form {
                     }
                 }
             }
+            Value::Fixed(_) => {}
             Value::Choice { options, index } => {
                 // A letter picks the next option starting with it.
                 if let KeyCode::Char(c) = key.code {

@@ -146,6 +146,14 @@ pub fn render(form: &Form, theme: &Theme, area: Rect, frame: &mut Frame) {
                 }
                 frame.render_widget(Paragraph::new(Line::from(spans)), value_area);
             }
+            Value::Fixed(text) => {
+                let text = crate::domain::text::sanitize_line(text);
+                let line = Span::styled(
+                    crate::domain::text::fit(&text, value_area.width as usize),
+                    theme.muted(),
+                );
+                frame.render_widget(Paragraph::new(Line::from(line)), value_area);
+            }
             Value::Text(area) => {
                 let (area_rect, err_rect) = if error.is_some() && h > 1 {
                     (

@@ -290,6 +290,17 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
                     Style::default().add_modifier(Modifier::BOLD),
                 ),
             ]));
+            // An email: who wrote it, the subject and the attachments, before the text.
+            if let Some(mail) = screen.view.mail.iter().find(|m| m.log_id == entry.id) {
+                for line in crate::words::mail::lines(mail, lang) {
+                    for piece in wrap(&line, body_w) {
+                        lines.push(Line::from(vec![
+                            Span::styled("   │ ", theme.muted()),
+                            Span::styled(piece, theme.muted()),
+                        ]));
+                    }
+                }
+            }
             let body = sanitize(&crate::words::events::body(entry, lang));
             if !body.is_empty() {
                 for piece in wrap(&body, body_w) {
@@ -325,6 +336,7 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
     }
     actions.extend([
         Action::Log,
+        Action::Reply,
         Action::Status,
         Action::Priority,
         Action::Kind,
