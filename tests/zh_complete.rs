@@ -43,6 +43,8 @@ const ALLOWED: &[&str] = &[
     "roff",
     "asia",
     "shanghai",
+    // The Unix mail command `reply` pipes to, named as the config key it is set by.
+    "sendmail",
     // Keys as printed on the keyboard.
     "esc",
     "enter",
