@@ -106,7 +106,7 @@ fn write_numbered(folder: &Path, name: &str, data: &[u8]) -> io::Result<String> 
 pub fn quarantine(
     data_dir: &Path,
     reason: &str,
-    at: &str,
+    at: chrono::DateTime<chrono::Utc>,
     head: &[u8],
     rest: Option<&mut dyn Read>,
 ) -> io::Result<PathBuf> {
@@ -114,11 +114,15 @@ pub fn quarantine(
     for sub in ["tmp", "new", "cur"] {
         private_dir(&root.join(sub))?;
     }
-    let name = unique_name();
+    let name = unique_name(at.timestamp());
     let tmp = root.join("tmp").join(&name);
     let mut f = create_new(&tmp)?;
     let written = (|| {
-        write!(f, "X-Promptly-Quarantine: {reason}; {at}\r\n")?;
+        write!(
+            f,
+            "X-Promptly-Quarantine: {reason}; {}\r\n",
+            at.format("%Y-%m-%dT%H:%M:%SZ")
+        )?;
         f.write_all(head)?;
         if let Some(rest) = rest {
             io::copy(rest, &mut f)?;
@@ -134,14 +138,12 @@ pub fn quarantine(
     Ok(new)
 }
 
-/// A maildir file name: time, process, a random part, and a host part.
-fn unique_name() -> String {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
+/// A maildir file name: time (the app's clock, as every instant Promptly writes), process, a
+/// random part, and a host part.
+fn unique_name(secs: i64) -> String {
     format!(
         "{}.P{}R{:016x}.promptly",
-        now.as_secs(),
+        secs,
         std::process::id(),
         rand::random::<u64>()
     )

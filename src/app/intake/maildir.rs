@@ -135,9 +135,9 @@ impl Run<'_> {
         let stamp = stamp(self.setup);
         let kept = match whole {
             Some(p) => File::open(p).and_then(|mut f| {
-                files::quarantine(&self.data, reason.slug(), &stamp, &[], Some(&mut f as &mut dyn Read))
+                files::quarantine(&self.data, reason.slug(), stamp, &[], Some(&mut f as &mut dyn Read))
             }),
-            None => files::quarantine(&self.data, reason.slug(), &stamp, raw, None),
+            None => files::quarantine(&self.data, reason.slug(), stamp, raw, None),
         };
         let path = kept.map_err(|e| later(Error::Io(self.data.join("quarantine"), e)))?;
         std::fs::remove_file(&src).map_err(|e| IntakeError::Maildir(src.clone(), e))?;

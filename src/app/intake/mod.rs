@@ -205,8 +205,8 @@ fn later(e: Error) -> IntakeError {
 }
 
 /// The instant written in a quarantine header.
-fn stamp(setup: &Setup) -> String {
-    setup.clock.now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+fn stamp(setup: &Setup) -> chrono::DateTime<chrono::Utc> {
+    setup.clock.now()
 }
 
 /// Takes the one message on `input` (stdin). Over `max_message`, the whole message is
@@ -232,7 +232,7 @@ pub fn from_reader(
         if dry_run {
             Filed::WouldQuarantine(Reason::TooLarge)
         } else {
-            let path = files::quarantine(&dir, Reason::TooLarge.slug(), &stamp(setup), &raw, Some(input))
+            let path = files::quarantine(&dir, Reason::TooLarge.slug(), stamp(setup), &raw, Some(input))
                 .map_err(|e| later(Error::Io(dir.join("quarantine"), e)))?;
             Filed::Quarantined {
                 reason: Reason::TooLarge,
@@ -272,7 +272,7 @@ fn take_one(
 }
 
 fn quarantined(setup: &Setup, dir: &Path, reason: Reason, raw: &[u8]) -> std::result::Result<Filed, IntakeError> {
-    let path = files::quarantine(dir, reason.slug(), &stamp(setup), raw, None)
+    let path = files::quarantine(dir, reason.slug(), stamp(setup), raw, None)
         .map_err(|e| later(Error::Io(dir.join("quarantine"), e)))?;
     Ok(Filed::Quarantined { reason, path })
 }
