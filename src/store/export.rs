@@ -2,13 +2,11 @@
 //! time after the last id seen (keyset paging: each page is one index range, however far in),
 //! and the customers of those tickets in id order.
 
-use super::rows::{TICKET_COLUMNS, into_ticket, parse_ts, raw_ticket, ts};
-use super::{Result, StoreError};
+use super::Result;
+use super::rows::{TICKET_COLUMNS, into_ticket, raw_ticket, ts};
 use crate::domain::listing::ExportQuery;
-use crate::domain::log::{Event, LogEntry};
 use crate::domain::ticket::{Customer, Status, Ticket};
-use rusqlite::{Connection, OptionalExtension, params_from_iter, types::Value};
-use std::collections::HashMap;
+use rusqlite::{Connection, params_from_iter, types::Value};
 
 /// The conditions of `q` on tickets `t` joined to customers `c`, as " AND ..." clauses with
 /// their arguments.
@@ -102,94 +100,4 @@ pub fn customers(conn: &Connection, q: &ExportQuery, after: i64, limit: usize) -
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
-}
-
-/// The entry data an export has parsed, by `log_data` id: a million tickets share a few
-/// thousand texts, so each is parsed once instead of once an entry. Bounded: emptied when full.
-#[derive(Debug, Default)]
-pub struct EventCache {
-    events: HashMap<i64, Event>,
-}
-
-/// The most texts an [`EventCache`] keeps.
-const CACHE_MAX: usize = 4096;
-
-impl EventCache {
-    /// The event of `data_ref`'s text; `None` when there is no such text (the entry's own
-    /// data counts then, as with `rows::DATA`).
-    fn event(&mut self, conn: &Connection, entry_id: i64, data_ref: i64) -> Result<Option<Event>> {
-        if let Some(e) = self.events.get(&data_ref) {
-            return Ok(Some(e.clone()));
-        }
-        let data: Option<String> = conn
-            .prepare_cached("SELECT data FROM log_data WHERE id = ?1")?
-            .query_row([data_ref], |r| r.get(0))
-            .optional()?;
-        let Some(data) = data else { return Ok(None) };
-        let event = parse_event(entry_id, &data)?;
-        if self.events.len() >= CACHE_MAX {
-            self.events.clear();
-        }
-        self.events.insert(data_ref, event.clone());
-        Ok(Some(event))
-    }
-}
-
-fn parse_event(entry_id: i64, data: &str) -> Result<Event> {
-    serde_json::from_str(data).map_err(|e| StoreError::Corrupt(format!("log entry {entry_id}: {e}")))
-}
-
-/// One log row as read: the reference to shared data, if any, and the inline data.
-type RawEntry = (i64, i64, String, String, Option<i64>, String, String);
-
-/// The logs of `ticket_ids` (the tickets of one page), each oldest first as `rows::logs` has
-/// them; shared entry data is parsed through `cache`. Rows come in index order (ticket, then
-/// id) and each ticket's few entries are sorted here, which spares SQLite a sort of the page.
-pub fn logs(conn: &Connection, ticket_ids: &[i64], cache: &mut EventCache) -> Result<HashMap<i64, Vec<LogEntry>>> {
-    let mut out: HashMap<i64, Vec<LogEntry>> = HashMap::with_capacity(ticket_ids.len());
-    if ticket_ids.is_empty() {
-        return Ok(out);
-    }
-    let marks = vec!["?"; ticket_ids.len()].join(", ");
-    let sql = format!(
-        "SELECT id, ticket_id, at, author, data_ref, data, body
-         FROM log WHERE ticket_id IN ({marks}) ORDER BY ticket_id"
-    );
-    let mut stmt = conn.prepare(&sql)?;
-    let mut rows = stmt.query(params_from_iter(ticket_ids))?;
-    while let Some(r) = rows.next()? {
-        let raw: RawEntry = (
-            r.get(0)?,
-            r.get(1)?,
-            r.get(2)?,
-            r.get(3)?,
-            r.get(4)?,
-            r.get(5)?,
-            r.get(6)?,
-        );
-        let (id, ticket_id, at, author, data_ref, data, body) = raw;
-        let shared = match data_ref {
-            Some(data_ref) => cache.event(conn, id, data_ref)?,
-            None => None,
-        };
-        let event = match shared {
-            Some(event) => event,
-            None => parse_event(id, &data)?,
-        };
-        // A ticket has a dozen entries or so: one allocation for most.
-        out.entry(ticket_id)
-            .or_insert_with(|| Vec::with_capacity(16))
-            .push(LogEntry {
-                id,
-                ticket_id,
-                at: parse_ts(&at)?,
-                author,
-                event,
-                body,
-            });
-    }
-    for log in out.values_mut() {
-        log.sort_by_key(|e| (e.at, e.id));
-    }
-    Ok(out)
 }

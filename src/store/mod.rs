@@ -24,7 +24,7 @@ use std::time::Duration;
 
 use crate::domain::listing::{ListQuery, TicketSummary};
 use crate::domain::sla::Clock;
-pub use export::EventCache;
+pub use rows::EventCache;
 
 /// Why the store could not do what was asked.
 #[derive(Debug)]
@@ -276,13 +276,13 @@ impl Store {
     }
 
     /// The logs of one page of an export, entry data parsed once per shared text (see
-    /// [`export::logs`]).
+    /// [`rows::logs_with`]).
     pub fn export_logs(
         &self,
         ticket_ids: &[i64],
         cache: &mut EventCache,
     ) -> Result<std::collections::HashMap<i64, Vec<LogEntry>>> {
-        export::logs(&self.conn, ticket_ids, cache)
+        rows::logs_with(&self.conn, ticket_ids, cache)
     }
 
     /// The logs of several tickets in one query (see [`rows::logs`]).

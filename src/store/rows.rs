@@ -319,87 +319,104 @@ pub fn append(conn: &Connection, ticket_id: i64, e: &NewEntry) -> Result<i64> {
 }
 
 pub fn log(conn: &Connection, ticket_id: i64) -> Result<Vec<LogEntry>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {ENTRY_COLUMNS} FROM log WHERE ticket_id = ?1 ORDER BY at, id"
-    ))?;
-    let raw = stmt
-        .query_map([ticket_id], raw_entry)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    into_entries(conn, raw)
+    Ok(logs(conn, &[ticket_id])?.remove(&ticket_id).unwrap_or_default())
 }
 
-/// The logs of several tickets in one query, each oldest first (tickets without entries are
-/// absent from the map).
+/// [`logs_with`] with a cache of its own.
 pub fn logs(conn: &Connection, ticket_ids: &[i64]) -> Result<HashMap<i64, Vec<LogEntry>>> {
+    logs_with(conn, ticket_ids, &mut EventCache::default())
+}
+
+/// Entry data already parsed, by `log_data` id: a million tickets share a few thousand texts
+/// (`log_data` never changes), so a read of many entries, or an export's run of pages, parses
+/// each once instead of once an entry. Bounded: emptied when full.
+#[derive(Debug, Default)]
+pub struct EventCache {
+    events: HashMap<i64, Event>,
+}
+
+/// The most texts an [`EventCache`] keeps.
+const CACHE_MAX: usize = 4096;
+
+impl EventCache {
+    /// The event of `data_ref`'s text; `None` when there is no such text (the entry's own
+    /// data counts then, as with `rows::DATA`).
+    fn event(&mut self, conn: &Connection, entry_id: i64, data_ref: i64) -> Result<Option<Event>> {
+        if let Some(e) = self.events.get(&data_ref) {
+            return Ok(Some(e.clone()));
+        }
+        let data: Option<String> = conn
+            .prepare_cached("SELECT data FROM log_data WHERE id = ?1")?
+            .query_row([data_ref], |r| r.get(0))
+            .optional()?;
+        let Some(data) = data else { return Ok(None) };
+        let event = parse_event(entry_id, &data)?;
+        if self.events.len() >= CACHE_MAX {
+            self.events.clear();
+        }
+        self.events.insert(data_ref, event.clone());
+        Ok(Some(event))
+    }
+}
+
+fn parse_event(entry_id: i64, data: &str) -> Result<Event> {
+    serde_json::from_str(data).map_err(|e| StoreError::Corrupt(format!("log entry {entry_id}: {e}")))
+}
+
+/// One log row as read: the reference to shared data, if any, and the inline data.
+type RawEntry = (i64, i64, String, String, Option<i64>, String, String);
+
+/// The logs of several tickets in one query, each oldest first (tickets without entries are
+/// absent from the map); shared entry data is parsed through `cache`. Rows come in index order (ticket, then
+/// id) and each ticket's few entries are sorted here, which spares SQLite a sort of the page.
+pub fn logs_with(conn: &Connection, ticket_ids: &[i64], cache: &mut EventCache) -> Result<HashMap<i64, Vec<LogEntry>>> {
     let mut out: HashMap<i64, Vec<LogEntry>> = HashMap::with_capacity(ticket_ids.len());
     if ticket_ids.is_empty() {
         return Ok(out);
     }
     let marks = vec!["?"; ticket_ids.len()].join(", ");
-    let sql = format!("SELECT {ENTRY_COLUMNS} FROM log WHERE ticket_id IN ({marks}) ORDER BY ticket_id, at, id");
+    let sql = format!(
+        "SELECT id, ticket_id, at, author, data_ref, data, body
+         FROM log WHERE ticket_id IN ({marks}) ORDER BY ticket_id"
+    );
     // Cached: callers read in batches of one size, so the statement is prepared once.
     let mut stmt = conn.prepare_cached(&sql)?;
-    let raw = stmt
-        .query_map(params_from_iter(ticket_ids), raw_entry)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    for entry in into_entries(conn, raw)? {
-        out.entry(entry.ticket_id).or_default().push(entry);
-    }
-    Ok(out)
-}
-
-/// An entry's columns as [`into_entries`] reads them: its data by `data_ref`, or inline.
-const ENTRY_COLUMNS: &str = "id, ticket_id, at, author, data_ref, data, body";
-
-type RawEntry = (i64, i64, String, String, Option<i64>, String, String);
-
-fn raw_entry(r: &Row<'_>) -> rusqlite::Result<RawEntry> {
-    Ok((
-        r.get(0)?,
-        r.get(1)?,
-        r.get(2)?,
-        r.get(3)?,
-        r.get(4)?,
-        r.get(5)?,
-        r.get(6)?,
-    ))
-}
-
-/// Typed entries from raw rows. Data kept once in `log_data` is shared by many entries (a
-/// million demo entries name 1,353 texts), and `log_data` never changes, so each shared text
-/// is read and parsed once per call: reading it per entry was a third of `list --json`. A
-/// `data_ref` with no `log_data` row falls back to the inline data, as [`DATA`] does.
-fn into_entries(conn: &Connection, raw: Vec<RawEntry>) -> Result<Vec<LogEntry>> {
-    let mut shared: HashMap<i64, Event> = HashMap::new();
-    let mut read_shared = conn.prepare_cached("SELECT data FROM log_data WHERE id = ?1")?;
-    raw.into_iter()
-        .map(|(id, ticket_id, at, author, data_ref, inline, body)| {
-            let event = match data_ref.map(|r| (r, shared.get(&r))) {
-                Some((_, Some(event))) => event.clone(),
-                Some((r, None)) => {
-                    let text: Option<String> = read_shared.query_row([r], |row| row.get(0)).optional()?;
-                    let event = parse_event(id, text.as_deref().unwrap_or(&inline))?;
-                    if text.is_some() {
-                        shared.insert(r, event.clone());
-                    }
-                    event
-                }
-                None => parse_event(id, &inline)?,
-            };
-            Ok(LogEntry {
+    let mut rows = stmt.query(params_from_iter(ticket_ids))?;
+    while let Some(r) = rows.next()? {
+        let raw: RawEntry = (
+            r.get(0)?,
+            r.get(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get(4)?,
+            r.get(5)?,
+            r.get(6)?,
+        );
+        let (id, ticket_id, at, author, data_ref, data, body) = raw;
+        let shared = match data_ref {
+            Some(data_ref) => cache.event(conn, id, data_ref)?,
+            None => None,
+        };
+        let event = match shared {
+            Some(event) => event,
+            None => parse_event(id, &data)?,
+        };
+        // A ticket has a dozen entries or so: one allocation for most.
+        out.entry(ticket_id)
+            .or_insert_with(|| Vec::with_capacity(16))
+            .push(LogEntry {
                 id,
                 ticket_id,
                 at: parse_ts(&at)?,
                 author,
                 event,
                 body,
-            })
-        })
-        .collect()
-}
-
-fn parse_event(id: i64, data: &str) -> Result<Event> {
-    serde_json::from_str(data).map_err(|e| StoreError::Corrupt(format!("log entry {id}: {e}")))
+            });
+    }
+    for log in out.values_mut() {
+        log.sort_by_key(|e| (e.at, e.id));
+    }
+    Ok(out)
 }
 
 pub(super) const CLOCK_COLUMNS: &str =
