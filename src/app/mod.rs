@@ -124,6 +124,20 @@ impl Setup {
         Ok(desk)
     }
 
+    /// `demo`'s desk when the database does not exist yet: on a new file built beside it, put
+    /// in place by [`crate::store::Store::put_in_place`] once whole. `None` when it exists.
+    pub fn desk_staged(&self) -> Result<Option<Desk>> {
+        let path = self.db_path();
+        match std::fs::symlink_metadata(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let desk = self.desk_on(Store::stage_new(&path)?);
+                self.tidy_after.set(true);
+                Ok(Some(desk))
+            }
+            _ => Ok(None),
+        }
+    }
+
     /// Whether a writing command ran, so [`Setup::tidy`] is due once it succeeded.
     pub fn wrote(&self) -> bool {
         self.tidy_after.get()

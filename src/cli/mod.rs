@@ -264,18 +264,27 @@ fn demo(setup: &Setup, tickets: u64, seed: u64, open: Option<u64>) -> Result<()>
     // clap bounds both to ten million, which fits any usize Promptly runs on.
     let tickets = usize::try_from(tickets).unwrap_or(usize::MAX);
     let open = open.map(|o| usize::try_from(o).unwrap_or(usize::MAX));
-    let mut desk = setup.desk_to_create()?;
-    let existing = desk.list(&ListQuery {
-        limit: Some(1),
-        ..Default::default()
-    })?;
-    if !existing.is_empty() {
-        return Err(CliError::failed(
-            t!("cli.demo_not_empty", path = setup.db_path().display()).to_string(),
-        ));
-    }
     let started = std::time::Instant::now();
-    let summary = desk.fill_demo_shaped(DemoShape { tickets, open, seed })?;
+    let shape = DemoShape { tickets, open, seed };
+    // A new database is built beside its place and put there whole; one that exists (made by
+    // `init`, perhaps open on a board) is filled where it is, if it has no tickets.
+    let summary = if let Some(mut desk) = setup.desk_staged()? {
+        let summary = desk.fill_demo_shaped(shape)?;
+        desk.into_store().put_in_place()?;
+        summary
+    } else {
+        let mut desk = setup.desk_to_create()?;
+        let existing = desk.list(&ListQuery {
+            limit: Some(1),
+            ..Default::default()
+        })?;
+        if !existing.is_empty() {
+            return Err(CliError::failed(
+                t!("cli.demo_not_empty", path = setup.db_path().display()).to_string(),
+            ));
+        }
+        desk.fill_demo_shaped(shape)?
+    };
     println!(
         "{}",
         t!(

@@ -96,12 +96,22 @@ impl Desk {
             std::thread::scope(|scope| {
                 // One batch in flight: the maker stays a batch ahead of the writer.
                 let (send, batches) = std::sync::mpsc::sync_channel::<crate::store::Result<Vec<Prepared>>>(1);
+                // Written batches come back to be freed here: the writer is the busier thread.
+                let (give_back, written) = std::sync::mpsc::channel::<Vec<Prepared>>();
                 scope.spawn(move || {
                     let mut rng = ChaCha8Rng::seed_from_u64(shape.seed);
                     let mut made = 0;
                     while made < shape.tickets {
+                        written.try_iter().for_each(drop);
                         let n = DEMO_BATCH.min(shape.tickets - made);
-                        let batch = (made..made + n).map(|i| maker.story(&mut rng, i).prepare()).collect();
+                        // Sized up front: a growing batch moved its stories at every doubling.
+                        let mut batch = Vec::with_capacity(n);
+                        let batch = (made..made + n)
+                            .try_for_each(|i| {
+                                batch.push(maker.story(&mut rng, i).prepare()?);
+                                Ok(())
+                            })
+                            .map(|()| batch);
                         // The writer hung up: it failed, and says why.
                         if send.send(batch).is_err() {
                             break;
@@ -118,6 +128,8 @@ impl Desk {
                     })?;
                     summary.tickets += written.tickets;
                     summary.entries += written.entries;
+                    // The maker has finished when this fails: the batch is freed here.
+                    let _ = give_back.send(batch);
                 }
                 Ok(summary)
             })

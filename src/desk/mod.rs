@@ -238,6 +238,11 @@ impl Desk {
         &self.store
     }
 
+    /// The store back, to put a staged one in place ([`Store::put_in_place`]).
+    pub fn into_store(self) -> Store {
+        self.store
+    }
+
     pub fn author(&self) -> &str {
         &self.author
     }

@@ -246,16 +246,19 @@ impl super::Store {
         &mut self,
         run: impl FnOnce(&mut super::Store) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
-        let cache: i64 = self
-            .conn
-            .query_row("PRAGMA cache_size", [], |r| r.get(0))
-            .map_err(StoreError::from)?;
+        let pragma = |name: &str| {
+            self.conn
+                .query_row(&format!("PRAGMA {name}"), [], |r| r.get::<_, i64>(0))
+        };
+        let (cache, sync) = (pragma("cache_size"), pragma("synchronous"));
+        let (cache, sync) = (cache.map_err(StoreError::from)?, sync.map_err(StoreError::from)?);
         // NORMAL: a commit waits for no fsync, checkpoints still do; a crash loses at most the
-        // last batches, never the database. No foreign-key lookups: the writer gives every row
-        // the ids it has just made.
+        // last batches, never the database (a staged store stays OFF: it is synced once, at the
+        // end). No foreign-key lookups: the writer gives every row the ids it has just made.
         self.conn
             .execute_batch(&format!(
-                "PRAGMA cache_size = {BULK_CACHE_KIB}; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF;"
+                "PRAGMA cache_size = {BULK_CACHE_KIB}; PRAGMA synchronous = {}; PRAGMA foreign_keys = OFF;",
+                sync.min(1)
             ))
             .map_err(StoreError::from)?;
         self.defer_indexes()?;
@@ -264,7 +267,7 @@ impl super::Store {
         let restored = restore_indexes(&self.conn);
         self.conn
             .execute_batch(&format!(
-                "PRAGMA cache_size = {cache}; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
+                "PRAGMA cache_size = {cache}; PRAGMA synchronous = {sync}; PRAGMA foreign_keys = ON;"
             ))
             .map_err(StoreError::from)?;
         let out = out?;

@@ -11,6 +11,8 @@ pub mod mail;
 mod review;
 mod rows;
 pub mod schema;
+mod staged;
+pub use staged::partial_path;
 mod supervision;
 pub mod verify;
 
@@ -115,6 +117,8 @@ enum Found {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// Built beside its target, until [`Store::put_in_place`] (`store::staged`).
+    staged: Option<staged::Staged>,
 }
 
 /// SQLite's page cache per connection: 8 MiB. Every read goes through an index to what it
@@ -168,6 +172,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
+            staged: None,
         };
         if access != Access::ReadOnly {
             store.prepare()?;
@@ -190,6 +195,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: PathBuf::from(":memory:"),
+            staged: None,
         };
         store.prepare()?;
         Ok(store)
@@ -201,6 +207,11 @@ impl Store {
         self.conn
             .execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
         self.conn.execute_batch(CACHE_SIZE)?;
+        self.migrate()
+    }
+
+    /// Builds what a bulk run deferred, then brings the schema up to date.
+    fn migrate(&mut self) -> Result<()> {
         // A bulk run cut short left its deferred indexes unbuilt: build them before anything
         // (a migration included) relies on them.
         let has_meta: bool = self.conn.query_row(
