@@ -84,7 +84,7 @@ fn a_staged_demo_is_the_database_the_in_place_fill_makes() {
     let desk = desk(Store::open(&target, Access::ReadOnly).unwrap());
     let found = desk.verify().unwrap();
     assert!(found.findings.is_empty(), "{:?}", found.findings);
-    assert_eq!(found.tickets, SHAPE.tickets);
+    assert_eq!(found.tickets, SHAPE.tickets as u64);
 }
 
 #[test]
@@ -130,6 +130,7 @@ fn a_partial_file_left_by_a_killed_run_is_replaced() {
 #[test]
 fn demo_builds_a_new_file_whole_and_fills_an_empty_one_in_place() {
     let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("config.toml"), "author = \"tester\"\n").unwrap();
     let run = |db: &Path, args: &[&str]| {
         let out = common::promptly(db, "en")
             .args(["--now", "2026-11-23T10:00:00+08:00"])
