@@ -28,8 +28,11 @@ fn desk(store: Store) -> Desk {
 }
 
 /// What must be the same whichever way a demo was written: the chain's last link (it covers
-/// every entry), the tallies, the schema's indexes and triggers, the row counts.
-fn fingerprint(path: &Path) -> (Vec<u8>, Vec<(String, i64)>, Vec<(String, String, String)>, Vec<i64>) {
+/// every entry), the tallies, the schema's indexes and triggers (type, name, SQL), the row
+/// counts.
+type Fingerprint = (Vec<u8>, Vec<(String, i64)>, Vec<(String, String, String)>, Vec<i64>);
+
+fn fingerprint(path: &Path) -> Fingerprint {
     let conn = Connection::open(path).unwrap();
     let head = conn
         .query_row("SELECT hash FROM log ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
