@@ -99,9 +99,7 @@ impl Desk {
             });
             // A writer that stopped (its error is returned below) hangs up: reading stops too.
             let read = self.read_export(q, |mut tickets| {
-                while let Ok(done) = used.try_recv() {
-                    drop(done);
-                }
+                used.try_iter().for_each(drop);
                 let replayed = here(waiting.load(Ordering::Relaxed));
                 if replayed {
                     replay(&self.policy, &mut tickets, now);
