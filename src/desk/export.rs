@@ -213,7 +213,7 @@ mod tests {
         let reader = exported(&desk, |_| true);
         let writer = exported(&desk, |_| false);
         let turns = AtomicUsize::new(0);
-        let both = exported(&desk, |_| turns.fetch_add(1, Ordering::Relaxed) % 2 == 0);
+        let both = exported(&desk, |_| turns.fetch_add(1, Ordering::Relaxed).is_multiple_of(2));
         assert_eq!(reader.len(), tickets);
         assert!(turns.load(Ordering::Relaxed) >= 3, "every page asked");
         // What `show` reads for each ticket as of the same now.
