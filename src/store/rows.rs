@@ -363,8 +363,12 @@ fn parse_event(entry_id: i64, data: &str) -> Result<Event> {
     serde_json::from_str(data).map_err(|e| StoreError::Corrupt(format!("log entry {entry_id}: {e}")))
 }
 
-/// One log row as read: the reference to shared data, if any, and the inline data.
-type RawEntry = (i64, i64, String, String, Option<i64>, String, String);
+/// A text column borrowed from its row (no copy for what is parsed at once).
+fn text_at<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> Result<&'r str> {
+    r.get_ref(i)?
+        .as_str()
+        .map_err(|e| StoreError::Corrupt(format!("log column {i}: {e}")))
+}
 
 /// The logs of several tickets in one query, each oldest first (tickets without entries are
 /// absent from the map); shared entry data is parsed through `cache`. Rows come in index order (ticket, then
@@ -383,31 +387,26 @@ pub fn logs_with(conn: &Connection, ticket_ids: &[i64], cache: &mut EventCache) 
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query(params_from_iter(ticket_ids))?;
     while let Some(r) = rows.next()? {
-        let raw: RawEntry = (
-            r.get(0)?,
-            r.get(1)?,
-            r.get(2)?,
-            r.get(3)?,
-            r.get(4)?,
-            r.get(5)?,
-            r.get(6)?,
-        );
-        let (id, ticket_id, at, author, data_ref, data, body) = raw;
+        let (id, ticket_id): (i64, i64) = (r.get(0)?, r.get(1)?);
+        // The instant and the inline data are parsed in place; only kept texts are copied.
+        let at = parse_ts(text_at(r, 2)?)?;
+        let data_ref: Option<i64> = r.get(4)?;
         let shared = match data_ref {
             Some(data_ref) => cache.event(conn, id, data_ref)?,
             None => None,
         };
         let event = match shared {
             Some(event) => event,
-            None => parse_event(id, &data)?,
+            None => parse_event(id, text_at(r, 5)?)?,
         };
+        let (author, body): (String, String) = (r.get(3)?, r.get(6)?);
         // A ticket has a dozen entries or so: one allocation for most.
         out.entry(ticket_id)
             .or_insert_with(|| Vec::with_capacity(16))
             .push(LogEntry {
                 id,
                 ticket_id,
-                at: parse_ts(&at)?,
+                at,
                 author,
                 event,
                 body,

@@ -54,6 +54,14 @@ pub fn field(cell: &Cell<'_>, tz: Tz, out: &mut String) {
                 let _ = write!(out, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day());
             }
         }
+        Cell::Event(e) => {
+            use std::fmt::Write as _;
+            let _ = write!(out, "{e}");
+            // Text, as any other: made inert if it looks like a formula.
+            if let std::borrow::Cow::Owned(inert) = inert(out) {
+                *out = inert;
+            }
+        }
         Cell::Instant(None) | Cell::Date(None) => {}
     }
 }

@@ -3,6 +3,7 @@
 //! CSV writes cells as text, XLSX as numbers, real dates and text.
 
 use crate::desk::Exported;
+use crate::domain::log::Event;
 use crate::domain::policy::{Policy, StopEvent};
 use crate::domain::privacy::mask_contacts;
 use crate::domain::sla::ClockReading;
@@ -19,6 +20,9 @@ pub enum Cell<'a> {
     Instant(Option<DateTime<Utc>>),
     /// A calendar date; empty when `None`.
     Date(Option<NaiveDate>),
+    /// A log entry's event as its text (`status open -> waiting`): CSV writes it into its
+    /// buffer without a string of its own per entry.
+    Event(&'a Event),
 }
 
 fn text(s: &str) -> Cell<'_> {
@@ -244,7 +248,7 @@ impl Shape {
                 Cell::Instant(Some(entry.at)),
                 text(&entry.author),
                 text(entry.event.kind_name()),
-                owned(entry.event.to_string()),
+                Cell::Event(&entry.event),
                 Cell::Text(
                     match crate::words::events::body(entry, crate::words::catalogue::locale()) {
                         Cow::Borrowed(body) => self.free_text(body),

@@ -115,6 +115,16 @@ fn cell_text(s: &str) -> &str {
     }
 }
 
+/// Writes a text cell (none for empty text); returns its width.
+fn text_cell(ws: &mut rust_xlsxwriter::Worksheet, row: u32, col: u16, text: &str) -> Result<usize> {
+    let text = cell_text(text);
+    if !text.is_empty() {
+        ws.write_string(row, col, text).map_err(xlsx_failed)?;
+    }
+    // Only the first line shows in a row of one line's height.
+    Ok(width_of(text.lines().next().unwrap_or("")))
+}
+
 impl Sink for XlsxSink {
     fn row(&mut self, table: Table, cells: &[Cell<'_>]) -> Result<()> {
         let Some(at) = self.sheets.iter().position(|s| s.table == table) else {
@@ -131,14 +141,8 @@ impl Sink for XlsxSink {
         for (col, cell) in cells.iter().enumerate() {
             let c = col_num(col);
             let width = match cell {
-                Cell::Text(text) => {
-                    let text = cell_text(text);
-                    if !text.is_empty() {
-                        ws.write_string(row, c, text).map_err(xlsx_failed)?;
-                    }
-                    // Only the first line shows in a row of one line's height.
-                    width_of(text.lines().next().unwrap_or(""))
-                }
+                Cell::Text(text) => text_cell(ws, row, c, text)?,
+                Cell::Event(e) => text_cell(ws, row, c, &e.to_string())?,
                 Cell::Int(n) => {
                     // Ticket numbers and seconds are far below 2^53: exact as f64.
                     ws.write_number(row, c, *n as f64).map_err(xlsx_failed)?;
