@@ -12,6 +12,14 @@ use std::ffi::OsString;
 
 /// Parses the command line, with `--help` and usage errors in `lang`.
 pub fn parse(args: Vec<OsString>, lang: &str) -> Result<Cli, clap::Error> {
+    // A good command line needs no texts, only help, the version and errors show them: the
+    // tree is localized only then (localizing every command was most of a short command's start).
+    if let Ok(cli) = Cli::command()
+        .try_get_matches_from(&args)
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
+        return Ok(cli);
+    }
     let mut command = command(lang);
     let matches = command.try_get_matches_from_mut(args)?;
     Cli::from_arg_matches(&matches).map_err(|e| e.with_cmd(&command))

@@ -5,8 +5,8 @@ use super::{CliError, Result};
 use crate::desk::{Desk, TicketView};
 use crate::domain::listing::TicketSummary;
 use crate::domain::sla::ClockState;
-use crate::domain::text::{fit, sanitize, sanitize_line};
-use crate::domain::ticket::{Status, mask_phone};
+use crate::domain::text::{fit, line_safe, push_fit, sanitize, sanitize_line};
+use crate::domain::ticket::{Priority, Status, mask_phone};
 use crate::t;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -43,7 +43,6 @@ fn stdout_error(e: io::Error) -> CliError {
 pub struct JsonArray<W: Write> {
     out: TerminalSafe<W>,
     items: usize,
-    item: Vec<u8>,
     /// The item being written, laid out with its indent (one write per item).
     indented: Vec<u8>,
     /// Spaces before the array's closing bracket: none at the top, two as an object's member.
@@ -67,7 +66,6 @@ impl<W: Write> JsonArray<W> {
         JsonArray {
             out: TerminalSafe::new(out),
             items: 0,
-            item: Vec::new(),
             indented: Vec::new(),
             indent: b"",
         }
@@ -83,21 +81,19 @@ impl<W: Write> JsonArray<W> {
     }
 
     pub fn push(&mut self, value: &impl Serialize) -> Result<()> {
-        self.item.clear();
-        serde_json::to_writer_pretty(&mut self.item, value).map_err(|e| stdout_error(e.into()))?;
         let lead: &[u8] = if self.items == 0 { b"[\n  " } else { b",\n  " };
         self.items += 1;
-        // The item is laid out whole and written once (a write per line cost a tenth of `list
-        // --json`).
-        let indent = self.indent;
+        // The item is laid out whole, indented as it is serialized, and written once (a write
+        // per line cost a tenth of `list --json`, a copy to indent it afterwards a twentieth).
         self.indented.clear();
         self.indented.extend_from_slice(lead);
-        self.indented.extend_from_slice(indent);
-        let mut write = || -> io::Result<()> {
-            write_indented(&mut self.indented, &self.item, indent)?;
-            self.out.write_all(&self.indented)
+        self.indented.extend_from_slice(self.indent);
+        let mut deeper = Deeper {
+            out: &mut self.indented,
+            indent: self.indent,
         };
-        write().map_err(stdout_error)
+        serde_json::to_writer_pretty(&mut deeper, value).map_err(|e| stdout_error(e.into()))?;
+        self.out.write_all(&self.indented).map_err(stdout_error)
     }
 
     fn close(&mut self) -> io::Result<()> {
@@ -129,6 +125,32 @@ impl<W: Write> JsonArray<W> {
             .and_then(|()| self.out.flush())
             .map_err(stdout_error)?;
         Ok(self.out.into_inner())
+    }
+}
+
+/// Pretty JSON written one level deeper as it comes: strings in JSON hold no raw newline, so
+/// every newline is layout; each is followed by two more spaces (and `indent`).
+struct Deeper<'a> {
+    out: &'a mut Vec<u8>,
+    indent: &'a [u8],
+}
+
+impl Write for Deeper<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        // serde_json writes a token at a time: most writes hold no newline.
+        let mut rest = buf;
+        while let Some(i) = rest.iter().position(|b| *b == b'\n') {
+            self.out.extend_from_slice(&rest[..=i]);
+            self.out.extend_from_slice(b"  ");
+            self.out.extend_from_slice(self.indent);
+            rest = &rest[i + 1..];
+        }
+        self.out.extend_from_slice(rest);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 
@@ -188,9 +210,26 @@ impl<W: Write> TerminalSafe<W> {
 impl<W: Write> Write for TerminalSafe<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         // Most of a document is printable ASCII: nothing to hold or escape.
-        if self.pending.is_empty() && buf.iter().all(|b| matches!(b, b' '..=b'~' | b'\n')) {
-            self.inner.write_all(buf)?;
-            return Ok(buf.len());
+        if self.pending.is_empty() {
+            if buf.iter().all(|b| matches!(b, b' '..=b'~' | b'\n')) {
+                self.inner.write_all(buf)?;
+                return Ok(buf.len());
+            }
+            // Whole characters straight from `buf`; only one cut at the end is held (copying
+            // every item with Chinese in it first cost a tenth of `list --json`).
+            match std::str::from_utf8(buf) {
+                Ok(text) => {
+                    self.write_text(text)?;
+                    return Ok(buf.len());
+                }
+                Err(e) if e.error_len().is_none() => {
+                    let (valid, tail) = buf.split_at(e.valid_up_to());
+                    self.write_text(std::str::from_utf8(valid).unwrap_or_default())?;
+                    self.pending.extend_from_slice(tail);
+                    return Ok(buf.len());
+                }
+                Err(_) => {}
+            }
         }
         self.pending.extend_from_slice(buf);
         let mut pending = std::mem::take(&mut self.pending);
@@ -260,9 +299,13 @@ pub struct ListPrinter<'a> {
     now: DateTime<Utc>,
     out: BufWriter<io::StdoutLock<'static>>,
     rows: usize,
-    /// Labels already looked up (a handful of metrics, priorities and statuses), so a long
-    /// list costs one catalogue lookup per distinct word, not per row.
-    labels: HashMap<String, String>,
+    /// Metric labels already looked up (a handful), so a long list costs one catalogue lookup
+    /// per distinct word, not per row; priorities and statuses are looked up once, below.
+    metrics: HashMap<String, String>,
+    priorities: [String; 3],
+    statuses: [String; 4],
+    /// The row being written, reused: a row is cut and padded into it without a string per cell.
+    line: String,
 }
 
 impl<'a> ListPrinter<'a> {
@@ -272,18 +315,12 @@ impl<'a> ListPrinter<'a> {
             now: desk.now(),
             out: BufWriter::new(io::stdout().lock()),
             rows: 0,
-            labels: HashMap::new(),
+            metrics: HashMap::new(),
+            priorities: [Priority::Urgent, Priority::Important, Priority::Normal]
+                .map(|p| t!(format!("priority.{}", p.slug()))),
+            statuses: [Status::Open, Status::Waiting, Status::Resolved, Status::Closed].map(status_label),
+            line: String::new(),
         }
-    }
-
-    /// A label by key, computed by `make` the first time it is asked for.
-    fn label(&mut self, key: &str, make: impl FnOnce() -> String) -> String {
-        if let Some(label) = self.labels.get(key) {
-            return label.clone();
-        }
-        let label = make();
-        self.labels.insert(key.to_string(), label.clone());
-        label
     }
 
     pub fn row(&mut self, row: &TicketSummary) -> Result<()> {
@@ -302,43 +339,37 @@ impl<'a> ListPrinter<'a> {
         }
         self.rows += 1;
         let tk = &row.ticket;
+        let lang = crate::words::catalogue::locale();
         let due = match &row.nearest {
             Some(c) => {
                 let left = match c.due_at {
-                    Some(due) => crate::words::duration::compact(
-                        (due - self.now).num_seconds(),
-                        crate::words::catalogue::locale(),
-                    ),
-                    None => format!(
-                        "‖{}",
-                        crate::words::duration::compact(c.remaining_secs, crate::words::catalogue::locale())
-                    ),
+                    Some(due) => crate::words::duration::compact((due - self.now).num_seconds(), lang),
+                    None => format!("‖{}", crate::words::duration::compact(c.remaining_secs, lang)),
                 };
-                let desk = self.desk;
-                let metric = self.label(&format!("metric.{}", c.metric), || metric_label(desk, &c.metric));
-                format!("{metric} {left}")
+                if !self.metrics.contains_key(&c.metric) {
+                    self.metrics
+                        .insert(c.metric.clone(), metric_label(self.desk, &c.metric));
+                }
+                format!("{} {left}", self.metrics[&c.metric])
             }
             None => String::new(),
         };
-        let customer = format!(
-            "{} {}",
-            sanitize_line(&tk.customer.name),
-            mask_phone(&tk.customer.phone)
-        );
-        let priority = format!("priority.{}", tk.priority.slug());
-        let priority = self.label(&priority, || t!(priority));
-        let status = self.label(&format!("status.{}", tk.status.slug()), || status_label(tk.status));
-        writeln!(
-            self.out,
-            "{} {} {} {} {} {}",
-            fit(&format!("#{}", tk.id), 6),
-            fit(&priority, 9),
-            fit(&status, 9),
-            fit(&due, 24),
-            fit(customer.trim(), 18),
-            sanitize_line(&tk.title)
-        )
-        .map_err(stdout_error)
+        let customer = format!("{} {}", line_safe(&tk.customer.name), mask_phone(&tk.customer.phone));
+        let line = &mut self.line;
+        line.clear();
+        push_fit(line, &format!("#{}", tk.id), 6);
+        line.push(' ');
+        push_fit(line, &self.priorities[priority_index(tk.priority)], 9);
+        line.push(' ');
+        push_fit(line, &self.statuses[status_index(tk.status)], 9);
+        line.push(' ');
+        push_fit(line, &due, 24);
+        line.push(' ');
+        push_fit(line, customer.trim(), 18);
+        line.push(' ');
+        line.push_str(&line_safe(&tk.title));
+        line.push('\n');
+        self.out.write_all(line.as_bytes()).map_err(stdout_error)
     }
 
     /// Says so when nothing was listed, and flushes.
@@ -347,6 +378,25 @@ impl<'a> ListPrinter<'a> {
             writeln!(self.out, "{}", t!("cli.list_empty")).map_err(stdout_error)?;
         }
         self.out.flush().map_err(stdout_error)
+    }
+}
+
+/// Where a priority's label sits in [`ListPrinter`]'s table.
+fn priority_index(p: Priority) -> usize {
+    match p {
+        Priority::Urgent => 0,
+        Priority::Important => 1,
+        Priority::Normal => 2,
+    }
+}
+
+/// Where a status's label sits in [`ListPrinter`]'s table.
+fn status_index(s: Status) -> usize {
+    match s {
+        Status::Open => 0,
+        Status::Waiting => 1,
+        Status::Resolved => 2,
+        Status::Closed => 3,
     }
 }
 

@@ -34,6 +34,15 @@ fn marking_joins(s: &str) -> impl Iterator<Item = (char, bool)> + '_ {
 
 const ZWJ: char = '\u{200d}';
 
+/// [`sanitize_line`] without a copy when there is nothing to replace (most titles and names).
+pub fn line_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    if all_plain(s) {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(sanitize_line(s))
+    }
+}
+
 /// Like [`sanitize`], for one-line places (table cells, headers): newlines become `⏎`.
 pub fn sanitize_line(s: &str) -> String {
     if all_plain(s) {
@@ -185,7 +194,10 @@ mod tests {
             let graphemes: usize = s.graphemes(true).map(UnicodeWidthStr::width).sum();
             prop_assert_eq!(width_of(&s), graphemes);
             prop_assert_eq!(s.graphemes(true).count(), s.chars().count());
-            prop_assert_eq!(fit_plain(&s, width), fit_segmented(&s, width));
+            let (mut plain, mut segmented) = (String::new(), String::new());
+            fit_plain(&mut plain, &s, width);
+            fit_segmented(&mut segmented, &s, width);
+            prop_assert_eq!(plain, segmented);
             prop_assert_eq!(sanitize_line(&s), s);
         }
     }
@@ -237,15 +249,22 @@ pub fn late(secs: i64) -> String {
 /// marking a cut. For aligned columns in plain-text output. Cuts fall between graphemes, as
 /// the terminal draws them: a flag (two regional indicators) is never split into a stray letter.
 pub fn fit(s: &str, width: usize) -> String {
+    let mut out = String::with_capacity(width + 8);
+    push_fit(&mut out, s, width);
+    out
+}
+
+/// [`fit`] appended to `out`: a table written row by row reuses one line.
+pub fn push_fit(out: &mut String, s: &str, width: usize) {
     if all_plain(s) {
-        return fit_plain(s, width);
+        fit_plain(out, s, width);
+    } else {
+        fit_segmented(out, s, width);
     }
-    fit_segmented(s, width)
 }
 
 /// [`fit`] grapheme by grapheme: any text.
-fn fit_segmented(s: &str, width: usize) -> String {
-    let mut out = String::new();
+fn fit_segmented(out: &mut String, s: &str, width: usize) {
     let mut used = 0;
     let total = width_of(s);
     let room = if total > width { width.saturating_sub(1) } else { width };
@@ -262,13 +281,11 @@ fn fit_segmented(s: &str, width: usize) -> String {
         used += 1;
     }
     out.extend(std::iter::repeat_n(' ', width.saturating_sub(used)));
-    out
 }
 
 /// [`fit`] for a string of [`plain`] characters: each is a grapheme of its own, so no
 /// segmentation is needed (a long `list` spent a fifth of its time segmenting).
-fn fit_plain(s: &str, width: usize) -> String {
-    let mut out = String::with_capacity(width + 8);
+fn fit_plain(out: &mut String, s: &str, width: usize) {
     let total: usize = s.chars().map(plain_width).sum();
     let room = if total > width { width.saturating_sub(1) } else { width };
     let mut used = 0;
@@ -285,7 +302,6 @@ fn fit_plain(s: &str, width: usize) -> String {
         used += 1;
     }
     out.extend(std::iter::repeat_n(' ', width.saturating_sub(used)));
-    out
 }
 
 /// A character that is always a grapheme of its own and shown as itself by the sanitiser:

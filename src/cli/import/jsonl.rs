@@ -1,6 +1,7 @@
 //! JSON Lines: one ticket per line in the `show --json` schema (`cli::json::ticket`), read with
-//! structs of its own that mirror it. The log's events are read back from their kind and
-//! their English line (`event`), the promise from `promise` and re-targets from `targets`.
+//! structs of its own that mirror it. The log's events are read back from `data` (the event as
+//! stored); a file without it (an older export) from their kind and their English line
+//! (`event`), the promise from `promise` and re-targets from `targets`.
 
 use crate::domain::import::{Incoming, Problem, Trouble};
 use crate::domain::log::{Event, NewEntry};
@@ -53,6 +54,9 @@ struct EntryLine {
     author: String,
     #[serde(default)]
     body: String,
+    /// The event as stored; absent in files from before it was exported.
+    #[serde(default)]
+    data: Option<Event>,
     event: String,
     kind: String,
     #[serde(default)]
@@ -164,8 +168,30 @@ pub fn read(row: u64, line: &str, tz: Tz, now: DateTime<Utc>) -> Result<Incoming
     })
 }
 
-/// The event an entry records, from its kind and its English line (`Event`'s `Display`).
+/// The event an entry records: its `data`, else read from its kind and its English line
+/// (`Event`'s `Display`). The promise table's digest names a table of the exporting database,
+/// not this one: it is left out, as for a line without `data`.
 fn event(e: &EntryLine) -> Option<Event> {
+    if let Some(data) = &e.data {
+        return Some(match data.clone() {
+            Event::Opened {
+                priority,
+                kind,
+                complexity,
+                targets,
+                calendars,
+                table: _,
+            } => Event::Opened {
+                priority,
+                kind,
+                complexity,
+                targets,
+                calendars,
+                table: None,
+            },
+            event => event,
+        });
+    }
     let line = e.event.as_str();
     Some(match e.kind.as_str() {
         "opened" => {

@@ -105,6 +105,9 @@ pub struct LogEntryJson<'a> {
     /// The text of the entry ("" when none); what Promptly did itself is worded in the
     /// command's language.
     pub body: std::borrow::Cow<'a, str>,
+    /// The event as stored, machine-readable: `{"event": KIND, ...its values}` (what `import`
+    /// of JSON Lines reads back; the English `event` line can be ambiguous).
+    pub data: &'a Event,
     /// The event with its values, in English.
     pub event: String,
     /// opened, note, plan, contact, status, field, extended, system, confirmed, judged, callback or imported.
@@ -236,6 +239,7 @@ impl<'a> LogEntryJson<'a> {
             at: Instant(e.at),
             author: &e.author,
             body: crate::words::events::body(e, crate::words::catalogue::locale()),
+            data: &e.event,
             event: e.event.to_string(),
             kind: e.event.kind_name(),
             mail: None,
