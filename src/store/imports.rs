@@ -26,6 +26,15 @@ fn imported_breaches_of(conn: &Connection, ticket: i64) -> Result<Vec<(String, u
 }
 
 impl Store {
+    /// For the rest of a bulk run ([`Store::bulk`]), the page cache every connection has
+    /// instead of the bulk writer's 64 MiB. An import into a new file appends (its indexes wait
+    /// for the end), so a big cache only held dirty pages that go to the WAL anyway; and SQLite
+    /// sorts the deferred index builds in memory up to the cache's size: with the big cache the
+    /// peak grew with the file until 64 MiB more. `bulk` puts the connection's own size back.
+    pub fn import_cache(&self) -> Result<()> {
+        Ok(self.conn.execute_batch(super::CACHE_SIZE)?)
+    }
+
     pub fn holds_tickets(&self) -> Result<bool> {
         holds_tickets(&self.conn)
     }
@@ -51,5 +60,33 @@ impl Tx<'_> {
 
     pub fn tickets_by_external_id<'a>(&self, ids: impl Iterator<Item = &'a str>) -> Result<HashMap<String, i64>> {
         tickets_by_external_id(&self.0, ids)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cache_size(store: &Store) -> i64 {
+        store.conn.query_row("PRAGMA cache_size", [], |r| r.get(0)).unwrap()
+    }
+
+    #[test]
+    fn an_import_runs_under_the_ordinary_page_cache() {
+        let mut store = Store::open_in_memory().unwrap();
+        let ordinary = cache_size(&store);
+        let (bulk, import) = store
+            .bulk(|s| {
+                let bulk = cache_size(s);
+                s.import_cache()?;
+                Ok::<_, super::super::StoreError>((bulk, cache_size(s)))
+            })
+            .unwrap();
+        assert!(
+            bulk < ordinary,
+            "a bulk run's own cache is bigger ({bulk} vs {ordinary} KiB)"
+        );
+        assert_eq!(import, ordinary);
+        assert_eq!(cache_size(&store), ordinary, "put back after the run");
     }
 }
