@@ -12,7 +12,7 @@ use crate::domain::review::Review;
 use crate::domain::sla::{self, Clock, ClockReading};
 use crate::domain::text::sanitize_line;
 use crate::domain::ticket::{Customer, Priority, Status, Ticket, mask_phone};
-use crate::store::StoreError;
+use crate::store::{EventCache, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// A clock's standing at a given instant, from least to most pressing.
@@ -280,14 +280,16 @@ impl Desk {
     ) -> std::result::Result<(), E> {
         let now = self.now();
         let mut batch = Vec::with_capacity(LIST_BATCH);
+        // One cache for the whole list: the batches share their entries' texts.
+        let mut cache = EventCache::default();
         self.visit_list(query, |row| -> std::result::Result<(), E> {
             batch.push(row.clone());
             if batch.len() == LIST_BATCH {
-                self.evaluate_batch(&mut batch, now, &mut visit)?;
+                self.evaluate_batch(&mut batch, now, &mut cache, &mut visit)?;
             }
             Ok(())
         })?;
-        self.evaluate_batch(&mut batch, now, &mut visit)
+        self.evaluate_batch(&mut batch, now, &mut cache, &mut visit)
     }
 
     /// Reads the logs of `batch` in one query and hands each ticket with its clocks to `visit`.
@@ -295,10 +297,11 @@ impl Desk {
         &self,
         batch: &mut Vec<TicketSummary>,
         now: DateTime<Utc>,
+        cache: &mut EventCache,
         visit: &mut impl FnMut(&Ticket, &[ClockReading]) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
         let ids: Vec<i64> = batch.iter().map(|s| s.ticket.id).collect();
-        let mut logs = self.store.logs(&ids).map_err(DeskError::from)?;
+        let mut logs = self.store.logs_cached(&ids, cache).map_err(DeskError::from)?;
         for row in batch.drain(..) {
             let log = logs.remove(&row.ticket.id).unwrap_or_default();
             let clocks = sla::evaluate(&self.policy, &row.ticket, &log, now);

@@ -126,7 +126,7 @@ impl Desk {
             after = last.id;
             left -= tickets.len();
             let ids: Vec<i64> = tickets.iter().map(|(t, _, _)| t.id).collect();
-            let mut logs = self.store.export_logs(&ids, &mut cache)?;
+            let mut logs = self.store.logs_cached(&ids, &mut cache)?;
             let done = tickets
                 .into_iter()
                 .map(|(ticket, customer_id, external_id)| {

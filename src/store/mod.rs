@@ -286,9 +286,9 @@ impl Store {
         export::customers(&self.conn, q, after, limit)
     }
 
-    /// The logs of one page of an export, entry data parsed once per shared text (see
-    /// [`rows::logs_with`]).
-    pub fn export_logs(
+    /// The logs of several tickets, entry data parsed once per shared text for as long as
+    /// `cache` lives (an export's pages, `list --json`'s batches; see [`rows::logs_with`]).
+    pub fn logs_cached(
         &self,
         ticket_ids: &[i64],
         cache: &mut EventCache,
