@@ -192,6 +192,27 @@ fn a_reply_reopens_a_resolved_ticket_and_a_closed_one_gets_a_new_ticket() {
 }
 
 #[test]
+fn a_reply_to_a_ticket_waiting_for_the_customer_ends_the_wait() {
+    let env = Env::new("");
+    env.taken("plain.eml");
+    assert!(
+        env.cmd(&["status", "1", "waiting", "--note", "asked for a photo"])
+            .output()
+            .unwrap()
+            .status
+            .success()
+    );
+    let out = env.taken("reply-references.eml");
+    assert!(out.contains("waiting for the customer: open again"), "{out}");
+    let t = env.show(1);
+    assert_eq!(t["status"], "open");
+    let last = t["log"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["data"]["from"], "waiting", "{last}");
+    assert_eq!(last["data"]["to"], "open", "{last}");
+    assert_eq!(env.sql::<i64>("SELECT count(*) FROM tickets"), 1);
+}
+
+#[test]
 fn reopen_on_reply_false_keeps_a_resolved_ticket_resolved() {
     let env = Env::new("[intake]\nreopen_on_reply = false\n");
     env.taken("plain.eml");

@@ -103,7 +103,8 @@ fn line(o: &Outcome) -> String {
     let what = match &o.filed {
         Filed::Taken(Taken::Opened { ticket }) => t!("intake.opened", id = ticket),
         Filed::Taken(Taken::FollowUp { ticket, closed }) => t!("intake.follow_up", id = ticket, closed = closed),
-        Filed::Taken(Taken::Reply { ticket, reopened }) if *reopened => t!("intake.reply_reopened", id = ticket),
+        Filed::Taken(Taken::Reply { ticket, reopened, .. }) if *reopened => t!("intake.reply_reopened", id = ticket),
+        Filed::Taken(Taken::Reply { ticket, resumed, .. }) if *resumed => t!("intake.reply_resumed", id = ticket),
         Filed::Taken(Taken::Reply { ticket, .. }) => t!("intake.reply", id = ticket),
         Filed::Taken(Taken::Bounce { ticket }) => t!("intake.bounce", id = ticket),
         Filed::Taken(Taken::Duplicate { ticket }) => t!("intake.duplicate", id = ticket),

@@ -53,7 +53,9 @@ pub enum Taken {
     /// A new ticket, because the ticket it answers (`closed`) is closed.
     FollowUp { ticket: i64, closed: i64 },
     /// An inbound email contact on the ticket it answers.
-    Reply { ticket: i64, reopened: bool },
+    /// `reopened`: it was resolved and is open again; `resumed`: it was waiting for the
+    /// customer, who has answered, so it is open again.
+    Reply { ticket: i64, reopened: bool, resumed: bool },
     /// A bounce, noted on the ticket it threads to.
     Bounce { ticket: i64 },
     /// A bounce that threads to no ticket: not taken (the app quarantines it).
@@ -164,6 +166,9 @@ impl Ctx<'_> {
             });
         }
         let reopen = self.rules.reopen_on_reply && current.status == Status::Resolved;
+        // Waiting means waiting for the customer: their answer ends the wait (the pause too).
+        let resume = current.status == Status::Waiting;
+        let from = current.status;
         change_tx(
             tx,
             self.policy,
@@ -177,15 +182,9 @@ impl Ctx<'_> {
                     direction: Direction::Inbound,
                 };
                 let mut events = vec![(contact, text)];
-                if reopen {
+                if reopen || resume {
                     apply_status(t, Status::Open, now);
-                    events.push((
-                        Event::Status {
-                            from: Status::Resolved,
-                            to: Status::Open,
-                        },
-                        String::new(),
-                    ));
+                    events.push((Event::Status { from, to: Status::Open }, String::new()));
                 }
                 Ok(events)
             },
@@ -195,6 +194,7 @@ impl Ctx<'_> {
         Ok(Taken::Reply {
             ticket,
             reopened: reopen,
+            resumed: resume,
         })
     }
 
