@@ -253,15 +253,7 @@ impl Maker<'_> {
         ticket.version = log.len() as i64;
         Story {
             ticket,
-            log: log
-                .into_iter()
-                .map(|e| NewEntry {
-                    at: e.at,
-                    author: e.author,
-                    event: e.event,
-                    body: e.body,
-                })
-                .collect(),
+            log: log.into_iter().map(NewEntry::from).collect(),
             clocks,
             reviews,
             external_id: None,

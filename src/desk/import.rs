@@ -240,15 +240,7 @@ fn story(
             .map(|c| (c.metric.clone(), c.cycle))
             .collect()
     };
-    let log = stored
-        .into_iter()
-        .map(|e| NewEntry {
-            at: e.at,
-            author: e.author,
-            event: e.event,
-            body: e.body,
-        })
-        .collect();
+    let log = stored.into_iter().map(NewEntry::from).collect();
     Story {
         ticket,
         log,

@@ -170,6 +170,18 @@ pub struct NewEntry {
     pub body: String,
 }
 
+/// A stored entry to be written again (a demo's or an import's replayed history).
+impl From<LogEntry> for NewEntry {
+    fn from(e: LogEntry) -> Self {
+        NewEntry {
+            at: e.at,
+            author: e.author,
+            event: e.event,
+            body: e.body,
+        }
+    }
+}
+
 impl NewEntry {
     /// The entry as the log holds it once stored under `id`.
     pub fn stored(self, id: i64, ticket_id: i64) -> LogEntry {

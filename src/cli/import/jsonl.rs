@@ -173,24 +173,11 @@ pub fn read(row: u64, line: &str, tz: Tz, now: DateTime<Utc>) -> Result<Incoming
 /// not this one: it is left out, as for a line without `data`.
 fn event(e: &EntryLine) -> Option<Event> {
     if let Some(data) = &e.data {
-        return Some(match data.clone() {
-            Event::Opened {
-                priority,
-                kind,
-                complexity,
-                targets,
-                calendars,
-                table: _,
-            } => Event::Opened {
-                priority,
-                kind,
-                complexity,
-                targets,
-                calendars,
-                table: None,
-            },
-            event => event,
-        });
+        let mut event = data.clone();
+        if let Event::Opened { table, .. } = &mut event {
+            *table = None;
+        }
+        return Some(event);
     }
     let line = e.event.as_str();
     Some(match e.kind.as_str() {
