@@ -388,7 +388,7 @@ fn a_maildir_is_taken_and_each_file_moves_to_cur_after_commit() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(65), "one quarantined: {stdout}");
     assert!(
-        stdout.contains("2 new ticket(s), 1 reply(ies), 0 duplicate(s), 1 quarantined, 1 left alone"),
+        stdout.contains("2 new tickets, 1 reply, 0 duplicates, 1 quarantined, 1 left alone"),
         "{stdout}"
     );
     assert_eq!(
@@ -429,7 +429,7 @@ fn a_big_maildir_is_taken_in_batches_and_replies_find_tickets_of_the_same_batch(
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(
-        stdout.contains("225 new ticket(s), 225 reply(ies)"),
+        stdout.contains("225 new tickets, 225 replies"),
         "{}",
         stdout.lines().last().unwrap_or("")
     );

@@ -86,11 +86,12 @@ impl Tally {
             )
             .to_string();
         }
+        let count = |key: &str, n: usize| t!(crate::words::counted(key, n), n = n);
         t!(
             "intake.summary",
-            opened = self.opened,
-            replies = self.replies,
-            duplicates = self.duplicates,
+            opened = count("intake.count.opened", self.opened),
+            replies = count("intake.count.replies", self.replies),
+            duplicates = count("intake.count.duplicates", self.duplicates),
             quarantined = self.quarantined,
             skipped = self.skipped
         )

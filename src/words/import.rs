@@ -73,20 +73,10 @@ pub fn refused(problems: &[Problem], lang: &str) -> String {
     t!("import.refused", locale = lang, n = problems.len(), first = first).to_string()
 }
 
-/// The key for a count: English says "1 ticket" but "2 tickets" (`KEY_one`); Chinese has the
-/// same words for both.
-fn counted(key: &str, n: usize) -> String {
-    if n == 1 {
-        format!("import.{key}_one")
-    } else {
-        format!("import.{key}")
-    }
-}
-
 /// What a run wrote.
 pub fn done(s: &ImportSummary, file: &str, lang: &str) -> String {
     let mut text = t!(
-        counted("done", s.imported),
+        super::counted("import.done", s.imported),
         locale = lang,
         n = s.imported,
         entries = s.entries,
@@ -100,7 +90,7 @@ pub fn done(s: &ImportSummary, file: &str, lang: &str) -> String {
     ] {
         if n > 0 {
             text.push('\n');
-            text.push_str(&t!(counted(key, n), locale = lang, n = n));
+            text.push_str(&t!(super::counted(&format!("import.{key}"), n), locale = lang, n = n));
         }
     }
     text

@@ -149,6 +149,12 @@ pub fn event(event: &Event, policy: &Policy, lang: &str) -> String {
     }
 }
 
+/// The key for a count: English says "1 ticket" but "2 tickets" (`KEY_one`); Chinese has the
+/// same words for both.
+pub fn counted(key: &str, n: usize) -> String {
+    if n == 1 { format!("{key}_one") } else { key.to_string() }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
