@@ -123,16 +123,21 @@ impl Calendar {
             lo = hi;
         }
         if let [(_, off)] = pieces[..] {
-            // Joined to the known stretch when they overlap with the same offset.
-            let known = self
-                .memo
-                .steady
-                .get()
-                .filter(|&(a, b, o)| o == off && a <= to && from <= b);
-            let (a, b) = known.map_or((from, to.max(from)), |(a, b, _)| (a.min(from), b.max(to)));
-            self.memo.steady.set(Some((a, b, off)));
+            self.remember_steady(from, to.max(from), off);
         }
         pieces
+    }
+
+    /// Remembers `[from, to]` as keeping offset `off`, joined to the known stretch when they
+    /// overlap with the same offset.
+    pub(super) fn remember_steady(&self, from: i64, to: i64, off: i64) {
+        let known = self
+            .memo
+            .steady
+            .get()
+            .filter(|&(a, b, o)| o == off && a <= to && from <= b);
+        let (a, b) = known.map_or((from, to), |(a, b, _)| (a.min(from), b.max(to)));
+        self.memo.steady.set(Some((a, b, off)));
     }
 
     /// The one offset in force over `[from, to]` when the memo's steady stretch overlaps it,

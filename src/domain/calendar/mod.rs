@@ -31,10 +31,10 @@ const MAX_CLOSED_DAYS: i64 = 3 * 366;
 /// within this distance of D's local midnight read as UTC.
 const MAX_OFFSET: i64 = 16 * 3600;
 /// Offsets are sampled this far apart to find transitions: no zone changes its offset twice
-/// within a day (in the compiled database the closest two changes of one zone are about a
-/// week apart, Brazil in 2000 and Gaza's rules from 2040; a test checks 1970-2050). Each
-/// sample is a timezone lookup, most of what a cold walk costs.
-const OFFSET_SAMPLE: i64 = DAY;
+/// within four days (in the compiled database the closest two changes of one zone are a week
+/// apart, Brazil in 2000 and Gaza's rules from 2040; a test checks 1970-2050). Each sample is
+/// a timezone lookup, most of what a cold reading of a month costs.
+const OFFSET_SAMPLE: i64 = 4 * DAY;
 const DAY: i64 = 86_400;
 
 /// One open range of a day in local wall-clock minutes since midnight, `[start, end)`;
@@ -162,6 +162,8 @@ pub struct Calendar {
     week: [Vec<OpenRange>; 7],
     holidays: BTreeSet<NaiveDate>,
     overrides: BTreeMap<NaiveDate, Vec<OpenRange>>,
+    /// The same days by day number, for counting in wall-clock time.
+    wall: steady::WallDays,
     memo: memo::DayMemo,
 }
 
@@ -180,6 +182,7 @@ impl Calendar {
             check_ranges(day).map_err(|e| format!("override {date}: {e}"))?;
         }
         Ok(Calendar {
+            wall: steady::WallDays::new(&week, &holidays, &overrides),
             tz,
             week,
             holidays,
@@ -191,9 +194,11 @@ impl Calendar {
     /// Open round the clock (7x24).
     pub fn always_open(tz: Tz) -> Calendar {
         let all = vec![OpenRange { start: 0, end: 1440 }];
+        let week = std::array::from_fn(|_| all.clone());
         Calendar {
+            wall: steady::WallDays::new(&week, &BTreeSet::new(), &BTreeMap::new()),
             tz,
-            week: std::array::from_fn(|_| all.clone()),
+            week,
             holidays: BTreeSet::new(),
             overrides: BTreeMap::new(),
             memo: memo::DayMemo::default(),
@@ -263,8 +268,8 @@ impl Calendar {
     }
 
     /// The earliest instant at which business time since `start` reaches `dur` (`start` itself
-    /// for a zero duration). Counts whole steady weeks of a long target, then walks open
-    /// intervals.
+    /// for a zero duration). Where one offset holds, counted in wall-clock time (`steady`);
+    /// else counts whole steady weeks of a long target, then walks open intervals.
     pub fn add_business(&self, start: DateTime<Utc>, dur: Duration) -> Result<DateTime<Utc>, NeverOpen> {
         if dur.num_seconds() <= 0 {
             return Ok(start);
@@ -272,6 +277,9 @@ impl Calendar {
         if let Some(end) = secs(start).checked_add(dur.num_seconds())
             && self.open_throughout(secs(start), end)
         {
+            return Ok(instant(end));
+        }
+        if let Some(end) = self.steady_add(secs(start), dur.num_seconds()) {
             return Ok(instant(end));
         }
         let (from, mut left) = self.skip_weeks(secs(start), dur.num_seconds());
@@ -546,6 +554,7 @@ pub fn weekday_key(day: Weekday) -> &'static str {
 
 mod memo;
 mod span;
+mod steady;
 
 #[cfg(test)]
 mod tests;

@@ -17,6 +17,9 @@ impl Calendar {
         if b > a && self.open_throughout(a, b) {
             return b - a;
         }
+        if let Some(total) = self.steady_business_secs(a, b) {
+            return total;
+        }
         let mut total = 0;
         let mut x = a;
         while b - x > SHORT {
