@@ -329,6 +329,9 @@ mod tests {
         assert_eq!(due, walked_deadline(cal, start, 112 * 3600));
         let now = start + 9 * 86_400;
         assert_eq!(cal.steady_business_secs(start, now), Some(22 * 3600 + 1800));
-        assert_eq!(cal.steady_business_secs(start, now), Some(cal.clone().walked_secs(start, now)));
+        assert_eq!(
+            cal.steady_business_secs(start, now),
+            Some(cal.clone().walked_secs(start, now))
+        );
     }
 }
