@@ -286,7 +286,17 @@ fn fit_segmented(out: &mut String, s: &str, width: usize) {
 /// [`fit`] for a string of [`plain`] characters: each is a grapheme of its own, so no
 /// segmentation is needed (a long `list` spent a fifth of its time segmenting).
 fn fit_plain(out: &mut String, s: &str, width: usize) {
-    let total: usize = s.chars().map(plain_width).sum();
+    let total: usize = if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().map(plain_width).sum()
+    };
+    // Most cells fit: copied whole, then padded.
+    if total <= width {
+        out.push_str(s);
+        out.extend(std::iter::repeat_n(' ', width - total));
+        return;
+    }
     let room = if total > width { width.saturating_sub(1) } else { width };
     let mut used = 0;
     for c in s.chars() {
