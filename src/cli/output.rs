@@ -6,7 +6,8 @@ use crate::desk::{Desk, TicketView};
 use crate::domain::listing::ListRow;
 use crate::domain::sla::ClockState;
 use crate::domain::text::{fit, line_safe, push_fit, sanitize, sanitize_line};
-use crate::domain::ticket::{Priority, Status, mask_phone};
+use crate::domain::ticket::{Priority, Status, push_masked_phone};
+use crate::words::duration::push_compact;
 use crate::t;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -371,10 +372,10 @@ impl<'a> ListPrinter<'a> {
             cell.push_str(&metrics[&c.metric]);
             cell.push(' ');
             match c.due_at {
-                Some(due) => cell.push_str(&crate::words::duration::compact((due - *now).num_seconds(), lang)),
+                Some(due) => push_compact(cell, (due - *now).num_seconds(), lang),
                 None => {
                     cell.push('‖');
-                    cell.push_str(&crate::words::duration::compact(c.remaining_secs, lang));
+                    push_compact(cell, c.remaining_secs, lang);
                 }
             }
         }
@@ -383,7 +384,7 @@ impl<'a> ListPrinter<'a> {
         cell.clear();
         cell.push_str(&line_safe(&row.customer_name));
         cell.push(' ');
-        cell.push_str(&mask_phone(&row.customer_phone));
+        push_masked_phone(cell, &row.customer_phone);
         push_fit(line, cell.trim(), 18);
         line.push(' ');
         line.push_str(&line_safe(&row.title));
