@@ -221,6 +221,7 @@ impl Store {
         )?;
         if has_meta {
             bulk::restore_indexes(&self.conn)?;
+            bulk::restore_nearest(&self.conn)?;
         }
         schema::migrations().to_latest(&mut self.conn).map_err(|e| match e {
             rusqlite_migration::Error::RusqliteError { err, .. } => StoreError::from(err),

@@ -250,6 +250,13 @@ const NEAREST_DEADLINES: &str = r#"
     END;
 "#;
 
+/// `nearest_deadlines` as its rows are made (migration 13): each ticket's first running clock
+/// with a deadline, by deadline, metric and cycle, beside its listed fields. `verify` compares
+/// the table with it; a bulk run remakes the table from it.
+pub const NEAREST_MADE: &str = "SELECT * FROM nearest_deadline_rows n WHERE (n.metric, n.cycle) =
+    (SELECT metric, cycle FROM clocks WHERE ticket_id = n.ticket_id AND met_at IS NULL AND due_at IS NOT NULL
+     ORDER BY due_at, metric, cycle LIMIT 1)";
+
 /// `clocks.judged` of a breach that lay before its ticket was imported (migration 10).
 pub const JUDGED_IMPORTED: i64 = 2;
 

@@ -122,15 +122,13 @@ fn check_tallies(conn: &Connection, findings: &mut Vec<Finding>) -> Result<()> {
 /// `nearest_deadlines` (migration 13) against the rows it is made of, both ways: a row that
 /// should not be there, is missing, or differs in any column. Bounded by the running clocks.
 fn check_nearest_deadlines(conn: &Connection, findings: &mut Vec<Finding>) -> Result<()> {
-    let mut stmt = conn.prepare(
-        "WITH made AS (SELECT * FROM nearest_deadline_rows n WHERE (n.metric, n.cycle) =
-                 (SELECT metric, cycle FROM clocks WHERE ticket_id = n.ticket_id AND met_at IS NULL
-                  AND due_at IS NOT NULL ORDER BY due_at, metric, cycle LIMIT 1)),
-              kept AS (SELECT * FROM nearest_deadlines)
+    let mut stmt = conn.prepare(&format!(
+        "WITH made AS ({}), kept AS (SELECT * FROM nearest_deadlines)
          SELECT ticket_id FROM (SELECT * FROM kept EXCEPT SELECT * FROM made)
          UNION SELECT ticket_id FROM (SELECT * FROM made EXCEPT SELECT * FROM kept)
          ORDER BY ticket_id",
-    )?;
+        schema::NEAREST_MADE
+    ))?;
     for id in stmt.query_map([], |r| r.get::<_, i64>(0))? {
         findings.push(Finding::DeadlineRowDiffers { ticket_id: id? });
     }
