@@ -95,7 +95,7 @@ impl<W: Write> JsonArray<W> {
         };
         let mut json = serde_json::Serializer::with_formatter(&mut self.indented, deeper);
         value.serialize(&mut json).map_err(|e| stdout_error(e.into()))?;
-        self.out.write_all(&self.indented).map_err(stdout_error)
+        self.out.write_safe(&self.indented).map_err(stdout_error)
     }
 
     fn close(&mut self) -> io::Result<()> {
@@ -155,9 +155,16 @@ impl Deeper {
     }
 
     fn new_line<W: ?Sized + Write>(&self, w: &mut W, lead: &[u8]) -> io::Result<()> {
+        // The indent in one write: most of `list --json`'s bytes are indents.
+        const SPACES: &[u8] = &[b' '; 64];
         w.write_all(lead)?;
-        w.write_all(self.base)?;
-        (0..self.level).try_for_each(|_| w.write_all(b"  "))
+        match SPACES.get(..self.base.len() + 2 * self.level) {
+            Some(spaces) => w.write_all(spaces),
+            None => {
+                w.write_all(self.base)?;
+                (0..self.level).try_for_each(|_| w.write_all(b"  "))
+            }
+        }
     }
 }
 
@@ -199,6 +206,12 @@ impl serde_json::ser::Formatter for Deeper {
         self.has_value = true;
         Ok(())
     }
+
+    fn write_string_fragment<W: ?Sized + Write>(&mut self, w: &mut W, fragment: &str) -> io::Result<()> {
+        // Made terminal-safe here, so the item is written past [`TerminalSafe`]'s scan of
+        // every byte (indents and keys cannot hold an unsafe character; strings are scanned).
+        write_safe_text(w, fragment)
+    }
 }
 
 /// Pretty JSON one level deeper: strings in JSON hold no raw newline, so every newline is
@@ -235,31 +248,46 @@ impl<W: Write> TerminalSafe<W> {
     }
 
     fn write_text(&mut self, text: &str) -> io::Result<()> {
-        let bytes = text.as_bytes();
-        let mut from = 0;
-        let mut i = 0;
-        // Most bytes (ASCII, Chinese) cannot start an unsafe character: not decoded. The others
-        // are where a character starts (continuation bytes never may).
-        while let Some(skip) = bytes[i..]
-            .iter()
-            .position(|b| crate::domain::text::may_start_unsafe(*b))
-        {
-            i += skip;
-            let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
-                break;
-            };
-            if crate::domain::text::is_unsafe(c) {
-                self.inner.write_all(&text.as_bytes()[from..i])?;
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    write!(self.inner, "\\u{unit:04x}")?;
-                }
-                from = i + c.len_utf8();
-            }
-            i += c.len_utf8();
-        }
-        self.inner.write_all(&text.as_bytes()[from..])
+        write_safe_text(&mut self.inner, text)
     }
+
+    /// Writes JSON whose strings are terminal-safe already ([`Deeper`] escapes them as it lays
+    /// them out) past the scan, unless a character cut short is waiting.
+    fn write_safe(&mut self, json: &[u8]) -> io::Result<()> {
+        if self.pending.is_empty() {
+            self.inner.write_all(json)
+        } else {
+            self.write_all(json)
+        }
+    }
+}
+
+/// `text` with every unsafe character written as `\uXXXX` (in JSON text the same meaning).
+fn write_safe_text<W: ?Sized + Write>(w: &mut W, text: &str) -> io::Result<()> {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    let mut i = 0;
+    // Most bytes (ASCII, Chinese) cannot start an unsafe character: not decoded. The others
+    // are where a character starts (continuation bytes never may).
+    while let Some(skip) = bytes[i..]
+        .iter()
+        .position(|b| crate::domain::text::may_start_unsafe(*b))
+    {
+        i += skip;
+        let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+            break;
+        };
+        if crate::domain::text::is_unsafe(c) {
+            w.write_all(&bytes[from..i])?;
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                write!(w, "\\u{unit:04x}")?;
+            }
+            from = i + c.len_utf8();
+        }
+        i += c.len_utf8();
+    }
+    w.write_all(&bytes[from..])
 }
 
 impl<W: Write> Write for TerminalSafe<W> {
@@ -587,15 +615,19 @@ mod tests {
 
     #[test]
     fn a_streamed_array_is_laid_out_as_the_whole_array_would_be() {
-        let items: Vec<Value> =
+        let mut items: Vec<Value> =
             from_str(r#"[{"a": 1, "b": [1, {"c": []}], "d": {}}, "x\ny", [], {"e": {"f": [null, true]}}]"#).unwrap();
+        // Deeper than the indents written in one piece; terminal controls in a key and a value.
+        items.push((0..40).fold(Value::from(1), |v, _| Value::Array(vec![v])));
+        items.push(from_str(r#"{"k\u009b": "a\u009b2J b\u202ec 王 \u0007"}"#).unwrap());
         for n in 0..=items.len() {
             let mut out = JsonArray::new(Vec::new());
             for item in &items[..n] {
                 out.push(item).unwrap();
             }
             let streamed = String::from_utf8(out.finish().unwrap()).unwrap();
-            let whole = serde_json::to_string_pretty(&items[..n]).unwrap();
+            // serde_json's pretty layout of the whole, made terminal-safe as every output is.
+            let whole = json_text(&items[..n]);
             assert_eq!(streamed, format!("{whole}\n"));
         }
     }
