@@ -627,7 +627,7 @@ mod tests {
             }
             let streamed = String::from_utf8(out.finish().unwrap()).unwrap();
             // serde_json's pretty layout of the whole, made terminal-safe as every output is.
-            let whole = json_text(&items[..n]);
+            let whole = json_text(&&items[..n]);
             assert_eq!(streamed, format!("{whole}\n"));
         }
     }

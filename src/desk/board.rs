@@ -279,7 +279,7 @@ impl Desk {
         query: &ListQuery,
         mut visit: impl FnMut(&Ticket, &[ClockReading]) -> std::result::Result<(), E> + Send,
     ) -> std::result::Result<(), E> {
-        self.visit_listed_split(query, |v| visit(&v.ticket, &v.clocks), |waiting| waiting > 0)
+        self.visit_listed_split(query, |l| visit(&l.0.ticket, &l.0.clocks), |waiting| waiting > 0)
     }
 
     /// [`Desk::visit_listed`], a batch replayed on the reading thread when `here` says so for
@@ -287,7 +287,7 @@ impl Desk {
     fn visit_listed_split<E: From<DeskError> + Send>(
         &self,
         query: &ListQuery,
-        visit: impl FnMut(&TicketView) -> std::result::Result<(), E> + Send,
+        visit: impl FnMut(&Listed) -> std::result::Result<(), E> + Send,
         here: impl Fn(usize) -> bool,
     ) -> std::result::Result<(), E> {
         paged::run(
@@ -301,7 +301,7 @@ impl Desk {
 
     /// Reads the tickets `query` lists in list order, [`LIST_BATCH`] at a time with their logs
     /// (clocks not yet replayed), and hands each batch to `send` until it returns false.
-    fn read_listed(&self, query: &ListQuery, send: &mut dyn FnMut(Vec<TicketView>) -> bool) -> Result<()> {
+    fn read_listed(&self, query: &ListQuery, send: &mut dyn FnMut(Vec<Listed>) -> bool) -> Result<()> {
         // One cache for the whole list: the batches share their entries' texts.
         let mut cache = EventCache::default();
         let mut batch = Vec::with_capacity(LIST_BATCH);
@@ -313,11 +313,13 @@ impl Desk {
             let mut logs = self.store.replay_logs_cached(&ids, &mut cache)?;
             let views = batch
                 .drain(..)
-                .map(|ticket| TicketView {
-                    log: logs.remove(&ticket.id).unwrap_or_default(),
-                    ticket,
-                    clocks: Vec::new(),
-                    mail: Vec::new(),
+                .map(|ticket| {
+                    Listed(TicketView {
+                        log: logs.remove(&ticket.id).unwrap_or_default(),
+                        ticket,
+                        clocks: Vec::new(),
+                        mail: Vec::new(),
+                    })
                 })
                 .collect();
             Ok(send(views))
@@ -387,6 +389,20 @@ impl DeskError {
     }
 }
 
+/// A ticket of `list --json` on its way to the visitor: its log is only replayed (read
+/// without authors and bodies), never shown.
+struct Listed(TicketView);
+
+impl paged::Paged for Listed {
+    fn view_mut(&mut self) -> &mut TicketView {
+        &mut self.0
+    }
+
+    fn replayed(&mut self) {
+        self.0.log = Vec::new();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -401,8 +417,8 @@ mod tests {
         let mut out = Vec::new();
         desk.visit_listed_split(
             query,
-            |v| {
-                out.push((v.ticket.clone(), v.clocks.clone()));
+            |l| {
+                out.push((l.0.ticket.clone(), l.0.clocks.clone()));
                 Ok::<(), DeskError>(())
             },
             here,

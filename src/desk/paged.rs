@@ -15,12 +15,10 @@ pub const PAGES_AHEAD: usize = 2;
 /// A ticket of a page, whose clocks the pipeline replays.
 pub trait Paged: Send {
     fn view_mut(&mut self) -> &mut TicketView;
-}
 
-impl Paged for TicketView {
-    fn view_mut(&mut self) -> &mut TicketView {
-        self
-    }
+    /// Called on the reading thread after its replay: drops what the visitor does not need
+    /// (held while the page waits; freed where it was allocated).
+    fn replayed(&mut self) {}
 }
 
 /// A page on its way to the visitor; `replayed` when its clocks are read already.
@@ -78,6 +76,7 @@ pub(super) fn run<T: Paged, E: From<DeskError> + Send>(
             let replayed = here(waiting.load(Ordering::Relaxed));
             if replayed {
                 replay(policy, &mut tickets, now);
+                tickets.iter_mut().for_each(T::replayed);
             }
             waiting.fetch_add(1, Ordering::Relaxed);
             pages.send(Page { tickets, replayed }).is_ok()
