@@ -80,6 +80,7 @@ pub fn finding(f: &Finding, lang: &str) -> String {
             kept = kept,
             counted = counted
         ),
+        Finding::DeadlineRowDiffers { ticket_id } => t!("verify.deadline_row", locale = lang, ticket = ticket_id),
         Finding::Unreadable { ticket_id, reason } => t!(
             "verify.unreadable",
             locale = lang,
