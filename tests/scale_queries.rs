@@ -348,7 +348,10 @@ fn a_deadline_list_walks_the_running_deadlines_in_order_without_sorting_them() {
         text: Some("kettle".into()),
         ..query.clone()
     };
-    let due = Store::open(&path, Access::ReadOnly).unwrap().list_plan(&searched).unwrap();
+    let due = Store::open(&path, Access::ReadOnly)
+        .unwrap()
+        .list_plan(&searched)
+        .unwrap();
     assert!(due.starts_with("SEARCH d USING PRIMARY KEY (due_at<?)"), "{due}");
     assert!(due.contains("SEARCH t USING INTEGER PRIMARY KEY (rowid=?)"), "{due}");
     assert!(!due.contains("TEMP B-TREE"), "{due}");
@@ -362,6 +365,25 @@ fn a_deadline_list_walks_the_running_deadlines_in_order_without_sorting_them() {
     assert!(header.contains("COVERING INDEX tickets_status"), "{header}");
     let counts = plan(&conn, "SELECT count(*) FROM tickets WHERE status = 'open'");
     assert!(counts.contains("COVERING INDEX tickets_status"), "{counts}");
+    // The list's rows remade after a bulk run (and checked by `verify`): running clocks only.
+    let remade = plan(
+        &conn,
+        "SELECT * FROM nearest_deadline_rows n WHERE (n.metric, n.cycle) = (SELECT metric, cycle FROM clocks
+         WHERE ticket_id = n.ticket_id AND met_at IS NULL AND due_at IS NOT NULL ORDER BY due_at, metric, cycle LIMIT 1)",
+    );
+    assert!(
+        remade.contains("clocks_running_due") && !remade.contains("SCAN"),
+        "{remade}"
+    );
+    // One ticket's row as its triggers remake it: its running clocks, its ticket and customer by key.
+    let one = plan(
+        &conn,
+        "SELECT * FROM nearest_deadline_rows WHERE ticket_id = 5 ORDER BY due_at, metric, cycle LIMIT 1",
+    );
+    assert!(
+        one.contains("clocks_running_by_ticket") && !one.contains("SCAN"),
+        "{one}"
+    );
 }
 
 /// `nearest_deadlines` as it should be, worked out here from the clock, ticket and customer
@@ -389,7 +411,10 @@ fn nearest_reference(conn: &Connection) -> Vec<Vec<rusqlite::types::Value>> {
         let key = (due, r.get::<_, String>(2).unwrap(), r.get::<_, i64>(3).unwrap());
         let rest: Vec<rusqlite::types::Value> = (4..10).map(|i| r.get(i).unwrap()).collect();
         let id: i64 = r.get(0).unwrap();
-        if nearest.get(&id).is_none_or(|c| (&key.0, &key.1, key.2) < (&c.0, &c.1, c.2)) {
+        if nearest
+            .get(&id)
+            .is_none_or(|c| (&key.0, &key.1, key.2) < (&c.0, &c.1, c.2))
+        {
             nearest.insert(id, (key.0, key.1, key.2, rest));
         }
     }
@@ -402,11 +427,12 @@ fn nearest_reference(conn: &Connection) -> Vec<Vec<rusqlite::types::Value>> {
     let mut out: Vec<Vec<rusqlite::types::Value>> = nearest
         .into_iter()
         .map(|(id, (due, metric, cycle, rest))| {
-            let (priority, opened, status, title, name, phone): (String, String, String, String, String, String) = ticket
-                .query_row([id], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
-                })
-                .unwrap();
+            let (priority, opened, status, title, name, phone): (String, String, String, String, String, String) =
+                ticket
+                    .query_row([id], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+                    })
+                    .unwrap();
             let rank = ["urgent", "important"].iter().position(|p| *p == priority).unwrap_or(2) as i64;
             let mut row: Vec<rusqlite::types::Value> = vec![
                 due.into(),
@@ -494,7 +520,10 @@ fn the_nearest_deadlines_follow_every_write_and_verify_checks_them() {
                 .edit(
                     id,
                     None,
-                    &[Edit::CustomerName(format!("Customer {step}")), Edit::Phone("13800138000".into())],
+                    &[
+                        Edit::CustomerName(format!("Customer {step}")),
+                        Edit::Phone("13800138000".into()),
+                    ],
                 )
                 .map(drop),
             9 => desk.close(id, None, "customer confirmed", "").map(drop),
@@ -507,12 +536,38 @@ fn the_nearest_deadlines_follow_every_write_and_verify_checks_them() {
         taken += usize::from(done.is_ok());
         if step % 40 == 39 {
             desk.recompute_active().unwrap();
-            desk.open_ticket(&NewTicket::titled(format!("new {step}")), Some(now() - Duration::hours(30)))
-                .unwrap();
+            desk.open_ticket(
+                &NewTicket::titled(format!("new {step}")),
+                Some(now() - Duration::hours(30)),
+            )
+            .unwrap();
         }
         assert_eq!(nearest_kept(&conn), nearest_reference(&conn), "after step {step}");
     }
     assert!(taken > 60, "{taken} of 120 writes taken");
+    // Writes of the ticket or customer row alone (the desk rewrites a ticket's clocks with
+    // every change, so only these show that the ticket and customer triggers work).
+    conn.execute(
+        "UPDATE tickets SET title = 'retitled elsewhere' WHERE id = (SELECT max(ticket_id) FROM nearest_deadlines)",
+        [],
+    )
+    .unwrap();
+    conn.execute(
+        "UPDATE customers SET name = 'Renamed Elsewhere' WHERE id =
+             (SELECT customer_id FROM tickets WHERE id = (SELECT min(ticket_id) FROM nearest_deadlines))",
+        [],
+    )
+    .unwrap();
+    let kept = nearest_kept(&conn);
+    assert!(
+        kept.iter()
+            .any(|r| r[6] == rusqlite::types::Value::Text("retitled elsewhere".into()))
+    );
+    assert!(
+        kept.iter()
+            .any(|r| r[7] == rusqlite::types::Value::Text("Renamed Elsewhere".into()))
+    );
+    assert_eq!(kept, nearest_reference(&conn));
     assert!(desk.verify().unwrap().findings.is_empty());
 
     // A row changed behind the triggers' back is found, named by its ticket.

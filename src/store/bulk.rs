@@ -345,7 +345,10 @@ impl super::Store {
                 .optional()?;
             // Gone already: a run cut short, its record kept until the next open remakes it.
             let Some(sql) = sql else { return Ok(()) };
-            conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)", [DEFERRED_NEAREST, &sql])?;
+            conn.execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)",
+                [DEFERRED_NEAREST, &sql],
+            )?;
             conn.execute_batch(&format!("DROP TRIGGER {NEAREST_INSERT_TRIGGER}"))?;
             Ok(())
         })
@@ -510,9 +513,13 @@ mod tests {
         // One customer (the same person twice), 2 tickets, 4 entries, 2 clocks, 1 review, the
         // chain head, the unjudged-breach tally (its trigger counts the one unjudged
         // breach), the two shared data texts (opened, the status move) and the record of the
-        // deferred indexes, made and removed, and the list's row of each ticket (both clocks
-        // run; made by trigger): nothing inserted and then updated.
-        assert_eq!(store.conn.total_changes() - before, 1 + 2 + 4 + 2 + 1 + 1 + 1 + 2 + 2 + 2);
+        // deferred indexes and of the deferred list-row trigger, each made and removed, and
+        // the list's row of each ticket (both clocks run), made once at the end: nothing
+        // inserted and then updated.
+        assert_eq!(
+            store.conn.total_changes() - before,
+            1 + 2 + 4 + 2 + 1 + 1 + 1 + 2 + 2 + 2 + 2
+        );
         let (findings, entries) = store.verify().unwrap();
         assert!(findings.is_empty(), "{findings:?}");
         assert_eq!(entries, 4);
@@ -572,5 +579,42 @@ mod tests {
             })
             .unwrap();
         assert_eq!(record, 0);
+    }
+
+    #[test]
+    fn the_list_rows_trigger_a_run_cut_short_dropped_is_made_again_with_the_rows() {
+        use super::super::{Access, Store};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cut.db");
+        let trigger = |conn: &rusqlite::Connection| -> Option<String> {
+            conn.query_row(
+                "SELECT sql FROM sqlite_schema WHERE name = ?1",
+                [NEAREST_INSERT_TRIGGER],
+                |r| r.get(0),
+            )
+            .optional()
+            .unwrap()
+        };
+        let rows = |conn: &rusqlite::Connection| -> i64 {
+            conn.query_row("SELECT count(*) FROM nearest_deadlines", [], |r| r.get(0))
+                .unwrap()
+        };
+        let made = trigger(&Store::open(&path, Access::Create).unwrap().conn);
+        assert!(made.is_some());
+        {
+            let mut store = Store::open(&path, Access::ReadWrite).unwrap();
+            store.defer_nearest().unwrap();
+            assert_eq!(trigger(&store.conn), None);
+            // Written while it is gone (the run, or another writer): no list row yet.
+            let prepared = story("kettle", false).prepare().unwrap();
+            store.write(|tx| tx.bulk_insert(&[prepared])).unwrap();
+            assert_eq!(rows(&store.conn), 0);
+            // The run dies here.
+        }
+        let store = Store::open(&path, Access::ReadWrite).unwrap();
+        assert_eq!(trigger(&store.conn), made);
+        assert_eq!(rows(&store.conn), 1, "the running clock's ticket is listed");
+        let (findings, _) = store.verify().unwrap();
+        assert!(findings.is_empty(), "{findings:?}");
     }
 }

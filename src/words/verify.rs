@@ -35,7 +35,11 @@ pub fn report(v: &Verification, lang: &str) -> String {
 
 /// The one-line summary a failed `verify` exits with.
 pub fn summary(v: &Verification, lang: &str) -> String {
-    t!("verify.findings", locale = lang, n = v.findings.len())
+    t!(
+        super::counted("verify.findings", v.findings.len()),
+        locale = lang,
+        n = v.findings.len()
+    )
 }
 
 /// One finding.
