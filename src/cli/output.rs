@@ -90,12 +90,14 @@ impl<W: Write> JsonArray<W> {
         self.indented.clear();
         self.indented.extend_from_slice(lead);
         self.indented.extend_from_slice(self.indent);
-        let mut deeper = Deeper {
-            out: &mut self.indented,
-            indent: self.indent,
+        let deeper = Deeper {
+            base: if self.indent.is_empty() { b"  " } else { b"    " },
+            level: 0,
+            has_value: false,
         };
-        serde_json::to_writer_pretty(&mut deeper, value).map_err(|e| stdout_error(e.into()))?;
-        self.out.write_all(&self.indented).map_err(stdout_error)
+        let mut json = serde_json::Serializer::with_formatter(&mut self.indented, deeper);
+        value.serialize(&mut json).map_err(|e| stdout_error(e.into()))?;
+        self.out.write_safe(&self.indented).map_err(stdout_error)
     }
 
     fn close(&mut self) -> io::Result<()> {
@@ -130,29 +132,87 @@ impl<W: Write> JsonArray<W> {
     }
 }
 
-/// Pretty JSON written one level deeper as it comes: strings in JSON hold no raw newline, so
-/// every newline is layout; each is followed by two more spaces (and `indent`).
-struct Deeper<'a> {
-    out: &'a mut Vec<u8>,
-    indent: &'a [u8],
+/// serde_json's pretty layout (two spaces a level) with every line after the first `base`
+/// deeper, written straight into the item's buffer (a writer that indented serde_json's output
+/// as it came cost a sixth of `list --json`'s JSON).
+struct Deeper {
+    base: &'static [u8],
+    level: usize,
+    has_value: bool,
 }
 
-impl Write for Deeper<'_> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        // serde_json writes a token at a time: most writes hold no newline.
-        let mut rest = buf;
-        while let Some(i) = rest.iter().position(|b| *b == b'\n') {
-            self.out.extend_from_slice(&rest[..=i]);
-            self.out.extend_from_slice(b"  ");
-            self.out.extend_from_slice(self.indent);
-            rest = &rest[i + 1..];
-        }
-        self.out.extend_from_slice(rest);
-        Ok(buf.len())
+impl Deeper {
+    fn open<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(bracket)
     }
 
-    fn flush(&mut self) -> io::Result<()> {
+    fn close<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            self.new_line(w, b"\n")?;
+        }
+        w.write_all(bracket)
+    }
+
+    fn new_line<W: ?Sized + Write>(&self, w: &mut W, lead: &[u8]) -> io::Result<()> {
+        // The indent in one write: most of `list --json`'s bytes are indents.
+        const SPACES: &[u8] = &[b' '; 64];
+        w.write_all(lead)?;
+        match SPACES.get(..self.base.len() + 2 * self.level) {
+            Some(spaces) => w.write_all(spaces),
+            None => {
+                w.write_all(self.base)?;
+                (0..self.level).try_for_each(|_| w.write_all(b"  "))
+            }
+        }
+    }
+}
+
+impl serde_json::ser::Formatter for Deeper {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.new_line(w, if first { b"\n" } else { b",\n" })
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
         Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.new_line(w, if first { b"\n" } else { b",\n" })
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn write_string_fragment<W: ?Sized + Write>(&mut self, w: &mut W, fragment: &str) -> io::Result<()> {
+        // Made terminal-safe here, so the item is written past [`TerminalSafe`]'s scan of
+        // every byte (indents and keys cannot hold an unsafe character; strings are scanned).
+        write_safe_text(w, fragment)
     }
 }
 
@@ -190,23 +250,46 @@ impl<W: Write> TerminalSafe<W> {
     }
 
     fn write_text(&mut self, text: &str) -> io::Result<()> {
-        let mut from = 0;
-        for (i, c) in text.char_indices() {
-            // Printable ASCII (most of a document) needs no lookup in the tables of invisibles.
-            if matches!(c, ' '..='~' | '\n') {
-                continue;
-            }
-            if crate::domain::text::is_unsafe(c) {
-                self.inner.write_all(&text.as_bytes()[from..i])?;
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    write!(self.inner, "\\u{unit:04x}")?;
-                }
-                from = i + c.len_utf8();
-            }
-        }
-        self.inner.write_all(&text.as_bytes()[from..])
+        write_safe_text(&mut self.inner, text)
     }
+
+    /// Writes JSON whose strings are terminal-safe already ([`Deeper`] escapes them as it lays
+    /// them out) past the scan, unless a character cut short is waiting.
+    fn write_safe(&mut self, json: &[u8]) -> io::Result<()> {
+        if self.pending.is_empty() {
+            self.inner.write_all(json)
+        } else {
+            self.write_all(json)
+        }
+    }
+}
+
+/// `text` with every unsafe character written as `\uXXXX` (in JSON text the same meaning).
+fn write_safe_text<W: ?Sized + Write>(w: &mut W, text: &str) -> io::Result<()> {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    let mut i = 0;
+    // Most bytes (ASCII, Chinese) cannot start an unsafe character: not decoded. The others
+    // are where a character starts (continuation bytes never may).
+    while let Some(skip) = bytes[i..]
+        .iter()
+        .position(|b| crate::domain::text::may_start_unsafe(*b))
+    {
+        i += skip;
+        let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+            break;
+        };
+        if crate::domain::text::is_unsafe(c) {
+            w.write_all(&bytes[from..i])?;
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                write!(w, "\\u{unit:04x}")?;
+            }
+            from = i + c.len_utf8();
+        }
+        i += c.len_utf8();
+    }
+    w.write_all(&bytes[from..])
 }
 
 impl<W: Write> Write for TerminalSafe<W> {
@@ -552,15 +635,19 @@ mod tests {
 
     #[test]
     fn a_streamed_array_is_laid_out_as_the_whole_array_would_be() {
-        let items: Vec<Value> =
+        let mut items: Vec<Value> =
             from_str(r#"[{"a": 1, "b": [1, {"c": []}], "d": {}}, "x\ny", [], {"e": {"f": [null, true]}}]"#).unwrap();
+        // Deeper than the indents written in one piece; terminal controls in a key and a value.
+        items.push((0..40).fold(Value::from(1), |v, _| Value::Array(vec![v])));
+        items.push(from_str(r#"{"k\u009b": "a\u009b2J b\u202ec 王 \u0007"}"#).unwrap());
         for n in 0..=items.len() {
             let mut out = JsonArray::new(Vec::new());
             for item in &items[..n] {
                 out.push(item).unwrap();
             }
             let streamed = String::from_utf8(out.finish().unwrap()).unwrap();
-            let whole = serde_json::to_string_pretty(&items[..n]).unwrap();
+            // serde_json's pretty layout of the whole, made terminal-safe as every output is.
+            let whole = json_text(&&items[..n]);
             assert_eq!(streamed, format!("{whole}\n"));
         }
     }

@@ -4,12 +4,12 @@
 //! names, instants), never words: the front end labels them. Change detection lives here too,
 //! so a front end never touches the store.
 
-use super::{Desk, DeskError, LIST_BATCH, Result, TicketView};
+use super::{Desk, DeskError, LIST_BATCH, Result, TicketView, paged};
 use crate::domain::kpi::{Compliance, Kpis, Period, PeriodKind};
 use crate::domain::listing::{ListQuery, ListRow, TicketSummary};
 use crate::domain::policy::Policy;
 use crate::domain::review::Review;
-use crate::domain::sla::{self, Clock, ClockReading};
+use crate::domain::sla::{Clock, ClockReading};
 use crate::domain::text::sanitize_line;
 use crate::domain::ticket::{Customer, Priority, Status, Ticket, mask_phone};
 use crate::store::{EventCache, StoreError};
@@ -290,41 +290,75 @@ impl Desk {
     }
 
     /// The tickets `query` lists, in list order, each with its clocks evaluated as of now (as
-    /// [`Desk::view`] has them), handed to `visit` one at a time. Logs are read [`LIST_BATCH`]
-    /// tickets per query, never the whole list at once.
-    pub fn visit_listed<E: From<DeskError>>(
+    /// [`Desk::view`] has them), handed to `visit` one at a time on a second thread while this
+    /// one reads the next [`LIST_BATCH`] tickets and their logs (one query a batch; see
+    /// `paged::run`: a batch is replayed by whichever thread has room, memory stays bounded).
+    pub fn visit_listed<E: From<DeskError> + Send>(
         &self,
         query: &ListQuery,
-        mut visit: impl FnMut(&Ticket, &[ClockReading]) -> std::result::Result<(), E>,
+        mut visit: impl FnMut(&Ticket, &[ClockReading]) -> std::result::Result<(), E> + Send,
     ) -> std::result::Result<(), E> {
-        let now = self.now();
-        let mut batch = Vec::with_capacity(LIST_BATCH);
-        // One cache for the whole list: the batches share their entries' texts.
-        let mut cache = EventCache::default();
-        self.visit_list(query, |row| -> std::result::Result<(), E> {
-            batch.push(row.clone());
-            if batch.len() == LIST_BATCH {
-                self.evaluate_batch(&mut batch, now, &mut cache, &mut visit)?;
-            }
-            Ok(())
-        })?;
-        self.evaluate_batch(&mut batch, now, &mut cache, &mut visit)
+        self.visit_listed_split(query, |l| visit(&l.0.ticket, &l.0.clocks), |waiting| waiting > 0)
     }
 
-    /// Reads the logs of `batch` in one query and hands each ticket with its clocks to `visit`.
-    fn evaluate_batch<E: From<DeskError>>(
+    /// [`Desk::visit_listed`], a batch replayed on the reading thread when `here` says so for
+    /// the number of batches waiting for the visitor, else on the visitor's thread.
+    fn visit_listed_split<E: From<DeskError> + Send>(
         &self,
-        batch: &mut Vec<TicketSummary>,
-        now: DateTime<Utc>,
-        cache: &mut EventCache,
-        visit: &mut impl FnMut(&Ticket, &[ClockReading]) -> std::result::Result<(), E>,
+        query: &ListQuery,
+        visit: impl FnMut(&Listed) -> std::result::Result<(), E> + Send,
+        here: impl Fn(usize) -> bool,
     ) -> std::result::Result<(), E> {
-        let ids: Vec<i64> = batch.iter().map(|s| s.ticket.id).collect();
-        let mut logs = self.store.logs_cached(&ids, cache).map_err(DeskError::from)?;
-        for row in batch.drain(..) {
-            let log = logs.remove(&row.ticket.id).unwrap_or_default();
-            let clocks = sla::evaluate(&self.policy, &row.ticket, &log, now);
-            visit(&row.ticket, &clocks)?;
+        paged::run(
+            &self.policy,
+            self.now(),
+            |send| self.read_listed(query, send),
+            visit,
+            here,
+        )
+    }
+
+    /// Reads the tickets `query` lists in list order, [`LIST_BATCH`] at a time with their logs
+    /// (clocks not yet replayed), and hands each batch to `send` until it returns false.
+    fn read_listed(&self, query: &ListQuery, send: &mut dyn FnMut(Vec<Listed>) -> bool) -> Result<()> {
+        // One cache for the whole list: the batches share their entries' texts.
+        let mut cache = EventCache::default();
+        let mut batch = Vec::with_capacity(LIST_BATCH);
+        let mut failed = None;
+        let mut going = true;
+        let mut flush = |batch: &mut Vec<Ticket>| -> Result<bool> {
+            let ids: Vec<i64> = batch.iter().map(|t| t.id).collect();
+            // Only replayed, never shown: read without the entries' authors and bodies.
+            let mut logs = self.store.replay_logs_cached(&ids, &mut cache)?;
+            let views = batch
+                .drain(..)
+                .map(|ticket| {
+                    Listed(TicketView {
+                        log: logs.remove(&ticket.id).unwrap_or_default(),
+                        ticket,
+                        clocks: Vec::new(),
+                        mail: Vec::new(),
+                    })
+                })
+                .collect();
+            Ok(send(views))
+        };
+        self.store.visit_list(query, |row| {
+            batch.push(row.ticket);
+            if batch.len() < LIST_BATCH {
+                return true;
+            }
+            match flush(&mut batch) {
+                Ok(more) => going = more,
+                Err(e) => failed = Some(e),
+            }
+            going && failed.is_none()
+        })?;
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        if going && !batch.is_empty() {
+            flush(&mut batch)?;
         }
         Ok(())
     }
@@ -371,5 +405,109 @@ impl DeskError {
             DeskError::Store(StoreError::Stale { ticket }) => Some(*ticket),
             _ => None,
         }
+    }
+}
+
+/// A ticket of `list --json` on its way to the visitor: its log is only replayed (read
+/// without authors and bodies), never shown.
+struct Listed(TicketView);
+
+impl paged::Paged for Listed {
+    fn view_mut(&mut self) -> &mut TicketView {
+        &mut self.0
+    }
+
+    fn replayed(&mut self) {
+        self.0.log = Vec::new();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::desk::demo::DemoShape;
+    use crate::store::{Access, Store};
+    use chrono::TimeZone;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Each listed ticket with its clocks as `visit_listed` hands them over, `here` choosing
+    /// the thread that replays each batch.
+    fn listed(desk: &Desk, query: &ListQuery, here: impl Fn(usize) -> bool) -> Vec<(Ticket, Vec<ClockReading>)> {
+        let mut out = Vec::new();
+        desk.visit_listed_split(
+            query,
+            |l| {
+                out.push((l.0.ticket.clone(), l.0.clocks.clone()));
+                Ok::<(), DeskError>(())
+            },
+            here,
+        )
+        .unwrap();
+        out
+    }
+
+    #[test]
+    fn listed_tickets_come_in_list_order_with_shows_clocks_whichever_thread_replays() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = Utc.with_ymd_and_hms(2026, 11, 23, 2, 0, 0).unwrap();
+        let store = Store::open(&dir.path().join("desk.db"), Access::Create).unwrap();
+        let mut desk = Desk::new(store, Policy::builtin(), crate::clock::Clock::frozen(now), "tester");
+        let open = LIST_BATCH * 2 + 13;
+        let shape = DemoShape {
+            tickets: open + 150,
+            open: Some(open),
+            seed: 5,
+        };
+        desk.fill_demo_shaped(shape).unwrap();
+        let queries = [
+            ListQuery {
+                statuses: vec![Status::Open, Status::Waiting],
+                ..ListQuery::default()
+            },
+            ListQuery {
+                limit: Some(LIST_BATCH + 1),
+                ..ListQuery::default()
+            },
+            ListQuery {
+                due_before: Some(now),
+                ..ListQuery::default()
+            },
+        ];
+        for query in &queries {
+            // The plain list: its order, and each ticket as `show` reads it.
+            let mut order = Vec::new();
+            desk.visit_list(query, |row| {
+                order.push(row.ticket.id);
+                Ok::<(), DeskError>(())
+            })
+            .unwrap();
+            assert!(order.len() > 3, "{query:?} lists tickets");
+            let reader = listed(&desk, query, |_| true);
+            let ids: Vec<i64> = reader.iter().map(|(t, _)| t.id).collect();
+            assert_eq!(ids, order, "{query:?}");
+            for (ticket, clocks) in &reader {
+                let view = desk.view(ticket.id).unwrap();
+                assert_eq!(ticket, &view.ticket);
+                assert_eq!(clocks, &view.clocks, "ticket {}", ticket.id);
+            }
+            assert_eq!(listed(&desk, query, |_| false), reader, "{query:?}");
+            let turns = AtomicUsize::new(0);
+            let both = listed(&desk, query, |_| {
+                turns.fetch_add(1, Ordering::Relaxed).is_multiple_of(2)
+            });
+            assert_eq!(both, reader, "{query:?}");
+        }
+        assert!(
+            queries[0].statuses.len() == 2 && listed(&desk, &queries[0], |_| true).len() == open,
+            "every open ticket listed, over several batches"
+        );
+        // A visitor that fails stops the list and its error comes back.
+        let mut seen = 0;
+        let stopped = desk.visit_listed(&queries[0], |_, _| {
+            seen += 1;
+            if seen == 5 { Err(DeskError::NotFound(0)) } else { Ok(()) }
+        });
+        assert!(matches!(stopped, Err(DeskError::NotFound(0))), "{stopped:?}");
+        assert_eq!(seen, 5);
     }
 }

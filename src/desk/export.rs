@@ -2,20 +2,14 @@
 //! each with its log and its clocks as of now (as `show` has them). Memory holds one page,
 //! however many tickets match.
 
+use super::paged::{self, Paged};
 use super::{Desk, DeskError, TicketView};
 use crate::domain::listing::ExportQuery;
-use crate::domain::policy::Policy;
-use crate::domain::sla;
 use crate::domain::ticket::Customer;
 use crate::store::EventCache;
-use chrono::{DateTime, Utc};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// How many tickets one page of an export reads (with their logs in one query).
 pub const EXPORT_PAGE: usize = 250;
-
-/// How many read pages may wait for the writer.
-pub const PAGES_AHEAD: usize = 2;
 
 /// One exported ticket: what `show` reads, and the key of its customer (customers.csv).
 #[derive(Debug, Clone)]
@@ -26,16 +20,9 @@ pub struct Exported {
     pub external_id: Option<String>,
 }
 
-/// A page on its way to the writer; `replayed` when its clocks are read already.
-struct Page {
-    tickets: Vec<Exported>,
-    replayed: bool,
-}
-
-/// Each ticket's clocks as of `now` (as `show` has them).
-fn replay(policy: &Policy, tickets: &mut [Exported], now: DateTime<Utc>) {
-    for e in tickets {
-        e.view.clocks = sla::evaluate(policy, &e.view.ticket, &e.view.log, now);
+impl Paged for Exported {
+    fn view_mut(&mut self) -> &mut TicketView {
+        &mut self.view
     }
 }
 
@@ -48,8 +35,8 @@ impl Desk {
 
     /// Hands each ticket `q` matches to `visit` in id order with its log and clocks, read
     /// [`EXPORT_PAGE`] tickets at a time; stops at the first error `visit` returns. `visit`
-    /// runs on a second thread while this one reads the next pages (at most [`PAGES_AHEAD`]
-    /// wait), so reading and writing share two cores in constant memory. The replay goes to
+    /// runs on a second thread while this one reads the next pages (at most
+    /// [`paged::PAGES_AHEAD`] wait), so reading and writing share two cores in constant memory. The replay goes to
     /// whichever thread has room: a page is replayed here while the writer has one waiting,
     /// else the writer replays it before writing (same policy, same `now`, same clocks).
     pub fn visit_export<E>(
@@ -74,49 +61,12 @@ impl Desk {
     where
         E: From<DeskError> + Send,
     {
-        let now = self.now();
-        // The writer's own copy: a policy's calendars remember dates as they go (not shared).
-        let policy = self.policy.clone();
-        let waiting = AtomicUsize::new(0);
-        std::thread::scope(|s| {
-            let (pages, inbox) = std::sync::mpsc::sync_channel::<Page>(PAGES_AHEAD);
-            // Written pages come back to be freed where they were allocated: a free from the
-            // other thread costs the writer a fifth of its time in the allocator's locks.
-            let (spent, used) = std::sync::mpsc::sync_channel::<Vec<Exported>>(1);
-            let waiting = &waiting;
-            let writer = s.spawn(move || {
-                let mut visit = visit;
-                for mut page in inbox {
-                    waiting.fetch_sub(1, Ordering::Relaxed);
-                    if !page.replayed {
-                        replay(&policy, &mut page.tickets, now);
-                    }
-                    page.tickets.iter().try_for_each(&mut visit)?;
-                    // When the reader has not taken the last one yet, this one is freed here.
-                    let _ = spent.try_send(page.tickets);
-                }
-                Ok(())
-            });
-            // A writer that stopped (its error is returned below) hangs up: reading stops too.
-            let read = self.read_export(q, |mut tickets| {
-                used.try_iter().for_each(drop);
-                let replayed = here(waiting.load(Ordering::Relaxed));
-                if replayed {
-                    replay(&self.policy, &mut tickets, now);
-                }
-                waiting.fetch_add(1, Ordering::Relaxed);
-                pages.send(Page { tickets, replayed }).is_ok()
-            });
-            drop(pages);
-            let written: Result<(), E> = writer.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            written?;
-            read.map_err(E::from)
-        })
+        paged::run(&self.policy, self.now(), |page| self.read_export(q, page), visit, here)
     }
 
     /// Reads the tickets of `q` a page at a time, each with its log (clocks not yet
     /// replayed), and hands each page to `page` until it returns false.
-    fn read_export(&self, q: &ExportQuery, mut page: impl FnMut(Vec<Exported>) -> bool) -> Result<(), DeskError> {
+    fn read_export(&self, q: &ExportQuery, page: &mut dyn FnMut(Vec<Exported>) -> bool) -> Result<(), DeskError> {
         let mut cache = EventCache::default();
         let mut left = q.list.limit.unwrap_or(usize::MAX);
         let mut after = 0;
@@ -178,8 +128,11 @@ mod tests {
     use super::*;
     use crate::clock::Clock;
     use crate::desk::demo::DemoShape;
+    use crate::domain::policy::Policy;
+    use crate::domain::sla;
     use crate::store::{Access, Store};
-    use chrono::TimeZone;
+    use chrono::{TimeZone, Utc};
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     /// Each ticket's id and clocks as the export hands them over, `here` choosing the thread
     /// that replays each page.

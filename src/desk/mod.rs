@@ -8,6 +8,7 @@ pub mod demo;
 mod export;
 pub mod import;
 pub mod mail;
+mod paged;
 mod reply;
 mod review;
 mod supervisor;

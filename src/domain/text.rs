@@ -120,10 +120,30 @@ pub fn is_unsafe(c: char) -> bool {
     (c.is_control() && c != '\n') || is_invisible(c)
 }
 
+/// False when no character [`is_unsafe`] holds can start with byte `b` of UTF-8 (printable
+/// ASCII, the line break, continuation bytes and the lead bytes of CJK among others), so a
+/// scan skips those bytes undecoded.
+#[inline]
+pub fn may_start_unsafe(b: u8) -> bool {
+    matches!(b, 0..=0x09 | 0x0b..=0x1f | 0x7f | 0xc2 | 0xd8 | 0xdb | 0xdc | 0xe1 | 0xe2 | 0xef | 0xf3)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn every_unsafe_character_starts_with_a_byte_that_may_start_one() {
+        let mut utf8 = [0u8; 4];
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            if is_unsafe(c) {
+                let lead = c.encode_utf8(&mut utf8).as_bytes()[0];
+                assert!(may_start_unsafe(lead), "{:?} starts with {lead:#x}", c);
+            }
+        }
+        assert!(!may_start_unsafe(b'\n') && !may_start_unsafe(b'a') && !may_start_unsafe("王".as_bytes()[0]));
+    }
 
     #[test]
     fn escapes_become_visible() {

@@ -297,6 +297,16 @@ impl Store {
         rows::logs_with(&self.conn, ticket_ids, cache)
     }
 
+    /// [`Store::logs_cached`] as the SLA replay reads them: each entry's author and body left
+    /// empty (see [`rows::logs_read`]).
+    pub fn replay_logs_cached(
+        &self,
+        ticket_ids: &[i64],
+        cache: &mut EventCache,
+    ) -> Result<std::collections::HashMap<i64, Vec<LogEntry>>> {
+        rows::logs_read(&self.conn, ticket_ids, cache, false)
+    }
+
     /// The logs of several tickets in one query (see [`rows::logs`]).
     pub fn logs(&self, ticket_ids: &[i64]) -> Result<std::collections::HashMap<i64, Vec<LogEntry>>> {
         rows::logs(&self.conn, ticket_ids)

@@ -374,13 +374,25 @@ fn text_at<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> Result<&'r str> {
 /// absent from the map); shared entry data is parsed through `cache`. Rows come in index order (ticket, then
 /// id) and each ticket's few entries are sorted here, which spares SQLite a sort of the page.
 pub fn logs_with(conn: &Connection, ticket_ids: &[i64], cache: &mut EventCache) -> Result<HashMap<i64, Vec<LogEntry>>> {
+    logs_read(conn, ticket_ids, cache, true)
+}
+
+/// [`logs_with`], each entry's author and body left empty unless `texts` (the SLA replay
+/// reads neither: a list that only replays spares a copy of each).
+pub fn logs_read(
+    conn: &Connection,
+    ticket_ids: &[i64],
+    cache: &mut EventCache,
+    texts: bool,
+) -> Result<HashMap<i64, Vec<LogEntry>>> {
     let mut out: HashMap<i64, Vec<LogEntry>> = HashMap::with_capacity(ticket_ids.len());
     if ticket_ids.is_empty() {
         return Ok(out);
     }
     let marks = vec!["?"; ticket_ids.len()].join(", ");
+    let (author, body) = if texts { ("author", "body") } else { ("''", "''") };
     let sql = format!(
-        "SELECT id, ticket_id, at, author, data_ref, data, body
+        "SELECT id, ticket_id, at, {author}, data_ref, data, {body}
          FROM log WHERE ticket_id IN ({marks}) ORDER BY ticket_id"
     );
     // Cached: callers read in batches of one size, so the statement is prepared once.
