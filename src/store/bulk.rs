@@ -14,6 +14,7 @@ use crate::domain::sla::Clock;
 use crate::domain::ticket::Ticket;
 use rusqlite::{OptionalExtension, params};
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 
 /// One ticket as a bulk writer brings it in, in its final state. The ticket's id and the
 /// `ticket_id` of its clocks and reviews are assigned here; the log is in the order it happened.
@@ -172,11 +173,11 @@ impl Tx<'_> {
         )?;
         // The shared data texts met in this batch (a few hundred at most), looked up for
         // almost every entry: a cheap hash (SipHash over each text was 1% of the run).
-        let mut shared: HashMap<&str, i64, std::hash::BuildHasherDefault<TextHasher>> = HashMap::default();
+        let mut shared: HashMap<&str, i64, BuildHasherDefault<TextHasher>> = HashMap::default();
         let mut clock_row = conn.prepare_cached(&format!(
             "INSERT INTO clocks(ticket_id, {CLOCK_COLUMNS}, judged) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
         ))?;
-        let mut customers: HashMap<[&str; 3], i64> = HashMap::new();
+        let mut customers: HashMap<[&str; 3], i64, BuildHasherDefault<TextHasher>> = HashMap::default();
         let mut written = Written::default();
         for prepared in stories {
             let story = &prepared.story;

@@ -63,29 +63,31 @@ impl std::fmt::Debug for Stamp {
     }
 }
 
-/// FNV-1a, eight bytes a step, for a batch's map of entry data texts: a few hundred keys at
-/// most, so even keys that collide cost little.
+/// FxHash, eight bytes a step, for a batch's maps of entry data texts and customers: the
+/// batch's own keys, a few thousand at most, so even keys that collide cost little.
 #[derive(Default)]
 pub(super) struct TextHasher(u64);
 
 impl std::hash::Hasher for TextHasher {
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = self.0 ^ 0xcbf2_9ce4_8422_2325;
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-            h = (h ^ word).wrapping_mul(0x0000_0100_0000_01b3).rotate_left(23);
+        let mut h = self.0;
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(word.try_into().unwrap_or_default())).wrapping_mul(SEED);
         }
-        for &b in chunks.remainder() {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        self.0 = h;
+        let mut last = [0u8; 8];
+        last[..words.remainder().len()].copy_from_slice(words.remainder());
+        self.0 = (h.rotate_left(5) ^ u64::from_le_bytes(last) ^ bytes.len() as u64).wrapping_mul(SEED);
     }
 
     fn finish(&self) -> u64 {
-        self.0
+        // The product's best bits are its high ones; the table indexes by the low ones.
+        self.0.rotate_left(26)
     }
 }
+
+/// FxHash's multiplier.
+const SEED: u64 = 0x517c_c1b7_2722_0a95;
 
 #[cfg(test)]
 mod tests {
