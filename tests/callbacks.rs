@@ -319,11 +319,15 @@ fn calls_recorded_before_the_upgrade_are_kept_as_the_first_rows_of_the_calls() {
     drop(desk);
     {
         // Back to before the calls (migration 9; 10 is import's, 11 the covering index of
-        // running clocks, 12 mail), as the last Promptly without them left it: the queue rows only.
+        // running clocks, 12 mail, 13 the list's rows), as the last Promptly without them left it: the queue rows only.
         let conn = rusqlite::Connection::open(&path).unwrap();
         let before = 8;
         conn.execute_batch(&format!(
-            "DROP TABLE callback_calls; DROP INDEX tickets_external_id; ALTER TABLE tickets DROP COLUMN external_id;
+            "DROP TRIGGER nearest_after_clock_insert; DROP TRIGGER nearest_after_clock_delete;
+             DROP TRIGGER nearest_after_clock_update; DROP TRIGGER nearest_after_ticket_update;
+             DROP TRIGGER nearest_after_ticket_delete; DROP TRIGGER nearest_after_customer_update;
+             DROP TABLE nearest_deadlines; DROP VIEW nearest_deadline_rows;
+             DROP TABLE callback_calls; DROP INDEX tickets_external_id; ALTER TABLE tickets DROP COLUMN external_id;
              DROP TABLE imported_breaches; DROP TABLE mail; DROP INDEX customers_email;
              PRAGMA user_version = {before};"
         ))

@@ -5,7 +5,7 @@
 use chrono::{Duration, TimeZone, Utc};
 use promptly::clock::Clock;
 use promptly::desk::{Desk, FollowUp};
-use promptly::domain::listing::ListQuery;
+use promptly::domain::listing::{ListQuery, ListRow};
 use promptly::domain::policy::Policy;
 use promptly::domain::review::{BreachClass, Judgement, QueueOrder, Remedy, ReviewFilter};
 use promptly::domain::ticket::{NewTicket, Priority, Status};
@@ -202,11 +202,21 @@ fn list_gives_the_tickets_and_order_of_the_full_scan_it_replaced() {
         assert_eq!(ids, reference, "{query:?}");
         let mut streamed = Vec::new();
         desk.visit_list(&query, |s| {
-            streamed.push(s.ticket.id);
+            streamed.push(s.clone());
             Ok::<_, promptly::desk::DeskError>(())
         })
         .unwrap();
-        assert_eq!(streamed, reference, "{query:?}");
+        let streamed_ids: Vec<i64> = streamed.iter().map(|s| s.ticket.id).collect();
+        assert_eq!(streamed_ids, reference, "{query:?}");
+        // `list`'s table reads its rows apart from the tickets: the same rows, the same fields.
+        let mut rows = Vec::new();
+        desk.visit_rows(&query, |r| {
+            rows.push(r.clone());
+            Ok::<_, promptly::desk::DeskError>(())
+        })
+        .unwrap();
+        let expected: Vec<ListRow> = streamed.into_iter().map(ListRow::from).collect();
+        assert_eq!(rows, expected, "{query:?}");
     }
 }
 
@@ -278,10 +288,10 @@ fn same_deadline_sorts_by_priority_then_age_through_the_index() {
     let listed: Vec<i64> = desk.list(&query).unwrap().iter().map(|s| s.ticket.id).collect();
     assert_eq!(listed, vec![ids[1], ids[3], ids[2], ids[0], ids[4]]);
     let plan = Store::open(&path, Access::ReadOnly).unwrap().list_plan(&query).unwrap();
-    // Clocks by deadline, tickets by key: the extra sort keys only order one deadline's ties.
-    assert!(plan.contains("clocks_running_due"), "{plan}");
+    // The list's rows are kept in list order (deadline, priority, age): nothing is sorted.
+    assert!(plan.starts_with("SEARCH d USING PRIMARY KEY"), "{plan}");
     assert!(plan.lines().all(|l| !l.starts_with("SCAN")), "{plan}");
-    assert!(!plan.contains("TEMP B-TREE FOR ORDER BY"), "{plan}");
+    assert!(!plan.contains("TEMP B-TREE"), "{plan}");
 }
 
 #[test]
@@ -331,11 +341,20 @@ fn a_deadline_list_walks_the_running_deadlines_in_order_without_sorting_them() {
         ..Default::default()
     };
     let due = Store::open(&path, Access::ReadOnly).unwrap().list_plan(&query).unwrap();
-    assert!(due.contains("clocks_running_due (due_at<?)"), "{due}");
-    // Every column of a running clock is in its index (migration 11): no clock row is read.
-    assert!(due.contains("COVERING INDEX clocks_running_due"), "{due}");
-    // Only ties of one deadline are sorted ("RIGHT PART" / "LAST 3 TERMS"), never the whole.
-    assert!(!due.contains("TEMP B-TREE FOR ORDER BY"), "{due}");
+    // One range of the list's rows (migration 13), keyed by deadline: no clock, ticket or
+    // customer row is read, nothing is sorted.
+    assert_eq!(due, "SEARCH d USING PRIMARY KEY (due_at<?)", "{due}");
+    let searched = ListQuery {
+        text: Some("kettle".into()),
+        ..query.clone()
+    };
+    let due = Store::open(&path, Access::ReadOnly)
+        .unwrap()
+        .list_plan(&searched)
+        .unwrap();
+    assert!(due.starts_with("SEARCH d USING PRIMARY KEY (due_at<?)"), "{due}");
+    assert!(due.contains("SEARCH t USING INTEGER PRIMARY KEY (rowid=?)"), "{due}");
+    assert!(!due.contains("TEMP B-TREE"), "{due}");
     // The header's pass (`store::listing::visit_nearest_deadlines`): no ticket row is read.
     let header = plan(
         &conn,
@@ -346,4 +365,232 @@ fn a_deadline_list_walks_the_running_deadlines_in_order_without_sorting_them() {
     assert!(header.contains("COVERING INDEX tickets_status"), "{header}");
     let counts = plan(&conn, "SELECT count(*) FROM tickets WHERE status = 'open'");
     assert!(counts.contains("COVERING INDEX tickets_status"), "{counts}");
+    // The list's rows remade after a bulk run (and checked by `verify`): running clocks only.
+    let remade = plan(
+        &conn,
+        "SELECT * FROM nearest_deadline_rows n WHERE (n.metric, n.cycle) = (SELECT metric, cycle FROM clocks
+         WHERE ticket_id = n.ticket_id AND met_at IS NULL AND due_at IS NOT NULL ORDER BY due_at, metric, cycle LIMIT 1)",
+    );
+    assert!(
+        remade.contains("clocks_running_due") && !remade.contains("SCAN"),
+        "{remade}"
+    );
+    // One ticket's row as its triggers remake it: its running clocks, its ticket and customer by key.
+    let one = plan(
+        &conn,
+        "SELECT * FROM nearest_deadline_rows WHERE ticket_id = 5 ORDER BY due_at, metric, cycle LIMIT 1",
+    );
+    assert!(
+        one.contains("clocks_running_by_ticket") && !one.contains("SCAN"),
+        "{one}"
+    );
+}
+
+/// `nearest_deadlines` as it should be, worked out here from the clock, ticket and customer
+/// rows (not through the migration's view): per ticket, the running clock with a deadline that
+/// comes first by deadline, metric and cycle, beside the ticket's listed fields.
+fn nearest_reference(conn: &Connection) -> Vec<Vec<rusqlite::types::Value>> {
+    use std::collections::BTreeMap;
+    type Clock = (String, String, i64, Vec<rusqlite::types::Value>);
+    let mut nearest: BTreeMap<i64, Clock> = BTreeMap::new();
+    let mut clocks = conn
+        .prepare(
+            "SELECT ticket_id, due_at, metric, cycle, state, target, started_at, breached_at, paused_secs,
+                    remaining_secs, met_at FROM clocks",
+        )
+        .unwrap();
+    let mut rows = clocks.query([]).unwrap();
+    while let Some(r) = rows.next().unwrap() {
+        let met: Option<String> = r.get(10).unwrap();
+        let Some(due) = r.get::<_, Option<String>>(1).unwrap() else {
+            continue;
+        };
+        if met.is_some() {
+            continue;
+        }
+        let key = (due, r.get::<_, String>(2).unwrap(), r.get::<_, i64>(3).unwrap());
+        let rest: Vec<rusqlite::types::Value> = (4..10).map(|i| r.get(i).unwrap()).collect();
+        let id: i64 = r.get(0).unwrap();
+        if nearest
+            .get(&id)
+            .is_none_or(|c| (&key.0, &key.1, key.2) < (&c.0, &c.1, c.2))
+        {
+            nearest.insert(id, (key.0, key.1, key.2, rest));
+        }
+    }
+    let mut ticket = conn
+        .prepare(
+            "SELECT t.priority, t.opened_at, t.status, t.title, c.name, c.phone
+             FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE t.id = ?1",
+        )
+        .unwrap();
+    let mut out: Vec<Vec<rusqlite::types::Value>> = nearest
+        .into_iter()
+        .map(|(id, (due, metric, cycle, rest))| {
+            let (priority, opened, status, title, name, phone): (String, String, String, String, String, String) =
+                ticket
+                    .query_row([id], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+                    })
+                    .unwrap();
+            let rank = ["urgent", "important"].iter().position(|p| *p == priority).unwrap_or(2) as i64;
+            let mut row: Vec<rusqlite::types::Value> = vec![
+                due.into(),
+                rank.into(),
+                opened.into(),
+                id.into(),
+                status.into(),
+                priority.into(),
+                title.into(),
+                name.into(),
+                phone.into(),
+                metric.into(),
+                cycle.into(),
+            ];
+            row.extend(rest);
+            row
+        })
+        .collect();
+    out.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+    out
+}
+
+fn nearest_kept(conn: &Connection) -> Vec<Vec<rusqlite::types::Value>> {
+    let mut stmt = conn.prepare("SELECT * FROM nearest_deadlines").unwrap();
+    let width = stmt.column_count();
+    let mut out: Vec<Vec<rusqlite::types::Value>> = stmt
+        .query_map([], |r| (0..width).map(|i| r.get(i)).collect())
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    out.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+    out
+}
+
+/// Migration 13: the list's row of each ticket with a running deadline follows every kind of
+/// write (follow-ups meeting clocks, waiting and back, resolving and reopening, closing, edits
+/// of what the list shows, judging, recomputing, new tickets), and `verify` notices a row
+/// changed behind the triggers' back.
+#[test]
+fn the_nearest_deadlines_follow_every_write_and_verify_checks_them() {
+    use promptly::desk::Edit;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.db");
+    let mut desk = busy_desk(&path);
+    let conn = Connection::open(&path).unwrap();
+    assert!(nearest_kept(&conn).len() > 20, "the busy desk has running deadlines");
+    assert_eq!(nearest_kept(&conn), nearest_reference(&conn));
+    let judgement = Judgement {
+        class: BreachClass::Major,
+        reason: "no answer".into(),
+        remedy: Remedy::Apology,
+        amount: None,
+        note: String::new(),
+    };
+    let active = ListQuery {
+        statuses: vec![Status::Open, Status::Waiting, Status::Resolved],
+        ..Default::default()
+    };
+    let mut seed: u64 = 11;
+    let mut taken = 0;
+    for step in 0..120 {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let ids: Vec<i64> = desk.list(&active).unwrap().iter().map(|s| s.ticket.id).collect();
+        let id = ids[(seed >> 33) as usize % ids.len()];
+        let done = match (seed >> 20) % 11 {
+            0 => desk.follow_up(id, None, FollowUp::Note, "still looking").map(drop),
+            1 => desk
+                .follow_up(
+                    id,
+                    None,
+                    FollowUp::Contact {
+                        method: promptly::domain::log::ContactMethod::Call,
+                        direction: promptly::domain::log::Direction::Outbound,
+                    },
+                    "called",
+                )
+                .map(drop),
+            2 => desk.follow_up(id, None, FollowUp::Plan, "part ordered").map(drop),
+            3 => desk.change_status(id, None, Status::Waiting, "").map(drop),
+            4 => desk.change_status(id, None, Status::Open, "").map(drop),
+            5 => desk.change_status(id, None, Status::Resolved, "fixed").map(drop),
+            6 => desk.edit(id, None, &[Edit::Title(format!("renamed {step}"))]).map(drop),
+            7 => desk.edit(id, None, &[Edit::Priority(Priority::Urgent)]).map(drop),
+            8 => desk
+                .edit(
+                    id,
+                    None,
+                    &[
+                        Edit::CustomerName(format!("Customer {step}")),
+                        Edit::Phone("13800138000".into()),
+                    ],
+                )
+                .map(drop),
+            9 => desk.close(id, None, "customer confirmed", "").map(drop),
+            _ => match desk.review_queue(Some(1)).unwrap().pop() {
+                Some(b) => desk.judge(b.ticket_id, &b.metric, Some(b.cycle), &judgement).map(drop),
+                None => Ok(()),
+            },
+        };
+        // Some moves are refused (closing an open ticket, say): a refusal writes nothing.
+        taken += usize::from(done.is_ok());
+        if step % 40 == 39 {
+            desk.recompute_active().unwrap();
+            desk.open_ticket(
+                &NewTicket::titled(format!("new {step}")),
+                Some(now() - Duration::hours(30)),
+            )
+            .unwrap();
+        }
+        assert_eq!(nearest_kept(&conn), nearest_reference(&conn), "after step {step}");
+    }
+    assert!(taken > 60, "{taken} of 120 writes taken");
+    // Writes of the ticket or customer row alone (the desk rewrites a ticket's clocks with
+    // every change, so only these show that the ticket and customer triggers work).
+    conn.execute(
+        "UPDATE tickets SET title = 'retitled elsewhere' WHERE id = (SELECT max(ticket_id) FROM nearest_deadlines)",
+        [],
+    )
+    .unwrap();
+    conn.execute(
+        "UPDATE customers SET name = 'Renamed Elsewhere' WHERE id =
+             (SELECT customer_id FROM tickets WHERE id = (SELECT min(ticket_id) FROM nearest_deadlines))",
+        [],
+    )
+    .unwrap();
+    let kept = nearest_kept(&conn);
+    assert!(
+        kept.iter()
+            .any(|r| r[6] == rusqlite::types::Value::Text("retitled elsewhere".into()))
+    );
+    assert!(
+        kept.iter()
+            .any(|r| r[7] == rusqlite::types::Value::Text("Renamed Elsewhere".into()))
+    );
+    assert_eq!(kept, nearest_reference(&conn));
+    assert!(desk.verify().unwrap().findings.is_empty());
+
+    // A row changed behind the triggers' back is found, named by its ticket.
+    let (victim, other): (i64, i64) = conn
+        .query_row(
+            "SELECT min(ticket_id), max(ticket_id) FROM nearest_deadlines",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    conn.execute("DELETE FROM nearest_deadlines WHERE ticket_id = ?1", [victim])
+        .unwrap();
+    conn.execute(
+        "UPDATE nearest_deadlines SET title = 'not the title' WHERE ticket_id = ?1",
+        [other],
+    )
+    .unwrap();
+    let findings = desk.verify().unwrap().findings;
+    assert_eq!(
+        findings,
+        vec![
+            promptly::store::verify::Finding::DeadlineRowDiffers { ticket_id: victim },
+            promptly::store::verify::Finding::DeadlineRowDiffers { ticket_id: other },
+        ]
+    );
 }

@@ -188,7 +188,11 @@ fn an_older_database_is_chained_once_on_upgrade() {
         // entry's data inline, the old index by ticket.
         let conn = raw(&db);
         conn.execute_batch(
-            "DROP TRIGGER log_is_append_only_update;
+            "DROP TRIGGER nearest_after_clock_insert; DROP TRIGGER nearest_after_clock_delete;
+             DROP TRIGGER nearest_after_clock_update; DROP TRIGGER nearest_after_ticket_update;
+             DROP TRIGGER nearest_after_ticket_delete; DROP TRIGGER nearest_after_customer_update;
+             DROP TABLE nearest_deadlines; DROP VIEW nearest_deadline_rows;
+             DROP TRIGGER log_is_append_only_update;
              DROP VIEW log_entries;
              UPDATE log SET data = (SELECT d.data FROM log_data d WHERE d.id = log.data_ref)
                  WHERE data_ref IS NOT NULL;

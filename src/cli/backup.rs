@@ -35,7 +35,7 @@ pub fn backup(setup: &Setup, args: BackupArgs) -> Result<()> {
         println!(
             "{}",
             t!(
-                "backup.removed",
+                crate::words::counted("backup.removed", done.removed.len()),
                 locale = setup.lang,
                 n = done.removed.len(),
                 keep = request.keep.unwrap_or_default()

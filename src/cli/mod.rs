@@ -193,7 +193,7 @@ fn list(setup: &Setup, a: ListArgs) -> Result<()> {
         out.finish()?;
     } else {
         let mut out = output::ListPrinter::stdout(&desk);
-        desk.visit_list(&query, |row| out.row(row))?;
+        desk.visit_rows(&query, |row| out.row(row))?;
         out.finish()?;
     }
     Ok(())

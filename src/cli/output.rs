@@ -3,14 +3,16 @@
 
 use super::{CliError, Result};
 use crate::desk::{Desk, TicketView};
-use crate::domain::listing::TicketSummary;
+use crate::domain::listing::ListRow;
 use crate::domain::sla::ClockState;
 use crate::domain::text::{fit, line_safe, push_fit, sanitize, sanitize_line};
-use crate::domain::ticket::{Priority, Status, mask_phone};
+use crate::domain::ticket::{Priority, Status, push_masked_phone};
 use crate::t;
+use crate::words::duration::push_compact;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::io::{self, BufWriter, Write};
 
 /// Prints one value as pretty JSON and a newline, streamed to a locked, buffered stdout and
@@ -306,6 +308,8 @@ pub struct ListPrinter<'a> {
     statuses: [String; 4],
     /// The row being written, reused: a row is cut and padded into it without a string per cell.
     line: String,
+    /// The cell being made, reused.
+    cell: String,
 }
 
 impl<'a> ListPrinter<'a> {
@@ -320,10 +324,11 @@ impl<'a> ListPrinter<'a> {
                 .map(|p| t!(format!("priority.{}", p.slug()))),
             statuses: [Status::Open, Status::Waiting, Status::Resolved, Status::Closed].map(status_label),
             line: String::new(),
+            cell: String::new(),
         }
     }
 
-    pub fn row(&mut self, row: &TicketSummary) -> Result<()> {
+    pub fn row(&mut self, row: &ListRow) -> Result<()> {
         if self.rows == 0 {
             writeln!(
                 self.out,
@@ -338,36 +343,51 @@ impl<'a> ListPrinter<'a> {
             .map_err(stdout_error)?;
         }
         self.rows += 1;
-        let tk = &row.ticket;
         let lang = crate::words::catalogue::locale();
-        let due = match &row.nearest {
-            Some(c) => {
-                let left = match c.due_at {
-                    Some(due) => crate::words::duration::compact((due - self.now).num_seconds(), lang),
-                    None => format!("‖{}", crate::words::duration::compact(c.remaining_secs, lang)),
-                };
-                if !self.metrics.contains_key(&c.metric) {
-                    self.metrics
-                        .insert(c.metric.clone(), metric_label(self.desk, &c.metric));
-                }
-                format!("{} {left}", self.metrics[&c.metric])
-            }
-            None => String::new(),
-        };
-        let customer = format!("{} {}", line_safe(&tk.customer.name), mask_phone(&tk.customer.phone));
-        let line = &mut self.line;
+        let ListPrinter {
+            desk,
+            now,
+            metrics,
+            priorities,
+            statuses,
+            line,
+            cell,
+            ..
+        } = self;
         line.clear();
-        push_fit(line, &format!("#{}", tk.id), 6);
+        // Each cell is made in one reused string, then cut and padded into the line.
+        cell.clear();
+        let _ = write!(cell, "#{}", row.id);
+        push_fit(line, cell, 6);
         line.push(' ');
-        push_fit(line, &self.priorities[priority_index(tk.priority)], 9);
+        push_fit(line, &priorities[priority_index(row.priority)], 9);
         line.push(' ');
-        push_fit(line, &self.statuses[status_index(tk.status)], 9);
+        push_fit(line, &statuses[status_index(row.status)], 9);
         line.push(' ');
-        push_fit(line, &due, 24);
+        cell.clear();
+        if let Some(c) = &row.nearest {
+            if !metrics.contains_key(&c.metric) {
+                metrics.insert(c.metric.clone(), metric_label(desk, &c.metric));
+            }
+            cell.push_str(&metrics[&c.metric]);
+            cell.push(' ');
+            match c.due_at {
+                Some(due) => push_compact(cell, (due - *now).num_seconds(), lang),
+                None => {
+                    cell.push('‖');
+                    push_compact(cell, c.remaining_secs, lang);
+                }
+            }
+        }
+        push_fit(line, cell, 24);
         line.push(' ');
-        push_fit(line, customer.trim(), 18);
+        cell.clear();
+        cell.push_str(&line_safe(&row.customer_name));
+        cell.push(' ');
+        push_masked_phone(cell, &row.customer_phone);
+        push_fit(line, cell.trim(), 18);
         line.push(' ');
-        line.push_str(&line_safe(&tk.title));
+        line.push_str(&line_safe(&row.title));
         line.push('\n');
         self.out.write_all(line.as_bytes()).map_err(stdout_error)
     }

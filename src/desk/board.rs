@@ -6,7 +6,7 @@
 
 use super::{Desk, DeskError, LIST_BATCH, Result, TicketView};
 use crate::domain::kpi::{Compliance, Kpis, Period, PeriodKind};
-use crate::domain::listing::{ListQuery, TicketSummary};
+use crate::domain::listing::{ListQuery, ListRow, TicketSummary};
 use crate::domain::policy::Policy;
 use crate::domain::review::Review;
 use crate::domain::sla::{self, Clock, ClockReading};
@@ -260,6 +260,25 @@ impl Desk {
         let mut failed = None;
         self.store
             .visit_list(query, |row| match visit(&row) {
+                Ok(()) => true,
+                Err(e) => {
+                    failed = Some(e);
+                    false
+                }
+            })
+            .map_err(DeskError::from)?;
+        failed.map_or(Ok(()), Err)
+    }
+
+    /// [`Desk::visit_list`] as `list`'s table shows it: only what it prints is read.
+    pub fn visit_rows<E: From<DeskError>>(
+        &self,
+        query: &ListQuery,
+        mut visit: impl FnMut(&ListRow) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let mut failed = None;
+        self.store
+            .visit_rows(query, |row| match visit(&row) {
                 Ok(()) => true,
                 Err(e) => {
                     failed = Some(e);

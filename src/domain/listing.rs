@@ -2,7 +2,7 @@
 //! the board and `promptly list` show them.
 
 use crate::domain::sla::Clock;
-use crate::domain::ticket::{Status, Ticket};
+use crate::domain::ticket::{Priority, Status, Ticket};
 use chrono::{DateTime, Utc};
 
 /// What `list` should return.
@@ -22,6 +22,34 @@ pub struct ListQuery {
 pub struct TicketSummary {
     pub ticket: Ticket,
     pub nearest: Option<Clock>,
+}
+
+/// A ticket as `list`'s table shows it: what is printed, read without the rest of the ticket
+/// (a long list read whole tickets, descriptions and all, to print six columns).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListRow {
+    pub id: i64,
+    pub priority: Priority,
+    pub status: Status,
+    pub title: String,
+    pub customer_name: String,
+    pub customer_phone: String,
+    pub nearest: Option<Clock>,
+}
+
+impl From<TicketSummary> for ListRow {
+    fn from(s: TicketSummary) -> ListRow {
+        let t = s.ticket;
+        ListRow {
+            id: t.id,
+            priority: t.priority,
+            status: t.status,
+            title: t.title,
+            customer_name: t.customer.name,
+            customer_phone: t.customer.phone,
+            nearest: s.nearest,
+        }
+    }
 }
 
 /// What `export` should return: the list's filters plus a period of opening, read in id order.

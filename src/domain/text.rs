@@ -206,15 +206,24 @@ mod tests {
 /// A countdown as the board shows it: `42:17` under an hour, `3h12m` under a day, `2d4h`
 /// beyond, with a leading `-` once late (`-1h05m`).
 pub fn countdown(secs: i64) -> String {
+    let mut out = String::new();
+    push_countdown(&mut out, secs);
+    out
+}
+
+/// [`countdown`] appended to `out` (a long list writes one per row).
+pub fn push_countdown(out: &mut String, secs: i64) {
+    use std::fmt::Write;
     let sign = if secs < 0 { "-" } else { "" };
     let s = secs.unsigned_abs();
-    if s < 3600 {
-        format!("{sign}{}:{:02}", s / 60, s % 60)
+    // Writing into a String cannot fail.
+    let _ = if s < 3600 {
+        write!(out, "{sign}{}:{:02}", s / 60, s % 60)
     } else if s < 86_400 {
-        format!("{sign}{}h{:02}m", s / 3600, s % 3600 / 60)
+        write!(out, "{sign}{}h{:02}m", s / 3600, s % 3600 / 60)
     } else {
-        format!("{sign}{}d{}h", s / 86_400, s % 86_400 / 3600)
-    }
+        write!(out, "{sign}{}d{}h", s / 86_400, s % 86_400 / 3600)
+    };
 }
 
 #[cfg(test)]
@@ -286,7 +295,17 @@ fn fit_segmented(out: &mut String, s: &str, width: usize) {
 /// [`fit`] for a string of [`plain`] characters: each is a grapheme of its own, so no
 /// segmentation is needed (a long `list` spent a fifth of its time segmenting).
 fn fit_plain(out: &mut String, s: &str, width: usize) {
-    let total: usize = s.chars().map(plain_width).sum();
+    let total: usize = if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().map(plain_width).sum()
+    };
+    // Most cells fit: copied whole, then padded.
+    if total <= width {
+        out.push_str(s);
+        out.extend(std::iter::repeat_n(' ', width - total));
+        return;
+    }
     let room = if total > width { width.saturating_sub(1) } else { width };
     let mut used = 0;
     for c in s.chars() {

@@ -461,24 +461,41 @@ pub fn validate_phone(phone: &str) -> Result<(), InvalidField> {
 
 /// A phone number as the board shows it: 13812345678 -> 138****5678 (禁止泄露客户个人信息).
 pub fn mask_phone(phone: &str) -> String {
-    let mut digits: Vec<char> = phone.chars().filter(char::is_ascii_digit).collect();
+    let mut out = String::new();
+    push_masked_phone(&mut out, phone);
+    out
+}
+
+/// [`mask_phone`] appended to `out`, without a copy of the digits (a long list masks one per row).
+pub fn push_masked_phone(out: &mut String, phone: &str) {
+    let digits = || phone.bytes().filter(u8::is_ascii_digit);
+    let mut n = digits().count();
     // A Chinese mobile with its country code (+86 / 0086): mask the 11-digit number itself, so
     // the shown prefix is the carrier's 1xx, not "861".
-    for code in [&['0', '0', '8', '6'][..], &['8', '6'][..]] {
-        if digits.len() == code.len() + 11 && digits.starts_with(code) && digits[code.len()] == '1' {
-            digits.drain(..code.len());
+    let mut skip = 0;
+    for code in [&b"0086"[..], &b"86"[..]] {
+        if n == code.len() + 11
+            && digits().take(code.len()).eq(code.iter().copied())
+            && digits().nth(code.len()) == Some(b'1')
+        {
+            skip = code.len();
+            n -= skip;
             break;
         }
     }
-    match digits.len() {
-        0 => String::new(),
-        n if n <= 4 => "*".repeat(n),
-        n if n < 8 => format!("{}{}", "*".repeat(n - 4), digits[n - 4..].iter().collect::<String>()),
-        n => format!(
-            "{}****{}",
-            digits[..3].iter().collect::<String>(),
-            digits[n - 4..].iter().collect::<String>()
-        ),
+    let shown = || digits().skip(skip).map(char::from);
+    match n {
+        0 => {}
+        n if n <= 4 => out.extend(std::iter::repeat_n('*', n)),
+        n if n < 8 => {
+            out.extend(std::iter::repeat_n('*', n - 4));
+            out.extend(shown().skip(n - 4));
+        }
+        n => {
+            out.extend(shown().take(3));
+            out.push_str("****");
+            out.extend(shown().skip(n - 4));
+        }
     }
 }
 

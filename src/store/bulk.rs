@@ -337,9 +337,11 @@ impl super::Store {
             ))
             .map_err(StoreError::from)?;
         self.defer_indexes()?;
+        self.defer_nearest()?;
         let out = run(self);
-        // The indexes come back whether the run went well or not.
-        let restored = super::deferred::restore_indexes(&self.conn);
+        // The indexes and the trigger come back whether the run went well or not.
+        let restored =
+            super::deferred::restore_indexes(&self.conn).and_then(|()| super::deferred::restore_nearest(&self.conn));
         self.conn
             .execute_batch(&format!(
                 "PRAGMA cache_size = {cache}; PRAGMA synchronous = {sync}; PRAGMA foreign_keys = ON;"
@@ -384,6 +386,7 @@ const BULK_CACHE_KIB: i64 = -65536;
 
 #[cfg(test)]
 mod tests {
+    use super::super::deferred::NEAREST_INSERT_TRIGGER;
     use super::*;
     use crate::domain::log::Event;
     use crate::domain::review::{BreachClass, Judgement, Remedy};
@@ -476,8 +479,13 @@ mod tests {
         // One customer (the same person twice), 2 tickets, 4 entries, 2 clocks, 1 review, the
         // chain head, the unjudged-breach tally (its trigger counts the one unjudged
         // breach), the two shared data texts (opened, the status move) and the record of the
-        // deferred indexes, made and removed: nothing inserted and then updated.
-        assert_eq!(store.conn.total_changes() - before, 1 + 2 + 4 + 2 + 1 + 1 + 1 + 2 + 2);
+        // deferred indexes and of the deferred list-row trigger, each made and removed, and
+        // the list's row of each ticket (both clocks run), made once at the end: nothing
+        // inserted and then updated.
+        assert_eq!(
+            store.conn.total_changes() - before,
+            1 + 2 + 4 + 2 + 1 + 1 + 1 + 2 + 2 + 2 + 2
+        );
         let (findings, entries) = store.verify().unwrap();
         assert!(findings.is_empty(), "{findings:?}");
         assert_eq!(entries, 4);
@@ -569,5 +577,42 @@ mod tests {
             let (findings, entries) = store.verify().unwrap();
             assert!(findings.is_empty() && entries == 4, "{findings:?}");
         }
+    }
+
+    #[test]
+    fn the_list_rows_trigger_a_run_cut_short_dropped_is_made_again_with_the_rows() {
+        use super::super::{Access, Store};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cut.db");
+        let trigger = |conn: &rusqlite::Connection| -> Option<String> {
+            conn.query_row(
+                "SELECT sql FROM sqlite_schema WHERE name = ?1",
+                [NEAREST_INSERT_TRIGGER],
+                |r| r.get(0),
+            )
+            .optional()
+            .unwrap()
+        };
+        let rows = |conn: &rusqlite::Connection| -> i64 {
+            conn.query_row("SELECT count(*) FROM nearest_deadlines", [], |r| r.get(0))
+                .unwrap()
+        };
+        let made = trigger(&Store::open(&path, Access::Create).unwrap().conn);
+        assert!(made.is_some());
+        {
+            let mut store = Store::open(&path, Access::ReadWrite).unwrap();
+            store.defer_nearest().unwrap();
+            assert_eq!(trigger(&store.conn), None);
+            // Written while it is gone (the run, or another writer): no list row yet.
+            let prepared = story("kettle", false).prepare().unwrap();
+            store.write(|tx| tx.bulk_insert(&[prepared])).unwrap();
+            assert_eq!(rows(&store.conn), 0);
+            // The run dies here.
+        }
+        let store = Store::open(&path, Access::ReadWrite).unwrap();
+        assert_eq!(trigger(&store.conn), made);
+        assert_eq!(rows(&store.conn), 1, "the running clock's ticket is listed");
+        let (findings, _) = store.verify().unwrap();
+        assert!(findings.is_empty(), "{findings:?}");
     }
 }

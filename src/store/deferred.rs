@@ -71,6 +71,65 @@ pub(super) fn restore_indexes(conn: &rusqlite::Connection) -> Result<()> {
     Ok(())
 }
 
+impl super::Store {
+    /// Drops the trigger that remakes a ticket's `nearest_deadlines` row at each running clock
+    /// inserted (migration 13), for the length of the run: fired inside the run's inserts it
+    /// cost a statement journal per row (an import's system time tripled). [`restore_nearest`]
+    /// makes it again and the rows once. Recorded in the same transaction, like the indexes.
+    pub(super) fn defer_nearest(&mut self) -> Result<()> {
+        self.write(|tx| {
+            let conn = &tx.0;
+            let sql: Option<String> = conn
+                .query_row(
+                    "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1",
+                    [NEAREST_INSERT_TRIGGER],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            // Gone already: a run cut short, its record kept until the next open remakes it.
+            let Some(sql) = sql else { return Ok(()) };
+            conn.execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)",
+                [DEFERRED_NEAREST, &sql],
+            )?;
+            conn.execute_batch(&format!("DROP TRIGGER {NEAREST_INSERT_TRIGGER}"))?;
+            Ok(())
+        })
+    }
+}
+
+/// The trigger of migration 13 a bulk run drops ([`super::Store::defer_nearest`]).
+pub(super) const NEAREST_INSERT_TRIGGER: &str = "nearest_after_clock_insert";
+
+/// Meta key: the SQL of the trigger a bulk run dropped, to make again at its end.
+const DEFERRED_NEAREST: &str = "bulk_deferred_nearest";
+
+/// Makes the trigger a bulk run dropped again and every `nearest_deadlines` row from the clocks
+/// (bounded by the running ones), in one transaction: rows written meanwhile, by the run or by
+/// another writer, are all there once it is back. Nothing to do without a record.
+pub(super) fn restore_nearest(conn: &rusqlite::Connection) -> Result<()> {
+    let record = |conn: &rusqlite::Connection| -> Result<Option<String>> {
+        Ok(conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [DEFERRED_NEAREST], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    };
+    // Looked at first without the write lock: most opens find nothing to do.
+    if record(conn)?.is_none() {
+        return Ok(());
+    }
+    let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
+    let Some(sql) = record(&tx)? else { return Ok(()) };
+    tx.execute_batch(&format!(
+        "{sql}; DELETE FROM nearest_deadlines; INSERT INTO nearest_deadlines {};",
+        super::schema::NEAREST_MADE
+    ))?;
+    tx.execute("DELETE FROM meta WHERE key = ?1", [DEFERRED_NEAREST])?;
+    tx.commit()?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,10 +2,10 @@
 //! their nearest unmet clock, and the header's counts. Each reads only what is shown.
 
 use super::Result;
-use super::rows::{TICKET_COLUMNS, into_clock, into_ticket, raw_clock, raw_ticket, ts};
-use crate::domain::listing::{ListQuery, TicketSummary};
+use super::rows::{TICKET_COLUMNS, into_clock, into_ticket, parse_word, raw_clock, raw_ticket, ts};
+use crate::domain::listing::{ListQuery, ListRow, TicketSummary};
 use crate::domain::sla::Clock;
-use crate::domain::ticket::{Priority, Status, Ticket};
+use crate::domain::ticket::Status;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params_from_iter, types::Value};
 use std::collections::{HashMap, HashSet};
@@ -64,9 +64,9 @@ pub fn list_ids_without_deadline(conn: &Connection, q: &ListQuery, limit: Option
 }
 
 /// The tickets `q` lists, most urgent first, handed to `visit` as they are read until it
-/// returns false: those with a running deadline in one pass over the deadlines
-/// ([`visit_due`]); then, without a deadline filter, the rest (paused or without clocks) read
-/// [`LIST_PAGE`] at a time. Nothing is sorted but ids without a deadline.
+/// returns false: those with a running deadline from `nearest_deadlines` ([`visit_due`]);
+/// then, without a deadline filter, the rest (paused or without clocks) read [`LIST_PAGE`] at
+/// a time. Nothing is sorted but ids without a deadline.
 pub fn visit_list(conn: &Connection, q: &ListQuery, mut visit: impl FnMut(TicketSummary) -> bool) -> Result<()> {
     let mut count = 0;
     let mut going = true;
@@ -75,9 +75,36 @@ pub fn visit_list(conn: &Connection, q: &ListQuery, mut visit: impl FnMut(Ticket
         going = visit(row);
         going
     })?;
-    if !going || q.due_before.is_some() {
-        return Ok(());
+    if going && q.due_before.is_none() {
+        visit_without_deadline(conn, q, count, visit)?;
     }
+    Ok(())
+}
+
+/// [`visit_list`] as `list`'s table shows it: the rows with a deadline are read from
+/// `nearest_deadlines` alone (no ticket or customer row), the rest from their tickets.
+pub fn visit_rows(conn: &Connection, q: &ListQuery, mut visit: impl FnMut(ListRow) -> bool) -> Result<()> {
+    let mut count = 0;
+    let mut going = true;
+    visit_due_rows(conn, q, q.due_before, |row| {
+        count += 1;
+        going = visit(row);
+        going
+    })?;
+    if going && q.due_before.is_none() {
+        visit_without_deadline(conn, q, count, |s| visit(s.into()))?;
+    }
+    Ok(())
+}
+
+/// What follows the deadlines in a list without a deadline filter, after `count` rows were
+/// listed: the tickets without a running deadline, [`LIST_PAGE`] at a time.
+fn visit_without_deadline(
+    conn: &Connection,
+    q: &ListQuery,
+    count: usize,
+    mut visit: impl FnMut(TicketSummary) -> bool,
+) -> Result<()> {
     let limit = q.limit.map(|l| l.saturating_sub(count));
     if limit == Some(0) {
         return Ok(());
@@ -124,134 +151,114 @@ pub fn summaries(conn: &Connection, ids: &[i64]) -> Result<Vec<TicketSummary>> {
     Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
 }
 
-/// The tickets `q` lists when it has a deadline filter (`--overdue`, `--due-within`; `None`:
-/// every ticket with a running deadline, which is how the full list starts), most urgent
-/// first, handed to `visit` as they are read; `visit` returns false to stop. One pass over the
-/// running clocks' covering index in deadline order (only the clocks due before the bound)
-/// keeps each ticket's first clock, its nearest; then the tickets and customers of those
-/// clocks are read by key [`LIST_PAGE`] at a time (never the same ticket twice: a ticket late
-/// on two clocks was read twice), and each deadline's ties ordered by priority and age.
+/// The tickets `q` lists with a running deadline due by `before` (`None`: every one, which is
+/// how the full list starts), most urgent first, handed to `visit` as they are read; `visit`
+/// returns false to stop. The rows of [`visit_due_rows`], each with its whole ticket read by
+/// key [`LIST_PAGE`] at a time (a short list, the board's first page, reads no more).
 pub fn visit_due(
     conn: &Connection,
     q: &ListQuery,
     before: Option<DateTime<Utc>>,
     mut visit: impl FnMut(TicketSummary) -> bool,
 ) -> Result<()> {
-    let (sql, args) = due_sql(before);
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query(params_from_iter(args))?;
-    let mut seen = HashSet::with_capacity(LIST_PAGE * 8);
-    let mut page: Vec<Clock> = Vec::with_capacity(LIST_PAGE);
-    let mut left = q.limit.unwrap_or(usize::MAX);
-    while left > 0
-        && let Some(r) = rows.next()?
-    {
-        let id: i64 = r.get(0)?;
-        if !seen.insert(id) {
-            continue;
+    let page_size = LIST_PAGE.min(q.limit.unwrap_or(LIST_PAGE)).max(1);
+    let mut page: Vec<ListRow> = Vec::with_capacity(page_size);
+    let mut going = true;
+    let mut failed = None;
+    visit_due_rows(conn, q, before, |row| {
+        page.push(row);
+        if page.len() == page_size {
+            match visit_page(conn, &mut page, &mut visit) {
+                Ok(more) => going = more,
+                Err(e) => failed = Some(e),
+            }
         }
-        let clock = into_clock(id, raw_clock(r, 1)?)?;
-        // A page ends with a whole deadline, so its ties are ordered together.
-        // A short list (the board's first page) asks for no more tickets than it shows.
-        if page.len() >= LIST_PAGE.min(left)
-            && page.last().is_some_and(|c| c.due_at != clock.due_at)
-            && !visit_page(conn, q, &mut page, &mut left, &mut visit)?
-        {
-            return Ok(());
-        }
-        page.push(clock);
+        going && failed.is_none()
+    })?;
+    if let Some(e) = failed {
+        return Err(e);
     }
-    visit_page(conn, q, &mut page, &mut left, &mut visit)?;
+    if going {
+        visit_page(conn, &mut page, &mut visit)?;
+    }
     Ok(())
 }
 
-/// Hands the tickets of `page` (nearest clocks in deadline order) that `q` lists to `visit`,
-/// each deadline's ties urgent before important before normal, then the older ticket first,
-/// at most `left` of them; empties `page`. False once `visit` said stop.
+/// Hands the rows of `page` to `visit` with their whole tickets, in order; empties `page`.
+/// False once `visit` said stop.
 fn visit_page(
     conn: &Connection,
-    q: &ListQuery,
-    page: &mut Vec<Clock>,
-    left: &mut usize,
+    page: &mut Vec<ListRow>,
     visit: &mut impl FnMut(TicketSummary) -> bool,
 ) -> Result<bool> {
-    if page.is_empty() || *left == 0 {
+    if page.is_empty() {
         return Ok(true);
     }
-    let mut tickets = tickets_by_id(conn, q, page)?;
-    let mut listed: Vec<TicketSummary> = page
-        .drain(..)
-        .filter_map(|c| {
-            tickets.remove(&c.ticket_id).map(|ticket| TicketSummary {
+    let ids: Vec<i64> = page.iter().map(|r| r.id).collect();
+    let sql = format!(
+        "SELECT {TICKET_COLUMNS} FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE t.id IN {ID_LIST}"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query([id_list(&ids)])?;
+    // Sized once: a map grown from an iterator of results rehashed several times per page.
+    let mut tickets = HashMap::with_capacity(ids.len());
+    while let Some(r) = rows.next()? {
+        let ticket = into_ticket(raw_ticket(r, 0)?)?;
+        tickets.insert(ticket.id, ticket);
+    }
+    for row in page.drain(..) {
+        if let Some(ticket) = tickets.remove(&row.id)
+            && !visit(TicketSummary {
                 ticket,
-                nearest: Some(c),
+                nearest: row.nearest,
             })
-        })
-        .collect();
-    // Stable, and the page is in deadline order: only ties of one deadline move.
-    listed.sort_by_key(|s| {
-        (
-            s.nearest.as_ref().and_then(|c| c.due_at),
-            priority_rank(s.ticket.priority),
-            s.ticket.opened_at,
-            s.ticket.id,
-        )
-    });
-    for row in listed {
-        if *left == 0 {
-            break;
-        }
-        *left -= 1;
-        if !visit(row) {
+        {
             return Ok(false);
         }
     }
     Ok(true)
 }
 
-/// The tickets of `clocks` that `q` lists (its statuses and text), by id.
-fn tickets_by_id(conn: &Connection, q: &ListQuery, clocks: &[Clock]) -> Result<HashMap<i64, Ticket>> {
-    let ids: Vec<i64> = clocks.iter().map(|c| c.ticket_id).collect();
-    let mut sql = format!(
-        "SELECT {TICKET_COLUMNS} FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE t.id IN {ID_LIST}"
-    );
-    let mut args: Vec<Value> = vec![Value::Text(id_list(&ids))];
-    if !q.statuses.is_empty() {
-        let marks = vec!["?"; q.statuses.len()].join(", ");
-        // `+`: each ticket by its key, not through the status index and then its key.
-        sql.push_str(&format!(" AND +t.status IN ({marks})"));
-        args.extend(q.statuses.iter().map(|s: &Status| Value::Text(s.slug().to_string())));
-    }
-    if let Some(text) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        sql.push_str(" AND (instr(lower(t.title), lower(?)) OR instr(lower(c.name), lower(?)) OR instr(lower(t.reference), lower(?)))");
-        for _ in 0..3 {
-            args.push(Value::Text(text.to_string()));
-        }
-    }
+/// The list's rows with a running deadline due by `before` that `q` lists, most urgent first,
+/// handed to `visit` until it returns false: one pass over `nearest_deadlines` (migration 13)
+/// in its key's order (deadline, then urgent before important before normal, then the older
+/// ticket, then the id), stopping at the bound; nothing is sorted and no other row is read
+/// unless `q` searches text (the order reference is only in the ticket).
+pub fn visit_due_rows(
+    conn: &Connection,
+    q: &ListQuery,
+    before: Option<DateTime<Utc>>,
+    mut visit: impl FnMut(ListRow) -> bool,
+) -> Result<()> {
+    let (sql, args) = due_sql(q, before);
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query(params_from_iter(args))?;
-    // Sized once: a map grown from an iterator of results rehashed several times per page.
-    let mut tickets = HashMap::with_capacity(clocks.len());
-    while let Some(r) = rows.next()? {
-        let ticket = into_ticket(raw_ticket(r, 0)?)?;
-        tickets.insert(ticket.id, ticket);
+    let mut left = q.limit.unwrap_or(usize::MAX);
+    while left > 0
+        && let Some(r) = rows.next()?
+    {
+        let id: i64 = r.get(0)?;
+        let row = ListRow {
+            id,
+            priority: parse_word(r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?)?,
+            status: parse_word(r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?)?,
+            title: r.get(3)?,
+            customer_name: r.get(4)?,
+            customer_phone: r.get(5)?,
+            nearest: Some(into_clock(id, raw_clock(r, 6)?)?),
+        };
+        left -= 1;
+        if !visit(row) {
+            break;
+        }
     }
-    Ok(tickets)
+    Ok(())
 }
 
-/// The sort key of a ticket's priority, as [`PRIORITY_RANK`] has it in SQL.
-fn priority_rank(p: Priority) -> u8 {
-    match p {
-        Priority::Urgent => 0,
-        Priority::Important => 1,
-        Priority::Normal => 2,
-    }
-}
-
-/// SQLite's plan for [`visit_due`]'s pass over the deadlines (its "detail" lines), so a test
-/// can see the indexes.
-pub fn due_plan(conn: &Connection, _q: &ListQuery, before: Option<DateTime<Utc>>) -> Result<String> {
-    let (sql, args) = due_sql(before);
+/// SQLite's plan for [`visit_due_rows`]'s pass over the deadlines (its "detail" lines), so a
+/// test can see the indexes.
+pub fn due_plan(conn: &Connection, q: &ListQuery, before: Option<DateTime<Utc>>) -> Result<String> {
+    let (sql, args) = due_sql(q, before);
     let lines = conn
         .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?
         .query_map(params_from_iter(args), |r| r.get::<_, String>(3))?
@@ -259,17 +266,40 @@ pub fn due_plan(conn: &Connection, _q: &ListQuery, before: Option<DateTime<Utc>>
     Ok(lines.join("\n"))
 }
 
-/// The running clocks due before `before`, in the covering index's order: deadline, then
-/// ticket, metric and cycle, so a ticket's first clock is its nearest (as `NEAREST_JOIN` has it).
-fn due_sql(before: Option<DateTime<Utc>>) -> (String, Vec<Value>) {
-    let sql = "SELECT n.ticket_id, n.metric, n.cycle, n.state, n.target, n.started_at, n.due_at, n.met_at,
-                n.breached_at, n.paused_secs, n.remaining_secs
-         FROM clocks n INDEXED BY clocks_running_due
-         WHERE n.met_at IS NULL AND n.due_at <= ?
-         ORDER BY n.due_at, n.ticket_id, n.metric, n.cycle"
-        .to_string();
-    // No bound: every running clock with a deadline (text order puts '~' after any instant).
-    (sql, vec![Value::Text(before.map_or_else(|| "~".to_string(), ts))])
+/// The rows of `nearest_deadlines` due by `before` that `q` lists, in its key's order. The
+/// clock's columns come in [`raw_clock`]'s order from column 6 (`met_at` is NULL: the clock runs).
+fn due_sql(q: &ListQuery, before: Option<DateTime<Utc>>) -> (String, Vec<Value>) {
+    let text = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    // CROSS: the deadlines lead, each ticket is read by its key.
+    let tickets = if text.is_some() {
+        "CROSS JOIN tickets t ON t.id = d.ticket_id"
+    } else {
+        ""
+    };
+    let mut sql = format!(
+        "SELECT d.ticket_id, d.priority, d.status, d.title, d.customer_name, d.customer_phone,
+                d.metric, d.cycle, d.state, d.target, d.started_at, d.due_at, NULL, d.breached_at,
+                d.paused_secs, d.remaining_secs
+         FROM nearest_deadlines d {tickets} WHERE d.due_at <= ?"
+    );
+    // No bound: every running deadline (text order puts '~' after any instant).
+    let mut args = vec![Value::Text(before.map_or_else(|| "~".to_string(), ts))];
+    if !q.statuses.is_empty() {
+        let marks = vec!["?"; q.statuses.len()].join(", ");
+        sql.push_str(&format!(" AND d.status IN ({marks})"));
+        args.extend(q.statuses.iter().map(|s: &Status| Value::Text(s.slug().to_string())));
+    }
+    if let Some(text) = text {
+        sql.push_str(
+            " AND (instr(lower(d.title), lower(?)) OR instr(lower(d.customer_name), lower(?))
+                   OR instr(lower(t.reference), lower(?)))",
+        );
+        for _ in 0..3 {
+            args.push(Value::Text(text.to_string()));
+        }
+    }
+    sql.push_str(" ORDER BY d.due_at, d.rank, d.opened_at, d.ticket_id");
+    (sql, args)
 }
 
 /// The nearest running deadline of each ticket with one of `statuses`, most urgent first,

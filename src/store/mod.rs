@@ -26,7 +26,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::domain::listing::{ListQuery, TicketSummary};
+use crate::domain::listing::{ListQuery, ListRow, TicketSummary};
 use crate::domain::sla::Clock;
 pub use rows::EventCache;
 
@@ -223,6 +223,7 @@ impl Store {
         )?;
         if has_meta {
             deferred::restore_indexes(&self.conn)?;
+            deferred::restore_nearest(&self.conn)?;
         }
         schema::migrations().to_latest(&mut self.conn).map_err(|e| match e {
             rusqlite_migration::Error::RusqliteError { err, .. } => StoreError::from(err),
@@ -324,7 +325,7 @@ impl Store {
     }
 
     /// How SQLite reads the running deadlines of `query` (EXPLAIN QUERY PLAN of
-    /// [`listing::visit_due`], one step a line).
+    /// [`listing::visit_due_rows`], one step a line).
     pub fn list_plan(&self, query: &ListQuery) -> Result<String> {
         listing::due_plan(&self.conn, query, query.due_before)
     }
@@ -348,6 +349,11 @@ impl Store {
     /// false (see [`listing::visit_list`]).
     pub fn visit_list(&self, query: &ListQuery, visit: impl FnMut(TicketSummary) -> bool) -> Result<()> {
         listing::visit_list(&self.conn, query, visit)
+    }
+
+    /// [`Store::visit_list`] as `list`'s table shows it (see [`listing::visit_rows`]).
+    pub fn visit_rows(&self, query: &ListQuery, visit: impl FnMut(ListRow) -> bool) -> Result<()> {
+        listing::visit_rows(&self.conn, query, visit)
     }
 
     /// The listed tickets `ids` with their nearest clock, in that order (see [`listing::summaries`]).

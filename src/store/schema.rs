@@ -163,7 +163,99 @@ const AFTER_CHAIN: &[&str] = &[
     CREATE TRIGGER mail_is_kept_delete BEFORE DELETE ON mail
     BEGIN SELECT RAISE(ABORT, 'mail is kept as received: it cannot be deleted'); END;
     "#,
+    NEAREST_DEADLINES,
 ];
+
+/// 13 (issue 11): `list --overdue`, `--due-within` and the list's first part read one row per
+/// ticket with a running deadline, kept in list order: its nearest running clock beside what
+/// the list shows of the ticket. It took a pass over every running clock (a ticket late on two
+/// read twice), then a ticket and a customer seek per row, then a sort of each deadline's ties.
+/// Triggers keep it in the same transaction as the clock and ticket rows it is made from
+/// (`verify` compares it with them); bounded by the open tickets.
+const NEAREST_DEADLINES: &str = r#"
+    -- The rows it is made of: every running clock with a deadline beside its ticket's listed
+    -- fields, in the table's column order (a view, so the triggers, this migration and
+    -- `verify` say it once). A ticket's row is the first of its own in deadline order.
+    CREATE VIEW nearest_deadline_rows AS
+    SELECT n.due_at AS due_at, CASE t.priority WHEN 'urgent' THEN 0 WHEN 'important' THEN 1 ELSE 2 END AS rank,
+           t.opened_at AS opened_at, n.ticket_id AS ticket_id, t.status AS status, t.priority AS priority,
+           t.title AS title, c.name AS customer_name, c.phone AS customer_phone, n.metric AS metric,
+           n.cycle AS cycle, n.state AS state, n.target AS target, n.started_at AS started_at,
+           n.breached_at AS breached_at, n.paused_secs AS paused_secs, n.remaining_secs AS remaining_secs
+    FROM clocks n JOIN tickets t ON t.id = n.ticket_id JOIN customers c ON c.id = t.customer_id
+    WHERE n.met_at IS NULL AND n.due_at IS NOT NULL;
+    CREATE TABLE nearest_deadlines (
+        due_at         TEXT NOT NULL,
+        rank           INTEGER NOT NULL,
+        opened_at      TEXT NOT NULL,
+        ticket_id      INTEGER NOT NULL UNIQUE,
+        status         TEXT NOT NULL,
+        priority       TEXT NOT NULL,
+        title          TEXT NOT NULL,
+        customer_name  TEXT NOT NULL,
+        customer_phone TEXT NOT NULL,
+        metric         TEXT NOT NULL,
+        cycle          INTEGER NOT NULL,
+        state          TEXT NOT NULL,
+        target         TEXT NOT NULL,
+        started_at     TEXT NOT NULL,
+        breached_at    TEXT,
+        paused_secs    INTEGER NOT NULL,
+        remaining_secs INTEGER,
+        PRIMARY KEY (due_at, rank, opened_at, ticket_id)
+    ) WITHOUT ROWID;
+    INSERT INTO nearest_deadlines SELECT * FROM nearest_deadline_rows n
+        WHERE (n.metric, n.cycle) = (SELECT metric, cycle FROM clocks WHERE ticket_id = n.ticket_id
+            AND met_at IS NULL AND due_at IS NOT NULL ORDER BY due_at, metric, cycle LIMIT 1);
+    CREATE TRIGGER nearest_after_clock_insert AFTER INSERT ON clocks
+    WHEN NEW.met_at IS NULL AND NEW.due_at IS NOT NULL
+    BEGIN
+        DELETE FROM nearest_deadlines WHERE ticket_id = NEW.ticket_id;
+        INSERT INTO nearest_deadlines SELECT * FROM nearest_deadline_rows WHERE ticket_id = NEW.ticket_id
+            ORDER BY due_at, metric, cycle LIMIT 1;
+    END;
+    CREATE TRIGGER nearest_after_clock_delete AFTER DELETE ON clocks
+    WHEN OLD.met_at IS NULL AND OLD.due_at IS NOT NULL
+    BEGIN
+        DELETE FROM nearest_deadlines WHERE ticket_id = OLD.ticket_id;
+        INSERT INTO nearest_deadlines SELECT * FROM nearest_deadline_rows WHERE ticket_id = OLD.ticket_id
+            ORDER BY due_at, metric, cycle LIMIT 1;
+    END;
+    CREATE TRIGGER nearest_after_clock_update AFTER UPDATE OF ticket_id, metric, cycle, state, target,
+        started_at, due_at, met_at, breached_at, paused_secs, remaining_secs ON clocks
+    BEGIN
+        DELETE FROM nearest_deadlines WHERE ticket_id IN (OLD.ticket_id, NEW.ticket_id);
+        INSERT INTO nearest_deadlines SELECT * FROM nearest_deadline_rows WHERE ticket_id = OLD.ticket_id
+            ORDER BY due_at, metric, cycle LIMIT 1;
+        INSERT INTO nearest_deadlines SELECT * FROM nearest_deadline_rows
+            WHERE ticket_id = NEW.ticket_id AND NEW.ticket_id <> OLD.ticket_id
+            ORDER BY due_at, metric, cycle LIMIT 1;
+    END;
+    CREATE TRIGGER nearest_after_ticket_update AFTER UPDATE OF id, title, priority, status, opened_at, customer_id
+        ON tickets
+    WHEN OLD.id IS NOT NEW.id OR OLD.title IS NOT NEW.title OR OLD.priority IS NOT NEW.priority
+        OR OLD.status IS NOT NEW.status OR OLD.opened_at IS NOT NEW.opened_at OR OLD.customer_id IS NOT NEW.customer_id
+    BEGIN
+        DELETE FROM nearest_deadlines WHERE ticket_id IN (OLD.id, NEW.id);
+        INSERT INTO nearest_deadlines SELECT * FROM nearest_deadline_rows WHERE ticket_id = NEW.id
+            ORDER BY due_at, metric, cycle LIMIT 1;
+    END;
+    CREATE TRIGGER nearest_after_ticket_delete AFTER DELETE ON tickets
+    BEGIN DELETE FROM nearest_deadlines WHERE ticket_id = OLD.id; END;
+    CREATE TRIGGER nearest_after_customer_update AFTER UPDATE OF name, phone ON customers
+    WHEN OLD.name IS NOT NEW.name OR OLD.phone IS NOT NEW.phone
+    BEGIN
+        UPDATE nearest_deadlines SET customer_name = NEW.name, customer_phone = NEW.phone
+            WHERE ticket_id IN (SELECT id FROM tickets WHERE customer_id = NEW.id);
+    END;
+"#;
+
+/// `nearest_deadlines` as its rows are made (migration 13): each ticket's first running clock
+/// with a deadline, by deadline, metric and cycle, beside its listed fields. `verify` compares
+/// the table with it; a bulk run remakes the table from it.
+pub const NEAREST_MADE: &str = "SELECT * FROM nearest_deadline_rows n WHERE (n.metric, n.cycle) =
+    (SELECT metric, cycle FROM clocks WHERE ticket_id = n.ticket_id AND met_at IS NULL AND due_at IS NOT NULL
+     ORDER BY due_at, metric, cycle LIMIT 1)";
 
 /// `clocks.judged` of a breach that lay before its ticket was imported (migration 10).
 pub const JUDGED_IMPORTED: i64 = 2;

@@ -32,6 +32,9 @@ pub enum Finding {
     Unreadable { ticket_id: i64, reason: String },
     /// A count kept by triggers (`tallies`) differs from a count of the rows it stands for.
     TallyDiffers { name: String, kept: i64, counted: i64 },
+    /// A ticket's row in `nearest_deadlines` (kept by triggers) is not its nearest running
+    /// clock and listed fields: `list --overdue` and the board would show it wrongly, or miss it.
+    DeadlineRowDiffers { ticket_id: i64 },
 }
 
 /// Runs every check on the database; an empty list means it is sound.
@@ -66,6 +69,7 @@ pub fn check(conn: &Connection) -> Result<(Vec<Finding>, u64)> {
     }
     check_promises(conn, &mut findings)?;
     check_tallies(conn, &mut findings)?;
+    check_nearest_deadlines(conn, &mut findings)?;
     let entries = check_chain(conn, &mut findings)?;
     Ok((findings, entries))
 }
@@ -111,6 +115,22 @@ fn check_tallies(conn: &Connection, findings: &mut Vec<Finding>) -> Result<()> {
             kept,
             counted,
         });
+    }
+    Ok(())
+}
+
+/// `nearest_deadlines` (migration 13) against the rows it is made of, both ways: a row that
+/// should not be there, is missing, or differs in any column. Bounded by the running clocks.
+fn check_nearest_deadlines(conn: &Connection, findings: &mut Vec<Finding>) -> Result<()> {
+    let mut stmt = conn.prepare(&format!(
+        "WITH made AS ({}), kept AS (SELECT * FROM nearest_deadlines)
+         SELECT ticket_id FROM (SELECT * FROM kept EXCEPT SELECT * FROM made)
+         UNION SELECT ticket_id FROM (SELECT * FROM made EXCEPT SELECT * FROM kept)
+         ORDER BY ticket_id",
+        schema::NEAREST_MADE
+    ))?;
+    for id in stmt.query_map([], |r| r.get::<_, i64>(0))? {
+        findings.push(Finding::DeadlineRowDiffers { ticket_id: id? });
     }
     Ok(())
 }

@@ -27,7 +27,7 @@ fn intake(e: &crate::app::intake::IntakeError, lang: &str) -> String {
     use crate::app::intake::IntakeError;
     match e {
         IntakeError::Quarantined { count, reason, path } => t!(
-            "intake.quarantined_exit",
+            super::counted("intake.quarantined_exit", *count),
             locale = lang,
             n = count,
             reason = intake_reason(*reason, lang),
@@ -61,13 +61,13 @@ fn backup(e: &BackupError, lang: &str) -> String {
         BackupError::Exists(p) => t!("backup.exists", locale = lang, path = p.display()),
         BackupError::SameFile(p) => t!("backup.same_file", locale = lang, path = p.display()),
         BackupError::CopyUnsound(v) => t!(
-            "backup.copy_unsound",
+            super::counted("backup.copy_unsound", v.findings.len()),
             locale = lang,
             n = v.findings.len(),
             first = first(v)
         ),
         BackupError::FileUnsound(p, v) => t!(
-            "backup.file_unsound",
+            super::counted("backup.file_unsound", v.findings.len()),
             locale = lang,
             path = p.display(),
             n = v.findings.len(),

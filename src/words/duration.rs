@@ -56,6 +56,15 @@ pub fn compact(secs: i64, lang: &str) -> String {
     )
 }
 
+/// [`compact`] appended to `out` (a long list writes one per row).
+pub fn push_compact(out: &mut String, secs: i64, lang: &str) {
+    if is_chinese(lang) {
+        out.push_str(&compact(secs, lang));
+    } else {
+        crate::domain::text::push_countdown(out, secs);
+    }
+}
+
 /// How late, for a table column (`late` with `compact`'s units).
 pub fn late_compact(secs: i64, lang: &str) -> String {
     if secs >= 3600 {

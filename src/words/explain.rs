@@ -36,9 +36,13 @@ pub fn step(step: &Step, policy: &Policy, lang: &str) -> String {
             started = at(started)
         )
         .to_string(),
-        Step::WorkingDays { n, start_day } => {
-            t!("explain.working_days", locale = lang, n = n, day = start_day).to_string()
-        }
+        Step::WorkingDays { n, start_day } => t!(
+            super::counted("explain.working_days", *n as usize),
+            locale = lang,
+            n = n,
+            day = start_day
+        )
+        .to_string(),
         Step::Retargeted { at: when, retarget } => {
             let field = retarget.field.as_str();
             let value = match field {

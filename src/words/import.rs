@@ -70,7 +70,13 @@ pub fn line(p: &Problem, lang: &str) -> String {
 /// An import refused as a whole: how many problems, and the first.
 pub fn refused(problems: &[Problem], lang: &str) -> String {
     let first = problems.first().map(|p| line(p, lang)).unwrap_or_default();
-    t!("import.refused", locale = lang, n = problems.len(), first = first).to_string()
+    t!(
+        super::counted("import.refused", problems.len()),
+        locale = lang,
+        n = problems.len(),
+        first = first
+    )
+    .to_string()
 }
 
 /// What a run wrote.

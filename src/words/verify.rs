@@ -35,7 +35,11 @@ pub fn report(v: &Verification, lang: &str) -> String {
 
 /// The one-line summary a failed `verify` exits with.
 pub fn summary(v: &Verification, lang: &str) -> String {
-    t!("verify.findings", locale = lang, n = v.findings.len())
+    t!(
+        super::counted("verify.findings", v.findings.len()),
+        locale = lang,
+        n = v.findings.len()
+    )
 }
 
 /// One finding.
@@ -80,6 +84,7 @@ pub fn finding(f: &Finding, lang: &str) -> String {
             kept = kept,
             counted = counted
         ),
+        Finding::DeadlineRowDiffers { ticket_id } => t!("verify.deadline_row", locale = lang, ticket = ticket_id),
         Finding::Unreadable { ticket_id, reason } => t!(
             "verify.unreadable",
             locale = lang,

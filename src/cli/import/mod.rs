@@ -250,7 +250,12 @@ fn refuse(problems: &[Problem], file: &str, lang: &str) -> Result<()> {
         println!("{}", crate::words::import::line(p, lang));
     }
     Err(CliError::failed(
-        t!("import.nothing_written", problems = problems.len(), file = file).to_string(),
+        t!(
+            crate::words::counted("import.nothing_written", problems.len()),
+            problems = problems.len(),
+            file = file
+        )
+        .to_string(),
     ))
 }
 
@@ -287,7 +292,7 @@ fn report(c: Checked, skip_existing: bool, json: bool, lang: &str) -> Result<()>
         println!(
             "{}",
             t!(
-                "import.checked",
+                crate::words::counted("import.checked", problems.len()),
                 rows = c.read,
                 ok = importable,
                 skipped = skipped,
@@ -299,7 +304,11 @@ fn report(c: Checked, skip_existing: bool, json: bool, lang: &str) -> Result<()>
         Ok(())
     } else {
         Err(CliError::failed(
-            t!("import.would_refuse", problems = problems.len()).to_string(),
+            t!(
+                crate::words::counted("import.would_refuse", problems.len()),
+                problems = problems.len()
+            )
+            .to_string(),
         ))
     }
 }
