@@ -93,6 +93,9 @@ impl Desk {
         };
         let promise = &self.promise;
         self.store.bulk(|store| {
+            // The maker hashes the chain too, from where the writer will start (the writer
+            // checks each story landed there).
+            let mut cursor = store.chain_cursor()?;
             std::thread::scope(|scope| {
                 // One batch in flight: the maker stays a batch ahead of the writer.
                 let (send, batches) = std::sync::mpsc::sync_channel::<crate::store::Result<Vec<Prepared>>>(1);
@@ -108,7 +111,9 @@ impl Desk {
                         let mut batch = Vec::with_capacity(n);
                         let batch = (made..made + n)
                             .try_for_each(|i| {
-                                batch.push(maker.story(&mut rng, i).prepare()?);
+                                let mut prepared = maker.story(&mut rng, i).prepare()?;
+                                prepared.link(&mut cursor);
+                                batch.push(prepared);
                                 Ok(())
                             })
                             .map(|()| batch);

@@ -3,16 +3,18 @@
 //! chain head is read once per batch and recorded once, customers are found or made with one
 //! statement each, and a clock's `judged` flag is written with the clock.
 
-use super::rows::{CLOCK_COLUMNS, data_ref, set_log_head, shares_data, ts};
+use super::rendered::{Stamp, TextHasher};
+use super::rows::{CLOCK_COLUMNS, data_ref, set_log_head, shares_data};
 use super::schema::JUDGED_IMPORTED;
 use super::{Result, StoreError, Tx};
-use crate::domain::chain::{self, GENESIS, Link};
+use crate::domain::chain::{self, GENESIS, Hash, Link};
 use crate::domain::log::NewEntry;
 use crate::domain::review::Review;
 use crate::domain::sla::Clock;
 use crate::domain::ticket::Ticket;
 use rusqlite::{OptionalExtension, params};
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 
 /// One ticket as a bulk writer brings it in, in its final state. The ticket's id and the
 /// `ticket_id` of its clocks and reviews are assigned here; the log is in the order it happened.
@@ -35,11 +37,54 @@ pub struct Story {
 pub struct Prepared {
     story: Story,
     /// Opened, updated, resolved, closed.
-    ticket_times: [Option<String>; 4],
+    ticket_times: [Option<Stamp>; 4],
     /// Each entry's `at` and `data`.
-    entries: Vec<(String, String)>,
+    entries: Vec<(Stamp, String)>,
     /// Each clock's started, due, met and breached instants, and its `judged` value.
-    clocks: Vec<([Option<String>; 4], i64)>,
+    clocks: Vec<([Option<Stamp>; 4], i64)>,
+    /// The entries' hashes worked out ahead by [`Prepared::link`] on the caller's thread, and
+    /// where they assumed the story lands (its ticket id, its first entry's id, the hash
+    /// before it); the writer uses them only if it lands there.
+    linked: Option<(ChainCursor, Vec<Hash>)>,
+}
+
+/// Where the next story of a bulk run is expected to land: its ticket's id, its first entry's
+/// id and the chain's last hash before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChainCursor {
+    pub ticket_id: i64,
+    pub entry_id: i64,
+    pub previous: Hash,
+}
+
+impl Prepared {
+    /// Hashes the story's entries as if it landed at `at` and moves `at` past it, so that the
+    /// chain is worked out on the thread that makes the stories instead of the writer's.
+    pub fn link(&mut self, at: &mut ChainCursor) {
+        let start = *at;
+        let hashes = self
+            .story
+            .log
+            .iter()
+            .zip(&self.entries)
+            .map(|(e, (when, data))| {
+                let link = Link {
+                    id: at.entry_id,
+                    ticket_id: start.ticket_id,
+                    at: when.as_str(),
+                    author: &e.author,
+                    kind: e.event.kind_name(),
+                    data,
+                    body: &e.body,
+                };
+                at.previous = chain::hash(&at.previous, &link);
+                at.entry_id += 1;
+                at.previous
+            })
+            .collect();
+        at.ticket_id += 1;
+        self.linked = Some((start, hashes));
+    }
 }
 
 impl Story {
@@ -47,17 +92,17 @@ impl Story {
     pub fn prepare(self) -> Result<Prepared> {
         let t = &self.ticket;
         let ticket_times = [
-            Some(ts(t.opened_at)),
-            Some(ts(t.updated_at)),
-            t.resolved_at.map(ts),
-            t.closed_at.map(ts),
+            Some(Stamp::of(t.opened_at)),
+            Some(Stamp::of(t.updated_at)),
+            t.resolved_at.map(Stamp::of),
+            t.closed_at.map(Stamp::of),
         ];
         let entries = self
             .log
             .iter()
             .map(|e| {
                 let data = serde_json::to_string(&e.event).map_err(|err| StoreError::Corrupt(err.to_string()))?;
-                Ok((ts(e.at), data))
+                Ok((Stamp::of(e.at), data))
             })
             .collect::<Result<Vec<_>>>()?;
         let clocks = self
@@ -73,10 +118,10 @@ impl Story {
                     0
                 };
                 let times = [
-                    Some(ts(c.started_at)),
-                    c.due_at.map(ts),
-                    c.met_at.map(ts),
-                    c.breached_at.map(ts),
+                    Some(Stamp::of(c.started_at)),
+                    c.due_at.map(Stamp::of),
+                    c.met_at.map(Stamp::of),
+                    c.breached_at.map(Stamp::of),
                 ];
                 (times, judged)
             })
@@ -86,6 +131,7 @@ impl Story {
             ticket_times,
             entries,
             clocks,
+            linked: None,
         })
     }
 }
@@ -102,13 +148,11 @@ impl Tx<'_> {
     /// and its reviews.
     pub fn bulk_insert(&self, stories: &[Prepared]) -> Result<Written> {
         let conn = &self.0;
-        let (mut last_id, mut previous): (i64, Vec<u8>) = conn
-            .prepare_cached("SELECT id, hash FROM log ORDER BY id DESC LIMIT 1")?
-            .query_row([], |r| {
-                Ok((r.get(0)?, r.get::<_, Option<Vec<u8>>>(1)?.unwrap_or_default()))
-            })
-            .optional()?
-            .unwrap_or((0, GENESIS.to_vec()));
+        let (mut last_id, head) = chain_head(conn)?;
+        // The chain follows the head as stored, even one that is no hash (a row from before
+        // the chain): `odd` until the first entry written here.
+        let mut previous: Hash = head.as_slice().try_into().unwrap_or(GENESIS);
+        let mut odd = (head.len() != previous.len()).then_some(head);
         // Most customers of a bulk run are new: insert, and look the row up only when it was
         // there already (an upsert with RETURNING paid a statement journal for every one).
         let mut new_customer = conn
@@ -127,12 +171,13 @@ impl Tx<'_> {
             "INSERT INTO log(id, ticket_id, at, author, kind, data, body, hash, data_ref)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )?;
-        // The shared data texts met in this batch (a few hundred at most).
-        let mut shared: HashMap<&str, i64> = HashMap::new();
+        // The shared data texts met in this batch (a few hundred at most), looked up for
+        // almost every entry: a cheap hash (SipHash over each text was 1% of the run).
+        let mut shared: HashMap<&str, i64, BuildHasherDefault<TextHasher>> = HashMap::default();
         let mut clock_row = conn.prepare_cached(&format!(
             "INSERT INTO clocks(ticket_id, {CLOCK_COLUMNS}, judged) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
         ))?;
-        let mut customers: HashMap<[&str; 3], i64> = HashMap::new();
+        let mut customers: HashMap<[&str; 3], i64, BuildHasherDefault<TextHasher>> = HashMap::default();
         let mut written = Written::default();
         for prepared in stories {
             let story = &prepared.story;
@@ -161,25 +206,38 @@ impl Tx<'_> {
                 t.reference.trim(),
                 t.purchased_on.map(|d| d.to_string()),
                 t.status.slug(),
-                prepared.ticket_times[0],
-                prepared.ticket_times[1],
-                prepared.ticket_times[2],
-                prepared.ticket_times[3],
+                prepared.ticket_times[0].as_ref().map(Stamp::as_str),
+                prepared.ticket_times[1].as_ref().map(Stamp::as_str),
+                prepared.ticket_times[2].as_ref().map(Stamp::as_str),
+                prepared.ticket_times[3].as_ref().map(Stamp::as_str),
                 t.version,
                 story.external_id,
             ])?;
             let ticket_id = conn.last_insert_rowid();
-            for (e, (at, data)) in story.log.iter().zip(&prepared.entries) {
+            // The hashes made ahead hold if the story landed where they assumed.
+            let here = ChainCursor {
+                ticket_id,
+                entry_id: last_id + 1,
+                previous,
+            };
+            let ahead = match &prepared.linked {
+                Some((at, hashes)) if *at == here && odd.is_none() => Some(hashes),
+                _ => None,
+            };
+            for (n, (e, (at, data))) in story.log.iter().zip(&prepared.entries).enumerate() {
                 let link = Link {
                     id: last_id + 1,
                     ticket_id,
-                    at,
+                    at: at.as_str(),
                     author: &e.author,
                     kind: e.event.kind_name(),
                     data,
                     body: &e.body,
                 };
-                let hash = chain::hash(&previous, &link);
+                let hash = match ahead.and_then(|h| h.get(n)) {
+                    Some(hash) => *hash,
+                    None => chain::hash(odd.as_deref().unwrap_or(&previous), &link),
+                };
                 let reference = if shares_data(link.kind) {
                     Some(match shared.get(data.as_str()) {
                         Some(id) => *id,
@@ -195,7 +253,7 @@ impl Tx<'_> {
                 log_row.execute(params![
                     link.id,
                     ticket_id,
-                    at,
+                    link.at,
                     e.author,
                     link.kind,
                     if reference.is_some() { "" } else { data.as_str() },
@@ -204,7 +262,8 @@ impl Tx<'_> {
                     reference
                 ])?;
                 last_id = link.id;
-                previous = hash.to_vec();
+                previous = hash;
+                odd = None;
             }
             for (c, ([started, due, met, breached], judged)) in story.clocks.iter().zip(&prepared.clocks) {
                 clock_row.execute(params![
@@ -213,10 +272,10 @@ impl Tx<'_> {
                     c.cycle,
                     c.state.slug(),
                     c.target,
-                    started,
-                    due,
-                    met,
-                    breached,
+                    started.as_ref().map(Stamp::as_str),
+                    due.as_ref().map(Stamp::as_str),
+                    met.as_ref().map(Stamp::as_str),
+                    breached.as_ref().map(Stamp::as_str),
                     c.paused_secs,
                     c.remaining_secs,
                     judged,
@@ -239,6 +298,22 @@ impl Tx<'_> {
 }
 
 impl super::Store {
+    /// Where the next ticket and entry written go: for [`Prepared::link`] (the chain's head as
+    /// [`Tx::bulk_insert`] will reads it).
+    pub fn chain_cursor(&self) -> Result<ChainCursor> {
+        let (entry, head) = chain_head(&self.conn)?;
+        let ticket: i64 = self
+            .conn
+            .query_row("SELECT coalesce(max(id), 0) FROM tickets", [], |r| r.get(0))?;
+        Ok(ChainCursor {
+            ticket_id: ticket + 1,
+            entry_id: entry + 1,
+            // A head that is no hash (written before the chain) is never matched: the writer
+            // hashes such a run itself.
+            previous: head.as_slice().try_into().unwrap_or(GENESIS),
+        })
+    }
+
     /// A bulk run: `run` writes its batches with [`Store::bulk_write`] under a page cache big
     /// enough for the indexes a batch touches (whatever reading commands use); afterwards the
     /// cache is put back and the WAL emptied.
@@ -265,7 +340,8 @@ impl super::Store {
         self.defer_nearest()?;
         let out = run(self);
         // The indexes and the trigger come back whether the run went well or not.
-        let restored = restore_indexes(&self.conn).and_then(|()| restore_nearest(&self.conn));
+        let restored =
+            super::deferred::restore_indexes(&self.conn).and_then(|()| super::deferred::restore_nearest(&self.conn));
         self.conn
             .execute_batch(&format!(
                 "PRAGMA cache_size = {cache}; PRAGMA synchronous = {sync}; PRAGMA foreign_keys = ON;"
@@ -291,129 +367,18 @@ impl super::Store {
             .map_err(StoreError::from)?;
         Ok(out)
     }
-
-    /// On a database without tickets, drops the secondary indexes of the tables a bulk run
-    /// fills, to build each once, sorted, at the end ([`restore_indexes`]): maintained row by
-    /// row, their random inserts were most of a 1M-ticket run. What was dropped is recorded in
-    /// the same transaction, so a run cut short has them rebuilt at the next open.
-    fn defer_indexes(&mut self) -> Result<()> {
-        self.write(|tx| {
-            let conn = &tx.0;
-            let fresh: bool = conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM tickets)", [], |r| r.get(0))?;
-            let pending: Option<String> = conn
-                .query_row("SELECT value FROM meta WHERE key = ?1", [DEFERRED_INDEXES], |r| {
-                    r.get(0)
-                })
-                .optional()?;
-            if !fresh || pending.is_some() {
-                return Ok(());
-            }
-            let indexes: Vec<(String, String)> = conn
-                .prepare(
-                    "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL
-                     AND tbl_name IN ('tickets', 'log', 'clocks', 'reviews') ORDER BY name",
-                )?
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<_>>()?;
-            let record = serde_json::to_string(&indexes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            conn.execute(
-                "INSERT INTO meta(key, value) VALUES (?1, ?2)",
-                [DEFERRED_INDEXES, &record],
-            )?;
-            for (name, _) in &indexes {
-                conn.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
-            }
-            Ok(())
-        })
-    }
 }
 
-impl super::Store {
-    /// Drops the trigger that remakes a ticket's `nearest_deadlines` row at each running clock
-    /// inserted (migration 13), for the length of the run: fired inside the run's inserts it
-    /// cost a statement journal per row (an import's system time tripled). [`restore_nearest`]
-    /// makes it again and the rows once. Recorded in the same transaction, like the indexes.
-    fn defer_nearest(&mut self) -> Result<()> {
-        self.write(|tx| {
-            let conn = &tx.0;
-            let sql: Option<String> = conn
-                .query_row(
-                    "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1",
-                    [NEAREST_INSERT_TRIGGER],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            // Gone already: a run cut short, its record kept until the next open remakes it.
-            let Some(sql) = sql else { return Ok(()) };
-            conn.execute(
-                "INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)",
-                [DEFERRED_NEAREST, &sql],
-            )?;
-            conn.execute_batch(&format!("DROP TRIGGER {NEAREST_INSERT_TRIGGER}"))?;
-            Ok(())
+/// The last entry's id and hash (0 and the genesis hash for an empty log; empty for a row from
+/// before the chain).
+fn chain_head(conn: &rusqlite::Connection) -> Result<(i64, Vec<u8>)> {
+    Ok(conn
+        .prepare_cached("SELECT id, hash FROM log ORDER BY id DESC LIMIT 1")?
+        .query_row([], |r| {
+            Ok((r.get(0)?, r.get::<_, Option<Vec<u8>>>(1)?.unwrap_or_default()))
         })
-    }
-}
-
-/// The trigger of migration 13 a bulk run drops ([`super::Store::defer_nearest`]).
-const NEAREST_INSERT_TRIGGER: &str = "nearest_after_clock_insert";
-
-/// Meta key: the SQL of the trigger a bulk run dropped, to make again at its end.
-const DEFERRED_NEAREST: &str = "bulk_deferred_nearest";
-
-/// Makes the trigger a bulk run dropped again and every `nearest_deadlines` row from the clocks
-/// (bounded by the running ones), in one transaction: rows written meanwhile, by the run or by
-/// another writer, are all there once it is back. Nothing to do without a record.
-pub(super) fn restore_nearest(conn: &rusqlite::Connection) -> Result<()> {
-    let record = |conn: &rusqlite::Connection| -> Result<Option<String>> {
-        Ok(conn
-            .query_row("SELECT value FROM meta WHERE key = ?1", [DEFERRED_NEAREST], |r| {
-                r.get(0)
-            })
-            .optional()?)
-    };
-    // Looked at first without the write lock: most opens find nothing to do.
-    if record(conn)?.is_none() {
-        return Ok(());
-    }
-    let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
-    let Some(sql) = record(&tx)? else { return Ok(()) };
-    tx.execute_batch(&format!(
-        "{sql}; DELETE FROM nearest_deadlines; INSERT INTO nearest_deadlines {};",
-        super::schema::NEAREST_MADE
-    ))?;
-    tx.execute("DELETE FROM meta WHERE key = ?1", [DEFERRED_NEAREST])?;
-    tx.commit()?;
-    Ok(())
-}
-
-/// Meta key: the indexes a bulk run dropped to build at its end, as JSON `[[name, sql], ...]`.
-const DEFERRED_INDEXES: &str = "bulk_deferred_indexes";
-
-/// Builds the indexes a bulk run deferred, each in its own transaction (the WAL holds one
-/// index, not all), and forgets the record once all are back. Nothing to do without a record.
-pub(super) fn restore_indexes(conn: &rusqlite::Connection) -> Result<()> {
-    let record: Option<String> = conn
-        .query_row("SELECT value FROM meta WHERE key = ?1", [DEFERRED_INDEXES], |r| {
-            r.get(0)
-        })
-        .optional()?;
-    let Some(record) = record else { return Ok(()) };
-    let indexes: Vec<(String, String)> =
-        serde_json::from_str(&record).map_err(|e| StoreError::Corrupt(format!("{DEFERRED_INDEXES}: {e}")))?;
-    for (name, sql) in &indexes {
-        let exists: bool = conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ?1)",
-            [name],
-            |r| r.get(0),
-        )?;
-        if !exists {
-            conn.execute_batch(&format!("BEGIN IMMEDIATE; {sql}; COMMIT;"))?;
-            conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
-        }
-    }
-    conn.execute("DELETE FROM meta WHERE key = ?1", [DEFERRED_INDEXES])?;
-    Ok(())
+        .optional()?
+        .unwrap_or((0, GENESIS.to_vec())))
 }
 
 /// The page cache of a bulk run, in KiB (negative: SQLite's unit for a size in KiB).
@@ -421,6 +386,7 @@ const BULK_CACHE_KIB: i64 = -65536;
 
 #[cfg(test)]
 mod tests {
+    use super::super::deferred::NEAREST_INSERT_TRIGGER;
     use super::*;
     use crate::domain::log::Event;
     use crate::domain::review::{BreachClass, Judgement, Remedy};
@@ -541,44 +507,76 @@ mod tests {
         assert_eq!(store.review_count(at(4)).unwrap(), 1, "the unjudged breach waits");
     }
 
-    fn indexes(conn: &rusqlite::Connection) -> Vec<(String, String)> {
-        conn.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+    /// The log's (id, ticket, hash) rows.
+    fn chain(store: &super::super::Store) -> Vec<(i64, i64, Vec<u8>)> {
+        store
+            .conn
+            .prepare("SELECT id, ticket_id, hash FROM log ORDER BY id")
             .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .unwrap()
             .collect::<rusqlite::Result<_>>()
             .unwrap()
     }
 
-    #[test]
-    fn indexes_a_run_cut_short_deferred_are_built_at_the_next_open() {
-        use super::super::{Access, Store};
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("cut.db");
-        let schema = indexes(&Store::open(&path, Access::Create).unwrap().conn);
-        {
-            let mut store = Store::open(&path, Access::ReadWrite).unwrap();
-            store.defer_indexes().unwrap();
-            let left = indexes(&store.conn);
-            assert!(
-                left.len() < schema.len(),
-                "the tickets', log's and clocks' indexes wait"
-            );
-            assert!(
-                left.iter().any(|(name, _)| name == "customers_identity"),
-                "the upsert's stays"
-            );
-            // The run dies here: nothing builds them back.
-        }
-        let store = Store::open(&path, Access::ReadWrite).unwrap();
-        assert_eq!(indexes(&store.conn), schema);
-        let record: i64 = store
-            .conn
-            .query_row("SELECT count(*) FROM meta WHERE key = ?1", [DEFERRED_INDEXES], |r| {
-                r.get(0)
+    /// Writes two stories in two batches, hashed ahead from `cursor` when one is given (or
+    /// from where the store says they go).
+    fn written(cursor: Option<Option<ChainCursor>>) -> super::super::Store {
+        let mut store = super::super::Store::open_in_memory().unwrap();
+        let mut at = cursor.map(|c| c.unwrap_or_else(|| store.chain_cursor().unwrap()));
+        store
+            .bulk(|s| {
+                for story in [story("kettle", true), story("jacket", false)] {
+                    let mut prepared = story.prepare()?;
+                    if let Some(at) = at.as_mut() {
+                        prepared.link(at);
+                    }
+                    s.bulk_write(|tx| tx.bulk_insert(&[prepared]))?;
+                }
+                Ok::<_, StoreError>(())
             })
             .unwrap();
-        assert_eq!(record, 0);
+        store
+    }
+
+    #[test]
+    fn hashes_made_ahead_are_the_writers_and_used_only_where_they_assumed() {
+        let by_writer = chain(&written(None));
+        assert_eq!(by_writer.len(), 4);
+        let ahead = written(Some(None));
+        assert_eq!(chain(&ahead), by_writer);
+        assert_eq!(
+            ahead.chain_cursor().unwrap(),
+            ChainCursor {
+                ticket_id: 3,
+                entry_id: 5,
+                previous: by_writer[3].2.as_slice().try_into().unwrap(),
+            }
+        );
+        // Made for another place (a ticket or an entry written meanwhile, another head): the
+        // writer hashes them itself and the chain holds.
+        for wrong in [
+            ChainCursor {
+                ticket_id: 2,
+                entry_id: 1,
+                previous: GENESIS,
+            },
+            ChainCursor {
+                ticket_id: 1,
+                entry_id: 2,
+                previous: GENESIS,
+            },
+            ChainCursor {
+                ticket_id: 1,
+                entry_id: 1,
+                previous: [7; 32],
+            },
+        ] {
+            let store = written(Some(Some(wrong)));
+            assert_eq!(chain(&store), by_writer, "{wrong:?}");
+            let (findings, entries) = store.verify().unwrap();
+            assert!(findings.is_empty() && entries == 4, "{findings:?}");
+        }
     }
 
     #[test]

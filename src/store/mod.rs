@@ -4,10 +4,12 @@
 pub mod backup;
 pub mod bulk;
 mod callbacks;
+mod deferred;
 mod export;
 mod imports;
 mod listing;
 pub mod mail;
+mod rendered;
 mod review;
 mod rows;
 pub mod schema;
@@ -220,8 +222,8 @@ impl Store {
             |r| r.get(0),
         )?;
         if has_meta {
-            bulk::restore_indexes(&self.conn)?;
-            bulk::restore_nearest(&self.conn)?;
+            deferred::restore_indexes(&self.conn)?;
+            deferred::restore_nearest(&self.conn)?;
         }
         schema::migrations().to_latest(&mut self.conn).map_err(|e| match e {
             rusqlite_migration::Error::RusqliteError { err, .. } => StoreError::from(err),
