@@ -9,6 +9,7 @@ pub mod help;
 mod import;
 mod intake;
 pub mod json;
+mod list_table;
 mod output;
 mod reply;
 mod report;
@@ -193,7 +194,7 @@ fn list(setup: &Setup, a: ListArgs) -> Result<()> {
         })?;
         out.finish()?;
     } else {
-        let mut out = output::ListPrinter::stdout(&desk);
+        let mut out = list_table::ListPrinter::stdout(&desk);
         desk.visit_rows(&query, |row| out.row(row))?;
         out.finish()?;
     }
