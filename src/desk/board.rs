@@ -8,10 +8,11 @@ use super::{Desk, DeskError, LIST_BATCH, Result, TicketView, paged};
 use crate::domain::kpi::{Compliance, Kpis, Period, PeriodKind};
 use crate::domain::listing::{ListQuery, ListRow, TicketSummary};
 use crate::domain::policy::Policy;
+use crate::domain::privacy::mask_phone;
 use crate::domain::review::Review;
 use crate::domain::sla::{Clock, ClockReading};
 use crate::domain::text::sanitize_line;
-use crate::domain::ticket::{Customer, Priority, Status, Ticket, mask_phone};
+use crate::domain::ticket::{Customer, Priority, Status, Ticket};
 use crate::store::{EventCache, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 

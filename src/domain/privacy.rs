@@ -8,7 +8,6 @@
 //! a Chinese mobile (11 digits from 13x to 19x, with or without 86). Dates such as
 //! `2026-11-02` and short codes stay. An e-mail address is `mailbox@domain.tld`.
 
-use super::ticket::{mask_email, mask_phone};
 use std::borrow::Cow;
 
 /// `s` with each phone number and e-mail address in it masked (`138****5678`,
@@ -139,6 +138,66 @@ fn chinese_mobile(digits: &[u8]) -> bool {
         .filter(|rest| rest.len() == 11)
         .unwrap_or(digits);
     number.len() == 11 && number[0] == b'1' && (b'3'..=b'9').contains(&number[1])
+}
+
+/// A phone number as the board shows it: 13812345678 -> 138****5678 (禁止泄露客户个人信息).
+pub fn mask_phone(phone: &str) -> String {
+    let mut out = String::new();
+    push_masked_phone(&mut out, phone);
+    out
+}
+
+/// [`mask_phone`] appended to `out`, without a copy of the digits (a long list masks one per row).
+pub fn push_masked_phone(out: &mut String, phone: &str) {
+    let digits = || phone.bytes().filter(u8::is_ascii_digit);
+    let mut n = digits().count();
+    // A Chinese mobile with its country code (+86 / 0086): mask the 11-digit number itself, so
+    // the shown prefix is the carrier's 1xx, not "861".
+    let mut skip = 0;
+    for code in [&b"0086"[..], &b"86"[..]] {
+        if n == code.len() + 11
+            && digits().take(code.len()).eq(code.iter().copied())
+            && digits().nth(code.len()) == Some(b'1')
+        {
+            skip = code.len();
+            n -= skip;
+            break;
+        }
+    }
+    let shown = || digits().skip(skip).map(char::from);
+    match n {
+        0 => {}
+        n if n <= 4 => out.extend(std::iter::repeat_n('*', n)),
+        n if n < 8 => {
+            out.extend(std::iter::repeat_n('*', n - 4));
+            out.extend(shown().skip(n - 4));
+        }
+        n => {
+            out.extend(shown().take(3));
+            out.push_str("****");
+            out.extend(shown().skip(n - 4));
+        }
+    }
+}
+
+/// A customer's name as an export shows it without personal data: its first grapheme and a
+/// star (张* for 张三, J* for Jane); "" stays "".
+pub fn mask_name(name: &str) -> String {
+    use unicode_segmentation::UnicodeSegmentation;
+    name.trim()
+        .graphemes(true)
+        .next()
+        .map_or_else(String::new, |first| format!("{first}*"))
+}
+
+/// An e-mail address without personal data: the first grapheme of the mailbox, stars, the
+/// domain (l***@example.cn); "" stays "".
+pub fn mask_email(email: &str) -> String {
+    let email = email.trim();
+    match email.rsplit_once('@') {
+        Some((local, domain)) => format!("{}***@{domain}", mask_name(local).trim_end_matches('*')),
+        None => mask_name(email),
+    }
 }
 
 #[cfg(test)]

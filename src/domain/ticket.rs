@@ -1,5 +1,6 @@
 //! A ticket: one customer request, from intake to close (服务流程).
 
+use super::privacy::mask_phone;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -459,69 +460,10 @@ pub fn validate_phone(phone: &str) -> Result<(), InvalidField> {
     }
 }
 
-/// A phone number as the board shows it: 13812345678 -> 138****5678 (禁止泄露客户个人信息).
-pub fn mask_phone(phone: &str) -> String {
-    let mut out = String::new();
-    push_masked_phone(&mut out, phone);
-    out
-}
-
-/// [`mask_phone`] appended to `out`, without a copy of the digits (a long list masks one per row).
-pub fn push_masked_phone(out: &mut String, phone: &str) {
-    let digits = || phone.bytes().filter(u8::is_ascii_digit);
-    let mut n = digits().count();
-    // A Chinese mobile with its country code (+86 / 0086): mask the 11-digit number itself, so
-    // the shown prefix is the carrier's 1xx, not "861".
-    let mut skip = 0;
-    for code in [&b"0086"[..], &b"86"[..]] {
-        if n == code.len() + 11
-            && digits().take(code.len()).eq(code.iter().copied())
-            && digits().nth(code.len()) == Some(b'1')
-        {
-            skip = code.len();
-            n -= skip;
-            break;
-        }
-    }
-    let shown = || digits().skip(skip).map(char::from);
-    match n {
-        0 => {}
-        n if n <= 4 => out.extend(std::iter::repeat_n('*', n)),
-        n if n < 8 => {
-            out.extend(std::iter::repeat_n('*', n - 4));
-            out.extend(shown().skip(n - 4));
-        }
-        n => {
-            out.extend(shown().take(3));
-            out.push_str("****");
-            out.extend(shown().skip(n - 4));
-        }
-    }
-}
-
-/// A customer's name as an export shows it without personal data: its first grapheme and a
-/// star (张* for 张三, J* for Jane); "" stays "".
-pub fn mask_name(name: &str) -> String {
-    use unicode_segmentation::UnicodeSegmentation;
-    name.trim()
-        .graphemes(true)
-        .next()
-        .map_or_else(String::new, |first| format!("{first}*"))
-}
-
-/// An e-mail address without personal data: the first grapheme of the mailbox, stars, the
-/// domain (l***@example.cn); "" stays "".
-pub fn mask_email(email: &str) -> String {
-    let email = email.trim();
-    match email.rsplit_once('@') {
-        Some((local, domain)) => format!("{}***@{domain}", mask_name(local).trim_end_matches('*')),
-        None => mask_name(email),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::privacy::{mask_email, mask_name};
 
     #[test]
     fn a_word_is_normalized_as_the_plain_steps_would() {

@@ -6,8 +6,9 @@ use crate::desk::Exported;
 use crate::domain::log::Event;
 use crate::domain::policy::{Policy, StopEvent};
 use crate::domain::privacy::mask_contacts;
+use crate::domain::privacy::{mask_email, mask_name, mask_phone};
 use crate::domain::sla::ClockReading;
-use crate::domain::ticket::{Customer, mask_email, mask_name, mask_phone};
+use crate::domain::ticket::Customer;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::borrow::Cow;
 
