@@ -279,7 +279,7 @@ impl Desk {
     ) -> std::result::Result<(), E> {
         let mut failed = None;
         self.store
-            .visit_rows(query, |row| match visit(&row) {
+            .visit_rows(query, |row| match visit(row) {
                 Ok(()) => true,
                 Err(e) => {
                     failed = Some(e);

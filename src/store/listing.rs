@@ -2,10 +2,10 @@
 //! their nearest unmet clock, and the header's counts. Each reads only what is shown.
 
 use super::Result;
-use super::rows::{TICKET_COLUMNS, into_clock, into_ticket, parse_word, raw_clock, raw_ticket, ts};
+use super::rows::{TICKET_COLUMNS, into_clock, into_ticket, parse_word, raw_clock, raw_ticket, read_clock_into, ts};
 use crate::domain::listing::{ListQuery, ListRow, TicketSummary};
-use crate::domain::sla::Clock;
-use crate::domain::ticket::Status;
+use crate::domain::sla::{Clock, ClockState};
+use crate::domain::ticket::{Priority, Status};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params_from_iter, types::Value};
 use std::collections::{HashMap, HashSet};
@@ -83,7 +83,7 @@ pub fn visit_list(conn: &Connection, q: &ListQuery, mut visit: impl FnMut(Ticket
 
 /// [`visit_list`] as `list`'s table shows it: the rows with a deadline are read from
 /// `nearest_deadlines` alone (no ticket or customer row), the rest from their tickets.
-pub fn visit_rows(conn: &Connection, q: &ListQuery, mut visit: impl FnMut(ListRow) -> bool) -> Result<()> {
+pub fn visit_rows(conn: &Connection, q: &ListQuery, mut visit: impl FnMut(&ListRow) -> bool) -> Result<()> {
     let mut count = 0;
     let mut going = true;
     visit_due_rows(conn, q, q.due_before, |row| {
@@ -92,7 +92,7 @@ pub fn visit_rows(conn: &Connection, q: &ListQuery, mut visit: impl FnMut(ListRo
         going
     })?;
     if going && q.due_before.is_none() {
-        visit_without_deadline(conn, q, count, |s| visit(s.into()))?;
+        visit_without_deadline(conn, q, count, |s| visit(&s.into()))?;
     }
     Ok(())
 }
@@ -166,7 +166,7 @@ pub fn visit_due(
     let mut going = true;
     let mut failed = None;
     visit_due_rows(conn, q, before, |row| {
-        page.push(row);
+        page.push(row.clone());
         if page.len() == page_size {
             match visit_page(conn, &mut page, &mut visit) {
                 Ok(more) => going = more,
@@ -228,31 +228,67 @@ pub fn visit_due_rows(
     conn: &Connection,
     q: &ListQuery,
     before: Option<DateTime<Utc>>,
-    mut visit: impl FnMut(ListRow) -> bool,
+    mut visit: impl FnMut(&ListRow) -> bool,
 ) -> Result<()> {
     let (sql, args) = due_sql(q, before);
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query(params_from_iter(args))?;
     let mut left = q.limit.unwrap_or(usize::MAX);
+    // One row filled again for each: its texts' buffers are reused (see `read_clock_into`).
+    let mut row = blank_row();
     while left > 0
         && let Some(r) = rows.next()?
     {
         let id: i64 = r.get(0)?;
-        let row = ListRow {
-            id,
-            priority: parse_word(r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?)?,
-            status: parse_word(r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?)?,
-            title: r.get(3)?,
-            customer_name: r.get(4)?,
-            customer_phone: r.get(5)?,
-            nearest: Some(into_clock(id, raw_clock(r, 6)?)?),
-        };
+        let text = |i: usize| -> Result<&str> { Ok(r.get_ref(i)?.as_str().map_err(rusqlite::Error::from)?) };
+        row.id = id;
+        row.priority = parse_word(text(1)?)?;
+        row.status = parse_word(text(2)?)?;
+        for (cell, i) in [
+            (&mut row.title, 3),
+            (&mut row.customer_name, 4),
+            (&mut row.customer_phone, 5),
+        ] {
+            cell.clear();
+            cell.push_str(text(i)?);
+        }
+        let clock = row.nearest.get_or_insert_with(blank_clock);
+        read_clock_into(clock, id, r, 6)?;
         left -= 1;
-        if !visit(row) {
+        if !visit(&row) {
             break;
         }
     }
     Ok(())
+}
+
+/// The row [`visit_due_rows`] fills in place, before its first fill.
+fn blank_row() -> ListRow {
+    ListRow {
+        id: 0,
+        priority: Priority::Normal,
+        status: Status::Open,
+        title: String::new(),
+        customer_name: String::new(),
+        customer_phone: String::new(),
+        nearest: Some(blank_clock()),
+    }
+}
+
+fn blank_clock() -> Clock {
+    Clock {
+        ticket_id: 0,
+        metric: String::new(),
+        cycle: 0,
+        state: ClockState::Running,
+        target: String::new(),
+        started_at: DateTime::UNIX_EPOCH,
+        due_at: None,
+        met_at: None,
+        breached_at: None,
+        paused_secs: 0,
+        remaining_secs: 0,
+    }
 }
 
 /// SQLite's plan for [`visit_due_rows`]'s pass over the deadlines (its "detail" lines), so a

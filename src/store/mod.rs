@@ -362,7 +362,7 @@ impl Store {
     }
 
     /// [`Store::visit_list`] as `list`'s table shows it (see [`listing::visit_rows`]).
-    pub fn visit_rows(&self, query: &ListQuery, visit: impl FnMut(ListRow) -> bool) -> Result<()> {
+    pub fn visit_rows(&self, query: &ListQuery, visit: impl FnMut(&ListRow) -> bool) -> Result<()> {
         listing::visit_rows(&self.conn, query, visit)
     }
 
