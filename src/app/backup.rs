@@ -65,6 +65,8 @@ pub struct BackupDone {
 #[derive(Debug)]
 pub struct Restore {
     target: PathBuf,
+    /// How the target is made readable: for its owner, or for the configured group.
+    sharing: crate::store::Sharing,
     aside: Option<PathBuf>,
     copy: Scratch,
     pub verification: Verification,
@@ -146,6 +148,7 @@ impl Setup {
             .then(|| aside_name(&target, self.clock.now()));
         Ok(Restore {
             target,
+            sharing: self.config.sharing,
             aside,
             copy: scratch,
             verification,
@@ -172,9 +175,13 @@ impl Restore {
     /// Puts the checked copy in place, the old database kept aside first; refused, with nothing
     /// changed, if another process has the database open by now.
     pub fn commit(self, progress: &mut dyn FnMut(Stage)) -> Result<Option<PathBuf>> {
-        let replaced = copy::replace(&self.target, self.copy.path(), self.aside.as_deref(), &mut |c| {
-            progress(Stage::Copying(c))
-        })?;
+        let replaced = copy::replace(
+            &self.target,
+            self.copy.path(),
+            self.aside.as_deref(),
+            self.sharing,
+            &mut |c| progress(Stage::Copying(c)),
+        )?;
         match replaced {
             Replaced::Done => Ok(self.aside),
             Replaced::Held => Err(BackupError::Held(self.target).into()),

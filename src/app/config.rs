@@ -1,6 +1,7 @@
 //! Where things live, and the user's config file. Read by the front ends at start-up.
 
 use crate::domain::compose::{Mailbox, split_command, usable_domain};
+use crate::store::{Sharing, group_id};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -31,6 +32,12 @@ pub struct Config {
     /// `promptly intake`: how mail becomes tickets (issue 15).
     #[serde(default)]
     pub intake: IntakeConfig,
+    /// A Unix group that shares the database: files and folders Promptly creates for it are
+    /// made for that group (0660, folders 2770) instead of for their owner only.
+    pub group: Option<String>,
+    /// `group` as the store takes it, looked up when the file is read.
+    #[serde(skip)]
+    pub sharing: Sharing,
 }
 
 /// `[mail]`: who replies are from and the command that sends them.
@@ -150,10 +157,19 @@ impl Config {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => return Ok(Config::default()),
             Err(e) => return Err(ConfigError(format!("{}: {e}", path.display()))),
         };
-        let config: Config = toml::from_str(&text)
+        let mut config: Config = toml::from_str(&text)
             .map_err(|e| ConfigError(format!("{}: {}", path.display(), one_line(&e.to_string()))))?;
         if let Some((key, why)) = config.mail.problem() {
             return Err(ConfigError(format!("{}: [mail] {key}: {why}", path.display())));
+        }
+        if let Some(group) = config.group.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
+            let gid = group_id(group).ok_or_else(|| {
+                ConfigError(format!(
+                    "{}: group: {group:?} is not a group on this system",
+                    path.display()
+                ))
+            })?;
+            config.sharing = Sharing::Group(gid);
         }
         Ok(config)
     }

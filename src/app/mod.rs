@@ -99,7 +99,7 @@ impl Setup {
 
     /// Opens the database in `access` mode and the desk on it.
     pub fn open(&self, access: Access) -> Result<Desk> {
-        Ok(self.desk_on(Store::open(&self.db_path(), access)?))
+        Ok(self.desk_on(Store::open_shared(&self.db_path(), access, self.config.sharing)?))
     }
 
     /// The desk for a command that only reads (`show`, `list`, reports, queues, `board
@@ -130,7 +130,7 @@ impl Setup {
         let path = self.db_path();
         match std::fs::symlink_metadata(&path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let desk = self.desk_on(Store::stage_new(&path)?);
+                let desk = self.desk_on(Store::stage_new(&path, self.config.sharing)?);
                 self.tidy_after.set(true);
                 Ok(Some(desk))
             }
@@ -176,7 +176,7 @@ impl Setup {
         } else {
             Access::ReadWrite
         };
-        let store = Store::open(path.unwrap_or(&self.db_path()), access)?;
+        let store = Store::open_shared(path.unwrap_or(&self.db_path()), access, self.config.sharing)?;
         Ok(Desk::new(
             store,
             self.policy.clone(),

@@ -13,6 +13,8 @@ mod rendered;
 mod review;
 mod rows;
 pub mod schema;
+mod sharing;
+pub use sharing::{Sharing, group_id};
 mod staged;
 pub use staged::partial_path;
 mod supervision;
@@ -134,6 +136,11 @@ impl Store {
     /// Opens the database at `path` for `access`. A file that is not ours, or is from a newer
     /// Promptly, is refused before anything is written; only [`Access::Create`] makes a file.
     pub fn open(path: &Path, access: Access) -> Result<Store> {
+        Store::open_shared(path, access, Sharing::Private)
+    }
+
+    /// [`Store::open`], a file it creates made for `sharing` (an existing file is left as it is).
+    pub fn open_shared(path: &Path, access: Access, sharing: Sharing) -> Result<Store> {
         let io = |e| StoreError::Io(path.to_path_buf(), e);
         let created = match std::fs::metadata(path) {
             Ok(_) => {
@@ -141,7 +148,7 @@ impl Store {
                 None
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && access == Access::Create => {
-                Some(create_private(path).map_err(io)?)
+                Some(create_new(path, sharing).map_err(io)?)
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(StoreError::Missing(path.to_path_buf())),
             Err(e) => return Err(io(e)),
@@ -455,7 +462,7 @@ impl Tx<'_> {
     }
 }
 
-/// What [`create_private`] made, so that a failed open can take it back.
+/// What [`create_new`] made, so that a failed open can take it back.
 struct Created {
     file: PathBuf,
     /// Folders it made, innermost first.
@@ -475,8 +482,9 @@ impl Created {
     }
 }
 
-/// Creates the database file readable by its owner only, in folders only its owner can enter.
-fn create_private(path: &Path) -> std::io::Result<Created> {
+/// Creates the database file for `sharing` (readable by its owner only unless shared with a
+/// group), in folders made the same way.
+fn create_new(path: &Path, sharing: Sharing) -> std::io::Result<Created> {
     let mut dirs = Vec::new();
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         dirs = dir
@@ -498,8 +506,18 @@ fn create_private(path: &Path) -> std::io::Result<Created> {
         file: path.to_path_buf(),
         dirs,
     };
-    match options.open(path) {
-        Ok(_) => Ok(created),
+    let shared = |created: &Created| -> std::io::Result<()> {
+        if sharing == Sharing::Private {
+            return Ok(());
+        }
+        // Outermost first, so no folder is ever open to the group before its parent.
+        for dir in created.dirs.iter().rev() {
+            sharing.apply_to_folder(dir)?;
+        }
+        sharing.apply_to_file(&created.file)
+    };
+    match options.open(path).and_then(|_| shared(&created)) {
+        Ok(()) => Ok(created),
         Err(e) => {
             created.undo();
             Err(e)

@@ -190,7 +190,8 @@ pub fn data_dir(setup: &Setup) -> PathBuf {
 }
 
 fn desk(setup: &Setup, settings: &Settings, access: Access) -> std::result::Result<Desk, IntakeError> {
-    let store = Store::open(&setup.db_path(), access).map_err(|e| later(Error::Store(e)))?;
+    let store =
+        Store::open_shared(&setup.db_path(), access, setup.config.sharing).map_err(|e| later(Error::Store(e)))?;
     store.temp_in_memory().map_err(|e| later(Error::Store(e)))?;
     Ok(Desk::new(
         store,
