@@ -210,3 +210,45 @@ fn the_board_without_a_terminal_says_so_in_one_line() {
         assert!(!db.exists(), "{args:?} created the database");
     }
 }
+
+/// A database server's URL is not a file name: refused before anything is made (no folder
+/// `postgres:` in the working directory), and its password is never printed.
+#[test]
+fn a_server_url_is_refused_without_making_a_folder_or_printing_the_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = tempfile::NamedTempFile::new().unwrap();
+    for (args, env) in [
+        (vec!["--db", "postgres://li:s3cret@db.shop/promptly"], None),
+        (vec![], Some("postgresql://li:s3cret@db.shop/promptly")),
+    ] {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_promptly"));
+        command
+            .current_dir(dir.path())
+            .env_remove("PROMPTLY_DB")
+            .env("PROMPTLY_CONFIG", config.path())
+            .args(&args)
+            .args([
+                "--lang",
+                "en",
+                "new",
+                "--title",
+                "x",
+                "--customer",
+                "y",
+                "--kind",
+                "quality",
+            ]);
+        if let Some(url) = env {
+            command.env("PROMPTLY_DB", url);
+        }
+        let out = command.output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("li@db.shop/promptly") && err.contains("PostgreSQL"),
+            "{err}"
+        );
+        assert!(!err.contains("s3cret"), "the password was printed: {err}");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "something was made");
+    }
+}

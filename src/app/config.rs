@@ -197,6 +197,23 @@ pub fn default_db_path() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("promptly.db"))
 }
 
+/// The URL a `--db` value names when it is a database server's (`postgres://user:pw@host/db`),
+/// its password left out: such a name must never become a folder `postgres:` with a file in it.
+pub fn server_url(db: &Path) -> Option<String> {
+    let text = db.to_str()?;
+    let (scheme, rest) = text.split_once("://")?;
+    if !["postgres", "postgresql"].contains(&scheme.to_ascii_lowercase().as_str()) {
+        return None;
+    }
+    let (authority, path) = rest.split_once('/').map_or((rest, ""), |(a, p)| (a, p));
+    let authority = match authority.rsplit_once('@') {
+        Some((user, host)) => format!("{}@{host}", user.split(':').next().unwrap_or("")),
+        None => authority.to_string(),
+    };
+    let path = path.split('?').next().unwrap_or("");
+    Some(format!("{scheme}://{authority}/{path}"))
+}
+
 /// The config file used when neither `--config` nor `PROMPTLY_CONFIG` is given.
 pub fn default_config_path() -> PathBuf {
     project_dirs()
@@ -279,6 +296,23 @@ pub fn language_before_parsing(args: &[std::ffi::OsString]) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_server_url_is_named_without_its_password() {
+        let url = |s: &str| server_url(Path::new(s));
+        assert_eq!(
+            url("postgres://li:s3cret@db.shop:5432/promptly").as_deref(),
+            Some("postgres://li@db.shop:5432/promptly")
+        );
+        assert_eq!(
+            url("postgresql://db.shop/promptly?password=x").as_deref(),
+            Some("postgresql://db.shop/promptly")
+        );
+        assert_eq!(url("POSTGRES://li@h").as_deref(), Some("POSTGRES://li@h/"));
+        assert_eq!(url("/srv/promptly/desk.db"), None);
+        assert_eq!(url("file:x?mode=memory"), None);
+        assert_eq!(url("mysql://h/db"), None);
+    }
 
     #[test]
     fn language_follows_flag_then_config() {

@@ -67,6 +67,9 @@ impl Setup {
             Some(text) => Clock::frozen(parse_timestamp(text, policy.shop_calendar().tz()).map_err(Error::Now)?),
             None => Clock::System,
         };
+        if let Some(url) = options.db.as_deref().and_then(config::server_url) {
+            return Err(Error::ServerUrl(url));
+        }
         Ok(Setup {
             config,
             policy,
