@@ -200,29 +200,23 @@ trait MailReads {
     fn exists(&self, ticket: i64) -> crate::store::Result<bool>;
 }
 
-impl MailReads for Tx<'_> {
-    fn taken_on(&self, message_id: &str) -> crate::store::Result<Option<i64>> {
-        Ok(self.mail_by_message_id(message_id)?.map(|m| m.ticket_id))
-    }
-    fn ticket_of_mail(&self, ids: &[String]) -> crate::store::Result<Option<i64>> {
-        self.mail_ticket_of(ids)
-    }
-    fn exists(&self, ticket: i64) -> crate::store::Result<bool> {
-        Ok(self.ticket(ticket)?.is_some())
-    }
+/// The same three reads on both: the write transaction and the store have them by these names.
+macro_rules! mail_reads {
+    ($($t:ty),*) => {$(
+        impl MailReads for $t {
+            fn taken_on(&self, message_id: &str) -> crate::store::Result<Option<i64>> {
+                Ok(self.mail_by_message_id(message_id)?.map(|m| m.ticket_id))
+            }
+            fn ticket_of_mail(&self, ids: &[String]) -> crate::store::Result<Option<i64>> {
+                self.mail_ticket_of(ids)
+            }
+            fn exists(&self, ticket: i64) -> crate::store::Result<bool> {
+                Ok(self.ticket(ticket)?.is_some())
+            }
+        }
+    )*};
 }
-
-impl MailReads for Store {
-    fn taken_on(&self, message_id: &str) -> crate::store::Result<Option<i64>> {
-        Ok(self.mail_by_message_id(message_id)?.map(|m| m.ticket_id))
-    }
-    fn ticket_of_mail(&self, ids: &[String]) -> crate::store::Result<Option<i64>> {
-        self.mail_ticket_of(ids)
-    }
-    fn exists(&self, ticket: i64) -> crate::store::Result<bool> {
-        Ok(self.ticket(ticket)?.is_some())
-    }
-}
+mail_reads!(Tx<'_>, Store);
 
 fn route(db: &impl MailReads, m: &InMail) -> Result<Route> {
     if let Some(ticket) = db.taken_on(&m.message_id)? {
