@@ -247,10 +247,7 @@ fn the_callbacks_screen_shows_whom_to_call_and_records_calls_from_the_keyboard()
             );
         }
         let (attempt, counts) = if lang == "en" {
-            (
-                "not reached (1×)",
-                "3 to call, 0 reached, 1 not reached yet, 2 not called",
-            )
+            ("not reached (1×)", "3 planned, 0 reached, 1 not reached, 2 not called")
         } else {
             ("未接通（1 次）", "计划 3，已接通 0，未接通 1，未拨打 2")
         };
@@ -287,9 +284,10 @@ fn the_callbacks_screen_shows_whom_to_call_and_records_calls_from_the_keyboard()
         (row(&desk).attempts, row(&desk).outcome.map(|o| o.reached)),
         (1, Some(false))
     );
-    // Again, reached: the score (5 by default, ↓ picks 4) and a comment.
+    // Again, reached: the score (none by default, → 5/5, → again 4/5) and a comment.
     app.handle_key(key(KeyCode::Enter), &mut desk);
     app.handle_key(key(KeyCode::Tab), &mut desk);
+    app.handle_key(key(KeyCode::Right), &mut desk);
     app.handle_key(key(KeyCode::Right), &mut desk);
     app.handle_key(key(KeyCode::Tab), &mut desk);
     press(&mut app, &mut desk, "polite and quick");
@@ -337,4 +335,46 @@ fn calls_recorded_before_the_upgrade_are_kept_as_the_first_rows_of_the_calls() {
     assert_eq!(figures(&desk, PeriodKind::Day, "2026-11-24"), (3, 1, 1, 1, Some(3.0)));
     let queue = desk.callbacks(None).unwrap();
     assert_eq!(queue.iter().map(|c| c.attempts).collect::<Vec<_>>(), [1, 0, 0]);
+}
+
+/// Tester's findings (2026-12-03) on the callbacks screen at 80x24: Enter, Enter records no
+/// score (it recorded "reached, 5/5"); the notice keeps the ticket's number; the header says
+/// planned / reached / not reached / not called and fits; the dashboard says "1 score".
+#[test]
+fn enter_through_the_callback_form_records_no_score_and_the_words_fit_80_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, [a, b, _]) = october(dir.path());
+    let mut desk = desk_at(&path, "2026-11-24T03:00:00Z");
+    let now = desk.now();
+    let mut app = App::new("en", Keymap::default(), Theme::default());
+    app.resize(80, 24);
+    app.load(&desk);
+    press(&mut app, &mut desk, "C");
+    let screen = frame_text(&app, now, 80, 24);
+    let header = screen.lines().next().unwrap();
+    assert!(
+        header.contains("3 planned, 0 reached, 0 not reached, 3 not called"),
+        "{header}"
+    );
+    app.handle_key(key(KeyCode::Enter), &mut desk);
+    assert!(
+        frame_text(&app, now, 80, 24).contains("no score"),
+        "the score starts empty"
+    );
+    app.handle_key(key(KeyCode::Enter), &mut desk);
+    assert!(matches!(app.mode, Mode::Callbacks), "{:?}", app.notice);
+    let calls = desk.callbacks(None).unwrap();
+    let row = calls.iter().find(|r| r.ticket_id == a).unwrap();
+    assert_eq!(row.outcome, Some(call(true, None, "")), "reached, no score");
+    let screen = frame_text(&app, now, 80, 24);
+    assert!(!screen.contains("5/5"), "{screen}");
+    let status = screen.lines().nth(23).unwrap();
+    assert!(status.contains(&format!("ticket #{a} ")), "{status}");
+
+    // A score picked on purpose counts once: "1 score", not "1 scores".
+    desk.record_callback(b, &call(true, Some(4), "")).unwrap();
+    app.load(&desk);
+    press(&mut app, &mut desk, "D");
+    let screen = frame_text(&app, now, 80, 24);
+    assert!(screen.contains("4.00 / 5 (1 score)"), "{screen}");
 }

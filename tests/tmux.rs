@@ -33,7 +33,7 @@ fn board_in_tmux_creates_logs_and_sees_other_writers() {
     s.keys(&["Enter"]);
     s.wait_for("Created ticket #1", 5);
 
-    // A log entry on it (the form opens on a customer contact, the focus on the text).
+    // A log entry on it (the form opens on a note, the focus on the text).
     s.keys(&["l"]);
     s.wait_for("Log a follow-up on #1", 5);
     s.text("Called back, sending a technician");
@@ -96,13 +96,19 @@ fn the_board_asks_before_creating_a_database_the_user_named() {
         assert_eq!(db.exists(), created, "answer {answer}");
     }
 
-    // A log that lost its protection is told on start.
+    // A log that lost its protection is told on start (it showed only after 3 s, and went).
     let db = dir.path().join("typo-y.db");
     rusqlite::Connection::open(&db)
         .unwrap()
         .execute_batch("DROP TRIGGER log_is_append_only_delete")
         .unwrap();
-    let s = Session::board("promptly-unprotected", &db, &config, 160, 30);
-    s.wait_for("lost its protection", 10);
+    // From the first frame on, at 80x24, until read under `!`.
+    let s = Session::board("promptly-unprotected", &db, &config, 80, 24);
+    let screen = s.wait_for("help", 10);
+    assert!(screen.contains("lost its protection"), "{screen}");
+    s.keys(&["!"]);
+    s.wait_for("Notices, newest first", 5);
+    s.keys(&["Escape"]);
+    s.wait("the warning read", 5, |s| !s.contains("lost its protection"));
     s.keys(&["q"]);
 }

@@ -258,8 +258,14 @@ fn open_log_a_contact_and_resolve_through_keys() {
     let mut a = app("en", &f.desk, 110, 30);
     let id = a.selected_row().unwrap().id;
     a.handle_key(key(KeyCode::Enter), &mut f.desk);
-    // l: the log form opens on "customer contact", call, outbound, the focus on the text.
+    // l: the log form opens on a note, the focus on the text; a contact is chosen up there
+    // (call, outbound by default).
     press(&mut a, &mut f.desk, "l");
+    a.handle_key(key(KeyCode::BackTab), &mut f.desk);
+    a.handle_key(key(KeyCode::Right), &mut f.desk);
+    for _ in 0..3 {
+        a.handle_key(key(KeyCode::Tab), &mut f.desk);
+    }
     press(&mut a, &mut f.desk, "Called back;");
     a.handle_key(key(KeyCode::Enter), &mut f.desk);
     press(&mut a, &mut f.desk, "will replace it");

@@ -326,7 +326,7 @@ fn form(a: &App) -> &promptly::tui::form::Form {
 }
 
 #[test]
-fn the_log_form_starts_on_the_text_and_shows_contact_fields_only_for_a_contact() {
+fn the_log_form_starts_on_a_note_and_shows_contact_fields_only_for_a_contact() {
     use promptly::tui::form::FieldId;
     let mut f = fixture();
     let mut a = app(&f.desk, "en");
@@ -334,15 +334,15 @@ fn the_log_form_starts_on_the_text_and_shows_contact_fields_only_for_a_contact()
     press(&mut a, &mut f.desk, "l");
     assert_eq!(form(&a).focused().map(|x| x.id), Some(FieldId::Text));
     let hidden = |a: &App, id| form(a).field(id).is_some_and(|x| x.hidden);
-    assert!(
-        !hidden(&a, FieldId::Method) && !hidden(&a, FieldId::Direction),
-        "a contact by default"
-    );
-    // Up to the entry kind, then a plan: no method, no direction.
-    a.handle_key(key(KeyCode::BackTab), &mut f.desk);
-    a.handle_key(key(KeyCode::BackTab), &mut f.desk);
+    // A note by default (it meets no clock): no method, no direction.
+    assert_eq!(form(&a).get(FieldId::Entry), "note");
+    assert!(hidden(&a, FieldId::Method) && hidden(&a, FieldId::Direction));
+    // Up to the entry kind: a contact shows them, a plan not.
     a.handle_key(key(KeyCode::BackTab), &mut f.desk);
     assert_eq!(form(&a).focused().map(|x| x.id), Some(FieldId::Entry));
+    a.handle_key(key(KeyCode::Right), &mut f.desk);
+    assert_eq!(form(&a).get(FieldId::Entry), "contact");
+    assert!(!hidden(&a, FieldId::Method) && !hidden(&a, FieldId::Direction));
     a.handle_key(key(KeyCode::Right), &mut f.desk);
     assert_eq!(form(&a).get(FieldId::Entry), "plan");
     assert!(hidden(&a, FieldId::Method) && hidden(&a, FieldId::Direction));

@@ -367,6 +367,14 @@ pub fn width_of(s: &str) -> usize {
     s.graphemes(true).map(UnicodeWidthStr::width).sum()
 }
 
+/// The first line of `s` [`wrap`]ped to `width`: cut between words (a number or word is kept
+/// whole or left off, never halved); true when something was left off.
+pub fn cut_at_word(s: &str, width: usize) -> (String, bool) {
+    let mut lines = wrap(s, width).into_iter();
+    let first = lines.next().unwrap_or_default();
+    (first, lines.next().is_some())
+}
+
 /// `s` broken into lines at most `width` columns wide: at its own newlines, then between words
 /// (spaces at a break are dropped); a word wider than a line, and CJK text (every ideograph is a
 /// word of its own), breaks between graphemes. Never returns an empty list.

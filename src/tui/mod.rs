@@ -70,8 +70,7 @@ pub fn render(app: &App, now: DateTime<Utc>, frame: &mut Frame) {
             frame.render_widget(ratatui::widgets::Clear, bottom);
             frame.render_widget(Paragraph::new(line), bottom);
         } else if let Some(n) = app.notice_at(now).filter(|n| n.error) {
-            let line = Line::styled(format!(" {}", n.text), app.theme.error());
-            frame.render_widget(Paragraph::new(line), bottom);
+            form_notice(&n.text, form, area, app, frame);
         }
     }
     if let Some(scroll) = app.help {
@@ -80,6 +79,28 @@ pub fn render(app: &App, now: DateTime<Utc>, frame: &mut Frame) {
     if app.notices_open {
         notices::render(app, area, frame);
     }
+}
+
+/// An error told over a form, on the bottom line(s) of the screen, cleared first (the hints
+/// under it must not show through): wrapped onto the two lines below the form when they are
+/// free, else cut where a word ends and marked.
+fn form_notice(text: &str, form: &form::Form, area: Rect, app: &App, frame: &mut Frame) {
+    let width = usize::from(area.width.saturating_sub(1)).max(1);
+    let mut lines = crate::domain::text::wrap(text, width);
+    let free_below = (area.height - form::height(form, area)) / 2;
+    let rows = if lines.len() > 1 && free_below >= 2 { 2 } else { 1 };
+    if lines.len() > rows {
+        let (last, _) = crate::domain::text::cut_at_word(&lines[rows - 1], width - 1);
+        lines.truncate(rows - 1);
+        lines.push(format!("{last}…"));
+    }
+    let rect = Rect::new(area.x, area.y + area.height - rows as u16, area.width, rows as u16);
+    let lines: Vec<Line> = lines
+        .into_iter()
+        .map(|l| Line::styled(format!(" {l}"), app.theme.error()))
+        .collect();
+    frame.render_widget(ratatui::widgets::Clear, rect);
+    frame.render_widget(Paragraph::new(lines), rect);
 }
 
 /// A buffer as plain text: one line per row, trailing blanks trimmed, no escape codes.

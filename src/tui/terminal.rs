@@ -5,7 +5,6 @@
 
 use super::app::{Action, App};
 use crate::desk::Desk;
-use chrono::Duration as ChronoDuration;
 use ratatui::buffer::{Buffer, CellDiffOption};
 use ratatui::crossterm::event::{
     self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
@@ -66,10 +65,10 @@ fn event_loop(
     let size = terminal.size()?;
     app.resize(size.width, size.height);
     app.start_first_page(desk);
-    // Config problems and a log that lost its protection are told at start-up.
+    // Config problems and a log that lost its protection are told at start-up, from the
+    // first frame, and stay on the status line until the agent opens the notices.
     for text in notices {
-        // Long enough to be read at start-up.
-        app.notify(text.clone(), true, desk.now() + ChronoDuration::seconds(4));
+        app.pin(text.clone(), desk.now());
     }
     let mut clicks = Clicks { last: None };
     let mut last_tick = Instant::now();

@@ -193,6 +193,9 @@ pub struct App {
     /// Recent notices, oldest first, for the overlay (`!`).
     pub notices: Vec<Notice>,
     pub notices_open: bool,
+    /// A warning told at start (a log without its protection, a bad config) that stays on the
+    /// status line, under fresher notices, until the agent opens the notices (`!`).
+    pub pinned: Option<Notice>,
 }
 
 /// Rows of chrome around the board's table: header, tabs, column titles, status line.
@@ -239,6 +242,7 @@ impl App {
             discard: None,
             notices: Vec::new(),
             notices_open: false,
+            pinned: None,
         }
     }
 
@@ -427,6 +431,12 @@ impl App {
         self.notice = Some(notice);
     }
 
+    /// Tells `text` as an error that stays on the status line until the notices are opened.
+    pub fn pin(&mut self, text: String, at: DateTime<Utc>) {
+        self.notify(text, true, at);
+        self.pinned = self.notice.clone();
+    }
+
     /// Where keys are read now.
     pub fn context(&self) -> Context {
         if self.help.is_some() {
@@ -526,6 +536,7 @@ impl App {
         }
         if action == Action::Notices {
             self.notices_open = true;
+            self.pinned = None;
             return;
         }
         match &mut self.mode {
@@ -539,11 +550,12 @@ impl App {
         }
     }
 
-    /// Whether the notice is still worth showing at `now`.
+    /// Whether the notice is still worth showing at `now`; else the pinned warning, if any.
     pub fn notice_at(&self, now: DateTime<Utc>) -> Option<&Notice> {
         self.notice
             .as_ref()
             .filter(|n| now - n.at < Duration::seconds(NOTICE_SECS) && now >= n.at - Duration::seconds(1))
+            .or(self.pinned.as_ref())
     }
 }
 

@@ -83,7 +83,8 @@ impl Form {
             .map(|s| (s.to_string(), t!(format!("direction.{s}"), locale = lang).to_string()))
             .collect();
         let fields = vec![
-            Field::choice(FieldId::Entry, l("entry"), entries, "contact"),
+            // A note meets no clock: contact and plan (which may) are chosen on purpose.
+            Field::choice(FieldId::Entry, l("entry"), entries, "note"),
             Field::choice(
                 FieldId::Method,
                 l("method"),
@@ -239,11 +240,12 @@ impl Form {
             ("yes".to_string(), t!("callback.reached", locale = lang).to_string()),
             ("no".to_string(), t!("callback.not_reached", locale = lang).to_string()),
         ];
-        let mut scores = vec![(String::new(), "—".to_string())];
+        // No score until the agent picks one: Enter through the form must not record a 5/5.
+        let mut scores = vec![(String::new(), l("no_score"))];
         scores.extend((1..=5).rev().map(|s| (s.to_string(), format!("{s}/5"))));
         let fields = vec![
             Field::choice(FieldId::Reached, l("reached"), reached, "yes"),
-            Field::choice(FieldId::Score, l("score"), scores, "5"),
+            Field::choice(FieldId::Score, l("score"), scores, ""),
             Field::text(FieldId::Note, l("comment"), ""),
         ];
         let mut form = Form::new(Purpose::Callback { id }, title, fields, lang);

@@ -97,6 +97,9 @@ pub enum Problem {
     Summary,
     JudgeReason,
     Amount,
+    /// Digits, but more than an amount holds, or more than two decimals (fen).
+    AmountLarge,
+    AmountDecimals,
     /// A choice whose value is none of the options the command knows.
     Choice,
 }
@@ -120,6 +123,8 @@ impl Problem {
             Problem::Summary => "err_summary",
             Problem::JudgeReason => "err_judge_reason",
             Problem::Amount => "err_amount",
+            Problem::AmountLarge => "err_amount_large",
+            Problem::AmountDecimals => "err_amount_decimals",
             Problem::Choice => "err_choice",
         };
         t!(format!("form.{key}"), locale = lang).to_string()
@@ -422,7 +427,7 @@ fn judge(r: &mut Reader, id: i64, (metric, cycle): (&str, u32), amend: bool) -> 
                 _ if v.trim().is_empty() && remedy == Remedy::Refund => None,
                 Ok(a) if a.0 > 0 => Some(a),
                 _ => {
-                    r.fail(FieldId::Amount, Problem::Amount);
+                    r.fail(FieldId::Amount, amount_problem(&v));
                     None
                 }
             }
@@ -443,6 +448,19 @@ fn judge(r: &mut Reader, id: i64, (metric, cycle): (&str, u32), amend: bool) -> 
             note: r.text(FieldId::Note),
         },
     })
+}
+
+/// Why `v` is no amount: a number too long or too precise is said so, not "like 50".
+fn amount_problem(v: &str) -> Problem {
+    let t = v.trim().trim_start_matches(['¥', '￥']);
+    let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
+    let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    match () {
+        _ if whole.is_empty() || !digits(whole) || !digits(frac) => Problem::Amount,
+        _ if frac.len() > 2 => Problem::AmountDecimals,
+        _ if Amount::parse(&format!("{whole}.{frac}")).is_err() => Problem::AmountLarge,
+        _ => Problem::Amount,
+    }
 }
 
 fn edit(r: &mut Reader, ticket: &crate::domain::ticket::Ticket) -> Option<Command> {
@@ -580,6 +598,13 @@ mod tests {
         form.field_mut(FieldId::Reason).unwrap().value = Value::Line(LineInput::new("late parts"));
         form.field_mut(FieldId::Amount).unwrap().value = Value::Line(LineInput::new("fifty"));
         assert_eq!(form.command(), Err(vec![(FieldId::Amount, Problem::Amount)]));
+        for (typed, problem) in [
+            ("999999999999999999999999", Problem::AmountLarge),
+            ("999999999999.999", Problem::AmountDecimals),
+        ] {
+            form.field_mut(FieldId::Amount).unwrap().value = Value::Line(LineInput::new(typed));
+            assert_eq!(form.command(), Err(vec![(FieldId::Amount, problem)]), "{typed}");
+        }
         assert!(form.submit().is_err());
         assert_eq!(form.focused().map(|f| f.id), Some(FieldId::Amount));
     }

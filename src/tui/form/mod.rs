@@ -11,7 +11,7 @@ mod render;
 
 pub use command::{Command, Problem};
 pub use line::LineInput;
-pub use render::render;
+pub use render::{height, render};
 
 use crate::domain::review::{Remedy, Review};
 use crate::domain::ticket::{Status, Ticket};

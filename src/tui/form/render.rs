@@ -10,10 +10,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
+/// The rows the form takes on `area`.
+pub fn height(form: &Form, area: Rect) -> u16 {
+    area.height.min(form.fields.len() as u16 + 10)
+}
+
 /// Draws the form centred over `area`.
 pub fn render(form: &Form, theme: &Theme, area: Rect, frame: &mut Frame) {
     let width = area.width.min(90);
-    let height = area.height.min(form.fields.len() as u16 + 10);
+    let height = height(form, area);
     let rect = Rect {
         x: area.x + (area.width - width) / 2,
         y: area.y + (area.height - height) / 2,
@@ -63,6 +68,8 @@ pub fn render(form: &Form, theme: &Theme, area: Rect, frame: &mut Frame) {
     let mut y = inner.y;
     let bottom = inner.y + avail;
     let mut cut_below = false;
+    // The focused field's error when it does not fit beside the field: shown whole below.
+    let mut overflow = None;
     for &(i, h) in &heights[first..] {
         let field = &form.fields[i];
         if y >= bottom {
@@ -106,7 +113,13 @@ pub fn render(form: &Form, theme: &Theme, area: Rect, frame: &mut Frame) {
         match &field.value {
             Value::Line(input) => {
                 let err_w = error.as_deref().map_or(0, |e| e.width() as u16);
-                let box_w = value_area.width.saturating_sub(err_w).max(value_area.width.min(12));
+                // At least half the width stays the value's: a long error is cut, not the value.
+                let box_w = value_area
+                    .width
+                    .saturating_sub(err_w)
+                    .max(value_area.width.min(12))
+                    .max(value_area.width / 2);
+                let error = error.map(|e| beside(e, value_area.width.saturating_sub(box_w), focused, &mut overflow));
                 let scroll = input.visual_scroll(box_w.saturating_sub(1) as usize);
                 let shown = skip_width(input.value(), scroll);
                 let text = crate::domain::text::sanitize_line(shown);
@@ -129,6 +142,10 @@ pub fn render(form: &Form, theme: &Theme, area: Rect, frame: &mut Frame) {
             }
             Value::Choice { options, index } => {
                 let label = options.get(*index).map(|o| o.1.as_str()).unwrap_or("");
+                let count = format!(" ›  {}/{}", index + 1, options.len());
+                let used = 2 + label.width() + count.width();
+                let error =
+                    error.map(|e| beside(e, value_area.width.saturating_sub(used as u16), focused, &mut overflow));
                 let mut spans = vec![
                     Span::styled("‹ ", theme.muted()),
                     Span::styled(
@@ -139,7 +156,7 @@ pub fn render(form: &Form, theme: &Theme, area: Rect, frame: &mut Frame) {
                             Style::default()
                         },
                     ),
-                    Span::styled(format!(" ›  {}/{}", index + 1, options.len()), theme.muted()),
+                    Span::styled(count, theme.muted()),
                 ];
                 if let Some(e) = error {
                     spans.push(Span::styled(e, theme.error()));
@@ -184,6 +201,7 @@ pub fn render(form: &Form, theme: &Theme, area: Rect, frame: &mut Frame) {
                     frame.render_widget(Paragraph::new(lines), inner_text);
                 }
                 if let (Some(r), Some(e)) = (err_rect, error) {
+                    let e = beside(e, r.width, focused, &mut overflow);
                     frame.render_widget(Paragraph::new(Span::styled(e, theme.error())), r);
                 }
             }
@@ -203,12 +221,29 @@ pub fn render(form: &Form, theme: &Theme, area: Rect, frame: &mut Frame) {
         mark("tui.more_below", rect.y + rect.height - 1);
     }
     if hint_h > 0 {
-        let hint = t!("form.hint", locale = form.lang).to_string();
+        let (hint, style) = match overflow {
+            Some(e) => (format!("✗ {e}"), theme.error()),
+            None => (t!("form.hint", locale = form.lang).to_string(), theme.muted()),
+        };
         frame.render_widget(
-            Paragraph::new(Span::styled(hint, theme.muted())).wrap(Wrap { trim: true }),
+            Paragraph::new(Span::styled(hint, style)).wrap(Wrap { trim: true }),
             Rect::new(inner.x, bottom, inner.width, hint_h),
         );
     }
+}
+
+/// An error (`"  ✗ text"`) in the `room` columns beside its field: whole when it fits, else cut
+/// where a word ends and marked, the whole text kept for the hint rows when the field is focused.
+fn beside(error: String, room: u16, focused: bool, overflow: &mut Option<String>) -> String {
+    let room = usize::from(room);
+    if error.width() <= room {
+        return error;
+    }
+    if focused {
+        *overflow = Some(error.trim_start().trim_start_matches('✗').trim().to_string());
+    }
+    let (cut, _) = crate::domain::text::cut_at_word(&error, room.saturating_sub(1));
+    format!("{cut}…")
 }
 
 /// Rows a text box gets at least, when the form has to scroll for it.

@@ -273,11 +273,19 @@ pub fn status_line(
             let key = app.keymap.keys_for(app.context(), Action::Notices);
             let key = key.split('/').next().unwrap_or("");
             let text = format!(" {}", n.text);
-            // The notice may take most of the line, never all of it: the hints stay.
-            let most = (room * 3 / 5).max(room.min(24));
+            let hints: Vec<Span<'static>> = fallback.spans.into_iter().skip(1).collect();
+            // The notice may take the line but the first hint (help): it is gone in seconds.
+            let first_hint: usize = hints.iter().take(2).map(|s| s.content.width()).sum();
+            let most = room.saturating_sub(first_hint + 3).max(room.min(24));
             let mut spans = Vec::new();
             if text.width() + usize::from(behind > 0) * 5 <= most || key.is_empty() {
-                spans.push(Span::styled(fit(&text, text.width().min(most)), style));
+                // Without a key to show it whole, a cut is marked where a word ends.
+                let shown = if text.width() <= most {
+                    text.clone()
+                } else {
+                    format!("{}…", crate::domain::text::cut_at_word(&text, most.saturating_sub(1)).0)
+                };
+                spans.push(Span::styled(shown, style));
                 if behind > 0 {
                     spans.push(Span::styled(
                         crate::words::aside(&format!("+{behind}"), app.lang),
@@ -287,12 +295,11 @@ pub fn status_line(
             } else {
                 let more = crate::words::aside(&t!("tui.notice_more", locale = app.lang, key = key), app.lang);
                 let keep = most.saturating_sub(more.width());
-                spans.push(Span::styled(fit(&text, keep), style));
+                spans.push(Span::styled(crate::domain::text::cut_at_word(&text, keep).0, style));
                 spans.push(Span::styled(more, theme.muted()));
             }
             let used: usize = spans.iter().map(|s| s.content.width()).sum();
             let mut budget = room.saturating_sub(used + 3);
-            let hints: Vec<Span<'static>> = fallback.spans.into_iter().skip(1).collect();
             let mut kept = Vec::new();
             // Hints come as key, words, separator: keep whole pairs while they fit.
             for chunk in hints.chunks(3) {

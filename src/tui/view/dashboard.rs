@@ -148,7 +148,7 @@ fn figure_lines(d: &DashboardScreen, lang: &str) -> Vec<Line<'static>> {
             l("satisfaction"),
             match k.satisfaction_average {
                 Some(avg) => t!(
-                    "report.satisfaction_value",
+                    crate::words::counted("tui.dash_satisfaction", k.satisfaction_count),
                     locale = lang,
                     average = format!("{avg:.2}"),
                     count = k.satisfaction_count
@@ -315,11 +315,18 @@ fn render_trends(app: &App, d: &DashboardScreen, area: Rect, frame: &mut Frame) 
     let lang = app.lang;
     let n = d.trend.len().max(1) as u16;
     let most = d.trend.iter().map(|(_, c)| c.missed()).max().unwrap_or(0);
-    let compliance_title = format!(
-        "{} · {}",
-        t!("report.trend", locale = lang),
-        t!("tui.dash_legend", locale = lang)
-    );
+    let trend = t!("report.trend", locale = lang);
+    // The legend in full where it fits the title's width, else the colours only, else none.
+    let title_w = usize::from(if area.width / 2 >= 2 * n + 2 {
+        area.width / 2
+    } else {
+        area.width
+    });
+    let compliance_title = ["tui.dash_legend", "tui.dash_legend_short"]
+        .iter()
+        .map(|key| format!("{trend} · {}", t!(*key, locale = lang)))
+        .find(|title| title.width() <= title_w.saturating_sub(1))
+        .unwrap_or_else(|| trend.to_string());
     let breach_title = t!("tui.dash_breach_trend", locale = lang, most = most).to_string();
     let titled = |title: String| {
         Block::default()
@@ -466,9 +473,12 @@ fn draw_bars(bars: &[Bar], area: Rect, frame: &mut Frame) {
 fn day_axis(app: &App, d: &DashboardScreen, area: Rect, frame: &mut Frame) {
     let theme = &app.theme;
     let n = d.trend.len();
-    let buf = frame.buffer_mut();
+    // (x, day, style, whether it must stay): the first and last day and a month's 1st come
+    // first; a fifth day that would touch one of them (30 beside a 1) is left out.
+    let mut marks = Vec::new();
     for (i, (day, c)) in d.trend.iter().enumerate() {
-        if !(i % 5 == 0 || day.day() == 1 || i + 1 == n) {
+        let must = i == 0 || day.day() == 1 || i + 1 == n;
+        if !(must || i % 5 == 0) {
             continue;
         }
         let (dx, _) = column(i, n, area.width);
@@ -477,9 +487,18 @@ fn day_axis(app: &App, d: &DashboardScreen, area: Rect, frame: &mut Frame) {
         } else {
             Style::default().fg(level_colour(theme, c.level()))
         };
-        let x = area.x + dx;
-        if x + 2 <= area.right() {
-            buf.set_string(x, area.y, format!("{:<2}", day.day()), style);
+        marks.push((area.x + dx, day.day().to_string(), style, must));
+    }
+    marks.sort_by_key(|m| !m.3);
+    let mut placed: Vec<(u16, u16)> = Vec::new();
+    let buf = frame.buffer_mut();
+    for (x, text, style, _) in marks {
+        let end = x + text.len() as u16;
+        // A column of space between two numbers, and inside the axis.
+        if end > area.right() || placed.iter().any(|(a, b)| x <= *b && *a <= end) {
+            continue;
         }
+        placed.push((x, end));
+        buf.set_string(x, area.y, text, style);
     }
 }

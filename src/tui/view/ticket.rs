@@ -45,15 +45,6 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
 
     // Clocks.
     let clocks = &screen.view.clocks;
-    // Each breach has a line of its own under its clock: its judgement, or that it awaits one.
-    let breaches = clocks.iter().filter(|c| c.is_breached()).count();
-    let clock_h = ((clocks.len().max(1) + breaches) as u16 + 3).min(area.height.saturating_sub(3));
-    let block = Block::default()
-        .borders(Borders::TOP)
-        .title(Span::styled(l("tui.clocks"), theme.header()));
-    let clock_area = Rect::new(area.x, area.y + 1, area.width, clock_h);
-    let inner = block.inner(clock_area);
-    frame.render_widget(block, clock_area);
     let mut lines = Vec::new();
     if clocks.is_empty() {
         lines.push(Line::from(Span::styled(
@@ -169,6 +160,10 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
             } else {
                 left
             };
+            // A state wider than what is left of the line goes under the "left" column.
+            let before_left = 1 + label_w + target_w + 20;
+            let room = usize::from(area.width).saturating_sub(before_left + LEFT_W);
+            let state_below = (state.width() > room).then(|| std::mem::take(&mut state));
             lines.push(Line::from(vec![
                 Span::raw(format!(
                     " {}{}{}",
@@ -185,11 +180,27 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
                 ),
                 Span::styled(state, Style::default().fg(colour)),
             ]));
+            if let Some(state) = state_below {
+                let room = usize::from(area.width).saturating_sub(before_left).max(1);
+                lines.push(Line::from(vec![
+                    Span::raw(" ".repeat(before_left.min(usize::from(area.width).saturating_sub(room)))),
+                    Span::styled(fit(&state, room.min(state.width())), Style::default().fg(colour)),
+                ]));
+            }
             if c.is_breached() {
                 lines.push(judgement_line(screen, c, tz, theme, lang));
             }
         }
     }
+    // Each breach has a line of its own under its clock (its judgement, or that it awaits
+    // one), a state too wide for its column one too.
+    let clock_h = (lines.len() as u16 + 2 + u16::from(clocks.is_empty())).min(area.height.saturating_sub(3));
+    let block = Block::default()
+        .borders(Borders::TOP)
+        .title(Span::styled(l("tui.clocks"), theme.header()));
+    let clock_area = Rect::new(area.x, area.y + 1, area.width, clock_h);
+    let inner = block.inner(clock_area);
+    frame.render_widget(block, clock_area);
     frame.render_widget(Paragraph::new(lines), inner);
 
     // Details.
