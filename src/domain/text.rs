@@ -372,7 +372,11 @@ pub fn width_of(s: &str) -> usize {
 pub fn cut_at_word(s: &str, width: usize) -> (String, bool) {
     let mut lines = wrap(s, width).into_iter();
     let first = lines.next().unwrap_or_default();
-    (first, lines.next().is_some())
+    match lines.next() {
+        // An opening bracket whose words were left off goes with them.
+        Some(_) => (first.trim_end_matches(['(', '（', '[', '“', ' ']).to_string(), true),
+        None => (first, false),
+    }
 }
 
 /// `s` broken into lines at most `width` columns wide: at its own newlines, then between words

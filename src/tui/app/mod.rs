@@ -536,7 +536,12 @@ impl App {
         }
         if action == Action::Notices {
             self.notices_open = true;
-            self.pinned = None;
+            // Read now: the warning leaves the status line.
+            if let Some(pinned) = self.pinned.take()
+                && self.notice.as_ref() == Some(&pinned)
+            {
+                self.notice = None;
+            }
             return;
         }
         match &mut self.mode {
