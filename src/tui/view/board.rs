@@ -274,9 +274,10 @@ pub fn status_line(
             let key = key.split('/').next().unwrap_or("");
             let text = format!(" {}", n.text);
             let hints: Vec<Span<'static>> = fallback.spans.into_iter().skip(1).collect();
-            // The notice may take the line but the first hint (help): it is gone in seconds.
+            // The notice may take the line but the first hint (help), or three fifths of it
+            // when that hint is long: it is gone in seconds.
             let first_hint: usize = hints.iter().take(2).map(|s| s.content.width()).sum();
-            let most = room.saturating_sub(first_hint + 3).max(room.min(24));
+            let most = room.saturating_sub(first_hint + 3).max(room * 3 / 5).max(room.min(24));
             let mut spans = Vec::new();
             if text.width() + usize::from(behind > 0) * 5 <= most || key.is_empty() {
                 // Without a key to show it whole, a cut is marked where a word ends.

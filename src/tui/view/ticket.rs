@@ -75,13 +75,28 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
             .max()
             .unwrap_or(0)
             .max(8);
+        // The "left" column as wide as what it holds here: a met time, else a countdown.
+        let stamp = "2026-01-01 00:00";
+        let left_w = clocks
+            .iter()
+            .map(|c| match c.state {
+                ClockState::Met | ClockState::Withdrawn => t!("tui.met_at", locale = lang, at = stamp)
+                    .width()
+                    .max(t!("tui.withdrawn_at", locale = lang, at = stamp).width()),
+                _ => crate::words::duration::countdown_width(lang) + 2,
+            })
+            .max()
+            .unwrap_or(0)
+            .max(l("tui.left").width())
+            .min(LEFT_W - 2)
+            + 2;
         lines.push(
             Line::from(format!(
                 " {}{}{}{}{}",
                 fit(&l("tui.metric"), label_w),
                 fit(&l("tui.target"), target_w),
-                fit(&l("tui.due"), 20),
-                fit(&l("tui.left"), LEFT_W),
+                fit(&l("tui.due"), DUE_W),
+                fit(&l("tui.left"), left_w),
                 l("tui.state")
             ))
             .style(theme.muted()),
@@ -161,8 +176,8 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
                 left
             };
             // A state wider than what is left of the line goes under the "left" column.
-            let before_left = 1 + label_w + target_w + 20;
-            let room = usize::from(area.width).saturating_sub(before_left + LEFT_W);
+            let before_left = 1 + label_w + target_w + DUE_W;
+            let room = usize::from(area.width).saturating_sub(before_left + left_w);
             let state_below = (state.width() > room).then(|| std::mem::take(&mut state));
             lines.push(Line::from(vec![
                 Span::raw(format!(
@@ -172,10 +187,10 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
                         &crate::words::duration::metric_target(policy, &c.metric, &c.target, lang),
                         target_w
                     ),
-                    fit(&due, 20)
+                    fit(&due, DUE_W)
                 )),
                 Span::styled(
-                    fit(&left_text, LEFT_W),
+                    fit(&left_text, left_w),
                     Style::default().fg(colour).add_modifier(Modifier::BOLD),
                 ),
                 Span::styled(state, Style::default().fg(colour)),
@@ -422,9 +437,12 @@ fn kv(pairs: &[(String, String)], theme: &crate::tui::theme::Theme, lang: &str) 
     Line::from(spans)
 }
 
-/// The clock table's "left" column: wide enough for "met 2026-10-26 03:23" in either
-/// language, so every row's state lines up.
+/// The clock table's "left" column at most: "met 2026-10-26 03:23" in either language (it is
+/// as wide as the ticket's clocks need, so the state has room at 80 columns).
 const LEFT_W: usize = 24;
+
+/// The clock table's due column: "2026-10-26 03:23" and a gap.
+const DUE_W: usize = 18;
 
 /// Local time of the shop, as people there read it.
 pub fn local(t: DateTime<Utc>, tz: Tz) -> String {
