@@ -227,7 +227,7 @@ fn folder_of(path: &Path) -> PathBuf {
 }
 
 /// Whether `a` names the database `db` or one of its companion files.
-fn same_file(a: &Path, db: &Path) -> bool {
+pub(crate) fn same_file(a: &Path, db: &Path) -> bool {
     let resolve = |p: &Path| match (p.canonicalize(), p.file_name()) {
         (Ok(full), _) => Some(full),
         (Err(_), Some(name)) => folder_of(p).canonicalize().ok().map(|d| d.join(name)),

@@ -85,6 +85,12 @@ impl Setup {
         self.db.clone().unwrap_or_else(config::default_db_path)
     }
 
+    /// Whether `path` is the database file or one of SQLite's files beside it (`-wal`, `-shm`,
+    /// `-journal`): an output written there would destroy the database.
+    pub fn is_database_file(&self, path: &Path) -> bool {
+        backup::same_file(path, &self.db_path())
+    }
+
     /// Whether the user named the database (a mistyped name must not become a new file).
     pub fn db_named(&self) -> bool {
         self.db.is_some()
