@@ -82,3 +82,19 @@ fn a_report_replaces_an_existing_file_only_with_force() {
     );
     assert!(std::fs::read_to_string(&new).unwrap().contains('#'));
 }
+
+/// `review list --limit 0` shows the queue's counts, not "no breaches await".
+#[test]
+fn an_empty_page_of_the_review_queue_still_counts_it() {
+    let (_dir, db) = demo();
+    let out = run(
+        &db,
+        &["--now", "2026-12-04T00:00:00Z", "review", "list", "--limit", "0"],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(
+        text.contains("awaiting judgement") && !text.contains("No breaches"),
+        "{text}"
+    );
+}

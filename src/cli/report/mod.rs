@@ -218,7 +218,7 @@ pub(super) fn summary(r: &Report) -> Vec<(String, String)> {
             t!("report.satisfaction").to_string(),
             match k.satisfaction_average {
                 Some(a) => t!(
-                    "report.satisfaction_value",
+                    crate::words::counted("report.satisfaction_value", k.satisfaction_count),
                     average = format!("{a:.2}"),
                     count = k.satisfaction_count
                 )
