@@ -98,3 +98,26 @@ fn an_empty_page_of_the_review_queue_still_counts_it() {
         "{text}"
     );
 }
+
+/// `show` calls a clock met after its deadline breached, as the board does (it said "met").
+#[test]
+fn show_calls_a_clock_met_late_breached() {
+    let (_dir, db) = demo();
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let (ticket, metric): (i64, String) = conn
+        .query_row(
+            "SELECT ticket_id, metric FROM clocks WHERE state = 'met' AND breached_at IS NOT NULL
+             AND metric = 'plan' LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("the demo has a solution plan met late");
+    assert_eq!(metric, "plan");
+    let out = run(&db, &["show", &ticket.to_string()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("Solution plan"))
+        .unwrap();
+    assert!(line.contains("breached") && line.contains("met 20"), "{line}");
+}

@@ -468,7 +468,15 @@ pub fn print_view(v: &TicketView, desk: &Desk) {
         println!(
             "  {} {} {} {}  {}",
             fit(&format!("{}{cycle}", metric_label(desk, &c.metric)), 22),
-            fit(&state_label(c.state), 10),
+            // Met after its deadline: breached, as the board says (the detail says when met).
+            fit(
+                &state_label(if c.state == ClockState::Met && c.is_breached() {
+                    ClockState::Breached
+                } else {
+                    c.state
+                }),
+                10
+            ),
             fit(&format!("{} {due}", t!("cli.due")), 22),
             fit(&target, target_width),
             detail
