@@ -206,7 +206,7 @@ pub struct Customer {
 impl Customer {
     /// The name, or the masked phone when there is no name (one-line displays).
     pub fn label(&self) -> String {
-        if self.name.trim().is_empty() {
+        if crate::domain::text::is_blank(&self.name) {
             mask_phone(&self.phone)
         } else {
             self.name.clone()
@@ -422,7 +422,7 @@ pub enum Reason {
 pub const TITLE_MAX: usize = 200;
 
 pub fn validate_title(title: &str) -> Result<(), InvalidField> {
-    if title.trim().is_empty() {
+    if crate::domain::text::is_blank(title) {
         return Err(InvalidField::new("title", Reason::Empty));
     }
     if title.chars().count() > TITLE_MAX {
