@@ -121,3 +121,18 @@ fn show_calls_a_clock_met_late_breached() {
         .unwrap();
     assert!(line.contains("breached") && line.contains("met 20"), "{line}");
 }
+
+/// `show`'s log lines keep an event's whole text (it was cut at 30 columns: "phone: 1790… ").
+#[test]
+fn show_never_cuts_an_events_values() {
+    let (_dir, db) = demo();
+    let title = "A title long enough to be cut in a thirty column event";
+    assert!(run(&db, &["edit", "5", "--title", title]).status.success());
+    let out = run(&db, &["show", "5"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text
+        .lines()
+        .find(|l| l.contains("title: "))
+        .expect("the edit is logged");
+    assert!(line.contains(&format!("-> {title}")), "{line}");
+}

@@ -353,6 +353,13 @@ impl<W: Write> Write for TerminalSafe<W> {
     }
 }
 
+/// `s` (sanitised) padded to `width` columns when shorter; longer, as it is.
+fn padded(s: &str, width: usize) -> String {
+    let s = crate::domain::text::sanitize_line(s);
+    let room = width.saturating_sub(crate::domain::text::width_of(&s));
+    format!("{s}{}", " ".repeat(room))
+}
+
 pub fn status_label(s: Status) -> String {
     t!(format!("status.{}", s.slug())).to_string()
 }
@@ -490,7 +497,8 @@ pub fn print_view(v: &TicketView, desk: &Desk) {
         println!(
             "  {}  {} {}  {}",
             local(desk, e.at),
-            fit(
+            // Padded to its column, never cut: "phone: 170... -> 139..." is what matters.
+            padded(
                 &crate::words::event(&e.event, desk.policy(), crate::words::catalogue::locale()),
                 30
             ),
