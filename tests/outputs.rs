@@ -136,3 +136,25 @@ fn show_never_cuts_an_events_values() {
         .expect("the edit is logged");
     assert!(line.contains(&format!("-> {title}")), "{line}");
 }
+
+/// `callback list` has column headings; a sample of a month without closed tickets says so
+/// without a dangling colon.
+#[test]
+fn callback_list_has_headings_and_an_empty_sample_reads_whole() {
+    let (_dir, db) = demo();
+    let out = run(&db, &["callback", "sample", "--month", "1970-01"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("nothing queued.") && !text.trim_end().ends_with(':'),
+        "{text}"
+    );
+    assert!(
+        run(&db, &["--now", "2026-12-04T00:00:00Z", "callback", "sample"])
+            .status
+            .success()
+    );
+    let out = run(&db, &["--now", "2026-12-04T00:00:00Z", "callback", "list"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let first = text.lines().next().unwrap_or_default();
+    assert!(first.contains("Customer") && first.contains("Phone"), "{text}");
+}
