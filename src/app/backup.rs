@@ -301,7 +301,7 @@ impl Scratch {
             .prefix(prefix)
             .suffix(".part")
             .tempfile_in(dir)
-            .map_err(|e| Error::Io(dir.to_path_buf(), e))?;
+            .map_err(|e| Error::Io(dir.to_path_buf(), crate::app::error::without_temp_path(e)))?;
         // The descriptor is closed before SQLite opens the file: closing one later would drop
         // SQLite's locks on it.
         let path = file.into_temp_path();

@@ -5,7 +5,7 @@
 
 pub mod backup;
 pub mod config;
-mod error;
+pub mod error;
 pub mod intake;
 pub mod reply;
 pub mod sendmail;

@@ -271,7 +271,7 @@ pub(super) fn stage_file(path: &Path) -> Result<tempfile::NamedTempFile> {
     tempfile::Builder::new()
         .prefix(".promptly-export-")
         .tempfile_in(parent(path))
-        .map_err(io_at(path))
+        .map_err(|e| CliError::Io(path.to_path_buf(), crate::app::error::without_temp_path(e)))
 }
 
 pub(super) fn commit_file(staged: tempfile::NamedTempFile, path: &Path, force: bool) -> Result<()> {
@@ -289,7 +289,7 @@ fn stage_folder(path: &Path) -> Result<tempfile::TempDir> {
     let staged = tempfile::Builder::new()
         .prefix(".promptly-export-")
         .tempdir_in(parent(path))
-        .map_err(io_at(path))?;
+        .map_err(|e| CliError::Io(path.to_path_buf(), crate::app::error::without_temp_path(e)))?;
     // The customers' data inside: the folder is its owner's only, whatever the umask.
     #[cfg(unix)]
     {
