@@ -158,3 +158,24 @@ fn callback_list_has_headings_and_an_empty_sample_reads_whole() {
     let first = text.lines().next().unwrap_or_default();
     assert!(first.contains("Customer") && first.contains("Phone"), "{text}");
 }
+
+/// A command's help lists its own options first and the options every command takes under
+/// their own heading, in both languages.
+#[test]
+fn help_keeps_global_options_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.db");
+    std::fs::write(dir.path().join("config.toml"), "").unwrap();
+    for (lang, own, global) in [("en", "Options:", "Global options:"), ("zh-CN", "选项：", "全局选项：")] {
+        let out = common::promptly(&db, lang).args(["new", "--help"]).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        let own_at = text.find(own).expect("own options");
+        let global_at = text.find(global).unwrap_or_else(|| panic!("{lang}: {text}"));
+        let title_at = text.find("--title").unwrap();
+        let db_at = text.find("--db").unwrap();
+        assert!(
+            own_at < title_at && title_at < global_at && global_at < db_at,
+            "{lang}: {text}"
+        );
+    }
+}
