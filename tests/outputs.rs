@@ -171,8 +171,8 @@ fn help_keeps_global_options_apart() {
         let text = String::from_utf8_lossy(&out.stdout);
         let own_at = text.find(own).expect("own options");
         let global_at = text.find(global).unwrap_or_else(|| panic!("{lang}: {text}"));
-        let title_at = text.find("--title").unwrap();
-        let db_at = text.find("--db").unwrap();
+        let title_at = own_at + text[own_at..].find("--title").unwrap();
+        let db_at = own_at + text[own_at..].find("--db").unwrap();
         assert!(
             own_at < title_at && title_at < global_at && global_at < db_at,
             "{lang}: {text}"
