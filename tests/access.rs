@@ -252,3 +252,33 @@ fn a_server_url_is_refused_without_making_a_folder_or_printing_the_password() {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "something was made");
     }
 }
+
+/// A store kept open (the board) refuses to write once its file was moved away, deleted or
+/// replaced: the write would land in a file nobody opens by that name again.
+#[test]
+#[cfg(unix)]
+fn a_write_is_refused_once_the_file_was_moved_or_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.db");
+    let write = |store: &mut Store| {
+        store.write(|tx| {
+            tx.set_meta("moved-test", "x")?;
+            Ok::<_, StoreError>(())
+        })
+    };
+    let mut store = Store::open(&path, Access::Create).unwrap();
+    write(&mut store).expect("in place, a write goes through");
+
+    std::fs::rename(&path, dir.path().join("elsewhere.db")).unwrap();
+    let err = write(&mut store).expect_err("moved away");
+    assert!(matches!(err, StoreError::Moved(_)), "{err:?}");
+
+    // Another database now at the path (a restore puts a new file there).
+    let mut other = Store::open(&path, Access::Create).unwrap();
+    write(&mut other).unwrap();
+    let err = write(&mut store).expect_err("replaced");
+    assert!(matches!(err, StoreError::Moved(_)), "{err:?}");
+    drop(other);
+    std::fs::remove_file(&path).unwrap();
+    assert!(matches!(write(&mut store), Err(StoreError::Moved(_))), "deleted");
+}

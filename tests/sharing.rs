@@ -131,3 +131,26 @@ fn a_restored_database_is_made_for_the_group() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(mode_and_group(&db), (0o660, gid));
 }
+
+/// A shared database's backups are shared the same way: any member may back up and restore.
+#[test]
+fn backups_of_a_shared_database_are_made_for_the_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let gid = own_group(dir.path());
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, format!("group = \"{gid}\"\n")).unwrap();
+    let db = dir.path().join("shop/desk.db");
+    let out = run(
+        &db,
+        &config,
+        &["new", "--title", "Kettle", "--customer", "王小明", "--kind", "quality"],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(&db, &config, &["backup"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let folder = dir.path().join("shop/backups");
+    assert_eq!(mode_and_group(&folder), (0o2770, gid));
+    let copies: Vec<_> = std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(copies.len(), 1, "{copies:?}");
+    assert_eq!(mode_and_group(&copies[0]), (0o660, gid));
+}

@@ -93,7 +93,7 @@ impl Setup {
         }
         let folder = folder_of(&dest);
         if default {
-            private_dir(&folder)?;
+            backups_folder(&folder, self.config.sharing)?;
         }
         let scratch = Scratch::new(&folder, ".promptly-backup-")?;
         source.backup_into(scratch.path(), &mut |c| progress(Stage::Copying(c)))?;
@@ -104,6 +104,13 @@ impl Setup {
             return Err(BackupError::CopyUnsound(verification).into());
         }
         scratch.keep_as(&dest, request.force)?;
+        // Shared with the database's group, as the database is: any of them may restore it.
+        if self.config.sharing != crate::store::Sharing::Private {
+            self.config
+                .sharing
+                .apply_to_file(&dest)
+                .map_err(|e| Error::Io(dest.clone(), e))?;
+        }
         let removed = match request.keep {
             Some(keep) => rotate(&folder, keep)?,
             None => Vec::new(),
@@ -227,7 +234,7 @@ fn folder_of(path: &Path) -> PathBuf {
 }
 
 /// Whether `a` names the database `db` or one of its companion files.
-fn same_file(a: &Path, db: &Path) -> bool {
+pub(crate) fn same_file(a: &Path, db: &Path) -> bool {
     let resolve = |p: &Path| match (p.canonicalize(), p.file_name()) {
         (Ok(full), _) => Some(full),
         (Err(_), Some(name)) => folder_of(p).canonicalize().ok().map(|d| d.join(name)),
@@ -243,13 +250,21 @@ fn same_file(a: &Path, db: &Path) -> bool {
     })
 }
 
-/// Creates `dir` (and missing parents) only its owner can enter.
-fn private_dir(dir: &Path) -> Result<()> {
+/// Creates the backups folder `dir` (and missing parents) only its owner can enter, or, for a
+/// database shared with a group, that group too (an existing folder is left as it is).
+fn backups_folder(dir: &Path, sharing: crate::store::Sharing) -> Result<()> {
+    let existed = dir.exists();
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir).map_err(|e| Error::Io(dir.to_path_buf(), e))
+    builder.create(dir).map_err(|e| Error::Io(dir.to_path_buf(), e))?;
+    if !existed && sharing != crate::store::Sharing::Private {
+        sharing
+            .apply_to_folder(dir)
+            .map_err(|e| Error::Io(dir.to_path_buf(), e))?;
+    }
+    Ok(())
 }
 
 /// Removes the backups in `dir` beyond the `keep` newest (by the time in their names).
@@ -286,7 +301,7 @@ impl Scratch {
             .prefix(prefix)
             .suffix(".part")
             .tempfile_in(dir)
-            .map_err(|e| Error::Io(dir.to_path_buf(), e))?;
+            .map_err(|e| Error::Io(dir.to_path_buf(), crate::app::error::without_temp_path(e)))?;
         // The descriptor is closed before SQLite opens the file: closing one later would drop
         // SQLite's locks on it.
         let path = file.into_temp_path();

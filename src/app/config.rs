@@ -162,7 +162,13 @@ impl Config {
         if let Some((key, why)) = config.mail.problem() {
             return Err(ConfigError(format!("{}: [mail] {key}: {why}", path.display())));
         }
-        if let Some(group) = config.group.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
+        if let Some(group) = config.group.as_deref().map(str::trim) {
+            if group.is_empty() {
+                return Err(ConfigError(format!(
+                    "{}: group: empty (name a Unix group, or leave the key out)",
+                    path.display()
+                )));
+            }
             let gid = group_id(group).ok_or_else(|| {
                 ConfigError(format!(
                     "{}: group: {group:?} is not a group on this system",
@@ -178,12 +184,14 @@ impl Config {
 /// toml's messages span several lines with a source excerpt; the first line plus the
 /// location is what a person needs.
 fn one_line(message: &str) -> String {
-    message
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .take(2)
-        .collect::<Vec<_>>()
-        .join(": ")
+    // "TOML parse error at line 1, column 8", the excerpt ("  |", "1 | lang = 5", "  |  ^"),
+    // then the reason: the first and the last line.
+    let lines: Vec<&str> = message.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    match (lines.first(), lines.last()) {
+        (Some(first), Some(last)) if lines.len() > 1 => format!("{first}: {last}"),
+        (Some(first), _) => (*first).to_string(),
+        _ => String::new(),
+    }
 }
 
 fn project_dirs() -> Option<directories::ProjectDirs> {
@@ -296,6 +304,24 @@ pub fn language_before_parsing(args: &[std::ffi::OsString]) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bad_config_says_where_and_why() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let err = |text: &str| {
+            std::fs::write(&path, text).unwrap();
+            Config::load(&path, true).unwrap_err().to_string()
+        };
+        let e = err("lang = 5\n");
+        assert!(e.contains("line 1") && e.contains("invalid type: integer `5`"), "{e}");
+        let e = err("bogus = 1\n");
+        assert!(e.contains("unknown field `bogus`"), "{e}");
+        let e = err("group = \"\"\n");
+        assert!(e.contains("group: empty"), "{e}");
+        let e = err("group = \"no-such-group-promptly\"\n");
+        assert!(e.contains("is not a group"), "{e}");
+    }
 
     #[test]
     fn a_server_url_is_named_without_its_password() {

@@ -72,3 +72,32 @@ impl From<StoreError> for Error {
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// An I/O error without the temporary file's name that `tempfile` adds ("... at path
+/// .promptly-backup-Od0hZt.part"): the message names the folder the user gave instead.
+pub fn without_temp_path(e: std::io::Error) -> std::io::Error {
+    if e.raw_os_error().is_some() {
+        return e;
+    }
+    let text = e.to_string();
+    match text.split_once(" at path ") {
+        Some((why, _)) => std::io::Error::new(e.kind(), why.to_string()),
+        None => e,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_temporary_files_name_is_left_out() {
+        let dir = std::path::Path::new("/nonexistent/promptly-test");
+        let e = tempfile::Builder::new()
+            .prefix(".promptly-backup-")
+            .tempfile_in(dir)
+            .unwrap_err();
+        assert!(e.to_string().contains(".promptly-backup-"), "{e}");
+        let plain = super::without_temp_path(e);
+        assert!(!plain.to_string().contains(".promptly-backup-"), "{plain}");
+        assert_eq!(plain.kind(), std::io::ErrorKind::NotFound);
+    }
+}

@@ -5,7 +5,7 @@
 
 pub mod backup;
 pub mod config;
-mod error;
+pub mod error;
 pub mod intake;
 pub mod reply;
 pub mod sendmail;
@@ -83,6 +83,12 @@ impl Setup {
     /// The database file: `--db`, else the platform data dir.
     pub fn db_path(&self) -> PathBuf {
         self.db.clone().unwrap_or_else(config::default_db_path)
+    }
+
+    /// Whether `path` is the database file or one of SQLite's files beside it (`-wal`, `-shm`,
+    /// `-journal`): an output written there would destroy the database.
+    pub fn is_database_file(&self, path: &Path) -> bool {
+        backup::same_file(path, &self.db_path())
     }
 
     /// Whether the user named the database (a mistyped name must not become a new file).

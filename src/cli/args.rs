@@ -10,22 +10,26 @@ use crate::domain::ticket::{Channel, Complexity, Kind, Priority, Status};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
+/// The heading of the options every command takes, apart from each command's own
+/// (`cli::help` puts it in Chinese with clap's other headings).
+pub const GLOBAL: &str = "Global options";
+
 #[derive(Debug, Parser)]
 #[command(name = "promptly", version, about, max_term_width = 100)]
 pub struct Cli {
-    #[arg(long, global = true, env = "PROMPTLY_DB", value_name = "PATH")]
+    #[arg(long, global = true, env = "PROMPTLY_DB", value_name = "PATH", help_heading = GLOBAL)]
     pub db: Option<PathBuf>,
 
-    #[arg(long, global = true, env = "PROMPTLY_CONFIG", value_name = "PATH")]
+    #[arg(long, global = true, env = "PROMPTLY_CONFIG", value_name = "PATH", help_heading = GLOBAL)]
     pub config: Option<PathBuf>,
 
-    #[arg(long, global = true, env = "PROMPTLY_POLICY", value_name = "FILE")]
+    #[arg(long, global = true, env = "PROMPTLY_POLICY", value_name = "FILE", help_heading = GLOBAL)]
     pub policy: Option<PathBuf>,
 
-    #[arg(long, global = true, env = "PROMPTLY_NOW", value_name = "TIMESTAMP")]
+    #[arg(long, global = true, env = "PROMPTLY_NOW", value_name = "TIMESTAMP", help_heading = GLOBAL)]
     pub now: Option<String>,
 
-    #[arg(long, global = true, value_name = "LANG")]
+    #[arg(long, global = true, value_name = "LANG", help_heading = GLOBAL)]
     pub lang: Option<String>,
 
     #[arg(long)]
@@ -431,6 +435,8 @@ pub struct ReportArgs {
     pub format: ReportFormat,
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -301,6 +301,7 @@ fn clap_words(help: &str) -> String {
             let swaps = [
                 ("Usage:", t!("help.clap.usage", locale = lang)),
                 ("Options:", heading("options")[1..].to_string()),
+                ("Global options:", heading("global")[1..].to_string()),
                 ("Arguments:", heading("arguments")[1..].to_string()),
                 ("Commands:", heading("commands")[1..].to_string()),
             ];

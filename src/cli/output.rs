@@ -353,6 +353,13 @@ impl<W: Write> Write for TerminalSafe<W> {
     }
 }
 
+/// `s` (sanitised) padded to `width` columns when shorter; longer, as it is.
+fn padded(s: &str, width: usize) -> String {
+    let s = crate::domain::text::sanitize_line(s);
+    let room = width.saturating_sub(crate::domain::text::width_of(&s));
+    format!("{s}{}", " ".repeat(room))
+}
+
 pub fn status_label(s: Status) -> String {
     t!(format!("status.{}", s.slug())).to_string()
 }
@@ -468,7 +475,15 @@ pub fn print_view(v: &TicketView, desk: &Desk) {
         println!(
             "  {} {} {} {}  {}",
             fit(&format!("{}{cycle}", metric_label(desk, &c.metric)), 22),
-            fit(&state_label(c.state), 10),
+            // Met after its deadline: breached, as the board says (the detail says when met).
+            fit(
+                &state_label(if c.state == ClockState::Met && c.is_breached() {
+                    ClockState::Breached
+                } else {
+                    c.state
+                }),
+                10
+            ),
             fit(&format!("{} {due}", t!("cli.due")), 22),
             fit(&target, target_width),
             detail
@@ -482,7 +497,8 @@ pub fn print_view(v: &TicketView, desk: &Desk) {
         println!(
             "  {}  {} {}  {}",
             local(desk, e.at),
-            fit(
+            // Padded to its column, never cut: "phone: 170... -> 139..." is what matters.
+            padded(
                 &crate::words::event(&e.event, desk.policy(), crate::words::catalogue::locale()),
                 30
             ),

@@ -56,7 +56,11 @@ pub fn review(setup: &Setup, command: ReviewCommand) -> Result<()> {
                     print_breach(&desk, b, now);
                     Ok::<_, CliError>(())
                 })?;
-                if shown == 0 {
+                if shown == 0 && counts.total > 0 {
+                    // `--limit 0`: the counts alone, not "nothing awaits".
+                    let lang = crate::words::catalogue::locale();
+                    println!("{}", crate::words::review::queue_counts(desk.policy(), &counts, lang));
+                } else if shown == 0 {
                     let key = if filter.is_empty() {
                         "review.empty"
                     } else {
@@ -243,6 +247,8 @@ pub fn callback(setup: &Setup, command: CallbackCommand) -> Result<()> {
                 let ids: Vec<String> = picked.iter().map(|id| format!("#{id}")).collect();
                 let key = if outcome.already {
                     "callback.already"
+                } else if picked.is_empty() {
+                    "callback.sampled_none"
                 } else {
                     "callback.sampled"
                 };
@@ -348,6 +354,16 @@ fn print_callbacks(desk: &Desk, list: &[Callback]) {
         .max()
         .unwrap_or(0)
         .clamp(5, 20);
+    println!(
+        "{} {} {} {} {} {} {}",
+        fit("#", 6),
+        fit(&t!("col.month"), 8),
+        fit(&t!("col.customer"), name_w),
+        fit(&t!("col.phone"), phone_w),
+        fit(&t!("col.callback"), 16),
+        fit(&t!("col.called"), 17),
+        t!("col.title")
+    );
     for c in list {
         let state = crate::words::callback_state(c, lang);
         let done = c.done_at.map(|d| local(desk, d)).unwrap_or_default();

@@ -274,20 +274,20 @@ impl Desk {
     pub fn follow_up(&mut self, id: i64, expected: Option<i64>, kind: FollowUp, text: &str) -> Result<Ticket> {
         let event = match kind {
             FollowUp::Note => {
-                if text.trim().is_empty() {
+                if crate::domain::text::is_blank(text) {
                     return Err(InvalidField::new("text", Reason::NoteEmpty).into());
                 }
                 Event::Note
             }
             // A contact says what was said: an empty one would meet a response clock on no evidence.
             FollowUp::Contact { method, direction } => {
-                if text.trim().is_empty() {
+                if crate::domain::text::is_blank(text) {
                     return Err(InvalidField::new("text", Reason::ContactEmpty).into());
                 }
                 Event::Contact { method, direction }
             }
             FollowUp::Plan => {
-                if text.trim().is_empty() {
+                if crate::domain::text::is_blank(text) {
                     return Err(InvalidField::new("text", Reason::PlanEmpty).into());
                 }
                 Event::Plan
@@ -302,7 +302,7 @@ impl Desk {
     /// customer's confirmation and goes through [`Desk::close`]; reopening is always possible.
     pub fn change_status(&mut self, id: i64, expected: Option<i64>, to: Status, note: &str) -> Result<Ticket> {
         let note = note.trim_end().to_string();
-        if to == Status::Resolved && note.trim().is_empty() {
+        if to == Status::Resolved && crate::domain::text::is_blank(&note) {
             return Err(InvalidField::new("note", Reason::ResolveSummaryNeeded).into());
         }
         self.change(id, expected, move |ticket, log, _policy, now| {
@@ -393,7 +393,7 @@ impl Desk {
         by: &Target,
         reason: &str,
     ) -> Result<Ticket> {
-        if reason.trim().is_empty() {
+        if crate::domain::text::is_blank(reason) {
             return Err(InvalidField::new("reason", Reason::ExtendReasonNeeded).into());
         }
         let metric = metric.to_string();

@@ -57,7 +57,7 @@ impl Desk {
     /// `mail` row naming it, in one transaction, so the first-response clock is met by a send.
     /// Never refused for the ticket's version: the message is gone, so it is logged.
     pub fn record_reply(&mut self, id: i64, sent: &SentReply<'_>) -> Result<Ticket> {
-        if sent.text.trim().is_empty() {
+        if crate::domain::text::is_blank(sent.text) {
             return Err(InvalidField::new("text", Reason::ContactEmpty).into());
         }
         let author = self.author.clone();

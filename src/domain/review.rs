@@ -80,7 +80,7 @@ pub struct Judgement {
 impl Judgement {
     /// Names the field a person got wrong.
     pub fn validate(&self) -> Result<(), InvalidField> {
-        if self.reason.trim().is_empty() {
+        if crate::domain::text::is_blank(&self.reason) {
             return Err(InvalidField::new("reason", Reason::JudgeReasonNeeded));
         }
         match (self.remedy, self.amount) {

@@ -43,6 +43,17 @@ pub fn line_safe(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// [`sanitize`] keeping tabs, without a copy when there is nothing to replace (files that keep
+/// line breaks and tabs: CSV cells).
+pub fn text_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().all(|c| c == '\n' || c == '\t' || !is_unsafe(c)) {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        // Tabs are data in a file (sanitize makes them spaces for the screen's columns).
+        std::borrow::Cow::Owned(s.split('\t').map(sanitize).collect::<Vec<_>>().join("\t"))
+    }
+}
+
 /// Like [`sanitize`], for one-line places (table cells, headers): newlines become `⏎`.
 pub fn sanitize_line(s: &str) -> String {
     if all_plain(s) {
@@ -115,6 +126,12 @@ pub fn pasted(s: &str, multiline: bool) -> String {
         .collect()
 }
 
+/// True when `s` has nothing a person can read: only spaces, controls and invisible characters
+/// (a title of one zero-width space is as empty as "").
+pub fn is_blank(s: &str) -> bool {
+    s.chars().all(|c| c.is_whitespace() || is_unsafe(c))
+}
+
 /// True for characters [`sanitize`] never lets through.
 pub fn is_unsafe(c: char) -> bool {
     (c.is_control() && c != '\n') || is_invisible(c)
@@ -132,6 +149,16 @@ pub fn may_start_unsafe(b: u8) -> bool {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn text_of_invisible_characters_only_is_blank() {
+        assert!(is_blank(""));
+        assert!(is_blank(" \u{200b}\u{200b} "));
+        assert!(is_blank("\u{202e}\u{1b}\n"));
+        assert!(!is_blank("👨\u{200d}👩"));
+        assert!(!is_blank(" a "));
+        assert!(!is_blank("水"));
+    }
 
     #[test]
     fn every_unsafe_character_starts_with_a_byte_that_may_start_one() {

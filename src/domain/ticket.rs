@@ -206,7 +206,7 @@ pub struct Customer {
 impl Customer {
     /// The name, or the masked phone when there is no name (one-line displays).
     pub fn label(&self) -> String {
-        if self.name.trim().is_empty() {
+        if crate::domain::text::is_blank(&self.name) {
             mask_phone(&self.phone)
         } else {
             self.name.clone()
@@ -422,7 +422,7 @@ pub enum Reason {
 pub const TITLE_MAX: usize = 200;
 
 pub fn validate_title(title: &str) -> Result<(), InvalidField> {
-    if title.trim().is_empty() {
+    if crate::domain::text::is_blank(title) {
         return Err(InvalidField::new("title", Reason::Empty));
     }
     if title.chars().count() > TITLE_MAX {
@@ -453,7 +453,9 @@ pub fn validate_email(email: &str) -> Result<(), InvalidField> {
 pub fn validate_phone(phone: &str) -> Result<(), InvalidField> {
     let p = phone.trim();
     let ok = p.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c));
-    if ok && (p.is_empty() || p.chars().filter(char::is_ascii_digit).count() >= 3) {
+    // At least 3 digits (an extension), at most 20 (E.164's 15 and an extension).
+    let digits = p.chars().filter(char::is_ascii_digit).count();
+    if ok && (p.is_empty() || (3..=20).contains(&digits)) {
         Ok(())
     } else {
         Err(InvalidField::new("phone", Reason::BadPhone { value: p.to_string() }))
@@ -592,6 +594,13 @@ mod tests {
         assert!(validate_email("a@x..cn").is_err());
         assert!(validate_phone("+86 138-1234-5678").is_ok());
         assert_eq!(validate_phone("call me").unwrap_err().field, "phone");
+        assert!(
+            validate_phone(&"9".repeat(44)).is_err(),
+            "more digits than any number has"
+        );
+        assert!(validate_phone(&"9".repeat(20)).is_ok());
+        assert!(validate_phone("+++---()").is_err());
+        assert_eq!(validate_title("\u{200b}").unwrap_err().field, "title");
         assert_eq!(validate_title("  ").unwrap_err().field, "title");
     }
 }

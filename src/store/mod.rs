@@ -58,6 +58,9 @@ pub enum StoreError {
     Migration(String),
     /// A stored value this build cannot read (a hand-edited row, say).
     Corrupt(String),
+    /// The file this store opened is no longer at its path (moved, deleted or replaced, by a
+    /// restore say): a write would go to a file nobody reads; nothing was written.
+    Moved(PathBuf),
 }
 
 /// A terse developer's line (logs, panics). Users read `crate::words::errors::store`.
@@ -75,6 +78,7 @@ impl fmt::Display for StoreError {
             StoreError::Io(p, e) => write!(f, "{}: {e}", p.display()),
             StoreError::Sql(e) => write!(f, "sql: {e}"),
             StoreError::Migration(e) => write!(f, "migration: {e}"),
+            StoreError::Moved(p) => write!(f, "moved or replaced: {}", p.display()),
             StoreError::Corrupt(e) => write!(f, "corrupt: {e}"),
         }
     }
@@ -121,6 +125,8 @@ enum Found {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The device and inode opened (`None` in memory): see [`Store::check_in_place`].
+    file: Option<(u64, u64)>,
     /// Built beside its target, until [`Store::put_in_place`] (`store::staged`).
     staged: Option<staged::Staged>,
 }
@@ -181,6 +187,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
+            file: file_id(path),
             staged: None,
         };
         if access != Access::ReadOnly {
@@ -204,6 +211,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: PathBuf::from(":memory:"),
+            file: None,
             staged: None,
         };
         store.prepare()?;
@@ -248,6 +256,7 @@ impl Store {
         &mut self,
         f: impl FnOnce(&Tx) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
+        self.check_in_place()?;
         let tx = Tx(self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -255,6 +264,16 @@ impl Store {
         let out = f(&tx)?;
         tx.commit()?;
         Ok(out)
+    }
+
+    /// Refuses when the file this store opened is no longer the one at its path: the board
+    /// keeps its connection for hours, and a note saved into a file moved away or replaced
+    /// (`mv`, a restore) would be lost to everyone who opens the path.
+    pub fn check_in_place(&self) -> Result<()> {
+        match self.file {
+            Some(opened) if file_id(&self.path) != Some(opened) => Err(StoreError::Moved(self.path.clone())),
+            _ => Ok(()),
+        }
     }
 
     /// Changes whenever another connection commits (the board's live refresh).
@@ -459,6 +478,20 @@ impl Tx<'_> {
 
     fn commit(self) -> Result<()> {
         Ok(self.0.commit()?)
+    }
+}
+
+/// A file's device and inode: which file a path names right now.
+fn file_id(path: &Path) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
     }
 }
 

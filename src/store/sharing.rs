@@ -33,12 +33,12 @@ impl Sharing {
 
     /// Gives the file at `path` this sharing's mode and group (the mode exactly: the umask
     /// does not narrow it).
-    pub(super) fn apply_to_file(self, path: &Path) -> std::io::Result<()> {
+    pub fn apply_to_file(self, path: &Path) -> std::io::Result<()> {
         self.apply(path, self.file_mode())
     }
 
     /// Gives a folder Promptly made this sharing's mode and group.
-    pub(super) fn apply_to_folder(self, path: &Path) -> std::io::Result<()> {
+    pub fn apply_to_folder(self, path: &Path) -> std::io::Result<()> {
         self.apply(path, self.folder_mode())
     }
 

@@ -79,6 +79,7 @@ impl Store {
         conn.execute_batch("PRAGMA synchronous = OFF; PRAGMA foreign_keys = ON; PRAGMA threads = 2;")?;
         let mut store = Store {
             conn,
+            file: super::file_id(&partial),
             path: partial,
             staged: Some(staged),
         };

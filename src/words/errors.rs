@@ -166,6 +166,7 @@ pub fn store(e: &StoreError, lang: &str) -> String {
         StoreError::Sql(e) => t!("err.sql", locale = lang, error = e).to_string(),
         StoreError::Migration(e) => t!("err.migration", locale = lang, error = e).to_string(),
         StoreError::Corrupt(e) => t!("err.corrupt", locale = lang, error = e).to_string(),
+        StoreError::Moved(p) => t!("err.moved", locale = lang, path = p.display()).to_string(),
     }
 }
 
@@ -205,6 +206,10 @@ pub fn reason(r: &Reason, lang: &str) -> String {
         Reason::Empty => t!("err.title_empty", locale = lang).to_string(),
         Reason::TooLong { max } => t!("refusal.too_long", locale = lang, max = max).to_string(),
         Reason::BadEmail { value: v } => t!("err.email", locale = lang, value = value(v)).to_string(),
+        // A masked number (`138****5678`) comes from an export made without --include-personal.
+        Reason::BadPhone { value: v } if v.contains("**") => {
+            t!("err.phone_masked", locale = lang, value = value(v)).to_string()
+        }
         Reason::BadPhone { value: v } => t!("err.phone", locale = lang, value = value(v)).to_string(),
         Reason::BadMonth { value: v } => t!("err.month", locale = lang, value = value(v)).to_string(),
         Reason::BadScore { value: v } => t!("err.score", locale = lang, value = v).to_string(),
@@ -409,6 +414,14 @@ mod tests {
             Some("--phone")
         );
         assert_eq!(field("no-such-field", "zh-CN"), "no-such-field");
+        let masked = InvalidField::new(
+            "phone",
+            Reason::BadPhone {
+                value: "138****5678".into(),
+            },
+        );
+        assert!(invalid(&masked, "en").contains("--include-personal"));
+        assert!(invalid(&masked, "zh-CN").contains("--include-personal"));
     }
 
     #[test]
