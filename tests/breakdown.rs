@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use promptly::clock::Clock;
 use promptly::desk::{Desk, FollowUp};
 use promptly::domain::callback::{CallOutcome, Month};
-use promptly::domain::kpi::{Dimension, PeriodKind};
+use promptly::domain::kpi::{Dimension, Facet, PeriodKind};
 use promptly::domain::log::{ContactMethod, Direction};
 use promptly::domain::policy::Policy;
 use promptly::domain::review::{BreachClass, Judgement, Remedy};
@@ -120,8 +120,14 @@ fn first_response(desk: &Desk, dim: Dimension) -> Vec<(&'static str, usize, usiz
         .filter(|c| c.compliance.metric == "first-response")
         .map(|c| {
             let b = c.breaches;
+            let value = match &c.facet {
+                Facet::Kind(k) => k.slug(),
+                Facet::Priority(p) => p.slug(),
+                Facet::Channel(ch) => ch.slug(),
+                Facet::Owner(_) => "(owner)",
+            };
             (
-                c.facet.slug(),
+                value,
                 c.compliance.due,
                 c.compliance.met,
                 [b.total, b.minor, b.major, b.unjudged],

@@ -193,6 +193,7 @@ fn list_gives_the_tickets_and_order_of_the_full_scan_it_replaced() {
             statuses: statuses.clone(),
             due_before,
             text: None,
+            owner: None,
             limit,
         };
         let ids: Vec<i64> = desk.list(&query).unwrap().iter().map(|s| s.ticket.id).collect();

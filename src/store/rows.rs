@@ -58,7 +58,10 @@ where
 
 pub(super) const TICKET_COLUMNS: &str = "t.id, t.title, t.description, t.channel, t.kind, t.priority, t.complexity, t.reference, \
      t.purchased_on, t.status, t.opened_at, t.updated_at, t.resolved_at, t.closed_at, t.version, \
-     c.name, c.phone, c.email";
+     c.name, c.phone, c.email, t.owner";
+
+/// How many columns [`TICKET_COLUMNS`] names: a query's own columns follow from here.
+pub(super) const TICKET_WIDTH: usize = 19;
 
 /// Raw text of a ticket row; parsed outside rusqlite's closure so errors keep their meaning.
 pub(super) struct RawTicket {
@@ -72,6 +75,7 @@ pub(super) struct RawTicket {
     closed_at: Option<String>,
     version: i64,
     customer: Customer,
+    owner: String,
 }
 
 pub(super) fn raw_ticket(r: &Row<'_>, base: usize) -> rusqlite::Result<RawTicket> {
@@ -98,6 +102,7 @@ pub(super) fn raw_ticket(r: &Row<'_>, base: usize) -> rusqlite::Result<RawTicket
             phone: r.get(base + 16)?,
             email: r.get(base + 17)?,
         },
+        owner: r.get(base + 18)?,
     })
 }
 
@@ -125,6 +130,7 @@ pub(super) fn into_ticket(raw: RawTicket) -> Result<Ticket> {
         resolved_at: parse_opt_ts(raw.resolved_at)?,
         closed_at: parse_opt_ts(raw.closed_at)?,
         version: raw.version,
+        owner: raw.owner,
     })
 }
 
@@ -146,11 +152,11 @@ pub fn customer_id(conn: &Connection, c: &Customer) -> Result<i64> {
         .query_row(params![c.name.trim(), c.phone.trim(), c.email.trim()], |r| r.get(0))?)
 }
 
-pub fn insert_ticket(conn: &Connection, new: &NewTicket, customer: i64, at: DateTime<Utc>) -> Result<i64> {
+pub fn insert_ticket(conn: &Connection, new: &NewTicket, owner: &str, customer: i64, at: DateTime<Utc>) -> Result<i64> {
     conn.prepare_cached(
         "INSERT INTO tickets(title, description, customer_id, channel, kind, priority, complexity, reference,
-                             purchased_on, status, opened_at, updated_at, version)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'open', ?10, ?10, 1)",
+                             purchased_on, status, opened_at, updated_at, version, owner)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'open', ?10, ?10, 1, ?11)",
     )?
     .execute(params![
         new.title.trim(),
@@ -163,6 +169,7 @@ pub fn insert_ticket(conn: &Connection, new: &NewTicket, customer: i64, at: Date
         new.reference.trim(),
         new.purchased_on.map(|d| d.to_string()),
         ts(at),
+        owner,
     ])?;
     Ok(conn.last_insert_rowid())
 }
@@ -173,7 +180,7 @@ pub fn update_ticket(conn: &Connection, t: &Ticket, customer: i64) -> Result<usi
         .prepare_cached(
             "UPDATE tickets SET title = ?2, description = ?3, customer_id = ?4, channel = ?5, kind = ?6,
                 priority = ?7, complexity = ?8, reference = ?9, purchased_on = ?10, status = ?11,
-                updated_at = ?12, resolved_at = ?13, closed_at = ?14, version = ?15
+                updated_at = ?12, resolved_at = ?13, closed_at = ?14, version = ?15, owner = ?16
              WHERE id = ?1 AND version = ?15 - 1",
         )?
         .execute(params![
@@ -192,6 +199,7 @@ pub fn update_ticket(conn: &Connection, t: &Ticket, customer: i64) -> Result<usi
             t.resolved_at.map(ts),
             t.closed_at.map(ts),
             t.version,
+            t.owner,
         ])?)
 }
 

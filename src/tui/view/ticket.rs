@@ -225,6 +225,13 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
                 (l("col.opened"), local(tk.opened_at, tz)),
                 (l("col.updated"), local(tk.updated_at, tz)),
                 (l("tui.version"), tk.version.to_string()),
+                (
+                    l("col.owner"),
+                    match tk.owner.as_str() {
+                        "" => l("owner.nobody"),
+                        name => sanitize_line(name),
+                    },
+                ),
             ],
             theme,
             lang,
