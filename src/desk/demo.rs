@@ -230,14 +230,14 @@ impl Maker<'_> {
         let (new, chinese) = demo_ticket(pools, rng);
         let (opened, fate) = self.arrivals.ticket(rng, i);
         let mut ticket = new.opened(0, opened);
-        // Every fourth ticket is taken by whoever runs the demo, the rest by demo agents, so
-        // "mine" and the other owners' views have tickets; no random draw, so the stories
-        // are those of before owners.
+        // Every fourth ticket is owned by whoever runs the demo, the rest by demo agents, so
+        // "mine" and the other owners' views have tickets. No random draw and the same log
+        // (entered by whoever runs the demo): the stories are those of before owners.
         ticket.owner = match i % DEMO_AGENTS.len() {
             0 => self.author.clone(),
             n => DEMO_AGENTS[n].to_string(),
         };
-        let intake = opened_entry(self.promise, &new, opened, &ticket.owner);
+        let intake = opened_entry(self.promise, &new, opened, &self.author);
         let history = demo_history(pools, rng, &ticket, chinese, now, fate);
         // Ids in the order written, so that entries at the same second replay in order.
         let mut log: Vec<LogEntry> = std::iter::once(intake)

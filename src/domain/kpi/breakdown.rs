@@ -385,10 +385,10 @@ mod tests {
     }
 
     #[test]
-    fn the_dashboard_cycles_kind_priority_channel_none() {
+    fn the_dashboard_cycles_kind_priority_channel_owner_none() {
         let mut seen = vec![];
         let mut d = None;
-        for _ in 0..4 {
+        for _ in 0..5 {
             d = Dimension::cycle(d);
             seen.push(d);
         }
@@ -398,8 +398,22 @@ mod tests {
                 Some(Dimension::Kind),
                 Some(Dimension::Priority),
                 Some(Dimension::Channel),
+                Some(Dimension::Owner),
                 None
             ]
         );
+    }
+
+    #[test]
+    fn the_owner_breakdown_counts_each_ticket_for_its_owner() {
+        let (clocks, facets, classes) = week();
+        let b = breakdown(&Policy::builtin(), &clocks, &facets, &classes, Dimension::Owner, at(20));
+        let first: Vec<(&str, usize, usize)> = b
+            .iter()
+            .filter(|c| c.compliance.metric == "first-response")
+            .map(|c| (c.facet.slug(), c.compliance.due, c.compliance.met))
+            .collect();
+        // Urgent tickets 1 and 4 are li's (both met); 2 and 3 nobody's (both late).
+        assert_eq!(first, vec![("", 2, 0), ("li", 2, 2)]);
     }
 }
