@@ -15,6 +15,7 @@ mod review;
 mod rows;
 pub mod schema;
 mod staged;
+mod ticket_row;
 pub use staged::partial_path;
 mod supervision;
 pub mod verify;
