@@ -210,3 +210,75 @@ fn the_board_without_a_terminal_says_so_in_one_line() {
         assert!(!db.exists(), "{args:?} created the database");
     }
 }
+
+/// A database server's URL is not a file name: refused before anything is made (no folder
+/// `postgres:` in the working directory), and its password is never printed.
+#[test]
+fn a_server_url_is_refused_without_making_a_folder_or_printing_the_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = tempfile::NamedTempFile::new().unwrap();
+    for (args, env) in [
+        (vec!["--db", "postgres://li:s3cret@db.shop/promptly"], None),
+        (vec![], Some("postgresql://li:s3cret@db.shop/promptly")),
+    ] {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_promptly"));
+        command
+            .current_dir(dir.path())
+            .env_remove("PROMPTLY_DB")
+            .env("PROMPTLY_CONFIG", config.path())
+            .args(&args)
+            .args([
+                "--lang",
+                "en",
+                "new",
+                "--title",
+                "x",
+                "--customer",
+                "y",
+                "--kind",
+                "quality",
+            ]);
+        if let Some(url) = env {
+            command.env("PROMPTLY_DB", url);
+        }
+        let out = command.output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("li@db.shop/promptly") && err.contains("PostgreSQL"),
+            "{err}"
+        );
+        assert!(!err.contains("s3cret"), "the password was printed: {err}");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "something was made");
+    }
+}
+
+/// A store kept open (the board) refuses to write once its file was moved away, deleted or
+/// replaced: the write would land in a file nobody opens by that name again.
+#[test]
+#[cfg(unix)]
+fn a_write_is_refused_once_the_file_was_moved_or_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.db");
+    let write = |store: &mut Store| {
+        store.write(|tx| {
+            tx.set_meta("moved-test", "x")?;
+            Ok::<_, StoreError>(())
+        })
+    };
+    let mut store = Store::open(&path, Access::Create).unwrap();
+    write(&mut store).expect("in place, a write goes through");
+
+    std::fs::rename(&path, dir.path().join("elsewhere.db")).unwrap();
+    let err = write(&mut store).expect_err("moved away");
+    assert!(matches!(err, StoreError::Moved(_)), "{err:?}");
+
+    // Another database now at the path (a restore puts a new file there).
+    let mut other = Store::open(&path, Access::Create).unwrap();
+    write(&mut other).unwrap();
+    let err = write(&mut store).expect_err("replaced");
+    assert!(matches!(err, StoreError::Moved(_)), "{err:?}");
+    drop(other);
+    std::fs::remove_file(&path).unwrap();
+    assert!(matches!(write(&mut store), Err(StoreError::Moved(_))), "deleted");
+}

@@ -9,7 +9,7 @@ use promptly::clock::Clock;
 use promptly::desk::Desk;
 use promptly::desk::demo::DemoShape;
 use promptly::domain::policy::Policy;
-use promptly::store::{Access, Store, partial_path};
+use promptly::store::{Access, Sharing, Store, partial_path};
 use rusqlite::Connection;
 use std::path::Path;
 
@@ -70,7 +70,7 @@ fn a_staged_demo_is_the_database_the_in_place_fill_makes() {
         .unwrap();
 
     let target = dir.path().join("staged.db");
-    let mut staged = desk(Store::stage_new(&target).unwrap());
+    let mut staged = desk(Store::stage_new(&target, Sharing::Private).unwrap());
     staged.fill_demo_shaped(SHAPE).unwrap();
     assert!(!target.exists(), "nothing at the target until it is whole");
     assert!(partial_path(&target).exists());
@@ -99,7 +99,7 @@ fn a_staged_build_never_replaces_a_file_made_meanwhile_and_leaves_nothing_when_d
         open: None,
         seed: 1,
     };
-    let mut staged = desk(Store::stage_new(&target).unwrap());
+    let mut staged = desk(Store::stage_new(&target, Sharing::Private).unwrap());
     staged.fill_demo_shaped(small).unwrap();
     std::fs::write(&target, b"").unwrap();
     assert!(staged.into_store().put_in_place().is_err());
@@ -112,7 +112,7 @@ fn a_staged_build_never_replaces_a_file_made_meanwhile_and_leaves_nothing_when_d
 
     // A run that fails (or returns early) drops its store: neither file is left.
     let other = dir.path().join("sub").join("other.db");
-    let mut staged = desk(Store::stage_new(&other).unwrap());
+    let mut staged = desk(Store::stage_new(&other, Sharing::Private).unwrap());
     staged.fill_demo_shaped(small).unwrap();
     drop(staged);
     assert!(!other.exists() && !partial_path(&other).exists());
@@ -124,7 +124,7 @@ fn a_partial_file_left_by_a_killed_run_is_replaced() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("desk.db");
     std::fs::write(partial_path(&target), b"half a database").unwrap();
-    let store = Store::stage_new(&target).unwrap();
+    let store = Store::stage_new(&target, Sharing::Private).unwrap();
     store.put_in_place().unwrap();
     assert!(Store::open(&target, Access::ReadOnly).is_ok());
     assert!(!partial_path(&target).exists());

@@ -573,3 +573,85 @@ mod random_bytes {
         }
     }
 }
+
+/// `intake --dry-run` says what taking each message would do, from what is stored now (and the
+/// run's earlier messages), and writes nothing: no ticket, no mail row, no quarantine file.
+#[test]
+fn a_dry_run_foresees_where_each_message_goes_and_writes_nothing() {
+    let env = Env::new("");
+    let stored = || {
+        (
+            env.sql::<i64>("SELECT count(*) FROM tickets"),
+            env.sql::<i64>("SELECT count(*) FROM log"),
+            env.sql::<i64>("SELECT count(*) FROM mail"),
+            env.sql::<i64>("SELECT coalesce(sum(version), 0) FROM tickets"),
+        )
+    };
+    let dry = |message: &[u8]| {
+        let before = stored();
+        let out = env.intake_args(message, &["--dry-run"]);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(stored(), before, "a dry run wrote");
+        assert!(env.quarantine().is_empty(), "a dry run quarantined");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let status = |args: &[&str]| {
+        let out = env.cmd(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let out = dry(&corpus("plain.eml"));
+    assert!(
+        out.contains("would open a new ticket (Message-ID plain-1@example.cn)"),
+        "{out}"
+    );
+    env.taken("plain.eml");
+
+    let out = dry(&corpus("plain.eml"));
+    assert!(out.contains("taken before (ticket #1): would be skipped"), "{out}");
+    let out = dry(&corpus("reply-references.eml"));
+    assert!(out.contains("would be logged on ticket #1 (Message-ID"), "{out}");
+    let out = dry(&corpus("bounce.eml"));
+    assert!(out.contains("would be noted on ticket #1"), "{out}");
+    let out = dry(&corpus("bounce-stray.eml"));
+    assert!(out.contains("would be quarantined"), "{out}");
+    status(&["status", "1", "waiting", "--note", "asked for a photo"]);
+    let out = dry(&corpus("reply-references.eml"));
+    assert!(out.contains("waits for the customer: open again"), "{out}");
+    status(&["status", "1", "open", "--note", "photo came"]);
+    status(&["status", "1", "resolved", "--note", "replaced"]);
+    let out = dry(&corpus("reply-references.eml"));
+    assert!(out.contains("which is resolved: it would reopen"), "{out}");
+    status(&["status", "1", "closed", "--confirmed", "customer says fine"]);
+    let out = dry(&corpus("reply-references.eml"));
+    assert!(out.contains("ticket #1 it answers is closed"), "{out}");
+}
+
+/// In a maildir's dry run, a reply to a message of the same run is foreseen on the ticket that
+/// message would open (as the real run takes them); a database not made yet is no error.
+#[test]
+fn a_maildir_dry_run_threads_replies_to_the_runs_own_messages() {
+    let env = Env::new("");
+    std::fs::remove_file(&env.db).unwrap();
+    let md = maildir(&env, &["plain.eml", "reply-references.eml"]);
+    let out = env
+        .cmd(&["intake", "--maildir", md.to_str().unwrap(), "--dry-run"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("would open a new ticket"), "{stdout}");
+    assert!(
+        stdout.contains("would be logged on the ticket that message plain-1@example.cn of this run opens"),
+        "{stdout}"
+    );
+    assert!(!env.db.exists(), "a dry run made the database");
+}

@@ -65,6 +65,8 @@ pub struct BackupDone {
 #[derive(Debug)]
 pub struct Restore {
     target: PathBuf,
+    /// How the target is made readable: for its owner, or for the configured group.
+    sharing: crate::store::Sharing,
     aside: Option<PathBuf>,
     copy: Scratch,
     pub verification: Verification,
@@ -91,7 +93,7 @@ impl Setup {
         }
         let folder = folder_of(&dest);
         if default {
-            private_dir(&folder)?;
+            backups_folder(&folder, self.config.sharing)?;
         }
         let scratch = Scratch::new(&folder, ".promptly-backup-")?;
         source.backup_into(scratch.path(), &mut |c| progress(Stage::Copying(c)))?;
@@ -102,6 +104,13 @@ impl Setup {
             return Err(BackupError::CopyUnsound(verification).into());
         }
         scratch.keep_as(&dest, request.force)?;
+        // Shared with the database's group, as the database is: any of them may restore it.
+        if self.config.sharing != crate::store::Sharing::Private {
+            self.config
+                .sharing
+                .apply_to_file(&dest)
+                .map_err(|e| Error::Io(dest.clone(), e))?;
+        }
         let removed = match request.keep {
             Some(keep) => rotate(&folder, keep)?,
             None => Vec::new(),
@@ -146,6 +155,7 @@ impl Setup {
             .then(|| aside_name(&target, self.clock.now()));
         Ok(Restore {
             target,
+            sharing: self.config.sharing,
             aside,
             copy: scratch,
             verification,
@@ -172,9 +182,13 @@ impl Restore {
     /// Puts the checked copy in place, the old database kept aside first; refused, with nothing
     /// changed, if another process has the database open by now.
     pub fn commit(self, progress: &mut dyn FnMut(Stage)) -> Result<Option<PathBuf>> {
-        let replaced = copy::replace(&self.target, self.copy.path(), self.aside.as_deref(), &mut |c| {
-            progress(Stage::Copying(c))
-        })?;
+        let replaced = copy::replace(
+            &self.target,
+            self.copy.path(),
+            self.aside.as_deref(),
+            self.sharing,
+            &mut |c| progress(Stage::Copying(c)),
+        )?;
         match replaced {
             Replaced::Done => Ok(self.aside),
             Replaced::Held => Err(BackupError::Held(self.target).into()),
@@ -220,7 +234,7 @@ fn folder_of(path: &Path) -> PathBuf {
 }
 
 /// Whether `a` names the database `db` or one of its companion files.
-fn same_file(a: &Path, db: &Path) -> bool {
+pub(crate) fn same_file(a: &Path, db: &Path) -> bool {
     let resolve = |p: &Path| match (p.canonicalize(), p.file_name()) {
         (Ok(full), _) => Some(full),
         (Err(_), Some(name)) => folder_of(p).canonicalize().ok().map(|d| d.join(name)),
@@ -236,13 +250,21 @@ fn same_file(a: &Path, db: &Path) -> bool {
     })
 }
 
-/// Creates `dir` (and missing parents) only its owner can enter.
-fn private_dir(dir: &Path) -> Result<()> {
+/// Creates the backups folder `dir` (and missing parents) only its owner can enter, or, for a
+/// database shared with a group, that group too (an existing folder is left as it is).
+fn backups_folder(dir: &Path, sharing: crate::store::Sharing) -> Result<()> {
+    let existed = dir.exists();
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir).map_err(|e| Error::Io(dir.to_path_buf(), e))
+    builder.create(dir).map_err(|e| Error::Io(dir.to_path_buf(), e))?;
+    if !existed && sharing != crate::store::Sharing::Private {
+        sharing
+            .apply_to_folder(dir)
+            .map_err(|e| Error::Io(dir.to_path_buf(), e))?;
+    }
+    Ok(())
 }
 
 /// Removes the backups in `dir` beyond the `keep` newest (by the time in their names).

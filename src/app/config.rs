@@ -1,6 +1,7 @@
 //! Where things live, and the user's config file. Read by the front ends at start-up.
 
 use crate::domain::compose::{Mailbox, split_command, usable_domain};
+use crate::store::{Sharing, group_id};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -31,6 +32,12 @@ pub struct Config {
     /// `promptly intake`: how mail becomes tickets (issue 15).
     #[serde(default)]
     pub intake: IntakeConfig,
+    /// A Unix group that shares the database: files and folders Promptly creates for it are
+    /// made for that group (0660, folders 2770) instead of for their owner only.
+    pub group: Option<String>,
+    /// `group` as the store takes it, looked up when the file is read.
+    #[serde(skip)]
+    pub sharing: Sharing,
 }
 
 /// `[mail]`: who replies are from and the command that sends them.
@@ -150,10 +157,25 @@ impl Config {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => return Ok(Config::default()),
             Err(e) => return Err(ConfigError(format!("{}: {e}", path.display()))),
         };
-        let config: Config = toml::from_str(&text)
+        let mut config: Config = toml::from_str(&text)
             .map_err(|e| ConfigError(format!("{}: {}", path.display(), one_line(&e.to_string()))))?;
         if let Some((key, why)) = config.mail.problem() {
             return Err(ConfigError(format!("{}: [mail] {key}: {why}", path.display())));
+        }
+        if let Some(group) = config.group.as_deref().map(str::trim) {
+            if group.is_empty() {
+                return Err(ConfigError(format!(
+                    "{}: group: empty (name a Unix group, or leave the key out)",
+                    path.display()
+                )));
+            }
+            let gid = group_id(group).ok_or_else(|| {
+                ConfigError(format!(
+                    "{}: group: {group:?} is not a group on this system",
+                    path.display()
+                ))
+            })?;
+            config.sharing = Sharing::Group(gid);
         }
         Ok(config)
     }
@@ -162,12 +184,14 @@ impl Config {
 /// toml's messages span several lines with a source excerpt; the first line plus the
 /// location is what a person needs.
 fn one_line(message: &str) -> String {
-    message
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .take(2)
-        .collect::<Vec<_>>()
-        .join(": ")
+    // "TOML parse error at line 1, column 8", the excerpt ("  |", "1 | lang = 5", "  |  ^"),
+    // then the reason: the first and the last line.
+    let lines: Vec<&str> = message.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    match (lines.first(), lines.last()) {
+        (Some(first), Some(last)) if lines.len() > 1 => format!("{first}: {last}"),
+        (Some(first), _) => (*first).to_string(),
+        _ => String::new(),
+    }
 }
 
 fn project_dirs() -> Option<directories::ProjectDirs> {
@@ -179,6 +203,23 @@ pub fn default_db_path() -> PathBuf {
     project_dirs()
         .map(|d| d.data_dir().join("promptly.db"))
         .unwrap_or_else(|| PathBuf::from("promptly.db"))
+}
+
+/// The URL a `--db` value names when it is a database server's (`postgres://user:pw@host/db`),
+/// its password left out: such a name must never become a folder `postgres:` with a file in it.
+pub fn server_url(db: &Path) -> Option<String> {
+    let text = db.to_str()?;
+    let (scheme, rest) = text.split_once("://")?;
+    if !["postgres", "postgresql"].contains(&scheme.to_ascii_lowercase().as_str()) {
+        return None;
+    }
+    let (authority, path) = rest.split_once('/').map_or((rest, ""), |(a, p)| (a, p));
+    let authority = match authority.rsplit_once('@') {
+        Some((user, host)) => format!("{}@{host}", user.split(':').next().unwrap_or("")),
+        None => authority.to_string(),
+    };
+    let path = path.split('?').next().unwrap_or("");
+    Some(format!("{scheme}://{authority}/{path}"))
 }
 
 /// The config file used when neither `--config` nor `PROMPTLY_CONFIG` is given.
@@ -263,6 +304,41 @@ pub fn language_before_parsing(args: &[std::ffi::OsString]) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bad_config_says_where_and_why() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let err = |text: &str| {
+            std::fs::write(&path, text).unwrap();
+            Config::load(&path, true).unwrap_err().to_string()
+        };
+        let e = err("lang = 5\n");
+        assert!(e.contains("line 1") && e.contains("invalid type: integer `5`"), "{e}");
+        let e = err("bogus = 1\n");
+        assert!(e.contains("unknown field `bogus`"), "{e}");
+        let e = err("group = \"\"\n");
+        assert!(e.contains("group: empty"), "{e}");
+        let e = err("group = \"no-such-group-promptly\"\n");
+        assert!(e.contains("is not a group"), "{e}");
+    }
+
+    #[test]
+    fn a_server_url_is_named_without_its_password() {
+        let url = |s: &str| server_url(Path::new(s));
+        assert_eq!(
+            url("postgres://li:s3cret@db.shop:5432/promptly").as_deref(),
+            Some("postgres://li@db.shop:5432/promptly")
+        );
+        assert_eq!(
+            url("postgresql://db.shop/promptly?password=x").as_deref(),
+            Some("postgresql://db.shop/promptly")
+        );
+        assert_eq!(url("POSTGRES://li@h").as_deref(), Some("POSTGRES://li@h/"));
+        assert_eq!(url("/srv/promptly/desk.db"), None);
+        assert_eq!(url("file:x?mode=memory"), None);
+        assert_eq!(url("mysql://h/db"), None);
+    }
 
     #[test]
     fn language_follows_flag_then_config() {

@@ -67,6 +67,9 @@ impl Setup {
             Some(text) => Clock::frozen(parse_timestamp(text, policy.shop_calendar().tz()).map_err(Error::Now)?),
             None => Clock::System,
         };
+        if let Some(url) = options.db.as_deref().and_then(config::server_url) {
+            return Err(Error::ServerUrl(url));
+        }
         Ok(Setup {
             config,
             policy,
@@ -80,6 +83,12 @@ impl Setup {
     /// The database file: `--db`, else the platform data dir.
     pub fn db_path(&self) -> PathBuf {
         self.db.clone().unwrap_or_else(config::default_db_path)
+    }
+
+    /// Whether `path` is the database file or one of SQLite's files beside it (`-wal`, `-shm`,
+    /// `-journal`): an output written there would destroy the database.
+    pub fn is_database_file(&self, path: &Path) -> bool {
+        backup::same_file(path, &self.db_path())
     }
 
     /// Whether the user named the database (a mistyped name must not become a new file).
@@ -99,7 +108,7 @@ impl Setup {
 
     /// Opens the database in `access` mode and the desk on it.
     pub fn open(&self, access: Access) -> Result<Desk> {
-        Ok(self.desk_on(Store::open(&self.db_path(), access)?))
+        Ok(self.desk_on(Store::open_shared(&self.db_path(), access, self.config.sharing)?))
     }
 
     /// The desk for a command that only reads (`show`, `list`, reports, queues, `board
@@ -130,7 +139,7 @@ impl Setup {
         let path = self.db_path();
         match std::fs::symlink_metadata(&path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let desk = self.desk_on(Store::stage_new(&path)?);
+                let desk = self.desk_on(Store::stage_new(&path, self.config.sharing)?);
                 self.tidy_after.set(true);
                 Ok(Some(desk))
             }
@@ -176,7 +185,7 @@ impl Setup {
         } else {
             Access::ReadWrite
         };
-        let store = Store::open(path.unwrap_or(&self.db_path()), access)?;
+        let store = Store::open_shared(path.unwrap_or(&self.db_path()), access, self.config.sharing)?;
         Ok(Desk::new(
             store,
             self.policy.clone(),

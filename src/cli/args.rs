@@ -477,6 +477,8 @@ pub struct ReportArgs {
     pub format: ReportFormat,
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

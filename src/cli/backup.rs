@@ -27,8 +27,8 @@ pub fn backup(setup: &Setup, args: BackupArgs) -> Result<()> {
             "backup.done",
             locale = setup.lang,
             path = shown(&done.path),
-            entries = v.entries,
-            tickets = v.tickets
+            entries = crate::words::count_of("entries", v.entries, setup.lang),
+            tickets = crate::words::count_of("tickets", v.tickets, setup.lang)
         )
     );
     if !done.removed.is_empty() {
@@ -65,8 +65,8 @@ pub fn restore(setup: &Setup, args: RestoreArgs) -> Result<()> {
             "backup.file_sound",
             locale = lang,
             file = file,
-            entries = v.entries,
-            tickets = v.tickets
+            entries = crate::words::count_of("entries", v.entries, lang),
+            tickets = crate::words::count_of("tickets", v.tickets, lang)
         )
     );
     if !args.yes {

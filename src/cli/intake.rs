@@ -5,7 +5,7 @@ use super::Result;
 use super::args::IntakeArgs;
 use crate::app::intake::{self, Filed, IntakeError, Outcome, Settings};
 use crate::app::{Error, Setup};
-use crate::desk::mail::Taken;
+use crate::desk::mail::{Foreseen, Taken};
 use crate::domain::text::sanitize_line;
 use crate::t;
 use std::io::IsTerminal;
@@ -99,6 +99,25 @@ impl Tally {
     }
 }
 
+/// What a dry run says taking a message would do.
+fn would_take(id: &str, foreseen: &Foreseen) -> String {
+    match foreseen {
+        Foreseen::Open => t!("intake.would_open", id = id),
+        Foreseen::FollowUp { closed } => t!("intake.would_follow_up", closed = closed, id = id),
+        Foreseen::ReplyInRun { answers } => t!("intake.would_reply_in_run", answers = sanitize_line(answers), id = id),
+        Foreseen::Reply {
+            ticket, reopen: true, ..
+        } => t!("intake.would_reply_reopened", ticket = ticket, id = id),
+        Foreseen::Reply {
+            ticket, resume: true, ..
+        } => t!("intake.would_reply_resumed", ticket = ticket, id = id),
+        Foreseen::Reply { ticket, .. } => t!("intake.would_reply", ticket = ticket, id = id),
+        Foreseen::Bounce { ticket } => t!("intake.would_bounce", ticket = ticket, id = id),
+        Foreseen::StrayBounce => t!("intake.reason.bounce"),
+        Foreseen::Duplicate { ticket } => t!("intake.would_duplicate", ticket = ticket),
+    }
+}
+
 /// One message's line: its source and what became of it.
 fn line(o: &Outcome) -> String {
     let what = match &o.filed {
@@ -115,7 +134,7 @@ fn line(o: &Outcome) -> String {
             reason = crate::words::app::intake_reason(*reason, crate::words::catalogue::locale()),
             path = path.display()
         ),
-        Filed::WouldTake { message_id } => t!("intake.would_take", id = sanitize_line(message_id)),
+        Filed::WouldTake { message_id, foreseen } => would_take(&sanitize_line(message_id), foreseen),
         Filed::WouldQuarantine(reason) => t!(
             "intake.would_quarantine",
             reason = crate::words::app::intake_reason(*reason, crate::words::catalogue::locale())

@@ -40,7 +40,7 @@ pub fn run(setup: &Setup, command: SlaCommand) -> Result<()> {
         SlaCommand::Recompute => {
             let mut desk = setup.desk_for_write()?;
             let count = desk.recompute_active()?;
-            println!("{}", t!("cli.recomputed", count = count));
+            println!("{}", t!(crate::words::counted("cli.recomputed", count), count = count));
             Ok(())
         }
     }

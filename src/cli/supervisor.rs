@@ -56,7 +56,11 @@ pub fn review(setup: &Setup, command: ReviewCommand) -> Result<()> {
                     print_breach(&desk, b, now);
                     Ok::<_, CliError>(())
                 })?;
-                if shown == 0 {
+                if shown == 0 && counts.total > 0 {
+                    // `--limit 0`: the counts alone, not "nothing awaits".
+                    let lang = crate::words::catalogue::locale();
+                    println!("{}", crate::words::review::queue_counts(desk.policy(), &counts, lang));
+                } else if shown == 0 {
                     let key = if filter.is_empty() {
                         "review.empty"
                     } else {

@@ -396,8 +396,10 @@ impl Desk {
     }
 
     /// A number that moves whenever any process committed a write to the database (SQLite's
-    /// `data_version`): poll it and reload when it differs from the last one seen.
+    /// `data_version`): poll it and reload when it differs from the last one seen. An error
+    /// once the file was moved or replaced under the board (its writes are refused then too).
     pub fn data_version(&self) -> Result<i64> {
+        self.store.check_in_place()?;
         Ok(self.store.data_version()?)
     }
 }

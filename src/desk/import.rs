@@ -8,6 +8,7 @@
 use super::{Desk, DeskError, Result, apply_status, opened_entry};
 use crate::domain::import::{Incoming, Problem, Trouble};
 use crate::domain::log::{Event, LogEntry, NewEntry};
+use crate::domain::review::{Amount, Judgement, Review};
 use crate::domain::sla::{self, Clock, ClockReading};
 use crate::store::bulk::{Prepared, Story};
 use chrono::{DateTime, SubsecRound, Utc};
@@ -232,12 +233,15 @@ fn story(
         .iter()
         .map(ClockReading::to_stored)
         .collect();
+    let reviews = reviews_of(&stored, &clocks, now);
+    // Judged in the history: stored judged with their review rows, not counted as imported.
+    let judged = |c: &Clock| reviews.iter().any(|r| r.metric == c.metric && r.cycle == c.cycle);
     let imported_breaches = if options.queue_breaches {
         Vec::new()
     } else {
         clocks
             .iter()
-            .filter(|c| c.breached(now))
+            .filter(|c| c.breached(now) && !judged(c))
             .map(|c| (c.metric.clone(), c.cycle))
             .collect()
     };
@@ -246,8 +250,67 @@ fn story(
         ticket,
         log,
         clocks,
-        reviews: Vec::new(),
+        reviews,
         external_id: r.external_id,
         imported_breaches,
     }
+}
+
+/// The judgements an imported history holds (its `judged` entries; an amendment replaces the
+/// judgement before it and keeps its lateness, as at the desk), as review rows on the breaches
+/// the replay finds: a desk moved by JSON Lines keeps its breach classes in the figures, and its
+/// judged breaches out of the review queue. A judgement on a clock the replay finds met is left
+/// in the log alone.
+fn reviews_of(log: &[LogEntry], clocks: &[Clock], now: DateTime<Utc>) -> Vec<Review> {
+    let mut out: Vec<Review> = Vec::new();
+    for e in log {
+        let Event::Judged {
+            metric,
+            cycle,
+            class,
+            remedy,
+            amount_fen,
+        } = &e.event
+        else {
+            continue;
+        };
+        let Some(clock) = clocks
+            .iter()
+            .find(|c| &c.metric == metric && c.cycle == *cycle && c.breached(now))
+        else {
+            continue;
+        };
+        let Some(due_at) = clock.breached_at.or(clock.due_at) else {
+            continue;
+        };
+        let (reason, note) = e.body.split_once('\n').unwrap_or((&e.body, ""));
+        let before = out.iter().position(|r| &r.metric == metric && r.cycle == *cycle);
+        let (due_at, late_secs) = match before {
+            Some(i) => {
+                let r = out.remove(i);
+                (r.due_at, r.late_secs)
+            }
+            None => {
+                let end = clock.met_at.filter(|m| *m <= e.at).unwrap_or(e.at);
+                (due_at, (end - due_at).num_seconds().max(0))
+            }
+        };
+        out.push(Review {
+            ticket_id: 0,
+            metric: metric.clone(),
+            cycle: *cycle,
+            judgement: Judgement {
+                class: *class,
+                reason: reason.to_string(),
+                remedy: *remedy,
+                amount: amount_fen.map(Amount),
+                note: note.to_string(),
+            },
+            due_at,
+            late_secs,
+            judged_at: e.at,
+            judged_by: e.author.clone(),
+        });
+    }
+    out
 }

@@ -4,14 +4,15 @@
 //! tag naming a ticket that exists. Parsing and files are the app's (`app::intake`).
 
 use super::change::change_tx;
-use super::supervisor::close_if_due;
+use super::supervisor::{close_if_due, closes_by};
 use super::{Desk, DeskError, Result, apply_status, opened_entry, refresh_clocks};
 use crate::domain::log::{ContactMethod, Direction, Event};
 use crate::domain::mail::{self, Attachment, MailDirection, Rule};
 use crate::domain::ticket::{Channel, Complexity, Customer, Kind, NewTicket, Priority, Status, TITLE_MAX};
-use crate::store::Tx;
 use crate::store::mail::NewMail;
+use crate::store::{Store, Tx};
 use chrono::{DateTime, SubsecRound, Utc};
+use std::collections::HashSet;
 
 /// A message read and checked by the app, ready to be taken.
 #[derive(Debug, Clone, Default)]
@@ -61,6 +62,26 @@ pub enum Taken {
     /// A bounce that threads to no ticket: not taken (the app quarantines it).
     StrayBounce,
     /// Taken before (same Message-ID): nothing written.
+    Duplicate { ticket: i64 },
+}
+
+/// What a dry run expects to become of a message, from what is stored now and the messages
+/// foreseen before it in the same run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Foreseen {
+    /// A new ticket.
+    Open,
+    /// A new ticket naming `closed`, which it answers.
+    FollowUp { closed: i64 },
+    /// Logged on the ticket that the message `answers`, earlier in the same run, would open.
+    ReplyInRun { answers: String },
+    /// Logged on `ticket`, reopening it (resolved) or ending its wait for the customer.
+    Reply { ticket: i64, reopen: bool, resume: bool },
+    /// A bounce noted on `ticket`.
+    Bounce { ticket: i64 },
+    /// A bounce that threads to no ticket: quarantined.
+    StrayBounce,
+    /// Taken before, on `ticket`: nothing written.
     Duplicate { ticket: i64 },
 }
 
@@ -115,6 +136,123 @@ impl Desk {
     pub fn mail_taken(&self, message_id: &str) -> Result<Option<i64>> {
         Ok(self.store.mail_by_message_id(message_id)?.map(|m| m.ticket_id))
     }
+
+    /// What taking `m` would do now, read without writing (`intake --dry-run`): routed as
+    /// [`Desk::take_mail`] routes it, a resolved ticket that fell due counted as closed.
+    /// `earlier`: the Message-IDs of the run's messages before it, as if taken (a reply to one
+    /// of them is logged on the ticket it opens).
+    pub fn foresee_mail(&self, m: &InMail, rules: &IntakeRules, earlier: &HashSet<String>) -> Result<Foreseen> {
+        let ticket = match route(&self.store, m)? {
+            Route::Duplicate(ticket) => return Ok(Foreseen::Duplicate { ticket }),
+            Route::Stray | Route::New => return Ok(foresee_new(m, earlier)),
+            Route::On(ticket) if m.bounce => return Ok(Foreseen::Bounce { ticket }),
+            Route::On(ticket) => ticket,
+        };
+        let current = self.store.ticket(ticket)?.ok_or(DeskError::NotFound(ticket))?;
+        let closes = current.status == Status::Resolved
+            && closes_by(&self.policy, &current, &self.store.log(ticket)?, self.now()).is_some();
+        Ok(if current.status == Status::Closed || closes {
+            Foreseen::FollowUp { closed: ticket }
+        } else {
+            Foreseen::Reply {
+                ticket,
+                reopen: rules.reopen_on_reply && current.status == Status::Resolved,
+                resume: current.status == Status::Waiting,
+            }
+        })
+    }
+}
+
+/// What a dry run foresees for a message that answers no stored ticket: logged on the ticket an
+/// earlier message of the run would open, a new ticket, or (a bounce) quarantined.
+pub fn foresee_new(m: &InMail, earlier: &HashSet<String>) -> Foreseen {
+    let answers = m
+        .in_reply_to
+        .iter()
+        .chain(m.refs.iter().rev())
+        .find(|id| earlier.contains(*id));
+    match answers {
+        Some(answers) if !m.bounce => Foreseen::ReplyInRun {
+            answers: answers.clone(),
+        },
+        _ if m.bounce => Foreseen::StrayBounce,
+        _ => Foreseen::Open,
+    }
+}
+
+/// Where a message goes, from what is stored: the first step of taking it and of a dry run.
+enum Route {
+    /// Taken before, on this ticket.
+    Duplicate(i64),
+    /// A bounce that threads to no ticket.
+    Stray,
+    /// A new ticket.
+    New,
+    /// The ticket it answers.
+    On(i64),
+}
+
+/// The reads routing needs: through the write transaction when a message is taken, through the
+/// read-only store for a dry run.
+trait MailReads {
+    fn taken_on(&self, message_id: &str) -> crate::store::Result<Option<i64>>;
+    fn ticket_of_mail(&self, ids: &[String]) -> crate::store::Result<Option<i64>>;
+    fn exists(&self, ticket: i64) -> crate::store::Result<bool>;
+}
+
+/// The same three reads on both: the write transaction and the store have them by these names.
+macro_rules! mail_reads {
+    ($($t:ty),*) => {$(
+        impl MailReads for $t {
+            fn taken_on(&self, message_id: &str) -> crate::store::Result<Option<i64>> {
+                Ok(self.mail_by_message_id(message_id)?.map(|m| m.ticket_id))
+            }
+            fn ticket_of_mail(&self, ids: &[String]) -> crate::store::Result<Option<i64>> {
+                self.mail_ticket_of(ids)
+            }
+            fn exists(&self, ticket: i64) -> crate::store::Result<bool> {
+                Ok(self.ticket(ticket)?.is_some())
+            }
+        }
+    )*};
+}
+mail_reads!(Tx<'_>, Store);
+
+fn route(db: &impl MailReads, m: &InMail) -> Result<Route> {
+    if let Some(ticket) = db.taken_on(&m.message_id)? {
+        return Ok(Route::Duplicate(ticket));
+    }
+    Ok(match thread(db, m)? {
+        Some(ticket) => Route::On(ticket),
+        None if m.bounce => Route::Stray,
+        None => Route::New,
+    })
+}
+
+/// The ticket a message answers (see the module comment), if any.
+fn thread(db: &impl MailReads, m: &InMail) -> Result<Option<i64>> {
+    let mut ids: Vec<String> = m.in_reply_to.iter().cloned().collect();
+    ids.extend(m.refs.iter().rev().cloned());
+    ids.extend(m.returned_ids.iter().cloned());
+    if let Some(t) = db.ticket_of_mail(&ids)? {
+        return Ok(Some(t));
+    }
+    for id in &ids {
+        if let Some(t) = mail::ticket_of_our_id(id)
+            && db.exists(t)?
+        {
+            return Ok(Some(t));
+        }
+    }
+    // The newest ticket tagged: a follow-up ticket's title carries its closed one's tag too.
+    let mut tags = mail::subject_tags(&m.subject);
+    tags.sort_unstable_by(|a, b| b.cmp(a));
+    for t in tags {
+        if db.exists(t)? {
+            return Ok(Some(t));
+        }
+    }
+    Ok(None)
 }
 
 struct Ctx<'a> {
@@ -129,16 +267,15 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     fn take(&self, m: &InMail, save: &mut dyn FnMut(i64) -> Vec<Attachment>) -> Result<Taken> {
         let tx = self.tx;
-        if let Some(row) = tx.mail_by_message_id(&m.message_id)? {
-            return Ok(Taken::Duplicate { ticket: row.ticket_id });
-        }
-        let Some(ticket) = self.thread(m)? else {
-            if m.bounce {
-                return Ok(Taken::StrayBounce);
+        let ticket = match route(tx, m)? {
+            Route::Duplicate(ticket) => return Ok(Taken::Duplicate { ticket }),
+            Route::Stray => return Ok(Taken::StrayBounce),
+            Route::New => {
+                let ticket = self.open(m, None)?;
+                self.record(m, ticket, save)?;
+                return Ok(Taken::Opened { ticket });
             }
-            let ticket = self.open(m, None)?;
-            self.record(m, ticket, save)?;
-            return Ok(Taken::Opened { ticket });
+            Route::On(ticket) => ticket,
         };
         let mut current = tx.ticket(ticket)?.ok_or(DeskError::NotFound(ticket))?;
         // A resolved ticket that fell due is closed first, at that instant (as every change does).
@@ -196,33 +333,6 @@ impl Ctx<'_> {
             reopened: reopen,
             resumed: resume,
         })
-    }
-
-    /// The ticket a message answers (see the module comment), if any.
-    fn thread(&self, m: &InMail) -> Result<Option<i64>> {
-        let tx = self.tx;
-        let mut ids: Vec<String> = m.in_reply_to.iter().cloned().collect();
-        ids.extend(m.refs.iter().rev().cloned());
-        ids.extend(m.returned_ids.iter().cloned());
-        if let Some(t) = tx.mail_ticket_of(&ids)? {
-            return Ok(Some(t));
-        }
-        for id in &ids {
-            if let Some(t) = mail::ticket_of_our_id(id)
-                && tx.ticket(t)?.is_some()
-            {
-                return Ok(Some(t));
-            }
-        }
-        // The newest ticket tagged: a follow-up ticket's title carries its closed one's tag too.
-        let mut tags = mail::subject_tags(&m.subject);
-        tags.sort_unstable_by(|a, b| b.cmp(a));
-        for t in tags {
-            if tx.ticket(t)?.is_some() {
-                return Ok(Some(t));
-            }
-        }
-        Ok(None)
     }
 
     /// Opens a ticket for `m` (a follow-up of `closed` when it answers a closed ticket).

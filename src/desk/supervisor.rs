@@ -340,10 +340,7 @@ pub(super) fn close_if_due(
     now: DateTime<Utc>,
 ) -> Result<bool> {
     let days = policy.settings.auto_close_days;
-    if days == 0 {
-        return Ok(false);
-    }
-    let Some(at) = auto_close_at(ticket, log, Duration::days(i64::from(days)), now) else {
+    let Some(at) = closes_by(policy, ticket, log, now) else {
         return Ok(false);
     };
     apply_status(ticket, Status::Closed, at);
@@ -397,6 +394,20 @@ pub(super) fn refused_move(e: IllegalMove, ticket: i64, log: &[LogEntry]) -> Des
 
 /// When a resolved ticket falls due for closing: `wait` after the later of its resolution and
 /// the customer's last reply (inbound contact) since; `None` if not resolved or not yet due.
+/// When a resolved ticket that fell due closed by itself, if it did by `now` (the policy's
+/// `auto_close_days`; 0 turns it off).
+pub(super) fn closes_by(
+    policy: &Policy,
+    ticket: &Ticket,
+    log: &[LogEntry],
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    let days = policy.settings.auto_close_days;
+    (days > 0)
+        .then(|| auto_close_at(ticket, log, Duration::days(i64::from(days)), now))
+        .flatten()
+}
+
 fn auto_close_at(t: &Ticket, log: &[LogEntry], wait: Duration, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
     auto_close_instant(t, log, wait).filter(|due| *due <= now)
 }

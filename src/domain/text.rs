@@ -43,6 +43,17 @@ pub fn line_safe(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// [`sanitize`] keeping tabs, without a copy when there is nothing to replace (files that keep
+/// line breaks and tabs: CSV cells).
+pub fn text_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().all(|c| c == '\n' || c == '\t' || !is_unsafe(c)) {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        // Tabs are data in a file (sanitize makes them spaces for the screen's columns).
+        std::borrow::Cow::Owned(s.split('\t').map(sanitize).collect::<Vec<_>>().join("\t"))
+    }
+}
+
 /// Like [`sanitize`], for one-line places (table cells, headers): newlines become `⏎`.
 pub fn sanitize_line(s: &str) -> String {
     if all_plain(s) {

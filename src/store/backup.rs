@@ -2,7 +2,7 @@
 //! (`promptly backup`) and putting one in place of the database (`promptly restore`). The use
 //! cases (names, checks, rotation) are `app::backup`; this is the part that speaks SQLite.
 
-use super::{Result, Store, StoreError, check_header, check_identity, create_private};
+use super::{Result, Sharing, Store, StoreError, check_header, check_identity, create_new};
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 use std::path::Path;
@@ -121,8 +121,14 @@ fn locked(path: &Path, start: i64, len: i64) -> Result<bool> {
 /// the old one, with its `-wal` content, as `aside` (a new file, mode 0600). All under an
 /// exclusive lock: a process that has the database open is found (the lock cannot be had),
 /// and none can read or write it half-replaced. A missing `target` is created (0600, its new
-/// folders 0700). On failure the target is as it was.
-pub fn replace(target: &Path, from: &Path, aside: Option<&Path>, progress: &mut dyn FnMut(Copied)) -> Result<Replaced> {
+/// folders 0700, unless `sharing` says a group shares it). On failure the target is as it was.
+pub fn replace(
+    target: &Path,
+    from: &Path,
+    aside: Option<&Path>,
+    sharing: Sharing,
+    progress: &mut dyn FnMut(Copied),
+) -> Result<Replaced> {
     let io = |e| StoreError::Io(target.to_path_buf(), e);
     let created = match std::fs::symlink_metadata(target) {
         // Never a device or a link: its mode is set below.
@@ -133,7 +139,7 @@ pub fn replace(target: &Path, from: &Path, aside: Option<&Path>, progress: &mut 
             check_header(target)?;
             None
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(create_private(target).map_err(io)?),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(create_new(target, sharing).map_err(io)?),
         Err(e) => return Err(io(e)),
     };
     let done = replace_locked(target, from, aside, progress);
@@ -143,7 +149,9 @@ pub fn replace(target: &Path, from: &Path, aside: Option<&Path>, progress: &mut 
         created.undo();
     }
     if matches!(done, Ok(Replaced::Done)) {
-        restrict(target)?;
+        sharing
+            .apply_to_file(target)
+            .map_err(|e| StoreError::Io(target.to_path_buf(), e))?;
     }
     done
 }
@@ -190,7 +198,7 @@ fn replace_locked(
     }
     let kept = match aside {
         Some(aside) => {
-            let made = create_private(aside).map_err(|e| StoreError::Io(aside.to_path_buf(), e))?;
+            let made = create_new(aside, Sharing::Private).map_err(|e| StoreError::Io(aside.to_path_buf(), e))?;
             match copy_into(&conn, aside, &mut |_| {}) {
                 Ok(()) => Some(made),
                 Err(e) => {
@@ -265,17 +273,4 @@ fn is_busy(e: &rusqlite::Error) -> bool {
         e.sqlite_error_code(),
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
     )
-}
-
-/// Readable by its owner only, whatever mode the replaced file had.
-fn restrict(path: &Path) -> Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-            .map_err(|e| StoreError::Io(path.to_path_buf(), e))?;
-    }
-    #[cfg(not(unix))]
-    let _ = path;
-    Ok(())
 }

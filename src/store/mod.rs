@@ -14,6 +14,8 @@ mod rendered;
 mod review;
 mod rows;
 pub mod schema;
+mod sharing;
+pub use sharing::{Sharing, group_id};
 mod staged;
 mod ticket_row;
 pub use staged::partial_path;
@@ -58,6 +60,9 @@ pub enum StoreError {
     Migration(String),
     /// A stored value this build cannot read (a hand-edited row, say).
     Corrupt(String),
+    /// The file this store opened is no longer at its path (moved, deleted or replaced, by a
+    /// restore say): a write would go to a file nobody reads; nothing was written.
+    Moved(PathBuf),
 }
 
 /// A terse developer's line (logs, panics). Users read `crate::words::errors::store`.
@@ -75,6 +80,7 @@ impl fmt::Display for StoreError {
             StoreError::Io(p, e) => write!(f, "{}: {e}", p.display()),
             StoreError::Sql(e) => write!(f, "sql: {e}"),
             StoreError::Migration(e) => write!(f, "migration: {e}"),
+            StoreError::Moved(p) => write!(f, "moved or replaced: {}", p.display()),
             StoreError::Corrupt(e) => write!(f, "corrupt: {e}"),
         }
     }
@@ -121,6 +127,8 @@ enum Found {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The device and inode opened (`None` in memory): see [`Store::check_in_place`].
+    file: Option<(u64, u64)>,
     /// Built beside its target, until [`Store::put_in_place`] (`store::staged`).
     staged: Option<staged::Staged>,
 }
@@ -136,6 +144,11 @@ impl Store {
     /// Opens the database at `path` for `access`. A file that is not ours, or is from a newer
     /// Promptly, is refused before anything is written; only [`Access::Create`] makes a file.
     pub fn open(path: &Path, access: Access) -> Result<Store> {
+        Store::open_shared(path, access, Sharing::Private)
+    }
+
+    /// [`Store::open`], a file it creates made for `sharing` (an existing file is left as it is).
+    pub fn open_shared(path: &Path, access: Access, sharing: Sharing) -> Result<Store> {
         let io = |e| StoreError::Io(path.to_path_buf(), e);
         let created = match std::fs::metadata(path) {
             Ok(_) => {
@@ -143,7 +156,7 @@ impl Store {
                 None
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && access == Access::Create => {
-                Some(create_private(path).map_err(io)?)
+                Some(create_new(path, sharing).map_err(io)?)
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(StoreError::Missing(path.to_path_buf())),
             Err(e) => return Err(io(e)),
@@ -176,6 +189,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
+            file: file_id(path),
             staged: None,
         };
         if access != Access::ReadOnly {
@@ -199,6 +213,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: PathBuf::from(":memory:"),
+            file: None,
             staged: None,
         };
         store.prepare()?;
@@ -243,6 +258,7 @@ impl Store {
         &mut self,
         f: impl FnOnce(&Tx) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
+        self.check_in_place()?;
         let tx = Tx(self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -250,6 +266,16 @@ impl Store {
         let out = f(&tx)?;
         tx.commit()?;
         Ok(out)
+    }
+
+    /// Refuses when the file this store opened is no longer the one at its path: the board
+    /// keeps its connection for hours, and a note saved into a file moved away or replaced
+    /// (`mv`, a restore) would be lost to everyone who opens the path.
+    pub fn check_in_place(&self) -> Result<()> {
+        match self.file {
+            Some(opened) if file_id(&self.path) != Some(opened) => Err(StoreError::Moved(self.path.clone())),
+            _ => Ok(()),
+        }
     }
 
     /// Changes whenever another connection commits (the board's live refresh).
@@ -457,7 +483,21 @@ impl Tx<'_> {
     }
 }
 
-/// What [`create_private`] made, so that a failed open can take it back.
+/// A file's device and inode: which file a path names right now.
+fn file_id(path: &Path) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
+/// What [`create_new`] made, so that a failed open can take it back.
 struct Created {
     file: PathBuf,
     /// Folders it made, innermost first.
@@ -477,8 +517,9 @@ impl Created {
     }
 }
 
-/// Creates the database file readable by its owner only, in folders only its owner can enter.
-fn create_private(path: &Path) -> std::io::Result<Created> {
+/// Creates the database file for `sharing` (readable by its owner only unless shared with a
+/// group), in folders made the same way.
+fn create_new(path: &Path, sharing: Sharing) -> std::io::Result<Created> {
     let mut dirs = Vec::new();
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         dirs = dir
@@ -500,8 +541,18 @@ fn create_private(path: &Path) -> std::io::Result<Created> {
         file: path.to_path_buf(),
         dirs,
     };
-    match options.open(path) {
-        Ok(_) => Ok(created),
+    let shared = |created: &Created| -> std::io::Result<()> {
+        if sharing == Sharing::Private {
+            return Ok(());
+        }
+        // Outermost first, so no folder is ever open to the group before its parent.
+        for dir in created.dirs.iter().rev() {
+            sharing.apply_to_folder(dir)?;
+        }
+        sharing.apply_to_file(&created.file)
+    };
+    match options.open(path).and_then(|_| shared(&created)) {
+        Ok(()) => Ok(created),
         Err(e) => {
             created.undo();
             Err(e)

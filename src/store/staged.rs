@@ -4,7 +4,7 @@
 //! short leaves no half-filled database, only the partial file, removed when the run fails
 //! and by the next run when it was killed.
 
-use super::{Created, Result, Store, StoreError, create_private};
+use super::{Created, Result, Sharing, Store, StoreError, create_new};
 use std::path::{Path, PathBuf};
 
 /// What a staged store is for: where it goes once it is whole.
@@ -46,9 +46,10 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
 
 impl Store {
     /// A new, empty database for `target`, which must not exist, built in
-    /// [`partial_path`]`(target)` (mode 0600) until [`Store::put_in_place`]. A partial file
-    /// left by a run that was killed is replaced, unless a process still has it open.
-    pub fn stage_new(target: &Path) -> Result<Store> {
+    /// [`partial_path`]`(target)` (made for `sharing`: mode 0600 unless shared) until
+    /// [`Store::put_in_place`]. A partial file left by a run that was killed is replaced,
+    /// unless a process still has it open.
+    pub fn stage_new(target: &Path, sharing: Sharing) -> Result<Store> {
         let partial = partial_path(target);
         let io = |e| StoreError::Io(partial.clone(), e);
         match std::fs::symlink_metadata(&partial) {
@@ -65,7 +66,7 @@ impl Store {
         let staged = Staged {
             target: target.to_path_buf(),
             triggers: Vec::new(),
-            created: Some(create_private(&partial).map_err(io)?),
+            created: Some(create_new(&partial, sharing).map_err(io)?),
         };
         let conn = rusqlite::Connection::open_with_flags(
             &partial,
@@ -78,6 +79,7 @@ impl Store {
         conn.execute_batch("PRAGMA synchronous = OFF; PRAGMA foreign_keys = ON; PRAGMA threads = 2;")?;
         let mut store = Store {
             conn,
+            file: super::file_id(&partial),
             path: partial,
             staged: Some(staged),
         };

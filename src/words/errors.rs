@@ -179,6 +179,7 @@ pub fn store(e: &StoreError, lang: &str) -> String {
         StoreError::Sql(e) => t!("err.sql", locale = lang, error = e).to_string(),
         StoreError::Migration(e) => t!("err.migration", locale = lang, error = e).to_string(),
         StoreError::Corrupt(e) => t!("err.corrupt", locale = lang, error = e).to_string(),
+        StoreError::Moved(p) => t!("err.moved", locale = lang, path = p.display()).to_string(),
     }
 }
 

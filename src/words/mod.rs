@@ -170,10 +170,30 @@ pub fn counted(key: &str, n: usize) -> String {
     if n == 1 { format!("{key}_one") } else { key.to_string() }
 }
 
+/// A count with its noun (`count.NOUN`: "1 log entry", "3 tickets"), for a message that holds
+/// two counts, each needing its own singular.
+pub fn count_of(noun: &str, n: u64, lang: &str) -> String {
+    t!(
+        counted(&format!("count.{noun}"), usize::try_from(n).unwrap_or(usize::MAX)),
+        locale = lang,
+        n = n
+    )
+    .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::log::ContactMethod;
+
+    #[test]
+    fn a_count_of_one_is_singular_in_english() {
+        assert_eq!(count_of("entries", 1, "en"), "1 log entry");
+        assert_eq!(count_of("entries", 2, "en"), "2 log entries");
+        assert_eq!(count_of("tickets", 1, "en"), "1 ticket");
+        assert_eq!(count_of("tickets", 0, "en"), "0 tickets");
+        assert_eq!(count_of("tickets", 1, "zh-CN"), "1 个工单");
+    }
 
     #[test]
     fn events_read_in_both_languages() {

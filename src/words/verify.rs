@@ -12,8 +12,8 @@ pub fn report(v: &Verification, lang: &str) -> String {
     let mut out = t!(
         "verify.checked",
         locale = lang,
-        entries = v.entries,
-        tickets = v.tickets
+        entries = super::count_of("entries", v.entries, lang),
+        tickets = super::count_of("tickets", v.tickets, lang)
     );
     out.push('\n');
     if v.findings.is_empty() {

@@ -47,6 +47,8 @@ pub fn from_maildir(
         cur,
         dry_run,
         desk: None,
+        looked: false,
+        foreseen: std::collections::HashSet::new(),
         batch: Vec::new(),
         bytes: 0,
     };
@@ -69,6 +71,10 @@ struct Run<'a> {
     cur: PathBuf,
     dry_run: bool,
     desk: Option<crate::desk::Desk>,
+    /// A dry run looked for the database (it may not exist: then `desk` stays `None`).
+    looked: bool,
+    /// A dry run's Message-IDs so far, as if taken (a later reply to one finds its ticket).
+    foreseen: std::collections::HashSet<String>,
     /// Parsed messages waiting for their transaction, with their file names.
     batch: Vec<(String, Parsed)>,
     bytes: usize,
@@ -108,9 +114,13 @@ impl Run<'_> {
         // Kept for the quarantine: the file itself is not opened again (it was checked as read).
         match parse::parse(raw.clone(), self.settings.max_attachment) {
             Err(reason) => self.quarantine(name, reason, &raw, None).map(outcome),
-            Ok(parsed) if self.dry_run => Ok(outcome(Filed::WouldTake {
-                message_id: parsed.mail.message_id,
-            })),
+            Ok(parsed) if self.dry_run => {
+                if !self.looked {
+                    self.looked = true;
+                    self.desk = super::dry_desk(self.setup, self.settings)?;
+                }
+                super::foreseen(self.desk.as_ref(), self.settings, &parsed.mail, &mut self.foreseen).map(outcome)
+            }
             Ok(parsed) => {
                 self.bytes += parsed.mail.raw.len();
                 self.batch.push((name.to_string(), parsed));

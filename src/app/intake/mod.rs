@@ -8,11 +8,12 @@ pub mod parse;
 
 use crate::app::config::IntakeConfig;
 use crate::app::{Access, Error, Setup};
-use crate::desk::mail::{InMail, IntakeRules, Taken};
+use crate::desk::mail::{Foreseen, InMail, IntakeRules, Taken};
 use crate::desk::{Desk, DeskError};
 use crate::domain::mail::{Rule, parse_size};
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 use parse::Part;
+use std::collections::HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -163,9 +164,10 @@ pub enum Filed {
         reason: Reason,
         path: PathBuf,
     },
-    /// `--dry-run`: it would be taken (a duplicate is reported as taken before).
+    /// `--dry-run`: it would be taken, and how (read from what is stored now).
     WouldTake {
         message_id: String,
+        foreseen: Foreseen,
     },
     /// `--dry-run`: it would be quarantined.
     WouldQuarantine(Reason),
@@ -190,7 +192,8 @@ pub fn data_dir(setup: &Setup) -> PathBuf {
 }
 
 fn desk(setup: &Setup, settings: &Settings, access: Access) -> std::result::Result<Desk, IntakeError> {
-    let store = Store::open(&setup.db_path(), access).map_err(|e| later(Error::Store(e)))?;
+    let store =
+        Store::open_shared(&setup.db_path(), access, setup.config.sharing).map_err(|e| later(Error::Store(e)))?;
     store.temp_in_memory().map_err(|e| later(Error::Store(e)))?;
     Ok(Desk::new(
         store,
@@ -198,6 +201,42 @@ fn desk(setup: &Setup, settings: &Settings, access: Access) -> std::result::Resu
         setup.clock.clone(),
         settings.author.clone(),
     ))
+}
+
+/// A dry run's desk, read-only: `None` when the database does not exist yet (every message
+/// would open a ticket then).
+fn dry_desk(setup: &Setup, settings: &Settings) -> std::result::Result<Option<Desk>, IntakeError> {
+    match desk(setup, settings, Access::ReadOnly) {
+        Ok(desk) => Ok(Some(desk)),
+        Err(IntakeError::TryLater(e)) if matches!(*e, Error::Store(StoreError::Missing(_))) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// What a dry run reports for a message that parsed: what taking it would do now, after the
+/// run's messages `earlier` (this one's Message-ID is added when it would be taken).
+fn foreseen(
+    desk: Option<&Desk>,
+    settings: &Settings,
+    mail: &InMail,
+    earlier: &mut HashSet<String>,
+) -> std::result::Result<Filed, IntakeError> {
+    let foreseen = match desk {
+        Some(desk) => desk
+            .foresee_mail(mail, &settings.rules, earlier)
+            .map_err(|e| later(Error::Desk(e)))?,
+        None => crate::desk::mail::foresee_new(mail, earlier),
+    };
+    if !matches!(foreseen, Foreseen::StrayBounce | Foreseen::Duplicate { .. }) {
+        earlier.insert(mail.message_id.clone());
+    }
+    Ok(match foreseen {
+        Foreseen::StrayBounce => Filed::WouldQuarantine(Reason::Bounce),
+        foreseen => Filed::WouldTake {
+            message_id: mail.message_id.clone(),
+            foreseen,
+        },
+    })
 }
 
 fn later(e: Error) -> IntakeError {
@@ -258,9 +297,12 @@ fn take_one(
         Err(reason) => return quarantined(setup, &dir, reason, &raw),
     };
     if dry_run {
-        return Ok(Filed::WouldTake {
-            message_id: parsed.mail.message_id,
-        });
+        return foreseen(
+            dry_desk(setup, settings)?.as_ref(),
+            settings,
+            &parsed.mail,
+            &mut HashSet::new(),
+        );
     }
     let mut desk = desk(setup, settings, Access::ReadWrite)?;
     let mut taken = take_batch(&mut desk, settings, &dir, &[parsed.mail], &[parsed.parts])?;

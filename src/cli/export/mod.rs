@@ -66,6 +66,13 @@ pub fn run(setup: &Setup, a: ExportArgs) -> Result<()> {
     let today = desk.now().with_timezone(&tz).date_naive();
     let target = Target::plan(a.format, a.flat, a.out, today);
     if let Some(path) = target.path()
+        && setup.is_database_file(path)
+    {
+        return Err(CliError::failed(
+            t!("cli.output_is_database", path = path.display()).to_string(),
+        ));
+    }
+    if let Some(path) = target.path()
         && !a.force
         && std::fs::symlink_metadata(path).is_ok()
     {
@@ -260,14 +267,14 @@ fn parent(path: &Path) -> &Path {
 }
 
 /// A temporary file beside `path` (mode 0600), renamed into place by [`commit_file`].
-fn stage_file(path: &Path) -> Result<tempfile::NamedTempFile> {
+pub(super) fn stage_file(path: &Path) -> Result<tempfile::NamedTempFile> {
     tempfile::Builder::new()
         .prefix(".promptly-export-")
         .tempfile_in(parent(path))
         .map_err(io_at(path))
 }
 
-fn commit_file(staged: tempfile::NamedTempFile, path: &Path, force: bool) -> Result<()> {
+pub(super) fn commit_file(staged: tempfile::NamedTempFile, path: &Path, force: bool) -> Result<()> {
     let done = if force {
         staged.persist(path).map(|_| ())
     } else {

@@ -35,11 +35,17 @@ fn owned<'a>(s: String) -> Cell<'a> {
 }
 
 /// Text a spreadsheet would run as a formula (= + - @, or a tab or carriage return before one)
-/// gets a leading apostrophe, so it stays text (CSV injection).
+/// gets a leading apostrophe, so it stays text (CSV injection); control characters and bidi
+/// overrides become visible placeholders as on a terminal (a CSV is printed to one as often as
+/// opened in a spreadsheet; JSON Lines keeps them, escaped).
 pub fn inert(s: &str) -> Cow<'_, str> {
-    match s.chars().next() {
+    let guarded = match s.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{s}")),
         _ => Cow::Borrowed(s),
+    };
+    match crate::domain::text::text_safe(&guarded) {
+        Cow::Borrowed(_) => guarded,
+        Cow::Owned(safe) => Cow::Owned(safe),
     }
 }
 
@@ -305,6 +311,8 @@ mod tests {
         assert_eq!(inert("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(inert("\t=1"), "'\t=1");
         assert_eq!(inert("plain = text"), "plain = text");
+        assert_eq!(inert("kettle\u{1b}[2J\nline two"), "kettle␛[2J\nline two");
+        assert_eq!(inert("=1\u{1b}"), "'=1␛");
         assert_eq!(inert(""), "");
     }
 }

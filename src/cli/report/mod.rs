@@ -31,6 +31,9 @@ pub fn run(setup: &Setup, args: ReportArgs) -> Result<()> {
     if args.format == ReportFormat::Xlsx && args.output.is_none() {
         return Err(CliError::usage(t!("report.xlsx_needs_output").to_string()));
     }
+    if let Some(path) = &args.output {
+        check_output(setup, path, args.force)?;
+    }
     let out = match args.format {
         ReportFormat::Json => {
             let tz = desk.policy().shop_calendar().tz();
@@ -46,7 +49,10 @@ pub fn run(setup: &Setup, args: ReportArgs) -> Result<()> {
     };
     match args.output {
         Some(path) => {
-            std::fs::write(&path, out).map_err(|e| CliError::failed(format!("{}: {e}", path.display())))?;
+            // Written beside it and renamed into place: a failed write leaves the old file whole.
+            let mut staged = super::export::stage_file(&path)?;
+            std::io::Write::write_all(&mut staged, &out).map_err(|e| CliError::Io(path.clone(), e))?;
+            super::export::commit_file(staged, &path, args.force)?;
             eprintln!("{}", t!("report.written", path = path.display()));
         }
         None => {
@@ -59,6 +65,23 @@ pub fn run(setup: &Setup, args: ReportArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Refuses an output file that is the database (or SQLite's files beside it), a file that
+/// exists unless `force`, and anything but a regular file (a device, a folder, a link).
+fn check_output(setup: &Setup, path: &std::path::Path, force: bool) -> Result<()> {
+    if setup.is_database_file(path) {
+        return Err(CliError::failed(
+            t!("cli.output_is_database", path = path.display()).to_string(),
+        ));
+    }
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if !meta.is_file() => Err(CliError::failed(
+            t!("export.not_replaceable", path = path.display()).to_string(),
+        )),
+        Ok(_) if !force => Err(CliError::failed(t!("report.exists", path = path.display()).to_string())),
+        _ => Ok(()),
+    }
 }
 
 /// One table of the report for CSV and XLSX: a title, column headings, rows of text.
@@ -195,7 +218,7 @@ pub(super) fn summary(r: &Report) -> Vec<(String, String)> {
             t!("report.satisfaction").to_string(),
             match k.satisfaction_average {
                 Some(a) => t!(
-                    "report.satisfaction_value",
+                    crate::words::counted("report.satisfaction_value", k.satisfaction_count),
                     average = format!("{a:.2}"),
                     count = k.satisfaction_count
                 )

@@ -553,6 +553,8 @@ pub fn weekday_key(day: Weekday) -> &'static str {
 }
 
 mod memo;
+#[cfg(test)]
+mod random;
 mod span;
 mod steady;
 

@@ -139,43 +139,9 @@ impl Calendar {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Calendar, OpenRange};
-    use chrono::{DateTime, NaiveDate, Utc};
-    use chrono_tz::Tz;
+    use super::super::random::{BASE, RANGES, ZONES, calendar, walked_deadline};
+    use chrono::{DateTime, Utc};
     use proptest::prelude::*;
-    use std::collections::{BTreeMap, BTreeSet};
-
-    const ZONES: [Tz; 5] = [
-        chrono_tz::Asia::Shanghai,
-        chrono_tz::Europe::Berlin,
-        chrono_tz::America::New_York,
-        chrono_tz::Australia::Lord_Howe,
-        chrono_tz::UTC,
-    ];
-    const RANGES: [&[&str]; 6] = [
-        &[],
-        &["09:00-18:00"],
-        &["09:00-12:00", "13:30-18:00"],
-        &["00:00-24:00"],
-        &["01:30-03:30"],
-        &["22:00-24:00"],
-    ];
-
-    fn calendar(zone: usize, week: &[usize], holidays: &[i64], overrides: &[(i64, usize)]) -> Calendar {
-        let base = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
-        let day = |n: i64| base + chrono::Duration::days(n);
-        let ranges = |i: usize| OpenRange::parse_list(RANGES[i % RANGES.len()]).unwrap_or_default();
-        Calendar::new(
-            ZONES[zone % ZONES.len()],
-            std::array::from_fn(|i| ranges(week[i % week.len()])),
-            holidays.iter().map(|n| day(*n)).collect::<BTreeSet<_>>(),
-            overrides
-                .iter()
-                .map(|(n, r)| (day(*n), ranges(*r)))
-                .collect::<BTreeMap<_, _>>(),
-        )
-        .expect("ranges from the list are valid")
-    }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(
@@ -194,7 +160,7 @@ mod tests {
             len in 0i64..1_000 * 86_400,
         ) {
             let cal = calendar(zone, &week, &holidays, &overrides);
-            let a = DateTime::<Utc>::from_timestamp(1_767_225_600 + start, 0).unwrap_or_default().timestamp();
+            let a = BASE + start;
             let b = a + len;
             prop_assert_eq!(cal.business_secs(a, b), cal.walked_secs(a, b));
         }
@@ -210,18 +176,9 @@ mod tests {
             hours in 0i64..2_000,
         ) {
             let cal = calendar(zone, &week, &holidays, &overrides);
-            let a = 1_767_225_600 + start;
+            let a = BASE + start;
             let dur = hours * 3600 + start % 3600;
-            let walked = cal.intervals_from(a).scan(dur, |left, iv| {
-                let (lo, hi) = iv.ok()?;
-                if hi - lo >= *left {
-                    let at = lo + *left;
-                    *left = 0;
-                    return Some(Some(at));
-                }
-                *left -= hi - lo;
-                Some(None)
-            }).flatten().next();
+            let walked = walked_deadline(&cal, a, dur);
             let found = cal
                 .add_business(DateTime::<Utc>::from_timestamp(a, 0).unwrap_or_default(), chrono::Duration::seconds(dur))
                 .ok()

@@ -201,61 +201,9 @@ fn clipped(ranges: &[OpenRange], lo: i64, hi: i64) -> i64 {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Calendar, OpenRange};
-    use chrono::{DateTime, Duration, NaiveDate, Utc};
-    use chrono_tz::Tz;
+    use super::super::random::{BASE, RANGES, ZONES, calendar, walked_deadline};
+    use chrono::{DateTime, Duration, Utc};
     use proptest::prelude::*;
-    use std::collections::{BTreeMap, BTreeSet};
-
-    const ZONES: [Tz; 6] = [
-        chrono_tz::Asia::Shanghai,
-        chrono_tz::Europe::Berlin,
-        chrono_tz::America::New_York,
-        chrono_tz::Australia::Lord_Howe,
-        chrono_tz::America::Santiago,
-        chrono_tz::UTC,
-    ];
-    const RANGES: [&[&str]; 7] = [
-        &[],
-        &["09:00-18:00"],
-        &["09:00-12:00", "13:30-18:00"],
-        &["00:00-24:00"],
-        &["01:30-03:30"],
-        &["22:00-24:00"],
-        &["00:00-00:30", "23:59-24:00"],
-    ];
-    /// 2026-01-01T00:00:00Z.
-    const BASE: i64 = 1_767_225_600;
-
-    fn calendar(zone: usize, week: &[usize], holidays: &[i64], overrides: &[(i64, usize)]) -> Calendar {
-        let base = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default();
-        let day = |n: i64| base + Duration::days(n);
-        let ranges = |i: usize| OpenRange::parse_list(RANGES[i % RANGES.len()]).unwrap_or_default();
-        Calendar::new(
-            ZONES[zone % ZONES.len()],
-            std::array::from_fn(|i| ranges(week[i % week.len()])),
-            holidays.iter().map(|n| day(*n)).collect::<BTreeSet<_>>(),
-            overrides
-                .iter()
-                .map(|(n, r)| (day(*n), ranges(*r)))
-                .collect::<BTreeMap<_, _>>(),
-        )
-        .expect("ranges from the list are valid")
-    }
-
-    /// The plain walk's deadline, on a copy that remembers nothing.
-    fn walked_deadline(cal: &Calendar, a: i64, dur: i64) -> Option<i64> {
-        let fresh = cal.clone();
-        let mut left = dur;
-        for iv in fresh.intervals_from(a) {
-            let (lo, hi) = iv.ok()?;
-            if hi - lo >= left {
-                return Some(lo + left);
-            }
-            left -= hi - lo;
-        }
-        None
-    }
 
     fn instant(s: i64) -> DateTime<Utc> {
         DateTime::from_timestamp(s, 0).unwrap_or_default()
