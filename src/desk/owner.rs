@@ -41,11 +41,6 @@ impl Desk {
         Ok(self.store.agents()?)
     }
 
-    /// The role of whoever runs this desk: `None` when `agents` does not name them.
-    pub fn own_role(&self) -> Result<Option<Role>> {
-        Ok(self.store.role_of(&self.author)?.1)
-    }
-
     /// Adds an agent or changes their role; returns whether they were new. Once a supervisor
     /// is named, only a supervisor may change the table (the first may be named by anyone).
     pub fn add_agent(&mut self, name: &str, role: Role) -> Result<bool> {

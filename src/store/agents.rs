@@ -41,11 +41,6 @@ impl super::Store {
     pub fn agents(&self) -> Result<Vec<Agent>> {
         agents(&self.conn)
     }
-
-    /// See [`super::Tx::role_of`].
-    pub fn role_of(&self, name: &str) -> Result<(bool, Option<Role>)> {
-        role_of(&self.conn, name)
-    }
 }
 
 impl super::Tx<'_> {
