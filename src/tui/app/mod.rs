@@ -7,6 +7,7 @@ mod board;
 mod callbacks;
 mod command;
 mod input;
+mod owners;
 mod review;
 mod submit;
 mod supervision;
@@ -24,6 +25,7 @@ use crate::domain::ticket::Status;
 use crate::t;
 use chrono::{DateTime, Duration, Utc};
 pub use input::{Discard, FIRST_ROW_Y};
+pub use owners::OwnerView;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::HashMap;
 
@@ -193,6 +195,10 @@ pub struct App {
     /// Recent notices, oldest first, for the overlay (`!`).
     pub notices: Vec<Notice>,
     pub notices_open: bool,
+    /// All tickets, mine or nobody's (`w`), on top of the status view.
+    pub owner_view: OwnerView,
+    /// Who runs the board (the desk's author): whose tickets "mine" shows.
+    pub me: String,
 }
 
 /// Rows of chrome around the board's table: header, tabs, column titles, status line.
@@ -239,6 +245,8 @@ impl App {
             discard: None,
             notices: Vec::new(),
             notices_open: false,
+            owner_view: OwnerView::All,
+            me: String::new(),
         }
     }
 
@@ -248,6 +256,7 @@ impl App {
         self.partial = false;
         self.live_span = None;
         self.policy = desk.policy().clone();
+        desk.author().clone_into(&mut self.me);
         if let Err(e) = self.reload(desk) {
             self.tell_db_error(&e, now);
         }
@@ -260,6 +269,7 @@ impl App {
     pub fn load_first_page(&mut self, desk: &Desk) {
         let now = desk.now();
         self.policy = desk.policy().clone();
+        desk.author().clone_into(&mut self.me);
         let query = ListQuery {
             statuses: self.view.statuses(),
             ..Default::default()
