@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use promptly::clock::Clock;
 use promptly::desk::{Desk, FollowUp};
 use promptly::domain::callback::{CallOutcome, Month};
-use promptly::domain::kpi::{Dimension, PeriodKind};
+use promptly::domain::kpi::{Dimension, Facet, PeriodKind};
 use promptly::domain::log::{ContactMethod, Direction};
 use promptly::domain::policy::Policy;
 use promptly::domain::review::{BreachClass, Judgement, Remedy};
@@ -120,8 +120,14 @@ fn first_response(desk: &Desk, dim: Dimension) -> Vec<(&'static str, usize, usiz
         .filter(|c| c.compliance.metric == "first-response")
         .map(|c| {
             let b = c.breaches;
+            let value = match &c.facet {
+                Facet::Kind(k) => k.slug(),
+                Facet::Priority(p) => p.slug(),
+                Facet::Channel(ch) => ch.slug(),
+                Facet::Owner(_) => "(owner)",
+            };
             (
-                c.facet.slug(),
+                value,
                 c.compliance.due,
                 c.compliance.met,
                 [b.total, b.minor, b.major, b.unjudged],
@@ -329,21 +335,26 @@ fn press(app: &mut App, desk: &mut Desk, c: char) {
 }
 
 #[test]
-fn b_cycles_the_dashboards_breakdown_kind_priority_channel_none() {
+fn b_cycles_the_dashboards_breakdown_kind_priority_channel_owner_none() {
     let dir = tempfile::tempdir().unwrap();
     let mut desk = desk_at(&week(dir.path()), at(READ));
     for (lang, heads) in [
-        ("en", ["Kind:", "Priority:", "Channel:"]),
-        ("zh-CN", ["按类型：", "按优先级：", "按渠道："]),
+        ("en", ["Kind:", "Priority:", "Channel:", "Owner:"]),
+        ("zh-CN", ["按类型：", "按优先级：", "按渠道：", "按负责人："]),
     ] {
         let mut a = app(&desk, lang, 120, 35);
         press(&mut a, &mut desk, 'D');
         assert!(matches!(a.mode, Mode::Dashboard));
         let plain = frame_text(&a, at(READ), 120, 35);
         assert!(heads.iter().all(|h| !plain.contains(h)), "{plain}");
-        for (i, dim) in [Dimension::Kind, Dimension::Priority, Dimension::Channel]
-            .into_iter()
-            .enumerate()
+        for (i, dim) in [
+            Dimension::Kind,
+            Dimension::Priority,
+            Dimension::Channel,
+            Dimension::Owner,
+        ]
+        .into_iter()
+        .enumerate()
         {
             press(&mut a, &mut desk, 'b');
             assert_eq!(a.breakdown, Some(dim));

@@ -317,7 +317,7 @@ fn calls_recorded_before_the_upgrade_are_kept_as_the_first_rows_of_the_calls() {
     drop(desk);
     {
         // Back to before the calls (migration 9; 10 is import's, 11 the covering index of
-        // running clocks, 12 mail, 13 the list's rows), as the last Promptly without them left it: the queue rows only.
+        // running clocks, 12 mail, 13 the list's rows, 14 owners), as the last Promptly without them left it: the queue rows only.
         let conn = rusqlite::Connection::open(&path).unwrap();
         let before = 8;
         conn.execute_batch(&format!(
@@ -327,6 +327,7 @@ fn calls_recorded_before_the_upgrade_are_kept_as_the_first_rows_of_the_calls() {
              DROP TABLE nearest_deadlines; DROP VIEW nearest_deadline_rows;
              DROP TABLE callback_calls; DROP INDEX tickets_external_id; ALTER TABLE tickets DROP COLUMN external_id;
              DROP TABLE imported_breaches; DROP TABLE mail; DROP INDEX customers_email;
+             DROP INDEX tickets_owner; DROP TABLE agents; ALTER TABLE tickets DROP COLUMN owner;
              PRAGMA user_version = {before};"
         ))
         .unwrap();

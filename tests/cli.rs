@@ -535,7 +535,7 @@ fn the_json_keys_the_readme_documents_are_exactly_those_in_real_output() {
     let sample = inline_paths(&readme, "`sample --json`: ");
     let report = with_review_items(table_paths(&readme, "`report --format json` keys"), &review);
     // The parse itself: a README edit that the parser misreads must not pass quietly.
-    assert_eq!(ticket.len(), 42, "{ticket:?}");
+    assert_eq!(ticket.len(), 43, "{ticket:?}");
     assert_eq!((review.len(), callback.len(), sample.len()), (12, 12, 5));
     assert!(report.len() > 90, "{report:?}");
     assert!(report.contains(&vec![Seg::Key("breached".into()), Seg::Each, Seg::Key("class".into())]));

@@ -226,6 +226,7 @@ fn flat_csv_has_exactly_the_import_columns() {
         "resolved_at",
         "closed_at",
         "note",
+        "owner",
     ];
     assert_eq!(rows[0][..contract.len()], contract);
     assert!(
@@ -382,6 +383,7 @@ fn report_csv_is_one_file_of_tables_and_xlsx_a_sheet_per_table() {
             "Kind",
             "Priority",
             "Channel",
+            "Owner",
             "Overdue now",
             "Breached in the period",
             "Awaiting judgement, this period (newest first)",

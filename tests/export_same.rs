@@ -66,12 +66,60 @@ fn first_difference(got: &[u8], want: &[u8]) -> String {
         )
 }
 
+/// A CSV without its `owner` column (issue 16 added it after the goldens were made), each
+/// other field's bytes as written. Panics if it has none.
+fn without_owner(csv: &[u8]) -> Vec<u8> {
+    // Records of raw fields (quotes kept), split at commas and line ends outside quotes.
+    let text = String::from_utf8(csv.to_vec()).unwrap();
+    let mut records: Vec<(Vec<String>, String)> = Vec::new();
+    let (mut fields, mut field, mut quoted) = (Vec::new(), String::new(), false);
+    for c in text.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                field.push(c);
+            }
+            ',' if !quoted => fields.push(std::mem::take(&mut field)),
+            '\n' if !quoted => {
+                let end = if field.ends_with('\r') { "\r\n" } else { "\n" };
+                field.truncate(field.trim_end_matches('\r').len());
+                fields.push(std::mem::take(&mut field));
+                records.push((std::mem::take(&mut fields), end.to_string()));
+            }
+            c => field.push(c),
+        }
+    }
+    assert!(field.is_empty() && fields.is_empty(), "the file ends with a line end");
+    let at = records[0]
+        .0
+        .iter()
+        .position(|h| h.trim_start_matches('\u{feff}') == "owner")
+        .expect("an owner column");
+    let mut out = String::new();
+    for (mut fields, end) in records {
+        let owner = fields.remove(at);
+        assert!(!owner.contains('"'), "{owner}");
+        if at == 0 {
+            // The BOM stays at the start of the file.
+            fields[0].insert(0, '\u{feff}');
+        }
+        out.push_str(&fields.join(","));
+        out.push_str(&end);
+    }
+    out.into_bytes()
+}
+
 #[test]
 fn a_demos_export_is_byte_for_byte_the_one_before_the_speed_work() {
     let demo = Demo::new();
     demo.ok("en", &["export", "--all", "--out", "folder"]);
     for table in ["tickets.csv", "log.csv", "clocks.csv"] {
         let got = std::fs::read(demo.path("folder").join(table)).unwrap();
+        let got = if table == "tickets.csv" {
+            without_owner(&got)
+        } else {
+            got
+        };
         let want = std::fs::read(golden(table)).unwrap();
         assert!(got == want, "{table}: {}", first_difference(&got, &want));
     }
@@ -80,7 +128,7 @@ fn a_demos_export_is_byte_for_byte_the_one_before_the_speed_work() {
         "zh-CN",
         &["export", "--all", "--flat", "--include-personal", "--out", "flat.csv"],
     );
-    let got = std::fs::read(demo.path("flat.csv")).unwrap();
+    let got = without_owner(&std::fs::read(demo.path("flat.csv")).unwrap());
     let want = std::fs::read(golden("flat-zh.csv")).unwrap();
     assert!(got == want, "flat-zh.csv: {}", first_difference(&got, &want));
 }

@@ -193,6 +193,7 @@ fn list_gives_the_tickets_and_order_of_the_full_scan_it_replaced() {
             statuses: statuses.clone(),
             due_before,
             text: None,
+            owner: None,
             limit,
         };
         let ids: Vec<i64> = desk.list(&query).unwrap().iter().map(|s| s.ticket.id).collect();
@@ -354,6 +355,16 @@ fn a_deadline_list_walks_the_running_deadlines_in_order_without_sorting_them() {
         .unwrap();
     assert!(due.starts_with("SEARCH d USING PRIMARY KEY (due_at<?)"), "{due}");
     assert!(due.contains("SEARCH t USING INTEGER PRIMARY KEY (rowid=?)"), "{due}");
+    assert!(!due.contains("TEMP B-TREE"), "{due}");
+    // An owner (`list --mine --overdue`, issue 16): the same range, each row's ticket by key;
+    // the plain list above still reads no ticket row.
+    let mine = ListQuery {
+        owner: Some("tester".into()),
+        ..query.clone()
+    };
+    let due = Store::open(&path, Access::ReadOnly).unwrap().list_plan(&mine).unwrap();
+    assert!(due.starts_with("SEARCH d USING PRIMARY KEY (due_at<?)"), "{due}");
+    assert!(due.contains("SEARCH t USING") && due.contains("rowid=?)"), "{due}");
     assert!(!due.contains("TEMP B-TREE"), "{due}");
     // The header's pass (`store::listing::visit_nearest_deadlines`): no ticket row is read.
     let header = plan(
@@ -593,4 +604,53 @@ fn the_nearest_deadlines_follow_every_write_and_verify_checks_them() {
             promptly::store::verify::Finding::DeadlineRowDiffers { ticket_id: other },
         ]
     );
+}
+
+/// Issue 16: a list by owner is the whole list's order with other owners' tickets left out,
+/// with and without a deadline bound, on a demo's history (four owners) and tickets opened here.
+#[test]
+fn a_list_by_owner_is_the_full_list_filtered_by_owner() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.db");
+    let mut desk = busy_desk(&path);
+    // A few transfers, and one ticket nobody owns (from before owners were kept).
+    for id in [3, 50, 401] {
+        let to = if desk.view(id).unwrap().ticket.owner == "li.na" {
+            "tester"
+        } else {
+            "li.na"
+        };
+        desk.transfer(id, None, to, "covering").unwrap();
+    }
+    let conn = Connection::open(&path).unwrap();
+    conn.execute("UPDATE tickets SET owner = '' WHERE id = 402", [])
+        .unwrap();
+    let owner_of = |id: i64| -> String {
+        conn.query_row("SELECT owner FROM tickets WHERE id = ?1", [id], |r| r.get(0))
+            .unwrap()
+    };
+    let mut seen_owners = std::collections::BTreeSet::new();
+    for due_before in [None, Some(now())] {
+        for statuses in [vec![Status::Open, Status::Waiting], vec![]] {
+            let all = ListQuery {
+                statuses: statuses.clone(),
+                due_before,
+                ..Default::default()
+            };
+            let every: Vec<i64> = desk.list(&all).unwrap().iter().map(|s| s.ticket.id).collect();
+            for owner in ["tester", "li.na", "wang.fang", "zhang.wei", ""] {
+                let mine = ListQuery {
+                    owner: Some(owner.to_string()),
+                    ..all.clone()
+                };
+                let got: Vec<i64> = desk.list(&mine).unwrap().iter().map(|s| s.ticket.id).collect();
+                let want: Vec<i64> = every.iter().copied().filter(|id| owner_of(*id) == owner).collect();
+                assert_eq!(got, want, "{mine:?}");
+                if !got.is_empty() {
+                    seen_owners.insert(owner);
+                }
+            }
+        }
+    }
+    assert_eq!(seen_owners.len(), 5, "every owner has tickets: {seen_owners:?}");
 }

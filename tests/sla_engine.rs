@@ -70,6 +70,7 @@ fn ticket(priority: Priority, kind: Kind, complexity: Complexity, opened: &str) 
         resolved_at: None,
         closed_at: None,
         version: 1,
+        owner: String::new(),
     }
 }
 

@@ -38,6 +38,7 @@ fn ticket(kind: Kind) -> Ticket {
         resolved_at: None,
         closed_at: None,
         version: 1,
+        owner: String::new(),
     }
 }
 

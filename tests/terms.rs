@@ -424,6 +424,7 @@ fn runs_for(path: &[&str], arg: &str, term: &str) -> Option<Vec<Vec<String>>> {
             v(&["status", "1", term]),
         ],
         (["list"], "--status") => vec![v(&["list", "--status", term])],
+        (["agent", "add"], "--role") => vec![v(&["agent", "add", "x", "--role", term])],
         (["export"], flag) => vec![v(&["export", flag, term, "--format", "jsonl", "--out", "-"])],
         (["log"], "--contact") => vec![v(&["log", "1", "x", "--contact", term])],
         (["sla", "extend"], "<METRIC>") => vec![v(&["sla", "extend", "1", term, "--by", "1h", "--reason", "r"])],

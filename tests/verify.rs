@@ -220,6 +220,9 @@ fn an_older_database_is_chained_once_on_upgrade() {
              DROP TABLE imported_breaches;
              DROP TABLE mail;
              DROP INDEX customers_email;
+             DROP INDEX tickets_owner;
+             DROP TABLE agents;
+             ALTER TABLE tickets DROP COLUMN owner;
              PRAGMA user_version = 3;",
         )
         .unwrap();

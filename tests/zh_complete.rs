@@ -143,7 +143,8 @@ fn command_line_words() -> BTreeSet<String> {
         .chain(Complexity::ALL.iter().map(|v| v.slug()))
         .chain(ContactMethod::ALL.iter().map(|v| v.slug()))
         .chain(BreachClass::ALL.iter().map(|v| v.slug()))
-        .chain(Remedy::ALL.iter().map(|v| v.slug()));
+        .chain(Remedy::ALL.iter().map(|v| v.slug()))
+        .chain(promptly::domain::agent::Role::ALL.iter().map(|v| v.slug()));
     out.extend(slugs.flat_map(tokens));
     let policy = Policy::builtin();
     out.extend(policy.metrics.iter().flat_map(|m| tokens(&m.name).collect::<Vec<_>>()));

@@ -75,6 +75,9 @@ pub enum Command {
         expect_version: Option<i64>,
     },
     Edit(EditArgs),
+    Transfer(TransferArgs),
+    #[command(subcommand)]
+    Agent(AgentCommand),
     #[command(subcommand)]
     Sla(SlaCommand),
     #[command(subcommand)]
@@ -182,14 +185,27 @@ pub struct ListFilterArgs {
     pub due_within: Option<chrono::Duration>,
     #[arg(long, value_name = "TEXT")]
     pub search: Option<String>,
+    #[arg(long, conflicts_with_all = ["owner", "unassigned"])]
+    pub mine: bool,
+    #[arg(long, value_name = "NAME", conflicts_with = "unassigned")]
+    pub owner: Option<String>,
+    #[arg(long)]
+    pub unassigned: bool,
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
 }
 
 impl ListFilterArgs {
-    /// The query these flags ask for at `now`: open and waiting tickets unless `--status` or
-    /// `--all` says otherwise.
-    pub fn query(self, now: chrono::DateTime<chrono::Utc>) -> crate::domain::listing::ListQuery {
+    /// The query these flags ask for at `now` by `me` (`--mine`): open and waiting tickets
+    /// unless `--status` or `--all` says otherwise.
+    pub fn query(self, now: chrono::DateTime<chrono::Utc>, me: &str) -> crate::domain::listing::ListQuery {
+        let owner = if self.mine {
+            Some(me.to_string())
+        } else if self.unassigned {
+            Some(String::new())
+        } else {
+            self.owner.map(|o| o.trim().to_string())
+        };
         let statuses = if self.all {
             Vec::new()
         } else if self.status.is_empty() {
@@ -206,6 +222,7 @@ impl ListFilterArgs {
             statuses,
             due_before,
             text: self.search,
+            owner,
             limit: self.limit,
         }
     }
@@ -389,6 +406,35 @@ impl QueueFilterArgs {
             && self.status.is_none()
             && self.text.is_none()
     }
+}
+
+/// `promptly transfer`: pass a ticket to another agent (转派).
+#[derive(Debug, Args)]
+pub struct TransferArgs {
+    pub id: i64,
+    #[arg(long, value_name = "NAME")]
+    pub to: String,
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+    #[arg(long, value_name = "N")]
+    pub expect_version: Option<i64>,
+}
+
+/// `promptly agent`: who works the desk, and who supervises it.
+#[derive(Debug, Subcommand)]
+pub enum AgentCommand {
+    Add {
+        name: String,
+        #[arg(long, default_value = "agent")]
+        role: crate::domain::agent::Role,
+    },
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    Remove {
+        name: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

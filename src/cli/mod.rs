@@ -2,6 +2,7 @@
 //! Exit codes: 0 done, 1 refused or failed, 2 usage error (`intake`: sysexits, for MTAs). A
 //! failed command writes nothing.
 
+mod agents;
 pub mod args;
 mod backup;
 mod export;
@@ -86,6 +87,8 @@ fn dispatch(setup: &Setup, command: Command) -> Result<()> {
             Ok(())
         }
         Command::Edit(args) => edit(setup, args),
+        Command::Transfer(args) => agents::transfer(setup, args),
+        Command::Agent(command) => agents::agent(setup, command),
         Command::Sla(command) => sla::run(setup, command),
         Command::Review(command) => supervisor::review(setup, command),
         Command::Callback(command) => supervisor::callback(setup, command),
@@ -184,7 +187,7 @@ fn new(setup: &Setup, a: NewArgs) -> Result<()> {
 
 fn list(setup: &Setup, a: ListArgs) -> Result<()> {
     let desk = setup.desk()?;
-    let query = a.filter.query(desk.now());
+    let query = a.filter.query(desk.now(), desk.author());
     if a.json {
         // Row by row as the desk hands them over, never the whole array in memory; written on
         // the desk's second thread (so stdout unlocked), in large writes.

@@ -399,6 +399,11 @@ pub fn print_view(v: &TicketView, desk: &Desk) {
         t!(format!("channel.{}", tk.channel.slug())),
         t!("cli.version_short", n = tk.version)
     );
+    let owner = match tk.owner.as_str() {
+        "" => t!("owner.nobody").to_string(),
+        name => sanitize_line(name),
+    };
+    println!("{}{sep}{owner}", t!("col.owner"));
     let c = &tk.customer;
     if !(c.name.is_empty() && c.phone.is_empty() && c.email.is_empty()) {
         println!(

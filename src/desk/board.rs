@@ -98,6 +98,8 @@ pub struct BoardRow {
     pub clock: Option<RowClock>,
     /// A resolved ticket's automatic close, unless the customer answers first.
     pub closes_at: Option<DateTime<Utc>>,
+    /// Who owns it (the board's "mine" and "unassigned" views).
+    pub owner: String,
 }
 
 impl BoardRow {
@@ -113,6 +115,7 @@ impl BoardRow {
             phone_digits: t.customer.phone.chars().filter(char::is_ascii_digit).collect(),
             clock: s.nearest.as_ref().map(|c| RowClock::from_stored(c, policy)),
             closes_at: None,
+            owner: t.owner.clone(),
         }
     }
 

@@ -209,6 +209,9 @@ impl Arrivals {
     }
 }
 
+/// The demo's other agents (index 0 stands for whoever runs the demo).
+pub const DEMO_AGENTS: [&str; 4] = ["", "wang.fang", "li.na", "zhang.wei"];
+
 /// Makes stories: everything the maker thread needs, borrowed from the desk.
 struct Maker<'d> {
     pools: Pools,
@@ -227,6 +230,13 @@ impl Maker<'_> {
         let (new, chinese) = demo_ticket(pools, rng);
         let (opened, fate) = self.arrivals.ticket(rng, i);
         let mut ticket = new.opened(0, opened);
+        // Every fourth ticket is owned by whoever runs the demo, the rest by demo agents, so
+        // "mine" and the other owners' views have tickets. No random draw and the same log
+        // (entered by whoever runs the demo): the stories are those of before owners.
+        ticket.owner = match i % DEMO_AGENTS.len() {
+            0 => self.author.clone(),
+            n => DEMO_AGENTS[n].to_string(),
+        };
         let intake = opened_entry(self.promise, &new, opened, &self.author);
         let history = demo_history(pools, rng, &ticket, chinese, now, fate);
         // Ids in the order written, so that entries at the same second replay in order.

@@ -203,6 +203,7 @@ fn story(
     options: &ImportOptions,
 ) -> Story {
     let mut ticket = r.ticket.opened(0, r.opened_at);
+    ticket.owner = r.owner.unwrap_or_else(|| author.to_string());
     let opened = r
         .opened
         .unwrap_or_else(|| opened_entry(promise, &r.ticket, r.opened_at, author));

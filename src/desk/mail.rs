@@ -374,7 +374,7 @@ impl Ctx<'_> {
         };
         new.validate()?;
         self.promise.keep(tx)?;
-        let id = tx.insert_ticket(&new, self.now)?;
+        let id = tx.insert_ticket(&new, self.author, self.now)?;
         tx.append(id, &opened_entry(self.promise, &new, self.now, self.author))?;
         // The message itself is the customer's first contact, logged as every later one is.
         let contact = crate::domain::log::NewEntry {

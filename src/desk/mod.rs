@@ -8,6 +8,7 @@ pub mod demo;
 mod export;
 pub mod import;
 pub mod mail;
+mod owner;
 mod paged;
 mod reply;
 mod review;
@@ -93,6 +94,12 @@ pub enum DeskError {
     AutoClosed { ticket: i64, at: DateTime<Utc>, days: u32 },
     /// Rows of an import refused at the write (their external ids arrived since the check).
     Import(Vec<crate::domain::import::Problem>),
+    /// A transfer to the ticket's owner.
+    AlreadyOwner { ticket: i64, owner: String },
+    /// A name `agents` does not hold (a transfer to them while it names anyone; a removal).
+    UnknownAgent { name: String },
+    /// What only a supervisor may do, asked by `who`, who is not one.
+    NotSupervisor { who: String },
     /// The store failed, or the ticket changed since it was read ([`StoreError::Stale`]).
     Store(StoreError),
 }
@@ -110,7 +117,10 @@ impl DeskError {
             }
             DeskError::MonthNotEnded(_) => Some("month"),
             DeskError::NotInCallbackQueue(_) | DeskError::CallbackAlreadyRecorded { .. } => Some("id"),
-            DeskError::NotFound(_) | DeskError::Import(_) | DeskError::Store(_) => None,
+            DeskError::AlreadyOwner { .. } | DeskError::UnknownAgent { .. } => Some("to"),
+            DeskError::NotFound(_) | DeskError::Import(_) | DeskError::Store(_) | DeskError::NotSupervisor { .. } => {
+                None
+            }
         }
     }
 }
@@ -262,7 +272,7 @@ impl Desk {
             }
             promise.keep(tx)?;
             let entry = opened_entry(promise, new, at, author);
-            let id = tx.insert_ticket(new, at)?;
+            let id = tx.insert_ticket(new, author, at)?;
             tx.append(id, &entry)?;
             let ticket = tx.ticket(id)?.ok_or(DeskError::NotFound(id))?;
             refresh_clocks(tx, policy, &ticket, &tx.log(id)?, now)?;
@@ -430,6 +440,7 @@ impl Desk {
 
     /// Recomputes the stored clocks of every ticket whose clocks can still change (after a
     /// policy edit: calendar changes apply to running clocks). Returns how many were refreshed.
+    /// A supervisor's, once `agents` names one (the automatic sync after a policy edit is not).
     pub fn recompute_active(&mut self) -> Result<usize> {
         self.recompute_and_mark(None)
     }
@@ -447,10 +458,14 @@ impl Desk {
         Ok(true)
     }
 
-    /// One transaction: every active ticket's clocks, and the policy they now follow.
+    /// One transaction: every active ticket's clocks, and the policy they now follow (without
+    /// one, asked for by hand: a supervisor's).
     fn recompute_and_mark(&mut self, fingerprint: Option<&str>) -> Result<usize> {
-        let (policy, clock) = (&self.policy, &self.clock);
+        let (policy, clock, author) = (&self.policy, &self.clock, &self.author);
         self.store.write(|tx| {
+            if fingerprint.is_none() {
+                owner::require_supervisor(tx, author)?;
+            }
             let now = clock.now().trunc_subsecs(0);
             let ids = tx.ticket_ids_with_live_clocks()?;
             for id in &ids {

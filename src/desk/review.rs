@@ -132,6 +132,8 @@ impl Desk {
         let author = self.author.clone();
         let (policy, clock) = (&self.policy, &self.clock);
         self.store.write(|tx| {
+            // Judging and amending are a supervisor's, once `agents` names one.
+            super::owner::require_supervisor(tx, &author)?;
             let now = clock.now().trunc_subsecs(0);
             let mut stored = Vec::new();
             for (id, wanted) in &by_ticket {

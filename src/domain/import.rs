@@ -32,10 +32,11 @@ pub enum Field {
     ResolvedAt,
     ClosedAt,
     Note,
+    Owner,
 }
 
 impl Field {
-    pub const ALL: [Field; 16] = [
+    pub const ALL: [Field; 17] = [
         Field::ExternalId,
         Field::Title,
         Field::Customer,
@@ -52,6 +53,7 @@ impl Field {
         Field::ResolvedAt,
         Field::ClosedAt,
         Field::Note,
+        Field::Owner,
     ];
 
     /// The English header (and the name `--map col=FIELD` takes).
@@ -73,6 +75,7 @@ impl Field {
             Field::ResolvedAt => "resolved_at",
             Field::ClosedAt => "closed_at",
             Field::Note => "note",
+            Field::Owner => "owner",
         }
     }
 
@@ -103,6 +106,7 @@ impl Field {
             Field::ResolvedAt => &["解决时间", "resolved"],
             Field::ClosedAt => &["关闭时间", "closed"],
             Field::Note => &["备注", "description", "描述", "问题描述", "说明"],
+            Field::Owner => &["负责人", "assignee", "agent", "处理人", "客服"],
         }
     }
 
@@ -177,6 +181,8 @@ pub struct Incoming {
     pub opened: Option<NewEntry>,
     /// Everything after the opening, in the order it happened.
     pub history: Vec<NewEntry>,
+    /// Who owns it (an `owner` column); `None`: whoever imports it.
+    pub owner: Option<String>,
 }
 
 /// How the columns of a file map to fields.
@@ -344,6 +350,16 @@ impl Columns {
             reference: text(Field::Order).to_string(),
             purchased_on: None,
         };
+        let owner = match text(Field::Owner) {
+            "" => None,
+            name => crate::domain::agent::agent_name(name, "owner").map_or_else(
+                |e| {
+                    refuse(Field::Owner, Trouble::Invalid(e.reason));
+                    None
+                },
+                Some,
+            ),
+        };
         for (f, check) in [
             (Field::Title, validate_title(&ticket.title)),
             (Field::Email, validate_email(&ticket.customer.email)),
@@ -402,6 +418,7 @@ impl Columns {
             opened_at,
             opened: None,
             history,
+            owner,
         })
     }
 }

@@ -14,6 +14,8 @@ pub struct ListQuery {
     pub due_before: Option<DateTime<Utc>>,
     /// Text that must appear in title, customer name or reference.
     pub text: Option<String>,
+    /// Only tickets this agent owns; `Some("")`: those nobody owns (首问负责制).
+    pub owner: Option<String>,
     pub limit: Option<usize>,
 }
 

@@ -99,6 +99,8 @@ pub enum Event {
     /// The ticket was brought in by `promptly import` from `file` (its name, no folder), data
     /// row or line `row`; the entries before this one are its history as the file told it.
     Imported { file: String, row: u64 },
+    /// The ticket passed from one owner to another (转派); the body holds the reason.
+    Transferred { from: String, to: String },
 }
 
 impl Event {
@@ -117,6 +119,7 @@ impl Event {
             Event::Judged { .. } => "judged",
             Event::Callback { .. } => "callback",
             Event::Imported { .. } => "imported",
+            Event::Transferred { .. } => "transferred",
         }
     }
 
@@ -241,6 +244,7 @@ impl fmt::Display for Event {
             },
             Event::Callback { reached: false, .. } => f.write_str("callback: not reached"),
             Event::Imported { file, row } => write!(f, "imported from {file} row {row}"),
+            Event::Transferred { from, to } => write!(f, "transferred from {from} to {to}"),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Pure business logic: tickets, their log, calendars, SLA policy and clocks, KPIs.
 //! No I/O, no SQL, no terminal, no reading the clock: time comes in as `now`.
 
+pub mod agent;
 pub mod calendar;
 pub mod callback;
 pub mod chain;

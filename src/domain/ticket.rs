@@ -235,6 +235,9 @@ pub struct Ticket {
     pub closed_at: Option<DateTime<Utc>>,
     /// Bumped by every change; a change made against an older version is refused.
     pub version: i64,
+    /// The agent who took it and answers for it to the end (首问负责制); empty: nobody yet.
+    #[serde(default)]
+    pub owner: String,
 }
 
 /// What a new ticket is made from; the desk fills in ids and times.
@@ -290,6 +293,7 @@ impl NewTicket {
             resolved_at: None,
             closed_at: None,
             version: 1,
+            owner: String::new(),
         }
     }
 
@@ -405,6 +409,10 @@ pub enum Reason {
     NothingChanges,
     /// An extension without its reason.
     ExtendReasonNeeded,
+    /// A transfer without its reason.
+    TransferReasonNeeded,
+    /// A name with control characters (an agent's).
+    ControlCharacters,
     /// `now` is before the ticket's last change (a wrong --now).
     BeforeLastChange {
         now: DateTime<Utc>,

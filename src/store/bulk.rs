@@ -162,8 +162,8 @@ impl Tx<'_> {
         let mut ticket_row = conn.prepare_cached(
             "INSERT INTO tickets(title, description, customer_id, channel, kind, priority, complexity, reference,
                                  purchased_on, status, opened_at, updated_at, resolved_at, closed_at, version,
-                                 external_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                                 external_id, owner)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
         )?;
         let mut imported_breach =
             conn.prepare_cached("INSERT INTO imported_breaches(ticket_id, metric, cycle) VALUES (?1, ?2, ?3)")?;
@@ -212,6 +212,7 @@ impl Tx<'_> {
                 prepared.ticket_times[3].as_ref().map(Stamp::as_str),
                 t.version,
                 story.external_id,
+                t.owner,
             ])?;
             let ticket_id = conn.last_insert_rowid();
             // The hashes made ahead hold if the story landed where they assumed.

@@ -3,7 +3,7 @@
 //! and the customers of those tickets in id order.
 
 use super::Result;
-use super::rows::{TICKET_COLUMNS, into_ticket, raw_ticket, ts};
+use super::rows::{TICKET_COLUMNS, TICKET_WIDTH, into_ticket, raw_ticket, ts};
 use crate::domain::listing::ExportQuery;
 use crate::domain::ticket::{Customer, Status, Ticket};
 use rusqlite::{Connection, params_from_iter, types::Value};
@@ -30,6 +30,10 @@ fn filters(q: &ExportQuery) -> (String, Vec<Value>) {
         for _ in 0..3 {
             args.push(Value::Text(text.to_string()));
         }
+    }
+    if let Some(owner) = &l.owner {
+        sql.push_str(" AND t.owner = ?");
+        args.push(Value::Text(owner.clone()));
     }
     if let Some(since) = q.opened_since {
         sql.push_str(" AND t.opened_at >= ?");
@@ -59,7 +63,11 @@ pub fn page(
     let raw = conn
         .prepare_cached(&sql)?
         .query_map(params_from_iter(args), |r| {
-            Ok((raw_ticket(r, 0)?, r.get::<_, i64>(18)?, r.get::<_, Option<String>>(19)?))
+            Ok((
+                raw_ticket(r, 0)?,
+                r.get::<_, i64>(TICKET_WIDTH)?,
+                r.get::<_, Option<String>>(TICKET_WIDTH + 1)?,
+            ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     raw.into_iter()

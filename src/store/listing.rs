@@ -2,7 +2,9 @@
 //! their nearest unmet clock, and the header's counts. Each reads only what is shown.
 
 use super::Result;
-use super::rows::{TICKET_COLUMNS, into_clock, into_ticket, parse_word, raw_clock, raw_ticket, read_clock_into, ts};
+use super::rows::{
+    TICKET_COLUMNS, TICKET_WIDTH, into_clock, into_ticket, parse_word, raw_clock, raw_ticket, read_clock_into, ts,
+};
 use crate::domain::listing::{ListQuery, ListRow, TicketSummary};
 use crate::domain::sla::{Clock, ClockState};
 use crate::domain::ticket::{Priority, Status};
@@ -40,6 +42,10 @@ pub fn list_ids_without_deadline(conn: &Connection, q: &ListQuery, limit: Option
         let marks = vec!["?"; q.statuses.len()].join(", ");
         sql.push_str(&format!(" AND t.status IN ({marks})"));
         args.extend(q.statuses.iter().map(|s: &Status| Value::Text(s.slug().to_string())));
+    }
+    if let Some(owner) = &q.owner {
+        sql.push_str(" AND t.owner = ?");
+        args.push(Value::Text(owner.clone()));
     }
     if let Some(text) = text {
         sql.push_str(" AND (instr(lower(t.title), lower(?)) OR instr(lower(c.name), lower(?)) OR instr(lower(t.reference), lower(?)))");
@@ -135,8 +141,8 @@ pub fn summaries(conn: &Connection, ids: &[i64]) -> Result<Vec<TicketSummary>> {
     let raw = stmt
         .query_map([id_list(ids)], |r| {
             let ticket = raw_ticket(r, 0)?;
-            let clock = match r.get::<_, Option<String>>(18)? {
-                Some(_) => Some(raw_clock(r, 18)?),
+            let clock = match r.get::<_, Option<String>>(TICKET_WIDTH)? {
+                Some(_) => Some(raw_clock(r, TICKET_WIDTH)?),
                 None => None,
             };
             Ok((ticket, clock))
@@ -306,8 +312,9 @@ pub fn due_plan(conn: &Connection, q: &ListQuery, before: Option<DateTime<Utc>>)
 /// clock's columns come in [`raw_clock`]'s order from column 6 (`met_at` is NULL: the clock runs).
 fn due_sql(q: &ListQuery, before: Option<DateTime<Utc>>) -> (String, Vec<Value>) {
     let text = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
-    // CROSS: the deadlines lead, each ticket is read by its key.
-    let tickets = if text.is_some() {
+    // CROSS: the deadlines lead, each ticket is read by its key (only to search the order
+    // reference or to check the owner: the plain list reads no ticket row).
+    let tickets = if text.is_some() || q.owner.is_some() {
         "CROSS JOIN tickets t ON t.id = d.ticket_id"
     } else {
         ""
@@ -324,6 +331,10 @@ fn due_sql(q: &ListQuery, before: Option<DateTime<Utc>>) -> (String, Vec<Value>)
         let marks = vec!["?"; q.statuses.len()].join(", ");
         sql.push_str(&format!(" AND d.status IN ({marks})"));
         args.extend(q.statuses.iter().map(|s: &Status| Value::Text(s.slug().to_string())));
+    }
+    if let Some(owner) = &q.owner {
+        sql.push_str(" AND t.owner = ?");
+        args.push(Value::Text(owner.clone()));
     }
     if let Some(text) = text {
         sql.push_str(

@@ -1,6 +1,7 @@
 //! The only code that speaks SQL. Opens the file safely, migrates it, and maps rows to domain
 //! types. Every write goes through [`Store::write`]: one `BEGIN IMMEDIATE` transaction.
 
+mod agents;
 pub mod backup;
 pub mod bulk;
 mod callbacks;
@@ -16,6 +17,7 @@ pub mod schema;
 mod sharing;
 pub use sharing::{Sharing, group_id};
 mod staged;
+mod ticket_row;
 pub use staged::partial_path;
 mod supervision;
 pub mod verify;
@@ -417,10 +419,10 @@ impl Tx<'_> {
         rows::log(&self.0, ticket_id)
     }
 
-    /// Inserts a ticket opened at `at`; returns its id.
-    pub fn insert_ticket(&self, new: &NewTicket, at: DateTime<Utc>) -> Result<i64> {
+    /// Inserts a ticket opened at `at`, owned by `owner`; returns its id.
+    pub fn insert_ticket(&self, new: &NewTicket, owner: &str, at: DateTime<Utc>) -> Result<i64> {
         let customer = self.customer_id(&new.customer)?;
-        rows::insert_ticket(&self.0, new, customer, at)
+        rows::insert_ticket(&self.0, new, owner, customer, at)
     }
 
     /// Saves `ticket` if its stored version is still `ticket.version - 1`, else [`StoreError::Stale`].

@@ -56,87 +56,7 @@ where
     s.parse().map_err(|e: T::Err| StoreError::Corrupt(e.to_string()))
 }
 
-pub(super) const TICKET_COLUMNS: &str = "t.id, t.title, t.description, t.channel, t.kind, t.priority, t.complexity, t.reference, \
-     t.purchased_on, t.status, t.opened_at, t.updated_at, t.resolved_at, t.closed_at, t.version, \
-     c.name, c.phone, c.email";
-
-/// Raw text of a ticket row; parsed outside rusqlite's closure so errors keep their meaning.
-pub(super) struct RawTicket {
-    id: i64,
-    text: [String; 7],
-    purchased_on: Option<String>,
-    status: String,
-    opened_at: String,
-    updated_at: String,
-    resolved_at: Option<String>,
-    closed_at: Option<String>,
-    version: i64,
-    customer: Customer,
-}
-
-pub(super) fn raw_ticket(r: &Row<'_>, base: usize) -> rusqlite::Result<RawTicket> {
-    Ok(RawTicket {
-        id: r.get(base)?,
-        text: [
-            r.get(base + 1)?,
-            r.get(base + 2)?,
-            r.get(base + 3)?,
-            r.get(base + 4)?,
-            r.get(base + 5)?,
-            r.get(base + 6)?,
-            r.get(base + 7)?,
-        ],
-        purchased_on: r.get(base + 8)?,
-        status: r.get(base + 9)?,
-        opened_at: r.get(base + 10)?,
-        updated_at: r.get(base + 11)?,
-        resolved_at: r.get(base + 12)?,
-        closed_at: r.get(base + 13)?,
-        version: r.get(base + 14)?,
-        customer: Customer {
-            name: r.get(base + 15)?,
-            phone: r.get(base + 16)?,
-            email: r.get(base + 17)?,
-        },
-    })
-}
-
-pub(super) fn into_ticket(raw: RawTicket) -> Result<Ticket> {
-    let [title, description, channel, kind, priority, complexity, reference] = raw.text;
-    Ok(Ticket {
-        id: raw.id,
-        title,
-        description,
-        customer: raw.customer,
-        channel: parse_word(&channel)?,
-        kind: parse_word(&kind)?,
-        priority: parse_word(&priority)?,
-        complexity: parse_word(&complexity)?,
-        reference,
-        purchased_on: raw
-            .purchased_on
-            .map(|d| {
-                NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|e| StoreError::Corrupt(format!("date '{d}': {e}")))
-            })
-            .transpose()?,
-        status: parse_word(&raw.status)?,
-        opened_at: parse_ts(&raw.opened_at)?,
-        updated_at: parse_ts(&raw.updated_at)?,
-        resolved_at: parse_opt_ts(raw.resolved_at)?,
-        closed_at: parse_opt_ts(raw.closed_at)?,
-        version: raw.version,
-    })
-}
-
-pub fn ticket(conn: &Connection, id: i64) -> Result<Option<Ticket>> {
-    let sql =
-        format!("SELECT {TICKET_COLUMNS} FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE t.id = ?1");
-    let raw = conn
-        .prepare_cached(&sql)?
-        .query_row([id], |r| raw_ticket(r, 0))
-        .optional()?;
-    raw.map(into_ticket).transpose()
-}
+pub(super) use super::ticket_row::{TICKET_COLUMNS, TICKET_WIDTH, into_ticket, raw_ticket, ticket};
 
 pub fn customer_id(conn: &Connection, c: &Customer) -> Result<i64> {
     conn.prepare_cached("INSERT INTO customers(name, phone, email) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING")?
@@ -146,11 +66,11 @@ pub fn customer_id(conn: &Connection, c: &Customer) -> Result<i64> {
         .query_row(params![c.name.trim(), c.phone.trim(), c.email.trim()], |r| r.get(0))?)
 }
 
-pub fn insert_ticket(conn: &Connection, new: &NewTicket, customer: i64, at: DateTime<Utc>) -> Result<i64> {
+pub fn insert_ticket(conn: &Connection, new: &NewTicket, owner: &str, customer: i64, at: DateTime<Utc>) -> Result<i64> {
     conn.prepare_cached(
         "INSERT INTO tickets(title, description, customer_id, channel, kind, priority, complexity, reference,
-                             purchased_on, status, opened_at, updated_at, version)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'open', ?10, ?10, 1)",
+                             purchased_on, status, opened_at, updated_at, version, owner)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'open', ?10, ?10, 1, ?11)",
     )?
     .execute(params![
         new.title.trim(),
@@ -163,6 +83,7 @@ pub fn insert_ticket(conn: &Connection, new: &NewTicket, customer: i64, at: Date
         new.reference.trim(),
         new.purchased_on.map(|d| d.to_string()),
         ts(at),
+        owner,
     ])?;
     Ok(conn.last_insert_rowid())
 }
@@ -173,7 +94,7 @@ pub fn update_ticket(conn: &Connection, t: &Ticket, customer: i64) -> Result<usi
         .prepare_cached(
             "UPDATE tickets SET title = ?2, description = ?3, customer_id = ?4, channel = ?5, kind = ?6,
                 priority = ?7, complexity = ?8, reference = ?9, purchased_on = ?10, status = ?11,
-                updated_at = ?12, resolved_at = ?13, closed_at = ?14, version = ?15
+                updated_at = ?12, resolved_at = ?13, closed_at = ?14, version = ?15, owner = ?16
              WHERE id = ?1 AND version = ?15 - 1",
         )?
         .execute(params![
@@ -192,6 +113,7 @@ pub fn update_ticket(conn: &Connection, t: &Ticket, customer: i64) -> Result<usi
             t.resolved_at.map(ts),
             t.closed_at.map(ts),
             t.version,
+            t.owner,
         ])?)
 }
 

@@ -164,7 +164,26 @@ const AFTER_CHAIN: &[&str] = &[
     BEGIN SELECT RAISE(ABORT, 'mail is kept as received: it cannot be deleted'); END;
     "#,
     NEAREST_DEADLINES,
+    OWNERS_AND_AGENTS,
 ];
+
+/// 14 (issue 16): first-contact responsibility (首问负责制). Each ticket names its owner, the
+/// agent who took it: existing tickets take their opening entry's author, as intake records
+/// it. `agents` names who works the desk and who supervises; while it is empty everyone may
+/// do everything (a one-person desk). Owners are not keyed to `agents`: a removed agent's
+/// tickets keep their owner.
+const OWNERS_AND_AGENTS: &str = r#"
+    ALTER TABLE tickets ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+    UPDATE tickets SET owner = coalesce((SELECT l.author FROM log l
+        WHERE l.ticket_id = tickets.id AND l.kind = 'opened' ORDER BY l.id LIMIT 1), '');
+    -- `list --mine`, `--owner`, `--unassigned` and the board's views.
+    CREATE INDEX tickets_owner ON tickets(owner);
+    CREATE TABLE agents (
+        name     TEXT PRIMARY KEY,
+        role     TEXT NOT NULL CHECK (role IN ('agent', 'supervisor')),
+        added_at TEXT NOT NULL
+    ) WITHOUT ROWID;
+"#;
 
 /// 13 (issue 11): `list --overdue`, `--due-within` and the list's first part read one row per
 /// ticket with a running deadline, kept in list order: its nearest running clock beside what

@@ -149,9 +149,9 @@ pub fn clocks_due_between(conn: &Connection, from: DateTime<Utc>, to: DateTime<U
     records(conn, &sql, params![ts(from), ts(to)])
 }
 
-/// Kind, priority and channel of the tickets with a clock due in `[from, to)` (the period's
+/// Kind, priority, channel and owner of the tickets with a clock due in `[from, to)` (the period's
 /// breakdowns): the deadline index's range, each ticket by key.
-const FACETS_OF_DUE: &str = "SELECT DISTINCT t.id, t.kind, t.priority, t.channel FROM clocks c
+const FACETS_OF_DUE: &str = "SELECT DISTINCT t.id, t.kind, t.priority, t.channel, t.owner FROM clocks c
      JOIN tickets t ON t.id = c.ticket_id WHERE c.due_at >= ?1 AND c.due_at < ?2";
 
 pub fn facets_of_due(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<BTreeMap<i64, Facets>> {
@@ -163,17 +163,19 @@ pub fn facets_of_due(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>) 
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
                 r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     raw.into_iter()
-        .map(|(id, kind, priority, channel)| {
+        .map(|(id, kind, priority, channel, owner)| {
             Ok((
                 id,
                 Facets {
                     kind: parse_word(&kind)?,
                     priority: parse_word(&priority)?,
                     channel: parse_word(&channel)?,
+                    owner,
                 },
             ))
         })

@@ -32,6 +32,10 @@ pub enum Action {
     Kind,
     Extend,
     Edit,
+    /// Pass the ticket to another agent (转派), with a reason.
+    Transfer,
+    /// The board: all tickets, mine, or nobody's (首问负责制).
+    OwnerView,
     NextView,
     ViewOpen,
     ViewWaiting,
@@ -107,6 +111,8 @@ impl Action {
         Action::Kind,
         Action::Extend,
         Action::Edit,
+        Action::Transfer,
+        Action::OwnerView,
         Action::NextView,
         Action::ViewOpen,
         Action::ViewWaiting,
@@ -165,6 +171,8 @@ impl Action {
             Action::Kind => "kind",
             Action::Extend => "extend",
             Action::Edit => "edit",
+            Action::Transfer => "transfer",
+            Action::OwnerView => "owner-view",
             Action::NextView => "next-view",
             Action::ViewOpen => "view-open",
             Action::ViewWaiting => "view-waiting",
@@ -302,6 +310,7 @@ fn defaults() -> Vec<(Context, Key, Action)> {
         (Key::ch('t'), A::Kind),
         (Key::ch('x'), A::Extend),
         (Key::ch('e'), A::Edit),
+        (Key::ch('o'), A::Transfer),
     ];
     let mut out = Vec::new();
     for ctx in [Board, Ticket] {
@@ -328,6 +337,7 @@ fn defaults() -> Vec<(Context, Key, Action)> {
         (Board, Key::ch('3'), A::ViewOverdue),
         (Board, Key::ch('4'), A::ViewResolved),
         (Board, Key::ch('5'), A::ViewAll),
+        (Board, Key::ch('w'), A::OwnerView),
         (Board, Key::ch('R'), A::Review),
         (Board, Key::ch('D'), A::Dashboard),
         (Board, Key::ch('C'), A::Callbacks),

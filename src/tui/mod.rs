@@ -32,12 +32,13 @@ pub fn render(app: &App, now: DateTime<Utc>, frame: &mut Frame) {
         return;
     }
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        let notice = format!(
-            "{} ({}x{})",
-            t!("tui.too_small", locale = app.lang),
-            area.width,
-            area.height
-        );
+        let notice = t!(
+            "tui.too_small",
+            locale = app.lang,
+            width = area.width,
+            height = area.height
+        )
+        .to_string();
         frame.render_widget(Paragraph::new(Line::raw(notice)), Rect { height: 1, ..area });
         return;
     }

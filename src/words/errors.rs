@@ -94,6 +94,19 @@ pub fn desk(e: &DeskError, lang: &str) -> String {
             days = days
         ),
         DeskError::Import(problems) => crate::words::import::refused(problems, lang),
+        DeskError::AlreadyOwner { ticket, owner } => t!(
+            "refusal.already_owner",
+            locale = lang,
+            id = ticket,
+            owner = sanitize_line(owner)
+        )
+        .to_string(),
+        DeskError::UnknownAgent { name } => {
+            t!("refusal.unknown_agent", locale = lang, name = sanitize_line(name)).to_string()
+        }
+        DeskError::NotSupervisor { who } => {
+            t!("refusal.not_supervisor", locale = lang, who = sanitize_line(who)).to_string()
+        }
         DeskError::Store(e) => store(e, lang),
     }
 }
@@ -240,6 +253,8 @@ pub fn reason(r: &Reason, lang: &str) -> String {
         Reason::ResolveSummaryNeeded => t!("err.resolve_summary", locale = lang).to_string(),
         Reason::NothingChanges => t!("err.nothing_changes", locale = lang).to_string(),
         Reason::ExtendReasonNeeded => t!("err.extend_reason", locale = lang).to_string(),
+        Reason::TransferReasonNeeded => t!("err.transfer_reason", locale = lang).to_string(),
+        Reason::ControlCharacters => t!("err.control_characters", locale = lang).to_string(),
         Reason::BeforeLastChange { now, last } => t!(
             "err.before_last_change",
             locale = lang,

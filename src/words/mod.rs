@@ -62,6 +62,16 @@ pub fn author(name: &str, lang: &str) -> String {
     }
 }
 
+/// One value of a breakdown as a reader sees it: the vocabulary's word, an owner's name
+/// (sanitised; "nobody" for tickets nobody owns).
+pub fn facet(f: &crate::domain::kpi::Facet, lang: &str) -> String {
+    match f {
+        crate::domain::kpi::Facet::Owner(name) if name.is_empty() => t!("owner.nobody", locale = lang).to_string(),
+        crate::domain::kpi::Facet::Owner(name) => sanitize_line(name),
+        other => word(other.dimension().slug(), other.slug(), lang),
+    }
+}
+
 /// One line saying what a log entry records ("outbound call", "status open -> waiting").
 pub fn event(event: &Event, policy: &Policy, lang: &str) -> String {
     match event {
@@ -145,6 +155,11 @@ pub fn event(event: &Event, policy: &Policy, lang: &str) -> String {
         },
         Event::Imported { file, row } => {
             t!("event.imported", locale = lang, file = sanitize_line(file), row = row).to_string()
+        }
+        Event::Transferred { from, to } => {
+            let nobody = || t!("owner.nobody", locale = lang).to_string();
+            let name = |n: &str| if n.is_empty() { nobody() } else { sanitize_line(n) };
+            t!("event.transferred", locale = lang, from = name(from), to = name(to)).to_string()
         }
     }
 }

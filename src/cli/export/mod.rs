@@ -58,7 +58,7 @@ pub fn run(setup: &Setup, a: ExportArgs) -> Result<()> {
     let desk = setup.desk()?;
     let tz = desk.policy().shop_calendar().tz();
     let query = ExportQuery {
-        list: a.filter.query(desk.now()),
+        list: a.filter.query(desk.now(), desk.author()),
         opened_since: a.opened_since.map(|d| day_start(d, tz)),
         opened_before: a.opened_until.and_then(|d| d.succ_opt()).map(|d| day_start(d, tz)),
     };

@@ -71,7 +71,7 @@ impl Table {
 }
 
 /// The import contract's columns (issue 14), in this order; `id` first.
-const FLAT: [&str; 17] = [
+const FLAT: [&str; 18] = [
     "id",
     "external_id",
     "title",
@@ -89,6 +89,7 @@ const FLAT: [&str; 17] = [
     "resolved_at",
     "closed_at",
     "note",
+    "owner",
 ];
 
 /// What the folder's tickets table has beyond the flat columns.
@@ -217,6 +218,7 @@ impl Shape {
             Cell::Instant(t.resolved_at),
             Cell::Instant(t.closed_at),
             Cell::Text(self.free_text(&t.description)),
+            text(&t.owner),
         ];
         for metric in &self.metrics {
             // The latest cycle's outcome.

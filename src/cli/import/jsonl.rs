@@ -34,6 +34,9 @@ struct TicketLine {
     /// Not in `show --json`; an export may carry the other system's id.
     #[serde(default)]
     external_id: Option<String>,
+    /// Absent in files from before owners were kept: whoever imports it owns it.
+    #[serde(default)]
+    owner: Option<String>,
     #[serde(default)]
     log: Vec<EntryLine>,
 }
@@ -165,6 +168,7 @@ pub fn read(row: u64, line: &str, tz: Tz, now: DateTime<Utc>) -> Result<Incoming
         opened_at: opened.as_ref().map_or(opened_at, |o: &NewEntry| o.at),
         opened,
         history,
+        owner: t.owner.and_then(|o| crate::domain::agent::agent_name(&o, "owner").ok()),
     })
 }
 

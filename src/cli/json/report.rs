@@ -60,6 +60,8 @@ pub struct ReportJson<'a> {
 pub struct BreakdownJson<'a> {
     pub channel: Vec<BreakdownCellJson<'a>>,
     pub kind: Vec<BreakdownCellJson<'a>>,
+    /// By the agent who owns each ticket (issue 16).
+    pub owner: Vec<BreakdownCellJson<'a>>,
     pub priority: Vec<BreakdownCellJson<'a>>,
 }
 
@@ -75,8 +77,8 @@ pub struct BreakdownCellJson<'a> {
     pub metric: &'a str,
     /// To 0.1.
     pub percent: Option<f64>,
-    /// The kind, priority or channel (its English slug).
-    pub value: &'static str,
+    /// The kind, priority or channel (its English slug), or the owner's name ("": nobody).
+    pub value: &'a str,
 }
 
 impl<'a> From<&'a BreakdownCell> for BreakdownCellJson<'a> {
@@ -264,6 +266,7 @@ impl<'a> ReportJson<'a> {
             breakdown: BreakdownJson {
                 channel: k.breakdowns.channel.iter().map(Into::into).collect(),
                 kind: k.breakdowns.kind.iter().map(Into::into).collect(),
+                owner: k.breakdowns.owner.iter().map(Into::into).collect(),
                 priority: k.breakdowns.priority.iter().map(Into::into).collect(),
             },
             callbacks: CallbacksJson {

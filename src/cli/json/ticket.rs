@@ -38,6 +38,8 @@ pub struct TicketJson<'a> {
     pub opened_at: Instant,
     /// The order reference ("" when none).
     pub order: &'a str,
+    /// The agent who owns it (首问负责制); "" when nobody does.
+    pub owner: &'a str,
     /// urgent, important or normal.
     pub priority: &'static str,
     /// The purchase date (`YYYY-MM-DD`), null when unknown.
@@ -186,6 +188,7 @@ impl<'a> TicketJson<'a> {
             log: None,
             opened_at: Instant(t.opened_at),
             order: &t.reference,
+            owner: &t.owner,
             priority: t.priority.slug(),
             purchased: t.purchased_on.map(|d| d.to_string()),
             resolved_at: instant(t.resolved_at),

@@ -46,7 +46,7 @@ pub(super) fn rows(desk: &Desk, r: &Report, dim: Dimension) -> Vec<Row> {
         .iter()
         .map(|c| Row {
             metric: metric_label(desk, &c.compliance.metric),
-            value: crate::words::word(dim.slug(), c.facet.slug(), lang),
+            value: crate::words::facet(&c.facet, lang),
             compliance: c.compliance.clone(),
             breaches: breaches(&c.breaches),
         })

@@ -1,5 +1,5 @@
-//! Breakdowns (issue 13): compliance and breaches per metric and per kind, priority or channel
-//! of the ticket, over the clocks due in a period. Same definitions as [`super::compliance`]:
+//! Breakdowns (issue 13): compliance and breaches per metric and per kind, priority, channel
+//! or owner (issue 16: KPIs by agent) of the ticket, over the clocks due in a period. Same definitions as [`super::compliance`]:
 //! a clock counts once its outcome is known; a breach is a due clock not met in time.
 
 use super::{BreachCounts, Compliance};
@@ -16,10 +16,17 @@ pub enum Dimension {
     Kind,
     Priority,
     Channel,
+    /// The agent who owns the ticket (首问负责制).
+    Owner,
 }
 
 impl Dimension {
-    pub const ALL: [Dimension; 3] = [Dimension::Kind, Dimension::Priority, Dimension::Channel];
+    pub const ALL: [Dimension; 4] = [
+        Dimension::Kind,
+        Dimension::Priority,
+        Dimension::Channel,
+        Dimension::Owner,
+    ];
 
     /// The JSON key and the catalogue's word group (`kind.quality`, `priority.urgent`...).
     pub fn slug(self) -> &'static str {
@@ -27,50 +34,58 @@ impl Dimension {
             Dimension::Kind => "kind",
             Dimension::Priority => "priority",
             Dimension::Channel => "channel",
+            Dimension::Owner => "owner",
         }
     }
 
-    /// The dashboard's cycle: kind, priority, channel, then none.
+    /// The dashboard's cycle: kind, priority, channel, owner, then none.
     pub fn cycle(current: Option<Dimension>) -> Option<Dimension> {
         match current {
             None => Some(Dimension::Kind),
             Some(Dimension::Kind) => Some(Dimension::Priority),
             Some(Dimension::Priority) => Some(Dimension::Channel),
-            Some(Dimension::Channel) => None,
+            Some(Dimension::Channel) => Some(Dimension::Owner),
+            Some(Dimension::Owner) => None,
         }
     }
 }
 
 /// The fields of a ticket a breakdown reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Facets {
     pub kind: Kind,
     pub priority: Priority,
     pub channel: Channel,
+    /// "" when nobody owns it.
+    pub owner: String,
 }
 
 /// One value of a dimension.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Facet {
     Kind(Kind),
     Priority(Priority),
     Channel(Channel),
+    Owner(String),
 }
 
 impl Facet {
-    pub fn dimension(self) -> Dimension {
+    pub fn dimension(&self) -> Dimension {
         match self {
             Facet::Kind(_) => Dimension::Kind,
             Facet::Priority(_) => Dimension::Priority,
             Facet::Channel(_) => Dimension::Channel,
+            Facet::Owner(_) => Dimension::Owner,
         }
     }
 
-    pub fn slug(self) -> &'static str {
+    /// The value as JSON and the catalogue name it: a vocabulary's slug, an owner's name.
+    pub fn slug(&self) -> &str {
         match self {
             Facet::Kind(k) => k.slug(),
             Facet::Priority(p) => p.slug(),
             Facet::Channel(c) => c.slug(),
+            Facet::Owner(name) => name,
         }
     }
 }
@@ -81,6 +96,7 @@ impl Facets {
             Dimension::Kind => Facet::Kind(self.kind),
             Dimension::Priority => Facet::Priority(self.priority),
             Dimension::Channel => Facet::Channel(self.channel),
+            Dimension::Owner => Facet::Owner(self.owner.clone()),
         }
     }
 }
@@ -95,12 +111,13 @@ pub struct BreakdownCell {
     pub breaches: BreachCounts,
 }
 
-/// The three breakdowns of a period.
+/// The four breakdowns of a period.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Breakdowns {
     pub kind: Vec<BreakdownCell>,
     pub priority: Vec<BreakdownCell>,
     pub channel: Vec<BreakdownCell>,
+    pub owner: Vec<BreakdownCell>,
 }
 
 impl Breakdowns {
@@ -109,6 +126,7 @@ impl Breakdowns {
             Dimension::Kind => &self.kind,
             Dimension::Priority => &self.priority,
             Dimension::Channel => &self.channel,
+            Dimension::Owner => &self.owner,
         }
     }
 }
@@ -139,7 +157,7 @@ pub fn breakdown(
         let Some(f) = facets.get(&c.ticket_id) else { continue };
         let facet = f.get(dim);
         let cell = cells
-            .entry((rank(&c.metric), c.metric.clone(), facet))
+            .entry((rank(&c.metric), c.metric.clone(), facet.clone()))
             .or_insert_with(|| BreakdownCell {
                 facet,
                 compliance: Compliance {
@@ -164,7 +182,7 @@ pub fn breakdown(
     cells.into_values().collect()
 }
 
-/// The three breakdowns of `clocks`.
+/// The four breakdowns of `clocks`.
 pub fn breakdowns(
     policy: &Policy,
     clocks: &[Clock],
@@ -177,6 +195,7 @@ pub fn breakdowns(
         kind: by(Dimension::Kind),
         priority: by(Dimension::Priority),
         channel: by(Dimension::Channel),
+        owner: by(Dimension::Owner),
     }
 }
 
@@ -217,6 +236,11 @@ mod tests {
             kind,
             priority,
             channel,
+            owner: if priority == Priority::Urgent {
+                "li".into()
+            } else {
+                String::new()
+            },
         }
     }
 
@@ -361,10 +385,10 @@ mod tests {
     }
 
     #[test]
-    fn the_dashboard_cycles_kind_priority_channel_none() {
+    fn the_dashboard_cycles_kind_priority_channel_owner_none() {
         let mut seen = vec![];
         let mut d = None;
-        for _ in 0..4 {
+        for _ in 0..5 {
             d = Dimension::cycle(d);
             seen.push(d);
         }
@@ -374,8 +398,22 @@ mod tests {
                 Some(Dimension::Kind),
                 Some(Dimension::Priority),
                 Some(Dimension::Channel),
+                Some(Dimension::Owner),
                 None
             ]
         );
+    }
+
+    #[test]
+    fn the_owner_breakdown_counts_each_ticket_for_its_owner() {
+        let (clocks, facets, classes) = week();
+        let b = breakdown(&Policy::builtin(), &clocks, &facets, &classes, Dimension::Owner, at(20));
+        let first: Vec<(&str, usize, usize)> = b
+            .iter()
+            .filter(|c| c.compliance.metric == "first-response")
+            .map(|c| (c.facet.slug(), c.compliance.due, c.compliance.met))
+            .collect();
+        // Urgent tickets 1 and 4 are li's (both met); 2 and 3 nobody's (both late).
+        assert_eq!(first, vec![("", 2, 0), ("li", 2, 2)]);
     }
 }

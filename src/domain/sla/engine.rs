@@ -210,7 +210,8 @@ impl<'l> Replay<'_, 'l> {
             | Event::Confirmed
             | Event::Judged { .. }
             | Event::Callback { .. }
-            | Event::Imported { .. } => {}
+            | Event::Imported { .. }
+            | Event::Transferred { .. } => {}
         }
     }
 

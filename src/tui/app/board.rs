@@ -1,7 +1,7 @@
 //! The board's list: loading its rows from the desk, the views and the filter, moving the
 //! selection.
 
-use super::{ALL_LIMIT, Action, App, BOARD_CHROME, BoardRow, Form, LineInput, Mode, TicketScreen, View};
+use super::{ALL_LIMIT, Action, App, BOARD_CHROME, BoardRow, Form, LineInput, Mode, OwnerView, TicketScreen, View};
 use crate::desk::{Desk, DeskError, LiveTicket};
 use crate::domain::listing::ListQuery;
 use crate::domain::ticket::Status;
@@ -71,7 +71,9 @@ impl App {
     pub fn shown_total(&self) -> usize {
         let c = &self.counts;
         match self.view {
-            _ if !self.partial || !self.filter.value().trim().is_empty() => self.shown.len(),
+            _ if !self.partial || !self.filter.value().trim().is_empty() || self.owner_view != OwnerView::All => {
+                self.shown.len()
+            }
             View::Open => c.open,
             View::Waiting => c.waiting,
             View::Resolved => c.resolved,
@@ -99,12 +101,12 @@ impl App {
 
     pub(super) fn recompute_shown(&mut self, now: DateTime<Utc>, keep: Option<i64>) {
         let needle = self.filter.value().trim().to_lowercase();
-        let view = self.view;
+        let (view, owners, me) = (self.view, self.owner_view, &self.me);
         self.shown = self
             .source()
             .iter()
             .enumerate()
-            .filter(|(_, r)| view.admits(r, now) && r.matches(&needle))
+            .filter(|(_, r)| view.admits(r, now) && owners.admits(&r.owner, me) && r.matches(&needle))
             .map(|(i, _)| i)
             .collect();
         if let Some(id) = keep
@@ -177,6 +179,7 @@ impl App {
             Action::ViewOverdue => self.set_view(View::Overdue, desk),
             Action::ViewResolved => self.set_view(View::Resolved, desk),
             Action::ViewAll => self.set_view(View::All, desk),
+            Action::OwnerView => self.cycle_owner_view(desk),
             Action::New => {
                 let mut form = Form::new_ticket(self.lang);
                 form.today = Some(desk.today());
@@ -196,6 +199,7 @@ impl App {
             | Action::Priority
             | Action::Kind
             | Action::Extend
+            | Action::Transfer
             | Action::Edit => {
                 if let Some(id) = self.selected_id() {
                     self.open_ticket(id, desk);

@@ -7,6 +7,7 @@ mod board;
 mod callbacks;
 mod command;
 mod input;
+mod owners;
 mod review;
 mod submit;
 mod supervision;
@@ -24,6 +25,7 @@ use crate::domain::ticket::Status;
 use crate::t;
 use chrono::{DateTime, Duration, Utc};
 pub use input::{Discard, FIRST_ROW_Y};
+pub use owners::OwnerView;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::HashMap;
 
@@ -196,6 +198,10 @@ pub struct App {
     /// A warning told at start (a log without its protection, a bad config) that stays on the
     /// status line, under fresher notices, until the agent opens the notices (`!`).
     pub pinned: Option<Notice>,
+    /// All tickets, mine or nobody's (`w`), on top of the status view.
+    pub owner_view: OwnerView,
+    /// Who runs the board (the desk's author): whose tickets "mine" shows.
+    pub me: String,
 }
 
 /// Rows of chrome around the board's table: header, tabs, column titles, status line.
@@ -243,6 +249,8 @@ impl App {
             notices: Vec::new(),
             notices_open: false,
             pinned: None,
+            owner_view: OwnerView::All,
+            me: String::new(),
         }
     }
 
@@ -252,6 +260,7 @@ impl App {
         self.partial = false;
         self.live_span = None;
         self.policy = desk.policy().clone();
+        desk.author().clone_into(&mut self.me);
         if let Err(e) = self.reload(desk) {
             self.tell_db_error(&e, now);
         }
@@ -264,6 +273,7 @@ impl App {
     pub fn load_first_page(&mut self, desk: &Desk) {
         let now = desk.now();
         self.policy = desk.policy().clone();
+        desk.author().clone_into(&mut self.me);
         let query = ListQuery {
             statuses: self.view.statuses(),
             ..Default::default()

@@ -223,6 +223,17 @@ fn run(command: &Command, desk: &mut Desk, lang: &str) -> Result<(i64, String), 
             Ok(moved(&ticket, lang))
         }
         Command::Edit { id, version, edits } => desk.edit(*id, Some(*version), edits).map(edited),
+        Command::Transfer {
+            id,
+            version,
+            to,
+            reason,
+        } => {
+            let ticket = desk.transfer(*id, Some(*version), to, reason)?;
+            let owner = sanitize_line(&ticket.owner);
+            let text = t!("msg.transferred", locale = lang, id = ticket.id, owner = owner);
+            Ok((ticket.id, text.to_string()))
+        }
         Command::Unchanged { id } => Ok((*id, t!("msg.nothing_changed", locale = lang).to_string())),
         Command::Extend {
             id,

@@ -139,6 +139,7 @@ impl App {
                 Form::extend(ticket, metrics, lang)
             }
             Action::Edit => Form::edit(ticket, lang),
+            Action::Transfer => Form::transfer(ticket, lang),
             _ => return,
         };
         let mut form = form;

@@ -308,6 +308,25 @@ impl Form {
         Form::new(purpose, title, fields, lang)
     }
 
+    /// To whom and why (转派): the owner now is in the title.
+    pub fn transfer(ticket: &Ticket, lang: &'static str) -> Form {
+        let l = |k: &str| t!(format!("form.{k}"), locale = lang).to_string();
+        let owner = match ticket.owner.as_str() {
+            "" => t!("owner.nobody", locale = lang).to_string(),
+            name => crate::domain::text::sanitize_line(name),
+        };
+        let fields = vec![
+            Field::line(FieldId::To, l("transfer_to"), ""),
+            Field::line(FieldId::Reason, l("reason"), ""),
+        ];
+        let title = t!("form.transfer", locale = lang, id = ticket.id, owner = owner).to_string();
+        let purpose = Purpose::Transfer {
+            id: ticket.id,
+            version: ticket.version,
+        };
+        Form::new(purpose, title, fields, lang)
+    }
+
     pub fn edit(ticket: &Ticket, lang: &'static str) -> Form {
         let l = |k: &str| t!(format!("form.{k}"), locale = lang).to_string();
         let purchased = ticket.purchased_on.map(|d| d.to_string()).unwrap_or_default();

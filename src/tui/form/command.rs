@@ -72,6 +72,13 @@ pub enum Command {
         version: i64,
         text: String,
     },
+    /// Passing the ticket to `to`, for `reason` (转派).
+    Transfer {
+        id: i64,
+        version: i64,
+        to: String,
+        reason: String,
+    },
 }
 
 pub use crate::domain::ticket::PURCHASE_YEARS;
@@ -91,6 +98,9 @@ pub enum Problem {
     Duration,
     /// The extension's reason.
     Reason,
+    /// A transfer without the agent it goes to, or without its reason.
+    Owner,
+    TransferReason,
     NoClock,
     Text,
     Confirmation,
@@ -117,6 +127,8 @@ impl Problem {
             Problem::DateOld => "err_date_old",
             Problem::Duration => "err_duration",
             Problem::Reason => "err_reason",
+            Problem::Owner => "err_owner",
+            Problem::TransferReason => "err_transfer_reason",
             Problem::NoClock => "err_no_clock",
             Problem::Text => "err_text",
             Problem::Confirmation => "err_confirmation",
@@ -333,6 +345,16 @@ impl Form {
                     edits: vec![Edit::Kind(k), Edit::Complexity(c)],
                 })
             }
+            Purpose::Transfer { id, version } => {
+                let to = r.required(FieldId::To, Problem::Owner);
+                let reason = r.required(FieldId::Reason, Problem::TransferReason);
+                Some(Command::Transfer {
+                    id: *id,
+                    version: *version,
+                    to: to.trim().to_string(),
+                    reason,
+                })
+            }
             Purpose::Extend { id, version } => {
                 let metric = r.required(FieldId::Metric, Problem::NoClock);
                 let by = r.text(FieldId::By).trim().parse::<Target>();
@@ -526,6 +548,7 @@ mod tests {
             resolved_at: None,
             closed_at: None,
             version: 3,
+            owner: String::new(),
         }
     }
 
@@ -540,6 +563,7 @@ mod tests {
             Form::priority(&t, "en"),
             Form::kind(&t, "en"),
             Form::extend(&t, metrics, "en"),
+            Form::transfer(&t, "en"),
             Form::edit(&t, "en"),
         ];
         for class in BreachClass::ALL {

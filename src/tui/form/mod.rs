@@ -66,6 +66,11 @@ pub enum Purpose {
         id: i64,
         version: i64,
     },
+    /// Passing the ticket to another agent (`o`), with the reason.
+    Transfer {
+        id: i64,
+        version: i64,
+    },
 }
 
 impl Purpose {
@@ -79,6 +84,7 @@ impl Purpose {
             | Purpose::Kind { id, .. }
             | Purpose::Extend { id, .. }
             | Purpose::Reply { id, .. }
+            | Purpose::Transfer { id, .. }
             | Purpose::Judge { id, .. }
             | Purpose::Callback { id } => Some(*id),
             Purpose::Edit { ticket } => Some(ticket.id),
@@ -96,7 +102,8 @@ impl Purpose {
             | Purpose::Priority { version, .. }
             | Purpose::Kind { version, .. }
             | Purpose::Extend { version, .. }
-            | Purpose::Reply { version, .. } => *version = new_version,
+            | Purpose::Reply { version, .. }
+            | Purpose::Transfer { version, .. } => *version = new_version,
             _ => return None,
         }
         Some(p)

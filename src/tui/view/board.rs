@@ -50,6 +50,15 @@ pub fn render(app: &App, now: DateTime<Utc>, area: Rect, frame: &mut Frame) {
             theme.muted(),
         ));
     }
+    // The owner view, only when it narrows (all tickets say nothing, as before owners).
+    if app.owner_view != crate::tui::app::OwnerView::All {
+        let keys = app.keymap.keys_for(Context::Board, Action::OwnerView);
+        let label = format!("{keys} {}", t!(app.owner_view.label_key(), locale = lang));
+        tabs.push(Span::styled(
+            format!("[{label}] "),
+            Style::default().fg(theme.accent).add_modifier(Modifier::BOLD),
+        ));
+    }
     let filtering = matches!(app.mode, Mode::Filter);
     let filter_text = crate::domain::text::sanitize_line(app.filter.value());
     if filtering || !filter_text.is_empty() {

@@ -236,7 +236,7 @@ fn breakdown_lines(app: &App, cells: &[BreakdownCell], dim: Dimension, width: u1
             metrics.push(&c.compliance.metric);
         }
         if !facets.contains(&c.facet) {
-            facets.push(c.facet);
+            facets.push(c.facet.clone());
         }
     }
     facets.sort();
@@ -246,11 +246,11 @@ fn breakdown_lines(app: &App, cells: &[BreakdownCell], dim: Dimension, width: u1
             theme.muted(),
         )];
     }
-    let value_label = |f: Facet| crate::words::word(f.dimension().slug(), f.slug(), lang);
+    let value_label = |f: &Facet| crate::words::facet(f, lang);
     let head = t!(format!("report.dim.{}", dim.slug()), locale = lang).to_string();
     let label_w = facets
         .iter()
-        .map(|f| value_label(*f).width())
+        .map(|f| value_label(f).width())
         .chain([head.width()])
         .max()
         .unwrap_or(0)
@@ -273,7 +273,7 @@ fn breakdown_lines(app: &App, cells: &[BreakdownCell], dim: Dimension, width: u1
     }
     let mut lines = vec![Line::from(header)];
     for f in facets {
-        let mut spans = vec![Span::raw(format!(" {}", fit(&value_label(f), label_w)))];
+        let mut spans = vec![Span::raw(format!(" {}", fit(&value_label(&f), label_w)))];
         for m in &metrics {
             let cell = cells.iter().find(|c| c.facet == f && c.compliance.metric == *m);
             match cell {

@@ -233,6 +233,14 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
         ),
         kv(
             &[
+                // First: the line has room for a name at 80 columns.
+                (
+                    l("col.owner"),
+                    match tk.owner.as_str() {
+                        "" => l("owner.nobody"),
+                        name => sanitize_line(name),
+                    },
+                ),
                 (
                     l("col.channel"),
                     t!(format!("channel.{}", tk.channel.slug()), locale = lang).to_string(),

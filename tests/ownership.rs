@@ -1,0 +1,331 @@
+//! Issue 16, part 1: a ticket's owner (首问负责制), transfers with a reason, the views by
+//! owner, agents and supervisors, and KPIs by owner. On SQLite, through the desk and the CLI.
+
+mod common;
+
+use chrono::{Duration, TimeZone, Utc};
+use promptly::clock::Clock;
+use promptly::desk::{Desk, DeskError};
+use promptly::domain::agent::Role;
+use promptly::domain::kpi::{Facet, PeriodKind};
+use promptly::domain::listing::ListQuery;
+use promptly::domain::log::Event;
+use promptly::domain::policy::Policy;
+use promptly::domain::review::{BreachClass, Judgement, Remedy};
+use promptly::domain::ticket::{NewTicket, Reason};
+use promptly::store::{Access, Store};
+use rusqlite::Connection;
+use std::path::Path;
+
+fn now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 2, 0, 0).unwrap() // Monday 10:00 in Shanghai
+}
+
+fn desk_as(path: &Path, author: &str) -> Desk {
+    Desk::new(
+        Store::open(path, Access::Create).unwrap(),
+        Policy::builtin(),
+        Clock::frozen(now()),
+        author,
+    )
+}
+
+fn open(desk: &mut Desk, title: &str, hours_ago: i64) -> i64 {
+    desk.open_ticket(&NewTicket::titled(title), Some(now() - Duration::hours(hours_ago)))
+        .unwrap()
+        .id
+}
+
+fn count(path: &Path, sql: &str) -> i64 {
+    Connection::open(path)
+        .unwrap()
+        .query_row(sql, [], |r| r.get(0))
+        .unwrap()
+}
+
+fn ids(desk: &Desk, owner: Option<&str>) -> Vec<i64> {
+    let query = ListQuery {
+        owner: owner.map(str::to_string),
+        ..Default::default()
+    };
+    let mut ids: Vec<i64> = desk.list(&query).unwrap().iter().map(|s| s.ticket.id).collect();
+    ids.sort();
+    ids
+}
+
+fn judgement() -> Judgement {
+    Judgement {
+        class: BreachClass::Minor,
+        reason: "Monday rush".into(),
+        remedy: Remedy::Apology,
+        amount: None,
+        note: String::new(),
+    }
+}
+
+#[test]
+fn intake_records_the_owner_and_a_transfer_moves_it_with_its_reason_in_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.db");
+    let mut li = desk_as(&path, "li");
+    let id = open(&mut li, "Kettle leaks", 1);
+    assert_eq!(li.view(id).unwrap().ticket.owner, "li");
+
+    let moved = li.transfer(id, Some(1), " wang ", "li is on leave\nthis week").unwrap();
+    assert_eq!(moved.owner, "wang");
+    assert_eq!(moved.version, 2);
+    let view = li.view(id).unwrap();
+    let last = view.log.last().unwrap();
+    assert_eq!(
+        last.event,
+        Event::Transferred {
+            from: "li".into(),
+            to: "wang".into()
+        }
+    );
+    // One line, as the log shows it.
+    assert_eq!(last.body, "li is on leave this week");
+    assert_eq!(last.author, "li");
+    assert!(
+        li.verify().unwrap().findings.is_empty(),
+        "the chain and clocks stay valid"
+    );
+}
+
+#[test]
+fn a_refused_transfer_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.db");
+    let mut li = desk_as(&path, "li");
+    let id = open(&mut li, "Kettle leaks", 1);
+    let entries = count(&path, "SELECT count(*) FROM log");
+
+    match li.transfer(id, None, "li", "why not") {
+        Err(DeskError::AlreadyOwner { ticket, owner }) => assert_eq!((ticket, owner.as_str()), (id, "li")),
+        other => panic!("{other:?}"),
+    }
+    match li.transfer(id, None, "wang", "  \n ") {
+        Err(DeskError::Invalid(e)) => assert_eq!(e.reason, Reason::TransferReasonNeeded),
+        other => panic!("{other:?}"),
+    }
+    match li.transfer(id, None, "wa\u{1b}[2Jng", "x") {
+        Err(DeskError::Invalid(e)) => assert_eq!(e.reason, Reason::ControlCharacters),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        li.transfer(id, None, "wang", &"x".repeat(501)),
+        Err(DeskError::Invalid(_))
+    ));
+    assert!(matches!(
+        li.transfer(id, Some(7), "wang", "stale"),
+        Err(DeskError::Store(_))
+    ));
+    // Once agents are named, only to one of them.
+    li.add_agent("wang", Role::Agent).unwrap();
+    match li.transfer(id, None, "zhao", "no such agent") {
+        Err(DeskError::UnknownAgent { name }) => assert_eq!(name, "zhao"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(count(&path, "SELECT count(*) FROM log"), entries);
+    let ticket = li.view(id).unwrap().ticket;
+    assert_eq!((ticket.owner.as_str(), ticket.version), ("li", 1));
+    li.transfer(id, None, "wang", "wang knows kettles").unwrap();
+}
+
+#[test]
+fn the_owner_views_list_the_right_tickets() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.db");
+    let mut li = desk_as(&path, "li");
+    let mut wang = desk_as(&path, "wang");
+    let a = open(&mut li, "a", 1);
+    let b = open(&mut wang, "b", 2);
+    let c = open(&mut li, "c", 300); // long overdue: read through the deadlines' table
+    let d = open(&mut wang, "d", 3);
+    wang.transfer(d, None, "li", "li took the call").unwrap();
+    assert_eq!(ids(&li, Some("li")), vec![a, c, d]);
+    assert_eq!(ids(&li, Some("wang")), vec![b]);
+    assert_eq!(ids(&li, Some("")), Vec::<i64>::new());
+    assert_eq!(ids(&li, None), vec![a, b, c, d]);
+    // A ticket nobody owns (opened before owners were kept).
+    Connection::open(&path)
+        .unwrap()
+        .execute("UPDATE tickets SET owner = '' WHERE id = ?1", [b])
+        .unwrap();
+    assert_eq!(ids(&li, Some("")), vec![b]);
+    // The overdue list with an owner, and without one.
+    let overdue = |owner: Option<&str>| {
+        let query = ListQuery {
+            due_before: Some(now()),
+            owner: owner.map(str::to_string),
+            ..Default::default()
+        };
+        li.list(&query).unwrap().iter().map(|s| s.ticket.id).collect::<Vec<_>>()
+    };
+    let all = overdue(None);
+    assert!(all.contains(&b) && all.contains(&c), "{all:?}");
+    // Each owner's list is the whole list's order with the others' tickets left out.
+    let lis: Vec<i64> = all.iter().copied().filter(|id| *id != b).collect();
+    assert_eq!(overdue(Some("li")), lis);
+    assert_eq!(overdue(Some("")), vec![b]);
+    assert_eq!(overdue(Some("wang")), Vec::<i64>::new());
+}
+
+#[test]
+fn once_a_supervisor_is_named_only_a_supervisor_judges_amends_and_recomputes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.db");
+    let mut li = desk_as(&path, "li");
+    for h in [200, 300] {
+        open(&mut li, &format!("late {h}"), h);
+    }
+    let queue = li.review_queue(None).unwrap();
+    assert!(queue.len() >= 2, "old tickets are breached");
+    // An empty table: everyone may do everything.
+    let first = &queue[0];
+    li.judge(first.ticket_id, &first.metric, Some(first.cycle), &judgement())
+        .unwrap();
+    li.recompute_active().unwrap();
+
+    li.add_agent("boss", Role::Supervisor).unwrap();
+    li.add_agent("li", Role::Agent).unwrap_err(); // li is no supervisor: the table is the boss's now
+    let mut boss = desk_as(&path, "boss");
+    boss.add_agent("li", Role::Agent).unwrap();
+    let (entries, reviews) = (
+        count(&path, "SELECT count(*) FROM log"),
+        count(&path, "SELECT count(*) FROM reviews"),
+    );
+    let second = &queue[1];
+    let refused = li.judge(second.ticket_id, &second.metric, Some(second.cycle), &judgement());
+    assert!(
+        matches!(refused, Err(DeskError::NotSupervisor { ref who }) if who == "li"),
+        "{refused:?}"
+    );
+    let amend = li.amend(first.ticket_id, &first.metric, Some(first.cycle), &judgement());
+    assert!(matches!(amend, Err(DeskError::NotSupervisor { .. })), "{amend:?}");
+    assert!(matches!(li.recompute_active(), Err(DeskError::NotSupervisor { .. })));
+    assert!(matches!(li.remove_agent("boss"), Err(DeskError::NotSupervisor { .. })));
+    assert_eq!(count(&path, "SELECT count(*) FROM log"), entries);
+    assert_eq!(count(&path, "SELECT count(*) FROM reviews"), reviews);
+    // Agents still work tickets.
+    li.transfer(second.ticket_id, None, "boss", "needs a supervisor")
+        .unwrap();
+
+    boss.judge(second.ticket_id, &second.metric, Some(second.cycle), &judgement())
+        .unwrap();
+    boss.amend(first.ticket_id, &first.metric, Some(first.cycle), &judgement())
+        .unwrap();
+    boss.recompute_active().unwrap();
+    // A removed agent's tickets keep their owner.
+    boss.remove_agent("boss").unwrap();
+    assert_eq!(boss.view(second.ticket_id).unwrap().ticket.owner, "boss");
+    assert!(matches!(boss.remove_agent("boss"), Err(DeskError::UnknownAgent { .. })));
+    // No supervisor left: everyone may judge again.
+    assert_eq!(boss.agents().unwrap().len(), 1);
+    assert!(boss.verify().unwrap().findings.is_empty());
+}
+
+#[test]
+fn the_migration_gives_existing_tickets_their_opening_entrys_author() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.db");
+    let (a, b) = {
+        let mut li = desk_as(&path, "li");
+        let mut wang = desk_as(&path, "wang");
+        (open(&mut li, "a", 1), open(&mut wang, "b", 2))
+    };
+    // The file as a build before migration 14 left it.
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "DROP INDEX tickets_owner; DROP TABLE agents; ALTER TABLE tickets DROP COLUMN owner;
+         PRAGMA user_version = 13;",
+    )
+    .unwrap();
+    drop(conn);
+    let desk = desk_as(&path, "zhao");
+    assert_eq!(desk.view(a).unwrap().ticket.owner, "li");
+    assert_eq!(desk.view(b).unwrap().ticket.owner, "wang");
+    assert!(desk.agents().unwrap().is_empty());
+    assert!(desk.verify().unwrap().findings.is_empty());
+}
+
+#[test]
+fn the_report_breaks_kpis_down_by_owner() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.db");
+    let mut li = desk_as(&path, "li");
+    let mut wang = desk_as(&path, "wang");
+    open(&mut li, "a", 30);
+    open(&mut wang, "b", 40);
+    let report = li.report(PeriodKind::Month, None).unwrap();
+    let owners: Vec<&Facet> = report.kpis.breakdowns.owner.iter().map(|c| &c.facet).collect();
+    assert!(owners.contains(&&Facet::Owner("li".into())), "{owners:?}");
+    assert!(owners.contains(&&Facet::Owner("wang".into())), "{owners:?}");
+    let due: usize = report.kpis.breakdowns.owner.iter().map(|c| c.compliance.due).sum();
+    let by_kind: usize = report.kpis.breakdowns.kind.iter().map(|c| c.compliance.due).sum();
+    assert_eq!(due, by_kind, "every clock counted once per dimension");
+}
+
+#[test]
+fn the_cli_transfers_lists_by_owner_and_manages_agents_in_both_languages() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.db");
+    std::fs::write(dir.path().join("config.toml"), "author = \"li\"\n").unwrap();
+    let run = |lang: &str, args: &[&str]| {
+        let out = common::promptly(&db, lang).args(args).output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    assert_eq!(run("en", &["new", "--title", "Kettle leaks"]).0, Some(0));
+    let (code, out, _) = run("en", &["show", "1"]);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("Owner: li"), "{out}");
+    let (code, out, _) = run("en", &["list", "--mine", "--json"]);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("\"owner\": \"li\""), "{out}");
+
+    let (code, _, err) = run("zh-CN", &["transfer", "1", "--to", "li", "--reason", "x"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("已经是工单 #1 的负责人"), "{err}");
+    let (code, out, _) = run("zh-CN", &["transfer", "1", "--to", "wang", "--reason", "休假"]);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("已转派给 wang"), "{out}");
+    let (_, out, _) = run("en", &["list", "--mine"]);
+    assert!(!out.contains("Kettle"), "{out}");
+    let (_, out, _) = run("en", &["list", "--owner", "wang"]);
+    assert!(out.contains("Kettle"), "{out}");
+    let (_, out, _) = run("zh-CN", &["show", "1"]);
+    assert!(out.contains("负责人：wang"), "{out}");
+    assert!(out.contains("转派：li → wang"), "{out}");
+
+    assert_eq!(run("en", &["agent", "add", "boss", "--role", "主管"]).0, Some(0));
+    let (_, out, _) = run("en", &["agent", "list"]);
+    assert!(out.contains("boss  supervisor"), "{out}");
+    let (code, _, err) = run("en", &["sla", "recompute"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("only a supervisor may do this and li is not one"), "{err}");
+    let (code, _, err) = run("zh-CN", &["agent", "remove", "boss"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("只有主管可以执行此操作"), "{err}");
+    let (code, _, err) = run("en", &["transfer", "1", "--to", "zhao", "--reason", "x"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("zhao is not an agent of this desk"), "{err}");
+    assert_eq!(run("en", &["verify"]).0, Some(0));
+
+    for lang in ["en", "zh-CN"] {
+        for cmd in [
+            &["transfer", "--help"][..],
+            &["agent", "add", "--help"],
+            &["list", "--help"],
+        ] {
+            let (code, out, _) = run(lang, cmd);
+            assert_eq!(code, Some(0));
+            assert!(!out.contains("help."), "untranslated key in {cmd:?} {lang}: {out}");
+        }
+    }
+    let (_, out, _) = run("zh-CN", &["transfer", "--help"]);
+    assert!(out.contains("转派原因"), "{out}");
+}
