@@ -222,6 +222,6 @@ mod tests {
             to: "normal".into(),
             targets: None,
         };
-        assert_eq!(event(&priority, &policy, "zh-CN"), "优先级:紧急 -> 一般");
+        assert_eq!(event(&priority, &policy, "zh-CN"), "优先级：紧急 -> 一般");
     }
 }
