@@ -161,6 +161,14 @@ pub fn late_both(
     let business = b.late_business_secs(policy, now);
     // Compact ("实际23小时0分") so the review list's column holds both in Chinese.
     let wall = late_compact(b.late_secs(now), lang);
+    // A metric on a 7x24 calendar: its business time is the wall clock's, one figure.
+    let round_the_clock = policy
+        .metric(&b.metric)
+        .and_then(|m| policy.calendar(&m.calendar))
+        .is_some_and(|c| c.is_round_the_clock());
+    if round_the_clock && business > 0 {
+        return t!("review.late_plain", locale = lang, wall = wall).to_string();
+    }
     if business == 0 {
         return t!("review.late_after_hours", locale = lang, wall = wall).to_string();
     }
@@ -215,6 +223,12 @@ mod tests {
             late_both(&policy, &overnight, now, "zh-CN"),
             "非工作时间超时（实际13小时59分）"
         );
+        // On a 7x24 calendar business time is wall time: one figure.
+        let mut round = breach("2026-11-20T10:00:00Z", "2026-11-20T23:59:00Z");
+        round.metric = "plan".into();
+        assert_eq!(policy.metric("plan").map(|m| m.calendar.as_str()), Some("7x24"));
+        assert_eq!(late_both(&policy, &round, now, "en"), "13h59m late");
+        assert_eq!(late_both(&policy, &round, now, "zh-CN"), "晚13小时59分");
         // Due 30 s before the close: half a business minute.
         let half = breach("2026-11-20T09:59:30Z", "2026-11-20T23:59:00Z");
         assert_eq!(half.late_business_secs(&policy, now), 30);

@@ -205,6 +205,13 @@ impl Calendar {
         }
     }
 
+    /// Open every minute of every day, no holiday or override closing any (7x24): its business
+    /// time is wall-clock time.
+    pub fn is_round_the_clock(&self) -> bool {
+        let all = |ranges: &[OpenRange]| ranges.iter().any(|r| r.start == 0 && r.end == 1440);
+        self.week.iter().all(|d| all(d)) && self.holidays.is_empty() && self.overrides.values().all(|d| all(d))
+    }
+
     pub fn tz(&self) -> Tz {
         self.tz
     }

@@ -99,3 +99,17 @@ fn no_zone_changes_twice_within_a_sample() {
         "two offset changes of one zone {closest} s apart"
     );
 }
+
+#[test]
+fn only_a_calendar_open_every_minute_is_round_the_clock() {
+    assert!(Calendar::always_open(chrono_tz::UTC).is_round_the_clock());
+    assert!(!weekdays(chrono_tz::UTC, &["09:00-18:00"]).is_round_the_clock());
+    let all = OpenRange::parse_list(&["00:00-24:00"]).unwrap();
+    let week = std::array::from_fn(|_| all.clone());
+    let holiday = BTreeSet::from([NaiveDate::from_ymd_opt(2026, 10, 1).unwrap()]);
+    assert!(
+        !Calendar::new(chrono_tz::UTC, week, holiday, BTreeMap::new())
+            .unwrap()
+            .is_round_the_clock()
+    );
+}

@@ -153,8 +153,15 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
                 (false, Some(d)) => local(d, tz),
             };
             let mut state = if live == Live::Paused {
-                // The time left is frozen business time, not the wall-clock time shown running.
-                t!("tui.paused_business", locale = lang).to_string()
+                // The time left is frozen business time, not the wall-clock time shown running
+                // (on a 7x24 calendar the two are one).
+                let round = policy.calendar(&c.calendar).is_some_and(|c| c.is_round_the_clock());
+                let key = if round {
+                    "tui.paused_left"
+                } else {
+                    "tui.paused_business"
+                };
+                t!(key, locale = lang).to_string()
             } else {
                 t!(format!("clock.{}", state_key.slug()), locale = lang).to_string()
             };
