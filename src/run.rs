@@ -10,7 +10,18 @@ use std::ffi::OsString;
 /// Runs `promptly` with `args` (the program name first) and returns the exit code: 0 done,
 /// 1 refused or failed, 2 usage error.
 pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> u8 {
-    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    // A number, date or duration typed with an input method's full-width digits (２９, ３ｄ,
+    // ２０２６-１２-０１) is read as typed in ASCII; any other argument is left as it is.
+    let args: Vec<OsString> = args
+        .into_iter()
+        .map(|a| {
+            let a: OsString = a.into();
+            match a.to_str().and_then(crate::domain::text::halfwidth_value) {
+                Some(ascii) => OsString::from(ascii),
+                None => a,
+            }
+        })
+        .collect();
     // Help and usage errors speak the reader's language, so it is chosen before parsing.
     let early = crate::app::config::language_before_parsing(&args);
     crate::words::catalogue::set_locale(early);

@@ -179,3 +179,14 @@ fn help_keeps_global_options_apart() {
         );
     }
 }
+
+/// Numbers and dates typed with an input method's full-width digits are read as ASCII ones.
+#[test]
+fn full_width_digits_are_read_as_numbers() {
+    let (_dir, db) = demo();
+    let out = run(&db, &["show", "２９"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("#29 "));
+    let out = run(&db, &["report", "daily", "--date", "２０２６-１１-２０"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("2026-11-20"));
+}

@@ -126,6 +126,28 @@ pub fn pasted(s: &str, multiline: bool) -> String {
         .collect()
 }
 
+/// `s` with full-width forms (U+FF01-U+FF5E, the ideographic space) made ASCII, when it holds
+/// some and then reads as a number, a date, a time or a duration (`２９`, `５０．５`, `３ｄ`,
+/// `２０２６-１２-０１`); `None` otherwise, so a title or a name is never changed.
+pub fn halfwidth_value(s: &str) -> Option<String> {
+    if !s.chars().any(|c| ('\u{ff01}'..='\u{ff5e}').contains(&c)) {
+        return None;
+    }
+    let ascii: String = s
+        .chars()
+        .map(|c| match c {
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            c => c,
+        })
+        .collect();
+    let value_like = ascii.chars().any(|c| c.is_ascii_digit())
+        && ascii
+            .chars()
+            .all(|c| c.is_ascii_digit() || "-+:.,/ TZdhmwDHMW".contains(c));
+    value_like.then_some(ascii)
+}
+
 /// True when `s` has nothing a person can read: only spaces, controls and invisible characters
 /// (a title of one zero-width space is as empty as "").
 pub fn is_blank(s: &str) -> bool {
@@ -149,6 +171,17 @@ pub fn may_start_unsafe(b: u8) -> bool {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn full_width_numbers_dates_and_durations_read_as_ascii() {
+        assert_eq!(halfwidth_value("２９").as_deref(), Some("29"));
+        assert_eq!(halfwidth_value("３ｄ").as_deref(), Some("3d"));
+        assert_eq!(halfwidth_value("５０．５").as_deref(), Some("50.5"));
+        assert_eq!(halfwidth_value("２０２６-１２-０１").as_deref(), Some("2026-12-01"));
+        assert_eq!(halfwidth_value("29"), None, "already ASCII");
+        assert_eq!(halfwidth_value("ＡＢＣ"), None, "a word, not a value");
+        assert_eq!(halfwidth_value("水壶２台"), None, "text with a number in it");
+    }
 
     #[test]
     fn text_of_invisible_characters_only_is_blank() {
