@@ -259,38 +259,18 @@ impl Desk {
     pub fn visit_list<E: From<DeskError>>(
         &self,
         query: &ListQuery,
-        mut visit: impl FnMut(&TicketSummary) -> std::result::Result<(), E>,
+        visit: impl FnMut(&TicketSummary) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
-        let mut failed = None;
-        self.store
-            .visit_list(query, |row| match visit(&row) {
-                Ok(()) => true,
-                Err(e) => {
-                    failed = Some(e);
-                    false
-                }
-            })
-            .map_err(DeskError::from)?;
-        failed.map_or(Ok(()), Err)
+        until_failed(|f| self.store.visit_list(query, |row| f(&row)), visit)
     }
 
     /// [`Desk::visit_list`] as `list`'s table shows it: only what it prints is read.
     pub fn visit_rows<E: From<DeskError>>(
         &self,
         query: &ListQuery,
-        mut visit: impl FnMut(&ListRow) -> std::result::Result<(), E>,
+        visit: impl FnMut(&ListRow) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
-        let mut failed = None;
-        self.store
-            .visit_rows(query, |row| match visit(row) {
-                Ok(()) => true,
-                Err(e) => {
-                    failed = Some(e);
-                    false
-                }
-            })
-            .map_err(DeskError::from)?;
-        failed.map_or(Ok(()), Err)
+        until_failed(|f| self.store.visit_rows(query, f), visit)
     }
 
     /// The tickets `query` lists, in list order, each with its clocks evaluated as of now (as
@@ -426,6 +406,24 @@ impl paged::Paged for Listed {
     fn replayed(&mut self) {
         self.0.log = Vec::new();
     }
+}
+
+/// Runs a store's visiting `read` with `visit`, stopped at `visit`'s first error, which is
+/// returned (after the store's own, if it failed first).
+fn until_failed<T: ?Sized, E: From<DeskError>>(
+    read: impl FnOnce(&mut dyn FnMut(&T) -> bool) -> crate::store::Result<()>,
+    mut visit: impl FnMut(&T) -> std::result::Result<(), E>,
+) -> std::result::Result<(), E> {
+    let mut failed = None;
+    read(&mut |item| match visit(item) {
+        Ok(()) => true,
+        Err(e) => {
+            failed = Some(e);
+            false
+        }
+    })
+    .map_err(DeskError::from)?;
+    failed.map_or(Ok(()), Err)
 }
 
 #[cfg(test)]
