@@ -3,53 +3,17 @@
 //! extend form with nothing to extend (11), help (12), a ticket that never existed (14), the
 //! notices overlay keeps `#189` whole (17), and the prompts show their own hint (19).
 
-use chrono::{DateTime, Utc};
-use promptly::clock::Clock;
+#[path = "common/board.rs"]
+mod board;
+
+use board::{app, ctrl, desk_at, key, now, press};
 use promptly::desk::{Desk, Edit};
-use promptly::domain::policy::Policy;
 use promptly::domain::ticket::{Kind, NewTicket, Priority};
-use promptly::store::{Access, Store};
 use promptly::tui::app::{App, Mode};
 use promptly::tui::form::FieldId;
 use promptly::tui::frame_text;
-use promptly::tui::keymap::{Context, Keymap};
-use promptly::tui::theme::Theme;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use std::path::Path;
-
-fn now() -> DateTime<Utc> {
-    "2026-11-24T02:00:00Z".parse().unwrap()
-}
-
-fn desk_at(path: &Path) -> Desk {
-    Desk::new(
-        Store::open(path, Access::Create).unwrap(),
-        Policy::builtin(),
-        Clock::frozen(now()),
-        "agent",
-    )
-}
-
-fn app(desk: &Desk, w: u16, h: u16) -> App {
-    let mut app = App::new("en", Keymap::default(), Theme::default());
-    app.resize(w, h);
-    app.load(desk);
-    app
-}
-
-fn key(code: KeyCode) -> KeyEvent {
-    KeyEvent::new(code, KeyModifiers::NONE)
-}
-
-fn ctrl(c: char) -> KeyEvent {
-    KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
-}
-
-fn press(app: &mut App, desk: &mut Desk, keys: &str) {
-    for c in keys.chars() {
-        app.handle_key(key(KeyCode::Char(c)), desk);
-    }
-}
+use promptly::tui::keymap::Context;
+use ratatui::crossterm::event::KeyCode;
 
 fn command(app: &mut App, desk: &mut Desk, text: &str) {
     press(app, desk, ":");

@@ -4,55 +4,18 @@
 //! under it (4) and long words are wrapped or cut between words (5), the dashboard's day axis
 //! and title at 80x24 (6), and `x` on a clock that runs but may not be extended (8).
 
-use chrono::{DateTime, Duration, Utc};
-use promptly::clock::Clock;
+#[path = "common/board.rs"]
+mod board;
+
+use board::{app, ctrl, desk_at, key, now, press};
+use chrono::Duration;
 use promptly::desk::{Desk, FollowUp};
 use promptly::domain::log::Event;
-use promptly::domain::policy::Policy;
 use promptly::domain::target::Target;
 use promptly::domain::ticket::{Kind, NewTicket, Status};
-use promptly::store::{Access, Store};
 use promptly::tui::app::{App, Mode};
 use promptly::tui::frame_text;
-use promptly::tui::keymap::Keymap;
-use promptly::tui::theme::Theme;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use std::path::Path;
-
-fn now() -> DateTime<Utc> {
-    // Tuesday 10:00 in Shanghai: the shop is open.
-    "2026-11-24T02:00:00Z".parse().unwrap()
-}
-
-fn desk_at(path: &Path) -> Desk {
-    Desk::new(
-        Store::open(path, Access::Create).unwrap(),
-        Policy::builtin(),
-        Clock::frozen(now()),
-        "agent",
-    )
-}
-
-fn app(desk: &Desk, w: u16, h: u16) -> App {
-    let mut app = App::new("en", Keymap::default(), Theme::default());
-    app.resize(w, h);
-    app.load(desk);
-    app
-}
-
-fn key(code: KeyCode) -> KeyEvent {
-    KeyEvent::new(code, KeyModifiers::NONE)
-}
-
-fn ctrl(c: char) -> KeyEvent {
-    KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
-}
-
-fn press(app: &mut App, desk: &mut Desk, keys: &str) {
-    for c in keys.chars() {
-        app.handle_key(key(KeyCode::Char(c)), desk);
-    }
-}
+use ratatui::crossterm::event::KeyCode;
 
 fn open(desk: &mut Desk, title: &str, kind: Kind) -> i64 {
     let new = NewTicket {

@@ -1,0 +1,49 @@
+//! A desk and a board on the TestBackend at a fixed instant, and keys to press, shared by the
+//! tester's findings tests (`#[path = "common/board.rs"] mod board;`). Each test uses part of it.
+#![allow(dead_code)]
+
+use chrono::{DateTime, Utc};
+use promptly::clock::Clock;
+use promptly::desk::Desk;
+use promptly::domain::policy::Policy;
+use promptly::store::{Access, Store};
+use promptly::tui::app::App;
+use promptly::tui::keymap::Keymap;
+use promptly::tui::theme::Theme;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::path::Path;
+
+/// Tuesday 2026-11-24 10:00 in Shanghai: the shop is open.
+pub fn now() -> DateTime<Utc> {
+    "2026-11-24T02:00:00Z".parse().unwrap()
+}
+
+pub fn desk_at(path: &Path) -> Desk {
+    Desk::new(
+        Store::open(path, Access::Create).unwrap(),
+        Policy::builtin(),
+        Clock::frozen(now()),
+        "agent",
+    )
+}
+
+pub fn app(desk: &Desk, w: u16, h: u16) -> App {
+    let mut app = App::new("en", Keymap::default(), Theme::default());
+    app.resize(w, h);
+    app.load(desk);
+    app
+}
+
+pub fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+pub fn ctrl(c: char) -> KeyEvent {
+    KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
+}
+
+pub fn press(app: &mut App, desk: &mut Desk, keys: &str) {
+    for c in keys.chars() {
+        app.handle_key(key(KeyCode::Char(c)), desk);
+    }
+}
