@@ -10,7 +10,7 @@ fn agents(conn: &Connection) -> Result<Vec<Agent>> {
     let mut stmt = conn.prepare_cached("SELECT name, role, added_at FROM agents ORDER BY name")?;
     let raw = stmt
         .query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     raw.into_iter()
@@ -18,7 +18,7 @@ fn agents(conn: &Connection) -> Result<Vec<Agent>> {
             Ok(Agent {
                 name,
                 role: parse_word(&role)?,
-                added_at: parse_ts(&at)?,
+                added_at: parse_ts(at)?,
             })
         })
         .collect()

@@ -7,7 +7,7 @@ use super::rendered::{Stamp, TextHasher};
 use super::rows::{CLOCK_COLUMNS, data_ref, set_log_head, shares_data};
 use super::schema::JUDGED_IMPORTED;
 use super::{Result, StoreError, Tx};
-use crate::domain::chain::{self, GENESIS, Hash, Link};
+use crate::domain::chain::{self, Hash, Link, Previous};
 use crate::domain::log::NewEntry;
 use crate::domain::review::Review;
 use crate::domain::sla::Clock;
@@ -54,7 +54,7 @@ pub struct Prepared {
 pub struct ChainCursor {
     pub ticket_id: i64,
     pub entry_id: i64,
-    pub previous: Hash,
+    pub previous: Previous,
 }
 
 impl Prepared {
@@ -77,9 +77,10 @@ impl Prepared {
                     data,
                     body: &e.body,
                 };
-                at.previous = chain::hash(&at.previous, &link);
+                let hash = chain::hash(at.previous.as_slice(), &link);
+                at.previous = Previous::from(hash);
                 at.entry_id += 1;
-                at.previous
+                hash
             })
             .collect();
         at.ticket_id += 1;
@@ -151,8 +152,8 @@ impl Tx<'_> {
         let (mut last_id, head) = chain_head(conn)?;
         // The chain follows the head as stored, even one that is no hash (a row from before
         // the chain): `odd` until the first entry written here.
-        let mut previous: Hash = head.as_slice().try_into().unwrap_or(GENESIS);
-        let mut odd = (head.len() != previous.len()).then_some(head);
+        let mut previous = Previous::of(&head).unwrap_or(Previous::GENESIS);
+        let mut odd = Previous::of(&head).is_none().then_some(head);
         // Most customers of a bulk run are new: insert, and look the row up only when it was
         // there already (an upsert with RETURNING paid a statement journal for every one).
         let mut new_customer = conn
@@ -206,10 +207,10 @@ impl Tx<'_> {
                 t.reference.trim(),
                 t.purchased_on.map(|d| d.to_string()),
                 t.status.slug(),
-                prepared.ticket_times[0].as_ref().map(Stamp::as_str),
-                prepared.ticket_times[1].as_ref().map(Stamp::as_str),
-                prepared.ticket_times[2].as_ref().map(Stamp::as_str),
-                prepared.ticket_times[3].as_ref().map(Stamp::as_str),
+                prepared.ticket_times[0].as_ref().map(Stamp::secs),
+                prepared.ticket_times[1].as_ref().map(Stamp::secs),
+                prepared.ticket_times[2].as_ref().map(Stamp::secs),
+                prepared.ticket_times[3].as_ref().map(Stamp::secs),
                 t.version,
                 story.external_id,
                 t.owner,
@@ -237,7 +238,7 @@ impl Tx<'_> {
                 };
                 let hash = match ahead.and_then(|h| h.get(n)) {
                     Some(hash) => *hash,
-                    None => chain::hash(odd.as_deref().unwrap_or(&previous), &link),
+                    None => chain::hash(odd.as_deref().unwrap_or(previous.as_slice()), &link),
                 };
                 let reference = if shares_data(link.kind) {
                     Some(match shared.get(data.as_str()) {
@@ -254,7 +255,7 @@ impl Tx<'_> {
                 log_row.execute(params![
                     link.id,
                     ticket_id,
-                    link.at,
+                    at.secs(),
                     e.author,
                     link.kind,
                     if reference.is_some() { "" } else { data.as_str() },
@@ -263,7 +264,7 @@ impl Tx<'_> {
                     reference
                 ])?;
                 last_id = link.id;
-                previous = hash;
+                previous = Previous::from(hash);
                 odd = None;
             }
             for (c, ([started, due, met, breached], judged)) in story.clocks.iter().zip(&prepared.clocks) {
@@ -273,10 +274,10 @@ impl Tx<'_> {
                     c.cycle,
                     c.state.slug(),
                     c.target,
-                    started.as_ref().map(Stamp::as_str),
-                    due.as_ref().map(Stamp::as_str),
-                    met.as_ref().map(Stamp::as_str),
-                    breached.as_ref().map(Stamp::as_str),
+                    started.as_ref().map(Stamp::secs),
+                    due.as_ref().map(Stamp::secs),
+                    met.as_ref().map(Stamp::secs),
+                    breached.as_ref().map(Stamp::secs),
                     c.paused_secs,
                     c.remaining_secs,
                     judged,
@@ -292,7 +293,7 @@ impl Tx<'_> {
             written.entries += story.log.len();
         }
         if written.entries > 0 {
-            set_log_head(conn, last_id, &previous)?;
+            set_log_head(conn, last_id, previous.as_slice())?;
         }
         Ok(written)
     }
@@ -311,7 +312,7 @@ impl super::Store {
             entry_id: entry + 1,
             // A head that is no hash (written before the chain) is never matched: the writer
             // hashes such a run itself.
-            previous: head.as_slice().try_into().unwrap_or(GENESIS),
+            previous: Previous::of(&head).unwrap_or(Previous::GENESIS),
         })
     }
 
@@ -379,7 +380,7 @@ fn chain_head(conn: &rusqlite::Connection) -> Result<(i64, Vec<u8>)> {
             Ok((r.get(0)?, r.get::<_, Option<Vec<u8>>>(1)?.unwrap_or_default()))
         })
         .optional()?
-        .unwrap_or((0, GENESIS.to_vec())))
+        .unwrap_or((0, chain::GENESIS.to_vec())))
 }
 
 /// The page cache of a bulk run, in KiB (negative: SQLite's unit for a size in KiB).
@@ -560,12 +561,12 @@ mod tests {
             ChainCursor {
                 ticket_id: 2,
                 entry_id: 1,
-                previous: GENESIS,
+                previous: Previous::GENESIS,
             },
             ChainCursor {
                 ticket_id: 1,
                 entry_id: 2,
-                previous: GENESIS,
+                previous: Previous::GENESIS,
             },
             ChainCursor {
                 ticket_id: 1,

@@ -47,8 +47,8 @@ type RawCallback = (
     String,
     String,
     String,
-    String,
-    Option<String>,
+    i64,
+    Option<i64>,
     String,
     Option<bool>,
     Option<u8>,
@@ -72,7 +72,7 @@ fn into_callback(raw: RawCallback) -> Result<Callback> {
         month: month
             .parse()
             .map_err(|_| StoreError::Corrupt(format!("callback month {month:?}")))?,
-        queued_at: parse_ts(&queued_at)?,
+        queued_at: parse_ts(queued_at)?,
         done_at,
         done_by,
         outcome: done_at.map(|_| CallOutcome {

@@ -23,7 +23,7 @@ fn filters(q: &ExportQuery) -> (String, Vec<Value>) {
         sql.push_str(
             " AND EXISTS (SELECT 1 FROM clocks d WHERE d.ticket_id = t.id AND d.met_at IS NULL AND d.due_at <= ?)",
         );
-        args.push(Value::Text(ts(before)));
+        args.push(Value::Integer(ts(before)));
     }
     if let Some(text) = l.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         sql.push_str(" AND (instr(lower(t.title), lower(?)) OR instr(lower(c.name), lower(?)) OR instr(lower(t.reference), lower(?)))");
@@ -37,11 +37,11 @@ fn filters(q: &ExportQuery) -> (String, Vec<Value>) {
     }
     if let Some(since) = q.opened_since {
         sql.push_str(" AND t.opened_at >= ?");
-        args.push(Value::Text(ts(since)));
+        args.push(Value::Integer(ts(since)));
     }
     if let Some(before) = q.opened_before {
         sql.push_str(" AND t.opened_at < ?");
-        args.push(Value::Text(ts(before)));
+        args.push(Value::Integer(ts(before)));
     }
     (sql, args)
 }

@@ -16,7 +16,7 @@ use std::collections::{HashMap, HashSet};
 /// ones), looked up per ticket through the running clocks' index by ticket.
 const NEAREST_JOIN: &str = "LEFT JOIN clocks n ON n.ticket_id = t.id AND n.met_at IS NULL
      AND (n.metric, n.cycle) = (SELECT metric, cycle FROM clocks WHERE ticket_id = t.id AND met_at IS NULL
-                                ORDER BY coalesce(due_at, '~'), metric, cycle LIMIT 1)";
+                                ORDER BY due_at IS NULL, due_at, metric, cycle LIMIT 1)";
 
 /// The sort key of a ticket's priority: urgent first (on the same deadline, issue 12 item 6).
 const PRIORITY_RANK: &str = "CASE t.priority WHEN 'urgent' THEN 0 WHEN 'important' THEN 1 ELSE 2 END";
@@ -325,8 +325,8 @@ fn due_sql(q: &ListQuery, before: Option<DateTime<Utc>>) -> (String, Vec<Value>)
                 d.paused_secs, d.remaining_secs
          FROM nearest_deadlines d {tickets} WHERE d.due_at <= ?"
     );
-    // No bound: every running deadline (text order puts '~' after any instant).
-    let mut args = vec![Value::Text(before.map_or_else(|| "~".to_string(), ts))];
+    // No bound: every running deadline.
+    let mut args = vec![Value::Integer(before.map_or(i64::MAX, ts))];
     if !q.statuses.is_empty() {
         let marks = vec!["?"; q.statuses.len()].join(", ");
         sql.push_str(&format!(" AND d.status IN ({marks})"));
@@ -367,7 +367,7 @@ pub fn visit_nearest_deadlines(conn: &Connection, statuses: &[Status], mut visit
         "SELECT n.ticket_id, n.metric, n.cycle, n.state, n.target, n.started_at, n.due_at, n.met_at, n.breached_at,
                 n.paused_secs, n.remaining_secs
          FROM clocks n INDEXED BY clocks_running_due
-         WHERE n.met_at IS NULL AND n.due_at <= '~'
+         WHERE n.met_at IS NULL AND n.due_at IS NOT NULL
          ORDER BY n.due_at, n.ticket_id DESC, n.metric, n.cycle",
     )?;
     let mut rows = stmt.query([])?;

@@ -39,7 +39,7 @@ pub struct MailRow {
     pub ticket_id: i64,
     pub log_id: i64,
     pub direction: MailDirection,
-    pub at: String,
+    pub at: DateTime<Utc>,
     pub from_addr: String,
     pub from_name: String,
     pub to_addr: String,
@@ -62,7 +62,7 @@ fn read_row(r: &Row<'_>) -> rusqlite::Result<MailRow> {
         log_id: r.get(3)?,
         // The CHECK constraint admits only these two; anything else reads as inbound.
         direction: MailDirection::parse(&direction).unwrap_or(MailDirection::In),
-        at: r.get(5)?,
+        at: DateTime::from_timestamp(r.get(5)?, 0).unwrap_or(DateTime::UNIX_EPOCH),
         from_addr: r.get(6)?,
         from_name: r.get(7)?,
         to_addr: r.get(8)?,

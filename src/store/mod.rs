@@ -14,6 +14,7 @@ mod rendered;
 mod review;
 mod rows;
 pub mod schema;
+mod seconds;
 mod sharing;
 pub use sharing::{Sharing, group_id};
 mod staged;
@@ -242,11 +243,16 @@ impl Store {
             deferred::restore_indexes(&self.conn)?;
             deferred::restore_nearest(&self.conn)?;
         }
-        schema::migrations().to_latest(&mut self.conn).map_err(|e| match e {
+        // Migration 15 remakes tables others refer to, which SQLite's procedure for changing a
+        // table does with foreign keys off (the rows are copied as they are).
+        let keys: i64 = self.conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+        self.conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+        let migrated = schema::migrations().to_latest(&mut self.conn).map_err(|e| match e {
             rusqlite_migration::Error::RusqliteError { err, .. } => StoreError::from(err),
             e => StoreError::Migration(e.to_string()),
-        })?;
-        Ok(())
+        });
+        self.conn.execute_batch(&format!("PRAGMA foreign_keys = {keys}"))?;
+        migrated
     }
 
     pub fn path(&self) -> &Path {

@@ -2,13 +2,15 @@
 //! store writes them, without an allocation each, and a cheap hash for a batch's map of entry
 //! data texts.
 
-use super::rows::ts;
+use super::rows::{ts, ts_text};
 use chrono::{DateTime, Datelike, Timelike, Utc};
 
-/// An instant as the store writes it ([`ts`]), kept inline: a bulk run renders about thirty a
-/// ticket, and one allocation each was a tenth of the thread that renders them.
+/// An instant as the store writes it ([`ts`]) and as the log's chain covers it ([`ts_text`]),
+/// the text kept inline: a bulk run renders about thirty a ticket, and one allocation each was
+/// a tenth of the thread that renders them.
 #[derive(Clone, Copy)]
 pub(super) struct Stamp {
+    secs: i64,
     len: u8,
     text: [u8; STAMP_MAX],
 }
@@ -18,13 +20,17 @@ const STAMP_MAX: usize = 32;
 
 impl Stamp {
     pub(super) fn of(at: DateTime<Utc>) -> Stamp {
+        let secs = ts(at);
+        // The text of the stored seconds (a leap second reads as the second before it).
+        let at = DateTime::from_timestamp(secs, 0).unwrap_or(at);
         let mut stamp = Stamp {
+            secs,
             len: 0,
             text: [0; STAMP_MAX],
         };
         let (y, mo, d) = (at.year(), at.month(), at.day());
         let (h, mi, sec) = (at.hour(), at.minute(), at.second());
-        if (0..=9999).contains(&y) && at.nanosecond() < 1_000_000_000 {
+        if (0..=9999).contains(&y) {
             let mut put = |at: usize, n: u32, digits: usize| {
                 let mut n = n;
                 for i in (0..digits).rev() {
@@ -43,13 +49,17 @@ impl Stamp {
             }
             stamp.len = 20;
         } else {
-            // Years chrono writes with a sign, and leap seconds: its own text.
-            let text = ts(at);
+            // Years chrono writes with a sign: its own text.
+            let text = ts_text(secs);
             let n = text.len().min(STAMP_MAX);
             stamp.text[..n].copy_from_slice(&text.as_bytes()[..n]);
             stamp.len = n as u8;
         }
         stamp
+    }
+
+    pub(super) fn secs(&self) -> i64 {
+        self.secs
     }
 
     pub(super) fn as_str(&self) -> &str {
@@ -118,7 +128,9 @@ mod tests {
         ];
         instants.extend((0..2000).map(|n| at(1) + chrono::Duration::seconds(n * 7_919_993 + n * n)));
         for at in instants {
-            assert_eq!(Stamp::of(at).as_str(), ts(at), "{at:?}");
+            let stamp = Stamp::of(at);
+            assert_eq!(stamp.secs(), ts(at), "{at:?}");
+            assert_eq!(stamp.as_str(), ts_text(ts(at)), "{at:?}");
         }
     }
 }

@@ -22,15 +22,15 @@ const BREACH_FROM: &str =
     "clocks c CROSS JOIN tickets t ON t.id = c.ticket_id CROSS JOIN customers cu ON cu.id = t.customer_id";
 
 type RawBreach = (
-    String,
+    i64,
     i64,
     String,
     String,
     String,
     u32,
     String,
-    String,
-    Option<String>,
+    i64,
+    Option<i64>,
     String,
     String,
     String,
@@ -66,8 +66,8 @@ fn into_breach(raw: RawBreach) -> Result<Breach> {
         metric,
         cycle,
         target,
-        started_at: parse_ts(&started_at)?,
-        due_at: parse_ts(&deadline)?,
+        started_at: parse_ts(started_at)?,
+        due_at: parse_ts(deadline)?,
         met_at: parse_opt_ts(met_at)?,
         priority: parse_word(&priority)?,
         kind: parse_word(&kind)?,
@@ -198,11 +198,11 @@ pub fn review_queue(
     limit: Option<usize>,
 ) -> Result<Vec<Breach>> {
     let (sql, w) = queue_sql(filter, order, now);
-    // The cursor before every stored instant (they start with a digit) and every ticket, in
-    // the direction of reading.
+    // The cursor before every stored instant and every ticket, in the direction of reading
+    // (no metric name sorts after '~').
     let start = match order {
-        QueueOrder::OldestFirst => (String::new(), i64::MIN, String::new(), 0),
-        QueueOrder::NewestFirst => ("~".to_string(), i64::MAX, "~".to_string(), u32::MAX),
+        QueueOrder::OldestFirst => (i64::MIN, i64::MIN, String::new(), 0),
+        QueueOrder::NewestFirst => (i64::MAX, i64::MAX, "~".to_string(), u32::MAX),
     };
     let (at, ticket, metric, cycle) = after.map_or(start, |b| (ts(b.due_at), b.ticket_id, b.metric.clone(), b.cycle));
     let limit = limit.map_or(-1, |l| l as i64);

@@ -1,52 +1,38 @@
-//! Row mapping: SQL in, domain types out. Instants are stored as fixed-width UTC RFC3339 text
-//! (`2026-11-23T06:00:00Z`), so text order is time order and indexes serve range queries.
+//! Row mapping: SQL in, domain types out. Instants are stored as integer seconds since 1970 UTC
+//! (migration 15: 4 or 5 bytes instead of 20 of text), so indexes serve range queries; the
+//! log's chain still covers each entry's instant as its RFC 3339 text ([`ts_text`]).
 
 use super::schema::{JUDGED_IMPORTED, LOG_HEAD};
 use super::{Result, StoreError};
-use crate::domain::chain::{self, GENESIS, Link};
+use crate::domain::chain::{self, Link};
 use crate::domain::log::{Event, LogEntry, NewEntry};
 use crate::domain::sla::{Clock, ClockState};
 use crate::domain::ticket::{Customer, NewTicket, Ticket};
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 use std::collections::HashMap;
 use std::str::FromStr;
 
-pub fn ts(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+/// An instant as stored: whole seconds since 1970 UTC (a leap second counts as the one before).
+pub fn ts(at: DateTime<Utc>) -> i64 {
+    at.timestamp()
 }
 
-pub(super) fn parse_ts(s: &str) -> Result<DateTime<Utc>> {
-    if let Some(at) = parse_stored_ts(s) {
-        return Ok(at);
+/// The text of a stored instant, as the log's chain covers it (`2026-11-23T06:00:00Z`).
+pub fn ts_text(secs: i64) -> String {
+    match DateTime::from_timestamp(secs, 0) {
+        Some(at) => at.to_rfc3339_opts(SecondsFormat::Secs, true),
+        None => secs.to_string(),
     }
-    DateTime::parse_from_rfc3339(s)
-        .map(|d| d.with_timezone(&Utc))
-        .map_err(|e| StoreError::Corrupt(format!("timestamp '{s}': {e}")))
 }
 
-/// The form [`ts`] writes (`2026-11-23T06:00:00Z`) read digit by digit: a long list parses
-/// several instants per row, and the general RFC 3339 parser was a tenth of `list`'s time.
-/// Anything else (an older or hand-written form) is left to that parser.
-fn parse_stored_ts(s: &str) -> Option<DateTime<Utc>> {
-    let b = s.as_bytes();
-    if b.len() != 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' || b[19] != b'Z'
-    {
-        return None;
-    }
-    let num = |from: usize, to: usize| -> Option<u32> {
-        b[from..to]
-            .iter()
-            .try_fold(0u32, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
-    };
-    let year = i32::try_from(num(0, 4)?).ok()?;
-    let date = NaiveDate::from_ymd_opt(year, num(5, 7)?, num(8, 10)?)?;
-    let time = date.and_hms_opt(num(11, 13)?, num(14, 16)?, num(17, 19)?)?;
-    Some(time.and_utc())
+/// A stored instant; `Corrupt` outside the years chrono can hold.
+pub(super) fn parse_ts(secs: i64) -> Result<DateTime<Utc>> {
+    DateTime::from_timestamp(secs, 0).ok_or_else(|| StoreError::Corrupt(format!("instant {secs} out of range")))
 }
 
-pub(super) fn parse_opt_ts(s: Option<String>) -> Result<Option<DateTime<Utc>>> {
-    s.as_deref().map(parse_ts).transpose()
+pub(super) fn parse_opt_ts(secs: Option<i64>) -> Result<Option<DateTime<Utc>>> {
+    secs.map(parse_ts).transpose()
 }
 
 pub(super) fn parse_word<T: FromStr>(s: &str) -> Result<T>
@@ -166,7 +152,7 @@ impl LinkRow {
         Ok(LinkRow {
             id: r.get(0)?,
             ticket_id: r.get(1)?,
-            texts: [r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?],
+            texts: [link_at(r, 2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?],
             hash: r.get::<_, Option<Vec<u8>>>(7)?.unwrap_or_default(),
         })
     }
@@ -182,6 +168,15 @@ impl LinkRow {
             data,
             body,
         }
+    }
+}
+
+/// An entry's instant as its link covers it: the text of the stored seconds, or the text
+/// itself in a log from before migration 15 (the chain's own migration reads such rows).
+fn link_at(r: &Row<'_>, i: usize) -> rusqlite::Result<String> {
+    match r.get_ref(i)? {
+        rusqlite::types::ValueRef::Integer(secs) => Ok(ts_text(secs)),
+        _ => r.get(i),
     }
 }
 
@@ -204,12 +199,13 @@ pub fn append(conn: &Connection, ticket_id: i64, e: &NewEntry) -> Result<i64> {
             Ok((r.get(0)?, r.get::<_, Option<Vec<u8>>>(1)?.unwrap_or_default()))
         })
         .optional()?
-        .unwrap_or((0, GENESIS.to_vec()));
+        .unwrap_or((0, chain::GENESIS.to_vec()));
     let at = ts(e.at);
+    let at_text = ts_text(at);
     let link = Link {
         id: last_id + 1,
         ticket_id,
-        at: &at,
+        at: &at_text,
         author: &e.author,
         kind: e.event.kind_name(),
         data: &data,
@@ -323,7 +319,7 @@ pub fn logs_read(
     while let Some(r) = rows.next()? {
         let (id, ticket_id): (i64, i64) = (r.get(0)?, r.get(1)?);
         // The instant and the inline data are parsed in place; only kept texts are copied.
-        let at = parse_ts(text_at(r, 2)?)?;
+        let at = parse_ts(r.get(2)?)?;
         let data_ref: Option<i64> = r.get(4)?;
         let shared = match data_ref {
             Some(data_ref) => cache.event(conn, id, data_ref)?,
@@ -360,10 +356,10 @@ pub(super) type RawClock = (
     u32,
     String,
     String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
     i64,
     Option<i64>,
 );
@@ -394,7 +390,7 @@ pub(super) fn into_clock(ticket_id: i64, raw: RawClock) -> Result<Clock> {
         cycle,
         state,
         target,
-        started_at: parse_ts(&started_at)?,
+        started_at: parse_ts(started_at)?,
         due_at: parse_opt_ts(due_at)?,
         met_at: parse_opt_ts(met_at)?,
         breached_at: parse_opt_ts(breached_at)?,
@@ -408,9 +404,6 @@ pub(super) fn into_clock(ticket_id: i64, raw: RawClock) -> Result<Clock> {
 /// text of each row was a tenth of its time.
 pub(super) fn read_clock_into(clock: &mut Clock, ticket_id: i64, r: &Row<'_>, base: usize) -> Result<()> {
     let text = |i: usize| -> Result<&str> { Ok(r.get_ref(base + i)?.as_str().map_err(rusqlite::Error::from)?) };
-    let opt = |i: usize| -> Result<Option<&str>> {
-        Ok(r.get_ref(base + i)?.as_str_or_null().map_err(rusqlite::Error::from)?)
-    };
     let metric = text(0)?;
     let paused_secs: i64 = r.get(base + 8)?;
     let (state, remaining_secs) = checked_clock(ticket_id, metric, text(2)?, paused_secs, r.get(base + 9)?)?;
@@ -421,10 +414,10 @@ pub(super) fn read_clock_into(clock: &mut Clock, ticket_id: i64, r: &Row<'_>, ba
     clock.state = state;
     clock.target.clear();
     clock.target.push_str(text(3)?);
-    clock.started_at = parse_ts(text(4)?)?;
-    clock.due_at = opt(5)?.map(parse_ts).transpose()?;
-    clock.met_at = opt(6)?.map(parse_ts).transpose()?;
-    clock.breached_at = opt(7)?.map(parse_ts).transpose()?;
+    clock.started_at = parse_ts(r.get(base + 4)?)?;
+    clock.due_at = parse_opt_ts(r.get(base + 5)?)?;
+    clock.met_at = parse_opt_ts(r.get(base + 6)?)?;
+    clock.breached_at = parse_opt_ts(r.get(base + 7)?)?;
     clock.paused_secs = paused_secs;
     clock.remaining_secs = remaining_secs;
     Ok(())
@@ -549,32 +542,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn stored_instants_read_as_the_general_parser_reads_them() {
-        for s in [
+    fn stored_instants_are_seconds_and_their_text_is_the_chains_form() {
+        for text in [
             "2026-11-23T06:00:00Z",
             "1970-01-01T00:00:00Z",
             "2024-02-29T23:59:59Z",
             "9999-12-31T23:59:59Z",
         ] {
-            let general = DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
-            assert_eq!(parse_stored_ts(s), Some(general), "{s}");
-            assert_eq!(ts(general), s);
-        }
-        // Not the stored form, or not a real instant: the general parser decides.
-        for s in [
-            "2023-02-29T00:00:00Z",
-            "2026-13-01T00:00:00Z",
-            "2026-11-23T24:00:00Z",
-            "2026-11-23T06:00:00+08:00",
-            "2026-11-23t06:00:00z",
-            "２026-11-23T06:00:00Z",
-        ] {
-            assert_eq!(parse_stored_ts(s), None, "{s}");
+            let at = DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc);
+            assert_eq!(ts_text(ts(at)), text);
+            assert_eq!(parse_ts(ts(at)).unwrap(), at);
         }
         assert_eq!(
-            parse_ts("2026-11-23T14:00:00+08:00").unwrap(),
-            parse_ts("2026-11-23T06:00:00Z").unwrap()
+            ts(DateTime::parse_from_rfc3339("2026-11-23T14:00:00+08:00")
+                .unwrap()
+                .into()),
+            1795413600
         );
-        assert!(parse_ts("2023-02-29T00:00:00Z").is_err());
+        // Seconds no calendar holds are corrupt, not a panic.
+        assert!(matches!(parse_ts(i64::MAX), Err(StoreError::Corrupt(_))));
+        assert!(matches!(parse_ts(i64::MIN), Err(StoreError::Corrupt(_))));
     }
 }

@@ -13,12 +13,13 @@ pub fn migrations() -> Migrations<'static> {
     let mut all: Vec<M> = MIGRATIONS.iter().map(|sql| M::up(sql)).collect();
     all.push(M::up_with_hook(CHAIN_LOG, chain_existing_log));
     all.extend(AFTER_CHAIN.iter().map(|sql| M::up(sql)));
+    all.push(M::up_with_hook("", super::seconds::instants_as_seconds));
     Migrations::new(all)
 }
 
 /// How many migrations this build knows; a file at a higher `user_version` is from a newer Promptly.
 pub fn latest_version() -> i64 {
-    (MIGRATIONS.len() + 1 + AFTER_CHAIN.len()) as i64
+    (MIGRATIONS.len() + 1 + AFTER_CHAIN.len() + 1) as i64
 }
 
 /// The triggers that keep promise tables as they were written.
@@ -326,7 +327,7 @@ fn chain_existing_log(tx: &Transaction) -> HookResult {
         while let Some(row) = rows.next()? {
             let entry = LinkRow::read(row)?;
             let link = entry.link();
-            let hash = chain::hash(&previous, &link);
+            let hash = chain::hash_v1(&previous, &link);
             write.execute(params![&hash[..], link.id])?;
             previous = hash.to_vec();
             last_id = link.id;

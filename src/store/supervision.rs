@@ -61,9 +61,9 @@ type RawReview = (
     String,
     Option<i64>,
     String,
-    String,
     i64,
-    String,
+    i64,
+    i64,
     String,
 );
 
@@ -84,9 +84,9 @@ fn into_review(raw: RawReview) -> Result<Review> {
             amount: amount.map(Amount),
             note,
         },
-        due_at: parse_ts(&due_at)?,
+        due_at: parse_ts(due_at)?,
         late_secs,
-        judged_at: parse_ts(&judged_at)?,
+        judged_at: parse_ts(judged_at)?,
         judged_by,
     })
 }
@@ -229,7 +229,7 @@ pub fn status_changes_between(conn: &Connection, from: DateTime<Utc>, to: DateTi
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, i64>(1)?,
-                r.get::<_, String>(2)?,
+                r.get::<_, i64>(2)?,
                 r.get::<_, String>(3)?,
             ))
         })?
@@ -241,7 +241,7 @@ pub fn status_changes_between(conn: &Connection, from: DateTime<Utc>, to: DateTi
         if let Event::Status { from, to } = event {
             out.push(StatusChange {
                 ticket_id,
-                at: parse_ts(&at)?,
+                at: parse_ts(at)?,
                 from,
                 to,
             });
