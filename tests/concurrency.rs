@@ -40,7 +40,7 @@ fn a_change_that_waited_for_the_lock_is_dated_after_the_change_it_waited_for() {
     });
     std::thread::sleep(Duration::from_millis(1500));
     // The other writer's change is dated one second after t0, then it lets go.
-    let later = (t0 + chrono::Duration::seconds(1)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let later = (t0 + chrono::Duration::seconds(1)).timestamp();
     other
         .execute(
             "UPDATE tickets SET updated_at = ?1 WHERE id = ?2",

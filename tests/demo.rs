@@ -100,8 +100,8 @@ fn older_breaches_are_judged_with_a_review_a_log_entry_and_the_judged_flag() {
     assert_eq!(
         count(
             &conn,
-            "SELECT count(*) FROM reviews WHERE judged_at <= due_at OR judged_at >= '2026-11-23T02:00:00Z'
-             OR due_at > '2026-11-21T02:00:00Z'"
+            "SELECT count(*) FROM reviews WHERE judged_at <= due_at OR judged_at >= unixepoch('2026-11-23T02:00:00Z')
+             OR due_at > unixepoch('2026-11-21T02:00:00Z')"
         ),
         0
     );

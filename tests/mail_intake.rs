@@ -113,7 +113,10 @@ fn a_new_message_opens_a_ticket_from_its_sender_subject_and_body() {
     // Opened when intake ran (the SLA starts when we received it), not at the Date header.
     assert_eq!(t["opened_at"], "2026-12-02T02:00:00Z");
     assert_eq!(log_kinds(&t), ["opened", "contact"]);
-    assert_eq!(env.sql::<String>("SELECT at FROM mail"), "2026-11-30T01:15:00Z");
+    assert_eq!(
+        env.sql::<String>("SELECT datetime(at, 'unixepoch') FROM mail"),
+        "2026-11-30 01:15:00"
+    );
     assert_eq!(env.sql::<String>("SELECT message_id FROM mail"), "plain-1@example.cn");
     let log_id: i64 = env.sql("SELECT log_id FROM mail");
     let kind: String = env.sql(&format!("SELECT kind FROM log WHERE id = {log_id}"));

@@ -89,7 +89,7 @@ fn a_mail_row_round_trips_threads_and_is_kept_as_received() {
     let row = &rows[0];
     assert_eq!(row.message_id, "m1@example.cn");
     assert_eq!(row.direction, MailDirection::In);
-    assert_eq!(row.at, "2026-11-23T02:00:00Z");
+    assert_eq!(row.at.to_rfc3339(), "2026-11-23T02:00:00+00:00");
     assert_eq!(row.refs, refs);
     assert_eq!(row.attachments, attachments);
     assert_eq!(store.mail_raw(row.id).unwrap().unwrap(), raw);

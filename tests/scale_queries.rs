@@ -17,8 +17,9 @@ fn now() -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, 2, 0, 0).unwrap() // Monday 10:00 in Shanghai
 }
 
-fn ts(at: chrono::DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+/// An instant as the store keeps it: seconds (migration 15).
+fn ts(at: chrono::DateTime<Utc>) -> i64 {
+    at.timestamp()
 }
 
 fn desk_at(path: &Path) -> Desk {
@@ -62,9 +63,9 @@ fn queue_reference(conn: &Connection) -> Vec<(i64, String, u32)> {
 }
 
 /// `list` as it was read before issue 11: the nearest clock of every ticket, then the filter.
-fn list_reference(conn: &Connection, statuses: &[&str], due_before: Option<String>, limit: Option<usize>) -> Vec<i64> {
+fn list_reference(conn: &Connection, statuses: &[&str], due_before: Option<i64>, limit: Option<usize>) -> Vec<i64> {
     let mut sql = String::from(
-        "WITH nearest AS (SELECT ticket_id, due_at, min(coalesce(due_at, '~')) AS sort_key
+        "WITH nearest AS (SELECT ticket_id, due_at, min(coalesce(due_at, 9223372036854775807)) AS sort_key
              FROM clocks WHERE met_at IS NULL GROUP BY ticket_id)
          SELECT t.id FROM tickets t LEFT JOIN nearest n ON n.ticket_id = t.id WHERE 1 = 1",
     );
@@ -73,7 +74,7 @@ fn list_reference(conn: &Connection, statuses: &[&str], due_before: Option<Strin
         sql.push_str(&format!(" AND t.status IN ({})", list.join(", ")));
     }
     if let Some(before) = due_before {
-        sql.push_str(&format!(" AND n.due_at IS NOT NULL AND n.due_at <= '{before}'"));
+        sql.push_str(&format!(" AND n.due_at IS NOT NULL AND n.due_at <= {before}"));
     }
     sql.push_str(
         " ORDER BY n.sort_key IS NULL, n.sort_key,
@@ -241,13 +242,13 @@ fn the_header_count_reads_the_tally_and_the_late_running_clocks_only() {
     let late = plan(
         &conn,
         "SELECT count(*) FROM clocks c WHERE c.met_at IS NULL AND c.breached_at IS NULL AND c.judged = 0
-         AND c.due_at < '2026-11-23T02:00:00Z'",
+         AND c.due_at < unixepoch('2026-11-23T02:00:00Z')",
     );
     assert!(late.contains("clocks_late_unrecorded"), "{late}");
     let page = plan(
         &conn,
         "SELECT c.ticket_id FROM clocks c WHERE c.breached_at IS NOT NULL AND c.judged = 0
-         AND (c.breached_at, c.ticket_id, c.metric, c.cycle) > ('', 0, '', 0)
+         AND (c.breached_at, c.ticket_id, c.metric, c.cycle) > (-9223372036854775808, 0, '', 0)
          ORDER BY c.breached_at, c.ticket_id, c.metric, c.cycle LIMIT 50",
     );
     assert!(
@@ -371,7 +372,7 @@ fn a_deadline_list_walks_the_running_deadlines_in_order_without_sorting_them() {
         &conn,
         "SELECT n.ticket_id FROM clocks n INDEXED BY clocks_running_due CROSS JOIN tickets t INDEXED BY tickets_status
            ON t.id = n.ticket_id AND t.status IN ('open', 'waiting')
-         WHERE n.met_at IS NULL AND n.due_at <= '~' ORDER BY n.due_at, t.id DESC, n.metric, n.cycle",
+         WHERE n.met_at IS NULL AND n.due_at IS NOT NULL ORDER BY n.due_at, t.id DESC, n.metric, n.cycle",
     );
     assert!(header.contains("COVERING INDEX tickets_status"), "{header}");
     let counts = plan(&conn, "SELECT count(*) FROM tickets WHERE status = 'open'");
@@ -402,7 +403,7 @@ fn a_deadline_list_walks_the_running_deadlines_in_order_without_sorting_them() {
 /// comes first by deadline, metric and cycle, beside the ticket's listed fields.
 fn nearest_reference(conn: &Connection) -> Vec<Vec<rusqlite::types::Value>> {
     use std::collections::BTreeMap;
-    type Clock = (String, String, i64, Vec<rusqlite::types::Value>);
+    type Clock = (i64, String, i64, Vec<rusqlite::types::Value>);
     let mut nearest: BTreeMap<i64, Clock> = BTreeMap::new();
     let mut clocks = conn
         .prepare(
@@ -412,8 +413,8 @@ fn nearest_reference(conn: &Connection) -> Vec<Vec<rusqlite::types::Value>> {
         .unwrap();
     let mut rows = clocks.query([]).unwrap();
     while let Some(r) = rows.next().unwrap() {
-        let met: Option<String> = r.get(10).unwrap();
-        let Some(due) = r.get::<_, Option<String>>(1).unwrap() else {
+        let met: Option<i64> = r.get(10).unwrap();
+        let Some(due) = r.get::<_, Option<i64>>(1).unwrap() else {
             continue;
         };
         if met.is_some() {
@@ -438,12 +439,11 @@ fn nearest_reference(conn: &Connection) -> Vec<Vec<rusqlite::types::Value>> {
     let mut out: Vec<Vec<rusqlite::types::Value>> = nearest
         .into_iter()
         .map(|(id, (due, metric, cycle, rest))| {
-            let (priority, opened, status, title, name, phone): (String, String, String, String, String, String) =
-                ticket
-                    .query_row([id], |r| {
-                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
-                    })
-                    .unwrap();
+            let (priority, opened, status, title, name, phone): (String, i64, String, String, String, String) = ticket
+                .query_row([id], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+                })
+                .unwrap();
             let rank = ["urgent", "important"].iter().position(|p| *p == priority).unwrap_or(2) as i64;
             let mut row: Vec<rusqlite::types::Value> = vec![
                 due.into(),

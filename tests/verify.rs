@@ -161,7 +161,7 @@ fn a_tampered_clock_row_is_found() {
         )
         .unwrap();
     conn.execute(
-        "UPDATE clocks SET met_at = '2000-01-01T00:00:00Z' WHERE ticket_id = ?1 AND met_at IS NOT NULL",
+        "UPDATE clocks SET met_at = unixepoch('2000-01-01T00:00:00Z') WHERE ticket_id = ?1 AND met_at IS NOT NULL",
         [ticket],
     )
     .unwrap();

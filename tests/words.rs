@@ -159,7 +159,7 @@ fn old_english_auto_close_rows_still_read_in_both_languages() {
         conn.execute(
             // (A placeholder hash: the row only has to read back; `verify` would flag it.)
             "INSERT INTO log(ticket_id, at, author, kind, data, body, hash) \
-             VALUES (?1, '2026-11-23T02:00:00Z', 'system', 'system', '{\"event\":\"system\"}', ?2, zeroblob(32))",
+             VALUES (?1, unixepoch('2026-11-23T02:00:00Z'), 'system', 'system', '{\"event\":\"system\"}', ?2, zeroblob(32))",
             rusqlite::params![id.parse::<i64>().unwrap(), old],
         )
         .unwrap();

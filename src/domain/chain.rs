@@ -1,5 +1,5 @@
-//! The follow-up log's hash chain. Each entry stores SHA-256 over the previous entry's hash and
-//! its own stored content, in one chain over the whole log (in id order): rewriting an entry
+//! The follow-up log's hash chain. Each entry stores a SHA-256 (its first 16 bytes since
+//! migration 15) over the previous entry's stored hash and its own stored content, in one chain over the whole log (in id order): rewriting an entry
 //! breaks its own link, deleting one breaks the next entry's link, and moving an entry to
 //! another ticket or time breaks its link too. One global chain rather than one per ticket, so
 //! that deleting a ticket's whole log, or its last entry, is noticed as well (the store keeps

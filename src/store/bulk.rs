@@ -552,7 +552,7 @@ mod tests {
             ChainCursor {
                 ticket_id: 3,
                 entry_id: 5,
-                previous: by_writer[3].2.as_slice().try_into().unwrap(),
+                previous: Previous::of(&by_writer[3].2).unwrap(),
             }
         );
         // Made for another place (a ticket or an entry written meanwhile, another head): the
@@ -571,7 +571,7 @@ mod tests {
             ChainCursor {
                 ticket_id: 1,
                 entry_id: 1,
-                previous: [7; 32],
+                previous: Previous::of(&[7; 32]).unwrap(),
             },
         ] {
             let store = written(Some(Some(wrong)));

@@ -123,7 +123,7 @@ pub(super) fn instants_as_seconds(tx: &Transaction) -> HookResult {
             .iter()
             .map(|c| {
                 if instants.contains(&c.as_str()) {
-                    format!("unixepoch(\"{c}\")")
+                    seconds(c)
                 } else {
                     format!("\"{c}\"")
                 }
@@ -161,24 +161,33 @@ fn column_names(tx: &Transaction, table: &str) -> rusqlite::Result<Vec<String>> 
         .collect()
 }
 
+/// The SQL of `column`'s value as seconds: NULL when it is no instant. Seconds already (a file
+/// a test took back to an older version holds them, as integers or digits) are kept.
+fn seconds(column: &str) -> String {
+    format!(
+        "CASE WHEN typeof(\"{column}\") = 'integer' THEN \"{column}\"
+              WHEN \"{column}\" GLOB '[0-9]*' AND \"{column}\" NOT GLOB '*[^0-9]*' THEN CAST(\"{column}\" AS INTEGER)
+              WHEN \"{column}\" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*' THEN unixepoch(\"{column}\") END"
+    )
+}
+
 /// Stops the migration at the first value of `instants` in `table` that is not an instant the
 /// store wrote (or, in the log, not the exact text its chain covers), naming it.
 fn refuse_unconvertible(tx: &Transaction, table: &str, instants: &[&str]) -> HookResult {
     for column in instants {
-        let mut test = format!(
-            "typeof({column}) = 'text' AND {column} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*'
-             AND unixepoch({column}) IS NOT NULL"
-        );
+        let mut bad = format!("({}) IS NULL", seconds(column));
         if table == "log" {
-            test.push_str(&format!(" AND strftime('%Y-%m-%dT%H:%M:%SZ', {column}) = {column}"));
+            bad.push_str(&format!(
+                " OR \"{column}\" GLOB '*-*' AND strftime('%Y-%m-%dT%H:%M:%SZ', \"{column}\") IS NOT \"{column}\""
+            ));
         }
-        let bad: Option<String> = tx
+        let found: Option<String> = tx
             .prepare(&format!(
-                "SELECT quote({column}) FROM \"{table}\" WHERE {column} IS NOT NULL AND NOT ({test}) LIMIT 1"
+                "SELECT quote(\"{column}\") FROM \"{table}\" WHERE \"{column}\" IS NOT NULL AND ({bad}) LIMIT 1"
             ))?
             .query_row([], |r| r.get(0))
             .optional()?;
-        if let Some(value) = bad {
+        if let Some(value) = found {
             return Err(HookError::Hook(format!(
                 "{table}.{column} holds {value}, which is not an instant as Promptly stores it; \
                  the database was left as it was"
