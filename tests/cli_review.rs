@@ -243,7 +243,7 @@ fn amend_replaces_the_judgement_that_counts_and_keeps_both_in_the_log() {
     assert_eq!(class, "major");
     let entries: i64 = conn
         .query_row(
-            "SELECT count(*) FROM log WHERE ticket_id = ?1 AND kind = 'judged'",
+            "SELECT count(*) FROM log_entries WHERE ticket_id = ?1 AND kind = 'judged'",
             [id.parse::<i64>().unwrap()],
             |r| r.get(0),
         )

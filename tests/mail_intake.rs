@@ -119,7 +119,7 @@ fn a_new_message_opens_a_ticket_from_its_sender_subject_and_body() {
     );
     assert_eq!(env.sql::<String>("SELECT message_id FROM mail"), "plain-1@example.cn");
     let log_id: i64 = env.sql("SELECT log_id FROM mail");
-    let kind: String = env.sql(&format!("SELECT kind FROM log WHERE id = {log_id}"));
+    let kind: String = env.sql(&format!("SELECT kind FROM log_entries WHERE id = {log_id}"));
     assert_eq!(kind, "contact");
 }
 

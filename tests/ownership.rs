@@ -235,11 +235,22 @@ fn the_migration_gives_existing_tickets_their_opening_entrys_author() {
         (open(&mut li, "a", 1), open(&mut wang, "b", 2))
     };
     // The file as a build before migration 14 left it.
+    // (Its entry kinds by name, as before migration 15, which makes them codes again.)
     let conn = Connection::open(&path).unwrap();
-    conn.execute_batch(
+    let keep: String = conn
+        .query_row(
+            "SELECT sql FROM sqlite_schema WHERE name = 'log_is_append_only_update'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    conn.execute_batch(&format!(
         "DROP INDEX tickets_owner; DROP TABLE agents; ALTER TABLE tickets DROP COLUMN owner;
-         PRAGMA user_version = 13;",
-    )
+         DROP TRIGGER log_is_append_only_update; DROP INDEX log_status_at;
+         UPDATE log SET kind = (SELECT kind FROM log_entries e WHERE e.id = log.id);
+         {keep}; CREATE INDEX log_status_at ON log(at) WHERE kind = 'status';
+         PRAGMA user_version = 13;"
+    ))
     .unwrap();
     drop(conn);
     let desk = desk_as(&path, "zhao");

@@ -4,7 +4,7 @@
 //! statement each, and a clock's `judged` flag is written with the clock.
 
 use super::rendered::{Stamp, TextHasher};
-use super::rows::{CLOCK_COLUMNS, data_ref, set_log_head, shares_data};
+use super::rows::{CLOCK_COLUMNS, data_ref, kind_code, set_log_head, shares_data};
 use super::schema::JUDGED_IMPORTED;
 use super::{Result, StoreError, Tx};
 use crate::domain::chain::{self, Hash, Link, Previous};
@@ -257,7 +257,7 @@ impl Tx<'_> {
                     ticket_id,
                     at.secs(),
                     e.author,
-                    link.kind,
+                    kind_code(link.kind)?,
                     if reference.is_some() { "" } else { data.as_str() },
                     e.body,
                     &hash[..],

@@ -213,7 +213,7 @@ fn customer_by_email(conn: &Connection, email: &str) -> Result<Option<crate::dom
 fn last_contact_id(conn: &Connection, ticket: i64) -> Result<Option<i64>> {
     Ok(conn
         .prepare_cached("SELECT max(id) FROM log WHERE ticket_id = ?1 AND kind = ?2")?
-        .query_row(params![ticket, "contact"], |r| r.get(0))?)
+        .query_row(params![ticket, super::rows::kind_code("contact")?], |r| r.get(0))?)
 }
 
 impl Tx<'_> {

@@ -117,6 +117,36 @@ pub(super) const LINK_COLUMNS_INLINE: &str = "id, ticket_id, at, author, kind, d
 /// covers this text, not the reference, so the chain means what it always meant.
 pub(super) const DATA: &str = "coalesce((SELECT d.data FROM log_data d WHERE d.id = log.data_ref), log.data)";
 
+/// The log's entry kinds as stored (migration 15): each its index here, for ever (append new
+/// kinds at the end). A code is one byte where the name took six; the chain covers the name.
+pub(super) const LOG_KINDS: [&str; 13] = [
+    "opened",
+    "note",
+    "plan",
+    "contact",
+    "status",
+    "field",
+    "extended",
+    "system",
+    "confirmed",
+    "judged",
+    "callback",
+    "imported",
+    "transferred",
+];
+
+/// The stored code of an entry kind; `Corrupt` for a kind this build does not know.
+pub(super) fn kind_code(kind: &str) -> Result<i64> {
+    LOG_KINDS
+        .iter()
+        .position(|k| *k == kind)
+        .map(|i| i as i64)
+        .ok_or_else(|| StoreError::Corrupt(format!("log entry kind {kind:?}")))
+}
+
+/// The code of `status` entries, which a partial index and the reports' status moves name.
+pub(super) const STATUS_KIND: i64 = 4;
+
 /// Whether an entry of `kind` keeps its data in `log_data`: every kind but field edits, whose
 /// old and new values are free text seldom seen twice, and imports, whose rows are all apart.
 pub(super) fn shares_data(kind: &str) -> bool {
@@ -152,7 +182,7 @@ impl LinkRow {
         Ok(LinkRow {
             id: r.get(0)?,
             ticket_id: r.get(1)?,
-            texts: [link_at(r, 2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?],
+            texts: [link_at(r, 2)?, r.get(3)?, link_kind(r, 4)?, r.get(5)?, r.get(6)?],
             hash: r.get::<_, Option<Vec<u8>>>(7)?.unwrap_or_default(),
         })
     }
@@ -176,6 +206,18 @@ impl LinkRow {
 fn link_at(r: &Row<'_>, i: usize) -> rusqlite::Result<String> {
     match r.get_ref(i)? {
         rusqlite::types::ValueRef::Integer(secs) => Ok(ts_text(secs)),
+        _ => r.get(i),
+    }
+}
+
+/// An entry's kind as its link covers it: the name of the stored code, or the name itself in a
+/// log from before migration 15. A code no kind has reads as itself (its link then fails).
+fn link_kind(r: &Row<'_>, i: usize) -> rusqlite::Result<String> {
+    match r.get_ref(i)? {
+        rusqlite::types::ValueRef::Integer(code) => Ok(usize::try_from(code)
+            .ok()
+            .and_then(|c| LOG_KINDS.get(c))
+            .map_or_else(|| code.to_string(), |k| (*k).to_string())),
         _ => r.get(i),
     }
 }
@@ -226,7 +268,7 @@ pub fn append(conn: &Connection, ticket_id: i64, e: &NewEntry) -> Result<i64> {
         ticket_id,
         at,
         e.author,
-        link.kind,
+        kind_code(link.kind)?,
         if shared.is_some() { "" } else { data.as_str() },
         e.body,
         &hash[..],
@@ -540,6 +582,16 @@ mod clock_rows {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_kind_of_entry_has_its_code_and_status_is_the_indexed_one() {
+        assert_eq!(kind_code("status").unwrap(), STATUS_KIND);
+        assert_eq!(kind_code("opened").unwrap(), 0);
+        assert_eq!(kind_code("transferred").unwrap(), 12);
+        assert!(matches!(kind_code("gossip"), Err(StoreError::Corrupt(_))));
+        let unique: std::collections::HashSet<_> = LOG_KINDS.iter().collect();
+        assert_eq!(unique.len(), LOG_KINDS.len());
+    }
 
     #[test]
     fn stored_instants_are_seconds_and_their_text_is_the_chains_form() {

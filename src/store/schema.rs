@@ -13,7 +13,7 @@ pub fn migrations() -> Migrations<'static> {
     let mut all: Vec<M> = MIGRATIONS.iter().map(|sql| M::up(sql)).collect();
     all.push(M::up_with_hook(CHAIN_LOG, chain_existing_log));
     all.extend(AFTER_CHAIN.iter().map(|sql| M::up(sql)));
-    all.push(M::up_with_hook("", super::seconds::instants_as_seconds));
+    all.push(M::up_with_hook("", super::compact::compact_rows));
     Migrations::new(all)
 }
 

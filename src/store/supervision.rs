@@ -222,8 +222,9 @@ pub fn opened_between(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>)
 pub fn status_changes_between(conn: &Connection, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<StatusChange>> {
     let raw = conn
         .prepare_cached(&format!(
-            "SELECT id, ticket_id, at, {} FROM log WHERE kind = 'status' AND at >= ?1 AND at < ?2 ORDER BY at, id",
-            super::rows::DATA
+            "SELECT id, ticket_id, at, {} FROM log WHERE kind = {} AND at >= ?1 AND at < ?2 ORDER BY at, id",
+            super::rows::DATA,
+            super::rows::STATUS_KIND
         ))?
         .query_map(params![ts(from), ts(to)], |r| {
             Ok((

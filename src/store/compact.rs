@@ -1,13 +1,15 @@
 //! Migration 15 (issue 11, 1.5 KB a ticket): every instant stored as integer seconds since 1970
 //! UTC (4 or 5 bytes) instead of 20 bytes of RFC 3339 text, in every table and index that
-//! holds one. SQLite cannot change a column's type, so each such table is made again beside
+//! holds one, and the log's entry kinds as small codes (`rows::LOG_KINDS`). SQLite cannot change a column's type, so each such table is made again beside
 //! itself, filled, and put in the old one's place; its indexes, and every trigger and view (they
 //! name these tables), are set aside and made again from their own SQL, as they were.
 //!
 //! Nothing is lost: a value that is not an instant stops the migration (the file stays as it
 //! was), and a log entry's instant must be the exact text its chain link covers, which the
-//! store makes again from the seconds (`rows::ts_text`), so every link still proves itself.
+//! store makes again from the seconds (`rows::ts_text`), so every link still proves itself; a
+//! kind this build has no code for stops it too.
 
+use super::rows::{LOG_KINDS, STATUS_KIND};
 use rusqlite::{OptionalExtension, Transaction};
 use rusqlite_migration::{HookError, HookResult};
 
@@ -27,7 +29,7 @@ const TABLES: &[(&str, &str, bool, &[&str])] = &[
     (
         "log",
         "id INTEGER PRIMARY KEY, ticket_id INTEGER NOT NULL REFERENCES tickets(id), at INTEGER NOT NULL,
-         author TEXT NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL, body TEXT NOT NULL DEFAULT '', hash BLOB,
+         author TEXT NOT NULL, kind INTEGER NOT NULL, data TEXT NOT NULL, body TEXT NOT NULL DEFAULT '', hash BLOB,
          data_ref INTEGER",
         false,
         &["at"],
@@ -102,11 +104,18 @@ const TABLES: &[(&str, &str, bool, &[&str])] = &[
     ),
 ];
 
+/// The log as its entries mean it, for reading by hand (migration 7's view, each kind by its
+/// name again; the instant in seconds, as every table keeps it).
+const LOG_ENTRIES: &str = "CREATE VIEW log_entries AS SELECT id, ticket_id, at, author, KIND AS kind,
+    coalesce((SELECT d.data FROM log_data d WHERE d.id = log.data_ref), log.data) AS data, body, hash
+    FROM log";
+
 /// The migration's hook (its SQL is empty: the tables' own SQL is read here).
-pub(super) fn instants_as_seconds(tx: &Transaction) -> HookResult {
+pub(super) fn compact_rows(tx: &Transaction) -> HookResult {
     for (table, _, _, instants) in TABLES {
         refuse_unconvertible(tx, table, instants)?;
     }
+    refuse_unknown_kinds(tx)?;
     let names: Vec<String> = TABLES.iter().map(|(t, ..)| format!("'{t}'")).collect();
     // Views before triggers: the deadline triggers read the view of their rows.
     let dependents = schema_sql(tx, "type IN ('view', 'trigger') ORDER BY type = 'trigger', rowid")?;
@@ -124,6 +133,8 @@ pub(super) fn instants_as_seconds(tx: &Transaction) -> HookResult {
             .map(|c| {
                 if instants.contains(&c.as_str()) {
                     seconds(c)
+                } else if *table == "log" && c == "kind" {
+                    kind_code("kind")
                 } else {
                     format!("\"{c}\"")
                 }
@@ -143,6 +154,14 @@ pub(super) fn instants_as_seconds(tx: &Transaction) -> HookResult {
     for (_, _, sql) in indexes.iter().chain(&dependents) {
         tx.execute_batch(sql)?;
     }
+    // What named a kind by its text names it by its code now.
+    tx.execute_batch(&format!(
+        "DROP INDEX IF EXISTS log_status_at;
+         CREATE INDEX log_status_at ON log(at) WHERE kind = {STATUS_KIND};
+         DROP VIEW IF EXISTS log_entries;
+         {};",
+        LOG_ENTRIES.replace("KIND", &kind_name("kind"))
+    ))?;
     Ok(())
 }
 
@@ -169,6 +188,42 @@ fn seconds(column: &str) -> String {
               WHEN \"{column}\" GLOB '[0-9]*' AND \"{column}\" NOT GLOB '*[^0-9]*' THEN CAST(\"{column}\" AS INTEGER)
               WHEN \"{column}\" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*' THEN unixepoch(\"{column}\") END"
     )
+}
+
+/// The SQL of a kind's code: NULL for a name without one (a code already is kept).
+fn kind_code(column: &str) -> String {
+    let arms: String = LOG_KINDS
+        .iter()
+        .enumerate()
+        .map(|(i, k)| format!(" WHEN '{k}' THEN {i}"))
+        .collect();
+    format!("CASE WHEN typeof({column}) = 'integer' THEN {column} ELSE CASE {column}{arms} END END")
+}
+
+/// The SQL of a code's kind name.
+fn kind_name(column: &str) -> String {
+    let arms: String = LOG_KINDS
+        .iter()
+        .enumerate()
+        .map(|(i, k)| format!(" WHEN {i} THEN '{k}'"))
+        .collect();
+    format!("CASE {column}{arms} ELSE {column} END")
+}
+
+fn refuse_unknown_kinds(tx: &Transaction) -> HookResult {
+    let found: Option<String> = tx
+        .prepare(&format!(
+            "SELECT quote(kind) FROM log WHERE ({}) IS NULL LIMIT 1",
+            kind_code("kind")
+        ))?
+        .query_row([], |r| r.get(0))
+        .optional()?;
+    match found {
+        Some(kind) => Err(HookError::Hook(format!(
+            "log.kind holds {kind}, a kind of entry this version does not know; the database was left as it was"
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// Stops the migration at the first value of `instants` in `table` that is not an instant the

@@ -1,4 +1,4 @@
-//! Migration 15: instants as integer seconds, new log hashes 16 bytes. `tests/golden/v14` holds a
+//! Migration 15: instants as integer seconds, log entry kinds as codes, new log hashes 16 bytes. `tests/golden/v14` holds a
 //! database as the last build before it left it (a 24-ticket demo, a judgement, an agent, a
 //! mail, a callback call; made by commit cf4a789) and what that build printed for it.
 
@@ -86,6 +86,12 @@ fn an_old_database_reads_as_before_and_its_log_still_proves_itself() {
         );
         assert_eq!(kinds, "integer", "{table}.{column}");
     }
+    // Kinds are codes; the view for reading by hand names them.
+    assert_eq!(
+        one(&db, "SELECT group_concat(DISTINCT typeof(kind)) FROM log"),
+        "integer"
+    );
+    assert_eq!(one(&db, "SELECT kind FROM log_entries WHERE id = 1"), "opened");
     // The old entries keep their 32-byte hashes, a new one takes 16, and the chain holds.
     let (code, text) = run(&db, &["log", "19", "called the customer back"]);
     assert_eq!(code, 0, "{text}");
@@ -116,6 +122,15 @@ fn an_old_database_reads_as_before_and_its_log_still_proves_itself() {
         .unwrap();
     let plan = plan.join("\n");
     assert!(plan.contains("INDEX clocks_due (due_at<?)"), "{plan}");
+    // The reports' status moves still read their partial index, now named by the code.
+    let status: Vec<String> = conn
+        .prepare("EXPLAIN QUERY PLAN SELECT id FROM log WHERE kind = 4 AND at >= 0 AND at < 5")
+        .unwrap()
+        .query_map([], |r| r.get(3))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(status.join("\n").contains("INDEX log_status_at"), "{status:?}");
 }
 
 #[test]
@@ -147,4 +162,16 @@ fn a_value_that_is_no_instant_stops_the_migration_and_the_file_stays_as_it_was()
     let (code, text) = run(&db, &["verify"]);
     assert_ne!(code, 0, "{text}");
     assert!(text.contains("log.at holds '2026-11-23T10:00:00+08:00'"), "{text}");
+    // A kind of entry this version has no code for.
+    let third = dir.path().join("third");
+    std::fs::create_dir(&third).unwrap();
+    let db = old_copy(&third);
+    Connection::open(&db)
+        .unwrap()
+        .execute_batch("DROP TRIGGER log_is_append_only_update; UPDATE log SET kind = 'gossip' WHERE id = 3;")
+        .unwrap();
+    let (code, text) = run(&db, &["verify"]);
+    assert_ne!(code, 0, "{text}");
+    assert!(text.contains("log.kind holds 'gossip'"), "{text}");
+    assert_eq!(one(&db, "SELECT kind FROM log WHERE id = 3"), "gossip");
 }
