@@ -186,6 +186,7 @@ impl Setup {
             Access::ReadWrite
         };
         let store = Store::open_shared(path.unwrap_or(&self.db_path()), access, self.config.sharing)?;
+        store.limit_cache(BOARD_CACHE_KIB)?;
         Ok(Desk::new(
             store,
             self.policy.clone(),
@@ -194,6 +195,11 @@ impl Setup {
         ))
     }
 }
+
+/// SQLite's page cache of the board's connection, in KiB: a quarter of the commands' cache.
+/// The board holds its rows itself and reads by key; with 1M tickets its full load and idle
+/// CPU were the same as with 8 MiB, and it stays resident 6 MiB smaller for as long as it runs.
+const BOARD_CACHE_KIB: u32 = 2048;
 
 /// The built-in policy, or the user's file when one is named or present.
 fn load_policy(path: Option<&Path>) -> Result<Policy> {

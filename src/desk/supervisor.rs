@@ -418,7 +418,12 @@ pub(super) fn auto_close_instant(t: &Ticket, log: &[LogEntry], wait: Duration) -
     if t.status != Status::Resolved {
         return None;
     }
-    let resolved = t.resolved_at?;
+    closes_after(t.resolved_at?, log, wait)
+}
+
+/// [`auto_close_instant`] of a resolved ticket known by when it was resolved (the board keeps
+/// no more of the ticket).
+pub(super) fn closes_after(resolved: DateTime<Utc>, log: &[LogEntry], wait: Duration) -> Option<DateTime<Utc>> {
     let last_reply = log
         .iter()
         .filter(|e| {

@@ -208,6 +208,12 @@ impl Store {
         Ok(store)
     }
 
+    /// Holds this connection's page cache to `kib` KiB instead of [`CACHE_SIZE`].
+    pub fn limit_cache(&self, kib: u32) -> Result<()> {
+        self.conn.execute_batch(&format!("PRAGMA cache_size = -{kib};"))?;
+        Ok(())
+    }
+
     /// A private database in memory (tests, benches).
     pub fn open_in_memory() -> Result<Store> {
         let conn = Connection::open_in_memory()?;
