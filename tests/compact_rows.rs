@@ -141,6 +141,14 @@ fn a_value_that_is_no_instant_stops_the_migration_and_the_file_stays_as_it_was()
         .unwrap()
         .execute("UPDATE tickets SET closed_at = 'last Tuesday' WHERE id = 3", [])
         .unwrap();
+    // A leap second outside the log reads as the second before it.
+    Connection::open(&db)
+        .unwrap()
+        .execute(
+            "UPDATE tickets SET updated_at = '2026-11-24T01:30:60Z' WHERE id = 4",
+            [],
+        )
+        .unwrap();
     let (code, text) = run(&db, &["list"]);
     assert_ne!(code, 0, "{text}");
     assert!(text.contains("tickets.closed_at holds 'last Tuesday'"), "{text}");

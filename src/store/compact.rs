@@ -181,11 +181,15 @@ fn column_names(tx: &Transaction, table: &str) -> rusqlite::Result<Vec<String>> 
 }
 
 /// The SQL of `column`'s value as seconds: NULL when it is no instant. Seconds already (a file
-/// a test took back to an older version holds them, as integers or digits) are kept.
+/// a test took back to an older version holds them, as integers or digits) are kept; a leap
+/// second (`:60`, which chrono parses and SQLite does not) is the second before, as `rows::ts`
+/// stores it now. In the log it stays refused: its link covers the `:60` text.
 fn seconds(column: &str) -> String {
     format!(
         "CASE WHEN typeof(\"{column}\") = 'integer' THEN \"{column}\"
               WHEN \"{column}\" GLOB '[0-9]*' AND \"{column}\" NOT GLOB '*[^0-9]*' THEN CAST(\"{column}\" AS INTEGER)
+              WHEN \"{column}\" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:60*'
+                  THEN unixepoch(substr(\"{column}\", 1, 17) || '59' || substr(\"{column}\", 20))
               WHEN \"{column}\" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*' THEN unixepoch(\"{column}\") END"
     )
 }
