@@ -250,7 +250,7 @@ pub fn review_queue_plan(
     order: QueueOrder,
 ) -> Result<String> {
     let (sql, w) = queue_sql(filter, order, now);
-    let (at, ticket, metric, cycle, limit) = (String::new(), 0i64, String::new(), 0u32, 50i64);
+    let (at, ticket, metric, cycle, limit) = (0i64, 0i64, String::new(), 0u32, 50i64);
     let mut args: Vec<(&str, &dyn ToSql)> = w.args.iter().map(|(k, v)| (*k, v.as_ref())).collect();
     args.extend([
         (":k_at", &at as &dyn ToSql),
