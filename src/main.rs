@@ -1,5 +1,11 @@
 //! The binary: `promptly::run` with the process's arguments.
 
+/// mimalloc instead of the system allocator: the bulk writers (demo, import) make and free
+/// millions of small strings, and glibc's free and fastbin consolidation were a fifth of the
+/// demo's story-making thread.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     // Rust ignores SIGPIPE, so printing into a closed pipe (`promptly list | head`) would
     // panic; a command-line tool should just stop, as `ls` does.

@@ -3,6 +3,7 @@
 //! chain head is read once per batch and recorded once, customers are found or made with one
 //! statement each, and a clock's `judged` flag is written with the clock.
 
+use super::bulk_rows::{CLOCK_WIDTH, ClockRow, EntryRow, LOG_WIDTH, ROWS_PER_INSERT, insert_rows, placeholders};
 use super::rendered::{Stamp, TextHasher};
 use super::rows::{CLOCK_COLUMNS, data_ref, kind_code, set_log_head, shares_data};
 use super::schema::JUDGED_IMPORTED;
@@ -168,18 +169,25 @@ impl Tx<'_> {
         )?;
         let mut imported_breach =
             conn.prepare_cached("INSERT INTO imported_breaches(ticket_id, metric, cycle) VALUES (?1, ?2, ?3)")?;
-        let mut log_row = conn.prepare_cached(
-            "INSERT INTO log(id, ticket_id, at, author, kind, data, body, hash, data_ref)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        )?;
+        let log_columns = "INSERT INTO log(id, ticket_id, at, author, kind, data, body, hash, data_ref) VALUES ";
+        let mut log_row = conn.prepare_cached(&format!("{log_columns}{}", placeholders(LOG_WIDTH, 1)))?;
+        let mut log_rows =
+            conn.prepare_cached(&format!("{log_columns}{}", placeholders(LOG_WIDTH, ROWS_PER_INSERT)))?;
         // The shared data texts met in this batch (a few hundred at most), looked up for
         // almost every entry: a cheap hash (SipHash over each text was 1% of the run).
         let mut shared: HashMap<&str, i64, BuildHasherDefault<TextHasher>> = HashMap::default();
-        let mut clock_row = conn.prepare_cached(&format!(
-            "INSERT INTO clocks(ticket_id, {CLOCK_COLUMNS}, judged) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+        let clock_columns = format!("INSERT INTO clocks(ticket_id, {CLOCK_COLUMNS}, judged) VALUES ");
+        let mut clock_row = conn.prepare_cached(&format!("{clock_columns}{}", placeholders(CLOCK_WIDTH, 1)))?;
+        let mut clock_rows = conn.prepare_cached(&format!(
+            "{clock_columns}{}",
+            placeholders(CLOCK_WIDTH, ROWS_PER_INSERT)
         ))?;
         let mut customers: HashMap<[&str; 3], i64, BuildHasherDefault<TextHasher>> = HashMap::default();
         let mut written = Written::default();
+        // The tickets first, one by one (each one's id is its log's and clocks'), then the log
+        // and the clocks many rows a statement.
+        let mut entries = Vec::new();
+        let mut clocks = Vec::new();
         for prepared in stories {
             let story = &prepared.story;
             let t = &story.ticket;
@@ -240,7 +248,7 @@ impl Tx<'_> {
                     Some(hash) => *hash,
                     None => chain::hash(odd.as_deref().unwrap_or(previous.as_slice()), &link),
                 };
-                let reference = if shares_data(link.kind) {
+                let data_ref = if shares_data(link.kind) {
                     Some(match shared.get(data.as_str()) {
                         Some(id) => *id,
                         None => {
@@ -252,37 +260,33 @@ impl Tx<'_> {
                 } else {
                     None
                 };
-                log_row.execute(params![
-                    link.id,
+                entries.push(EntryRow {
+                    id: link.id,
                     ticket_id,
-                    at.secs(),
-                    e.author,
-                    kind_code(link.kind)?,
-                    if reference.is_some() { "" } else { data.as_str() },
-                    e.body,
-                    &hash[..],
-                    reference
-                ])?;
+                    at: at.secs(),
+                    author: &e.author,
+                    kind: kind_code(link.kind)?,
+                    data: if data_ref.is_some() { "" } else { data.as_str() },
+                    body: &e.body,
+                    hash,
+                    data_ref,
+                });
                 last_id = link.id;
                 previous = Previous::from(hash);
                 odd = None;
             }
-            for (c, ([started, due, met, breached], judged)) in story.clocks.iter().zip(&prepared.clocks) {
-                clock_row.execute(params![
-                    ticket_id,
-                    c.metric,
-                    c.cycle,
-                    c.state.slug(),
-                    c.target,
-                    started.as_ref().map(Stamp::secs),
-                    due.as_ref().map(Stamp::secs),
-                    met.as_ref().map(Stamp::secs),
-                    breached.as_ref().map(Stamp::secs),
-                    c.paused_secs,
-                    c.remaining_secs,
-                    judged,
-                ])?;
-            }
+            clocks.extend(
+                story
+                    .clocks
+                    .iter()
+                    .zip(&prepared.clocks)
+                    .map(|(clock, (times, judged))| ClockRow {
+                        ticket_id,
+                        clock,
+                        times,
+                        judged: *judged,
+                    }),
+            );
             for r in &story.reviews {
                 super::supervision::insert_review_row(conn, ticket_id, r)?;
             }
@@ -292,6 +296,8 @@ impl Tx<'_> {
             written.tickets += 1;
             written.entries += story.log.len();
         }
+        insert_rows(&mut log_row, &mut log_rows, &entries, EntryRow::bind)?;
+        insert_rows(&mut clock_row, &mut clock_rows, &clocks, ClockRow::bind)?;
         if written.entries > 0 {
             set_log_head(conn, last_id, previous.as_slice())?;
         }
@@ -507,6 +513,45 @@ mod tests {
             .unwrap();
         assert_eq!(judged, vec![1]);
         assert_eq!(store.review_count(at(4)).unwrap(), 1, "the unjudged breach waits");
+    }
+
+    #[test]
+    fn rows_written_many_a_statement_land_as_one_at_a_time() {
+        // 40 stories: 80 entries and 40 clocks, so both a full multi-row statement and the
+        // rows after the last one are written.
+        let count = ROWS_PER_INSERT + 8;
+        let stories: Vec<Story> = (0..count).map(|n| story(&format!("kettle {n}"), n % 3 == 0)).collect();
+        let mut store = super::super::Store::open_in_memory().unwrap();
+        let written = store
+            .bulk(|s| {
+                let prepared = stories
+                    .iter()
+                    .map(|s| s.clone().prepare())
+                    .collect::<Result<Vec<_>>>()?;
+                s.bulk_write(|tx| tx.bulk_insert(&prepared))
+            })
+            .unwrap();
+        assert_eq!(written.entries, 2 * count);
+        let (findings, entries) = store.verify().unwrap();
+        assert!(findings.is_empty(), "{findings:?}");
+        assert_eq!(entries, 2 * count as u64);
+        // Entry ids follow the tickets: ticket n holds entries 2n-1 and 2n.
+        let rows = chain(&store);
+        assert!(rows.iter().all(|(id, ticket, _)| (id + 1) / 2 == *ticket), "{rows:?}");
+        for (n, s) in stories.iter().enumerate() {
+            let id = n as i64 + 1;
+            let log = store.log(id).unwrap();
+            assert_eq!(log.len(), 2);
+            assert_eq!(log[0].event, s.log[0].event);
+            let clocks = store.clocks(id).unwrap();
+            assert_eq!(
+                clocks,
+                vec![Clock {
+                    ticket_id: id,
+                    ..s.clocks[0].clone()
+                }]
+            );
+        }
     }
 
     /// The log's (id, ticket, hash) rows.

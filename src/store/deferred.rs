@@ -1,13 +1,13 @@
-//! Index builds deferred by a bulk run: on a database without tickets the secondary indexes
-//! of the tables it fills are dropped, recorded, and built once, sorted, at the end (or at the
-//! next open, when the run was cut short).
+//! Index builds deferred by a bulk run: on a database without tickets the full (not partial)
+//! secondary indexes of the tables it fills are dropped, recorded, and built once, sorted, at
+//! the end (or at the next open, when the run was cut short).
 
 use super::{Result, StoreError};
 use rusqlite::OptionalExtension;
 
 impl super::Store {
-    /// On a database without tickets, drops the secondary indexes of the tables a bulk run
-    /// fills, to build each once, sorted, at the end ([`restore_indexes`]): maintained row by
+    /// On a database without tickets, drops the secondary indexes (but the partial ones) of
+    /// the tables a bulk run fills, to build each once, sorted, at the end ([`restore_indexes`]): maintained row by
     /// row, their random inserts were most of a 1M-ticket run. What was dropped is recorded in
     /// the same transaction, so a run cut short has them rebuilt at the next open.
     pub(super) fn defer_indexes(&mut self) -> Result<()> {
@@ -22,12 +22,17 @@ impl super::Store {
             if !fresh || pending.is_some() {
                 return Ok(());
             }
+            // Unique indexes stay (they refuse a duplicate as it is written), and so do the
+            // partial ones that hold few rows of a history (running clocks, unjudged
+            // breaches): building each at the end scanned its whole table again.
             let indexes: Vec<(String, String)> = conn
                 .prepare(
-                    "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL
-                     AND tbl_name IN ('tickets', 'log', 'clocks', 'reviews') ORDER BY name",
+                    "SELECT s.name, s.sql FROM sqlite_schema s JOIN pragma_index_list(s.tbl_name) i ON i.name = s.name
+                     WHERE s.type = 'index' AND s.sql IS NOT NULL AND NOT i.\"unique\"
+                     AND s.tbl_name IN ('customers', 'tickets', 'log', 'clocks', 'reviews') ORDER BY s.name",
                 )?
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+                .filter(|row| !matches!(row, Ok((name, _)) if KEPT_LIVE.contains(&name.as_str())))
                 .collect::<rusqlite::Result<_>>()?;
             let record = serde_json::to_string(&indexes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             conn.execute(
@@ -41,6 +46,17 @@ impl super::Store {
         })
     }
 }
+
+/// Partial indexes a bulk run keeps: each holds few of the rows of a history.
+const KEPT_LIVE: [&str; 7] = [
+    "clocks_breached",
+    "clocks_late_unrecorded",
+    "clocks_late_unrecorded_metric",
+    "clocks_running_by_ticket",
+    "clocks_running_due",
+    "clocks_unjudged_breach",
+    "clocks_unjudged_breach_metric",
+];
 
 /// Meta key: the indexes a bulk run dropped to build at its end, as JSON `[[name, sql], ...]`.
 const DEFERRED_INDEXES: &str = "bulk_deferred_indexes";

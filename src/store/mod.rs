@@ -4,6 +4,7 @@
 mod agents;
 pub mod backup;
 pub mod bulk;
+mod bulk_rows;
 mod callbacks;
 mod compact;
 mod deferred;
