@@ -2,7 +2,7 @@
 
 /// mimalloc instead of the system allocator: the bulk writers (demo, import) make and free
 /// millions of small strings, and glibc's free and fastbin consolidation were a fifth of the
-/// demo's story-making thread.
+/// demo's story-making thread. How soon it gives freed memory back: `app::memory`.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -14,5 +14,6 @@ fn main() -> std::process::ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
+    promptly::app::memory::give_back_soon();
     std::process::ExitCode::from(promptly::run::run(std::env::args_os()))
 }

@@ -7,6 +7,7 @@ pub mod backup;
 pub mod config;
 pub mod error;
 pub mod intake;
+pub mod memory;
 pub mod reply;
 pub mod sendmail;
 

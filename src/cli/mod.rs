@@ -270,6 +270,7 @@ fn demo(setup: &Setup, tickets: u64, seed: u64, open: Option<u64>) -> Result<()>
     let tickets = usize::try_from(tickets).unwrap_or(usize::MAX);
     let open = open.map(|o| usize::try_from(o).unwrap_or(usize::MAX));
     let started = std::time::Instant::now();
+    crate::app::memory::keep_for_reuse();
     let shape = DemoShape { tickets, open, seed };
     // A new database is built beside its place and put there whole; one that exists (made by
     // `init`, perhaps open on a board) is filled where it is, if it has no tickets.

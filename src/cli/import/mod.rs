@@ -93,6 +93,7 @@ pub fn run(setup: &Setup, a: ImportArgs) -> Result<()> {
         queue_breaches: a.queue_breaches,
     };
     let bar = progress(checked.ok);
+    crate::app::memory::keep_for_reuse();
     let written = std::thread::scope(|scope| {
         let (plan, records) = source.records(&choices, &metrics).map_err(|e| open_error(e, &a.file))?;
         let rows = Again {
