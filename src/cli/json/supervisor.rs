@@ -57,7 +57,7 @@ impl<'a> BreachJson<'a> {
 }
 
 /// `review list --json`'s `counts`: how many unjudged breaches pass the filters (however many
-/// rows `--limit` lets through), split by each filter's values; at most 10,000 are counted.
+/// rows `--limit` lets through), split by each filter's values; at most 1,000 (`store::review::COUNTS_CAP`) are counted.
 #[derive(Debug, Serialize)]
 pub struct QueueCountsJson {
     /// By the ticket's kind.
