@@ -341,25 +341,26 @@ fn print_callbacks(desk: &Desk, list: &[Callback]) {
         return;
     }
     let lang = crate::words::catalogue::locale();
-    // The supervisor calls these customers: the name and the full phone are the work.
+    // The supervisor calls these customers: the name and the full phone are the work. Each
+    // column is as wide as its heading at least (a sample of short Chinese names cut
+    // "Customer" to "Custo…").
+    let (customer, phone) = (t!("col.customer"), t!("col.phone"));
     let name_w = list
         .iter()
         .map(|c| width_of(&sanitize_line(&c.customer)))
-        .max()
-        .unwrap_or(0)
+        .fold(width_of(&customer), usize::max)
         .clamp(4, 16);
     let phone_w = list
         .iter()
         .map(|c| width_of(&sanitize_line(&c.phone)))
-        .max()
-        .unwrap_or(0)
+        .fold(width_of(&phone), usize::max)
         .clamp(5, 20);
     println!(
         "{} {} {} {} {} {} {}",
         fit("#", 6),
         fit(&t!("col.month"), 8),
-        fit(&t!("col.customer"), name_w),
-        fit(&t!("col.phone"), phone_w),
+        fit(&customer, name_w),
+        fit(&phone, phone_w),
         fit(&t!("col.callback"), 16),
         fit(&t!("col.called"), 17),
         t!("col.title")

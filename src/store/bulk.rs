@@ -393,7 +393,7 @@ fn chain_head(conn: &rusqlite::Connection) -> Result<(i64, Vec<u8>)> {
 const BULK_CACHE_KIB: i64 = -65536;
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::super::deferred::NEAREST_INSERT_TRIGGER;
     use super::*;
     use crate::domain::log::Event;
@@ -406,7 +406,7 @@ mod tests {
         Utc.with_ymd_and_hms(2026, 11, 23, hour, 0, 0).unwrap()
     }
 
-    fn story(title: &str, judged: bool) -> Story {
+    pub(in crate::store) fn story(title: &str, judged: bool) -> Story {
         let mut ticket = NewTicket::titled(title).opened(0, at(1));
         ticket.customer.name = "王小明".into();
         ticket.status = Status::Waiting;
@@ -515,47 +515,8 @@ mod tests {
         assert_eq!(store.review_count(at(4)).unwrap(), 1, "the unjudged breach waits");
     }
 
-    #[test]
-    fn rows_written_many_a_statement_land_as_one_at_a_time() {
-        // 40 stories: 80 entries and 40 clocks, so both a full multi-row statement and the
-        // rows after the last one are written.
-        let count = ROWS_PER_INSERT + 8;
-        let stories: Vec<Story> = (0..count).map(|n| story(&format!("kettle {n}"), n % 3 == 0)).collect();
-        let mut store = super::super::Store::open_in_memory().unwrap();
-        let written = store
-            .bulk(|s| {
-                let prepared = stories
-                    .iter()
-                    .map(|s| s.clone().prepare())
-                    .collect::<Result<Vec<_>>>()?;
-                s.bulk_write(|tx| tx.bulk_insert(&prepared))
-            })
-            .unwrap();
-        assert_eq!(written.entries, 2 * count);
-        let (findings, entries) = store.verify().unwrap();
-        assert!(findings.is_empty(), "{findings:?}");
-        assert_eq!(entries, 2 * count as u64);
-        // Entry ids follow the tickets: ticket n holds entries 2n-1 and 2n.
-        let rows = chain(&store);
-        assert!(rows.iter().all(|(id, ticket, _)| (id + 1) / 2 == *ticket), "{rows:?}");
-        for (n, s) in stories.iter().enumerate() {
-            let id = n as i64 + 1;
-            let log = store.log(id).unwrap();
-            assert_eq!(log.len(), 2);
-            assert_eq!(log[0].event, s.log[0].event);
-            let clocks = store.clocks(id).unwrap();
-            assert_eq!(
-                clocks,
-                vec![Clock {
-                    ticket_id: id,
-                    ..s.clocks[0].clone()
-                }]
-            );
-        }
-    }
-
     /// The log's (id, ticket, hash) rows.
-    fn chain(store: &super::super::Store) -> Vec<(i64, i64, Vec<u8>)> {
+    pub(in crate::store) fn chain(store: &super::super::Store) -> Vec<(i64, i64, Vec<u8>)> {
         store
             .conn
             .prepare("SELECT id, ticket_id, hash FROM log ORDER BY id")

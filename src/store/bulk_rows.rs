@@ -97,3 +97,51 @@ impl ClockRow<'_> {
         s.raw_bind_parameter(from + 12, self.judged)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::bulk::Story;
+    use super::super::bulk::tests::{chain, story};
+    use super::super::{Result, Store};
+    use super::ROWS_PER_INSERT;
+    use crate::domain::sla::Clock;
+
+    #[test]
+    fn rows_written_many_a_statement_land_as_one_at_a_time() {
+        // 40 stories: 80 entries and 40 clocks, so both a full multi-row statement and the
+        // rows after the last one are written.
+        let count = ROWS_PER_INSERT + 8;
+        let stories: Vec<Story> = (0..count).map(|n| story(&format!("kettle {n}"), n % 3 == 0)).collect();
+        let mut store = Store::open_in_memory().unwrap();
+        let written = store
+            .bulk(|s| {
+                let prepared = stories
+                    .iter()
+                    .map(|s| s.clone().prepare())
+                    .collect::<Result<Vec<_>>>()?;
+                s.bulk_write(|tx| tx.bulk_insert(&prepared))
+            })
+            .unwrap();
+        assert_eq!(written.entries, 2 * count);
+        let (findings, entries) = store.verify().unwrap();
+        assert!(findings.is_empty(), "{findings:?}");
+        assert_eq!(entries, 2 * count as u64);
+        // Entry ids follow the tickets: ticket n holds entries 2n-1 and 2n.
+        let rows = chain(&store);
+        assert!(rows.iter().all(|(id, ticket, _)| (id + 1) / 2 == *ticket), "{rows:?}");
+        for (n, s) in stories.iter().enumerate() {
+            let id = n as i64 + 1;
+            let log = store.log(id).unwrap();
+            assert_eq!(log.len(), 2);
+            assert_eq!(log[0].event, s.log[0].event);
+            let clocks = store.clocks(id).unwrap();
+            assert_eq!(
+                clocks,
+                vec![Clock {
+                    ticket_id: id,
+                    ..s.clocks[0].clone()
+                }]
+            );
+        }
+    }
+}
