@@ -91,10 +91,7 @@ fn a_report_replaces_an_existing_file_only_with_force() {
 #[test]
 fn an_empty_page_of_the_review_queue_still_counts_it() {
     let (_dir, db) = demo();
-    let out = run(
-        &db,
-        &["--now", NOW, "review", "list", "--limit", "0"],
-    );
+    let out = run(&db, &["--now", NOW, "review", "list", "--limit", "0"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success());
     assert!(
@@ -152,11 +149,7 @@ fn callback_list_has_headings_and_an_empty_sample_reads_whole() {
         text.contains("nothing queued.") && !text.trim_end().ends_with(':'),
         "{text}"
     );
-    assert!(
-        run(&db, &["--now", NOW, "callback", "sample"])
-            .status
-            .success()
-    );
+    assert!(run(&db, &["--now", NOW, "callback", "sample"]).status.success());
     let out = run(&db, &["--now", NOW, "callback", "list"]);
     let text = String::from_utf8_lossy(&out.stdout);
     let first = text.lines().next().unwrap_or_default();
