@@ -1,6 +1,8 @@
 //! Migration 15: instants as integer seconds, log entry kinds as codes, new log hashes 16 bytes. `tests/golden/v14` holds a
 //! database as the last build before it left it (a 24-ticket demo, a judgement, an agent, a
-//! mail, a callback call; made by commit cf4a789) and what that build printed for it.
+//! mail, a callback call; made by commit cf4a789) and what that build printed for it, but one
+//! change made on purpose since: `callback_list.txt`'s "Customer" heading, which that build cut
+//! to "Cus…" (e4d19f0: a column is as wide as its heading at least).
 
 mod common;
 

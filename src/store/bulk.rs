@@ -248,7 +248,7 @@ impl Tx<'_> {
                     Some(hash) => *hash,
                     None => chain::hash(odd.as_deref().unwrap_or(previous.as_slice()), &link),
                 };
-                let data_ref = if shares_data(link.kind) {
+                let shared_ref = if shares_data(link.kind) {
                     Some(match shared.get(data.as_str()) {
                         Some(id) => *id,
                         None => {
@@ -266,10 +266,10 @@ impl Tx<'_> {
                     at: at.secs(),
                     author: &e.author,
                     kind: kind_code(link.kind)?,
-                    data: if data_ref.is_some() { "" } else { data.as_str() },
+                    data: if shared_ref.is_some() { "" } else { data.as_str() },
                     body: &e.body,
                     hash,
-                    data_ref,
+                    data_ref: shared_ref,
                 });
                 last_id = link.id;
                 previous = Previous::from(hash);
@@ -469,12 +469,9 @@ pub(super) mod tests {
         }
     }
 
-    #[test]
-    fn every_row_is_written_once_and_reads_back_sound() {
-        let mut store = super::super::Store::open_in_memory().unwrap();
-        let before = store.conn.total_changes();
-        let stories = [story("kettle", true), story("jacket", false)];
-        let written = store
+    /// Writes `stories` as one batch of one bulk run.
+    pub(in crate::store) fn write_all(store: &mut super::super::Store, stories: &[Story]) -> Written {
+        store
             .bulk(|s| {
                 let prepared = stories
                     .iter()
@@ -482,7 +479,15 @@ pub(super) mod tests {
                     .collect::<Result<Vec<_>>>()?;
                 s.bulk_write(|tx| tx.bulk_insert(&prepared))
             })
-            .unwrap();
+            .unwrap()
+    }
+
+    #[test]
+    fn every_row_is_written_once_and_reads_back_sound() {
+        let mut store = super::super::Store::open_in_memory().unwrap();
+        let before = store.conn.total_changes();
+        let stories = [story("kettle", true), story("jacket", false)];
+        let written = write_all(&mut store, &stories);
         assert_eq!(written, Written { tickets: 2, entries: 4 });
         // One customer (the same person twice), 2 tickets, 4 entries, 2 clocks, 1 review, the
         // chain head, the unjudged-breach tally (its trigger counts the one unjudged

@@ -100,9 +100,9 @@ impl ClockRow<'_> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::Store;
     use super::super::bulk::Story;
-    use super::super::bulk::tests::{chain, story};
-    use super::super::{Result, Store};
+    use super::super::bulk::tests::{chain, story, write_all};
     use super::ROWS_PER_INSERT;
     use crate::domain::sla::Clock;
 
@@ -113,15 +113,7 @@ mod tests {
         let count = ROWS_PER_INSERT + 8;
         let stories: Vec<Story> = (0..count).map(|n| story(&format!("kettle {n}"), n % 3 == 0)).collect();
         let mut store = Store::open_in_memory().unwrap();
-        let written = store
-            .bulk(|s| {
-                let prepared = stories
-                    .iter()
-                    .map(|s| s.clone().prepare())
-                    .collect::<Result<Vec<_>>>()?;
-                s.bulk_write(|tx| tx.bulk_insert(&prepared))
-            })
-            .unwrap();
+        let written = write_all(&mut store, &stories);
         assert_eq!(written.entries, 2 * count);
         let (findings, entries) = store.verify().unwrap();
         assert!(findings.is_empty(), "{findings:?}");
