@@ -248,6 +248,33 @@ fn help_lists_every_command() {
 }
 
 #[test]
+fn help_of_help_prints_the_help_it_names_in_both_languages() {
+    let help = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_promptly"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // `help --help` and `help -h` print the top page, `help list --help` the page of list.
+    let top = help(&["--lang", "en", "--help"]);
+    assert_eq!(help(&["--lang", "en", "help", "--help"]), top);
+    assert_eq!(help(&["--lang", "en", "help", "-h"]), top);
+    let list = help(&["--lang", "en", "list", "--help"]);
+    assert!(list.contains("--overdue"), "{list}");
+    assert_eq!(help(&["--lang", "en", "help", "list", "--help"]), list);
+    let zh = help(&["--lang", "zh-CN", "help", "sla", "-h"]);
+    assert_eq!(zh, help(&["--lang", "zh-CN", "sla", "--help"]));
+    assert!(zh.contains("用法"), "{zh}");
+}
+
+#[test]
 fn a_refused_command_writes_nothing_even_when_auto_close_is_due() {
     let env = Env::new();
     let id = new_ticket(&env).to_string();

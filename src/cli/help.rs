@@ -21,8 +21,27 @@ pub fn parse(args: Vec<OsString>, lang: &str) -> Result<Cli, clap::Error> {
         return Ok(cli);
     }
     let mut command = command(lang);
-    let matches = command.try_get_matches_from_mut(args)?;
+    let matches = match command.try_get_matches_from_mut(&args) {
+        // `help list --help` asks for the help `help list` prints: clap read the flag as a
+        // command's name. The flag is dropped (after `help` nothing else is read).
+        Err(e) if asked_help_of_help(&e) => {
+            let flag = |a: &OsString| a == "--help" || a == "-h";
+            let at = args.iter().position(|a| a == "help").unwrap_or(0);
+            let args: Vec<&OsString> = (args.iter().enumerate())
+                .filter(|(i, a)| *i <= at || !flag(a))
+                .map(|(_, a)| a)
+                .collect();
+            command.try_get_matches_from_mut(args)?
+        }
+        parsed => parsed?,
+    };
     Cli::from_arg_matches(&matches).map_err(|e| e.with_cmd(&command))
+}
+
+/// Whether clap refused `--help` or `-h` as the name of a command `help` should explain.
+fn asked_help_of_help(e: &clap::Error) -> bool {
+    e.kind() == ErrorKind::InvalidSubcommand
+        && matches!(e.get(ContextKind::InvalidSubcommand), Some(ContextValue::String(s)) if s == "--help" || s == "-h")
 }
 
 /// The whole command line with its texts in `lang` (also for completions and the man page).
