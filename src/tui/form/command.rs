@@ -8,7 +8,7 @@ use crate::domain::callback::CallOutcome;
 use crate::domain::log::{ContactMethod, Direction};
 use crate::domain::review::{Amount, BreachClass, Judgement, Remedy};
 use crate::domain::target::Target;
-use crate::domain::text::sanitize;
+use crate::domain::text::{halfwidth_value, sanitize};
 use crate::domain::ticket::{
     Channel, Complexity, Customer, Kind, NewTicket, Priority, Status, validate_email, validate_phone, validate_title,
 };
@@ -174,6 +174,13 @@ impl Reader<'_> {
         self.form.get(id)
     }
 
+    /// The text of a number, date, duration or phone field, full-width digits typed through
+    /// an input method (３ｄ, ２０２６-１１-０１) read as ASCII, as on the command line.
+    fn value(&self, id: FieldId) -> String {
+        let text = self.text(id);
+        halfwidth_value(&text).unwrap_or(text)
+    }
+
     fn fail(&mut self, id: FieldId, problem: Problem) {
         self.problems.push((id, problem));
     }
@@ -214,7 +221,7 @@ impl Reader<'_> {
     }
 
     fn checked(&mut self, id: FieldId, ok: fn(&str) -> bool, problem: Problem) -> String {
-        let v = self.text(id);
+        let v = self.value(id);
         if !ok(&v) {
             self.fail(id, problem);
         }
@@ -229,7 +236,7 @@ impl Reader<'_> {
 
     /// A purchase date: a real day, not after today, not more than [`PURCHASE_YEARS`] back.
     fn date(&mut self, id: FieldId) -> Option<chrono::NaiveDate> {
-        let text = self.text(id);
+        let text = self.value(id);
         let date = match parse_date(&text) {
             Ok(date) => date,
             Err(_) => {
@@ -357,7 +364,7 @@ impl Form {
             }
             Purpose::Extend { id, version } => {
                 let metric = r.required(FieldId::Metric, Problem::NoClock);
-                let by = r.text(FieldId::By).trim().parse::<Target>();
+                let by = r.value(FieldId::By).trim().parse::<Target>();
                 if by.is_err() {
                     r.fail(FieldId::By, Problem::Duration);
                 }
@@ -444,7 +451,7 @@ fn judge(r: &mut Reader, id: i64, (metric, cycle): (&str, u32), amend: bool) -> 
     // The amount is asked only for money remedies; a refund may leave it blank.
     let amount = match remedy {
         Some(remedy @ (Remedy::Compensation | Remedy::Refund)) => {
-            let v = r.text(FieldId::Amount);
+            let v = r.value(FieldId::Amount);
             match Amount::parse(&v) {
                 _ if v.trim().is_empty() && remedy == Remedy::Refund => None,
                 Ok(a) if a.0 > 0 => Some(a),
@@ -607,6 +614,32 @@ mod tests {
         assert_eq!(new.title, "Kettle leaks");
         assert_eq!((new.kind, new.priority), (Kind::Enquiry, Priority::Normal));
         assert_eq!(new.purchased_on, "2026-11-01".parse().ok());
+    }
+
+    #[test]
+    fn full_width_digits_typed_in_value_fields_read_as_ascii() {
+        let mut form = Form::new_ticket("zh-CN");
+        let set = |form: &mut Form, id, typed: &str| {
+            form.field_mut(id).unwrap().value = Value::Line(LineInput::new(typed));
+        };
+        set(&mut form, FieldId::Title, "水壶２台");
+        set(&mut form, FieldId::Phone, "１３８００１３８０００");
+        set(&mut form, FieldId::Purchased, "２０２６-１１-０１");
+        let Ok(Command::Open(new)) = form.command() else {
+            panic!("{:?}", form.command())
+        };
+        assert_eq!(new.title, "水壶２台", "a title is text, kept as typed");
+        assert_eq!(new.customer.phone, "13800138000");
+        assert_eq!(new.purchased_on, "2026-11-01".parse().ok());
+
+        let metrics = vec![("resolution".to_string(), "Resolution".to_string())];
+        let mut form = Form::extend(&ticket(Status::Open), metrics, "zh-CN");
+        set(&mut form, FieldId::By, "１ｄ");
+        set(&mut form, FieldId::Reason, "等配件");
+        let Ok(Command::Extend { by, .. }) = form.command() else {
+            panic!("{:?}", form.command())
+        };
+        assert_eq!(by, "1d".parse().unwrap());
     }
 
     #[test]
