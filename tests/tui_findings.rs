@@ -1,7 +1,8 @@
 //! Defects a tester found on the board (2026-12-03), each pinned on the TestBackend: the edit
 //! form keeps typed text after "changed elsewhere" (1), an emoji's joiners are kept (3), the
 //! extend form with nothing to extend (11), help (12), a ticket that never existed (14), the
-//! notices overlay keeps `#189` whole (17), and the prompts show their own hint (19).
+//! notices overlay keeps `#189` whole (17), and the prompts show their own hint (19); later, a
+//! refused transfer puts the cursor back on the name it refused.
 
 #[path = "common/board.rs"]
 mod board;
@@ -177,4 +178,39 @@ fn the_command_line_and_filter_show_their_own_hint() {
     let screen = frame_text(&a, now(), 80, 24);
     let last = screen.lines().last().unwrap_or_default().to_string();
     assert!(!last.contains("ancel") && !last.contains("(+"), "{last}");
+}
+
+#[test]
+fn a_transfer_to_someone_unknown_goes_back_to_the_name_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut d = desk_at(&dir.path().join("t.db"));
+    d.add_agent("wang", promptly::domain::agent::Role::Agent).unwrap();
+    let id = d.open_ticket(&NewTicket::titled("Kettle leaks"), None).unwrap().id;
+    let before = d.view(id).unwrap().ticket;
+    let mut a = app(&d, 80, 24);
+    command(&mut a, &mut d, &id.to_string());
+    press(&mut a, &mut d, "o");
+    press(&mut a, &mut d, "zhao");
+    a.handle_key(key(KeyCode::Tab), &mut d);
+    press(&mut a, &mut d, "on leave");
+    a.handle_key(key(KeyCode::Enter), &mut d);
+    match &a.mode {
+        Mode::Form(form) => {
+            let field = form.focused().unwrap();
+            assert_eq!(field.id, FieldId::To, "the cursor stayed on {:?}", field.id);
+            assert!(
+                field.error.as_deref().is_some_and(|e| e.contains("zhao")),
+                "{:?}",
+                field.error
+            );
+            assert_eq!(form.get(FieldId::Reason), "on leave", "the reason is kept");
+        }
+        _ => panic!("the transfer form should stay open"),
+    }
+    let after = d.view(id).unwrap().ticket;
+    assert_eq!(
+        (after.owner, after.version),
+        (before.owner, before.version),
+        "nothing written"
+    );
 }

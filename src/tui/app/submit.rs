@@ -127,6 +127,11 @@ impl App {
             Err(e) => {
                 let id = form.purpose.ticket().unwrap_or(0);
                 let text = self.error_text(&e, id);
+                let mut form = form;
+                // A name the desk refused is the name field's problem: the cursor goes back there.
+                if matches!(e, DeskError::UnknownAgent { .. } | DeskError::AlreadyOwner { .. }) {
+                    form.refuse(FieldId::To, text.clone());
+                }
                 self.mode = Mode::Form(Box::new(form));
                 self.tell(text, true, now);
             }
