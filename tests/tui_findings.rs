@@ -2,12 +2,13 @@
 //! form keeps typed text after "changed elsewhere" (1), an emoji's joiners are kept (3), the
 //! extend form with nothing to extend (11), help (12), a ticket that never existed (14), the
 //! notices overlay keeps `#189` whole (17), and the prompts show their own hint (19); later, a
-//! refused transfer puts the cursor back on the name it refused.
+//! refused transfer puts the cursor back on the name it refused, and a met clock's time is
+//! whole in Chinese at 80 columns.
 
 #[path = "common/board.rs"]
 mod board;
 
-use board::{app, ctrl, desk_at, key, now, press};
+use board::{app, app_in, ctrl, desk_at, key, now, press};
 use promptly::desk::{Desk, Edit};
 use promptly::domain::ticket::{Kind, NewTicket, Priority};
 use promptly::tui::app::{App, Mode};
@@ -213,4 +214,27 @@ fn a_transfer_to_someone_unknown_goes_back_to_the_name_with_the_reason() {
         (before.owner, before.version),
         "nothing written"
     );
+}
+
+#[test]
+fn a_met_clock_shows_its_time_whole_in_chinese_at_80_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut d = desk_at(&dir.path().join("t.db"));
+    let id = d.open_ticket(&NewTicket::titled("Kettle leaks"), None).unwrap().id;
+    let call = promptly::desk::FollowUp::Contact {
+        method: promptly::domain::log::ContactMethod::Call,
+        direction: promptly::domain::log::Direction::Outbound,
+    };
+    d.follow_up(id, None, call, "called back").unwrap();
+    for (lang, met) in [("zh-CN", "首次响应"), ("en", "First response")] {
+        let mut a = app_in(lang, &d, 80, 24);
+        command(&mut a, &mut d, &id.to_string());
+        let screen = frame_text(&a, now(), 80, 24);
+        let row = screen
+            .lines()
+            .find(|l| l.contains(met))
+            .unwrap_or_else(|| panic!("{screen}"));
+        assert!(!row.contains('…'), "{lang}: cut: {row}");
+        assert!(row.contains("2026-11-24 10:00"), "{lang}: the met time whole: {row}");
+    }
 }

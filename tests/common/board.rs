@@ -28,7 +28,11 @@ pub fn desk_at(path: &Path) -> Desk {
 }
 
 pub fn app(desk: &Desk, w: u16, h: u16) -> App {
-    let mut app = App::new("en", Keymap::default(), Theme::default());
+    app_in("en", desk, w, h)
+}
+
+pub fn app_in(lang: &'static str, desk: &Desk, w: u16, h: u16) -> App {
+    let mut app = App::new(lang, Keymap::default(), Theme::default());
     app.resize(w, h);
     app.load(desk);
     app

@@ -180,7 +180,13 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
             } else if live == Live::None {
                 t!("tui.met_at", locale = lang, at = left).to_string()
             } else {
+                left.clone()
+            };
+            // Too narrow for "met at ..." whole: the time alone (the state says met or withdrawn).
+            let left_text = if left_text.width() + 1 > left_w {
                 left
+            } else {
+                left_text
             };
             // A state wider than what is left of the line goes under the "left" column.
             let before_left = 1 + label_w + target_w + DUE_W;
