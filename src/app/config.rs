@@ -208,18 +208,7 @@ pub fn default_db_path() -> PathBuf {
 /// The URL a `--db` value names when it is a database server's (`postgres://user:pw@host/db`),
 /// its password left out: such a name must never become a folder `postgres:` with a file in it.
 pub fn server_url(db: &Path) -> Option<String> {
-    let text = db.to_str()?;
-    let (scheme, rest) = text.split_once("://")?;
-    if !["postgres", "postgresql"].contains(&scheme.to_ascii_lowercase().as_str()) {
-        return None;
-    }
-    let (authority, path) = rest.split_once('/').map_or((rest, ""), |(a, p)| (a, p));
-    let authority = match authority.rsplit_once('@') {
-        Some((user, host)) => format!("{}@{host}", user.split(':').next().unwrap_or("")),
-        None => authority.to_string(),
-    };
-    let path = path.split('?').next().unwrap_or("");
-    Some(format!("{scheme}://{authority}/{path}"))
+    crate::store::pg::printable_url(db.to_str()?)
 }
 
 /// The config file used when neither `--config` nor `PROMPTLY_CONFIG` is given.

@@ -12,6 +12,7 @@ mod export;
 mod imports;
 mod listing;
 pub mod mail;
+pub mod pg;
 mod rendered;
 mod review;
 mod rows;
@@ -65,6 +66,22 @@ pub enum StoreError {
     /// The file this store opened is no longer at its path (moved, deleted or replaced, by a
     /// restore say): a write would go to a file nobody reads; nothing was written.
     Moved(PathBuf),
+    /// A PostgreSQL server named by `url` (printed without its password, `pg::printable_url`)
+    /// could not be reached or refused the login.
+    Connect {
+        url: String,
+        error: String,
+    },
+    /// A PostgreSQL schema with tables that is not a Promptly database (the URL, no password).
+    NotPromptlyServer(String),
+    /// A PostgreSQL schema made by a newer Promptly (PostgreSQL's own numbering, `pg::schema`).
+    TooNewServer {
+        url: String,
+        found: i64,
+        known: i64,
+    },
+    /// PostgreSQL refused a statement.
+    Postgres(postgres::Error),
 }
 
 /// A terse developer's line (logs, panics). Users read `crate::words::errors::store`.
@@ -84,6 +101,10 @@ impl fmt::Display for StoreError {
             StoreError::Migration(e) => write!(f, "migration: {e}"),
             StoreError::Moved(p) => write!(f, "moved or replaced: {}", p.display()),
             StoreError::Corrupt(e) => write!(f, "corrupt: {e}"),
+            StoreError::Connect { url, error } => write!(f, "connecting to {url}: {error}"),
+            StoreError::NotPromptlyServer(url) => write!(f, "not a Promptly database: {url}"),
+            StoreError::TooNewServer { url, found, known } => write!(f, "schema {found} > {known}: {url}"),
+            StoreError::Postgres(e) => write!(f, "postgresql: {e}"),
         }
     }
 }
@@ -96,6 +117,12 @@ impl From<rusqlite::Error> for StoreError {
             Some(rusqlite::ErrorCode::DiskFull) => StoreError::DiskFull,
             _ => StoreError::Sql(e),
         }
+    }
+}
+
+impl From<postgres::Error> for StoreError {
+    fn from(e: postgres::Error) -> Self {
+        StoreError::Postgres(e)
     }
 }
 

@@ -180,6 +180,25 @@ pub fn store(e: &StoreError, lang: &str) -> String {
         StoreError::Migration(e) => t!("err.migration", locale = lang, error = e).to_string(),
         StoreError::Corrupt(e) => t!("err.corrupt", locale = lang, error = e).to_string(),
         StoreError::Moved(p) => t!("err.moved", locale = lang, path = p.display()).to_string(),
+        StoreError::Connect { url, error } => t!(
+            "err.pg_connect",
+            locale = lang,
+            url = sanitize_line(url),
+            error = sanitize_line(error)
+        )
+        .to_string(),
+        StoreError::NotPromptlyServer(url) => {
+            t!("err.pg_not_promptly", locale = lang, url = sanitize_line(url)).to_string()
+        }
+        StoreError::TooNewServer { url, found, known } => t!(
+            "err.too_new",
+            locale = lang,
+            path = sanitize_line(url),
+            found = found,
+            known = known
+        )
+        .to_string(),
+        StoreError::Postgres(e) => t!("err.sql", locale = lang, error = e).to_string(),
     }
 }
 

@@ -1,0 +1,29 @@
+//! PostgreSQL, in progress (issue 16): the groundwork of a second store. The only code that
+//! speaks PostgreSQL's SQL; like the rest of `store`, it prints nothing.
+//!
+//! What exists:
+//! - [`connect`]: a `postgres::Client` from a `postgres://` URL, the password from the URL or
+//!   libpq's password file ([`pgpass`]), errors naming the URL without its password
+//!   ([`printable_url`], which `app::config` uses for the `--db` refusal too). No TLS yet.
+//! - [`schema`]: PostgreSQL's numbered migrations (1 = SQLite's schema 15), the log and the
+//!   other tables kept as written refusing UPDATE, DELETE and TRUNCATE by triggers with
+//!   SQLite's messages; [`migrate`] and [`check_identity`] (a schema with tables but no
+//!   marker, or from a newer Promptly, is refused before anything is written);
+//!   [`grants_sql`] and [`grant_app_role`]: the application role may add to the log but
+//!   not change or delete it.
+//!
+//! What does not: the store interface the desk would run on (tickets, the log and its chain,
+//! clocks, listings, reviews, callbacks, mail, bulk writes, `verify`, backups), LISTEN/NOTIFY,
+//! `promptly migrate --to`. `--db postgres://...` is still refused by every command.
+
+mod connect;
+mod migrate;
+pub mod pgpass;
+pub mod schema;
+mod url;
+
+pub use connect::{connect, settings};
+pub use migrate::{
+    Found, Migrated, check_identity, current_schema, grant_app_role, grants_sql, latest_version, migrate, quote_ident,
+};
+pub use url::printable_url;

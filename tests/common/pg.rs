@@ -1,0 +1,47 @@
+//! A scratch schema on the PostgreSQL server `PROMPTLY_TEST_PG` names (`.ci/run` starts a
+//! throwaway cluster and sets it): each test gets a schema of its own, `t_<pid>_<n>_<time>`,
+//! first in its connection's search path and dropped when the test ends, so tests run side by
+//! side on one database. Without `PROMPTLY_TEST_PG` a test prints one SKIPPED line and checks
+//! nothing (it still shows as passed in cargo's summary: read the line).
+
+use postgres::Client;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+pub struct Scratch {
+    pub client: Client,
+    pub schema: String,
+    /// The URL as errors print it (no password).
+    pub shown: String,
+}
+
+/// A fresh schema for `test`, or `None` (after a SKIPPED line on stderr) without a server.
+pub fn scratch(test: &str) -> Option<Scratch> {
+    let Some(url) = std::env::var("PROMPTLY_TEST_PG").ok().filter(|u| !u.is_empty()) else {
+        eprintln!("SKIPPED {test}: PROMPTLY_TEST_PG is not set, so nothing was checked against PostgreSQL");
+        return None;
+    };
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let schema = format!(
+        "t_{}_{}_{nanos}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    );
+    let mut client = promptly::store::pg::connect(&url).unwrap_or_else(|e| panic!("{test}: {e}"));
+    client
+        .batch_execute(&format!("CREATE SCHEMA {schema}; SET search_path TO {schema}"))
+        .unwrap();
+    let shown = promptly::store::pg::printable_url(&url).unwrap();
+    eprintln!("{test}: on PostgreSQL {shown}, schema {schema}");
+    Some(Scratch { client, schema, shown })
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = self
+            .client
+            .batch_execute(&format!("RESET ROLE; DROP SCHEMA IF EXISTS {} CASCADE", self.schema));
+    }
+}
