@@ -18,6 +18,7 @@
 
 mod connect;
 mod migrate;
+mod open;
 pub mod pgpass;
 pub mod schema;
 mod url;
@@ -26,4 +27,5 @@ pub use connect::{connect, settings};
 pub use migrate::{
     Found, Migrated, check_identity, current_schema, grant_app_role, grants_sql, latest_version, migrate, quote_ident,
 };
+pub(crate) use open::{Begun, Server};
 pub use url::printable_url;
