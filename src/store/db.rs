@@ -222,6 +222,15 @@ column!(f64, |row, i| {
 });
 
 impl<'c> Db<'c> {
+    /// `sqlite`'s SQL or `postgres`'s, by the backend: where the dialects part (PostgreSQL
+    /// finds long free text through its `promptly_text_key` indexes, see `pg::schema`).
+    pub fn pick(self, sqlite: &'static str, postgres: &'static str) -> &'static str {
+        match self {
+            Db::Sqlite(_) => sqlite,
+            Db::Postgres(_) => postgres,
+        }
+    }
+
     /// PostgreSQL's statement for `sql`, prepared once per connection.
     fn statement(pg: &Pg<'c>, sql: &str) -> Result<Statement> {
         if let Some(st) = pg.statements.borrow().get(sql) {

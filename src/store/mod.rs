@@ -436,13 +436,13 @@ impl<'a> Tx<'a> {
     /// Inserts a ticket opened at `at`, owned by `owner`; returns its id.
     pub fn insert_ticket(&self, new: &NewTicket, owner: &str, at: DateTime<Utc>) -> Result<i64> {
         let customer = self.customer_id(&new.customer)?;
-        rows::insert_ticket(self.sqlite(SqliteOnly::Tickets)?, new, owner, customer, at)
+        rows::insert_ticket(self.db(), new, owner, customer, at)
     }
 
     /// Saves `ticket` if its stored version is still `ticket.version - 1`, else [`StoreError::Stale`].
     pub fn update_ticket(&self, ticket: &Ticket) -> Result<()> {
         let customer = self.customer_id(&ticket.customer)?;
-        if rows::update_ticket(self.sqlite(SqliteOnly::Tickets)?, ticket, customer)? == 0 {
+        if rows::update_ticket(self.db(), ticket, customer)? == 0 {
             return Err(StoreError::Stale { ticket: ticket.id });
         }
         Ok(())
@@ -489,7 +489,7 @@ impl<'a> Tx<'a> {
 
     /// The same person asking again reuses their customer row.
     fn customer_id(&self, c: &Customer) -> Result<i64> {
-        rows::customer_id(self.sqlite(SqliteOnly::Tickets)?, c)
+        rows::customer_id(self.db(), c)
     }
 
     fn commit(self) -> Result<()> {

@@ -1,5 +1,6 @@
-//! The `agents` store functions, written once through `store::db`, on both backends: SQLite
-//! always, PostgreSQL when `PROMPTLY_TEST_PG` names a server (each test a schema of its own,
+//! The store functions written once through `store::db` (agents, `meta`, a ticket's
+//! optimistic version), on both backends: SQLite always, PostgreSQL when `PROMPTLY_TEST_PG`
+//! names a server (each test a schema of its own,
 //! see `common/pg.rs`; without one a SKIPPED line and nothing checked). Also what a
 //! PostgreSQL store refuses: SQLite's own operations answer `NotOnServer`, never a panic.
 
@@ -8,6 +9,7 @@ mod pg;
 
 use chrono::{DateTime, TimeZone, Utc};
 use promptly::domain::agent::Role;
+use promptly::domain::ticket::{Customer, Kind, NewTicket, Status, Ticket};
 use promptly::store::{SqliteOnly, Store, StoreError};
 
 fn at(hour: u32) -> DateTime<Utc> {
@@ -92,22 +94,91 @@ fn meta_round_trip(store: &mut Store) {
     assert_eq!(store.meta("policy_fingerprint").unwrap().as_deref(), Some("def"));
 }
 
+/// A ticket added, then changed only against the version it was read at: a change made
+/// against an older one is refused as changed elsewhere, and writes nothing.
+fn versions_round_trip(store: &mut Store) {
+    let mut new = NewTicket::titled("电水壶不加热");
+    new.customer = Customer {
+        name: "王小明".into(),
+        phone: "13812345678".into(),
+        email: "wang@example.cn".into(),
+    };
+    new.kind = Kind::Quality;
+    new.purchased_on = chrono::NaiveDate::from_ymd_opt(2026, 11, 15);
+    let (first, second) = store
+        .write(|tx| {
+            let first = tx.insert_ticket(&new, "li", at(9))?;
+            // The same customer again is the same row; a second ticket has an id of its own.
+            let second = tx.insert_ticket(&new, "li", at(9))?;
+            Ok::<_, StoreError>((first, second))
+        })
+        .unwrap();
+    assert!(second > first && first > 0);
+    let ticket = Ticket {
+        id: first,
+        title: new.title.clone(),
+        description: new.description.clone(),
+        customer: new.customer.clone(),
+        channel: new.channel,
+        kind: new.kind,
+        priority: new.priority,
+        complexity: new.complexity,
+        reference: new.reference.clone(),
+        purchased_on: new.purchased_on,
+        status: Status::Open,
+        opened_at: at(9),
+        updated_at: at(9),
+        resolved_at: None,
+        closed_at: None,
+        version: 1,
+        owner: "li".into(),
+    };
+    let changed = |version: i64, status: Status| Ticket {
+        version,
+        status,
+        updated_at: at(10),
+        resolved_at: (status == Status::Resolved).then(|| at(10)),
+        ..ticket.clone()
+    };
+    store
+        .write(|tx| tx.update_ticket(&changed(2, Status::Waiting)))
+        .unwrap();
+    // Another writer read version 1 too: refused, and nothing of it kept.
+    let stale = store.write(|tx| tx.update_ticket(&changed(2, Status::Resolved)));
+    assert!(
+        matches!(stale, Err(StoreError::Stale { ticket }) if ticket == first),
+        "{stale:?}"
+    );
+    store
+        .write(|tx| tx.update_ticket(&changed(3, Status::Resolved)))
+        .unwrap();
+    let unknown = store.write(|tx| {
+        tx.update_ticket(&Ticket {
+            id: second + 1,
+            ..changed(2, Status::Open)
+        })
+    });
+    assert!(matches!(unknown, Err(StoreError::Stale { .. })));
+}
+
 #[test]
-fn agents_on_sqlite() {
+fn on_sqlite() {
     let mut store = Store::open_in_memory().unwrap();
     assert!(!store.on_server());
     agents_round_trip(&mut store);
     meta_round_trip(&mut store);
+    versions_round_trip(&mut store);
 }
 
 #[test]
-fn pg_agents_on_postgres() {
-    let Some(s) = pg::scratch("pg_agents_on_postgres") else {
+fn pg_on_postgres() {
+    let Some(s) = pg::scratch("pg_on_postgres") else {
         return;
     };
     let mut store = server_store(&s);
     agents_round_trip(&mut store);
     meta_round_trip(&mut store);
+    versions_round_trip(&mut store);
     // Opened again: the schema is Promptly's now and kept what was written.
     drop(store);
     let store = server_store(&s);
