@@ -2,6 +2,7 @@
 //! (`promptly backup`) and putting one in place of the database (`promptly restore`). The use
 //! cases (names, checks, rotation) are `app::backup`; this is the part that speaks SQLite.
 
+use super::SqliteOnly;
 use super::{Result, Sharing, Store, StoreError, check_header, check_identity, create_new};
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
@@ -38,13 +39,13 @@ impl Store {
     pub fn backup_into(&self, dest: &Path, progress: &mut dyn FnMut(Copied)) -> Result<()> {
         // A read transaction held across the steps: the copy is one snapshot, and a writer in
         // another process (WAL) neither waits for it nor makes it start over.
-        self.conn.execute_batch("BEGIN DEFERRED")?;
+        self.sqlite(SqliteOnly::Backup)?.execute_batch("BEGIN DEFERRED")?;
         let copied = self
-            .conn
+            .sqlite(SqliteOnly::Backup)?
             .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0))
             .map_err(StoreError::from)
-            .and_then(|_| copy_into(&self.conn, dest, progress));
-        let ended = self.conn.execute_batch("COMMIT");
+            .and_then(|_| copy_into(self.sqlite(SqliteOnly::Backup)?, dest, progress));
+        let ended = self.sqlite(SqliteOnly::Backup)?.execute_batch("COMMIT");
         copied?;
         Ok(ended?)
     }
@@ -68,7 +69,9 @@ pub fn copy_file(from: &Path, dest: &Path, progress: &mut dyn FnMut(Copied)) -> 
 /// Brings a copy to this build's schema (as any open does) and back to one self-contained file.
 pub fn bring_up_to_date(path: &Path) -> Result<()> {
     let store = Store::open(path, super::Access::ReadWrite)?;
-    let _: String = store.conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
+    let _: String = store
+        .sqlite(SqliteOnly::Backup)?
+        .query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 //! chain head is read once per batch and recorded once, customers are found or made with one
 //! statement each, and a clock's `judged` flag is written with the clock.
 
+use super::SqliteOnly;
 use super::bulk_rows::{CLOCK_WIDTH, ClockRow, EntryRow, LOG_WIDTH, ROWS_PER_INSERT, insert_rows, placeholders};
 use super::rendered::{Stamp, TextHasher};
 use super::rows::{CLOCK_COLUMNS, data_ref, kind_code, set_log_head, shares_data};
@@ -149,7 +150,7 @@ impl Tx<'_> {
     /// Writes `stories`: every ticket row once, its log continuing the hash chain, its clocks
     /// and its reviews.
     pub fn bulk_insert(&self, stories: &[Prepared]) -> Result<Written> {
-        let conn = &self.0;
+        let conn = self.sqlite(SqliteOnly::BulkWrites)?;
         let (mut last_id, head) = chain_head(conn)?;
         // The chain follows the head as stored, even one that is no hash (a row from before
         // the chain): `odd` until the first entry written here.
@@ -309,10 +310,10 @@ impl super::Store {
     /// Where the next ticket and entry written go: for [`Prepared::link`] (the chain's head as
     /// [`Tx::bulk_insert`] will reads it).
     pub fn chain_cursor(&self) -> Result<ChainCursor> {
-        let (entry, head) = chain_head(&self.conn)?;
-        let ticket: i64 = self
-            .conn
-            .query_row("SELECT coalesce(max(id), 0) FROM tickets", [], |r| r.get(0))?;
+        let (entry, head) = chain_head(self.sqlite(SqliteOnly::BulkWrites)?)?;
+        let ticket: i64 =
+            self.sqlite(SqliteOnly::BulkWrites)?
+                .query_row("SELECT coalesce(max(id), 0) FROM tickets", [], |r| r.get(0))?;
         Ok(ChainCursor {
             ticket_id: ticket + 1,
             entry_id: entry + 1,
@@ -329,36 +330,31 @@ impl super::Store {
         &mut self,
         run: impl FnOnce(&mut super::Store) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
-        let pragma = |name: &str| {
-            self.conn
-                .query_row(&format!("PRAGMA {name}"), [], |r| r.get::<_, i64>(0))
-        };
+        let conn = self.sqlite(SqliteOnly::BulkWrites)?;
+        let pragma = |name: &str| conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get::<_, i64>(0));
         let (cache, sync) = (pragma("cache_size"), pragma("synchronous"));
         let (cache, sync) = (cache.map_err(StoreError::from)?, sync.map_err(StoreError::from)?);
         // NORMAL: a commit waits for no fsync, checkpoints still do; a crash loses at most the
         // last batches, never the database (a staged store stays OFF: it is synced once, at the
         // end). No foreign-key lookups: the writer gives every row the ids it has just made.
-        self.conn
-            .execute_batch(&format!(
-                "PRAGMA cache_size = {BULK_CACHE_KIB}; PRAGMA synchronous = {}; PRAGMA foreign_keys = OFF;",
-                sync.min(1)
-            ))
-            .map_err(StoreError::from)?;
+        conn.execute_batch(&format!(
+            "PRAGMA cache_size = {BULK_CACHE_KIB}; PRAGMA synchronous = {}; PRAGMA foreign_keys = OFF;",
+            sync.min(1)
+        ))
+        .map_err(StoreError::from)?;
         self.defer_indexes()?;
         self.defer_nearest()?;
         let out = run(self);
         // The indexes and the trigger come back whether the run went well or not.
-        let restored =
-            super::deferred::restore_indexes(&self.conn).and_then(|()| super::deferred::restore_nearest(&self.conn));
-        self.conn
-            .execute_batch(&format!(
-                "PRAGMA cache_size = {cache}; PRAGMA synchronous = {sync}; PRAGMA foreign_keys = ON;"
-            ))
-            .map_err(StoreError::from)?;
+        let conn = self.sqlite(SqliteOnly::BulkWrites)?;
+        let restored = super::deferred::restore_indexes(conn).and_then(|()| super::deferred::restore_nearest(conn));
+        conn.execute_batch(&format!(
+            "PRAGMA cache_size = {cache}; PRAGMA synchronous = {sync}; PRAGMA foreign_keys = ON;"
+        ))
+        .map_err(StoreError::from)?;
         let out = out?;
         restored?;
-        self.conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
             .map_err(StoreError::from)?;
         Ok(out)
     }
@@ -369,8 +365,9 @@ impl super::Store {
         &mut self,
         f: impl FnOnce(&Tx) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
+        self.sqlite(SqliteOnly::BulkWrites)?;
         let out = self.write(f)?;
-        self.conn
+        self.sqlite(SqliteOnly::BulkWrites)?
             .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
             .map_err(StoreError::from)?;
         Ok(out)
@@ -485,7 +482,7 @@ pub(super) mod tests {
     #[test]
     fn every_row_is_written_once_and_reads_back_sound() {
         let mut store = super::super::Store::open_in_memory().unwrap();
-        let before = store.conn.total_changes();
+        let before = store.sqlite(super::SqliteOnly::Settings).unwrap().total_changes();
         let stories = [story("kettle", true), story("jacket", false)];
         let written = write_all(&mut store, &stories);
         assert_eq!(written, Written { tickets: 2, entries: 4 });
@@ -496,7 +493,7 @@ pub(super) mod tests {
         // the list's row of each ticket (both clocks run), made once at the end: nothing
         // inserted and then updated.
         assert_eq!(
-            store.conn.total_changes() - before,
+            store.sqlite(super::SqliteOnly::Settings).unwrap().total_changes() - before,
             1 + 2 + 4 + 2 + 1 + 1 + 1 + 2 + 2 + 2 + 2
         );
         let (findings, entries) = store.verify().unwrap();
@@ -509,7 +506,8 @@ pub(super) mod tests {
             assert_eq!(store.clocks(id).unwrap()[0].ticket_id, id);
         }
         let judged: Vec<i64> = store
-            .conn
+            .sqlite(super::SqliteOnly::Settings)
+            .unwrap()
             .prepare("SELECT ticket_id FROM clocks WHERE judged = 1")
             .unwrap()
             .query_map([], |r| r.get(0))
@@ -523,7 +521,8 @@ pub(super) mod tests {
     /// The log's (id, ticket, hash) rows.
     pub(in crate::store) fn chain(store: &super::super::Store) -> Vec<(i64, i64, Vec<u8>)> {
         store
-            .conn
+            .sqlite(super::SqliteOnly::Settings)
+            .unwrap()
             .prepare("SELECT id, ticket_id, hash FROM log ORDER BY id")
             .unwrap()
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
@@ -610,21 +609,30 @@ pub(super) mod tests {
             conn.query_row("SELECT count(*) FROM nearest_deadlines", [], |r| r.get(0))
                 .unwrap()
         };
-        let made = trigger(&Store::open(&path, Access::Create).unwrap().conn);
+        let made = trigger(
+            Store::open(&path, Access::Create)
+                .unwrap()
+                .sqlite(super::SqliteOnly::Settings)
+                .unwrap(),
+        );
         assert!(made.is_some());
         {
             let mut store = Store::open(&path, Access::ReadWrite).unwrap();
             store.defer_nearest().unwrap();
-            assert_eq!(trigger(&store.conn), None);
+            assert_eq!(trigger(store.sqlite(super::SqliteOnly::Settings).unwrap()), None);
             // Written while it is gone (the run, or another writer): no list row yet.
             let prepared = story("kettle", false).prepare().unwrap();
             store.write(|tx| tx.bulk_insert(&[prepared])).unwrap();
-            assert_eq!(rows(&store.conn), 0);
+            assert_eq!(rows(store.sqlite(super::SqliteOnly::Settings).unwrap()), 0);
             // The run dies here.
         }
         let store = Store::open(&path, Access::ReadWrite).unwrap();
-        assert_eq!(trigger(&store.conn), made);
-        assert_eq!(rows(&store.conn), 1, "the running clock's ticket is listed");
+        assert_eq!(trigger(store.sqlite(super::SqliteOnly::Settings).unwrap()), made);
+        assert_eq!(
+            rows(store.sqlite(super::SqliteOnly::Settings).unwrap()),
+            1,
+            "the running clock's ticket is listed"
+        );
         let (findings, _) = store.verify().unwrap();
         assert!(findings.is_empty(), "{findings:?}");
     }

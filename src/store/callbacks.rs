@@ -4,6 +4,7 @@
 //! for the queue's display.
 
 use super::Result;
+use super::SqliteOnly;
 use super::StoreError;
 use super::rows::{parse_opt_ts, parse_ts, ts};
 use crate::domain::callback::{CallOutcome, Callback, Month};
@@ -185,33 +186,33 @@ pub fn callbacks_due_plan(conn: &Connection, month: Month) -> Result<String> {
 
 impl super::Store {
     pub fn callbacks_due(&self, month: Month) -> Result<usize> {
-        callbacks_due(&self.conn, month)
+        callbacks_due(self.sqlite(SqliteOnly::Callbacks)?, month)
     }
 
     pub fn callbacks_due_plan(&self, month: Month) -> Result<String> {
-        callbacks_due_plan(&self.conn, month)
+        callbacks_due_plan(self.sqlite(SqliteOnly::Callbacks)?, month)
     }
 
     pub fn sample_drawn(&self, month: Month) -> Result<bool> {
-        sample_drawn(&self.conn, month)
+        sample_drawn(self.sqlite(SqliteOnly::Callbacks)?, month)
     }
 
     pub fn callbacks_of(&self, month: Month) -> Result<Vec<Callback>> {
-        callbacks_of(&self.conn, month)
+        callbacks_of(self.sqlite(SqliteOnly::Callbacks)?, month)
     }
 
     pub fn callback_states_at(&self, month: Month, at: DateTime<Utc>) -> Result<Vec<Option<bool>>> {
-        callback_states_at(&self.conn, month, at)
+        callback_states_at(self.sqlite(SqliteOnly::Callbacks)?, month, at)
     }
 
     pub fn scores_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<u8>> {
-        scores_between(&self.conn, from, to)
+        scores_between(self.sqlite(SqliteOnly::Callbacks)?, from, to)
     }
 }
 
 impl super::Tx<'_> {
     pub fn sample_drawn(&self, month: Month) -> Result<bool> {
-        sample_drawn(&self.0, month)
+        sample_drawn(self.sqlite(SqliteOnly::Callbacks)?, month)
     }
 
     pub fn insert_sample(
@@ -222,11 +223,11 @@ impl super::Tx<'_> {
         share: f64,
         picked: &[i64],
     ) -> Result<()> {
-        insert_sample(&self.0, month, at, closed, share, picked)
+        insert_sample(self.sqlite(SqliteOnly::Callbacks)?, month, at, closed, share, picked)
     }
 
     pub fn callbacks_of_ticket(&self, ticket: i64) -> Result<Vec<Callback>> {
-        callbacks_of_ticket(&self.0, ticket)
+        callbacks_of_ticket(self.sqlite(SqliteOnly::Callbacks)?, ticket)
     }
 
     pub fn record_callback(
@@ -237,6 +238,6 @@ impl super::Tx<'_> {
         by: &str,
         outcome: &CallOutcome,
     ) -> Result<()> {
-        record_callback(&self.0, ticket, month, at, by, outcome)
+        record_callback(self.sqlite(SqliteOnly::Callbacks)?, ticket, month, at, by, outcome)
     }
 }

@@ -2,6 +2,7 @@
 //! secondary indexes of the tables it fills are dropped, recorded, and built once, sorted, at
 //! the end (or at the next open, when the run was cut short).
 
+use super::SqliteOnly;
 use super::{Result, StoreError};
 use rusqlite::OptionalExtension;
 
@@ -12,7 +13,7 @@ impl super::Store {
     /// the same transaction, so a run cut short has them rebuilt at the next open.
     pub(super) fn defer_indexes(&mut self) -> Result<()> {
         self.write(|tx| {
-            let conn = &tx.0;
+            let conn = tx.sqlite(SqliteOnly::BulkWrites)?;
             let fresh: bool = conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM tickets)", [], |r| r.get(0))?;
             let pending: Option<String> = conn
                 .query_row("SELECT value FROM meta WHERE key = ?1", [DEFERRED_INDEXES], |r| {
@@ -94,7 +95,7 @@ impl super::Store {
     /// makes it again and the rows once. Recorded in the same transaction, like the indexes.
     pub(super) fn defer_nearest(&mut self) -> Result<()> {
         self.write(|tx| {
-            let conn = &tx.0;
+            let conn = tx.sqlite(SqliteOnly::BulkWrites)?;
             let sql: Option<String> = conn
                 .query_row(
                     "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1",
@@ -164,11 +165,16 @@ mod tests {
         use super::super::{Access, Store};
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cut.db");
-        let schema = indexes(&Store::open(&path, Access::Create).unwrap().conn);
+        let schema = indexes(
+            Store::open(&path, Access::Create)
+                .unwrap()
+                .sqlite(super::SqliteOnly::Settings)
+                .unwrap(),
+        );
         {
             let mut store = Store::open(&path, Access::ReadWrite).unwrap();
             store.defer_indexes().unwrap();
-            let left = indexes(&store.conn);
+            let left = indexes(store.sqlite(super::SqliteOnly::Settings).unwrap());
             assert!(
                 left.len() < schema.len(),
                 "the tickets', log's and clocks' indexes wait"
@@ -180,9 +186,10 @@ mod tests {
             // The run dies here: nothing builds them back.
         }
         let store = Store::open(&path, Access::ReadWrite).unwrap();
-        assert_eq!(indexes(&store.conn), schema);
+        assert_eq!(indexes(store.sqlite(super::SqliteOnly::Settings).unwrap()), schema);
         let record: i64 = store
-            .conn
+            .sqlite(super::SqliteOnly::Settings)
+            .unwrap()
             .query_row("SELECT count(*) FROM meta WHERE key = ?1", [DEFERRED_INDEXES], |r| {
                 r.get(0)
             })

@@ -1,6 +1,7 @@
 //! SQL of `import`: which external ids a database holds already (migration 10). The rows
 //! themselves go in through the bulk writer (`bulk.rs`).
 
+use super::SqliteOnly;
 use super::{Result, Store, Tx};
 use rusqlite::{Connection, OptionalExtension};
 use std::collections::HashMap;
@@ -32,19 +33,19 @@ impl Store {
     /// sorts the deferred index builds in memory up to the cache's size: with the big cache the
     /// peak grew with the file until 64 MiB more. `bulk` puts the connection's own size back.
     pub fn import_cache(&self) -> Result<()> {
-        Ok(self.conn.execute_batch(super::CACHE_SIZE)?)
+        Ok(self.sqlite(SqliteOnly::Imports)?.execute_batch(super::CACHE_SIZE)?)
     }
 
     pub fn holds_tickets(&self) -> Result<bool> {
-        holds_tickets(&self.conn)
+        holds_tickets(self.sqlite(SqliteOnly::Imports)?)
     }
 
     pub fn imported_breaches_of(&self, ticket: i64) -> Result<Vec<(String, u32)>> {
-        imported_breaches_of(&self.conn, ticket)
+        imported_breaches_of(self.sqlite(SqliteOnly::Imports)?, ticket)
     }
 
     pub fn tickets_by_external_id<'a>(&self, ids: impl Iterator<Item = &'a str>) -> Result<HashMap<String, i64>> {
-        tickets_by_external_id(&self.conn, ids)
+        tickets_by_external_id(self.sqlite(SqliteOnly::Imports)?, ids)
     }
 }
 
@@ -55,11 +56,11 @@ fn holds_tickets(conn: &Connection) -> Result<bool> {
 
 impl Tx<'_> {
     pub fn holds_tickets(&self) -> Result<bool> {
-        holds_tickets(&self.0)
+        holds_tickets(self.sqlite(SqliteOnly::Imports)?)
     }
 
     pub fn tickets_by_external_id<'a>(&self, ids: impl Iterator<Item = &'a str>) -> Result<HashMap<String, i64>> {
-        tickets_by_external_id(&self.0, ids)
+        tickets_by_external_id(self.sqlite(SqliteOnly::Imports)?, ids)
     }
 }
 
@@ -68,7 +69,11 @@ mod tests {
     use super::*;
 
     fn cache_size(store: &Store) -> i64 {
-        store.conn.query_row("PRAGMA cache_size", [], |r| r.get(0)).unwrap()
+        store
+            .sqlite(super::SqliteOnly::Settings)
+            .unwrap()
+            .query_row("PRAGMA cache_size", [], |r| r.get(0))
+            .unwrap()
     }
 
     #[test]

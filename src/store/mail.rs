@@ -2,6 +2,7 @@
 //! entry it was logged as. Rows are kept as written (triggers refuse UPDATE and DELETE); the
 //! raw message is stored gzip-compressed.
 
+use super::SqliteOnly;
 use super::rows::ts;
 use super::{Result, Store, StoreError, Tx};
 use crate::domain::mail::{Attachment, MailDirection};
@@ -155,40 +156,40 @@ fn raw(conn: &Connection, id: i64) -> Result<Option<Vec<u8>>> {
 impl Store {
     /// The mail rows of `ticket`, oldest first.
     pub fn mail_of_ticket(&self, ticket: i64) -> Result<Vec<MailRow>> {
-        of_ticket(&self.conn, ticket)
+        of_ticket(self.sqlite(SqliteOnly::Mail)?, ticket)
     }
 
     /// The ticket a message with one of `ids` belongs to (see [`ticket_of`]).
     pub fn mail_ticket_of(&self, ids: &[String]) -> Result<Option<i64>> {
-        ticket_of(&self.conn, ids)
+        ticket_of(self.sqlite(SqliteOnly::Mail)?, ids)
     }
 
     pub fn mail_by_message_id(&self, id: &str) -> Result<Option<MailRow>> {
-        by_message_id(&self.conn, id)
+        by_message_id(self.sqlite(SqliteOnly::Mail)?, id)
     }
 
     /// The raw message of mail row `id`, decompressed.
     pub fn mail_raw(&self, id: i64) -> Result<Option<Vec<u8>>> {
-        raw(&self.conn, id)
+        raw(self.sqlite(SqliteOnly::Mail)?, id)
     }
 }
 
 impl Tx<'_> {
     /// Records a message; its Message-ID must be new (UNIQUE). Returns the row id.
     pub fn insert_mail(&self, m: &NewMail<'_>) -> Result<i64> {
-        insert(&self.0, m)
+        insert(self.sqlite(SqliteOnly::Mail)?, m)
     }
 
     pub fn mail_of_ticket(&self, ticket: i64) -> Result<Vec<MailRow>> {
-        of_ticket(&self.0, ticket)
+        of_ticket(self.sqlite(SqliteOnly::Mail)?, ticket)
     }
 
     pub fn mail_ticket_of(&self, ids: &[String]) -> Result<Option<i64>> {
-        ticket_of(&self.0, ids)
+        ticket_of(self.sqlite(SqliteOnly::Mail)?, ids)
     }
 
     pub fn mail_by_message_id(&self, id: &str) -> Result<Option<MailRow>> {
-        by_message_id(&self.0, id)
+        by_message_id(self.sqlite(SqliteOnly::Mail)?, id)
     }
 }
 
@@ -218,11 +219,11 @@ fn last_contact_id(conn: &Connection, ticket: i64) -> Result<Option<i64>> {
 
 impl Tx<'_> {
     pub fn customer_by_email(&self, email: &str) -> Result<Option<crate::domain::ticket::Customer>> {
-        customer_by_email(&self.0, email)
+        customer_by_email(self.sqlite(SqliteOnly::Mail)?, email)
     }
 
     pub fn last_contact_id(&self, ticket: i64) -> Result<Option<i64>> {
-        last_contact_id(&self.0, ticket)
+        last_contact_id(self.sqlite(SqliteOnly::Mail)?, ticket)
     }
 }
 
@@ -231,7 +232,8 @@ impl Store {
     /// its triggers, writes) in memory for this connection: intake's transactions are small,
     /// and on disk those journals were most of its system time (38 writes a message).
     pub fn temp_in_memory(&self) -> Result<()> {
-        self.conn.execute_batch("PRAGMA temp_store = MEMORY;")?;
+        self.sqlite(SqliteOnly::Mail)?
+            .execute_batch("PRAGMA temp_store = MEMORY;")?;
         Ok(())
     }
 }

@@ -5,6 +5,11 @@ mod agents;
 pub mod backup;
 pub mod bulk;
 mod bulk_rows;
+pub(crate) mod db;
+mod error;
+mod file;
+pub use error::{SqliteOnly, StoreError};
+use file::{check_header, create_new, file_id};
 mod callbacks;
 mod compact;
 mod deferred;
@@ -29,102 +34,12 @@ use crate::domain::log::{LogEntry, NewEntry};
 use crate::domain::ticket::{Customer, NewTicket, Ticket};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
-use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::domain::listing::{ListQuery, ListRow, TicketSummary};
 use crate::domain::sla::Clock;
 pub use rows::EventCache;
-
-/// Why the store could not do what was asked.
-#[derive(Debug)]
-pub enum StoreError {
-    /// The disk (or the user's quota) is full; nothing was written.
-    DiskFull,
-    /// There is no database at this path (and the command may not create one).
-    Missing(PathBuf),
-    /// The file is not SQLite at all.
-    NotSqlite(PathBuf),
-    /// A SQLite file, but not one of ours.
-    NotPromptly(PathBuf),
-    /// Written by a newer Promptly with a schema this build does not know.
-    TooNew {
-        path: PathBuf,
-        found: i64,
-        known: i64,
-    },
-    /// A change was made against an old version of the ticket.
-    Stale {
-        ticket: i64,
-    },
-    Io(PathBuf, std::io::Error),
-    Sql(rusqlite::Error),
-    Migration(String),
-    /// A stored value this build cannot read (a hand-edited row, say).
-    Corrupt(String),
-    /// The file this store opened is no longer at its path (moved, deleted or replaced, by a
-    /// restore say): a write would go to a file nobody reads; nothing was written.
-    Moved(PathBuf),
-    /// A PostgreSQL server named by `url` (printed without its password, `pg::printable_url`)
-    /// could not be reached or refused the login.
-    Connect {
-        url: String,
-        error: String,
-    },
-    /// A PostgreSQL schema with tables that is not a Promptly database (the URL, no password).
-    NotPromptlyServer(String),
-    /// A PostgreSQL schema made by a newer Promptly (PostgreSQL's own numbering, `pg::schema`).
-    TooNewServer {
-        url: String,
-        found: i64,
-        known: i64,
-    },
-    /// PostgreSQL refused a statement.
-    Postgres(postgres::Error),
-}
-
-/// A terse developer's line (logs, panics). Users read `crate::words::errors::store`.
-impl fmt::Display for StoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            StoreError::DiskFull => f.write_str("disk full"),
-            StoreError::Missing(p) => write!(f, "no database at {}", p.display()),
-            StoreError::NotSqlite(p) => write!(f, "not SQLite: {}", p.display()),
-            StoreError::NotPromptly(p) => write!(f, "not a Promptly database: {}", p.display()),
-            StoreError::TooNew { path, found, known } => {
-                write!(f, "schema {found} > {known}: {}", path.display())
-            }
-            StoreError::Stale { ticket } => write!(f, "stale: ticket {ticket}"),
-            StoreError::Io(p, e) => write!(f, "{}: {e}", p.display()),
-            StoreError::Sql(e) => write!(f, "sql: {e}"),
-            StoreError::Migration(e) => write!(f, "migration: {e}"),
-            StoreError::Moved(p) => write!(f, "moved or replaced: {}", p.display()),
-            StoreError::Corrupt(e) => write!(f, "corrupt: {e}"),
-            StoreError::Connect { url, error } => write!(f, "connecting to {url}: {error}"),
-            StoreError::NotPromptlyServer(url) => write!(f, "not a Promptly database: {url}"),
-            StoreError::TooNewServer { url, found, known } => write!(f, "schema {found} > {known}: {url}"),
-            StoreError::Postgres(e) => write!(f, "postgresql: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for StoreError {}
-
-impl From<rusqlite::Error> for StoreError {
-    fn from(e: rusqlite::Error) -> Self {
-        match e.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::DiskFull) => StoreError::DiskFull,
-            _ => StoreError::Sql(e),
-        }
-    }
-}
-
-impl From<postgres::Error> for StoreError {
-    fn from(e: postgres::Error) -> Self {
-        StoreError::Postgres(e)
-    }
-}
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
@@ -152,9 +67,10 @@ enum Found {
     Current,
 }
 
-/// A Promptly database file.
+/// A Promptly database: a SQLite file or, in progress (issue 16), a PostgreSQL schema.
 pub struct Store {
-    conn: Connection,
+    backend: Backend,
+    /// The file, or the server's URL without its password.
     path: PathBuf,
     /// The device and inode opened (`None` in memory): see [`Store::check_in_place`].
     file: Option<(u64, u64)>,
@@ -168,6 +84,12 @@ pub struct Store {
 const CACHE_SIZE: &str = "PRAGMA cache_size = -8192;";
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+/// Where the rows live.
+enum Backend {
+    Sqlite(Connection),
+    Postgres(Box<pg::Server>),
+}
 
 impl Store {
     /// Opens the database at `path` for `access`. A file that is not ours, or is from a newer
@@ -216,7 +138,7 @@ impl Store {
             return Err(StoreError::NotPromptly(path.to_path_buf()));
         }
         let mut store = Store {
-            conn,
+            backend: Backend::Sqlite(conn),
             path: path.to_path_buf(),
             file: file_id(path),
             staged: None,
@@ -231,14 +153,15 @@ impl Store {
             Store::open(path, Access::ReadWrite)?;
             return Store::open(path, Access::ReadOnly);
         } else {
-            store.conn.execute_batch(CACHE_SIZE)?;
+            store.sqlite(SqliteOnly::Settings)?.execute_batch(CACHE_SIZE)?;
         }
         Ok(store)
     }
 
     /// Holds this connection's page cache to `kib` KiB instead of [`CACHE_SIZE`].
     pub fn limit_cache(&self, kib: u32) -> Result<()> {
-        self.conn.execute_batch(&format!("PRAGMA cache_size = -{kib};"))?;
+        self.sqlite(SqliteOnly::Settings)?
+            .execute_batch(&format!("PRAGMA cache_size = -{kib};"))?;
         Ok(())
     }
 
@@ -246,7 +169,7 @@ impl Store {
     pub fn open_in_memory() -> Result<Store> {
         let conn = Connection::open_in_memory()?;
         let mut store = Store {
-            conn,
+            backend: Backend::Sqlite(conn),
             path: PathBuf::from(":memory:"),
             file: None,
             staged: None,
@@ -256,11 +179,11 @@ impl Store {
     }
 
     fn prepare(&mut self) -> Result<()> {
+        let conn = self.sqlite(SqliteOnly::Settings)?;
         // journal_mode returns a row, so it is queried rather than executed.
-        let _: String = self.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
-        self.conn
-            .execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
-        self.conn.execute_batch(CACHE_SIZE)?;
+        let _: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+        conn.execute_batch(CACHE_SIZE)?;
         self.migrate()
     }
 
@@ -268,24 +191,27 @@ impl Store {
     fn migrate(&mut self) -> Result<()> {
         // A bulk run cut short left its deferred indexes unbuilt: build them before anything
         // (a migration included) relies on them.
-        let has_meta: bool = self.conn.query_row(
+        let Backend::Sqlite(conn) = &mut self.backend else {
+            return Err(StoreError::NotOnServer(SqliteOnly::Schema));
+        };
+        let has_meta: bool = conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'meta')",
             [],
             |r| r.get(0),
         )?;
         if has_meta {
-            deferred::restore_indexes(&self.conn)?;
-            deferred::restore_nearest(&self.conn)?;
+            deferred::restore_indexes(conn)?;
+            deferred::restore_nearest(conn)?;
         }
         // Migration 15 remakes tables others refer to, which SQLite's procedure for changing a
         // table does with foreign keys off (the rows are copied as they are).
-        let keys: i64 = self.conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
-        self.conn.execute_batch("PRAGMA foreign_keys = OFF")?;
-        let migrated = schema::migrations().to_latest(&mut self.conn).map_err(|e| match e {
+        let keys: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+        conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+        let migrated = schema::migrations().to_latest(conn).map_err(|e| match e {
             rusqlite_migration::Error::RusqliteError { err, .. } => StoreError::from(err),
             e => StoreError::Migration(e.to_string()),
         });
-        self.conn.execute_batch(&format!("PRAGMA foreign_keys = {keys}"))?;
+        conn.execute_batch(&format!("PRAGMA foreign_keys = {keys}"))?;
         migrated
     }
 
@@ -299,13 +225,32 @@ impl Store {
         f: impl FnOnce(&Tx) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
         self.check_in_place()?;
-        let tx = Tx(self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(StoreError::from)?);
+        let tx = match &mut self.backend {
+            Backend::Sqlite(conn) => Tx(TxOn::Sqlite(
+                conn.transaction_with_behavior(TransactionBehavior::Immediate)
+                    .map_err(StoreError::from)?,
+            )),
+            Backend::Postgres(server) => Tx(TxOn::Postgres(server.begin()?)),
+        };
         let out = f(&tx)?;
         tx.commit()?;
         Ok(out)
+    }
+
+    /// The SQLite connection, or [`StoreError::NotOnServer`] naming `what` was asked.
+    fn sqlite(&self, what: SqliteOnly) -> Result<&Connection> {
+        match &self.backend {
+            Backend::Sqlite(conn) => Ok(conn),
+            Backend::Postgres(_) => Err(StoreError::NotOnServer(what)),
+        }
+    }
+
+    /// Store SQL's connection (`store::db`), whichever the backend.
+    fn db(&self) -> db::Db<'_> {
+        match &self.backend {
+            Backend::Sqlite(conn) => db::Db::Sqlite(conn),
+            Backend::Postgres(server) => server.db(),
+        }
     }
 
     /// Refuses when the file this store opened is no longer the one at its path: the board
@@ -320,15 +265,17 @@ impl Store {
 
     /// Changes whenever another connection commits (the board's live refresh).
     pub fn data_version(&self) -> Result<i64> {
-        Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+        Ok(self
+            .sqlite(SqliteOnly::LiveRefresh)?
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
     }
 
     pub fn ticket(&self, id: i64) -> Result<Option<Ticket>> {
-        rows::ticket(&self.conn, id)
+        rows::ticket(self.sqlite(SqliteOnly::Tickets)?, id)
     }
 
     pub fn log(&self, ticket_id: i64) -> Result<Vec<LogEntry>> {
-        rows::log(&self.conn, ticket_id)
+        rows::log(self.sqlite(SqliteOnly::Tickets)?, ticket_id)
     }
 
     /// Up to `limit` tickets of an export after id `after`, in id order, each with its
@@ -339,12 +286,12 @@ impl Store {
         after: i64,
         limit: usize,
     ) -> Result<Vec<(crate::domain::ticket::Ticket, i64, Option<String>)>> {
-        export::page(&self.conn, q, after, limit)
+        export::page(self.sqlite(SqliteOnly::Listing)?, q, after, limit)
     }
 
     /// How many tickets an export matches.
     pub fn export_count(&self, q: &crate::domain::listing::ExportQuery) -> Result<u64> {
-        export::count(&self.conn, q)
+        export::count(self.sqlite(SqliteOnly::Listing)?, q)
     }
 
     /// Up to `limit` customers of an export's tickets after id `after`, in id order.
@@ -354,7 +301,7 @@ impl Store {
         after: i64,
         limit: usize,
     ) -> Result<Vec<(i64, crate::domain::ticket::Customer)>> {
-        export::customers(&self.conn, q, after, limit)
+        export::customers(self.sqlite(SqliteOnly::Listing)?, q, after, limit)
     }
 
     /// The logs of several tickets, entry data parsed once per shared text for as long as
@@ -364,7 +311,7 @@ impl Store {
         ticket_ids: &[i64],
         cache: &mut EventCache,
     ) -> Result<std::collections::HashMap<i64, Vec<LogEntry>>> {
-        rows::logs_with(&self.conn, ticket_ids, cache)
+        rows::logs_with(self.sqlite(SqliteOnly::Tickets)?, ticket_ids, cache)
     }
 
     /// [`Store::logs_cached`] as the SLA replay reads them: each entry's author and body left
@@ -374,21 +321,21 @@ impl Store {
         ticket_ids: &[i64],
         cache: &mut EventCache,
     ) -> Result<std::collections::HashMap<i64, Vec<LogEntry>>> {
-        rows::logs_read(&self.conn, ticket_ids, cache, false)
+        rows::logs_read(self.sqlite(SqliteOnly::Tickets)?, ticket_ids, cache, false)
     }
 
     /// The logs of several tickets in one query (see [`rows::logs`]).
     pub fn logs(&self, ticket_ids: &[i64]) -> Result<std::collections::HashMap<i64, Vec<LogEntry>>> {
-        rows::logs(&self.conn, ticket_ids)
+        rows::logs(self.sqlite(SqliteOnly::Tickets)?, ticket_ids)
     }
 
     pub fn clocks(&self, ticket_id: i64) -> Result<Vec<Clock>> {
-        rows::clocks(&self.conn, ticket_id)
+        rows::clocks(self.sqlite(SqliteOnly::Tickets)?, ticket_id)
     }
 
     /// Tickets matching `query`, with their nearest running clock.
     pub fn list(&self, query: &ListQuery) -> Result<Vec<TicketSummary>> {
-        listing::list(&self.conn, query)
+        listing::list(self.sqlite(SqliteOnly::Listing)?, query)
     }
 
     /// The tickets a deadline-filtered `query` lists, streamed to `visit` until it returns
@@ -399,13 +346,13 @@ impl Store {
         before: Option<DateTime<Utc>>,
         visit: impl FnMut(TicketSummary) -> bool,
     ) -> Result<()> {
-        listing::visit_due(&self.conn, query, before, visit)
+        listing::visit_due(self.sqlite(SqliteOnly::Listing)?, query, before, visit)
     }
 
     /// How SQLite reads the running deadlines of `query` (EXPLAIN QUERY PLAN of
     /// [`listing::visit_due_rows`], one step a line).
     pub fn list_plan(&self, query: &ListQuery) -> Result<String> {
-        listing::due_plan(&self.conn, query, query.due_before)
+        listing::due_plan(self.sqlite(SqliteOnly::Listing)?, query, query.due_before)
     }
 
     /// The nearest running deadline of each ticket with one of `statuses`, most urgent first
@@ -415,60 +362,87 @@ impl Store {
         statuses: &[crate::domain::ticket::Status],
         visit: impl FnMut(Clock),
     ) -> Result<()> {
-        listing::visit_nearest_deadlines(&self.conn, statuses, visit)
+        listing::visit_nearest_deadlines(self.sqlite(SqliteOnly::Listing)?, statuses, visit)
     }
 
     /// How many tickets have each of `statuses` (the board's header; the status index only).
     pub fn status_counts(&self, statuses: &[crate::domain::ticket::Status]) -> Result<Vec<usize>> {
-        listing::status_counts(&self.conn, statuses)
+        listing::status_counts(self.sqlite(SqliteOnly::Listing)?, statuses)
     }
 
     /// The tickets `query` lists, most urgent first, streamed to `visit` until it returns
     /// false (see [`listing::visit_list`]).
     pub fn visit_list(&self, query: &ListQuery, visit: impl FnMut(TicketSummary) -> bool) -> Result<()> {
-        listing::visit_list(&self.conn, query, visit)
+        listing::visit_list(self.sqlite(SqliteOnly::Listing)?, query, visit)
     }
 
     /// [`Store::visit_list`] as `list`'s table shows it (see [`listing::visit_rows`]).
     pub fn visit_rows(&self, query: &ListQuery, visit: impl FnMut(&ListRow) -> bool) -> Result<()> {
-        listing::visit_rows(&self.conn, query, visit)
+        listing::visit_rows(self.sqlite(SqliteOnly::Listing)?, query, visit)
     }
 
     /// The listed tickets `ids` with their nearest clock, in that order (see [`listing::summaries`]).
     pub fn summaries(&self, ids: &[i64]) -> Result<Vec<TicketSummary>> {
-        listing::summaries(&self.conn, ids)
+        listing::summaries(self.sqlite(SqliteOnly::Listing)?, ids)
     }
 
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
-            .optional()?)
+        meta(self.db(), key)
     }
 }
 
-/// An open write transaction. Dropped without [`Store::write`] returning `Ok`, it rolls back.
-pub struct Tx<'a>(rusqlite::Transaction<'a>);
+fn meta(db: db::Db, key: &str) -> Result<Option<String>> {
+    db.query_opt("SELECT value FROM meta WHERE key = ?1", db::params![key], |r| r.get(0))
+}
 
-impl Tx<'_> {
+/// An open write transaction. Dropped without [`Store::write`] returning `Ok`, it rolls back.
+pub struct Tx<'a>(TxOn<'a>);
+
+enum TxOn<'a> {
+    Sqlite(rusqlite::Transaction<'a>),
+    Postgres(pg::Begun<'a>),
+}
+
+impl<'a> Tx<'a> {
+    /// The SQLite transaction, or [`StoreError::NotOnServer`] naming `what` was asked.
+    fn sqlite(&self, what: SqliteOnly) -> Result<&rusqlite::Transaction<'a>> {
+        match &self.0 {
+            TxOn::Sqlite(tx) => Ok(tx),
+            TxOn::Postgres(_) => Err(StoreError::NotOnServer(what)),
+        }
+    }
+
+    /// Store SQL's connection (`store::db`) inside this transaction.
+    fn db(&self) -> db::Db<'_> {
+        match &self.0 {
+            TxOn::Sqlite(tx) => db::Db::Sqlite(tx),
+            TxOn::Postgres(tx) => tx.db(),
+        }
+    }
+
+    /// The value kept under `key` in `meta`.
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        meta(self.db(), key)
+    }
+
     pub fn ticket(&self, id: i64) -> Result<Option<Ticket>> {
-        rows::ticket(&self.0, id)
+        rows::ticket(self.sqlite(SqliteOnly::Tickets)?, id)
     }
 
     pub fn log(&self, ticket_id: i64) -> Result<Vec<LogEntry>> {
-        rows::log(&self.0, ticket_id)
+        rows::log(self.sqlite(SqliteOnly::Tickets)?, ticket_id)
     }
 
     /// Inserts a ticket opened at `at`, owned by `owner`; returns its id.
     pub fn insert_ticket(&self, new: &NewTicket, owner: &str, at: DateTime<Utc>) -> Result<i64> {
         let customer = self.customer_id(&new.customer)?;
-        rows::insert_ticket(&self.0, new, owner, customer, at)
+        rows::insert_ticket(self.db(), new, owner, customer, at)
     }
 
     /// Saves `ticket` if its stored version is still `ticket.version - 1`, else [`StoreError::Stale`].
     pub fn update_ticket(&self, ticket: &Ticket) -> Result<()> {
         let customer = self.customer_id(&ticket.customer)?;
-        if rows::update_ticket(&self.0, ticket, customer)? == 0 {
+        if rows::update_ticket(self.db(), ticket, customer)? == 0 {
             return Err(StoreError::Stale { ticket: ticket.id });
         }
         Ok(())
@@ -476,21 +450,21 @@ impl Tx<'_> {
 
     /// Tickets whose clocks can still change (see [`Desk::sync_policy`](crate::desk::Desk)).
     pub fn ticket_ids_with_live_clocks(&self) -> Result<Vec<i64>> {
-        rows::ticket_ids_with_live_clocks(&self.0)
+        rows::ticket_ids_with_live_clocks(self.sqlite(SqliteOnly::Tickets)?)
     }
 
     pub fn append(&self, ticket_id: i64, entry: &NewEntry) -> Result<i64> {
-        rows::append(&self.0, ticket_id, entry)
+        rows::append(self.sqlite(SqliteOnly::Tickets)?, ticket_id, entry)
     }
 
     /// Replaces the derived clock rows of a ticket.
     pub fn replace_clocks(&self, ticket_id: i64, clocks: &[Clock]) -> Result<()> {
-        rows::replace_clocks(&self.0, ticket_id, clocks)
+        rows::replace_clocks(self.sqlite(SqliteOnly::Tickets)?, ticket_id, clocks)
     }
 
     /// Keeps a promise table under its digest (once: the same content is the same row).
     pub fn keep_promise(&self, digest: &str, body: &str) -> Result<()> {
-        self.0
+        self.sqlite(SqliteOnly::Tickets)?
             .prepare_cached("INSERT OR IGNORE INTO promises(digest, body) VALUES (?1, ?2)")?
             .execute(params![digest, body])?;
         Ok(())
@@ -499,118 +473,30 @@ impl Tx<'_> {
     /// The promise table text kept under `digest`.
     pub fn promise(&self, digest: &str) -> Result<Option<String>> {
         Ok(self
-            .0
+            .sqlite(SqliteOnly::Tickets)?
             .prepare_cached("SELECT body FROM promises WHERE digest = ?1")?
             .query_row([digest], |r| r.get(0))
             .optional()?)
     }
 
     pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
-        self.0.execute(
+        self.db().execute(
             "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            params![key, value],
+            db::params![key, value],
         )?;
         Ok(())
     }
 
     /// The same person asking again reuses their customer row.
     fn customer_id(&self, c: &Customer) -> Result<i64> {
-        rows::customer_id(&self.0, c)
+        rows::customer_id(self.db(), c)
     }
 
     fn commit(self) -> Result<()> {
-        Ok(self.0.commit()?)
-    }
-}
-
-/// A file's device and inode: which file a path names right now.
-fn file_id(path: &Path) -> Option<(u64, u64)> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = path;
-        None
-    }
-}
-
-/// What [`create_new`] made, so that a failed open can take it back.
-struct Created {
-    file: PathBuf,
-    /// Folders it made, innermost first.
-    dirs: Vec<PathBuf>,
-}
-
-impl Created {
-    fn undo(self) {
-        for suffix in ["", "-wal", "-shm", "-journal"] {
-            let mut name = self.file.clone().into_os_string();
-            name.push(suffix);
-            let _ = std::fs::remove_file(name);
+        match self.0 {
+            TxOn::Sqlite(tx) => Ok(tx.commit()?),
+            TxOn::Postgres(tx) => tx.commit(),
         }
-        for dir in self.dirs {
-            let _ = std::fs::remove_dir(dir);
-        }
-    }
-}
-
-/// Creates the database file for `sharing` (readable by its owner only unless shared with a
-/// group), in folders made the same way.
-fn create_new(path: &Path, sharing: Sharing) -> std::io::Result<Created> {
-    let mut dirs = Vec::new();
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        dirs = dir
-            .ancestors()
-            .take_while(|d| !d.as_os_str().is_empty() && !d.exists())
-            .map(Path::to_path_buf)
-            .collect();
-        let mut builder = std::fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder.create(dir)?;
-    }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let created = Created {
-        file: path.to_path_buf(),
-        dirs,
-    };
-    let shared = |created: &Created| -> std::io::Result<()> {
-        if sharing == Sharing::Private {
-            return Ok(());
-        }
-        // Outermost first, so no folder is ever open to the group before its parent.
-        for dir in created.dirs.iter().rev() {
-            sharing.apply_to_folder(dir)?;
-        }
-        sharing.apply_to_file(&created.file)
-    };
-    match options.open(path).and_then(|_| shared(&created)) {
-        Ok(()) => Ok(created),
-        Err(e) => {
-            created.undo();
-            Err(e)
-        }
-    }
-}
-
-/// Refuses a non-empty file that does not start with SQLite's magic header.
-fn check_header(path: &Path) -> Result<()> {
-    use std::io::Read;
-    let mut head = Vec::with_capacity(16);
-    std::fs::File::open(path)
-        .and_then(|f| f.take(16).read_to_end(&mut head))
-        .map_err(|e| StoreError::Io(path.to_path_buf(), e))?;
-    if head.is_empty() || head == SQLITE_MAGIC {
-        Ok(())
-    } else {
-        Err(StoreError::NotSqlite(path.to_path_buf()))
     }
 }
 

@@ -2,6 +2,7 @@
 //! (migration 15: 4 or 5 bytes instead of 20 of text), so indexes serve range queries; the
 //! log's chain still covers each entry's instant as its RFC 3339 text ([`ts_text`]).
 
+use super::db::{self, Db};
 use super::schema::{JUDGED_IMPORTED, LOG_HEAD};
 use super::{Result, StoreError};
 use crate::domain::chain::{self, Link};
@@ -44,63 +45,75 @@ where
 
 pub(super) use super::ticket_row::{TICKET_COLUMNS, TICKET_WIDTH, into_ticket, raw_ticket, ticket};
 
-pub fn customer_id(conn: &Connection, c: &Customer) -> Result<i64> {
-    conn.prepare_cached("INSERT INTO customers(name, phone, email) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING")?
-        .execute(params![c.name.trim(), c.phone.trim(), c.email.trim()])?;
-    Ok(conn
-        .prepare_cached("SELECT id FROM customers WHERE name = ?1 AND phone = ?2 AND email = ?3")?
-        .query_row(params![c.name.trim(), c.phone.trim(), c.email.trim()], |r| r.get(0))?)
+/// The customer row for `c`, added if new. Written once for both backends (`store::db`).
+pub fn customer_id(db: Db, c: &Customer) -> Result<i64> {
+    let (name, phone, email) = (c.name.trim(), c.phone.trim(), c.email.trim());
+    db.execute(
+        "INSERT INTO customers(name, phone, email) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+        db::params![name, phone, email],
+    )?;
+    let find = db.pick(
+        "SELECT id FROM customers WHERE name = ?1 AND phone = ?2 AND email = ?3",
+        "SELECT id FROM customers WHERE promptly_text_key(name) = promptly_text_key(?1)
+            AND promptly_text_key(phone) = promptly_text_key(?2) AND promptly_text_key(email) = promptly_text_key(?3)
+            AND name = ?1 AND phone = ?2 AND email = ?3",
+    );
+    db.query_row(find, db::params![name, phone, email], |r| r.get(0))
 }
 
-pub fn insert_ticket(conn: &Connection, new: &NewTicket, owner: &str, customer: i64, at: DateTime<Utc>) -> Result<i64> {
-    conn.prepare_cached(
+/// Adds a ticket; its id. Both backends (`RETURNING`: SQLite has no sequence to ask).
+pub fn insert_ticket(db: Db, new: &NewTicket, owner: &str, customer: i64, at: DateTime<Utc>) -> Result<i64> {
+    let purchased_on = new.purchased_on.map(|d| d.to_string());
+    db.query_row(
         "INSERT INTO tickets(title, description, customer_id, channel, kind, priority, complexity, reference,
                              purchased_on, status, opened_at, updated_at, version, owner)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'open', ?10, ?10, 1, ?11)",
-    )?
-    .execute(params![
-        new.title.trim(),
-        new.description,
-        customer,
-        new.channel.slug(),
-        new.kind.slug(),
-        new.priority.slug(),
-        new.complexity.slug(),
-        new.reference.trim(),
-        new.purchased_on.map(|d| d.to_string()),
-        ts(at),
-        owner,
-    ])?;
-    Ok(conn.last_insert_rowid())
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'open', ?10, ?10, 1, ?11)
+         RETURNING id",
+        db::params![
+            new.title.trim(),
+            new.description.as_str(),
+            customer,
+            new.channel.slug(),
+            new.kind.slug(),
+            new.priority.slug(),
+            new.complexity.slug(),
+            new.reference.trim(),
+            purchased_on.as_deref(),
+            ts(at),
+            owner,
+        ],
+        |r| r.get(0),
+    )
 }
 
-/// Writes every field; matches only the version before this change. Returns rows changed.
-pub fn update_ticket(conn: &Connection, t: &Ticket, customer: i64) -> Result<usize> {
-    Ok(conn
-        .prepare_cached(
-            "UPDATE tickets SET title = ?2, description = ?3, customer_id = ?4, channel = ?5, kind = ?6,
-                priority = ?7, complexity = ?8, reference = ?9, purchased_on = ?10, status = ?11,
-                updated_at = ?12, resolved_at = ?13, closed_at = ?14, version = ?15, owner = ?16
-             WHERE id = ?1 AND version = ?15 - 1",
-        )?
-        .execute(params![
+/// Writes every field; matches only the version before this change (optimistic versions, on
+/// both backends). Returns rows changed.
+pub fn update_ticket(db: Db, t: &Ticket, customer: i64) -> Result<usize> {
+    let purchased_on = t.purchased_on.map(|d| d.to_string());
+    db.execute(
+        "UPDATE tickets SET title = ?2, description = ?3, customer_id = ?4, channel = ?5, kind = ?6,
+            priority = ?7, complexity = ?8, reference = ?9, purchased_on = ?10, status = ?11,
+            updated_at = ?12, resolved_at = ?13, closed_at = ?14, version = ?15, owner = ?16
+         WHERE id = ?1 AND version = ?15 - 1",
+        db::params![
             t.id,
             t.title.trim(),
-            t.description,
+            t.description.as_str(),
             customer,
             t.channel.slug(),
             t.kind.slug(),
             t.priority.slug(),
             t.complexity.slug(),
             t.reference.trim(),
-            t.purchased_on.map(|d| d.to_string()),
+            purchased_on.as_deref(),
             t.status.slug(),
             ts(t.updated_at),
             t.resolved_at.map(ts),
             t.closed_at.map(ts),
             t.version,
-            t.owner,
-        ])?)
+            t.owner.as_str(),
+        ],
+    )
 }
 
 /// The columns a log entry's chain link is made of, in `LinkRow::read`'s order; the data as

@@ -4,7 +4,9 @@
 //! short leaves no half-filled database, only the partial file, removed when the run fails
 //! and by the next run when it was killed.
 
-use super::{Created, Result, Sharing, Store, StoreError, create_new};
+use super::SqliteOnly;
+use super::file::{Created, create_new};
+use super::{Backend, Result, Sharing, Store, StoreError};
 use std::path::{Path, PathBuf};
 
 /// What a staged store is for: where it goes once it is whole.
@@ -78,21 +80,23 @@ impl Store {
         let _: String = conn.query_row("PRAGMA journal_mode = OFF", [], |r| r.get(0))?;
         conn.execute_batch("PRAGMA synchronous = OFF; PRAGMA foreign_keys = ON; PRAGMA threads = 2;")?;
         let mut store = Store {
-            conn,
+            backend: Backend::Sqlite(conn),
             file: super::file_id(&partial),
             path: partial,
             staged: Some(staged),
         };
         store.migrate()?;
         let triggers: Vec<(String, String)> = store
-            .conn
+            .sqlite(SqliteOnly::BulkWrites)?
             .prepare(&format!(
                 "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND name IN ({DEFERRED_TRIGGERS}) ORDER BY name"
             ))?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
         for (name, _) in &triggers {
-            store.conn.execute_batch(&format!("DROP TRIGGER \"{name}\""))?;
+            store
+                .sqlite(SqliteOnly::BulkWrites)?
+                .execute_batch(&format!("DROP TRIGGER \"{name}\""))?;
         }
         if let Some(staged) = store.staged.as_mut() {
             staged.triggers = triggers;
@@ -111,16 +115,21 @@ impl Store {
         let partial = self.path.clone();
         // The tally its trigger kept, counted once (a covering partial index), then the
         // triggers back as they were.
-        self.conn.execute(
+        self.sqlite(SqliteOnly::BulkWrites)?.execute(
             "UPDATE tallies SET n = (SELECT count(*) FROM clocks WHERE breached_at IS NOT NULL AND judged = 0)
              WHERE name = 'unjudged_breaches'",
             [],
         )?;
         for (_, sql) in &staged.triggers {
-            self.conn.execute_batch(sql)?;
+            self.sqlite(SqliteOnly::BulkWrites)?.execute_batch(sql)?;
         }
-        let _: String = self.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
-        self.conn.close().map_err(|(_, e)| StoreError::from(e))?;
+        let _: String = self
+            .sqlite(SqliteOnly::BulkWrites)?
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        let Backend::Sqlite(conn) = self.backend else {
+            return Err(StoreError::NotOnServer(SqliteOnly::BulkWrites));
+        };
+        conn.close().map_err(|(_, e)| StoreError::from(e))?;
         let io = |path: &Path| {
             let path = path.to_path_buf();
             move |e| StoreError::Io(path, e)

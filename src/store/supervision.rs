@@ -2,6 +2,7 @@
 //! reports are computed from. Every query goes through an index (schema 2); the review queue
 //! itself is in `review.rs`, callbacks in `callbacks.rs`.
 
+use super::SqliteOnly;
 use super::review::{
     QueueCursor, amend_review, breach, cycles, overdue, review_count, review_counts, review_counts_plan, review_queue,
     review_queue_plan,
@@ -286,60 +287,60 @@ impl super::Store {
         after: QueueCursor<'_>,
         limit: Option<usize>,
     ) -> Result<Vec<Breach>> {
-        review_queue(&self.conn, now, filter, order, after, limit)
+        review_queue(self.sqlite(SqliteOnly::Reviews)?, now, filter, order, after, limit)
     }
 
     /// SQLite's plan for a page of the queue (tests check it reads indexes in queue order).
     pub fn review_queue_plan(&self, now: DateTime<Utc>, filter: &ReviewFilter, order: QueueOrder) -> Result<String> {
-        review_queue_plan(&self.conn, now, filter, order)
+        review_queue_plan(self.sqlite(SqliteOnly::Reviews)?, now, filter, order)
     }
 
     /// SQLite's plan for the counts (the scale measurement prints it).
     pub fn review_counts_plan(&self, now: DateTime<Utc>, filter: &ReviewFilter) -> Result<String> {
-        review_counts_plan(&self.conn, now, filter)
+        review_counts_plan(self.sqlite(SqliteOnly::Reviews)?, now, filter)
     }
 
     /// How many breaches pass `filter`, split by each filter's values.
     pub fn review_counts(&self, now: DateTime<Utc>, filter: &ReviewFilter) -> Result<QueueCounts> {
-        review_counts(&self.conn, now, filter)
+        review_counts(self.sqlite(SqliteOnly::Reviews)?, now, filter)
     }
 
     /// How many breaches await judgement (the board's header).
     pub fn review_count(&self, now: DateTime<Utc>) -> Result<usize> {
-        review_count(&self.conn, now)
+        review_count(self.sqlite(SqliteOnly::Reviews)?, now)
     }
 
     pub fn review(&self, ticket: i64, metric: &str, cycle: u32) -> Result<Option<Review>> {
-        review(&self.conn, ticket, metric, cycle)
+        review(self.sqlite(SqliteOnly::Reviews)?, ticket, metric, cycle)
     }
 
     pub fn reviews_judged_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Review>> {
-        reviews_judged_between(&self.conn, from, to)
+        reviews_judged_between(self.sqlite(SqliteOnly::Reviews)?, from, to)
     }
 
     /// The judgements on one ticket's breaches (the ticket screen lists them).
     pub fn reviews_of(&self, ticket: i64) -> Result<Vec<Review>> {
-        reviews_of(&self.conn, ticket)
+        reviews_of(self.sqlite(SqliteOnly::Reviews)?, ticket)
     }
 
     pub fn class_of(&self, ticket: i64, metric: &str, cycle: u32) -> Result<Option<BreachClass>> {
-        class_of(&self.conn, ticket, metric, cycle)
+        class_of(self.sqlite(SqliteOnly::Reviews)?, ticket, metric, cycle)
     }
 
     pub fn overdue(&self, now: DateTime<Utc>, limit: Option<usize>) -> Result<Vec<Breach>> {
-        overdue(&self.conn, now, limit)
+        overdue(self.sqlite(SqliteOnly::Reviews)?, now, limit)
     }
 
     pub fn clocks_due_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Clock>> {
-        clocks_due_between(&self.conn, from, to)
+        clocks_due_between(self.sqlite(SqliteOnly::Reviews)?, from, to)
     }
 
     pub fn facets_of_due(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<BTreeMap<i64, Facets>> {
-        facets_of_due(&self.conn, from, to)
+        facets_of_due(self.sqlite(SqliteOnly::Reviews)?, from, to)
     }
 
     pub fn facets_of_due_plan(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<String> {
-        facets_of_due_plan(&self.conn, from, to)
+        facets_of_due_plan(self.sqlite(SqliteOnly::Reviews)?, from, to)
     }
 
     pub fn clocks_of_opened(
@@ -349,46 +350,46 @@ impl super::Store {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<Clock>> {
-        clocks_of_opened(&self.conn, metric, cycle, from, to)
+        clocks_of_opened(self.sqlite(SqliteOnly::Reviews)?, metric, cycle, from, to)
     }
 
     pub fn opened_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<(i64, Status)>> {
-        opened_between(&self.conn, from, to)
+        opened_between(self.sqlite(SqliteOnly::Reviews)?, from, to)
     }
 
     pub fn status_changes_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<StatusChange>> {
-        status_changes_between(&self.conn, from, to)
+        status_changes_between(self.sqlite(SqliteOnly::Reviews)?, from, to)
     }
 
     pub fn resolved_before(&self, cutoff: DateTime<Utc>) -> Result<Vec<i64>> {
-        resolved_before(&self.conn, cutoff)
+        resolved_before(self.sqlite(SqliteOnly::Reviews)?, cutoff)
     }
 }
 
 /// Writes of the supervisor's work, inside one transaction.
 impl super::Tx<'_> {
     pub fn clocks(&self, ticket_id: i64) -> Result<Vec<Clock>> {
-        super::rows::clocks(&self.0, ticket_id)
+        super::rows::clocks(self.sqlite(SqliteOnly::Reviews)?, ticket_id)
     }
 
     pub fn breach(&self, ticket: i64, metric: &str, cycle: u32, now: DateTime<Utc>) -> Result<Option<Breach>> {
-        breach(&self.0, ticket, metric, cycle, now)
+        breach(self.sqlite(SqliteOnly::Reviews)?, ticket, metric, cycle, now)
     }
 
     pub fn cycles(&self, ticket: i64, metric: &str) -> Result<Vec<u32>> {
-        cycles(&self.0, ticket, metric)
+        cycles(self.sqlite(SqliteOnly::Reviews)?, ticket, metric)
     }
 
     pub fn review(&self, ticket: i64, metric: &str, cycle: u32) -> Result<Option<Review>> {
-        review(&self.0, ticket, metric, cycle)
+        review(self.sqlite(SqliteOnly::Reviews)?, ticket, metric, cycle)
     }
 
     pub fn insert_review(&self, review: &Review) -> Result<()> {
-        insert_review(&self.0, review)
+        insert_review(self.sqlite(SqliteOnly::Reviews)?, review)
     }
 
     pub fn amend_review(&self, review: &Review) -> Result<()> {
-        amend_review(&self.0, review)
+        amend_review(self.sqlite(SqliteOnly::Reviews)?, review)
     }
 
     pub fn review_queue(
@@ -399,14 +400,14 @@ impl super::Tx<'_> {
         after: QueueCursor<'_>,
         limit: Option<usize>,
     ) -> Result<Vec<Breach>> {
-        review_queue(&self.0, now, filter, order, after, limit)
+        review_queue(self.sqlite(SqliteOnly::Reviews)?, now, filter, order, after, limit)
     }
 
     pub fn resolved_before(&self, cutoff: DateTime<Utc>) -> Result<Vec<i64>> {
-        resolved_before(&self.0, cutoff)
+        resolved_before(self.sqlite(SqliteOnly::Reviews)?, cutoff)
     }
 
     pub fn closed_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<i64>> {
-        closed_between(&self.0, from, to)
+        closed_between(self.sqlite(SqliteOnly::Reviews)?, from, to)
     }
 }

@@ -2,6 +2,7 @@
 //! schema, the log's triggers and its hash chain. Read-only; findings, not repairs.
 
 use super::Result;
+use super::SqliteOnly;
 use super::rows::{LINK_COLUMNS, LinkRow};
 use super::schema::{self, LOG_HEAD, LOG_TRIGGERS, MAIL_TRIGGERS, PROMISE_TRIGGERS, UNJUDGED_BREACHES};
 use crate::domain::chain::{self, GENESIS};
@@ -174,14 +175,14 @@ fn check_chain(conn: &Connection, findings: &mut Vec<Finding>) -> Result<u64> {
 impl super::Store {
     /// The database checks of `promptly verify`, with how many log entries were read.
     pub fn verify(&self) -> Result<(Vec<Finding>, u64)> {
-        check(&self.conn)
+        check(self.sqlite(SqliteOnly::Verify)?)
     }
 
     /// The log's protecting triggers that are missing (the board says so on start).
     pub fn missing_log_triggers(&self) -> Result<Vec<&'static str>> {
         let mut missing = Vec::new();
         for name in LOG_TRIGGERS {
-            if !trigger_exists(&self.conn, name)? {
+            if !trigger_exists(self.sqlite(SqliteOnly::Verify)?, name)? {
                 missing.push(name);
             }
         }
@@ -191,7 +192,7 @@ impl super::Store {
     /// Up to `limit` ticket ids above `after`, in order: walks every ticket in bounded batches.
     pub fn ticket_ids_after(&self, after: i64, limit: usize) -> Result<Vec<i64>> {
         let mut stmt = self
-            .conn
+            .sqlite(SqliteOnly::Verify)?
             .prepare_cached("SELECT id FROM tickets WHERE id > ?1 ORDER BY id LIMIT ?2")?;
         let ids = stmt.query_map(rusqlite::params![after, limit as i64], |r| r.get(0))?;
         Ok(ids.collect::<rusqlite::Result<Vec<i64>>>()?)

@@ -199,6 +199,12 @@ pub fn store(e: &StoreError, lang: &str) -> String {
         )
         .to_string(),
         StoreError::Postgres(e) => t!("err.sql", locale = lang, error = e).to_string(),
+        StoreError::NotOnServer(what) => t!(
+            "err.not_on_server",
+            locale = lang,
+            what = t!(format!("store_op.{}", what.slug()), locale = lang)
+        )
+        .to_string(),
     }
 }
 
@@ -489,5 +495,20 @@ mod tests {
         let e = DeskError::MonthNotEnded("2026-11".parse().unwrap());
         assert!(desk(&e, "en").contains("2026-11 has not ended"));
         assert!(desk(&e, "zh-CN").contains("尚未结束"));
+    }
+
+    #[test]
+    fn what_a_postgres_store_refuses_is_named_in_both_languages() {
+        use crate::store::SqliteOnly;
+        for what in SqliteOnly::ALL {
+            let key = format!("store_op.{}", what.slug());
+            for lang in ["en", "zh-CN"] {
+                let line = store(&StoreError::NotOnServer(what), lang);
+                assert!(!line.contains(&key) && !line.contains("%{"), "{lang}: {line}");
+            }
+        }
+        let e = StoreError::NotOnServer(SqliteOnly::Backup);
+        assert!(store(&e, "en").contains("backup and restore works on a SQLite database file only"));
+        assert!(store(&e, "zh-CN").contains("备份和恢复目前仅支持 SQLite 数据库文件"));
     }
 }

@@ -12,12 +12,17 @@
 //!   [`grants_sql`] and [`grant_app_role`]: the application role may add to the log but
 //!   not change or delete it.
 //!
-//! What does not: the store interface the desk would run on (tickets, the log and its chain,
-//! clocks, listings, reviews, callbacks, mail, bulk writes, `verify`, backups), LISTEN/NOTIFY,
+//! - `Store::open_server` (`open.rs`): a store on a server, its transactions ([`Begun`]).
+//!   What runs on it is what `store::db` has been taught (agents, `meta`, a ticket's insert
+//!   and version check); the rest answers `StoreError::NotOnServer`.
+//!
+//! What does not: the rest of the store interface the desk runs on (tickets read back, the
+//! log and its chain, clocks, listings, reviews, callbacks, mail, `verify`), LISTEN/NOTIFY,
 //! `promptly migrate --to`. `--db postgres://...` is still refused by every command.
 
 mod connect;
 mod migrate;
+mod open;
 pub mod pgpass;
 pub mod schema;
 mod url;
@@ -26,4 +31,5 @@ pub use connect::{connect, settings};
 pub use migrate::{
     Found, Migrated, check_identity, current_schema, grant_app_role, grants_sql, latest_version, migrate, quote_ident,
 };
+pub(crate) use open::{Begun, Server};
 pub use url::printable_url;

@@ -1,0 +1,159 @@
+//! Why the store could not do what was asked.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Why the store could not do what was asked.
+#[derive(Debug)]
+pub enum StoreError {
+    /// The disk (or the user's quota) is full; nothing was written.
+    DiskFull,
+    /// There is no database at this path (and the command may not create one).
+    Missing(PathBuf),
+    /// The file is not SQLite at all.
+    NotSqlite(PathBuf),
+    /// A SQLite file, but not one of ours.
+    NotPromptly(PathBuf),
+    /// Written by a newer Promptly with a schema this build does not know.
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+    /// A change was made against an old version of the ticket.
+    Stale {
+        ticket: i64,
+    },
+    Io(PathBuf, std::io::Error),
+    Sql(rusqlite::Error),
+    Migration(String),
+    /// A stored value this build cannot read (a hand-edited row, say).
+    Corrupt(String),
+    /// The file this store opened is no longer at its path (moved, deleted or replaced, by a
+    /// restore say): a write would go to a file nobody reads; nothing was written.
+    Moved(PathBuf),
+    /// A PostgreSQL server named by `url` (printed without its password, `pg::printable_url`)
+    /// could not be reached or refused the login.
+    Connect {
+        url: String,
+        error: String,
+    },
+    /// A PostgreSQL schema with tables that is not a Promptly database (the URL, no password).
+    NotPromptlyServer(String),
+    /// A PostgreSQL schema made by a newer Promptly (PostgreSQL's own numbering, `pg::schema`).
+    TooNewServer {
+        url: String,
+        found: i64,
+        known: i64,
+    },
+    /// PostgreSQL refused a statement.
+    Postgres(postgres::Error),
+    /// An operation this build does only on a SQLite file, asked of a PostgreSQL store.
+    NotOnServer(SqliteOnly),
+}
+
+/// A terse developer's line (logs, panics). Users read `crate::words::errors::store`.
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreError::DiskFull => f.write_str("disk full"),
+            StoreError::Missing(p) => write!(f, "no database at {}", p.display()),
+            StoreError::NotSqlite(p) => write!(f, "not SQLite: {}", p.display()),
+            StoreError::NotPromptly(p) => write!(f, "not a Promptly database: {}", p.display()),
+            StoreError::TooNew { path, found, known } => {
+                write!(f, "schema {found} > {known}: {}", path.display())
+            }
+            StoreError::Stale { ticket } => write!(f, "stale: ticket {ticket}"),
+            StoreError::Io(p, e) => write!(f, "{}: {e}", p.display()),
+            StoreError::Sql(e) => write!(f, "sql: {e}"),
+            StoreError::Migration(e) => write!(f, "migration: {e}"),
+            StoreError::Moved(p) => write!(f, "moved or replaced: {}", p.display()),
+            StoreError::Corrupt(e) => write!(f, "corrupt: {e}"),
+            StoreError::Connect { url, error } => write!(f, "connecting to {url}: {error}"),
+            StoreError::NotPromptlyServer(url) => write!(f, "not a Promptly database: {url}"),
+            StoreError::TooNewServer { url, found, known } => write!(f, "schema {found} > {known}: {url}"),
+            StoreError::Postgres(e) => write!(f, "postgresql: {e}"),
+            StoreError::NotOnServer(what) => write!(f, "{}: SQLite only, not on PostgreSQL", what.slug()),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DiskFull) => StoreError::DiskFull,
+            _ => StoreError::Sql(e),
+        }
+    }
+}
+
+impl From<postgres::Error> for StoreError {
+    fn from(e: postgres::Error) -> Self {
+        StoreError::Postgres(e)
+    }
+}
+
+/// What a PostgreSQL store refuses ([`StoreError::NotOnServer`]). Some are SQLite's own and
+/// stay so (its settings, file backups, the bulk writer's tricks, `PRAGMA integrity_check`);
+/// the rest is store code not yet written through `store::db`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SqliteOnly {
+    /// PRAGMAs: the page cache, journal mode, synchronous, foreign keys.
+    Settings,
+    /// SQLite's own migrations (PostgreSQL has `store::pg::migrate`).
+    Schema,
+    /// `PRAGMA data_version` (PostgreSQL's will be LISTEN/NOTIFY).
+    LiveRefresh,
+    /// Tickets, their log, clocks and promise tables.
+    Tickets,
+    /// Lists, the board's pages and exports.
+    Listing,
+    /// Whole-file copies through SQLite's backup API.
+    Backup,
+    /// Bulk runs: deferred indexes, staged builds, batched inserts.
+    BulkWrites,
+    Callbacks,
+    Imports,
+    Mail,
+    /// The review queue, judgements and report queries.
+    Reviews,
+    /// `verify`'s integrity, foreign-key and trigger checks.
+    Verify,
+}
+
+impl SqliteOnly {
+    pub const ALL: [SqliteOnly; 12] = [
+        SqliteOnly::Settings,
+        SqliteOnly::Schema,
+        SqliteOnly::LiveRefresh,
+        SqliteOnly::Tickets,
+        SqliteOnly::Listing,
+        SqliteOnly::Backup,
+        SqliteOnly::BulkWrites,
+        SqliteOnly::Callbacks,
+        SqliteOnly::Imports,
+        SqliteOnly::Mail,
+        SqliteOnly::Reviews,
+        SqliteOnly::Verify,
+    ];
+
+    /// Its name in the catalogues (`store_op.<slug>`) and in developers' lines.
+    pub fn slug(self) -> &'static str {
+        match self {
+            SqliteOnly::Settings => "settings",
+            SqliteOnly::Schema => "schema",
+            SqliteOnly::LiveRefresh => "live_refresh",
+            SqliteOnly::Tickets => "tickets",
+            SqliteOnly::Listing => "listing",
+            SqliteOnly::Backup => "backup",
+            SqliteOnly::BulkWrites => "bulk_writes",
+            SqliteOnly::Callbacks => "callbacks",
+            SqliteOnly::Imports => "imports",
+            SqliteOnly::Mail => "mail",
+            SqliteOnly::Reviews => "reviews",
+            SqliteOnly::Verify => "verify",
+        }
+    }
+}

@@ -1,0 +1,214 @@
+//! The store functions written once through `store::db` (agents, `meta`, a ticket's
+//! optimistic version), on both backends: SQLite always, PostgreSQL when `PROMPTLY_TEST_PG`
+//! names a server (each test a schema of its own,
+//! see `common/pg.rs`; without one a SKIPPED line and nothing checked). Also what a
+//! PostgreSQL store refuses: SQLite's own operations answer `NotOnServer`, never a panic.
+
+#[path = "common/pg.rs"]
+mod pg;
+
+use chrono::{DateTime, TimeZone, Utc};
+use promptly::domain::agent::Role;
+use promptly::domain::ticket::{Customer, Kind, NewTicket, Status, Ticket};
+use promptly::store::{SqliteOnly, Store, StoreError};
+
+fn at(hour: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 12, 4, hour, 0, 0).unwrap()
+}
+
+/// A store on the scratch schema: the test's URL with the schema first in the search path.
+fn server_store(s: &pg::Scratch) -> Store {
+    let url = std::env::var("PROMPTLY_TEST_PG").unwrap();
+    let sep = if url.contains('?') { '&' } else { '?' };
+    let store = Store::open_server(&format!("{url}{sep}options=-csearch_path%3D{}", s.schema))
+        .unwrap_or_else(|e| panic!("{}: {e}", s.shown));
+    assert!(store.on_server());
+    store
+}
+
+fn names_and_roles(store: &Store) -> Vec<(String, Role)> {
+    store.agents().unwrap().into_iter().map(|a| (a.name, a.role)).collect()
+}
+
+/// Adding, changing, asking and removing agents, as the desk does it.
+fn agents_round_trip(store: &mut Store) {
+    assert!(store.agents().unwrap().is_empty());
+    store
+        .write(|tx| {
+            assert_eq!(tx.role_of("li")?, (false, None), "an empty table names nobody");
+            assert!(!tx.has_supervisor()?);
+            assert!(tx.put_agent("li", Role::Agent, at(9))?, "new");
+            assert!(tx.put_agent("chen", Role::Agent, at(10))?);
+            assert!(
+                !tx.put_agent("li", Role::Supervisor, at(11))?,
+                "a role changed, not a new agent"
+            );
+            assert_eq!(tx.role_of("li")?, (true, Some(Role::Supervisor)));
+            assert_eq!(tx.role_of("nobody")?, (true, None));
+            assert!(tx.has_supervisor()?);
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+    assert_eq!(
+        names_and_roles(store),
+        [("chen".to_string(), Role::Agent), ("li".to_string(), Role::Supervisor)]
+    );
+    let li = store.agents().unwrap().into_iter().find(|a| a.name == "li").unwrap();
+    assert_eq!(li.added_at, at(9), "a role change keeps when they were added");
+
+    // A failed transaction leaves nothing behind.
+    let failed = store.write(|tx| {
+        tx.put_agent("王芳", Role::Agent, at(12))?;
+        Err::<(), _>(StoreError::Corrupt("stop".into()))
+    });
+    assert!(failed.is_err());
+    assert_eq!(store.agents().unwrap().len(), 2);
+
+    store
+        .write(|tx| {
+            assert!(tx.put_agent("王芳", Role::Agent, at(12))?);
+            assert!(tx.remove_agent("li")?);
+            assert!(!tx.remove_agent("li")?, "already gone");
+            assert!(!tx.has_supervisor()?);
+            assert_eq!(tx.role_of("王芳")?, (true, Some(Role::Agent)));
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+    assert_eq!(
+        names_and_roles(store),
+        [("chen".to_string(), Role::Agent), ("王芳".to_string(), Role::Agent)]
+    );
+}
+
+/// `meta`, read and written the same way on both.
+fn meta_round_trip(store: &mut Store) {
+    assert_eq!(store.meta("policy_fingerprint").unwrap(), None);
+    store
+        .write(|tx| {
+            tx.set_meta("policy_fingerprint", "abc")?;
+            tx.set_meta("policy_fingerprint", "def")?;
+            assert_eq!(tx.meta("policy_fingerprint")?.as_deref(), Some("def"));
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+    assert_eq!(store.meta("policy_fingerprint").unwrap().as_deref(), Some("def"));
+}
+
+/// A ticket added, then changed only against the version it was read at: a change made
+/// against an older one is refused as changed elsewhere, and writes nothing.
+fn versions_round_trip(store: &mut Store) {
+    let mut new = NewTicket::titled("电水壶不加热");
+    new.customer = Customer {
+        name: "王小明".into(),
+        phone: "13812345678".into(),
+        email: "wang@example.cn".into(),
+    };
+    new.kind = Kind::Quality;
+    new.purchased_on = chrono::NaiveDate::from_ymd_opt(2026, 11, 15);
+    let (first, second) = store
+        .write(|tx| {
+            let first = tx.insert_ticket(&new, "li", at(9))?;
+            // The same customer again is the same row; a second ticket has an id of its own.
+            let second = tx.insert_ticket(&new, "li", at(9))?;
+            Ok::<_, StoreError>((first, second))
+        })
+        .unwrap();
+    assert!(second > first && first > 0);
+    let ticket = Ticket {
+        id: first,
+        title: new.title.clone(),
+        description: new.description.clone(),
+        customer: new.customer.clone(),
+        channel: new.channel,
+        kind: new.kind,
+        priority: new.priority,
+        complexity: new.complexity,
+        reference: new.reference.clone(),
+        purchased_on: new.purchased_on,
+        status: Status::Open,
+        opened_at: at(9),
+        updated_at: at(9),
+        resolved_at: None,
+        closed_at: None,
+        version: 1,
+        owner: "li".into(),
+    };
+    let changed = |version: i64, status: Status| Ticket {
+        version,
+        status,
+        updated_at: at(10),
+        resolved_at: (status == Status::Resolved).then(|| at(10)),
+        ..ticket.clone()
+    };
+    store
+        .write(|tx| tx.update_ticket(&changed(2, Status::Waiting)))
+        .unwrap();
+    // Another writer read version 1 too: refused, and nothing of it kept.
+    let stale = store.write(|tx| tx.update_ticket(&changed(2, Status::Resolved)));
+    assert!(
+        matches!(stale, Err(StoreError::Stale { ticket }) if ticket == first),
+        "{stale:?}"
+    );
+    store
+        .write(|tx| tx.update_ticket(&changed(3, Status::Resolved)))
+        .unwrap();
+    let unknown = store.write(|tx| {
+        tx.update_ticket(&Ticket {
+            id: second + 1,
+            ..changed(2, Status::Open)
+        })
+    });
+    assert!(matches!(unknown, Err(StoreError::Stale { .. })));
+}
+
+#[test]
+fn on_sqlite() {
+    let mut store = Store::open_in_memory().unwrap();
+    assert!(!store.on_server());
+    agents_round_trip(&mut store);
+    meta_round_trip(&mut store);
+    versions_round_trip(&mut store);
+}
+
+#[test]
+fn pg_on_postgres() {
+    let Some(s) = pg::scratch("pg_on_postgres") else {
+        return;
+    };
+    let mut store = server_store(&s);
+    agents_round_trip(&mut store);
+    meta_round_trip(&mut store);
+    versions_round_trip(&mut store);
+    // Opened again: the schema is Promptly's now and kept what was written.
+    drop(store);
+    let store = server_store(&s);
+    assert_eq!(store.agents().unwrap().len(), 2);
+}
+
+#[test]
+fn pg_sqlite_only_operations_are_refused_by_name() {
+    let Some(s) = pg::scratch("pg_sqlite_only_operations_are_refused_by_name") else {
+        return;
+    };
+    let mut store = server_store(&s);
+    let refused = |r: Result<_, StoreError>| match r {
+        Err(StoreError::NotOnServer(what)) => what,
+        Err(e) => panic!("another error: {e}"),
+        Ok(()) => panic!("done on PostgreSQL"),
+    };
+    assert_eq!(refused(store.data_version().map(drop)), SqliteOnly::LiveRefresh);
+    assert_eq!(refused(store.limit_cache(1024)), SqliteOnly::Settings);
+    let dest = std::env::temp_dir().join(format!("promptly-never-{}.db", std::process::id()));
+    assert_eq!(refused(store.backup_into(&dest, &mut |_| {})), SqliteOnly::Backup);
+    assert!(!dest.exists());
+    assert_eq!(refused(store.verify().map(drop)), SqliteOnly::Verify);
+    assert_eq!(refused(store.bulk(|_| Ok::<_, StoreError>(()))), SqliteOnly::BulkWrites);
+    assert_eq!(refused(store.ticket(1).map(drop)), SqliteOnly::Tickets);
+    // Inside a transaction too, which then rolls back; the store stays usable.
+    let inside = store.write(|tx| {
+        tx.put_agent("li", Role::Agent, at(9))?;
+        tx.log(1).map(drop)
+    });
+    assert_eq!(refused(inside), SqliteOnly::Tickets);
+    assert!(store.agents().unwrap().is_empty());
+}
