@@ -201,14 +201,13 @@ fn pg_sqlite_only_operations_are_refused_by_name() {
     let dest = std::env::temp_dir().join(format!("promptly-never-{}.db", std::process::id()));
     assert_eq!(refused(store.backup_into(&dest, &mut |_| {})), SqliteOnly::Backup);
     assert!(!dest.exists());
-    assert_eq!(refused(store.verify().map(drop)), SqliteOnly::Verify);
     assert_eq!(refused(store.bulk(|_| Ok::<_, StoreError>(()))), SqliteOnly::BulkWrites);
-    assert_eq!(refused(store.ticket(1).map(drop)), SqliteOnly::Tickets);
+    assert_eq!(refused(store.mail_of_ticket(1).map(drop)), SqliteOnly::Mail);
     // Inside a transaction too, which then rolls back; the store stays usable.
     let inside = store.write(|tx| {
         tx.put_agent("li", Role::Agent, at(9))?;
-        tx.log(1).map(drop)
+        tx.callbacks_of_ticket(1).map(drop)
     });
-    assert_eq!(refused(inside), SqliteOnly::Tickets);
+    assert_eq!(refused(inside), SqliteOnly::Callbacks);
     assert!(store.agents().unwrap().is_empty());
 }

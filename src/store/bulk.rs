@@ -5,6 +5,7 @@
 
 use super::SqliteOnly;
 use super::bulk_rows::{CLOCK_WIDTH, ClockRow, EntryRow, LOG_WIDTH, ROWS_PER_INSERT, insert_rows, placeholders};
+use super::db::Db;
 use super::rendered::{Stamp, TextHasher};
 use super::rows::{CLOCK_COLUMNS, data_ref, kind_code, set_log_head, shares_data};
 use super::schema::JUDGED_IMPORTED;
@@ -253,7 +254,7 @@ impl Tx<'_> {
                     Some(match shared.get(data.as_str()) {
                         Some(id) => *id,
                         None => {
-                            let id = data_ref(conn, data)?;
+                            let id = data_ref(Db::Sqlite(conn), data)?;
                             shared.insert(data, id);
                             id
                         }
@@ -300,7 +301,7 @@ impl Tx<'_> {
         insert_rows(&mut log_row, &mut log_rows, &entries, EntryRow::bind)?;
         insert_rows(&mut clock_row, &mut clock_rows, &clocks, ClockRow::bind)?;
         if written.entries > 0 {
-            set_log_head(conn, last_id, previous.as_slice())?;
+            set_log_head(Db::Sqlite(conn), last_id, previous.as_slice())?;
         }
         Ok(written)
     }

@@ -168,6 +168,24 @@ impl Row<'_> {
     }
 }
 
+/// A row of either backend's own kind, read by column number: the readers of a ticket, a
+/// clock or a link take this, so SQLite's hot loops keep their rusqlite rows.
+pub(crate) trait Columns {
+    fn col<T: Column>(&self, i: usize) -> Result<T>;
+}
+
+impl Columns for rusqlite::Row<'_> {
+    fn col<T: Column>(&self, i: usize) -> Result<T> {
+        Ok(T::from_sqlite(self, i)?)
+    }
+}
+
+impl Columns for Row<'_> {
+    fn col<T: Column>(&self, i: usize) -> Result<T> {
+        self.get(i)
+    }
+}
+
 /// A type a column is read as.
 pub(crate) trait Column: Sized {
     fn from_sqlite(row: &rusqlite::Row, i: usize) -> rusqlite::Result<Self>;
@@ -212,6 +230,11 @@ macro_rules! column {
 column!(i64, |row, i| pg_int(row, i));
 column!(bool, |row, i| Ok(pg_int(row, i)?.map(|v| v != 0)));
 column!(String, |row, i| Ok(row.try_get(i)?));
+column!(u32, |row, i| {
+    pg_int(row, i)?
+        .map(|v| u32::try_from(v).map_err(|_| StoreError::Corrupt(format!("column {i}: {v} is not a count"))))
+        .transpose()
+});
 column!(Vec<u8>, |row, i| Ok(row.try_get(i)?));
 column!(f64, |row, i| {
     match row.columns().get(i).map(|c| c.type_().clone()) {

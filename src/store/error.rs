@@ -106,8 +106,6 @@ pub enum SqliteOnly {
     Schema,
     /// `PRAGMA data_version` (PostgreSQL's will be LISTEN/NOTIFY).
     LiveRefresh,
-    /// Tickets, their log, clocks and promise tables.
-    Tickets,
     /// Lists, the board's pages and exports.
     Listing,
     /// Whole-file copies through SQLite's backup API.
@@ -119,16 +117,13 @@ pub enum SqliteOnly {
     Mail,
     /// The review queue, judgements and report queries.
     Reviews,
-    /// `verify`'s integrity, foreign-key and trigger checks.
-    Verify,
 }
 
 impl SqliteOnly {
-    pub const ALL: [SqliteOnly; 12] = [
+    pub const ALL: [SqliteOnly; 10] = [
         SqliteOnly::Settings,
         SqliteOnly::Schema,
         SqliteOnly::LiveRefresh,
-        SqliteOnly::Tickets,
         SqliteOnly::Listing,
         SqliteOnly::Backup,
         SqliteOnly::BulkWrites,
@@ -136,7 +131,6 @@ impl SqliteOnly {
         SqliteOnly::Imports,
         SqliteOnly::Mail,
         SqliteOnly::Reviews,
-        SqliteOnly::Verify,
     ];
 
     /// Its name in the catalogues (`store_op.<slug>`) and in developers' lines.
@@ -145,7 +139,6 @@ impl SqliteOnly {
             SqliteOnly::Settings => "settings",
             SqliteOnly::Schema => "schema",
             SqliteOnly::LiveRefresh => "live_refresh",
-            SqliteOnly::Tickets => "tickets",
             SqliteOnly::Listing => "listing",
             SqliteOnly::Backup => "backup",
             SqliteOnly::BulkWrites => "bulk_writes",
@@ -153,7 +146,6 @@ impl SqliteOnly {
             SqliteOnly::Imports => "imports",
             SqliteOnly::Mail => "mail",
             SqliteOnly::Reviews => "reviews",
-            SqliteOnly::Verify => "verify",
         }
     }
 }

@@ -60,19 +60,17 @@ pub fn page(
          WHERE t.id > ?{conditions} ORDER BY t.id LIMIT {limit}"
     );
     args.insert(0, Value::Integer(after));
-    let raw = conn
-        .prepare_cached(&sql)?
-        .query_map(params_from_iter(args), |r| {
-            Ok((
-                raw_ticket(r, 0)?,
-                r.get::<_, i64>(TICKET_WIDTH)?,
-                r.get::<_, Option<String>>(TICKET_WIDTH + 1)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    raw.into_iter()
-        .map(|(t, customer, external)| Ok((into_ticket(t)?, customer, external)))
-        .collect()
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(params_from_iter(args))?;
+    let mut page = Vec::with_capacity(limit);
+    while let Some(r) = rows.next()? {
+        page.push((
+            into_ticket(raw_ticket(r, 0)?)?,
+            r.get::<_, i64>(TICKET_WIDTH)?,
+            r.get::<_, Option<String>>(TICKET_WIDTH + 1)?,
+        ));
+    }
+    Ok(page)
 }
 
 /// How many tickets `q` matches (for a progress bar).

@@ -138,20 +138,14 @@ pub fn summaries(conn: &Connection, ids: &[i64]) -> Result<Vec<TicketSummary>> {
          FROM tickets t JOIN customers c ON c.id = t.customer_id {NEAREST_JOIN} WHERE t.id IN {ID_LIST}"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let raw = stmt
-        .query_map([id_list(ids)], |r| {
-            let ticket = raw_ticket(r, 0)?;
-            let clock = match r.get::<_, Option<String>>(TICKET_WIDTH)? {
-                Some(_) => Some(raw_clock(r, TICKET_WIDTH)?),
-                None => None,
-            };
-            Ok((ticket, clock))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut found = HashMap::with_capacity(raw.len());
-    for (t, c) in raw {
-        let ticket = into_ticket(t)?;
-        let nearest = c.map(|c| into_clock(ticket.id, c)).transpose()?;
+    let mut rows = stmt.query([id_list(ids)])?;
+    let mut found = HashMap::with_capacity(ids.len());
+    while let Some(r) = rows.next()? {
+        let ticket = into_ticket(raw_ticket(r, 0)?)?;
+        let nearest = match r.get::<_, Option<String>>(TICKET_WIDTH)? {
+            Some(_) => Some(into_clock(ticket.id, raw_clock(r, TICKET_WIDTH)?)?),
+            None => None,
+        };
         found.insert(ticket.id, TicketSummary { ticket, nearest });
     }
     Ok(ids.iter().filter_map(|id| found.remove(id)).collect())

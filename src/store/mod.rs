@@ -11,6 +11,7 @@ mod file;
 pub use error::{SqliteOnly, StoreError};
 use file::{check_header, create_new, file_id};
 mod callbacks;
+mod clock_rows;
 mod compact;
 mod deferred;
 mod export;
@@ -33,7 +34,7 @@ pub mod verify;
 use crate::domain::log::{LogEntry, NewEntry};
 use crate::domain::ticket::{Customer, NewTicket, Ticket};
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -271,11 +272,11 @@ impl Store {
     }
 
     pub fn ticket(&self, id: i64) -> Result<Option<Ticket>> {
-        rows::ticket(self.sqlite(SqliteOnly::Tickets)?, id)
+        rows::ticket(self.db(), id)
     }
 
     pub fn log(&self, ticket_id: i64) -> Result<Vec<LogEntry>> {
-        rows::log(self.sqlite(SqliteOnly::Tickets)?, ticket_id)
+        rows::log(self.db(), ticket_id)
     }
 
     /// Up to `limit` tickets of an export after id `after`, in id order, each with its
@@ -311,7 +312,7 @@ impl Store {
         ticket_ids: &[i64],
         cache: &mut EventCache,
     ) -> Result<std::collections::HashMap<i64, Vec<LogEntry>>> {
-        rows::logs_with(self.sqlite(SqliteOnly::Tickets)?, ticket_ids, cache)
+        rows::logs_with(self.db(), ticket_ids, cache)
     }
 
     /// [`Store::logs_cached`] as the SLA replay reads them: each entry's author and body left
@@ -321,16 +322,16 @@ impl Store {
         ticket_ids: &[i64],
         cache: &mut EventCache,
     ) -> Result<std::collections::HashMap<i64, Vec<LogEntry>>> {
-        rows::logs_read(self.sqlite(SqliteOnly::Tickets)?, ticket_ids, cache, false)
+        rows::logs_read(self.db(), ticket_ids, cache, false)
     }
 
     /// The logs of several tickets in one query (see [`rows::logs`]).
     pub fn logs(&self, ticket_ids: &[i64]) -> Result<std::collections::HashMap<i64, Vec<LogEntry>>> {
-        rows::logs(self.sqlite(SqliteOnly::Tickets)?, ticket_ids)
+        rows::logs(self.db(), ticket_ids)
     }
 
     pub fn clocks(&self, ticket_id: i64) -> Result<Vec<Clock>> {
-        rows::clocks(self.sqlite(SqliteOnly::Tickets)?, ticket_id)
+        rows::clocks(self.db(), ticket_id)
     }
 
     /// Tickets matching `query`, with their nearest running clock.
@@ -426,11 +427,11 @@ impl<'a> Tx<'a> {
     }
 
     pub fn ticket(&self, id: i64) -> Result<Option<Ticket>> {
-        rows::ticket(self.sqlite(SqliteOnly::Tickets)?, id)
+        rows::ticket(self.db(), id)
     }
 
     pub fn log(&self, ticket_id: i64) -> Result<Vec<LogEntry>> {
-        rows::log(self.sqlite(SqliteOnly::Tickets)?, ticket_id)
+        rows::log(self.db(), ticket_id)
     }
 
     /// Inserts a ticket opened at `at`, owned by `owner`; returns its id.
@@ -450,33 +451,34 @@ impl<'a> Tx<'a> {
 
     /// Tickets whose clocks can still change (see [`Desk::sync_policy`](crate::desk::Desk)).
     pub fn ticket_ids_with_live_clocks(&self) -> Result<Vec<i64>> {
-        rows::ticket_ids_with_live_clocks(self.sqlite(SqliteOnly::Tickets)?)
+        rows::ticket_ids_with_live_clocks(self.db())
     }
 
     pub fn append(&self, ticket_id: i64, entry: &NewEntry) -> Result<i64> {
-        rows::append(self.sqlite(SqliteOnly::Tickets)?, ticket_id, entry)
+        rows::append(self.db(), ticket_id, entry)
     }
 
     /// Replaces the derived clock rows of a ticket.
     pub fn replace_clocks(&self, ticket_id: i64, clocks: &[Clock]) -> Result<()> {
-        rows::replace_clocks(self.sqlite(SqliteOnly::Tickets)?, ticket_id, clocks)
+        rows::replace_clocks(self.db(), ticket_id, clocks)
     }
 
     /// Keeps a promise table under its digest (once: the same content is the same row).
     pub fn keep_promise(&self, digest: &str, body: &str) -> Result<()> {
-        self.sqlite(SqliteOnly::Tickets)?
-            .prepare_cached("INSERT OR IGNORE INTO promises(digest, body) VALUES (?1, ?2)")?
-            .execute(params![digest, body])?;
+        self.db().execute(
+            "INSERT INTO promises(digest, body) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+            db::params![digest, body],
+        )?;
         Ok(())
     }
 
     /// The promise table text kept under `digest`.
     pub fn promise(&self, digest: &str) -> Result<Option<String>> {
-        Ok(self
-            .sqlite(SqliteOnly::Tickets)?
-            .prepare_cached("SELECT body FROM promises WHERE digest = ?1")?
-            .query_row([digest], |r| r.get(0))
-            .optional()?)
+        self.db().query_opt(
+            "SELECT body FROM promises WHERE digest = ?1",
+            db::params![digest],
+            |r| r.get(0),
+        )
     }
 
     pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {

@@ -335,7 +335,8 @@ fn chain_existing_log(tx: &Transaction) -> HookResult {
     }
     tx.execute_batch(CHAIN_TRIGGERS)?;
     if last_id > 0 {
-        set_log_head(tx, last_id, &previous).map_err(|e| rusqlite_migration::HookError::Hook(format!("{e:?}")))?;
+        set_log_head(super::db::Db::Sqlite(tx), last_id, &previous)
+            .map_err(|e| rusqlite_migration::HookError::Hook(format!("{e:?}")))?;
     }
     Ok(())
 }

@@ -134,13 +134,13 @@ pub fn class_of(conn: &Connection, ticket: i64, metric: &str, cycle: u32) -> Res
 
 /// A clock row with its ticket, read through the same mapping as a ticket's own clocks.
 fn records(conn: &Connection, sql: &str, args: impl rusqlite::Params) -> Result<Vec<Clock>> {
-    let raw = conn
-        .prepare_cached(sql)?
-        .query_map(args, |r| Ok((r.get::<_, i64>(0)?, raw_clock(r, 1)?)))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    raw.into_iter()
-        .map(|(ticket_id, raw)| into_clock(ticket_id, raw))
-        .collect()
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = stmt.query(args)?;
+    let mut clocks = Vec::new();
+    while let Some(r) = rows.next()? {
+        clocks.push(into_clock(r.get(0)?, raw_clock(r, 1)?)?);
+    }
+    Ok(clocks)
 }
 
 /// Clocks whose deadline falls in `[from, to)` (a paused clock stores no due until it has
@@ -369,7 +369,7 @@ impl super::Store {
 /// Writes of the supervisor's work, inside one transaction.
 impl super::Tx<'_> {
     pub fn clocks(&self, ticket_id: i64) -> Result<Vec<Clock>> {
-        super::rows::clocks(self.sqlite(SqliteOnly::Reviews)?, ticket_id)
+        super::rows::clocks(self.db(), ticket_id)
     }
 
     pub fn breach(&self, ticket: i64, metric: &str, cycle: u32, now: DateTime<Utc>) -> Result<Option<Breach>> {

@@ -1,11 +1,11 @@
 //! A ticket row read into a [`Ticket`]: the columns every ticket query selects, in one order
 //! (moved out of `rows.rs`, which had grown past 650 lines).
 
+use super::db::{self, Columns, Db};
 use super::rows::{parse_opt_ts, parse_ts, parse_word};
 use super::{Result, StoreError};
 use crate::domain::ticket::{Customer, Ticket};
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, Row};
 
 pub(super) const TICKET_COLUMNS: &str = "t.id, t.title, t.description, t.channel, t.kind, t.priority, t.complexity, t.reference, \
      t.purchased_on, t.status, t.opened_at, t.updated_at, t.resolved_at, t.closed_at, t.version, \
@@ -14,7 +14,7 @@ pub(super) const TICKET_COLUMNS: &str = "t.id, t.title, t.description, t.channel
 /// How many columns [`TICKET_COLUMNS`] names: a query's own columns follow from here.
 pub(super) const TICKET_WIDTH: usize = 19;
 
-/// Raw text of a ticket row; parsed outside rusqlite's closure so errors keep their meaning.
+/// Raw text of a ticket row, as read; [`into_ticket`] parses it.
 pub(super) struct RawTicket {
     id: i64,
     text: [String; 7],
@@ -29,31 +29,32 @@ pub(super) struct RawTicket {
     owner: String,
 }
 
-pub(super) fn raw_ticket(r: &Row<'_>, base: usize) -> rusqlite::Result<RawTicket> {
+/// The ticket columns of a row from `base`, in [`TICKET_COLUMNS`]' order, on either backend.
+pub(super) fn raw_ticket(r: &impl Columns, base: usize) -> Result<RawTicket> {
     Ok(RawTicket {
-        id: r.get(base)?,
+        id: r.col(base)?,
         text: [
-            r.get(base + 1)?,
-            r.get(base + 2)?,
-            r.get(base + 3)?,
-            r.get(base + 4)?,
-            r.get(base + 5)?,
-            r.get(base + 6)?,
-            r.get(base + 7)?,
+            r.col(base + 1)?,
+            r.col(base + 2)?,
+            r.col(base + 3)?,
+            r.col(base + 4)?,
+            r.col(base + 5)?,
+            r.col(base + 6)?,
+            r.col(base + 7)?,
         ],
-        purchased_on: r.get(base + 8)?,
-        status: r.get(base + 9)?,
-        opened_at: r.get(base + 10)?,
-        updated_at: r.get(base + 11)?,
-        resolved_at: r.get(base + 12)?,
-        closed_at: r.get(base + 13)?,
-        version: r.get(base + 14)?,
+        purchased_on: r.col(base + 8)?,
+        status: r.col(base + 9)?,
+        opened_at: r.col(base + 10)?,
+        updated_at: r.col(base + 11)?,
+        resolved_at: r.col(base + 12)?,
+        closed_at: r.col(base + 13)?,
+        version: r.col(base + 14)?,
         customer: Customer {
-            name: r.get(base + 15)?,
-            phone: r.get(base + 16)?,
-            email: r.get(base + 17)?,
+            name: r.col(base + 15)?,
+            phone: r.col(base + 16)?,
+            email: r.col(base + 17)?,
         },
-        owner: r.get(base + 18)?,
+        owner: r.col(base + 18)?,
     })
 }
 
@@ -85,12 +86,9 @@ pub(super) fn into_ticket(raw: RawTicket) -> Result<Ticket> {
     })
 }
 
-pub fn ticket(conn: &Connection, id: i64) -> Result<Option<Ticket>> {
+/// The ticket `id`, on either backend.
+pub fn ticket(db: Db, id: i64) -> Result<Option<Ticket>> {
     let sql =
         format!("SELECT {TICKET_COLUMNS} FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE t.id = ?1");
-    let raw = conn
-        .prepare_cached(&sql)?
-        .query_row([id], |r| raw_ticket(r, 0))
-        .optional()?;
-    raw.map(into_ticket).transpose()
+    db.query_opt(&sql, db::params![id], |r| into_ticket(raw_ticket(r, 0)?))
 }

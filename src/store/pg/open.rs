@@ -36,6 +36,10 @@ impl Store {
     }
 }
 
+/// `BEGIN`, then the writers' lock, held until the transaction ends: an advisory lock of the
+/// whole database (any number will do, the same in every Promptly: "PROMPTLY" in ASCII).
+const WRITE_TURN: &str = "BEGIN; SELECT pg_advisory_xact_lock(5787775664603286617)";
+
 /// A store's connection to its server, and the statements prepared on it (`store::db`).
 pub(crate) struct Server {
     client: RefCell<Client>,
@@ -50,8 +54,11 @@ impl Server {
         })
     }
 
+    /// A write transaction, begun once no other writer on the database holds one: writers
+    /// take turns as on SQLite (`BEGIN IMMEDIATE`), so a desk call reads the ticket, the
+    /// log's head and the time after the last writer committed, and the chain has one head.
     pub(crate) fn begin(&self) -> Result<Begun<'_>> {
-        self.client.borrow_mut().batch_execute("BEGIN")?;
+        self.client.borrow_mut().batch_execute(WRITE_TURN)?;
         Ok(Begun {
             client: &self.client,
             statements: &self.statements,
