@@ -239,6 +239,12 @@ fn pg_a_tickets_life_is_the_same_on_postgres() {
     let store = server_store(&s);
     assert_eq!(store.ticket(outcome[0].0.id).unwrap().as_ref(), Some(&outcome[0].0));
     assert_eq!(store.verify().unwrap(), (vec![], 13));
+    // The ticket view (the board's and `show`'s): ticket, log and mail, on PostgreSQL too.
+    let desk = desk_at(store, t0() + Duration::days(3), "li");
+    let view = desk.view(outcome[0].0.id).unwrap();
+    assert_eq!((&view.ticket, &view.log), (&outcome[0].0, &outcome[0].1));
+    assert!(view.mail.is_empty());
+    let store = desk.into_store();
 
     // The schema's owner can switch a trigger off and rewrite an entry: verify says both.
     s.client

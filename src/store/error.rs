@@ -114,13 +114,12 @@ pub enum SqliteOnly {
     BulkWrites,
     Callbacks,
     Imports,
-    Mail,
     /// The review queue, judgements and report queries.
     Reviews,
 }
 
 impl SqliteOnly {
-    pub const ALL: [SqliteOnly; 10] = [
+    pub const ALL: [SqliteOnly; 9] = [
         SqliteOnly::Settings,
         SqliteOnly::Schema,
         SqliteOnly::LiveRefresh,
@@ -129,7 +128,6 @@ impl SqliteOnly {
         SqliteOnly::BulkWrites,
         SqliteOnly::Callbacks,
         SqliteOnly::Imports,
-        SqliteOnly::Mail,
         SqliteOnly::Reviews,
     ];
 
@@ -144,7 +142,6 @@ impl SqliteOnly {
             SqliteOnly::BulkWrites => "bulk_writes",
             SqliteOnly::Callbacks => "callbacks",
             SqliteOnly::Imports => "imports",
-            SqliteOnly::Mail => "mail",
             SqliteOnly::Reviews => "reviews",
         }
     }

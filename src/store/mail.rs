@@ -3,11 +3,11 @@
 //! raw message is stored gzip-compressed.
 
 use super::SqliteOnly;
+use super::db::{self, Columns, Db};
 use super::rows::ts;
 use super::{Result, Store, StoreError, Tx};
 use crate::domain::mail::{Attachment, MailDirection};
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::io::{Read, Write};
 
 /// A message to record, with the ticket and log entry it was taken as.
@@ -52,23 +52,23 @@ pub struct MailRow {
 
 const COLUMNS: &str = "id, message_id, ticket_id, log_id, direction, at, from_addr, from_name, to_addr, subject, in_reply_to, refs, attachments";
 
-fn read_row(r: &Row<'_>) -> rusqlite::Result<MailRow> {
-    let direction: String = r.get(4)?;
-    let refs: Option<String> = r.get(11)?;
-    let attachments: String = r.get(12)?;
+fn read_row(r: &impl Columns) -> Result<MailRow> {
+    let direction: String = r.col(4)?;
+    let refs: Option<String> = r.col(11)?;
+    let attachments: String = r.col(12)?;
     Ok(MailRow {
-        id: r.get(0)?,
-        message_id: r.get(1)?,
-        ticket_id: r.get(2)?,
-        log_id: r.get(3)?,
+        id: r.col(0)?,
+        message_id: r.col(1)?,
+        ticket_id: r.col(2)?,
+        log_id: r.col(3)?,
         // The CHECK constraint admits only these two; anything else reads as inbound.
         direction: MailDirection::parse(&direction).unwrap_or(MailDirection::In),
-        at: DateTime::from_timestamp(r.get(5)?, 0).unwrap_or(DateTime::UNIX_EPOCH),
-        from_addr: r.get(6)?,
-        from_name: r.get(7)?,
-        to_addr: r.get(8)?,
-        subject: r.get(9)?,
-        in_reply_to: r.get(10)?,
+        at: DateTime::from_timestamp(r.col(5)?, 0).unwrap_or(DateTime::UNIX_EPOCH),
+        from_addr: r.col(6)?,
+        from_name: r.col(7)?,
+        to_addr: r.col(8)?,
+        subject: r.col(9)?,
+        in_reply_to: r.col(10)?,
         refs: refs
             .map(|s| s.split_whitespace().map(str::to_string).collect())
             .unwrap_or_default(),
@@ -93,137 +93,140 @@ fn gunzip(gz: &[u8]) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-fn insert(conn: &Connection, m: &NewMail<'_>) -> Result<i64> {
+fn insert(db: Db, m: &NewMail<'_>) -> Result<i64> {
     let attachments = serde_json::to_string(m.attachments).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let refs = (!m.refs.is_empty()).then(|| m.refs.join(" "));
     let raw = gzip(m.raw)?;
-    conn.prepare_cached(
+    db.query_row(
         "INSERT INTO mail(message_id, ticket_id, log_id, direction, at, from_addr, from_name, to_addr,
              subject, in_reply_to, refs, attachments, raw)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-    )?
-    .execute(params![
-        m.message_id,
-        m.ticket_id,
-        m.log_id,
-        m.direction.as_str(),
-        ts(m.at),
-        m.from_addr,
-        m.from_name,
-        m.to_addr,
-        m.subject,
-        m.in_reply_to,
-        refs,
-        attachments,
-        raw
-    ])?;
-    Ok(conn.last_insert_rowid())
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+         RETURNING id",
+        db::params![
+            m.message_id,
+            m.ticket_id,
+            m.log_id,
+            m.direction.as_str(),
+            ts(m.at),
+            m.from_addr,
+            m.from_name,
+            m.to_addr,
+            m.subject,
+            m.in_reply_to,
+            refs.as_deref(),
+            attachments.as_str(),
+            &raw[..]
+        ],
+        |r| r.get(0),
+    )
 }
 
-fn of_ticket(conn: &Connection, ticket: i64) -> Result<Vec<MailRow>> {
-    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM mail WHERE ticket_id = ?1 ORDER BY id"))?;
-    let rows = stmt.query_map([ticket], read_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+fn of_ticket(db: Db, ticket: i64) -> Result<Vec<MailRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM mail WHERE ticket_id = ?1 ORDER BY id");
+    db.query_map(&sql, db::params![ticket], |r| read_row(r))
 }
 
 /// The ticket of the first of `ids` (Message-IDs without `<>`) that a mail row holds, in the
 /// order given (a reply's In-Reply-To first, then its References newest first).
-fn ticket_of(conn: &Connection, ids: &[String]) -> Result<Option<i64>> {
-    let mut find = conn.prepare_cached("SELECT ticket_id FROM mail WHERE message_id = ?1")?;
+fn ticket_of(db: Db, ids: &[String]) -> Result<Option<i64>> {
     for id in ids {
-        if let Some(t) = find.query_row([id], |r| r.get::<_, i64>(0)).optional()? {
-            return Ok(Some(t));
+        let found = db.query_opt(
+            "SELECT ticket_id FROM mail WHERE message_id = ?1",
+            db::params![id],
+            |r| r.get(0),
+        )?;
+        if found.is_some() {
+            return Ok(found);
         }
     }
     Ok(None)
 }
 
-fn by_message_id(conn: &Connection, id: &str) -> Result<Option<MailRow>> {
-    Ok(conn
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM mail WHERE message_id = ?1"))?
-        .query_row([id], read_row)
-        .optional()?)
+fn by_message_id(db: Db, id: &str) -> Result<Option<MailRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM mail WHERE message_id = ?1");
+    db.query_opt(&sql, db::params![id], |r| read_row(r))
 }
 
-fn raw(conn: &Connection, id: i64) -> Result<Option<Vec<u8>>> {
-    let gz: Option<Option<Vec<u8>>> = conn
-        .prepare_cached("SELECT raw FROM mail WHERE id = ?1")?
-        .query_row([id], |r| r.get(0))
-        .optional()?;
+fn raw(db: Db, id: i64) -> Result<Option<Vec<u8>>> {
+    let gz: Option<Option<Vec<u8>>> =
+        db.query_opt("SELECT raw FROM mail WHERE id = ?1", db::params![id], |r| r.get(0))?;
     gz.flatten().map(|g| gunzip(&g)).transpose()
 }
 
 impl Store {
     /// The mail rows of `ticket`, oldest first.
     pub fn mail_of_ticket(&self, ticket: i64) -> Result<Vec<MailRow>> {
-        of_ticket(self.sqlite(SqliteOnly::Mail)?, ticket)
+        of_ticket(self.db(), ticket)
     }
 
     /// The ticket a message with one of `ids` belongs to (see [`ticket_of`]).
     pub fn mail_ticket_of(&self, ids: &[String]) -> Result<Option<i64>> {
-        ticket_of(self.sqlite(SqliteOnly::Mail)?, ids)
+        ticket_of(self.db(), ids)
     }
 
     pub fn mail_by_message_id(&self, id: &str) -> Result<Option<MailRow>> {
-        by_message_id(self.sqlite(SqliteOnly::Mail)?, id)
+        by_message_id(self.db(), id)
     }
 
     /// The raw message of mail row `id`, decompressed.
     pub fn mail_raw(&self, id: i64) -> Result<Option<Vec<u8>>> {
-        raw(self.sqlite(SqliteOnly::Mail)?, id)
+        raw(self.db(), id)
     }
 }
 
 impl Tx<'_> {
     /// Records a message; its Message-ID must be new (UNIQUE). Returns the row id.
     pub fn insert_mail(&self, m: &NewMail<'_>) -> Result<i64> {
-        insert(self.sqlite(SqliteOnly::Mail)?, m)
+        insert(self.db(), m)
     }
 
     pub fn mail_of_ticket(&self, ticket: i64) -> Result<Vec<MailRow>> {
-        of_ticket(self.sqlite(SqliteOnly::Mail)?, ticket)
+        of_ticket(self.db(), ticket)
     }
 
     pub fn mail_ticket_of(&self, ids: &[String]) -> Result<Option<i64>> {
-        ticket_of(self.sqlite(SqliteOnly::Mail)?, ids)
+        ticket_of(self.db(), ids)
     }
 
     pub fn mail_by_message_id(&self, id: &str) -> Result<Option<MailRow>> {
-        by_message_id(self.sqlite(SqliteOnly::Mail)?, id)
+        by_message_id(self.db(), id)
     }
 }
 
-/// The customer most recently recorded with this address (case-insensitive), if any.
-fn customer_by_email(conn: &Connection, email: &str) -> Result<Option<crate::domain::ticket::Customer>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT name, phone, email FROM customers WHERE email = ?1 COLLATE NOCASE AND email <> ''
-             ORDER BY id DESC LIMIT 1",
-        )?
-        .query_row([email], |r| {
-            Ok(crate::domain::ticket::Customer {
-                name: r.get(0)?,
-                phone: r.get(1)?,
-                email: r.get(2)?,
-            })
+/// The customer most recently recorded with this address (case-insensitive), if any: found
+/// through `customers_email`, SQLite's index `COLLATE NOCASE`, PostgreSQL's of `lower(email)`.
+fn customer_by_email(db: Db, email: &str) -> Result<Option<crate::domain::ticket::Customer>> {
+    let sql = db.pick(
+        "SELECT name, phone, email FROM customers WHERE email = ?1 COLLATE NOCASE AND email <> ''
+         ORDER BY id DESC LIMIT 1",
+        "SELECT name, phone, email FROM customers WHERE lower(email) = lower(?1) AND email <> ''
+         ORDER BY id DESC LIMIT 1",
+    );
+    db.query_opt(sql, db::params![email], |r| {
+        Ok(crate::domain::ticket::Customer {
+            name: r.get(0)?,
+            phone: r.get(1)?,
+            email: r.get(2)?,
         })
-        .optional()?)
+    })
 }
 
 /// The id of the last contact entry of `ticket` (the one a change just logged).
-fn last_contact_id(conn: &Connection, ticket: i64) -> Result<Option<i64>> {
-    Ok(conn
-        .prepare_cached("SELECT max(id) FROM log WHERE ticket_id = ?1 AND kind = ?2")?
-        .query_row(params![ticket, super::rows::kind_code("contact")?], |r| r.get(0))?)
+fn last_contact_id(db: Db, ticket: i64) -> Result<Option<i64>> {
+    db.query_row(
+        "SELECT max(id) FROM log WHERE ticket_id = ?1 AND kind = ?2",
+        db::params![ticket, super::rows::kind_code("contact")?],
+        |r| r.get(0),
+    )
 }
 
 impl Tx<'_> {
     pub fn customer_by_email(&self, email: &str) -> Result<Option<crate::domain::ticket::Customer>> {
-        customer_by_email(self.sqlite(SqliteOnly::Mail)?, email)
+        customer_by_email(self.db(), email)
     }
 
     pub fn last_contact_id(&self, ticket: i64) -> Result<Option<i64>> {
-        last_contact_id(self.sqlite(SqliteOnly::Mail)?, ticket)
+        last_contact_id(self.db(), ticket)
     }
 }
 
@@ -231,8 +234,12 @@ impl Store {
     /// Keeps SQLite's temporary files (the statement journals each insert into the log, with
     /// its triggers, writes) in memory for this connection: intake's transactions are small,
     /// and on disk those journals were most of its system time (38 writes a message).
+    /// PostgreSQL keeps no such journals: nothing to set there.
     pub fn temp_in_memory(&self) -> Result<()> {
-        self.sqlite(SqliteOnly::Mail)?
+        if self.on_server() {
+            return Ok(());
+        }
+        self.sqlite(SqliteOnly::Settings)?
             .execute_batch("PRAGMA temp_store = MEMORY;")?;
         Ok(())
     }
