@@ -292,7 +292,6 @@ fn pg_sqlite_only_operations_are_refused_by_name() {
         Err(e) => panic!("another error: {e}"),
         Ok(()) => panic!("done on PostgreSQL"),
     };
-    assert_eq!(refused(store.data_version().map(drop)), SqliteOnly::LiveRefresh);
     assert_eq!(refused(store.limit_cache(1024)), SqliteOnly::Settings);
     let dest = std::env::temp_dir().join(format!("promptly-never-{}.db", std::process::id()));
     assert_eq!(refused(store.backup_into(&dest, &mut |_| {})), SqliteOnly::Backup);

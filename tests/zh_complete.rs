@@ -43,6 +43,14 @@ const ALLOWED: &[&str] = &[
     "roff",
     "asia",
     "shanghai",
+    // The database server and its connection syntax (`migrate --to URL`): a URL, its `host`
+    // parameter and libpq's password file are typed as they are spelled.
+    "postgresql",
+    "postgres",
+    "url",
+    "host",
+    "pgpassfile",
+    "pgpass",
     // The Unix mail command `reply` pipes to, named as the config key it is set by.
     "sendmail",
     // Keys as printed on the keyboard.

@@ -8,6 +8,7 @@ pub mod config;
 pub mod error;
 pub mod intake;
 pub mod memory;
+pub mod migrate;
 pub mod reply;
 pub mod sendmail;
 

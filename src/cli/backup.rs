@@ -108,14 +108,14 @@ fn confirm(question: &str) -> Result<bool> {
 }
 
 /// One line on stderr, rewritten in place, when stderr is a terminal; nothing when piped.
-struct ProgressLine {
+pub(super) struct ProgressLine {
     lang: &'static str,
     on: bool,
     shown: Option<String>,
 }
 
 impl ProgressLine {
-    fn stderr(lang: &'static str) -> Self {
+    pub(super) fn stderr(lang: &'static str) -> Self {
         ProgressLine {
             lang,
             on: std::io::stderr().is_terminal(),
@@ -134,6 +134,14 @@ impl ProgressLine {
             }
             Stage::Checking => t!("backup.checking", locale = self.lang),
         };
+        self.say(text.to_string());
+    }
+
+    /// Shows `text` in place of the line before, if it differs.
+    pub(super) fn say(&mut self, text: String) {
+        if !self.on {
+            return;
+        }
         if self.shown.as_ref() != Some(&text) {
             eprint!("\r\x1b[2K{text}");
             let _ = std::io::stderr().flush();
@@ -141,7 +149,7 @@ impl ProgressLine {
         }
     }
 
-    fn clear(&mut self) {
+    pub(super) fn clear(&mut self) {
         if self.shown.take().is_some() {
             eprint!("\r\x1b[2K");
             let _ = std::io::stderr().flush();

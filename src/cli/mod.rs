@@ -11,6 +11,7 @@ mod import;
 mod intake;
 pub mod json;
 mod list_table;
+mod migrate;
 mod output;
 mod reply;
 mod report;
@@ -121,6 +122,7 @@ fn dispatch(setup: &Setup, command: Command) -> Result<()> {
         }
         Command::Backup(args) => backup::backup(setup, args),
         Command::Restore(args) => backup::restore(setup, args),
+        Command::Migrate(args) => migrate::run(setup, args),
         Command::Demo { tickets, seed, open } => demo(setup, tickets, seed, open),
         Command::Import(args) => import::run(setup, args),
         Command::Intake(args) => intake::run(setup, args),

@@ -17,7 +17,7 @@ mod supervisor;
 mod verify;
 
 /// Why the store failed, as [`DeskError::Store`] carries it (front ends and words name it here).
-pub use crate::store::StoreError;
+pub use crate::store::{StoreError, postgres_message};
 pub use board::{BoardCounts, BoardRow, Dashboard, Live, LiveTicket, RowClock, customer_cell};
 use change::change_tx;
 pub use error::DeskError;

@@ -75,6 +75,29 @@ macro_rules! params {
 }
 pub(crate) use params;
 
+impl Param<'_> {
+    fn is_null(&self) -> bool {
+        matches!(
+            self,
+            Param::Int(None) | Param::Bool(None) | Param::Real(None) | Param::Text(None) | Param::Blob(None)
+        )
+    }
+}
+
+impl<'a> From<&'a rusqlite::types::Value> for Param<'a> {
+    /// A value as SQLite holds it, whatever the column says (a copy takes it as it is).
+    fn from(v: &'a rusqlite::types::Value) -> Self {
+        use rusqlite::types::Value;
+        match v {
+            Value::Null => Param::Int(None),
+            Value::Integer(i) => Param::Int(Some(*i)),
+            Value::Real(f) => Param::Real(Some(*f)),
+            Value::Text(t) => Param::Text(Some(t)),
+            Value::Blob(b) => Param::Blob(Some(b)),
+        }
+    }
+}
+
 impl rusqlite::ToSql for Param<'_> {
     fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
         use rusqlite::types::{ToSqlOutput, Value, ValueRef};
@@ -93,6 +116,9 @@ impl rusqlite::ToSql for Param<'_> {
 /// when it does not fit) or widened to a float, a boolean sent as 0/1 to an integer column.
 fn pg_value<'a>(param: &Param<'a>, ty: &Type) -> Result<Box<dyn ToSql + Sync + 'a>> {
     let narrow = |v: i64| StoreError::Corrupt(format!("{v} does not fit PostgreSQL's {ty}"));
+    if param.is_null() {
+        return Ok(pg_null(ty));
+    }
     Ok(match (*param, ty) {
         (Param::Int(v), &Type::INT4) => Box::new(v.map(i32::try_from).transpose().map_err(|_| narrow(v.unwrap_or(0)))?),
         (Param::Int(v), &Type::INT2) => Box::new(v.map(i16::try_from).transpose().map_err(|_| narrow(v.unwrap_or(0)))?),
@@ -105,6 +131,21 @@ fn pg_value<'a>(param: &Param<'a>, ty: &Type) -> Result<Box<dyn ToSql + Sync + '
         (Param::Text(v), _) => Box::new(v),
         (Param::Blob(v), _) => Box::new(v),
     })
+}
+
+/// NULL as the type PostgreSQL inferred for its placeholder, whatever the `Param`'s own type
+/// (a value copied from SQLite, whose NULL has none, goes to a column of any type).
+fn pg_null(ty: &Type) -> Box<dyn ToSql + Sync> {
+    match *ty {
+        Type::INT8 => Box::new(None::<i64>),
+        Type::INT4 => Box::new(None::<i32>),
+        Type::INT2 => Box::new(None::<i16>),
+        Type::FLOAT8 => Box::new(None::<f64>),
+        Type::FLOAT4 => Box::new(None::<f32>),
+        Type::BOOL => Box::new(None::<bool>),
+        Type::BYTEA => Box::new(None::<Vec<u8>>),
+        _ => Box::new(None::<String>),
+    }
 }
 
 /// `sql` with SQLite's `?N` placeholders as PostgreSQL's `$N`. Text in quotes (`'...'`,

@@ -46,6 +46,9 @@ pub enum StoreError {
         found: i64,
         known: i64,
     },
+    /// `migrate --to` names a Promptly schema that already holds rows (tickets, customers,
+    /// log entries, agents; the URL, no password): a copy goes into an empty one only.
+    ServerNotEmpty(String),
     /// PostgreSQL refused a statement.
     Postgres(postgres::Error),
     /// An operation this build does only on a SQLite file, asked of a PostgreSQL store.
@@ -72,13 +75,26 @@ impl fmt::Display for StoreError {
             StoreError::Connect { url, error } => write!(f, "connecting to {url}: {error}"),
             StoreError::NotPromptlyServer(url) => write!(f, "not a Promptly database: {url}"),
             StoreError::TooNewServer { url, found, known } => write!(f, "schema {found} > {known}: {url}"),
-            StoreError::Postgres(e) => write!(f, "postgresql: {e}"),
+            StoreError::ServerNotEmpty(url) => write!(f, "not empty: {url}"),
+            StoreError::Postgres(e) => write!(f, "postgresql: {}", postgres_message(e)),
             StoreError::NotOnServer(what) => write!(f, "{}: SQLite only, not on PostgreSQL", what.slug()),
         }
     }
 }
 
 impl std::error::Error for StoreError {}
+
+/// What a PostgreSQL error says: the server's own message and detail, not the client's bare
+/// "db error"; a client-side failure (a closed socket) as the client puts it.
+pub fn postgres_message(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => match db.detail() {
+            Some(detail) => format!("{} ({detail})", db.message()),
+            None => db.message().to_string(),
+        },
+        None => e.to_string(),
+    }
+}
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
@@ -104,8 +120,6 @@ pub enum SqliteOnly {
     Settings,
     /// SQLite's own migrations (PostgreSQL has `store::pg::migrate`).
     Schema,
-    /// `PRAGMA data_version` (PostgreSQL's will be LISTEN/NOTIFY).
-    LiveRefresh,
     /// Lists, the board's pages and exports.
     Listing,
     /// Whole-file copies through SQLite's backup API.
@@ -119,10 +133,9 @@ pub enum SqliteOnly {
 }
 
 impl SqliteOnly {
-    pub const ALL: [SqliteOnly; 9] = [
+    pub const ALL: [SqliteOnly; 8] = [
         SqliteOnly::Settings,
         SqliteOnly::Schema,
-        SqliteOnly::LiveRefresh,
         SqliteOnly::Listing,
         SqliteOnly::Backup,
         SqliteOnly::BulkWrites,
@@ -136,7 +149,6 @@ impl SqliteOnly {
         match self {
             SqliteOnly::Settings => "settings",
             SqliteOnly::Schema => "schema",
-            SqliteOnly::LiveRefresh => "live_refresh",
             SqliteOnly::Listing => "listing",
             SqliteOnly::Backup => "backup",
             SqliteOnly::BulkWrites => "bulk_writes",

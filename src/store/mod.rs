@@ -8,7 +8,7 @@ mod bulk_rows;
 pub(crate) mod db;
 mod error;
 mod file;
-pub use error::{SqliteOnly, StoreError};
+pub use error::{SqliteOnly, StoreError, postgres_message};
 use file::{check_header, create_new, file_id};
 mod callbacks;
 mod clock_rows;
@@ -264,11 +264,14 @@ impl Store {
         }
     }
 
-    /// Changes whenever another connection commits (the board's live refresh).
+    /// Changes whenever another connection commits (the board's live refresh): SQLite's
+    /// `data_version`; on PostgreSQL, the commits heard through LISTEN/NOTIFY (this
+    /// connection's own too, which a board reads again after its own write anyway).
     pub fn data_version(&self) -> Result<i64> {
-        Ok(self
-            .sqlite(SqliteOnly::LiveRefresh)?
-            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+        match &self.backend {
+            Backend::Sqlite(conn) => Ok(conn.query_row("PRAGMA data_version", [], |r| r.get(0))?),
+            Backend::Postgres(server) => server.data_version(),
+        }
     }
 
     pub fn ticket(&self, id: i64) -> Result<Option<Ticket>> {

@@ -198,7 +198,13 @@ pub fn store(e: &StoreError, lang: &str) -> String {
             known = known
         )
         .to_string(),
-        StoreError::Postgres(e) => t!("err.sql", locale = lang, error = e).to_string(),
+        StoreError::ServerNotEmpty(url) => t!("err.pg_not_empty", locale = lang, url = sanitize_line(url)).to_string(),
+        StoreError::Postgres(e) => t!(
+            "err.sql",
+            locale = lang,
+            error = sanitize_line(&crate::desk::postgres_message(e))
+        )
+        .to_string(),
         StoreError::NotOnServer(what) => t!(
             "err.not_on_server",
             locale = lang,

@@ -23,7 +23,7 @@ pub fn connect(url: &str) -> Result<Client> {
     let (config, shown) = settings(url, pgpass::default_path().as_deref())?;
     config.connect(NoTls).map_err(|e| StoreError::Connect {
         url: shown,
-        error: scrub(&e.to_string(), url),
+        error: scrub(&crate::store::postgres_message(&e), url),
     })
 }
 

@@ -21,6 +21,7 @@
 //! `promptly migrate --to`. `--db postgres://...` is still refused by every command.
 
 mod connect;
+mod copy;
 mod migrate;
 mod open;
 pub mod pgpass;
@@ -28,6 +29,7 @@ pub mod schema;
 mod url;
 
 pub use connect::{connect, settings};
+pub use copy::Copied;
 pub use migrate::{
     Found, Migrated, check_identity, current_schema, grant_app_role, grants_sql, latest_version, migrate, quote_ident,
 };

@@ -1,10 +1,11 @@
 //! A [`Store`] on a PostgreSQL schema: connected, its identity checked, migrated. Only what
 //! `store::db` has been taught runs on it; the rest answers [`StoreError::NotOnServer`].
 
-use super::{connect, migrate, printable_url};
+use super::{Found, check_identity, connect, latest_version, migrate, printable_url};
 use crate::store::db::{Db, Pg, Statements};
-use crate::store::{Backend, Result, Store, StoreError};
+use crate::store::{Access, Backend, Result, Store, StoreError};
 use postgres::Client;
+use postgres::fallible_iterator::FallibleIterator;
 use std::cell::{Cell, RefCell};
 use std::path::PathBuf;
 
@@ -13,16 +14,43 @@ impl Store {
     /// that is not Promptly's or is newer is refused before anything is written. Not reachable
     /// from the command line yet (`--db postgres://` is refused); tests use it.
     pub fn open_server(url: &str) -> Result<Store> {
+        Store::open_server_for(url, Access::Create)
+    }
+
+    /// [`Store::open_server`] for `access`, as [`Store::open`] is for a file: only
+    /// [`Access::Create`] makes the schema's tables, [`Access::ReadWrite`] migrates one that is
+    /// Promptly's already, and [`Access::ReadOnly`] writes nothing at all: it needs a schema
+    /// at this build's version and its session is read-only, so the server itself refuses any
+    /// write.
+    pub fn open_server_for(url: &str, access: Access) -> Result<Store> {
         let shown = printable_url(url).ok_or_else(|| StoreError::Connect {
             url: String::from("(not a postgres:// URL)"),
             error: String::from("a PostgreSQL database is named by a postgres:// or postgresql:// URL"),
         })?;
         let mut client = connect(url)?;
-        migrate(&mut client, &shown)?;
+        let missing = || StoreError::Missing(PathBuf::from(&shown));
+        match (access, check_identity(&mut client, &shown)?) {
+            (Access::Create, _) => drop(migrate(&mut client, &shown)?),
+            (_, Found::Empty) => return Err(missing()),
+            (Access::ReadWrite, Found::At(_)) => drop(migrate(&mut client, &shown)?),
+            (Access::ReadOnly, Found::At(version)) if version < latest_version() => {
+                return Err(StoreError::Migration(format!(
+                    "{shown}: schema {version} is older than {}: a command that writes brings it up to date",
+                    latest_version()
+                )));
+            }
+            (Access::ReadOnly, Found::At(_)) => {
+                client.batch_execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")?;
+            }
+        }
+        let schema: String = client.query_one("SELECT current_schema()", &[])?.try_get(0)?;
         Ok(Store {
             backend: Backend::Postgres(Box::new(Server {
                 client: RefCell::new(client),
                 statements: RefCell::new(Statements::new()),
+                schema,
+                listening: Cell::new(false),
+                heard: Cell::new(0),
             })),
             path: PathBuf::from(shown),
             file: None,
@@ -38,12 +66,24 @@ impl Store {
 
 /// `BEGIN`, then the writers' lock, held until the transaction ends: an advisory lock of the
 /// whole database (any number will do, the same in every Promptly: "PROMPTLY" in ASCII).
-const WRITE_TURN: &str = "BEGIN; SELECT pg_advisory_xact_lock(5787775664603286617)";
+/// Then the news for boards: a notification on [`CHANGES`] naming the schema, which
+/// PostgreSQL delivers when the transaction commits and drops when it rolls back.
+const WRITE_TURN: &str = "BEGIN; SELECT pg_advisory_xact_lock(5787775664603286617);
+    SELECT pg_notify('promptly_changes', current_schema())";
+
+/// The channel every write transaction notifies on (see [`WRITE_TURN`]).
+const CHANGES: &str = "LISTEN promptly_changes";
 
 /// A store's connection to its server, and the statements prepared on it (`store::db`).
 pub(crate) struct Server {
     client: RefCell<Client>,
     statements: RefCell<Statements>,
+    /// The schema the store is on: the notifications a board counts are this one's.
+    schema: String,
+    /// Whether this connection has asked for the notifications yet (a board, once it polls).
+    listening: Cell<bool>,
+    /// Commits on this schema heard since then.
+    heard: Cell<i64>,
 }
 
 impl Server {
@@ -52,6 +92,30 @@ impl Server {
             session: &self.client,
             statements: &self.statements,
         })
+    }
+
+    /// The live-refresh number on a server, as SQLite's `data_version` on a file: it moves
+    /// when a write on this schema commits, whichever connection made it (this one's too).
+    /// The first call starts listening; then each call takes the notifications that arrived,
+    /// without waiting for any. An empty query first: the client reads the socket only while
+    /// it waits for an answer (its non-blocking iterator alone returned none that had come).
+    pub(crate) fn data_version(&self) -> Result<i64> {
+        let mut client = self.client.borrow_mut();
+        if !self.listening.get() {
+            client.batch_execute(CHANGES)?;
+            self.listening.set(true);
+        }
+        client.batch_execute("")?;
+        let mut heard = 0;
+        let mut notifications = client.notifications();
+        let mut arrived = notifications.iter();
+        while let Some(n) = arrived.next()? {
+            if n.payload() == self.schema {
+                heard += 1;
+            }
+        }
+        self.heard.set(self.heard.get() + heard);
+        Ok(self.heard.get())
     }
 
     /// A write transaction, begun once no other writer on the database holds one: writers
