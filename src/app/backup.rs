@@ -77,6 +77,8 @@ impl Setup {
     /// missing database is refused before anything is created, and a copy that fails the
     /// checks is removed.
     pub fn backup(&self, request: &BackupRequest, progress: &mut dyn FnMut(Stage)) -> Result<BackupDone> {
+        // A server keeps its own backups (pg_dump); this copies a file.
+        self.require_file(crate::store::SqliteOnly::Backup)?;
         let db = self.db_path();
         let source = Store::open(&db, Access::ReadOnly)?;
         let (dest, default) = match &request.file {
@@ -126,6 +128,7 @@ impl Setup {
     /// and brought up to date, never written to), sound by `verify`, and the database not open
     /// in another process. Writes nothing but a scratch copy, removed when the [`Restore`] is.
     pub fn prepare_restore(&self, file: &Path, progress: &mut dyn FnMut(Stage)) -> Result<Restore> {
+        self.require_file(crate::store::SqliteOnly::Backup)?;
         let target = self.db_path();
         if same_file(file, &target) {
             return Err(BackupError::SameFile(file.to_path_buf()).into());

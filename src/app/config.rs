@@ -32,6 +32,9 @@ pub struct Config {
     /// `promptly intake`: how mail becomes tickets (issue 15).
     #[serde(default)]
     pub intake: IntakeConfig,
+    /// The database when neither `--db` nor `PROMPTLY_DB` names one: a file, or a
+    /// PostgreSQL server's `postgres://` URL (its password better kept in `~/.pgpass`).
+    pub db: Option<PathBuf>,
     /// A Unix group that shares the database: files and folders Promptly creates for it are
     /// made for that group (0660, folders 2770) instead of for their owner only.
     pub group: Option<String>,

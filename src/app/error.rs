@@ -34,8 +34,6 @@ pub enum Error {
     Mail(crate::app::reply::MailError),
     /// `intake` did not take every message: its own exit codes (sysexits, for MDAs).
     Intake(crate::app::intake::IntakeError),
-    /// `--db` names a database server (the URL without its password): not supported yet, exit 2.
-    ServerUrl(String),
 }
 
 impl Error {
@@ -52,7 +50,7 @@ impl Error {
     /// 2 for usage errors, `intake`'s sysexits (65, 74, 75), 1 for everything else.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Usage(_) | Error::Now(_) | Error::ServerUrl(_) => 2,
+            Error::Usage(_) | Error::Now(_) => 2,
             Error::Intake(e) => e.exit_code(),
             _ => 1,
         }

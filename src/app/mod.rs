@@ -46,7 +46,11 @@ pub struct Setup {
     pub policy: Policy,
     pub clock: Clock,
     pub lang: &'static str,
+    /// The database file named by `--db`, `PROMPTLY_DB` or the config (none: the default).
     db: Option<PathBuf>,
+    /// Or the PostgreSQL server they named, as typed (its password, if any, is never shown:
+    /// [`Setup::db_shown`]).
+    server: Option<String>,
     /// A writing command ran: tidy up once it has succeeded.
     tidy_after: Cell<bool>,
 }
@@ -69,38 +73,78 @@ impl Setup {
             Some(text) => Clock::frozen(parse_timestamp(text, policy.shop_calendar().tz()).map_err(Error::Now)?),
             None => Clock::System,
         };
-        if let Some(url) = options.db.as_deref().and_then(config::server_url) {
-            return Err(Error::ServerUrl(url));
-        }
+        let named = options.db.or_else(|| config.db.clone());
+        let server = named
+            .as_deref()
+            .filter(|db| config::server_url(db).is_some())
+            .map(|db| db.to_string_lossy().into_owned());
         Ok(Setup {
             config,
             policy,
             clock,
             lang,
-            db: options.db,
+            db: named.filter(|_| server.is_none()),
+            server,
             tidy_after: Cell::default(),
         })
     }
 
-    /// The database file: `--db`, else the platform data dir.
+    /// The database file: `--db`, else the platform data dir. On a server, the file a command
+    /// working on files only (`backup`, `restore`, `migrate`) must refuse: see [`Setup::server`].
     pub fn db_path(&self) -> PathBuf {
         self.db.clone().unwrap_or_else(config::default_db_path)
+    }
+
+    /// The PostgreSQL server the database is on, as named (password and all): for opening it.
+    pub fn server(&self) -> Option<&str> {
+        self.server.as_deref()
+    }
+
+    /// The database as messages name it: the file, or the server's URL without its password.
+    pub fn db_shown(&self) -> String {
+        match self.server.as_deref() {
+            Some(url) => crate::store::pg::printable_url(url).unwrap_or_default(),
+            None => self.db_path().display().to_string(),
+        }
+    }
+
+    /// Refuses what works on a database file only, when the database is on a server.
+    pub fn require_file(&self, what: crate::store::SqliteOnly) -> Result<()> {
+        match self.server {
+            Some(_) => Err(crate::store::StoreError::NotOnServer(what).into()),
+            None => Ok(()),
+        }
+    }
+
+    /// Opens the database, the file or the server's schema, for `access`.
+    pub fn store_for(&self, access: Access) -> Result<Store> {
+        Ok(match &self.server {
+            Some(url) => Store::open_server_for(url, access)?,
+            None => Store::open_shared(&self.db_path(), access, self.config.sharing)?,
+        })
     }
 
     /// Whether `path` is the database file or one of SQLite's files beside it (`-wal`, `-shm`,
     /// `-journal`): an output written there would destroy the database.
     pub fn is_database_file(&self, path: &Path) -> bool {
-        backup::same_file(path, &self.db_path())
+        self.server.is_none() && backup::same_file(path, &self.db_path())
     }
 
     /// Whether the user named the database (a mistyped name must not become a new file).
     pub fn db_named(&self) -> bool {
-        self.db.is_some()
+        self.db.is_some() || self.server.is_some()
     }
 
     /// A database the user named that is not there yet: the board asks before creating it.
+    /// On a server, a schema without Promptly's tables (looked at, nothing written).
     pub fn named_db_missing(&self) -> bool {
-        self.db_named() && !self.db_path().exists()
+        match &self.server {
+            Some(url) => matches!(
+                Store::open_server_for(url, Access::ReadOnly),
+                Err(crate::store::StoreError::Missing(_))
+            ),
+            None => self.db_named() && !self.db_path().exists(),
+        }
     }
 
     /// The name recorded as author of log entries.
@@ -110,7 +154,7 @@ impl Setup {
 
     /// Opens the database in `access` mode and the desk on it.
     pub fn open(&self, access: Access) -> Result<Desk> {
-        Ok(self.desk_on(Store::open_shared(&self.db_path(), access, self.config.sharing)?))
+        Ok(self.desk_on(self.store_for(access)?))
     }
 
     /// The desk for a command that only reads (`show`, `list`, reports, queues, `board
@@ -138,6 +182,9 @@ impl Setup {
     /// `demo`'s desk when the database does not exist yet: on a new file built beside it, put
     /// in place by [`crate::store::Store::put_in_place`] once whole. `None` when it exists.
     pub fn desk_staged(&self) -> Result<Option<Desk>> {
+        if self.server.is_some() {
+            return Ok(None);
+        }
         let path = self.db_path();
         match std::fs::symlink_metadata(&path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -187,8 +234,13 @@ impl Setup {
         } else {
             Access::ReadWrite
         };
-        let store = Store::open_shared(path.unwrap_or(&self.db_path()), access, self.config.sharing)?;
-        store.limit_cache(BOARD_CACHE_KIB)?;
+        let store = match path {
+            Some(path) => Store::open_shared(path, access, self.config.sharing)?,
+            None => self.store_for(access)?,
+        };
+        if !store.on_server() {
+            store.limit_cache(BOARD_CACHE_KIB)?;
+        }
         Ok(Desk::new(
             store,
             self.policy.clone(),

@@ -96,7 +96,7 @@ fn dispatch(setup: &Setup, command: Command) -> Result<()> {
         Command::Report(args) => report::run(setup, args),
         Command::Init => {
             setup.desk_to_create()?;
-            println!("{}", t!("cli.initialised", path = setup.db_path().display()));
+            println!("{}", t!("cli.initialised", path = setup.db_shown()));
             Ok(())
         }
         Command::Housekeep => {
@@ -288,7 +288,7 @@ fn demo(setup: &Setup, tickets: u64, seed: u64, open: Option<u64>) -> Result<()>
         })?;
         if !existing.is_empty() {
             return Err(CliError::failed(
-                t!("cli.demo_not_empty", path = setup.db_path().display()).to_string(),
+                t!("cli.demo_not_empty", path = setup.db_shown()).to_string(),
             ));
         }
         desk.fill_demo_shaped(shape)?
@@ -299,7 +299,7 @@ fn demo(setup: &Setup, tickets: u64, seed: u64, open: Option<u64>) -> Result<()>
             "cli.demo_done",
             tickets = summary.tickets,
             entries = summary.entries,
-            path = setup.db_path().display(),
+            path = setup.db_shown(),
             secs = format!("{:.1}", started.elapsed().as_secs_f64())
         )
     );

@@ -13,6 +13,9 @@ pub struct Verification {
     pub entries: u64,
     /// Tickets whose clocks were replayed.
     pub tickets: u64,
+    /// Checked on a PostgreSQL server (which keeps its own pages and keys) rather than a
+    /// SQLite file (whose integrity and foreign keys `verify` checks itself).
+    pub on_server: bool,
 }
 
 /// Tickets are replayed this many at a time, so memory stays flat on any history.
@@ -26,6 +29,7 @@ impl Desk {
             findings,
             entries,
             tickets: 0,
+            on_server: self.store.on_server(),
         };
         let mut after = 0;
         loop {

@@ -183,7 +183,7 @@ pub fn run_board(setup: &Setup, demo: bool) -> Result<()> {
 /// `--db` should not quietly become an empty desk.
 fn confirm_create(setup: &Setup) -> Result<bool> {
     use std::io::Write;
-    let path = crate::domain::text::sanitize_line(&setup.db_path().display().to_string());
+    let path = crate::domain::text::sanitize_line(&setup.db_shown());
     eprint!("{} ", t!("tui.create_database", locale = setup.lang, path = path));
     let _ = std::io::stderr().flush();
     let mut answer = String::new();

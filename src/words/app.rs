@@ -19,7 +19,6 @@ pub fn error(e: &Error, lang: &str) -> String {
         Error::Backup(e) => backup(e, lang),
         Error::Mail(e) => super::mail::error(e, lang),
         Error::Intake(e) => intake(e, lang),
-        Error::ServerUrl(url) => t!("err.server_url", locale = lang, url = sanitize_line(url)),
     }
 }
 

@@ -10,7 +10,11 @@ const MAX_LISTED: usize = 50;
 /// The whole report: what was checked, then each finding (or that there are none).
 pub fn report(v: &Verification, lang: &str) -> String {
     let mut out = t!(
-        "verify.checked",
+        if v.on_server {
+            "verify.checked_server"
+        } else {
+            "verify.checked"
+        },
         locale = lang,
         entries = super::count_of("entries", v.entries, lang),
         tickets = super::count_of("tickets", v.tickets, lang)

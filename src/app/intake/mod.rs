@@ -11,7 +11,7 @@ use crate::app::{Access, Error, Setup};
 use crate::desk::mail::{Foreseen, InMail, IntakeRules, Taken};
 use crate::desk::{Desk, DeskError};
 use crate::domain::mail::{Rule, parse_size};
-use crate::store::{Store, StoreError};
+use crate::store::StoreError;
 use parse::Part;
 use std::collections::HashSet;
 use std::io::Read;
@@ -192,8 +192,7 @@ pub fn data_dir(setup: &Setup) -> PathBuf {
 }
 
 fn desk(setup: &Setup, settings: &Settings, access: Access) -> std::result::Result<Desk, IntakeError> {
-    let store =
-        Store::open_shared(&setup.db_path(), access, setup.config.sharing).map_err(|e| later(Error::Store(e)))?;
+    let store = setup.store_for(access).map_err(later)?;
     store.temp_in_memory().map_err(|e| later(Error::Store(e)))?;
     Ok(Desk::new(
         store,

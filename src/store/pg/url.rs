@@ -1,5 +1,5 @@
 //! A database server's URL as it may be printed: the password left out, wherever the URL
-//! carries one. `app::config::server_url` (the `--db` refusal) and this store's errors both
+//! carries one. `app::config::server_url` (whether `--db` names a server) and this store's errors both
 //! print URLs through [`printable_url`], so no message ever holds a password.
 
 /// The URL `text` names when it is a PostgreSQL server's (`postgres://` or `postgresql://`,
