@@ -5,7 +5,7 @@
 
 use super::Result;
 use super::db::Db;
-use super::listing::{Built, TICKET_SEARCHED, filters as list_filters};
+use super::listing::{Built, TICKET_SEARCHED, filter_owner, filter_statuses, filter_text};
 use super::rows::{TICKET_COLUMNS, TICKET_WIDTH, into_ticket, raw_ticket, ts};
 use crate::domain::listing::ExportQuery;
 use crate::domain::ticket::{Customer, Ticket};
@@ -14,12 +14,14 @@ use crate::domain::ticket::{Customer, Ticket};
 /// their arguments, added to `b`.
 fn filters<'q>(db: Db, b: &mut Built<'q>, q: &'q ExportQuery) {
     let l = &q.list;
-    list_filters(db, b, l, "t.status", TICKET_SEARCHED);
+    filter_statuses(b, &l.statuses, "t.status");
     if let Some(before) = l.due_before {
         b.push(" AND EXISTS (SELECT 1 FROM clocks d WHERE d.ticket_id = t.id AND d.met_at IS NULL AND d.due_at <= ")
             .bind(ts(before))
             .push(")");
     }
+    filter_text(db, b, l, TICKET_SEARCHED);
+    filter_owner(b, l);
     if let Some(since) = q.opened_since {
         b.push(" AND t.opened_at >= ").bind(ts(since));
     }
@@ -102,8 +104,8 @@ mod tests {
         filters(Db::Sqlite(&conn), &mut b, &q);
         assert_eq!(
             b.sql,
-            "WHERE t.id > ?1 AND t.status IN (?2) AND t.owner = ?3 AND (instr(lower(t.title), lower(?4)) \
-             OR instr(lower(c.name), lower(?4)) OR instr(lower(t.reference), lower(?4)))"
+            "WHERE t.id > ?1 AND t.status IN (?2) AND (instr(lower(t.title), lower(?3)) \
+             OR instr(lower(c.name), lower(?3)) OR instr(lower(t.reference), lower(?3))) AND t.owner = ?4"
         );
         assert_eq!(b.args.len(), 4);
     }

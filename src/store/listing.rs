@@ -66,9 +66,16 @@ pub(super) const TICKET_SEARCHED: [&str; 3] = ["t.title", "c.name", "t.reference
 /// `t`) and text (in `searched`, ASCII letters folded: SQLite's `lower` folds no more, nor
 /// does PostgreSQL's under the C locale; under another, it folds more).
 pub(super) fn filters<'q>(db: Db, b: &mut Built<'q>, q: &'q ListQuery, status: &str, searched: [&str; 3]) {
-    if !q.statuses.is_empty() {
+    filter_statuses(b, &q.statuses, status);
+    filter_owner(b, q);
+    filter_text(db, b, q, searched);
+}
+
+/// " AND `status` IN (...)" unless `statuses` is empty.
+pub(super) fn filter_statuses(b: &mut Built, statuses: &[Status], status: &str) {
+    if !statuses.is_empty() {
         b.push(&format!(" AND {status} IN ("));
-        for (i, s) in q.statuses.iter().enumerate() {
+        for (i, s) in statuses.iter().enumerate() {
             if i > 0 {
                 b.push(", ");
             }
@@ -76,9 +83,17 @@ pub(super) fn filters<'q>(db: Db, b: &mut Built<'q>, q: &'q ListQuery, status: &
         }
         b.push(")");
     }
+}
+
+/// " AND t.owner = ..." when `q` names an owner (`""`: nobody's).
+pub(super) fn filter_owner<'q>(b: &mut Built<'q>, q: &'q ListQuery) {
     if let Some(owner) = &q.owner {
         b.push(" AND t.owner = ").bind(owner);
     }
+}
+
+/// " AND (...)": `q`'s text in any of `searched`, when it has one.
+pub(super) fn filter_text<'q>(db: Db, b: &mut Built<'q>, q: &'q ListQuery, searched: [&str; 3]) {
     if let Some(text) = search_text(q) {
         let mark = b.mark(text);
         // SQLite's `instr` answers a position, true when not 0; PostgreSQL's is `strpos`, and
