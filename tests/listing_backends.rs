@@ -50,8 +50,9 @@ fn ticket(title: &str, priority: Priority, customer: &str, reference: &str) -> N
 }
 
 /// The desk's tickets: opened over a day by two agents with every priority, one waiting
-/// (its clocks paused), one resolved, one closed; `extra` more plain ones (PostgreSQL's pages).
-fn build(store: Store, extra: usize) -> Store {
+/// (its clocks paused), one resolved, one closed; `extra` more plain ones and `closed` more
+/// closed ones (PostgreSQL's pages).
+fn build(store: Store, extra: usize, closed: usize) -> Store {
     let hours = |h: i64| t0() + Duration::hours(h);
     let mut desk = desk_at(store, t0(), "li");
     desk.open_ticket(
@@ -84,6 +85,14 @@ fn build(store: Store, extra: usize) -> Store {
     for i in 0..extra {
         desk.open_ticket(&ticket(&format!("Extra {i}"), Priority::Normal, "Extra", ""), None)
             .unwrap();
+    }
+    for i in 0..closed {
+        let id = desk
+            .open_ticket(&ticket(&format!("Done {i}"), Priority::Normal, "Done", ""), None)
+            .unwrap()
+            .id;
+        desk.change_status(id, None, Status::Resolved, "done").unwrap();
+        desk.close(id, None, "confirmed", "").unwrap();
     }
     // Opened an hour before the lists are read: its deadline is still ahead.
     let mut desk = desk_at(desk.into_store(), now() - Duration::hours(1), "li");
@@ -183,6 +192,20 @@ fn queries() -> Vec<(&'static str, ListQuery)> {
             },
         ),
         ("first three", ListQuery { limit: Some(3), ..q() }),
+        (
+            "first 520",
+            ListQuery {
+                limit: Some(520),
+                ..q()
+            },
+        ),
+        (
+            "first 1030",
+            ListQuery {
+                limit: Some(1030),
+                ..q()
+            },
+        ),
         (
             "first one overdue",
             ListQuery {
@@ -377,7 +400,7 @@ fn ids(list: &[TicketSummary]) -> Vec<i64> {
 #[test]
 fn lists_counts_and_exports_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();
-    let read = read(build(sqlite_store(&dir), 0));
+    let read = read(build(sqlite_store(&dir), 0, 0));
     let list = |name: &str| {
         let (_, list, rows, due) = read.lists.iter().find(|l| l.0 == name).unwrap();
         // `list`'s table shows the same tickets as the board, in the same order.
@@ -403,6 +426,7 @@ fn lists_counts_and_exports_on_sqlite() {
     assert_eq!(list("li's overdue").0, [1, 2]);
     assert_eq!(list("unassigned").0, Vec::<i64>::new());
     assert_eq!(list("first three").0, [1, 2, 6]);
+    assert_eq!(list("first 520").0, [1, 2, 6, 4, 5, 3]);
     assert_eq!(list("first one overdue").0, [1]);
     assert_eq!(list("open, searched, limited").0, [1, 2]);
 
@@ -457,9 +481,9 @@ fn pg_lists_counts_and_exports_are_the_same_on_postgres() {
     let Some(s) = pg::scratch("pg_lists_counts_and_exports_are_the_same_on_postgres") else {
         return;
     };
-    let on_postgres = read(build(server_store(&s), 0));
+    let on_postgres = read(build(server_store(&s), 0, 0));
     let dir = tempfile::tempdir().unwrap();
-    let on_sqlite = read(build(sqlite_store(&dir), 0));
+    let on_sqlite = read(build(sqlite_store(&dir), 0, 0));
     same(&on_postgres, &on_sqlite);
     // The plan is PostgreSQL's own, one step a line.
     let store = server_store(&s);
@@ -478,11 +502,12 @@ fn pg_long_lists_read_in_pages_are_the_same_on_postgres() {
     let Some(s) = pg::scratch("pg_long_lists_read_in_pages_are_the_same_on_postgres") else {
         return;
     };
-    // Past one page of 500 rows and of the header's clocks.
+    // Past one page of 500 rows: of deadlines, of the header's clocks, of closed tickets.
     const EXTRA: usize = 520;
-    let on_postgres = read(build(server_store(&s), EXTRA));
+    const CLOSED: usize = 510;
+    let on_postgres = read(build(server_store(&s), EXTRA, CLOSED));
     let dir = tempfile::tempdir().unwrap();
-    let on_sqlite = read(build(sqlite_store(&dir), EXTRA));
-    assert_eq!(on_postgres.lists[0].1.len(), 6 + EXTRA);
+    let on_sqlite = read(build(sqlite_store(&dir), EXTRA, CLOSED));
+    assert_eq!(on_postgres.lists[0].1.len(), 6 + EXTRA + CLOSED);
     same(&on_postgres, &on_sqlite);
 }
