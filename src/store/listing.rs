@@ -118,8 +118,8 @@ const NEAREST_JOIN: &str = "LEFT JOIN clocks n ON n.ticket_id = t.id AND n.met_a
 /// The sort key of a ticket's priority: urgent first (on the same deadline, issue 12 item 6).
 pub(super) const PRIORITY_RANK: &str = "CASE t.priority WHEN 'urgent' THEN 0 WHEN 'important' THEN 1 ELSE 2 END";
 
-/// The ids `q` lists that have no running deadline (only paused clocks, or none), in list
-/// order (those with a paused clock first, by priority then older first; then those without a
+/// The ids `q` lists that have no running deadline (only paused clocks, or none), on SQLite,
+/// in list order (those with a paused clock first, by priority then older first; then those without a
 /// clock, newest first), up to `limit`: what follows
 /// [`visit_due`]'s pass in a list without a deadline filter.
 pub fn list_ids_without_deadline(conn: &Connection, q: &ListQuery, limit: Option<usize>) -> Result<Vec<i64>> {
@@ -212,7 +212,7 @@ fn visit_without_deadline(
 }
 
 /// The columns [`summaries`] reads: a ticket, then its nearest unmet clock (NULLs without one).
-pub(super) fn summary_sql(condition: &str) -> String {
+fn summary_sql(condition: &str) -> String {
     format!(
         "SELECT {TICKET_COLUMNS}, n.metric, n.cycle, n.state, n.target, n.started_at, n.due_at, n.met_at,
                 n.breached_at, n.paused_secs, n.remaining_secs
@@ -221,7 +221,7 @@ pub(super) fn summary_sql(condition: &str) -> String {
 }
 
 /// A row of [`summary_sql`] read.
-pub(super) fn summary(r: &db::Row) -> Result<TicketSummary> {
+fn summary(r: &db::Row) -> Result<TicketSummary> {
     let ticket = into_ticket(raw_ticket(r, 0)?)?;
     let nearest = match r.get::<Option<String>>(TICKET_WIDTH)? {
         Some(_) => Some(into_clock(ticket.id, raw_clock(r, TICKET_WIDTH)?)?),

@@ -7,7 +7,9 @@
 
 use super::Result;
 use super::db::{Db, Param};
-use super::listing::{Built, LIST_PAGE, PRIORITY_RANK, TICKET_SEARCHED, due_rows, filters, search_text, summaries};
+use super::listing::{
+    Built, LIST_PAGE, PRIORITY_RANK, TICKET_SEARCHED, due_rows, filter_statuses, filters, search_text, summaries,
+};
 use super::rows::{TICKET_COLUMNS, into_clock, into_ticket, parse_word, raw_clock, raw_ticket};
 use crate::domain::listing::{ListQuery, ListRow, TicketSummary};
 use crate::domain::sla::Clock;
@@ -191,11 +193,7 @@ pub(super) fn visit_nearest_deadlines(db: Db, statuses: &[Status], mut visit: im
          FROM clocks n JOIN tickets t ON t.id = n.ticket_id
          WHERE n.met_at IS NULL AND n.due_at IS NOT NULL",
     );
-    let statuses_only = ListQuery {
-        statuses: statuses.to_vec(),
-        ..ListQuery::default()
-    };
-    filters(db, &mut b, &statuses_only, "t.status", TICKET_SEARCHED);
+    filter_statuses(&mut b, statuses, "t.status");
     // After (due, ticket, metric, cycle) in an order whose ticket goes down: spelt out, the
     // deadline's bound first so the running clocks' index gives the range.
     let key = b.args.len();
