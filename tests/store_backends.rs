@@ -297,10 +297,6 @@ fn pg_sqlite_only_operations_are_refused_by_name() {
     assert_eq!(refused(store.backup_into(&dest, &mut |_| {})), SqliteOnly::Backup);
     assert!(!dest.exists());
     assert_eq!(refused(store.bulk(|_| Ok::<_, StoreError>(()))), SqliteOnly::BulkWrites);
-    assert_eq!(
-        refused(store.status_counts(&[Status::Open]).map(drop)),
-        SqliteOnly::Listing
-    );
     // Inside a transaction too, which then rolls back; the store stays usable.
     let inside = store.write(|tx| {
         tx.put_agent("li", Role::Agent, at(9))?;

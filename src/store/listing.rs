@@ -1,7 +1,15 @@
 //! The reads behind `list` and the board: tickets in list order (most urgent first) with
 //! their nearest unmet clock, and the header's counts. Each reads only what is shown.
+//!
+//! On both backends. SQLite keeps its own loops where they are hot (the deadlines' pass over
+//! rusqlite's rows with its buffers reused, the ids without a deadline read at once, the
+//! header's pass with its `INDEXED BY` hints); PostgreSQL's rows are read whole per query, so
+//! its walks go a keyset page at a time (`listing_pg`). The SQL is built here once for both
+//! ([`Built`]: numbered placeholders), the dialects parting only where they must.
 
 use super::Result;
+use super::db::{self, Db, Param};
+use super::listing_pg;
 use super::rows::{
     TICKET_COLUMNS, TICKET_WIDTH, into_clock, into_ticket, parse_word, raw_clock, raw_ticket, read_clock_into, ts,
 };
@@ -9,8 +17,97 @@ use crate::domain::listing::{ListQuery, ListRow, TicketSummary};
 use crate::domain::sla::{Clock, ClockState};
 use crate::domain::ticket::{Priority, Status};
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, params_from_iter, types::Value};
+use rusqlite::{Connection, params_from_iter};
 use std::collections::{HashMap, HashSet};
+
+/// SQL with numbered placeholders (`?1`, `?2`...) and the values bound to them, built a clause
+/// at a time (never a bare `?`: PostgreSQL numbers its own).
+pub(super) struct Built<'q> {
+    pub sql: String,
+    pub args: Vec<Param<'q>>,
+}
+
+impl<'q> Built<'q> {
+    pub fn new(sql: impl Into<String>) -> Self {
+        Built {
+            sql: sql.into(),
+            args: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, sql: &str) -> &mut Self {
+        self.sql.push_str(sql);
+        self
+    }
+
+    /// Binds `value` to the next placeholder, written at the end of the SQL.
+    pub fn bind(&mut self, value: impl Into<Param<'q>>) -> &mut Self {
+        let mark = self.mark(value);
+        self.sql.push_str(&mark);
+        self
+    }
+
+    /// Binds `value` to the next placeholder and returns it, to be written by the caller.
+    pub fn mark(&mut self, value: impl Into<Param<'q>>) -> String {
+        self.args.push(value.into());
+        format!("?{}", self.args.len())
+    }
+}
+
+/// The text a list searches for, if any.
+pub(super) fn search_text(q: &ListQuery) -> Option<&str> {
+    q.text.as_deref().map(str::trim).filter(|t| !t.is_empty())
+}
+
+/// The columns a ticket's text is searched in: title, customer name, order reference.
+pub(super) const TICKET_SEARCHED: [&str; 3] = ["t.title", "c.name", "t.reference"];
+
+/// `q`'s conditions as " AND ..." clauses: its statuses (in column `status`), owner (tickets
+/// `t`) and text (in `searched`, ASCII letters folded: SQLite's `lower` folds no more, nor
+/// does PostgreSQL's under the C locale; under another, it folds more).
+pub(super) fn filters<'q>(db: Db, b: &mut Built<'q>, q: &'q ListQuery, status: &str, searched: [&str; 3]) {
+    filter_statuses(b, &q.statuses, status);
+    filter_owner(b, q);
+    filter_text(db, b, q, searched);
+}
+
+/// " AND `status` IN (...)" unless `statuses` is empty.
+pub(super) fn filter_statuses(b: &mut Built, statuses: &[Status], status: &str) {
+    if !statuses.is_empty() {
+        b.push(&format!(" AND {status} IN ("));
+        for (i, s) in statuses.iter().enumerate() {
+            if i > 0 {
+                b.push(", ");
+            }
+            b.bind(s.slug());
+        }
+        b.push(")");
+    }
+}
+
+/// " AND t.owner = ..." when `q` names an owner (`""`: nobody's).
+pub(super) fn filter_owner<'q>(b: &mut Built<'q>, q: &'q ListQuery) {
+    if let Some(owner) = &q.owner {
+        b.push(" AND t.owner = ").bind(owner);
+    }
+}
+
+/// " AND (...)": `q`'s text in any of `searched`, when it has one.
+pub(super) fn filter_text<'q>(db: Db, b: &mut Built<'q>, q: &'q ListQuery, searched: [&str; 3]) {
+    if let Some(text) = search_text(q) {
+        let mark = b.mark(text);
+        // SQLite's `instr` answers a position, true when not 0; PostgreSQL's is `strpos`, and
+        // a condition there must be a boolean.
+        let found: Vec<String> = searched
+            .iter()
+            .map(|column| match db {
+                Db::Sqlite(_) => format!("instr(lower({column}), lower({mark}))"),
+                Db::Postgres(_) => format!("strpos(lower({column}), lower({mark})) > 0"),
+            })
+            .collect();
+        b.push(&format!(" AND ({})", found.join(" OR ")));
+    }
+}
 
 /// The nearest unmet clock of ticket `t` as `n` (earliest deadline; paused clocks after running
 /// ones), looked up per ticket through the running clocks' index by ticket.
@@ -19,52 +116,36 @@ const NEAREST_JOIN: &str = "LEFT JOIN clocks n ON n.ticket_id = t.id AND n.met_a
                                 ORDER BY due_at IS NULL, due_at, metric, cycle LIMIT 1)";
 
 /// The sort key of a ticket's priority: urgent first (on the same deadline, issue 12 item 6).
-const PRIORITY_RANK: &str = "CASE t.priority WHEN 'urgent' THEN 0 WHEN 'important' THEN 1 ELSE 2 END";
+pub(super) const PRIORITY_RANK: &str = "CASE t.priority WHEN 'urgent' THEN 0 WHEN 'important' THEN 1 ELSE 2 END";
 
-/// The ids `q` lists that have no running deadline (only paused clocks, or none), in list
-/// order (those with a paused clock first, by priority then older first; then those without a
+/// The ids `q` lists that have no running deadline (only paused clocks, or none), on SQLite,
+/// in list order (those with a paused clock first, by priority then older first; then those without a
 /// clock, newest first), up to `limit`: what follows
 /// [`visit_due`]'s pass in a list without a deadline filter.
 pub fn list_ids_without_deadline(conn: &Connection, q: &ListQuery, limit: Option<usize>) -> Result<Vec<i64>> {
-    let text = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
-    let customers = if text.is_some() {
+    let customers = if search_text(q).is_some() {
         "JOIN customers c ON c.id = t.customer_id"
     } else {
         ""
     };
-    let mut sql = format!(
+    let mut b = Built::new(format!(
         "SELECT t.id, NOT EXISTS (SELECT 1 FROM clocks r WHERE r.ticket_id = t.id AND r.met_at IS NULL) AS idle
          FROM tickets t {customers} WHERE NOT EXISTS
              (SELECT 1 FROM clocks d WHERE d.ticket_id = t.id AND d.met_at IS NULL AND d.due_at IS NOT NULL)"
-    );
-    let mut args: Vec<Value> = Vec::new();
-    if !q.statuses.is_empty() {
-        let marks = vec!["?"; q.statuses.len()].join(", ");
-        sql.push_str(&format!(" AND t.status IN ({marks})"));
-        args.extend(q.statuses.iter().map(|s: &Status| Value::Text(s.slug().to_string())));
-    }
-    if let Some(owner) = &q.owner {
-        sql.push_str(" AND t.owner = ?");
-        args.push(Value::Text(owner.clone()));
-    }
-    if let Some(text) = text {
-        sql.push_str(" AND (instr(lower(t.title), lower(?)) OR instr(lower(c.name), lower(?)) OR instr(lower(t.reference), lower(?)))");
-        for _ in 0..3 {
-            args.push(Value::Text(text.to_string()));
-        }
-    }
+    ));
+    filters(Db::Sqlite(conn), &mut b, q, "t.status", TICKET_SEARCHED);
     // Paused tickets first (by priority, then older first, as ties of a deadline go), then
     // those without a clock newest first (a limited "all" list drops the oldest history).
-    sql.push_str(&format!(
+    b.push(&format!(
         " ORDER BY idle, CASE WHEN idle THEN NULL ELSE {PRIORITY_RANK} END,
                    CASE WHEN idle THEN NULL ELSE t.opened_at END, CASE WHEN idle THEN -t.id ELSE t.id END"
     ));
     if let Some(limit) = limit {
-        sql.push_str(&format!(" LIMIT {limit}"));
+        b.push(&format!(" LIMIT {limit}"));
     }
     let ids = conn
-        .prepare_cached(&sql)?
-        .query_map(params_from_iter(args), |r| r.get(0))?
+        .prepare_cached(&b.sql)?
+        .query_map(params_from_iter(&b.args), |r| r.get(0))?
         .collect::<rusqlite::Result<Vec<i64>>>()?;
     Ok(ids)
 }
@@ -72,33 +153,34 @@ pub fn list_ids_without_deadline(conn: &Connection, q: &ListQuery, limit: Option
 /// The tickets `q` lists, most urgent first, handed to `visit` as they are read until it
 /// returns false: those with a running deadline from `nearest_deadlines` ([`visit_due`]);
 /// then, without a deadline filter, the rest (paused or without clocks) read [`LIST_PAGE`] at
-/// a time. Nothing is sorted but ids without a deadline.
-pub fn visit_list(conn: &Connection, q: &ListQuery, mut visit: impl FnMut(TicketSummary) -> bool) -> Result<()> {
+/// a time. Nothing is sorted but ids without a deadline (on SQLite; PostgreSQL reads them in
+/// keyset pages, `listing_pg`).
+pub fn visit_list(db: Db, q: &ListQuery, mut visit: impl FnMut(TicketSummary) -> bool) -> Result<()> {
     let mut count = 0;
     let mut going = true;
-    visit_due(conn, q, q.due_before, |row| {
+    visit_due(db, q, q.due_before, |row| {
         count += 1;
         going = visit(row);
         going
     })?;
     if going && q.due_before.is_none() {
-        visit_without_deadline(conn, q, count, visit)?;
+        visit_without_deadline(db, q, count, visit)?;
     }
     Ok(())
 }
 
 /// [`visit_list`] as `list`'s table shows it: the rows with a deadline are read from
 /// `nearest_deadlines` alone (no ticket or customer row), the rest from their tickets.
-pub fn visit_rows(conn: &Connection, q: &ListQuery, mut visit: impl FnMut(&ListRow) -> bool) -> Result<()> {
+pub fn visit_rows(db: Db, q: &ListQuery, mut visit: impl FnMut(&ListRow) -> bool) -> Result<()> {
     let mut count = 0;
     let mut going = true;
-    visit_due_rows(conn, q, q.due_before, |row| {
+    visit_due_rows(db, q, q.due_before, |row| {
         count += 1;
         going = visit(row);
         going
     })?;
     if going && q.due_before.is_none() {
-        visit_without_deadline(conn, q, count, |s| visit(&s.into()))?;
+        visit_without_deadline(db, q, count, |s| visit(&s.into()))?;
     }
     Ok(())
 }
@@ -106,7 +188,7 @@ pub fn visit_rows(conn: &Connection, q: &ListQuery, mut visit: impl FnMut(&ListR
 /// What follows the deadlines in a list without a deadline filter, after `count` rows were
 /// listed: the tickets without a running deadline, [`LIST_PAGE`] at a time.
 fn visit_without_deadline(
-    conn: &Connection,
+    db: Db,
     q: &ListQuery,
     count: usize,
     mut visit: impl FnMut(TicketSummary) -> bool,
@@ -115,9 +197,12 @@ fn visit_without_deadline(
     if limit == Some(0) {
         return Ok(());
     }
+    let Db::Sqlite(conn) = db else {
+        return listing_pg::visit_without_deadline(db, q, limit, visit);
+    };
     let ids = list_ids_without_deadline(conn, q, limit)?;
     for page in ids.chunks(LIST_PAGE) {
-        for row in summaries(conn, page)? {
+        for row in summaries(db, page)? {
             if !visit(row) {
                 return Ok(());
             }
@@ -126,28 +211,38 @@ fn visit_without_deadline(
     Ok(())
 }
 
+/// The columns [`summaries`] reads: a ticket, then its nearest unmet clock (NULLs without one).
+fn summary_sql(condition: &str) -> String {
+    format!(
+        "SELECT {TICKET_COLUMNS}, n.metric, n.cycle, n.state, n.target, n.started_at, n.due_at, n.met_at,
+                n.breached_at, n.paused_secs, n.remaining_secs
+         FROM tickets t JOIN customers c ON c.id = t.customer_id {NEAREST_JOIN} WHERE {condition}"
+    )
+}
+
+/// A row of [`summary_sql`] read.
+fn summary(r: &db::Row) -> Result<TicketSummary> {
+    let ticket = into_ticket(raw_ticket(r, 0)?)?;
+    let nearest = match r.get::<Option<String>>(TICKET_WIDTH)? {
+        Some(_) => Some(into_clock(ticket.id, raw_clock(r, TICKET_WIDTH)?)?),
+        None => None,
+    };
+    Ok(TicketSummary { ticket, nearest })
+}
+
 /// The tickets `ids` with their nearest unmet clock, in the order given (ids not found are
 /// left out).
-pub fn summaries(conn: &Connection, ids: &[i64]) -> Result<Vec<TicketSummary>> {
+pub fn summaries(db: Db, ids: &[i64]) -> Result<Vec<TicketSummary>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = format!(
-        "SELECT {TICKET_COLUMNS}, n.metric, n.cycle, n.state, n.target, n.started_at, n.due_at, n.met_at,
-                n.breached_at, n.paused_secs, n.remaining_secs
-         FROM tickets t JOIN customers c ON c.id = t.customer_id {NEAREST_JOIN} WHERE t.id IN {ID_LIST}"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query([id_list(ids)])?;
+    let sql = summary_sql(&format!("t.id IN {}", id_list_sql(db)));
     let mut found = HashMap::with_capacity(ids.len());
-    while let Some(r) = rows.next()? {
-        let ticket = into_ticket(raw_ticket(r, 0)?)?;
-        let nearest = match r.get::<_, Option<String>>(TICKET_WIDTH)? {
-            Some(_) => Some(into_clock(ticket.id, raw_clock(r, TICKET_WIDTH)?)?),
-            None => None,
-        };
-        found.insert(ticket.id, TicketSummary { ticket, nearest });
-    }
+    db.for_each_row(&sql, db::params![&id_list(ids)], |r| {
+        let s = summary(r)?;
+        found.insert(s.ticket.id, s);
+        Ok(())
+    })?;
     Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
 }
 
@@ -156,7 +251,7 @@ pub fn summaries(conn: &Connection, ids: &[i64]) -> Result<Vec<TicketSummary>> {
 /// returns false to stop. The rows of [`visit_due_rows`], each with its whole ticket read by
 /// key [`LIST_PAGE`] at a time (a short list, the board's first page, reads no more).
 pub fn visit_due(
-    conn: &Connection,
+    db: Db,
     q: &ListQuery,
     before: Option<DateTime<Utc>>,
     mut visit: impl FnMut(TicketSummary) -> bool,
@@ -165,10 +260,10 @@ pub fn visit_due(
     let mut page: Vec<ListRow> = Vec::with_capacity(page_size);
     let mut going = true;
     let mut failed = None;
-    visit_due_rows(conn, q, before, |row| {
+    visit_due_rows(db, q, before, |row| {
         page.push(row.clone());
         if page.len() == page_size {
-            match visit_page(conn, &mut page, &mut visit) {
+            match visit_page(db, &mut page, &mut visit) {
                 Ok(more) => going = more,
                 Err(e) => failed = Some(e),
             }
@@ -179,33 +274,29 @@ pub fn visit_due(
         return Err(e);
     }
     if going {
-        visit_page(conn, &mut page, &mut visit)?;
+        visit_page(db, &mut page, &mut visit)?;
     }
     Ok(())
 }
 
 /// Hands the rows of `page` to `visit` with their whole tickets, in order; empties `page`.
 /// False once `visit` said stop.
-fn visit_page(
-    conn: &Connection,
-    page: &mut Vec<ListRow>,
-    visit: &mut impl FnMut(TicketSummary) -> bool,
-) -> Result<bool> {
+fn visit_page(db: Db, page: &mut Vec<ListRow>, visit: &mut impl FnMut(TicketSummary) -> bool) -> Result<bool> {
     if page.is_empty() {
         return Ok(true);
     }
     let ids: Vec<i64> = page.iter().map(|r| r.id).collect();
     let sql = format!(
-        "SELECT {TICKET_COLUMNS} FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE t.id IN {ID_LIST}"
+        "SELECT {TICKET_COLUMNS} FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE t.id IN {}",
+        id_list_sql(db)
     );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query([id_list(&ids)])?;
     // Sized once: a map grown from an iterator of results rehashed several times per page.
     let mut tickets = HashMap::with_capacity(ids.len());
-    while let Some(r) = rows.next()? {
+    db.for_each_row(&sql, db::params![&id_list(&ids)], |r| {
         let ticket = into_ticket(raw_ticket(r, 0)?)?;
         tickets.insert(ticket.id, ticket);
-    }
+        Ok(())
+    })?;
     for row in page.drain(..) {
         if let Some(ticket) = tickets.remove(&row.id)
             && !visit(TicketSummary {
@@ -223,16 +314,20 @@ fn visit_page(
 /// handed to `visit` until it returns false: one pass over `nearest_deadlines` (migration 13)
 /// in its key's order (deadline, then urgent before important before normal, then the older
 /// ticket, then the id), stopping at the bound; nothing is sorted and no other row is read
-/// unless `q` searches text (the order reference is only in the ticket).
+/// unless `q` searches text (the order reference is only in the ticket). On PostgreSQL the
+/// same pass a keyset page at a time (`listing_pg::visit_due_rows`).
 pub fn visit_due_rows(
-    conn: &Connection,
+    db: Db,
     q: &ListQuery,
     before: Option<DateTime<Utc>>,
     mut visit: impl FnMut(&ListRow) -> bool,
 ) -> Result<()> {
-    let (sql, args) = due_sql(q, before);
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query(params_from_iter(args))?;
+    let Db::Sqlite(conn) = db else {
+        return listing_pg::visit_due_rows(db, q, before, visit);
+    };
+    let b = due_sql(db, q, before);
+    let mut stmt = conn.prepare_cached(&b.sql)?;
+    let mut rows = stmt.query(params_from_iter(&b.args))?;
     let mut left = q.limit.unwrap_or(usize::MAX);
     // One row filled again for each: its texts' buffers are reused (see `read_clock_into`).
     let mut row = blank_row();
@@ -291,67 +386,71 @@ fn blank_clock() -> Clock {
     }
 }
 
-/// SQLite's plan for [`visit_due_rows`]'s pass over the deadlines (its "detail" lines), so a
-/// test can see the indexes.
-pub fn due_plan(conn: &Connection, q: &ListQuery, before: Option<DateTime<Utc>>) -> Result<String> {
-    let (sql, args) = due_sql(q, before);
+/// The plan of [`visit_due_rows`]'s pass over the deadlines, one step a line, so a test can
+/// see the indexes: SQLite's EXPLAIN QUERY PLAN "detail" lines; PostgreSQL's `EXPLAIN` text
+/// of the pass's first page.
+pub fn due_plan(db: Db, q: &ListQuery, before: Option<DateTime<Utc>>) -> Result<String> {
+    let Db::Sqlite(conn) = db else {
+        return listing_pg::due_plan(db, q, before);
+    };
+    let b = due_sql(db, q, before);
     let lines = conn
-        .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?
-        .query_map(params_from_iter(args), |r| r.get::<_, String>(3))?
+        .prepare(&format!("EXPLAIN QUERY PLAN {}", b.sql))?
+        .query_map(params_from_iter(&b.args), |r| r.get::<_, String>(3))?
         .collect::<rusqlite::Result<Vec<String>>>()?;
     Ok(lines.join("\n"))
 }
 
 /// The rows of `nearest_deadlines` due by `before` that `q` lists, in its key's order. The
 /// clock's columns come in [`raw_clock`]'s order from column 6 (`met_at` is NULL: the clock runs).
-fn due_sql(q: &ListQuery, before: Option<DateTime<Utc>>) -> (String, Vec<Value>) {
-    let text = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
+fn due_sql<'q>(db: Db, q: &'q ListQuery, before: Option<DateTime<Utc>>) -> Built<'q> {
+    let mut b = due_rows(db, q, before, "");
+    b.push(" ORDER BY d.due_at, d.rank, d.opened_at, d.ticket_id");
+    b
+}
+
+/// [`due_sql`] without its order: PostgreSQL's pages add theirs after their key.
+/// `extra` columns follow the clock's.
+pub(super) fn due_rows<'q>(db: Db, q: &'q ListQuery, before: Option<DateTime<Utc>>, extra: &str) -> Built<'q> {
     // CROSS: the deadlines lead, each ticket is read by its key (only to search the order
-    // reference or to check the owner: the plain list reads no ticket row).
-    let tickets = if text.is_some() || q.owner.is_some() {
-        "CROSS JOIN tickets t ON t.id = d.ticket_id"
+    // reference or to check the owner: the plain list reads no ticket row). PostgreSQL's
+    // CROSS JOIN takes no condition, and its planner needs no such hint.
+    let tickets = if search_text(q).is_some() || q.owner.is_some() {
+        db.pick(
+            "CROSS JOIN tickets t ON t.id = d.ticket_id",
+            "JOIN tickets t ON t.id = d.ticket_id",
+        )
     } else {
         ""
     };
-    let mut sql = format!(
+    // PostgreSQL types a bare NULL in a select list as text.
+    let met_at = db.pick("NULL", "CAST(NULL AS BIGINT)");
+    let mut b = Built::new(format!(
         "SELECT d.ticket_id, d.priority, d.status, d.title, d.customer_name, d.customer_phone,
-                d.metric, d.cycle, d.state, d.target, d.started_at, d.due_at, NULL, d.breached_at,
-                d.paused_secs, d.remaining_secs
-         FROM nearest_deadlines d {tickets} WHERE d.due_at <= ?"
-    );
+                d.metric, d.cycle, d.state, d.target, d.started_at, d.due_at, {met_at}, d.breached_at,
+                d.paused_secs, d.remaining_secs{extra}
+         FROM nearest_deadlines d {tickets} WHERE d.due_at <= "
+    ));
     // No bound: every running deadline.
-    let mut args = vec![Value::Integer(before.map_or(i64::MAX, ts))];
-    if !q.statuses.is_empty() {
-        let marks = vec!["?"; q.statuses.len()].join(", ");
-        sql.push_str(&format!(" AND d.status IN ({marks})"));
-        args.extend(q.statuses.iter().map(|s: &Status| Value::Text(s.slug().to_string())));
-    }
-    if let Some(owner) = &q.owner {
-        sql.push_str(" AND t.owner = ?");
-        args.push(Value::Text(owner.clone()));
-    }
-    if let Some(text) = text {
-        sql.push_str(
-            " AND (instr(lower(d.title), lower(?)) OR instr(lower(d.customer_name), lower(?))
-                   OR instr(lower(t.reference), lower(?)))",
-        );
-        for _ in 0..3 {
-            args.push(Value::Text(text.to_string()));
-        }
-    }
-    sql.push_str(" ORDER BY d.due_at, d.rank, d.opened_at, d.ticket_id");
-    (sql, args)
+    b.bind(before.map_or(i64::MAX, ts));
+    filters(db, &mut b, q, "d.status", ["d.title", "d.customer_name", "t.reference"]);
+    b
 }
 
 /// The nearest running deadline of each ticket with one of `statuses`, most urgent first,
 /// handed to `visit`, for the board's header: the ids with those statuses from the status
 /// index, then one pass over the running clocks' covering index (no ticket, customer or clock
 /// row is read; a join checked the status index twice per clock, most of the board's start).
-pub fn visit_nearest_deadlines(conn: &Connection, statuses: &[Status], mut visit: impl FnMut(Clock)) -> Result<()> {
-    let marks = vec!["?"; statuses.len().max(1)].join(", ");
+/// On PostgreSQL the same pass a keyset page at a time, the statuses checked in it.
+pub fn visit_nearest_deadlines(db: Db, statuses: &[Status], mut visit: impl FnMut(Clock)) -> Result<()> {
+    let Db::Sqlite(conn) = db else {
+        return listing_pg::visit_nearest_deadlines(db, statuses, visit);
+    };
+    let marks: Vec<String> = (1..=statuses.len().max(1)).map(|i| format!("?{i}")).collect();
     let active = conn
         .prepare_cached(&format!(
-            "SELECT id FROM tickets INDEXED BY tickets_status WHERE status IN ({marks})"
+            "SELECT id FROM tickets INDEXED BY tickets_status WHERE status IN ({})",
+            marks.join(", ")
         ))?
         .query_map(params_from_iter(statuses.iter().map(|s| s.slug())), |r| {
             r.get::<_, i64>(0)
@@ -376,21 +475,24 @@ pub fn visit_nearest_deadlines(conn: &Connection, statuses: &[Status], mut visit
 }
 
 /// How many tickets have each of `statuses`, in that order: one range of the status index each.
-pub fn status_counts(conn: &Connection, statuses: &[Status]) -> Result<Vec<usize>> {
-    let mut stmt = conn.prepare_cached("SELECT count(*) FROM tickets WHERE status = ?1")?;
+pub fn status_counts(db: Db, statuses: &[Status]) -> Result<Vec<usize>> {
     statuses
         .iter()
         .map(|s| {
-            let n: i64 = stmt.query_row([s.slug()], |r| r.get(0))?;
+            let n: i64 = db.query_row(
+                "SELECT count(*) FROM tickets WHERE status = ?1",
+                db::params![s.slug()],
+                |r| r.get(0),
+            )?;
             Ok(usize::try_from(n).unwrap_or(0))
         })
         .collect()
 }
 
 /// Tickets `q` lists with their nearest unmet clock, most urgent first.
-pub fn list(conn: &Connection, q: &ListQuery) -> Result<Vec<TicketSummary>> {
+pub fn list(db: Db, q: &ListQuery) -> Result<Vec<TicketSummary>> {
     let mut out = Vec::new();
-    visit_list(conn, q, |row| {
+    visit_list(db, q, |row| {
         out.push(row);
         true
     })?;
@@ -398,14 +500,21 @@ pub fn list(conn: &Connection, q: &ListQuery) -> Result<Vec<TicketSummary>> {
 }
 
 /// How many listed tickets one read of [`summaries`] fetches (well under SQLite's limit on
-/// bound parameters).
+/// bound parameters), and one page of PostgreSQL's walks.
 pub const LIST_PAGE: usize = 500;
 
 /// `IN` over the ids of [`id_list`]: one statement text whatever the number of ids, so it is
-/// prepared once per command (a list of marks was parsed again for every page).
-const ID_LIST: &str = "(SELECT value FROM json_each(?1))";
+/// prepared once per command (a list of marks was parsed again for every page). PostgreSQL's
+/// reads the same JSON array; its placeholder is text (the `postgres` crate sends a `&str` as
+/// text, never as json), cast to json there.
+fn id_list_sql(db: Db) -> &'static str {
+    db.pick(
+        "(SELECT value FROM json_each(?1))",
+        "(SELECT CAST(value AS BIGINT) FROM json_array_elements_text(CAST(CAST(?1 AS TEXT) AS json)))",
+    )
+}
 
-/// Ticket ids as the JSON array [`ID_LIST`] reads.
+/// Ticket ids as the JSON array [`id_list_sql`] reads.
 fn id_list(ids: &[i64]) -> String {
     let mut out = String::with_capacity(ids.len() * 8 + 2);
     out.push('[');

@@ -17,6 +17,7 @@ mod deferred;
 mod export;
 mod imports;
 mod listing;
+mod listing_pg;
 pub mod mail;
 pub mod pg;
 mod rendered;
@@ -290,12 +291,12 @@ impl Store {
         after: i64,
         limit: usize,
     ) -> Result<Vec<(crate::domain::ticket::Ticket, i64, Option<String>)>> {
-        export::page(self.sqlite(SqliteOnly::Listing)?, q, after, limit)
+        export::page(self.db(), q, after, limit)
     }
 
     /// How many tickets an export matches.
     pub fn export_count(&self, q: &crate::domain::listing::ExportQuery) -> Result<u64> {
-        export::count(self.sqlite(SqliteOnly::Listing)?, q)
+        export::count(self.db(), q)
     }
 
     /// Up to `limit` customers of an export's tickets after id `after`, in id order.
@@ -305,7 +306,7 @@ impl Store {
         after: i64,
         limit: usize,
     ) -> Result<Vec<(i64, crate::domain::ticket::Customer)>> {
-        export::customers(self.sqlite(SqliteOnly::Listing)?, q, after, limit)
+        export::customers(self.db(), q, after, limit)
     }
 
     /// The logs of several tickets, entry data parsed once per shared text for as long as
@@ -339,7 +340,7 @@ impl Store {
 
     /// Tickets matching `query`, with their nearest running clock.
     pub fn list(&self, query: &ListQuery) -> Result<Vec<TicketSummary>> {
-        listing::list(self.sqlite(SqliteOnly::Listing)?, query)
+        listing::list(self.db(), query)
     }
 
     /// The tickets a deadline-filtered `query` lists, streamed to `visit` until it returns
@@ -350,13 +351,13 @@ impl Store {
         before: Option<DateTime<Utc>>,
         visit: impl FnMut(TicketSummary) -> bool,
     ) -> Result<()> {
-        listing::visit_due(self.sqlite(SqliteOnly::Listing)?, query, before, visit)
+        listing::visit_due(self.db(), query, before, visit)
     }
 
-    /// How SQLite reads the running deadlines of `query` (EXPLAIN QUERY PLAN of
-    /// [`listing::visit_due_rows`], one step a line).
+    /// How the database reads the running deadlines of `query`, one step a line: SQLite's
+    /// EXPLAIN QUERY PLAN of [`listing::visit_due_rows`], PostgreSQL's `EXPLAIN` of its first page.
     pub fn list_plan(&self, query: &ListQuery) -> Result<String> {
-        listing::due_plan(self.sqlite(SqliteOnly::Listing)?, query, query.due_before)
+        listing::due_plan(self.db(), query, query.due_before)
     }
 
     /// The nearest running deadline of each ticket with one of `statuses`, most urgent first
@@ -366,28 +367,28 @@ impl Store {
         statuses: &[crate::domain::ticket::Status],
         visit: impl FnMut(Clock),
     ) -> Result<()> {
-        listing::visit_nearest_deadlines(self.sqlite(SqliteOnly::Listing)?, statuses, visit)
+        listing::visit_nearest_deadlines(self.db(), statuses, visit)
     }
 
     /// How many tickets have each of `statuses` (the board's header; the status index only).
     pub fn status_counts(&self, statuses: &[crate::domain::ticket::Status]) -> Result<Vec<usize>> {
-        listing::status_counts(self.sqlite(SqliteOnly::Listing)?, statuses)
+        listing::status_counts(self.db(), statuses)
     }
 
     /// The tickets `query` lists, most urgent first, streamed to `visit` until it returns
     /// false (see [`listing::visit_list`]).
     pub fn visit_list(&self, query: &ListQuery, visit: impl FnMut(TicketSummary) -> bool) -> Result<()> {
-        listing::visit_list(self.sqlite(SqliteOnly::Listing)?, query, visit)
+        listing::visit_list(self.db(), query, visit)
     }
 
     /// [`Store::visit_list`] as `list`'s table shows it (see [`listing::visit_rows`]).
     pub fn visit_rows(&self, query: &ListQuery, visit: impl FnMut(&ListRow) -> bool) -> Result<()> {
-        listing::visit_rows(self.sqlite(SqliteOnly::Listing)?, query, visit)
+        listing::visit_rows(self.db(), query, visit)
     }
 
     /// The listed tickets `ids` with their nearest clock, in that order (see [`listing::summaries`]).
     pub fn summaries(&self, ids: &[i64]) -> Result<Vec<TicketSummary>> {
-        listing::summaries(self.sqlite(SqliteOnly::Listing)?, ids)
+        listing::summaries(self.db(), ids)
     }
 
     pub fn meta(&self, key: &str) -> Result<Option<String>> {

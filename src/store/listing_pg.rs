@@ -1,0 +1,236 @@
+//! PostgreSQL's walks of `list`, the board and its header (`listing`'s SQL, in pages).
+//! PostgreSQL's rows are read whole per query (`db`: no portal streaming yet), so a walk
+//! that SQLite makes in one statement, stopping when its visitor says so, goes here a keyset
+//! page of [`LIST_PAGE`] rows at a time after the last key seen: each page one index range,
+//! however far in, and a list stopped early reads no page past the one it stopped in. The
+//! order is SQLite's, row for row.
+
+use super::Result;
+use super::db::{Db, Param};
+use super::listing::{
+    Built, LIST_PAGE, PRIORITY_RANK, TICKET_SEARCHED, due_rows, filter_statuses, filters, search_text, summaries,
+};
+use super::rows::{TICKET_COLUMNS, into_clock, into_ticket, parse_word, raw_clock, raw_ticket};
+use crate::domain::listing::{ListQuery, ListRow, TicketSummary};
+use crate::domain::sla::Clock;
+use crate::domain::ticket::Status;
+use chrono::{DateTime, Utc};
+use std::collections::HashSet;
+
+/// A page's size as bound to `LIMIT`: at most [`LIST_PAGE`], at most what is `left`.
+fn page_size(left: usize) -> i64 {
+    i64::try_from(left.min(LIST_PAGE)).unwrap_or(0)
+}
+
+/// `listing::visit_due_rows` on PostgreSQL: `nearest_deadlines` in its primary key's order
+/// (deadline, rank, opened, ticket), each page the rows after the last page's last key.
+pub(super) fn visit_due_rows(
+    db: Db,
+    q: &ListQuery,
+    before: Option<DateTime<Utc>>,
+    mut visit: impl FnMut(&ListRow) -> bool,
+) -> Result<()> {
+    let (mut b, key) = due_pages(db, q, before);
+    let mut left = q.limit.unwrap_or(usize::MAX);
+    while left > 0 {
+        let size = page_size(left);
+        b.args[key + 4] = Param::from(size);
+        let (mut read, mut going, mut last) = (0, true, None);
+        db.for_each_row(&b.sql, &b.args, |r| {
+            read += 1;
+            if going {
+                let id: i64 = r.get(0)?;
+                let row = ListRow {
+                    id,
+                    priority: parse_word(&r.get::<String>(1)?)?,
+                    status: parse_word(&r.get::<String>(2)?)?,
+                    title: r.get(3)?,
+                    customer_name: r.get(4)?,
+                    customer_phone: r.get(5)?,
+                    nearest: Some(into_clock(id, raw_clock(r, 6)?)?),
+                };
+                last = Some([r.get::<i64>(11)?, r.get(16)?, r.get(17)?, id]);
+                going = visit(&row);
+            }
+            Ok(())
+        })?;
+        left = left.saturating_sub(read);
+        match last {
+            Some(key_seen) if going && read == usize::try_from(size).unwrap_or(0) => {
+                for (i, v) in key_seen.into_iter().enumerate() {
+                    b.args[key + i] = Param::from(v);
+                }
+            }
+            _ => break,
+        }
+    }
+    Ok(())
+}
+
+/// The deadlines' pass as PostgreSQL pages it: the rank and opening of each row after its
+/// clock (columns 16 and 17), then the key to start after (placeholders from `key`, the first
+/// page's before every row) and the page's size (at `key + 4`).
+fn due_pages<'q>(db: Db, q: &'q ListQuery, before: Option<DateTime<Utc>>) -> (Built<'q>, usize) {
+    let mut b = due_rows(db, q, before, ", d.rank, d.opened_at");
+    let key = b.args.len();
+    b.push(" AND (d.due_at, d.rank, d.opened_at, d.ticket_id) > (")
+        .bind(i64::MIN)
+        .push(", ")
+        .bind(i64::MIN)
+        .push(", ")
+        .bind(i64::MIN)
+        .push(", ")
+        .bind(i64::MIN)
+        .push(") ORDER BY d.due_at, d.rank, d.opened_at, d.ticket_id LIMIT ")
+        .bind(page_size(LIST_PAGE));
+    (b, key)
+}
+
+/// PostgreSQL's `EXPLAIN` of the deadlines' pass (its first page), one line a step.
+pub(super) fn due_plan(db: Db, q: &ListQuery, before: Option<DateTime<Utc>>) -> Result<String> {
+    let (b, _) = due_pages(db, q, before);
+    let lines = db.query_map(&format!("EXPLAIN {}", b.sql), &b.args, |r| r.get::<String>(0))?;
+    Ok(lines.join("\n"))
+}
+
+/// `listing::visit_without_deadline` on PostgreSQL, up to `limit` tickets: those with only
+/// paused clocks by priority, then older first, then the id (keyset pages, each read whole
+/// through `summaries`); then those without a running clock, newest first (pages of the
+/// primary key downwards, no clock to read). SQLite's one sorted statement, in two.
+pub(super) fn visit_without_deadline(
+    db: Db,
+    q: &ListQuery,
+    limit: Option<usize>,
+    mut visit: impl FnMut(TicketSummary) -> bool,
+) -> Result<()> {
+    let mut left = limit.unwrap_or(usize::MAX);
+    let customers = if search_text(q).is_some() {
+        "JOIN customers c ON c.id = t.customer_id"
+    } else {
+        ""
+    };
+    let mut paused = Built::new(format!(
+        "SELECT t.id, {PRIORITY_RANK}, t.opened_at FROM tickets t {customers}
+         WHERE EXISTS (SELECT 1 FROM clocks r WHERE r.ticket_id = t.id AND r.met_at IS NULL)
+           AND NOT EXISTS
+             (SELECT 1 FROM clocks d WHERE d.ticket_id = t.id AND d.met_at IS NULL AND d.due_at IS NOT NULL)"
+    ));
+    filters(db, &mut paused, q, "t.status", TICKET_SEARCHED);
+    let key = paused.args.len();
+    // Ranks are 0 to 2: the first page starts before them all.
+    paused
+        .push(&format!(" AND ({PRIORITY_RANK}, t.opened_at, t.id) > ("))
+        .bind(-1i64)
+        .push(", ")
+        .bind(i64::MIN)
+        .push(", ")
+        .bind(i64::MIN)
+        .push(&format!(") ORDER BY {PRIORITY_RANK}, t.opened_at, t.id LIMIT "))
+        .bind(0i64);
+    while left > 0 {
+        let size = page_size(left);
+        paused.args[key + 3] = Param::from(size);
+        let keys = db.query_map(&paused.sql, &paused.args, |r| {
+            Ok([r.get::<i64>(0)?, r.get(1)?, r.get(2)?])
+        })?;
+        let ids: Vec<i64> = keys.iter().map(|k| k[0]).collect();
+        for row in summaries(db, &ids)? {
+            if !visit(row) {
+                return Ok(());
+            }
+        }
+        left -= ids.len();
+        match keys.last() {
+            Some(&[id, rank, opened]) if keys.len() == usize::try_from(size).unwrap_or(0) => {
+                paused.args[key] = Param::from(rank);
+                paused.args[key + 1] = Param::from(opened);
+                paused.args[key + 2] = Param::from(id);
+            }
+            _ => break,
+        }
+    }
+
+    let mut idle = Built::new(format!(
+        "SELECT {TICKET_COLUMNS} FROM tickets t JOIN customers c ON c.id = t.customer_id
+         WHERE NOT EXISTS (SELECT 1 FROM clocks r WHERE r.ticket_id = t.id AND r.met_at IS NULL)"
+    ));
+    filters(db, &mut idle, q, "t.status", TICKET_SEARCHED);
+    let key = idle.args.len();
+    idle.push(" AND t.id < ")
+        .bind(i64::MAX)
+        .push(" ORDER BY t.id DESC LIMIT ")
+        .bind(0i64);
+    while left > 0 {
+        let size = page_size(left);
+        idle.args[key + 1] = Param::from(size);
+        let tickets = db.query_map(&idle.sql, &idle.args, |r| into_ticket(raw_ticket(r, 0)?))?;
+        let read = tickets.len();
+        let last = tickets.last().map(|t| t.id);
+        for ticket in tickets {
+            if !visit(TicketSummary { ticket, nearest: None }) {
+                return Ok(());
+            }
+        }
+        left -= read;
+        match last {
+            Some(id) if read == usize::try_from(size).unwrap_or(0) => idle.args[key] = Param::from(id),
+            _ => break,
+        }
+    }
+    Ok(())
+}
+
+/// `listing::visit_nearest_deadlines` on PostgreSQL: the running clocks of tickets with one of
+/// `statuses` in SQLite's order (deadline, the newer ticket, metric, cycle), a keyset page at
+/// a time; each ticket's first is its nearest.
+pub(super) fn visit_nearest_deadlines(db: Db, statuses: &[Status], mut visit: impl FnMut(Clock)) -> Result<()> {
+    if statuses.is_empty() {
+        return Ok(());
+    }
+    let mut b = Built::new(
+        "SELECT n.ticket_id, n.metric, n.cycle, n.state, n.target, n.started_at, n.due_at, n.met_at, n.breached_at,
+                n.paused_secs, n.remaining_secs
+         FROM clocks n JOIN tickets t ON t.id = n.ticket_id
+         WHERE n.met_at IS NULL AND n.due_at IS NOT NULL",
+    );
+    filter_statuses(&mut b, statuses, "t.status");
+    // After (due, ticket, metric, cycle) in an order whose ticket goes down: spelt out, the
+    // deadline's bound first so the running clocks' index gives the range.
+    let key = b.args.len();
+    let (due, ticket) = (b.mark(i64::MIN), b.mark(i64::MAX));
+    let (metric, cycle) = (b.mark(""), b.mark(0i64));
+    b.push(&format!(
+        " AND n.due_at >= {due} AND (n.due_at > {due} OR n.ticket_id < {ticket}
+              OR (n.ticket_id = {ticket} AND (n.metric, n.cycle) > ({metric}, {cycle})))
+         ORDER BY n.due_at, n.ticket_id DESC, n.metric, n.cycle LIMIT {LIST_PAGE}"
+    ));
+    let statuses_args = &b.args[..key];
+    let mut after = (i64::MIN, i64::MAX, String::new(), 0i64);
+    let mut seen = HashSet::new();
+    loop {
+        let mut args = statuses_args.to_vec();
+        args.extend([
+            Param::from(after.0),
+            Param::from(after.1),
+            Param::from(after.2.as_str()),
+            Param::from(after.3),
+        ]);
+        let mut read = 0;
+        let mut last = None;
+        db.for_each_row(&b.sql, &args, |r| {
+            read += 1;
+            let id: i64 = r.get(0)?;
+            let raw = raw_clock(r, 1)?;
+            last = Some((raw.5.unwrap_or(i64::MIN), id, raw.0.clone(), i64::from(raw.1)));
+            if seen.insert(id) {
+                visit(into_clock(id, raw)?);
+            }
+            Ok(())
+        })?;
+        match last {
+            Some(next) if read == LIST_PAGE => after = next,
+            _ => break,
+        }
+    }
+    Ok(())
+}
