@@ -120,8 +120,6 @@ pub enum SqliteOnly {
     Settings,
     /// SQLite's own migrations (PostgreSQL has `store::pg::migrate`).
     Schema,
-    /// Lists, the board's pages and exports.
-    Listing,
     /// Whole-file copies through SQLite's backup API.
     Backup,
     /// Bulk runs: deferred indexes, staged builds, batched inserts.
@@ -133,10 +131,9 @@ pub enum SqliteOnly {
 }
 
 impl SqliteOnly {
-    pub const ALL: [SqliteOnly; 8] = [
+    pub const ALL: [SqliteOnly; 7] = [
         SqliteOnly::Settings,
         SqliteOnly::Schema,
-        SqliteOnly::Listing,
         SqliteOnly::Backup,
         SqliteOnly::BulkWrites,
         SqliteOnly::Callbacks,
@@ -149,7 +146,6 @@ impl SqliteOnly {
         match self {
             SqliteOnly::Settings => "settings",
             SqliteOnly::Schema => "schema",
-            SqliteOnly::Listing => "listing",
             SqliteOnly::Backup => "backup",
             SqliteOnly::BulkWrites => "bulk_writes",
             SqliteOnly::Callbacks => "callbacks",

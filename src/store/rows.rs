@@ -48,19 +48,25 @@ pub(super) use super::clock_rows::{
 pub(super) use super::ticket_row::{TICKET_COLUMNS, TICKET_WIDTH, into_ticket, raw_ticket, ticket};
 
 /// The customer row for `c`, added if new. Written once for both backends (`store::db`).
+/// Looked up first, then added: an `INSERT ... ON CONFLICT DO NOTHING` that finds the row
+/// still takes a number from PostgreSQL's identity, leaving gaps (the writers' lock keeps
+/// another writer from adding the same customer in between).
 pub fn customer_id(db: Db, c: &Customer) -> Result<i64> {
     let (name, phone, email) = (c.name.trim(), c.phone.trim(), c.email.trim());
-    db.execute(
-        "INSERT INTO customers(name, phone, email) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-        db::params![name, phone, email],
-    )?;
     let find = db.pick(
         "SELECT id FROM customers WHERE name = ?1 AND phone = ?2 AND email = ?3",
         "SELECT id FROM customers WHERE promptly_text_key(name) = promptly_text_key(?1)
             AND promptly_text_key(phone) = promptly_text_key(?2) AND promptly_text_key(email) = promptly_text_key(?3)
             AND name = ?1 AND phone = ?2 AND email = ?3",
     );
-    db.query_row(find, db::params![name, phone, email], |r| r.get(0))
+    if let Some(id) = db.query_opt(find, db::params![name, phone, email], |r| r.get(0))? {
+        return Ok(id);
+    }
+    db.query_row(
+        "INSERT INTO customers(name, phone, email) VALUES (?1, ?2, ?3) RETURNING id",
+        db::params![name, phone, email],
+        |r| r.get(0),
+    )
 }
 
 /// Adds a ticket; its id. Both backends (`RETURNING`: SQLite has no sequence to ask).
