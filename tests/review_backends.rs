@@ -11,7 +11,7 @@ mod pg;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use promptly::clock::Clock;
-use promptly::desk::{Desk, FollowUp, Housekeeping, Judging};
+use promptly::desk::{Desk, DeskError, FollowUp, Housekeeping, Judging};
 use promptly::domain::callback::{CallOutcome, Month};
 use promptly::domain::kpi::{Kpis, PeriodKind};
 use promptly::domain::log::{ContactMethod, Direction};
@@ -69,9 +69,9 @@ struct Ids {
 
 /// Five tickets, their deadlines passing; judgements, an amendment, a bulk judgement; a
 /// resolution auto-closed by housekeeping in December, which also draws November's callback
-/// sample; a callback recorded. The store is handed back at the end, with the ids and what
-/// housekeeping did.
-fn story(store: Store) -> (Store, Ids, Housekeeping) {
+/// sample; a callback recorded. The store is handed back at the end, with the ids, what
+/// housekeeping did and how many callbacks were due before the call.
+fn story(store: Store) -> (Store, Ids, (Housekeeping, usize)) {
     let mut desk = desk_at(store, t0(), "li");
     let mut open = |title: &str, name: &str, kind: Kind, priority: Priority| {
         let mut t = NewTicket::titled(title);
@@ -131,6 +131,12 @@ fn story(store: Store) -> (Store, Ids, Housekeeping) {
         Judging::New,
     )
     .unwrap();
+    // A breach judged already is refused as such, naming the judgement that stands.
+    let again = desk.judge(ids.blender, "plan", Some(1), &minor);
+    assert!(
+        matches!(&again, Err(DeskError::AlreadyJudged { by, cycle: 1, .. }) if by == "chen"),
+        "{again:?}"
+    );
 
     // Wednesday: the kettle resolved (auto-closed a week later), the colour resolved and closed.
     let mut desk = desk_at(desk.into_store(), hours(49), "li");
@@ -145,6 +151,7 @@ fn story(store: Store) -> (Store, Ids, Housekeeping) {
     let december = Utc.with_ymd_and_hms(2026, 12, 3, 2, 0, 0).unwrap();
     let mut desk = desk_at(desk.into_store(), december, "li");
     let kept = desk.housekeeping().unwrap();
+    let due_before = desk.callbacks_due().unwrap();
     let mut desk = desk_at(desk.into_store(), december + Duration::hours(1), "chen");
     let reached = CallOutcome {
         reached: true,
@@ -152,7 +159,7 @@ fn story(store: Store) -> (Store, Ids, Housekeeping) {
         comment: "happy".into(),
     };
     desk.record_callback(ids.colour, &reached).unwrap();
-    (desk.into_store(), ids, kept)
+    (desk.into_store(), ids, (kept, due_before))
 }
 
 /// The filters the queue is read through: each field alone, and two together.
@@ -231,6 +238,8 @@ struct Seen {
     backlog: usize,
     reviews: Vec<Vec<Review>>,
     callbacks: String,
+    /// This month's queue (November's sample) not reached yet, just before and after the call.
+    callbacks_due: (usize, usize),
     overdue: Vec<Breach>,
     /// The KPIs of the story's week and of December (the callback, the auto-close).
     week: Kpis,
@@ -239,7 +248,7 @@ struct Seen {
     figures: Vec<String>,
 }
 
-fn seen(store: Store, ids: &Ids) -> Seen {
+fn seen(store: Store, ids: &Ids, due_before: usize) -> Seen {
     let now = Utc.with_ymd_and_hms(2026, 12, 3, 4, 0, 0).unwrap();
     let desk = desk_at(store, now, "chen");
     let mut queue = Vec::new();
@@ -273,6 +282,7 @@ fn seen(store: Store, ids: &Ids) -> Seen {
         queue,
         backlog: desk.review_count().unwrap(),
         reviews,
+        callbacks_due: (due_before, desk.callbacks_due().unwrap()),
         callbacks: format!("{:#?}", desk.callbacks(Some(Month::of(day.unwrap()))).unwrap()),
         overdue: desk.overdue_now().unwrap(),
         week: desk.kpis(desk.period(PeriodKind::Week, day)).unwrap(),
@@ -284,9 +294,9 @@ fn seen(store: Store, ids: &Ids) -> Seen {
 fn on_sqlite() -> (Ids, Housekeeping, Seen) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("review.db");
-    let (store, ids, kept) = story(Store::open(&path, Access::Create).unwrap());
+    let (store, ids, (kept, due_before)) = story(Store::open(&path, Access::Create).unwrap());
     drop(store);
-    let seen = seen(Store::open(&path, Access::ReadOnly).unwrap(), &ids);
+    let seen = seen(Store::open(&path, Access::ReadOnly).unwrap(), &ids, due_before);
     (ids, kept, seen)
 }
 
@@ -439,6 +449,7 @@ fn review_and_reports_on_sqlite() {
     let d = &seen.december;
     assert_eq!((d.closed, d.callbacks_planned, d.callbacks_done), (1, 1, 1));
     assert_eq!((d.satisfaction_count, d.satisfaction_average), (1, Some(4.0)));
+    assert_eq!(seen.callbacks_due, (1, 0), "the one sampled, then reached");
     assert!(seen.callbacks.contains("comment: \"happy\""), "{}", seen.callbacks);
 }
 
@@ -447,15 +458,16 @@ fn pg_review_and_reports_are_the_same_on_postgres() {
     let Some(s) = pg::scratch("pg_review_and_reports_are_the_same_on_postgres") else {
         return;
     };
-    let (store, ids, kept) = story(server_store(&s));
+    let (store, ids, (kept, due_before)) = story(server_store(&s));
     drop(store);
-    let on_pg = seen(server_store(&s), &ids);
+    let on_pg = seen(server_store(&s), &ids, due_before);
     let (_, kept_sqlite, on_sqlite) = on_sqlite();
     assert_eq!(kept, kept_sqlite, "housekeeping did the same");
     assert_eq!(on_pg.queue, on_sqlite.queue, "the queue under every filter, its counts");
     assert_eq!(on_pg.reviews, on_sqlite.reviews);
     assert_eq!((on_pg.backlog, &on_pg.overdue), (on_sqlite.backlog, &on_sqlite.overdue));
     assert_eq!(on_pg.callbacks, on_sqlite.callbacks);
+    assert_eq!(on_pg.callbacks_due, on_sqlite.callbacks_due);
     assert_eq!((&on_pg.week, &on_pg.december), (&on_sqlite.week, &on_sqlite.december));
     for (pg, sqlite) in on_pg.figures.iter().zip(&on_sqlite.figures) {
         assert_eq!(pg, sqlite, "the report's figures");
