@@ -290,7 +290,7 @@ impl Tx<'_> {
                     }),
             );
             for r in &story.reviews {
-                super::supervision::insert_review_row(conn, ticket_id, r)?;
+                super::supervision::insert_review_row(Db::Sqlite(conn), ticket_id, r)?;
             }
             for (metric, cycle) in &story.imported_breaches {
                 imported_breach.execute(params![ticket_id, metric, cycle])?;
