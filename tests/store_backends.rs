@@ -300,8 +300,8 @@ fn pg_sqlite_only_operations_are_refused_by_name() {
     // Inside a transaction too, which then rolls back; the store stays usable.
     let inside = store.write(|tx| {
         tx.put_agent("li", Role::Agent, at(9))?;
-        tx.holds_tickets().map(drop)
+        tx.bulk_insert(&[]).map(drop)
     });
-    assert_eq!(refused(inside), SqliteOnly::Imports);
+    assert_eq!(refused(inside), SqliteOnly::BulkWrites);
     assert!(store.agents().unwrap().is_empty());
 }

@@ -124,20 +124,19 @@ pub enum SqliteOnly {
     Backup,
     /// Bulk runs: deferred indexes, staged builds, batched inserts.
     BulkWrites,
+    /// The callback queue's query plan (SQLite's `EXPLAIN QUERY PLAN`).
     Callbacks,
-    Imports,
-    /// The review queue, judgements and report queries.
+    /// The review queue's and reports' query plans (SQLite's `EXPLAIN QUERY PLAN`).
     Reviews,
 }
 
 impl SqliteOnly {
-    pub const ALL: [SqliteOnly; 7] = [
+    pub const ALL: [SqliteOnly; 6] = [
         SqliteOnly::Settings,
         SqliteOnly::Schema,
         SqliteOnly::Backup,
         SqliteOnly::BulkWrites,
         SqliteOnly::Callbacks,
-        SqliteOnly::Imports,
         SqliteOnly::Reviews,
     ];
 
@@ -149,7 +148,6 @@ impl SqliteOnly {
             SqliteOnly::Backup => "backup",
             SqliteOnly::BulkWrites => "bulk_writes",
             SqliteOnly::Callbacks => "callbacks",
-            SqliteOnly::Imports => "imports",
             SqliteOnly::Reviews => "reviews",
         }
     }

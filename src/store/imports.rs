@@ -2,16 +2,20 @@
 //! themselves go in through the bulk writer (`bulk.rs`).
 
 use super::SqliteOnly;
+use super::db::{self, Db};
 use super::{Result, Store, Tx};
-use rusqlite::{Connection, OptionalExtension};
 use std::collections::HashMap;
 
-/// The tickets holding any of `ids` as their external id: id -> ticket. One indexed lookup each.
-fn tickets_by_external_id<'a>(conn: &Connection, ids: impl Iterator<Item = &'a str>) -> Result<HashMap<String, i64>> {
-    let mut find = conn.prepare_cached("SELECT id FROM tickets WHERE external_id = ?1")?;
+/// The tickets holding any of `ids` as their external id: id -> ticket. One indexed lookup
+/// each (PostgreSQL's through its text-key index).
+fn tickets_by_external_id<'a>(db: Db, ids: impl Iterator<Item = &'a str>) -> Result<HashMap<String, i64>> {
+    let find = db.pick(
+        "SELECT id FROM tickets WHERE external_id = ?1",
+        "SELECT id FROM tickets WHERE promptly_text_key(external_id) = promptly_text_key(?1) AND external_id = ?1",
+    );
     let mut found = HashMap::new();
     for id in ids {
-        if let Some(ticket) = find.query_row([id], |r| r.get::<_, i64>(0)).optional()? {
+        if let Some(ticket) = db.query_opt(find, db::params![id], |r| r.get(0))? {
             found.insert(id.to_string(), ticket);
         }
     }
@@ -19,11 +23,12 @@ fn tickets_by_external_id<'a>(conn: &Connection, ids: impl Iterator<Item = &'a s
 }
 
 /// The breaches of `ticket` that lay before its import and were kept out of the queue.
-fn imported_breaches_of(conn: &Connection, ticket: i64) -> Result<Vec<(String, u32)>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT metric, cycle FROM imported_breaches WHERE ticket_id = ?1 ORDER BY metric, cycle")?;
-    let rows = stmt.query_map([ticket], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+fn imported_breaches_of(db: Db, ticket: i64) -> Result<Vec<(String, u32)>> {
+    db.query_map(
+        "SELECT metric, cycle FROM imported_breaches WHERE ticket_id = ?1 ORDER BY metric, cycle",
+        db::params![ticket],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
 }
 
 impl Store {
@@ -33,34 +38,34 @@ impl Store {
     /// sorts the deferred index builds in memory up to the cache's size: with the big cache the
     /// peak grew with the file until 64 MiB more. `bulk` puts the connection's own size back.
     pub fn import_cache(&self) -> Result<()> {
-        Ok(self.sqlite(SqliteOnly::Imports)?.execute_batch(super::CACHE_SIZE)?)
+        Ok(self.sqlite(SqliteOnly::Settings)?.execute_batch(super::CACHE_SIZE)?)
     }
 
     pub fn holds_tickets(&self) -> Result<bool> {
-        holds_tickets(self.sqlite(SqliteOnly::Imports)?)
+        holds_tickets(self.db())
     }
 
     pub fn imported_breaches_of(&self, ticket: i64) -> Result<Vec<(String, u32)>> {
-        imported_breaches_of(self.sqlite(SqliteOnly::Imports)?, ticket)
+        imported_breaches_of(self.db(), ticket)
     }
 
     pub fn tickets_by_external_id<'a>(&self, ids: impl Iterator<Item = &'a str>) -> Result<HashMap<String, i64>> {
-        tickets_by_external_id(self.sqlite(SqliteOnly::Imports)?, ids)
+        tickets_by_external_id(self.db(), ids)
     }
 }
 
 /// Whether the database has any ticket (one without holds no external id).
-fn holds_tickets(conn: &Connection) -> Result<bool> {
-    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM tickets)", [], |r| r.get(0))?)
+fn holds_tickets(db: Db) -> Result<bool> {
+    db.query_row("SELECT EXISTS (SELECT 1 FROM tickets)", &[], |r| r.get(0))
 }
 
 impl Tx<'_> {
     pub fn holds_tickets(&self) -> Result<bool> {
-        holds_tickets(self.sqlite(SqliteOnly::Imports)?)
+        holds_tickets(self.db())
     }
 
     pub fn tickets_by_external_id<'a>(&self, ids: impl Iterator<Item = &'a str>) -> Result<HashMap<String, i64>> {
-        tickets_by_external_id(self.sqlite(SqliteOnly::Imports)?, ids)
+        tickets_by_external_id(self.db(), ids)
     }
 }
 

@@ -514,7 +514,7 @@ mod tests {
             }
         }
         let e = StoreError::NotOnServer(SqliteOnly::Backup);
-        assert!(store(&e, "en").contains("backup and restore works on a SQLite database file only"));
+        assert!(store(&e, "en").contains("backup and restore: on a SQLite database file only so far"));
         assert!(store(&e, "zh-CN").contains("备份和恢复目前仅支持 SQLite 数据库文件"));
     }
 }
