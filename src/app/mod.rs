@@ -12,7 +12,7 @@ pub mod migrate;
 pub mod reply;
 pub mod sendmail;
 
-pub use crate::store::Access;
+pub use crate::store::{Access, SqliteOnly};
 pub use error::{Error, Result};
 
 use crate::clock::Clock;

@@ -47,7 +47,7 @@ pub fn backup(setup: &Setup, args: BackupArgs) -> Result<()> {
 
 pub fn restore(setup: &Setup, args: RestoreArgs) -> Result<()> {
     let lang = setup.lang;
-    setup.require_file(crate::store::SqliteOnly::Backup)?;
+    setup.require_file(crate::app::SqliteOnly::Backup)?;
     let db = shown(&setup.db_path());
     let file = shown(&args.file);
     // Asked on a terminal only; a script says --yes (a cron job cannot answer).

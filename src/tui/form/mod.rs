@@ -7,6 +7,7 @@
 mod build;
 mod command;
 pub mod line;
+mod reader;
 mod render;
 
 pub use command::{Command, Problem};
