@@ -32,6 +32,16 @@ fn pg_only_create_makes_the_schema_and_a_reader_writes_nothing() {
         return;
     };
     let url = url_of(&s);
+    // A schema the search path names but nobody made: said so, for every mode, nothing made.
+    let nowhere = url.replace(&s.schema, &format!("{}_never_made", s.schema));
+    for access in [Access::ReadOnly, Access::ReadWrite, Access::Create] {
+        let refused = Store::open_server_for(&nowhere, access);
+        assert!(
+            matches!(refused, Err(StoreError::NoSchema(_))),
+            "{access:?}: {:?}",
+            refused.err()
+        );
+    }
     for access in [Access::ReadOnly, Access::ReadWrite] {
         match Store::open_server_for(&url, access) {
             Err(StoreError::Missing(named)) => {

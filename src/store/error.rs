@@ -49,6 +49,8 @@ pub enum StoreError {
     /// `migrate --to` names a Promptly schema that already holds rows (tickets, customers,
     /// log entries, agents; the URL, no password): a copy goes into an empty one only.
     ServerNotEmpty(String),
+    /// The connection's search path names no schema that exists (the URL, no password).
+    NoSchema(String),
     /// PostgreSQL refused a statement.
     Postgres(postgres::Error),
     /// An operation this build does only on a SQLite file, asked of a PostgreSQL store.
@@ -76,6 +78,7 @@ impl fmt::Display for StoreError {
             StoreError::NotPromptlyServer(url) => write!(f, "not a Promptly database: {url}"),
             StoreError::TooNewServer { url, found, known } => write!(f, "schema {found} > {known}: {url}"),
             StoreError::ServerNotEmpty(url) => write!(f, "not empty: {url}"),
+            StoreError::NoSchema(url) => write!(f, "no schema in the search path: {url}"),
             StoreError::Postgres(e) => write!(f, "postgresql: {}", postgres_message(e)),
             StoreError::NotOnServer(what) => write!(f, "{}: SQLite only, not on PostgreSQL", what.slug()),
         }

@@ -198,6 +198,7 @@ pub fn store(e: &StoreError, lang: &str) -> String {
             known = known
         )
         .to_string(),
+        StoreError::NoSchema(url) => t!("err.pg_no_schema", locale = lang, url = sanitize_line(url)).to_string(),
         StoreError::ServerNotEmpty(url) => t!("err.pg_not_empty", locale = lang, url = sanitize_line(url)).to_string(),
         StoreError::Postgres(e) => t!(
             "err.sql",

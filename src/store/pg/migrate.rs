@@ -48,11 +48,7 @@ pub fn quote_ident(name: &str) -> String {
 /// path names none that exists.
 pub fn current_schema(client: &mut impl GenericClient, name: &str) -> Result<String> {
     let schema: Option<String> = client.query_one("SELECT current_schema()", &[])?.get(0);
-    schema.ok_or_else(|| {
-        StoreError::Migration(format!(
-            "{name}: no schema to work in (the search path names none that exists)"
-        ))
-    })
+    schema.ok_or_else(|| StoreError::NoSchema(name.to_string()))
 }
 
 /// Reads the current schema's identity (no writes) and refuses strangers and newer schemas,
