@@ -221,7 +221,14 @@ impl Setup {
 
     /// A desk over `store` with this setup's policy, clock and author.
     pub fn desk_on(&self, store: Store) -> Desk {
-        Desk::new(store, self.policy.clone(), self.clock.clone(), self.author())
+        let author = self.author_on(&store);
+        Desk::new(store, self.policy.clone(), self.clock.clone(), author)
+    }
+
+    /// Who acts on `store`: on a server the role logged in (`Store::login`), on a file the
+    /// configured author or the OS user ([`Setup::author`]).
+    pub fn author_on(&self, store: &Store) -> String {
+        store.login().map_or_else(|| self.author(), str::to_string)
     }
 
     /// The board's desk: on `path` (a demo's throwaway file) or the configured database, with a
@@ -241,12 +248,8 @@ impl Setup {
         if !store.on_server() {
             store.limit_cache(BOARD_CACHE_KIB)?;
         }
-        Ok(Desk::new(
-            store,
-            self.policy.clone(),
-            self.clock.running(),
-            self.author(),
-        ))
+        let author = self.author_on(&store);
+        Ok(Desk::new(store, self.policy.clone(), self.clock.running(), author))
     }
 }
 

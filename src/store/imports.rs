@@ -38,6 +38,9 @@ impl Store {
     /// sorts the deferred index builds in memory up to the cache's size: with the big cache the
     /// peak grew with the file until 64 MiB more. `bulk` puts the connection's own size back.
     pub fn import_cache(&self) -> Result<()> {
+        if self.on_server() {
+            return Ok(()); // the server sizes its own buffers
+        }
         Ok(self.sqlite(SqliteOnly::Settings)?.execute_batch(super::CACHE_SIZE)?)
     }
 

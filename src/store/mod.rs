@@ -5,6 +5,7 @@ mod agents;
 pub mod backup;
 pub mod bulk;
 mod bulk_rows;
+mod bulk_server;
 pub(crate) mod db;
 mod error;
 mod file;

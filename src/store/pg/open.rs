@@ -43,12 +43,14 @@ impl Store {
                 client.batch_execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")?;
             }
         }
-        let schema: String = client.query_one("SELECT current_schema()", &[])?.try_get(0)?;
+        let found = client.query_one("SELECT current_schema(), session_user::text", &[])?;
+        let (schema, login): (String, String) = (found.try_get(0)?, found.try_get(1)?);
         Ok(Store {
             backend: Backend::Postgres(Box::new(Server {
                 client: RefCell::new(client),
                 statements: RefCell::new(Statements::new()),
                 schema,
+                login,
                 listening: Cell::new(false),
                 heard: Cell::new(0),
             })),
@@ -61,6 +63,16 @@ impl Store {
     /// Whether this store is on a PostgreSQL server.
     pub fn on_server(&self) -> bool {
         matches!(self.backend, Backend::Postgres(_))
+    }
+
+    /// On a server, the role the connection logged in as (`session_user`): who acts there.
+    /// A name in a config file anyone can edit is no identity once several agents share a
+    /// database; the server has checked this one. `None` on a file.
+    pub fn login(&self) -> Option<&str> {
+        match &self.backend {
+            Backend::Postgres(server) => Some(&server.login),
+            Backend::Sqlite(_) => None,
+        }
     }
 }
 
@@ -80,6 +92,8 @@ pub(crate) struct Server {
     statements: RefCell<Statements>,
     /// The schema the store is on: the notifications a board counts are this one's.
     schema: String,
+    /// The role the connection logged in as (see [`Store::login`]).
+    login: String,
     /// Whether this connection has asked for the notifications yet (a board, once it polls).
     listening: Cell<bool>,
     /// Commits on this schema heard since then.
