@@ -3,7 +3,7 @@
 //! a restore checks the file, refuses a database another process has open, and keeps the
 //! replaced one aside.
 
-mod common;
+pub mod common;
 #[path = "common/tmux.rs"]
 mod tmux;
 
@@ -78,6 +78,9 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
 
 #[test]
 fn a_backup_taken_during_a_write_storm_passes_verify() {
+    if common::file_only("a_backup_taken_during_a_write_storm_passes_verify", "backup and restore copy the SQLite file (a server is backed up with pg_dump)") {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("desk.db");
     std::fs::write(dir.path().join("config.toml"), "").unwrap();
@@ -131,6 +134,9 @@ fn a_backup_taken_during_a_write_storm_passes_verify() {
 
 #[test]
 fn a_backup_holds_what_is_still_in_the_wal() {
+    if common::file_only("a_backup_holds_what_is_still_in_the_wal", "backup and restore copy the SQLite file (a server is backed up with pg_dump)") {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let db = desk(dir.path(), "desk.db", &[]);
     // While this connection is open, the writers' commits stay in the -wal: the last
@@ -155,6 +161,9 @@ fn a_backup_holds_what_is_still_in_the_wal() {
 
 #[test]
 fn backups_are_private_named_by_time_never_overwritten_and_rotated() {
+    if common::file_only("backups_are_private_named_by_time_never_overwritten_and_rotated", "backup and restore copy the SQLite file (a server is backed up with pg_dump)") {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let db = desk(dir.path(), "desk.db", &["kettle"]);
     let backups = dir.path().join("backups");
@@ -210,6 +219,9 @@ fn backups_are_private_named_by_time_never_overwritten_and_rotated() {
 #[cfg(unix)]
 #[test]
 fn the_default_backups_folder_is_private() {
+    if common::file_only("the_default_backups_folder_is_private", "backup and restore copy the SQLite file (a server is backed up with pg_dump)") {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let db = desk(dir.path(), "desk.db", &["kettle"]);
     ok(&db, &["backup"]);
@@ -218,6 +230,9 @@ fn the_default_backups_folder_is_private() {
 
 #[test]
 fn a_backup_of_a_missing_database_is_refused_and_creates_nothing() {
+    if common::file_only("a_backup_of_a_missing_database_is_refused_and_creates_nothing", "backup and restore copy the SQLite file (a server is backed up with pg_dump)") {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("config.toml"), "").unwrap();
     let before = names(dir.path());
@@ -237,6 +252,9 @@ fn a_backup_of_a_missing_database_is_refused_and_creates_nothing() {
 
 #[test]
 fn restore_keeps_the_replaced_database_aside_with_its_wal() {
+    if common::file_only("restore_keeps_the_replaced_database_aside_with_its_wal", "backup and restore copy the SQLite file (a server is backed up with pg_dump)") {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let other = tempfile::tempdir().unwrap();
     let source = desk(other.path(), "other.db", &["from the backup"]);
@@ -303,6 +321,9 @@ fn restore_keeps_the_replaced_database_aside_with_its_wal() {
 
 #[test]
 fn restore_refuses_a_database_another_process_holds_and_writes_nothing() {
+    if common::file_only("restore_refuses_a_database_another_process_holds_and_writes_nothing", "backup and restore copy the SQLite file (a server is backed up with pg_dump)") {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let other = tempfile::tempdir().unwrap();
     let source = desk(other.path(), "other.db", &["from the backup"]);
@@ -333,6 +354,9 @@ fn restore_refuses_a_database_another_process_holds_and_writes_nothing() {
 
 #[test]
 fn restore_refuses_a_board_that_has_the_database_open() {
+    if common::file_only("restore_refuses_a_board_that_has_the_database_open", "backup and restore copy the SQLite file (a server is backed up with pg_dump)") {
+        return;
+    }
     if !tmux::installed() {
         eprintln!("tmux not installed: skipped");
         return;
@@ -356,6 +380,9 @@ fn restore_refuses_a_board_that_has_the_database_open() {
 
 #[test]
 fn restore_refuses_a_bad_file_and_asks_first() {
+    if common::file_only("restore_refuses_a_bad_file_and_asks_first", "backup and restore copy the SQLite file (a server is backed up with pg_dump)") {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let db = desk(dir.path(), "desk.db", &["current"]);
     let bytes = std::fs::read(&db).unwrap();

@@ -1,7 +1,7 @@
 //! Every number and date is bounded where it is parsed: the inputs that once made Promptly
 //! panic now exit 0, 1 or 2 with a message.
 
-mod common;
+pub mod common;
 
 use std::process::Output;
 
@@ -99,10 +99,7 @@ fn a_policy_value_beyond_its_bound_is_refused_by_sla_check() {
 fn a_hand_written_clock_row_is_reported_not_a_panic() {
     let env = Env::new();
     let db = env.dir.path().join("desk.db");
-    rusqlite::Connection::open(&db)
-        .unwrap()
-        .execute("UPDATE clocks SET paused_secs = -9223372036854775808", [])
-        .unwrap();
+    common::sql(&db, "UPDATE clocks SET paused_secs = -9223372036854775808");
     for args in [&["list"][..], &["report", "daily"]] {
         let err = env.expect(1, args);
         assert!(err.contains("ticket 1"), "{args:?}: {err}");

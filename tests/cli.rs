@@ -1,7 +1,7 @@
 //! The CLI end to end through the real binary: what scripts see (JSON keys, exit codes) and
 //! that a failed command writes nothing.
 
-mod common;
+pub mod common;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};

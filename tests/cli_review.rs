@@ -2,7 +2,7 @@
 //! (a dry run writes nothing; the real one judges exactly what the dry run listed) and
 //! `--amend`.
 
-mod common;
+pub mod common;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -56,8 +56,7 @@ impl Env {
 
 /// What a write would change: log entries, judgements, ticket versions.
 fn written(db: &Path) -> (i64, i64, i64) {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    let one = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
+    let one = |sql: &str| common::number(db, sql);
     (
         one("SELECT count(*) FROM log"),
         one("SELECT count(*) FROM reviews"),
@@ -232,22 +231,16 @@ fn amend_replaces_the_judgement_that_counts_and_keeps_both_in_the_log() {
         &with(&["--amend", "--class", "major", "--reason", "worse", "--remedy", "none"]),
     );
     assert!(out.contains("已改判"), "{out}");
-    let conn = rusqlite::Connection::open(&env.db).unwrap();
-    let class: String = conn
-        .query_row(
-            "SELECT class FROM reviews WHERE ticket_id = ?1 AND metric = ?2 AND cycle = ?3",
-            rusqlite::params![id.parse::<i64>().unwrap(), metric, cycle.parse::<i64>().unwrap()],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(class, "major");
-    let entries: i64 = conn
-        .query_row(
-            "SELECT count(*) FROM log_entries WHERE ticket_id = ?1 AND kind = 'judged'",
-            [id.parse::<i64>().unwrap()],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let (id, cycle): (i64, i64) = (id.parse().unwrap(), cycle.parse().unwrap());
+    let class = common::sql(
+        &env.db,
+        &format!("SELECT class FROM reviews WHERE ticket_id = {id} AND metric = '{metric}' AND cycle = {cycle}"),
+    );
+    assert_eq!(class, vec![vec![Some("major".to_string())]]);
+    let entries = common::number(
+        &env.db,
+        &format!("SELECT count(*) FROM log_entries WHERE ticket_id = {id} AND kind = 'judged'"),
+    );
     assert!(entries >= 2, "{entries}");
     let verify = env.run("en", &["verify"]);
     assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stdout));

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::Output;
 
-mod common;
+pub mod common;
 
 fn promptly(dir: &std::path::Path, args: &[&str]) -> Output {
     common::promptly(&dir.join("desk.db"), "en")
@@ -213,7 +213,7 @@ fn extensions_are_capped_logged_and_explained() {
         ],
     );
     stdout_ok(ok);
-    let before = std::fs::read(d.join("desk.db")).unwrap();
+    let before = common::state(&d.join("desk.db"));
     let refused = promptly(
         d,
         &[
@@ -232,7 +232,7 @@ fn extensions_are_capped_logged_and_explained() {
     assert_eq!(refused.status.code(), Some(1));
     let err = String::from_utf8_lossy(&refused.stderr);
     assert!(err.contains("3d"), "names the maximum: {err}");
-    assert_eq!(std::fs::read(d.join("desk.db")).unwrap(), before);
+    assert_eq!(common::state(&d.join("desk.db")), before);
     let no_reason = promptly(
         d,
         &[
@@ -341,7 +341,7 @@ fn a_return_cannot_have_its_resolution_extended_under_the_default_policy() {
         d,
         &["new", "--title", "Refund", "--kind", "return", at[0], at[1]],
     ));
-    let before = std::fs::read(d.join("desk.db")).unwrap();
+    let before = common::state(&d.join("desk.db"));
     let args = [
         "sla",
         "extend",
@@ -361,7 +361,7 @@ fn a_return_cannot_have_its_resolution_extended_under_the_default_policy() {
         err.contains("cannot be extended for a return ticket") && err.contains("quality, repair"),
         "{err}"
     );
-    assert_eq!(std::fs::read(d.join("desk.db")).unwrap(), before);
+    assert_eq!(common::state(&d.join("desk.db")), before);
     let zh = common::promptly(&d.join("desk.db"), "zh-CN")
         .args(args)
         .output()

@@ -2,7 +2,7 @@
 //! state, ending and refusal is worded from the catalogue. Only the names below may stay in
 //! Latin letters.
 
-mod common;
+pub mod common;
 
 use chrono::{TimeZone, Utc};
 use promptly::domain::calendar::OpenRange;

@@ -2,7 +2,7 @@
 //! known set (shop calendar Asia/Shanghai): each format's content read back (the csv crate,
 //! calamine), masking, filters, formula-looking text made inert, no overwrite, mode 0600.
 
-mod common;
+pub mod common;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use serde_json::Value;

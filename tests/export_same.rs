@@ -5,7 +5,7 @@
 //! If the demo comes to make other tickets, the golden files are made again with the export of
 //! a commit before the change under test, never with the code under test.
 
-mod common;
+pub mod common;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};

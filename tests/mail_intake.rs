@@ -1,7 +1,7 @@
 //! `promptly intake` end to end through the real binary, on a corpus of real-shaped messages
 //! (tests/mail/): new tickets, threading, idempotence, attachments, quarantine, sysexits.
 
-mod common;
+pub mod common;
 
 use serde_json::Value;
 use std::io::Write;

@@ -2,7 +2,7 @@
 //! what it was given, one that fails (nothing logged, the clock still running), `--print`, the
 //! board's `r`, and mail rows shown by `show`, `show --json` and the ticket screen.
 
-mod common;
+pub mod common;
 
 use chrono::{DateTime, Utc};
 use promptly::clock::Clock;
@@ -10,7 +10,7 @@ use promptly::desk::Desk;
 use promptly::domain::mail::{Attachment, MailDirection};
 use promptly::domain::policy::Policy;
 use promptly::store::mail::NewMail;
-use promptly::store::{Access, Store};
+use promptly::store::Access;
 use promptly::tui::app::{App, Mode};
 use promptly::tui::frame_text;
 use promptly::tui::keymap::Keymap;
@@ -107,7 +107,7 @@ impl Env {
             "email",
             "--inbound",
         ]);
-        let mut store = Store::open(&self.db, Access::ReadWrite).unwrap();
+        let mut store = common::store(&self.db, Access::ReadWrite).unwrap();
         let refs: Vec<String> = refs.iter().map(|r| r.to_string()).collect();
         store
             .write(|tx| {
@@ -267,7 +267,7 @@ fn a_reply_goes_through_the_command_threaded_and_is_logged_once_sent() {
     assert_eq!(last["mail"]["to_addr"], "wang@example.cn");
     assert_eq!(clock_state(&env, "first-response"), "met");
     // The raw message kept is exactly what the command was given.
-    let store = Store::open(&env.db, Access::ReadOnly).unwrap();
+    let store = common::store(&env.db, Access::ReadOnly).unwrap();
     let rows = store.mail_of_ticket(1).unwrap();
     let out_row = rows.iter().find(|r| r.direction == MailDirection::Out).unwrap();
     assert_eq!(store.mail_raw(out_row.id).unwrap().unwrap(), sent.as_bytes());
@@ -285,7 +285,7 @@ fn a_failing_command_logs_nothing_and_the_clock_keeps_running() {
     assert!(err.contains("nothing was logged"), "{err}");
     assert_eq!(env.log_len(), before);
     assert_ne!(clock_state(&env, "first-response"), "met");
-    let store = Store::open(&env.db, Access::ReadOnly).unwrap();
+    let store = common::store(&env.db, Access::ReadOnly).unwrap();
     assert!(store.mail_of_ticket(1).unwrap().is_empty());
     // A command that is not there is the same: refused, nothing logged.
     let missing = Env::new(None);
@@ -446,7 +446,7 @@ fn board(env: &Env, lang: &'static str) -> (App, Desk) {
     env.ticket();
     env.inbound("c2@example.cn", &["c1@example.cn"], "Re: 水壶不加热 [#1]", &[]);
     let desk = Desk::new(
-        Store::open(&env.db, Access::ReadWrite).unwrap(),
+        common::store(&env.db, Access::ReadWrite).unwrap(),
         Policy::builtin(),
         Clock::frozen(board_now()),
         "agent",
@@ -515,7 +515,7 @@ fn r_without_a_customer_email_says_why_and_opens_nothing() {
     let env = Env::new(Some(RECORDER));
     env.ok(&["new", "--title", "No mail", "--phone", "13812345678"]);
     let mut desk = Desk::new(
-        Store::open(&env.db, Access::ReadWrite).unwrap(),
+        common::store(&env.db, Access::ReadWrite).unwrap(),
         Policy::builtin(),
         Clock::frozen(board_now()),
         "agent",

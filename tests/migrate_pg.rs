@@ -3,7 +3,7 @@
 //! tickets, logs and clocks read back there, the chain verified, the file untouched; a
 //! second copy into the now full schema refused with nothing written.
 
-mod common;
+pub mod common;
 #[path = "common/pg.rs"]
 mod pg;
 
@@ -19,6 +19,9 @@ fn url_of(s: &pg::Scratch) -> String {
 
 #[test]
 fn pg_a_database_moves_up_whole_and_verified() {
+    if common::file_only("pg_a_database_moves_up_whole_and_verified", "copies a database file to a server (it runs on the file pass)") {
+        return;
+    }
     let Some(s) = pg::scratch("pg_a_database_moves_up_whole_and_verified") else {
         return;
     };
@@ -87,6 +90,9 @@ fn pg_a_database_moves_up_whole_and_verified() {
 
 #[test]
 fn migrate_names_its_target_and_refuses_a_file_name() {
+    if common::file_only("migrate_names_its_target_and_refuses_a_file_name", "copies a database file to a server (it runs on the file pass)") {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("shop.db");
     std::fs::write(dir.path().join("config.toml"), "").unwrap();

@@ -5,7 +5,7 @@
 //! HTML prints on A4 with a running header (shop, report, period) and names a CJK font stack;
 //! compliance levels and breach classes are different words in Chinese.
 
-mod common;
+pub mod common;
 
 use serde_json::Value;
 use std::path::PathBuf;

@@ -1,7 +1,7 @@
 //! Every byte that reaches a terminal goes through the one sanitiser: text from a policy file
 //! and values echoed by the argument parser included.
 
-mod common;
+pub mod common;
 
 use std::path::Path;
 

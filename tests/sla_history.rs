@@ -16,7 +16,7 @@
 
 #[path = "sla_history/checks.rs"]
 mod checks;
-mod common;
+pub mod common;
 #[path = "sla_history/seen.rs"]
 mod seen;
 

@@ -9,7 +9,7 @@ use serde_json::Value;
 use std::path::PathBuf;
 use std::process::Output;
 
-mod common;
+pub mod common;
 
 /// One database in a temporary folder, with an empty config and optionally a policy file.
 struct Desk {

@@ -5,7 +5,7 @@
 //! Tickets are enquiries, normal, ordinary: first response 30m (shop hours), plan 24h
 //! (round the clock), resolution 3 working days (shop calendar).
 
-mod common;
+pub mod common;
 
 use promptly::domain::callback::{Month, sample};
 use serde_json::Value;

@@ -3,7 +3,7 @@
 //! stored as the English slug; and every term `--help` shows in parentheses parses for the flag
 //! it documents, so the help and the parsers cannot drift apart again.
 
-mod common;
+pub mod common;
 
 use serde_json::Value;
 use std::collections::BTreeSet;

@@ -2,7 +2,7 @@
 //! in the reader's language. Refusals under zh-CN are Chinese through and through, and the log
 //! stores what the system did as typed values (old English rows still read).
 
-mod common;
+pub mod common;
 
 use chrono::{Duration, TimeZone, Utc};
 use promptly::clock::Clock;
@@ -10,7 +10,7 @@ use promptly::desk::Desk;
 use promptly::domain::log::{Event, SystemAction};
 use promptly::domain::policy::Policy;
 use promptly::domain::ticket::{Complexity, Customer, Kind, NewTicket, Priority, Status};
-use promptly::store::{Access, Store};
+use promptly::store::Access;
 use std::path::Path;
 
 const NOW: &str = "2026-11-23T10:00:00+08:00";
@@ -114,14 +114,14 @@ fn auto_close_is_logged_as_a_typed_event_and_read_in_each_language() {
     std::fs::write(dir.path().join("config.toml"), "author = \"tester\"\n").unwrap();
     let opened = Utc.with_ymd_and_hms(2026, 11, 2, 2, 0, 0).unwrap();
     let id = {
-        let store = Store::open(&db, Access::Create).unwrap();
+        let store = common::store(&db, Access::Create).unwrap();
         let mut desk = Desk::new(store, Policy::builtin(), Clock::frozen(opened), "tester");
         let t = desk.open_ticket(&kettle(), None).unwrap();
         desk.change_status(t.id, None, Status::Resolved, "descaled it").unwrap();
         t.id
     };
     let later = opened + Duration::days(10);
-    let store = Store::open(&db, Access::ReadWrite).unwrap();
+    let store = common::store(&db, Access::ReadWrite).unwrap();
     let mut desk = Desk::new(store, Policy::builtin(), Clock::frozen(later), "tester");
     assert_eq!(desk.housekeeping().unwrap().auto_closed, vec![id]);
     let last = desk.view(id).unwrap().log.pop().unwrap();
@@ -150,6 +150,9 @@ fn auto_close_is_logged_as_a_typed_event_and_read_in_each_language() {
 
 #[test]
 fn old_english_auto_close_rows_still_read_in_both_languages() {
+    if common::file_only("old_english_auto_close_rows_still_read_in_both_languages", "an old build's row written by hand with SQLite's functions") {
+        return;
+    }
     let (_dir, db, id) = setup();
     // An entry as builds before typed system events wrote it: no `why`, an English body.
     let old = "Closed automatically: no reply from the customer in the 7 days after the resolution \

@@ -3,7 +3,7 @@
 //! no English duration units; `--help` of every command and flag comes from the catalogues in
 //! both languages.
 
-mod common;
+pub mod common;
 
 use chrono::{DateTime, Duration, Utc};
 use clap::CommandFactory;
@@ -11,7 +11,7 @@ use promptly::clock::Clock;
 use promptly::desk::Desk;
 use promptly::domain::policy::Policy;
 use promptly::domain::ticket::{Customer, Kind, NewTicket, Priority, Status};
-use promptly::store::{Access, Store};
+use promptly::store::Access;
 use promptly::tui::app::App;
 use promptly::tui::frame_text;
 use promptly::tui::keymap::Keymap;
@@ -300,7 +300,7 @@ fn ticket(title: &str, name: &str, priority: Priority, kind: Kind) -> NewTicket 
 /// A desk in Chinese: a breached complaint, a fresh repair, a waiting and a resolved ticket.
 fn desk(path: &Path) -> Desk {
     let mut desk = Desk::new(
-        Store::open(path, Access::Create).unwrap(),
+        common::store(path, Access::Create).unwrap(),
         Policy::builtin(),
         Clock::frozen(now()),
         "小王",
