@@ -48,7 +48,10 @@ fn a_read_only_open_cannot_write() {
 
 #[test]
 fn a_uri_looking_name_is_a_file_not_an_in_memory_database() {
-    if common::file_only("a_uri_looking_name_is_a_file_not_an_in_memory_database", "about the file named by --db") {
+    if common::file_only(
+        "a_uri_looking_name_is_a_file_not_an_in_memory_database",
+        "about the file named by --db",
+    ) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -133,7 +136,10 @@ impl Drop for Tiny {
 
 #[test]
 fn a_full_disk_says_so_and_leaves_no_file_behind() {
-    if common::file_only("a_full_disk_says_so_and_leaves_no_file_behind", "about the file named by --db") {
+    if common::file_only(
+        "a_full_disk_says_so_and_leaves_no_file_behind",
+        "about the file named by --db",
+    ) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

@@ -78,7 +78,10 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
 
 #[test]
 fn a_backup_taken_during_a_write_storm_passes_verify() {
-    if common::file_only("a_backup_taken_during_a_write_storm_passes_verify", "backup and restore copy the SQLite file (a server is backed up with pg_dump)") {
+    if common::file_only(
+        "a_backup_taken_during_a_write_storm_passes_verify",
+        "backup and restore copy the SQLite file (a server is backed up with pg_dump)",
+    ) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -134,7 +137,10 @@ fn a_backup_taken_during_a_write_storm_passes_verify() {
 
 #[test]
 fn a_backup_holds_what_is_still_in_the_wal() {
-    if common::file_only("a_backup_holds_what_is_still_in_the_wal", "backup and restore copy the SQLite file (a server is backed up with pg_dump)") {
+    if common::file_only(
+        "a_backup_holds_what_is_still_in_the_wal",
+        "backup and restore copy the SQLite file (a server is backed up with pg_dump)",
+    ) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -161,7 +167,10 @@ fn a_backup_holds_what_is_still_in_the_wal() {
 
 #[test]
 fn backups_are_private_named_by_time_never_overwritten_and_rotated() {
-    if common::file_only("backups_are_private_named_by_time_never_overwritten_and_rotated", "backup and restore copy the SQLite file (a server is backed up with pg_dump)") {
+    if common::file_only(
+        "backups_are_private_named_by_time_never_overwritten_and_rotated",
+        "backup and restore copy the SQLite file (a server is backed up with pg_dump)",
+    ) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -219,7 +228,10 @@ fn backups_are_private_named_by_time_never_overwritten_and_rotated() {
 #[cfg(unix)]
 #[test]
 fn the_default_backups_folder_is_private() {
-    if common::file_only("the_default_backups_folder_is_private", "backup and restore copy the SQLite file (a server is backed up with pg_dump)") {
+    if common::file_only(
+        "the_default_backups_folder_is_private",
+        "backup and restore copy the SQLite file (a server is backed up with pg_dump)",
+    ) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -230,7 +242,10 @@ fn the_default_backups_folder_is_private() {
 
 #[test]
 fn a_backup_of_a_missing_database_is_refused_and_creates_nothing() {
-    if common::file_only("a_backup_of_a_missing_database_is_refused_and_creates_nothing", "backup and restore copy the SQLite file (a server is backed up with pg_dump)") {
+    if common::file_only(
+        "a_backup_of_a_missing_database_is_refused_and_creates_nothing",
+        "backup and restore copy the SQLite file (a server is backed up with pg_dump)",
+    ) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -252,7 +267,10 @@ fn a_backup_of_a_missing_database_is_refused_and_creates_nothing() {
 
 #[test]
 fn restore_keeps_the_replaced_database_aside_with_its_wal() {
-    if common::file_only("restore_keeps_the_replaced_database_aside_with_its_wal", "backup and restore copy the SQLite file (a server is backed up with pg_dump)") {
+    if common::file_only(
+        "restore_keeps_the_replaced_database_aside_with_its_wal",
+        "backup and restore copy the SQLite file (a server is backed up with pg_dump)",
+    ) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -321,7 +339,10 @@ fn restore_keeps_the_replaced_database_aside_with_its_wal() {
 
 #[test]
 fn restore_refuses_a_database_another_process_holds_and_writes_nothing() {
-    if common::file_only("restore_refuses_a_database_another_process_holds_and_writes_nothing", "backup and restore copy the SQLite file (a server is backed up with pg_dump)") {
+    if common::file_only(
+        "restore_refuses_a_database_another_process_holds_and_writes_nothing",
+        "backup and restore copy the SQLite file (a server is backed up with pg_dump)",
+    ) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -354,7 +375,10 @@ fn restore_refuses_a_database_another_process_holds_and_writes_nothing() {
 
 #[test]
 fn restore_refuses_a_board_that_has_the_database_open() {
-    if common::file_only("restore_refuses_a_board_that_has_the_database_open", "backup and restore copy the SQLite file (a server is backed up with pg_dump)") {
+    if common::file_only(
+        "restore_refuses_a_board_that_has_the_database_open",
+        "backup and restore copy the SQLite file (a server is backed up with pg_dump)",
+    ) {
         return;
     }
     if !tmux::installed() {
@@ -380,7 +404,10 @@ fn restore_refuses_a_board_that_has_the_database_open() {
 
 #[test]
 fn restore_refuses_a_bad_file_and_asks_first() {
-    if common::file_only("restore_refuses_a_bad_file_and_asks_first", "backup and restore copy the SQLite file (a server is backed up with pg_dump)") {
+    if common::file_only(
+        "restore_refuses_a_bad_file_and_asks_first",
+        "backup and restore copy the SQLite file (a server is backed up with pg_dump)",
+    ) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

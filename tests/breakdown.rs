@@ -189,7 +189,10 @@ fn the_desk_breaks_the_week_down_as_computed_by_hand() {
 
 #[test]
 fn the_breakdown_reads_the_periods_deadline_range_only() {
-    if common::file_only("the_breakdown_reads_the_periods_deadline_range_only", "SQLite's query plan (EXPLAIN QUERY PLAN)") {
+    if common::file_only(
+        "the_breakdown_reads_the_periods_deadline_range_only",
+        "SQLite's query plan (EXPLAIN QUERY PLAN)",
+    ) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

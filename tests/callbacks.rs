@@ -308,7 +308,10 @@ fn the_callbacks_screen_shows_whom_to_call_and_records_calls_from_the_keyboard()
 
 #[test]
 fn calls_recorded_before_the_upgrade_are_kept_as_the_first_rows_of_the_calls() {
-    if common::file_only("calls_recorded_before_the_upgrade_are_kept_as_the_first_rows_of_the_calls", "an old SQLite file's migration") {
+    if common::file_only(
+        "calls_recorded_before_the_upgrade_are_kept_as_the_first_rows_of_the_calls",
+        "an old SQLite file's migration",
+    ) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

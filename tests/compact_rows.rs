@@ -36,7 +36,10 @@ fn one(db: &Path, sql: &str) -> String {
 
 #[test]
 fn an_old_database_reads_as_before_and_its_log_still_proves_itself() {
-    if common::file_only("an_old_database_reads_as_before_and_its_log_still_proves_itself", "an old SQLite file's migration (a server's schema starts at this version)") {
+    if common::file_only(
+        "an_old_database_reads_as_before_and_its_log_still_proves_itself",
+        "an old SQLite file's migration (a server's schema starts at this version)",
+    ) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -140,7 +143,10 @@ fn an_old_database_reads_as_before_and_its_log_still_proves_itself() {
 
 #[test]
 fn a_value_that_is_no_instant_stops_the_migration_and_the_file_stays_as_it_was() {
-    if common::file_only("a_value_that_is_no_instant_stops_the_migration_and_the_file_stays_as_it_was", "an old SQLite file's migration (a server's schema starts at this version)") {
+    if common::file_only(
+        "a_value_that_is_no_instant_stops_the_migration_and_the_file_stays_as_it_was",
+        "an old SQLite file's migration (a server's schema starts at this version)",
+    ) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

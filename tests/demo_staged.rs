@@ -132,7 +132,10 @@ fn a_partial_file_left_by_a_killed_run_is_replaced() {
 
 #[test]
 fn demo_builds_a_new_file_whole_and_fills_an_empty_one_in_place() {
-    if common::file_only("demo_builds_a_new_file_whole_and_fills_an_empty_one_in_place", "a new file built staged beside its target") {
+    if common::file_only(
+        "demo_builds_a_new_file_whole_and_fills_an_empty_one_in_place",
+        "a new file built staged beside its target",
+    ) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

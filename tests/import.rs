@@ -466,7 +466,10 @@ fn show_json_lines_import_back_as_the_same_tickets_logs_and_clocks() {
 
 #[test]
 fn a_failure_mid_way_leaves_the_database_as_it_was() {
-    if common::file_only("a_failure_mid_way_leaves_the_database_as_it_was", "makes a SQLite trigger refuse a row (the server's transaction is tested in tests/desk_backends.rs)") {
+    if common::file_only(
+        "a_failure_mid_way_leaves_the_database_as_it_was",
+        "makes a SQLite trigger refuse a row (the server's transaction is tested in tests/desk_backends.rs)",
+    ) {
         return;
     }
     let env = Env::new();
@@ -572,7 +575,12 @@ fn judgements_in_json_lines_come_back_as_judged_breaches() {
     assert!(judged > 10, "the demo judges breaches: {judged}");
     let copied = common::number(&to.db, "SELECT count(*) FROM reviews");
     assert_eq!(copied, judged, "{out}");
-    let classes = |env: &Env| common::sql(&env.db, "SELECT ticket_id, metric, cycle, class FROM reviews ORDER BY 1, 2, 3");
+    let classes = |env: &Env| {
+        common::sql(
+            &env.db,
+            "SELECT ticket_id, metric, cycle, class FROM reviews ORDER BY 1, 2, 3",
+        )
+    };
     assert_eq!(classes(&from), classes(&to));
     let report = |env: &Env| -> Value {
         let mut r: Value = serde_json::from_str(&run(

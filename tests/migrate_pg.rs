@@ -19,7 +19,10 @@ fn url_of(s: &pg::Scratch) -> String {
 
 #[test]
 fn pg_a_database_moves_up_whole_and_verified() {
-    if common::file_only("pg_a_database_moves_up_whole_and_verified", "copies a database file to a server (it runs on the file pass)") {
+    if common::file_only(
+        "pg_a_database_moves_up_whole_and_verified",
+        "copies a database file to a server (it runs on the file pass)",
+    ) {
         return;
     }
     let Some(s) = pg::scratch("pg_a_database_moves_up_whole_and_verified") else {
@@ -90,7 +93,10 @@ fn pg_a_database_moves_up_whole_and_verified() {
 
 #[test]
 fn migrate_names_its_target_and_refuses_a_file_name() {
-    if common::file_only("migrate_names_its_target_and_refuses_a_file_name", "copies a database file to a server (it runs on the file pass)") {
+    if common::file_only(
+        "migrate_names_its_target_and_refuses_a_file_name",
+        "copies a database file to a server (it runs on the file pass)",
+    ) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

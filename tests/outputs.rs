@@ -23,7 +23,10 @@ fn demo() -> (tempfile::TempDir, std::path::PathBuf) {
 
 #[test]
 fn an_output_never_replaces_the_database() {
-    if common::file_only("an_output_never_replaces_the_database", "about the database file an output might overwrite") {
+    if common::file_only(
+        "an_output_never_replaces_the_database",
+        "about the database file an output might overwrite",
+    ) {
         return;
     }
     let (dir, db) = demo();

@@ -1,5 +1,6 @@
 //! Issue 16, part 1: a ticket's owner (首问负责制), transfers with a reason, the views by
-//! owner, agents and supervisors, and KPIs by owner. On SQLite, through the desk and the CLI.
+//! owner, agents and supervisors, and KPIs by owner. Through the desk and the CLI, on either
+//! backend (`common`); who acts on a server is the role logged in, whatever the config says.
 
 pub mod common;
 
@@ -221,7 +222,10 @@ fn once_a_supervisor_is_named_only_a_supervisor_judges_amends_and_recomputes() {
 
 #[test]
 fn the_migration_gives_existing_tickets_their_opening_entrys_author() {
-    if common::file_only("the_migration_gives_existing_tickets_their_opening_entrys_author", "an old SQLite file's migration") {
+    if common::file_only(
+        "the_migration_gives_existing_tickets_their_opening_entrys_author",
+        "an old SQLite file's migration",
+    ) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -276,7 +280,10 @@ fn the_report_breaks_kpis_down_by_owner() {
 
 #[test]
 fn the_cli_transfers_lists_by_owner_and_manages_agents_in_both_languages() {
-    if common::file_only("the_cli_transfers_lists_by_owner_and_manages_agents_in_both_languages", "names agents by the config's author; on a server who acts is the role logged in (tests/identity_pg.rs)") {
+    if common::file_only(
+        "the_cli_transfers_lists_by_owner_and_manages_agents_in_both_languages",
+        "names agents by the config's author; on a server who acts is the role logged in (the test after it)",
+    ) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -339,4 +346,36 @@ fn the_cli_transfers_lists_by_owner_and_manages_agents_in_both_languages() {
     }
     let (_, out, _) = run("zh-CN", &["transfer", "--help"]);
     assert!(out.contains("转派原因"), "{out}");
+}
+
+/// On a server the author is the role the connection logged in as: the config's `author`
+/// names nobody there, so it can neither take tickets in another's name nor lend a
+/// supervisor's rights.
+#[test]
+fn on_a_server_who_acts_is_the_role_logged_in_not_the_configs_author() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.db");
+    if common::server(&db).is_none() {
+        eprintln!("SKIPPED on_a_server_who_acts_is_the_role_logged_in_not_the_configs_author: runs on the server pass");
+        return;
+    }
+    let login = common::sql(&db, "SELECT session_user")[0][0].clone().unwrap();
+    assert_ne!(login, "boss");
+    std::fs::write(dir.path().join("config.toml"), "author = \"boss\"\n").unwrap();
+    let run = |args: &[&str]| common::promptly(&db, "en").args(args).output().unwrap();
+    assert!(run(&["new", "--title", "Kettle leaks"]).status.success());
+    let shown: serde_json::Value = serde_json::from_slice(&run(&["show", "1", "--json"]).stdout).unwrap();
+    assert_eq!(shown["owner"], login.as_str());
+    assert_eq!(shown["log"][0]["author"], login.as_str());
+    // Anyone may name the first supervisor; the config's name does not make the login one.
+    assert!(run(&["agent", "add", "boss", "--role", "supervisor"]).status.success());
+    let refused = run(&["agent", "add", "li.na"]);
+    assert_eq!(refused.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains(&format!("{login} is not one")), "{err}");
+    assert_eq!(
+        common::number(&db, "SELECT count(*) FROM agents"),
+        1,
+        "nothing was written"
+    );
 }

@@ -37,7 +37,10 @@ fn with_suffix(path: &Path, suffix: &str) -> std::path::PathBuf {
 
 #[test]
 fn a_shared_database_and_its_new_folders_are_made_for_the_group() {
-    if common::file_only("a_shared_database_and_its_new_folders_are_made_for_the_group", "the file's mode and group (a server has roles and grants)") {
+    if common::file_only(
+        "a_shared_database_and_its_new_folders_are_made_for_the_group",
+        "the file's mode and group (a server has roles and grants)",
+    ) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -77,7 +80,10 @@ fn a_shared_database_and_its_new_folders_are_made_for_the_group() {
 
 #[test]
 fn without_a_group_a_new_database_is_its_owners_only() {
-    if common::file_only("without_a_group_a_new_database_is_its_owners_only", "the file's mode and group (a server has roles and grants)") {
+    if common::file_only(
+        "without_a_group_a_new_database_is_its_owners_only",
+        "the file's mode and group (a server has roles and grants)",
+    ) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -113,7 +119,10 @@ fn an_unknown_group_is_refused_and_nothing_is_made() {
 
 #[test]
 fn a_restored_database_is_made_for_the_group() {
-    if common::file_only("a_restored_database_is_made_for_the_group", "the file's mode and group (a server has roles and grants)") {
+    if common::file_only(
+        "a_restored_database_is_made_for_the_group",
+        "the file's mode and group (a server has roles and grants)",
+    ) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -144,7 +153,10 @@ fn a_restored_database_is_made_for_the_group() {
 /// A shared database's backups are shared the same way: any member may back up and restore.
 #[test]
 fn backups_of_a_shared_database_are_made_for_the_group() {
-    if common::file_only("backups_of_a_shared_database_are_made_for_the_group", "the file's mode and group (a server has roles and grants)") {
+    if common::file_only(
+        "backups_of_a_shared_database_are_made_for_the_group",
+        "the file's mode and group (a server has roles and grants)",
+    ) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

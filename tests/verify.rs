@@ -64,7 +64,10 @@ fn a_sound_database_has_no_findings() {
 
 #[test]
 fn insert_or_replace_cannot_rewrite_an_entry() {
-    if common::file_only("insert_or_replace_cannot_rewrite_an_entry", "tampers with SQLite's own triggers and rows (the server's tampering is found in tests/desk_backends.rs)") {
+    if common::file_only(
+        "insert_or_replace_cannot_rewrite_an_entry",
+        "tampers with SQLite's own triggers and rows (the server's tampering is found in tests/desk_backends.rs)",
+    ) {
         return;
     }
     let db = demo();
@@ -88,7 +91,10 @@ fn insert_or_replace_cannot_rewrite_an_entry() {
 
 #[test]
 fn an_update_after_dropping_the_trigger_is_found() {
-    if common::file_only("an_update_after_dropping_the_trigger_is_found", "tampers with SQLite's own triggers and rows (the server's tampering is found in tests/desk_backends.rs)") {
+    if common::file_only(
+        "an_update_after_dropping_the_trigger_is_found",
+        "tampers with SQLite's own triggers and rows (the server's tampering is found in tests/desk_backends.rs)",
+    ) {
         return;
     }
     let db = demo();
@@ -105,7 +111,10 @@ fn an_update_after_dropping_the_trigger_is_found() {
 
 #[test]
 fn a_deleted_entry_is_found() {
-    if common::file_only("a_deleted_entry_is_found", "tampers with SQLite's own triggers and rows (the server's tampering is found in tests/desk_backends.rs)") {
+    if common::file_only(
+        "a_deleted_entry_is_found",
+        "tampers with SQLite's own triggers and rows (the server's tampering is found in tests/desk_backends.rs)",
+    ) {
         return;
     }
     let db = demo();
@@ -123,7 +132,10 @@ fn a_deleted_entry_is_found() {
 
 #[test]
 fn a_deleted_last_entry_is_found() {
-    if common::file_only("a_deleted_last_entry_is_found", "tampers with SQLite's own triggers and rows (the server's tampering is found in tests/desk_backends.rs)") {
+    if common::file_only(
+        "a_deleted_last_entry_is_found",
+        "tampers with SQLite's own triggers and rows (the server's tampering is found in tests/desk_backends.rs)",
+    ) {
         return;
     }
     let db = demo();
@@ -138,7 +150,10 @@ fn a_deleted_last_entry_is_found() {
 
 #[test]
 fn reordered_entries_are_found() {
-    if common::file_only("reordered_entries_are_found", "tampers with SQLite's own triggers and rows (the server's tampering is found in tests/desk_backends.rs)") {
+    if common::file_only(
+        "reordered_entries_are_found",
+        "tampers with SQLite's own triggers and rows (the server's tampering is found in tests/desk_backends.rs)",
+    ) {
         return;
     }
     let db = demo();
@@ -166,7 +181,10 @@ fn reordered_entries_are_found() {
 
 #[test]
 fn a_tampered_clock_row_is_found() {
-    if common::file_only("a_tampered_clock_row_is_found", "tampers with SQLite's own triggers and rows (the server's tampering is found in tests/desk_backends.rs)") {
+    if common::file_only(
+        "a_tampered_clock_row_is_found",
+        "tampers with SQLite's own triggers and rows (the server's tampering is found in tests/desk_backends.rs)",
+    ) {
         return;
     }
     let db = demo();
@@ -200,7 +218,10 @@ fn a_missing_database_is_refused_not_created() {
 
 #[test]
 fn an_older_database_is_chained_once_on_upgrade() {
-    if common::file_only("an_older_database_is_chained_once_on_upgrade", "tampers with SQLite's own triggers and rows (the server's tampering is found in tests/desk_backends.rs)") {
+    if common::file_only(
+        "an_older_database_is_chained_once_on_upgrade",
+        "tampers with SQLite's own triggers and rows (the server's tampering is found in tests/desk_backends.rs)",
+    ) {
         return;
     }
     let db = demo();
@@ -283,7 +304,10 @@ fn an_older_database_is_chained_once_on_upgrade() {
 
 #[test]
 fn shared_entry_data_is_kept_as_written_and_a_change_is_found() {
-    if common::file_only("shared_entry_data_is_kept_as_written_and_a_change_is_found", "tampers with SQLite's own triggers and rows (the server's tampering is found in tests/desk_backends.rs)") {
+    if common::file_only(
+        "shared_entry_data_is_kept_as_written_and_a_change_is_found",
+        "tampers with SQLite's own triggers and rows (the server's tampering is found in tests/desk_backends.rs)",
+    ) {
         return;
     }
     let db = demo();
@@ -316,7 +340,10 @@ fn shared_entry_data_is_kept_as_written_and_a_change_is_found() {
 
 #[test]
 fn a_skewed_unjudged_breach_tally_is_found() {
-    if common::file_only("a_skewed_unjudged_breach_tally_is_found", "tampers with SQLite's own triggers and rows (the server's tampering is found in tests/desk_backends.rs)") {
+    if common::file_only(
+        "a_skewed_unjudged_breach_tally_is_found",
+        "tampers with SQLite's own triggers and rows (the server's tampering is found in tests/desk_backends.rs)",
+    ) {
         return;
     }
     let db = demo();

@@ -150,7 +150,10 @@ fn auto_close_is_logged_as_a_typed_event_and_read_in_each_language() {
 
 #[test]
 fn old_english_auto_close_rows_still_read_in_both_languages() {
-    if common::file_only("old_english_auto_close_rows_still_read_in_both_languages", "an old build's row written by hand with SQLite's functions") {
+    if common::file_only(
+        "old_english_auto_close_rows_still_read_in_both_languages",
+        "an old build's row written by hand with SQLite's functions",
+    ) {
         return;
     }
     let (_dir, db, id) = setup();

@@ -15,6 +15,10 @@ use std::sync::Mutex;
 pub fn promptly(db: &Path, lang: &str) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_promptly"));
     let named = server(db).unwrap_or_else(|| db.to_str().unwrap().to_string());
+    // On a server, attachments and the quarantine go to the user's data folder: the test's.
+    if named != db.to_str().unwrap() {
+        command.env("XDG_DATA_HOME", db.parent().unwrap());
+    }
     command
         .args(["--db", &named, "--lang", lang])
         .env_remove("PROMPTLY_DB")
@@ -39,7 +43,9 @@ pub fn server(db: &Path) -> Option<String> {
         .as_os_str()
         .as_encoded_bytes()
         .iter()
-        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3));
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3)
+        });
     let schema = format!("f_{hash:016x}");
     static MADE: Mutex<Option<HashSet<String>>> = Mutex::new(None);
     let mut made = MADE.lock().unwrap_or_else(|e| e.into_inner());
@@ -51,6 +57,27 @@ pub fn server(db: &Path) -> Option<String> {
     }
     let sep = if url.contains('?') { '&' } else { '?' };
     Some(format!("{url}{sep}options=-csearch_path%3D{schema}"))
+}
+
+/// Makes the database not be there any more: the file removed, or the schema emptied.
+pub fn remove(db: &Path) {
+    match server(db) {
+        Some(_) => {
+            let schema = sql(db, "SELECT current_schema()")[0][0].clone().unwrap();
+            sql(db, &format!("DROP SCHEMA {schema} CASCADE; CREATE SCHEMA {schema}"));
+        }
+        None => std::fs::remove_file(db).unwrap(),
+    }
+}
+
+/// Where attachments and the quarantine are kept: beside the database file, or on a server
+/// in the data folder (under the test's folder, see [`promptly`]).
+pub fn data_dir(db: &Path) -> std::path::PathBuf {
+    let beside = db.parent().unwrap().to_path_buf();
+    match server(db) {
+        Some(_) => beside.join("promptly"),
+        None => beside,
+    }
 }
 
 /// Whether a test about the database file itself (its bytes, WAL, mode, SQLite's own
@@ -75,7 +102,9 @@ pub fn try_sql(db: &Path, query: &str) -> Result<Vec<Vec<Option<String>>>, Strin
     match server(db) {
         Some(url) => {
             let mut client = promptly::store::pg::connect(&url).unwrap_or_else(|e| panic!("{url}: {e}"));
-            let messages = client.simple_query(query).map_err(|e| promptly::store::postgres_message(&e))?;
+            let messages = client
+                .simple_query(query)
+                .map_err(|e| promptly::store::postgres_message(&e))?;
             Ok(messages
                 .into_iter()
                 .filter_map(|m| match m {
