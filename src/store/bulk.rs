@@ -7,7 +7,7 @@ use super::SqliteOnly;
 use super::bulk_rows::{CLOCK_WIDTH, ClockRow, EntryRow, LOG_WIDTH, ROWS_PER_INSERT, insert_rows, placeholders};
 use super::db::Db;
 use super::rendered::{Stamp, TextHasher};
-use super::rows::{CLOCK_COLUMNS, data_ref, kind_code, set_log_head, shares_data};
+use super::rows::{CLOCK_COLUMNS, chain_head, data_ref, kind_code, set_log_head, shares_data};
 use super::schema::JUDGED_IMPORTED;
 use super::{Result, StoreError, Tx};
 use crate::domain::chain::{self, Hash, Link, Previous};
@@ -15,7 +15,7 @@ use crate::domain::log::NewEntry;
 use crate::domain::review::Review;
 use crate::domain::sla::Clock;
 use crate::domain::ticket::Ticket;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
@@ -159,7 +159,7 @@ impl Tx<'_> {
         let Ok(conn) = self.sqlite(SqliteOnly::BulkWrites) else {
             return super::bulk_server::insert_each(self.db(), stories);
         };
-        let (mut last_id, head) = chain_head(conn)?;
+        let (mut last_id, head) = chain_head(Db::Sqlite(conn))?;
         // The chain follows the head as stored, even one that is no hash (a row from before
         // the chain): `odd` until the first entry written here.
         let mut previous = Previous::of(&head).unwrap_or(Previous::GENESIS);
@@ -319,11 +319,7 @@ impl super::Store {
     /// [`Tx::bulk_insert`] will reads it).
     pub fn chain_cursor(&self) -> Result<ChainCursor> {
         let db = self.db();
-        let (entry, head) = db
-            .query_opt("SELECT id, hash FROM log ORDER BY id DESC LIMIT 1", &[], |r| {
-                Ok((r.get(0)?, r.get::<Option<Vec<u8>>>(1)?.unwrap_or_default()))
-            })?
-            .unwrap_or((0, chain::GENESIS.to_vec()));
+        let (entry, head) = chain_head(db)?;
         let ticket: i64 = db.query_row("SELECT coalesce(max(id), 0) FROM tickets", &[], |r| r.get(0))?;
         Ok(ChainCursor {
             ticket_id: ticket + 1,
@@ -387,18 +383,6 @@ impl super::Store {
             .map_err(StoreError::from)?;
         Ok(out)
     }
-}
-
-/// The last entry's id and hash (0 and the genesis hash for an empty log; empty for a row from
-/// before the chain).
-fn chain_head(conn: &rusqlite::Connection) -> Result<(i64, Vec<u8>)> {
-    Ok(conn
-        .prepare_cached("SELECT id, hash FROM log ORDER BY id DESC LIMIT 1")?
-        .query_row([], |r| {
-            Ok((r.get(0)?, r.get::<_, Option<Vec<u8>>>(1)?.unwrap_or_default()))
-        })
-        .optional()?
-        .unwrap_or((0, chain::GENESIS.to_vec())))
 }
 
 /// The page cache of a bulk run, in KiB (negative: SQLite's unit for a size in KiB).

@@ -277,16 +277,22 @@ pub(super) fn set_log_head(db: Db, id: i64, hash: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// The last entry's id and hash (0 and the genesis hash for an empty log; empty for a row from
+/// before the chain).
+pub(super) fn chain_head(db: Db) -> Result<(i64, Vec<u8>)> {
+    Ok(db
+        .query_opt("SELECT id, hash FROM log ORDER BY id DESC LIMIT 1", &[], |r| {
+            Ok((r.get(0)?, r.get::<Option<Vec<u8>>>(1)?.unwrap_or_default()))
+        })?
+        .unwrap_or((0, chain::GENESIS.to_vec())))
+}
+
 /// Adds `e` to the log, chained to the last entry; its id.
 pub fn append(db: Db, ticket_id: i64, e: &NewEntry) -> Result<i64> {
     let data = serde_json::to_string(&e.event).map_err(|err| StoreError::Corrupt(err.to_string()))?;
     // The entry continues the chain from the last one (the write transaction holds the
     // writers' lock, SQLite's or PostgreSQL's advisory one, so nobody appends in between).
-    let (last_id, previous): (i64, Vec<u8>) = db
-        .query_opt("SELECT id, hash FROM log ORDER BY id DESC LIMIT 1", &[], |r| {
-            Ok((r.get(0)?, r.get::<Option<Vec<u8>>>(1)?.unwrap_or_default()))
-        })?
-        .unwrap_or((0, chain::GENESIS.to_vec()));
+    let (last_id, previous) = chain_head(db)?;
     let at = ts(e.at);
     let at_text = ts_text(at);
     let link = Link {
