@@ -397,6 +397,7 @@ pub(super) mod tests {
     use crate::domain::sla::ClockState;
     use crate::domain::ticket::{Complexity, Kind, NewTicket, Priority, Status};
     use chrono::{DateTime, TimeZone, Utc};
+    use rusqlite::OptionalExtension;
 
     fn at(hour: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 23, hour, 0, 0).unwrap()
