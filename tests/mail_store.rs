@@ -1,6 +1,7 @@
 //! The mail table (migration 12): rows round-trip with their raw message, are found by
 //! Message-ID, and are kept as received.
 
+pub mod common;
 use chrono::{TimeZone, Utc};
 use promptly::clock::Clock;
 use promptly::desk::Desk;
@@ -9,7 +10,7 @@ use promptly::domain::mail::{Attachment, MailDirection};
 use promptly::domain::policy::Policy;
 use promptly::domain::ticket::{Channel, Complexity, Customer, Kind, NewTicket, Priority};
 use promptly::store::mail::NewMail;
-use promptly::store::{Access, Store, StoreError};
+use promptly::store::{Access, StoreError};
 
 fn ticket() -> NewTicket {
     NewTicket {
@@ -36,14 +37,14 @@ fn a_mail_row_round_trips_threads_and_is_kept_as_received() {
     let now = Utc.with_ymd_and_hms(2026, 11, 23, 2, 0, 0).unwrap();
     let id = {
         let mut desk = Desk::new(
-            Store::open(&path, Access::Create).unwrap(),
+            common::store(&path, Access::Create).unwrap(),
             Policy::builtin(),
             Clock::frozen(now),
             "t",
         );
         desk.open_ticket(&ticket(), None).unwrap().id
     };
-    let mut store = Store::open(&path, Access::ReadWrite).unwrap();
+    let mut store = common::store(&path, Access::ReadWrite).unwrap();
     let raw = b"From: li@example.cn\r\nSubject: hi\r\n\r\nbody body body body body\r\n".repeat(20);
     let attachments = vec![Attachment {
         name: "big.zip".into(),
@@ -122,9 +123,7 @@ fn a_mail_row_round_trips_threads_and_is_kept_as_received() {
     });
     assert!(twice.is_err());
     drop(store);
-    let conn = rusqlite::Connection::open(&path).unwrap();
-    assert!(conn.execute("UPDATE mail SET subject = 'x'", []).is_err());
-    assert!(conn.execute("DELETE FROM mail", []).is_err());
-    let n: i64 = conn.query_row("SELECT count(*) FROM mail", [], |r| r.get(0)).unwrap();
-    assert_eq!(n, 1);
+    assert!(common::try_sql(&path, "UPDATE mail SET subject = 'x'").is_err());
+    assert!(common::try_sql(&path, "DELETE FROM mail").is_err());
+    assert_eq!(common::number(&path, "SELECT count(*) FROM mail"), 1);
 }

@@ -2,6 +2,7 @@
 //! colours on buffer cells, key sequences through `update` checked against the database,
 //! live refresh from another connection, and every size from 1x1 to 120x40.
 
+pub mod common;
 use chrono::{DateTime, Duration, Utc};
 use promptly::clock::Clock;
 use promptly::desk::Desk;
@@ -9,7 +10,7 @@ use promptly::domain::log::Event;
 use promptly::domain::policy::Policy;
 use promptly::domain::review::{QueueOrder, ReviewFilter};
 use promptly::domain::ticket::{Customer, Kind, NewTicket, Priority, Status};
-use promptly::store::{Access, Store};
+use promptly::store::Access;
 use promptly::tui::app::{App, Mode, View};
 use promptly::tui::form::FieldId;
 use promptly::tui::keymap::Keymap;
@@ -26,7 +27,7 @@ fn now() -> DateTime<Utc> {
 
 fn desk_at(path: &Path, at: DateTime<Utc>) -> Desk {
     Desk::new(
-        Store::open(path, Access::Create).unwrap(),
+        common::store(path, Access::Create).unwrap(),
         Policy::builtin(),
         Clock::frozen(at),
         "agent",
@@ -423,12 +424,7 @@ fn filter_and_views() {
 
 #[test]
 fn empty_database_says_how_to_add_a_ticket() {
-    let desk = Desk::new(
-        Store::open_in_memory().unwrap(),
-        Policy::builtin(),
-        Clock::frozen(now()),
-        "agent",
-    );
+    let desk = Desk::new(common::fresh_store(), Policy::builtin(), Clock::frozen(now()), "agent");
     let a = app("en", &desk, 80, 12);
     let text = frame_text(&a, now(), 80, 12);
     assert!(text.contains("Press n to add"), "{text}");

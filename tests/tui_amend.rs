@@ -2,13 +2,14 @@
 //! judgement, `a` opens the judgement form filled with the one that counts and marked as an
 //! amendment, and saving writes a newer judgement that supersedes it (the log keeps both).
 
+pub mod common;
 use chrono::{DateTime, TimeZone, Utc};
 use promptly::clock::Clock;
 use promptly::desk::Desk;
 use promptly::domain::log::Event;
 use promptly::domain::policy::Policy;
 use promptly::domain::review::{Amount, BreachClass, Judgement, QueueOrder, Remedy, ReviewFilter};
-use promptly::store::{Access, Store};
+use promptly::store::Access;
 use promptly::tui::app::{App, Mode};
 use promptly::tui::form::FieldId;
 use promptly::tui::frame_text;
@@ -32,7 +33,7 @@ struct Fixture {
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let mut desk = Desk::new(
-        Store::open(&dir.path().join("a.db"), Access::Create).unwrap(),
+        common::store(&dir.path().join("a.db"), Access::Create).unwrap(),
         Policy::builtin(),
         Clock::frozen(now()),
         "lead",

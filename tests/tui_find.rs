@@ -2,12 +2,13 @@
 //! helper owns), on ratatui's TestBackend with a fixed clock: the filter by phone digits and
 //! `#id`, the `:` command line, n/N, empty lists, resolved and paused rows, clock cycles, help.
 
+pub mod common;
 use chrono::{DateTime, Duration, Utc};
 use promptly::clock::Clock;
 use promptly::desk::Desk;
 use promptly::domain::policy::Policy;
 use promptly::domain::ticket::{Customer, Kind, NewTicket, Priority, Status};
-use promptly::store::{Access, Store};
+use promptly::store::Access;
 use promptly::tui::app::{App, Mode, View};
 use promptly::tui::frame_text;
 use promptly::tui::keymap::Keymap;
@@ -40,7 +41,7 @@ struct Fixture {
 /// #1 and #2 open, #3 waiting, #4 resolved.
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("t.db"), Access::Create).unwrap();
+    let store = common::store(&dir.path().join("t.db"), Access::Create).unwrap();
     let mut desk = Desk::new(store, Policy::builtin(), Clock::frozen(now()), "agent");
     let open =
         |desk: &mut Desk, t: NewTicket, ago: i64| desk.open_ticket(&t, Some(now() - Duration::hours(ago))).unwrap();
@@ -233,7 +234,7 @@ fn colon_commands_run_actions_complete_names_and_refuse_unknown_ones() {
 #[test]
 fn an_empty_view_keeps_its_titles_and_says_where_to_go() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("t.db"), Access::Create).unwrap();
+    let store = common::store(&dir.path().join("t.db"), Access::Create).unwrap();
     let mut desk = Desk::new(store, Policy::builtin(), Clock::frozen(now()), "agent");
     desk.open_ticket(&ticket("Only one", "Ann", "", Priority::Normal), None)
         .unwrap();

@@ -3,13 +3,13 @@
 //! 80x24 keeps the counts that matter, the key hints and every form field in reach (item 8);
 //! the mouse; a flag emoji is never cut in half.
 
+pub mod common;
 use chrono::{DateTime, Duration, Utc};
 use promptly::clock::Clock;
 use promptly::desk::Desk;
 use promptly::desk::FollowUp;
 use promptly::domain::policy::Policy;
 use promptly::domain::ticket::{Customer, NewTicket, Priority};
-use promptly::store::Store;
 use promptly::tui::app::{App, Discard, FIRST_ROW_Y, Mode};
 use promptly::tui::form::FieldId;
 use promptly::tui::frame_text;
@@ -22,12 +22,7 @@ fn now() -> DateTime<Utc> {
 }
 
 fn desk() -> Desk {
-    Desk::new(
-        Store::open_in_memory().unwrap(),
-        Policy::builtin(),
-        Clock::frozen(now()),
-        "agent",
-    )
+    Desk::new(common::fresh_store(), Policy::builtin(), Clock::frozen(now()), "agent")
 }
 
 fn open(desk: &mut Desk, title: &str, description: &str, hours_ago: i64) -> i64 {

@@ -1,13 +1,14 @@
 //! Issue 13 on the board: the review queue newest first with a key for oldest first, filters
 //! with counts, marks judged together, Enter to the ticket and judging from there.
 
+pub mod common;
 use chrono::{DateTime, TimeZone, Utc};
 use promptly::clock::Clock;
 use promptly::desk::Desk;
 use promptly::domain::policy::Policy;
 use promptly::domain::review::{QueueOrder, ReviewFilter};
 use promptly::domain::ticket::Priority;
-use promptly::store::{Access, Store};
+use promptly::store::Access;
 use promptly::tui::app::{App, Mode};
 use promptly::tui::frame_text;
 use promptly::tui::keymap::Keymap;
@@ -26,7 +27,7 @@ struct Fixture {
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let mut desk = Desk::new(
-        Store::open(&dir.path().join("r.db"), Access::Create).unwrap(),
+        common::store(&dir.path().join("r.db"), Access::Create).unwrap(),
         Policy::builtin(),
         Clock::frozen(now()),
         "supervisor",

@@ -289,14 +289,29 @@ pub(super) fn chain_head(db: Db) -> Result<(i64, Vec<u8>)> {
 
 /// Adds `e` to the log, chained to the last entry; its id.
 pub fn append(db: Db, ticket_id: i64, e: &NewEntry) -> Result<i64> {
-    let data = serde_json::to_string(&e.event).map_err(|err| StoreError::Corrupt(err.to_string()))?;
     // The entry continues the chain from the last one (the write transaction holds the
     // writers' lock, SQLite's or PostgreSQL's advisory one, so nobody appends in between).
     let (last_id, previous) = chain_head(db)?;
+    let hash = insert_entry(db, ticket_id, e, last_id + 1, &previous, &mut |data| data_ref(db, data))?;
+    set_log_head(db, last_id + 1, &hash)?;
+    Ok(last_id + 1)
+}
+
+/// Writes `e` as entry `id`, chained to `previous`; its hash. The caller records the head;
+/// `shared` finds or makes the `log_data` row of a shared text.
+pub(super) fn insert_entry(
+    db: Db,
+    ticket_id: i64,
+    e: &NewEntry,
+    id: i64,
+    previous: &[u8],
+    shared: &mut dyn FnMut(&str) -> Result<i64>,
+) -> Result<chain::Hash> {
+    let data = serde_json::to_string(&e.event).map_err(|err| StoreError::Corrupt(err.to_string()))?;
     let at = ts(e.at);
     let at_text = ts_text(at);
     let link = Link {
-        id: last_id + 1,
+        id,
         ticket_id,
         at: &at_text,
         author: &e.author,
@@ -304,9 +319,9 @@ pub fn append(db: Db, ticket_id: i64, e: &NewEntry) -> Result<i64> {
         data: &data,
         body: &e.body,
     };
-    let hash = chain::hash(&previous, &link);
+    let hash = chain::hash(previous, &link);
     let shared = if shares_data(link.kind) {
-        Some(data_ref(db, &data)?)
+        Some(shared(&data)?)
     } else {
         None
     };
@@ -325,8 +340,7 @@ pub fn append(db: Db, ticket_id: i64, e: &NewEntry) -> Result<i64> {
             shared
         ],
     )?;
-    set_log_head(db, link.id, &hash)?;
-    Ok(link.id)
+    Ok(hash)
 }
 
 pub fn log(db: Db, ticket_id: i64) -> Result<Vec<LogEntry>> {

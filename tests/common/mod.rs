@@ -187,3 +187,18 @@ pub fn store(db: &Path, access: promptly::store::Access) -> promptly::store::Res
         None => promptly::store::Store::open(db, access),
     }
 }
+
+/// A new, empty store of the test's own: in memory on the file pass, a schema of its own on
+/// the server pass.
+pub fn fresh_store() -> promptly::store::Store {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let named = std::env::temp_dir().join(format!("promptly-fresh-{}-{n}-{nanos}", std::process::id()));
+    match server(&named) {
+        Some(_) => store(&named, promptly::store::Access::Create).unwrap(),
+        None => promptly::store::Store::open_in_memory().unwrap(),
+    }
+}
