@@ -391,6 +391,13 @@ impl Desk {
         self.store.check_in_place()?;
         Ok(self.store.data_version()?)
     }
+
+    /// After the server went away ([`DeskError::connection_lost`]): a new session on it, and
+    /// [`Desk::data_version`] moved so that a board reads everything again. Nothing is
+    /// retried. Nothing to do on a file.
+    pub fn reconnect(&mut self) -> Result<()> {
+        Ok(self.store.reconnect()?)
+    }
 }
 
 impl DeskError {

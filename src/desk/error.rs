@@ -72,6 +72,12 @@ pub enum DeskError {
 }
 
 impl DeskError {
+    /// The database server could not be reached or the connection to it went away (see
+    /// `StoreError::connection_lost`): a board waits and reconnects.
+    pub fn connection_lost(&self) -> bool {
+        matches!(self, DeskError::Store(e) if e.connection_lost())
+    }
+
     /// The input field the refusal is about, when there is one (forms focus it).
     pub fn field(&self) -> Option<&'static str> {
         match self {

@@ -53,6 +53,13 @@ pub enum StoreError {
     NoSchema(String),
     /// PostgreSQL refused a statement.
     Postgres(postgres::Error),
+    /// The connection to the PostgreSQL server is gone (closed, reset, or the session ended by
+    /// the server): what was asked did not happen, and a write transaction was rolled back by
+    /// the server. `Store::reconnect` makes a new session.
+    Offline(postgres::Error),
+    /// The connection went while a write's COMMIT was on its way: the server may have
+    /// committed it or not, and nothing on this side can tell which.
+    CommitUnknown(postgres::Error),
     /// An operation this build does only on a SQLite file, asked of a PostgreSQL store.
     NotOnServer(SqliteOnly),
 }
@@ -80,12 +87,55 @@ impl fmt::Display for StoreError {
             StoreError::ServerNotEmpty(url) => write!(f, "not empty: {url}"),
             StoreError::NoSchema(url) => write!(f, "no schema in the search path: {url}"),
             StoreError::Postgres(e) => write!(f, "postgresql: {}", postgres_message(e)),
+            StoreError::Offline(e) => write!(f, "connection lost: {}", postgres_message(e)),
+            StoreError::CommitUnknown(e) => write!(f, "connection lost during COMMIT: {}", postgres_message(e)),
             StoreError::NotOnServer(what) => write!(f, "{}: SQLite only, not on PostgreSQL", what.slug()),
         }
     }
 }
 
 impl std::error::Error for StoreError {}
+
+impl StoreError {
+    /// Whether the server could not be reached or the connection to it went away: a board
+    /// waits and reconnects rather than treating it as a refusal.
+    pub fn connection_lost(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Offline(_) | StoreError::CommitUnknown(_) | StoreError::Connect { .. }
+        )
+    }
+}
+
+/// Whether `e` means the session is over: the client found the connection closed, the socket
+/// failed, or the server ended the session (a connection failure, shut down or terminated by
+/// an administrator: any FATAL). Not a statement the server refused.
+pub(crate) fn session_gone(e: &postgres::Error) -> bool {
+    use postgres::error::Severity;
+    use std::io::ErrorKind;
+    if e.is_closed() {
+        return true;
+    }
+    if let Some(db) = e.as_db_error() {
+        let code = db.code().code();
+        return code.starts_with("08")
+            || code.starts_with("57P")
+            || matches!(db.parsed_severity(), Some(Severity::Fatal | Severity::Panic));
+    }
+    std::error::Error::source(e)
+        .and_then(|s| s.downcast_ref::<std::io::Error>())
+        .is_some_and(|io| {
+            matches!(
+                io.kind(),
+                ErrorKind::BrokenPipe
+                    | ErrorKind::ConnectionReset
+                    | ErrorKind::ConnectionAborted
+                    | ErrorKind::NotConnected
+                    | ErrorKind::UnexpectedEof
+                    | ErrorKind::TimedOut
+            )
+        })
+}
 
 /// What a PostgreSQL error says: the server's own message and detail, not the client's bare
 /// "db error"; a client-side failure (a closed socket) as the client puts it.
@@ -110,7 +160,11 @@ impl From<rusqlite::Error> for StoreError {
 
 impl From<postgres::Error> for StoreError {
     fn from(e: postgres::Error) -> Self {
-        StoreError::Postgres(e)
+        if session_gone(&e) {
+            StoreError::Offline(e)
+        } else {
+            StoreError::Postgres(e)
+        }
     }
 }
 

@@ -72,6 +72,9 @@ pub fn render(app: &App, now: DateTime<Utc>, frame: &mut Frame) {
             frame.render_widget(Paragraph::new(line), bottom);
         } else if let Some(n) = app.notice_at(now).filter(|n| n.error) {
             form_notice(&n.text, form, area, app, frame);
+        } else if let Some(text) = view::status::offline_text(app, usize::from(area.width)) {
+            // What is typed stays; the agent sees why saving waits.
+            form_notice(&text, form, area, app, frame);
         }
     }
     if let Some(scroll) = app.help {

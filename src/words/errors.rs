@@ -206,6 +206,18 @@ pub fn store(e: &StoreError, lang: &str) -> String {
             error = sanitize_line(&crate::desk::postgres_message(e))
         )
         .to_string(),
+        StoreError::Offline(e) => t!(
+            "err.pg_offline",
+            locale = lang,
+            error = sanitize_line(&crate::desk::postgres_message(e))
+        )
+        .to_string(),
+        StoreError::CommitUnknown(e) => t!(
+            "err.pg_commit_unknown",
+            locale = lang,
+            error = sanitize_line(&crate::desk::postgres_message(e))
+        )
+        .to_string(),
         StoreError::NotOnServer(what) => t!(
             "err.not_on_server",
             locale = lang,

@@ -38,10 +38,56 @@ pub fn scratch(test: &str) -> Option<Scratch> {
     Some(Scratch { client, schema, shown })
 }
 
+impl Scratch {
+    /// The server's URL on this schema, each session named `application` (so a test can find
+    /// its backend in `pg_stat_activity`).
+    #[allow(dead_code)]
+    pub fn url_named(&self, application: &str) -> String {
+        let url = std::env::var("PROMPTLY_TEST_PG").unwrap();
+        let sep = if url.contains('?') { '&' } else { '?' };
+        format!(
+            "{url}{sep}options=-csearch_path%3D{}&application_name={application}",
+            self.schema
+        )
+    }
+
+    /// Ends every session named `application` as an administrator would
+    /// (`pg_terminate_backend`), and waits until they are gone. How many it ended.
+    #[allow(dead_code)]
+    pub fn terminate(&mut self, application: &str) -> usize {
+        let pids: Vec<i32> = self
+            .client
+            .query(
+                "SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()",
+                &[&application],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        for pid in &pids {
+            self.client.execute("SELECT pg_terminate_backend($1)", &[pid]).unwrap();
+        }
+        let start = std::time::Instant::now();
+        while self
+            .client
+            .query_one("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY($1)", &[&pids])
+            .unwrap()
+            .get::<_, i64>(0)
+            > 0
+        {
+            assert!(start.elapsed().as_secs() < 30, "sessions {pids:?} still there");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        pids.len()
+    }
+}
+
 impl Drop for Scratch {
     fn drop(&mut self) {
-        let _ = self
-            .client
-            .batch_execute(&format!("RESET ROLE; DROP SCHEMA IF EXISTS {} CASCADE", self.schema));
+        let _ = self.client.batch_execute(&format!(
+            "RESET ROLE; DROP SCHEMA IF EXISTS {0} CASCADE; DROP SCHEMA IF EXISTS {0}_away CASCADE",
+            self.schema
+        ));
     }
 }

@@ -16,6 +16,16 @@ use super::printable_url;
 use crate::store::{Result, StoreError};
 use postgres::config::Host;
 use postgres::{Client, Config, NoTls};
+use std::time::Duration;
+
+/// How long a connection may take to be made, unless the URL says (`connect_timeout`): a
+/// board reconnecting to a server that is gone must not hang for the system's minutes.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long what was sent may go unacknowledged before the socket fails, unless the URL says
+/// (`tcp_user_timeout`): a server gone from the network is noticed at the board's next poll,
+/// not after the system's quarter of an hour of retransmissions. TCP only.
+const UNANSWERED: Duration = Duration::from_secs(30);
 
 /// Connects to the server `url` names. `StoreError::Connect` when the URL cannot be read or
 /// the server cannot be reached or refuses the login.
@@ -45,6 +55,12 @@ pub fn settings(url: &str, passfile: Option<&std::path::Path>) -> Result<(Config
     let mut config: Config = format!("{}://{rest}", scheme.to_ascii_lowercase())
         .parse()
         .map_err(|e: postgres::Error| fail(scrub(&e.to_string(), url)))?;
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(CONNECT_TIMEOUT);
+    }
+    if config.get_tcp_user_timeout().is_none() {
+        config.tcp_user_timeout(UNANSWERED);
+    }
     // The user the crate would log in as (the process's), set here so that the password
     // file is matched against the same name.
     if config.get_user().is_none() {
@@ -186,6 +202,17 @@ mod tests {
         let file = passfile("db.shop:5432:li:li:dbname-is-user\n");
         let (config, _) = settings("POSTGRES://li@db.shop", Some(file.path())).unwrap();
         assert_eq!(config.get_password(), Some(&b"dbname-is-user"[..]));
+    }
+
+    #[test]
+    fn a_server_gone_is_waited_for_a_bounded_time_unless_the_url_says() {
+        let (config, _) = settings("postgres://li@db.shop/promptly", None).unwrap();
+        assert_eq!(config.get_connect_timeout(), Some(&CONNECT_TIMEOUT));
+        assert_eq!(config.get_tcp_user_timeout(), Some(&UNANSWERED));
+        let url = "postgres://li@db.shop/promptly?connect_timeout=3&tcp_user_timeout=5";
+        let (config, _) = settings(url, None).unwrap();
+        assert_eq!(config.get_connect_timeout(), Some(&Duration::from_secs(3)));
+        assert_eq!(config.get_tcp_user_timeout(), Some(&Duration::from_secs(5)));
     }
 
     #[test]

@@ -1,8 +1,10 @@
-//! A [`Store`] on a PostgreSQL schema: connected, its identity checked, migrated. Only what
-//! `store::db` has been taught runs on it; the rest answers [`StoreError::NotOnServer`].
+//! A [`Store`] on a PostgreSQL schema: connected, its identity checked, migrated, and
+//! connected again after the server went away ([`Store::reconnect`]). Only what `store::db`
+//! has been taught runs on it; the rest answers [`StoreError::NotOnServer`].
 
 use super::{Found, check_identity, connect, latest_version, migrate, printable_url};
 use crate::store::db::{Db, Pg, Statements};
+use crate::store::error::session_gone;
 use crate::store::{Access, Backend, Result, Store, StoreError};
 use postgres::Client;
 use postgres::fallible_iterator::FallibleIterator;
@@ -23,32 +25,16 @@ impl Store {
     /// at this build's version and its session is read-only, so the server itself refuses any
     /// write.
     pub fn open_server_for(url: &str, access: Access) -> Result<Store> {
-        let shown = printable_url(url).ok_or_else(|| StoreError::Connect {
-            url: String::from("(not a postgres:// URL)"),
-            error: String::from("a PostgreSQL database is named by a postgres:// or postgresql:// URL"),
-        })?;
-        let mut client = connect(url)?;
-        let missing = || StoreError::Missing(PathBuf::from(&shown));
-        match (access, check_identity(&mut client, &shown)?) {
-            (Access::Create, _) => drop(migrate(&mut client, &shown)?),
-            (_, Found::Empty) => return Err(missing()),
-            (Access::ReadWrite, Found::At(_)) => drop(migrate(&mut client, &shown)?),
-            (Access::ReadOnly, Found::At(version)) if version < latest_version() => {
-                return Err(StoreError::Migration(format!(
-                    "{shown}: schema {version} is older than {}: a command that writes brings it up to date",
-                    latest_version()
-                )));
-            }
-            (Access::ReadOnly, Found::At(_)) => {
-                client.batch_execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")?;
-            }
-        }
-        let found = client.query_one("SELECT current_schema(), session_user::text", &[])?;
-        let (schema, login): (String, String) = (found.try_get(0)?, found.try_get(1)?);
+        let shown = shown(url)?;
+        let (client, schema, login) = session(url, access, &shown)?;
         Ok(Store {
             backend: Backend::Postgres(Box::new(Server {
                 client: RefCell::new(client),
                 statements: RefCell::new(Statements::new()),
+                again: Again {
+                    url: url.to_string(),
+                    access,
+                },
                 schema,
                 login,
                 listening: Cell::new(false),
@@ -58,6 +44,29 @@ impl Store {
             file: None,
             staged: None,
         })
+    }
+
+    /// A new session on the server in place of one that went away ([`StoreError::Offline`]):
+    /// connected again with the URL and access mode the store was opened with (a reading
+    /// store's session is read-only again), on the same schema, with nothing prepared on it
+    /// yet and listening again if it was. Notifications sent while it was away are lost, so
+    /// [`Store::data_version`] moves: a board that polls it reads everything again. Nothing
+    /// is retried: a write that failed stays failed. On a file there is nothing to do.
+    pub fn reconnect(&mut self) -> Result<()> {
+        let shown = self.path.to_string_lossy().into_owned();
+        match &mut self.backend {
+            Backend::Postgres(server) => server.reconnect(&shown),
+            Backend::Sqlite(_) => Ok(()),
+        }
+    }
+
+    /// Whether this store's connection to its server is known to be gone (a call failed with
+    /// [`StoreError::Offline`] and [`Store::reconnect`] has not brought it back). Never on a file.
+    pub fn offline(&self) -> bool {
+        match &self.backend {
+            Backend::Postgres(server) => server.offline(),
+            Backend::Sqlite(_) => false,
+        }
     }
 
     /// Whether this store is on a PostgreSQL server.
@@ -86,10 +95,52 @@ const WRITE_TURN: &str = "BEGIN; SELECT pg_advisory_xact_lock(578777566460328661
 /// The channel every write transaction notifies on (see [`WRITE_TURN`]).
 const CHANGES: &str = "LISTEN promptly_changes";
 
+/// `url` as it may be printed (no password), or the refusal of what is not a server's URL.
+fn shown(url: &str) -> Result<String> {
+    printable_url(url).ok_or_else(|| StoreError::Connect {
+        url: String::from("(not a postgres:// URL)"),
+        error: String::from("a PostgreSQL database is named by a postgres:// or postgresql:// URL"),
+    })
+}
+
+/// A session on the schema `url` names, for `access`: connected, its identity checked (and
+/// migrated, for a store that writes), read-only for a reading store; with the schema it is
+/// on and the role it logged in as.
+fn session(url: &str, access: Access, shown: &str) -> Result<(Client, String, String)> {
+    let mut client = connect(url)?;
+    let missing = || StoreError::Missing(PathBuf::from(shown));
+    match (access, check_identity(&mut client, shown)?) {
+        (Access::Create, _) => drop(migrate(&mut client, shown)?),
+        (_, Found::Empty) => return Err(missing()),
+        (Access::ReadWrite, Found::At(_)) => drop(migrate(&mut client, shown)?),
+        (Access::ReadOnly, Found::At(version)) if version < latest_version() => {
+            return Err(StoreError::Migration(format!(
+                "{shown}: schema {version} is older than {}: a command that writes brings it up to date",
+                latest_version()
+            )));
+        }
+        (Access::ReadOnly, Found::At(_)) => {
+            client.batch_execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")?;
+        }
+    }
+    let found = client.query_one("SELECT current_schema(), session_user::text", &[])?;
+    let (schema, login): (String, String) = (found.try_get(0)?, found.try_get(1)?);
+    Ok((client, schema, login))
+}
+
+/// What a store needs to connect again. The URL as given, its password included: kept in
+/// memory for [`Store::reconnect`] only, never printed or put into an error (those use the
+/// store's path, `printable_url`). No `Debug`, so no stray `{:?}` shows it.
+struct Again {
+    url: String,
+    access: Access,
+}
+
 /// A store's connection to its server, and the statements prepared on it (`store::db`).
 pub(crate) struct Server {
     client: RefCell<Client>,
     statements: RefCell<Statements>,
+    again: Again,
     /// The schema the store is on: the notifications a board counts are this one's.
     schema: String,
     /// The role the connection logged in as (see [`Store::login`]).
@@ -132,6 +183,34 @@ impl Server {
         Ok(self.heard.get())
     }
 
+    /// See [`Store::reconnect`]. The old client is dropped only once the new one is ready, so
+    /// a failed try leaves the store as it was: offline, every call failing at once.
+    fn reconnect(&mut self, shown: &str) -> Result<()> {
+        // The tables exist by now: a schema found empty is missing, never made again.
+        let access = match self.again.access {
+            Access::Create => Access::ReadWrite,
+            other => other,
+        };
+        let (mut client, schema, login) = session(&self.again.url, access, shown)?;
+        // The search path now finds another schema (its own was dropped): not this store's.
+        if schema != self.schema {
+            return Err(StoreError::NoSchema(shown.to_string()));
+        }
+        if self.listening.get() {
+            client.batch_execute(CHANGES)?;
+        }
+        *self.client.get_mut() = client;
+        // Statements belong to the session that prepared them.
+        self.statements.get_mut().clear();
+        self.login = login;
+        self.heard.set(self.heard.get() + 1);
+        Ok(())
+    }
+
+    fn offline(&self) -> bool {
+        self.client.try_borrow().is_ok_and(|c| c.is_closed())
+    }
+
     /// A write transaction, begun once no other writer on the database holds one: writers
     /// take turns as on SQLite (`BEGIN IMMEDIATE`), so a desk call reads the ticket, the
     /// log's head and the time after the last writer committed, and the chain has one head.
@@ -162,10 +241,18 @@ impl<'a> Begun<'a> {
         })
     }
 
+    /// Commits. A connection known closed before COMMIT went out was rolled back by the
+    /// server ([`StoreError::Offline`]); one lost after it went out leaves the outcome unknown
+    /// ([`StoreError::CommitUnknown`]), and that is what is said.
     pub(crate) fn commit(self) -> Result<()> {
         self.open.set(false);
-        self.client.borrow_mut().batch_execute("COMMIT")?;
-        Ok(())
+        let mut client = self.client.borrow_mut();
+        let sent = !client.is_closed();
+        match client.batch_execute("COMMIT") {
+            Ok(()) => Ok(()),
+            Err(e) if sent && session_gone(&e) => Err(StoreError::CommitUnknown(e)),
+            Err(e) => Err(e.into()),
+        }
     }
 }
 

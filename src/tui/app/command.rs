@@ -19,6 +19,10 @@ impl App {
             Action::Complete => self.complete_command(desk),
             Action::Submit => {
                 let text = self.command.value().trim().trim_start_matches(':').trim().to_string();
+                // The server is away: the line stays as typed (quitting needs no server).
+                if !matches!(text.as_str(), "q" | "q!" | "quit") && self.refuse_offline(desk.now()) {
+                    return;
+                }
                 self.command = LineInput::default();
                 self.mode = Mode::Board;
                 self.run_command(&text, desk);

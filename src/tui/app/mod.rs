@@ -7,6 +7,7 @@ mod board;
 mod callbacks;
 mod command;
 mod input;
+mod offline;
 mod owners;
 mod review;
 mod submit;
@@ -25,6 +26,7 @@ use crate::domain::ticket::Status;
 use crate::t;
 use chrono::{DateTime, Duration, Utc};
 pub use input::{Discard, FIRST_ROW_Y};
+pub use offline::{Offline, RETRY_FIRST, RETRY_MOST};
 pub use owners::OwnerView;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::HashMap;
@@ -202,6 +204,8 @@ pub struct App {
     pub owner_view: OwnerView,
     /// Who runs the board (the desk's author): whose tickets "mine" shows.
     pub me: String,
+    /// The database server went away: since when, and when the board tries again.
+    pub offline: Option<Offline>,
 }
 
 /// Rows of chrome around the board's table: header, tabs, column titles, status line.
@@ -251,6 +255,7 @@ impl App {
             pinned: None,
             owner_view: OwnerView::All,
             me: String::new(),
+            offline: None,
         }
     }
 
@@ -313,6 +318,9 @@ impl App {
 
     /// Says in the status line that the database failed.
     pub(crate) fn tell_db_error(&mut self, e: &crate::desk::DeskError, now: DateTime<Utc>) {
+        if self.went_offline(e, now) {
+            return;
+        }
         let text = t!(
             "msg.db_error",
             locale = self.lang,
@@ -387,36 +395,40 @@ impl App {
     }
 
     /// The 1 s tick: when another process wrote, or once a minute, housekeeping (idempotent,
-    /// cheap when nothing is due); reload if anything moved, then update live states.
+    /// cheap when nothing is due); reload if anything moved, then update live states. While
+    /// the server is away, a countdown to the next try instead (`offline`).
     pub fn tick(&mut self, desk: &mut Desk) {
         let now = desk.now();
         let minute = self
             .housekept_at
             .is_none_or(|at| now - at >= Duration::seconds(HOUSEKEEPING_SECS) || now < at);
-        match desk.data_version() {
-            Ok(v) => {
-                let moved = Some(v) != self.data_version;
-                self.data_version = Some(v);
-                let done = if moved || minute {
-                    self.housekeep(desk, now)
-                } else {
-                    None
-                };
-                let result = if moved || done.is_some() {
-                    self.reload(desk)
-                } else if minute {
-                    // Clocks go late without any write: the queue and the figures move anyway.
-                    self.reload_supervision(desk)
-                } else {
-                    Ok(())
-                };
-                if let Err(e) = result {
-                    self.tell_db_error(&e, now);
-                } else if let Some(text) = done {
-                    self.tell(text, false, now);
+        // Offline, the desk is not asked until a try brings the server back.
+        if self.retry(desk, now) {
+            match desk.data_version() {
+                Ok(v) => {
+                    let moved = Some(v) != self.data_version;
+                    self.data_version = Some(v);
+                    let done = if moved || minute {
+                        self.housekeep(desk, now)
+                    } else {
+                        None
+                    };
+                    let result = if moved || done.is_some() {
+                        self.reload(desk)
+                    } else if minute {
+                        // Clocks go late without any write: the queue and the figures move anyway.
+                        self.reload_supervision(desk)
+                    } else {
+                        Ok(())
+                    };
+                    if let Err(e) = result {
+                        self.tell_db_error(&e, now);
+                    } else if let Some(text) = done {
+                        self.tell(text, false, now);
+                    }
                 }
+                Err(e) => self.tell_db_error(&e, now),
             }
-            Err(e) => self.tell_db_error(&e, now),
         }
         self.refresh_live(now, true);
         if self.view == View::Overdue {

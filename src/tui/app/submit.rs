@@ -26,6 +26,10 @@ impl App {
                     self.tell(t!("form.err_fix", locale = self.lang).to_string(), true, now);
                     return;
                 };
+                // The server is away: nothing is sent, the form stays as typed.
+                if self.refuse_offline(now) {
+                    return;
+                }
                 let Mode::Form(form) = std::mem::replace(&mut self.mode, Mode::Board) else {
                     return;
                 };
@@ -124,6 +128,7 @@ impl App {
                     now,
                 );
             }
+            Err(e) if e.connection_lost() => self.keep_offline(form, &e, now),
             Err(e) => {
                 let id = form.purpose.ticket().unwrap_or(0);
                 let text = self.error_text(&e, id);
@@ -169,6 +174,9 @@ impl App {
                 self.mode = Mode::Form(Box::new(form));
                 self.tell(t!("msg.stale_kept", locale = lang, id = id).to_string(), true, now);
             }
+            // Lost while composing, before anything was sent: the form stays. Lost after the
+            // mail went out is `NotRecorded` below (sending again would send twice).
+            Err(crate::app::Error::Desk(e)) if e.connection_lost() => self.keep_offline(form, &e, now),
             Err(e) => {
                 let text = sanitize_line(&crate::words::app::error_labelled(&e, desk.policy(), lang));
                 // Sent but not logged: the form is done (sending again would send twice).

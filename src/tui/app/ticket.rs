@@ -13,6 +13,7 @@ impl App {
                 self.set_ticket(live);
                 self.mode = Mode::Ticket;
             }
+            Err(e) if self.went_offline(&e, desk.now()) => {}
             Err(e) => {
                 let text = self.error_text(&e, id);
                 self.tell(text, true, desk.now());

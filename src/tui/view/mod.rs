@@ -6,4 +6,5 @@ pub mod dashboard;
 pub mod help;
 pub mod notices;
 pub mod review;
+pub mod status;
 pub mod ticket;
