@@ -379,3 +379,55 @@ fn on_a_server_who_acts_is_the_role_logged_in_not_the_configs_author() {
         "nothing was written"
     );
 }
+
+/// On a server, `agent grant ROLE` lets the agents' group role work the desk as the
+/// application: a login in it opens tickets under its own name and cannot rewrite the log;
+/// a file has no roles to grant. (`PROMPTLY_TEST_PG_APP_ROLE`, default `promptly_app`: a
+/// login role the test's owner may grant to, as `.ci/run` makes it.)
+#[test]
+fn agent_grant_lets_a_login_role_work_the_desk_and_nothing_more() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.db");
+    std::fs::write(dir.path().join("config.toml"), "").unwrap();
+    let run = |db: &Path, args: &[&str]| common::promptly(db, "en").args(args).output().unwrap();
+    let Some(url) = common::server(&db) else {
+        assert!(run(&db, &["init"]).status.success());
+        let refused = run(&db, &["agent", "grant", "promptly_app"]);
+        assert_eq!(refused.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&refused.stderr).contains("roles and grants are PostgreSQL's"));
+        return;
+    };
+    let app = std::env::var("PROMPTLY_TEST_PG_APP_ROLE").unwrap_or_else(|_| "promptly_app".to_string());
+    let login = common::sql(&db, "SELECT session_user")[0][0].clone().unwrap();
+    assert!(run(&db, &["init"]).status.success());
+    let granted = run(&db, &["agent", "grant", &app]);
+    assert!(granted.status.success(), "{}", String::from_utf8_lossy(&granted.stderr));
+    // The same schema, logged in as the application role.
+    let as_app = url.replacen(&format!("{login}@"), &format!("{app}@"), 1);
+    assert_ne!(as_app, url);
+    let agent = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_promptly"))
+            .args(["--db", &as_app, "--lang", "en"])
+            .args(args)
+            .env_remove("PROMPTLY_DB")
+            .env("PROMPTLY_CONFIG", dir.path().join("config.toml"))
+            .output()
+            .unwrap()
+    };
+    let made = agent(&["new", "--title", "Kettle leaks"]);
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let shown: serde_json::Value = serde_json::from_slice(&agent(&["show", "1", "--json"]).stdout).unwrap();
+    assert_eq!(shown["owner"], app.as_str());
+    // Its own grant is refused (it would get round them), and nothing changed.
+    let again = agent(&["agent", "grant", &app]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("was not granted"));
+    // The log, kept as written, is beyond it even by hand.
+    let mut raw = promptly::store::pg::connect(&as_app).unwrap();
+    let e = raw.batch_execute("UPDATE log SET body = 'rewritten'").unwrap_err();
+    assert!(
+        promptly::store::postgres_message(&e).contains("permission denied"),
+        "{e}"
+    );
+    assert_eq!(common::number(&db, "SELECT count(*) FROM log"), 1);
+}

@@ -8,8 +8,8 @@
 mod pg;
 
 use postgres::Client;
-use promptly::store::StoreError;
 use promptly::store::pg::{Found, Migrated, check_identity, grant_app_role, latest_version, migrate};
+use promptly::store::{GrantRefusal, StoreError};
 
 /// The SQLSTATE and message of a statement the server refused.
 fn refused<T: std::fmt::Debug>(result: Result<T, postgres::Error>) -> (String, String) {
@@ -289,9 +289,15 @@ fn pg_the_application_role_may_add_to_the_log_but_not_change_delete_or_truncate_
     let app = std::env::var("PROMPTLY_TEST_PG_APP_ROLE").unwrap_or_else(|_| "promptly_app".to_string());
     migrate(&mut s.client, &s.shown).unwrap();
     let owner: String = s.client.query_one("SELECT current_user::text", &[]).unwrap().get(0);
-    for who in [owner.as_str(), "no_such_role_promptly"] {
+    for (who, why) in [
+        (owner.as_str(), GrantRefusal::Runner),
+        ("no_such_role_promptly", GrantRefusal::NoSuchRole),
+    ] {
         let e = grant_app_role(&mut s.client, who, &s.shown).unwrap_err();
-        assert!(matches!(e, StoreError::Migration(_)), "{who}: {e}");
+        assert!(
+            matches!(e, StoreError::NotGranted { why: w, .. } if w == why),
+            "{who}: {e}"
+        );
     }
     grant_app_role(&mut s.client, &app, &s.shown).unwrap();
     grant_app_role(&mut s.client, &app, &s.shown).unwrap();
@@ -373,4 +379,40 @@ fn pg_the_tally_and_nearest_deadline_triggers_keep_their_rows() {
     c.execute("DELETE FROM clocks", &[]).unwrap();
     assert!(nearest(c).is_empty());
     assert_eq!(tally(c), 0);
+}
+
+/// The role `grant_app_role` gave the privileges to is kept and given them again after a
+/// migration (`regrant`): tables a later migration makes would otherwise be beyond it.
+#[test]
+fn pg_the_application_role_is_granted_again_after_a_migration() {
+    let Some(mut s) = pg::scratch("pg_the_application_role_is_granted_again_after_a_migration") else {
+        return;
+    };
+    let app = std::env::var("PROMPTLY_TEST_PG_APP_ROLE").unwrap_or_else(|_| "promptly_app".to_string());
+    let to = latest_version();
+    migrate(&mut s.client, &s.shown).unwrap();
+    // As a later build's migration would report it (this one has only one so far).
+    let upgrade = Migrated { from: to, to: to + 1 };
+    let can_read = |c: &mut postgres::Client| -> bool {
+        c.query_one("SELECT has_table_privilege($1, 'tickets', 'SELECT')", &[&app])
+            .unwrap()
+            .get(0)
+    };
+    // Nothing kept yet: nothing given.
+    promptly::store::pg::regrant(&mut s.client, &upgrade, &s.shown).unwrap();
+    assert!(!can_read(&mut s.client));
+    grant_app_role(&mut s.client, &app, &s.shown).unwrap();
+    assert!(can_read(&mut s.client));
+    let schema = s.schema.clone();
+    s.client
+        .batch_execute(&format!("REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {app}"))
+        .unwrap();
+    assert!(!can_read(&mut s.client));
+    // A fresh schema (from 0) or no migration at all gives nothing; an upgrade gives again.
+    for unchanged in [Migrated { from: 0, to }, Migrated { from: to, to }] {
+        promptly::store::pg::regrant(&mut s.client, &unchanged, &s.shown).unwrap();
+        assert!(!can_read(&mut s.client));
+    }
+    promptly::store::pg::regrant(&mut s.client, &upgrade, &s.shown).unwrap();
+    assert!(can_read(&mut s.client));
 }

@@ -61,6 +61,12 @@ pub fn agent(setup: &Setup, command: AgentCommand) -> Result<()> {
             desk.remove_agent(&name)?;
             println!("{}", t!("cli.agent_removed", name = sanitize_line(name.trim())));
         }
+        AgentCommand::Grant { role } => {
+            let mut desk = setup.desk_for_write()?;
+            desk.grant_app_role(role.trim())?;
+            let (role, url) = (sanitize_line(role.trim()), sanitize_line(&setup.db_shown()));
+            println!("{}", t!("cli.agent_granted", role = role, url = url));
+        }
     }
     Ok(())
 }

@@ -436,6 +436,9 @@ pub enum AgentCommand {
     Remove {
         name: String,
     },
+    Grant {
+        role: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -52,6 +52,12 @@ impl Desk {
         })
     }
 
+    /// On a PostgreSQL server: lets `role` work this desk as the application does
+    /// (`Store::grant_app_role`); the server checks that whoever asks owns the schema.
+    pub fn grant_app_role(&mut self, role: &str) -> Result<()> {
+        Ok(self.store.grant_app_role(role)?)
+    }
+
     /// Removes an agent; their tickets keep them as owner.
     pub fn remove_agent(&mut self, name: &str) -> Result<()> {
         let name = agent_name(name, "name")?;

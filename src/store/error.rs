@@ -62,6 +62,37 @@ pub enum StoreError {
     CommitUnknown(postgres::Error),
     /// An operation this build does only on a SQLite file, asked of a PostgreSQL store.
     NotOnServer(SqliteOnly),
+    /// Roles and grants, asked of a database file (its path): a file's access is its mode.
+    ServerOnly(PathBuf),
+    /// `role` cannot be given the application's privileges (`pg::grant_app_role`).
+    NotGranted {
+        role: String,
+        why: GrantRefusal,
+    },
+}
+
+/// Why a role is not given the application's privileges: each would get round them, or is
+/// not there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GrantRefusal {
+    NoSuchRole,
+    /// Privileges do not bind a superuser.
+    Superuser,
+    /// The role asking (the schema's owner, whose rights are the owner's).
+    Runner,
+    /// A member of the owner's role inherits the owner's rights.
+    InheritsOwner,
+}
+
+impl GrantRefusal {
+    pub fn slug(self) -> &'static str {
+        match self {
+            GrantRefusal::NoSuchRole => "no_such_role",
+            GrantRefusal::Superuser => "superuser",
+            GrantRefusal::Runner => "runner",
+            GrantRefusal::InheritsOwner => "inherits_owner",
+        }
+    }
 }
 
 /// A terse developer's line (logs, panics). Users read `crate::words::errors::store`.
@@ -86,6 +117,8 @@ impl fmt::Display for StoreError {
             StoreError::TooNewServer { url, found, known } => write!(f, "schema {found} > {known}: {url}"),
             StoreError::ServerNotEmpty(url) => write!(f, "not empty: {url}"),
             StoreError::NoSchema(url) => write!(f, "no schema in the search path: {url}"),
+            StoreError::NotGranted { role, why } => write!(f, "role {role} not granted: {why:?}"),
+            StoreError::ServerOnly(path) => write!(f, "{}: roles and grants are PostgreSQL's", path.display()),
             StoreError::Postgres(e) => write!(f, "postgresql: {}", postgres_message(e)),
             StoreError::Offline(e) => write!(f, "connection lost: {}", postgres_message(e)),
             StoreError::CommitUnknown(e) => write!(f, "connection lost during COMMIT: {}", postgres_message(e)),

@@ -9,7 +9,7 @@ mod bulk_server;
 pub(crate) mod db;
 mod error;
 mod file;
-pub use error::{SqliteOnly, StoreError, postgres_message};
+pub use error::{GrantRefusal, SqliteOnly, StoreError, postgres_message};
 use file::{check_header, create_new, file_id};
 mod callbacks;
 mod clock_rows;

@@ -199,6 +199,19 @@ pub fn store(e: &StoreError, lang: &str) -> String {
         )
         .to_string(),
         StoreError::NoSchema(url) => t!("err.pg_no_schema", locale = lang, url = sanitize_line(url)).to_string(),
+        StoreError::NotGranted { role, why } => t!(
+            "err.pg_not_granted",
+            locale = lang,
+            role = sanitize_line(role),
+            why = t!(format!("err.grant_{}", why.slug()), locale = lang)
+        )
+        .to_string(),
+        StoreError::ServerOnly(path) => t!(
+            "err.pg_server_only",
+            locale = lang,
+            url = sanitize_line(&path.display().to_string())
+        )
+        .to_string(),
         StoreError::ServerNotEmpty(url) => t!("err.pg_not_empty", locale = lang, url = sanitize_line(url)).to_string(),
         StoreError::Postgres(e) => t!(
             "err.sql",

@@ -7,6 +7,7 @@
 //! exists): `public` by default, or a schema of its own (`?options=-csearch_path%3Dpromptly`).
 
 use super::schema::{IDENTITY, IDENTITY_TABLE, KEPT_TABLES, MIGRATIONS, VIEWS, WORKING_TABLES};
+use crate::store::error::GrantRefusal;
 use crate::store::schema::APPLICATION_ID;
 use crate::store::{Result, StoreError};
 use postgres::{Client, GenericClient};
@@ -216,17 +217,43 @@ pub fn grant_app_role(client: &mut Client, role: &str, name: &str) -> Result<()>
          FROM pg_catalog.pg_roles r WHERE r.rolname = $1",
         &[&role],
     )?;
-    let refuse = |why: &str| Err(StoreError::Migration(format!("{name}: role {role} {why}")));
+    let refuse = |why| {
+        Err(StoreError::NotGranted {
+            role: role.to_string(),
+            why,
+        })
+    };
     match row.map(|r| (r.get::<_, bool>(0), r.get::<_, bool>(1), r.get::<_, bool>(2))) {
-        None => return refuse("does not exist"),
-        Some((true, _, _)) => return refuse("is a superuser: privileges do not bind it"),
-        Some((_, true, _)) => return refuse("owns the schema: the application needs a role of its own"),
-        Some((_, _, true)) => return refuse("inherits the schema owner's rights"),
+        None => return refuse(GrantRefusal::NoSuchRole),
+        Some((true, _, _)) => return refuse(GrantRefusal::Superuser),
+        Some((_, true, _)) => return refuse(GrantRefusal::Runner),
+        Some((_, _, true)) => return refuse(GrantRefusal::InheritsOwner),
         Some(_) => {}
     }
     tx.batch_execute(&grants_sql(&schema, role))?;
+    // Kept, so that every migration gives the new tables' privileges too (`regrant`).
+    tx.execute(
+        "INSERT INTO meta(key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        &[&APP_ROLE, &role],
+    )?;
     tx.commit()?;
     Ok(())
+}
+
+/// The `meta` key naming the role [`grant_app_role`] last gave the application's privileges.
+const APP_ROLE: &str = "pg_app_role";
+
+/// After `migrated` brought a schema up from an older version: the kept application role's
+/// privileges given again, tables the migration made included (nothing kept: nothing to do).
+pub fn regrant(client: &mut Client, migrated: &Migrated, name: &str) -> Result<()> {
+    if migrated.from == 0 || migrated.from == migrated.to {
+        return Ok(());
+    }
+    let kept = client.query_opt("SELECT value FROM meta WHERE key = $1", &[&APP_ROLE])?;
+    match kept.map(|r| r.try_get::<_, String>(0)).transpose()? {
+        Some(role) => grant_app_role(client, &role, name),
+        None => Ok(()),
+    }
 }
 
 #[cfg(test)]

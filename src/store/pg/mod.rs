@@ -32,6 +32,7 @@ pub use connect::{connect, settings};
 pub use copy::Copied;
 pub use migrate::{
     Found, Migrated, check_identity, current_schema, grant_app_role, grants_sql, latest_version, migrate, quote_ident,
+    regrant,
 };
 pub(crate) use open::{Begun, Server};
 pub use url::printable_url;

@@ -2,7 +2,7 @@
 //! connected again after the server went away ([`Store::reconnect`]). Only what `store::db`
 //! has been taught runs on it; the rest answers [`StoreError::NotOnServer`].
 
-use super::{Found, check_identity, connect, latest_version, migrate, printable_url};
+use super::{Found, check_identity, connect, latest_version, migrate, printable_url, regrant};
 use crate::store::db::{Db, Pg, Statements};
 use crate::store::error::session_gone;
 use crate::store::{Access, Backend, Result, Store, StoreError};
@@ -69,6 +69,16 @@ impl Store {
         }
     }
 
+    /// Lets `role` (the group role agents log in through) do on this schema what the
+    /// application does, now and after every upgrade (`pg::grant_app_role`, `pg::regrant`).
+    /// Only the schema's owner can; a file has no roles ([`StoreError::ServerOnly`]).
+    pub fn grant_app_role(&mut self, role: &str) -> Result<()> {
+        match &self.backend {
+            Backend::Postgres(server) => server.grant_app_role(role, &self.path.to_string_lossy()),
+            Backend::Sqlite(_) => Err(StoreError::ServerOnly(self.path.clone())),
+        }
+    }
+
     /// Whether this store is on a PostgreSQL server.
     pub fn on_server(&self) -> bool {
         matches!(self.backend, Backend::Postgres(_))
@@ -110,9 +120,11 @@ fn session(url: &str, access: Access, shown: &str) -> Result<(Client, String, St
     let mut client = connect(url)?;
     let missing = || StoreError::Missing(PathBuf::from(shown));
     match (access, check_identity(&mut client, shown)?) {
-        (Access::Create, _) => drop(migrate(&mut client, shown)?),
+        (Access::Create, _) | (Access::ReadWrite, Found::At(_)) => {
+            let migrated = migrate(&mut client, shown)?;
+            regrant(&mut client, &migrated, shown)?;
+        }
         (_, Found::Empty) => return Err(missing()),
-        (Access::ReadWrite, Found::At(_)) => drop(migrate(&mut client, shown)?),
         (Access::ReadOnly, Found::At(version)) if version < latest_version() => {
             return Err(StoreError::Migration(format!(
                 "{shown}: schema {version} is older than {}: a command that writes brings it up to date",
@@ -152,6 +164,10 @@ pub(crate) struct Server {
 }
 
 impl Server {
+    fn grant_app_role(&self, role: &str, shown: &str) -> Result<()> {
+        super::grant_app_role(&mut self.client.borrow_mut(), role, shown)
+    }
+
     pub(crate) fn db(&self) -> Db<'_> {
         Db::Postgres(Pg {
             session: &self.client,
