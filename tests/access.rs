@@ -177,13 +177,7 @@ fn reading_commands_never_write_even_far_in_the_future() {
     };
     at("2026-03-02 09:00", &["new", "--title", "kettle"]);
     at("2026-03-02 10:00", &["status", "1", "resolved", "--note", "done"]);
-    let files = || {
-        ["", "-wal"].map(|suffix| {
-            let mut name = db.clone().into_os_string();
-            name.push(suffix);
-            std::fs::read(name).unwrap_or_default()
-        })
-    };
+    let files = || common::state(&db);
     let before = files();
     for args in [
         &["list"][..],
@@ -219,7 +213,7 @@ fn the_board_without_a_terminal_says_so_in_one_line() {
         assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
         assert!(stderr.contains("needs a terminal"), "{stderr}");
         assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
-        assert!(!db.exists(), "{args:?} created the database");
+        assert!(!common::exists(&db), "{args:?} created the database");
     }
 }
 

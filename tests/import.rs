@@ -468,7 +468,7 @@ fn show_json_lines_import_back_as_the_same_tickets_logs_and_clocks() {
 fn a_failure_mid_way_leaves_the_database_as_it_was() {
     if common::file_only(
         "a_failure_mid_way_leaves_the_database_as_it_was",
-        "makes a SQLite trigger refuse a row (the server's transaction is tested in tests/desk_backends.rs)",
+        "makes a SQLite trigger refuse a row mid-import (not tried on a server yet)",
     ) {
         return;
     }

@@ -367,6 +367,18 @@ fn on_a_server_who_acts_is_the_role_logged_in_not_the_configs_author() {
     let shown: serde_json::Value = serde_json::from_slice(&run(&["show", "1", "--json"]).stdout).unwrap();
     assert_eq!(shown["owner"], login.as_str());
     assert_eq!(shown["log"][0]["author"], login.as_str());
+    // An import is brought in by the login too.
+    let csv = dir.path().join("in.csv");
+    std::fs::write(&csv, "title,opened_at\nFrom the old system,2026-11-20 09:00\n").unwrap();
+    let imported = run(&["--now", "2026-11-23 10:00", "import", csv.to_str().unwrap()]);
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    let shown: serde_json::Value = serde_json::from_slice(&run(&["show", "2", "--json"]).stdout).unwrap();
+    assert_eq!(shown["owner"], login.as_str(), "{shown}");
+    assert_eq!(shown["log"][0]["author"], login.as_str(), "{shown}");
     // Anyone may name the first supervisor; the config's name does not make the login one.
     assert!(run(&["agent", "add", "boss", "--role", "supervisor"]).status.success());
     let refused = run(&["agent", "add", "li.na"]);
@@ -391,10 +403,10 @@ fn agent_grant_lets_a_login_role_work_the_desk_and_nothing_more() {
     std::fs::write(dir.path().join("config.toml"), "").unwrap();
     let run = |db: &Path, args: &[&str]| common::promptly(db, "en").args(args).output().unwrap();
     let Some(url) = common::server(&db) else {
-        assert!(run(&db, &["init"]).status.success());
         let refused = run(&db, &["agent", "grant", "promptly_app"]);
         assert_eq!(refused.status.code(), Some(1));
         assert!(String::from_utf8_lossy(&refused.stderr).contains("roles and grants are PostgreSQL's"));
+        assert!(!db.exists(), "refused before anything was opened or made");
         return;
     };
     let app = std::env::var("PROMPTLY_TEST_PG_APP_ROLE").unwrap_or_else(|_| "promptly_app".to_string());
@@ -418,10 +430,13 @@ fn agent_grant_lets_a_login_role_work_the_desk_and_nothing_more() {
     assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
     let shown: serde_json::Value = serde_json::from_slice(&agent(&["show", "1", "--json"]).stdout).unwrap();
     assert_eq!(shown["owner"], app.as_str());
-    // Its own grant is refused (it would get round them), and nothing changed.
+    // An agent's grant is refused (only the owner's take), and nothing changed.
+    let before = common::state(&db);
     let again = agent(&["agent", "grant", &app]);
     assert_eq!(again.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&again.stderr).contains("was not granted"));
+    let err = String::from_utf8_lossy(&again.stderr);
+    assert!(err.contains("was not granted: only the schema's owner"), "{err}");
+    assert_eq!(common::state(&db), before);
     // The log, kept as written, is beyond it even by hand.
     let mut raw = promptly::store::pg::connect(&as_app).unwrap();
     let e = raw.batch_execute("UPDATE log SET body = 'rewritten'").unwrap_err();

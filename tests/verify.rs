@@ -66,7 +66,7 @@ fn a_sound_database_has_no_findings() {
 fn insert_or_replace_cannot_rewrite_an_entry() {
     if common::file_only(
         "insert_or_replace_cannot_rewrite_an_entry",
-        "tampers with SQLite's own triggers and rows (the server's tampering is found in tests/desk_backends.rs)",
+        "tampers through SQLite (on a server only a rewritten entry is tried, tests/desk_backends.rs; triggers and privileges: tests/pg_schema.rs)",
     ) {
         return;
     }
@@ -93,7 +93,7 @@ fn insert_or_replace_cannot_rewrite_an_entry() {
 fn an_update_after_dropping_the_trigger_is_found() {
     if common::file_only(
         "an_update_after_dropping_the_trigger_is_found",
-        "tampers with SQLite's own triggers and rows (the server's tampering is found in tests/desk_backends.rs)",
+        "tampers through SQLite (on a server only a rewritten entry is tried, tests/desk_backends.rs; triggers and privileges: tests/pg_schema.rs)",
     ) {
         return;
     }
@@ -113,7 +113,7 @@ fn an_update_after_dropping_the_trigger_is_found() {
 fn a_deleted_entry_is_found() {
     if common::file_only(
         "a_deleted_entry_is_found",
-        "tampers with SQLite's own triggers and rows (the server's tampering is found in tests/desk_backends.rs)",
+        "tampers through SQLite (on a server only a rewritten entry is tried, tests/desk_backends.rs; triggers and privileges: tests/pg_schema.rs)",
     ) {
         return;
     }
@@ -134,7 +134,7 @@ fn a_deleted_entry_is_found() {
 fn a_deleted_last_entry_is_found() {
     if common::file_only(
         "a_deleted_last_entry_is_found",
-        "tampers with SQLite's own triggers and rows (the server's tampering is found in tests/desk_backends.rs)",
+        "tampers through SQLite (on a server only a rewritten entry is tried, tests/desk_backends.rs; triggers and privileges: tests/pg_schema.rs)",
     ) {
         return;
     }
@@ -152,7 +152,7 @@ fn a_deleted_last_entry_is_found() {
 fn reordered_entries_are_found() {
     if common::file_only(
         "reordered_entries_are_found",
-        "tampers with SQLite's own triggers and rows (the server's tampering is found in tests/desk_backends.rs)",
+        "tampers through SQLite (on a server only a rewritten entry is tried, tests/desk_backends.rs; triggers and privileges: tests/pg_schema.rs)",
     ) {
         return;
     }
@@ -183,7 +183,7 @@ fn reordered_entries_are_found() {
 fn a_tampered_clock_row_is_found() {
     if common::file_only(
         "a_tampered_clock_row_is_found",
-        "tampers with SQLite's own triggers and rows (the server's tampering is found in tests/desk_backends.rs)",
+        "tampers through SQLite (on a server only a rewritten entry is tried, tests/desk_backends.rs; triggers and privileges: tests/pg_schema.rs)",
     ) {
         return;
     }
@@ -220,7 +220,7 @@ fn a_missing_database_is_refused_not_created() {
 fn an_older_database_is_chained_once_on_upgrade() {
     if common::file_only(
         "an_older_database_is_chained_once_on_upgrade",
-        "tampers with SQLite's own triggers and rows (the server's tampering is found in tests/desk_backends.rs)",
+        "tampers through SQLite (on a server only a rewritten entry is tried, tests/desk_backends.rs; triggers and privileges: tests/pg_schema.rs)",
     ) {
         return;
     }
@@ -306,7 +306,7 @@ fn an_older_database_is_chained_once_on_upgrade() {
 fn shared_entry_data_is_kept_as_written_and_a_change_is_found() {
     if common::file_only(
         "shared_entry_data_is_kept_as_written_and_a_change_is_found",
-        "tampers with SQLite's own triggers and rows (the server's tampering is found in tests/desk_backends.rs)",
+        "tampers through SQLite (on a server only a rewritten entry is tried, tests/desk_backends.rs; triggers and privileges: tests/pg_schema.rs)",
     ) {
         return;
     }
@@ -342,7 +342,7 @@ fn shared_entry_data_is_kept_as_written_and_a_change_is_found() {
 fn a_skewed_unjudged_breach_tally_is_found() {
     if common::file_only(
         "a_skewed_unjudged_breach_tally_is_found",
-        "tampers with SQLite's own triggers and rows (the server's tampering is found in tests/desk_backends.rs)",
+        "tampers through SQLite (on a server only a rewritten entry is tried, tests/desk_backends.rs; triggers and privileges: tests/pg_schema.rs)",
     ) {
         return;
     }

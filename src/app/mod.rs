@@ -116,6 +116,14 @@ impl Setup {
         }
     }
 
+    /// Refuses what only a server has (roles and grants), before anything is opened.
+    pub fn require_server(&self) -> Result<()> {
+        match self.server {
+            Some(_) => Ok(()),
+            None => Err(crate::store::StoreError::ServerOnly(self.db_path()).into()),
+        }
+    }
+
     /// Opens the database, the file or the server's schema, for `access`.
     pub fn store_for(&self, access: Access) -> Result<Store> {
         Ok(match &self.server {

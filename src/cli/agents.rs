@@ -62,7 +62,10 @@ pub fn agent(setup: &Setup, command: AgentCommand) -> Result<()> {
             println!("{}", t!("cli.agent_removed", name = sanitize_line(name.trim())));
         }
         AgentCommand::Grant { role } => {
-            let mut desk = setup.desk_for_write()?;
+            // Not `desk_for_write`: a file is refused before it is opened (or upgraded), and
+            // no housekeeping runs as the schema's owner after it.
+            setup.require_server()?;
+            let mut desk = setup.open(crate::app::Access::ReadWrite)?;
             desk.grant_app_role(role.trim())?;
             let (role, url) = (sanitize_line(role.trim()), sanitize_line(&setup.db_shown()));
             println!("{}", t!("cli.agent_granted", role = role, url = url));

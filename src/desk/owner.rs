@@ -53,7 +53,7 @@ impl Desk {
     }
 
     /// On a PostgreSQL server: lets `role` work this desk as the application does
-    /// (`Store::grant_app_role`); the server checks that whoever asks owns the schema.
+    /// (`Store::grant_app_role`): only the schema's owner may, and it is refused for others.
     pub fn grant_app_role(&mut self, role: &str) -> Result<()> {
         Ok(self.store.grant_app_role(role)?)
     }

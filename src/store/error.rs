@@ -75,6 +75,8 @@ pub enum StoreError {
 /// not there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GrantRefusal {
+    /// Whoever asks does not own the schema: their grants would not take.
+    NotOwner,
     NoSuchRole,
     /// Privileges do not bind a superuser.
     Superuser,
@@ -87,6 +89,7 @@ pub enum GrantRefusal {
 impl GrantRefusal {
     pub fn slug(self) -> &'static str {
         match self {
+            GrantRefusal::NotOwner => "not_owner",
             GrantRefusal::NoSuchRole => "no_such_role",
             GrantRefusal::Superuser => "superuser",
             GrantRefusal::Runner => "runner",

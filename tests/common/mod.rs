@@ -153,7 +153,8 @@ pub fn number(db: &Path, query: &str) -> i64 {
 
 /// Everything the database holds, to compare before and after a command that must write
 /// nothing: the file and its WAL byte for byte (an empty WAL, which any reader may leave
-/// behind, is no WAL), or on a server every table's rows and every sequence's position.
+/// behind, is no WAL), or on a server every table's rows, every sequence's position, and the
+/// schema's triggers, functions and privileges.
 pub fn state(db: &Path) -> Vec<u8> {
     if server(db).is_none() {
         let wal = db.with_file_name(format!("{}-wal", db.file_name().unwrap().to_str().unwrap()));
@@ -175,6 +176,19 @@ pub fn state(db: &Path) -> Vec<u8> {
             format!("SELECT md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) FROM {name} x")
         };
         out.extend(format!("{name}:{:?};", sql(db, &query)).into_bytes());
+    }
+    // And what guards them: triggers (and whether they fire), functions, who may do what.
+    for query in [
+        "SELECT c.relname, t.tgname, t.tgenabled FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+          JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND NOT t.tgisinternal
+          ORDER BY 1, 2",
+        "SELECT p.proname, md5(p.prosrc) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+          WHERE n.nspname = current_schema() ORDER BY 1, 2",
+        "SELECT c.relname, c.relacl::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+          WHERE n.nspname = current_schema() ORDER BY 1",
+        "SELECT n.nspacl::text FROM pg_namespace n WHERE n.nspname = current_schema()",
+    ] {
+        out.extend(format!("{:?};", sql(db, query)).into_bytes());
     }
     out
 }
@@ -200,5 +214,13 @@ pub fn fresh_store() -> promptly::store::Store {
     match server(&named) {
         Some(_) => store(&named, promptly::store::Access::Create).unwrap(),
         None => promptly::store::Store::open_in_memory().unwrap(),
+    }
+}
+
+/// Whether the database is there: the file, or on a server any table in its schema.
+pub fn exists(db: &Path) -> bool {
+    match server(db) {
+        Some(_) => number(db, "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()") > 0,
+        None => db.exists(),
     }
 }

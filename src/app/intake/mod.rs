@@ -194,12 +194,9 @@ pub fn data_dir(setup: &Setup) -> PathBuf {
 fn desk(setup: &Setup, settings: &Settings, access: Access) -> std::result::Result<Desk, IntakeError> {
     let store = setup.store_for(access).map_err(later)?;
     store.temp_in_memory().map_err(|e| later(Error::Store(e)))?;
-    Ok(Desk::new(
-        store,
-        setup.policy.clone(),
-        setup.clock.clone(),
-        settings.author.clone(),
-    ))
+    // On a server the mail is taken in under the role logged in, as every change there is.
+    let author = store.login().map_or_else(|| settings.author.clone(), str::to_string);
+    Ok(Desk::new(store, setup.policy.clone(), setup.clock.clone(), author))
 }
 
 /// A dry run's desk, read-only: `None` when the database does not exist yet (every message

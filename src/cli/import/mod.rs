@@ -54,10 +54,15 @@ pub fn run(setup: &Setup, a: ImportArgs) -> Result<()> {
             .ok_or_else(|| CliError::usage(t!("import.map", value = m).to_string()))?;
         choices.map.push((column.trim().to_string(), field.trim().to_string()));
     }
+    // Each external id is looked up (read-only) as the rows are checked, so a re-import is
+    // refused before anything is written; the write looks them up again (another process
+    // may have imported since). An empty database holds none: no look-ups. The desk also
+    // says who imports (on a server, the role logged in).
+    let desk = setup.desk()?;
     let shop = Shop {
         tz: setup.policy.shop_calendar().tz(),
         now: setup.clock.now().trunc_subsecs(0),
-        author: setup.author(),
+        author: desk.author().to_string(),
     };
     let metrics: Vec<&str> = setup.policy.metrics.iter().map(|m| m.name.as_str()).collect();
     let source = Source::open(&a.file, encoding).map_err(|e| open_error(e, &a.file))?;
@@ -65,10 +70,6 @@ pub fn run(setup: &Setup, a: ImportArgs) -> Result<()> {
         .file
         .file_name()
         .map_or_else(|| a.file.display().to_string(), |n| n.to_string_lossy().into_owned());
-    // Each external id is looked up (read-only) as the rows are checked, so a re-import is
-    // refused before anything is written; the write looks them up again (another process
-    // may have imported since). An empty database holds none: no look-ups.
-    let desk = setup.desk()?;
     let held = desk.holds_tickets()?.then_some(&desk);
     let mut checked = check(&source, &choices, &metrics, &shop, held, &a.file)?;
     drop(desk);

@@ -212,8 +212,21 @@ pub fn grants_sql(schema: &str, role: &str) -> String {
 pub fn grant_app_role(client: &mut Client, role: &str, name: &str) -> Result<()> {
     let mut tx = client.transaction()?;
     let schema = current_schema(&mut tx, name)?;
+    // Only the owner's grants take: anyone else's are warnings PostgreSQL lets pass.
+    let owns: bool = tx
+        .query_one(
+            "SELECT pg_has_role(current_user, n.nspowner, 'MEMBER') FROM pg_catalog.pg_namespace n WHERE n.nspname = $1",
+            &[&schema],
+        )?
+        .try_get(0)?;
+    if !owns {
+        return Err(StoreError::NotGranted {
+            role: role.to_string(),
+            why: GrantRefusal::NotOwner,
+        });
+    }
     let row = tx.query_opt(
-        "SELECT r.rolsuper, r.rolname = current_user, pg_has_role(r.rolname, current_user, 'USAGE')
+        "SELECT r.rolsuper, r.rolname = current_user, pg_has_role(r.rolname, current_user, 'MEMBER')
          FROM pg_catalog.pg_roles r WHERE r.rolname = $1",
         &[&role],
     )?;
@@ -231,29 +244,33 @@ pub fn grant_app_role(client: &mut Client, role: &str, name: &str) -> Result<()>
         Some(_) => {}
     }
     tx.batch_execute(&grants_sql(&schema, role))?;
-    // Kept, so that every migration gives the new tables' privileges too (`regrant`).
-    tx.execute(
-        "INSERT INTO meta(key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        &[&APP_ROLE, &role],
-    )?;
     tx.commit()?;
     Ok(())
 }
 
-/// The `meta` key naming the role [`grant_app_role`] last gave the application's privileges.
-const APP_ROLE: &str = "pg_app_role";
-
-/// After `migrated` brought a schema up from an older version: the kept application role's
-/// privileges given again, tables the migration made included (nothing kept: nothing to do).
+/// After `migrated` brought a schema up from an older version: the application's privileges
+/// given again to every role that had them (read from the server's own grants: whoever may
+/// add to the log and is not its owner), tables the migration made included. A role that may
+/// no longer have them (made a superuser since, say) is left as it is.
 pub fn regrant(client: &mut Client, migrated: &Migrated, name: &str) -> Result<()> {
     if migrated.from == 0 || migrated.from == migrated.to {
         return Ok(());
     }
-    let kept = client.query_opt("SELECT value FROM meta WHERE key = $1", &[&APP_ROLE])?;
-    match kept.map(|r| r.try_get::<_, String>(0)).transpose()? {
-        Some(role) => grant_app_role(client, &role, name),
-        None => Ok(()),
+    let roles = client.query(
+        "SELECT DISTINCT grantee::text FROM information_schema.role_table_grants
+          WHERE table_schema = current_schema() AND table_name = 'log' AND privilege_type = 'INSERT'
+            AND grantee::text <> (SELECT r.rolname FROM pg_catalog.pg_roles r JOIN pg_catalog.pg_namespace n
+                                   ON n.nspowner = r.oid WHERE n.nspname = current_schema())",
+        &[],
+    )?;
+    for row in roles {
+        let role: String = row.try_get(0)?;
+        match grant_app_role(client, &role, name) {
+            Ok(()) | Err(StoreError::NotGranted { .. }) => {}
+            Err(e) => return Err(e),
+        }
     }
+    Ok(())
 }
 
 #[cfg(test)]
