@@ -743,11 +743,8 @@ fn a_view_that_fails_to_load_shows_the_error_instead_of_crashing() {
     let mut f = fixture();
     let mut a = app("en", &f.desk, 110, 12);
     press(&mut a, &mut f.desk, "G");
-    // Someone writes a status no build knows into the file behind the board's back.
-    rusqlite::Connection::open(&f.path)
-        .unwrap()
-        .execute("UPDATE tickets SET status = 'bogus' WHERE id = 1", [])
-        .unwrap();
+    // Someone writes a status no build knows into the database behind the board's back.
+    common::sql(&f.path, "UPDATE tickets SET status = 'bogus' WHERE id = 1");
     press(&mut a, &mut f.desk, "5");
     let text = frame_text(&a, now(), 110, 12);
     assert!(text.contains("Database error"), "{text}");
