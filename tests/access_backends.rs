@@ -4,15 +4,9 @@
 //! (else SKIPPED).
 
 #[path = "common/pg.rs"]
-mod pg;
+pub mod pg;
 
 use promptly::store::{Access, Store, StoreError};
-
-fn url_of(s: &pg::Scratch) -> String {
-    let url = std::env::var("PROMPTLY_TEST_PG").unwrap();
-    let sep = if url.contains('?') { '&' } else { '?' };
-    format!("{url}{sep}options=-csearch_path%3D{}", s.schema)
-}
 
 /// How many tables, views and sequences the scratch schema holds.
 fn relations(s: &mut pg::Scratch) -> i64 {
@@ -31,7 +25,7 @@ fn pg_only_create_makes_the_schema_and_a_reader_writes_nothing() {
     let Some(mut s) = pg::scratch("pg_only_create_makes_the_schema_and_a_reader_writes_nothing") else {
         return;
     };
-    let url = url_of(&s);
+    let url = pg::url(&s);
     // A schema the search path names but nobody made: said so, for every mode, nothing made.
     let nowhere = url.replace(&s.schema, &format!("{}_never_made", s.schema));
     for access in [Access::ReadOnly, Access::ReadWrite, Access::Create] {

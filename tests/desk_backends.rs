@@ -5,7 +5,7 @@
 //! desks writing at once lose nothing and keep one sound chain.
 
 #[path = "common/pg.rs"]
-mod pg;
+pub mod pg;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use promptly::clock::Clock;
@@ -30,10 +30,7 @@ fn server_store(s: &pg::Scratch) -> Store {
 /// A store on the test server's `schema` (first in the search path); `shown` names the
 /// server in a failure.
 fn schema_store(schema: &str, shown: &str) -> Store {
-    let url = std::env::var("PROMPTLY_TEST_PG").unwrap();
-    let sep = if url.contains('?') { '&' } else { '?' };
-    Store::open_server(&format!("{url}{sep}options=-csearch_path%3D{schema}"))
-        .unwrap_or_else(|e| panic!("{shown}, schema {schema}: {e}"))
+    Store::open_server(&pg::url_for(schema)).unwrap_or_else(|e| panic!("{shown}, schema {schema}: {e}"))
 }
 
 /// The desk on `store` at `at`, as `author`.

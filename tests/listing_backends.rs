@@ -5,7 +5,7 @@
 //! themselves, so it means something without a server.
 
 #[path = "common/pg.rs"]
-mod pg;
+pub mod pg;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use promptly::clock::Clock;
@@ -24,13 +24,6 @@ fn t0() -> DateTime<Utc> {
 /// When the lists are read: two days on, some deadlines passed, others not yet.
 fn now() -> DateTime<Utc> {
     t0() + Duration::days(2)
-}
-
-fn server_store(s: &pg::Scratch) -> Store {
-    let url = std::env::var("PROMPTLY_TEST_PG").unwrap();
-    let sep = if url.contains('?') { '&' } else { '?' };
-    Store::open_server(&format!("{url}{sep}options=-csearch_path%3D{}", s.schema))
-        .unwrap_or_else(|e| panic!("{}, schema {}: {e}", s.shown, s.schema))
 }
 
 fn desk_at(store: Store, at: DateTime<Utc>, author: &str) -> Desk {
@@ -481,12 +474,12 @@ fn pg_lists_counts_and_exports_are_the_same_on_postgres() {
     let Some(s) = pg::scratch("pg_lists_counts_and_exports_are_the_same_on_postgres") else {
         return;
     };
-    let on_postgres = read(build(server_store(&s), 0, 0));
+    let on_postgres = read(build(pg::store(&s), 0, 0));
     let dir = tempfile::tempdir().unwrap();
     let on_sqlite = read(build(sqlite_store(&dir), 0, 0));
     same(&on_postgres, &on_sqlite);
     // The plan is PostgreSQL's own, one step a line.
-    let store = server_store(&s);
+    let store = pg::store(&s);
     let plan = store
         .list_plan(&ListQuery {
             due_before: Some(now()),
@@ -505,7 +498,7 @@ fn pg_long_lists_read_in_pages_are_the_same_on_postgres() {
     // Past one page of 500 rows: of deadlines, of the header's clocks, of closed tickets.
     const EXTRA: usize = 520;
     const CLOSED: usize = 510;
-    let on_postgres = read(build(server_store(&s), EXTRA, CLOSED));
+    let on_postgres = read(build(pg::store(&s), EXTRA, CLOSED));
     let dir = tempfile::tempdir().unwrap();
     let on_sqlite = read(build(sqlite_store(&dir), EXTRA, CLOSED));
     assert_eq!(on_postgres.lists[0].1.len(), 6 + EXTRA + CLOSED);

@@ -4,17 +4,10 @@
 //! PostgreSQL tests run when `PROMPTLY_TEST_PG` names a server (else SKIPPED).
 
 #[path = "common/pg.rs"]
-mod pg;
+pub mod pg;
 
 use promptly::store::{Access, Store, StoreError};
 use std::time::{Duration, Instant};
-
-fn server_store(s: &pg::Scratch) -> Store {
-    let url = std::env::var("PROMPTLY_TEST_PG").unwrap();
-    let sep = if url.contains('?') { '&' } else { '?' };
-    Store::open_server(&format!("{url}{sep}options=-csearch_path%3D{}", s.schema))
-        .unwrap_or_else(|e| panic!("{}, schema {}: {e}", s.shown, s.schema))
-}
 
 /// A committed write on `store`.
 fn write(store: &mut Store, value: &str) {
@@ -68,9 +61,9 @@ fn pg_a_commit_on_the_schema_is_heard_and_nothing_else() {
     let Some(other) = pg::scratch("pg_a_commit_on_the_schema_is_heard_and_nothing_else (another shop)") else {
         return;
     };
-    let board = server_store(&s);
-    let mut writer = server_store(&s);
-    let mut elsewhere = server_store(&other);
+    let board = pg::store(&s);
+    let mut writer = pg::store(&s);
+    let mut elsewhere = pg::store(&other);
     let seen = board.data_version().unwrap();
 
     // A write that rolled back and a write on another schema come first; then one commit.
@@ -129,7 +122,7 @@ fn pg_a_lost_session_fails_every_call_until_reconnected_then_the_number_moves() 
     };
     let app = format!("{}_board", s.schema);
     let mut board = named_store(&s, &app, Access::Create);
-    let mut writer = server_store(&s);
+    let mut writer = pg::store(&s);
     write(&mut board, "before");
     let seen = board.data_version().unwrap();
     assert!(!board.offline());
@@ -212,7 +205,7 @@ fn pg_a_reading_store_comes_back_read_only_and_a_vanished_schema_keeps_it_offlin
         return;
     };
     let app = format!("{}_reader", s.schema);
-    write(&mut server_store(&s), "made");
+    write(&mut pg::store(&s), "made");
     let mut reader = named_store(&s, &app, Access::ReadOnly);
     assert_eq!(s.terminate(&app), 1);
     assert!(reader.meta("live_test").unwrap_err().connection_lost());

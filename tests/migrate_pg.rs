@@ -5,17 +5,11 @@
 
 pub mod common;
 #[path = "common/pg.rs"]
-mod pg;
+pub mod pg;
 
 use promptly::store::{Access, Store};
 
 const NOW: &str = "2026-12-04T10:00:00+08:00";
-
-fn url_of(s: &pg::Scratch) -> String {
-    let url = std::env::var("PROMPTLY_TEST_PG").unwrap();
-    let sep = if url.contains('?') { '&' } else { '?' };
-    format!("{url}{sep}options=-csearch_path%3D{}", s.schema)
-}
 
 #[test]
 fn pg_a_database_moves_up_whole_and_verified() {
@@ -38,7 +32,7 @@ fn pg_a_database_moves_up_whole_and_verified() {
     assert!(made.status.success(), "{made:?}");
     let before = std::fs::read(&db).unwrap();
 
-    let url = url_of(&s);
+    let url = pg::url(&s);
     let moved = common::promptly(&db, "en")
         .args(["--now", NOW, "migrate", "--to", &url])
         .output()

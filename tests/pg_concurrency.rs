@@ -7,7 +7,7 @@
 //! server (else SKIPPED). 5,000 commands; about two minutes on 2 cores.
 
 #[path = "common/pg.rs"]
-mod pg;
+pub mod pg;
 
 use promptly::clock::Clock;
 use promptly::desk::Desk;
@@ -23,12 +23,6 @@ const WRITERS: usize = 10;
 /// before (which another writer may move first), the rest notes without one.
 const COMMANDS: usize = 500;
 const BOARDS: usize = 5;
-
-fn url_of(s: &pg::Scratch) -> String {
-    let url = std::env::var("PROMPTLY_TEST_PG").unwrap();
-    let sep = if url.contains('?') { '&' } else { '?' };
-    format!("{url}{sep}options=-csearch_path%3D{}", s.schema)
-}
 
 /// `promptly --db URL ARGS` with the empty config in `dir`.
 fn promptly(dir: &std::path::Path, url: &str, args: &[&str]) -> std::process::Output {
@@ -62,7 +56,7 @@ fn pg_ten_writers_and_five_boards_lose_nothing_and_agree() {
     };
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("config.toml"), "").unwrap();
-    let url = url_of(&s);
+    let url = pg::url(&s);
     for i in 1..=TICKETS {
         let title = format!("shared ticket {i}");
         let made = promptly(

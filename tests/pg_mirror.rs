@@ -6,7 +6,7 @@
 //! a database the store makes.
 
 #[path = "common/pg.rs"]
-mod pg;
+pub mod pg;
 
 use postgres::Client;
 use promptly::store::{Access, Store};

@@ -5,7 +5,7 @@
 //! `SET ROLE` to, which `.ci/run` creates.
 
 #[path = "common/pg.rs"]
-mod pg;
+pub mod pg;
 
 use postgres::Client;
 use promptly::store::pg::{Found, Migrated, check_identity, grant_app_role, latest_version, migrate};

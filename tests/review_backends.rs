@@ -7,7 +7,7 @@
 //! month come out the same from both. The SQLite test pins the figures themselves.
 
 #[path = "common/pg.rs"]
-mod pg;
+pub mod pg;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use promptly::clock::Clock;
@@ -29,14 +29,6 @@ fn t0() -> DateTime<Utc> {
 
 fn hours(h: i64) -> DateTime<Utc> {
     t0() + Duration::hours(h)
-}
-
-/// A store on the test server's scratch schema (first in the search path).
-fn server_store(s: &pg::Scratch) -> Store {
-    let url = std::env::var("PROMPTLY_TEST_PG").unwrap();
-    let sep = if url.contains('?') { '&' } else { '?' };
-    Store::open_server(&format!("{url}{sep}options=-csearch_path%3D{}", s.schema))
-        .unwrap_or_else(|e| panic!("{}, schema {}: {e}", s.shown, s.schema))
 }
 
 fn desk_at(store: Store, at: DateTime<Utc>, author: &str) -> Desk {
@@ -458,9 +450,9 @@ fn pg_review_and_reports_are_the_same_on_postgres() {
     let Some(s) = pg::scratch("pg_review_and_reports_are_the_same_on_postgres") else {
         return;
     };
-    let (store, ids, (kept, due_before)) = story(server_store(&s));
+    let (store, ids, (kept, due_before)) = story(pg::store(&s));
     drop(store);
-    let on_pg = seen(server_store(&s), &ids, due_before);
+    let on_pg = seen(pg::store(&s), &ids, due_before);
     let (_, kept_sqlite, on_sqlite) = on_sqlite();
     assert_eq!(kept, kept_sqlite, "housekeeping did the same");
     assert_eq!(on_pg.queue, on_sqlite.queue, "the queue under every filter, its counts");

@@ -5,7 +5,7 @@
 //! PostgreSQL store refuses: SQLite's own operations answer `NotOnServer`, never a panic.
 
 #[path = "common/pg.rs"]
-mod pg;
+pub mod pg;
 
 use chrono::{DateTime, TimeZone, Utc};
 use promptly::domain::agent::Role;
@@ -21,10 +21,7 @@ fn at(hour: u32) -> DateTime<Utc> {
 
 /// A store on the scratch schema: the test's URL with the schema first in the search path.
 fn server_store(s: &pg::Scratch) -> Store {
-    let url = std::env::var("PROMPTLY_TEST_PG").unwrap();
-    let sep = if url.contains('?') { '&' } else { '?' };
-    let store = Store::open_server(&format!("{url}{sep}options=-csearch_path%3D{}", s.schema))
-        .unwrap_or_else(|e| panic!("{}: {e}", s.shown));
+    let store = pg::store(s);
     assert!(store.on_server());
     store
 }

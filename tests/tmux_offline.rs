@@ -5,7 +5,7 @@
 //! Skipped, with a note, without tmux or without `PROMPTLY_TEST_PG`.
 
 #[path = "common/pg.rs"]
-mod pg;
+pub mod pg;
 #[path = "common/tmux.rs"]
 mod tmux;
 

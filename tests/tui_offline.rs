@@ -9,7 +9,7 @@
 #[path = "common/board.rs"]
 mod board;
 #[path = "common/pg.rs"]
-mod pg;
+pub mod pg;
 
 use board::{ctrl, key, now, press};
 use chrono::Duration;

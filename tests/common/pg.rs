@@ -91,3 +91,20 @@ impl Drop for Scratch {
         ));
     }
 }
+
+/// The test server's URL with `schema` first in the connection's search path.
+pub fn url_for(schema: &str) -> String {
+    let url = std::env::var("PROMPTLY_TEST_PG").unwrap();
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}options=-csearch_path%3D{schema}")
+}
+
+/// [`url_for`] the scratch schema.
+pub fn url(s: &Scratch) -> String {
+    url_for(&s.schema)
+}
+
+/// A store on the scratch schema, its tables made (`Store::open_server`).
+pub fn store(s: &Scratch) -> promptly::store::Store {
+    promptly::store::Store::open_server(&url(s)).unwrap_or_else(|e| panic!("{}, schema {}: {e}", s.shown, s.schema))
+}
