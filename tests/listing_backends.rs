@@ -277,6 +277,9 @@ fn read(store: Store) -> Read {
     store
         .visit_nearest_deadlines(&[Status::Open, Status::Waiting], |c| nearest.push(c))
         .unwrap();
+    // The header only counts them: their order is each backend's own (SQLite's index, or
+    // PostgreSQL's `nearest_deadlines` key), so they are compared by ticket.
+    nearest.sort_by_key(|c| c.ticket_id);
     let desk = desk_at(store, now(), "li");
     let board = desk.board_counts().unwrap();
     let store = desk.into_store();
@@ -431,13 +434,13 @@ fn lists_counts_and_exports_on_sqlite() {
         .iter()
         .map(|c| (c.ticket_id, c.metric.as_str(), c.due_at))
         .collect();
-    // The header's pass: by deadline, then the newer ticket first; the paused fan has none.
+    // The header's pass: each active ticket's nearest clock (by ticket); the paused fan has none.
     let due = |day, h, m| Some(Utc.with_ymd_and_hms(2026, 11, day, h, m, 0).unwrap());
     assert_eq!(
         nearest,
         [
-            (2, "first-response", due(23, 1, 30)),
             (1, "first-response", due(23, 1, 30)),
+            (2, "first-response", due(23, 1, 30)),
             (6, "first-response", due(25, 1, 30)),
         ]
     );

@@ -37,6 +37,11 @@ pub enum Error {
 }
 
 impl Error {
+    /// The database named is not there: a schema on a server without Promptly's tables.
+    pub fn is_missing_database(&self) -> bool {
+        matches!(self, Error::Store(StoreError::Missing(_)))
+    }
+
     /// Exit 2: the command line itself is wrong.
     pub fn usage(message: impl Into<String>) -> Self {
         Error::Usage(message.into())

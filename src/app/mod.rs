@@ -143,16 +143,10 @@ impl Setup {
         self.db.is_some() || self.server.is_some()
     }
 
-    /// A database the user named that is not there yet: the board asks before creating it.
-    /// On a server, a schema without Promptly's tables (looked at, nothing written).
+    /// A database file the user named that is not there yet: the board asks before creating
+    /// it. A server's schema is looked at when the board connects ([`Setup::board_desk`]).
     pub fn named_db_missing(&self) -> bool {
-        match &self.server {
-            Some(url) => matches!(
-                Store::open_server_for(url, Access::ReadOnly),
-                Err(crate::store::StoreError::Missing(_))
-            ),
-            None => self.db_named() && !self.db_path().exists(),
-        }
+        self.server.is_none() && self.db_named() && !self.db_path().exists()
     }
 
     /// The name recorded as author of log entries.

@@ -437,11 +437,12 @@ pub(super) fn due_rows<'q>(db: Db, q: &'q ListQuery, before: Option<DateTime<Utc
     b
 }
 
-/// The nearest running deadline of each ticket with one of `statuses`, most urgent first,
-/// handed to `visit`, for the board's header: the ids with those statuses from the status
+/// The nearest running deadline of each ticket with one of `statuses` (on SQLite most urgent
+/// first; the header only counts them), handed to `visit`, for the board's header: the ids with those statuses from the status
 /// index, then one pass over the running clocks' covering index (no ticket, customer or clock
 /// row is read; a join checked the status index twice per clock, most of the board's start).
-/// On PostgreSQL the same pass a keyset page at a time, the statuses checked in it.
+/// On PostgreSQL each ticket's row of `nearest_deadlines`, a keyset page at a time (in the
+/// board's order there, deadline then rank: the header only counts).
 pub fn visit_nearest_deadlines(db: Db, statuses: &[Status], mut visit: impl FnMut(Clock)) -> Result<()> {
     let Db::Sqlite(conn) = db else {
         return listing_pg::visit_nearest_deadlines(db, statuses, visit);

@@ -361,8 +361,8 @@ impl Store {
         listing::due_plan(self.db(), query, query.due_before)
     }
 
-    /// The nearest running deadline of each ticket with one of `statuses`, most urgent first
-    /// (see [`listing::visit_nearest_deadlines`]).
+    /// The nearest running deadline of each ticket with one of `statuses`, in no promised
+    /// order: the header counts them (see [`listing::visit_nearest_deadlines`]).
     pub fn visit_nearest_deadlines(
         &self,
         statuses: &[crate::domain::ticket::Status],

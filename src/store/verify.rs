@@ -43,7 +43,7 @@ pub enum Finding {
 /// Runs every check on the database; an empty list means it is sound.
 pub(crate) fn check(db: Db) -> Result<(Vec<Finding>, u64)> {
     let mut findings = Vec::new();
-    let triggers: Vec<&'static str> = match db {
+    let expected: Vec<&'static str> = match db {
         Db::Sqlite(conn) => {
             check_sqlite(conn, &mut findings)?;
             LOG_TRIGGERS
@@ -74,8 +74,9 @@ pub(crate) fn check(db: Db) -> Result<(Vec<Finding>, u64)> {
             names
         }
     };
-    for name in triggers {
-        if !trigger_exists(db, name)? {
+    let present = triggers(db)?;
+    for name in expected {
+        if !present.contains(name) {
             findings.push(Finding::TriggerMissing(name));
         }
     }
@@ -114,16 +115,16 @@ fn check_sqlite(conn: &Connection, findings: &mut Vec<Finding>) -> Result<()> {
     Ok(())
 }
 
-/// Whether the named trigger exists (on PostgreSQL: in the store's schema, and enabled, since
-/// its owner could switch one off).
-pub(crate) fn trigger_exists(db: Db, name: &str) -> Result<bool> {
+/// The names of the store's triggers (on PostgreSQL: those in its schema that are enabled,
+/// since its owner could switch one off). One query: the board asks on every start.
+pub(crate) fn triggers(db: Db) -> Result<std::collections::HashSet<String>> {
     let sql = db.pick(
-        "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name = ?1",
-        "SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
-         WHERE t.tgname = ?1 AND t.tgenabled <> 'D'
+        "SELECT name FROM sqlite_schema WHERE type = 'trigger'",
+        "SELECT t.tgname::text FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+         WHERE t.tgenabled <> 'D'
            AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())",
     );
-    Ok(db.query_row(sql, db::params![name], |r| r.get::<i64>(0))? > 0)
+    Ok(db.query_map(sql, &[], |r| r.get::<String>(0))?.into_iter().collect())
 }
 
 /// Each kept promise table against its digest (a handful of rows: one per policy in use).
@@ -256,13 +257,11 @@ impl super::Store {
 
     /// The log's protecting triggers that are missing (the board says so on start).
     pub fn missing_log_triggers(&self) -> Result<Vec<&'static str>> {
-        let mut missing = Vec::new();
-        for name in LOG_TRIGGERS {
-            if !trigger_exists(self.db(), name)? {
-                missing.push(name);
-            }
-        }
-        Ok(missing)
+        let present = triggers(self.db())?;
+        Ok(LOG_TRIGGERS
+            .into_iter()
+            .filter(|name| !present.contains(*name))
+            .collect())
     }
 
     /// Up to `limit` ticket ids above `after`, in order: walks every ticket in bounded batches.

@@ -154,7 +154,16 @@ pub fn run_board(setup: &Setup, demo: bool) -> Result<()> {
         .then(tempfile::tempdir)
         .transpose()
         .map_err(|e| Error::failed(e.to_string()))?;
-    let mut desk = setup.board_desk(demo_dir.as_ref().map(|d| d.path().join("demo.db")).as_deref(), create)?;
+    let demo_db = demo_dir.as_ref().map(|d| d.path().join("demo.db"));
+    let mut desk = match setup.board_desk(demo_db.as_deref(), create) {
+        // An empty schema on a server is found on connecting (no connection of its own to
+        // look first): asked then, as for a file.
+        Err(e) if e.is_missing_database() && setup.server().is_some() => {
+            confirm_create(setup)?;
+            setup.board_desk(None, true)?
+        }
+        opened => opened?,
+    };
     if demo {
         desk.fill_demo(300, 42)?;
     }

@@ -57,26 +57,27 @@ pub fn current_schema(client: &mut impl GenericClient, name: &str) -> Result<Str
 pub fn check_identity(client: &mut impl GenericClient, name: &str) -> Result<Found> {
     let schema = current_schema(client, name)?;
     let not_ours = || StoreError::NotPromptlyServer(name.to_string());
-    let relations: i64 = client
-        .query_one(
-            "SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-             WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')",
-            &[&schema],
-        )?
-        .get(0);
+    // The mark by name (the catalog's index on name and schema); the schema's relations are
+    // looked at only when it is not there, since a server shared by many schemas has a large
+    // catalog and this runs whenever a connection opens.
     let marked: bool = client
         .query_one(
-            "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n
-             ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind = 'r')",
+            "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c
+             WHERE c.relname = $2 AND c.relkind = 'r'
+               AND c.relnamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = $1))",
             &[&schema, &IDENTITY_TABLE],
         )?
         .get(0);
     if !marked {
-        return if relations == 0 {
-            Ok(Found::Empty)
-        } else {
-            Err(not_ours())
-        };
+        let occupied: bool = client
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c
+                 WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
+                   AND c.relnamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = $1))",
+                &[&schema],
+            )?
+            .get(0);
+        return if occupied { Err(not_ours()) } else { Ok(Found::Empty) };
     }
     // A table of that name made by someone else (other columns, other types) is not ours
     // either: reading it as ours fails, and the failure is the answer. The query runs in a
