@@ -8,7 +8,8 @@
 use super::Result;
 use super::db::{Db, Param};
 use super::listing::{
-    Built, LIST_PAGE, PRIORITY_RANK, TICKET_SEARCHED, due_rows, filter_statuses, filters, search_text, summaries,
+    Built, LIST_PAGE, PRIORITY_RANK, TICKET_SEARCHED, due_rows, filter_owner, filter_statuses, filter_text, filters,
+    search_text, summaries,
 };
 use super::rows::{TICKET_COLUMNS, into_clock, into_ticket, parse_word, raw_clock, raw_ticket};
 use crate::domain::listing::{ListQuery, ListRow, TicketSummary};
@@ -94,8 +95,8 @@ pub(super) fn due_plan(db: Db, q: &ListQuery, before: Option<DateTime<Utc>>) -> 
 
 /// `listing::visit_without_deadline` on PostgreSQL, up to `limit` tickets: those with only
 /// paused clocks by priority, then older first, then the id (keyset pages, each read whole
-/// through `summaries`); then those without a running clock, newest first (pages of the
-/// primary key downwards, no clock to read). SQLite's one sorted statement, in two.
+/// through `summaries`); then those without a running clock, newest first ([`idle_pages`],
+/// no clock to read). SQLite's one sorted statement, in two.
 pub(super) fn visit_without_deadline(
     db: Db,
     q: &ListQuery,
@@ -149,19 +150,10 @@ pub(super) fn visit_without_deadline(
         }
     }
 
-    let mut idle = Built::new(format!(
-        "SELECT {TICKET_COLUMNS} FROM tickets t JOIN customers c ON c.id = t.customer_id
-         WHERE NOT EXISTS (SELECT 1 FROM clocks r WHERE r.ticket_id = t.id AND r.met_at IS NULL)"
-    ));
-    filters(db, &mut idle, q, "t.status", TICKET_SEARCHED);
-    let key = idle.args.len();
-    idle.push(" AND t.id < ")
-        .bind(i64::MAX)
-        .push(" ORDER BY t.id DESC LIMIT ")
-        .bind(0i64);
+    let mut idle = idle_pages(db, q);
     while left > 0 {
         let size = page_size(left);
-        idle.args[key + 1] = Param::from(size);
+        idle.args[IDLE_SIZE] = Param::from(size);
         let tickets = db.query_map(&idle.sql, &idle.args, |r| into_ticket(raw_ticket(r, 0)?))?;
         let read = tickets.len();
         let last = tickets.last().map(|t| t.id);
@@ -172,11 +164,45 @@ pub(super) fn visit_without_deadline(
         }
         left -= read;
         match last {
-            Some(id) if read == usize::try_from(size).unwrap_or(0) => idle.args[key] = Param::from(id),
+            Some(id) if read == usize::try_from(size).unwrap_or(0) => idle.args[IDLE_KEY] = Param::from(id),
             _ => break,
         }
     }
     Ok(())
+}
+
+/// Where [`idle_pages`] binds the id to read below and the page's size.
+const IDLE_KEY: usize = 0;
+const IDLE_SIZE: usize = 1;
+
+/// The tickets `q` lists that have no running clock, as PostgreSQL pages them: newest first
+/// below the id at [`IDLE_KEY`], [`IDLE_SIZE`] of them. A branch for each status named, each
+/// one range of `tickets_status` (status, id) downwards, merged by id: over `status IN (...)`
+/// PostgreSQL walked the primary key down through every closed ticket to find none left
+/// (0.3 s at 1M tickets / 20k open, on every `list` and every board load).
+fn idle_pages<'q>(db: Db, q: &'q ListQuery) -> Built<'q> {
+    let mut b = Built::new("SELECT * FROM (");
+    let (key, size) = (b.mark(i64::MAX), b.mark(0i64));
+    let statuses: Vec<&[Status]> = if q.statuses.is_empty() {
+        vec![&[]]
+    } else {
+        q.statuses.iter().map(std::slice::from_ref).collect()
+    };
+    for (i, status) in statuses.into_iter().enumerate() {
+        if i > 0 {
+            b.push(" UNION ALL ");
+        }
+        b.push(&format!(
+            "(SELECT {TICKET_COLUMNS} FROM tickets t JOIN customers c ON c.id = t.customer_id
+              WHERE NOT EXISTS (SELECT 1 FROM clocks r WHERE r.ticket_id = t.id AND r.met_at IS NULL)"
+        ));
+        filter_statuses(&mut b, status, "t.status");
+        filter_owner(&mut b, q);
+        filter_text(db, &mut b, q, TICKET_SEARCHED);
+        b.push(&format!(" AND t.id < {key} ORDER BY t.id DESC LIMIT {size})"));
+    }
+    b.push(&format!(") page ORDER BY 1 DESC LIMIT {size}"));
+    b
 }
 
 /// `listing::visit_nearest_deadlines` on PostgreSQL: each ticket's row of `nearest_deadlines`
