@@ -3,6 +3,7 @@
 //! and how the database is opened (an explicit [`Access`] mode). The front ends (`cli`, `tui`)
 //! start from a [`Setup`]; neither knows the other, and neither opens the store itself.
 
+pub mod attachments;
 pub mod backup;
 pub mod config;
 pub mod error;

@@ -4,6 +4,7 @@
 
 mod agents;
 pub mod args;
+mod attachments;
 mod backup;
 mod export;
 pub mod help;
@@ -60,6 +61,7 @@ fn dispatch(setup: &Setup, command: Command) -> Result<()> {
         }
         Command::Log(args) => log(setup, args),
         Command::Reply(args) => reply::run(setup, args),
+        Command::Attachments(args) => attachments::run(setup, args),
         Command::Status {
             id,
             state,

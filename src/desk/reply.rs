@@ -97,4 +97,16 @@ impl Desk {
     pub fn mail_of(&self, id: i64) -> Result<Vec<MailRow>> {
         Ok(self.store.mail_of_ticket(id)?)
     }
+
+    /// The mail rows of ticket `id`, which must exist (`NotFound` otherwise).
+    pub fn mail_of_ticket(&self, id: i64) -> Result<Vec<MailRow>> {
+        self.store.ticket(id)?.ok_or(DeskError::NotFound(id))?;
+        self.mail_of(id)
+    }
+
+    /// The message mail row `id` was kept as, whole: its attachments are read back from it on
+    /// whichever machine asks (`promptly attachments --save`).
+    pub fn mail_raw(&self, id: i64) -> Result<Option<Vec<u8>>> {
+        Ok(self.store.mail_raw(id)?)
+    }
 }

@@ -80,7 +80,7 @@ pub fn save_parts(data_dir: &Path, ticket: i64, parts: &[Part], written: &mut Ve
 }
 
 /// Writes `data` as `name` in `folder`, or `name-2`, `name-3`... when taken; returns the name.
-fn write_numbered(folder: &Path, name: &str, data: &[u8]) -> io::Result<String> {
+pub fn write_numbered(folder: &Path, name: &str, data: &[u8]) -> io::Result<String> {
     for n in 1..=1000 {
         let candidate = mail::numbered(name, n);
         let path = folder.join(&candidate);

@@ -3,7 +3,7 @@
 //! committed (batches of up to [`BATCH`] messages). A message that cannot be taken goes to the
 //! quarantine maildir; nothing is ever lost. Exit codes follow sysexits (see [`IntakeError`]).
 
-mod files;
+pub(crate) mod files;
 pub mod parse;
 
 use crate::app::config::IntakeConfig;

@@ -83,19 +83,7 @@ pub fn parse(raw: Vec<u8>, max_attachment: u64) -> Result<Parsed, Reason> {
     let parts = if bounce {
         Vec::new()
     } else {
-        message
-            .attachments()
-            .take(ATTACHMENTS_MAX)
-            .map(|p| {
-                let data = p.contents();
-                let size = data.len() as u64;
-                Part {
-                    name: bounded(p.attachment_name().unwrap_or(""), NAME_MAX),
-                    size,
-                    data: (size <= max_attachment).then(|| data.to_vec()),
-                }
-            })
-            .collect()
+        parts_of(&message, max_attachment)
     };
     drop(message);
     Ok(Parsed {
@@ -115,6 +103,34 @@ pub fn parse(raw: Vec<u8>, max_attachment: u64) -> Result<Parsed, Reason> {
         },
         parts,
     })
+}
+
+/// A message's attachments as intake lists them (at most [`ATTACHMENTS_MAX`], names bounded),
+/// with their contents when within `max_attachment` bytes.
+fn parts_of(message: &mail_parser::Message, max_attachment: u64) -> Vec<Part> {
+    message
+        .attachments()
+        .take(ATTACHMENTS_MAX)
+        .map(|p| {
+            let data = p.contents();
+            let size = data.len() as u64;
+            Part {
+                name: bounded(p.attachment_name().unwrap_or(""), NAME_MAX),
+                size,
+                data: (size <= max_attachment).then(|| data.to_vec()),
+            }
+        })
+        .collect()
+}
+
+/// The attachments of a message the database kept (`mail.raw`), contents and all, in the
+/// order and with the names intake listed them: `promptly attachments --save` reads them back
+/// on any machine. None when it cannot be read as a message.
+pub fn attachments(raw: &[u8]) -> Vec<Part> {
+    MessageParser::default()
+        .parse(raw)
+        .map(|m| parts_of(&m, u64::MAX))
+        .unwrap_or_default()
 }
 
 /// The first `max` characters of `s`, trimmed.
