@@ -3,12 +3,11 @@
 //! extend form with nothing to extend (11), help (12), a ticket that never existed (14), the
 //! notices overlay keeps `#189` whole (17), and the prompts show their own hint (19); later, a
 //! refused transfer puts the cursor back on the name it refused, and a met clock's time is
-//! whole in Chinese at 80 columns.
+//! whole in Chinese at 80 columns. On either backend (`common::board`).
 
-#[path = "common/board.rs"]
-mod board;
+pub mod common;
 
-use board::{app, app_in, ctrl, desk_at, key, now, press};
+use common::board::{app, app_in, ctrl, desk_at, key, now, press};
 use promptly::desk::{Desk, Edit};
 use promptly::domain::ticket::{Kind, NewTicket, Priority};
 use promptly::tui::app::{App, Mode};

@@ -4,15 +4,14 @@
 //! once the server is back the board reloads by itself and the note saves once. The server's
 //! session is ended as an administrator would (`pg_terminate_backend`), and the schema renamed
 //! away for a while so that tries fail. Runs when `PROMPTLY_TEST_PG` names a server (else
-//! SKIPPED).
+//! SKIPPED); the board's helpers are `common::board`, so the server pass runs it again as it is.
 
-#[path = "common/board.rs"]
-mod board;
+pub mod common;
 #[path = "common/pg.rs"]
 pub mod pg;
 
-use board::{ctrl, key, now, press};
 use chrono::Duration;
+use common::board::{self, ctrl, key, now, press};
 use promptly::clock::Clock;
 use promptly::desk::Desk;
 use promptly::domain::log::Event;

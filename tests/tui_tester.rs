@@ -2,13 +2,13 @@
 //! the log form defaults to a note that meets no clock (2), a warning told at start stays on
 //! the status line until the notices are opened (3), an error over a form clears the hint
 //! under it (4) and long words are wrapped or cut between words (5), the dashboard's day axis
-//! and title at 80x24 (6), and `x` on a clock that runs but may not be extended (8).
+//! and title at 80x24 (6), and `x` on a clock that runs but may not be extended (8). On either
+//! backend (`common::board`).
 
-#[path = "common/board.rs"]
-mod board;
+pub mod common;
 
-use board::{app, ctrl, desk_at, key, now, press};
 use chrono::Duration;
+use common::board::{app, ctrl, desk_at, key, now, press};
 use promptly::desk::{Desk, FollowUp};
 use promptly::domain::log::Event;
 use promptly::domain::target::Target;

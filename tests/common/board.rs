@@ -1,12 +1,12 @@
 //! A desk and a board on the TestBackend at a fixed instant, and keys to press, shared by the
-//! tester's findings tests (`#[path = "common/board.rs"] mod board;`). Each test uses part of it.
-#![allow(dead_code)]
+//! tester's findings tests (`common::board`). The desk is on the test's database: the file, or
+//! on the server pass the schema that stands for it ([`super::store`]).
 
 use chrono::{DateTime, Utc};
 use promptly::clock::Clock;
 use promptly::desk::Desk;
 use promptly::domain::policy::Policy;
-use promptly::store::{Access, Store};
+use promptly::store::Access;
 use promptly::tui::app::App;
 use promptly::tui::keymap::Keymap;
 use promptly::tui::theme::Theme;
@@ -20,7 +20,7 @@ pub fn now() -> DateTime<Utc> {
 
 pub fn desk_at(path: &Path) -> Desk {
     Desk::new(
-        Store::open(path, Access::Create).unwrap(),
+        super::store(path, Access::Create).unwrap(),
         Policy::builtin(),
         Clock::frozen(now()),
         "agent",

@@ -6,6 +6,8 @@
 //! `.ci/run` runs them both ways). A test that is about the file itself asks [`server`] and
 //! says SKIPPED there.
 
+pub mod board;
+
 use std::collections::HashSet;
 use std::path::Path;
 use std::process::Command;
