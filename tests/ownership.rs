@@ -412,6 +412,11 @@ fn agent_grant_lets_a_login_role_work_the_desk_and_nothing_more() {
     let app = std::env::var("PROMPTLY_TEST_PG_APP_ROLE").unwrap_or_else(|_| "promptly_app".to_string());
     let login = common::sql(&db, "SELECT session_user")[0][0].clone().unwrap();
     assert!(run(&db, &["init"]).status.success());
+    // A role that is not there: the advice names the role asked for.
+    let missing = run(&db, &["agent", "grant", "shop_desk_nobody"]);
+    assert_eq!(missing.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&missing.stderr);
+    assert!(said.contains("CREATE ROLE shop_desk_nobody NOLOGIN"), "{said}");
     let granted = run(&db, &["agent", "grant", &app]);
     assert!(granted.status.success(), "{}", String::from_utf8_lossy(&granted.stderr));
     // The same schema, logged in as the application role.

@@ -203,7 +203,11 @@ pub fn store(e: &StoreError, lang: &str) -> String {
             "err.pg_not_granted",
             locale = lang,
             role = sanitize_line(role),
-            why = t!(format!("err.grant_{}", why.slug()), locale = lang)
+            why = t!(
+                format!("err.grant_{}", why.slug()),
+                locale = lang,
+                role = sanitize_line(role)
+            )
         )
         .to_string(),
         StoreError::ServerOnly(path) => t!(
