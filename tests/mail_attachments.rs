@@ -171,3 +171,27 @@ fn attachments_of_a_ticket_that_does_not_exist_are_refused_and_create_nothing() 
     assert!(none.contains("No attachments"), "{none}");
     assert!(!out.exists(), "a folder made for nothing");
 }
+
+#[test]
+fn a_on_the_ticket_screen_saves_the_attachments_into_the_downloads_folder() {
+    use common::board::{app, desk_at, press};
+    let env = Env::new("");
+    env.intake(&corpus("multipart-attachments.eml"));
+    // The agent's machine has none of intake's files.
+    std::fs::remove_dir_all(common::data_dir(&env.db).join("attachments/1")).unwrap();
+    let mut desk = desk_at(&env.db);
+    let mut board = app(&desk, 120, 30);
+    let downloads = env.dir.path().join("Downloads");
+    board.downloads = Some(downloads.clone());
+    board.open_ticket(1, &desk);
+    let screen = promptly::tui::frame_text(&board, desk.now(), 120, 30);
+    assert!(screen.contains("save attachments"), "{screen}");
+    press(&mut board, &mut desk, "A");
+    assert_eq!(names(&downloads), ["authorized_keys", "invoice-2.pdf", "invoice.pdf"]);
+    let told = board.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+    assert!(told.contains("Saved the attachments of #1"), "{told}");
+    assert!(told.contains("invoice-2.pdf"), "{told}");
+    // Again: beside them, never over them.
+    press(&mut board, &mut desk, "A");
+    assert_eq!(names(&downloads).len(), 6);
+}

@@ -55,6 +55,8 @@ pub enum Action {
     JudgeMajor,
     /// Ticket: amend a judgement given on one of its breaches (a newer one supersedes it).
     Amend,
+    /// Ticket: save the attachments of its mail into the downloads folder.
+    SaveAttachments,
     PrevPeriod,
     NextPeriod,
     /// Dashboard: break compliance down by kind, priority, channel, or not.
@@ -131,6 +133,7 @@ impl Action {
         Action::JudgeMinor,
         Action::JudgeMajor,
         Action::Amend,
+        Action::SaveAttachments,
         Action::PrevPeriod,
         Action::NextPeriod,
         Action::Breakdown,
@@ -191,6 +194,7 @@ impl Action {
             Action::JudgeMinor => "judge-minor",
             Action::JudgeMajor => "judge-major",
             Action::Amend => "amend",
+            Action::SaveAttachments => "save-attachments",
             Action::PrevPeriod => "prev-period",
             Action::NextPeriod => "next-period",
             Action::Breakdown => "breakdown",
@@ -383,6 +387,7 @@ fn defaults() -> Vec<(Context, Key, Action)> {
         (Ticket, Key::ch('m'), A::JudgeMinor),
         (Ticket, Key::ch('M'), A::JudgeMajor),
         (Ticket, Key::ch('a'), A::Amend),
+        (Ticket, Key::ch('A'), A::SaveAttachments),
         (Review, Key::ch('m'), A::JudgeMinor),
         (Review, Key::ch('1'), A::JudgeMinor),
         (Review, Key::ch('M'), A::JudgeMajor),

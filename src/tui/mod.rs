@@ -137,6 +137,10 @@ pub fn app_for(setup: &Setup) -> (App, Vec<String>) {
     problems.extend(theme_problems);
     let mut app = App::new(setup.lang, keymap, theme);
     app.mail = setup.config.mail.clone();
+    app.downloads = directories::UserDirs::new().map(|d| {
+        d.download_dir()
+            .map_or_else(|| d.home_dir().join("Downloads"), std::path::Path::to_path_buf)
+    });
     (app, problems)
 }
 

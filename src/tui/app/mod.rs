@@ -182,6 +182,8 @@ pub struct App {
     pub callbacks: CallbacksScreen,
     /// `[mail]` from the config: replies (`r`) are composed and sent with it.
     pub mail: crate::app::config::MailConfig,
+    /// Where `A` on the ticket screen saves attachments (the user's downloads folder).
+    pub downloads: Option<std::path::PathBuf>,
     housekept_at: Option<DateTime<Utc>>,
     data_version: Option<i64>,
     last_live: HashMap<i64, Live>,
@@ -243,6 +245,7 @@ impl App {
             dashboard: None,
             callbacks: CallbacksScreen::default(),
             mail: Default::default(),
+            downloads: None,
             housekept_at: None,
             data_version: None,
             last_live: HashMap::new(),

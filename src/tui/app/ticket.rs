@@ -1,8 +1,11 @@
 //! The ticket screen: opening a ticket, scrolling its log, and the forms it opens.
 
 use super::{Action, App, Form, Mode, metric_label};
+use crate::app::attachments::Saved;
 use crate::desk::Desk;
 use crate::domain::review::BreachClass;
+use crate::domain::text::sanitize_line;
+use crate::t;
 
 impl App {
     /// Opens the ticket screen on `id`.
@@ -52,6 +55,11 @@ impl App {
                 Action::Amend => {
                     let id = ticket.id;
                     self.amend_from_ticket(id, desk);
+                    return;
+                }
+                Action::SaveAttachments => {
+                    let id = ticket.id;
+                    self.save_attachments(id, desk);
                     return;
                 }
                 // The log scrolls from its newest end: `scroll` counts lines back in time.
@@ -133,6 +141,57 @@ impl App {
         let mut form = form;
         form.today = Some(desk.today());
         self.mode = Mode::Form(Box::new(form));
+    }
+
+    /// `A`: the attachments of the ticket's mail saved into the downloads folder from the
+    /// messages the database keeps (as `promptly attachments --save`), told in the status line.
+    fn save_attachments(&mut self, id: i64, desk: &Desk) {
+        let now = desk.now();
+        let lang = self.lang;
+        let Some(dir) = self.downloads.clone() else {
+            return self.tell(t!("msg.no_downloads", locale = lang).to_string(), true, now);
+        };
+        let done = match crate::app::attachments::save(desk, id, None, &dir) {
+            Ok(done) => done,
+            Err(crate::app::Error::Desk(e)) => return self.tell_db_error(&e, now),
+            Err(e) => return self.tell(crate::words::app::error(&e, lang), true, now),
+        };
+        let shown_dir = sanitize_line(&dir.display().to_string());
+        let (mut saved, mut failed) = (Vec::new(), Vec::new());
+        for outcome in done {
+            match outcome {
+                Saved::File { path, .. } => saved.push(sanitize_line(
+                    &path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                )),
+                Saved::Missing { name } => failed.push(sanitize_line(&name)),
+                Saved::Failed { name, error } => {
+                    failed.push(format!("{} ({})", sanitize_line(&name), sanitize_line(&error)))
+                }
+            }
+        }
+        let sep = t!("maillog.list_sep", locale = lang).to_string();
+        let text = match (saved.len(), failed.len()) {
+            (0, 0) => t!("msg.no_attachments", locale = lang, id = id),
+            (_, 0) => t!(
+                "msg.attachments_saved",
+                locale = lang,
+                id = id,
+                dir = shown_dir,
+                names = saved.join(&sep)
+            ),
+            _ => t!(
+                "msg.attachments_some_failed",
+                locale = lang,
+                id = id,
+                dir = shown_dir,
+                names = saved.join(&sep),
+                failed = failed.join(&sep)
+            ),
+        };
+        self.tell(text.to_string(), !failed.is_empty(), now);
     }
 }
 

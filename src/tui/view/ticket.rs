@@ -381,6 +381,9 @@ pub fn render(app: &App, screen: &TicketScreen, policy: &Policy, now: DateTime<U
     if !screen.reviews.is_empty() {
         actions.push(Action::Amend);
     }
+    if screen.view.mail.iter().any(|m| !m.attachments.is_empty()) {
+        actions.push(Action::SaveAttachments);
+    }
     actions.extend([
         Action::Log,
         Action::Reply,
