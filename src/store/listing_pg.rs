@@ -10,6 +10,7 @@ use super::db::{Db, Param};
 use super::listing::{
     Built, LIST_PAGE, PRIORITY_RANK, TICKET_SEARCHED, due_rows, filter_statuses, filters, search_text, summaries,
 };
+use super::plans;
 use super::rows::{TICKET_COLUMNS, into_clock, into_ticket, parse_word, raw_clock, raw_ticket};
 use crate::domain::listing::{ListQuery, ListRow, TicketSummary};
 use crate::domain::sla::Clock;
@@ -89,8 +90,21 @@ fn due_pages<'q>(db: Db, q: &'q ListQuery, before: Option<DateTime<Utc>>) -> (Bu
 /// PostgreSQL's `EXPLAIN` of the deadlines' pass (its first page), one line a step.
 pub(super) fn due_plan(db: Db, q: &ListQuery, before: Option<DateTime<Utc>>) -> Result<String> {
     let (b, _) = due_pages(db, q, before);
-    let lines = db.query_map(&format!("EXPLAIN {}", b.sql), &b.args, |r| r.get::<String>(0))?;
-    Ok(lines.join("\n"))
+    plans::explain(db, &b.sql, &b.args)
+}
+
+/// PostgreSQL's `EXPLAIN` of the first pages of [`visit_without_deadline`]: paused tickets,
+/// then those without a running clock.
+pub(super) fn without_deadline_plan(db: Db, q: &ListQuery) -> Result<String> {
+    let (mut paused, key) = paused_pages(db, q);
+    paused.args[key + 3] = Param::from(page_size(LIST_PAGE));
+    let (mut idle, key) = idle_pages(db, q);
+    idle.args[key + 1] = Param::from(page_size(LIST_PAGE));
+    Ok(format!(
+        "{}\n{}",
+        plans::explain(db, &paused.sql, &paused.args)?,
+        plans::explain(db, &idle.sql, &idle.args)?
+    ))
 }
 
 /// `listing::visit_without_deadline` on PostgreSQL, up to `limit` tickets: those with only
@@ -104,29 +118,7 @@ pub(super) fn visit_without_deadline(
     mut visit: impl FnMut(TicketSummary) -> bool,
 ) -> Result<()> {
     let mut left = limit.unwrap_or(usize::MAX);
-    let customers = if search_text(q).is_some() {
-        "JOIN customers c ON c.id = t.customer_id"
-    } else {
-        ""
-    };
-    let mut paused = Built::new(format!(
-        "SELECT t.id, {PRIORITY_RANK}, t.opened_at FROM tickets t {customers}
-         WHERE EXISTS (SELECT 1 FROM clocks r WHERE r.ticket_id = t.id AND r.met_at IS NULL)
-           AND NOT EXISTS
-             (SELECT 1 FROM clocks d WHERE d.ticket_id = t.id AND d.met_at IS NULL AND d.due_at IS NOT NULL)"
-    ));
-    filters(db, &mut paused, q, "t.status", TICKET_SEARCHED);
-    let key = paused.args.len();
-    // Ranks are 0 to 2: the first page starts before them all.
-    paused
-        .push(&format!(" AND ({PRIORITY_RANK}, t.opened_at, t.id) > ("))
-        .bind(-1i64)
-        .push(", ")
-        .bind(i64::MIN)
-        .push(", ")
-        .bind(i64::MIN)
-        .push(&format!(") ORDER BY {PRIORITY_RANK}, t.opened_at, t.id LIMIT "))
-        .bind(0i64);
+    let (mut paused, key) = paused_pages(db, q);
     while left > 0 {
         let size = page_size(left);
         paused.args[key + 3] = Param::from(size);
@@ -150,16 +142,7 @@ pub(super) fn visit_without_deadline(
         }
     }
 
-    let mut idle = Built::new(format!(
-        "SELECT {TICKET_COLUMNS} FROM tickets t JOIN customers c ON c.id = t.customer_id
-         WHERE NOT EXISTS (SELECT 1 FROM clocks r WHERE r.ticket_id = t.id AND r.met_at IS NULL)"
-    ));
-    filters(db, &mut idle, q, "t.status", TICKET_SEARCHED);
-    let key = idle.args.len();
-    idle.push(" AND t.id < ")
-        .bind(i64::MAX)
-        .push(" ORDER BY t.id DESC LIMIT ")
-        .bind(0i64);
+    let (mut idle, key) = idle_pages(db, q);
     while left > 0 {
         let size = page_size(left);
         idle.args[key + 1] = Param::from(size);
@@ -180,6 +163,52 @@ pub(super) fn visit_without_deadline(
     Ok(())
 }
 
+/// The tickets `q` lists with only paused clocks, a page's ids with their sort keys (rank,
+/// opening) after the key at `key` (rank, opening, id; the first page's before them all),
+/// the page's size at `key + 3` (0 until set).
+fn paused_pages<'q>(db: Db, q: &'q ListQuery) -> (Built<'q>, usize) {
+    let customers = if search_text(q).is_some() {
+        "JOIN customers c ON c.id = t.customer_id"
+    } else {
+        ""
+    };
+    let mut paused = Built::new(format!(
+        "SELECT t.id, {PRIORITY_RANK}, t.opened_at FROM tickets t {customers}
+         WHERE EXISTS (SELECT 1 FROM clocks r WHERE r.ticket_id = t.id AND r.met_at IS NULL)
+           AND NOT EXISTS
+             (SELECT 1 FROM clocks d WHERE d.ticket_id = t.id AND d.met_at IS NULL AND d.due_at IS NOT NULL)"
+    ));
+    filters(db, &mut paused, q, "t.status", TICKET_SEARCHED);
+    let key = paused.args.len();
+    // Ranks are 0 to 2: the first page starts before them all.
+    paused
+        .push(&format!(" AND ({PRIORITY_RANK}, t.opened_at, t.id) > ("))
+        .bind(-1i64)
+        .push(", ")
+        .bind(i64::MIN)
+        .push(", ")
+        .bind(i64::MIN)
+        .push(&format!(") ORDER BY {PRIORITY_RANK}, t.opened_at, t.id LIMIT "))
+        .bind(0i64);
+    (paused, key)
+}
+
+/// The tickets `q` lists without a running clock, whole, newest first: below the id at `key`
+/// (the first page's above every id), the page's size at `key + 1` (0 until set).
+fn idle_pages<'q>(db: Db, q: &'q ListQuery) -> (Built<'q>, usize) {
+    let mut idle = Built::new(format!(
+        "SELECT {TICKET_COLUMNS} FROM tickets t JOIN customers c ON c.id = t.customer_id
+         WHERE NOT EXISTS (SELECT 1 FROM clocks r WHERE r.ticket_id = t.id AND r.met_at IS NULL)"
+    ));
+    filters(db, &mut idle, q, "t.status", TICKET_SEARCHED);
+    let key = idle.args.len();
+    idle.push(" AND t.id < ")
+        .bind(i64::MAX)
+        .push(" ORDER BY t.id DESC LIMIT ")
+        .bind(0i64);
+    (idle, key)
+}
+
 /// `listing::visit_nearest_deadlines` on PostgreSQL: the running clocks of tickets with one of
 /// `statuses` in SQLite's order (deadline, the newer ticket, metric, cycle), a keyset page at
 /// a time; each ticket's first is its nearest.
@@ -187,23 +216,7 @@ pub(super) fn visit_nearest_deadlines(db: Db, statuses: &[Status], mut visit: im
     if statuses.is_empty() {
         return Ok(());
     }
-    let mut b = Built::new(
-        "SELECT n.ticket_id, n.metric, n.cycle, n.state, n.target, n.started_at, n.due_at, n.met_at, n.breached_at,
-                n.paused_secs, n.remaining_secs
-         FROM clocks n JOIN tickets t ON t.id = n.ticket_id
-         WHERE n.met_at IS NULL AND n.due_at IS NOT NULL",
-    );
-    filter_statuses(&mut b, statuses, "t.status");
-    // After (due, ticket, metric, cycle) in an order whose ticket goes down: spelt out, the
-    // deadline's bound first so the running clocks' index gives the range.
-    let key = b.args.len();
-    let (due, ticket) = (b.mark(i64::MIN), b.mark(i64::MAX));
-    let (metric, cycle) = (b.mark(""), b.mark(0i64));
-    b.push(&format!(
-        " AND n.due_at >= {due} AND (n.due_at > {due} OR n.ticket_id < {ticket}
-              OR (n.ticket_id = {ticket} AND (n.metric, n.cycle) > ({metric}, {cycle})))
-         ORDER BY n.due_at, n.ticket_id DESC, n.metric, n.cycle LIMIT {HEADER_PAGE}"
-    ));
+    let (b, key) = header_pages(statuses);
     let statuses_args = &b.args[..key];
     let mut after = (i64::MIN, i64::MAX, String::new(), 0i64);
     let mut seen = HashSet::new();
@@ -233,6 +246,35 @@ pub(super) fn visit_nearest_deadlines(db: Db, statuses: &[Status], mut visit: im
         }
     }
     Ok(())
+}
+
+/// The header's pass: a page of the running clocks of tickets with one of `statuses` after
+/// the key at `key` (due, ticket, metric, cycle; the first page's before every clock).
+fn header_pages(statuses: &[Status]) -> (Built<'_>, usize) {
+    let mut b = Built::new(
+        "SELECT n.ticket_id, n.metric, n.cycle, n.state, n.target, n.started_at, n.due_at, n.met_at, n.breached_at,
+                n.paused_secs, n.remaining_secs
+         FROM clocks n JOIN tickets t ON t.id = n.ticket_id
+         WHERE n.met_at IS NULL AND n.due_at IS NOT NULL",
+    );
+    filter_statuses(&mut b, statuses, "t.status");
+    // After (due, ticket, metric, cycle) in an order whose ticket goes down: spelt out, the
+    // deadline's bound first so the running clocks' index gives the range.
+    let key = b.args.len();
+    let (due, ticket) = (b.mark(i64::MIN), b.mark(i64::MAX));
+    let (metric, cycle) = (b.mark(""), b.mark(0i64));
+    b.push(&format!(
+        " AND n.due_at >= {due} AND (n.due_at > {due} OR n.ticket_id < {ticket}
+              OR (n.ticket_id = {ticket} AND (n.metric, n.cycle) > ({metric}, {cycle})))
+         ORDER BY n.due_at, n.ticket_id DESC, n.metric, n.cycle LIMIT {HEADER_PAGE}"
+    ));
+    (b, key)
+}
+
+/// PostgreSQL's `EXPLAIN` of the header pass's first page.
+pub(super) fn nearest_deadlines_plan(db: Db, statuses: &[Status]) -> Result<String> {
+    let (b, _) = header_pages(statuses);
+    plans::explain(db, &b.sql, &b.args)
 }
 
 /// Running clocks a page of the header's pass holds. Its order is not the index's (newer
