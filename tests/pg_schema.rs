@@ -392,7 +392,7 @@ fn pg_the_application_role_is_granted_again_after_a_migration() {
     let app = std::env::var("PROMPTLY_TEST_PG_APP_ROLE").unwrap_or_else(|_| "promptly_app".to_string());
     let to = latest_version();
     migrate(&mut s.client, &s.shown).unwrap();
-    // As a later build's migration would report it (this one has only one so far).
+    // As a later build's migration would report it (one past the last this build knows).
     let upgrade = Migrated { from: to, to: to + 1 };
     let can_read = |c: &mut postgres::Client| -> bool {
         c.query_one("SELECT has_table_privilege($1, 'tickets', 'SELECT')", &[&app])
@@ -416,4 +416,53 @@ fn pg_the_application_role_is_granted_again_after_a_migration() {
     }
     promptly::store::pg::regrant(&mut s.client, &upgrade, &s.shown).unwrap();
     assert!(can_read(&mut s.client));
+}
+
+/// A schema made by a build that knew only migration 1 (the bench's and any deployment's of
+/// then) is brought to the latest when opened: its rows kept, the review queue's indexes keyed
+/// as SQLite's are (migration 2).
+#[test]
+fn pg_a_schema_at_version_1_is_brought_up_to_date_with_its_rows() {
+    let Some(mut s) = pg::scratch("pg_a_schema_at_version_1_is_brought_up_to_date_with_its_rows") else {
+        return;
+    };
+    use promptly::store::pg::schema::{IDENTITY, MIGRATIONS};
+    let mut tx = s.client.transaction().unwrap();
+    tx.batch_execute(IDENTITY).unwrap();
+    tx.execute(
+        "INSERT INTO promptly_schema(application_id, version) VALUES ($1, 1)",
+        &[&promptly::store::schema::APPLICATION_ID],
+    )
+    .unwrap();
+    tx.batch_execute(MIGRATIONS[0]).unwrap();
+    tx.commit().unwrap();
+    let ticket = seed(&mut s.client);
+    let key = |c: &mut Client| -> String {
+        c.query_one(
+            "SELECT pg_get_indexdef(i.oid) FROM pg_class i WHERE i.relname = 'clocks_unjudged_breach'
+                AND i.relnamespace = current_schema()::regnamespace",
+            &[],
+        )
+        .unwrap()
+        .get(0)
+    };
+    assert!(key(&mut s.client).ends_with("(breached_at) WHERE ((breached_at IS NOT NULL) AND (judged = 0))"));
+    assert_eq!(
+        migrate(&mut s.client, &s.shown).unwrap(),
+        Migrated {
+            from: 1,
+            to: latest_version()
+        }
+    );
+    assert!(
+        key(&mut s.client).contains("(breached_at, ticket_id, metric, cycle) WHERE"),
+        "{}",
+        key(&mut s.client)
+    );
+    let kept: i64 = s
+        .client
+        .query_one("SELECT count(*) FROM log WHERE ticket_id = $1", &[&ticket])
+        .unwrap()
+        .get(0);
+    assert_eq!(kept, 1);
 }

@@ -219,7 +219,8 @@ pub enum SqliteOnly {
     BulkWrites,
     /// The callback queue's query plan (SQLite's `EXPLAIN QUERY PLAN`).
     Callbacks,
-    /// The review queue's and reports' query plans (SQLite's `EXPLAIN QUERY PLAN`).
+    /// The reports' query plan (SQLite's `EXPLAIN QUERY PLAN`; the review queue's plans are
+    /// on both backends, `store::plans`).
     Reviews,
 }
 

@@ -10,6 +10,7 @@
 use super::Result;
 use super::db::{self, Db, Param};
 use super::listing_pg;
+use super::plans;
 use super::rows::{
     TICKET_COLUMNS, TICKET_WIDTH, into_clock, into_ticket, parse_word, raw_clock, raw_ticket, read_clock_into, ts,
 };
@@ -123,6 +124,16 @@ pub(super) const PRIORITY_RANK: &str = "CASE t.priority WHEN 'urgent' THEN 0 WHE
 /// clock, newest first), up to `limit`: what follows
 /// [`visit_due`]'s pass in a list without a deadline filter.
 pub fn list_ids_without_deadline(conn: &Connection, q: &ListQuery, limit: Option<usize>) -> Result<Vec<i64>> {
+    let b = without_deadline_sql(conn, q, limit);
+    let ids = conn
+        .prepare_cached(&b.sql)?
+        .query_map(params_from_iter(&b.args), |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(ids)
+}
+
+/// [`list_ids_without_deadline`]'s SQL (SQLite's: one sorted statement).
+fn without_deadline_sql<'q>(conn: &Connection, q: &'q ListQuery, limit: Option<usize>) -> Built<'q> {
     let customers = if search_text(q).is_some() {
         "JOIN customers c ON c.id = t.customer_id"
     } else {
@@ -143,11 +154,7 @@ pub fn list_ids_without_deadline(conn: &Connection, q: &ListQuery, limit: Option
     if let Some(limit) = limit {
         b.push(&format!(" LIMIT {limit}"));
     }
-    let ids = conn
-        .prepare_cached(&b.sql)?
-        .query_map(params_from_iter(&b.args), |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<i64>>>()?;
-    Ok(ids)
+    b
 }
 
 /// The tickets `q` lists, most urgent first, handed to `visit` as they are read until it
@@ -286,10 +293,7 @@ fn visit_page(db: Db, page: &mut Vec<ListRow>, visit: &mut impl FnMut(TicketSumm
         return Ok(true);
     }
     let ids: Vec<i64> = page.iter().map(|r| r.id).collect();
-    let sql = format!(
-        "SELECT {TICKET_COLUMNS} FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE t.id IN {}",
-        id_list_sql(db)
-    );
+    let sql = page_tickets_sql(db);
     // Sized once: a map grown from an iterator of results rehashed several times per page.
     let mut tickets = HashMap::with_capacity(ids.len());
     db.for_each_row(&sql, db::params![&id_list(&ids)], |r| {
@@ -308,6 +312,14 @@ fn visit_page(db: Db, page: &mut Vec<ListRow>, visit: &mut impl FnMut(TicketSumm
         }
     }
     Ok(true)
+}
+
+/// The whole tickets of a page of the list's rows, by id ([`id_list`]).
+fn page_tickets_sql(db: Db) -> String {
+    format!(
+        "SELECT {TICKET_COLUMNS} FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE t.id IN {}",
+        id_list_sql(db)
+    )
 }
 
 /// The list's rows with a running deadline due by `before` that `q` lists, most urgent first,
@@ -390,15 +402,48 @@ fn blank_clock() -> Clock {
 /// see the indexes: SQLite's EXPLAIN QUERY PLAN "detail" lines; PostgreSQL's `EXPLAIN` text
 /// of the pass's first page.
 pub fn due_plan(db: Db, q: &ListQuery, before: Option<DateTime<Utc>>) -> Result<String> {
-    let Db::Sqlite(conn) = db else {
+    let Db::Sqlite(_) = db else {
         return listing_pg::due_plan(db, q, before);
     };
     let b = due_sql(db, q, before);
-    let lines = conn
-        .prepare(&format!("EXPLAIN QUERY PLAN {}", b.sql))?
-        .query_map(params_from_iter(&b.args), |r| r.get::<_, String>(3))?
-        .collect::<rusqlite::Result<Vec<String>>>()?;
-    Ok(lines.join("\n"))
+    plans::explain(db, &b.sql, &b.args)
+}
+
+/// The plan of what follows the deadlines in a list without a deadline bound (SQLite's one
+/// sorted statement; PostgreSQL's first pages of paused tickets and of those without a clock).
+pub(super) fn without_deadline_plan(db: Db, q: &ListQuery) -> Result<String> {
+    let Db::Sqlite(conn) = db else {
+        return listing_pg::without_deadline_plan(db, q);
+    };
+    let b = without_deadline_sql(conn, q, Some(LIST_PAGE));
+    plans::explain(db, &b.sql, &b.args)
+}
+
+/// The plans of a page's tickets read by id: whole ([`visit_due`], the board's first page),
+/// then with their nearest unmet clock ([`summaries`]).
+pub(super) fn page_plan(db: Db, ids: &[i64]) -> Result<String> {
+    let list = id_list(ids);
+    let whole = plans::explain(db, &page_tickets_sql(db), db::params![&list])?;
+    let with_clock = summary_sql(&format!("t.id IN {}", id_list_sql(db)));
+    let nearest = plans::explain(db, &with_clock, db::params![&list])?;
+    Ok(format!("{whole}\n{nearest}"))
+}
+
+/// The plan of one status's count in the header.
+pub(super) fn status_count_plan(db: Db, status: Status) -> Result<String> {
+    plans::explain(db, STATUS_COUNT, db::params![status.slug()])
+}
+
+/// The plans of [`visit_nearest_deadlines`]'s reads (SQLite: the ids by status, then the
+/// running clocks; PostgreSQL: its first page).
+pub(super) fn nearest_deadlines_plan(db: Db, statuses: &[Status]) -> Result<String> {
+    let Db::Sqlite(_) = db else {
+        return listing_pg::nearest_deadlines_plan(db, statuses);
+    };
+    let slugs: Vec<Param> = statuses.iter().map(|s| Param::from(s.slug())).collect();
+    let ids = plans::explain(db, &header_ids_sql(statuses.len()), &slugs)?;
+    let clocks = plans::explain(db, HEADER_CLOCKS, &[])?;
+    Ok(format!("{ids}\n{clocks}"))
 }
 
 /// The rows of `nearest_deadlines` due by `before` that `q` lists, in its key's order. The
@@ -447,23 +492,13 @@ pub fn visit_nearest_deadlines(db: Db, statuses: &[Status], mut visit: impl FnMu
     let Db::Sqlite(conn) = db else {
         return listing_pg::visit_nearest_deadlines(db, statuses, visit);
     };
-    let marks: Vec<String> = (1..=statuses.len().max(1)).map(|i| format!("?{i}")).collect();
     let active = conn
-        .prepare_cached(&format!(
-            "SELECT id FROM tickets INDEXED BY tickets_status WHERE status IN ({})",
-            marks.join(", ")
-        ))?
+        .prepare_cached(&header_ids_sql(statuses.len()))?
         .query_map(params_from_iter(statuses.iter().map(|s| s.slug())), |r| {
             r.get::<_, i64>(0)
         })?
         .collect::<rusqlite::Result<HashSet<i64>>>()?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT n.ticket_id, n.metric, n.cycle, n.state, n.target, n.started_at, n.due_at, n.met_at, n.breached_at,
-                n.paused_secs, n.remaining_secs
-         FROM clocks n INDEXED BY clocks_running_due
-         WHERE n.met_at IS NULL AND n.due_at IS NOT NULL
-         ORDER BY n.due_at, n.ticket_id DESC, n.metric, n.cycle",
-    )?;
+    let mut stmt = conn.prepare_cached(HEADER_CLOCKS)?;
     let mut rows = stmt.query([])?;
     let mut seen = HashSet::new();
     while let Some(r) = rows.next()? {
@@ -475,16 +510,32 @@ pub fn visit_nearest_deadlines(db: Db, statuses: &[Status], mut visit: impl FnMu
     Ok(())
 }
 
+/// The ids of the tickets with one of `n` statuses (`?1`...), on SQLite.
+fn header_ids_sql(n: usize) -> String {
+    let marks: Vec<String> = (1..=n.max(1)).map(|i| format!("?{i}")).collect();
+    format!(
+        "SELECT id FROM tickets INDEXED BY tickets_status WHERE status IN ({})",
+        marks.join(", ")
+    )
+}
+
+/// Every running clock with a deadline in the header's order, from their covering index (SQLite).
+const HEADER_CLOCKS: &str =
+    "SELECT n.ticket_id, n.metric, n.cycle, n.state, n.target, n.started_at, n.due_at, n.met_at, n.breached_at,
+            n.paused_secs, n.remaining_secs
+     FROM clocks n INDEXED BY clocks_running_due
+     WHERE n.met_at IS NULL AND n.due_at IS NOT NULL
+     ORDER BY n.due_at, n.ticket_id DESC, n.metric, n.cycle";
+
+/// One status's count: a range of the status index.
+const STATUS_COUNT: &str = "SELECT count(*) FROM tickets WHERE status = ?1";
+
 /// How many tickets have each of `statuses`, in that order: one range of the status index each.
 pub fn status_counts(db: Db, statuses: &[Status]) -> Result<Vec<usize>> {
     statuses
         .iter()
         .map(|s| {
-            let n: i64 = db.query_row(
-                "SELECT count(*) FROM tickets WHERE status = ?1",
-                db::params![s.slug()],
-                |r| r.get(0),
-            )?;
+            let n: i64 = db.query_row(STATUS_COUNT, db::params![s.slug()], |r| r.get(0))?;
             Ok(usize::try_from(n).unwrap_or(0))
         })
         .collect()

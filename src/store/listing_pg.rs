@@ -11,6 +11,7 @@ use super::listing::{
     Built, LIST_PAGE, PRIORITY_RANK, TICKET_SEARCHED, due_rows, filter_owner, filter_statuses, filter_text, filters,
     search_text, summaries,
 };
+use super::plans;
 use super::rows::{TICKET_COLUMNS, into_clock, into_ticket, parse_word, raw_clock, raw_ticket};
 use crate::domain::listing::{ListQuery, ListRow, TicketSummary};
 use crate::domain::sla::Clock;
@@ -89,8 +90,21 @@ fn due_pages<'q>(db: Db, q: &'q ListQuery, before: Option<DateTime<Utc>>) -> (Bu
 /// PostgreSQL's `EXPLAIN` of the deadlines' pass (its first page), one line a step.
 pub(super) fn due_plan(db: Db, q: &ListQuery, before: Option<DateTime<Utc>>) -> Result<String> {
     let (b, _) = due_pages(db, q, before);
-    let lines = db.query_map(&format!("EXPLAIN {}", b.sql), &b.args, |r| r.get::<String>(0))?;
-    Ok(lines.join("\n"))
+    plans::explain(db, &b.sql, &b.args)
+}
+
+/// PostgreSQL's `EXPLAIN` of the first pages of [`visit_without_deadline`]: paused tickets,
+/// then those without a running clock.
+pub(super) fn without_deadline_plan(db: Db, q: &ListQuery) -> Result<String> {
+    let (mut paused, key) = paused_pages(db, q);
+    paused.args[key + 3] = Param::from(page_size(LIST_PAGE));
+    let (mut idle, key) = idle_pages(db, q);
+    idle.args[key + 1] = Param::from(page_size(LIST_PAGE));
+    Ok(format!(
+        "{}\n{}",
+        plans::explain(db, &paused.sql, &paused.args)?,
+        plans::explain(db, &idle.sql, &idle.args)?
+    ))
 }
 
 /// `listing::visit_without_deadline` on PostgreSQL, up to `limit` tickets: those with only
@@ -104,29 +118,7 @@ pub(super) fn visit_without_deadline(
     mut visit: impl FnMut(TicketSummary) -> bool,
 ) -> Result<()> {
     let mut left = limit.unwrap_or(usize::MAX);
-    let customers = if search_text(q).is_some() {
-        "JOIN customers c ON c.id = t.customer_id"
-    } else {
-        ""
-    };
-    let mut paused = Built::new(format!(
-        "SELECT t.id, {PRIORITY_RANK}, t.opened_at FROM tickets t {customers}
-         WHERE EXISTS (SELECT 1 FROM clocks r WHERE r.ticket_id = t.id AND r.met_at IS NULL)
-           AND NOT EXISTS
-             (SELECT 1 FROM clocks d WHERE d.ticket_id = t.id AND d.met_at IS NULL AND d.due_at IS NOT NULL)"
-    ));
-    filters(db, &mut paused, q, "t.status", TICKET_SEARCHED);
-    let key = paused.args.len();
-    // Ranks are 0 to 2: the first page starts before them all.
-    paused
-        .push(&format!(" AND ({PRIORITY_RANK}, t.opened_at, t.id) > ("))
-        .bind(-1i64)
-        .push(", ")
-        .bind(i64::MIN)
-        .push(", ")
-        .bind(i64::MIN)
-        .push(&format!(") ORDER BY {PRIORITY_RANK}, t.opened_at, t.id LIMIT "))
-        .bind(0i64);
+    let (mut paused, key) = paused_pages(db, q);
     while left > 0 {
         let size = page_size(left);
         paused.args[key + 3] = Param::from(size);
@@ -150,10 +142,10 @@ pub(super) fn visit_without_deadline(
         }
     }
 
-    let mut idle = idle_pages(db, q);
+    let (mut idle, key) = idle_pages(db, q);
     while left > 0 {
         let size = page_size(left);
-        idle.args[IDLE_SIZE] = Param::from(size);
+        idle.args[key + 1] = Param::from(size);
         let tickets = db.query_map(&idle.sql, &idle.args, |r| into_ticket(raw_ticket(r, 0)?))?;
         let read = tickets.len();
         let last = tickets.last().map(|t| t.id);
@@ -164,25 +156,52 @@ pub(super) fn visit_without_deadline(
         }
         left -= read;
         match last {
-            Some(id) if read == usize::try_from(size).unwrap_or(0) => idle.args[IDLE_KEY] = Param::from(id),
+            Some(id) if read == usize::try_from(size).unwrap_or(0) => idle.args[key] = Param::from(id),
             _ => break,
         }
     }
     Ok(())
 }
 
-/// Where [`idle_pages`] binds the id to read below and the page's size.
-const IDLE_KEY: usize = 0;
-const IDLE_SIZE: usize = 1;
+/// The tickets `q` lists with only paused clocks, a page's ids with their sort keys (rank,
+/// opening) after the key at `key` (rank, opening, id; the first page's before them all),
+/// the page's size at `key + 3` (0 until set).
+fn paused_pages<'q>(db: Db, q: &'q ListQuery) -> (Built<'q>, usize) {
+    let customers = if search_text(q).is_some() {
+        "JOIN customers c ON c.id = t.customer_id"
+    } else {
+        ""
+    };
+    let mut paused = Built::new(format!(
+        "SELECT t.id, {PRIORITY_RANK}, t.opened_at FROM tickets t {customers}
+         WHERE EXISTS (SELECT 1 FROM clocks r WHERE r.ticket_id = t.id AND r.met_at IS NULL)
+           AND NOT EXISTS
+             (SELECT 1 FROM clocks d WHERE d.ticket_id = t.id AND d.met_at IS NULL AND d.due_at IS NOT NULL)"
+    ));
+    filters(db, &mut paused, q, "t.status", TICKET_SEARCHED);
+    let key = paused.args.len();
+    // Ranks are 0 to 2: the first page starts before them all.
+    paused
+        .push(&format!(" AND ({PRIORITY_RANK}, t.opened_at, t.id) > ("))
+        .bind(-1i64)
+        .push(", ")
+        .bind(i64::MIN)
+        .push(", ")
+        .bind(i64::MIN)
+        .push(&format!(") ORDER BY {PRIORITY_RANK}, t.opened_at, t.id LIMIT "))
+        .bind(0i64);
+    (paused, key)
+}
 
-/// The tickets `q` lists that have no running clock, as PostgreSQL pages them: newest first
-/// below the id at [`IDLE_KEY`], [`IDLE_SIZE`] of them. A branch for each status named, each
-/// one range of `tickets_status` (status, id) downwards, merged by id: over `status IN (...)`
-/// PostgreSQL walked the primary key down through every closed ticket to find none left
-/// (0.3 s at 1M tickets / 20k open, on every `list` and every board load).
-fn idle_pages<'q>(db: Db, q: &'q ListQuery) -> Built<'q> {
+/// The tickets `q` lists without a running clock, whole, newest first: below the id at `key`
+/// (the first page's above every id), the page's size at `key + 1` (0 until set). A branch
+/// for each status named, each one range of `tickets_status` (status, id) downwards, merged
+/// by id: over `status IN (...)` PostgreSQL walked the primary key down through every closed
+/// ticket to find none left (0.3 s at 1M tickets / 20k open, on every `list` and board load).
+fn idle_pages<'q>(db: Db, q: &'q ListQuery) -> (Built<'q>, usize) {
     let mut b = Built::new("SELECT * FROM (");
-    let (key, size) = (b.mark(i64::MAX), b.mark(0i64));
+    let key = b.args.len();
+    let (below, size) = (b.mark(i64::MAX), b.mark(0i64));
     let statuses: Vec<&[Status]> = if q.statuses.is_empty() {
         vec![&[]]
     } else {
@@ -199,10 +218,10 @@ fn idle_pages<'q>(db: Db, q: &'q ListQuery) -> Built<'q> {
         filter_statuses(&mut b, status, "t.status");
         filter_owner(&mut b, q);
         filter_text(db, &mut b, q, TICKET_SEARCHED);
-        b.push(&format!(" AND t.id < {key} ORDER BY t.id DESC LIMIT {size})"));
+        b.push(&format!(" AND t.id < {below} ORDER BY t.id DESC LIMIT {size})"));
     }
     b.push(&format!(") page ORDER BY 1 DESC LIMIT {size}"));
-    b
+    (b, key)
 }
 
 /// `listing::visit_nearest_deadlines` on PostgreSQL: each ticket's row of `nearest_deadlines`
@@ -214,19 +233,7 @@ pub(super) fn visit_nearest_deadlines(db: Db, statuses: &[Status], mut visit: im
     if statuses.is_empty() {
         return Ok(());
     }
-    let mut b = Built::new(
-        "SELECT d.ticket_id, d.metric, d.cycle, d.state, d.target, d.started_at, d.due_at, NULL::bigint,
-                d.breached_at, d.paused_secs, d.remaining_secs, d.rank, d.opened_at
-         FROM nearest_deadlines d WHERE TRUE",
-    );
-    filter_statuses(&mut b, statuses, "d.status");
-    let key = b.args.len();
-    let after = [b.mark(i64::MIN), b.mark(i64::MIN), b.mark(i64::MIN), b.mark(i64::MIN)];
-    b.push(&format!(
-        " AND (d.due_at, d.rank, d.opened_at, d.ticket_id) > ({}, {}, {}, {})
-         ORDER BY d.due_at, d.rank, d.opened_at, d.ticket_id LIMIT {HEADER_PAGE}",
-        after[0], after[1], after[2], after[3]
-    ));
+    let (mut b, key) = header_pages(statuses);
     loop {
         let (mut read, mut last) = (0, None);
         db.for_each_row(&b.sql, &b.args, |r| {
@@ -246,6 +253,31 @@ pub(super) fn visit_nearest_deadlines(db: Db, statuses: &[Status], mut visit: im
             _ => return Ok(()),
         }
     }
+}
+
+/// The header's pass: a page of `nearest_deadlines` rows of tickets with one of `statuses`
+/// after the key at `key` (due, rank, opening, ticket; the first page's before every row).
+fn header_pages(statuses: &[Status]) -> (Built<'_>, usize) {
+    let mut b = Built::new(
+        "SELECT d.ticket_id, d.metric, d.cycle, d.state, d.target, d.started_at, d.due_at, NULL::bigint,
+                d.breached_at, d.paused_secs, d.remaining_secs, d.rank, d.opened_at
+         FROM nearest_deadlines d WHERE TRUE",
+    );
+    filter_statuses(&mut b, statuses, "d.status");
+    let key = b.args.len();
+    let after = [b.mark(i64::MIN), b.mark(i64::MIN), b.mark(i64::MIN), b.mark(i64::MIN)];
+    b.push(&format!(
+        " AND (d.due_at, d.rank, d.opened_at, d.ticket_id) > ({}, {}, {}, {})
+         ORDER BY d.due_at, d.rank, d.opened_at, d.ticket_id LIMIT {HEADER_PAGE}",
+        after[0], after[1], after[2], after[3]
+    ));
+    (b, key)
+}
+
+/// PostgreSQL's `EXPLAIN` of the header pass's first page.
+pub(super) fn nearest_deadlines_plan(db: Db, statuses: &[Status]) -> Result<String> {
+    let (b, _) = header_pages(statuses);
+    plans::explain(db, &b.sql, &b.args)
 }
 
 /// Rows a page of the header's pass holds (about 2 MB read at once): 20k open tickets make

@@ -21,6 +21,8 @@ mod listing;
 mod listing_pg;
 pub mod mail;
 pub mod pg;
+mod plans;
+pub use plans::Read;
 mod rendered;
 mod review;
 mod rows;
@@ -359,6 +361,11 @@ impl Store {
     /// EXPLAIN QUERY PLAN of [`listing::visit_due_rows`], PostgreSQL's `EXPLAIN` of its first page.
     pub fn list_plan(&self, query: &ListQuery) -> Result<String> {
         listing::due_plan(self.db(), query, query.due_before)
+    }
+
+    /// How the database reads `read`, one step a line (see [`plans`]).
+    pub fn plan(&self, read: Read) -> Result<String> {
+        plans::plan(self.db(), read)
     }
 
     /// The nearest running deadline of each ticket with one of `statuses`, in no promised

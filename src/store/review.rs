@@ -1,18 +1,18 @@
 //! SQL of the breach review queue: unjudged breaches read a page at a time (keyset paging, each
 //! arm through its own index, newest or oldest first, filtered), their counts, and amending a
-//! judgement. On both backends (`store::db`) but the plans, which are SQLite's
-//! `EXPLAIN QUERY PLAN`: SQLite's SQL keeps its hints, PostgreSQL's text differs only where
+//! judgement. On both backends (`store::db`), their plans too (`store::plans`: SQLite's
+//! `EXPLAIN QUERY PLAN`, PostgreSQL's `EXPLAIN`). SQLite's SQL keeps its hints, PostgreSQL's text differs only where
 //! the dialects do (plain joins for `CROSS JOIN ... ON`, subqueries in FROM named, `ILIKE` for
 //! SQLite's ASCII-caseless `LIKE`, no `INDEXED BY`, NULL for "no limit").
 
 use super::Result;
 use super::db::{self, Columns, Db, Param};
+use super::plans;
 use super::rows::{parse_opt_ts, parse_ts, parse_word, ts};
 use super::schema::UNJUDGED_BREACHES;
 use crate::domain::review::{Breach, Openness, QueueCounts, QueueOrder, Review, ReviewFilter};
 use crate::domain::ticket::Customer;
 use chrono::{DateTime, Utc};
-use rusqlite::Connection;
 use std::collections::BTreeMap;
 
 /// A breach row: clock, ticket and customer columns, the deadline first so both arms sort alike.
@@ -277,15 +277,19 @@ pub fn review_queue(
     limit: Option<usize>,
 ) -> Result<Vec<Breach>> {
     let (sql, w) = queue_sql(db, filter, order);
-    // The cursor before every stored instant and every ticket, in the direction of reading
-    // (no metric name sorts after '~').
-    let start = match order {
-        QueueOrder::OldestFirst => (i64::MIN, i64::MIN, String::new(), 0),
-        QueueOrder::NewestFirst => (i64::MAX, i64::MAX, "~".to_string(), u32::MAX),
-    };
-    let (at, ticket, metric, cycle) = after.map_or(start, |b| (ts(b.due_at), b.ticket_id, b.metric.clone(), b.cycle));
+    let (at, ticket, metric, cycle) =
+        after.map_or(start(order), |b| (ts(b.due_at), b.ticket_id, b.metric.clone(), b.cycle));
     let fixed = db::params![ts(now), at, ticket, &metric, i64::from(cycle), limit_value(db, limit)];
     breaches(db, &sql, &w.params(fixed))
+}
+
+/// The cursor before every stored instant and every ticket, in the direction of reading
+/// (no metric name sorts after '~'): where the first page starts.
+fn start(order: QueueOrder) -> (i64, i64, String, u32) {
+    match order {
+        QueueOrder::OldestFirst => (i64::MIN, i64::MIN, String::new(), 0),
+        QueueOrder::NewestFirst => (i64::MAX, i64::MAX, "~".to_string(), u32::MAX),
+    }
 }
 
 /// The query of a page of the queue and its filter's arguments: `?1` now, `?2`..`?5` the
@@ -324,26 +328,14 @@ fn queue_sql(db: Db, filter: &ReviewFilter, order: QueueOrder) -> (String, Where
     (sql, w)
 }
 
-/// SQLite's plan for `sql` with `params`, one step a line.
-fn plan(conn: &Connection, sql: &str, params: &[Param]) -> Result<String> {
-    let lines = conn
-        .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?
-        .query_map(rusqlite::params_from_iter(params.iter()), |r| r.get::<_, String>(3))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(lines.join("\n"))
-}
-
-/// SQLite's plan for a page of the queue, one step a line (tests check every arm reads an
-/// index in queue order: no "USE TEMP B-TREE" before the final merge of two pages).
-pub fn review_queue_plan(
-    conn: &Connection,
-    now: DateTime<Utc>,
-    filter: &ReviewFilter,
-    order: QueueOrder,
-) -> Result<String> {
-    let (sql, w) = queue_sql(Db::Sqlite(conn), filter, order);
-    let fixed = db::params![ts(now), 0i64, 0i64, "", 0i64, 50i64];
-    plan(conn, &sql, &w.params(fixed))
+/// The plan for the first page of the queue (50 breaches), one step a line (tests check every
+/// arm reads an index in queue order: SQLite's "USE TEMP B-TREE", PostgreSQL's Sort, only for
+/// the final merge of two pages).
+pub fn review_queue_plan(db: Db, now: DateTime<Utc>, filter: &ReviewFilter, order: QueueOrder) -> Result<String> {
+    let (sql, w) = queue_sql(db, filter, order);
+    let (at, ticket, metric, cycle) = start(order);
+    let fixed = db::params![ts(now), at, ticket, &metric, i64::from(cycle), 50i64];
+    plans::explain(db, &sql, &w.params(fixed))
 }
 
 /// How many breaches await judgement: the tally of those recorded at a write (kept by the
@@ -357,15 +349,21 @@ pub fn review_count(db: Db, now: DateTime<Utc>) -> Result<usize> {
             |r| r.get(0),
         )?
         .unwrap_or(0);
+    let late: i64 = db.query_row(&late_count_sql(db), db::params![ts(now)], |r| r.get(0))?;
+    Ok(usize::try_from(recorded.max(0) + late).unwrap_or(0))
+}
+
+/// The count of running clocks gone late since the last write (`?1` now).
+fn late_count_sql(db: Db) -> String {
     // Left to itself SQLite reads every running deadline passed (19k rows, each looked up for
     // its breach) instead of this index of the few not yet recorded.
     let from = db.pick("clocks c INDEXED BY clocks_late_unrecorded", "clocks c");
-    let late: i64 = db.query_row(
-        &format!("SELECT count(*) FROM {from} WHERE {LATE}"),
-        db::params![ts(now)],
-        |r| r.get(0),
-    )?;
-    Ok(usize::try_from(recorded.max(0) + late).unwrap_or(0))
+    format!("SELECT count(*) FROM {from} WHERE {LATE}")
+}
+
+/// The plan of [`review_count`]'s count of late running clocks at `now`.
+pub fn late_count_plan(db: Db, now: DateTime<Utc>) -> Result<String> {
+    plans::explain(db, &late_count_sql(db), db::params![ts(now)])
 }
 
 /// Counts stop here: beyond it the figures are of the first breaches read ("1000+"). Each
@@ -444,11 +442,11 @@ fn counts_sql(db: Db, filter: &ReviewFilter) -> (String, Where) {
     (sql, w)
 }
 
-/// SQLite's plan for the counts, one step a line (each arm through its index, no sort).
-pub fn review_counts_plan(conn: &Connection, now: DateTime<Utc>, filter: &ReviewFilter) -> Result<String> {
-    let (sql, w) = counts_sql(Db::Sqlite(conn), filter);
+/// The plan for the counts, one step a line (each arm through its index, no sort).
+pub fn review_counts_plan(db: Db, now: DateTime<Utc>, filter: &ReviewFilter) -> Result<String> {
+    let (sql, w) = counts_sql(db, filter);
     let cap = COUNTS_CAP as i64 + 1;
-    plan(conn, &sql, &w.params(db::params![ts(now), cap]))
+    plans::explain(db, &sql, &w.params(db::params![ts(now), cap]))
 }
 
 /// Replaces the judgement of a breach with a newer one (an amendment): the `reviews` row holds

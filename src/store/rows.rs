@@ -370,10 +370,7 @@ impl EventCache {
         if let Some(e) = self.events.get(&data_ref) {
             return Ok(Some(e.clone()));
         }
-        let data: Option<String> =
-            db.query_opt("SELECT data FROM log_data WHERE id = ?1", db::params![data_ref], |r| {
-                r.get(0)
-            })?;
+        let data: Option<String> = db.query_opt(DATA_BY_ID, db::params![data_ref], |r| r.get(0))?;
         let Some(data) = data else { return Ok(None) };
         let event = parse_event(entry_id, &data)?;
         if self.events.len() >= CACHE_MAX {
@@ -395,6 +392,27 @@ pub fn logs_with(db: Db, ticket_ids: &[i64], cache: &mut EventCache) -> Result<H
     logs_read(db, ticket_ids, cache, true)
 }
 
+/// The log entries of `n` tickets (`?1`...), in index order.
+fn logs_sql(n: usize, texts: bool) -> String {
+    let marks = (1..=n).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+    let (author, body) = if texts { ("author", "body") } else { ("''", "''") };
+    format!(
+        "SELECT id, ticket_id, at, {author}, data_ref, data, {body}
+         FROM log WHERE ticket_id IN ({marks}) ORDER BY ticket_id"
+    )
+}
+
+/// The plans of reading the logs of `ticket_ids` ([`logs_with`]) and one shared entry text.
+pub(super) fn logs_plan(db: Db, ticket_ids: &[i64]) -> Result<String> {
+    let ids: Vec<db::Param> = ticket_ids.iter().map(|&id| db::Param::from(id)).collect();
+    let logs = super::plans::explain(db, &logs_sql(ticket_ids.len(), true), &ids)?;
+    let data = super::plans::explain(db, DATA_BY_ID, db::params![1i64])?;
+    Ok(format!("{logs}\n{data}"))
+}
+
+/// One shared entry text by its id.
+const DATA_BY_ID: &str = "SELECT data FROM log_data WHERE id = ?1";
+
 /// [`logs_with`], each entry's author and body left empty unless `texts` (the SLA replay
 /// reads neither: a list that only replays spares a copy of each).
 pub fn logs_read(
@@ -407,15 +425,7 @@ pub fn logs_read(
     if ticket_ids.is_empty() {
         return Ok(out);
     }
-    let marks = (1..=ticket_ids.len())
-        .map(|i| format!("?{i}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let (author, body) = if texts { ("author", "body") } else { ("''", "''") };
-    let sql = format!(
-        "SELECT id, ticket_id, at, {author}, data_ref, data, {body}
-         FROM log WHERE ticket_id IN ({marks}) ORDER BY ticket_id"
-    );
+    let sql = logs_sql(ticket_ids.len(), texts);
     let ids: Vec<db::Param> = ticket_ids.iter().map(|&id| db::Param::from(id)).collect();
     // Cached: callers read in batches of one size, so the statement is prepared once.
     db.for_each_row(&sql, &ids, |r| {

@@ -1,7 +1,7 @@
 //! SQL of the supervisor's work: the breach review queue, judgements, and the period queries
 //! reports are computed from. Every query goes through an index (schema 2); the review queue
 //! itself is in `review.rs`, callbacks in `callbacks.rs`. On both backends (`store::db`) but
-//! the plans, SQLite's `EXPLAIN QUERY PLAN`.
+//! the plan of the facets' query, SQLite's `EXPLAIN QUERY PLAN`.
 
 use super::SqliteOnly;
 use super::db::{self, Columns, Db, Param};
@@ -234,14 +234,15 @@ impl super::Store {
         review_queue(self.db(), now, filter, order, after, limit)
     }
 
-    /// SQLite's plan for a page of the queue (tests check it reads indexes in queue order).
+    /// The plan for a page of the queue: SQLite's `EXPLAIN QUERY PLAN`, PostgreSQL's `EXPLAIN`
+    /// (tests check it reads indexes in queue order; `Store::plan` has it too).
     pub fn review_queue_plan(&self, now: DateTime<Utc>, filter: &ReviewFilter, order: QueueOrder) -> Result<String> {
-        review_queue_plan(self.sqlite(SqliteOnly::Reviews)?, now, filter, order)
+        review_queue_plan(self.db(), now, filter, order)
     }
 
-    /// SQLite's plan for the counts (the scale measurement prints it).
+    /// The plan for the counts (the scale measurement prints it), on either backend.
     pub fn review_counts_plan(&self, now: DateTime<Utc>, filter: &ReviewFilter) -> Result<String> {
-        review_counts_plan(self.sqlite(SqliteOnly::Reviews)?, now, filter)
+        review_counts_plan(self.db(), now, filter)
     }
 
     /// How many breaches pass `filter`, split by each filter's values.

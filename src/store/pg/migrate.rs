@@ -383,6 +383,6 @@ mod tests {
         for line in sql.lines().filter(|l| l.contains("UPDATE") || l.contains("DELETE")) {
             assert!(!line.contains("\"log\"") && !line.contains("\"log_data\""), "{line}");
         }
-        assert_eq!(latest_version(), 1);
+        assert_eq!(latest_version(), 2);
     }
 }

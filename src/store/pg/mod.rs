@@ -5,7 +5,8 @@
 //! - [`connect`]: a `postgres::Client` from a `postgres://` URL, the password from the URL or
 //!   libpq's password file ([`pgpass`]), errors naming the URL without its password
 //!   ([`printable_url`], which `app::config` uses for the `--db` refusal too). No TLS yet.
-//! - [`schema`]: PostgreSQL's numbered migrations (1 = SQLite's schema 15), the log and the
+//! - [`schema`]: PostgreSQL's numbered migrations (1 = SQLite's schema 15; 2 keys the review
+//!   queue's indexes as SQLite's are), the log and the
 //!   other tables kept as written refusing UPDATE, DELETE and TRUNCATE by triggers with
 //!   SQLite's messages; [`migrate`] and [`check_identity`] (a schema with tables but no
 //!   marker, or from a newer Promptly, is refused before anything is written);

@@ -7,6 +7,7 @@
 //! | PostgreSQL | SQLite |
 //! |---|---|
 //! | 1 | 15 (1-15 applied) |
+//! | 2 | 15: the review queue's four indexes keyed as SQLite's are ([`MIGRATION_2`]) |
 //!
 //! How SQLite's types and objects are written here:
 //! - `INTEGER` is `BIGINT` everywhere (instants in seconds, codes, counts, flags): the store's
@@ -36,7 +37,17 @@
 //!   (`SET search_path FROM CURRENT`: the Promptly schema, then `pg_temp`).
 
 /// The migrations, in order: the schema is at version N when the first N have run.
-pub const MIGRATIONS: &[&str] = &[MIGRATION_1];
+pub const MIGRATIONS: &[&str] = &[MIGRATION_1, MIGRATION_2];
+
+/// The indexes migration 2 keys as SQLite's are: SQLite's definition, then the clocks'
+/// primary key columns it does not name, which an index of a `WITHOUT ROWID` table ends with
+/// implicitly (`tests/pg_mirror.rs` checks each against SQLite's).
+pub const KEYED_AS_SQLITE: [&str; 4] = [
+    "clocks_unjudged_breach",
+    "clocks_late_unrecorded",
+    "clocks_unjudged_breach_metric",
+    "clocks_late_unrecorded_metric",
+];
 
 /// The identity of a Promptly schema: its application id (SQLite's `application_id`,
 /// `store::schema::APPLICATION_ID`) and the version of this numbering it is at. Made in the
@@ -440,3 +451,25 @@ CREATE TRIGGER nearest_after_customer_update AFTER UPDATE OF name, phone ON cust
     WHEN (OLD.name IS DISTINCT FROM NEW.name OR OLD.phone IS DISTINCT FROM NEW.phone)
     EXECUTE FUNCTION nearest_after_customer();
 "#;
+
+/// 2: the review queue's indexes with the key SQLite's carry. On SQLite `clocks` is a
+/// `WITHOUT ROWID` table, so an index of it ends with the clocks' key (ticket, metric, cycle)
+/// and a page of the queue in its order (deadline, ticket, metric, cycle) is one range read
+/// in order. Migration 1's ended with the deadline: each arm of a page joined and sorted
+/// every breach of the deadlines it reached (an Incremental Sort), and its cursor bounded
+/// the range by deadline only (`tests/pg_plans.rs`). Keyed in full, each arm reads its page
+/// in order, the cursor starting the range. Same names, same rows (partial alike).
+pub(super) const MIGRATION_2: &str = "
+DROP INDEX clocks_unjudged_breach;
+CREATE INDEX clocks_unjudged_breach ON clocks (breached_at, ticket_id, metric, cycle)
+    WHERE breached_at IS NOT NULL AND judged = 0;
+DROP INDEX clocks_late_unrecorded;
+CREATE INDEX clocks_late_unrecorded ON clocks (due_at, ticket_id, metric, cycle)
+    WHERE met_at IS NULL AND breached_at IS NULL AND judged = 0;
+DROP INDEX clocks_unjudged_breach_metric;
+CREATE INDEX clocks_unjudged_breach_metric ON clocks (metric, breached_at, ticket_id, cycle)
+    WHERE breached_at IS NOT NULL AND judged = 0;
+DROP INDEX clocks_late_unrecorded_metric;
+CREATE INDEX clocks_late_unrecorded_metric ON clocks (metric, due_at, ticket_id, cycle)
+    WHERE met_at IS NULL AND breached_at IS NULL AND judged = 0;
+";
