@@ -422,11 +422,14 @@ fn counts_sql(db: Db, filter: &ReviewFilter) -> (String, Where) {
     } else {
         clock_ticket_from(db)
     };
-    let arm = |cond: &str, d: &str| {
+    // Each arm stops at the cap too: over the union alone PostgreSQL joined every unjudged
+    // breach to a whole read of the tickets before the outer limit (0.3-0.7 s at 1M tickets).
+    let arm = |cond: &str, d: &str, name: &'static str| {
         format!(
-            "SELECT c.metric AS metric, t.priority AS priority, t.kind AS kind, t.status AS status
-             FROM {from} WHERE {cond}{}",
-            w.sql.replace("{d}", d)
+            "SELECT * FROM (SELECT c.metric AS metric, t.priority AS priority, t.kind AS kind, t.status AS status
+             FROM {from} WHERE {cond}{} LIMIT ?2){}",
+            w.sql.replace("{d}", d),
+            alias(db, name)
         )
     };
     // At most COUNTS_CAP + 1 rows are read: a million-ticket history may hold 400k unjudged
@@ -434,8 +437,8 @@ fn counts_sql(db: Db, filter: &ReviewFilter) -> (String, Where) {
     let sql = format!(
         "SELECT metric, priority, kind, status, count(*)
          FROM (SELECT * FROM ({} UNION ALL {}){} LIMIT ?2){} GROUP BY 1, 2, 3, 4",
-        arm(RECORDED, "c.breached_at"),
-        arm(LATE, "c.due_at"),
+        arm(RECORDED, "c.breached_at", " AS recorded"),
+        arm(LATE, "c.due_at", " AS late"),
         alias(db, " AS arms"),
         alias(db, " AS counted"),
     );
