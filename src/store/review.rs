@@ -29,6 +29,18 @@ fn breach_from(db: Db) -> &'static str {
     )
 }
 
+/// [`breach_from`] for a read of every overdue clock (the report's list): on PostgreSQL each
+/// clock's ticket and customer by key, in subqueries the planner keeps (`OFFSET 0`). Left to
+/// its estimates it hash-joined 19k clocks to a read of all 1M tickets (0.2-0.3 s; by key
+/// 0.1 s).
+fn breach_by_key_from(db: Db) -> &'static str {
+    db.pick(
+        "clocks c CROSS JOIN tickets t ON t.id = c.ticket_id CROSS JOIN customers cu ON cu.id = t.customer_id",
+        "clocks c CROSS JOIN LATERAL (SELECT * FROM tickets t WHERE t.id = c.ticket_id OFFSET 0) t
+         CROSS JOIN LATERAL (SELECT * FROM customers cu WHERE cu.id = t.customer_id OFFSET 0) cu",
+    )
+}
+
 /// [`breach_from`] without the customer (the counts read it only for the text filter).
 fn clock_ticket_from(db: Db) -> &'static str {
     db.pick(
@@ -156,7 +168,7 @@ pub fn cycles(db: Db, ticket: i64, metric: &str) -> Result<Vec<u32>> {
 
 /// Running clocks past their deadline now, oldest first.
 pub fn overdue(db: Db, now: DateTime<Utc>, limit: Option<usize>) -> Result<Vec<Breach>> {
-    let from = breach_from(db);
+    let from = breach_by_key_from(db);
     let sql = format!(
         "SELECT {BREACH_COLUMNS} FROM {from}
          WHERE c.met_at IS NULL AND c.due_at < ?1
