@@ -5,17 +5,17 @@
 //! the server by its URL without the password ([`super::printable_url`]); the password itself
 //! is never put into an error, a log line or anything printed.
 //!
-//! No TLS: the connection is made with `postgres::NoTls` (the crate's TLS needs a second crate,
-//! `postgres-openssl` or `postgres-native-tls`, and a certificate policy: not trivially
-//! available, so not done yet). `sslmode=prefer`, the default, then talks in the clear;
-//! `sslmode=require` fails to connect rather than talk in the clear. Use a local socket or a
-//! trusted network until TLS is added.
+//! TLS as libpq does it (`super::tls`): `sslmode` (`disable`, `allow`, `prefer` the default,
+//! `require`, `verify-ca`, `verify-full`) and `sslrootcert` (a PEM file, `system`, or
+//! `~/.postgresql/root.crt` when it exists) are read from the URL's query here and taken out
+//! of it before the rest goes to `postgres::Config`. A Unix socket never uses TLS.
 
 use super::pgpass::{self, Target};
 use super::printable_url;
+use super::tls::{self, Failure, Wanted};
 use crate::store::{Result, StoreError};
 use postgres::config::Host;
-use postgres::{Client, Config, NoTls};
+use postgres::{Client, Config};
 use std::time::Duration;
 
 /// How long a connection may take to be made, unless the URL says (`connect_timeout`): a
@@ -30,16 +30,37 @@ const UNANSWERED: Duration = Duration::from_secs(30);
 /// Connects to the server `url` names. `StoreError::Connect` when the URL cannot be read or
 /// the server cannot be reached or refuses the login.
 pub fn connect(url: &str) -> Result<Client> {
-    let (config, shown) = settings(url, pgpass::default_path().as_deref())?;
-    config.connect(NoTls).map_err(|e| StoreError::Connect {
+    let (config, wanted, shown) = settings(url, pgpass::default_path().as_deref())?;
+    tls::connect(config, &wanted, tls::default_root_file().as_deref()).map_err(|e| StoreError::Connect {
         url: shown,
-        error: scrub(&crate::store::postgres_message(&e), url),
+        error: scrub(
+            &match e {
+                Failure::Setup(text) => text,
+                Failure::Connect(e) => with_causes(&e),
+            },
+            url,
+        ),
     })
 }
 
+/// The client's message and, when it is not the server's, what caused it (the crate prints
+/// only "error performing TLS handshake" or "error connecting to server" by itself).
+fn with_causes(e: &postgres::Error) -> String {
+    let mut text = crate::store::postgres_message(e);
+    if e.as_db_error().is_none() {
+        let mut cause = std::error::Error::source(e);
+        while let Some(next) = cause {
+            text = format!("{text}: {next}");
+            cause = next.source();
+        }
+    }
+    text
+}
+
 /// The connection settings `url` names, the password taken from `passfile` when the URL has
-/// none, and the URL as it may be printed.
-pub fn settings(url: &str, passfile: Option<&std::path::Path>) -> Result<(Config, String)> {
+/// none; the TLS it asks for (`sslmode`, `sslrootcert`, taken out of the URL the `postgres`
+/// crate reads); and the URL as it may be printed.
+fn settings(url: &str, passfile: Option<&std::path::Path>) -> Result<(Config, Wanted, String)> {
     let Some(shown) = printable_url(url) else {
         return Err(StoreError::Connect {
             url: String::from("(not a postgres:// URL)"),
@@ -50,8 +71,9 @@ pub fn settings(url: &str, passfile: Option<&std::path::Path>) -> Result<(Config
         url: shown.clone(),
         error,
     };
+    let (url_rest, wanted) = tls::split(url).map_err(|e| fail(scrub(&e, url)))?;
     // The crate knows the scheme in lower case only; `printable_url` accepts any case.
-    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let (scheme, rest) = url_rest.split_once("://").unwrap_or(("", &url_rest));
     let mut config: Config = format!("{}://{rest}", scheme.to_ascii_lowercase())
         .parse()
         .map_err(|e: postgres::Error| fail(scrub(&e.to_string(), url)))?;
@@ -94,7 +116,7 @@ pub fn settings(url: &str, passfile: Option<&std::path::Path>) -> Result<(Config
             config.password(password);
         }
     }
-    Ok((config, shown))
+    Ok((config, wanted, shown))
 }
 
 /// `text` with any password `url` holds (as written or percent-decoded) blotted out. The
@@ -181,12 +203,12 @@ mod tests {
     #[test]
     fn the_urls_password_wins_over_the_password_file() {
         let file = passfile("*:*:*:*:from-file\n");
-        let (config, shown) = settings("postgres://li:from-url@db.shop/promptly", Some(file.path())).unwrap();
+        let (config, _, shown) = settings("postgres://li:from-url@db.shop/promptly", Some(file.path())).unwrap();
         assert_eq!(config.get_password(), Some(&b"from-url"[..]));
         assert_eq!(shown, "postgres://li@db.shop/promptly");
-        let (config, _) = settings("postgres://li@db.shop/promptly", Some(file.path())).unwrap();
+        let (config, ..) = settings("postgres://li@db.shop/promptly", Some(file.path())).unwrap();
         assert_eq!(config.get_password(), Some(&b"from-file"[..]));
-        let (config, _) = settings("postgres://li@db.shop/promptly", None).unwrap();
+        let (config, ..) = settings("postgres://li@db.shop/promptly", None).unwrap();
         assert_eq!(config.get_password(), None);
     }
 
@@ -200,24 +222,24 @@ mod tests {
         );
         // No database named: the user's name, as the server takes it.
         let file = passfile("db.shop:5432:li:li:dbname-is-user\n");
-        let (config, _) = settings("POSTGRES://li@db.shop", Some(file.path())).unwrap();
+        let (config, ..) = settings("POSTGRES://li@db.shop", Some(file.path())).unwrap();
         assert_eq!(config.get_password(), Some(&b"dbname-is-user"[..]));
     }
 
     #[test]
     fn a_server_gone_is_waited_for_a_bounded_time_unless_the_url_says() {
-        let (config, _) = settings("postgres://li@db.shop/promptly", None).unwrap();
+        let (config, ..) = settings("postgres://li@db.shop/promptly", None).unwrap();
         assert_eq!(config.get_connect_timeout(), Some(&CONNECT_TIMEOUT));
         assert_eq!(config.get_tcp_user_timeout(), Some(&UNANSWERED));
         let url = "postgres://li@db.shop/promptly?connect_timeout=3&tcp_user_timeout=5";
-        let (config, _) = settings(url, None).unwrap();
+        let (config, ..) = settings(url, None).unwrap();
         assert_eq!(config.get_connect_timeout(), Some(&Duration::from_secs(3)));
         assert_eq!(config.get_tcp_user_timeout(), Some(&Duration::from_secs(5)));
     }
 
     #[test]
     fn without_a_user_the_processs_user_is_named() {
-        let (config, _) = settings("postgres://db.shop/promptly", None).unwrap();
+        let (config, ..) = settings("postgres://db.shop/promptly", None).unwrap();
         assert_eq!(config.get_user(), os_user().as_deref());
     }
 
@@ -233,10 +255,16 @@ mod tests {
             "postgres://li:hunter%32-77@/promptly?host=/nonexistent-promptly-socket-dir",
         ] {
             let err = settings(url, Some(file.path()))
-                .and_then(|(config, shown)| {
-                    config.connect(NoTls).map_err(|e| StoreError::Connect {
+                .and_then(|(config, wanted, shown)| {
+                    tls::connect(config, &wanted, None).map_err(|e| StoreError::Connect {
                         url: shown,
-                        error: scrub(&e.to_string(), url),
+                        error: scrub(
+                            &match e {
+                                Failure::Setup(text) => text,
+                                Failure::Connect(e) => e.to_string(),
+                            },
+                            url,
+                        ),
                     })
                 })
                 .err()
@@ -263,5 +291,147 @@ mod tests {
         let url = "postgres://u:p%40ss-word@h/d?sslpassword=key-pass";
         let text = scrub("p@ss-word p%40ss-word key-pass", url);
         assert_eq!(text, "*** *** ***");
+    }
+
+    #[test]
+    fn every_sslmode_is_read_and_taken_out_of_the_url() {
+        use tls::Mode::*;
+        for (query, mode) in [
+            ("", Prefer),
+            ("?sslmode=disable", Disable),
+            ("?sslmode=allow", Prefer),
+            ("?sslmode=prefer", Prefer),
+            ("?sslmode=require", Require),
+            ("?sslmode=verify-ca", VerifyCa),
+            ("?application_name=x&sslmode=verify-full", VerifyFull),
+            ("?ssl%6dode=verify-full", VerifyFull),
+        ] {
+            // The crate refuses verify-ca and verify-full: parsed at all, the URL lost them.
+            let (_, wanted, _) = settings(&format!("postgres://li@db.shop/promptly{query}"), None)
+                .unwrap_or_else(|e| panic!("{query}: {e}"));
+            assert_eq!(wanted.mode, mode, "{query}");
+            assert_eq!(wanted.rootcert, tls::RootCert::Default, "{query}");
+        }
+        let (rest, wanted) =
+            tls::split("postgres://u:pw@h/d?sslmode=require&application_name=x&sslrootcert=%2Fetc%2Fca.pem").unwrap();
+        assert_eq!(rest, "postgres://u:pw@h/d?application_name=x");
+        assert_eq!(wanted.rootcert, tls::RootCert::File("/etc/ca.pem".into()));
+        let (rest, _) = tls::split("postgres://h/d?sslmode=verify-full&sslrootcert=x.pem").unwrap();
+        assert_eq!(rest, "postgres://h/d");
+    }
+
+    #[test]
+    fn an_unknown_sslmode_is_refused_by_name_without_the_password() {
+        for url in [
+            "postgres://li:hunter2-77@db.shop/promptly?sslmode=verify_full",
+            "postgres://li:hunter2-77@db.shop/promptly?sslmode=",
+        ] {
+            let err = settings(url, None).err().unwrap_or_else(|| panic!("{url} was read"));
+            let text = err.to_string();
+            assert!(matches!(err, StoreError::Connect { .. }), "{text}");
+            assert!(
+                text.contains("unknown sslmode") && text.contains("verify-full"),
+                "{text}"
+            );
+            assert!(
+                !text.contains("hunter2-77") && text.contains("postgres://li@db.shop"),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_printable_url_keeps_sslmode_and_sslrootcert() {
+        let url = "postgres://li:hunter2-77@db.shop/promptly?sslmode=verify-full&sslrootcert=/etc/ca.pem";
+        let (_, _, shown) = settings(url, None).unwrap();
+        assert_eq!(
+            shown,
+            "postgres://li@db.shop/promptly?sslmode=verify-full&sslrootcert=/etc/ca.pem"
+        );
+    }
+
+    #[test]
+    fn root_certificates_come_from_the_named_file_the_default_file_or_the_system() {
+        use tls::{Mode, RootCert, Roots, Wanted};
+        let dir = tempfile::tempdir().unwrap();
+        let there = dir.path().join("root.crt");
+        std::fs::write(&there, "").unwrap();
+        let missing = dir.path().join("missing.crt");
+        let wanted = |mode, rootcert| Wanted { mode, rootcert };
+        // A named file, there or not.
+        let named = RootCert::File(there.clone());
+        assert_eq!(
+            wanted(Mode::Require, named.clone()).roots(None),
+            Ok(Roots::File(there.clone()))
+        );
+        assert_eq!(
+            wanted(Mode::VerifyCa, named).roots(Some(&missing)),
+            Ok(Roots::File(there.clone()))
+        );
+        let gone = RootCert::File(missing.clone());
+        assert_eq!(wanted(Mode::Require, gone.clone()).roots(Some(&there)), Ok(Roots::None));
+        let err = wanted(Mode::VerifyFull, gone).roots(Some(&there)).unwrap_err();
+        assert!(
+            err.contains(&format!("\"{}\" does not exist", missing.display())),
+            "{err}"
+        );
+        // libpq's default file: used when it exists, else nothing or an error naming it.
+        assert_eq!(
+            wanted(Mode::Prefer, RootCert::Default).roots(Some(&there)),
+            Ok(Roots::File(there.clone()))
+        );
+        assert_eq!(
+            wanted(Mode::Prefer, RootCert::Default).roots(Some(&missing)),
+            Ok(Roots::None)
+        );
+        assert_eq!(wanted(Mode::Require, RootCert::Default).roots(None), Ok(Roots::None));
+        let err = wanted(Mode::VerifyCa, RootCert::Default)
+            .roots(Some(&missing))
+            .unwrap_err();
+        assert!(err.contains(&missing.display().to_string()), "{err}");
+        let err = wanted(Mode::VerifyFull, RootCert::Default).roots(None).unwrap_err();
+        assert!(err.contains("~/.postgresql/root.crt"), "{err}");
+        // The system's store: verify-full, as in libpq, and only that.
+        assert_eq!(
+            wanted(Mode::VerifyFull, RootCert::System).roots(None),
+            Ok(Roots::System)
+        );
+        let (_, wanted) = tls::split("postgres://h/d?sslrootcert=system").unwrap();
+        assert_eq!((wanted.mode, wanted.rootcert), (Mode::VerifyFull, RootCert::System));
+        let err = tls::split("postgres://h/d?sslrootcert=system&sslmode=require").unwrap_err();
+        assert!(err.contains("verify-full"), "{err}");
+    }
+
+    #[test]
+    fn verifying_without_a_root_file_fails_before_the_server_is_asked_naming_the_file() {
+        let file = passfile("*:*:*:*:file-pass-9c2\n");
+        // db.invalid cannot be reached: an error about the file means none was tried.
+        let url = "postgres://li:hunter2-77@db.invalid/promptly?sslmode=verify-ca&sslrootcert=/nonexistent/ca.pem";
+        let (config, wanted, _) = settings(url, Some(file.path())).unwrap();
+        let Err(Failure::Setup(text)) = tls::connect(config, &wanted, None) else {
+            panic!("{url}: not refused before connecting");
+        };
+        assert!(text.contains("\"/nonexistent/ca.pem\" does not exist"), "{text}");
+        // A root file that holds no certificate is an error too, not an unverified connection.
+        let empty = passfile("not a certificate\n");
+        let roots = tls::Roots::File(empty.path().to_path_buf());
+        let err = tls::client_config(tls::Mode::Require, &roots).unwrap_err();
+        assert!(err.contains("no certificate"), "{err}");
+    }
+
+    #[test]
+    fn a_unix_socket_never_uses_tls() {
+        // verify-full without any root certificate: on a socket nothing about TLS is asked, so
+        // the error is the socket's (no server there), not the missing root file.
+        let url = "postgresql://li@/promptly?host=/nonexistent-promptly-socket-dir&sslmode=verify-full";
+        let (config, wanted, _) = settings(url, None).unwrap();
+        assert!(tls::sockets_only(&config));
+        match tls::connect(config, &wanted, None) {
+            Err(Failure::Connect(e)) => assert!(!e.to_string().contains("root certificate"), "{e}"),
+            Err(Failure::Setup(text)) => panic!("TLS set up for a socket: {text}"),
+            Ok(_) => panic!("connected to a socket that is not there"),
+        }
+        let (config, ..) = settings("postgres://li@db.shop/promptly", None).unwrap();
+        assert!(!tls::sockets_only(&config));
     }
 }

@@ -4,7 +4,8 @@
 //! What exists:
 //! - [`connect`]: a `postgres::Client` from a `postgres://` URL, the password from the URL or
 //!   libpq's password file ([`pgpass`]), errors naming the URL without its password
-//!   ([`printable_url`], which `app::config` uses for the `--db` refusal too). No TLS yet.
+//!   ([`printable_url`], which `app::config` uses for the `--db` refusal too). TLS as libpq
+//!   (`sslmode`, `sslrootcert`: `tls.rs`, rustls).
 //! - [`schema`]: PostgreSQL's numbered migrations (1 = SQLite's schema 15; 2 keys the review
 //!   queue's indexes as SQLite's are), the log and the
 //!   other tables kept as written refusing UPDATE, DELETE and TRUNCATE by triggers with
@@ -27,9 +28,10 @@ mod migrate;
 mod open;
 pub mod pgpass;
 pub mod schema;
+mod tls;
 mod url;
 
-pub use connect::{connect, settings};
+pub use connect::connect;
 pub use copy::Copied;
 pub use migrate::{
     Found, Migrated, check_identity, current_schema, grant_app_role, grants_sql, latest_version, migrate, quote_ident,
