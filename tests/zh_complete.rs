@@ -51,6 +51,11 @@ const ALLOWED: &[&str] = &[
     "host",
     "pgpassfile",
     "pgpass",
+    // PostgreSQL's own backup tools, named for backup and restore on a server (pg_dump).
+    "pg",
+    "dump",
+    // A file type, as attachments are named (invoice.pdf), like csv.
+    "pdf",
     // The Unix mail command `reply` pipes to, named as the config key it is set by.
     "sendmail",
     // Keys as printed on the keyboard.

@@ -72,7 +72,7 @@ enum Found {
     Current,
 }
 
-/// A Promptly database: a SQLite file or, in progress (issue 16), a PostgreSQL schema.
+/// A Promptly database: a SQLite file or a PostgreSQL schema (issue 16).
 pub struct Store {
     backend: Backend,
     /// The file, or the server's URL without its password.

@@ -1,4 +1,4 @@
-//! PostgreSQL, in progress (issue 16): the groundwork of a second store. The only code that
+//! PostgreSQL (issue 16): the second store, for several agents. The only code that
 //! speaks PostgreSQL's SQL; like the rest of `store`, it prints nothing.
 //!
 //! What exists:
