@@ -64,7 +64,13 @@ pub enum Command {
     },
     Log(LogArgs),
     Reply(ReplyArgs),
-    Attachments(AttachmentsArgs),
+    Attachments {
+        id: i64,
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+        #[arg(long, value_name = "DIR")]
+        save: Option<PathBuf>,
+    },
     Status {
         id: i64,
         state: Status,
@@ -283,15 +289,6 @@ pub struct ReplyArgs {
     pub print: bool,
     #[arg(long, value_name = "N")]
     pub expect_version: Option<i64>,
-}
-
-#[derive(Debug, Args)]
-pub struct AttachmentsArgs {
-    pub id: i64,
-    #[arg(long, value_name = "NAME")]
-    pub name: Option<String>,
-    #[arg(long, value_name = "DIR")]
-    pub save: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

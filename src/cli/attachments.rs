@@ -1,7 +1,6 @@
 //! `promptly attachments ID [--name NAME] [--save DIR]`: a ticket's mail attachments listed,
 //! or saved from the messages the database keeps (see `app::attachments`).
 
-use super::args::AttachmentsArgs;
 use super::output::local;
 use super::{CliError, Result};
 use crate::app::Setup;
@@ -10,16 +9,16 @@ use crate::domain::mail::MailDirection;
 use crate::domain::text::sanitize_line;
 use crate::t;
 use crate::words::mail::size;
+use std::path::Path;
 
-pub fn run(setup: &Setup, a: AttachmentsArgs) -> Result<()> {
+pub fn run(setup: &Setup, id: i64, name: Option<&str>, save: Option<&Path>) -> Result<()> {
     let desk = setup.desk()?;
-    let name = a.name.as_deref();
     let none = || match name {
-        Some(n) => t!("attachments.none_named", id = a.id, name = sanitize_line(n)),
-        None => t!("attachments.none", id = a.id),
+        Some(n) => t!("attachments.none_named", id = id, name = sanitize_line(n)),
+        None => t!("attachments.none", id = id),
     };
-    let Some(dir) = &a.save else {
-        let rows = attachments::list(&desk, a.id, name)?;
+    let Some(dir) = save else {
+        let rows = attachments::list(&desk, id, name)?;
         if rows.is_empty() {
             println!("{}", none());
         }
@@ -49,7 +48,7 @@ pub fn run(setup: &Setup, a: AttachmentsArgs) -> Result<()> {
         }
         return Ok(());
     };
-    let done = attachments::save(&desk, a.id, name, dir)?;
+    let done = attachments::save(&desk, id, name, dir)?;
     if done.is_empty() {
         println!("{}", none());
     }

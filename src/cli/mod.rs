@@ -61,7 +61,7 @@ fn dispatch(setup: &Setup, command: Command) -> Result<()> {
         }
         Command::Log(args) => log(setup, args),
         Command::Reply(args) => reply::run(setup, args),
-        Command::Attachments(args) => attachments::run(setup, args),
+        Command::Attachments { id, name, save } => attachments::run(setup, id, name.as_deref(), save.as_deref()),
         Command::Status {
             id,
             state,
