@@ -120,6 +120,14 @@ fn queries() -> Vec<(&'static str, ListQuery)> {
                 ..q()
             },
         ),
+        // A status named twice lists each ticket once (`--status closed --status closed`).
+        (
+            "closed twice",
+            ListQuery {
+                statuses: vec![Status::Closed, Status::Closed, Status::Open],
+                ..q()
+            },
+        ),
         (
             "overdue",
             ListQuery {

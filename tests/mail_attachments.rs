@@ -115,6 +115,20 @@ fn attachments_are_listed_and_saved_from_the_kept_message_on_another_machine() {
         "attachments --save wrote to the database"
     );
 
+    // A downloads folder that is a symlink to a folder is followed (its files still made new).
+    let linked = env.dir.path().join("linked");
+    std::os::unix::fs::symlink(&out, &linked).unwrap();
+    env.ok(&[
+        "attachments",
+        "1",
+        "--name",
+        "../../.ssh/authorized_keys",
+        "--save",
+        linked.to_str().unwrap(),
+    ]);
+    assert!(out.join("authorized_keys-2").exists(), "{:?}", names(&out));
+    std::fs::remove_file(out.join("authorized_keys-2")).unwrap();
+
     // Saved again by name: new files beside, the first ones never written over.
     let first = std::fs::read(out.join("invoice.pdf")).unwrap();
     env.ok(&[

@@ -416,7 +416,7 @@ fn agent_grant_lets_a_login_role_work_the_desk_and_nothing_more() {
     let missing = run(&db, &["agent", "grant", "shop_desk_nobody"]);
     assert_eq!(missing.status.code(), Some(1));
     let said = String::from_utf8_lossy(&missing.stderr);
-    assert!(said.contains("CREATE ROLE shop_desk_nobody NOLOGIN"), "{said}");
+    assert!(said.contains("CREATE ROLE \"shop_desk_nobody\" NOLOGIN"), "{said}");
     let granted = run(&db, &["agent", "grant", &app]);
     assert!(granted.status.success(), "{}", String::from_utf8_lossy(&granted.stderr));
     // The same schema, logged in as the application role.

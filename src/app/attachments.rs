@@ -3,7 +3,7 @@
 //! any agent saves them on their own machine, whichever machine ran `intake` (the files intake
 //! wrote are in that machine's data folder only) and even those intake found too large.
 
-use super::intake::files::{private_dir, write_numbered};
+use super::intake::files::write_numbered;
 use super::intake::parse;
 use super::{Error, Result};
 use crate::desk::{Desk, MailRow};
@@ -39,7 +39,7 @@ pub fn save(desk: &Desk, id: i64, name: Option<&str>, dir: &Path) -> Result<Vec<
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    private_dir(dir).map_err(|e| Error::Io(dir.to_path_buf(), e))?;
+    chosen_dir(dir).map_err(|e| Error::Io(dir.to_path_buf(), e))?;
     let mut done = Vec::new();
     for row in rows {
         let raw = desk.mail_raw(row.id)?.unwrap_or_default();
@@ -67,4 +67,20 @@ pub fn save(desk: &Desk, id: i64, name: Option<&str>, dir: &Path) -> Result<Vec<
         }
     }
     Ok(done)
+}
+
+/// The folder the user chose (`--save`, the downloads folder): made 0700 with its parents when
+/// missing; a symlink to a folder is followed, as a user's `~/Downloads` may be one (each file
+/// is still made new, never through a symlink).
+fn chosen_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+    if std::fs::metadata(dir)?.is_dir() {
+        Ok(())
+    } else {
+        Err(std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            format!("{} is not a folder", dir.display()),
+        ))
+    }
 }

@@ -17,6 +17,7 @@ use crate::domain::listing::{ListQuery, ListRow, TicketSummary};
 use crate::domain::sla::Clock;
 use crate::domain::ticket::Status;
 use chrono::{DateTime, Utc};
+use std::collections::HashSet;
 
 /// A page's size as bound to `LIMIT`: at most [`LIST_PAGE`], at most what is `left`.
 fn page_size(left: usize) -> i64 {
@@ -202,11 +203,16 @@ fn idle_pages<'q>(db: Db, q: &'q ListQuery) -> (Built<'q>, usize) {
     let mut b = Built::new("SELECT * FROM (");
     let key = b.args.len();
     let (below, size) = (b.mark(i64::MAX), b.mark(0i64));
-    let statuses: Vec<&[Status]> = if q.statuses.is_empty() {
-        vec![&[]]
-    } else {
-        q.statuses.iter().map(std::slice::from_ref).collect()
-    };
+    // A status named twice (`--status open --status open`) is one branch: each ticket once.
+    let mut statuses: Vec<&[Status]> = Vec::new();
+    for status in &q.statuses {
+        if !statuses.contains(&std::slice::from_ref(status)) {
+            statuses.push(std::slice::from_ref(status));
+        }
+    }
+    if statuses.is_empty() {
+        statuses.push(&[]);
+    }
     for (i, status) in statuses.into_iter().enumerate() {
         if i > 0 {
             b.push(" UNION ALL ");
@@ -234,6 +240,9 @@ pub(super) fn visit_nearest_deadlines(db: Db, statuses: &[Status], mut visit: im
         return Ok(());
     }
     let (mut b, key) = header_pages(statuses);
+    // Each page is a statement of its own: a ticket whose row moved past the key meanwhile
+    // (a deadline extended) is counted once.
+    let mut seen = HashSet::new();
     loop {
         let (mut read, mut last) = (0, None);
         db.for_each_row(&b.sql, &b.args, |r| {
@@ -241,7 +250,9 @@ pub(super) fn visit_nearest_deadlines(db: Db, statuses: &[Status], mut visit: im
             let id: i64 = r.get(0)?;
             let raw = raw_clock(r, 1)?;
             last = Some([raw.5.unwrap_or(i64::MIN), r.get(11)?, r.get(12)?, id]);
-            visit(into_clock(id, raw)?);
+            if seen.insert(id) {
+                visit(into_clock(id, raw)?);
+            }
             Ok(())
         })?;
         match last {

@@ -115,13 +115,13 @@ fn check_sqlite(conn: &Connection, findings: &mut Vec<Finding>) -> Result<()> {
     Ok(())
 }
 
-/// The names of the store's triggers (on PostgreSQL: those in its schema that are enabled,
-/// since its owner could switch one off). One query: the board asks on every start.
+/// The names of the store's triggers (on PostgreSQL: those in its schema that fire in an
+/// ordinary session, since its owner could switch one off or to replica-only). One query: the board asks on every start.
 pub(crate) fn triggers(db: Db) -> Result<std::collections::HashSet<String>> {
     let sql = db.pick(
         "SELECT name FROM sqlite_schema WHERE type = 'trigger'",
         "SELECT t.tgname::text FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
-         WHERE t.tgenabled <> 'D'
+         WHERE t.tgenabled IN ('O', 'A')
            AND c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())",
     );
     Ok(db.query_map(sql, &[], |r| r.get::<String>(0))?.into_iter().collect())

@@ -206,7 +206,8 @@ pub fn store(e: &StoreError, lang: &str) -> String {
             why = t!(
                 format!("err.grant_{}", why.slug()),
                 locale = lang,
-                role = sanitize_line(role)
+                // As SQL: the role is looked up by its exact name (`Shop_Desk`, `desk-2`).
+                role = sanitize_line(&crate::store::pg::quote_ident(role))
             )
         )
         .to_string(),
