@@ -187,6 +187,19 @@ fn attachments_of_a_ticket_that_does_not_exist_are_refused_and_create_nothing() 
 }
 
 #[test]
+fn saving_into_a_file_is_refused_as_not_a_folder_and_the_file_kept() {
+    let env = Env::new("");
+    env.intake(&corpus("multipart-attachments.eml"));
+    let file = env.dir.path().join("notes.txt");
+    std::fs::write(&file, "mine").unwrap();
+    let done = env.run(&["attachments", "1", "--save", file.to_str().unwrap()]);
+    assert_eq!(done.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&done.stderr);
+    assert!(said.contains("not a folder"), "{said}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
+}
+
+#[test]
 fn a_on_the_ticket_screen_saves_the_attachments_into_the_downloads_folder() {
     use common::board::{app, desk_at, press};
     let env = Env::new("");

@@ -74,13 +74,14 @@ pub fn save(desk: &Desk, id: i64, name: Option<&str>, dir: &Path) -> Result<Vec<
 /// is still made new, never through a symlink).
 fn chosen_dir(dir: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::DirBuilderExt;
-    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
-    if std::fs::metadata(dir)?.is_dir() {
-        Ok(())
-    } else {
-        Err(std::io::Error::new(
-            std::io::ErrorKind::AlreadyExists,
-            format!("{} is not a folder", dir.display()),
-        ))
+    // Asked first: making over a file (`--save /dev/null`) says only "File exists".
+    match std::fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => return Ok(()),
+        Ok(_) => {
+            return Err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, "not a folder"));
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
     }
+    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
 }

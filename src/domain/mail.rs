@@ -47,6 +47,9 @@ pub const ID_MAX: usize = 998;
 pub const REFS_MAX: usize = 50;
 /// Longest saved attachment name, in characters (the extension kept).
 pub const FILE_NAME_MAX: usize = 100;
+/// And in bytes: file systems take 255, less room for a number (`-1000`) when it is taken;
+/// 100 Chinese characters are 300 bytes.
+pub const FILE_NAME_MAX_BYTES: usize = 200;
 
 /// A Message-ID as stored: trimmed, without `<>`, bounded; `None` when nothing is left.
 pub fn clean_id(id: &str) -> Option<String> {
@@ -196,8 +199,8 @@ pub fn first_rule<'a>(rules: &'a [Rule], subject: &str, body: &str) -> Option<&'
 }
 
 /// An attachment name made safe to save: no folder part, no control or invisible character,
-/// no leading dot, at most [`FILE_NAME_MAX`] characters (the extension kept); "attachment"
-/// when nothing is left.
+/// no leading dot, at most [`FILE_NAME_MAX`] characters and [`FILE_NAME_MAX_BYTES`] bytes (the
+/// extension kept); "attachment" when nothing is left.
 pub fn safe_file_name(name: &str) -> String {
     let last = name.rsplit(['/', '\\']).next().unwrap_or("");
     let cleaned: String = last
@@ -217,12 +220,23 @@ pub fn safe_file_name(name: &str) -> String {
     if cleaned.is_empty() {
         return "attachment".to_string();
     }
-    if cleaned.chars().count() <= FILE_NAME_MAX {
+    if cleaned.chars().count() <= FILE_NAME_MAX && cleaned.len() <= FILE_NAME_MAX_BYTES {
         return cleaned.to_string();
     }
     let (stem, ext) = split_ext(cleaned);
     let ext: String = ext.chars().take(16).collect();
-    let stem: String = stem.chars().take(FILE_NAME_MAX - ext.chars().count()).collect();
+    let mut bytes = FILE_NAME_MAX_BYTES - ext.len();
+    let stem: String = stem
+        .chars()
+        .take(FILE_NAME_MAX - ext.chars().count())
+        .take_while(|c| {
+            let fits = c.len_utf8() <= bytes;
+            if fits {
+                bytes -= c.len_utf8();
+            }
+            fits
+        })
+        .collect();
     format!("{stem}{ext}")
 }
 
@@ -361,10 +375,15 @@ mod tests {
         assert_eq!(safe_file_name("\u{202e}gpj.exe"), "_gpj.exe");
         assert_eq!(safe_file_name("../"), "attachment");
         assert_eq!(safe_file_name(".."), "attachment");
-        let long = format!("{}.pdf", "长".repeat(300));
+        let long = format!("{}.pdf", "a".repeat(300));
         let safe = safe_file_name(&long);
         assert_eq!(safe.chars().count(), FILE_NAME_MAX);
         assert!(safe.ends_with(".pdf"));
+        // Bounded in bytes too, whole characters kept: 65 of 3 bytes and ".pdf".
+        let long = format!("{}.pdf", "长".repeat(90));
+        let safe = safe_file_name(&long);
+        assert_eq!(safe, format!("{}.pdf", "长".repeat(65)));
+        assert!(safe_file_name(&format!("{}.pdf", "长".repeat(60))).ends_with("长.pdf"));
         assert_eq!(numbered("a.pdf", 1), "a.pdf");
         assert_eq!(numbered("a.pdf", 3), "a-3.pdf");
         assert_eq!(numbered("README", 2), "README-2");

@@ -85,11 +85,25 @@ pub fn gzip(raw: &[u8]) -> Result<Vec<u8>> {
         .map_err(|e| StoreError::Corrupt(format!("gzip: {e}")))
 }
 
+/// The most a kept message may unpack to: intake bounds what it keeps, but the row may have
+/// been written by other hands, and a small gzip can unpack to more memory than the machine has.
+const MAX_UNPACKED: u64 = 1 << 30;
+
 fn gunzip(gz: &[u8]) -> Result<Vec<u8>> {
+    gunzip_at_most(gz, MAX_UNPACKED)
+}
+
+fn gunzip_at_most(gz: &[u8], max: u64) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     flate2::read::GzDecoder::new(gz)
+        .take(max.saturating_add(1))
         .read_to_end(&mut out)
         .map_err(|e| StoreError::Corrupt(format!("gunzip: {e}")))?;
+    if out.len() as u64 > max {
+        return Err(StoreError::Corrupt(format!(
+            "a kept message unpacks to over {max} bytes"
+        )));
+    }
     Ok(out)
 }
 
@@ -242,5 +256,17 @@ impl Store {
         self.sqlite(SqliteOnly::Settings)?
             .execute_batch("PRAGMA temp_store = MEMORY;")?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kept_message_unpacks_up_to_its_bound_and_no_further() {
+        let gz = gzip(&[b'a'; 100]).unwrap();
+        assert_eq!(gunzip_at_most(&gz, 100).unwrap().len(), 100);
+        assert!(matches!(gunzip_at_most(&gz, 99), Err(StoreError::Corrupt(_))));
     }
 }
