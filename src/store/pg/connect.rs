@@ -321,6 +321,32 @@ mod tests {
     }
 
     #[test]
+    fn pgsslmode_and_pgsslrootcert_stand_for_what_the_url_does_not_say() {
+        use tls::{Mode, RootCert};
+        let env = |name: &str| match name {
+            "PGSSLMODE" => Some("verify-ca".to_string()),
+            "PGSSLROOTCERT" => Some("/etc/shop-ca.pem".to_string()),
+            _ => None,
+        };
+        let (_, wanted) = tls::split_with("postgres://h/d", env).unwrap();
+        assert_eq!(
+            (wanted.mode, wanted.rootcert),
+            (Mode::VerifyCa, RootCert::File("/etc/shop-ca.pem".into()))
+        );
+        // The URL's own parameters win, as in libpq.
+        let (_, wanted) = tls::split_with("postgres://h/d?sslmode=require&sslrootcert=/a.pem", env).unwrap();
+        assert_eq!(
+            (wanted.mode, wanted.rootcert),
+            (Mode::Require, RootCert::File("/a.pem".into()))
+        );
+        let (_, wanted) = tls::split_with("postgres://h/d", |_| Some(String::new())).unwrap();
+        assert_eq!((wanted.mode, wanted.rootcert), (Mode::Prefer, RootCert::Default));
+        let bogus = |name: &str| (name == "PGSSLMODE").then(|| "verify_full".to_string());
+        let err = tls::split_with("postgres://h/d", bogus).unwrap_err();
+        assert!(err.contains("verify_full"), "{err}");
+    }
+
+    #[test]
     fn an_unknown_sslmode_is_refused_by_name_without_the_password() {
         for url in [
             "postgres://li:hunter2-77@db.shop/promptly?sslmode=verify_full",

@@ -1,6 +1,6 @@
 //! TLS for [`super::connect`], with libpq's `sslmode` and `sslrootcert` (read from the URL's
-//! query by Promptly and taken out of it: the `postgres` crate knows only disable, prefer and
-//! require). rustls with the `ring` provider: pure Rust, no system OpenSSL.
+//! query by Promptly and taken out of it, else from `PGSSLMODE`/`PGSSLROOTCERT`: the
+//! `postgres` crate knows only disable, prefer and require). rustls with the `ring` provider: pure Rust, no system OpenSSL.
 //!
 //! - `disable`: no TLS. `allow` and `prefer` (the default): TLS when the server offers it,
 //!   else in the clear (`allow` is taken as `prefer`: the client cannot retry with TLS after a
@@ -67,24 +67,34 @@ pub enum Roots {
     File(PathBuf),
 }
 
-/// `url` without its `sslmode` and `sslrootcert` parameters, and what they ask for. An
+/// `url` without its `sslmode` and `sslrootcert` parameters, and what they ask for; as in
+/// libpq, `PGSSLMODE` and `PGSSLROOTCERT` stand for a parameter the URL does not give. An
 /// unknown mode, or `sslrootcert=system` with a mode weaker than `verify-full`, is an error.
 pub fn split(url: &str) -> Result<(String, Wanted), String> {
+    split_with(url, |name| std::env::var(name).ok())
+}
+
+/// [`split`] with the environment given.
+pub fn split_with(url: &str, env: impl Fn(&str) -> Option<String>) -> Result<(String, Wanted), String> {
     let (before, query) = url.split_once('?').unwrap_or((url, ""));
     let mut mode = None;
-    let mut rootcert = RootCert::Default;
+    let mut rootcert = None;
     let mut kept = Vec::new();
     for param in query.split('&').filter(|p| !p.is_empty()) {
         let (key, value) = param.split_once('=').unwrap_or((param, ""));
         let value = super::url::percent_decode(value);
         match super::url::percent_decode(key).as_str() {
             "sslmode" => mode = Some(value),
-            "sslrootcert" if value == "system" => rootcert = RootCert::System,
-            "sslrootcert" if value.is_empty() => rootcert = RootCert::Default,
-            "sslrootcert" => rootcert = RootCert::File(PathBuf::from(value)),
+            "sslrootcert" => rootcert = Some(value),
             _ => kept.push(param),
         }
     }
+    let mode = mode.or_else(|| env("PGSSLMODE").filter(|v| !v.is_empty()));
+    let rootcert = match rootcert.or_else(|| env("PGSSLROOTCERT")).as_deref() {
+        None | Some("") => RootCert::Default,
+        Some("system") => RootCert::System,
+        Some(file) => RootCert::File(PathBuf::from(file)),
+    };
     let mode = match mode.as_deref() {
         None if rootcert == RootCert::System => Mode::VerifyFull,
         None | Some("prefer" | "allow") => Mode::Prefer,
