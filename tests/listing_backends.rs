@@ -515,3 +515,35 @@ fn pg_long_lists_read_in_pages_are_the_same_on_postgres() {
     assert_eq!(on_postgres.lists[0].1.len(), 6 + EXTRA + CLOSED);
     same(&on_postgres, &on_sqlite);
 }
+
+#[test]
+fn pg_a_list_read_in_pages_shows_one_state_while_another_agent_changes_it() {
+    let Some(mut s) = pg::scratch("pg_a_list_read_in_pages_shows_one_state_while_another_agent_changes_it") else {
+        return;
+    };
+    // Past one page of 500 rows, read a page at a time.
+    const EXTRA: usize = 520;
+    let store = build(pg::store(&s), EXTRA, 0);
+    let query = ListQuery::default();
+    let before = ids(&store.list(&query).unwrap());
+    let mut listed = Vec::new();
+    store
+        .visit_list(&query, |t| {
+            if listed.is_empty() {
+                // Another agent's change once the first page is read: the first ticket's
+                // nearest deadline is now the last of all.
+                s.client
+                    .execute(
+                        "UPDATE nearest_deadlines SET due_at = due_at + 100000000000 WHERE ticket_id = $1",
+                        &[&t.ticket.id],
+                    )
+                    .unwrap();
+            }
+            listed.push(t.ticket.id);
+            true
+        })
+        .unwrap();
+    // As of the list's start: every ticket once, in the order then.
+    assert_eq!(listed, before);
+    assert_ne!(ids(&store.list(&query).unwrap()), before, "the change did not land");
+}

@@ -3,7 +3,8 @@
 //! that SQLite makes in one statement, stopping when its visitor says so, goes here a keyset
 //! page of [`LIST_PAGE`] rows at a time after the last key seen: each page one index range,
 //! however far in, and a list stopped early reads no page past the one it stopped in. The
-//! order is SQLite's, row for row.
+//! order is SQLite's, row for row; the store reads a walk's pages in one snapshot
+//! (`Store::read_at_once`), so they show one state of the database, as SQLite's statement does.
 
 use super::Result;
 use super::db::{Db, Param};
@@ -17,7 +18,6 @@ use crate::domain::listing::{ListQuery, ListRow, TicketSummary};
 use crate::domain::sla::Clock;
 use crate::domain::ticket::Status;
 use chrono::{DateTime, Utc};
-use std::collections::HashSet;
 
 /// A page's size as bound to `LIMIT`: at most [`LIST_PAGE`], at most what is `left`.
 fn page_size(left: usize) -> i64 {
@@ -239,10 +239,8 @@ pub(super) fn visit_nearest_deadlines(db: Db, statuses: &[Status], mut visit: im
     if statuses.is_empty() {
         return Ok(());
     }
+    // The pages are statements of their own, read in one snapshot (`Store::read_at_once`).
     let (mut b, key) = header_pages(statuses);
-    // Each page is a statement of its own: a ticket whose row moved past the key meanwhile
-    // (a deadline extended) is counted once.
-    let mut seen = HashSet::new();
     loop {
         let (mut read, mut last) = (0, None);
         db.for_each_row(&b.sql, &b.args, |r| {
@@ -250,9 +248,7 @@ pub(super) fn visit_nearest_deadlines(db: Db, statuses: &[Status], mut visit: im
             let id: i64 = r.get(0)?;
             let raw = raw_clock(r, 1)?;
             last = Some([raw.5.unwrap_or(i64::MIN), r.get(11)?, r.get(12)?, id]);
-            if seen.insert(id) {
-                visit(into_clock(id, raw)?);
-            }
+            visit(into_clock(id, raw)?);
             Ok(())
         })?;
         match last {

@@ -258,6 +258,15 @@ impl Store {
         }
     }
 
+    /// `f` on store SQL's connection, its reads one state of the database: on a server, in
+    /// one read-only snapshot ([`pg::Server::snapshot`]); a file's walks are one statement each.
+    fn read_at_once<T>(&self, f: impl FnOnce(db::Db<'_>) -> Result<T>) -> Result<T> {
+        match &self.backend {
+            Backend::Sqlite(conn) => f(db::Db::Sqlite(conn)),
+            Backend::Postgres(server) => server.snapshot(f),
+        }
+    }
+
     /// Refuses when the file this store opened is no longer the one at its path: the board
     /// keeps its connection for hours, and a note saved into a file moved away or replaced
     /// (`mv`, a restore) would be lost to everyone who opens the path.
@@ -343,7 +352,7 @@ impl Store {
 
     /// Tickets matching `query`, with their nearest running clock.
     pub fn list(&self, query: &ListQuery) -> Result<Vec<TicketSummary>> {
-        listing::list(self.db(), query)
+        self.read_at_once(|db| listing::list(db, query))
     }
 
     /// The tickets a deadline-filtered `query` lists, streamed to `visit` until it returns
@@ -354,7 +363,7 @@ impl Store {
         before: Option<DateTime<Utc>>,
         visit: impl FnMut(TicketSummary) -> bool,
     ) -> Result<()> {
-        listing::visit_due(self.db(), query, before, visit)
+        self.read_at_once(|db| listing::visit_due(db, query, before, visit))
     }
 
     /// How the database reads the running deadlines of `query`, one step a line: SQLite's
@@ -375,7 +384,7 @@ impl Store {
         statuses: &[crate::domain::ticket::Status],
         visit: impl FnMut(Clock),
     ) -> Result<()> {
-        listing::visit_nearest_deadlines(self.db(), statuses, visit)
+        self.read_at_once(|db| listing::visit_nearest_deadlines(db, statuses, visit))
     }
 
     /// How many tickets have each of `statuses` (the board's header; the status index only).
@@ -386,12 +395,12 @@ impl Store {
     /// The tickets `query` lists, most urgent first, streamed to `visit` until it returns
     /// false (see [`listing::visit_list`]).
     pub fn visit_list(&self, query: &ListQuery, visit: impl FnMut(TicketSummary) -> bool) -> Result<()> {
-        listing::visit_list(self.db(), query, visit)
+        self.read_at_once(|db| listing::visit_list(db, query, visit))
     }
 
     /// [`Store::visit_list`] as `list`'s table shows it (see [`listing::visit_rows`]).
     pub fn visit_rows(&self, query: &ListQuery, visit: impl FnMut(&ListRow) -> bool) -> Result<()> {
-        listing::visit_rows(self.db(), query, visit)
+        self.read_at_once(|db| listing::visit_rows(db, query, visit))
     }
 
     /// The listed tickets `ids` with their nearest clock, in that order (see [`listing::summaries`]).

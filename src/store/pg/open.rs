@@ -227,6 +227,22 @@ impl Server {
         self.client.try_borrow().is_ok_and(|c| c.is_closed())
     }
 
+    /// Runs `f`'s reads in one read-only REPEATABLE READ transaction: a walk read a keyset
+    /// page at a time (a list, the header's pass) sees one state of the database, as SQLite's
+    /// one statement does, so a ticket another agent changes meanwhile is neither listed twice
+    /// nor missed.
+    pub(crate) fn snapshot<T>(&self, f: impl FnOnce(Db<'_>) -> Result<T>) -> Result<T> {
+        self.client
+            .borrow_mut()
+            .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?;
+        let out = f(self.db());
+        let end = if out.is_ok() { "COMMIT" } else { "ROLLBACK" };
+        let ended = self.client.borrow_mut().batch_execute(end);
+        let out = out?;
+        ended?;
+        Ok(out)
+    }
+
     /// A write transaction, begun once no other writer on the database holds one: writers
     /// take turns as on SQLite (`BEGIN IMMEDIATE`), so a desk call reads the ticket, the
     /// log's head and the time after the last writer committed, and the chain has one head.
