@@ -256,6 +256,27 @@ fn a_server_url_is_a_server_never_a_folder_and_its_password_is_never_printed() {
         assert!(!err.contains("s3cret"), "the password was printed: {err}");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "something was made");
     }
+    // Nor by the help, which names the variable and not what it holds.
+    for (lang, args) in [
+        ("C.UTF-8", vec!["list", "--help"]),
+        ("C.UTF-8", vec!["help", "list"]),
+        ("zh_CN.UTF-8", vec!["list", "--help"]),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_promptly"))
+            .current_dir(dir.path())
+            .env("PROMPTLY_DB", url)
+            .env("PROMPTLY_CONFIG", config.path())
+            .env("LC_ALL", lang)
+            .args(&args)
+            .output()
+            .unwrap();
+        let help = String::from_utf8_lossy(&out.stdout);
+        assert!(help.contains("PROMPTLY_DB"), "{lang} {args:?}: {help}");
+        assert!(
+            !help.contains("s3cret"),
+            "{lang} {args:?}: the password was printed: {help}"
+        );
+    }
 }
 
 /// A store kept open (the board) refuses to write once its file was moved away, deleted or
@@ -286,4 +307,29 @@ fn a_write_is_refused_once_the_file_was_moved_or_replaced() {
     drop(other);
     std::fs::remove_file(&path).unwrap();
     assert!(matches!(write(&mut store), Err(StoreError::Moved(_))), "deleted");
+}
+
+/// `backup` is a file's: on a server it names the server's own tools and writes nothing (the
+/// file pass checks only the refusal's exit code, as a file is backed up there).
+#[test]
+fn backup_on_a_server_names_the_servers_tools_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("desk.db");
+    let target = dir.path().join("copy.db");
+    std::fs::write(dir.path().join("config.toml"), "").unwrap();
+    assert!(common::promptly(&db, "en").arg("init").status().unwrap().success());
+    let before = common::state(&db);
+    let out = common::promptly(&db, "en")
+        .args(["backup", target.to_str().unwrap()])
+        .output()
+        .unwrap();
+    if common::server(&db).is_none() {
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        return;
+    }
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("pg_dump"), "{said}");
+    assert!(!target.exists(), "a backup file was made");
+    assert_eq!(common::state(&db), before);
 }

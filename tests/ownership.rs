@@ -411,14 +411,6 @@ fn agent_grant_lets_a_login_role_work_the_desk_and_nothing_more() {
     };
     let app = std::env::var("PROMPTLY_TEST_PG_APP_ROLE").unwrap_or_else(|_| "promptly_app".to_string());
     let login = common::sql(&db, "SELECT session_user")[0][0].clone().unwrap();
-    assert!(run(&db, &["init"]).status.success());
-    // A role that is not there: the advice names the role asked for.
-    let missing = run(&db, &["agent", "grant", "shop_desk_nobody"]);
-    assert_eq!(missing.status.code(), Some(1));
-    let said = String::from_utf8_lossy(&missing.stderr);
-    assert!(said.contains("CREATE ROLE \"shop_desk_nobody\" NOLOGIN"), "{said}");
-    let granted = run(&db, &["agent", "grant", &app]);
-    assert!(granted.status.success(), "{}", String::from_utf8_lossy(&granted.stderr));
     // The same schema, logged in as the application role.
     let as_app = url.replacen(&format!("{login}@"), &format!("{app}@"), 1);
     assert_ne!(as_app, url);
@@ -431,6 +423,29 @@ fn agent_grant_lets_a_login_role_work_the_desk_and_nothing_more() {
             .output()
             .unwrap()
     };
+    // An agent may not make the tables (the owner does), nor read them before the grant:
+    // each is told so, not that the schema is no Promptly database.
+    let empty = common::state(&db);
+    let init = agent(&["init"]);
+    assert_eq!(init.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&init.stderr);
+    assert!(
+        said.contains("may not make or upgrade") && said.contains("owner"),
+        "{said}"
+    );
+    assert_eq!(common::state(&db), empty, "a refused init wrote");
+    assert!(run(&db, &["init"]).status.success());
+    let list = agent(&["list"]);
+    assert_eq!(list.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&list.stderr);
+    assert!(said.contains("may not read") && said.contains("agent grant"), "{said}");
+    // A role that is not there: the advice names the role asked for.
+    let missing = run(&db, &["agent", "grant", "shop_desk_nobody"]);
+    assert_eq!(missing.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&missing.stderr);
+    assert!(said.contains("CREATE ROLE \"shop_desk_nobody\" NOLOGIN"), "{said}");
+    let granted = run(&db, &["agent", "grant", &app]);
+    assert!(granted.status.success(), "{}", String::from_utf8_lossy(&granted.stderr));
     let made = agent(&["new", "--title", "Kettle leaks"]);
     assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
     let shown: serde_json::Value = serde_json::from_slice(&agent(&["show", "1", "--json"]).stdout).unwrap();

@@ -17,16 +17,16 @@ pub const GLOBAL: &str = "Global options";
 #[derive(Debug, Parser)]
 #[command(name = "promptly", version, about, max_term_width = 100)]
 pub struct Cli {
-    #[arg(long, global = true, env = "PROMPTLY_DB", value_name = "PATH", help_heading = GLOBAL)]
+    #[arg(long, global = true, env = "PROMPTLY_DB", hide_env_values = true, value_name = "PATH", help_heading = GLOBAL)]
     pub db: Option<PathBuf>,
 
-    #[arg(long, global = true, env = "PROMPTLY_CONFIG", value_name = "PATH", help_heading = GLOBAL)]
+    #[arg(long, global = true, env = "PROMPTLY_CONFIG", hide_env_values = true, value_name = "PATH", help_heading = GLOBAL)]
     pub config: Option<PathBuf>,
 
-    #[arg(long, global = true, env = "PROMPTLY_POLICY", value_name = "FILE", help_heading = GLOBAL)]
+    #[arg(long, global = true, env = "PROMPTLY_POLICY", hide_env_values = true, value_name = "FILE", help_heading = GLOBAL)]
     pub policy: Option<PathBuf>,
 
-    #[arg(long, global = true, env = "PROMPTLY_NOW", value_name = "TIMESTAMP", help_heading = GLOBAL)]
+    #[arg(long, global = true, env = "PROMPTLY_NOW", hide_env_values = true, value_name = "TIMESTAMP", help_heading = GLOBAL)]
     pub now: Option<String>,
 
     #[arg(long, global = true, value_name = "LANG", help_heading = GLOBAL)]

@@ -51,6 +51,12 @@ pub enum StoreError {
     ServerNotEmpty(String),
     /// The connection's search path names no schema that exists (the URL, no password).
     NoSchema(String),
+    /// The login may not read the Promptly schema (not granted, or not in the agents' role),
+    /// or, `making`, may not make or upgrade its tables (only the schema's owner may).
+    NoPrivilege {
+        url: String,
+        making: bool,
+    },
     /// PostgreSQL refused a statement.
     Postgres(postgres::Error),
     /// The connection to the PostgreSQL server is gone (closed, reset, or the session ended by
@@ -120,6 +126,7 @@ impl fmt::Display for StoreError {
             StoreError::TooNewServer { url, found, known } => write!(f, "schema {found} > {known}: {url}"),
             StoreError::ServerNotEmpty(url) => write!(f, "not empty: {url}"),
             StoreError::NoSchema(url) => write!(f, "no schema in the search path: {url}"),
+            StoreError::NoPrivilege { url, making } => write!(f, "permission denied (making: {making}): {url}"),
             StoreError::NotGranted { role, why } => write!(f, "role {role} not granted: {why:?}"),
             StoreError::ServerOnly(path) => write!(f, "{}: roles and grants are PostgreSQL's", path.display()),
             StoreError::Postgres(e) => write!(f, "postgresql: {}", postgres_message(e)),
@@ -146,6 +153,11 @@ impl StoreError {
 /// Whether `e` means the session is over: the client found the connection closed, the socket
 /// failed, or the server ended the session (a connection failure, shut down or terminated by
 /// an administrator: any FATAL). Not a statement the server refused.
+/// Whether the server refused `e` for want of a privilege (SQLSTATE 42501).
+pub(crate) fn denied(e: &postgres::Error) -> bool {
+    e.code() == Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE)
+}
+
 pub(crate) fn session_gone(e: &postgres::Error) -> bool {
     use postgres::error::Severity;
     use std::io::ErrorKind;

@@ -199,6 +199,16 @@ pub fn store(e: &StoreError, lang: &str) -> String {
         )
         .to_string(),
         StoreError::NoSchema(url) => t!("err.pg_no_schema", locale = lang, url = sanitize_line(url)).to_string(),
+        StoreError::NoPrivilege { url, making } => t!(
+            if *making {
+                "err.pg_may_not_make"
+            } else {
+                "err.pg_may_not_read"
+            },
+            locale = lang,
+            url = sanitize_line(url)
+        )
+        .to_string(),
         StoreError::NotGranted { role, why } => t!(
             "err.pg_not_granted",
             locale = lang,
@@ -236,6 +246,9 @@ pub fn store(e: &StoreError, lang: &str) -> String {
             error = sanitize_line(&crate::desk::postgres_message(e))
         )
         .to_string(),
+        StoreError::NotOnServer(crate::store::SqliteOnly::Backup) => {
+            t!("err.backup_on_server", locale = lang).to_string()
+        }
         StoreError::NotOnServer(what) => t!(
             "err.not_on_server",
             locale = lang,

@@ -7,7 +7,7 @@
 //! exists): `public` by default, or a schema of its own (`?options=-csearch_path%3Dpromptly`).
 
 use super::schema::{IDENTITY, IDENTITY_TABLE, KEPT_TABLES, MIGRATIONS, VIEWS, WORKING_TABLES};
-use crate::store::error::GrantRefusal;
+use crate::store::error::{GrantRefusal, denied};
 use crate::store::schema::APPLICATION_ID;
 use crate::store::{Result, StoreError};
 use postgres::{Client, GenericClient};
@@ -49,7 +49,28 @@ pub fn quote_ident(name: &str) -> String {
 /// path names none that exists.
 pub fn current_schema(client: &mut impl GenericClient, name: &str) -> Result<String> {
     let schema: Option<String> = client.query_one("SELECT current_schema()", &[])?.get(0);
-    schema.ok_or_else(|| StoreError::NoSchema(name.to_string()))
+    if let Some(schema) = schema {
+        return Ok(schema);
+    }
+    // A schema this login may not use is left out of its search path as if it were not there:
+    // say which it is.
+    let hidden: bool = client
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace n
+             WHERE n.nspname = ANY (SELECT replace(trim(both ' \"' FROM p), '$user', session_user)
+                                    FROM unnest(string_to_array(current_setting('search_path'), ',')) p)
+               AND NOT has_schema_privilege(n.oid, 'USAGE'))",
+            &[],
+        )?
+        .get(0);
+    Err(if hidden {
+        StoreError::NoPrivilege {
+            url: name.to_string(),
+            making: false,
+        }
+    } else {
+        StoreError::NoSchema(name.to_string())
+    })
 }
 
 /// Reads the current schema's identity (no writes) and refuses strangers and newer schemas,
@@ -96,6 +117,14 @@ pub fn check_identity(client: &mut impl GenericClient, name: &str) -> Result<Fou
             .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
             .collect::<std::result::Result<_, postgres::Error>>()
             .map_err(|_| not_ours())?,
+        // Not granted (or not in the agents' role): the table is there, this login may not
+        // read it. Saying "not a Promptly database" would send them looking in the wrong place.
+        Err(e) if denied(&e) => {
+            return Err(StoreError::NoPrivilege {
+                url: name.to_string(),
+                making: false,
+            });
+        }
         Err(_) => return Err(not_ours()),
     };
     probe.commit()?;

@@ -4,7 +4,7 @@
 
 use super::{Found, check_identity, connect, latest_version, migrate, printable_url, regrant};
 use crate::store::db::{Db, Pg, Statements};
-use crate::store::error::session_gone;
+use crate::store::error::{denied, session_gone};
 use crate::store::{Access, Backend, Result, Store, StoreError};
 use postgres::Client;
 use postgres::fallible_iterator::FallibleIterator;
@@ -119,9 +119,21 @@ fn shown(url: &str) -> Result<String> {
 fn session(url: &str, access: Access, shown: &str) -> Result<(Client, String, String)> {
     let mut client = connect(url)?;
     let missing = || StoreError::Missing(PathBuf::from(shown));
-    match (access, check_identity(&mut client, shown)?) {
+    let found = check_identity(&mut client, shown).map_err(|e| match e {
+        StoreError::NoPrivilege { url, .. } if access == Access::Create => {
+            StoreError::NoPrivilege { url, making: true }
+        }
+        e => e,
+    })?;
+    match (access, found) {
         (Access::Create, _) | (Access::ReadWrite, Found::At(_)) => {
-            let migrated = migrate(&mut client, shown)?;
+            let migrated = migrate(&mut client, shown).map_err(|e| match e {
+                StoreError::Postgres(e) if denied(&e) => StoreError::NoPrivilege {
+                    url: shown.to_string(),
+                    making: true,
+                },
+                e => e,
+            })?;
             regrant(&mut client, &migrated, shown)?;
         }
         (_, Found::Empty) => return Err(missing()),
