@@ -192,3 +192,41 @@ fn promptly_lists_over_verify_full() {
     assert!(!err.contains(&s.password), "{err}");
     client.batch_execute(&format!("DROP SCHEMA {schema} CASCADE")).unwrap();
 }
+
+/// A password file others may read is passed over, as libpq does, and a login that then has
+/// no password says why; made private, it is read.
+#[test]
+#[cfg(unix)]
+fn a_password_file_others_may_read_is_passed_over_and_the_failure_says_so() {
+    use std::os::unix::fs::PermissionsExt;
+    let Some(s) = server("a_password_file_others_may_read_is_passed_over_and_the_failure_says_so") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let passfile = dir.path().join("pgpass");
+    std::fs::write(&passfile, format!("*:*:*:*:{}\n", s.password)).unwrap();
+    std::fs::set_permissions(&passfile, std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::write(dir.path().join("config.toml"), "").unwrap();
+    let no_password =
+        s.with(&format!("sslmode=verify-full&sslrootcert={}", s.root))
+            .replacen(&format!(":{}@", s.password), "@", 1);
+    assert!(!no_password.contains(&s.password));
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_promptly"))
+            .args(["--db", &no_password, "--lang", "en", "agent", "list"])
+            .env_remove("PROMPTLY_DB")
+            .env("PGPASSFILE", &passfile)
+            .env("PROMPTLY_CONFIG", dir.path().join("config.toml"))
+            .output()
+            .unwrap()
+    };
+    let refused = run();
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{err}");
+    assert!(err.contains("was not read") && err.contains("chmod 600"), "{err}");
+    std::fs::set_permissions(&passfile, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let read = run();
+    let said = String::from_utf8_lossy(&read.stderr);
+    assert!(!said.contains("was not read"), "{said}");
+    assert!(!said.contains("password"), "the private file was not used: {said}");
+}

@@ -36,7 +36,7 @@ fn agents_round_trip(store: &mut Store) {
     store
         .write(|tx| {
             assert_eq!(tx.role_of("li")?, (false, None), "an empty table names nobody");
-            assert!(!tx.has_supervisor()?);
+            assert!(tx.may_supervise("anyone")?, "no supervisor named: anyone may");
             assert!(tx.put_agent("li", Role::Agent, at(9))?, "new");
             assert!(tx.put_agent("chen", Role::Agent, at(10))?);
             assert!(
@@ -45,7 +45,9 @@ fn agents_round_trip(store: &mut Store) {
             );
             assert_eq!(tx.role_of("li")?, (true, Some(Role::Supervisor)));
             assert_eq!(tx.role_of("nobody")?, (true, None));
-            assert!(tx.has_supervisor()?);
+            assert!(tx.may_supervise("li")?);
+            assert!(!tx.may_supervise("chen")?, "an agent, once a supervisor is named");
+            assert!(!tx.may_supervise("nobody")?);
             Ok::<_, StoreError>(())
         })
         .unwrap();
@@ -69,7 +71,7 @@ fn agents_round_trip(store: &mut Store) {
             assert!(tx.put_agent("王芳", Role::Agent, at(12))?);
             assert!(tx.remove_agent("li")?);
             assert!(!tx.remove_agent("li")?, "already gone");
-            assert!(!tx.has_supervisor()?);
+            assert!(tx.may_supervise("王芳")?, "the supervisor gone: anyone may again");
             assert_eq!(tx.role_of("王芳")?, (true, Some(Role::Agent)));
             Ok::<_, StoreError>(())
         })

@@ -5,6 +5,7 @@ pub mod common;
 use chrono::{DateTime, TimeZone, Utc};
 use promptly::clock::Clock;
 use promptly::desk::Desk;
+use promptly::domain::agent::Role;
 use promptly::domain::policy::Policy;
 use promptly::domain::review::{QueueOrder, ReviewFilter};
 use promptly::domain::ticket::Priority;
@@ -224,4 +225,30 @@ fn the_review_screen_fits_80x24_in_both_languages() {
         assert!(lines[4].contains(&format!("#{}", first.ticket_id)), "{screen}");
         insta::assert_snapshot!(format!("review_80x24_{lang}"), screen);
     }
+}
+
+#[test]
+fn an_agent_who_may_not_judge_is_told_before_any_form_opens() {
+    let mut f = fixture();
+    // A supervisor named, and it is not the desk's author.
+    f.desk.add_agent("boss", Role::Supervisor).unwrap();
+    let before = f.desk.review_count().unwrap();
+    let mut a = app("en", &f.desk, 80, 24);
+    press(&mut a, &mut f.desk, "R");
+    assert!(!a.review.rows.is_empty());
+    for keys in ["m", "M"] {
+        press(&mut a, &mut f.desk, keys);
+        assert!(matches!(a.mode, Mode::Review), "{keys} opened a form");
+        let told = &a.notice.as_ref().unwrap().text;
+        assert!(told.contains("only a supervisor"), "{told}");
+    }
+    a.handle_key(key(KeyCode::Enter), &mut f.desk);
+    assert!(matches!(a.mode, Mode::Ticket));
+    for keys in ["m", "M", "a"] {
+        a.notice = None;
+        press(&mut a, &mut f.desk, keys);
+        assert!(matches!(a.mode, Mode::Ticket), "{keys} opened a form on the ticket");
+        assert!(a.notice.as_ref().is_some_and(|n| n.text.contains("only a supervisor")));
+    }
+    assert_eq!(f.desk.review_count().unwrap(), before);
 }

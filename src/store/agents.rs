@@ -24,10 +24,27 @@ fn role_of(db: Db, name: &str) -> Result<(bool, Option<Role>)> {
     Ok((any, role.as_deref().map(parse_word).transpose()?))
 }
 
+/// Whether `name` may do what only a supervisor may: anyone while the table names no
+/// supervisor (a one-person desk), else a supervisor only.
+fn may_supervise(db: Db, name: &str) -> Result<bool> {
+    let named: bool = db.query_row(
+        "SELECT EXISTS (SELECT 1 FROM agents WHERE role = 'supervisor')",
+        &[],
+        |r| r.get(0),
+    )?;
+    Ok(!named || role_of(db, name)?.1 == Some(Role::Supervisor))
+}
+
 impl super::Store {
     /// Every agent, by name.
     pub fn agents(&self) -> Result<Vec<Agent>> {
         agents(self.db())
+    }
+
+    /// Whether `name` may do what only a supervisor may (see [`may_supervise`]): a read, for
+    /// asking before a form is filled in; the write checks again in its transaction.
+    pub fn may_supervise(&self, name: &str) -> Result<bool> {
+        may_supervise(self.db(), name)
     }
 }
 
@@ -37,13 +54,9 @@ impl super::Tx<'_> {
         role_of(self.db(), name)
     }
 
-    /// Whether the table names a supervisor (then judging needs one).
-    pub fn has_supervisor(&self) -> Result<bool> {
-        self.db().query_row(
-            "SELECT EXISTS (SELECT 1 FROM agents WHERE role = 'supervisor')",
-            &[],
-            |r| r.get(0),
-        )
+    /// Whether `name` may do what only a supervisor may (see [`may_supervise`]).
+    pub fn may_supervise(&self, name: &str) -> Result<bool> {
+        may_supervise(self.db(), name)
     }
 
     /// Adds `name` or changes their role; returns whether they were new.

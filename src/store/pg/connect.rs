@@ -30,16 +30,24 @@ const UNANSWERED: Duration = Duration::from_secs(30);
 /// Connects to the server `url` names. `StoreError::Connect` when the URL cannot be read or
 /// the server cannot be reached or refuses the login.
 pub fn connect(url: &str) -> Result<Client> {
-    let (config, wanted, shown) = settings(url, pgpass::default_path().as_deref())?;
-    tls::connect(config, &wanted, tls::default_root_file().as_deref()).map_err(|e| StoreError::Connect {
-        url: shown,
-        error: scrub(
-            &match e {
-                Failure::Setup(text) => text,
-                Failure::Connect(e) => with_causes(&e),
-            },
-            url,
-        ),
+    let passfile = pgpass::default_path();
+    let (config, wanted, shown) = settings(url, passfile.as_deref())?;
+    let no_password = config.get_password().is_none();
+    tls::connect(config, &wanted, tls::default_root_file().as_deref()).map_err(|e| {
+        let mut error = match e {
+            Failure::Setup(text) => text,
+            Failure::Connect(e) => with_causes(&e),
+        };
+        if let Some(file) = passfile.filter(|f| no_password && pgpass::passed_over(f)) {
+            error = format!(
+                "{error} ({} was not read: its group or others may read it; `chmod 600` it, as libpq asks)",
+                file.display()
+            );
+        }
+        StoreError::Connect {
+            url: shown,
+            error: scrub(&error, url),
+        }
     })
 }
 

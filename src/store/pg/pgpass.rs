@@ -66,6 +66,12 @@ pub fn password_from_file(path: &Path, target: &Target) -> Option<String> {
     lookup(&text, target)
 }
 
+/// Whether the file at `path` is there but passed over for its mode (libpq warns of it: a
+/// login that then fails for want of a password says why the file was not read).
+pub fn passed_over(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|meta| meta.is_file() && !private_mode(&meta))
+}
+
 #[cfg(unix)]
 fn private_mode(meta: &std::fs::Metadata) -> bool {
     use std::os::unix::fs::PermissionsExt;
@@ -214,8 +220,10 @@ mod tests {
         ] {
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
             assert_eq!(password_from_file(&path, &T).is_some(), found, "mode {mode:o}");
+            assert_eq!(passed_over(&path), !found, "mode {mode:o}");
         }
         assert_eq!(password_from_file(&dir.path().join("missing"), &T), None);
+        assert!(!passed_over(&dir.path().join("missing")));
         std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
         assert_eq!(
             password_from_file(dir.path(), &T),

@@ -36,21 +36,20 @@ impl App {
         if !e.connection_lost() {
             return false;
         }
-        let left = self.go_offline(now);
-        self.tell(t!("msg.offline", locale = self.lang, secs = left), true, now);
+        // The header counts the seconds down; a number here would be stale a second later.
+        self.go_offline(now);
+        self.tell(t!("msg.offline", locale = self.lang), true, now);
         true
     }
 
-    /// Offline from `now`, unless it already was; the seconds until the next try.
-    fn go_offline(&mut self, now: DateTime<Utc>) -> u32 {
-        self.offline
-            .get_or_insert(Offline {
-                since: now,
-                wait: RETRY_FIRST,
-                left: RETRY_FIRST,
-                refused: None,
-            })
-            .left
+    /// Offline from `now`, unless it already was.
+    fn go_offline(&mut self, now: DateTime<Utc>) {
+        self.offline.get_or_insert(Offline {
+            since: now,
+            wait: RETRY_FIRST,
+            left: RETRY_FIRST,
+            refused: None,
+        });
     }
 
     /// The tick while offline: a second less to wait and, when none is left, a try. Back, the

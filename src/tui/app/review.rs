@@ -234,6 +234,10 @@ impl App {
                 } else {
                     BreachClass::Minor
                 };
+                if r.rows.get(r.selected).is_none() || !self.may_judge(desk, now) {
+                    return;
+                }
+                let r = &mut self.review;
                 if let Some(b) = r.rows.get(r.selected) {
                     r.from_ticket = false;
                     let form = judge_form(b, class, r.marked.len(), desk, self.lang);
@@ -248,8 +252,27 @@ impl App {
         self.scroll_review();
     }
 
+    /// Whether the agent may judge; when not, they are told so before any form is filled in.
+    fn may_judge(&mut self, desk: &Desk, now: DateTime<Utc>) -> bool {
+        match desk.check_supervisor() {
+            Ok(()) => true,
+            Err(e @ DeskError::NotSupervisor { .. }) => {
+                let text = self.error_text(&e, 0);
+                self.tell(text, true, now);
+                false
+            }
+            Err(e) => {
+                self.tell_db_error(&e, now);
+                false
+            }
+        }
+    }
+
     /// `m`/`M` on the ticket screen: the judgement form on the ticket's oldest unjudged breach.
     pub(super) fn judge_from_ticket(&mut self, id: i64, class: BreachClass, desk: &Desk) {
+        if !self.may_judge(desk, desk.now()) {
+            return;
+        }
         let filter = ReviewFilter {
             ticket: Some(id),
             ..ReviewFilter::default()
@@ -279,6 +302,9 @@ impl App {
     /// `a` on the ticket screen: the judgement form on the ticket's judged breaches, filled
     /// from the most recent judgement, marked as an amendment.
     pub(super) fn amend_from_ticket(&mut self, id: i64, desk: &Desk) {
+        if !self.may_judge(desk, desk.now()) {
+            return;
+        }
         let lang = self.lang;
         let judged = match desk.reviews_of(id) {
             Ok(judged) => judged,
