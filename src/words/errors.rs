@@ -557,8 +557,12 @@ mod tests {
                 assert!(!line.contains(&key) && !line.contains("%{"), "{lang}: {line}");
             }
         }
+        // Backups name the server's own tools instead.
         let e = StoreError::NotOnServer(SqliteOnly::Backup);
-        assert!(store(&e, "en").contains("backup and restore: on a SQLite database file only so far"));
-        assert!(store(&e, "zh-CN").contains("备份和恢复目前仅支持 SQLite 数据库文件"));
+        assert!(store(&e, "en").contains("on a SQLite database file only; a PostgreSQL database is backed up"));
+        assert!(store(&e, "en").contains("pg_dump"));
+        assert!(store(&e, "zh-CN").contains("备份和恢复仅适用于 SQLite 数据库文件"));
+        let e = StoreError::NotOnServer(SqliteOnly::Settings);
+        assert!(store(&e, "en").contains("on a SQLite database file only so far"));
     }
 }
