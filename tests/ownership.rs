@@ -423,8 +423,17 @@ fn agent_grant_lets_a_login_role_work_the_desk_and_nothing_more() {
             .output()
             .unwrap()
     };
-    // An agent may not make the tables (the owner does), nor read them before the grant:
-    // each is told so, not that the schema is no Promptly database.
+    // Before the grant an agent may not use the schema at all (PostgreSQL leaves it out of
+    // the search path): told it is privileges, not that there is no schema.
+    let empty = common::state(&db);
+    let init = agent(&["init"]);
+    assert_eq!(init.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&init.stderr);
+    assert!(said.contains("may not read") && said.contains("agent grant"), "{said}");
+    assert_eq!(common::state(&db), empty, "a refused init wrote");
+    // Allowed to use it but not to make tables there: told the owner makes them.
+    let schema = common::sql(&db, "SELECT current_schema()")[0][0].clone().unwrap();
+    common::sql(&db, &format!("GRANT USAGE ON SCHEMA \"{schema}\" TO \"{app}\""));
     let empty = common::state(&db);
     let init = agent(&["init"]);
     assert_eq!(init.status.code(), Some(1));

@@ -22,7 +22,7 @@ impl Setup {
     /// when it holds rows already), then verifies the copy. `progress` hears each table and
     /// its rows so far.
     pub fn migrate_to(&self, url: &str, progress: &mut dyn FnMut(&str, u64)) -> Result<Migrated> {
-        self.require_file(crate::store::SqliteOnly::Backup)?;
+        self.require_file(crate::store::SqliteOnly::CopySource)?;
         let source = Store::open(&self.db_path(), Access::ReadOnly)?;
         let mut target = Store::open_server(url)?;
         let copied = source.copy_to_server(&mut target, progress)?;

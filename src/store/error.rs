@@ -150,14 +150,14 @@ impl StoreError {
     }
 }
 
-/// Whether `e` means the session is over: the client found the connection closed, the socket
-/// failed, or the server ended the session (a connection failure, shut down or terminated by
-/// an administrator: any FATAL). Not a statement the server refused.
 /// Whether the server refused `e` for want of a privilege (SQLSTATE 42501).
 pub(crate) fn denied(e: &postgres::Error) -> bool {
     e.code() == Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE)
 }
 
+/// Whether `e` means the session is over: the client found the connection closed, the socket
+/// failed, or the server ended the session (a connection failure, shut down or terminated by
+/// an administrator: any FATAL). Not a statement the server refused.
 pub(crate) fn session_gone(e: &postgres::Error) -> bool {
     use postgres::error::Severity;
     use std::io::ErrorKind;
@@ -227,6 +227,8 @@ pub enum SqliteOnly {
     Schema,
     /// Whole-file copies through SQLite's backup API.
     Backup,
+    /// `migrate --to`: what it copies to a server is a database file.
+    CopySource,
     /// Bulk runs: deferred indexes, staged builds, batched inserts.
     BulkWrites,
     /// The callback queue's query plan (SQLite's `EXPLAIN QUERY PLAN`).
@@ -237,10 +239,11 @@ pub enum SqliteOnly {
 }
 
 impl SqliteOnly {
-    pub const ALL: [SqliteOnly; 6] = [
+    pub const ALL: [SqliteOnly; 7] = [
         SqliteOnly::Settings,
         SqliteOnly::Schema,
         SqliteOnly::Backup,
+        SqliteOnly::CopySource,
         SqliteOnly::BulkWrites,
         SqliteOnly::Callbacks,
         SqliteOnly::Reviews,
@@ -252,6 +255,7 @@ impl SqliteOnly {
             SqliteOnly::Settings => "settings",
             SqliteOnly::Schema => "schema",
             SqliteOnly::Backup => "backup",
+            SqliteOnly::CopySource => "copy_source",
             SqliteOnly::BulkWrites => "bulk_writes",
             SqliteOnly::Callbacks => "callbacks",
             SqliteOnly::Reviews => "reviews",

@@ -31,14 +31,16 @@ const UNANSWERED: Duration = Duration::from_secs(30);
 /// the server cannot be reached or refuses the login.
 pub fn connect(url: &str) -> Result<Client> {
     let passfile = pgpass::default_path();
-    let (config, wanted, shown) = settings(url, passfile.as_deref())?;
+    let (config, wanted, shown) = settings(url, passfile.as_deref(), &|name| std::env::var(name).ok())?;
     let no_password = config.get_password().is_none();
     tls::connect(config, &wanted, tls::default_root_file().as_deref()).map_err(|e| {
         let mut error = match e {
             Failure::Setup(text) => text,
             Failure::Connect(e) => with_causes(&e),
         };
-        if let Some(file) = passfile.filter(|f| no_password && pgpass::passed_over(f)) {
+        // Only a login refused for its password: a host or certificate failure has other causes.
+        let about_password = error.contains("password");
+        if let Some(file) = passfile.filter(|f| no_password && about_password && pgpass::passed_over(f)) {
             error = format!(
                 "{error} ({} was not read: its group or others may read it; `chmod 600` it, as libpq asks)",
                 file.display()
@@ -67,8 +69,12 @@ fn with_causes(e: &postgres::Error) -> String {
 
 /// The connection settings `url` names, the password taken from `passfile` when the URL has
 /// none; the TLS it asks for (`sslmode`, `sslrootcert`, taken out of the URL the `postgres`
-/// crate reads); and the URL as it may be printed.
-fn settings(url: &str, passfile: Option<&std::path::Path>) -> Result<(Config, Wanted, String)> {
+/// crate reads; `env` gives `PGSSLMODE`, `PGSSLROOTCERT`); and the URL as it may be printed.
+fn settings(
+    url: &str,
+    passfile: Option<&std::path::Path>,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<(Config, Wanted, String)> {
     let Some(shown) = printable_url(url) else {
         return Err(StoreError::Connect {
             url: String::from("(not a postgres:// URL)"),
@@ -79,7 +85,7 @@ fn settings(url: &str, passfile: Option<&std::path::Path>) -> Result<(Config, Wa
         url: shown.clone(),
         error,
     };
-    let (url_rest, wanted) = tls::split(url).map_err(|e| fail(scrub(&e, url)))?;
+    let (url_rest, wanted) = tls::split_with(url, env).map_err(|e| fail(scrub(&e, url)))?;
     // The crate knows the scheme in lower case only; `printable_url` accepts any case.
     let (scheme, rest) = url_rest.split_once("://").unwrap_or(("", &url_rest));
     let mut config: Config = format!("{}://{rest}", scheme.to_ascii_lowercase())
@@ -196,6 +202,16 @@ fn os_user() -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`super::settings`] with no `PGSSL*` variables, whatever the shell running the tests sets.
+    fn settings(url: &str, passfile: Option<&std::path::Path>) -> Result<(Config, Wanted, String)> {
+        super::settings(url, passfile, &|_| None)
+    }
+
+    /// [`tls::split_with`] likewise.
+    fn split(url: &str) -> std::result::Result<(String, Wanted), String> {
+        tls::split_with(url, |_| None)
+    }
 
     fn passfile(text: &str) -> tempfile::NamedTempFile {
         let file = tempfile::NamedTempFile::new().unwrap();
@@ -321,10 +337,10 @@ mod tests {
             assert_eq!(wanted.rootcert, tls::RootCert::Default, "{query}");
         }
         let (rest, wanted) =
-            tls::split("postgres://u:pw@h/d?sslmode=require&application_name=x&sslrootcert=%2Fetc%2Fca.pem").unwrap();
+            split("postgres://u:pw@h/d?sslmode=require&application_name=x&sslrootcert=%2Fetc%2Fca.pem").unwrap();
         assert_eq!(rest, "postgres://u:pw@h/d?application_name=x");
         assert_eq!(wanted.rootcert, tls::RootCert::File("/etc/ca.pem".into()));
-        let (rest, _) = tls::split("postgres://h/d?sslmode=verify-full&sslrootcert=x.pem").unwrap();
+        let (rest, _) = split("postgres://h/d?sslmode=verify-full&sslrootcert=x.pem").unwrap();
         assert_eq!(rest, "postgres://h/d");
     }
 
@@ -430,9 +446,9 @@ mod tests {
             wanted(Mode::VerifyFull, RootCert::System).roots(None),
             Ok(Roots::System)
         );
-        let (_, wanted) = tls::split("postgres://h/d?sslrootcert=system").unwrap();
+        let (_, wanted) = split("postgres://h/d?sslrootcert=system").unwrap();
         assert_eq!((wanted.mode, wanted.rootcert), (Mode::VerifyFull, RootCert::System));
-        let err = tls::split("postgres://h/d?sslrootcert=system&sslmode=require").unwrap_err();
+        let err = split("postgres://h/d?sslrootcert=system&sslmode=require").unwrap_err();
         assert!(err.contains("verify-full"), "{err}");
     }
 

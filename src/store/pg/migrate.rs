@@ -54,11 +54,18 @@ pub fn current_schema(client: &mut impl GenericClient, name: &str) -> Result<Str
     }
     // A schema this login may not use is left out of its search path as if it were not there:
     // say which it is.
+    // The path's names as PostgreSQL reads them: quoted kept as written ("" for "), others
+    // lower-cased, `$user` the current user.
     let hidden: bool = client
         .query_one(
             "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace n
-             WHERE n.nspname = ANY (SELECT replace(trim(both ' \"' FROM p), '$user', session_user)
-                                    FROM unnest(string_to_array(current_setting('search_path'), ',')) p)
+             WHERE n.nspname IN (
+                 SELECT CASE WHEN name = '$user' THEN current_user::text ELSE name END
+                 FROM (SELECT CASE WHEN q LIKE '\"%\"' AND length(q) >= 2
+                                   THEN replace(substr(q, 2, length(q) - 2), '\"\"', '\"')
+                                   ELSE lower(q) END AS name
+                       FROM (SELECT btrim(p) AS q
+                             FROM unnest(string_to_array(current_setting('search_path'), ',')) p) quoted) names)
                AND NOT has_schema_privilege(n.oid, 'USAGE'))",
             &[],
         )?
@@ -177,7 +184,21 @@ pub fn migrate(client: &mut Client, name: &str) -> Result<Migrated> {
             return Ok(Migrated { from, to: version });
         }
         let next = version + 1;
-        let failed = |e: postgres::Error| StoreError::Migration(format!("{name}: PostgreSQL migration {next}: {e}"));
+        let failed = |e: postgres::Error| {
+            if denied(&e) {
+                // An agent running a newer Promptly first: upgrades are the owner's.
+                StoreError::NoPrivilege {
+                    url: name.to_string(),
+                    making: true,
+                }
+            } else {
+                StoreError::Migration(format!("{name}: PostgreSQL migration {next}: {e}"))
+            }
+        };
+        // Readers hold the tables' share locks for a whole walk (a list piped into a pager, until
+        // it drains): an upgrade waits that long at most, then fails and is tried again by the
+        // next command, rather than queueing every other session behind its ALTER.
+        tx.batch_execute("SET LOCAL lock_timeout = '10s'").map_err(failed)?;
         tx.batch_execute(MIGRATIONS[version as usize]).map_err(failed)?;
         tx.execute(&format!("UPDATE {IDENTITY_TABLE} SET version = $1"), &[&next])
             .map_err(failed)?;

@@ -39,6 +39,7 @@ impl Store {
                 login,
                 listening: Cell::new(false),
                 heard: Cell::new(0),
+                in_snapshot: Cell::new(false),
             })),
             path: PathBuf::from(shown),
             file: None,
@@ -119,13 +120,7 @@ fn shown(url: &str) -> Result<String> {
 fn session(url: &str, access: Access, shown: &str) -> Result<(Client, String, String)> {
     let mut client = connect(url)?;
     let missing = || StoreError::Missing(PathBuf::from(shown));
-    let found = check_identity(&mut client, shown).map_err(|e| match e {
-        StoreError::NoPrivilege { url, .. } if access == Access::Create => {
-            StoreError::NoPrivilege { url, making: true }
-        }
-        e => e,
-    })?;
-    match (access, found) {
+    match (access, check_identity(&mut client, shown)?) {
         (Access::Create, _) | (Access::ReadWrite, Found::At(_)) => {
             let migrated = migrate(&mut client, shown).map_err(|e| match e {
                 StoreError::Postgres(e) if denied(&e) => StoreError::NoPrivilege {
@@ -173,6 +168,9 @@ pub(crate) struct Server {
     listening: Cell<bool>,
     /// Commits on this schema heard since then.
     heard: Cell<i64>,
+    /// Whether a [`Server::snapshot`] is open: one inside it reads in it (a second BEGIN
+    /// would only warn, and its COMMIT would end the first).
+    in_snapshot: Cell<bool>,
 }
 
 impl Server {
@@ -244,10 +242,15 @@ impl Server {
     /// one statement does, so a ticket another agent changes meanwhile is neither listed twice
     /// nor missed.
     pub(crate) fn snapshot<T>(&self, f: impl FnOnce(Db<'_>) -> Result<T>) -> Result<T> {
+        if self.in_snapshot.get() {
+            return f(self.db());
+        }
         self.client
             .borrow_mut()
             .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")?;
+        self.in_snapshot.set(true);
         let out = f(self.db());
+        self.in_snapshot.set(false);
         let end = if out.is_ok() { "COMMIT" } else { "ROLLBACK" };
         let ended = self.client.borrow_mut().batch_execute(end);
         let out = out?;

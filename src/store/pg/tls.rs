@@ -68,13 +68,9 @@ pub enum Roots {
 }
 
 /// `url` without its `sslmode` and `sslrootcert` parameters, and what they ask for; as in
-/// libpq, `PGSSLMODE` and `PGSSLROOTCERT` stand for a parameter the URL does not give. An
+/// libpq, `PGSSLMODE` and `PGSSLROOTCERT` (read through `env`) stand for a parameter the URL
+/// does not give. An
 /// unknown mode, or `sslrootcert=system` with a mode weaker than `verify-full`, is an error.
-pub fn split(url: &str) -> Result<(String, Wanted), String> {
-    split_with(url, |name| std::env::var(name).ok())
-}
-
-/// [`split`] with the environment given.
 pub fn split_with(url: &str, env: impl Fn(&str) -> Option<String>) -> Result<(String, Wanted), String> {
     let (before, query) = url.split_once('?').unwrap_or((url, ""));
     let mut mode = None;
